@@ -1,0 +1,29 @@
+"""Child Sexual Abuse Strategy Workbook: the entry point. Routes only; pages do the rest."""
+
+import streamlit as st
+
+from strategy.ui.layout import sidebar
+from strategy.ui.state import engine_or_stop
+
+st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
+
+engine = engine_or_stop()
+
+# Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
+navigation = st.navigation(
+    {
+        "Your workbook": [
+            st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+            st.Page("pages/partnerships.py", title="Partnerships", icon="🤝"),
+            st.Page("pages/introduction.py", title="Introduction", icon="📖"),
+        ],
+        "Part A: where you are and where you want to get to": [
+            st.Page("pages/shared_vision.py", title="Shared vision and governance", icon="🧭"),
+        ],
+        "Part C: putting your strategy into practice": [
+            st.Page("pages/draft.py", title="Word draft", icon="📄"),
+        ],
+    }
+)
+sidebar(engine)
+navigation.run()

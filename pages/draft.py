@@ -1,0 +1,34 @@
+"""The Word draft: the strategy in the guide's eleven-section template, ready to download."""
+
+import streamlit as st
+
+from strategy.errors import WorkbookError
+from strategy.export_docx import draft_filename, export_docx
+from strategy.progress import chapter_progress
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.pages import progress_table
+from strategy.ui.state import show_error
+
+engine, partnership = page_context()
+
+st.title("Word draft")
+st.markdown(
+    f"The draft strategy for **{md_escape(partnership.name)}**, in the guide's eleven-section template "
+    "(Guide §2). Sections the workbook has no answers for yet say what is missing and which chapter fills them."
+)
+st.dataframe(progress_table(chapter_progress(engine, partnership.id)), hide_index=True)
+
+if st.button("Build the Word draft", type="primary"):
+    with st.status("Building the Word draft…", expanded=False) as status:
+        try:
+            st.session_state["draft_docx"] = (partnership.id, export_docx(engine, partnership.id), draft_filename(partnership))
+            status.update(label="The Word draft is ready.", state="complete")
+        except WorkbookError as exc:
+            status.update(label="The draft could not be built.", state="error")
+            show_error(exc)
+
+built = st.session_state.get("draft_docx")
+if built and built[0] == partnership.id:
+    st.download_button("Download the Word draft", data=built[1], file_name=built[2],
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon="📄")

@@ -1,0 +1,68 @@
+"""Home: each chapter's progress and what to do next; the demo one click away."""
+
+import streamlit as st
+
+from strategy.demo import ensure_demo
+from strategy.errors import WorkbookError
+from strategy.partnerships import nation_words, period_label
+from strategy.progress import chapter_progress, next_step
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.pages import CHAPTER_PAGES, progress_table
+from strategy.ui.state import choose_partnership, show_error
+
+engine, partnership = page_context(need_partnership=False)
+
+st.title("Child Sexual Abuse Strategy Workbook")
+st.markdown(
+    "Work through the CSA Centre's guide *Developing your strategic response to child sexual abuse* "
+    "chapter by chapter. Every answer saves as you write it, and the draft strategy comes out as a Word "
+    "document in the guide's eleven-section template."
+)
+
+
+def _open_demo():
+    try:
+        choose_partnership(ensure_demo(engine))
+    except WorkbookError as exc:
+        st.session_state["home_error"] = exc.message
+
+
+if partnership is None:
+    st.subheader("Get started")
+    left, right = st.columns(2)
+    with left.container(border=True):
+        st.markdown("**See a finished example**")
+        st.caption("A fictional partnership with every chapter written. Change anything; run it again to reset it.")
+        st.button("Open the demo partnership", type="primary", on_click=_open_demo)
+    with right.container(border=True):
+        st.markdown("**Start your own**")
+        st.caption("Create your partnership: its name, nation, areas and strategy period.")
+        st.page_link("pages/partnerships.py", label="Create a partnership", icon="➕")
+    if st.session_state.get("home_error"):
+        show_error(WorkbookError(st.session_state.pop("home_error")))
+    st.stop()
+
+words = nation_words(partnership.nation)
+st.subheader(md_escape(partnership.name))
+st.caption(" · ".join(x for x in [words["label"], md_escape(partnership.areas), period_label(partnership)] if x))
+
+progress = chapter_progress(engine, partnership.id)
+step = next_step(progress)
+if step:
+    with st.container(border=True):
+        what = step.first_unanswered.label if step.first_unanswered else "the remaining questions"
+        st.markdown(f"**What to do next:** {md_escape(step.chapter.title)}: {md_escape(what)}")
+        st.page_link(CHAPTER_PAGES[step.chapter.id], label=f"Go to {step.chapter.title}", icon="➡️")
+else:
+    st.success("Every chapter so far is answered. Download the Word draft and share it for review.", icon="🎉")
+    st.page_link("pages/draft.py", label="Go to the Word draft", icon="📄")
+
+st.subheader("Progress by chapter")
+for item in progress:
+    cols = st.columns([3, 5, 2])
+    cols[0].page_link(CHAPTER_PAGES[item.chapter.id], label=item.chapter.title)
+    cols[1].progress(item.fraction)
+    cols[2].write(f"{item.answered} of {item.total}")
+with st.expander("The same figures as a table"):
+    st.dataframe(progress_table(progress), hide_index=True)

@@ -1,0 +1,6 @@
+"""Introduction (template section 1; Guide §1-2)."""
+
+from strategy.ui.layout import page_context
+from strategy.ui.widgets import chapter_page
+
+chapter_page(*page_context(), "introduction")

@@ -1,0 +1,80 @@
+"""Partnerships: create, switch, rename and change details, archive."""
+
+import pandas as pd
+import streamlit as st
+
+from strategy.errors import WorkbookError
+from strategy.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.state import choose_partnership, show_error
+
+engine, current = page_context(need_partnership=False)
+NATIONS = {"england": "England", "wales": "Wales"}
+
+st.title("Partnerships")
+st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
+
+show_archived = st.toggle("Show archived partnerships")
+partnerships = list_partnerships(engine, include_archived=show_archived)
+if partnerships:
+    st.dataframe(
+        pd.DataFrame({
+            "Name": [p.name for p in partnerships],
+            "Nation": [NATIONS[p.nation] for p in partnerships],
+            "Areas covered": [p.areas for p in partnerships],
+            "Strategy period": [period_label(p) for p in partnerships],
+            "Archived": ["Yes" if p.archived else "" for p in partnerships],
+        }),
+        hide_index=True,
+    )
+    for p in partnerships:
+        cols = st.columns([6, 2, 2])
+        cols[0].markdown(md_escape(p.name) + (" (archived)" if p.archived else ""))
+        if current and current.id == p.id:
+            cols[1].markdown("**In use**")
+        else:
+            cols[1].button("Open", key=f"open-{p.id}", on_click=choose_partnership, args=(p.id,))
+        if p.archived:
+            cols[2].button("Bring back", key=f"unarchive-{p.id}", on_click=set_archived, args=(engine, p.id, False))
+else:
+    st.info("No partnerships yet. Create yours below, or open the demo from the Home page.")
+
+st.subheader("Create a partnership")
+with st.form("create_partnership", clear_on_submit=False):
+    name = st.text_input("Name", max_chars=120, placeholder="for example, Harbourshire Safeguarding Children Partnership")
+    nation = st.radio("Nation", list(NATIONS), format_func=NATIONS.get, horizontal=True,
+                      help="The workbook adapts its words and references to England or Wales.")
+    areas = st.text_input("Areas covered", placeholder="the local authority areas the partnership covers")
+    c1, c2 = st.columns(2)
+    start = c1.text_input("First year of the strategy", placeholder="2026")
+    end = c2.text_input("Last year of the strategy", placeholder="2029")
+    if st.form_submit_button("Create partnership", type="primary"):
+        try:
+            created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end)
+            choose_partnership(created.id)
+            st.success(f"Created {md_escape(created.name)}. It is now the partnership in use.")
+            st.rerun()
+        except WorkbookError as exc:
+            show_error(exc)
+
+if current:
+    st.subheader(f"Details of {md_escape(current.name)}")
+    with st.form("edit_partnership"):
+        new_name = st.text_input("Name", value=current.name, max_chars=120)
+        new_nation = st.radio("Nation", list(NATIONS), index=list(NATIONS).index(current.nation),
+                              format_func=NATIONS.get, horizontal=True)
+        new_areas = st.text_input("Areas covered", value=current.areas)
+        c1, c2 = st.columns(2)
+        new_start = c1.text_input("First year of the strategy", value=str(current.period_start or ""))
+        new_end = c2.text_input("Last year of the strategy", value=str(current.period_end or ""))
+        if st.form_submit_button("Save details"):
+            try:
+                update_partnership(engine, current.id, name=new_name, nation=new_nation, areas=new_areas,
+                                   period_start=new_start, period_end=new_end)
+                st.rerun()
+            except WorkbookError as exc:
+                show_error(exc)
+    if not current.archived:
+        st.button("Archive this partnership", help="Hides it from the list; nothing is deleted and it can be brought back.",
+                  on_click=lambda: (set_archived(engine, current.id, True), choose_partnership(None)))

@@ -1,0 +1,5 @@
+import sys
+
+from strategy.cli import main
+
+sys.exit(main())

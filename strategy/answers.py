@@ -1,0 +1,380 @@
+"""Saving what people write, so nothing typed is ever lost.
+
+Every save is version-checked (``UPDATE ... WHERE version = loaded``), because the save happens
+in a later rerun than the load (ENGINEERING.md). A save that finds someone else's newer text
+raises ``Conflict`` after first writing this person's text to the history as a conflict copy, so
+neither text is discarded whatever the person chooses next. Every change writes a ``Revision``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from strategy.content import Prompt, content
+from strategy.db import read_session, write_session
+from strategy.errors import Conflict, InvalidInput, NotFound
+from strategy.models import Answer, Item, Partnership, Revision, utcnow
+from strategy.people import Author
+from strategy.text import check_length, clean_text
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save stored, and how many invisible characters it removed on the way."""
+
+    value: str
+    version: int
+    at: datetime
+    by: str
+    removed_characters: int = 0
+
+
+def _prompt(prompt_id: str) -> Prompt:
+    try:
+        return content().prompts[prompt_id]
+    except KeyError:
+        raise NotFound(f"The workbook has no question {prompt_id!r}.") from None
+
+
+def _ensure_partnership(session: Session, partnership_id: int) -> None:
+    if session.get(Partnership, partnership_id) is None:
+        raise NotFound("That partnership no longer exists, so this could not be saved.")
+
+
+def normalise_value(prompt: Prompt, value) -> str:
+    """Check and clean a value for a prompt; return what is stored (text, option id or JSON list)."""
+    c = content()
+    if prompt.type in ("text", "longtext"):
+        text = clean_text(value or "")
+        if prompt.type == "text":
+            text = text.replace("\n", " ")
+        check_length(text, prompt.limit, "This answer")
+        return text
+    if prompt.type == "choice":
+        if value in (None, ""):
+            return ""
+        valid = {o.id for o in c.options(prompt)}
+        if value not in valid:
+            raise InvalidInput(f"{value!r} is not one of the choices for '{prompt.label}'.")
+        return value
+    if prompt.type == "multichoice":
+        values = json.loads(value) if isinstance(value, str) and value else (value or [])
+        valid = [o.id for o in c.options(prompt)]
+        unknown = [v for v in values if v not in valid]
+        if unknown:
+            raise InvalidInput(f"{', '.join(map(str, unknown))} is not one of the choices for '{prompt.label}'.")
+        return json.dumps([v for v in valid if v in values])  # in the list's own order
+    raise InvalidInput(f"'{prompt.label}' is not a question with a single answer.")
+
+
+def get_answers(engine: Engine, partnership_id: int) -> dict[str, Answer]:
+    with read_session(engine) as session:
+        rows = session.exec(select(Answer).where(Answer.partnership_id == partnership_id)).all()
+        return {a.prompt_id: a for a in rows}
+
+
+def get_answer(engine: Engine, partnership_id: int, prompt_id: str) -> Answer | None:
+    with read_session(engine) as session:
+        return session.exec(
+            select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
+        ).first()
+
+
+def _revision(session: Session, author: Author, **fields) -> None:
+    session.add(Revision(author_name=author.name, author_agency=author.agency, author_user_id=author.user_id, **fields))
+
+
+def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, expected_version: int,
+                author: Author, action: str = "edit") -> Saved:
+    """Store an answer if nobody has saved it since ``expected_version`` (0: never saved).
+
+    Raises ``Conflict`` (after keeping this text in the history) when someone has.
+    """
+    prompt = _prompt(prompt_id)
+    stored = normalise_value(prompt, value)
+    removed = len(str(value or "").replace("\r\n", "\n").replace("\r", "\n")) - len(stored) if prompt.type in ("text", "longtext") else 0
+    now = utcnow()
+    conflict: Conflict | None = None
+    try:
+        with write_session(engine) as session:
+            _ensure_partnership(session, partnership_id)
+            current = session.exec(
+                select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
+            ).first()
+            if current is not None and current.version == expected_version and current.value == stored:
+                return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
+            if current is None and expected_version == 0:
+                if stored == "":
+                    return Saved("", 0, now, author.name, removed)
+                session.add(Answer(partnership_id=partnership_id, prompt_id=prompt_id, value=stored, version=1,
+                                   updated_at=now, updated_by_name=author.name, updated_by_agency=author.agency,
+                                   updated_by_user_id=author.user_id))
+                _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="create",
+                          old_value=None, new_value=stored, created_at=now)
+                session.flush()
+                return Saved(stored, 1, now, author.name, removed)
+            if current is not None:
+                result = session.execute(
+                    update(Answer)
+                    .where(Answer.id == current.id, Answer.version == expected_version)
+                    .values(value=stored, version=expected_version + 1, updated_at=now, updated_by_name=author.name,
+                            updated_by_agency=author.agency, updated_by_user_id=author.user_id)
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount == 1:
+                    _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action=action,
+                              old_value=current.value, new_value=stored, created_at=now)
+                    return Saved(stored, expected_version + 1, now, author.name, removed)
+            # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
+            theirs = current.value if current else ""
+            if stored != theirs:
+                _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",
+                          old_value=theirs, new_value=stored, created_at=now)
+            if stored == theirs and current is not None:
+                return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
+            conflict = Conflict(
+                f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
+                "Both texts are kept: choose which to use, or combine them.",
+                mine=stored, theirs=theirs, theirs_version=current.version if current else 0,
+                theirs_by=current.updated_by_name if current else "", theirs_at=current.updated_at if current else None,
+            )
+    except IntegrityError:
+        # Two first saves at once: the other one won the insert. Load it and report the conflict.
+        current = get_answer(engine, partnership_id, prompt_id)
+        with write_session(engine) as session:
+            _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",
+                      old_value=current.value if current else "", new_value=stored, created_at=now)
+        conflict = Conflict(
+            f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
+            "Both texts are kept: choose which to use, or combine them.",
+            mine=stored, theirs=current.value if current else "", theirs_version=current.version if current else 0,
+            theirs_by=current.updated_by_name if current else "", theirs_at=current.updated_at if current else None,
+        )
+    raise conflict
+
+
+def answer_history(engine: Engine, partnership_id: int, prompt_id: str) -> list[Revision]:
+    """Every saved change to an answer, newest first, including conflict copies."""
+    with read_session(engine) as session:
+        return list(session.exec(
+            select(Revision)
+            .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id,
+                   Revision.item_id == None)  # noqa: E711
+            .order_by(Revision.id.desc())
+        ).all())
+
+
+def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author) -> Saved:
+    """Make an earlier text (any revision's new text) the current answer again; recorded as a revert."""
+    with read_session(engine) as session:
+        rev = session.get(Revision, revision_id)
+        if rev is None or rev.partnership_id != partnership_id or rev.item_id is not None:
+            raise NotFound("That earlier version could not be found.")
+    current = get_answer(engine, partnership_id, rev.prompt_id)
+    return save_answer(engine, partnership_id, rev.prompt_id, rev.new_value or "",
+                       expected_version=current.version if current else 0, author=author, action="revert")
+
+
+# --- Table prompts: rows of named columns -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    position: int
+    values: dict
+    version: int
+    updated_at: datetime
+    updated_by: str
+
+
+def _table_prompt(prompt_id: str) -> Prompt:
+    prompt = _prompt(prompt_id)
+    if prompt.type != "table":
+        raise InvalidInput(f"'{prompt.label}' is not a table.")
+    return prompt
+
+
+def normalise_row(prompt: Prompt, values: dict, *, partial: bool = False) -> dict:
+    """Check and clean a row's values against the table's columns."""
+    c = content()
+    out = {}
+    columns = {col.id: col for col in prompt.columns}
+    unknown = set(values) - set(columns)
+    if unknown:
+        raise InvalidInput(f"'{prompt.label}' has no column {', '.join(sorted(unknown))}.")
+    for col in prompt.columns:
+        if col.id not in values:
+            if partial:
+                continue
+            value = None
+        else:
+            value = values[col.id]
+        if col.type in ("text", "longtext"):
+            text = clean_text(value or "")
+            if col.type == "text":
+                text = text.replace("\n", " ").strip()
+            check_length(text, col.limit, f"'{col.label}'")
+            if col.required and not text.strip():
+                raise InvalidInput(f"'{col.label}' cannot be empty.")
+            out[col.id] = text
+        elif col.type == "yesno":
+            if value in (None, ""):
+                out[col.id] = None
+            elif isinstance(value, bool):
+                out[col.id] = value
+            else:
+                raise InvalidInput(f"'{col.label}' is yes or no.")
+        elif col.type == "choice":
+            if value in (None, ""):
+                out[col.id] = ""
+            elif value not in {o.id for o in c.options(col)}:
+                raise InvalidInput(f"{value!r} is not one of the choices for '{col.label}'.")
+            else:
+                out[col.id] = value
+    return out
+
+
+def _row(item: Item) -> Row:
+    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name)
+
+
+def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False) -> list[Row]:
+    with read_session(engine) as session:
+        q = select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
+        q = q.where(Item.deleted_at != None if deleted else Item.deleted_at == None)  # noqa: E711
+        return [_row(i) for i in session.exec(q.order_by(Item.position, Item.id)).all()]
+
+
+def all_rows(engine: Engine, partnership_id: int) -> dict[str, list[Row]]:
+    """Every live row of every table prompt, by prompt id (one query, for exports and progress)."""
+    with read_session(engine) as session:
+        items = session.exec(
+            select(Item).where(Item.partnership_id == partnership_id, Item.deleted_at == None)  # noqa: E711
+            .order_by(Item.prompt_id, Item.position, Item.id)
+        ).all()
+    out: dict[str, list[Row]] = {}
+    for i in items:
+        out.setdefault(i.prompt_id, []).append(_row(i))
+    return out
+
+
+def add_row(engine: Engine, partnership_id: int, prompt_id: str, values: dict, *, author: Author) -> Row:
+    prompt = _table_prompt(prompt_id)
+    clean = normalise_row(prompt, values)
+    now = utcnow()
+    with write_session(engine) as session:
+        _ensure_partnership(session, partnership_id)
+        last = session.exec(
+            select(Item.position).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
+            .order_by(Item.position.desc())
+        ).first()
+        item = Item(partnership_id=partnership_id, prompt_id=prompt_id, position=(last or 0) + 1,
+                    values_json=json.dumps(clean, ensure_ascii=False), updated_at=now, created_at=now,
+                    updated_by_name=author.name, updated_by_agency=author.agency, updated_by_user_id=author.user_id)
+        session.add(item)
+        session.flush()
+        _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=item.id,
+                  action="create", new_value=item.values_json, created_at=now)
+        return _row(item)
+
+
+def _locked_item(session: Session, partnership_id: int, item_id: int) -> Item:
+    item = session.exec(select(Item).where(Item.id == item_id).with_for_update()).first()
+    if item is None or item.partnership_id != partnership_id:
+        raise NotFound("That row has been removed by someone else, so your change was not saved.")
+    return item
+
+
+def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: str, value, *,
+                expected, author: Author) -> Row:
+    """Change one cell if it still holds ``expected`` (what this person loaded).
+
+    Cell by cell, so two people editing different columns of one row both succeed."""
+    now = utcnow()
+    with write_session(engine) as session:
+        item = _locked_item(session, partnership_id, item_id)
+        if item.deleted_at is not None:
+            raise NotFound("Someone removed that row while you were editing it. Restore it below to edit it again.")
+        prompt = _table_prompt(item.prompt_id)
+        clean = normalise_row(prompt, {column_id: value}, partial=True)[column_id]
+        values = json.loads(item.values_json)
+        current = values.get(column_id)
+        if current == clean:
+            return _row(item)
+        if current != expected and not (current in (None, "") and expected in (None, "")):
+            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
+                      field=column_id, action="conflict_copy", old_value=json.dumps(current, ensure_ascii=False),
+                      new_value=json.dumps(clean, ensure_ascii=False), created_at=now)
+            conflict = Conflict(
+                f"{item.updated_by_name or 'Someone'} changed this while you were editing it. Both are kept: choose one.",
+                mine=clean, theirs=current, theirs_version=item.version, theirs_by=item.updated_by_name,
+                theirs_at=item.updated_at)
+        else:
+            values[column_id] = clean
+            item.values_json = json.dumps(values, ensure_ascii=False)
+            item.version += 1
+            item.updated_at, item.updated_by_name, item.updated_by_agency = now, author.name, author.agency
+            item.updated_by_user_id = author.user_id
+            session.add(item)
+            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
+                      field=column_id, action="edit", old_value=json.dumps(current, ensure_ascii=False),
+                      new_value=json.dumps(clean, ensure_ascii=False), created_at=now)
+            return _row(item)
+    raise conflict
+
+
+def delete_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
+    """Remove a row from the table; it stays restorable (``restore_row``)."""
+    now = utcnow()
+    with write_session(engine) as session:
+        item = _locked_item(session, partnership_id, item_id)
+        if item.deleted_at is None:
+            item.deleted_at = now
+            item.version += 1
+            session.add(item)
+            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
+                      action="delete", old_value=item.values_json, created_at=now)
+        return _row(item)
+
+
+def restore_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
+    now = utcnow()
+    with write_session(engine) as session:
+        item = _locked_item(session, partnership_id, item_id)
+        if item.deleted_at is not None:
+            item.deleted_at = None
+            item.version += 1
+            session.add(item)
+            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
+                      action="restore", new_value=item.values_json, created_at=now)
+        return _row(item)
+
+
+def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author) -> list[Row]:
+    """Move a row up (-1) or down (+1) among the live rows of its table."""
+    now = utcnow()
+    with write_session(engine) as session:
+        item = _locked_item(session, partnership_id, item_id)
+        rows = list(session.exec(
+            select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == item.prompt_id,
+                               Item.deleted_at == None).order_by(Item.position, Item.id).with_for_update()  # noqa: E711
+        ).all())
+        index = next((i for i, r in enumerate(rows) if r.id == item_id), None)
+        target = None if index is None else index + direction
+        if index is not None and 0 <= target < len(rows):
+            rows[index], rows[target] = rows[target], rows[index]
+            for position, r in enumerate(rows, start=1):
+                if r.position != position:
+                    r.position = position
+                    session.add(r)
+            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
+                      action="reorder", old_value=str(index + 1), new_value=str(target + 1), created_at=now)
+        session.flush()
+        return [_row(r) for r in rows]

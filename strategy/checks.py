@@ -1,0 +1,75 @@
+"""Checks the guide suggests on what a partnership has written (shown as guidance, not errors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str  # "ok" | "warning"
+    message: str
+
+
+def _statutory_types(nation: str) -> list[dict]:
+    from strategy.content import content
+
+    return [t for t in content().reference("agency_types").for_nation(nation) if nation in t.get("statutory_in", [])]
+
+
+def check_steering_group(rows: list[dict], nation: str) -> list[Finding]:
+    """Guide §3.2: victims/survivors' voice, every statutory partner, seniority, named
+    representatives, change management experience, a public health member considered."""
+    if not rows:
+        return [Finding("warning", "No steering group members yet. Add the members to see the checks from Guide §3.2.")]
+    out = []
+    def yes(col):
+        return [r for r in rows if r.get(col) is True]
+
+    if yes("lived_experience"):
+        out.append(Finding("ok", "The voice of victims/survivors is represented."))
+    else:
+        out.append(Finding("warning", "No member brings the voice of victims/survivors (Guide §3.2). Consider how it will be heard."))
+    present = {r.get("agency_type") for r in rows}
+    missing = [t["label"] for t in _statutory_types(nation) if t["id"] not in present]
+    if missing:
+        out.append(Finding("warning", "No member from a statutory partner: " + ", ".join(missing) + "."))
+    else:
+        out.append(Finding("ok", "Every statutory partner is represented."))
+    not_senior = [r.get("name") or "a member" for r in rows if r.get("authority_to_commit") is not True]
+    if not_senior:
+        out.append(Finding("warning", f"{len(not_senior)} of {len(rows)} members are not recorded as able to commit their agency to actions: "
+                           + ", ".join(not_senior[:5]) + ("..." if len(not_senior) > 5 else "") + "."))
+    else:
+        out.append(Finding("ok", "Every member can commit their agency to actions."))
+    unnamed = [r for r in rows if r.get("named_representative") is not True]
+    if unnamed:
+        out.append(Finding("warning", f"{len(unnamed)} members are not named standing representatives; consistent representation helps (Guide §3.2)."))
+    if not yes("change_management"):
+        out.append(Finding("warning", "No member is recorded with experience of change management (Guide §3.2)."))
+    if "public_health" not in present:
+        out.append(Finding("warning", "No public health member. The guide suggests considering one from outside the partnership (Guide §3.2)."))
+    return out
+
+
+def check_statutory_contributions(rows: list[dict], nation: str) -> list[Finding]:
+    """Guide §3: each statutory partner has a stated contribution."""
+    stated = {r.get("agency_type") for r in rows if (r.get("contribution") or "").strip()}
+    missing = [t["label"] for t in _statutory_types(nation) if t["id"] not in stated]
+    if missing:
+        return [Finding("warning", "No stated contribution yet from: " + ", ".join(missing) + ".")]
+    return [Finding("ok", "Every statutory partner has a stated contribution.")]
+
+
+CHECKS: dict[str, Callable[[list[dict], str], list[Finding]]] = {
+    "steering_group": check_steering_group,
+    "statutory_contributions": check_statutory_contributions,
+}
+
+
+def run_checks(check_ids, rows: list[dict], nation: str) -> list[Finding]:
+    out: list[Finding] = []
+    for check_id in check_ids:
+        out.extend(CHECKS[check_id](rows, nation))
+    return out

@@ -1,0 +1,119 @@
+"""``python -m strategy``: the same operations as the pages, from a terminal.
+
+Every command honours DATABASE_URL, exits 0 on success and 1 with a one-line message on error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from strategy.db import prepare_database
+from strategy.errors import WorkbookError
+from strategy.settings import get_settings
+
+
+def _engine():
+    return prepare_database(get_settings().database_url)
+
+
+def cmd_list(args) -> None:
+    from strategy.partnerships import list_partnerships
+
+    for p in list_partnerships(_engine(), include_archived=args.all):
+        print(p.name + (" (archived)" if p.archived else ""))
+
+
+def cmd_create(args) -> None:
+    from strategy.partnerships import create_partnership
+
+    p = create_partnership(_engine(), name=args.name, nation=args.nation, areas=args.areas or "",
+                           period_start=args.start, period_end=args.end)
+    print(f"Created '{p.name}' ({p.nation.title()}).")
+
+
+def cmd_rename(args) -> None:
+    from strategy.partnerships import find_partnership, rename_partnership
+
+    engine = _engine()
+    p = rename_partnership(engine, find_partnership(engine, args.name).id, args.new_name)
+    print(f"Renamed to '{p.name}'.")
+
+
+def cmd_archive(args) -> None:
+    from strategy.partnerships import find_partnership, set_archived
+
+    engine = _engine()
+    p = set_archived(engine, find_partnership(engine, args.name).id, not args.undo)
+    print(f"'{p.name}' is {'archived' if p.archived else 'back in the list'}.")
+
+
+def cmd_demo(args) -> None:
+    from strategy.demo import ensure_demo
+    from strategy.partnerships import get_partnership
+
+    engine = _engine()
+    p = get_partnership(engine, ensure_demo(engine))
+    print(f"'{p.name}' is ready.")
+
+
+def cmd_export_docx(args) -> None:
+    from strategy.export_docx import export_docx
+    from strategy.partnerships import find_partnership
+
+    engine = _engine()
+    data = export_docx(engine, find_partnership(engine, args.name).id)
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list partnerships, one per line")
+    p.add_argument("--all", action="store_true", help="include archived partnerships")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("create", help="create a partnership")
+    p.add_argument("name")
+    p.add_argument("--nation", required=True, type=str.lower, choices=["england", "wales"])
+    p.add_argument("--areas", help="the areas the partnership covers")
+    p.add_argument("--start", help="first year of the strategy period")
+    p.add_argument("--end", help="last year of the strategy period")
+    p.set_defaults(func=cmd_create)
+
+    p = sub.add_parser("rename", help="rename a partnership")
+    p.add_argument("name")
+    p.add_argument("new_name")
+    p.set_defaults(func=cmd_rename)
+
+    p = sub.add_parser("archive", help="archive a partnership (--undo to bring it back)")
+    p.add_argument("name")
+    p.add_argument("--undo", action="store_true")
+    p.set_defaults(func=cmd_archive)
+
+    p = sub.add_parser("demo", help="create or refresh the fictional 'Demo partnership'")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export-docx", help="write a partnership's Word draft")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_export_docx)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except WorkbookError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    return 0

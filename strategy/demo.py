@@ -1,0 +1,67 @@
+"""The fictional 'Demo partnership', fully written, so a newcomer sees a finished example at once.
+
+Loading it twice changes nothing: answers and rows are only written where they differ."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from sqlalchemy.engine import Engine
+
+from strategy.answers import add_row, delete_row, get_answers, list_rows, normalise_value, save_answer
+from strategy.content import content
+from strategy.errors import NotFound
+from strategy.partnerships import create_partnership, find_partnership, update_partnership
+from strategy.people import Author
+from strategy.settings import DATA_DIR
+
+DEMO_FILE = DATA_DIR / "demo.yaml"
+
+
+def load_demo_data() -> dict:
+    return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def ensure_demo(engine: Engine) -> int:
+    """Create or refresh the demo partnership; returns its id."""
+    data = load_demo_data()
+    spec = data["partnership"]
+    author = Author.make(**data.get("author", {"name": "Demo author"}))
+    try:
+        p = find_partnership(engine, spec["name"])
+        if (p.nation, p.areas, p.period_start, p.period_end, p.archived) != (
+                spec["nation"], spec.get("areas", ""), spec.get("period_start"), spec.get("period_end"), False):
+            update_partnership(engine, p.id, nation=spec["nation"], areas=spec.get("areas", ""),
+                               period_start=spec.get("period_start"), period_end=spec.get("period_end"))
+            from strategy.partnerships import set_archived
+
+            set_archived(engine, p.id, False)
+    except NotFound:
+        p = create_partnership(engine, name=spec["name"], nation=spec["nation"], areas=spec.get("areas", ""),
+                               period_start=spec.get("period_start"), period_end=spec.get("period_end"))
+    prompts = content().prompts
+    existing = get_answers(engine, p.id)
+    for prompt_id, value in data.get("answers", {}).items():
+        prompt = prompts[prompt_id]
+        if prompt.type == "multichoice":
+            value = json.dumps(value)
+        wanted = normalise_value(prompt, value.strip() if isinstance(value, str) and prompt.type != "multichoice" else value)
+        current = existing.get(prompt_id)
+        if current is None or current.value != wanted:
+            save_answer(engine, p.id, prompt_id, wanted, expected_version=current.version if current else 0, author=author)
+    for prompt_id, rows in data.get("items", {}).items():
+        current_rows = list_rows(engine, p.id, prompt_id)
+        if [r.values for r in current_rows] == [_full_row(prompt_id, r) for r in rows]:
+            continue
+        for r in current_rows:  # replace the table wholesale: deleted rows stay restorable
+            delete_row(engine, p.id, r.id, author=author)
+        for r in rows:
+            add_row(engine, p.id, prompt_id, r, author=author)
+    return p.id
+
+
+def _full_row(prompt_id: str, values: dict) -> dict:
+    from strategy.answers import normalise_row
+
+    return normalise_row(content().prompts[prompt_id], values)

@@ -1,0 +1,48 @@
+"""The frame around every page: the sidebar's partnership picker and who is writing."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.models import Partnership
+from strategy.partnerships import list_partnerships
+from strategy.ui.state import AUTHOR_KEY, choose_partnership, current_author, current_partnership, engine_or_stop
+
+
+def _picked(key: str) -> None:
+    choose_partnership(st.session_state[key])
+
+
+def sidebar(engine: Engine) -> Partnership | None:
+    partnership = current_partnership(engine)
+    with st.sidebar:
+        partnerships = list_partnerships(engine)
+        if partnerships:
+            ids = [p.id for p in partnerships]
+            names = {p.id: p.name for p in partnerships}
+            if partnership and partnership.id not in ids:  # archived but in hand
+                ids.append(partnership.id)
+                names[partnership.id] = partnership.name + " (archived)"
+            st.selectbox("Partnership", ids, index=ids.index(partnership.id) if partnership else None,
+                         format_func=lambda i: names[i], placeholder="Choose a partnership",
+                         key="sidebar_partnership", on_change=_picked, args=("sidebar_partnership",))
+        author = current_author()
+        if author:
+            st.caption(f"Writing as {author.label}")
+            if st.button("Not you? Change name", key="change_author"):
+                st.session_state.pop(AUTHOR_KEY, None)
+                st.rerun()
+    return partnership
+
+
+def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership | None]:
+    """What every page starts with: the engine and the partnership in hand. A page that needs a
+    partnership stops politely when none is chosen yet."""
+    engine = engine_or_stop()
+    partnership = current_partnership(engine)
+    if need_partnership and partnership is None:
+        st.info("Choose a partnership in the sidebar first, or create one on the Partnerships page.", icon="👈")
+        st.page_link("pages/partnerships.py", label="Go to Partnerships", icon="🏠")
+        st.stop()
+    return engine, partnership

@@ -1,0 +1,25 @@
+"""Where each chapter lives in the app, and small view helpers shared by pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from strategy.progress import ChapterProgress
+
+#: chapter id -> page file (registered in app.py).
+CHAPTER_PAGES = {
+    "introduction": "pages/introduction.py",
+    "shared_vision": "pages/shared_vision.py",
+}
+
+
+def progress_table(progress: list[ChapterProgress]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Chapter": [p.chapter.title for p in progress],
+            "Guide": [p.chapter.guide for p in progress],
+            "Answered": [p.answered for p in progress],
+            "Questions": [p.total for p in progress],
+            "Per cent": [round(100 * p.fraction) for p in progress],
+        }
+    )

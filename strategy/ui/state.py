@@ -1,0 +1,70 @@
+"""What a browser session holds: the engine, who is writing, and the partnership in hand."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.db import prepare_database
+from strategy.errors import NotFound, StorageError, WorkbookError
+from strategy.models import Partnership
+from strategy.partnerships import get_partnership
+from strategy.people import Author
+from strategy.settings import get_settings
+
+AUTHOR_KEY = "workbook_author"
+PARTNERSHIP_PARAM = "p"
+PARTNERSHIP_KEY = "workbook_partnership"
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    # Cached per URL, so tests with their own database files never share an engine.
+    return prepare_database(url)
+
+
+def engine_or_stop() -> Engine:
+    """The database engine, or a clear message and a stopped page if the database cannot be used."""
+    url = get_settings().database_url
+    try:
+        return _engine_for(url)
+    except StorageError as exc:
+        st.error(exc.message, icon="⚠️")
+        st.stop()
+
+
+def current_author() -> Author | None:
+    return st.session_state.get(AUTHOR_KEY)
+
+
+def set_author(name: str, agency: str) -> None:
+    st.session_state[AUTHOR_KEY] = Author.make(name, agency)
+
+
+def current_partnership(engine: Engine) -> Partnership | None:
+    """The partnership chosen in this browser session (kept in the address, so a refresh keeps it)."""
+    # Session state survives a page switch; the address survives a refresh. Keep both in step.
+    raw = st.query_params.get(PARTNERSHIP_PARAM) or st.session_state.get(PARTNERSHIP_KEY)
+    if not raw:
+        return None
+    try:
+        partnership = get_partnership(engine, int(raw))
+    except (ValueError, NotFound):
+        choose_partnership(None)
+        return None
+    choose_partnership(partnership.id)
+    return partnership
+
+
+def choose_partnership(partnership_id: int | None) -> None:
+    if partnership_id is None:
+        st.query_params.pop(PARTNERSHIP_PARAM, None)
+        st.session_state.pop(PARTNERSHIP_KEY, None)
+    else:
+        if st.query_params.get(PARTNERSHIP_PARAM) != str(partnership_id):
+            st.query_params[PARTNERSHIP_PARAM] = str(partnership_id)
+        st.session_state[PARTNERSHIP_KEY] = str(partnership_id)
+
+
+def show_error(exc: WorkbookError) -> None:
+    st.error(exc.message, icon="⚠️")

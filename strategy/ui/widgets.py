@@ -1,0 +1,475 @@
+"""Widgets that save as people write: every answer is stored when the field is left (or on
+Ctrl+Enter), version-checked, with a conflict view that keeps both texts."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.answers import (
+    Row,
+    add_row,
+    all_rows,
+    answer_history,
+    delete_row,
+    get_answers,
+    list_rows,
+    move_row,
+    restore_answer,
+    restore_row,
+    save_answer,
+    update_cell,
+)
+from strategy.checks import run_checks
+from strategy.content import Chapter, Column, Prompt, content
+from strategy.dates import uk_time
+from strategy.errors import Conflict, WorkbookError
+from strategy.models import Answer, Partnership
+from strategy.progress import is_answered
+from strategy.text import md_escape
+from strategy.ui.state import current_author, set_author
+
+NO_IDENTIFYING_DETAILS = (
+    "This is a strategy, not a case record: please do not enter names or other details that could "
+    "identify a child, a family or the person who has sexually abused a child."
+)
+
+
+def _k(*parts) -> str:
+    return "|".join(str(p) for p in parts)
+
+
+# --- Who is writing -----------------------------------------------------------------------------
+
+def identity_form() -> bool:
+    """Ask once per browser session for the name and agency recorded on changes. True when known."""
+    author = current_author()
+    if author:
+        return True
+    with st.container(border=True):
+        st.markdown("**Before you write:** who are you? Your name and agency are shown beside what you save.")
+        with st.form("identity"):
+            name = st.text_input("Your name", max_chars=120)
+            agency = st.text_input("Your agency or organisation", max_chars=200)
+            if st.form_submit_button("Start writing", type="primary"):
+                try:
+                    set_author(name, agency)
+                    st.rerun()
+                except WorkbookError as exc:
+                    st.error(exc.message)
+    return False
+
+
+# --- Single answers -----------------------------------------------------------------------------
+
+def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
+    """Put the stored answer in the field, unless the person has unsaved text there."""
+    key, ver, base = _k("ans", pid, prompt.id), _k("ver", pid, prompt.id), _k("base", pid, prompt.id)
+    db_value = stored.value if stored else ""
+    db_version = stored.version if stored else 0
+    shown = _to_widget(prompt, db_value)
+    if key not in st.session_state:
+        st.session_state[key] = shown
+        st.session_state[ver], st.session_state[base] = db_version, db_value
+    elif st.session_state.get(ver) != db_version and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base):
+        # Someone else saved; this person had not changed the field, so show the new text.
+        st.session_state[key] = shown
+        st.session_state[ver], st.session_state[base] = db_version, db_value
+
+
+def _to_widget(prompt: Prompt, value: str):
+    if prompt.type == "multichoice":
+        return json.loads(value) if value else []
+    if prompt.type == "choice":
+        return value or None
+    return value
+
+
+def _from_widget(prompt: Prompt, value) -> str:
+    if prompt.type == "multichoice":
+        return json.dumps(value or [])
+    if prompt.type == "choice":
+        return value or ""
+    return value or ""
+
+
+def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | None = None) -> None:
+    """on_change: store what the person wrote. Never raises; problems are shown beside the field."""
+    prompt = content().prompts[prompt_id]
+    key, ver, base = _k("ans", pid, prompt_id), _k("ver", pid, prompt_id), _k("base", pid, prompt_id)
+    err, conflict = _k("err", pid, prompt_id), _k("conflict", pid, prompt_id)
+    author = current_author()
+    if author is None:
+        st.session_state[err] = "Give your name at the top of the page first; your text is still in the box."
+        return
+    raw = _from_widget(prompt, st.session_state[key]) if value is None else value
+    try:
+        saved = save_answer(engine, pid, prompt_id, raw,
+                            expected_version=st.session_state.get(ver, 0) if expected is None else expected, author=author)
+    except Conflict as exc:
+        st.session_state[conflict] = exc
+        st.session_state.pop(err, None)
+        return
+    except WorkbookError as exc:
+        st.session_state[err] = exc.message
+        return
+    st.session_state.pop(err, None)
+    st.session_state.pop(conflict, None)
+    st.session_state[ver], st.session_state[base] = saved.version, saved.value
+    st.session_state[key] = _to_widget(prompt, saved.value)
+    if saved.removed_characters:
+        st.toast(f"Saved. {saved.removed_characters} invisible control character(s) pasted in were removed.")
+
+
+def _resolve(engine: Engine, pid: int, prompt_id: str, choice: str) -> None:
+    prompt = content().prompts[prompt_id]
+    exc: Conflict = st.session_state[_k("conflict", pid, prompt_id)]
+    if choice == "mine":
+        _save(engine, pid, prompt_id, value=exc.mine, expected=exc.theirs_version)
+    elif choice == "both":
+        _save(engine, pid, prompt_id, value=f"{exc.theirs}\n\n{exc.mine}", expected=exc.theirs_version)
+    else:  # theirs: their text stays; mine is already in the history as a conflict copy
+        st.session_state[_k("ans", pid, prompt_id)] = _to_widget(prompt, exc.theirs)
+        st.session_state[_k("ver", pid, prompt_id)] = exc.theirs_version
+        st.session_state[_k("base", pid, prompt_id)] = exc.theirs
+        st.session_state.pop(_k("conflict", pid, prompt_id), None)
+
+
+def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
+    exc: Conflict | None = st.session_state.get(_k("conflict", pid, prompt.id))
+    if exc is None:
+        return
+    with st.container(border=True):
+        st.warning(f"{exc.message} Their save: {uk_time(exc.theirs_at)}.", icon="🔀")
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**Saved by {md_escape(exc.theirs_by or 'someone else')}**")
+            st.text(_display(prompt, exc.theirs) or "(empty)")
+        with right:
+            st.markdown("**Your text**")
+            st.text(_display(prompt, exc.mine) or "(empty)")
+        a, b, c = st.columns(3)
+        a.button("Use their text", key=_k("use-theirs", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "theirs"))
+        b.button("Use my text", key=_k("use-mine", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "mine"))
+        if prompt.type in ("text", "longtext"):
+            c.button("Keep both, one after the other", key=_k("use-both", pid, prompt.id),
+                     on_click=_resolve, args=(engine, pid, prompt.id, "both"))
+
+
+def _display(prompt: Prompt, value: str) -> str:
+    if prompt.type in ("choice", "multichoice"):
+        labels = {o.id: o.label for o in content().options(prompt)}
+        ids = json.loads(value) if prompt.type == "multichoice" and value else ([value] if value else [])
+        return "; ".join(labels.get(i, i) for i in ids)
+    return value
+
+
+def _restore(engine: Engine, pid: int, prompt_id: str, revision_id: int) -> None:
+    author = current_author()
+    if author is None:
+        return
+    try:
+        saved = restore_answer(engine, pid, revision_id, author=author)
+    except Conflict as exc:
+        st.session_state[_k("conflict", pid, prompt_id)] = exc
+        return
+    except WorkbookError as exc:
+        st.session_state[_k("err", pid, prompt_id)] = exc.message
+        return
+    prompt = content().prompts[prompt_id]
+    st.session_state[_k("ans", pid, prompt_id)] = _to_widget(prompt, saved.value)
+    st.session_state[_k("ver", pid, prompt_id)], st.session_state[_k("base", pid, prompt_id)] = saved.version, saved.value
+    st.toast("The earlier text is back. The text it replaced is kept in the history.")
+
+
+_ACTIONS = {"create": "wrote", "edit": "changed", "revert": "restored an earlier text",
+            "conflict_copy": "saved at the same time as someone else (kept here, not used)"}
+
+
+def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
+    with st.expander("History of this answer"):
+        revisions = answer_history(engine, pid, prompt.id)
+        if not revisions:
+            st.caption("Nothing saved yet.")
+        for rev in revisions[:50]:
+            who = rev.author_name + (f", {rev.author_agency}" if rev.author_agency else "")
+            st.markdown(f"**{uk_time(rev.created_at)}**, {md_escape(who)} {_ACTIONS.get(rev.action, rev.action)}:")
+            st.text(_display(prompt, rev.new_value or "") or "(empty)")
+            if editable and rev.new_value is not None:
+                st.button("Use this text again", key=_k("restore", pid, prompt.id, rev.id),
+                          on_click=_restore, args=(engine, pid, prompt.id, rev.id))
+        if len(revisions) > 50:
+            st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
+
+
+def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
+    pid, c = partnership.id, content()
+    _sync_answer(pid, prompt, stored)
+    label = c.fill(prompt.label, partnership.nation)
+    help_text = c.fill(prompt.help, partnership.nation) + (f" (Guide {prompt.guide})" if prompt.guide else "")
+    key = _k("ans", pid, prompt.id)
+    common = dict(key=key, help=help_text or None, on_change=_save, args=(engine, pid, prompt.id), disabled=not editable)
+    if prompt.type == "longtext":
+        st.text_area(label, height=180, placeholder=prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter.", **common)
+    elif prompt.type == "text":
+        st.text_input(label, placeholder=prompt.placeholder or None, **common)
+    elif prompt.type == "choice":
+        options = c.options(prompt, partnership.nation)
+        labels = {o.id: o.label for o in options}
+        st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i),
+                     placeholder="Choose one", **common)
+    elif prompt.type == "multichoice":
+        options = c.options(prompt, partnership.nation)
+        labels = {o.id: o.label for o in options}
+        st.multiselect(label, [o.id for o in options], format_func=lambda i: labels.get(i, i),
+                       placeholder="Choose all that apply", **common)
+    if prompt.identifying_details_note:
+        st.caption(NO_IDENTIFYING_DETAILS)
+    error = st.session_state.get(_k("err", pid, prompt.id))
+    if error:
+        st.error(error, icon="⚠️")
+    _conflict_view(engine, pid, prompt)
+    base = st.session_state.get(_k("base", pid, prompt.id))
+    if stored and stored.value == base:
+        who = stored.updated_by_name + (f" ({stored.updated_by_agency})" if stored.updated_by_agency else "")
+        st.caption(f"✓ Saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
+    elif stored is None:
+        st.caption("Not answered yet.")
+    _history(engine, pid, prompt, editable)
+
+
+# --- Reference lists ----------------------------------------------------------------------------
+
+def reference_list(partnership: Partnership, prompt: Prompt) -> None:
+    ref = content().reference(prompt.source)
+    with st.expander(prompt.label, expanded=False):
+        for item in ref.for_nation(partnership.nation):
+            text = item.get("text") or item.get("note") or item.get("description") or ""
+            cite = item.get("citation")
+            st.markdown(f"**{md_escape(item['label'])}**" + (f" ({md_escape(cite)})" if cite else ""))
+            if text:
+                st.text(text.strip()) if item.get("quotation") else st.caption(md_escape(text.strip()))
+        if ref.guide:
+            st.caption(f"From Guide {ref.guide}.")
+
+
+# --- Tables -------------------------------------------------------------------------------------
+
+def _column_config(col: Column, nation: str):
+    if col.type == "yesno":
+        return st.column_config.CheckboxColumn(col.label, help=col.help or None)
+    if col.type == "choice":
+        options = content().options(col, nation)
+        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=col.help or None)
+    return st.column_config.TextColumn(col.label, help=col.help or None, max_chars=col.limit,
+                                       required=col.required, width="large" if col.type == "longtext" else "medium")
+
+
+def _labels_for(col: Column, nation: str) -> tuple[dict, dict]:
+    options = content().options(col, nation)
+    return {o.id: o.label for o in options}, {o.label: o.id for o in options}
+
+
+def _frame(prompt: Prompt, rows: list[Row], nation: str) -> pd.DataFrame:
+    data = {}
+    for col in prompt.columns:
+        values = [r.values.get(col.id) for r in rows]
+        if col.type == "choice":
+            to_label, _ = _labels_for(col, nation)
+            data[col.id] = pd.Series([to_label.get(v) if v else None for v in values], dtype="object")
+        elif col.type == "yesno":
+            data[col.id] = pd.Series([bool(v) for v in values], dtype="bool")
+        else:
+            data[col.id] = pd.Series([v or "" for v in values], dtype="object")
+    return pd.DataFrame(data, columns=[c.id for c in prompt.columns])
+
+
+def _cell_value(col: Column, value, nation: str):
+    if col.type == "choice":
+        _, to_id = _labels_for(col, nation)
+        return to_id.get(value, "") if value else ""
+    if col.type == "yesno":
+        return bool(value) if value is not None else None
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, rows: list[Row]) -> None:
+    """on_change of a table: save each edited cell, added row and removed row."""
+    prompt = content().prompts[prompt_id]
+    pid, nation = partnership.id, partnership.nation
+    author = current_author()
+    messages, conflicts = [], []
+    state = st.session_state.get(editor_key, {})
+    columns = {c.id: c for c in prompt.columns}
+    if author is None:
+        st.session_state[_k("tablemsg", pid, prompt_id)] = ["Give your name at the top of the page first."]
+        return
+    for index, changes in state.get("edited_rows", {}).items():
+        row = rows[int(index)]
+        for col_id, value in changes.items():
+            col = columns[col_id]
+            try:
+                update_cell(engine, pid, row.id, col_id, _cell_value(col, value, nation),
+                            expected=row.values.get(col_id), author=author)
+            except Conflict as exc:
+                conflicts.append((row.id, col_id, exc))
+            except WorkbookError as exc:
+                messages.append(exc.message)
+    for added in state.get("added_rows", []):
+        values = {cid: _cell_value(columns[cid], v, nation) for cid, v in added.items() if cid in columns}
+        if not any(v not in ("", None, False) for v in values.values()):
+            continue
+        try:
+            add_row(engine, pid, prompt_id, values, author=author)
+        except WorkbookError as exc:
+            messages.append(exc.message)
+    removed = []
+    for index in state.get("deleted_rows", []):
+        row = rows[int(index)]
+        try:
+            delete_row(engine, pid, row.id, author=author)
+            removed.append(row.id)
+        except WorkbookError as exc:
+            messages.append(exc.message)
+    st.session_state[_k("tablemsg", pid, prompt_id)] = messages
+    st.session_state[_k("tableconflicts", pid, prompt_id)] = conflicts
+    if removed:
+        st.session_state[_k("undo", pid, prompt_id)] = removed
+    # A fresh editor from what is now stored: its pending edits have all been saved.
+    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+
+
+def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) -> None:
+    author = current_author()
+    for item_id in item_ids:
+        try:
+            restore_row(engine, pid, item_id, author=author)
+        except WorkbookError as exc:
+            st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
+    st.session_state.pop(_k("undo", pid, prompt_id), None)
+    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+
+
+def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: str, exc: Conflict) -> None:
+    try:
+        update_cell(engine, pid, item_id, col_id, exc.mine, expected=exc.theirs, author=current_author())
+    except WorkbookError as err:
+        st.session_state[_k("tablemsg", pid, prompt_id)] = [err.message]
+    st.session_state[_k("tableconflicts", pid, prompt_id)] = []
+    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+
+
+def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int) -> None:
+    try:
+        move_row(engine, pid, item_id, direction, author=current_author())
+    except WorkbookError as exc:
+        st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
+    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+
+
+def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool) -> None:
+    pid, c = partnership.id, content()
+    st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
+    if prompt.help:
+        st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
+    generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
+    editor_key = _k("table", pid, prompt.id, generation)
+    st.data_editor(
+        _frame(prompt, rows, partnership.nation),
+        key=editor_key,
+        hide_index=True,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        column_config={col.id: _column_config(col, partnership.nation) for col in prompt.columns},
+        on_change=_table_changed,
+        args=(engine, partnership, prompt.id, editor_key, rows),
+        width="stretch",
+    )
+    st.caption(f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
+               "paste several rows from Excel at once. Select rows and press Delete to remove them.")
+    for message in st.session_state.get(_k("tablemsg", pid, prompt.id), []):
+        st.error(message, icon="⚠️")
+    for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
+        col = next(x for x in prompt.columns if x.id == col_id)
+        st.warning(f"{exc.theirs_by or 'Someone'} changed '{col.label}' to '{_cell_text(col, exc.theirs, partnership.nation)}' "
+                   f"while you were editing. Your '{_cell_text(col, exc.mine, partnership.nation)}' is kept in the history.",
+                   icon="🔀")
+        st.button("Use mine instead", key=_k("cellmine", pid, item_id, col_id),
+                  on_click=_use_mine, args=(engine, pid, prompt.id, item_id, col_id, exc))
+    undo = st.session_state.get(_k("undo", pid, prompt.id))
+    if undo and editable:
+        st.info(f"Removed {len(undo)} {prompt.item_label}{'s' if len(undo) > 1 else ''}.", icon="🗑️")
+        st.button("Undo", key=_k("undo-btn", pid, prompt.id), on_click=_undo_delete, args=(engine, pid, prompt.id, undo))
+    if prompt.ordered and editable and len(rows) > 1:
+        _reorder(engine, pid, prompt, rows)
+    if editable:
+        _removed_rows(engine, pid, prompt)
+    if prompt.checks:
+        for finding in run_checks(prompt.checks, [r.values for r in rows], partnership.nation):
+            (st.success if finding.level == "ok" else st.warning)(md_escape(finding.message), icon="✅" if finding.level == "ok" else "💡")
+
+
+def _cell_text(col: Column, value, nation: str) -> str:
+    if col.type == "yesno":
+        return {True: "yes", False: "no"}.get(value, "blank")
+    if col.type == "choice":
+        return _labels_for(col, nation)[0].get(value, value or "blank")
+    return str(value or "")
+
+
+def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
+    first = prompt.columns[0].id
+    with st.expander(f"Change the order of the {prompt.item_label}s"):
+        for position, row in enumerate(rows, start=1):
+            a, b, text = st.columns([1, 1, 10])
+            a.button("↑", key=_k("up", pid, row.id), disabled=position == 1, help="Move up",
+                     on_click=_move, args=(engine, pid, prompt.id, row.id, -1))
+            b.button("↓", key=_k("down", pid, row.id), disabled=position == len(rows), help="Move down",
+                     on_click=_move, args=(engine, pid, prompt.id, row.id, 1))
+            text.text(f"{position}. {row.values.get(first) or ''}")
+
+
+def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
+    removed = list_rows(engine, pid, prompt.id, deleted=True)
+    if not removed:
+        return
+    first = prompt.columns[0].id
+    with st.expander(f"Removed {prompt.item_label}s ({len(removed)})"):
+        for row in removed:
+            text, button = st.columns([8, 2])
+            text.text(row.values.get(first) or "(no name)")
+            button.button("Restore", key=_k("restore-row", pid, row.id),
+                          on_click=_undo_delete, args=(engine, pid, prompt.id, [row.id]))
+
+
+# --- A whole chapter ----------------------------------------------------------------------------
+
+def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> None:
+    chapter: Chapter = content().chapter(chapter_id)
+    st.title(chapter.title)
+    st.caption(f"{md_escape(partnership.name)} · Guide {chapter.guide}")
+    if chapter.summary:
+        st.markdown(md_escape(chapter.summary))
+    editable = identity_form()
+    answers = get_answers(engine, partnership.id)
+    rows = all_rows(engine, partnership.id)
+    prompts = [p for p in chapter.prompts if p.answerable]
+    done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
+    st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")
+    st.caption(NO_IDENTIFYING_DETAILS)
+    for section in chapter.sections:
+        st.header(section.title, divider="gray")
+        if section.guide:
+            st.caption(f"Guide {section.guide}")
+        if section.intro:
+            st.markdown(md_escape(content().fill(section.intro, partnership.nation)))
+        for prompt in section.prompts:
+            if prompt.type == "reference":
+                reference_list(partnership, prompt)
+            elif prompt.type == "table":
+                table_field(engine, partnership, prompt, rows.get(prompt.id, []), editable)
+            else:
+                answer_field(engine, partnership, prompt, answers.get(prompt.id), editable)
