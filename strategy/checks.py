@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ def check_steering_group(rows: list[dict], nation: str) -> list[Finding]:
     if yes("lived_experience"):
         out.append(Finding("ok", "The voice of victims/survivors is represented."))
     else:
-        out.append(Finding("warning", "No member brings the voice of victims/survivors (Guide §3.2). Consider how it will be heard."))
+        out.append(Finding("warning", "No member brings the voice of victims/survivors (Guide §3.2). "
+                           "Consider how it will be heard."))
     present = {r.get("agency_type") for r in rows}
     missing = [t["label"] for t in _statutory_types(nation) if t["id"] not in present]
     if missing:
@@ -39,17 +40,20 @@ def check_steering_group(rows: list[dict], nation: str) -> list[Finding]:
         out.append(Finding("ok", "Every statutory partner is represented."))
     not_senior = [r.get("name") or "a member" for r in rows if r.get("authority_to_commit") is not True]
     if not_senior:
-        out.append(Finding("warning", f"{len(not_senior)} of {len(rows)} members are not recorded as able to commit their agency to actions: "
-                           + ", ".join(not_senior[:5]) + ("..." if len(not_senior) > 5 else "") + "."))
+        names = ", ".join(not_senior[:5]) + ("..." if len(not_senior) > 5 else "")
+        out.append(Finding("warning", f"{len(not_senior)} of {len(rows)} members are not recorded as able to "
+                           f"commit their agency to actions: {names}."))
     else:
         out.append(Finding("ok", "Every member can commit their agency to actions."))
     unnamed = [r for r in rows if r.get("named_representative") is not True]
     if unnamed:
-        out.append(Finding("warning", f"{len(unnamed)} members are not named standing representatives; consistent representation helps (Guide §3.2)."))
+        out.append(Finding("warning", f"{len(unnamed)} members are not named standing representatives; "
+                           "consistent representation helps (Guide §3.2)."))
     if not yes("change_management"):
         out.append(Finding("warning", "No member is recorded with experience of change management (Guide §3.2)."))
     if "public_health" not in present:
-        out.append(Finding("warning", "No public health member. The guide suggests considering one from outside the partnership (Guide §3.2)."))
+        out.append(Finding("warning", "No public health member. The guide suggests considering one from "
+                           "outside the partnership (Guide §3.2)."))
     return out
 
 

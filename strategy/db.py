@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -180,9 +180,11 @@ def _storage_error(url: str, exc: Exception) -> StorageError:
     text = str(getattr(exc, "orig", exc)).lower()
     where = describe_url(url)
     if "not a database" in text or "malformed" in text:
-        return StorageError(f"{where} is not a workbook database (it may be damaged or another kind of file). Restore it from a backup or change DATABASE_URL.")
+        return StorageError(f"{where} is not a workbook database (it may be damaged or another kind of file). "
+                            "Restore it from a backup or change DATABASE_URL.")
     if "readonly" in text or "read-only" in text:
-        return StorageError(f"The database {where} is read-only, so nothing could be saved. Ask whoever runs the workbook to give it write access.")
+        return StorageError(f"The database {where} is read-only, so nothing could be saved. "
+                            "Ask whoever runs the workbook to give it write access.")
     if "locked" in text:
         return StorageError("The database is busy with another save. Please try again in a moment; nothing was lost.")
     if "connection" in text or "could not connect" in text or "server" in text:

@@ -91,14 +91,14 @@ def _table(ctx: _Ctx, prompt: Prompt, rows: list[Row], columns: list[str] | None
     cols = [c for c in prompt.columns if columns is None or c.id in columns]
     table = ctx.doc.add_table(rows=1, cols=len(cols))
     table.style = "Table Grid"
-    for cell, col in zip(table.rows[0].cells, cols):
+    for cell, col in zip(table.rows[0].cells, cols, strict=True):
         cell.text = col.label
         for run in cell.paragraphs[0].runs:
             run.bold = True
     _repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
-        for cell, col in zip(cells, cols):
+        for cell, col in zip(cells, cols, strict=True):
             cell.text = _cell_text(ctx, col, row.values.get(col.id))
 
 

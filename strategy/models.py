@@ -3,7 +3,7 @@ SQLModel table models do not validate on construction (ENGINEERING.md)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     """Aware UTC (SQLModel stores it as UTC on both databases); shown in UK time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Partnership(SQLModel, table=True):

@@ -16,7 +16,7 @@ class Author:
     user_id: int | None = None
 
     @classmethod
-    def make(cls, name: str, agency: str = "", user_id: int | None = None) -> "Author":
+    def make(cls, name: str, agency: str = "", user_id: int | None = None) -> Author:
         name, agency = normalise_name(name), normalise_name(agency)
         if not name:
             raise InvalidInput("Please give your name, so the workbook can show who wrote what.")

@@ -213,7 +213,8 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
     key = _k("ans", pid, prompt.id)
     common = dict(key=key, help=help_text or None, on_change=_save, args=(engine, pid, prompt.id), disabled=not editable)
     if prompt.type == "longtext":
-        st.text_area(label, height=180, placeholder=prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter.", **common)
+        placeholder = prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter."
+        st.text_area(label, height=180, placeholder=placeholder, **common)
     elif prompt.type == "text":
         st.text_input(label, placeholder=prompt.placeholder or None, **common)
     elif prompt.type == "choice":
