@@ -17,10 +17,10 @@ navigation = st.navigation(
             st.Page("pages/partnerships.py", title="Partnerships", icon="🤝"),
             st.Page("pages/introduction.py", title="Introduction", icon="📖"),
         ],
-        "Part A: where you are and where you want to get to": [
+        "Part A: Where you are": [
             st.Page("pages/shared_vision.py", title="Shared vision and governance", icon="🧭"),
         ],
-        "Part C: putting your strategy into practice": [
+        "Part C: Into practice": [
             st.Page("pages/draft.py", title="Word draft", icon="📄"),
         ],
     }

@@ -222,11 +222,21 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
                 if check not in CHECKS:
                     raise ContentError(f"chapters.yaml: {p.id} names an unknown check {check!r}")
             for text in (p.label, p.help, *(col.help for col in p.columns)):
-                try:
-                    list(string.Formatter().parse(text))
-                except ValueError as exc:
-                    raise ContentError(f"chapters.yaml: {p.id}: unmatched brace in help text: {exc}") from exc
+                _check_fills(text, nations, p.id)
+        for s in c.sections:
+            _check_fills(s.intro, nations, f"section {c.id}.{s.id} intro")
+        _check_fills(c.summary, nations, f"chapter {c.id} summary")
     return Content(chapters=chapters, references=references, nations=nations)
+
+
+def _check_fills(text: str, nations: dict[str, Nation], where: str) -> None:
+    """Pages fill this text with each nation's words: a stray brace, ``{}`` or ``{0}`` would break them."""
+    for nation in nations.values():
+        try:
+            string.Formatter().vformat(text, (), _Words(nation.words()))
+        except (ValueError, IndexError, KeyError, AttributeError) as exc:
+            raise ContentError(f"chapters.yaml: {where}: a brace in the text is not a placeholder "
+                               f"such as {{plan_term}} ({exc})") from exc
 
 
 def _check_unique(ids: list[str], what: str) -> None:

@@ -266,3 +266,15 @@ def test_a_file_that_is_not_a_database_is_reported(tmp_path, monkeypatch):
     assert not at.exception
     assert any("is not a workbook database" in e.value for e in at.error)
     assert db.read_bytes().startswith(b"These are meeting notes")
+
+
+def test_the_app_saves_on_postgresql_too(postgres_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    engine = prepare_database(postgres_url)
+    demo = ensure_demo(engine)
+    at = open_page(app(demo, Author.make("Priya", "ICB")), "pages/introduction.py")
+    assert not at.exception
+    text_area(at, "Who is the strategy for?").input("Everyone who works with children in the area.").run()
+    stored = get_answer(engine, demo, "intro.audience")
+    assert stored.value == "Everyone who works with children in the area."
+    assert stored.updated_by_name == "Priya"

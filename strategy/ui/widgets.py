@@ -388,6 +388,7 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
         on_change=_table_changed,
         args=(engine, partnership, prompt.id, editor_key, rows),
         width="stretch",
+        height="content",
     )
     st.caption(f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
                "paste several rows from Excel at once. Select rows and press Delete to remove them.")
