@@ -22,7 +22,7 @@ from strategy.db import read_session, write_session
 from strategy.errors import Conflict, InvalidInput, NotFound
 from strategy.models import Answer, Item, Partnership, Revision, utcnow
 from strategy.people import Author
-from strategy.text import check_length, clean_text
+from strategy.text import check_length, clean_text, removed_characters
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,12 @@ def normalise_value(prompt: Prompt, value) -> str:
             raise InvalidInput(f"{value!r} is not one of the choices for '{prompt.label}'.")
         return value
     if prompt.type == "multichoice":
-        values = json.loads(value) if isinstance(value, str) and value else (value or [])
+        try:
+            values = json.loads(value) if isinstance(value, str) and value else (value or [])
+        except ValueError:
+            values = None
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            raise InvalidInput(f"{value!r} is not a list of the choices for '{prompt.label}'.")
         valid = [o.id for o in c.options(prompt)]
         unknown = [v for v in values if v not in valid]
         if unknown:
@@ -99,7 +104,7 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
     """
     prompt = _prompt(prompt_id)
     stored = normalise_value(prompt, value)
-    removed = len(str(value or "").replace("\r\n", "\n").replace("\r", "\n")) - len(stored) if prompt.type in ("text", "longtext") else 0
+    removed = removed_characters(str(value or ""), stored) if prompt.type in ("text", "longtext") else 0
     now = utcnow()
     conflict: Conflict | None = None
     try:
@@ -133,6 +138,11 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
                               old_value=current.value, new_value=stored, created_at=now)
                     return Saved(stored, expected_version + 1, now, author.name, removed)
             # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
+            # Read again: on PostgreSQL the winner may have committed after ``current`` was read.
+            current = session.exec(
+                select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
+                .execution_options(populate_existing=True)
+            ).first()
             theirs = current.value if current else ""
             if stored != theirs:
                 _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",

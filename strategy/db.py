@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from strategy.errors import StorageError
@@ -148,6 +148,12 @@ def prepare_database(url: str) -> Engine:
             f"This database ({describe_url(url)}) was written by a newer version of the workbook "
             f"(schema {current}). Update the workbook before opening it; it has not been changed."
         )
+    if current is None and path is not None and _marker(path).exists():
+        raise StorageError(
+            f"The workbook's database {path} was in use before but is empty now (it may have been "
+            "overwritten or truncated). Restore it from your backup or point DATABASE_URL at where it is. "
+            f"To start again with an empty workbook on purpose, delete {_marker(path)}."
+        )
     if current is None and _has_foreign_tables(engine):
         raise StorageError(
             f"{describe_url(url)} holds tables that are not the workbook's. "
@@ -209,5 +215,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
                 yield session
+    except IntegrityError:
+        raise  # a duplicate or a lost race: the caller knows what it means and says so
     except (DatabaseError, OperationalError) as exc:
         raise _storage_error(str(engine.url.render_as_string(hide_password=False)), exc) from exc

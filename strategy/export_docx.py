@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -171,7 +171,7 @@ def _properties(ctx: _Ctx, now: datetime) -> None:
     props.author = _t(ctx.partnership.name)[:255]
     props.keywords = "child sexual abuse; strategy; safeguarding; draft"
     props.language = "en-GB"
-    props.created = now.replace(tzinfo=None)
+    props.created = now.astimezone(UTC).replace(tzinfo=None)  # the property is UTC
     props.comments = "Draft produced by the Child Sexual Abuse Strategy Workbook."
     # Language of the text itself, for spelling and screen readers.
     rpr = ctx.doc.styles["Normal"].element.get_or_add_rPr()
@@ -223,8 +223,11 @@ def _section_introduction(ctx: _Ctx) -> None:
         definitions = c.reference("definitions").for_nation(nation)
         if definitions:
             d = definitions[0]
-            doc.add_paragraph(_t(d.get("text", "")), style="Quote")
-            doc.add_paragraph(_t(f"Source: {d.get('citation', '')}"))
+            if d.get("quotation"):
+                doc.add_paragraph(_t(d.get("text", "")), style="Quote")
+                doc.add_paragraph(_t(f"Source: {d.get('citation', '')}"))
+            else:  # guidance on which definition to quote, not a definition: a gap to fill
+                _gap(ctx, f"Not written yet. {d.get('text', '').strip()} (Source to cite: {d.get('citation', '')}.)")
     if ctx.value("intro.terminology").strip():
         _answer(ctx, "intro.terminology", "The language this strategy uses")
 

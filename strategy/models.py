@@ -20,7 +20,7 @@ class Partnership(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     #: The name folded for uniqueness: case, surrounding and repeated spaces ignored.
-    name_key: str = Field(max_length=120, unique=True)
+    name_key: str = Field(max_length=480, unique=True)  # casefold can lengthen a name ("ß" -> "ss")
     nation: str = Field(max_length=16)  # "england" | "wales"
     areas: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     period_start: int | None = None

@@ -14,6 +14,7 @@ from strategy.text import name_key, normalise_name
 
 NATIONS = ("england", "wales")
 MAX_NAME = 120
+MAX_AREAS = 1000
 YEAR_RANGE = (2000, 2100)
 
 
@@ -51,6 +52,13 @@ def _check_period(start, end) -> tuple[int | None, int | None]:
     return s, e
 
 
+def _check_areas(areas: str) -> str:
+    clean = normalise_name(areas)
+    if len(clean) > MAX_AREAS:
+        raise InvalidInput("The areas covered are longer than 1,000 characters; please shorten them.")
+    return clean
+
+
 def _taken(session, key: str, except_id: int | None = None) -> Partnership | None:
     found = session.exec(select(Partnership).where(Partnership.name_key == key)).first()
     return found if found and found.id != except_id else None
@@ -66,9 +74,7 @@ def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "
     clean = _check_name(name)
     nation = _check_nation(nation)
     start, end = _check_period(period_start, period_end)
-    areas = normalise_name(areas)
-    if len(areas) > 1000:
-        raise InvalidInput("The areas covered are longer than 1,000 characters; please shorten them.")
+    areas = _check_areas(areas)
     try:
         with write_session(engine) as session:
             existing = _taken(session, name_key(clean))
@@ -125,7 +131,7 @@ def update_partnership(engine: Engine, partnership_id: int, *, name: str | None 
             if nation is not None:
                 p.nation = _check_nation(nation)
             if areas is not None:
-                p.areas = normalise_name(areas)
+                p.areas = _check_areas(areas)
             if period_start is not ... or period_end is not ...:
                 s = p.period_start if period_start is ... else period_start
                 e = p.period_end if period_end is ... else period_end

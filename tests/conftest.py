@@ -90,3 +90,44 @@ def author():
 @pytest.fixture
 def other_author():
     return Author.make("Jo Evans", "Harbourshire Police")
+
+
+@pytest.fixture
+def partnership(engine):
+    """An English partnership with nothing written yet, on each kind of database."""
+    from strategy.partnerships import create_partnership
+
+    return create_partnership(engine, name="Harbourshire Partnership", nation="england",
+                              areas="Harbourshire", period_start=2026, period_end=2029)
+
+
+@pytest.fixture
+def pg_engine(postgres_url):
+    """PostgreSQL only: for races that SQLite's BEGIN IMMEDIATE rules out by serialising writers."""
+    return prepare_database(postgres_url)
+
+
+@pytest.fixture
+def just_before():
+    """``just_before(engine, "INSERT INTO answer", action)`` runs ``action()`` once, on another
+    connection, at the moment this engine is about to send a matching statement: a race made
+    deterministic. Removed after the test."""
+    from sqlalchemy import event
+
+    listeners = []
+
+    def install(engine, statement_start: str, action):
+        fired = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not fired and statement.lstrip().upper().startswith(statement_start.upper()):
+                fired.append(True)
+                action()
+
+        event.listen(engine, "before_cursor_execute", before)
+        listeners.append((engine, before))
+        return fired
+
+    yield install
+    for engine, fn in listeners:
+        event.remove(engine, "before_cursor_execute", fn)

@@ -115,7 +115,14 @@ def test_database_emptied_after_first_use_is_loud_not_a_fresh_workbook(used_data
         prepare_database(url)
     assert "was in use before" in info.value.message
     assert str(path) in info.value.message
-    assert path.read_bytes() == b"", "the emptied file was turned into a new, empty workbook"
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+    finally:
+        conn.close()
+    assert tables == [], "the emptied file was turned into a new, empty workbook"
+    with pytest.raises(StorageError):  # and it stays loud on the next start
+        prepare_database(url)
 
 
 def test_deleting_the_marker_starts_a_new_workbook_on_purpose(used_database):
@@ -223,7 +230,8 @@ def test_a_database_holding_someone_elses_tables_is_refused_and_not_changed(db_u
         assert "tables that are not the workbook's" in info.value.message
         with other.connect() as conn:
             assert conn.execute(text("select total from invoices")).scalar() == 250
-            assert conn.execute(text("select count(*) from information_schema.tables where table_name = 'partnership'"
+            assert conn.execute(text("select count(*) from information_schema.tables where table_name = 'partnership' "
+                                     "and table_schema = current_schema()"
                                      if other.dialect.name == "postgresql" else
                                      "select count(*) from sqlite_master where name = 'partnership'")).scalar() == 0
     finally:

@@ -19,7 +19,7 @@ def upgrade() -> None:
     op.create_table('partnership',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('name_key', sa.String(length=120), nullable=False),
+    sa.Column('name_key', sa.String(length=480), nullable=False),
     sa.Column('nation', sa.String(length=16), nullable=False),
     sa.Column('areas', sa.Text(), server_default='', nullable=False),
     sa.Column('period_start', sa.Integer(), nullable=True),
