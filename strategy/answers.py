@@ -340,31 +340,28 @@ def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: st
     raise conflict
 
 
-def delete_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
-    """Remove a row from the table; it stays restorable (``restore_row``)."""
+def _set_removed(engine: Engine, partnership_id: int, item_id: int, removed: bool, author: Author) -> Row:
     now = utcnow()
     with write_session(engine) as session:
         item = _locked_item(session, partnership_id, item_id)
-        if item.deleted_at is None:
-            item.deleted_at = now
+        if (item.deleted_at is not None) != removed:
+            item.deleted_at = now if removed else None
             item.version += 1
             session.add(item)
             _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      action="delete", old_value=item.values_json, created_at=now)
+                      action="delete" if removed else "restore", created_at=now,
+                      old_value=item.values_json if removed else None, new_value=None if removed else item.values_json)
         return _row(item)
+
+
+def delete_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
+    """Remove a row from the table; it stays restorable (``restore_row``)."""
+    return _set_removed(engine, partnership_id, item_id, True, author)
 
 
 def restore_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
-    now = utcnow()
-    with write_session(engine) as session:
-        item = _locked_item(session, partnership_id, item_id)
-        if item.deleted_at is not None:
-            item.deleted_at = None
-            item.version += 1
-            session.add(item)
-            _revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      action="restore", new_value=item.values_json, created_at=now)
-        return _row(item)
+    """Bring back a removed row, where it was."""
+    return _set_removed(engine, partnership_id, item_id, False, author)
 
 
 def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author) -> list[Row]:
