@@ -13,15 +13,15 @@ engine = engine_or_stop()
 navigation = st.navigation(
     {
         "Your workbook": [
-            st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-            st.Page("pages/partnerships.py", title="Partnerships", icon="🤝"),
-            st.Page("pages/introduction.py", title="Introduction", icon="📖"),
+            st.Page("views/home.py", title="Home", icon="🏠", default=True),
+            st.Page("views/partnerships.py", title="Partnerships", icon="🤝"),
+            st.Page("views/introduction.py", title="Introduction", icon="📖"),
         ],
         "Part A: Where you are": [
-            st.Page("pages/shared_vision.py", title="Shared vision and governance", icon="🧭"),
+            st.Page("views/shared_vision.py", title="Shared vision and governance", icon="🧭"),
         ],
         "Part C: Into practice": [
-            st.Page("pages/draft.py", title="Word draft", icon="📄"),
+            st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
     }
 )

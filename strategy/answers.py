@@ -75,7 +75,8 @@ def normalise_value(prompt: Prompt, value) -> str:
         unknown = [v for v in values if v not in valid]
         if unknown:
             raise InvalidInput(f"{', '.join(map(str, unknown))} is not one of the choices for '{prompt.label}'.")
-        return json.dumps([v for v in valid if v in values])  # in the list's own order
+        chosen = [v for v in valid if v in values]  # in the list's own order
+        return json.dumps(chosen) if chosen else ""  # nothing chosen is the same as never answered
     raise InvalidInput(f"'{prompt.label}' is not a question with a single answer.")
 
 

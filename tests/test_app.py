@@ -20,7 +20,7 @@ from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def app(partnership_id: int | None = None, author: Author | None = None) -> AppT
 
 def open_page(at: AppTest, page: str) -> AppTest:
     at.run()
-    if page != "pages/home.py":
+    if page != "views/home.py":
         at.switch_page(page).run()
     return at
 
@@ -105,7 +105,7 @@ def test_home_shows_progress_and_next_step(engine):
 
 def test_create_partnership_from_the_page_and_refuse_a_duplicate(engine):
     create_partnership(engine, name="Vale Partnership", nation="wales")
-    at = open_page(app(), "pages/partnerships.py")
+    at = open_page(app(), "views/partnerships.py")
     form_inputs = {t.label: t for t in at.text_input}
     form_inputs["Name"].input("  vale   PARTNERSHIP ")
     next(b for b in at.button if b.label == "Create partnership").click().run()
@@ -132,7 +132,7 @@ def test_create_partnership_from_the_page_and_refuse_a_duplicate(engine):
 
 def test_chapter_asks_who_is_writing_before_editing(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(p.id), "pages/introduction.py")
+    at = open_page(app(p.id), "views/introduction.py")
     assert all(t.disabled for t in at.text_area)
     name, agency = at.text_input[0], at.text_input[1]
     name.input("Sam Patel")
@@ -143,7 +143,7 @@ def test_chapter_asks_who_is_writing_before_editing(engine):
 
 def test_answer_saves_on_change_and_says_who_and_when(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(p.id, Author.make("Sam Patel", "Harbourshire Council")), "pages/introduction.py")
+    at = open_page(app(p.id, Author.make("Sam Patel", "Harbourshire Council")), "views/introduction.py")
     text_area(at, "Why does your partnership need this strategy?").input("Because <b>it</b> matters 🙂 ŵ").run()
     assert not at.exception
     stored = get_answer(engine, p.id, "intro.purpose")
@@ -151,16 +151,16 @@ def test_answer_saves_on_change_and_says_who_and_when(engine):
     assert stored.updated_by_name == "Sam Patel"
     assert any(re.match(r"✓ Saved at \d\d:\d\d by Sam Patel", c.value) for c in at.caption)
     # After a page switch and back, the stored text is in the field.
-    at.switch_page("pages/shared_vision.py").run()
-    at.switch_page("pages/introduction.py").run()
+    at.switch_page("views/shared_vision.py").run()
+    at.switch_page("views/introduction.py").run()
     assert text_area(at, "Why does your partnership need this strategy?").value == "Because <b>it</b> matters 🙂 ŵ"
 
 
 def test_second_save_of_the_same_answer_shows_both_texts(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
     label = "Why does your partnership need this strategy?"
-    a = open_page(app(p.id, Author.make("Ann", "Police")), "pages/introduction.py")
-    b = open_page(app(p.id, Author.make("Ben", "Health")), "pages/introduction.py")
+    a = open_page(app(p.id, Author.make("Ann", "Police")), "views/introduction.py")
+    b = open_page(app(p.id, Author.make("Ben", "Health")), "views/introduction.py")
     text_area(a, label).input("Ann's text").run()
     text_area(b, label).input("Ben's text").run()
     assert get_answer(engine, p.id, "intro.purpose").value == "Ann's text"
@@ -174,7 +174,7 @@ def test_second_save_of_the_same_answer_shows_both_texts(engine):
 def test_choosing_their_text_keeps_mine_in_history(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
     label = "Who is the strategy for?"
-    b = open_page(app(p.id, Author.make("Ben", "Health")), "pages/introduction.py")
+    b = open_page(app(p.id, Author.make("Ben", "Health")), "views/introduction.py")
     save_answer(engine, p.id, "intro.audience", "Ann's text", expected_version=0, author=Author.make("Ann"))
     text_area(b, label).input("Ben's text").run()
     next(x for x in b.button if x.label == "Use their text").click().run()
@@ -187,7 +187,7 @@ def test_a_one_megabyte_paste_is_refused_and_nothing_is_lost(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
     author = Author.make("Sam")
     save_answer(engine, p.id, "intro.purpose", "The text before", expected_version=0, author=author)
-    at = open_page(app(p.id, author), "pages/introduction.py")
+    at = open_page(app(p.id, author), "views/introduction.py")
     text_area(at, "Why does your partnership need this strategy?").input("x" * 1_048_576).run()
     assert any("the most it can hold is 100,000" in e.value for e in at.error)
     assert get_answer(engine, p.id, "intro.purpose").value == "The text before"
@@ -195,7 +195,7 @@ def test_a_one_megabyte_paste_is_refused_and_nothing_is_lost(engine):
 
 def test_control_characters_are_removed_on_save(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(p.id, Author.make("Sam")), "pages/introduction.py")
+    at = open_page(app(p.id, Author.make("Sam")), "views/introduction.py")
     text_area(at, "Who is the strategy for?").input("Leaders\x00 and\x07 practitioners\r\nand the public").run()
     assert get_answer(engine, p.id, "intro.audience").value == "Leaders and practitioners\nand the public"
     assert text_area(at, "Who is the strategy for?").value == "Leaders and practitioners\nand the public"
@@ -206,7 +206,7 @@ def test_restoring_an_earlier_text_from_history(engine):
     author = Author.make("Sam")
     first = save_answer(engine, p.id, "intro.audience", "First draft", expected_version=0, author=author)
     save_answer(engine, p.id, "intro.audience", "Second draft", expected_version=first.version, author=author)
-    at = open_page(app(p.id, author), "pages/introduction.py")
+    at = open_page(app(p.id, author), "views/introduction.py")
     buttons = [b for b in at.button if b.label == "Use this text again"]
     # Newest first: the second button of this answer's history is the first draft.
     audience = [b for b in buttons if "intro.audience" in b.key]
@@ -218,9 +218,9 @@ def test_restoring_an_earlier_text_from_history(engine):
 def test_wording_follows_the_nation(engine):
     wales = create_partnership(engine, name="Gwent", nation="wales")
     england = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(wales.id, Author.make("Sam")), "pages/introduction.py")
+    at = open_page(app(wales.id, Author.make("Sam")), "views/introduction.py")
     help_wales = text_area(at, "Which legislation, guidance and reviews will the strategy refer to, and how?").help
-    at = open_page(app(england.id, Author.make("Sam")), "pages/introduction.py")
+    at = open_page(app(england.id, Author.make("Sam")), "views/introduction.py")
     help_england = text_area(at, "Which legislation, guidance and reviews will the strategy refer to, and how?").help
     assert "Working Together to Safeguard People" in help_wales
     assert "Working Together to Safeguard Children" in help_england
@@ -228,13 +228,13 @@ def test_wording_follows_the_nation(engine):
 
 def test_steering_group_checks_are_shown(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(p.id, Author.make("Sam")), "pages/shared_vision.py")
+    at = open_page(app(p.id, Author.make("Sam")), "views/shared_vision.py")
     assert any("No steering group members yet" in w.value for w in at.warning)
 
 
 def test_word_draft_downloads_with_the_eleven_headings(engine):
     demo = ensure_demo(engine)
-    at = open_page(app(demo, Author.make("Sam")), "pages/draft.py")
+    at = open_page(app(demo, Author.make("Sam")), "views/draft.py")
     next(b for b in at.button if b.label == "Build the Word draft").click().run()
     assert not at.exception
     download = at.get("download_button")[0]
@@ -272,7 +272,7 @@ def test_the_app_saves_on_postgresql_too(postgres_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     engine = prepare_database(postgres_url)
     demo = ensure_demo(engine)
-    at = open_page(app(demo, Author.make("Priya", "ICB")), "pages/introduction.py")
+    at = open_page(app(demo, Author.make("Priya", "ICB")), "views/introduction.py")
     assert not at.exception
     text_area(at, "Who is the strategy for?").input("Everyone who works with children in the area.").run()
     stored = get_answer(engine, demo, "intro.audience")

@@ -43,6 +43,6 @@ def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership 
     partnership = current_partnership(engine)
     if need_partnership and partnership is None:
         st.info("Choose a partnership in the sidebar first, or create one on the Partnerships page.", icon="👈")
-        st.page_link("pages/partnerships.py", label="Go to Partnerships", icon="🏠")
+        st.page_link("views/partnerships.py", label="Go to Partnerships", icon="🏠")
         st.stop()
     return engine, partnership

@@ -8,8 +8,8 @@ from strategy.progress import ChapterProgress
 
 #: chapter id -> page file (registered in app.py).
 CHAPTER_PAGES = {
-    "introduction": "pages/introduction.py",
-    "shared_vision": "pages/shared_vision.py",
+    "introduction": "views/introduction.py",
+    "shared_vision": "views/shared_vision.py",
 }
 
 

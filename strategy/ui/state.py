@@ -61,8 +61,8 @@ def choose_partnership(partnership_id: int | None) -> None:
         st.query_params.pop(PARTNERSHIP_PARAM, None)
         st.session_state.pop(PARTNERSHIP_KEY, None)
     else:
-        if st.query_params.get(PARTNERSHIP_PARAM) != str(partnership_id):
-            st.query_params[PARTNERSHIP_PARAM] = str(partnership_id)
+        # Set on every run, not only when it differs: a page switch can drop it from the address.
+        st.query_params[PARTNERSHIP_PARAM] = str(partnership_id)
         st.session_state[PARTNERSHIP_KEY] = str(partnership_id)
 
 

@@ -105,6 +105,10 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
     if author is None:
         st.session_state[err] = "Give your name at the top of the page first; your text is still in the box."
         return
+    if value is None and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base, ""):
+        # Unchanged from what this person loaded. Streamlit can call every widget's on_change
+        # when a page switch and a save arrive together; a field nobody touched is not saved.
+        return
     raw = _from_widget(prompt, st.session_state[key]) if value is None else value
     try:
         saved = save_answer(engine, pid, prompt_id, raw,

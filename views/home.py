@@ -38,7 +38,7 @@ if partnership is None:
     with right.container(border=True):
         st.markdown("**Start your own**")
         st.caption("Create your partnership: its name, nation, areas and strategy period.")
-        st.page_link("pages/partnerships.py", label="Create a partnership", icon="➕")
+        st.page_link("views/partnerships.py", label="Create a partnership", icon="➕")
     if st.session_state.get("home_error"):
         show_error(WorkbookError(st.session_state.pop("home_error")))
     st.stop()
@@ -56,7 +56,7 @@ if step:
         st.page_link(CHAPTER_PAGES[step.chapter.id], label=f"Go to {step.chapter.title}", icon="➡️")
 else:
     st.success("Every chapter so far is answered. Download the Word draft and share it for review.", icon="🎉")
-    st.page_link("pages/draft.py", label="Go to the Word draft", icon="📄")
+    st.page_link("views/draft.py", label="Go to the Word draft", icon="📄")
 
 st.subheader("Progress by chapter")
 for item in progress:
