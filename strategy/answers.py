@@ -17,12 +17,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from strategy.content import Prompt, content
+from strategy.content import Column, Prompt, content
 from strategy.db import read_session, write_session
 from strategy.errors import Conflict, InvalidInput, NotFound
 from strategy.models import Answer, Item, Partnership, Revision, utcnow
 from strategy.people import Author
 from strategy.text import check_length, clean_text, removed_characters
+from strategy.values import parse_date, parse_number, parse_period, parse_statistic
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def normalise_value(prompt: Prompt, value) -> str:
             text = text.replace("\n", " ")
         check_length(text, prompt.limit, "This answer")
         return text
+    if prompt.type == "number":
+        number = parse_number(value, what="This answer", minimum=prompt.min, maximum=prompt.max)
+        return "" if number is None else str(number)
     if prompt.type == "choice":
         if value in (None, ""):
             return ""
@@ -203,57 +207,88 @@ class Row:
     version: int
     updated_at: datetime
     updated_by: str
+    #: A grid's fixed row key; None for a table row or a row added to a grid.
+    row_key: str | None = None
 
 
 def _table_prompt(prompt_id: str) -> Prompt:
     prompt = _prompt(prompt_id)
-    if prompt.type != "table":
+    if prompt.type not in ("table", "grid"):
         raise InvalidInput(f"'{prompt.label}' is not a table.")
     return prompt
 
 
-def normalise_row(prompt: Prompt, values: dict, *, partial: bool = False) -> dict:
-    """Check and clean a row's values against the table's columns."""
+def normalise_cell(col: Column, value):
+    """One cell checked and cleaned for its column type; raises InvalidInput naming the column."""
     c = content()
-    out = {}
-    columns = {col.id: col for col in prompt.columns}
+    what = f"'{col.label}'"
+    if col.type in ("text", "longtext"):
+        text = clean_text("" if value is None else str(value))
+        if col.type == "text":
+            text = text.replace("\n", " ").strip()
+        check_length(text, col.limit, what)
+        if col.required and not text.strip():
+            raise InvalidInput(f"{what} cannot be empty.")
+        return text
+    if col.type == "yesno":
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        raise InvalidInput(f"{what} is yes or no.")
+    if col.type == "choice":
+        if value in (None, ""):
+            if col.required:
+                raise InvalidInput(f"{what} cannot be empty.")
+            return ""
+        if value not in {o.id for o in c.options(col)}:
+            raise InvalidInput(f"{value!r} is not one of the choices for {what}.")
+        return value
+    if col.type == "multichoice":
+        values = [] if value in (None, "") else value
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            raise InvalidInput(f"{what} should be a list of its choices.")
+        valid = [o.id for o in c.options(col)]
+        unknown = [v for v in values if v not in valid]
+        if unknown:
+            raise InvalidInput(f"{', '.join(unknown)} is not one of the choices for {what}.")
+        return [v for v in valid if v in values]
+    if col.type == "number":
+        return parse_number(value, what=what, minimum=col.min, maximum=col.max)
+    if col.type == "statistic":
+        return parse_statistic(value, what=what)
+    if col.type == "period":
+        return parse_period(value, what=what)
+    if col.type == "date":
+        return parse_date(value, what=what)
+    raise InvalidInput(f"{what} has a type the workbook does not know: {col.type}.")
+
+
+#: The extra column every added row of a grid has: what the row is.
+LABEL_COLUMN = Column(id="label", label="Name", type="text", required=True)
+
+
+def row_columns(prompt: Prompt) -> list[Column]:
+    return [LABEL_COLUMN, *prompt.columns] if prompt.type == "grid" and prompt.extra_rows else list(prompt.columns)
+
+
+def normalise_row(prompt: Prompt, values: dict, *, partial: bool = False, added_grid_row: bool = False) -> dict:
+    """Check and clean a row's values against the table's (or grid's) columns."""
+    columns = {col.id: col for col in (row_columns(prompt) if added_grid_row or prompt.type == "table" else prompt.columns)}
     unknown = set(values) - set(columns)
     if unknown:
         raise InvalidInput(f"'{prompt.label}' has no column {', '.join(sorted(unknown))}.")
-    for col in prompt.columns:
-        if col.id not in values:
-            if partial:
-                continue
-            value = None
-        else:
-            value = values[col.id]
-        if col.type in ("text", "longtext"):
-            text = clean_text(value or "")
-            if col.type == "text":
-                text = text.replace("\n", " ").strip()
-            check_length(text, col.limit, f"'{col.label}'")
-            if col.required and not text.strip():
-                raise InvalidInput(f"'{col.label}' cannot be empty.")
-            out[col.id] = text
-        elif col.type == "yesno":
-            if value in (None, ""):
-                out[col.id] = None
-            elif isinstance(value, bool):
-                out[col.id] = value
-            else:
-                raise InvalidInput(f"'{col.label}' is yes or no.")
-        elif col.type == "choice":
-            if value in (None, ""):
-                out[col.id] = ""
-            elif value not in {o.id for o in c.options(col)}:
-                raise InvalidInput(f"{value!r} is not one of the choices for '{col.label}'.")
-            else:
-                out[col.id] = value
+    out = {}
+    for col in columns.values():
+        if col.id not in values and partial:
+            continue
+        out[col.id] = normalise_cell(col, values.get(col.id))
     return out
 
 
 def _row(item: Item) -> Row:
-    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name)
+    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name,
+               item.row_key)
 
 
 def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False) -> list[Row]:
@@ -277,23 +312,101 @@ def all_rows(engine: Engine, partnership_id: int) -> dict[str, list[Row]]:
 
 
 def add_row(engine: Engine, partnership_id: int, prompt_id: str, values: dict, *, author: Author) -> Row:
+    """Add one row to a table (or a row of the partnership's own to a grid that allows it)."""
+    return add_rows(engine, partnership_id, prompt_id, [values], author=author)[0]
+
+
+def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dict], *, author: Author,
+             replace: bool = False) -> list[Row]:
+    """Add many rows in one transaction: all of them, or (on any bad value) none, with a message
+    naming the row. ``replace`` first removes the live rows (restorable), as an import does."""
     prompt = _table_prompt(prompt_id)
-    clean = normalise_row(prompt, values)
+    if prompt.type == "grid" and not prompt.extra_rows:
+        raise InvalidInput(f"'{prompt.label}' has a fixed set of rows; rows cannot be added to it.")
+    clean = []
+    for number, values in enumerate(rows, start=1):
+        try:
+            clean.append(normalise_row(prompt, values, added_grid_row=prompt.type == "grid"))
+        except InvalidInput as exc:
+            prefix = f"Row {number}: " if len(rows) > 1 else ""
+            raise InvalidInput(prefix + exc.message) from None
     now = utcnow()
     with write_session(engine) as session:
         _ensure_partnership(session, partnership_id)
+        if replace:
+            live = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
+                                                   Item.deleted_at == None, Item.row_key == None)).all()  # noqa: E711
+            for item in live:
+                item.deleted_at, item.version = now, item.version + 1
+                session.add(item)
+            if live:
+                _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="delete",
+                          old_value=f"{len(live)} rows replaced by an import", created_at=now)
         last = session.exec(
             select(Item.position).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
             .order_by(Item.position.desc())
-        ).first()
-        item = Item(partnership_id=partnership_id, prompt_id=prompt_id, position=(last or 0) + 1,
-                    values_json=json.dumps(clean, ensure_ascii=False), updated_at=now, created_at=now,
-                    updated_by_name=author.name, updated_by_agency=author.agency, updated_by_user_id=author.user_id)
-        session.add(item)
+        ).first() or 0
+        items = []
+        for position, values in enumerate(clean, start=last + 1):
+            item = Item(partnership_id=partnership_id, prompt_id=prompt_id, position=position,
+                        values_json=json.dumps(values, ensure_ascii=False), updated_at=now, created_at=now,
+                        updated_by_name=author.name, updated_by_agency=author.agency, updated_by_user_id=author.user_id)
+            session.add(item)
+            items.append(item)
         session.flush()
-        _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=item.id,
-                  action="create", new_value=item.values_json, created_at=now)
-        return _row(item)
+        if len(items) == 1:
+            _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=items[0].id,
+                      action="create", new_value=items[0].values_json, created_at=now)
+        elif items:
+            _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="import",
+                      new_value=f"{len(items)} rows added", created_at=now)
+        return [_row(i) for i in items]
+
+
+def grid_rows(engine: Engine, partnership_id: int, prompt_id: str) -> dict[str, Row]:
+    """A grid's stored fixed rows by row key (rows never edited are simply absent)."""
+    with read_session(engine) as session:
+        items = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
+                                                Item.row_key != None)).all()  # noqa: E711
+        return {i.row_key: _row(i) for i in items}
+
+
+def set_grid_cell(engine: Engine, partnership_id: int, prompt_id: str, row_key: str, column_id: str, value, *,
+                  expected, author: Author) -> Row:
+    """Change one cell of a grid's fixed row (creating the row the first time anyone writes in it)
+    if it still holds ``expected``; otherwise Conflict, as ``update_cell``."""
+    prompt = _prompt(prompt_id)
+    if prompt.type != "grid":
+        raise InvalidInput(f"'{prompt.label}' is not a grid.")
+    if row_key not in {key for key, _ in content().grid_rows(prompt)}:
+        raise NotFound(f"'{prompt.label}' has no row {row_key!r}.")
+    column = next((c for c in prompt.columns if c.id == column_id), None)
+    if column is None:
+        raise InvalidInput(f"'{prompt.label}' has no column {column_id!r}.")
+    normalise_cell(column, value)  # refuse bad input before touching the database
+    for _attempt in range(2):
+        existing = grid_rows(engine, partnership_id, prompt_id).get(row_key)
+        if existing is not None:
+            return update_cell(engine, partnership_id, existing.id, column_id, value, expected=expected, author=author)
+        now = utcnow()
+        try:
+            with write_session(engine) as session:
+                _ensure_partnership(session, partnership_id)
+                values = {column_id: normalise_cell(column, value)}
+                item = Item(partnership_id=partnership_id, prompt_id=prompt_id, row_key=row_key, position=0,
+                            values_json=json.dumps(values, ensure_ascii=False), updated_at=now, created_at=now,
+                            updated_by_name=author.name, updated_by_agency=author.agency,
+                            updated_by_user_id=author.user_id)
+                session.add(item)
+                session.flush()
+                _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=item.id,
+                          field=column_id, action="create", new_value=json.dumps(values[column_id], ensure_ascii=False),
+                          created_at=now)
+                return _row(item)
+        except IntegrityError:
+            continue  # someone else created the row at the same moment: update it instead
+    raise Conflict("Someone else is editing this row at the same moment. Please try again.", mine=value, theirs=None,
+                   theirs_version=0, theirs_by="", theirs_at=None)
 
 
 def _locked_item(session: Session, partnership_id: int, item_id: int) -> Item:
@@ -314,7 +427,8 @@ def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: st
         if item.deleted_at is not None:
             raise NotFound("Someone removed that row while you were editing it. Restore it below to edit it again.")
         prompt = _table_prompt(item.prompt_id)
-        clean = normalise_row(prompt, {column_id: value}, partial=True)[column_id]
+        added = prompt.type == "grid" and item.row_key is None
+        clean = normalise_row(prompt, {column_id: value}, partial=True, added_grid_row=added)[column_id]
         values = json.loads(item.values_json)
         current = values.get(column_id)
         if current == clean:

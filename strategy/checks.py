@@ -66,9 +66,37 @@ def check_statutory_contributions(rows: list[dict], nation: str) -> list[Finding
     return [Finding("ok", "Every statutory partner has a stated contribution.")]
 
 
+def _labels(ref_id: str, nation: str) -> list[tuple[str, str]]:
+    from strategy.content import content
+
+    return [(o.id, o.label) for o in content().list_options(ref_id, nation)]
+
+
+def check_forms_covered(rows: list[dict], nation: str) -> list[Finding]:
+    """Guide §4.1: the strategy names and covers every form of child sexual abuse."""
+    covered = {r.get("_row") for r in rows if r.get("coverage") == "covered"}
+    missing = [label for key, label in _labels("forms_of_abuse", nation) if key not in covered]
+    if missing:
+        return [Finding("warning", f"{len(missing)} of the six forms of child sexual abuse are not yet fully covered: "
+                        + "; ".join(missing) + ". The guide asks for the broadest focus (Guide §4.1).")]
+    return [Finding("ok", "Every form of child sexual abuse is named and covered.")]
+
+
+def check_groups_considered(rows: list[dict], nation: str) -> list[Finding]:
+    """Guide §4.2: everyone affected is considered, not only the child."""
+    considered = {r.get("_row") for r in rows if r.get("considered") is True}
+    missing = [label for key, label in _labels("groups_affected", nation) if key not in considered]
+    if missing:
+        return [Finding("warning", f"{len(missing)} of the nine groups affected are not yet considered: "
+                        + "; ".join(missing) + " (Guide §4.2).")]
+    return [Finding("ok", "Every group affected by child sexual abuse has been considered.")]
+
+
 CHECKS: dict[str, Callable[[list[dict], str], list[Finding]]] = {
     "steering_group": check_steering_group,
     "statutory_contributions": check_statutory_contributions,
+    "forms_covered": check_forms_covered,
+    "groups_considered": check_groups_considered,
 }
 
 

@@ -70,6 +70,40 @@ def cmd_export_docx(args) -> None:
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
+def _import_file(args, run):
+    from strategy.imports import ImportRefused, read_file
+    from strategy.partnerships import find_partnership
+    from strategy.people import Author
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    data = read_file(args.file)
+    try:
+        count = run(engine, partnership.id, data, Path(args.file).name, Author.make(args.by or "Command line import"))
+    except ImportRefused as exc:
+        raise WorkbookError(exc.one_line()) from None
+    return partnership, count
+
+
+def cmd_import_survey(args) -> None:
+    from strategy.imports import import_survey
+
+    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_survey(
+        engine, pid, data, name, author=author, replace=not args.append))
+    how = "added to the responses there" if args.append else "replacing the responses there before"
+    print(f"Imported {count} survey response{'s' if count != 1 else ''} into '{partnership.name}' ({how}).")
+
+
+def cmd_import_figures(args) -> None:
+    from strategy.imports import FIGURES, MEASURES, import_figures
+
+    prompt_id = MEASURES if args.measures else FIGURES
+    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_figures(
+        engine, pid, data, name, prompt_id=prompt_id, author=author, replace=False))
+    what = "identification measure" if args.measures else "local figure"
+    print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("import-survey", help="import staff survey responses from a CSV or .xlsx (replaces them)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_survey)
+
+    p = sub.add_parser("import-figures", help="add local figures (or, with --measures, identification measures)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--measures", action="store_true", help="import into the identification measures")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_figures)
     return parser
 
 

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from strategy.settings import DATA_DIR
 
-PROMPT_TYPES = ("text", "longtext", "choice", "multichoice", "table", "reference")
-COLUMN_TYPES = ("text", "longtext", "choice", "yesno")
+PROMPT_TYPES = ("text", "longtext", "number", "choice", "multichoice", "table", "grid", "reference")
+COLUMN_TYPES = ("text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno")
 PARTS = ("start", "A", "B", "C")
 DEFAULT_MAX_CHARS = {"text": 300, "longtext": 100_000}
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -37,12 +37,14 @@ class Option(_Strict):
 class Column(_Strict):
     id: str
     label: str
-    type: Literal["text", "longtext", "choice", "yesno"]
+    type: Literal["text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno"]
     help: str = ""
     required: bool = False
     options: tuple[Option, ...] = ()
     options_from: str | None = None
     max_chars: int | None = None
+    min: float | None = None
+    max: float | None = None
 
     @property
     def limit(self) -> int:
@@ -51,7 +53,7 @@ class Column(_Strict):
 
 class Prompt(_Strict):
     id: str
-    type: Literal["text", "longtext", "choice", "multichoice", "table", "reference"]
+    type: Literal["text", "longtext", "number", "choice", "multichoice", "table", "grid", "reference"]
     label: str
     help: str = ""
     guide: str = ""
@@ -65,6 +67,14 @@ class Prompt(_Strict):
     ordered: bool = False
     item_label: str = "row"
     checks: tuple[str, ...] = ()
+    #: grid: the reference list(s) whose items are the rows; two lists give their cross product.
+    rows_from: str | tuple[str, ...] | None = None
+    #: grid: the partnership may add rows of its own (each with a label).
+    extra_rows: bool = False
+    #: table: rows come from a file import, not from typing.
+    imported: bool = False
+    min: float | None = None
+    max: float | None = None
 
     @property
     def limit(self) -> int:
@@ -80,8 +90,12 @@ class Prompt(_Strict):
             raise ValueError(f"prompt id {self.id!r} must be lower_snake words joined by dots")
         if self.type in ("choice", "multichoice") and not (self.options or self.options_from):
             raise ValueError(f"prompt {self.id}: a {self.type} needs options or options_from")
-        if self.type == "table" and not self.columns:
-            raise ValueError(f"prompt {self.id}: a table needs columns")
+        if self.type in ("table", "grid") and not self.columns:
+            raise ValueError(f"prompt {self.id}: a {self.type} needs columns")
+        if self.type == "grid" and not self.rows_from:
+            raise ValueError(f"prompt {self.id}: a grid needs rows_from")
+        if self.type != "grid" and (self.rows_from or self.extra_rows):
+            raise ValueError(f"prompt {self.id}: only a grid has rows_from or extra_rows")
         if self.type == "reference" and not self.source:
             raise ValueError(f"prompt {self.id}: a reference needs a source")
         ids = [c.id for c in self.columns]
@@ -155,12 +169,23 @@ class Content(BaseModel):
         raise KeyError(prompt_id)
 
     def options(self, owner: Prompt | Column, nation: str | None = None) -> list[Option]:
-        """The choices for a choice prompt or column, for the nation if the list differs by nation."""
+        """The choices for a choice prompt or column, in the nation's words where they differ."""
         if owner.options:
             return list(owner.options)
-        ref = self.references[owner.options_from]
+        return self.list_options(owner.options_from, nation)
+
+    def list_options(self, ref_id: str, nation: str | None) -> list[Option]:
+        ref = self.references[ref_id]
         items = ref.for_nation(nation) if nation else list(ref.items)
-        return [Option(id=i["id"], label=i["label"]) for i in items]
+        return [Option(id=i["id"], label=(i.get("label_by_nation") or {}).get(nation, i["label"])) for i in items]
+
+    def grid_rows(self, prompt: Prompt, nation: str | None = None) -> list[tuple[str, str]]:
+        """A grid's fixed rows as (row key, label); two lists give "a|b" keys in their cross product."""
+        sources = (prompt.rows_from,) if isinstance(prompt.rows_from, str) else tuple(prompt.rows_from)
+        if len(sources) == 1:
+            return [(o.id, o.label) for o in self.list_options(sources[0], nation)]
+        first, second = (self.list_options(src, nation) for src in sources[:2])
+        return [(f"{a.id}|{b.id}", f"{a.label}: {b.label}") for a in first for b in second]
 
     def reference(self, ref_id: str) -> ReferenceList:
         return self.references[ref_id]
@@ -218,6 +243,12 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
                     raise ContentError(f"chapters.yaml: {p.id} takes options from {src!r}, which is not in data/reference/")
             if p.source and p.source not in references:
                 raise ContentError(f"chapters.yaml: {p.id} shows {p.source!r}, which is not in data/reference/")
+            rows_from = (p.rows_from,) if isinstance(p.rows_from, str) else tuple(p.rows_from or ())
+            for src in rows_from:
+                if src not in references:
+                    raise ContentError(f"chapters.yaml: {p.id} takes its rows from {src!r}, which is not in data/reference/")
+            if len(rows_from) > 2:
+                raise ContentError(f"chapters.yaml: {p.id} takes rows from more than two lists")
             for check in p.checks:
                 if check not in CHECKS:
                     raise ContentError(f"chapters.yaml: {p.id} names an unknown check {check!r}")

@@ -9,7 +9,18 @@ import json
 import yaml
 from sqlalchemy.engine import Engine
 
-from strategy.answers import add_row, delete_row, get_answers, list_rows, normalise_value, save_answer
+from strategy.answers import (
+    add_rows,
+    delete_row,
+    get_answers,
+    grid_rows,
+    list_rows,
+    normalise_cell,
+    normalise_row,
+    normalise_value,
+    save_answer,
+    set_grid_cell,
+)
 from strategy.content import content
 from strategy.errors import NotFound
 from strategy.partnerships import create_partnership, find_partnership, update_partnership
@@ -51,17 +62,37 @@ def ensure_demo(engine: Engine) -> int:
         if current is None or current.value != wanted:
             save_answer(engine, p.id, prompt_id, wanted, expected_version=current.version if current else 0, author=author)
     for prompt_id, rows in data.get("items", {}).items():
-        current_rows = list_rows(engine, p.id, prompt_id)
+        current_rows = [r for r in list_rows(engine, p.id, prompt_id) if r.row_key is None]
         if [r.values for r in current_rows] == [_full_row(prompt_id, r) for r in rows]:
             continue
         for r in current_rows:  # replace the table wholesale: deleted rows stay restorable
             delete_row(engine, p.id, r.id, author=author)
-        for r in rows:
-            add_row(engine, p.id, prompt_id, r, author=author)
+        if rows:
+            add_rows(engine, p.id, prompt_id, rows, author=author)
+    for prompt_id, spec in data.get("grids", {}).items():
+        _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
     return p.id
 
 
-def _full_row(prompt_id: str, values: dict) -> dict:
-    from strategy.answers import normalise_row
+def _ensure_grid(engine: Engine, partnership_id: int, prompt, spec: dict, author: Author) -> None:
+    """Write a grid's demo cells where they differ, and its added rows where they differ."""
+    extra = spec.pop("extra", [])
+    columns = {c.id: c for c in prompt.columns}
+    for row_key, values in spec.items():
+        for column_id, value in values.items():
+            stored = grid_rows(engine, partnership_id, prompt.id).get(row_key)
+            current = stored.values.get(column_id) if stored else None
+            if stored is None or current != normalise_cell(columns[column_id], value):
+                set_grid_cell(engine, partnership_id, prompt.id, row_key, column_id, value, expected=current, author=author)
+    if prompt.extra_rows:
+        live = [r for r in list_rows(engine, partnership_id, prompt.id) if r.row_key is None]
+        wanted = [normalise_row(prompt, r, added_grid_row=True) for r in extra]
+        if [r.values for r in live] != wanted:
+            for r in live:
+                delete_row(engine, partnership_id, r.id, author=author)
+            if extra:
+                add_rows(engine, partnership_id, prompt.id, extra, author=author)
 
+
+def _full_row(prompt_id: str, values: dict) -> dict:
     return normalise_row(content().prompts[prompt_id], values)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,19 +19,35 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 from sqlalchemy.engine import Engine
 
 from strategy import __version__
+from strategy import evidence as ev
 from strategy.answers import Row, all_rows, get_answers
 from strategy.content import Content, Prompt, content
 from strategy.dates import UK, uk_long_date
 from strategy.models import Answer, Partnership
 from strategy.partnerships import get_partnership, period_label
 from strategy.text import clean_text
+from strategy.values import STATISTIC_CODES, uk_day
 
 GAP_STYLE = "Workbook Gap"
 MARKING_STYLE = "Workbook Marking"
+FINDING_STYLE = "Workbook Key Finding"
+NOTE_STYLE = "Caption"  # built in: small print under a table or chart
+
+#: A chart picture that takes longer than this to draw is left out (the export never waits on it).
+CHART_TIMEOUT_SECONDS = 45
+#: Draws a plotly figure (JSON on stdin) as PNG (stdout) with Kaleido and the local Chromium, in a
+#: process of its own, so a missing browser, a crash or a hang can never break the export.
+_RENDER_SCRIPT = (
+    "import json, sys\n"
+    "import kaleido\n"
+    "spec = json.loads(sys.stdin.buffer.read())\n"
+    "png = kaleido.calc_fig_sync(spec['figure'], opts=spec['opts'], kopts={'mathjax': False})\n"
+    "sys.stdout.buffer.write(png)\n"
+)
 
 
 @dataclass
@@ -37,6 +57,7 @@ class _Ctx:
     partnership: Partnership
     answers: dict[str, Answer]
     rows: dict[str, list[Row]]
+    charts: bool = True
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
@@ -61,6 +82,14 @@ def _ensure_styles(doc: Document) -> None:
         mark.font.bold = True
         mark.font.size = Pt(14)
         mark.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if FINDING_STYLE not in [s.name for s in styles]:
+        finding = styles.add_style(FINDING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        finding.base_style = styles["Normal"]
+        finding.font.bold = True
+        finding.font.size = Pt(16)
+        finding.font.color.rgb = RGBColor(0x00, 0x3C, 0x71)
+        finding.paragraph_format.space_before = Pt(12)
+        finding.paragraph_format.space_after = Pt(12)
 
 
 def _paragraphs(doc: Document, text: str, style: str | None = None) -> None:
@@ -105,10 +134,44 @@ def _table(ctx: _Ctx, prompt: Prompt, rows: list[Row], columns: list[str] | None
 def _cell_text(ctx: _Ctx, col, value) -> str:
     if col.type == "yesno":
         return {True: "Yes", False: "No"}.get(value, "")
-    if col.type == "choice" and value:
-        labels = {o.id: o.label for o in ctx.content.options(col)}
-        return _t(labels.get(value, value))
-    return _t(value)
+    if col.type in ("choice", "multichoice") and value:
+        labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
+        return _t("; ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value])))
+    if col.type == "date" and value:
+        try:
+            return uk_day(value)
+        except (TypeError, ValueError):
+            return _t(value)
+    if col.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ev.whole(value)
+    return _t(value)  # statistics stay as written: a code is never shown as a number
+
+
+def _simple_table(ctx: _Ctx, headers: list[str], body: list[list[str]]) -> None:
+    """A table of ready-made texts, with a bold header row that repeats on every page."""
+    table = ctx.doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = _t(header)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _repeat_header(table.rows[0])
+    for values in body:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = _t(value)
+
+
+def _note(ctx: _Ctx, text: str) -> None:
+    ctx.doc.add_paragraph(_t(text), style=NOTE_STYLE)
+
+
+def _bullets(ctx: _Ctx, items: list[str]) -> None:
+    for item in items:
+        ctx.doc.add_paragraph(_t(item), style="List Bullet")
+
+
+def _has_code(values) -> bool:
+    return any(str(v).strip().lower() in STATISTIC_CODES or "incomplete (" in str(v) for v in values)
 
 
 def _repeat_header(row) -> None:
@@ -273,7 +336,402 @@ def _section_governance(ctx: _Ctx) -> None:
     _answer(ctx, "governance.scrutiny", "Independent scrutiny")
 
 
-_WRITERS = {"s1": _section_introduction, "s2": _section_vision, "s3": _section_governance}
+# --- Section 4: local and regional context (Guide §4-6) -----------------------------------------
+
+def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
+    """A plotly figure as PNG bytes, or None when it cannot be drawn here (no Kaleido, no Chromium,
+    a crash, or longer than CHART_TIMEOUT_SECONDS)."""
+    spec = json.dumps({"figure": json.loads(fig.to_json()),
+                       "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", _RENDER_SCRIPT], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        return None
+    try:
+        out, _ = proc.communicate(spec.encode("utf-8"), timeout=CHART_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        return None
+    if proc.returncode != 0 or not out.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    return out
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the drawing process and the browser it started (its own process group), by id."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups
+            proc.kill()
+    except OSError:
+        pass
+    proc.communicate()
+
+
+def _chart(ctx: _Ctx, fig, alt: str, caption: str) -> None:
+    """The chart as a picture with alt text for screen readers, or a note saying it is not available."""
+    if not ctx.charts:  # the caller asked for no pictures
+        return
+    png = chart_png(fig) if fig is not None else None
+    if png is None:
+        _note(ctx, "Chart not available: the picture could not be drawn on this computer. "
+                   "The same figures are given in words and in the table.")
+        return
+    shape = ctx.doc.add_picture(io.BytesIO(png), width=Inches(6.0))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", _t(alt))
+    doc_pr.set("title", _t(caption))
+    _note(ctx, caption)
+
+
+def _choice_label(ctx: _Ctx, ref_id: str, value) -> str:
+    labels = {o.id: o.label for o in ctx.content.list_options(ref_id, ctx.partnership.nation)}
+    return labels.get(value, value or "")
+
+
+def _grid_values(ctx: _Ctx, prompt_id: str) -> dict[str, dict]:
+    return {r.row_key: r.values for r in ctx.rows.get(prompt_id, []) if r.row_key}
+
+
+def _not_yet(ctx: _Ctx, what: str, chapter: str, guide: str) -> None:
+    _gap(ctx, f"Not written yet: {what} (workbook chapter '{chapter}', Guide {guide}).")
+
+
+def _context_forms(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Forms of child sexual abuse", level=2)
+    stored = _grid_values(ctx, "context.forms")
+    if not any(v.get("coverage") or v.get("how") for v in stored.values()):
+        _not_yet(ctx, "how the strategy names and covers each form of child sexual abuse", "Context", "§4.1")
+        return
+    body = [[o.label, _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or "Not recorded",
+             stored.get(o.id, {}).get("how") or ""]
+            for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)]
+    _simple_table(ctx, ["Form of child sexual abuse", "Covered by the strategy", "How the strategy names and covers it"],
+                  body)
+    missing = ev.forms_not_covered(ctx.rows.get("context.forms", []), ctx.partnership.nation)
+    if missing:
+        _gap(ctx, f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
+                  "covering every form of child sexual abuse (Guide §4.1).")
+
+
+def _context_groups(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Who is affected", level=2)
+    stored = _grid_values(ctx, "context.groups")
+    if not any(v.get("considered") is not None or v.get("notes") for v in stored.values()):
+        _not_yet(ctx, "which groups affected by child sexual abuse the strategy has considered", "Context", "§4.2")
+        return
+    body = [[o.label, {True: "Yes", False: "No"}.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
+             stored.get(o.id, {}).get("notes") or ""]
+            for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)]
+    _simple_table(ctx, ["Group affected", "Considered", "Local notes"], body)
+    missing = ev.groups_not_considered(ctx.rows.get("context.groups", []), ctx.partnership.nation)
+    if missing:
+        _gap(ctx, f"Not yet considered: {'; '.join(missing)}. Every group affected needs a response (Guide §4.2).")
+
+
+def _context_figures(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Who lives here", level=2)
+    rows = ctx.rows.get("context.figures", [])
+    if rows:
+        _table(ctx, ctx.content.prompts["context.figures"], rows)
+        if _has_code(r.values.get("value") for r in rows):
+            _note(ctx, ev.CODES_FOOTNOTE)
+    else:
+        _not_yet(ctx, "the local figures (child population, looked-after children and others)", "Context", "§4.3")
+    if ctx.value("context.population_notes").strip():
+        _paragraphs(ctx.doc, ctx.value("context.population_notes"))
+
+
+def _identification(ctx: _Ctx) -> None:
+    doc = ctx.doc
+    doc.add_heading("How children are identified now", level=2)
+    rows = ctx.rows.get("response.identification_figures", [])
+    if rows:
+        table = ev.trend_table(rows, ctx.partnership.nation)
+        _simple_table(ctx, list(table.columns), table.astype(str).values.tolist())
+        if _has_code(v for col in table.columns[1:] for v in table[col]):
+            _note(ctx, ev.CODES_FOOTNOTE)
+    else:
+        _not_yet(ctx, "the yearly figures for children identified", "Current response", "§5.1")
+    doc.add_heading("Estimated scale against children identified", level=3)
+    p = ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation)
+    if not p.complete:
+        _gap(ctx, "Not written yet: the local prevalence estimate. Still needed: " + "; ".join(p.missing) + ".")
+    else:
+        alt = (f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
+               f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
+               f"{ev.about(p.estimate)} children sexually abused in a year, most of them below it. {p.sentence}")
+        _chart(ctx, ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name), alt,
+               "The tip of the iceberg: children identified against the local estimate.")
+        doc.add_paragraph(_t(p.sentence), style=FINDING_STYLE)
+        _bullets(ctx, p.workings)
+        doc.add_paragraph(_t(p.method))
+    if ctx.value("response.identification_notes").strip():
+        _paragraphs(doc, ctx.value("response.identification_notes"))
+
+
+def _support(ctx: _Ctx) -> None:
+    doc, nation = ctx.doc, ctx.partnership.nation
+    doc.add_heading("Support for each group affected", level=2)
+    rows = ctx.rows.get("response.support_matrix", [])
+    if not any(r.values for r in rows):
+        _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
+    else:
+        table = ev.support_matrix_table(rows, nation)
+        _simple_table(ctx, [table.index.name, *table.columns],
+                      [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)])
+        _note(ctx, "Each cell says what exists for that group: Available, Partly available, None, Not known, "
+                   "or Not recorded where the partnership has not yet said.")
+        gaps = ev.support_gaps(rows, nation)
+        doc.add_heading("Gaps in support", level=3)
+        if gaps.none:
+            doc.add_paragraph("Groups with no support of these kinds:")
+            _bullets(ctx, gaps.none)
+        if gaps.long_waits:
+            doc.add_paragraph(f"Waits longer than {ev.LONG_WAIT_WEEKS} weeks:")
+            _bullets(ctx, gaps.long_waits)
+        if not gaps.none and not gaps.long_waits:
+            doc.add_paragraph(f"No group is recorded as having no support of a kind, and no wait is longer than "
+                              f"{ev.LONG_WAIT_WEEKS} weeks.")
+        noted = _support_notes(ctx, rows)
+        if noted:
+            doc.add_paragraph("Gaps the partnership noted:")
+            _bullets(ctx, noted)
+        if gaps.not_recorded:
+            _gap(ctx, f"Not recorded yet: {gaps.not_recorded} of the {gaps.cells} combinations of group and kind "
+                      "of support (workbook chapter 'Current response', Guide §5.2).")
+    _questions(ctx, "response.support_questions", "support_questions", "Questions about the current support")
+    if ctx.value("response.commissioning").strip():
+        _answer(ctx, "response.commissioning", "Commissioning", level=3)
+
+
+def _support_notes(ctx: _Ctx, rows: list[Row]) -> list[str]:
+    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
+    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
+    out = []
+    for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
+        text = _t(values.get("gaps") or "").strip()
+        if text:
+            group, _, kind = key.partition("|")
+            out.append(f"{groups.get(group, group)}, {types.get(kind, kind).lower()}: {text}")
+    return out
+
+
+def _questions(ctx: _Ctx, prompt_id: str, ref_id: str, heading: str) -> None:
+    """A grid of questions answered in words, as a two-column table (only the answered ones)."""
+    stored = _grid_values(ctx, prompt_id)
+    body = [[o.label, stored[o.id].get("answer") or ""]
+            for o in ctx.content.list_options(ref_id, ctx.partnership.nation)
+            if (stored.get(o.id, {}).get("answer") or "").strip()]
+    if body:
+        ctx.doc.add_heading(heading, level=3)
+        _simple_table(ctx, ["Question", "Answer"], body)
+
+
+def _disruption(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Prevention and disruption", level=2)
+    prompt = ctx.content.prompts["response.disruption"]
+    rows = ctx.rows.get("response.disruption", [])
+    stored = _grid_values(ctx, "response.disruption")
+    columns = list(prompt.columns)
+    body = []
+    unrecorded = []
+    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation):
+        values = stored.get(key, {})
+        if any(values.get(c.id) not in (None, "", []) for c in columns):
+            body.append([label, *(_cell_text(ctx, c, values.get(c.id)) for c in columns)])
+        else:
+            unrecorded.append(label)
+    for r in rows:
+        if r.row_key is None:
+            body.append([r.values.get("label") or "", *(_cell_text(ctx, c, r.values.get(c.id)) for c in columns)])
+    if not body:
+        _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
+        return
+    _simple_table(ctx, ["Measure", *(c.label for c in columns)], body)
+    if unrecorded:
+        _gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
+
+
+def _case_reviews(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Case reviews and serious incidents", level=2)
+    rows = ctx.rows.get("response.case_reviews", [])
+    if rows:
+        _table(ctx, ctx.content.prompts["response.case_reviews"], rows)
+    else:
+        _not_yet(ctx, "the local case reviews and serious incidents and their learning", "Current response", "§5.4")
+
+
+def _courses(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Training on offer", level=3)
+    rows = ctx.rows.get("workforce.courses", [])
+    if not rows:
+        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+        return
+    _table(ctx, ctx.content.prompts["workforce.courses"], rows,
+           ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"])
+    ctx.doc.add_paragraph(_t(_courses_summary(ctx, rows)))
+    uncovered = _forms_without_course(ctx, rows)
+    if uncovered:
+        _gap(ctx, f"No course recorded covers: {'; '.join(uncovered)} (Guide §6.1).")
+
+
+def _courses_summary(ctx: _Ctx, rows: list[Row]) -> str:
+    specific = sum(r.values.get("focus") == "csa_specific" for r in rows)
+    multi = sum(r.values.get("delivery") in ("multi_agency", "both") for r in rows)
+    return (f"{len(rows)} course{'s' if len(rows) != 1 else ''} recorded: {specific} specific to child sexual abuse, "
+            f"{multi} offered to a multi-agency audience.")
+
+
+def _forms_without_course(ctx: _Ctx, rows: list[Row]) -> list[str]:
+    covered = {f for r in rows for f in (r.values.get("forms") or [])}
+    return [o.label for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation) if o.id not in covered]
+
+
+def _attendance(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Attendance by agency", level=3)
+    att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
+    if att.empty:
+        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+        return
+    t = att.by_agency
+    _simple_table(ctx, ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+                  [[a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+                   for a, e, n, p, low in zip(t["Agency"], t["Staff who should attend"], t["Staff who attended"],
+                                              t["Per cent attended"], t["Below half"], strict=True)])
+    _note(ctx, "Every course recorded, added together for each agency.")
+    ctx.doc.add_paragraph(_t(_attendance_summary(att, listed=True)))
+    if att.flagged:
+        _bullets(ctx, att.flagged)
+        if att.flagged_agencies:
+            ctx.doc.add_paragraph(_t(f"Across all their courses together, these agencies trained fewer than half: "
+                                     f"{'; '.join(att.flagged_agencies)}."))
+
+
+def _percent_text(value) -> str:
+    return "" if value is None or value != value else f"{value:.0f}%"  # value != value: missing (NaN)
+
+
+def _attendance_summary(att: ev.Attendance, *, listed: bool = False) -> str:
+    """One sentence on the attendance gaps; ``listed``: the gaps follow as a list."""
+    if not att.flagged:
+        return "Every agency with figures trained at least half of the staff who should attend each course."
+    text = ("Agencies that trained fewer than half of the staff who should attend a course, lowest first"
+            + (":" if listed else f": {'; '.join(att.flagged)}."))
+    if att.flagged_agencies and not listed:
+        text += f" Across all their courses together: {'; '.join(att.flagged_agencies)}."
+    return text
+
+
+def _survey(ctx: _Ctx) -> None:
+    doc = ctx.doc
+    doc.add_heading("Staff survey", level=3)
+    survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
+    if survey.responses == 0:
+        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+        return
+    doc.add_paragraph(_t(_survey_summary(survey)))
+    for table, heading in ((survey.by_agency, "Agency"), (survey.by_role, "Role")):
+        _simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
+        _note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+    reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+    if reflection:
+        doc.add_heading("Reflection point", level=4)
+        doc.add_paragraph(_t(reflection), style="Intense Quote")
+    if ctx.value("workforce.survey_reflection").strip():
+        doc.add_heading("The partnership's reflection", level=4)
+        _paragraphs(doc, ctx.value("workforce.survey_reflection"))
+
+
+def _survey_row(row: dict) -> list[str]:
+    """An agency's (or role's) name, its number of responses, then each average to one decimal."""
+    name, responses, *means = row.values()
+    return [name, str(responses), *("" if m is None or m != m else f"{m:.1f}" for m in means)]
+
+
+def _survey_summary(survey: ev.Survey) -> str:
+    means = [f"{label.lower()} {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items()
+             if survey.means.get(key) is not None]
+    text = f"{survey.responses} staff answered the survey."
+    if means:
+        text += f" Average ratings out of 5: {'; '.join(means)}."
+    if survey.confident_share is not None:
+        text += f" {survey.confident_share:.0f}% rated their confidence in identifying and responding 4 or 5."
+    return text
+
+
+def _resources(ctx: _Ctx) -> None:
+    ctx.doc.add_heading("Resources to support practice", level=3)
+    stored = _grid_values(ctx, "workforce.resources")
+    status = ctx.content.prompts["workforce.resources"].columns[0]
+    body = [[o.label, _cell_text(ctx, status, stored[o.id].get("status")), stored[o.id].get("answer") or ""]
+            for o in ctx.content.list_options("resources_questions", ctx.partnership.nation)
+            if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()]
+    if body:
+        _simple_table(ctx, ["Question", "Where we are", "Answer"], body)
+    else:
+        _not_yet(ctx, "the audit of resources that support practice", "Workforce", "§6.2")
+
+
+def _section_context(ctx: _Ctx) -> None:
+    """Section 4: the evidence from the Context, Current response and Workforce chapters."""
+    ctx.doc.add_paragraph("This section sets out the evidence the partnership gathered on child sexual abuse in the "
+                          "area and on the current response to it (Guide §4 to §6).")
+    _context_forms(ctx)
+    _context_groups(ctx)
+    _context_figures(ctx)
+    _identification(ctx)
+    _support(ctx)
+    _disruption(ctx)
+    _case_reviews(ctx)
+    ctx.doc.add_heading("The workforce: training, knowledge and confidence", level=2)
+    _courses(ctx)
+    _attendance(ctx)
+    _questions(ctx, "workforce.training_questions", "training_questions", "The training audit")
+    _survey(ctx)
+    _resources(ctx)
+
+
+# --- Section 9: workforce development -----------------------------------------------------------
+
+def _section_workforce(ctx: _Ctx) -> None:
+    doc = ctx.doc
+    doc.add_heading("What the workforce audit found", level=2)
+    findings = []
+    courses = ctx.rows.get("workforce.courses", [])
+    if courses:
+        findings.append(_courses_summary(ctx, courses))
+        uncovered = _forms_without_course(ctx, courses)
+        if uncovered:
+            findings.append(f"No course recorded covers: {'; '.join(uncovered)}.")
+    att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
+    if not att.empty:
+        findings.append(_attendance_summary(att))
+    survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
+    if survey.responses:
+        findings.append(_survey_summary(survey))
+    if findings:
+        _bullets(ctx, findings)
+        reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+        if reflection:
+            doc.add_paragraph(_t(reflection), style="Intense Quote")
+        doc.add_paragraph("The full findings are in section 4, 'The workforce: training, knowledge and confidence'.")
+    if not courses:
+        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+    if att.empty:
+        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+    if not survey.responses:
+        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+    doc.add_heading("Planned workforce development", level=2)
+    _gap(ctx, "Not written yet: how the partnership will build practitioners' knowledge, skills and confidence "
+              "through training, practice resources and supervision. This comes from the Workforce development "
+              "chapter (Guide §11), which is not in this version of the workbook.")
+
+
+_WRITERS = {"s1": _section_introduction, "s2": _section_vision, "s3": _section_governance, "s4": _section_context,
+            "s9": _section_workforce}
 
 
 def _section_not_started(ctx: _Ctx, section: dict) -> None:
@@ -284,11 +742,11 @@ def _section_not_started(ctx: _Ctx, section: dict) -> None:
 
 
 def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
-                *, now: datetime | None = None) -> bytes:
-    """The draft strategy as .docx bytes."""
+                *, now: datetime | None = None, charts: bool = True) -> bytes:
+    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
     now = now or datetime.now(UK)
     doc = Document()
-    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows)
+    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts)
     _ensure_styles(doc)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -307,10 +765,11 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
     return buffer.getvalue()
 
 
-def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None) -> bytes:
+def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this."""
     partnership = get_partnership(engine, partnership_id)
-    return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now)
+    return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
+                       charts=charts)
 
 
 def draft_filename(p: Partnership, now: datetime | None = None) -> str:

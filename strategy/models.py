@@ -52,12 +52,18 @@ class Item(SQLModel, table=True):
     """One row of a table prompt (a steering group member, a priority...). Values are JSON."""
 
     __tablename__ = "item"
-    __table_args__ = (Index("ix_item_list", "partnership_id", "prompt_id", "position"),)
+    __table_args__ = (
+        Index("ix_item_list", "partnership_id", "prompt_id", "position"),
+        # A grid's fixed row exists once; rows people add (row_key NULL) are not limited.
+        Index("uq_item_grid_row", "partnership_id", "prompt_id", "row_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
     prompt_id: str = Field(max_length=120)
     position: int = Field(default=0)
+    #: For a grid: which fixed row this is (a reference item id, or "group|support").
+    row_key: str | None = Field(default=None, max_length=200)
     values_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     version: int = Field(default=1)
     #: Deleted rows are kept (and can be restored) until the partnership is deleted.

@@ -30,6 +30,9 @@ class ChapterProgress:
 def is_answered(prompt: Prompt, value: str | None, rows: list | None) -> bool:
     if prompt.type == "table":
         return bool(rows)
+    if prompt.type == "grid":
+        # A grid's rows exist once a cell is written; answered when any cell holds something.
+        return any(v not in (None, "", [], False) for r in rows or [] for v in r.values.values())
     if prompt.type == "multichoice":
         return bool(value and json.loads(value))
     return bool(value and value.strip())

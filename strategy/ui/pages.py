@@ -10,6 +10,9 @@ from strategy.progress import ChapterProgress
 CHAPTER_PAGES = {
     "introduction": "views/introduction.py",
     "shared_vision": "views/shared_vision.py",
+    "context": "views/context.py",
+    "current_response": "views/current_response.py",
+    "workforce": "views/workforce.py",
 }
 
 

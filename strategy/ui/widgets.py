@@ -4,11 +4,13 @@ Ctrl+Enter), version-checked, with a conflict view that keeps both texts."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+import strategy.ui.features  # noqa: F401  (registers the charts and import panels under their prompts)
 from strategy.answers import (
     Row,
     add_row,
@@ -16,11 +18,14 @@ from strategy.answers import (
     answer_history,
     delete_row,
     get_answers,
+    grid_rows,
     list_rows,
     move_row,
     restore_answer,
     restore_row,
+    row_columns,
     save_answer,
+    set_grid_cell,
     update_cell,
 )
 from strategy.checks import run_checks
@@ -30,6 +35,7 @@ from strategy.errors import Conflict, WorkbookError
 from strategy.models import Answer, Partnership
 from strategy.progress import is_answered
 from strategy.text import md_escape
+from strategy.ui.extras import PROMPT_EXTRAS
 from strategy.ui.state import current_author, set_author
 
 NO_IDENTIFYING_DETAILS = (
@@ -219,7 +225,7 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
     if prompt.type == "longtext":
         placeholder = prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter."
         st.text_area(label, height=180, placeholder=placeholder, **common)
-    elif prompt.type == "text":
+    elif prompt.type in ("text", "number"):
         st.text_input(label, placeholder=prompt.placeholder or None, **common)
     elif prompt.type == "choice":
         options = c.options(prompt, partnership.nation)
@@ -261,15 +267,30 @@ def reference_list(partnership: Partnership, prompt: Prompt) -> None:
             st.caption(f"From Guide {ref.guide}.")
 
 
-# --- Tables -------------------------------------------------------------------------------------
+# --- Tables and grids ---------------------------------------------------------------------------
+
+_TYPE_HINTS = {
+    "statistic": "A number as published, or a code: c (suppressed), z (not applicable), : (not available).",
+    "period": "A year such as 2024, or a financial year such as 2023/24.",
+}
+
 
 def _column_config(col: Column, nation: str):
+    help_text = " ".join(x for x in (col.help, _TYPE_HINTS.get(col.type, "")) if x) or None
     if col.type == "yesno":
-        return st.column_config.CheckboxColumn(col.label, help=col.help or None)
+        return st.column_config.CheckboxColumn(col.label, help=help_text)
     if col.type == "choice":
         options = content().options(col, nation)
-        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=col.help or None)
-    return st.column_config.TextColumn(col.label, help=col.help or None, max_chars=col.limit,
+        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=help_text,
+                                                required=col.required)
+    if col.type == "multichoice":
+        options = content().options(col, nation)
+        return st.column_config.MultiselectColumn(col.label, options=[o.label for o in options], help=help_text)
+    if col.type == "number":
+        return st.column_config.NumberColumn(col.label, help=help_text, min_value=col.min, max_value=col.max)
+    if col.type == "date":
+        return st.column_config.DateColumn(col.label, help=help_text, format="DD/MM/YYYY")
+    return st.column_config.TextColumn(col.label, help=help_text, max_chars=col.limit if col.type in ("text", "longtext") else 40,
                                        required=col.required, width="large" if col.type == "longtext" else "medium")
 
 
@@ -278,27 +299,51 @@ def _labels_for(col: Column, nation: str) -> tuple[dict, dict]:
     return {o.id: o.label for o in options}, {o.label: o.id for o in options}
 
 
-def _frame(prompt: Prompt, rows: list[Row], nation: str) -> pd.DataFrame:
+def _frame(columns: list[Column], rows: list[dict], nation: str, first: tuple[str, list[str]] | None = None) -> pd.DataFrame:
+    """Stored rows as the editor shows them (labels for choices, dates as dates)."""
     data = {}
-    for col in prompt.columns:
-        values = [r.values.get(col.id) for r in rows]
+    if first:
+        data[first[0]] = pd.Series(first[1], dtype="object")
+    for col in columns:
+        values = [r.get(col.id) for r in rows]
         if col.type == "choice":
             to_label, _ = _labels_for(col, nation)
             data[col.id] = pd.Series([to_label.get(v) if v else None for v in values], dtype="object")
+        elif col.type == "multichoice":
+            to_label, _ = _labels_for(col, nation)
+            data[col.id] = pd.Series([[to_label.get(x, x) for x in (v or [])] for v in values], dtype="object")
         elif col.type == "yesno":
             data[col.id] = pd.Series([bool(v) for v in values], dtype="bool")
+        elif col.type == "number":
+            data[col.id] = pd.Series([v for v in values], dtype="float64")
+        elif col.type == "date":
+            data[col.id] = pd.Series([date.fromisoformat(v) if v else None for v in values], dtype="object")
         else:
             data[col.id] = pd.Series([v or "" for v in values], dtype="object")
-    return pd.DataFrame(data, columns=[c.id for c in prompt.columns])
+    return pd.DataFrame(data, columns=([first[0]] if first else []) + [c.id for c in columns])
 
 
 def _cell_value(col: Column, value, nation: str):
+    """What the editor sent, as the strategy functions take it (option ids, ISO dates)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
     if col.type == "choice":
         _, to_id = _labels_for(col, nation)
-        return to_id.get(value, "") if value else ""
+        return to_id.get(value, value) if value else ""
+    if col.type == "multichoice":
+        _, to_id = _labels_for(col, nation)
+        return [to_id.get(v, v) for v in (value or [])]
     if col.type == "yesno":
-        return bool(value) if value is not None else None
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return bool(value)
+    if col.type == "number":
+        return value
+    return str(value)
+
+
+def _bump(pid: int, prompt_id: str) -> None:
+    # A fresh editor from what is now stored: its pending edits have all been saved or reported.
+    key = _k("tablegen", pid, prompt_id)
+    st.session_state[key] = st.session_state.get(key, 0) + 1
 
 
 def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, rows: list[Row]) -> None:
@@ -308,7 +353,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     author = current_author()
     messages, conflicts = [], []
     state = st.session_state.get(editor_key, {})
-    columns = {c.id: c for c in prompt.columns}
+    columns = {c.id: c for c in row_columns(prompt)}
     if author is None:
         st.session_state[_k("tablemsg", pid, prompt_id)] = ["Give your name at the top of the page first."]
         return
@@ -322,15 +367,15 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
             except Conflict as exc:
                 conflicts.append((row.id, col_id, exc))
             except WorkbookError as exc:
-                messages.append(exc.message)
+                messages.append(f"{col.label}: {exc.message}" if col.label not in exc.message else exc.message)
     for added in state.get("added_rows", []):
         values = {cid: _cell_value(columns[cid], v, nation) for cid, v in added.items() if cid in columns}
-        if not any(v not in ("", None, False) for v in values.values()):
+        if not any(v not in ("", None, False, []) for v in values.values()):
             continue
         try:
             add_row(engine, pid, prompt_id, values, author=author)
         except WorkbookError as exc:
-            messages.append(exc.message)
+            messages.append(f"The new {prompt.item_label} was not added: {exc.message} Type it again with that put right.")
     removed = []
     for index in state.get("deleted_rows", []):
         row = rows[int(index)]
@@ -343,8 +388,40 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     st.session_state[_k("tableconflicts", pid, prompt_id)] = conflicts
     if removed:
         st.session_state[_k("undo", pid, prompt_id)] = removed
-    # A fresh editor from what is now stored: its pending edits have all been saved.
-    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+    _bump(pid, prompt_id)
+
+
+def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str,
+                  keys: list[str], shown: list[dict]) -> None:
+    """on_change of a grid: save each edited cell of its fixed rows."""
+    prompt = content().prompts[prompt_id]
+    pid, nation = partnership.id, partnership.nation
+    author = current_author()
+    if author is None:
+        st.session_state[_k("tablemsg", pid, prompt_id)] = ["Give your name at the top of the page first."]
+        return
+    columns = {c.id: c for c in prompt.columns}
+    messages, conflicts = [], []
+    for index, changes in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
+        row_key, before = keys[int(index)], shown[int(index)]
+        for col_id, value in changes.items():
+            if col_id not in columns:
+                continue
+            col = columns[col_id]
+            try:
+                row = set_grid_cell(engine, pid, prompt_id, row_key, col_id, _cell_value(col, value, nation),
+                                    expected=before.get(col_id), author=author)
+            except Conflict as exc:
+                stored = grid_rows(engine, pid, prompt_id).get(row_key)
+                if stored is not None:
+                    conflicts.append((stored.id, col_id, exc))
+            except WorkbookError as exc:
+                messages.append(f"{col.label}: {exc.message}" if col.label not in exc.message else exc.message)
+            else:
+                before = row.values
+    st.session_state[_k("tablemsg", pid, prompt_id)] = messages
+    st.session_state[_k("tableconflicts", pid, prompt_id)] = conflicts
+    _bump(pid, prompt_id)
 
 
 def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) -> None:
@@ -355,7 +432,7 @@ def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) 
         except WorkbookError as exc:
             st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
     st.session_state.pop(_k("undo", pid, prompt_id), None)
-    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+    _bump(pid, prompt_id)
 
 
 def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: str, exc: Conflict) -> None:
@@ -364,7 +441,7 @@ def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: st
     except WorkbookError as err:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [err.message]
     st.session_state[_k("tableconflicts", pid, prompt_id)] = []
-    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+    _bump(pid, prompt_id)
 
 
 def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int) -> None:
@@ -372,39 +449,64 @@ def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int
         move_row(engine, pid, item_id, direction, author=current_author())
     except WorkbookError as exc:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
-    st.session_state[_k("tablegen", pid, prompt_id)] = st.session_state.get(_k("tablegen", pid, prompt_id), 0) + 1
+    _bump(pid, prompt_id)
 
 
-def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool) -> None:
-    pid, c = partnership.id, content()
+def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
+    c = content()
     st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
     if prompt.help:
         st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
-    generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
-    editor_key = _k("table", pid, prompt.id, generation)
-    st.data_editor(
-        _frame(prompt, rows, partnership.nation),
-        key=editor_key,
-        hide_index=True,
-        num_rows="dynamic" if editable else "fixed",
-        disabled=not editable,
-        column_config={col.id: _column_config(col, partnership.nation) for col in prompt.columns},
-        on_change=_table_changed,
-        args=(engine, partnership, prompt.id, editor_key, rows),
-        width="stretch",
-        height="content",
-    )
-    st.caption(f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
-               "paste several rows from Excel at once. Select rows and press Delete to remove them.")
+    if prompt.identifying_details_note:
+        st.caption(NO_IDENTIFYING_DETAILS)
+
+
+def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
+    pid = partnership.id
     for message in st.session_state.get(_k("tablemsg", pid, prompt.id), []):
         st.error(message, icon="⚠️")
+    columns = {c.id: c for c in row_columns(prompt)}
     for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
-        col = next(x for x in prompt.columns if x.id == col_id)
+        col = columns[col_id]
         st.warning(f"{exc.theirs_by or 'Someone'} changed '{col.label}' to '{_cell_text(col, exc.theirs, partnership.nation)}' "
                    f"while you were editing. Your '{_cell_text(col, exc.mine, partnership.nation)}' is kept in the history.",
                    icon="🔀")
         st.button("Use mine instead", key=_k("cellmine", pid, item_id, col_id),
                   on_click=_use_mine, args=(engine, pid, prompt.id, item_id, col_id, exc))
+
+
+def _checks(partnership: Partnership, prompt: Prompt, rows: list[dict]) -> None:
+    for finding in run_checks(prompt.checks, rows, partnership.nation):
+        ok = finding.level == "ok"
+        (st.success if ok else st.warning)(md_escape(finding.message), icon="✅" if ok else "💡")
+
+
+def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool,
+                *, heading: bool = True) -> None:
+    pid = partnership.id
+    if heading:
+        _prompt_heading(partnership, prompt)
+    columns = row_columns(prompt)
+    if prompt.imported:
+        editable = False  # rows come from a file import; the import panel below replaces them
+    generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
+    editor_key = _k("table", pid, prompt.id, generation)
+    st.data_editor(
+        _frame(columns, [r.values for r in rows], partnership.nation),
+        key=editor_key,
+        hide_index=True,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=not editable,
+        column_config={col.id: _column_config(col, partnership.nation) for col in columns},
+        on_change=_table_changed,
+        args=(engine, partnership, prompt.id, editor_key, rows),
+        width="stretch",
+        height="content" if len(rows) <= 25 else 600,
+    )
+    if editable:
+        st.caption(f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
+                   "paste several rows from Excel at once. Select rows and press Delete to remove them.")
+    _messages(engine, partnership, prompt)
     undo = st.session_state.get(_k("undo", pid, prompt.id))
     if undo and editable:
         st.info(f"Removed {len(undo)} {prompt.item_label}{'s' if len(undo) > 1 else ''}.", icon="🗑️")
@@ -413,9 +515,41 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
         _reorder(engine, pid, prompt, rows)
     if editable:
         _removed_rows(engine, pid, prompt)
+    if prompt.checks and prompt.type == "table":
+        _checks(partnership, prompt, [r.values for r in rows])
+
+
+def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool) -> None:
+    """A fixed set of rows from the guide's lists; with two lists, one list at a time."""
+    pid, c = partnership.id, content()
+    _prompt_heading(partnership, prompt)
+    stored = {r.row_key: r for r in rows if r.row_key}
+    fixed = c.grid_rows(prompt, partnership.nation)
+    if not isinstance(prompt.rows_from, str):
+        groups = c.list_options(prompt.rows_from[0], partnership.nation)
+        chosen = st.selectbox(f"Show {c.reference(prompt.rows_from[0]).title.lower()}", [g.id for g in groups],
+                              format_func={g.id: g.label for g in groups}.get, key=_k("gridpick", pid, prompt.id))
+        fixed = [(key, label.split(": ", 1)[1]) for key, label in fixed if key.split("|")[0] == chosen]
+    keys = [key for key, _ in fixed]
+    shown = [stored[key].values if key in stored else {} for key in keys]
+    generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
+    editor_key = _k("grid", pid, prompt.id, generation, keys[0] if keys else "")
+    config = {col.id: _column_config(col, partnership.nation) for col in prompt.columns}
+    config["_row"] = st.column_config.TextColumn("", disabled=True, width="medium")
+    st.data_editor(
+        _frame(list(prompt.columns), shown, partnership.nation, first=("_row", [label for _, label in fixed])),
+        key=editor_key, hide_index=True, num_rows="fixed", disabled=["_row"] if editable else True,
+        column_config=config, on_change=_grid_changed, args=(engine, partnership, prompt.id, editor_key, keys, shown),
+        width="stretch", height="content",
+    )
+    if editable:
+        st.caption("Each change saves as soon as you leave the cell.")
+    _messages(engine, partnership, prompt)
+    if prompt.extra_rows:
+        st.markdown(f"**{md_escape(prompt.item_label.capitalize())}s you add**")
+        table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], editable, heading=False)
     if prompt.checks:
-        for finding in run_checks(prompt.checks, [r.values for r in rows], partnership.nation):
-            (st.success if finding.level == "ok" else st.warning)(md_escape(finding.message), icon="✅" if finding.level == "ok" else "💡")
+        _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
 
 
 def _cell_text(col: Column, value, nation: str) -> str:
@@ -423,7 +557,10 @@ def _cell_text(col: Column, value, nation: str) -> str:
         return {True: "yes", False: "no"}.get(value, "blank")
     if col.type == "choice":
         return _labels_for(col, nation)[0].get(value, value or "blank")
-    return str(value or "")
+    if col.type == "multichoice":
+        labels = _labels_for(col, nation)[0]
+        return ", ".join(labels.get(v, v) for v in (value or [])) or "blank"
+    return "blank" if value in (None, "") else str(value)
 
 
 def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
@@ -439,14 +576,14 @@ def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
 
 
 def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
-    removed = list_rows(engine, pid, prompt.id, deleted=True)
+    removed = [r for r in list_rows(engine, pid, prompt.id, deleted=True) if r.row_key is None]
     if not removed:
         return
-    first = prompt.columns[0].id
+    first = row_columns(prompt)[0].id
     with st.expander(f"Removed {prompt.item_label}s ({len(removed)})"):
-        for row in removed:
+        for row in removed[-50:]:
             text, button = st.columns([8, 2])
-            text.text(row.values.get(first) or "(no name)")
+            text.text(str(row.values.get(first) or "(no name)"))
             button.button("Restore", key=_k("restore-row", pid, row.id),
                           on_click=_undo_delete, args=(engine, pid, prompt.id, [row.id]))
 
@@ -476,6 +613,11 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
             if prompt.type == "reference":
                 reference_list(partnership, prompt)
             elif prompt.type == "table":
-                table_field(engine, partnership, prompt, rows.get(prompt.id, []), editable)
+                table_field(engine, partnership, prompt, [r for r in rows.get(prompt.id, []) if r.row_key is None], editable)
+            elif prompt.type == "grid":
+                grid_field(engine, partnership, prompt, rows.get(prompt.id, []), editable)
             else:
                 answer_field(engine, partnership, prompt, answers.get(prompt.id), editable)
+            extra = PROMPT_EXTRAS.get(prompt.id)
+            if extra:
+                extra(engine, partnership, prompt, editable)

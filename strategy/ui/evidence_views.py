@@ -1,0 +1,159 @@
+"""Charts and findings beneath the evidence prompts (Guide §5.1, §5.2, §6.1): the tip of the
+iceberg, identification by year, the support matrix, training attendance and the staff survey.
+
+All analysis is in ``strategy.evidence``; this module only displays it. Text people typed reaches
+the page through st.dataframe, st.text or md_escape, never as live markdown or HTML."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy import evidence as ev
+from strategy.answers import all_rows, get_answers
+from strategy.content import Prompt
+from strategy.models import Partnership
+from strategy.text import md_escape
+from strategy.ui.extras import PROMPT_EXTRAS, register
+
+SAME_FIGURES = "The same figures as a table"
+
+
+def beneath(prompt_id: str):
+    """Register under ``prompt_id`` after whatever is already there (the import panels register under
+    the identification figures and the staff survey too, and the registry keeps one function per
+    prompt): both render, the panel first, then the charts."""
+    import strategy.ui.import_panel  # noqa: F401  (registers first, whatever order features.py imports in)
+
+    def wrap(fn):
+        before = PROMPT_EXTRAS.get(prompt_id)
+        if before is None:
+            return register(prompt_id)(fn)
+
+        def both(engine, partnership, prompt, editable):
+            before(engine, partnership, prompt, editable)
+            fn(engine, partnership, prompt, editable)
+
+        register(prompt_id)(both)
+        return fn
+
+    return wrap
+
+
+def _chart(fig, key: str, alt: str) -> None:
+    # theme=None keeps the workbook's colour-blind-safe colours rather than the app theme's.
+    st.plotly_chart(fig, key=key, theme=None, alt=alt, config={"displaylogo": False})
+
+
+def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
+    return ev.prevalence_from(get_answers(engine, partnership.id), all_rows(engine, partnership.id), partnership.nation)
+
+
+@beneath("response.identification_figures")
+def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    rows = all_rows(engine, partnership.id)
+    p = ev.prevalence_from(get_answers(engine, partnership.id), rows, partnership.nation)
+    st.subheader("The tip of the iceberg", anchor=False)
+    if p.complete:
+        fig = ev.iceberg_figure(p, partnership.areas or partnership.name)
+        _chart(fig, f"iceberg|{partnership.id}",
+               f"{ev.whole(p.identified)} children identified against an estimated {ev.about(p.estimate)} "
+               "sexually abused in a year.")
+        st.markdown(f"### {md_escape(p.sentence)}")
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in p.workings))
+        st.caption(md_escape(p.method))
+        with st.expander(SAME_FIGURES):
+            st.dataframe(ev.iceberg_table(p), hide_index=True)
+    else:
+        st.info(md_escape(p.sentence), icon="🧊")
+    st.caption("The rate and the child population the estimate uses can be changed below.")
+
+    figures = rows.get(prompt.id, [])
+    st.subheader("Identification by year", anchor=False)
+    trend = ev.trend_figure(figures, partnership.nation)
+    if trend is None:
+        st.caption("Add figures with a year to see how identification has changed over time.")
+        return
+    _chart(trend, f"trend|{partnership.id}", "Lines showing each identification measure by year.")
+    table = ev.trend_table(figures, partnership.nation)
+    st.caption(ev.CODES_FOOTNOTE)
+    with st.expander(SAME_FIGURES):
+        st.dataframe(table, hide_index=True)
+
+
+@beneath("response.prevalence_population")
+def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    """Beside the inputs: what the estimate uses now (the chart itself is shown above)."""
+    p = _prevalence(engine, partnership)
+    used = [f"a rate of {ev.whole(p.rate)}% a year" + (" (the workbook's default)" if p.rate_is_default else "")]
+    if p.population is not None:
+        used.append(f"a child population of {ev.whole(p.population)} ({p.population_how})")
+    else:
+        used.append("no child population yet")
+    st.caption(md_escape("The estimate uses " + " and ".join(used) + "."))
+
+
+@beneath("response.support_matrix")
+def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    rows = all_rows(engine, partnership.id).get(prompt.id, [])
+    st.subheader("The support matrix at a glance", anchor=False)
+    if not any(r.values for r in rows):
+        st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
+        return
+    _chart(ev.support_heatmap(rows, partnership.nation), f"support|{partnership.id}",
+           "A grid of groups affected against kinds of support, each cell saying what exists.")
+    gaps = ev.support_gaps(rows, partnership.nation)
+    if gaps.none:
+        st.markdown("**Groups with no support of these kinds**")
+        st.markdown("\n".join(f"- {md_escape(g)}" for g in gaps.none))
+    if gaps.long_waits:
+        st.markdown(f"**Waits longer than {ev.LONG_WAIT_WEEKS} weeks**")
+        st.markdown("\n".join(f"- {md_escape(w)}" for w in gaps.long_waits))
+    if gaps.not_recorded:
+        st.caption(f"{gaps.not_recorded} of the {gaps.cells} combinations are not recorded yet.")
+    with st.expander(SAME_FIGURES):
+        st.dataframe(ev.support_matrix_table(rows, partnership.nation))
+
+
+@beneath("workforce.attendance")
+def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    att = ev.attendance_gaps(all_rows(engine, partnership.id).get(prompt.id, []))
+    if att.empty:
+        st.caption("Add the staff who should attend and who attended, by agency, to see the attendance gaps.")
+        return
+    st.subheader("Attendance gaps by agency", anchor=False)
+    fig = ev.attendance_figure(att)
+    if fig is not None:
+        _chart(fig, f"attendance|{partnership.id}", "Bars showing the share of staff trained, by agency and course.")
+    if att.flagged:
+        st.warning(md_escape(f"Fewer than {ev.ATTENDANCE_FLAG_PERCENT}% of the staff who should attend were trained: "
+                             f"{'; '.join(att.flagged)}."), icon="📉")
+    if att.incomplete:
+        st.caption(f"{att.incomplete} row(s) without an agency or without both numbers are left out.")
+    with st.expander(SAME_FIGURES):
+        st.dataframe(att.by_course, hide_index=True)
+        st.caption("Each agency, every course added together:")
+        st.dataframe(att.by_agency, hide_index=True)
+
+
+@beneath("workforce.staff_survey")
+def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    survey = ev.survey_summary(all_rows(engine, partnership.id).get(prompt.id, []))
+    if survey.responses == 0:
+        st.caption("Import the staff survey to see average ratings by agency and by role.")
+        return
+    st.subheader("What the staff survey says", anchor=False)
+    overall = [f"{label}: {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items()
+               if survey.means.get(key) is not None]
+    st.markdown(md_escape(f"{survey.responses} responses. Average ratings out of 5: {'; '.join(overall)}."))
+    for tab, table, by in zip(st.tabs(["By agency", "By role"]), (survey.by_agency, survey.by_role),
+                              ("Agency", "Role"), strict=True):
+        with tab:
+            fig = ev.survey_figure(table, by)
+            if fig is not None:
+                _chart(fig, f"survey|{by}|{partnership.id}", f"Grouped bars of average ratings by {by.lower()}.")
+            with st.expander(SAME_FIGURES):
+                st.dataframe(table, hide_index=True)
+    reflection = ev.reflection_text(_prevalence(engine, partnership), survey)
+    if reflection:
+        st.info(md_escape(reflection), icon="🪞")

@@ -1,0 +1,223 @@
+"""Sections 4 and 9 of the Word draft: the evidence from Context, Current response and Workforce,
+read back from real .docx files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from datetime import datetime
+
+import pytest
+from docx.oxml.ns import qn
+from sqlalchemy import text
+from test_evidence import fill_evidence
+from test_export_docx import ILLEGAL_IN_XML, all_text, open_docx, sections
+
+import strategy.export_docx as export
+from strategy.answers import add_row, save_answer, set_grid_cell
+from strategy.dates import UK
+from strategy.db import dispose_engine, prepare_database
+from strategy.demo import ensure_demo, load_demo_data
+from strategy.export_docx import export_docx
+
+NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
+S4 = "4. Local and regional context"
+S9 = "9. Workforce development"
+CAN_DRAW = importlib.util.find_spec("kaleido") is not None and any(
+    shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome", "chrome"))
+
+
+def texts(paragraphs) -> list[str]:
+    return [p.text for p in paragraphs]
+
+
+def table_headed(doc, *headers: str):
+    for table in doc.tables:
+        if [c.text for c in table.rows[0].cells][:len(headers)] == list(headers):
+            return table
+    raise AssertionError(f"no table headed {headers!r}")
+
+
+def column(table, header: str) -> list[str]:
+    index = [c.text for c in table.rows[0].cells].index(header)
+    return [row.cells[index].text for row in table.rows[1:]]
+
+
+def repeats_header(table) -> bool:
+    mark = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
+    return mark is not None and mark.get(qn("w:val")) == "true"
+
+
+# --- The demo partnership, fully written ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workbook.sqlite3'}"
+    try:
+        engine = prepare_database(url)
+        return open_docx(export_docx(engine, ensure_demo(engine), now=NOW))
+    finally:
+        dispose_engine(url)
+
+
+def test_demo_section_4_has_the_quotable_sentence_and_the_method(demo):
+    s4 = sections(demo)[S4]
+    key = [p for p in s4 if p.style.name == "Workbook Key Finding"]
+    assert [p.text for p in key] == ["For every child identified, about 14 more are not."]
+    lines = texts(s4)
+    assert any(t.startswith("How this is worked out: a national estimate") for t in lines)
+    assert "Child population used: 142,600, the child population entered under Identification." in lines
+
+
+def test_demo_local_figures_keep_published_codes_as_written_with_a_note(demo):
+    figures = table_headed(demo, "Figure", "Detail (age band, group or name)", "Year", "Value", "Source")
+    wanted = load_demo_data()["items"]["context.figures"]
+    assert len(figures.rows) == len(wanted) + 1 and repeats_header(figures)
+    values = column(figures, "Value")
+    assert "c" in values and ":" in values and "0" not in values
+    notes = [p.text for p in sections(demo)[S4] if p.style.name == "Caption"]
+    assert any(n.startswith("Figures are shown as published. c means the figure was suppressed") for n in notes)
+
+
+def test_demo_identification_table_runs_from_the_oldest_year(demo):
+    table = table_headed(demo, "Measure", "2019/20")
+    assert [c.text for c in table.rows[0].cells] == ["Measure", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+    assessments = next(r for r in table.rows if r.cells[0].text.startswith("Assessments"))
+    assert [c.text for c in assessments.cells[1:]] == ["301", "268", "322", "356", "388"]
+
+
+def test_demo_support_matrix_is_in_words_with_its_gaps(demo):
+    matrix = table_headed(demo, "Group affected", "Safety and a statutory safeguarding response")
+    assert len(matrix.rows) == 10 and len(matrix.columns) == 9 and repeats_header(matrix)
+    words = {c.text for row in matrix.rows[1:] for c in row.cells[1:]}
+    assert {"Available", "Partly available", "None", "Not recorded"} <= words
+    lines = texts(sections(demo)[S4])
+    assert "Groups with no support of these kinds:" in lines
+    assert any(t.startswith("Children who have been sexually abused: therapeutic support") and "31 weeks" in t
+               for t in lines)
+
+
+def test_demo_workforce_findings_reach_sections_4_and_9(demo):
+    s4, s9 = texts(sections(demo)[S4]), sections(demo)[S9]
+    assert "GP practices: Recognising and responding to child sexual abuse (9%)" in s4
+    attendance = table_headed(demo, "Agency", "Staff who should attend")
+    assert repeats_header(attendance)
+    reflection = [p.text for p in sections(demo)[S4] if p.style.name == "Intense Quote"]
+    assert len(reflection) == 1 and "what does this mean for us?" in reflection[0]
+    assert "What the workforce audit found" in texts(s9)
+    bullets = [p.text for p in s9 if p.style.name == "List Bullet"]
+    assert any(b.startswith("40 staff answered the survey.") for b in bullets)
+    assert any("GP practices: Recognising and responding to child sexual abuse (9%)" in b for b in bullets)
+    planned = [p for p in s9 if "Workforce development chapter (Guide §11)" in p.text]
+    assert len(planned) == 1 and planned[0].style.name == "Workbook Gap"
+    assert planned[0].text.startswith("Not written yet")
+
+
+def test_demo_case_reviews_show_dates_day_first(demo):
+    reviews = table_headed(demo, "Title", "Date", "Source")
+    first = load_demo_data()["items"]["response.case_reviews"][0]
+    row = next(r for r in reviews.rows if r.cells[0].text == first["title"])
+    year, month, day = first["date"].split("-")
+    assert row.cells[1].text == f"{day}/{month}/{year}"
+
+
+@pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
+def test_demo_iceberg_is_a_picture_with_alt_text(demo):
+    pictures = demo.inline_shapes
+    assert len(pictures) == 1
+    described = pictures[0]._inline.docPr.get("descr")
+    assert described.startswith("Chart: the tip of the iceberg. 388 children identified")
+    assert "For every child identified, about 14 more are not." in described
+
+
+# --- A partnership's own figures, on both databases --------------------------------------------
+
+def test_section_4_from_a_partnerships_answers(engine, partnership, author):
+    fill_evidence(engine, partnership.id, author)
+    doc = open_docx(export_docx(engine, partnership.id, now=NOW, charts=False))
+    s4 = sections(doc)[S4]
+    lines = texts(s4)
+    assert "For every child identified, about 9 more are not." in lines
+    forms = table_headed(doc, "Form of child sexual abuse", "Covered by the strategy")
+    assert column(forms, "Covered by the strategy").count("Named and covered") == 5
+    assert any(t.startswith("Not yet fully covered: Harmful sexual behaviour by siblings.") for t in lines)
+    identification = table_headed(doc, "Measure", "2019/20")
+    plans = next(r for r in identification.rows if r.cells[0].text.startswith("Children starting"))
+    assert [c.text for c in plans.cells[1:]] == ["40", "45", "c", "50", "52"]
+    assert column(table_headed(doc, "Figure", "Detail (age band, group or name)"), "Value") == [
+        "62000", "18000", "c", ":"]
+    assert "Adults who were sexually abused in childhood: therapeutic support and counselling: " \
+           "a typical wait of 38 weeks" in lines
+    assert column(table_headed(doc, "Title", "Date"), "Date") == ["31/03/2025"]
+    assert "Chart not available" not in all_text(doc)  # no chart asked for: no note either
+    reflection = [p.text for p in s4 if p.style.name == "Intense Quote"]
+    assert len(reflection) == 1
+
+
+def test_a_chart_that_cannot_be_drawn_leaves_a_note_and_the_export_succeeds(engine, partnership, author, monkeypatch):
+    fill_evidence(engine, partnership.id, author)
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", "import sys; sys.exit(3)")  # the drawing process fails
+    doc = open_docx(export_docx(engine, partnership.id, now=NOW))
+    assert len(doc.inline_shapes) == 0
+    lines = texts(sections(doc)[S4])
+    assert any(t.startswith("Chart not available") for t in lines)
+    assert "For every child identified, about 9 more are not." in lines
+
+
+def test_a_chart_that_hangs_is_abandoned_after_the_time_limit(engine, partnership, author, monkeypatch):
+    fill_evidence(engine, partnership.id, author)
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", "import time; time.sleep(60)")
+    monkeypatch.setattr(export, "CHART_TIMEOUT_SECONDS", 0.5)
+    started = datetime.now()
+    doc = open_docx(export_docx(engine, partnership.id, now=NOW))
+    assert (datetime.now() - started).total_seconds() < 30
+    assert any(t.startswith("Chart not available") for t in texts(sections(doc)[S4]))
+
+
+# --- Nothing written yet --------------------------------------------------------------------------
+
+def test_a_fresh_partnerships_section_4_says_what_is_missing(engine, partnership):
+    doc = open_docx(export_docx(engine, partnership.id, now=NOW))
+    gaps = [p.text for p in sections(doc)[S4] if p.style.name == "Workbook Gap"]
+    for what in ("how the strategy names and covers each form", "which groups affected",
+                 "the local figures", "the yearly figures for children identified",
+                 "the support matrix", "which disruption measures", "the local case reviews",
+                 "the training audit", "training attendance by agency", "the staff survey results",
+                 "the audit of resources"):
+        assert any(g.startswith("Not written yet: " + what) for g in gaps), what
+    estimate = next(g for g in gaps if "local prevalence estimate" in g)
+    assert "the child population" in estimate and "a yearly figure for children identified" in estimate
+    assert doc.tables == [] and len(doc.inline_shapes) == 0
+    s9 = [p for p in sections(doc)[S9] if p.style.name == "Workbook Gap"]
+    assert any("the staff survey results" in p.text for p in s9)
+    assert any("(Guide §11), which is not in this version of the workbook" in p.text for p in s9)
+
+
+# --- Whatever people typed, the export works --------------------------------------------------------
+
+def test_hostile_text_in_the_evidence_still_exports(engine, partnership, author):
+    hostile = "<script>alert('x')</script> & Ŵyr 👩🏽‍💻 حماية"
+    controls = "\x01\x08\x0b\x1f\ufffe"
+    pid = partnership.id
+    fill_evidence(engine, pid, author)
+    save_answer(engine, pid, "workforce.survey_reflection", f"Reflection {hostile}", expected_version=0, author=author)
+    set_grid_cell(engine, pid, "response.support_matrix", "children_abused|therapeutic", "gaps", f"Gap {hostile}",
+                  expected=None, author=author)
+    survey = add_row(engine, pid, "workforce.staff_survey", {"agency": "placeholder", "confidence": 4}, author=author)
+    figure = add_row(engine, pid, "context.figures", {"indicator": "other", "value": "5"}, author=author)
+    # Straight into the database, past the cleaning on save: an old row, a hand edit.
+    with engine.begin() as conn:
+        conn.execute(text("update answer set value = :v where partnership_id = :p and prompt_id = :q"),
+                     {"v": f"Reflection{controls} {hostile}", "p": pid, "q": "workforce.survey_reflection"})
+        conn.execute(text("update item set values_json = :v where id = :i"),
+                     {"v": json.dumps({"agency": f"Agency{controls} {hostile}", "confidence": 4}), "i": survey.id})
+        conn.execute(text("update item set values_json = :v where id = :i"),
+                     {"v": json.dumps({"indicator": "other", "detail": f"Detail{controls} {hostile}", "value": "5",
+                                       "source": f"Source{controls} {hostile}"}), "i": figure.id})
+    doc = open_docx(export_docx(engine, pid, now=NOW, charts=False))
+    everything = all_text(doc)
+    assert not ILLEGAL_IN_XML.search(everything)
+    for written in (f"Reflection {hostile}", f"Agency {hostile}", f"Detail {hostile}", f"Source {hostile}"):
+        assert written in everything, written
+    assert any(f"Gap {hostile}" in t for t in texts(sections(doc)[S4]))
