@@ -24,6 +24,7 @@ navigation = st.navigation(
             st.Page("views/workforce.py", title="Workforce", icon="👥"),
         ],
         "Part C: Into practice": [
+            st.Page("views/finalise.py", title="Finalise", icon="✅"),
             st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
     }

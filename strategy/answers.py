@@ -61,6 +61,8 @@ def normalise_value(prompt: Prompt, value) -> str:
     if prompt.type == "number":
         number = parse_number(value, what="This answer", minimum=prompt.min, maximum=prompt.max)
         return "" if number is None else str(number)
+    if prompt.type == "date":
+        return parse_date(value, what="This date") or ""
     if prompt.type == "choice":
         if value in (None, ""):
             return ""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from strategy.settings import DATA_DIR
 
-PROMPT_TYPES = ("text", "longtext", "number", "choice", "multichoice", "table", "grid", "reference")
+PROMPT_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "table", "grid", "reference")
 COLUMN_TYPES = ("text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno")
 PARTS = ("start", "A", "B", "C")
 DEFAULT_MAX_CHARS = {"text": 300, "longtext": 100_000}
@@ -53,7 +53,7 @@ class Column(_Strict):
 
 class Prompt(_Strict):
     id: str
-    type: Literal["text", "longtext", "number", "choice", "multichoice", "table", "grid", "reference"]
+    type: Literal["text", "longtext", "number", "date", "choice", "multichoice", "table", "grid", "reference"]
     label: str
     help: str = ""
     guide: str = ""
@@ -75,6 +75,8 @@ class Prompt(_Strict):
     imported: bool = False
     min: float | None = None
     max: float | None = None
+    #: Left out of a chapter's progress: worth answering only where it applies (an exemption list...).
+    optional: bool = False
 
     @property
     def limit(self) -> int:
@@ -83,6 +85,11 @@ class Prompt(_Strict):
     @property
     def answerable(self) -> bool:
         return self.type != "reference"
+
+    @property
+    def counted(self) -> bool:
+        """Counts towards a chapter's progress."""
+        return self.answerable and not self.optional
 
     @model_validator(mode="after")
     def _shape(self):

@@ -205,34 +205,153 @@ def _toc(doc: Document) -> None:
     settings.append(update)
 
 
+DEFAULT_TITLE = "Strategy for preventing, identifying and responding to child sexual abuse"
+#: Statuses after which the document is no longer marked DRAFT.
+FINAL_STATUSES = ("approved", "published")
+
+
+def _marking(ctx: _Ctx) -> str:
+    """The classification marking for the top of every page ("" for none)."""
+    chosen = ctx.value("finalise.classification")
+    return "" if chosen in ("", "none") else _labels(ctx, "finalise.classification")[0]
+
+
+def _is_draft(ctx: _Ctx) -> bool:
+    return ctx.value("finalise.status") not in FINAL_STATUSES
+
+
+def _status_words(ctx: _Ctx) -> str:
+    labels = _labels(ctx, "finalise.status")
+    return labels[0] if labels else "Draft for discussion"
+
+
+def _version(ctx: _Ctx) -> str:
+    return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
+
+
 def _title_page(ctx: _Ctx, now: datetime) -> None:
     doc, p = ctx.doc, ctx.partnership
-    doc.add_paragraph("DRAFT", style=MARKING_STYLE)
+    if _marking(ctx):
+        doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
+    if _is_draft(ctx):
+        doc.add_paragraph("DRAFT", style=MARKING_STYLE)
     doc.add_paragraph(_t(p.name), style="Title")
-    doc.add_paragraph("Strategy for preventing, identifying and responding to child sexual abuse", style="Subtitle")
+    doc.add_paragraph(_t(ctx.value("finalise.title").strip() or DEFAULT_TITLE), style="Subtitle")
     period = period_label(p)
     if period:
         doc.add_paragraph(f"Strategy period: {period}")
     if p.areas:
         doc.add_paragraph(_t(f"Covering: {p.areas}"))
-    doc.add_paragraph(f"Version: draft produced by the workbook {__version__}")
+    doc.add_paragraph(_t(f"Version: {_version(ctx)}"))
     doc.add_paragraph(f"Date: {uk_long_date(now.astimezone(UK).date())}")
-    doc.add_paragraph("Status: DRAFT for discussion, not approved", style=MARKING_STYLE)
+    if _is_draft(ctx):
+        doc.add_paragraph(_t(f"Status: {_status_words(ctx)}. DRAFT, not approved"), style=MARKING_STYLE)
+    else:
+        doc.add_paragraph(_t(f"Status: {_status_words(ctx)}"), style=MARKING_STYLE)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _document_control(ctx, now)
+
+
+def _document_control(ctx: _Ctx, now: datetime) -> None:
+    """The table councils put at the front of a published strategy (Guide §13.2)."""
+    doc = ctx.doc
+    doc.add_paragraph("Document control", style="Title")
+    approved_by = ctx.value("finalise.approved_by").strip()
+    approved_on = ctx.value("finalise.approval_date")
+    review = ctx.value("finalise.next_review")
+    rows = [
+        ("Version", _version(ctx)),
+        ("Date of this version", uk_long_date(now.astimezone(UK).date())),
+        ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
+        ("Status", _status_words(ctx)),
+        ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by
+         else "Not yet approved"),
+        ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
+        ("Classification", _marking(ctx) or "No marking"),
+    ]
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        for run in cells[0].paragraphs[0].runs:
+            run.bold = True
+        cells[1].text = _t(value)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _footer(ctx: _Ctx) -> None:
-    footer = ctx.doc.sections[0].footer.paragraphs[0]
-    footer.text = _t(f"{ctx.partnership.name} · Child sexual abuse strategy · DRAFT")
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def _field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in on every page."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = placeholder
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for el in (begin, instr, separate, shown, end):
+        run._r.append(el)
+
+
+def _header_footer(ctx: _Ctx) -> None:
+    """Every section (portrait and landscape) carries the partnership, the marking and page numbers."""
+    marking = _marking(ctx)
+    draft = " · DRAFT" if _is_draft(ctx) else ""
+    for section in ctx.doc.sections:
+        header = section.header.paragraphs[0]
+        header.text = _t(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer = section.footer.paragraphs[0]
+        footer.text = _t(f"{ctx.partnership.name} · Child sexual abuse strategy{draft} · Page ")
+        _field(footer, "PAGE")
+        footer.add_run(" of ")
+        _field(footer, "NUMPAGES")
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if marking:
+            below = section.footer.add_paragraph(marking)
+            below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _document_text(doc: Document) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            texts += [cell.text for cell in row.cells]
+    return texts
+
+
+def _glossary(ctx: _Ctx) -> None:
+    """An appendix listing every acronym the document uses, with its meaning."""
+    from strategy.language import GLOSSARY_PROMPT, acronyms_in
+
+    own = {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip()
+           for r in ctx.rows.get(GLOSSARY_PROMPT, []) if r.values.get("acronym")}
+    found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
+    ctx.doc.add_page_break()
+    ctx.doc.add_heading("Glossary", level=1)
+    if not found.meanings and not found.unexplained:
+        ctx.doc.add_paragraph("This strategy uses no acronyms.")
+        return
+    ctx.doc.add_paragraph("The abbreviations this strategy uses, and what they stand for.")
+    body = [[acronym, meaning] for acronym, meaning in found.glossary()]
+    body += [[acronym, "Meaning not given yet: add it in the workbook's Finalise chapter."]
+             for acronym in sorted(found.unexplained)]
+    _simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
 
 
 def _properties(ctx: _Ctx, now: datetime) -> None:
     props = ctx.doc.core_properties
-    props.title = _t(f"{ctx.partnership.name}: child sexual abuse strategy (draft)")[:255]
-    props.subject = "Strategy for preventing, identifying and responding to child sexual abuse"
-    props.author = _t(ctx.partnership.name)[:255]
-    props.keywords = "child sexual abuse; strategy; safeguarding; draft"
+    title = ctx.value("finalise.title").strip() or "child sexual abuse strategy"
+    props.title = _t(f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""))[:255]
+    props.subject = DEFAULT_TITLE
+    props.author = _t(ctx.value("finalise.document_author").strip() or ctx.partnership.name)[:255]
+    props.keywords = "child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower())
+    props.category = _marking(ctx)
     props.language = "en-GB"
     props.created = now.astimezone(UTC).replace(tzinfo=None)  # the property is UTC
     props.comments = "Draft produced by the Child Sexual Abuse Strategy Workbook."
@@ -759,7 +878,8 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
             writer(ctx)
         else:
             _section_not_started(ctx, section)
-    _footer(ctx)
+    _glossary(ctx)
+    _header_footer(ctx)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

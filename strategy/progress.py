@@ -43,7 +43,7 @@ def chapter_progress(engine: Engine, partnership_id: int) -> list[ChapterProgres
     rows = all_rows(engine, partnership_id)
     out = []
     for chapter in content().chapters:
-        prompts = [p for p in chapter.prompts if p.answerable]
+        prompts = [p for p in chapter.prompts if p.counted]
         answered = [p for p in prompts if is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id))]
         first = next((p for p in prompts if p not in answered), None)
         out.append(ChapterProgress(chapter, len(answered), len(prompts), first))

@@ -241,8 +241,8 @@ def test_word_draft_downloads_with_the_eleven_headings(engine):
     assert download.proto.label == "Download the Word draft"
     data = at.session_state["draft_docx"][1]
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert len(headings) == 11
-    assert headings[0].endswith("Introduction") and headings[-1].endswith("Monitoring and evaluation")
+    assert len(headings) == 12 and headings[-1] == "Glossary"
+    assert headings[0].endswith("Introduction") and headings[10].endswith("Monitoring and evaluation")
 
 
 def test_a_vanished_database_is_reported_not_recreated(tmp_path, monkeypatch):

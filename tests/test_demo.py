@@ -52,7 +52,7 @@ def test_every_question_of_the_demo_is_answered(engine):
     unanswered = [(cp.chapter.id, cp.first_unanswered.id) for cp in progress if not cp.done]
     assert unanswered == []
     assert next_step(progress) is None
-    assert sum(cp.total for cp in progress) == len([p for p in content().prompts.values() if p.answerable])
+    assert sum(cp.total for cp in progress) == len([p for p in content().prompts.values() if p.counted])
 
 
 def test_loading_the_demo_again_puts_back_what_was_changed(engine):

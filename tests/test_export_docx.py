@@ -26,6 +26,7 @@ NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)  # British Summer Time: 11:30 UTC
 TEMPLATE = yaml.safe_load((DATA_DIR / "reference" / "template_sections.yaml").read_text(encoding="utf-8"))["items"]
 HEADINGS = [f"{s['number']}. {s['label']}" for s in TEMPLATE]
 ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+APPENDICES = ["Glossary"]
 
 
 def open_docx(data: bytes):
@@ -81,13 +82,14 @@ def fresh_doc(tmp_path_factory):
 
 def test_fresh_export_has_the_eleven_template_headings_in_order(fresh_doc):
     assert len(HEADINGS) == 11
-    assert [p.text for p in fresh_doc.paragraphs if p.style.name == "Heading 1"] == HEADINGS
+    # The eleven template sections, then the appendices.
+    assert [p.text for p in fresh_doc.paragraphs if p.style.name == "Heading 1"] == HEADINGS + APPENDICES
 
 
 def test_every_section_of_a_fresh_export_says_what_is_not_written_yet(fresh_doc):
     by_section = sections(fresh_doc)
-    assert list(by_section) == HEADINGS
-    for heading, paragraphs in by_section.items():
+    assert list(by_section) == HEADINGS + APPENDICES
+    for heading, paragraphs in list(by_section.items())[:11]:
         gaps = [p for p in paragraphs if p.text.startswith("Not written yet") and p.style.name == "Workbook Gap"]
         assert gaps, f"section {heading!r} has no 'Not written yet' note"
     later = by_section["6. Prevention and disruption of child sexual abuse"][0].text
@@ -122,7 +124,12 @@ def test_title_page_and_footer(fresh_doc):
     assert ("Normal", "Strategy period: 2026 to 2029") in texts
     assert ("Normal", "Date: 1 July 2026") in texts
     assert ("Workbook Marking", "DRAFT") in texts
-    assert fresh_doc.sections[0].footer.paragraphs[0].text == "Harbourshire Partnership · Child sexual abuse strategy · DRAFT"
+    # The footer carries page numbers as fields Word and LibreOffice fill in: "Page 3 of 40".
+    footer = fresh_doc.sections[0].footer.paragraphs[0]
+    assert footer.text.startswith("Harbourshire Partnership · Child sexual abuse strategy · DRAFT · Page ")
+    fields = [el.text.strip() for el in footer._p.iter(qn("w:instrText"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert fresh_doc.sections[0].header.paragraphs[0].text == "Harbourshire Partnership · DRAFT"
 
 
 def test_england_draft_quotes_the_statutory_definition_with_its_source(fresh_doc):

@@ -8,7 +8,7 @@ from strategy.progress import chapter_progress, next_step
 
 
 def _answerable(chapter_id):
-    return [p.id for p in content().chapter(chapter_id).prompts if p.answerable]
+    return [p.id for p in content().chapter(chapter_id).prompts if p.counted]
 
 
 def _by_chapter(engine, pid):

@@ -13,6 +13,7 @@ CHAPTER_PAGES = {
     "context": "views/context.py",
     "current_response": "views/current_response.py",
     "workforce": "views/workforce.py",
+    "finalise": "views/finalise.py",
 }
 
 

@@ -37,6 +37,7 @@ from strategy.progress import is_answered
 from strategy.text import md_escape
 from strategy.ui.extras import PROMPT_EXTRAS
 from strategy.ui.state import current_author, set_author
+from strategy.values import uk_day
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
@@ -89,6 +90,8 @@ def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
 def _to_widget(prompt: Prompt, value: str):
     if prompt.type == "multichoice":
         return json.loads(value) if value else []
+    if prompt.type == "date":
+        return date.fromisoformat(value) if value else None
     if prompt.type == "choice":
         return value or None
     return value
@@ -97,6 +100,8 @@ def _to_widget(prompt: Prompt, value: str):
 def _from_widget(prompt: Prompt, value) -> str:
     if prompt.type == "multichoice":
         return json.dumps(value or [])
+    if prompt.type == "date":
+        return value.isoformat() if value else ""
     if prompt.type == "choice":
         return value or ""
     return value or ""
@@ -170,6 +175,8 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
 
 
 def _display(prompt: Prompt, value: str) -> str:
+    if prompt.type == "date":
+        return uk_day(value) if value else ""
     if prompt.type in ("choice", "multichoice"):
         labels = {o.id: o.label for o in content().options(prompt)}
         ids = json.loads(value) if prompt.type == "multichoice" and value else ([value] if value else [])
@@ -227,6 +234,8 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
         st.text_area(label, height=180, placeholder=placeholder, **common)
     elif prompt.type in ("text", "number"):
         st.text_input(label, placeholder=prompt.placeholder or None, **common)
+    elif prompt.type == "date":
+        st.date_input(label, format="DD/MM/YYYY", min_value=date(1990, 1, 1), max_value=date(2100, 12, 31), **common)
     elif prompt.type == "choice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
@@ -599,7 +608,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     editable = identity_form()
     answers = get_answers(engine, partnership.id)
     rows = all_rows(engine, partnership.id)
-    prompts = [p for p in chapter.prompts if p.answerable]
+    prompts = [p for p in chapter.prompts if p.counted]
     done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
     st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")
     st.caption(NO_IDENTIFYING_DETAILS)
