@@ -25,6 +25,7 @@ navigation = st.navigation(
         ],
         "Part C: Into practice": [
             st.Page("views/finalise.py", title="Finalise", icon="✅"),
+            st.Page("views/readiness.py", title="Readiness check", icon="🎯"),
             st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
     }

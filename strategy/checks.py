@@ -77,7 +77,8 @@ def check_forms_covered(rows: list[dict], nation: str) -> list[Finding]:
     covered = {r.get("_row") for r in rows if r.get("coverage") == "covered"}
     missing = [label for key, label in _labels("forms_of_abuse", nation) if key not in covered]
     if missing:
-        return [Finding("warning", f"{len(missing)} of the six forms of child sexual abuse are not yet fully covered: "
+        verb = "is" if len(missing) == 1 else "are"
+        return [Finding("warning", f"{len(missing)} of the six forms of child sexual abuse {verb} not yet fully covered: "
                         + "; ".join(missing) + ". The guide asks for the broadest focus (Guide §4.1).")]
     return [Finding("ok", "Every form of child sexual abuse is named and covered.")]
 
@@ -87,7 +88,7 @@ def check_groups_considered(rows: list[dict], nation: str) -> list[Finding]:
     considered = {r.get("_row") for r in rows if r.get("considered") is True}
     missing = [label for key, label in _labels("groups_affected", nation) if key not in considered]
     if missing:
-        return [Finding("warning", f"{len(missing)} of the nine groups affected are not yet considered: "
+        return [Finding("warning", f"{len(missing)} of the nine groups affected {'is' if len(missing) == 1 else 'are'} not yet considered: "
                         + "; ".join(missing) + " (Guide §4.2).")]
     return [Finding("ok", "Every group affected by child sexual abuse has been considered.")]
 

@@ -104,6 +104,21 @@ def cmd_import_figures(args) -> None:
     print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
 
 
+def cmd_check(args) -> None:
+    from strategy.partnerships import find_partnership
+    from strategy.readiness import readiness_report
+
+    engine = _engine()
+    report = readiness_report(engine, find_partnership(engine, args.name).id)
+    if args.json:
+        print(report.to_json())
+        return
+    for criterion in report.criteria:
+        print(f"{criterion.label}: {criterion.word}")
+        for finding in criterion.to_fix():
+            print(f"  - {finding.message}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -137,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("check", help="the readiness check against the guide's five criteria (Guide §13.1)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="one entry per criterion with its findings, as JSON")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("import-survey", help="import staff survey responses from a CSV or .xlsx (replaces them)")
     p.add_argument("name")

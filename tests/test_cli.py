@@ -57,7 +57,8 @@ def test_demo_then_export_writes_a_word_file(tmp_path):
     assert exported.stdout.startswith(f"Wrote {out} (")
     doc = Document(io.BytesIO(out.read_bytes()))
     assert "Demo partnership" in [p.text for p in doc.paragraphs if p.style.name == "Title"]
-    assert len([p for p in doc.paragraphs if p.style.name == "Heading 1"]) == 11
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert len(headings) == 12 and headings[10] == "11. Monitoring and evaluation" and headings[11] == "Glossary"
 
 
 def test_unknown_partnership_and_missing_folder_are_one_line_errors(tmp_path):

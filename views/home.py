@@ -6,6 +6,7 @@ from strategy.demo import ensure_demo
 from strategy.errors import WorkbookError
 from strategy.partnerships import nation_words, period_label
 from strategy.progress import chapter_progress, next_step
+from strategy.readiness import MET, readiness_report
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
@@ -66,3 +67,10 @@ for item in progress:
     cols[2].write(f"{item.answered} of {item.total}")
 with st.expander("The same figures as a table"):
     st.dataframe(progress_table(progress), hide_index=True)
+
+st.subheader("Ready to publish?")
+readiness = readiness_report(engine, partnership.id)
+met = [c.label for c in readiness.criteria if c.level == MET]
+st.markdown(f"{len(met)} of the guide's {len(readiness.criteria)} criteria for success are met (Guide §13.1): "
+            + "; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria) + ".")
+st.page_link("views/readiness.py", label="Go to the readiness check", icon="🎯")
