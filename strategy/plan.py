@@ -421,17 +421,48 @@ def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title
     values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies,
                             author=author)
     with write_session(engine) as session:
-        outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
-        _live(session, PlanAim, partnership_id, outcome.aim_id)
-        action = PlanAction(partnership_id=partnership_id, outcome_id=outcome.id, seq=outcome.next_action_seq,
-                            position=_next_position(session, PlanAction, outcome_id=outcome.id),
-                            updated_by_name=author.name, **values)
-        outcome.next_action_seq += 1
-        session.add_all([outcome, action])
-        session.flush()
-        _revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
-                  action="create", new_value=values["title"])
-        return action
+        return _insert_action(session, partnership_id, outcome_id, values, author)
+
+
+def _insert_action(session: Session, partnership_id: int, outcome_id: int, values: dict, author: Author) -> PlanAction:
+    outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
+    _live(session, PlanAim, partnership_id, outcome.aim_id)
+    action = PlanAction(partnership_id=partnership_id, outcome_id=outcome.id, seq=outcome.next_action_seq,
+                        position=_next_position(session, PlanAction, outcome_id=outcome.id),
+                        updated_by_name=author.name, **values)
+    outcome.next_action_seq += 1
+    session.add_all([outcome, action])
+    session.flush()
+    _revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
+              action="create", new_value=values["title"])
+    return action
+
+
+def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, author: Author) -> list[PlanAction]:
+    """Several actions at once (rows pasted into the plan's table): each spec is ``create_action``'s
+    keywords (``outcome_id``, ``title`` and fields). All are checked first; any problem raises
+    InvalidInput naming every row (1 = the first pasted row) and nothing is stored. Then all are
+    stored in one transaction. Unknown leads raise UnknownAgency listing every one of them."""
+    checked, problems, unknown = [], [], []
+    for number, spec in enumerate(specs, start=1):
+        spec = {"title": "", **spec}
+        outcome_id = spec.pop("outcome_id", None)
+        if not outcome_id:
+            problems.append(f"row {number}: choose the intended outcome the action serves")
+            continue
+        try:
+            checked.append((outcome_id, _action_values(engine, partnership_id, spec, add_unknown=False, author=author)))
+        except UnknownAgency as exc:
+            unknown += [n for n in exc.names if n not in unknown]
+        except InvalidInput as exc:
+            problems.append(f"row {number}: {exc.message}")
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise InvalidInput(f"None of the {len(specs)} new actions was added: {shown}")
+    if unknown:
+        raise UnknownAgency(unknown)
+    with write_session(engine) as session:
+        return [_insert_action(session, partnership_id, outcome_id, values, author) for outcome_id, values in checked]
 
 
 def add_measure(engine: Engine, partnership_id: int, *, outcome_id: int, indicator: str, author: Author,
