@@ -334,10 +334,21 @@ def _split_lines(value) -> list[str]:
     return [i for i in items if i]
 
 
-def split_leads(value) -> list[str]:
-    """Several leads in one cell: one per line, or separated by ; / or commas."""
+def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Several leads in one cell: one per line, or separated by ; or /. A comma separates leads only when
+    every part is one of the ``known`` agencies, so "Probation Service, Harbourshire delivery unit" stays whole."""
     text = clean_text("" if value is None else str(value))
-    names = [normalise_name(_BULLET.sub("", p)) for p in re.split(r"[\n;/,]+", text)]
+    keys = {name_key(k) for k in known}
+    names = []
+    for piece in re.split(r"[\n;/]+", text):
+        piece = normalise_name(_BULLET.sub("", piece))
+        if not piece:
+            continue
+        parts = [normalise_name(p) for p in piece.split(",")]
+        if len(parts) > 1 and name_key(piece) not in keys and all(name_key(p) in keys for p in parts if p):
+            names += parts
+        else:
+            names.append(piece)
     return [n for n in names if n]
 
 
@@ -381,7 +392,8 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     plan = load_plan(engine, partnership_id)
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
-    agencies_known = {name_key(a) for a in agencies(engine, partnership_id)}
+    known_agencies = agencies(engine, partnership_id)
+    agencies_known = {name_key(a) for a in known_agencies}
     new_agency_keys: dict[str, str] = {}
     seen_aims: dict[str, dict] = {}
     seen_outcomes: set[tuple[str, str]] = set()
@@ -426,7 +438,7 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
                 preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
         if not action_texts:
             continue
-        fields, ok = _row_fields(values, columns, number, base)
+        fields, ok = _row_fields(values, columns, number, base, known_agencies)
         for name in fields.get("leads", []):
             if name_key(name) not in agencies_known and name_key(name) not in new_agency_keys:
                 new_agency_keys[name_key(name)] = name
@@ -442,9 +454,10 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     return preview
 
 
-def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview) -> tuple[dict, bool]:
+def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview,
+                known: list[str]) -> tuple[dict, bool]:
     ok = True
-    fields: dict = {"leads": split_leads(values["leads"]), "partners": _text(values["partners"])}
+    fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
     start = end = None
     written = []
     for key, what in (("when", "When"), ("start", "Commencement"), ("end", "Completion")):
@@ -498,15 +511,22 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
     return fields, ok
 
 
+_REC_NUMBERS = re.compile(r"(?:\s*(?:rec(?:ommendation)?s?\.?)?\s*\d+\s*(?:,|and|&)?)+\s*", re.I)
+
+
 def _parse_recs(text: str) -> list[str]:
+    """National-review recommendations as written: "1; 3", "1, 3 and 5", "Rec 2", "2 Professional knowledge,
+    skills and confidence" (as the export writes them), or their names."""
     labels = {name_key(r["label"]): r["id"] for r in content().reference("recommendations").items}
     found = []
-    for part in re.split(r"[;,\n]+", text):
+    for part in re.split(r"[;\n]+", text):
         part = part.strip()
         if not part:
             continue
         m = re.match(r"^(?:rec(?:ommendation)?\.?\s*)?(\d+)\b", part, re.I)
-        if m:
+        if _REC_NUMBERS.fullmatch(part):
+            found += re.findall(r"\d+", part)
+        elif m:
             found.append(m[1])
         elif name_key(part) in labels:
             found.append(labels[name_key(part)])

@@ -83,7 +83,8 @@ def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str
         return
     lead = (row.values.get("lead") or "").strip()
     made = _run(P.create_action, engine, pid, outcome_id=outcome_id, title=row.values.get("activity") or "",
-                leads=plan_io.split_leads(lead), component=component, origin=f"component:{component}:item:{item_id}")
+                leads=plan_io.split_leads(lead, P.agencies(engine, pid)), component=component,
+                origin=f"component:{component}:item:{item_id}")
     if made:
         _say("success", "The activity is now an action in the plan.")
 

@@ -325,11 +325,11 @@ FIELD_OF = {"Action": "title", "Lead/responsible agency": "leads", "Partners": "
             "Recommendations": "recommendations", "Status": "status"}
 
 
-def _field_value(column: str, value):
+def _field_value(column: str, value, known: list[str]):
     """What the table shows, as the plan functions take it."""
     value = "" if value is None else value
     if column == "Lead/responsible agency":
-        return plan_io.split_leads(value)
+        return plan_io.split_leads(value, known)
     if column == "Recommendations":
         return plan_io._parse_recs(str(value)) if str(value).strip() else []
     if column in ("Stage or priority", "Core component", "Status"):
@@ -346,10 +346,11 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
         return
     state = st.session_state.get(editor_key, {})
     problems: list[str] = []
+    known = P.agencies(engine, pid)
     for index, changes in state.get("edited_rows", {}).items():
         row = rows[int(index)]
         try:
-            fields = {FIELD_OF[c]: _field_value(c, v) for c, v in changes.items() if c in FIELD_OF}
+            fields = {FIELD_OF[c]: _field_value(c, v, known) for c, v in changes.items() if c in FIELD_OF}
             if fields:
                 P.update_action(engine, pid, row["id"], expected_version=row["version"], author=author, **fields)
         except P.UnknownAgency as exc:
@@ -362,7 +363,7 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
         if not any(str(v or "").strip() for v in added.values()):
             continue
         try:
-            spec = {FIELD_OF[c]: _field_value(c, v) for c, v in added.items() if c in FIELD_OF}
+            spec = {FIELD_OF[c]: _field_value(c, v, known) for c, v in added.items() if c in FIELD_OF}
         except WorkbookError as exc:
             problems.append(f"A new row: {exc.message}")
             continue
