@@ -204,7 +204,13 @@ def _optional(value, what: str, limit: int) -> str:
 
 def plan_date(value, what: str) -> str | None:
     """A date in the plan: day first (31/10/2026) or ISO, a real day, between 2000 and 2099."""
-    iso = parse_date(value, what=what)
+    try:
+        iso = parse_date(value, what=what)
+    except InvalidInput as exc:
+        if "is outside" not in exc.message:
+            raise
+        raise InvalidInput(f"{what} '{value}' is not between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}; a date in the plan "
+                           "must fall between 2000 and 2099. Check the year.") from None
     if iso is None:
         return None
     year = int(iso[:4])
