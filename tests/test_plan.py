@@ -209,7 +209,8 @@ def test_a_300_row_paste_is_stored_in_one_go_or_not_at_all(engine, chain, author
     bad = [dict(s) for s in specs]
     bad[150]["end_date"] = "31/02/2027"
     bad[299]["title"] = ""
-    with pytest.raises(InvalidInput, match=r"None of the 300 new actions was added: row 151: .*not a real date.*row 300: The action is empty"):
+    refused = r"None of the 300 new actions was added: row 151: .*not a real date.*row 300: The action is empty"
+    with pytest.raises(InvalidInput, match=refused):
         P.create_actions(engine, pid, bad, author=author)
     assert P.load_plan(engine, pid).actions.get(o2.id) is None
     made = P.create_actions(engine, pid, specs, author=author)

@@ -135,8 +135,8 @@ def test_import_tolerates_plans_as_people_write_them(engine, partnership, author
     P.add_agency(engine, pid, "Harbourshire Police", author=author)
     P.add_agency(engine, pid, "Harbourshire Council", author=author)
     rows = [
-        ["Aim one", "Outcome 1", "• Publish expectations\n• Brief every team\n  in two sessions", "Harbourshire Police; Harbourshire Council",
-         "March 2026", "2026/27"],
+        ["Aim one", "Outcome 1", "• Publish expectations\n• Brief every team\n  in two sessions",
+         "Harbourshire Police; Harbourshire Council", "March 2026", "2026/27"],
         [None, None, "Audit after a year", "harbourshire council", None, "By 31 October 2027"],
         [None, "Outcome 2", "A long action written\nover two lines", "Harbourshire Police, Harbourshire Council", "Q3 2026", "Q4 2026"],
         ["", "", "", "", "", ""],

@@ -11,7 +11,7 @@ from strategy import plan as P
 from strategy import plan_io
 from strategy.answers import list_rows
 from strategy.content import content
-from strategy.errors import WorkbookError
+from strategy.errors import Conflict, WorkbookError
 from strategy.models import Partnership
 from strategy.text import md_escape
 from strategy.ui.extras import register
@@ -37,8 +37,9 @@ def _messages() -> None:
         {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](md_escape(text))
 
 
-def _run(fn, *args, done: str = "", **kwargs):
-    """Call a strategy write with the person's name; problems become a message on the page."""
+def _run(fn, *args, done: str = "", reraise_conflict: bool = False, **kwargs):
+    """Call a strategy write with the person's name; problems become a message on the page (a Conflict
+    is raised again with ``reraise_conflict``, for the caller to show both versions)."""
     author = current_author()
     if author is None:
         _say("error", "Give your name at the top of the page first.")
@@ -50,6 +51,8 @@ def _run(fn, *args, done: str = "", **kwargs):
         _say("warning", exc.message)
         return None
     except WorkbookError as exc:
+        if reraise_conflict and isinstance(exc, Conflict):
+            raise
         _say("error", exc.message)
         return None
     if done:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from strategy import plan as P
 from strategy import plan_chart, plan_io
-from strategy.errors import WorkbookError
+from strategy.errors import Conflict, WorkbookError
 from strategy.imports import ImportRefused
 from strategy.models import Partnership
 from strategy.text import md_escape
@@ -68,9 +68,10 @@ def _add_aim(engine: Engine, pid: int) -> None:
         _say("success", f"Added A{made.seq} '{made.title}'.")
 
 
-def _save_aim(engine: Engine, pid: int, aim_id: int, version: int) -> None:
-    _run(P.update_aim, engine, pid, aim_id, expected_version=version, title=_value(_k("aim-title", aim_id)),
-         description=_value(_k("aim-desc", aim_id)), rationale=_value(_k("aim-why", aim_id)), done="Saved the aim.")
+def _save_aim(engine: Engine, pid: int, aim_id: int) -> None:
+    widgets = {"title": _k("aim-title", aim_id), "description": _k("aim-desc", aim_id), "rationale": _k("aim-why", aim_id)}
+    _save_group(f"aim-{aim_id}", widgets, P.update_aim, engine, pid, aim_id, title=_value(_k("aim-title", aim_id)),
+                description=_value(_k("aim-desc", aim_id)), rationale=_value(_k("aim-why", aim_id)), done="Saved the aim.")
 
 
 def _add_outcome(engine: Engine, pid: int, aim_id: int) -> None:
@@ -81,10 +82,11 @@ def _add_outcome(engine: Engine, pid: int, aim_id: int) -> None:
         st.session_state[_k("new-outcome-why", aim_id)] = ""
 
 
-def _save_outcome(engine: Engine, pid: int, outcome_id: int, version: int) -> None:
-    _run(P.update_outcome, engine, pid, outcome_id, expected_version=version,
-         title=_value(_k("outcome-title", outcome_id)), rationale=_value(_k("outcome-why", outcome_id)),
-         done="Saved the outcome.")
+def _save_outcome(engine: Engine, pid: int, outcome_id: int) -> None:
+    widgets = {"title": _k("outcome-title", outcome_id), "rationale": _k("outcome-why", outcome_id)}
+    _save_group(f"outcome-{outcome_id}", widgets, P.update_outcome, engine, pid, outcome_id,
+                title=_value(_k("outcome-title", outcome_id)), rationale=_value(_k("outcome-why", outcome_id)),
+                done="Saved the outcome.")
 
 
 def _move_outcome(engine: Engine, pid: int, outcome_id: int) -> None:
@@ -105,11 +107,42 @@ def _arrows(engine: Engine, pid: int, kind: str, row_id: int, first: bool, last:
              on_click=_move, args=(engine, pid, kind, row_id, 1))
 
 
-def _fill(key: str, value: str, version_key: str, version: int) -> None:
-    """Put the stored text in a field when it is first drawn or after someone else's save."""
-    if key not in st.session_state or st.session_state.get(version_key) != version:
-        st.session_state[key] = value
-        st.session_state[version_key] = version
+def _fill(group: str, values: dict[str, object], version: int) -> None:
+    """Put stored values in a group of fields (one aim, outcome or measure) when first drawn, or after
+    someone else's save when this person has not changed any of them. If they have, their text stays
+    and the version they loaded is kept, so saving it meets the other change as a conflict."""
+    vkey, bkey = _k(group, "loaded"), _k(group, "base")
+    if vkey not in st.session_state or any(k not in st.session_state for k in values):
+        st.session_state.update(values)
+        st.session_state[vkey], st.session_state[bkey] = version, dict(values)
+    elif st.session_state[vkey] != version:
+        base = st.session_state[bkey]
+        if all(st.session_state.get(k) == base.get(k) for k in values):
+            st.session_state.update(values)
+            st.session_state[vkey], st.session_state[bkey] = version, dict(values)
+
+
+def _loaded(group: str) -> int:
+    return st.session_state.get(_k(group, "loaded"), 0)
+
+
+def _save_group(group: str, widgets: dict[str, str], fn, *args, done: str, **fields) -> None:
+    """Save a group's fields with the version this person loaded. On a conflict the fields this person
+    changed keep their text (it is in the history too), the fields they did not touch take the other
+    person's, both are shown, and saving again uses the fields as they then stand."""
+    try:
+        _run(fn, *args, expected_version=_loaded(group), done=done, reraise_conflict=True, **fields)
+    except Conflict as exc:
+        theirs = exc.theirs or {}
+        base = st.session_state.get(_k(group, "base"), {})
+        for field, key in widgets.items():
+            if field in theirs and st.session_state.get(key) == base.get(key):
+                value = theirs[field]
+                st.session_state[key] = P.uk_day(value) if field.endswith("_date") else value
+        shown = "; ".join(f"{k}: {v}" for k, v in theirs.items())
+        _say("error", f"{exc.message} Their version: {shown}. Your changes are still in the fields: save again to keep them.")
+        st.session_state[_k(group, "loaded")] = exc.theirs_version
+        st.session_state[_k(group, "base")] = {key: st.session_state.get(key) for key in widgets.values()}
 
 
 def gaps(plan: P.Plan, kinds: tuple[str, ...]) -> None:
@@ -148,15 +181,14 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     for i, aim in enumerate(plan.aims):
         code = plan.code("aim", aim.id)
         with st.expander(f"{code} {aim.title}", expanded=len(plan.aims) <= 2):
-            _fill(_k("aim-title", aim.id), aim.title, _k("aim-v", aim.id), aim.version)
-            _fill(_k("aim-desc", aim.id), aim.description, _k("aim-v2", aim.id), aim.version)
-            _fill(_k("aim-why", aim.id), aim.rationale, _k("aim-v3", aim.id), aim.version)
+            _fill(f"aim-{aim.id}", {_k("aim-title", aim.id): aim.title, _k("aim-desc", aim.id): aim.description,
+                                    _k("aim-why", aim.id): aim.rationale}, aim.version)
             st.text_input("Strategic aim", key=_k("aim-title", aim.id), max_chars=P.AIM_LIMIT, disabled=not editable)
             st.text_area("Description", key=_k("aim-desc", aim.id), height=80, disabled=not editable)
             st.text_area("Why this aim serves the vision (optional)", key=_k("aim-why", aim.id), height=68,
                          disabled=not editable)
             c1, c2, c3 = st.columns([2, 2, 4])
-            c1.button("Save the aim", key=_k("aim-save", aim.id), on_click=_save_aim, args=(engine, pid, aim.id, aim.version),
+            c1.button("Save the aim", key=_k("aim-save", aim.id), on_click=_save_aim, args=(engine, pid, aim.id),
                       disabled=not editable, type="primary")
             with c2:
                 _arrows(engine, pid, "aim", aim.id, i == 0, i == len(plan.aims) - 1, editable)
@@ -169,12 +201,12 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                     n_actions, n_measures = len(plan.actions.get(o.id, [])), len(plan.measures.get(o.id, []))
                     st.markdown(f"**{ocode}** · {n_actions} action{'s' if n_actions != 1 else ''} · "
                                 f"{n_measures} measure{'s' if n_measures != 1 else ''}")
-                    _fill(_k("outcome-title", o.id), o.title, _k("outcome-v", o.id), o.version)
-                    _fill(_k("outcome-why", o.id), o.rationale, _k("outcome-v2", o.id), o.version)
+                    _fill(f"outcome-{o.id}", {_k("outcome-title", o.id): o.title, _k("outcome-why", o.id): o.rationale},
+                          o.version)
                     st.text_area("Intended outcome", key=_k("outcome-title", o.id), height=68, disabled=not editable)
                     st.text_input("Why it leads to the aim (optional)", key=_k("outcome-why", o.id), disabled=not editable)
                     d1, d2, d3, d4 = st.columns([2, 2, 3, 3])
-                    d1.button("Save", key=_k("outcome-save", o.id), on_click=_save_outcome, args=(engine, pid, o.id, o.version),
+                    d1.button("Save", key=_k("outcome-save", o.id), on_click=_save_outcome, args=(engine, pid, o.id),
                               disabled=not editable)
                     with d2:
                         _arrows(engine, pid, "outcome", o.id, j == 0, j == len(outcomes) - 1, editable)
@@ -241,16 +273,17 @@ def _add_measure(engine: Engine, pid: int) -> None:
             st.session_state[_k("m-new", k)] = None if k == "frequency" else ""
 
 
-def _save_measure(engine: Engine, pid: int, measure_id: int, version: int) -> None:
-    _run(P.update_measure, engine, pid, measure_id, expected_version=version, done="Saved the measure.",
-         **_measure_fields(f"m-{measure_id}"))
+def _save_measure(engine: Engine, pid: int, measure_id: int) -> None:
+    widgets = {k: _k(f"m-{measure_id}", k) for k in MEASURE_LABELS}
+    _save_group(f"m-{measure_id}", widgets, P.update_measure, engine, pid, measure_id, done="Saved the measure.",
+                **_measure_fields(f"m-{measure_id}"))
 
 
 def _measure_form(prefix: str, editable: bool, values: dict | None = None, version: int = 0) -> None:
     freq = P.option_labels("measure_frequencies")
     if values is not None:
-        for k in MEASURE_LABELS:
-            _fill(_k(prefix, k), values.get(k) or ("" if k != "frequency" else None), _k(prefix, "v", k), version)
+        _fill(prefix, {_k(prefix, k): values.get(k) or ("" if k != "frequency" else None) for k in MEASURE_LABELS},
+              version)
     st.text_area(MEASURE_LABELS["indicator"], key=_k(prefix, "indicator"), height=68, disabled=not editable,
                  placeholder="for example: the number of children on plans for sexual abuse")
     a, b = st.columns(2)
@@ -310,7 +343,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
                       {"baseline_date": P.uk_day(m.baseline_date), "target_date": P.uk_day(m.target_date)},
                       version=m.version)
         a, b = st.columns(2)
-        a.button("Save the measure", key=_k("m-save", m.id), on_click=_save_measure, args=(engine, pid, m.id, m.version),
+        a.button("Save the measure", key=_k("m-save", m.id), on_click=_save_measure, args=(engine, pid, m.id),
                  disabled=not editable, type="primary")
         with b:
             _delete_button(engine, pid, "measure", m.id, P._short(m.indicator, 60), plan.code("measure", m.id), editable)
