@@ -22,6 +22,15 @@ navigation = st.navigation(
             st.Page("views/context.py", title="Context", icon="🗺️"),
             st.Page("views/current_response.py", title="Current response", icon="🔎"),
             st.Page("views/workforce.py", title="Workforce", icon="👥"),
+            st.Page("views/theory_of_change.py", title="Theory of Change", icon="🧩"),
+            st.Page("views/evaluation.py", title="Evaluation framework", icon="📏"),
+        ],
+        "Part B: Core components": [
+            st.Page("views/prevention.py", title="Prevention and disruption", icon="🛡️"),
+            st.Page("views/identification.py", title="Identification", icon="👁️"),
+            st.Page("views/whole_system.py", title="Whole-system response", icon="🔗"),
+            st.Page("views/workforce_development.py", title="Workforce development", icon="🎓"),
+            st.Page("views/action_plan.py", title="Action plan", icon="🗓️"),
         ],
         "Part C: Into practice": [
             st.Page("views/finalise.py", title="Finalise", icon="✅"),

@@ -119,6 +119,46 @@ def cmd_check(args) -> None:
             print(f"  - {finding.message}")
 
 
+def cmd_import_actions(args) -> None:
+    from strategy.imports import ImportRefused, read_file
+    from strategy.partnerships import find_partnership
+    from strategy.people import Author
+    from strategy.plan_io import commit_import, preview_import
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    preview = preview_import(engine, partnership.id, read_file(args.file), Path(args.file).name)
+    print(preview.summary())
+    for line in [f"  {a['aim']} / {a['outcome']} / {a['title']}" for a in preview.actions[:50]]:
+        print(line.replace("\n", " "))
+    if len(preview.actions) > 50:
+        print(f"  ... and {len(preview.actions) - 50} more")
+    if preview.ignored_columns:
+        print("Columns not read: " + "; ".join(preview.ignored_columns))
+    if preview.problems:
+        for problem in preview.problems:
+            print("Needs attention: " + problem.describe(), file=sys.stderr)
+        raise WorkbookError(ImportRefused(preview.base).one_line())
+    if not args.yes:
+        print("Nothing imported yet. Run again with --yes to import this.")
+        return
+    count = commit_import(engine, partnership.id, preview, author=Author.make(args.by or "Command line import"))
+    print(f"Imported {count} action{'s' if count != 1 else ''} into '{partnership.name}'.")
+
+
+def cmd_export_actions(args) -> None:
+    from strategy.partnerships import find_partnership
+    from strategy.plan_io import export_file
+
+    engine = _engine()
+    out = Path(args.out)
+    data = export_file(engine, find_partnership(engine, args.name).id, out.name)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -171,6 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--measures", action="store_true", help="import into the identification measures")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
     p.set_defaults(func=cmd_import_figures)
+
+    p = sub.add_parser("import-actions", help="preview importing an action plan from .xlsx or .csv (--yes imports it)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="import what the preview lists")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_actions)
+
+    p = sub.add_parser("export-actions", help="write a partnership's action plan (.xlsx or .csv by the extension)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .xlsx or .csv file to write")
+    p.set_defaults(func=cmd_export_actions)
     return parser
 
 

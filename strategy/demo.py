@@ -71,6 +71,10 @@ def ensure_demo(engine: Engine) -> int:
             add_rows(engine, p.id, prompt_id, rows, author=author)
     for prompt_id, spec in data.get("grids", {}).items():
         _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
+    if data.get("plan"):
+        from strategy.plan_demo import ensure_plan
+
+        ensure_plan(engine, p.id, data["plan"], author)
     return p.id
 
 

@@ -58,6 +58,7 @@ class _Ctx:
     answers: dict[str, Answer]
     rows: dict[str, list[Row]]
     charts: bool = True
+    plan: object = None  # strategy.plan.Plan, for sections 5-11
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
@@ -843,10 +844,9 @@ def _section_workforce(ctx: _Ctx) -> None:
         _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
     if not survey.responses:
         _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
-    doc.add_heading("Planned workforce development", level=2)
-    _gap(ctx, "Not written yet: how the partnership will build practitioners' knowledge, skills and confidence "
-              "through training, practice resources and supervision. This comes from the Workforce development "
-              "chapter (Guide §11), which is not in this version of the workbook.")
+    from strategy.export_plan import planned_workforce_development
+
+    planned_workforce_development(ctx)
 
 
 _WRITERS = {"s1": _section_introduction, "s2": _section_vision, "s3": _section_governance, "s4": _section_context,
@@ -861,17 +861,24 @@ def _section_not_started(ctx: _Ctx, section: dict) -> None:
 
 
 def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
-                *, now: datetime | None = None, charts: bool = True) -> bytes:
+                *, now: datetime | None = None, charts: bool = True, plan=None) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
+    from strategy.export_plan import LANDSCAPE, set_orientation
+
     now = now or datetime.now(UK)
     doc = Document()
-    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts)
+    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts, plan)
     _ensure_styles(doc)
     _properties(ctx, now)
     _title_page(ctx, now)
     _toc(doc)
+    landscape = False
     for section in ctx.content.reference("template_sections").items:
-        doc.add_page_break()
+        if (section["id"] in LANDSCAPE) != landscape:  # wide tables get landscape pages of their own
+            landscape = not landscape
+            set_orientation(doc, landscape)
+        else:
+            doc.add_page_break()
         doc.add_heading(f"{section['number']}. {section['label']}", level=1)
         writer = _WRITERS.get(section["id"])
         if writer:
@@ -888,8 +895,10 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
 def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this."""
     partnership = get_partnership(engine, partnership_id)
+    from strategy.plan import load_plan
+
     return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
-                       charts=charts)
+                       charts=charts, plan=load_plan(engine, partnership_id))
 
 
 def draft_filename(p: Partnership, now: datetime | None = None) -> str:
@@ -898,3 +907,9 @@ def draft_filename(p: Partnership, now: datetime | None = None) -> str:
     while "--" in safe:
         safe = safe.replace("--", "-")
     return f"{safe[:60]}-strategy-draft-{now.strftime('%Y-%m-%d')}.docx"
+
+
+# Sections 5-11 (the plan and the core components) are written by strategy.export_plan.
+from strategy.export_plan import PLAN_WRITERS  # noqa: E402
+
+_WRITERS.update(PLAN_WRITERS)

@@ -94,3 +94,122 @@ class Revision(SQLModel, table=True):
     author_name: str = Field(default="", max_length=120)
     author_agency: str = Field(default="", max_length=200)
     author_user_id: int | None = None
+
+
+# --- The plan (Guide §7, §12): strategic aims -> intended outcomes -> actions, and measures ----------
+# Dedicated tables rather than table prompts: the chain has parents, stable codes and checks across
+# levels. Each row is version-checked, soft-deleted with undo, and every change writes a Revision
+# (prompt_id "plan.aim" / "plan.outcome" / "plan.action" / "plan.measure" / "plan.agency", item_id = row id).
+# Codes (A1, A1.O2, A1.O2.3) come from ``seq``, a number per parent that is never reused.
+
+
+class PlanAim(SQLModel, table=True):
+    __tablename__ = "plan_aim"
+    __table_args__ = (Index("ix_plan_aim_partnership", "partnership_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: Why this aim serves the vision and priorities (the link's rationale).
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The next outcome number under this aim (never reused, so codes stay stable).
+    next_outcome_seq: int = Field(default=1)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanOutcome(SQLModel, table=True):
+    __tablename__ = "plan_outcome"
+    __table_args__ = (Index("ix_plan_outcome_aim", "aim_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    aim_id: int = Field(foreign_key="plan_aim.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    #: Why this outcome leads to its aim.
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    next_action_seq: int = Field(default=1)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanAction(SQLModel, table=True):
+    __tablename__ = "plan_action"
+    __table_args__ = (Index("ix_plan_action_outcome", "outcome_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    outcome_id: int = Field(foreign_key="plan_outcome.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    #: Why this action leads to its outcome.
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: JSON list of agency names (the lead or joint leads).
+    leads_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    partners: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    start_date: str | None = Field(default=None, max_length=10)  # ISO
+    end_date: str | None = Field(default=None, max_length=10)  # ISO
+    #: How the timescale was written where it came from ("2020/21"), kept for the reader.
+    when_text: str = Field(default="", max_length=200)
+    stage: str = Field(default="", max_length=40)
+    component: str = Field(default="", max_length=40)
+    #: JSON list of recommendation ids (rec1..rec6).
+    recommendations_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    status: str = Field(default="not_started", max_length=40)
+    #: Where the action came from: "", "component:prevention", "import", "snapshot recommendation 3"...
+    origin: str = Field(default="", max_length=200)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanMeasure(SQLModel, table=True):
+    """How one intended outcome will be measured (Guide §7.2)."""
+
+    __tablename__ = "plan_measure"
+    __table_args__ = (Index("ix_plan_measure_outcome", "outcome_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    outcome_id: int = Field(foreign_key="plan_outcome.id", ondelete="CASCADE")
+    indicator: str = Field(sa_column=Column(Text, nullable=False))
+    collection: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    collator: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reporting: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    baseline_value: str = Field(default="", max_length=200)
+    baseline_date: str | None = Field(default=None, max_length=10)
+    target_value: str = Field(default="", max_length=200)
+    target_date: str | None = Field(default=None, max_length=10)
+    frequency: str = Field(default="", max_length=40)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanAgency(SQLModel, table=True):
+    """An agency added through the action plan (the rest come from the shared vision chapter)."""
+
+    __tablename__ = "plan_agency"
+    __table_args__ = (UniqueConstraint("partnership_id", "name_key", name="uq_plan_agency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=800)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -57,3 +57,29 @@ def test_upgrading_from_the_first_schema_keeps_every_row(db_url):
     assert value == "Answer 3 <script>x</script> ‘quoted’\nline two"
     assert json.loads(members[0][0]) == {"name": "Member 0", "lived_experience": True}
     assert all(row_key is None for _, row_key in members)
+
+
+def test_upgrading_from_0002_to_the_plan_keeps_every_row_and_the_plan_works(db_url):
+    """0003 adds the plan's tables beside a database full of answers, rows and history."""
+    from strategy import plan as P
+    from strategy.people import Author
+
+    engine = get_engine(db_url)
+    command.upgrade(_alembic_config(engine), "0002")
+    _fill_at_0001(engine)
+    prepare_database(db_url)
+    assert current_revision(engine) == head_revision() and _counts(engine) == ROWS
+    author = Author.make("Sam")
+    aim = P.add_aim(engine, 2, title="Aim ŵ 🙂", author=author)
+    outcome = P.add_outcome(engine, 2, aim_id=aim.id, title="Outcome", author=author)
+    P.create_action(engine, 2, outcome_id=outcome.id, title="Action", author=author, leads=[], start_date="01/04/2026")
+    assert P.load_plan(engine, 2).code("action", 1) == "A1.O1.1"
+    with engine.begin() as conn:  # removing a partnership takes its plan with it
+        conn.execute(text("DELETE FROM revision WHERE partnership_id = 2"))
+        conn.execute(text("DELETE FROM item WHERE partnership_id = 2"))
+        conn.execute(text("DELETE FROM answer WHERE partnership_id = 2"))
+        conn.execute(text("DELETE FROM partnership WHERE id = 2"))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM plan_action")).scalar_one() == 0
+    command.downgrade(_alembic_config(engine), "0002")
+    assert _counts(engine) == {"partnership": 2, "answer": 20, "item": 40, "revision": 60}

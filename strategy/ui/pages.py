@@ -13,6 +13,10 @@ CHAPTER_PAGES = {
     "context": "views/context.py",
     "current_response": "views/current_response.py",
     "workforce": "views/workforce.py",
+    "prevention": "views/prevention.py",
+    "identification": "views/identification.py",
+    "whole_system": "views/whole_system.py",
+    "workforce_development": "views/workforce_development.py",
     "finalise": "views/finalise.py",
 }
 

@@ -1,0 +1,133 @@
+"""Shared helpers of the plan's pages, and "turn this activity into an action" beneath each core
+component's planned activities (Guide §8-12). Kept apart from plan_views so the chapter renderer can
+load it without a circular import."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy import plan as P
+from strategy import plan_io
+from strategy.answers import list_rows
+from strategy.content import content
+from strategy.errors import Conflict, WorkbookError
+from strategy.models import Partnership
+from strategy.text import md_escape
+from strategy.ui.extras import register
+from strategy.ui.state import current_author
+
+MSG = "plan_msg"
+UNDO = "plan_undo"
+PENDING_AGENCIES = "plan_pending_agencies"
+
+
+def _k(*parts) -> str:
+    return "plan|" + "|".join(str(p) for p in parts)
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[MSG] = (kind, text)
+
+
+def _messages() -> None:
+    found = st.session_state.pop(MSG, None)
+    if found:
+        kind, text = found
+        {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](md_escape(text))
+
+
+def _run(fn, *args, done: str = "", reraise_conflict: bool = False, **kwargs):
+    """Call a strategy write with the person's name; problems become a message on the page (a Conflict
+    is raised again with ``reraise_conflict``, for the caller to show both versions)."""
+    author = current_author()
+    if author is None:
+        _say("error", "Give your name at the top of the page first.")
+        return None
+    try:
+        result = fn(*args, author=author, **kwargs)
+    except P.UnknownAgency as exc:
+        st.session_state[PENDING_AGENCIES] = exc.names
+        _say("warning", exc.message)
+        return None
+    except WorkbookError as exc:
+        if reraise_conflict and isinstance(exc, Conflict):
+            raise
+        _say("error", exc.message)
+        return None
+    if done:
+        _say("success", done)
+    return result
+
+
+def _value(key: str) -> str:
+    return st.session_state.get(key, "") or ""
+
+
+def _add_pending_agencies(engine: Engine, pid: int) -> None:
+    names = st.session_state.pop(PENDING_AGENCIES, [])
+    for name in names:
+        _run(P.add_agency, engine, pid, name)
+    if names:
+        _say("success", f"Added to the partnership's agencies: {'; '.join(names)}. Make your change again to save it.")
+
+
+# --- Turning a component's planned activity into an action --------------------------------------
+
+def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str) -> None:
+    item_id = st.session_state.get(_k("act-item", prompt_id))
+    outcome_id = st.session_state.get(_k("act-outcome", prompt_id))
+    if not item_id or not outcome_id:
+        _say("error", "Choose the activity and the intended outcome it serves.")
+        return
+    row = next((r for r in list_rows(engine, pid, prompt_id) if r.id == item_id), None)
+    if row is None:
+        _say("error", "That activity has been removed.")
+        return
+    lead = (row.values.get("lead") or "").strip()
+    made = _run(P.create_action, engine, pid, outcome_id=outcome_id, title=row.values.get("activity") or "",
+                leads=plan_io.split_leads(lead, P.agencies(engine, pid)), component=component,
+                origin=f"component:{component}:item:{item_id}")
+    if made:
+        _say("success", "The activity is now an action in the plan.")
+
+
+def _component_extra(component: str):
+    def render(engine: Engine, partnership: Partnership, prompt, editable: bool) -> None:
+        pid = partnership.id
+        plan = P.load_plan(engine, pid)
+        rows = [r for r in list_rows(engine, pid, prompt.id) if r.row_key is None]
+        made = {}
+        for x in plan.all_actions():
+            if x.origin.startswith(f"component:{component}:item:"):
+                made.setdefault(int(x.origin.rsplit(":", 1)[1]), []).append(plan.code("action", x.id))
+        with st.container(border=True):
+            st.markdown("**Turn an activity into an action**")
+            _messages()
+            if made:
+                st.caption("Already in the plan: " + md_escape("; ".join(
+                    f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made)))
+            waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
+            outcomes = {o.id: f"{plan.code('outcome', o.id)} {P._short(o.title, 80)}" for o in plan.all_outcomes()}
+            if not outcomes:
+                st.caption("Add strategic aims and intended outcomes on the Theory of Change page first; then an "
+                           "activity becomes an action under one of them here.")
+                return
+            if not waiting:
+                st.caption("Every activity above is already an action in the plan." if rows else "Add activities above first.")
+                return
+            st.selectbox("Activity", list(waiting), format_func=waiting.get, key=_k("act-item", prompt.id),
+                         disabled=not editable)
+            st.selectbox("Intended outcome it serves", list(outcomes), format_func=outcomes.get, index=None,
+                         key=_k("act-outcome", prompt.id), disabled=not editable, placeholder="Choose an outcome")
+            st.button("Make it an action", key=_k("act-go", prompt.id), disabled=not editable, type="primary",
+                      on_click=_activity_to_action, args=(engine, pid, prompt.id, component))
+            pending = st.session_state.get(PENDING_AGENCIES)
+            if pending and editable:
+                st.button(f"Add {'; '.join(pending)} to the partnership's agencies", key=_k("add-agencies", prompt.id),
+                          on_click=_add_pending_agencies, args=(engine, pid), icon="➕")
+    return render
+
+
+for _component in content().reference("core_components").items:
+    register(_component["activities"])(_component_extra(_component["id"]))

@@ -1,0 +1,198 @@
+"""The plan's pages as a person uses them (AppTest), and the action plan table's saving."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from strategy import plan as P
+from strategy.answers import add_row, list_rows
+from strategy.db import dispose_engine, prepare_database
+from strategy.demo import ensure_demo
+from strategy.partnerships import create_partnership
+from strategy.people import Author
+from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
+from tests.test_app import APP
+
+SAM = Author.make("Sam Patel", "Harbourshire Council")
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    dispose_engine(url)
+
+
+@pytest.fixture
+def engine(url):
+    return prepare_database(url)
+
+
+@pytest.fixture
+def pid(engine):
+    return create_partnership(engine, name="Harbourshire", nation="england").id
+
+
+def page(pid: int, path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[PARTNERSHIP_KEY] = str(pid)
+    at.session_state[AUTHOR_KEY] = SAM
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def said(elements) -> list[str]:
+    """What the person reads (markdown escapes taken out)."""
+    return [e.value.replace("\\", "") for e in elements]
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_adding_aims_refusing_a_duplicate_and_removing_with_undo(engine, pid):
+    at = page(pid, "views/theory_of_change.py")
+    assert any("No strategic aims yet" in x for x in said(at.info))
+    at.text_input(key="plan|new-aim").input("Recognise more children, earlier")
+    button(at, "Add the aim").click().run()
+    assert [a.title for a in P.load_plan(engine, pid).aims] == ["Recognise more children, earlier"]
+    assert any("Added A1" in x for x in said(at.success))
+    at.text_input(key="plan|new-aim").input("  RECOGNISE more children, earlier ")
+    button(at, "Add the aim").click().run()
+    assert any("already a strategic aim called" in x for x in said(at.error))
+    assert len(P.load_plan(engine, pid).aims) == 1
+    aim = P.load_plan(engine, pid).aims[0]
+    at.text_area(key=f"plan|new-outcome|{aim.id}").input("Practitioners recognise signs")
+    button(at, "Add the outcome").click().run()
+    assert not at.exception
+    assert any("A1.O1 'Practitioners recognise signs' has no action yet." in x for x in said(at.warning))
+    button(at, "Remove A1 with 1 outcome").click().run()
+    assert P.load_plan(engine, pid).empty
+    assert any("with 1 outcome" in x for x in said(at.info))
+    button(at, "Undo the removal").click().run()
+    plan = P.load_plan(engine, pid)
+    assert [plan.code("outcome", o.id) for o in plan.all_outcomes()] == ["A1.O1"]
+
+
+def test_an_aim_edited_by_someone_else_meanwhile_is_reported(engine, pid):
+    aim = P.add_aim(engine, pid, title="First name", author=SAM)
+    at = page(pid, "views/theory_of_change.py")
+    P.update_aim(engine, pid, aim.id, expected_version=aim.version, author=Author.make("Jo"), description="Jo's words")
+    at.text_input(key=f"plan|aim-title|{aim.id}").input("My new name")
+    button(at, "Save the aim").click().run()
+    assert any("Jo changed this strategic aim while you were editing it" in x for x in said(at.error))
+    stored = P.load_plan(engine, pid).aims[0]
+    assert (stored.title, stored.description) == ("First name", "Jo's words")
+    # Their description came into the untouched field; my title stayed in mine. Saving again keeps both.
+    assert at.text_input(key=f"plan|aim-title|{aim.id}").value == "My new name"
+    assert at.text_area(key=f"plan|aim-desc|{aim.id}").value == "Jo's words"
+    button(at, "Save the aim").click().run()
+    stored = P.load_plan(engine, pid).aims[0]
+    assert (stored.title, stored.description) == ("My new name", "Jo's words")
+
+
+def test_evaluation_lists_outcomes_without_a_measure_and_adds_one(engine, pid):
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Staff are more confident", author=SAM)
+    at = page(pid, "views/evaluation.py")
+    assert any("1 intended outcome has no measure yet" in x for x in said(at.warning))
+    assert "A1.O1 Staff are more confident" in said(at.text)
+    at.selectbox(key="plan|m-new|outcome").set_value(outcome.id)
+    at.text_area(key="plan|m-new|indicator").input("Survey confidence score")
+    at.text_input(key="plan|m-new|baseline_date").input("31/02/2026")
+    button(at, "Add the measure").click().run()
+    assert any("not a real date" in x for x in said(at.error))
+    assert P.load_plan(engine, pid).all_measures() == []
+    at.text_input(key="plan|m-new|baseline_date").input("31/10/2025")
+    button(at, "Add the measure").click().run()
+    assert [m.baseline_date for m in P.load_plan(engine, pid).all_measures()] == ["2025-10-31"]
+    assert any("Every intended outcome has at least one measure" in x for x in said(at.success))
+
+
+def test_a_components_activity_becomes_an_action_in_one_step(engine, pid):
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    row = add_row(engine, pid, "prevention.activities", {"activity": "Restart Operation Makesafe", "level": "secondary",
+                                                          "lead": "Harbourshire Police"}, author=SAM)
+    at = page(pid, "views/prevention.py")
+    at.selectbox(key="plan|act-outcome|prevention.activities").set_value(outcome.id)
+    button(at, "Make it an action").click().run()
+    assert any("not yet one of the partnership's agencies" in x for x in said(at.warning))
+    assert P.load_plan(engine, pid).all_actions() == []
+    button(at, "Add Harbourshire Police to the partnership's agencies").click().run()
+    at.selectbox(key="plan|act-outcome|prevention.activities").set_value(outcome.id)
+    button(at, "Make it an action").click().run()
+    [action] = P.load_plan(engine, pid).all_actions()
+    assert (action.title, action.component, P.leads(action)) == ("Restart Operation Makesafe", "prevention", ["Harbourshire Police"])
+    assert action.origin == f"component:prevention:item:{row.id}"
+    assert any("Restart Operation Makesafe (A1.O1.1)" in x for x in said(at.caption))
+    assert list_rows(engine, pid, "prevention.activities")[0].values["activity"] == "Restart Operation Makesafe"
+
+
+def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engine):
+    demo = ensure_demo(engine)
+    at = page(demo, "views/action_plan.py")
+    assert any("Every action has a lead and dates" in x for x in said(at.success))
+    assert [t.label for t in at.tabs] == ["By aim", "By agency", "By component", "By recommendation", "Timeline"]
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Download as Excel", "Download as CSV"]
+
+
+def test_the_action_plan_page_on_a_plan_with_gaps(engine, pid):
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome without action", author=SAM)
+    P.create_action(engine, pid, outcome_id=outcome.id, title="No lead, no dates", author=SAM)
+    at = page(pid, "views/action_plan.py")
+    shown = said(at.warning)
+    assert any("A1.O1.1 'No lead, no dates' has no lead agency." in w for w in shown)
+    assert any("has no dates" in w for w in shown)
+    assert any("A1.O2 'Outcome without action' has no action yet." in w for w in shown)
+
+
+# --- The table editor's saving, driven as Streamlit drives it -----------------------------------
+
+def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
+    from strategy.ui import plan_extras, plan_views
+
+    P.add_agency(engine, pid, "Harbourshire Police", author=SAM)
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    first = P.create_action(engine, pid, outcome_id=outcome.id, title="First", author=SAM)
+    plan = P.load_plan(engine, pid)
+    rows = P.action_rows(plan)
+    labels = {"A1.O1 Outcome": outcome.id}
+    st.session_state[AUTHOR_KEY] = SAM
+    st.session_state["ed"] = {"edited_rows": {0: {"Lead/responsible agency": "harbourshire police",
+                                                  "Commencement": "01/04/2026", "Completion": "31/03/2027",
+                                                  "Core component": "Identification", "Recommendations": "2; 5"}},
+                              "added_rows": [{"Intended outcome": "A1.O1 Outcome", "Action": f"Pasted {i}",
+                                              "Lead/responsible agency": "Harbourshire Police"} for i in range(300)],
+                              "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", rows, labels)
+    plan = P.load_plan(engine, pid)
+    stored = plan.actions[outcome.id][0]
+    assert (P.leads(stored), stored.start_date, stored.end_date) == (["Harbourshire Police"], "2026-04-01", "2027-03-31")
+    assert (stored.component, P.recommendations(stored)) == ("identification", ["rec2", "rec5"])
+    assert len(plan.all_actions()) == 301
+    # A lead who is not an agency yet: nothing saved, and the page offers to add it.
+    st.session_state["ed"] = {"edited_rows": {0: {"Lead/responsible agency": "Harbour Light"}}, "added_rows": [],
+                              "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", P.action_rows(plan), labels)
+    assert st.session_state[plan_views.PENDING_AGENCIES] == ["Harbour Light"]
+    assert P.leads(P.load_plan(engine, pid).actions[outcome.id][0]) == ["Harbourshire Police"]
+    # Completion before commencement: refused, nothing changed.
+    st.session_state["ed"] = {"edited_rows": {0: {"Completion": "01/01/2026"}}, "added_rows": [], "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
+    assert "before the commencement date" in st.session_state[plan_extras.MSG][1]
+    assert P.load_plan(engine, pid).actions[outcome.id][0].end_date == "2027-03-31"
+    # Removing a row keeps it restorable.
+    st.session_state["ed"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
+    assert first.id not in [x.id for x in P.load_plan(engine, pid).all_actions()]
+    assert st.session_state[plan_views.UNDO] == ("action", first.id)
