@@ -70,8 +70,10 @@ def section_aims(ctx: _Ctx) -> None:
             if o.rationale:
                 para.add_run(_t(f" (why: {o.rationale})"))
     doc.add_heading("The chain from aims to actions", level=2)
-    _chart(ctx, plan_chart.chain_figure(plan), "Diagram of the strategic aims, their intended outcomes and the actions "
-           "under each, with gaps marked.", "The Theory of Change: aims, intended outcomes and actions.")
+    figure = plan_chart.chain_figure(plan)
+    _chart(ctx, figure, "Diagram of the strategic aims, their intended outcomes and the actions under each, with gaps "
+           "marked. The same chain is in the table below.", "The Theory of Change: aims, intended outcomes and actions.",
+           height=min(1350, max(560, int(figure.layout.height or 560))))
     table = plan_chart.chain_table(plan)
     _simple_table(ctx, ["Aim", "Outcome", "Action", "Measures"],
                   [[r["Aim"], r["Outcome"], r["Action"], r["Measures"]] for r in table.to_dict("records")])
@@ -225,8 +227,10 @@ def section_action_plan(ctx: _Ctx) -> None:
         rows.append([f"{rec['number']}. {rec['label']}",
                      "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"])
     _simple_table(ctx, ["Recommendation", "Actions that answer it"], rows)
-    _chart(ctx, plan_chart.gantt_figure(plan), "Timeline of the actions with dates, coloured by strategic aim.",
-           "The action plan's timeline.")
+    timeline = plan_chart.gantt_figure(plan)
+    _chart(ctx, timeline, "Timeline of the actions with dates, coloured by strategic aim; the dates are in the tables "
+           "above.", "The action plan's timeline.",
+           height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560)
 
 
 # --- Section 11: monitoring and evaluation ------------------------------------------------------

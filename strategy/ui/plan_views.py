@@ -432,7 +432,7 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
     pid = partnership.id
     rows = P.action_rows(plan)
-    outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 70)}": o.id for o in plan.all_outcomes()}
+    outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
     frame = pd.DataFrame([{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""),
                            **{c: r[c] for c in EDITABLE}} for r in rows],
@@ -445,12 +445,12 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
         frame, key=key, hide_index=True, num_rows="dynamic" if editable else "fixed", disabled=True if not editable else ["Code"],
         column_config={
             "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
-            "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels),
+            "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels), width="small",
                                                                  help="For a new row: the outcome the action serves. "
                                                                       "To move an action, remove it and add it again."),
             "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
             "Lead/responsible agency": st.column_config.TextColumn(
-                "Lead/responsible agency", help="One or more of the partnership's agencies, separated by ; "),
+                "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "),
             "Commencement": st.column_config.TextColumn("Commencement", help="Day first: 01/04/2026"),
             "Completion": st.column_config.TextColumn("Completion", help="Day first: 31/03/2027"),
             "Stage or priority": st.column_config.SelectboxColumn("Stage or priority", options=list(stages.values())),
@@ -531,7 +531,7 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
                 "or import a whole plan below.")
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
     else:
-        left, right = st.columns([3, 1])
+        left, right = st.columns([5, 1])
         with left:
             _editor(engine, partnership, plan, editable)
         with right:
