@@ -490,11 +490,11 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.communicate()
 
 
-def _chart(ctx: _Ctx, fig, alt: str, caption: str) -> None:
+def _chart(ctx: _Ctx, fig, alt: str, caption: str, *, height: int = 560) -> None:
     """The chart as a picture with alt text for screen readers, or a note saying it is not available."""
     if not ctx.charts:  # the caller asked for no pictures
         return
-    png = chart_png(fig) if fig is not None else None
+    png = chart_png(fig, height=height) if fig is not None else None
     if png is None:
         _note(ctx, "Chart not available: the picture could not be drawn on this computer. "
                    "The same figures are given in words and in the table.")

@@ -70,8 +70,10 @@ def section_aims(ctx: _Ctx) -> None:
             if o.rationale:
                 para.add_run(_t(f" (why: {o.rationale})"))
     doc.add_heading("The chain from aims to actions", level=2)
-    _chart(ctx, plan_chart.chain_figure(plan), "Diagram of the strategic aims, their intended outcomes and the actions "
-           "under each, with gaps marked.", "The Theory of Change: aims, intended outcomes and actions.")
+    figure = plan_chart.chain_figure(plan)
+    _chart(ctx, figure, "Diagram of the strategic aims, their intended outcomes and the actions under each, with gaps "
+           "marked. The same chain is in the table below.", "The Theory of Change: aims, intended outcomes and actions.",
+           height=min(1350, max(560, int(figure.layout.height or 560))))
     table = plan_chart.chain_table(plan)
     _simple_table(ctx, ["Aim", "Outcome", "Action", "Measures"],
                   [[r["Aim"], r["Outcome"], r["Action"], r["Measures"]] for r in table.to_dict("records")])
@@ -97,18 +99,7 @@ def _component(ctx: _Ctx, chapter_id: str, component: str, section_id: str | Non
             if prompt.type == "table":
                 continue
             _answer(ctx, prompt.id, section.title if len(section.prompts) == 1 else None, level=2)
-    ctx.doc.add_heading("Planned activities", level=2)
-    rows = [r for r in ctx.rows.get(rows_prompt.id, []) if r.row_key is None]
-    if rows:
-        _table(ctx, rows_prompt, rows)
-    else:
-        _gap(ctx, f"Not written yet: the planned activities (workbook chapter '{chapter.title}', Guide {chapter.guide}).")
-    ctx.doc.add_heading("Actions in the plan", level=2)
-    if actions:
-        _bullets(ctx, [f"{plan.code('action', x.id)} {x.title}" + (f" (lead: {'; '.join(P.leads(x))})" if P.leads(x) else "")
-                       for x in actions])
-    else:
-        _gap(ctx, f"Not written yet: actions in the action plan for this component (Guide {chapter.guide}, §12).")
+    _component_tail(ctx, rows_prompt.id, component, chapter, level=2)
 
 
 def section_prevention(ctx: _Ctx) -> None:
@@ -140,21 +131,23 @@ def planned_workforce_development(ctx: _Ctx) -> None:
               "development.staff_experience": "Staff with their own experience of sexual abuse"}
     for p in prompts:
         _answer(ctx, p.id, labels.get(p.id), level=3)
-    _component_tail(ctx, "development.activities", "workforce", chapter)
+    _component_tail(ctx, "development.activities", "workforce", chapter, level=3)
 
 
-def _component_tail(ctx: _Ctx, prompt_id: str, component: str, chapter) -> None:
+def _component_tail(ctx: _Ctx, prompt_id: str, component: str, chapter, level: int) -> None:
+    """A component's planned activities (a table) and the actions in the plan that serve it."""
     plan = _plan(ctx)
-    ctx.doc.add_heading("Planned activities", level=3)
+    ctx.doc.add_heading("Planned activities", level=level)
     rows = [r for r in ctx.rows.get(prompt_id, []) if r.row_key is None]
     if rows:
         _table(ctx, ctx.content.prompts[prompt_id], rows)
     else:
         _gap(ctx, f"Not written yet: the planned activities (workbook chapter '{chapter.title}', Guide {chapter.guide}).")
     actions = [x for x in plan.all_actions() if x.component == component]
-    ctx.doc.add_heading("Actions in the plan", level=3)
+    ctx.doc.add_heading("Actions in the plan", level=level)
     if actions:
-        _bullets(ctx, [f"{plan.code('action', x.id)} {x.title}" for x in actions])
+        _bullets(ctx, [f"{plan.code('action', x.id)} {x.title}" + (f" (lead: {'; '.join(P.leads(x))})" if P.leads(x) else "")
+                       for x in actions])
     else:
         _gap(ctx, f"Not written yet: actions in the action plan for this component (Guide {chapter.guide}, §12).")
 
@@ -234,8 +227,10 @@ def section_action_plan(ctx: _Ctx) -> None:
         rows.append([f"{rec['number']}. {rec['label']}",
                      "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"])
     _simple_table(ctx, ["Recommendation", "Actions that answer it"], rows)
-    _chart(ctx, plan_chart.gantt_figure(plan), "Timeline of the actions with dates, coloured by strategic aim.",
-           "The action plan's timeline.")
+    timeline = plan_chart.gantt_figure(plan)
+    _chart(ctx, timeline, "Timeline of the actions with dates, coloured by strategic aim; the dates are in the tables "
+           "above.", "The action plan's timeline.",
+           height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560)
 
 
 # --- Section 11: monitoring and evaluation ------------------------------------------------------

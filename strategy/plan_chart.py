@@ -92,14 +92,16 @@ def chain_figure(plan: Plan) -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=[n["x"] for n in group], y=[n["y"] for n in group], mode="markers+text",
                 marker={"size": 12, "color": GAP if gap else COLOURS[kind], "symbol": "x" if gap else "circle"},
-                text=[n["label"] + (f"  ⚠ {n['gap']}" if n["gap"] else "") for n in group], textposition="middle right",
+                text=[n["label"] + (f"  ⚠ {n['gap']}" if n["gap"] else "") for n in group],
+                # Aims and outcomes are labelled above their dot, so the lines leaving them never cross the text.
+                textposition="middle right" if kind == "action" else "top right",
                 textfont={"size": 11, "color": GAP if gap else "#222222"},
                 hovertext=[n["hover"] for n in group], hoverinfo="text",
                 name=f"{kind.capitalize()}s" + (" with a gap" if gap else ""),
             ))
     fig.update_layout(
         height=max(320, int(26 * max(y, 1)) + 120), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"range": [-0.05, 3.0], "showgrid": False, "zeroline": False, "tickvals": [0, 1, 2],
+        xaxis={"range": [-0.2, 3.0], "showgrid": False, "zeroline": False, "tickvals": [0, 1, 2],
                "ticktext": ["Strategic aims", "Intended outcomes", "Actions"], "side": "top"},
         yaxis={"autorange": "reversed", "showgrid": False, "zeroline": False, "showticklabels": False},
         plot_bgcolor="white", legend={"orientation": "h", "y": -0.02},
@@ -123,6 +125,12 @@ def gantt_figure(plan: Plan) -> go.Figure | None:
     table["Finish"] = pd.to_datetime(table["Finish"]) + pd.Timedelta(days=1)
     table["Label"] = table["Code"] + " " + table["Action"]
     fig = px.timeline(table, x_start="Start", x_end="Finish", y="Label", color="Aim", hover_data=["Lead", "Dates", "Status"])
+    # An action with only one date is a milestone: a diamond on that day, not an invisible one-day bar.
+    one_date = table[table["Dates"].str.startswith("no commencement") | table["Dates"].str.endswith("no completion")]
+    if not one_date.empty:
+        fig.add_trace(go.Scatter(x=one_date["Finish"] - pd.Timedelta(days=1), y=one_date["Label"], mode="markers",
+                                 marker={"symbol": "diamond", "size": 12, "color": "#222222"},
+                                 name="Only one date given", hovertext=one_date["Dates"], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%b %Y")
     fig.update_layout(height=max(300, 24 * len(table) + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10},

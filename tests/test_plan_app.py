@@ -20,6 +20,7 @@ SAM = Author.make("Sam Patel", "Harbourshire Council")
 
 @pytest.fixture
 def url(tmp_path, monkeypatch):
+    """Each test its own SQLite file (the app's engine is cached per URL)."""
     url = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
@@ -196,3 +197,11 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
     assert first.id not in [x.id for x in P.load_plan(engine, pid).all_actions()]
     assert st.session_state[plan_views.UNDO] == ("action", first.id)
+
+
+@pytest.mark.parametrize("path", ["views/theory_of_change.py", "views/evaluation.py", "views/action_plan.py",
+                                  "views/prevention.py", "views/identification.py", "views/whole_system.py",
+                                  "views/workforce_development.py"])
+def test_every_plan_page_runs_on_a_fresh_partnership(engine, pid, path):
+    at = page(pid, path)
+    assert not at.error, [e.value for e in at.error]

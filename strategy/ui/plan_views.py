@@ -157,15 +157,12 @@ def gaps(plan: P.Plan, kinds: tuple[str, ...]) -> None:
 
 def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     pid = partnership.id
-    st.title("Theory of Change")
-    st.caption(f"{md_escape(partnership.name)} · Guide §7.1")
-    st.markdown("Set out the **strategic aims** that deliver your vision, the **intended outcomes** that will show "
-                "each aim is met, and the **actions** that lead to each outcome. Each has a code (A1, A1.O2, "
-                "A1.O2.3) that stays the same when others are added, moved or removed. This becomes section 5 "
-                "of the draft strategy; the actions are filled in on the Action plan page.")
-    editable = identity_form()
-    _messages()
-    plan = P.load_plan(engine, pid)
+    editable, plan = _page_head(
+        engine, partnership, "Theory of Change", "§7.1",
+        "Set out the **strategic aims** that deliver your vision, the **intended outcomes** that will show each aim is "
+        "met, and the **actions** that lead to each outcome. Each has a code (A1, A1.O2, A1.O2.3) that stays the same "
+        "when others are added, moved or removed. This becomes section 5 of the draft strategy; the actions are filled "
+        "in on the Action plan page.")
     if plan.aims:
         st.subheader("The chain")
         st.plotly_chart(plan_chart.chain_figure(plan), key=_k("chain"))
@@ -299,16 +296,23 @@ def _measure_form(prefix: str, editable: bool, values: dict | None = None, versi
                    disabled=not editable, placeholder="Choose")
 
 
-def evaluation_page(engine: Engine, partnership: Partnership) -> None:
-    pid = partnership.id
-    st.title("Evaluation framework")
-    st.caption(f"{md_escape(partnership.name)} · Guide §7.2")
-    st.markdown("For every intended outcome, say what data will show it happened, how and where it is collected "
-                "and recorded, who collates it, and how and when it reaches the steering group; with a baseline and "
-                "a target. This becomes the evaluation framework table in section 11 of the draft strategy.")
+def _page_head(engine: Engine, partnership: Partnership, title: str, guide: str, intro: str) -> tuple[bool, P.Plan]:
+    """Title, guide reference and intro; who is writing; messages from the last action; the plan."""
+    st.title(title)
+    st.caption(f"{md_escape(partnership.name)} · Guide {guide}")
+    st.markdown(intro)
     editable = identity_form()
     _messages()
-    plan = P.load_plan(engine, pid)
+    return editable, P.load_plan(engine, partnership.id)
+
+
+def evaluation_page(engine: Engine, partnership: Partnership) -> None:
+    pid = partnership.id
+    editable, plan = _page_head(
+        engine, partnership, "Evaluation framework", "§7.2",
+        "For every intended outcome, say what data will show it happened, how and where it is collected and recorded, "
+        "who collates it, and how and when it reaches the steering group; with a baseline and a target. This becomes "
+        "the evaluation framework table in section 11 of the draft strategy.")
     if not plan.all_outcomes():
         st.info("No intended outcomes yet. Add strategic aims and outcomes on the Theory of Change page first.")
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
@@ -428,7 +432,7 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
     pid = partnership.id
     rows = P.action_rows(plan)
-    outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 70)}": o.id for o in plan.all_outcomes()}
+    outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
     frame = pd.DataFrame([{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""),
                            **{c: r[c] for c in EDITABLE}} for r in rows],
@@ -441,12 +445,12 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
         frame, key=key, hide_index=True, num_rows="dynamic" if editable else "fixed", disabled=True if not editable else ["Code"],
         column_config={
             "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
-            "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels),
+            "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels), width="small",
                                                                  help="For a new row: the outcome the action serves. "
                                                                       "To move an action, remove it and add it again."),
             "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
             "Lead/responsible agency": st.column_config.TextColumn(
-                "Lead/responsible agency", help="One or more of the partnership's agencies, separated by ; "),
+                "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "),
             "Commencement": st.column_config.TextColumn("Commencement", help="Day first: 01/04/2026"),
             "Completion": st.column_config.TextColumn("Completion", help="Day first: 31/03/2027"),
             "Stage or priority": st.column_config.SelectboxColumn("Stage or priority", options=list(stages.values())),
@@ -517,20 +521,17 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
 
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     pid = partnership.id
-    st.title("Action plan")
-    st.caption(f"{md_escape(partnership.name)} · Guide §12")
-    st.markdown("Each action hangs off one intended outcome, with a lead agency, commencement and completion dates, "
-                "the core component it serves and the national-review recommendations it answers. This becomes section "
-                "10 of the draft strategy, one table per aim.")
-    editable = identity_form()
-    _messages()
-    plan = P.load_plan(engine, pid)
+    editable, plan = _page_head(
+        engine, partnership, "Action plan", "§12",
+        "Each action hangs off one intended outcome, with a lead agency, commencement and completion dates, the core "
+        "component it serves and the national-review recommendations it answers. This becomes section 10 of the draft "
+        "strategy, one table per aim.")
     if not plan.all_outcomes():
         st.info("No intended outcomes yet: add strategic aims and outcomes on the Theory of Change page first, "
                 "or import a whole plan below.")
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
     else:
-        left, right = st.columns([3, 1])
+        left, right = st.columns([5, 1])
         with left:
             _editor(engine, partnership, plan, editable)
         with right:
