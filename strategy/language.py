@@ -111,8 +111,40 @@ def _chapter_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                                        value, prompt.id, row.id, col_id)
 
 
-#: Each source yields the texts one feature holds; features add theirs (the plan, the review...).
-TEXT_SOURCES: list[Callable[[Engine, int], Iterable[Text]]] = [_chapter_texts]
+def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
+    """The Theory of Change, the evaluation framework and the action plan (Guide §7, §12)."""
+    from strategy.plan import load_plan
+
+    plan = load_plan(engine, partnership_id)
+    for aim in plan.aims:
+        code = plan.code("aim", aim.id)
+        for label, value in (("title", aim.title), ("description", aim.description), ("why it matters", aim.rationale)):
+            if value and value.strip():
+                yield Text("theory_of_change", "Theory of Change", f"aim {code}, {label}", value, "plan.aim", aim.id, label)
+        for outcome in plan.outcomes.get(aim.id, []):
+            code = plan.code("outcome", outcome.id)
+            for label, value in (("title", outcome.title), ("why it leads to the aim", outcome.rationale)):
+                if value and value.strip():
+                    yield Text("theory_of_change", "Theory of Change", f"outcome {code}, {label}", value, "plan.outcome",
+                               outcome.id, label)
+            for action in plan.actions.get(outcome.id, []):
+                code = plan.code("action", action.id)
+                for label, value in (("action", action.title), ("partners", action.partners),
+                                     ("why it leads to the outcome", action.rationale)):
+                    if value and value.strip():
+                        yield Text("action_plan", "Action plan", f"action {code}, {label}", value, "plan.action",
+                                   action.id, label)
+            for measure in plan.measures.get(outcome.id, []):
+                code = plan.code("measure", measure.id)
+                for label, value in (("the data", measure.indicator), ("how it is collected", measure.collection),
+                                     ("how it is reported", measure.reporting)):
+                    if value and value.strip():
+                        yield Text("evaluation", "Evaluation framework", f"measure {code}, {label}", value,
+                                   "plan.measure", measure.id, label)
+
+
+#: Each source yields the texts one feature holds; features add theirs (the review, the snapshot...).
+TEXT_SOURCES: list[Callable[[Engine, int], Iterable[Text]]] = [_chapter_texts, _plan_texts]
 
 
 def partnership_texts(engine: Engine, partnership_id: int) -> list[Text]:

@@ -300,3 +300,84 @@ def readiness_report(engine: Engine, partnership_id: int, *, today: date | None 
             findings += check(inputs)
         criteria.append(CriterionResult(item["id"], item["label"], " ".join(item["question"].split()), findings))
     return Report(partnership.name, criteria)
+
+
+# --- The plan (Guide §7, §12): deliverability, coverage of the core components, recommendations ---
+
+def _plan(i: Inputs):
+    from strategy.plan import load_plan
+
+    return i.cached("plan", lambda: load_plan(i.engine, i.partnership.id))
+
+
+_PLAN_PAGE = {"no_outcome": "theory_of_change", "no_action": "action_plan", "no_measure": "evaluation",
+              "no_lead": "action_plan", "no_dates": "action_plan", "dates_reversed": "action_plan",
+              "rec_unanswered": "action_plan"}
+
+
+def _plan_findings(i: Inputs, criterion: str, kinds: dict[str, str]) -> list[Finding]:
+    """The plan's own checks of ``kinds`` (kind -> what "met" says) as readiness findings."""
+    from strategy.plan import plan_checks
+
+    plan = _plan(i)
+    if plan.empty:
+        return [Finding(criterion, NOT_MET, "There are no strategic aims yet: the Theory of Change comes first "
+                        "(Guide §7.1).", "theory_of_change", "plan.aims")]
+    found = [f for f in plan_checks(plan) if f.kind in kinds]
+    out: list[Finding] = []
+    for kind, met in kinds.items():
+        mine = [Finding(criterion, NOT_MET, f.message, _PLAN_PAGE[f.kind], f"plan.{f.kind}") for f in found if f.kind == kind]
+        out += _listed(mine, criterion, NOT_MET, "like it") if mine else [
+            Finding(criterion, MET, met, _PLAN_PAGE[kind], f"plan.{kind}")]
+    return out
+
+
+@register("deliverability")
+def plan_is_deliverable(i: Inputs) -> list[Finding]:
+    """Every action has a named lead, dates and an outcome; every outcome an action and a measure."""
+    return _plan_findings(i, "deliverability", {
+        "no_outcome": "Every strategic aim has at least one intended outcome.",
+        "no_action": "Every intended outcome has at least one action.",
+        "no_measure": "Every intended outcome has a measure (Guide §7.2).",
+        "no_lead": "Every action has a named lead agency.",
+        "no_dates": "Every action has a completion date.",
+        "dates_reversed": "No action completes before it commences.",
+    })
+
+
+@register("coverage")
+def core_components_have_actions(i: Inputs) -> list[Finding]:
+    """Prevention, identification, response and recovery (the whole-system component), and the workforce."""
+    plan = _plan(i)
+    if plan.empty:
+        return []  # deliverability already says the plan is missing
+    used = {x.component for x in plan.all_actions()}
+    out = []
+    for item in content().reference("core_components").items:
+        if item["id"] in used:
+            out.append(Finding("coverage", MET, f"{item['label']} has actions in the plan.", "action_plan",
+                               f"plan.component.{item['id']}"))
+        else:
+            out.append(Finding("coverage", NOT_MET, f"No action in the plan serves {item['label'].lower()} "
+                               f"(Guide {item.get('guide', '§8-11')}).", item.get("chapter", "action_plan"),
+                               f"plan.component.{item['id']}"))
+    return out
+
+
+@register("consistency")
+def recommendations_answered(i: Inputs) -> list[Finding]:
+    return _plan_findings(i, "consistency", {
+        "rec_unanswered": "Every one of the six national-review recommendations has an action answering it.",
+    }) if not _plan(i).empty else []
+
+
+@register("consistency")
+def aims_follow_priorities(i: Inputs) -> list[Finding]:
+    plan, priorities = _plan(i), i.rows.get("vision.priorities", [])
+    if plan.empty or not priorities:
+        return []
+    if len(plan.aims) > len(priorities) + 2:
+        return [Finding("consistency", PARTLY, f"{len(plan.aims)} strategic aims for {len(priorities)} priorities: check "
+                        "that every aim serves an agreed priority.", "theory_of_change", "plan.aims")]
+    return [Finding("consistency", MET, f"{len(plan.aims)} strategic aims for {len(priorities)} agreed priorities.",
+                    "theory_of_change", "plan.aims")]

@@ -162,3 +162,65 @@ def _author():
     from strategy.people import Author
 
     return Author.make("Sam")
+
+
+# --- The plan's checks: deliverability, the core components, the recommendations ---------------------
+
+def _plan_with_one_action(engine, pid, author, **action):
+    from strategy.plan import add_aim, add_outcome, create_action
+
+    aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)
+    outcome = add_outcome(engine, pid, aim_id=aim.id, title="More children are identified", author=author)
+    return outcome, create_action(engine, pid, outcome_id=outcome.id, title="Train school staff", author=author,
+                                  add_unknown_agencies=True, **action)
+
+
+def test_no_plan_fails_deliverability_and_points_at_the_theory_of_change(engine, partnership):
+    found = report(engine, partnership.id)["deliverability"]
+    assert found.level == NOT_MET
+    assert [(f.chapter_id, f.prompt_id) for f in found.findings] == [("theory_of_change", "plan.aims")]
+
+
+def test_an_action_with_no_lead_or_dates_and_an_outcome_with_no_measure_fail_deliverability(engine, partnership, author):
+    pid = partnership.id
+    _plan_with_one_action(engine, pid, author)
+    result = report(engine, pid)["deliverability"]
+    to_fix = {f.prompt_id: f for f in result.to_fix()}
+    assert set(to_fix) == {"plan.no_lead", "plan.no_dates", "plan.no_measure"}
+    assert to_fix["plan.no_lead"].chapter_id == "action_plan" and "A1.O1.1" in to_fix["plan.no_lead"].message
+    assert to_fix["plan.no_measure"].chapter_id == "evaluation"
+    assert result.level == PARTLY  # aims have outcomes and outcomes have actions
+
+
+def test_a_complete_action_and_a_measure_meet_deliverability(engine, partnership, author):
+    from strategy.plan import add_measure
+
+    pid = partnership.id
+    outcome, _ = _plan_with_one_action(engine, pid, author, leads=["Harbourshire Council"], start_date="01/04/2026",
+                                       end_date="31/03/2027", component="identification", recommendations=["rec2"])
+    add_measure(engine, pid, outcome_id=outcome.id, indicator="Children on plans for sexual abuse", author=author)
+    assert report(engine, pid)["deliverability"].level == MET
+
+
+def test_core_components_without_actions_fail_coverage(engine, partnership, author):
+    pid = partnership.id
+    _plan_with_one_action(engine, pid, author, component="identification")
+    found = {f.prompt_id: f.level for f in report(engine, pid)["coverage"].findings if f.prompt_id.startswith("plan.component")}
+    assert found == {"plan.component.prevention": NOT_MET, "plan.component.identification": MET,
+                     "plan.component.response": NOT_MET, "plan.component.workforce": NOT_MET}
+
+
+def test_unanswered_recommendations_fail_consistency(engine, partnership, author):
+    pid = partnership.id
+    _plan_with_one_action(engine, pid, author, recommendations=["rec1", "rec2", "rec3", "rec4", "rec5"])
+    unanswered = [f for f in report(engine, pid)["consistency"].to_fix() if f.prompt_id == "plan.rec_unanswered"]
+    assert len(unanswered) == 1 and "recommendation 6" in unanswered[0].message
+
+
+def test_the_language_check_reads_the_plan(engine, partnership, author):
+    from strategy.language import language_report
+
+    pid = partnership.id
+    _plan_with_one_action(engine, pid, author, partners="Schools; the perpetrator programme")
+    found = [(f.found, f.text.chapter_title, f.text.where) for f in language_report(engine, pid).terms]
+    assert found == [("perpetrator", "Action plan", "action A1.O1.1, partners")]
