@@ -850,6 +850,7 @@ def action_rows(plan: Plan) -> list[dict]:
                     "Stage or priority": stages.get(x.stage, x.stage), "Core component": comps.get(x.component, x.component),
                     "Recommendations": "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
                     "Status": statuses.get(x.status, x.status), "Timescale as written": x.when_text, "Origin": x.origin,
+                    "Why it leads to the outcome": x.rationale,
                     "_start": x.start_date, "_end": x.end_date, "_leads": leads(x), "_component": x.component,
                     "_recs": recommendations(x), "_aim": aim.id, "_outcome": o.id,
                 })

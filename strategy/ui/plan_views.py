@@ -213,6 +213,14 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                                  disabled=not editable or not others, placeholder="Choose an aim")
                     with d4:
                         _delete_button(engine, pid, "outcome", o.id, o.title, ocode, editable)
+                    actions = plan.actions.get(o.id, [])
+                    for n, x in enumerate(actions):
+                        e1, e2 = st.columns([8, 2])
+                        e1.text(f"{plan.code('action', x.id)} {x.title}")
+                        with e2:
+                            _arrows(engine, pid, "action", x.id, n == 0, n == len(actions) - 1, editable)
+                    if actions:
+                        st.caption("Change actions, their leads and dates on the Action plan page.")
             st.text_area("New intended outcome", key=_k("new-outcome", aim.id), height=68, disabled=not editable,
                          placeholder="for example: Staff recognise more children about whom there are concerns")
             st.text_input("Why it leads to the aim (optional)", key=_k("new-outcome-why", aim.id), disabled=not editable)
@@ -356,10 +364,10 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
 # --- Action plan --------------------------------------------------------------------------------
 
 EDITABLE = ["Action", "Lead/responsible agency", "Partners", "Commencement", "Completion", "Stage or priority",
-            "Core component", "Recommendations", "Status"]
+            "Core component", "Recommendations", "Status", "Why it leads to the outcome"]
 FIELD_OF = {"Action": "title", "Lead/responsible agency": "leads", "Partners": "partners", "Commencement": "start_date",
             "Completion": "end_date", "Stage or priority": "stage", "Core component": "component",
-            "Recommendations": "recommendations", "Status": "status"}
+            "Recommendations": "recommendations", "Status": "status", "Why it leads to the outcome": "rationale"}
 
 
 def _field_value(column: str, value, known: list[str]):
