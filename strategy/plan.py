@@ -362,6 +362,14 @@ def _check_aim_title(session: Session, partnership_id: int, title: str, aim_id: 
                                "Give this one a different name, or add outcomes to that one.")
 
 
+def _check_outcome_title(session: Session, aim_id: int, title: str, outcome_id: int | None = None) -> None:
+    for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id,
+                                                        PlanOutcome.deleted_at == None)).all():  # noqa: E711
+        if other.id != outcome_id and name_key(other.title) == name_key(title):
+            raise InvalidInput(f"This aim already has the intended outcome '{_short(other.title)}'. "
+                               "Add actions to that one, or word this one differently.")
+
+
 def _next_position(session: Session, model, **where) -> int:
     query = select(func.max(model.position))
     for key, value in where.items():
@@ -396,6 +404,7 @@ def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str,
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
     with write_session(engine) as session:
         aim = _live(session, PlanAim, partnership_id, aim_id)
+        _check_outcome_title(session, aim.id, title)
         outcome = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, title=title,
                               rationale=rationale, position=_next_position(session, PlanOutcome, aim_id=aim.id),
                               updated_by_name=author.name)
@@ -572,6 +581,7 @@ def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expe
         out = {}
         if "title" in fields:
             out["title"] = _required(fields["title"], "The intended outcome", TEXT_LIMIT)
+            _check_outcome_title(session, row.aim_id, out["title"], row.id)
         if "rationale" in fields:
             out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
         return out
@@ -612,6 +622,7 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
             return outcome
         old_aim = session.get(PlanAim, outcome.aim_id)
         aim = _live(session, PlanAim, partnership_id, to_aim_id)
+        _check_outcome_title(session, aim.id, outcome.title, outcome.id)
         old_code = f"A{old_aim.seq}.O{outcome.seq}"
         outcome.aim_id, outcome.seq = aim.id, aim.next_outcome_seq
         outcome.position = _next_position(session, PlanOutcome, aim_id=aim.id)

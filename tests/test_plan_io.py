@@ -238,3 +238,15 @@ def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, db_
     bad.write_bytes(_csv([["Aim", "Outcome", "Act", "Council", "31/02/2026", ""]]))
     assert main(["import-actions", "Vale Board", str(bad), "--yes"]) == 1
     assert "Row 2, column 'Commencement'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"", "plan.csv", r"is empty \(0 bytes\)"),
+    (b"Strategic aim,Intended outcome,Action,Lead/responsible agency\r\n", "plan.csv", "has column names but no rows"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "plan.csv", "picture"),
+    (b"Strategic aim,Intended outcome\r\nA,B\r\n", "plan.xlsx", "not one"),
+])
+def test_files_that_are_not_plans_are_refused_before_anything_is_read(engine, partnership, data, name, message):
+    with pytest.raises(InvalidInput, match=message):
+        preview_import(engine, partnership.id, data, name)
+    assert P.load_plan(engine, partnership.id).empty
