@@ -637,6 +637,31 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
         return outcome
 
 
+def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author) -> PlanAction:
+    """Move an action under another intended outcome. It takes the next action number there (its code
+    becomes that outcome's, A2.O1.4); no other code changes."""
+    now = utcnow()
+    with write_session(engine) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        if action.outcome_id == to_outcome_id:
+            return action
+        old = session.get(PlanOutcome, action.outcome_id)
+        old_code = f"A{session.get(PlanAim, old.aim_id).seq}.O{old.seq}.{action.seq}"
+        outcome = _live(session, PlanOutcome, partnership_id, to_outcome_id)
+        aim = _live(session, PlanAim, partnership_id, outcome.aim_id)
+        action.outcome_id, action.seq = outcome.id, outcome.next_action_seq
+        action.position = _next_position(session, PlanAction, outcome_id=outcome.id)
+        action.version += 1
+        _stamp(action, author, now)
+        outcome.next_action_seq += 1
+        session.add_all([outcome, action])
+        _revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
+                  field="outcome_id", action="move", old_value=old_code,
+                  new_value=f"A{aim.seq}.O{outcome.seq}.{action.seq}", created_at=now)
+        session.flush()
+        return action
+
+
 def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author) -> None:
     """Move an aim, outcome or action up (-1) or down (+1) among its live siblings. Codes do not change."""
     model = KINDS[kind]

@@ -197,6 +197,15 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
     assert first.id not in [x.id for x in P.load_plan(engine, pid).all_actions()]
     assert st.session_state[plan_views.UNDO] == ("action", first.id)
+    # Choosing another outcome moves the action there.
+    other = P.add_outcome(engine, pid, aim_id=aim.id, title="Another outcome", author=SAM)
+    labels["A1.O2 Another outcome"] = other.id
+    rows = P.action_rows(P.load_plan(engine, pid))
+    st.session_state["ed"] = {"edited_rows": {0: {"Intended outcome": "A1.O2 Another outcome"}}, "added_rows": [],
+                              "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", rows, labels)
+    plan = P.load_plan(engine, pid)
+    assert [plan.code("action", x.id) for x in plan.actions[other.id]] == ["A1.O2.1"]
 
 
 @pytest.mark.parametrize("path", ["views/theory_of_change.py", "views/evaluation.py", "views/action_plan.py",

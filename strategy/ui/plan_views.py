@@ -398,6 +398,9 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
             fields = {FIELD_OF[c]: _field_value(c, v, known) for c, v in changes.items() if c in FIELD_OF}
             if fields:
                 P.update_action(engine, pid, row["id"], expected_version=row["version"], author=author, **fields)
+            target = outcome_labels.get(changes.get("Intended outcome") or "")
+            if target and target != row["_outcome"]:
+                P.move_action(engine, pid, row["id"], to_outcome_id=target, author=author)
         except P.UnknownAgency as exc:
             st.session_state[PENDING_AGENCIES] = exc.names
             problems.append(f"{row['Code']}: {exc.message}")
@@ -454,8 +457,8 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
         column_config={
             "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
             "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels), width="small",
-                                                                 help="For a new row: the outcome the action serves. "
-                                                                      "To move an action, remove it and add it again."),
+                                                                 help="The outcome the action serves. Choosing another moves the "
+                                                                      "action there, with that outcome's next code."),
             "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
             "Lead/responsible agency": st.column_config.TextColumn(
                 "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "),
