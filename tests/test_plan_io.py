@@ -250,3 +250,14 @@ def test_files_that_are_not_plans_are_refused_before_anything_is_read(engine, pa
     with pytest.raises(InvalidInput, match=message):
         preview_import(engine, partnership.id, data, name)
     assert P.load_plan(engine, partnership.id).empty
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(engine, partnership, author):
+    data = _csv([["Aim", "Outcome", "Do it", "Council", "", ""], ["Aim", "Outcome", "Do more", "Council", "", ""]])
+    commit_import(engine, partnership.id, preview_import(engine, partnership.id, data, "p.csv"), author=author)
+    again = preview_import(engine, partnership.id, data, "p.csv")
+    assert again.actions == [] and again.already == 2 and not again.ok
+    assert "2 actions are already in the plan and will be left as they are." in again.summary()
+    with pytest.raises(InvalidInput, match="Everything in the file is already in the plan"):
+        commit_import(engine, partnership.id, again, author=author)
+    assert len(P.load_plan(engine, partnership.id).all_actions()) == 2

@@ -497,7 +497,8 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
                 "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
                 "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
                 "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm.")
-    upload = st.file_uploader("Plan file", type=["xlsx", "csv"], key=_k("upload", pid), disabled=not editable)
+    upload = st.file_uploader("Plan file", type=["xlsx", "csv"], disabled=not editable,
+                              key=_k("upload", pid, st.session_state.get(_k("uploads"), 0)))
     if upload is None:
         return
     try:
@@ -525,6 +526,7 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
                 count = plan_io.commit_import(engine, pid, preview, author=current_author())
                 _say("success", f"Imported {count} action{'s' if count != 1 else ''} from {upload.name}.")
                 st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1
+                st.session_state[_k("uploads")] = st.session_state.get(_k("uploads"), 0) + 1  # a fresh, empty uploader
                 st.rerun()
             except (ImportRefused, WorkbookError) as exc:
                 st.error(exc.message, icon="⚠️")
