@@ -7,6 +7,7 @@ A section with nothing yet says what is missing, as the rest of the draft does."
 from __future__ import annotations
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.shared import Inches
 
 from strategy import plan as P
 from strategy import plan_chart
@@ -154,6 +155,7 @@ def _component_tail(ctx: _Ctx, prompt_id: str, component: str, chapter, level: i
 
 # --- Section 10: the action plan ----------------------------------------------------------------
 
+ACTION_WIDTHS = [2.0, 3.0, 1.6, 1.4, 1.5]  # inches, on a landscape page
 ACTION_HEADERS = ["Intended outcome", "Action", "Lead/responsible agency", "Dates for commencement/completion",
                   "Component and recommendations"]
 
@@ -186,6 +188,7 @@ def section_action_plan(ctx: _Ctx) -> None:
             continue
         table = doc.add_table(rows=1, cols=len(ACTION_HEADERS))
         table.style = "Table Grid"
+        table.autofit = False
         for cell, header in zip(table.rows[0].cells, ACTION_HEADERS, strict=True):
             cell.text = header
             for run in cell.paragraphs[0].runs:
@@ -214,6 +217,9 @@ def section_action_plan(ctx: _Ctx) -> None:
                 cells[4].text = _t("; ".join(e for e in extra if e))
             if first is not None and len(actions) > 1:
                 first.text = _t(f"{plan.code('outcome', o.id)} {o.title}")
+        for row in table.rows:  # the action gets the most room on the landscape page
+            for cell, width in zip(row.cells, ACTION_WIDTHS, strict=True):
+                cell.width = Inches(width)
     checks = [f.message for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action")]
     if checks:
         doc.add_heading("Still to settle", level=2)

@@ -362,6 +362,14 @@ def _check_aim_title(session: Session, partnership_id: int, title: str, aim_id: 
                                "Give this one a different name, or add outcomes to that one.")
 
 
+def _check_outcome_title(session: Session, aim_id: int, title: str, outcome_id: int | None = None) -> None:
+    for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id,
+                                                        PlanOutcome.deleted_at == None)).all():  # noqa: E711
+        if other.id != outcome_id and name_key(other.title) == name_key(title):
+            raise InvalidInput(f"This aim already has the intended outcome '{_short(other.title)}'. "
+                               "Add actions to that one, or word this one differently.")
+
+
 def _next_position(session: Session, model, **where) -> int:
     query = select(func.max(model.position))
     for key, value in where.items():
@@ -396,6 +404,7 @@ def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str,
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
     with write_session(engine) as session:
         aim = _live(session, PlanAim, partnership_id, aim_id)
+        _check_outcome_title(session, aim.id, title)
         outcome = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, title=title,
                               rationale=rationale, position=_next_position(session, PlanOutcome, aim_id=aim.id),
                               updated_by_name=author.name)
@@ -572,6 +581,7 @@ def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expe
         out = {}
         if "title" in fields:
             out["title"] = _required(fields["title"], "The intended outcome", TEXT_LIMIT)
+            _check_outcome_title(session, row.aim_id, out["title"], row.id)
         if "rationale" in fields:
             out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
         return out
@@ -612,6 +622,7 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
             return outcome
         old_aim = session.get(PlanAim, outcome.aim_id)
         aim = _live(session, PlanAim, partnership_id, to_aim_id)
+        _check_outcome_title(session, aim.id, outcome.title, outcome.id)
         old_code = f"A{old_aim.seq}.O{outcome.seq}"
         outcome.aim_id, outcome.seq = aim.id, aim.next_outcome_seq
         outcome.position = _next_position(session, PlanOutcome, aim_id=aim.id)
@@ -624,6 +635,31 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
                   created_at=now)
         session.flush()
         return outcome
+
+
+def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author) -> PlanAction:
+    """Move an action under another intended outcome. It takes the next action number there (its code
+    becomes that outcome's, A2.O1.4); no other code changes."""
+    now = utcnow()
+    with write_session(engine) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        if action.outcome_id == to_outcome_id:
+            return action
+        old = session.get(PlanOutcome, action.outcome_id)
+        old_code = f"A{session.get(PlanAim, old.aim_id).seq}.O{old.seq}.{action.seq}"
+        outcome = _live(session, PlanOutcome, partnership_id, to_outcome_id)
+        aim = _live(session, PlanAim, partnership_id, outcome.aim_id)
+        action.outcome_id, action.seq = outcome.id, outcome.next_action_seq
+        action.position = _next_position(session, PlanAction, outcome_id=outcome.id)
+        action.version += 1
+        _stamp(action, author, now)
+        outcome.next_action_seq += 1
+        session.add_all([outcome, action])
+        _revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
+                  field="outcome_id", action="move", old_value=old_code,
+                  new_value=f"A{aim.seq}.O{outcome.seq}.{action.seq}", created_at=now)
+        session.flush()
+        return action
 
 
 def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author) -> None:
@@ -850,6 +886,7 @@ def action_rows(plan: Plan) -> list[dict]:
                     "Stage or priority": stages.get(x.stage, x.stage), "Core component": comps.get(x.component, x.component),
                     "Recommendations": "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
                     "Status": statuses.get(x.status, x.status), "Timescale as written": x.when_text, "Origin": x.origin,
+                    "Why it leads to the outcome": x.rationale,
                     "_start": x.start_date, "_end": x.end_date, "_leads": leads(x), "_component": x.component,
                     "_recs": recommendations(x), "_aim": aim.id, "_outcome": o.id,
                 })

@@ -295,6 +295,8 @@ class PlanPreview:
     new_agencies: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     aims: list[dict] = field(default_factory=list)  # {title, description}
+    #: Actions already in the plan under the same aim and outcome: left as they are.
+    already: int = 0
 
     @property
     def problems(self):
@@ -302,7 +304,7 @@ class PlanPreview:
 
     @property
     def ok(self) -> bool:
-        return self.base.problem_count == 0 and bool(self.actions or self.new_aims or self.new_outcomes)
+        return self.base.problem_count == 0 and bool(self.actions or self.new_aims or self.new_outcomes or self.new_agencies)
 
     def summary(self) -> str:
         n = len(self.actions)
@@ -310,6 +312,9 @@ class PlanPreview:
                  f"{len(self.new_outcomes)} new intended outcome{'s' if len(self.new_outcomes) != 1 else ''}",
                  f"{n} action{'s' if n != 1 else ''}"]
         text = "Will create " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."
+        if self.already:
+            text += (f" {self.already} action{'s are' if self.already != 1 else ' is'} already in the plan "
+                     "and will be left as they are.")
         if self.new_agencies:
             text += " New agencies to add: " + "; ".join(self.new_agencies) + "."
         return text
@@ -392,6 +397,8 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     plan = load_plan(engine, partnership_id)
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
+    actions_known = {(name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
+                     for o in plan.all_outcomes() for x in plan.actions.get(o.id, [])}
     known_agencies = agencies(engine, partnership_id)
     agencies_known = {name_key(a) for a in known_agencies}
     new_agency_keys: dict[str, str] = {}
@@ -448,6 +455,9 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
                 ok = False
         if ok:
             for title in action_texts:
+                if (*okey, name_key(title)) in actions_known:  # importing the same file twice adds nothing
+                    preview.already += 1
+                    continue
                 preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome,
                                         "title": title, **fields})
     preview.new_agencies = list(new_agency_keys.values())
@@ -541,6 +551,8 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
     if preview.base.problem_count:
         raise ImportRefused(preview.base)
     if not preview.ok:
+        if preview.already:
+            raise InvalidInput("Everything in the file is already in the plan, so nothing was imported.")
         raise InvalidInput("The file has no aims, outcomes or actions to import.")
     with write_session(engine) as session:
         if session.get(Partnership, partnership_id) is None:

@@ -225,3 +225,24 @@ def test_measures_are_checked_like_actions(engine, chain, author):
     with pytest.raises(InvalidInput, match="The data that shows the outcome is empty"):
         P.add_measure(engine, pid, outcome_id=chain["o2"].id, indicator=" ", author=author)
     assert [o.title for o in P.outcomes_without_measure(P.load_plan(engine, pid))] == ["Schools are in the pathway"]
+
+
+def test_an_aim_cannot_have_the_same_outcome_twice(engine, chain, author):
+    pid, a1, a2 = chain["pid"], chain["a1"], chain["a2"]
+    with pytest.raises(InvalidInput, match="already has the intended outcome 'Practitioners recognise signs'"):
+        P.add_outcome(engine, pid, aim_id=a1.id, title=" practitioners  RECOGNISE signs", author=author)
+    twin = P.add_outcome(engine, pid, aim_id=a2.id, title="Practitioners recognise signs", author=author)
+    with pytest.raises(InvalidInput, match="already has the intended outcome"):
+        P.move_outcome(engine, pid, twin.id, to_aim_id=a1.id, author=author)
+    assert len(P.load_plan(engine, pid).outcomes[a1.id]) == 2
+
+
+def test_moving_an_action_to_another_outcome_gives_it_that_outcomes_next_code(engine, chain, author):
+    pid, x = chain["pid"], chain["actions"][0]
+    P.move_action(engine, pid, x.id, to_outcome_id=chain["o2"].id, author=author)
+    plan = P.load_plan(engine, pid)
+    assert plan.code("action", x.id) == "A1.O2.1"
+    assert [plan.code("action", a.id) for a in plan.actions[chain["o1"].id]] == ["A1.O1.2", "A1.O1.3"]
+    P.delete(engine, pid, "outcome", chain["o2"].id, author=author)
+    with pytest.raises(NotFound):
+        P.move_action(engine, pid, chain["actions"][1].id, to_outcome_id=chain["o2"].id, author=author)

@@ -197,6 +197,15 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
     assert first.id not in [x.id for x in P.load_plan(engine, pid).all_actions()]
     assert st.session_state[plan_views.UNDO] == ("action", first.id)
+    # Choosing another outcome moves the action there.
+    other = P.add_outcome(engine, pid, aim_id=aim.id, title="Another outcome", author=SAM)
+    labels["A1.O2 Another outcome"] = other.id
+    rows = P.action_rows(P.load_plan(engine, pid))
+    st.session_state["ed"] = {"edited_rows": {0: {"Intended outcome": "A1.O2 Another outcome"}}, "added_rows": [],
+                              "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", rows, labels)
+    plan = P.load_plan(engine, pid)
+    assert [plan.code("action", x.id) for x in plan.actions[other.id]] == ["A1.O2.1"]
 
 
 @pytest.mark.parametrize("path", ["views/theory_of_change.py", "views/evaluation.py", "views/action_plan.py",
@@ -205,3 +214,22 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
 def test_every_plan_page_runs_on_a_fresh_partnership(engine, pid, path):
     at = page(pid, path)
     assert not at.error, [e.value for e in at.error]
+
+
+def test_actions_reorder_on_the_theory_of_change_page_and_keep_their_codes(engine, pid):
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    first, second = (P.create_action(engine, pid, outcome_id=outcome.id, title=t, author=SAM) for t in ("First", "Second"))
+    at = page(pid, "views/theory_of_change.py")
+    at.button(key=f"plan|down|action|{first.id}").click().run()
+    plan = P.load_plan(engine, pid)
+    assert [x.title for x in plan.actions[outcome.id]] == ["Second", "First"]
+    assert (plan.code("action", first.id), plan.code("action", second.id)) == ("A1.O1.1", "A1.O1.2")
+
+
+def test_home_sums_up_the_plan(engine):
+    demo = ensure_demo(engine)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[PARTNERSHIP_KEY] = str(demo)
+    at.run()
+    assert "4 strategic aims · 8 intended outcomes · 17 actions · 8 measures · 0 gaps to close" in [m.value for m in at.markdown]

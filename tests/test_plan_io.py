@@ -238,3 +238,26 @@ def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, db_
     bad.write_bytes(_csv([["Aim", "Outcome", "Act", "Council", "31/02/2026", ""]]))
     assert main(["import-actions", "Vale Board", str(bad), "--yes"]) == 1
     assert "Row 2, column 'Commencement'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("data, name, message", [
+    (b"", "plan.csv", r"is empty \(0 bytes\)"),
+    (b"Strategic aim,Intended outcome,Action,Lead/responsible agency\r\n", "plan.csv", "has column names but no rows"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "plan.csv", "picture"),
+    (b"Strategic aim,Intended outcome\r\nA,B\r\n", "plan.xlsx", "not one"),
+])
+def test_files_that_are_not_plans_are_refused_before_anything_is_read(engine, partnership, data, name, message):
+    with pytest.raises(InvalidInput, match=message):
+        preview_import(engine, partnership.id, data, name)
+    assert P.load_plan(engine, partnership.id).empty
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(engine, partnership, author):
+    data = _csv([["Aim", "Outcome", "Do it", "Council", "", ""], ["Aim", "Outcome", "Do more", "Council", "", ""]])
+    commit_import(engine, partnership.id, preview_import(engine, partnership.id, data, "p.csv"), author=author)
+    again = preview_import(engine, partnership.id, data, "p.csv")
+    assert again.actions == [] and again.already == 2 and not again.ok
+    assert "2 actions are already in the plan and will be left as they are." in again.summary()
+    with pytest.raises(InvalidInput, match="Everything in the file is already in the plan"):
+        commit_import(engine, partnership.id, again, author=author)
+    assert len(P.load_plan(engine, partnership.id).all_actions()) == 2

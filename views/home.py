@@ -68,6 +68,19 @@ for item in progress:
 with st.expander("The same figures as a table"):
     st.dataframe(progress_table(progress), hide_index=True)
 
+# The plan (Guide §7, §12): how far the chain from aims to actions has got.
+from strategy.plan import load_plan, plan_checks  # noqa: E402
+
+plan = load_plan(engine, partnership.id)
+st.subheader("The plan")
+gaps = [f for f in plan_checks(plan) if f.kind != "rec_unanswered"]
+st.write(f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
+         f"{len(plan.all_actions())} actions · {len(plan.all_measures())} measures · "
+         f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} to close")
+cols = st.columns(3)
+cols[0].page_link("views/theory_of_change.py", label="Theory of Change", icon="🧩")
+cols[1].page_link("views/evaluation.py", label="Evaluation framework", icon="📏")
+cols[2].page_link("views/action_plan.py", label="Action plan", icon="🗓️")
 st.subheader("Ready to publish?")
 readiness = readiness_report(engine, partnership.id)
 met = [c.label for c in readiness.criteria if c.level == MET]

@@ -213,6 +213,14 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                                  disabled=not editable or not others, placeholder="Choose an aim")
                     with d4:
                         _delete_button(engine, pid, "outcome", o.id, o.title, ocode, editable)
+                    actions = plan.actions.get(o.id, [])
+                    for n, x in enumerate(actions):
+                        e1, e2 = st.columns([8, 2])
+                        e1.text(f"{plan.code('action', x.id)} {x.title}")
+                        with e2:
+                            _arrows(engine, pid, "action", x.id, n == 0, n == len(actions) - 1, editable)
+                    if actions:
+                        st.caption("Change actions, their leads and dates on the Action plan page.")
             st.text_area("New intended outcome", key=_k("new-outcome", aim.id), height=68, disabled=not editable,
                          placeholder="for example: Staff recognise more children about whom there are concerns")
             st.text_input("Why it leads to the aim (optional)", key=_k("new-outcome-why", aim.id), disabled=not editable)
@@ -356,10 +364,10 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
 # --- Action plan --------------------------------------------------------------------------------
 
 EDITABLE = ["Action", "Lead/responsible agency", "Partners", "Commencement", "Completion", "Stage or priority",
-            "Core component", "Recommendations", "Status"]
+            "Core component", "Recommendations", "Status", "Why it leads to the outcome"]
 FIELD_OF = {"Action": "title", "Lead/responsible agency": "leads", "Partners": "partners", "Commencement": "start_date",
             "Completion": "end_date", "Stage or priority": "stage", "Core component": "component",
-            "Recommendations": "recommendations", "Status": "status"}
+            "Recommendations": "recommendations", "Status": "status", "Why it leads to the outcome": "rationale"}
 
 
 def _field_value(column: str, value, known: list[str]):
@@ -390,6 +398,9 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
             fields = {FIELD_OF[c]: _field_value(c, v, known) for c, v in changes.items() if c in FIELD_OF}
             if fields:
                 P.update_action(engine, pid, row["id"], expected_version=row["version"], author=author, **fields)
+            target = outcome_labels.get(changes.get("Intended outcome") or "")
+            if target and target != row["_outcome"]:
+                P.move_action(engine, pid, row["id"], to_outcome_id=target, author=author)
         except P.UnknownAgency as exc:
             st.session_state[PENDING_AGENCIES] = exc.names
             problems.append(f"{row['Code']}: {exc.message}")
@@ -446,8 +457,8 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
         column_config={
             "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
             "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels), width="small",
-                                                                 help="For a new row: the outcome the action serves. "
-                                                                      "To move an action, remove it and add it again."),
+                                                                 help="The outcome the action serves. Choosing another moves the "
+                                                                      "action there, with that outcome's next code."),
             "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
             "Lead/responsible agency": st.column_config.TextColumn(
                 "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "),
@@ -486,7 +497,8 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
                 "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
                 "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
                 "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm.")
-    upload = st.file_uploader("Plan file", type=["xlsx", "csv"], key=_k("upload", pid), disabled=not editable)
+    upload = st.file_uploader("Plan file", type=["xlsx", "csv"], disabled=not editable,
+                              key=_k("upload", pid, st.session_state.get(_k("uploads"), 0)))
     if upload is None:
         return
     try:
@@ -514,6 +526,7 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
                 count = plan_io.commit_import(engine, pid, preview, author=current_author())
                 _say("success", f"Imported {count} action{'s' if count != 1 else ''} from {upload.name}.")
                 st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1
+                st.session_state[_k("uploads")] = st.session_state.get(_k("uploads"), 0) + 1  # a fresh, empty uploader
                 st.rerun()
             except (ImportRefused, WorkbookError) as exc:
                 st.error(exc.message, icon="⚠️")
