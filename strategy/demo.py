@@ -71,6 +71,9 @@ def ensure_demo(engine: Engine) -> int:
             add_rows(engine, p.id, prompt_id, rows, author=author)
     for prompt_id, spec in data.get("grids", {}).items():
         _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
+    from strategy.snapshot_demo import ensure_snapshot_demo  # the snapshot and thematic audit
+
+    ensure_snapshot_demo(engine, p.id, author)
     return p.id
 
 
