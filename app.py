@@ -23,6 +23,11 @@ navigation = st.navigation(
             st.Page("views/current_response.py", title="Current response", icon="🔎"),
             st.Page("views/workforce.py", title="Workforce", icon="👥"),
         ],
+        "Where you stand: snapshot and audits": [
+            st.Page("views/snapshot.py", title="System-wide snapshot", icon="🧩"),
+            st.Page("views/snapshot_results.py", title="Snapshot results", icon="📊"),
+            st.Page("views/audits.py", title="Thematic audits", icon="🔬"),
+        ],
         "Part C: Into practice": [
             st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
