@@ -141,11 +141,11 @@ def test_frontline_and_strategic_views_are_compared_by_domain(engine, partnershi
 
 
 def test_audit_survey_checks_scores_yes_no_and_barriers(engine, partnership, author, audit):
-    good = ("Agency,Role,Confidence identifying,Confidence responding,Aware of strategy,Used toolkit,What stops use,"
-            "Full name\n"
-            "Police,DC,Very confident,4,Yes,No,have not had a case where it seemed relevant,Jo Bloggs\n"
-            "Health,Nurse,2,,No,,Did not know it existed,\n"
-            "Health,GP,3,3,Yes,Yes,,\n").encode()
+    good = (b"Agency,Role,Confidence identifying,Confidence responding,Aware of strategy,Used toolkit,What stops use,"
+            b"Full name\n"
+            b"Police,DC,Very confident,4,Yes,No,have not had a case where it seemed relevant,Jo Bloggs\n"
+            b"Health,Nurse,2,,No,,Did not know it existed,\n"
+            b"Health,GP,3,3,Yes,Yes,,\n")
     assert import_audit_survey(engine, partnership.id, audit.id, good, "s.csv", author=author) == 3
     summary = au.survey_summary(au.survey_responses(engine, audit.id))
     assert (summary.aware_percent, summary.used_percent_of_aware) == (67, 50)
