@@ -304,7 +304,8 @@ def grade_figure(table: pd.DataFrame) -> go.Figure:
 
 def survey_responses(engine: Engine, audit_id: int) -> list[AuditSurveyResponse]:
     with read_session(engine) as session:
-        return list(session.exec(select(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id)
+        return list(session.exec(select(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id,
+                                                                   AuditSurveyResponse.deleted_at == None)  # noqa: E711
                                  .order_by(AuditSurveyResponse.id)).all())
 
 

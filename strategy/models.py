@@ -172,6 +172,8 @@ class SnapshotResponse(SQLModel, table=True):
     rating: int | None = None
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
 
 
 class ThematicAudit(SQLModel, table=True):
@@ -229,6 +231,8 @@ class AuditSurveyResponse(SQLModel, table=True):
     barrier: str = Field(default="", max_length=40)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
 
 
 class Recommendation(SQLModel, table=True):

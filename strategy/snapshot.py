@@ -271,7 +271,8 @@ def snapshot_statements(engine: Engine, partnership_id: int, snapshot_id: int) -
     with read_session(engine) as session:
         used = set(session.exec(select(SnapshotRating.statement_id).where(SnapshotRating.snapshot_id == snapshot_id)).all())
         used |= set(session.exec(select(SnapshotResponse.statement_id)
-                                 .where(SnapshotResponse.snapshot_id == snapshot_id)).all())
+                                 .where(SnapshotResponse.snapshot_id == snapshot_id,
+                                        SnapshotResponse.deleted_at == None)).all())  # noqa: E711
     return [s for s in list_statements(engine, partnership_id, retired=True) if s.retired_at is None or s.id in used]
 
 
@@ -344,7 +345,8 @@ def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statem
 
 def responses(engine: Engine, snapshot_id: int) -> list[SnapshotResponse]:
     with read_session(engine) as session:
-        return list(session.exec(select(SnapshotResponse).where(SnapshotResponse.snapshot_id == snapshot_id)
+        return list(session.exec(select(SnapshotResponse).where(SnapshotResponse.snapshot_id == snapshot_id,
+                                                                SnapshotResponse.deleted_at == None)  # noqa: E711
                                  .order_by(SnapshotResponse.id)).all())
 
 

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from strategy.answers import _revision
@@ -22,24 +22,30 @@ from strategy.content import Column, content
 from strategy.db import write_session
 from strategy.errors import InvalidInput
 from strategy.imports import (
-    _FORMS_PER_QUESTION,
-    _IDENTIFYING_KEYS,
-    _METADATA_KEYS,
     NO_SCORE_WORDS,
     ImportRefused,
     Preview,
     _csv_bytes,
+    _file_name,
     _is_blank,
     _key,
     _read,
     _short,
     _text,
     _words,
+    match_headers,
     survey_score,
 )
-from strategy.models import AuditSurveyResponse, SnapshotResponse, SnapshotStatement, ThematicAudit, utcnow
+from strategy.models import (
+    AuditSurveyResponse,
+    Snapshot,
+    SnapshotResponse,
+    SnapshotStatement,
+    ThematicAudit,
+    utcnow,
+)
 from strategy.people import Author
-from strategy.records import ensure_partnership, load
+from strategy.records import load
 from strategy.snapshot import get_snapshot, scale, snapshot_statements
 from strategy.text import check_length, clean_text
 
@@ -81,46 +87,12 @@ _NO = {"no", "n", "false", "0"}
 
 
 def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str, str]:
-    """File column -> column id; problems and ignored columns recorded on the preview."""
-    known = {_key(name): c.id for c in columns for name in (*c.names, c.id)}
+    """File column -> column id, matched as every import matches them (``strategy.imports.match_headers``)."""
     template = {c.id: c.names[0] for c in columns}
-    mapping: dict[str, str] = {}
-    taken: dict[str, str] = {}
-    for header in table.headers:
-        key = _key(header)
-        if key in known:
-            cid = known[key]
-            if cid in taken:
-                preview.add_problem(1, header, f"Columns '{taken[cid]}' and '{header}' both hold '{template[cid]}'. "
-                                               "Delete or rename one of them.")
-                continue
-            taken[cid] = header
-            mapping[header] = cid
-            preview.columns.append((header, template[cid]))
-        elif key in _IDENTIFYING_KEYS or "email" in key or key.endswith("name"):
-            preview.ignored.append(_ignored(header, "identifies a person: not read and not stored"))
-        elif key in _METADATA_KEYS or _FORMS_PER_QUESTION.match(header):
-            preview.ignored.append(_ignored(header, "added by the form, not an answer"))
-        elif not any(not _is_blank(r.get(header)) for r in table.rows):
-            preview.ignored.append(_ignored(header, "empty"))
-        else:
-            names = {n.casefold(): c.id for c in columns for n in c.names}
-            close = difflib.get_close_matches(header.casefold(), list(names), n=1, cutoff=0.7)
-            hint = (f" did you mean '{template[names[close[0]]]}'?" if close
-                    else f" the columns it reads are {', '.join(template.values())}.")
-            preview.add_problem(1, header, f"Column '{header}' is not one the workbook knows:{hint} Rename it, "
-                                           "or delete the column if it should not be imported.")
-    for c in columns:
-        if c.required and c.id not in taken:
-            preview.add_problem(1, c.names[0], f"The file has no '{c.names[0]}' column, which every row needs. "
-                                               f"The columns it reads are {', '.join(template.values())}.")
-    return mapping
-
-
-def _ignored(header: str, reason: str):
-    from strategy.imports import IgnoredColumn
-
-    return IgnoredColumn(header, reason)
+    return match_headers(preview, table, known={_key(name): c.id for c in columns for name in (*c.names, c.id)},
+                         template=template, labels=template,
+                         suggestions={name: c.id for c in columns for name in c.names},
+                         required=tuple(c.id for c in columns if c.required))
 
 
 def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...],
@@ -128,7 +100,7 @@ def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
     header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
     table = _read(data, filename)
-    preview = Preview(prompt_id=label, filename=filename, read_as=table.read_as)
+    preview = Preview(prompt_id=label, filename=_file_name(filename), read_as=table.read_as)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
     for index, raw in enumerate(table.rows):
@@ -232,20 +204,27 @@ def import_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int
     """Store every rating in the file (replacing the snapshot's frontline ratings, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
     preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename)
+    return _store(engine, partnership_id, preview, SnapshotResponse, "snapshot_id", snapshot_id, Snapshot,
+                  what="frontline ratings", prompt_id="snapshot.survey", author=author, replace=replace)
+
+
+def _store(engine: Engine, partnership_id: int, preview: Preview, model, owner_field: str, owner_id: int, owner_model,
+           *, what: str, prompt_id: str, author: Author, replace: bool) -> int:
+    """Every ready row in one transaction, or nothing. Rows replaced are kept, marked as removed."""
     _refuse(preview)
     now = utcnow()
     with write_session(engine) as session:
-        ensure_partnership(session, partnership_id)
-        from strategy.models import Snapshot
-
-        load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
+        load(session, owner_model, owner_id, partnership_id, owner_model.__tablename__.replace("thematic_", ""))
+        replaced = 0
         if replace:
-            session.execute(delete(SnapshotResponse).where(SnapshotResponse.snapshot_id == snapshot_id))
+            replaced = session.execute(
+                update(model).where(getattr(model, owner_field) == owner_id, model.deleted_at == None)  # noqa: E711
+                .values(deleted_at=now).execution_options(synchronize_session=False)).rowcount
         for values in preview.rows:
-            session.add(SnapshotResponse(partnership_id=partnership_id, snapshot_id=snapshot_id, created_at=now, **values))
-        _revision(session, author, partnership_id=partnership_id, prompt_id="snapshot.survey", item_id=snapshot_id,
-                  action="import", new_value=f"{len(preview.rows)} frontline ratings from {filename}"
-                  + (" (replacing those before)" if replace else ""), created_at=now)
+            session.add(model(partnership_id=partnership_id, created_at=now, **{owner_field: owner_id}, **values))
+        _revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=owner_id,
+                  action="import", new_value=f"{len(preview.rows)} {what} from {preview.filename}"
+                  + (f" (replacing {replaced}, kept as removed)" if replaced else ""), created_at=now)
     return len(preview.rows)
 
 
@@ -330,19 +309,9 @@ def preview_audit_survey(data: bytes, filename: str) -> Preview:
 def import_audit_survey(engine: Engine, partnership_id: int, audit_id: int, data: bytes, filename: str, *,
                         author: Author, replace: bool = True) -> int:
     """Store every response (replacing the audit's responses, unless ``replace=False``), or nothing."""
-    preview = preview_audit_survey(data, filename)
-    _refuse(preview)
-    now = utcnow()
-    with write_session(engine) as session:
-        load(session, ThematicAudit, audit_id, partnership_id, "audit")
-        if replace:
-            session.execute(delete(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id))
-        for values in preview.rows:
-            session.add(AuditSurveyResponse(partnership_id=partnership_id, audit_id=audit_id, created_at=now, **values))
-        _revision(session, author, partnership_id=partnership_id, prompt_id="audit.survey", item_id=audit_id,
-                  action="import", new_value=f"{len(preview.rows)} staff survey responses from {filename}"
-                  + (" (replacing those before)" if replace else ""), created_at=now)
-    return len(preview.rows)
+    return _store(engine, partnership_id, preview_audit_survey(data, filename), AuditSurveyResponse, "audit_id",
+                  audit_id, ThematicAudit, what="staff survey responses", prompt_id="audit.survey", author=author,
+                  replace=replace)
 
 
 def audit_template_csv() -> bytes:

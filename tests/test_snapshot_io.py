@@ -9,11 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlmodel import select
 
 from strategy import audit as au
 from strategy import snapshot as sn
+from strategy.db import read_session
 from strategy.errors import InvalidInput
 from strategy.imports import ImportRefused
+from strategy.models import SnapshotResponse
 from strategy.snapshot_io import (
     TEMPLATE_FILES,
     import_audit_survey,
@@ -124,6 +127,9 @@ def test_replace_and_append(engine, partnership, author, snap):
     assert [r.rating for r in sn.responses(engine, snap.id)] == [1, 2, 3]
     _import(engine, partnership, snap, author, b"Statement,Rating\nAW4,4\n")
     assert [r.rating for r in sn.responses(engine, snap.id)] == [4]
+    with read_session(engine) as session:  # the replaced ratings are kept, marked as removed
+        kept = session.exec(select(SnapshotResponse).where(SnapshotResponse.deleted_at != None)).all()  # noqa: E711
+    assert sorted(r.rating for r in kept) == [1, 2, 3]
 
 
 def test_frontline_and_strategic_views_are_compared_by_domain(engine, partnership, author, snap):

@@ -102,6 +102,7 @@ def upgrade() -> None:
     sa.Column('barrier', sa.String(length=40), nullable=False),
     sa.Column('comment', sa.Text(), server_default='', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['audit_id'], ['thematic_audit.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
@@ -165,6 +166,7 @@ def upgrade() -> None:
     sa.Column('rating', sa.Integer(), nullable=True),
     sa.Column('comment', sa.Text(), server_default='', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['partnership_id'], ['partnership.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshot.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['statement_id'], ['snapshot_statement.id'], ondelete='CASCADE'),
