@@ -98,3 +98,14 @@ def test_the_results_page_builds_the_report(engine):  # noqa: F811
     _button(at, "Build the Word report").click().run()
     assert not at.exception
     assert any(d.label == "Download the snapshot report" for d in at.get("download_button"))
+
+
+def test_a_note_left_by_clicking_a_rating_saves_both_without_a_conflict(engine):  # noqa: F811
+    p = create_partnership(engine, name="Harbourshire", nation="england")
+    snap = sn.create_snapshot(engine, p.id, title="Snapshot 2026", author=SAM)
+    at = open_page(app(p.id, SAM), "views/snapshot.py")
+    next(t for t in at.text_area if t.label == "Evidence").input("Audit of 41 schools")
+    _button(at, "✅ 4 · Embedded").click().run()
+    assert not at.error, [e.value for e in at.error]
+    stored = sn.ratings(engine, snap.id)[sn.list_statements(engine, p.id)[0].id]
+    assert (stored.evidence, stored.progress_rating) == ("Audit of 41 schools", 4)

@@ -85,9 +85,15 @@ with st.container(border=True):
 
 
 def save(**fields) -> None:
+    # Several callbacks can run before the next rerun (a note left by clicking a rating): each starts
+    # from the version this browser wrote last, so its own saves never conflict with each other.
+    chain_key = k("rating-chain", pid, snapshot_id, statement.id)
+    loaded, written = st.session_state.get(chain_key, (None, None))
+    expected = written if loaded == version else version
     try:
-        sn.rate_statement(engine, pid, snapshot_id, statement.id, expected_version=version, author=current_author(),
-                          **fields)
+        saved = sn.rate_statement(engine, pid, snapshot_id, statement.id, expected_version=expected,
+                                  author=current_author(), **fields)
+        st.session_state[chain_key] = (version, saved.version)
     except Conflict as exc:
         st.session_state[k("session-flash", pid)] = ("error", conflict_note(exc))
     except WorkbookError as exc:
