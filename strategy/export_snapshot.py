@@ -126,6 +126,18 @@ def _summary_table(ctx: DocCtx, scores: pd.DataFrame) -> None:
             shade(row.cells[5], sn.RAG_COLOURS[r["rag"]])
 
 
+def _findings(table: pd.DataFrame, column: str, counts) -> list[str]:
+    """One bullet per statement whose agreed progress ``counts`` or whose ``column`` note is written:
+    the statement, its rating, and what the group said."""
+    out = []
+    for _, r in table.iterrows():
+        note = "; ".join(lines_of(r[column]))
+        rating = r["progress_rating"]
+        if note or (rating is not None and not pd.isna(rating) and counts(rating)):
+            out.append(f"{r.Code} {r.Statement} ({r['Progress rating']})" + (f": {note}" if note else ""))
+    return out
+
+
 def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int, *, now: datetime | None = None,
                           charts: bool = True) -> bytes:
     """The snapshot report as .docx bytes (``charts=False``: no chart pictures)."""
@@ -172,17 +184,16 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
            "Grouped bars: average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.",
            "Strategic and frontline views of progress by domain (the same figures are in the table above).")
 
-    strong, weak = sn.strengths_and_weaknesses(table)
     doc.add_heading("Strengths", level=1)
-    notes = [f"{r.Code}: {line}" for _, r in table.iterrows() for line in lines_of(r["Strengths"])] if rated else []
-    if strong or notes:
-        _bullets(ctx, strong + notes)
+    strong = _findings(table, "Strengths", lambda rating: rating >= 3) if rated else []
+    if strong:
+        _bullets(ctx, strong)
     else:
         gap(ctx, "No statement is rated good progress or better yet, and no strengths are recorded.")
     doc.add_heading("Areas for development", level=1)
-    notes = [f"{r.Code}: {line}" for _, r in table.iterrows() for line in lines_of(r["Areas for development"])] if rated else []
-    if weak or notes:
-        _bullets(ctx, weak + notes)
+    weak = _findings(table, "Areas for development", lambda rating: rating <= 2) if rated else []
+    if weak:
+        _bullets(ctx, weak)
     else:
         gap(ctx, "No statement is rated early progress or not started, and no areas for development are recorded.")
 

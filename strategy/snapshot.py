@@ -415,16 +415,6 @@ def gap_findings(scores: pd.DataFrame) -> list[str]:
     return findings
 
 
-def strengths_and_weaknesses(table: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Statements rated good progress or better, and those rated early progress or not started."""
-    if table.empty:
-        return [], []
-    rated = table.dropna(subset=["progress_rating"])
-    strong = [f"{r.Code} {r.Statement} ({r['Progress rating']})" for _, r in rated.iterrows() if r.progress_rating >= 3]
-    weak = [f"{r.Code} {r.Statement} ({r['Progress rating']})" for _, r in rated.iterrows() if r.progress_rating <= 2]
-    return strong, weak
-
-
 def comparison_figure(scores: pd.DataFrame, title: str) -> go.Figure:
     """Strategic and frontline averages by domain, side by side (the same figures as domain_scores)."""
     fig = go.Figure()
