@@ -109,3 +109,23 @@ def test_a_note_left_by_clicking_a_rating_saves_both_without_a_conflict(engine):
     assert not at.error, [e.value for e in at.error]
     stored = sn.ratings(engine, snap.id)[sn.list_statements(engine, p.id)[0].id]
     assert (stored.evidence, stored.progress_rating) == ("Audit of 41 schools", 4)
+
+
+def test_a_snapshot_and_an_audit_can_be_removed_and_brought_back_from_their_pages(engine):  # noqa: F811
+    p = create_partnership(engine, name="Harbourshire", nation="england")
+    snap = sn.create_snapshot(engine, p.id, title="Snapshot 2026", author=SAM)
+    audit = au.create_audit(engine, p.id, theme="Family environment", author=SAM)
+    at = open_page(app(p.id, SAM), "views/snapshot_results.py")
+    next(t for t in at.text_input if t.label.startswith("Date of the strategic session")).input("19/03/2026")
+    _button(at, "Save").click().run()
+    assert sn.get_snapshot(engine, p.id, snap.id).held_on == "2026-03-19"
+    _button(at, "Remove this snapshot").click().run()
+    assert sn.list_snapshots(engine, p.id) == []
+    _button(at, "Bring back Snapshot 2026").click().run()
+    assert [s.id for s in sn.list_snapshots(engine, p.id)] == [snap.id]
+
+    at = open_page(app(p.id, SAM), "views/audits.py")
+    _button(at, "Remove this audit").click().run()
+    assert au.list_audits(engine, p.id) == []
+    _button(at, "Bring back Family environment").click().run()
+    assert [a.id for a in au.list_audits(engine, p.id)] == [audit.id]

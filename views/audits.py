@@ -42,6 +42,13 @@ with st.expander("Start a new audit", expanded=not audits):
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
+removed_audits = au.list_audits(engine, pid, deleted=True)
+if writer and removed_audits:
+    with st.expander(f"Removed audits ({len(removed_audits)})"):
+        for r in removed_audits:
+            if st.button(f"Bring back {r.theme}", key=k("restore-audit", r.id)):
+                au.remove_audit(engine, pid, r.id, author=author, restore=True)
+                st.rerun()
 if not audits:
     st.info("No thematic audit yet: start one above.")
     st.stop()
@@ -69,6 +76,10 @@ with st.expander("Theme, period and parts"):
                 st.error(conflict_note(exc), icon="⚠️")
             except WorkbookError as exc:
                 show_error(exc)
+    if writer and st.button("Remove this audit", key=k("remove-audit", pid, audit.id)):
+        au.remove_audit(engine, pid, audit.id, author=author)
+        st.session_state.pop(k("audit", pid), None)
+        st.rerun()
 
 
 def save_text(field: str, key: str) -> None:

@@ -21,13 +21,20 @@ engine, partnership = page_context()
 pid = partnership.id
 
 st.title("Snapshot results")
+writer = identity_form()
+author = current_author()
 snaps = sn.list_snapshots(engine, pid)
+removed = sn.list_snapshots(engine, pid, deleted=True)
+if writer and removed:
+    with st.expander(f"Removed snapshots ({len(removed)})"):
+        for r in removed:
+            if st.button(f"Bring back {r.title}", key=k("restore-snapshot", r.id)):
+                sn.remove_snapshot(engine, pid, r.id, author=author, restore=True)
+                st.rerun()
 if not snaps:
     st.info("No snapshot yet. Start one on the System-wide snapshot page.")
     st.page_link("views/snapshot.py", label="System-wide snapshot", icon="🧩")
     st.stop()
-writer = identity_form()
-author = current_author()
 
 ids = [s.id for s in snaps]
 titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
@@ -36,6 +43,24 @@ snapshot_id = st.selectbox("Snapshot", ids, index=ids.index(chosen) if chosen in
                            format_func=titles.get, key=k("results-pick", pid))
 st.session_state[k("snapshot", pid)] = snapshot_id
 snap = next(s for s in snaps if s.id == snapshot_id)
+
+with st.expander("Title, date and notes, or remove this snapshot"):
+    with st.form(k("snapshot-details", pid, snap.id, snap.version)):
+        title = st.text_input("Title", value=snap.title, max_chars=sn.TITLE_LIMIT)
+        held_on = st.text_input("Date of the strategic session (DD/MM/YYYY)", value=uk_day(snap.held_on) if snap.held_on else "")
+        notes = st.text_area("Notes", value=snap.notes, max_chars=sn.NOTE_LIMIT,
+                             help="Who took part and how the session ran. No details that identify anyone.")
+        if st.form_submit_button("Save", disabled=not writer):
+            try:
+                sn.update_snapshot(engine, pid, snap.id, expected_version=snap.version, author=author, title=title,
+                                   held_on=held_on, notes=notes)
+                st.rerun()
+            except WorkbookError as exc:
+                show_error(exc)
+    if writer and st.button("Remove this snapshot", key=k("remove-snapshot", pid, snap.id)):
+        sn.remove_snapshot(engine, pid, snap.id, author=author)
+        st.session_state.pop(k("snapshot", pid), None)
+        st.rerun()
 
 scores = sn.domain_scores(engine, pid, snapshot_id)
 st.subheader("Domain scores and RAG", anchor=False)
