@@ -44,8 +44,8 @@ def test_the_strategic_session_rates_one_statement_at_a_time(engine):  # noqa: F
     assert not at.exception
     snap = sn.find_snapshot(engine, p.id)
     assert any("Statement 1 of 22" in (getattr(b, "text", "") or "") for b in at.get("progress"))
-    _button(at, "🟩 3 · Good evidence").click().run()
-    _button(at, "🟧 2 · Early progress").click().run()
+    _button(at, ":green[●] 3 · Good evidence").click().run()
+    _button(at, ":orange[●] 2 · Early progress").click().run()
     first = sn.list_statements(engine, p.id)[0]
     stored = sn.ratings(engine, snap.id)[first.id]
     assert (stored.evidence_rating, stored.progress_rating, stored.updated_by_name) == (3, 2, "Sam Patel")
@@ -65,7 +65,7 @@ def test_someone_elses_rating_is_not_overwritten_silently(engine):  # noqa: F811
     first = sn.list_statements(engine, p.id)[0]
     sn.rate_statement(engine, p.id, snap.id, first.id, expected_version=0, author=Author.make("Jo Evans"),
                       progress_rating=4)
-    _button(at, "🟥 1 · Not started").click().run()
+    _button(at, ":red[●] 1 · Not started").click().run()
     assert sn.ratings(engine, snap.id)[first.id].progress_rating == 4
     assert any("Jo Evans" in e.value for e in at.error) or any("no longer" in e.value for e in at.error)
 
@@ -105,7 +105,7 @@ def test_a_note_left_by_clicking_a_rating_saves_both_without_a_conflict(engine):
     snap = sn.create_snapshot(engine, p.id, title="Snapshot 2026", author=SAM)
     at = open_page(app(p.id, SAM), "views/snapshot.py")
     next(t for t in at.text_area if t.label == "Evidence").input("Audit of 41 schools")
-    _button(at, "✅ 4 · Embedded").click().run()
+    _button(at, ":blue[●] 4 · Embedded").click().run()
     assert not at.error, [e.value for e in at.error]
     stored = sn.ratings(engine, snap.id)[sn.list_statements(engine, p.id)[0].id]
     assert (stored.evidence, stored.progress_rating) == ("Audit of 41 schools", 4)

@@ -34,8 +34,8 @@ from strategy.ui.extras import register
 from strategy.ui.state import current_author, show_error
 
 SAME_FIGURES = "The same figures as a table"
-#: A square in the rating's colour, beside its word (colour is never the only signal).
-COLOUR_MARK = {1: "🟥", 2: "🟧", 3: "🟩", 4: "✅"}
+#: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
+STREAMLIT_COLOUR = {1: "red", 2: "orange", 3: "green", 4: "blue"}
 RAG_MARK = {"red": "🟥", "amber": "🟧", "green": "🟩", "": "⬜"}
 
 
@@ -67,14 +67,21 @@ def conflict_note(exc: Conflict) -> str:
 
 def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[int | None], None],
                    disabled: bool = False) -> None:
-    """One large button per point of the scale (word and colour); the chosen one is highlighted."""
+    """One large button per point of the scale (its word and a dot in its colour); the agreed rating
+    is shown as a badge in its colour and ticked on its button."""
     points = sn.scale(kind)
+    chosen = next((p for p in points if p.value == current), None)
+    if chosen:
+        st.badge(f"Agreed: {chosen.label}", color=STREAMLIT_COLOUR[chosen.value], icon=":material/check:")
+    else:
+        st.badge("Not rated yet", color="gray")
     columns = st.columns(len(points) + 1)
     for column, point in zip(columns, points, strict=False):
+        tick = "✓ " if current == point.value else ""
         with column:
-            st.button(f"{COLOUR_MARK.get(point.value, '')} {point.value} · {point.label}", key=k(key, point.value),
-                      type="primary" if current == point.value else "secondary", use_container_width=True,
-                      help=point.descriptor, on_click=on_pick, args=(point.value,), disabled=disabled)
+            st.button(f"{tick}:{STREAMLIT_COLOUR[point.value]}[●] {point.value} · {point.label}", key=k(key, point.value),
+                      use_container_width=True, help=point.descriptor, on_click=on_pick, args=(point.value,),
+                      disabled=disabled)
     with columns[-1]:
         st.button("Clear", key=k(key, "clear"), on_click=on_pick, args=(None,), disabled=disabled or current is None,
                   use_container_width=True)
