@@ -9,9 +9,8 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from strategy import audit as au
-from strategy.content import content
 from strategy.dates import UK
-from strategy.export_docx import FINDING_STYLE, _bullets, _chart, _note, _simple_table, _t
+from strategy.export_docx import FINDING_STYLE, _bullets, _chart, _simple_table, _t
 from strategy.export_snapshot import finish, gap, lines_of, new_document, recommendations_section, shade
 from strategy.partnerships import get_partnership
 from strategy.recommendations import list_recommendations
@@ -118,15 +117,12 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
     doc.add_heading("Recommendations", level=1)
     recommendations_section(ctx, list_recommendations(engine, partnership_id, audit_id=audit_id),
                             empty="No recommendations recorded yet.",
-                            intro="These recommendations are actions in the partnership's action plan. Their progress "
-                                  "is monitored by the partnership's scrutiny arrangements on behalf of the "
+                            intro="Each recommendation becomes an action in the partnership's action plan. Progress on "
+                                  "them is monitored by the partnership's scrutiny arrangements on behalf of the "
                                   "safeguarding partners (Guide §15.1, §15.2).")
 
     doc.add_heading("Resources to support practice", level=1)
     _list_or_gap(ctx, texts.get("resources", ""), "the resources practitioners should know about")
-    _note(ctx, content().fill("Language: this briefing speaks of child sexual abuse in full, of the person who has "
-                              "sexually abused a child, and of harmful sexual behaviour (Guide §1.6).",
-                              partnership.nation))
     return finish(ctx)
 
 
