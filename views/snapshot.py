@@ -6,10 +6,9 @@ from strategy import snapshot as sn
 from strategy.errors import Conflict, WorkbookError
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
-from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons
+from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
-from strategy.values import uk_day
 
 engine, partnership = page_context()
 pid = partnership.id
@@ -41,12 +40,7 @@ if not snaps:
             "and you can edit, add and retire them.")
     st.stop()
 
-ids = [s.id for s in snaps]
-titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
-chosen = st.session_state.get(k("snapshot", pid))
-snapshot_id = st.selectbox("Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1,
-                           format_func=titles.get, key=k("snapshot-pick", pid))
-st.session_state[k("snapshot", pid)] = snapshot_id
+snapshot_id = snapshot_picker(pid, snaps, "snapshot-pick")
 
 statements = sn.snapshot_statements(engine, pid, snapshot_id)
 rated = sn.ratings(engine, snapshot_id)

@@ -12,7 +12,7 @@ from strategy.snapshot_io import (
     snapshot_template_csv,
 )
 from strategy.ui.layout import page_context
-from strategy.ui.snapshot_views import RAG_MARK, chart_with_table, file_import, k, recommendations_panel
+from strategy.ui.snapshot_views import RAG_MARK, chart_with_table, file_import, k, recommendations_panel, snapshot_picker
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
 from strategy.values import uk_day
@@ -36,12 +36,7 @@ if not snaps:
     st.page_link("views/snapshot.py", label="System-wide snapshot", icon="🧩")
     st.stop()
 
-ids = [s.id for s in snaps]
-titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
-chosen = st.session_state.get(k("snapshot", pid))
-snapshot_id = st.selectbox("Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1,
-                           format_func=titles.get, key=k("results-pick", pid))
-st.session_state[k("snapshot", pid)] = snapshot_id
+snapshot_id = snapshot_picker(pid, snaps, "results-pick")
 snap = next(s for s in snaps if s.id == snapshot_id)
 
 with st.expander("Title, date and notes, or remove this snapshot"):

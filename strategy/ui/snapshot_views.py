@@ -32,6 +32,7 @@ from strategy.recommendations import (
 from strategy.text import md_escape
 from strategy.ui.extras import register
 from strategy.ui.state import current_author, show_error
+from strategy.values import uk_day
 
 SAME_FIGURES = "The same figures as a table"
 #: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
@@ -61,6 +62,17 @@ def flash(key: str) -> None:
 def conflict_note(exc: Conflict) -> str:
     theirs = "; ".join(f"{name}: {value}" for name, value in (exc.theirs or {}).items())
     return f"{exc.message} What is saved now: {theirs}"
+
+
+def snapshot_picker(pid: int, snaps: list, key: str) -> int:
+    """Choose a snapshot (the latest first time); the choice follows the person between the pages."""
+    ids = [s.id for s in snaps]
+    titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
+    chosen = st.session_state.get(k("snapshot", pid))
+    snapshot_id = st.selectbox("Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1,
+                               format_func=titles.get, key=k(key, pid))
+    st.session_state[k("snapshot", pid)] = snapshot_id
+    return snapshot_id
 
 
 # --- Rating -------------------------------------------------------------------------------------
