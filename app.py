@@ -32,6 +32,11 @@ navigation = st.navigation(
             st.Page("views/workforce_development.py", title="Workforce development", icon="🎓"),
             st.Page("views/action_plan.py", title="Action plan", icon="🗓️"),
         ],
+        "Where you stand: snapshot and audits": [
+            st.Page("views/snapshot.py", title="System-wide snapshot", icon="🧩"),
+            st.Page("views/snapshot_results.py", title="Snapshot results", icon="📊"),
+            st.Page("views/audits.py", title="Thematic audits", icon="🔬"),
+        ],
         "Part C: Into practice": [
             st.Page("views/finalise.py", title="Finalise", icon="✅"),
             st.Page("views/readiness.py", title="Readiness check", icon="🎯"),

@@ -151,12 +151,54 @@ def cmd_export_actions(args) -> None:
     from strategy.plan_io import export_file
 
     engine = _engine()
-    out = Path(args.out)
-    data = export_file(engine, find_partnership(engine, args.name).id, out.name)
+    data = export_file(engine, find_partnership(engine, args.name).id, Path(args.out).name)
+    out = _write(args.out, data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def _write(out_path: str, data: bytes) -> Path:
+    out = Path(out_path)
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
     out.write_bytes(data)
-    print(f"Wrote {out} ({len(data):,} bytes).")
+    return out
+
+
+def cmd_import_snapshot_survey(args) -> None:
+    from strategy.snapshot import find_snapshot
+    from strategy.snapshot_io import import_snapshot_survey
+
+    def run(engine, pid, data, name, author):
+        snap = find_snapshot(engine, pid, args.snapshot)
+        run.title = snap.title
+        return import_snapshot_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append)
+
+    partnership, count = _import_file(args, run)
+    print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{run.title}' for '{partnership.name}'.")
+
+
+def cmd_snapshot_report(args) -> None:
+    from strategy.export_snapshot import build_snapshot_report
+    from strategy.partnerships import find_partnership
+    from strategy.snapshot import find_snapshot
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    snap = find_snapshot(engine, partnership.id, args.snapshot)
+    out = _write(args.out, build_snapshot_report(engine, partnership.id, snap.id))
+    print(f"Wrote the report on '{snap.title}' to {out}.")
+
+
+def cmd_audit_briefing(args) -> None:
+    from strategy.audit import find_audit
+    from strategy.export_audit import build_audit_briefing
+    from strategy.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    audit = find_audit(engine, partnership.id, args.audit)
+    out = _write(args.out, build_audit_briefing(engine, partnership.id, audit.id))
+    print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,6 +265,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .xlsx or .csv file to write")
     p.set_defaults(func=cmd_export_actions)
+
+    p = sub.add_parser("import-snapshot-survey", help="import a snapshot's frontline survey from a CSV or .xlsx")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
+    p.add_argument("--append", action="store_true", help="add to the ratings there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_snapshot_survey)
+
+    p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")
+    p.add_argument("name")
+    p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_snapshot_report)
+
+    p = sub.add_parser("audit-briefing", help="write a thematic audit's briefing as a Word document")
+    p.add_argument("name")
+    p.add_argument("audit", help="the audit's theme, or its number in the list")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_audit_briefing)
     return parser
 
 

@@ -75,6 +75,9 @@ def ensure_demo(engine: Engine) -> int:
         from strategy.plan_demo import ensure_plan
 
         ensure_plan(engine, p.id, data["plan"], author)
+    from strategy.snapshot_demo import ensure_snapshot_demo  # the snapshot and thematic audit
+
+    ensure_snapshot_demo(engine, p.id, author)
     return p.id
 
 

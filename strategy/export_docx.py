@@ -59,6 +59,8 @@ class _Ctx:
     rows: dict[str, list[Row]]
     charts: bool = True
     plan: object = None  # strategy.plan.Plan, for sections 5-11
+    #: Sentences on the latest snapshot and thematic audit (strategy.snapshot / strategy.audit).
+    self_assessment: tuple[str, ...] = ()
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
@@ -812,6 +814,17 @@ def _section_context(ctx: _Ctx) -> None:
     _questions(ctx, "workforce.training_questions", "training_questions", "The training audit")
     _survey(ctx)
     _resources(ctx)
+    _self_assessment(ctx)
+
+
+def _self_assessment(ctx: _Ctx) -> None:
+    """The latest system-wide snapshot (domain RAG) and thematic audit, in brief (Guide §15.2)."""
+    ctx.doc.add_heading("What our self-assessment found", level=2)
+    if ctx.self_assessment:
+        _bullets(ctx, list(ctx.self_assessment))
+        ctx.doc.add_paragraph("The full findings are in the snapshot report and the audit briefing.")
+    else:
+        _not_yet(ctx, "a system-wide snapshot or a thematic multi-agency audit", "Where you stand", "§15.2")
 
 
 # --- Section 9: workforce development -----------------------------------------------------------
@@ -861,13 +874,14 @@ def _section_not_started(ctx: _Ctx, section: dict) -> None:
 
 
 def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
-                *, now: datetime | None = None, charts: bool = True, plan=None) -> bytes:
+                *, now: datetime | None = None, charts: bool = True, plan=None,
+                self_assessment: list[str] | None = None) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
     from strategy.export_plan import LANDSCAPE, set_orientation
 
     now = now or datetime.now(UK)
     doc = Document()
-    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts, plan)
+    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()))
     _ensure_styles(doc)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -894,11 +908,15 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
 
 def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this."""
+    from strategy.audit import latest_summary as audit_summary  # late: both import this module's helpers
+    from strategy.snapshot import latest_summary as snapshot_summary
+
     partnership = get_partnership(engine, partnership_id)
     from strategy.plan import load_plan
 
     return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
-                       charts=charts, plan=load_plan(engine, partnership_id))
+                       charts=charts, plan=load_plan(engine, partnership_id),
+                       self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id))
 
 
 def draft_filename(p: Partnership, now: datetime | None = None) -> str:

@@ -506,10 +506,25 @@ def header_aliases(prompt_id: str) -> dict[str, tuple[str, ...]]:
 
 def _match_columns(preview: Preview, prompt: Prompt, table: _Table) -> dict[str, str]:
     """File column -> column id for the columns to read; problems and ignored columns recorded."""
-    known = _known_headers(prompt)
-    labels = {c.id: c.label for c in prompt.columns}
     template = dict(zip([c.id for c in prompt.columns], template_headers(prompt.id), strict=True))
-    suggestions = {name: cid for cid, names in _HEADERS[prompt.id].items() for name in names}
+    mapping = match_headers(preview, table, known=_known_headers(prompt), template=template,
+                            labels={c.id: c.label for c in prompt.columns},
+                            suggestions={name: cid for cid, names in _HEADERS[prompt.id].items() for name in names},
+                            required=_REQUIRED[prompt.id])
+    if prompt.id == SURVEY and not any(cid in mapping.values() for cid in SCORE_COLUMNS):
+        names = ", ".join(template[c] for c in SCORE_COLUMNS)
+        preview.add_problem(1, "", f"The file has none of the score columns ({names}). Name the columns as in "
+                                   "the template.")
+    return mapping
+
+
+def match_headers(preview: Preview, table: _Table, *, known: dict[str, str], template: dict[str, str],
+                  labels: dict[str, str], suggestions: dict[str, str], required: tuple[str, ...]) -> dict[str, str]:
+    """File column -> column id, for any import: ``known`` maps a column-name key (``_key``) to a
+    column id, ``template`` a column id to its template name, ``labels`` to what the preview calls
+    it, ``suggestions`` every accepted name to its id (for "did you mean"). Columns that identify a
+    person or were added by a form are ignored; unknown columns with values and missing required
+    columns are problems on row 1."""
     mapping: dict[str, str] = {}
     taken: dict[str, str] = {}
     for header in table.headers:
@@ -540,14 +555,10 @@ def _match_columns(preview: Preview, prompt: Prompt, table: _Table) -> dict[str,
                 hint = f" the columns it reads are {', '.join(template.values())}."
             preview.add_problem(1, header, f"Column '{header}' is not one the workbook knows:{hint} Rename it, "
                                            "or delete the column if it should not be imported.")
-    for cid in _REQUIRED[prompt.id]:
+    for cid in required:
         if cid not in taken:
             preview.add_problem(1, template[cid], f"The file has no '{template[cid]}' column, which every row needs. "
                                                   f"The columns it reads are {', '.join(template.values())}.")
-    if prompt.id == SURVEY and not any(cid in taken for cid in SCORE_COLUMNS):
-        names = ", ".join(template[c] for c in SCORE_COLUMNS)
-        preview.add_problem(1, "", f"The file has none of the score columns ({names}). Name the columns as in "
-                                   "the template.")
     return mapping
 
 

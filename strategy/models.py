@@ -213,3 +213,166 @@ class PlanAgency(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=800)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Where you stand: the system-wide snapshot and thematic audits (issue 8) --------------------
+# Every row carries ``version`` (saves are version-checked) and who changed it last; rows people
+# remove are soft-deleted (``deleted_at``) or, for statements, retired (``retired_at``).
+
+
+class SnapshotStatement(SQLModel, table=True):
+    """A partnership's own copy of a snapshot statement (starter ones copied on first use)."""
+
+    __tablename__ = "snapshot_statement"
+    __table_args__ = (UniqueConstraint("partnership_id", "code", name="uq_snapshot_statement_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    code: str = Field(max_length=20)
+    domain: str = Field(max_length=40)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    guide: str = Field(default="", max_length=40)
+    position: int = Field(default=0)
+    retired_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class Snapshot(SQLModel, table=True):
+    """One system-wide snapshot: a strategic session and, usually, a frontline survey."""
+
+    __tablename__ = "snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    held_on: str = Field(default="", max_length=10)  # ISO date of the strategic session
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class SnapshotRating(SQLModel, table=True):
+    """The strategic group's agreed view of one statement in one snapshot."""
+
+    __tablename__ = "snapshot_rating"
+    __table_args__ = (UniqueConstraint("snapshot_id", "statement_id", name="uq_snapshot_rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    evidence_rating: int | None = None
+    progress_rating: int | None = None
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    development: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class SnapshotResponse(SQLModel, table=True):
+    """One frontline practitioner's rating of one statement, imported from a survey file."""
+
+    __tablename__ = "snapshot_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    respondent: str = Field(default="", max_length=60)
+    agency: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200)
+    rating: int | None = None
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
+
+
+class ThematicAudit(SQLModel, table=True):
+    """A thematic multi-agency audit: its theme, period, parts, findings and briefing text."""
+
+    __tablename__ = "thematic_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    theme: str = Field(max_length=200)
+    period: str = Field(default="", max_length=60)
+    parts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    #: Briefing texts, each a longtext (lists one item per line): see strategy.audit.TEXT_FIELDS.
+    fields_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class AuditCase(SQLModel, table=True):
+    """One audited child's case, with no identifying details: a reference the partnership chose."""
+
+    __tablename__ = "audit_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    audit_id: int = Field(foreign_key="thematic_audit.id", ondelete="CASCADE", index=True)
+    reference: str = Field(max_length=40)
+    agencies: str = Field(default="", max_length=500)
+    grade: str = Field(default="", max_length=40)
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    learning: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class AuditSurveyResponse(SQLModel, table=True):
+    """One response to a thematic audit's frontline staff survey."""
+
+    __tablename__ = "audit_survey_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    audit_id: int = Field(foreign_key="thematic_audit.id", ondelete="CASCADE", index=True)
+    agency: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200)
+    confidence_identify: int | None = None
+    confidence_respond: int | None = None
+    aware_strategy: bool | None = None
+    used_toolkit: bool | None = None
+    barrier: str = Field(default="", max_length=40)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
+
+
+class Recommendation(SQLModel, table=True):
+    """A recommendation from a snapshot or an audit, tracked until it becomes an action and is done.
+
+    ``action_id`` is the action plan's action once converted (no foreign key: the plan is another
+    part of the workbook)."""
+
+    __tablename__ = "recommendation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    snapshot_id: int | None = Field(default=None, foreign_key="snapshot.id", ondelete="CASCADE")
+    audit_id: int | None = Field(default=None, foreign_key="thematic_audit.id", ondelete="CASCADE")
+    position: int = Field(default=0)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    domain: str = Field(default="", max_length=40)
+    status: str = Field(default="open", max_length=20)  # open | accepted | done
+    action_id: int | None = None
+    origin: str = Field(default="", max_length=200)
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)

@@ -101,7 +101,8 @@ def _ensure_actions(engine, pid, outcome, specs, plan, author) -> None:
         if _differs(action, stored):
             P.update_action(engine, pid, action.id, expected_version=action.version, author=author, **fields)
     for key, action in existing.items():
-        if key not in wanted:
+        # Actions made from the demo's snapshot and audit recommendations belong to that loader.
+        if key not in wanted and "recommendation" not in action.origin:
             P.delete(engine, pid, "action", action.id, author=author)
 
 

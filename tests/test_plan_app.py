@@ -232,4 +232,4 @@ def test_home_sums_up_the_plan(engine):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(demo)
     at.run()
-    assert "4 strategic aims · 8 intended outcomes · 17 actions · 8 measures · 0 gaps to close" in [m.value for m in at.markdown]
+    assert "4 strategic aims · 8 intended outcomes · 20 actions · 8 measures · 0 gaps to close" in [m.value for m in at.markdown]

@@ -225,10 +225,10 @@ def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, db_
     assert main(["export-actions", "Demo partnership", "--out", str(xlsx)]) == 0
     assert main(["import-actions", "Vale Board", str(xlsx)]) == 0
     out = capsys.readouterr().out
-    assert "Will create 4 new strategic aims, 8 new intended outcomes and 17 actions." in out
+    assert "Will create 4 new strategic aims, 8 new intended outcomes and 20 actions." in out
     assert "Nothing imported yet. Run again with --yes" in out
     assert main(["import-actions", "Vale Board", str(xlsx), "--yes"]) == 0
-    assert "Imported 17 actions into 'Vale Board'." in capsys.readouterr().out
+    assert "Imported 20 actions into 'Vale Board'." in capsys.readouterr().out
     csv_out = tmp_path / "plan.csv"
     assert main(["export-actions", "Vale Board", "--out", str(csv_out)]) == 0
     assert csv_out.read_bytes() == export_csv(engine, demo)

@@ -1,0 +1,152 @@
+"""System-wide snapshot: the strategic session, one statement at a time on a shared screen."""
+
+import streamlit as st
+
+from strategy import snapshot as sn
+from strategy.errors import Conflict, WorkbookError
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
+from strategy.ui.state import current_author, show_error
+from strategy.ui.widgets import identity_form
+
+engine, partnership = page_context()
+pid = partnership.id
+
+st.title("System-wide snapshot")
+st.markdown(
+    "A facilitated session in which strategic leaders agree, statement by statement, how strong the evidence is "
+    "and how far the partnership has come, across five domains: awareness, prevention, protection (initial "
+    "response and assessment) and recovery support. Put this page on the shared screen. Frontline practitioners "
+    "rate the same statements in a survey (Snapshot results page). Guide §4, §15.2."
+)
+writer = identity_form()
+author = current_author()
+
+snaps = sn.list_snapshots(engine, pid)
+with st.expander("Start a new snapshot", expanded=not snaps):
+    with st.form(k("new-snapshot", pid), clear_on_submit=True):
+        title = st.text_input("Title", placeholder="Snapshot 2026", max_chars=200)
+        held_on = st.date_input("Date of the strategic session", value=None, format="DD/MM/YYYY")
+        if st.form_submit_button("Start the snapshot", type="primary", disabled=not writer):
+            try:
+                snap = sn.create_snapshot(engine, pid, title=title, held_on=held_on, author=author)
+                st.session_state[k("snapshot", pid)] = snap.id
+                st.rerun()
+            except WorkbookError as exc:
+                show_error(exc)
+if not snaps:
+    st.info("No snapshot yet: start one above. The workbook's 22 starter statements are copied for your partnership, "
+            "and you can edit, add and retire them.")
+    st.stop()
+
+snapshot_id = snapshot_picker(pid, snaps, "snapshot-pick")
+
+statements = sn.snapshot_statements(engine, pid, snapshot_id)
+rated = sn.ratings(engine, snapshot_id)
+if not statements:
+    st.warning("This partnership has no live statements. Add some under 'Your statements' below.")
+    st.stop()
+
+index_key = k("statement-index", pid, snapshot_id)
+index = min(st.session_state.get(index_key, 0), len(statements) - 1)
+done = sum(1 for s in statements if s.id in rated and rated[s.id].progress_rating is not None
+           and rated[s.id].evidence_rating is not None)
+st.progress(done / len(statements), text=f"Statement {index + 1} of {len(statements)} · {done} fully rated")
+
+
+def go_to(i: int) -> None:
+    st.session_state[index_key] = max(0, min(len(statements) - 1, i))
+
+
+labels = {i: f"{s.code} · {s.text[:80]}" + ("…" if len(s.text) > 80 else "") + (" ✓" if s.id in rated else "")
+          for i, s in enumerate(statements)}
+jump = st.selectbox("Go to statement", list(labels), index=index, format_func=labels.get, key=k("jump", pid, snapshot_id, index))
+if jump != index:
+    go_to(jump)
+    st.rerun()
+
+statement = statements[index]
+rating = rated.get(statement.id)
+version = rating.version if rating else 0
+flash(k("session-flash", pid))
+
+with st.container(border=True):
+    st.caption(f"{sn.domain_label(statement.domain)} · {statement.code}"
+               + (f" · Guide {statement.guide}" if statement.guide else "")
+               + (" · retired statement" if statement.retired_at else ""))
+    st.markdown("## " + md_escape(statement.text))
+
+
+def save(**fields) -> None:
+    # Several callbacks can run before the next rerun (a note left by clicking a rating): each starts
+    # from the version this browser wrote last, so its own saves never conflict with each other.
+    chain_key = k("rating-chain", pid, snapshot_id, statement.id)
+    loaded, written = st.session_state.get(chain_key, (None, None))
+    expected = written if loaded == version else version
+    try:
+        saved = sn.rate_statement(engine, pid, snapshot_id, statement.id, expected_version=expected,
+                                  author=current_author(), **fields)
+        st.session_state[chain_key] = (version, saved.version)
+    except Conflict as exc:
+        st.session_state[k("session-flash", pid)] = ("error", conflict_note(exc))
+    except WorkbookError as exc:
+        st.session_state[k("session-flash", pid)] = ("error", exc.message)
+
+
+editable = writer and statement.retired_at is None
+st.markdown("#### How strong is the evidence?")
+rating_buttons("evidence", rating.evidence_rating if rating else None, k("ev", pid, snapshot_id, statement.id),
+               lambda v: save(evidence_rating=v), disabled=not editable)
+st.markdown("#### How far has the partnership come?")
+rating_buttons("progress", rating.progress_rating if rating else None, k("pr", pid, snapshot_id, statement.id),
+               lambda v: save(progress_rating=v), disabled=not editable)
+
+st.caption("Notes save when you leave each box. Do not enter anything that could identify a child or family.")
+cols = st.columns(3)
+for column, (field, label) in zip(cols, sn.TEXT_FIELDS.items(), strict=True):
+    key = k("note", pid, snapshot_id, statement.id, field, version)
+    with column:
+        st.text_area(label, value=getattr(rating, field) if rating else "", key=key, height=140, disabled=not editable,
+                     on_change=lambda field=field, key=key: save(**{field: st.session_state[key]}))
+
+prev, _, nxt = st.columns([1, 3, 1])
+prev.button("← Previous", on_click=go_to, args=(index - 1,), disabled=index == 0, use_container_width=True)
+nxt.button("Next →", on_click=go_to, args=(index + 1,), disabled=index == len(statements) - 1,
+           use_container_width=True, type="primary")
+
+with st.expander("The rating scales"):
+    for kind in ("evidence", "progress"):
+        st.markdown(f"**{kind.title()}**")
+        for p in sn.scale(kind):
+            st.markdown(f"{p.value} · **{md_escape(p.label)}**: {md_escape(p.descriptor)}")
+
+with st.expander("Your statements: edit, add and retire"):
+    st.caption("Your partnership's own copy of the statements. A retired statement is left out of new snapshots but "
+               "stays readable in the snapshots that rated it.")
+    for s in sn.list_statements(engine, pid, retired=True):
+        key = k("stmt", pid, s.id, s.version)
+        c1, c2 = st.columns([5, 1])
+        with c1:
+            text = st.text_area(f"{s.code} · {sn.domain_label(s.domain)}" + (" (retired)" if s.retired_at else ""),
+                                value=s.text, key=key, height=80, disabled=not writer or s.retired_at is not None)
+            if writer and s.retired_at is None and text != s.text and st.button("Save", key=k(key, "save")):
+                try:
+                    sn.edit_statement(engine, pid, s.id, text=text, expected_version=s.version, author=author)
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
+        with c2:
+            if writer and st.button("Bring back" if s.retired_at else "Retire", key=k(key, "retire")):
+                sn.retire_statement(engine, pid, s.id, author=author, restore=s.retired_at is not None)
+                st.rerun()
+    if writer:
+        with st.form(k("add-statement", pid), clear_on_submit=True):
+            domain = st.selectbox("Domain", [d.id for d in sn.domains()], format_func=sn.domain_label)
+            text = st.text_area("New statement", max_chars=sn.STATEMENT_LIMIT)
+            if st.form_submit_button("Add the statement"):
+                try:
+                    sn.add_statement(engine, pid, domain=domain, text=text, author=author)
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
