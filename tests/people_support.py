@@ -1,0 +1,33 @@
+"""Helpers for tests with accounts: members in each role, and a snapshot proving nothing changed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import SQLModel
+
+from strategy.accounts import author_for, create_account, set_member_role
+from strategy.people import Author
+
+PASSWORD = "correct horse battery"
+
+
+def member(engine, partnership_id: int | None, role: str | None, username: str, *, name: str | None = None,
+           agency: str = "Harbourshire Council", is_admin: bool = False, password: str | None = None) -> Author:
+    """An account (created by the command line actor) with ``role`` in the partnership; its Author.
+    Without a password (hashing is deliberately slow) unless one is asked for."""
+    account = create_account(engine, username=username, display_name=name or username.title(), agency=agency,
+                             password=password, is_admin=is_admin, author=Author(name="Workbook"))
+    if partnership_id is not None and role is not None:
+        set_member_role(engine, partnership_id, username, role, author=Author(name="Workbook"))
+    return author_for(account)
+
+
+def snapshot(engine) -> dict:
+    """Every stored row of every table except the audit log (which records refusals)."""
+    out = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name == "auditevent":
+                continue
+            out[table.name] = [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key.columns))]
+    return out
