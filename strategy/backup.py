@@ -74,9 +74,10 @@ def _dump_value(value):
 def _load_value(column, value):
     if value is None:
         return None
-    if isinstance(column.type, DateTime):
+    kind = getattr(column.type, "impl", column.type)  # SQLModel's UTCDateTime decorates a DateTime
+    if isinstance(kind, DateTime):
         return datetime.fromisoformat(value)
-    if isinstance(column.type, Date):
+    if isinstance(kind, Date):
         return date.fromisoformat(value)
     return value
 
