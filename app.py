@@ -3,11 +3,13 @@
 import streamlit as st
 
 from strategy.ui.layout import sidebar
+from strategy.ui.signin import require_account
 from strategy.ui.state import engine_or_stop
 
 st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
 
 engine = engine_or_stop()
+require_account(engine)  # the sign-in (or first-run) form until someone is signed in
 
 # Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(
@@ -25,6 +27,13 @@ navigation = st.navigation(
         ],
         "Part C: Into practice": [
             st.Page("views/draft.py", title="Word draft", icon="📄"),
+        ],
+        "People and safety": [
+            st.Page("views/members.py", title="Members", icon="🧑‍🤝‍🧑"),
+            st.Page("views/audit_log.py", title="Audit log", icon="🗒️"),
+            st.Page("views/backup.py", title="Backup and restore", icon="💾"),
+            st.Page("views/account.py", title="Your account", icon="🔑"),
+            st.Page("views/privacy.py", title="Privacy notice", icon="🔏"),
         ],
     }
 )

@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 import strategy.models  # noqa: F401  (registers every table in the metadata)
 from strategy.access import require_active, require_role
 from strategy.audit import record
-from strategy.db import read_session, write_session
+from strategy.db import write_session
 from strategy.errors import InvalidInput
 from strategy.models import Partnership, utcnow
 from strategy.people import Author

@@ -27,7 +27,7 @@ from strategy.people import Author
 from tests.people_support import member, snapshot
 
 SYSTEM = Author(name="Workbook")
-FIGURES_CSV = "Figure,Detail,Year,Value,Source\nChild population (under 18),Aged 0 to 17,2024,61250,ONS\n".encode()
+FIGURES_CSV = b"Figure,Detail,Year,Value,Source\nChild population (under 18),Aged 0 to 17,2024,61250,ONS\n"
 
 
 @pytest.fixture
