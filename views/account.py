@@ -19,7 +19,7 @@ st.title("Your account")
 st.markdown(f"**{md_escape(account.display_name)}**" + (f", {md_escape(account.agency)}" if account.agency else ""))
 st.caption(f"Username {md_escape(account.username)}" + (" · administrator" if account.is_admin else "")
            + ". Your name is recorded beside everything you save.")
-sign_out_button(engine)
+sign_out_button(engine, key="sign_out_account_page")
 
 if account.password_hash:
     st.subheader("Change your password")

@@ -128,7 +128,7 @@ def _first_run(engine: Engine) -> None:
                 st.error(exc.message, icon="⚠️")
 
 
-def sign_out_button(engine: Engine) -> None:
+def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
     def _out():
         author = sign_out("You have signed out.")
         if author is not None:
@@ -136,4 +136,4 @@ def sign_out_button(engine: Engine) -> None:
         if _sso_user() is not None:
             st.logout()
 
-    st.button("Sign out", key="sign_out", on_click=_out)
+    st.button("Sign out", key=key, on_click=_out)
