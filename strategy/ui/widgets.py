@@ -225,6 +225,15 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
         st.caption(f"Last saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
     else:
         st.caption("Not answered yet.")
+    pid = partnership.id
+    error = st.session_state.pop(_k("err", pid, prompt.id), None)
+    if error:
+        st.error(error, icon="⚠️")
+    typed = st.session_state.get(_k("ans", pid, prompt.id))
+    if typed is not None and _from_widget(prompt, typed) != st.session_state.get(_k("base", pid, prompt.id)):
+        # Written before the role changed: not saved, but shown so it can be copied elsewhere.
+        st.caption("What you had written here, not saved:")
+        st.text(_display(prompt, _from_widget(prompt, typed)))
     _history(engine, partnership.id, prompt, False)
 
 
