@@ -6,6 +6,7 @@ A comment's target is general, a kind and a key: ``prompt`` + prompt id, ``item`
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,7 +50,7 @@ def add_comment(engine: Engine, partnership_id: int, *, target_kind: str, target
     """A new comment, or a reply (``parent_id``). Needs the comment right (not viewers)."""
     kind, key = _check_target(target_kind, target_key)
     body = clean_text(text or "").strip()
-    if not body:
+    if not re.sub(r"[\s\u200b-\u200d\u2060\ufeff]", "", body):  # nothing visible
         raise InvalidInput("The comment is empty. Write what you want to say, then add it.")
     check_length(body, MAX_COMMENT, "The comment")
     with write_session(engine) as session:

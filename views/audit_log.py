@@ -8,6 +8,7 @@ import streamlit as st
 from strategy.access import can
 from strategy.audit import ACTIONS, audit_log, sign_in_events
 from strategy.dates import uk_time
+from strategy.safe_export import csv_bytes, xlsx_bytes
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
 
@@ -37,6 +38,12 @@ def _at(day: date | None, end: bool):
 events = audit_log(engine, partnership.id, author=author, action=action, who=who or None,
                    since=_at(since, False), until=_at(until, True))
 st.caption(f"{len(events)} event{'s' if len(events) != 1 else ''}, newest first.")
+_headers = ["When", "Who", "Did", "Detail"]
+_rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
+d1, d2 = st.columns(2)
+d1.download_button("Download as CSV", data=csv_bytes(_headers, _rows), file_name="audit log.csv", mime="text/csv")
+d2.download_button("Download as Excel", data=xlsx_bytes(_headers, _rows, "Audit log"), file_name="audit log.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.dataframe(pd.DataFrame({
     "When": [uk_time(e.at) for e in events],
     "Who": [e.who for e in events],
