@@ -2,14 +2,18 @@
 
 import streamlit as st
 
-from strategy.ui.layout import sidebar
+from strategy.errors import StorageError
+from strategy.ui.layout import database_unavailable, sidebar
 from strategy.ui.signin import require_account
 from strategy.ui.state import engine_or_stop
 
 st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
 
 engine = engine_or_stop()
-require_account(engine)  # the sign-in (or first-run) form until someone is signed in
+try:
+    require_account(engine)  # the sign-in (or first-run) form until someone is signed in
+except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)
+    database_unavailable(exc)
 
 # Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(
@@ -37,5 +41,8 @@ navigation = st.navigation(
         ],
     }
 )
-sidebar(engine)
-navigation.run()
+try:
+    sidebar(engine)
+    navigation.run()
+except StorageError as exc:
+    database_unavailable(exc)

@@ -38,6 +38,14 @@ def sidebar(engine: Engine) -> Partnership | None:
     return partnership
 
 
+def database_unavailable(exc) -> None:
+    """The database cannot be reached now: say so plainly and stop; every click tries again."""
+    st.error(exc.message, icon="⚠️")
+    st.info("Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
+            "click anywhere once the database is back, or copy it somewhere safe meanwhile.", icon="💾")
+    st.stop()
+
+
 def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership | None]:
     """What every page starts with: the engine and the partnership in hand. A page that needs a
     partnership stops politely when none is chosen yet."""
