@@ -58,3 +58,14 @@ def test_bad_comments_are_refused_and_nothing_is_stored(engine, pid, text, messa
 def test_an_unknown_target_kind_is_refused(engine, pid):
     with pytest.raises(InvalidInput, match="can be on a prompt"):
         add_comment(engine, pid, target_kind="child", target_key="1", text="x", author=Author(name="W"))
+
+
+def test_the_demo_has_a_scrutineers_comments_once(engine):
+    from strategy.demo import ensure_demo
+
+    pid = ensure_demo(engine)
+    ensure_demo(engine)
+    all_threads = threads(engine, pid)
+    assert len(all_threads) == 2
+    assert sum(open_counts(engine, pid).values()) == 1
+    assert all_threads[0].replies and all_threads[0].comment.resolved_by_name == "Demo author"
