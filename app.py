@@ -4,14 +4,14 @@ import streamlit as st
 
 from strategy.errors import StorageError
 from strategy.ui.layout import database_unavailable, sidebar
-from strategy.ui.signin import require_account
+from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
 
 st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
 
 engine = engine_or_stop()
 try:
-    require_account(engine)  # the sign-in (or first-run) form until someone is signed in
+    signed_in = require_account(engine)
 except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)
     database_unavailable(exc)
 
@@ -39,8 +39,17 @@ navigation = st.navigation(
             st.Page("views/account.py", title="Your account", icon="🔑"),
             st.Page("views/privacy.py", title="Privacy notice", icon="🔏"),
         ],
-    }
+    },
+    position="sidebar" if signed_in else "hidden",
 )
+if not signed_in:
+    # The sign-in (or first-run) form instead of the page asked for; the address keeps that page,
+    # so signing in opens it.
+    try:
+        sign_in_page(engine)
+    except StorageError as exc:
+        database_unavailable(exc)
+    st.stop()
 try:
     sidebar(engine)
     navigation.run()

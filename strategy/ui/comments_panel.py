@@ -24,6 +24,7 @@ def _byline(c: Comment) -> str:
 
 
 def _add(engine: Engine, pid: int, chapter_id: str, kind: str, key: str, box: str, parent_id: int | None) -> None:
+    st.session_state[_k("commentsopen", pid, kind, key)] = True  # stays open after the count in its label changes
     try:
         add_comment(engine, pid, chapter_id=chapter_id, target_kind=kind, target_key=key,
                     text=st.session_state.get(box, ""), parent_id=parent_id, author=current_author())
@@ -34,6 +35,7 @@ def _add(engine: Engine, pid: int, chapter_id: str, kind: str, key: str, box: st
 
 
 def _resolve(engine: Engine, pid: int, comment_id: int, resolved: bool, kind: str, key: str) -> None:
+    st.session_state[_k("commentsopen", pid, kind, key)] = True
     try:
         set_resolved(engine, pid, comment_id, resolved, author=current_author())
     except WorkbookError as exc:
@@ -45,7 +47,7 @@ def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, ki
     """An expander of the comments on one target, with the forms this person's role allows."""
     pid, author = partnership.id, current_author()
     label = f"Comments ({open_count} open)" if open_count else "Comments"
-    with st.expander(label):
+    with st.expander(label, expanded=bool(st.session_state.get(_k("commentsopen", pid, kind, key)))):
         comment_ok = can(engine, author, pid, "comment")
         resolve_ok = can(engine, author, pid, "edit")
         all_threads = threads(engine, pid, kind, key)

@@ -52,8 +52,9 @@ def _start(account) -> None:
     st.session_state[AUTHOR_KEY] = author_for(account)
 
 
-def require_account(engine: Engine) -> None:
-    """Make sure someone is signed in; otherwise show the sign-in (or first-run) form and stop."""
+def require_account(engine: Engine) -> bool:
+    """True when someone is signed in (checked again on every run: a disabled account or the idle
+    timeout signs them out). When False, app.py shows ``sign_in_page`` instead of any page."""
     settings = get_settings()
     account_id = st.session_state.get(ACCOUNT_KEY)
     if account_id is not None:
@@ -67,20 +68,20 @@ def require_account(engine: Engine) -> None:
         else:
             st.session_state[LAST_SEEN_KEY] = now
             st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
-            return
+            return True
     sso = _sso_user()
     if sso is not None and st.session_state.get("sso_refused") != sso["email"]:
         try:
             _start(sign_in_with_email(engine, sso["email"], sso.get("name") or "", settings=settings))
-            return
+            return True
         except WorkbookError as exc:
             st.session_state["sso_refused"] = sso["email"]
             st.session_state[NOTICE_KEY] = exc.message
-    _sign_in_page(engine)
-    st.stop()
+    return False
 
 
-def _sign_in_page(engine: Engine) -> None:
+def sign_in_page(engine: Engine) -> None:
+    """The sign-in form, or on the very first run the form that creates the administrator."""
     st.title("Child Sexual Abuse Strategy Workbook")
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
