@@ -67,6 +67,10 @@ def cmd_export_docx(args) -> None:
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
     out.write_bytes(data)
+    from strategy.audit import record_now
+
+    record_now(engine, None, "export", partnership_id=find_partnership(engine, args.name).id,
+               detail=f"Word draft from the command line to {out.name}")
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 

@@ -197,3 +197,26 @@ def test_the_audit_log_shows_sign_ins_changes_and_role_changes_to_owners(engine)
     frame = at.dataframe[0].value
     assert "wrote" in set(frame["Did"]) and "added a member" in set(frame["Did"])
     assert "Olu Owner" in set(frame["Who"])
+
+
+def test_after_someone_else_saves_the_page_says_it_changed(engine):
+    p = create_partnership(engine, name="Harbourshire", nation="england")
+    save_answer(engine, p.id, "intro.purpose", "First text", expected_version=0, author=SYSTEM)
+    at = bare()
+    at.session_state[PARTNERSHIP_KEY] = str(p.id)
+    sign_in_as(at, Author.make("Ed Itor"), role="editor", partnership_id=p.id)
+    open_page(at, "views/introduction.py")
+    save_answer(engine, p.id, "intro.purpose", "Jo's new text", expected_version=1, author=Author.make("Jo Evans"))
+    at.run()
+    assert text_area(at, "Why does your partnership need this strategy?").value == "Jo's new text"
+    assert any("Changed by Jo Evans at" in i.value and "you are seeing the new text" in i.value for i in at.info)
+
+
+def test_streamlit_config_keeps_xsrf_protection_on_and_limits_uploads():
+    import tomllib
+
+    from tests.test_app import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert 0 < config["server"]["maxUploadSize"] <= 20

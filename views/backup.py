@@ -37,7 +37,7 @@ if partnership is not None:
 
 st.subheader("Restore a backup as a new partnership")
 st.caption("A restore always creates a new partnership; it never overwrites one. If the name is taken, give another.")
-upload = st.file_uploader("Backup file (.json)", type=["json"], max_upload_size=50)
+upload = st.file_uploader("Backup file (.json)", type=["json"], max_upload_size=20)
 new_name = st.text_input("Name for the restored partnership (leave empty to keep the name in the file)", max_chars=120)
 if upload is not None and st.button("Restore"):
     try:
