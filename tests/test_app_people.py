@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import tests.test_app as app_tests
 from strategy.accounts import count_accounts, create_account, list_members, set_member_role
 from strategy.answers import get_answer, save_answer
 from strategy.comments import threads
-from strategy.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo
 from strategy.models import utcnow
 from strategy.partnerships import create_partnership
@@ -21,20 +21,8 @@ from tests.people_support import PASSWORD, sign_in_as, snapshot
 from tests.test_app import APP, open_page, text_area
 
 SYSTEM = Author(name="Workbook")
+url, engine = app_tests.url, app_tests.engine  # the same fixtures: a database file per test
 PEOPLE_PAGES = ["views/members.py", "views/audit_log.py", "views/backup.py", "views/account.py", "views/privacy.py"]
-
-
-@pytest.fixture
-def url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    dispose_engine(url)
-
-
-@pytest.fixture
-def engine(url):
-    return prepare_database(url)
 
 
 def bare() -> AppTest:
