@@ -53,6 +53,16 @@ def _k(*parts) -> str:
 
 # --- Who is writing -----------------------------------------------------------------------------
 
+def identity_form() -> bool:
+    """Kept for pages written before accounts: True when the signed-in person may write in the
+    partnership in hand (says so when they may not). New code calls ``role_banner``."""
+    from strategy.ui.state import current_partnership, engine_or_stop
+
+    engine = engine_or_stop()
+    partnership = current_partnership(engine)
+    return partnership is not None and role_banner(engine, partnership)
+
+
 def role_banner(engine: Engine, partnership: Partnership) -> bool:
     """Say what the signed-in person's role lets them do here. True when they may write."""
     role = role_in(engine, current_author(), partnership.id)
