@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from strategy.access import can
+from strategy.access import can, role_in
 from strategy.audit import ACTIONS, audit_log, sign_in_events
 from strategy.dates import uk_time
 from strategy.safe_export import csv_bytes, xlsx_bytes
@@ -50,8 +50,6 @@ st.dataframe(pd.DataFrame({
     "Did": [e.what for e in events],
     "Detail": [e.detail for e in events],
 }), hide_index=True, width="stretch")
-
-from strategy.access import role_in  # noqa: E402
 
 if role_in(engine, author, None) == "admin":
     st.subheader("Sign-ins (all accounts)")

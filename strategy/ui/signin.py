@@ -37,7 +37,8 @@ def _sso_user() -> dict | None:
     return user if user.get("is_logged_in") and user.get("email") else None
 
 
-def sign_out(message: str | None = None) -> None:
+def sign_out(message: str | None = None):
+    """Forget the signed-in account in this browser session; returns who it was (or None)."""
     author = st.session_state.get(AUTHOR_KEY)
     for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY):
         st.session_state.pop(key, None)
