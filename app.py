@@ -2,12 +2,18 @@
 
 import streamlit as st
 
-from strategy.ui.layout import sidebar
+from strategy.errors import StorageError
+from strategy.ui.layout import database_unavailable, sidebar
+from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
 
 st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
 
 engine = engine_or_stop()
+try:
+    signed_in = require_account(engine)
+except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)
+    database_unavailable(exc)
 
 # Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(
@@ -42,7 +48,26 @@ navigation = st.navigation(
             st.Page("views/readiness.py", title="Readiness check", icon="🎯"),
             st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
-    }
+        "People and safety": [
+            st.Page("views/members.py", title="Members", icon="🧑‍🤝‍🧑"),
+            st.Page("views/audit_log.py", title="Audit log", icon="🗒️"),
+            st.Page("views/backup.py", title="Backup and restore", icon="💾"),
+            st.Page("views/account.py", title="Your account", icon="🔑"),
+            st.Page("views/privacy.py", title="Privacy notice", icon="🔏"),
+        ],
+    },
+    position="sidebar" if signed_in else "hidden",
 )
-sidebar(engine)
-navigation.run()
+if not signed_in:
+    # The sign-in (or first-run) form instead of the page asked for; the address keeps that page,
+    # so signing in opens it.
+    try:
+        sign_in_page(engine)
+    except StorageError as exc:
+        database_unavailable(exc)
+    st.stop()
+try:
+    sidebar(engine)
+    navigation.run()
+except StorageError as exc:
+    database_unavailable(exc)

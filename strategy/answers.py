@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from strategy.access import require_role
 from strategy.content import Column, Prompt, content
 from strategy.db import read_session, write_session
 from strategy.errors import Conflict, InvalidInput, NotFound
@@ -100,6 +101,10 @@ def get_answer(engine: Engine, partnership_id: int, prompt_id: str) -> Answer | 
 
 
 def _revision(session: Session, author: Author, **fields) -> None:
+    """Record a change, inside the write's transaction. The one choke point every content write
+    passes through, so the role check lives here: a scrutineer, a viewer, someone removed from
+    the partnership or a disabled account is refused (NotAllowed) and the transaction rolls back."""
+    require_role(session, author, fields.get("partnership_id"), "edit")
     session.add(Revision(author_name=author.name, author_agency=author.agency, author_user_id=author.user_id, **fields))
 
 

@@ -67,6 +67,10 @@ def cmd_export_docx(args) -> None:
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
     out.write_bytes(data)
+    from strategy.audit_log import record_now
+
+    record_now(engine, None, "export", partnership_id=find_partnership(engine, args.name).id,
+               detail=f"Word draft from the command line to {out.name}")
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
@@ -201,6 +205,73 @@ def cmd_audit_briefing(args) -> None:
     print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise WorkbookError("The two passwords differ; nothing was created.")
+    return first
+
+
+def cmd_users(args) -> None:
+    from strategy import accounts
+    from strategy.people import SYSTEM
+
+    engine = _engine()
+    if args.users_command == "add":
+        password = None if args.sso_only else _password(args)
+        a = accounts.create_account(engine, username=args.username, display_name=args.name, agency=args.agency or "",
+                                    password=password, email=args.email, is_admin=args.admin, author=SYSTEM)
+        print(f"Created account '{a.username}'" + (" (administrator)." if a.is_admin else "."))
+    elif args.users_command == "list":
+        from strategy.partnerships import list_partnerships
+
+        names = {p.id: p.name for p in list_partnerships(engine, include_archived=True)}
+        for a in accounts.list_accounts(engine):
+            roles = ", ".join(f"{names.get(pid, pid)}: {role}" for pid, role in sorted(accounts.memberships_of(engine, a.id).items()))
+            flags = [f for f, on in (("administrator", a.is_admin), ("disabled", a.disabled)) if on]
+            print("\t".join([a.username, a.display_name, a.agency, a.email or "", " ".join(flags), roles]).rstrip())
+    elif args.users_command == "set-role":
+        from strategy.partnerships import find_partnership
+
+        p = find_partnership(engine, args.partnership)
+        role = None if args.role == "none" else args.role
+        accounts.set_member_role(engine, p.id, args.username, role, author=SYSTEM)
+        print(f"'{args.username}' is {'no longer a member' if role is None else 'now ' + role} of '{p.name}'.")
+    elif args.users_command == "disable":
+        a = accounts.set_disabled(engine, args.username, not args.undo, author=SYSTEM)
+        print(f"'{a.username}' is {'disabled' if a.disabled else 'enabled again'}.")
+    elif args.users_command == "set-password":
+        accounts.set_password(engine, args.username, _password(args), author=SYSTEM)
+        print(f"The password of '{args.username}' is changed.")
+
+
+def cmd_backup(args) -> None:
+    from strategy.backup import backup_json
+    from strategy.partnerships import find_partnership
+
+    engine = _engine()
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    text = backup_json(engine, find_partnership(engine, args.name).id)
+    out.write_text(text, encoding="utf-8")
+    print(f"Wrote {out} ({len(text.encode()):,} bytes).")
+
+
+def cmd_restore(args) -> None:
+    from strategy.backup import read_backup, restore_partnership
+    from strategy.partnerships import get_partnership
+
+    engine = _engine()
+    data = read_backup(Path(args.file).read_bytes())
+    p = get_partnership(engine, restore_partnership(engine, data, new_name=args.as_name))
+    print(f"Restored '{p.name}'.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -285,6 +356,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("audit", help="the audit's theme, or its number in the list")
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.set_defaults(func=cmd_audit_briefing)
+
+    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="USERS_COMMAND")
+    u = users.add_parser("add", help="create an account (asks for its password)")
+    u.add_argument("username")
+    u.add_argument("--name", required=True, help="the name recorded on every change")
+    u.add_argument("--agency", help="the agency or organisation")
+    u.add_argument("--email", help="for single sign-on: the email the identity provider gives")
+    u.add_argument("--admin", action="store_true", help="a site administrator (manages accounts, sees everything)")
+    u.add_argument("--sso-only", action="store_true", help="no password: signs in only through single sign-on")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("list", help="accounts, one per line (tab separated), with their roles")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("set-role", help="give an account a role in a partnership (none removes it)")
+    u.add_argument("username")
+    u.add_argument("partnership")
+    u.add_argument("role", type=str.lower, choices=["owner", "editor", "scrutineer", "viewer", "none"])
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("disable", help="stop an account signing in (--undo to enable it again)")
+    u.add_argument("username")
+    u.add_argument("--undo", action="store_true")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("set-password", help="set an account's password (asks for it)")
+    u.add_argument("username")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    u.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("backup", help="write a whole partnership to a JSON file (docs/backup-format.md)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .json file to write")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="create a partnership from a backup file (never overwrites one)")
+    p.add_argument("file")
+    p.add_argument("--as", dest="as_name", help="restore under this name instead of the one in the file")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

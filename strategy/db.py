@@ -25,6 +25,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 _engines: dict[str, Engine] = {}
+#: SQLite takes one writer at a time; writers in this process queue here, in turn, instead of
+#: polling SQLite's busy handler (which, with 30 writers, let a few wait past the busy timeout).
+_sqlite_write_locks: dict[str, threading.RLock] = {}
 _prepared: set[str] = set()
 _lock = threading.Lock()
 
@@ -70,7 +73,9 @@ def _build_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A workshop is many sessions in one server process: enough connections that 30 people saving
+    # at once wait for each other's row locks, not for the pool (benchmarks/bench_workshop.py).
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=60)
 
 
 def get_engine(url: str) -> Engine:
@@ -210,8 +215,12 @@ def read_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One transaction that commits on success and leaves nothing behind on any error."""
-    bind = engine.execution_options(sqlite_write=True) if engine.dialect.name == "sqlite" else engine
+    sqlite = engine.dialect.name == "sqlite"
+    bind = engine.execution_options(sqlite_write=True) if sqlite else engine
+    queue = _sqlite_write_locks.setdefault(str(engine.url), threading.RLock()) if sqlite else None
     try:
+        if queue is not None:
+            queue.acquire()
         with Session(bind, expire_on_commit=False) as session:
             with session.begin():
                 yield session
@@ -219,3 +228,6 @@ def write_session(engine: Engine) -> Iterator[Session]:
         raise  # a duplicate or a lost race: the caller knows what it means and says so
     except (DatabaseError, OperationalError) as exc:
         raise _storage_error(str(engine.url.render_as_string(hide_password=False)), exc) from exc
+    finally:
+        if queue is not None:
+            queue.release()

@@ -78,7 +78,26 @@ def ensure_demo(engine: Engine) -> int:
     from strategy.snapshot_demo import ensure_snapshot_demo  # the snapshot and thematic audit
 
     ensure_snapshot_demo(engine, p.id, author)
+    _ensure_comments(engine, p.id, data.get("comments", []))
     return p.id
+
+
+def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:
+    """Add the demo's comments once (comments are never deleted, so a comment already there stays)."""
+    from strategy.comments import add_comment, set_resolved, threads
+
+    existing = {t.comment.text for t in threads(engine, partnership_id)}
+    for spec in specs:
+        if spec["text"] in existing:
+            continue
+        kind, key = spec["target"]
+        first = add_comment(engine, partnership_id, target_kind=kind, target_key=key, text=spec["text"],
+                            chapter_id=spec.get("chapter", ""), author=Author.make(**spec["by"]))
+        for reply in spec.get("replies", []):
+            add_comment(engine, partnership_id, target_kind=kind, target_key=key, text=reply["text"],
+                        parent_id=first.id, author=Author.make(**reply["by"]))
+        if spec.get("resolved_by"):
+            set_resolved(engine, partnership_id, first.id, author=Author.make(**spec["resolved_by"]))
 
 
 def _ensure_grid(engine: Engine, partnership_id: int, prompt, spec: dict, author: Author) -> None:

@@ -17,6 +17,10 @@ class NotFound(WorkbookError):
     """Something asked for does not exist (any more)."""
 
 
+class NotAllowed(WorkbookError):
+    """The signed-in person's role does not allow this; nothing was stored."""
+
+
 class StorageError(WorkbookError):
     """The database cannot be used: missing, damaged, read-only, newer or unreachable."""
 

@@ -6,10 +6,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from strategy.access import require_active, require_role
+from strategy.audit_log import record
 from strategy.content import content
 from strategy.db import read_session, write_session
 from strategy.errors import InvalidInput, NotFound
-from strategy.models import Partnership, utcnow
+from strategy.models import Membership, Partnership, utcnow
+from strategy.people import Author
 from strategy.text import name_key, normalise_name
 
 NATIONS = ("england", "wales")
@@ -70,7 +73,8 @@ def _duplicate(existing: Partnership) -> InvalidInput:
 
 
 def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "",
-                       period_start=None, period_end=None) -> Partnership:
+                       period_start=None, period_end=None, author: Author | None = None) -> Partnership:
+    """Any signed-in account may start a partnership and becomes its owner."""
     clean = _check_name(name)
     nation = _check_nation(nation)
     start, end = _check_period(period_start, period_end)
@@ -80,10 +84,14 @@ def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "
             existing = _taken(session, name_key(clean))
             if existing:
                 raise _duplicate(existing)
+            require_active(session, author)
             p = Partnership(name=clean, name_key=name_key(clean), nation=nation, areas=areas,
                             period_start=start, period_end=end)
             session.add(p)
             session.flush()
+            if author is not None and author.user_id is not None:
+                session.add(Membership(partnership_id=p.id, account_id=author.user_id, role="owner"))
+            record(session, author, "partnership_created", partnership_id=p.id, detail=clean)
             return p
     except IntegrityError:  # two people creating the same name at the same moment
         raise InvalidInput(f"A partnership called '{clean}' already exists. Choose a different name.") from None
@@ -115,13 +123,16 @@ def find_partnership(engine: Engine, name: str) -> Partnership:
 
 
 def update_partnership(engine: Engine, partnership_id: int, *, name: str | None = None, nation: str | None = None,
-                       areas: str | None = None, period_start=..., period_end=...) -> Partnership:
-    """Rename or change the details of a partnership; only the fields given change."""
+                       areas: str | None = None, period_start=..., period_end=...,
+                       author: Author | None = None) -> Partnership:
+    """Rename or change the details of a partnership; only the fields given change. Owners only."""
     try:
         with write_session(engine) as session:
             p = session.get(Partnership, partnership_id)
             if p is None:
                 raise NotFound("That partnership no longer exists.")
+            require_role(session, author, partnership_id, "manage")
+            before = (p.name, p.nation, p.areas, p.period_start, p.period_end)
             if name is not None:
                 clean = _check_name(name)
                 existing = _taken(session, name_key(clean), except_id=p.id)
@@ -138,20 +149,28 @@ def update_partnership(engine: Engine, partnership_id: int, *, name: str | None 
                 p.period_start, p.period_end = _check_period(s, e)
             p.updated_at = utcnow()
             session.add(p)
+            after = (p.name, p.nation, p.areas, p.period_start, p.period_end)
+            if after != before:
+                record(session, author, "partnership_changed", partnership_id=p.id,
+                       detail="; ".join(f"{a!s} -> {b!s}" for a, b in zip(before, after, strict=True) if a != b))
             return p
     except IntegrityError:
         raise InvalidInput("Another partnership has just taken that name. Choose a different name.") from None
 
 
-def rename_partnership(engine: Engine, partnership_id: int, new_name: str) -> Partnership:
-    return update_partnership(engine, partnership_id, name=new_name)
+def rename_partnership(engine: Engine, partnership_id: int, new_name: str, *, author: Author | None = None) -> Partnership:
+    return update_partnership(engine, partnership_id, name=new_name, author=author)
 
 
-def set_archived(engine: Engine, partnership_id: int, archived: bool) -> Partnership:
+def set_archived(engine: Engine, partnership_id: int, archived: bool, *, author: Author | None = None) -> Partnership:
+    """Archive (or bring back) a partnership; nothing is deleted. Owners only."""
     with write_session(engine) as session:
         p = session.get(Partnership, partnership_id)
         if p is None:
             raise NotFound("That partnership no longer exists.")
+        require_role(session, author, partnership_id, "manage")
+        if p.archived != archived:
+            record(session, author, "partnership_archived" if archived else "partnership_unarchived", partnership_id=p.id)
         p.archived = archived
         p.updated_at = utcnow()
         session.add(p)

@@ -1,5 +1,9 @@
-"""Who is making a change. Until accounts exist, a name and agency given once per browser
-session; ``user_id`` is there so accounts slot in without touching the history already written."""
+"""Who is making a change.
+
+An Author with a ``user_id`` is a signed-in account (every page passes one); its rights in a
+partnership come from its membership there (strategy.access). An Author without one is the local
+system or command line, which has database access anyway (the demo loader, imports from a
+terminal, the tests of the foundation). History written before accounts keeps its names."""
 
 from __future__ import annotations
 
@@ -14,9 +18,11 @@ class Author:
     name: str
     agency: str = ""
     user_id: int | None = None
+    #: The account's sign-in name (empty for the system actor).
+    username: str = ""
 
     @classmethod
-    def make(cls, name: str, agency: str = "", user_id: int | None = None) -> Author:
+    def make(cls, name: str, agency: str = "", user_id: int | None = None, username: str = "") -> Author:
         name, agency = normalise_name(name), normalise_name(agency)
         if not name:
             raise InvalidInput("Please give your name, so the workbook can show who wrote what.")
@@ -24,7 +30,7 @@ class Author:
             raise InvalidInput("Your name is longer than 120 characters; please shorten it.")
         if len(agency) > 200:
             raise InvalidInput("The agency name is longer than 200 characters; please shorten it.")
-        return cls(name=name, agency=agency, user_id=user_id)
+        return cls(name=name, agency=agency, user_id=user_id, username=username)
 
     @property
     def label(self) -> str:

@@ -162,17 +162,37 @@ def answer_block(page, label: str):
     return page.locator("[data-testid='stVerticalBlock']").filter(has=answer_box(page, label)).last
 
 
+PASSWORD = "browser test password"
+
+
+def username_for(name: str) -> str:
+    """The username the browser tests give the account named ``name``."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")
+
+
+def create_people(engine, people: list[tuple[str, str]]) -> None:
+    """Accounts (administrators, so every partnership opens) for everyone the tests sign in as."""
+    from strategy.accounts import create_account
+    from strategy.people import Author
+
+    for name, agency in people:
+        create_account(engine, username=username_for(name), display_name=name, agency=agency, password=PASSWORD,
+                       is_admin=True, author=Author(name="Workbook"))
+
+
 def give_name(page, name: str, agency: str) -> None:
-    """Fill the once-per-session "who are you?" form, if the page is asking."""
+    """Sign in as the account named ``name`` (made by ``create_people``), if the page is asking."""
     from playwright.sync_api import expect
 
-    page.get_by_role("heading", level=1).first.wait_for(timeout=UI_TIMEOUT_MS)
     wait_idle(page)
-    button = page.get_by_role("button", name="Start writing")
+    page.get_by_role("heading", level=1).first.wait_for(timeout=UI_TIMEOUT_MS)
+    button = page.get_by_role("button", name="Sign in", exact=True)
     if button.count() == 0:
         return
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Your agency or organisation").fill(agency)
+    page.get_by_label("Username").fill(username_for(name))
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     button.click()
     expect(button).to_have_count(0, timeout=UI_TIMEOUT_MS)
     wait_idle(page)

@@ -16,7 +16,8 @@ from strategy.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo
 from strategy.partnerships import create_partnership, list_partnerships
 from strategy.people import Author
-from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
+from strategy.ui.state import PARTNERSHIP_KEY
+from tests.people_support import sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -36,12 +37,14 @@ def engine(url):
     return prepare_database(url)
 
 
-def app(partnership_id: int | None = None, author: Author | None = None) -> AppTest:
+def app(partnership_id: int | None = None, author: Author | None = None, *, signed_in: bool = True,
+        role: str | None = None) -> AppTest:
+    """The app, signed in (as an administrator named as ``author``, or a member with ``role``)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if partnership_id is not None:
         at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    if author is not None:
-        at.session_state[AUTHOR_KEY] = author
+    if signed_in:
+        sign_in_as(at, author, role=role, partnership_id=partnership_id)
     return at
 
 
@@ -130,15 +133,14 @@ def test_create_partnership_from_the_page_and_refuse_a_duplicate(engine):
     assert at.session_state[PARTNERSHIP_KEY]  # the new one is in use
 
 
-def test_chapter_asks_who_is_writing_before_editing(engine):
+def test_a_scrutineer_reads_text_not_greyed_out_fields(engine):
     p = create_partnership(engine, name="Harbourshire", nation="england")
-    at = open_page(app(p.id), "views/introduction.py")
-    assert all(t.disabled for t in at.text_area)
-    name, agency = at.text_input[0], at.text_input[1]
-    name.input("Sam Patel")
-    agency.input("Harbourshire Council")
-    next(b for b in at.button if b.label == "Start writing").click().run()
-    assert not any(t.disabled for t in at.text_area)
+    save_answer(engine, p.id, "intro.purpose", "Because <b>it</b> matters", expected_version=0, author=Author.make("Sam"))
+    at = open_page(app(p.id, Author.make("Rae Scrutton"), role="scrutineer"), "views/introduction.py")
+    assert not at.exception
+    assert len(at.text_area) == 0 or all(t.label == "Add a comment" for t in at.text_area)
+    assert "Because <b>it</b> matters" in [t.value for t in at.text]
+    assert any("You are a scrutineer" in i.value for i in at.info)
 
 
 def test_answer_saves_on_change_and_says_who_and_when(engine):

@@ -17,14 +17,17 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    PASSWORD,
     UI_TIMEOUT_MS,
     StreamlitServer,
     answer_box,
+    create_people,
     give_name,
     launch_chromium,
     open_app,
     require_browser,
     sidebar_link,
+    username_for,
     wait_idle,
 )
 
@@ -45,6 +48,12 @@ SCOPE_NOTES = ("intro.scope_notes", "Anything else about the scope")
 NATIONAL = ("intro.national_picture", "How would you summarise the national picture for your readers?")
 LEGISLATION = ("intro.legislation", "Which legislation, guidance and reviews will the strategy refer to, and how?")
 SHARED_VISION = "Shared vision and governance"
+#: Everyone who signs in here (tests/browser_support.py makes their accounts).
+PEOPLE = [("Warm Up", "Harbourshire Council"), ("Siân Roberts", "Harbourshire Council"),
+          ("Dewi Morgan", "Harbourshire Council"), ("Gwen Parry", "Harbourshire Police"),
+          ("Tomos Lloyd", "Harbourshire Health Board"), ("Anna Price", "Harbourshire Council"),
+          ("Ben Hughes", "Harbourshire Council"), ("Carys Jones", "Harbourshire Education")]
+SCRUTINEER = ("Rae Scrutton", "Independent scrutiny")
 
 # What would run, or change how the text looks, if an answer were ever put in the page as HTML or markdown.
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -72,6 +81,7 @@ class Workbook:
         try:
             page = context.new_page()
             open_app(page, self.server.url + "/")
+            give_name(page, "Warm Up", "Harbourshire Council")
             sidebar_link(page, "Introduction").wait_for(timeout=UI_TIMEOUT_MS)
         finally:
             context.close()
@@ -92,6 +102,13 @@ def workbook(tmp_path_factory):
     url = f"sqlite:///{folder / 'workbook.sqlite3'}"
     engine = prepare_database(url)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="england")
+    create_people(engine, PEOPLE)
+    from strategy.accounts import create_account, set_member_role
+    from strategy.people import Author
+
+    create_account(engine, username=username_for(SCRUTINEER[0]), display_name=SCRUTINEER[0], agency=SCRUTINEER[1],
+                   password=PASSWORD, author=Author(name="Workbook"))
+    set_member_role(engine, partnership.id, username_for(SCRUTINEER[0]), "scrutineer", author=Author(name="Workbook"))
     server = StreamlitServer(url, folder / "streamlit.log")
     playwright = sync_playwright().start()
     try:
@@ -271,7 +288,7 @@ def test_text_saved_with_ctrl_enter_is_there_after_a_refresh(workbook, people):
 
     page.reload(wait_until="domcontentloaded")
     wait_idle(page)
-    give_name(page, "Gwen Parry", "Harbourshire Police")  # a refresh starts a new session
+    give_name(page, "Gwen Parry", "Harbourshire Police")  # a refresh starts a new session: sign in again
     expect(page.get_by_text(f"{PARTNERSHIP} · Guide")).to_be_visible()
     expect(answer_box(page, AUDIENCE[1])).to_have_value(text)
     expect(answer_box(page, AUDIENCE[1])).to_be_editable()
@@ -294,6 +311,7 @@ def test_saved_text_is_there_after_the_server_restarts(workbook, people):
 
     later = people.new()
     open_app(later, workbook.chapter_url("introduction"))
+    give_name(later, "Tomos Lloyd", "Harbourshire Health Board")
     expect(answer_box(later, NATIONAL[1])).to_have_value(text)
     expect(status_of(later, NATIONAL[1])).to_have_text(saved_by("Tomos Lloyd", "Harbourshire Health Board"))
     assert workbook.stored(NATIONAL) == text
@@ -353,6 +371,7 @@ def test_markup_in_an_answer_is_shown_as_typed_and_never_runs(workbook, people):
     # A new session shows the stored text: in the box, and as plain text in the answer's history.
     page.reload(wait_until="domcontentloaded")
     wait_idle(page)
+    give_name(page, "Carys Jones", "Harbourshire Education")
     expect(answer_box(page, LEGISLATION[1])).to_have_value(text)
     history = history_of(page, LEGISLATION[1])
     history.get_by_text("History of this answer").click()
@@ -377,6 +396,7 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
         workbook.restart(warm_up=False)
         page = people.new()
         open_app(page, workbook.chapter_url("introduction"))
+        give_name(page, "Warm Up", "Harbourshire Council")
         expect(h1(page, "Introduction")).to_be_visible()
         wait_idle(page)
         legacy = ("app.py did not run: Streamlit served the chapter file through its legacy pages/ folder "
@@ -386,3 +406,30 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
         expect(page, legacy).to_have_title(re.compile("Child Sexual Abuse Strategy Workbook"), timeout=5_000)
     finally:
         workbook.warm_up()
+
+
+def test_a_scrutineer_reads_text_comments_and_has_nothing_to_type_an_answer_into(workbook, people):
+    from playwright.sync_api import expect
+
+    from strategy.answers import save_answer
+    from strategy.comments import threads
+    from strategy.people import Author
+
+    terminology = ("intro.terminology", "How will the strategy talk about child sexual abuse?")
+    save_answer(workbook.engine, workbook.partnership_id, terminology[0], "We say 'telling', not 'disclosure'.",
+                expected_version=0, author=Author.make("Anna Price", "Harbourshire Council"))
+    page = people.new()
+    open_app(page, workbook.chapter_url("introduction"))
+    give_name(page, *SCRUTINEER)
+    expect(page.get_by_text("You are a scrutineer of this partnership")).to_be_visible()
+    expect(page.locator("[data-testid='stText']").filter(has_text="We say 'telling', not 'disclosure'.").first).to_be_visible()
+    expect(answer_box(page, PURPOSE[1])).to_have_count(0)  # text, not a greyed-out field
+    expect(page.locator("[data-testid='stMain'] textarea[disabled]")).to_have_count(0)
+
+    block = page.locator("[data-testid='stExpander']").filter(has_text="Comments").nth(0)
+    block.get_by_text("Comments").first.click()
+    block.locator("textarea").fill("Where is this agreed? <b>bold?</b>")
+    block.get_by_role("button", name="Add comment").click()
+    expect(page.get_by_text("Comments (1 open)")).to_be_visible()
+    expect(page.locator("[data-testid='stText']").filter(has_text="Where is this agreed? <b>bold?</b>")).to_be_visible()
+    assert [t.comment.author_name for t in threads(workbook.engine, workbook.partnership_id)] == ["Rae Scrutton"]

@@ -16,7 +16,8 @@ from strategy.content import content
 from strategy.db import dispose_engine, prepare_database
 from strategy.partnerships import create_partnership
 from strategy.people import Author
-from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
+from strategy.ui.state import PARTNERSHIP_KEY
+from tests.people_support import sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 7, 1, tzinfo=UTC)
@@ -388,7 +389,7 @@ def app_partnership(tmp_path, monkeypatch, author):
 def _page(partnership, author, page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(partnership.id)
-    at.session_state[AUTHOR_KEY] = author
+    sign_in_as(at, author)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]

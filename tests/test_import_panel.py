@@ -17,6 +17,7 @@ from strategy.imports import FIGURES, MEASURES, SURVEY, figures_template_csv, su
 from strategy.partnerships import create_partnership
 from strategy.people import Author
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
+from tests.people_support import sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -41,11 +42,10 @@ def pid(engine):
     return create_partnership(engine, name="Harbourshire Partnership", nation="england").id
 
 
-def open_page(page: str, pid: int, author: Author | None) -> AppTest:
+def open_page(page: str, pid: int, author: Author | None, role: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(pid)
-    if author is not None:
-        at.session_state[AUTHOR_KEY] = author
+    sign_in_as(at, author, role=role, partnership_id=pid)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -66,11 +66,11 @@ def test_the_workforce_page_offers_the_survey_import_and_its_template(engine, pi
     assert not at.error
 
 
-def test_a_person_without_a_name_given_sees_nothing_to_import(engine, pid):
-    at = open_page("views/workforce.py", pid, None)
+def test_a_scrutineer_sees_nothing_to_import(engine, pid):
+    at = open_page("views/workforce.py", pid, Author.make("Rae Scrutton"), role="scrutineer")
     assert labels(at, "file_uploader") == []
     assert "Download the template (CSV)" not in labels(at, "download_button")
-    assert any(b.label == "Start writing" for b in at.button)
+    assert any("You are a scrutineer" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("page", ["views/context.py", "views/current_response.py"])

@@ -13,6 +13,7 @@ from strategy.demo import ensure_demo
 from strategy.partnerships import create_partnership
 from strategy.people import Author
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
+from tests.people_support import sign_in_as
 from tests.test_app import APP
 
 SAM = Author.make("Sam Patel", "Harbourshire Council")
@@ -40,7 +41,7 @@ def pid(engine):
 def page(pid: int, path: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(pid)
-    at.session_state[AUTHOR_KEY] = SAM
+    sign_in_as(at, SAM)
     at.run()
     at.switch_page(path).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -231,5 +232,6 @@ def test_home_sums_up_the_plan(engine):
     demo = ensure_demo(engine)
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(demo)
+    sign_in_as(at, SAM)
     at.run()
     assert "4 strategic aims · 8 intended outcomes · 20 actions · 8 measures · 0 gaps to close" in [m.value for m in at.markdown]

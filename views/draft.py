@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from strategy.audit_log import record_now
 from strategy.errors import WorkbookError
 from strategy.export_docx import draft_filename, export_docx
 from strategy.progress import chapter_progress
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
-from strategy.ui.state import show_error
+from strategy.ui.state import current_author, show_error
 
 engine, partnership = page_context()
 
@@ -23,6 +24,7 @@ if st.button("Build the Word draft", type="primary"):
     with st.status("Building the Word draft…", expanded=False) as status:
         try:
             st.session_state["draft_docx"] = (partnership.id, export_docx(engine, partnership.id), draft_filename(partnership))
+            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Word draft")
             status.update(label="The Word draft is ready.", state="complete")
         except WorkbookError as exc:
             status.update(label="The draft could not be built.", state="error")

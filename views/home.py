@@ -2,15 +2,19 @@
 
 import streamlit as st
 
+from strategy.access import can
+from strategy.accounts import set_member_role
+from strategy.comments import open_counts
 from strategy.demo import ensure_demo
 from strategy.errors import WorkbookError
 from strategy.partnerships import nation_words, period_label
+from strategy.people import SYSTEM
 from strategy.progress import chapter_progress, next_step
 from strategy.readiness import MET, readiness_report
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
-from strategy.ui.state import choose_partnership, show_error
+from strategy.ui.state import choose_partnership, current_author, show_error
 
 engine, partnership = page_context(need_partnership=False)
 
@@ -24,7 +28,12 @@ st.markdown(
 
 def _open_demo():
     try:
-        choose_partnership(ensure_demo(engine))
+        demo = ensure_demo(engine)
+        author = current_author()
+        if author is not None and author.user_id is not None and not can(engine, author, demo, "read"):
+            # The demo is fictional: whoever opens it may try everything in it, members page included.
+            set_member_role(engine, demo, author.username, "owner", author=SYSTEM)
+        choose_partnership(demo)
     except WorkbookError as exc:
         st.session_state["home_error"] = exc.message
 
@@ -47,6 +56,11 @@ if partnership is None:
 words = nation_words(partnership.nation)
 st.subheader(md_escape(partnership.name))
 st.caption(" · ".join(x for x in [words["label"], md_escape(partnership.areas), period_label(partnership)] if x))
+
+open_comments = sum(open_counts(engine, partnership.id).values())
+if open_comments:
+    st.info(f"{open_comments} open comment{'s' if open_comments != 1 else ''} in this partnership's chapters: "
+            "look for 'Comments (n open)' under the questions.", icon="💬")
 
 progress = chapter_progress(engine, partnership.id)
 step = next_step(progress)

@@ -3,20 +3,35 @@
 import pandas as pd
 import streamlit as st
 
+from strategy.access import can, readable_partnerships
 from strategy.errors import WorkbookError
 from strategy.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
-from strategy.ui.state import choose_partnership, show_error
+from strategy.ui.state import choose_partnership, current_author, show_error
 
 engine, current = page_context(need_partnership=False)
+author = current_author()
 NATIONS = {"england": "England", "wales": "Wales"}
 
 st.title("Partnerships")
 st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
 
+
+
+def _archive(partnership_id: int, archived: bool) -> None:
+    try:
+        set_archived(engine, partnership_id, archived, author=author)
+        if archived:
+            choose_partnership(None)
+    except WorkbookError as exc:
+        st.session_state["partnerships_error"] = exc.message
+
+
+if st.session_state.get("partnerships_error"):
+    show_error(WorkbookError(st.session_state.pop("partnerships_error")))
 show_archived = st.toggle("Show archived partnerships")
-partnerships = list_partnerships(engine, include_archived=show_archived)
+partnerships = readable_partnerships(engine, author, list_partnerships(engine, include_archived=show_archived))
 if partnerships:
     st.dataframe(
         pd.DataFrame({
@@ -35,12 +50,13 @@ if partnerships:
             cols[1].markdown("**In use**")
         else:
             cols[1].button("Open", key=f"open-{p.id}", on_click=choose_partnership, args=(p.id,))
-        if p.archived:
-            cols[2].button("Bring back", key=f"unarchive-{p.id}", on_click=set_archived, args=(engine, p.id, False))
+        if p.archived and can(engine, author, p.id, "manage"):
+            cols[2].button("Bring back", key=f"unarchive-{p.id}", on_click=_archive, args=(p.id, False))
 else:
     st.info("No partnerships yet. Create yours below, or open the demo from the Home page.")
 
 st.subheader("Create a partnership")
+st.caption("You become its owner, and can then add the other members on the Members page.")
 with st.form("create_partnership", clear_on_submit=False):
     name = st.text_input("Name", max_chars=120, placeholder="for example, Harbourshire Safeguarding Children Partnership")
     nation = st.radio("Nation", list(NATIONS), format_func=NATIONS.get, horizontal=True,
@@ -51,14 +67,19 @@ with st.form("create_partnership", clear_on_submit=False):
     end = c2.text_input("Last year of the strategy", placeholder="2029")
     if st.form_submit_button("Create partnership", type="primary"):
         try:
-            created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end)
+            created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end,
+                                         author=author)
             choose_partnership(created.id)
             st.success(f"Created {md_escape(created.name)}. It is now the partnership in use.")
             st.rerun()
         except WorkbookError as exc:
             show_error(exc)
 
-if current:
+if current and not can(engine, author, current.id, "manage"):
+    st.subheader(f"Details of {md_escape(current.name)}")
+    st.text(f"{current.name}\n{NATIONS[current.nation]}\n{current.areas}\n{period_label(current)}".strip())
+    st.caption("Only the partnership's owners can change its details.")
+elif current:
     st.subheader(f"Details of {md_escape(current.name)}")
     with st.form("edit_partnership"):
         new_name = st.text_input("Name", value=current.name, max_chars=120)
@@ -71,10 +92,10 @@ if current:
         if st.form_submit_button("Save details"):
             try:
                 update_partnership(engine, current.id, name=new_name, nation=new_nation, areas=new_areas,
-                                   period_start=new_start, period_end=new_end)
+                                   period_start=new_start, period_end=new_end, author=author)
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
     if not current.archived:
         st.button("Archive this partnership", help="Hides it from the list; nothing is deleted and it can be brought back.",
-                  on_click=lambda: (set_archived(engine, current.id, True), choose_partnership(None)))
+                  on_click=_archive, args=(current.id, True))

@@ -185,7 +185,7 @@ def _do_import(engine: Engine, pid: int, prompt_id: str, data: bytes, filename: 
     """on_click: import the file (all of it, or nothing) and say what happened."""
     author = current_author()
     if author is None:
-        st.session_state[_k("import-error", pid, prompt_id)] = "Give your name at the top of the page first."
+        st.session_state[_k("import-error", pid, prompt_id)] = "You are signed out; sign in again."
         return
     default = "replace" if prompt_id == SURVEY else "add"
     replace = (st.session_state.get(_k("import-mode", pid, prompt_id), default) if asked else default) == "replace"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from strategy.access import ROLE_LABELS, readable_partnerships, role_in
 from strategy.models import Partnership
 from strategy.partnerships import list_partnerships
-from strategy.ui.state import AUTHOR_KEY, choose_partnership, current_author, current_partnership, engine_or_stop
+from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop
 
 
 def _picked(key: str) -> None:
@@ -17,7 +18,8 @@ def _picked(key: str) -> None:
 def sidebar(engine: Engine) -> Partnership | None:
     partnership = current_partnership(engine)
     with st.sidebar:
-        partnerships = list_partnerships(engine)
+        author = current_author()
+        partnerships = readable_partnerships(engine, author, list_partnerships(engine))
         if partnerships:
             ids = [p.id for p in partnerships]
             names = {p.id: p.name for p in partnerships}
@@ -27,13 +29,21 @@ def sidebar(engine: Engine) -> Partnership | None:
             st.selectbox("Partnership", ids, index=ids.index(partnership.id) if partnership else None,
                          format_func=lambda i: names[i], placeholder="Choose a partnership",
                          key="sidebar_partnership", on_change=_picked, args=("sidebar_partnership",))
-        author = current_author()
         if author:
-            st.caption(f"Writing as {author.label}")
-            if st.button("Not you? Change name", key="change_author"):
-                st.session_state.pop(AUTHOR_KEY, None)
-                st.rerun()
+            role = role_in(engine, author, partnership.id if partnership else None)
+            st.caption(f"Signed in as {author.label}" + (f" · {ROLE_LABELS[role]}" if role else ""))
+            from strategy.ui.signin import sign_out_button
+
+            sign_out_button(engine)
     return partnership
+
+
+def database_unavailable(exc) -> None:
+    """The database cannot be reached now: say so plainly and stop; every click tries again."""
+    st.error(exc.message, icon="⚠️")
+    st.info("Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
+            "click anywhere once the database is back, or copy it somewhere safe meanwhile.", icon="💾")
+    st.stop()
 
 
 def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership | None]:
@@ -41,6 +51,9 @@ def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership 
     partnership stops politely when none is chosen yet."""
     engine = engine_or_stop()
     partnership = current_partnership(engine)
+    notice = st.session_state.pop("access_notice", None)
+    if notice:
+        st.warning(notice, icon="🔒")
     if need_partnership and partnership is None:
         st.info("Choose a partnership in the sidebar first, or create one on the Partnerships page.", icon="👈")
         st.page_link("views/partnerships.py", label="Go to Partnerships", icon="🏠")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from strategy.access import can
 from strategy.db import prepare_database
 from strategy.errors import NotFound, StorageError, WorkbookError
 from strategy.models import Partnership
@@ -13,6 +14,9 @@ from strategy.people import Author
 from strategy.settings import get_settings
 
 AUTHOR_KEY = "workbook_author"
+#: The signed-in account's id, and when it last clicked (for the idle timeout).
+ACCOUNT_KEY = "workbook_account_id"
+LAST_SEEN_KEY = "workbook_last_seen"
 PARTNERSHIP_PARAM = "p"
 PARTNERSHIP_KEY = "workbook_partnership"
 
@@ -34,11 +38,8 @@ def engine_or_stop() -> Engine:
 
 
 def current_author() -> Author | None:
+    """The signed-in account as the Author of changes (set on every run by the sign-in gate)."""
     return st.session_state.get(AUTHOR_KEY)
-
-
-def set_author(name: str, agency: str) -> None:
-    st.session_state[AUTHOR_KEY] = Author.make(name, agency)
 
 
 def current_partnership(engine: Engine) -> Partnership | None:
@@ -51,6 +52,12 @@ def current_partnership(engine: Engine) -> Partnership | None:
         partnership = get_partnership(engine, int(raw))
     except (ValueError, NotFound):
         choose_partnership(None)
+        return None
+    if not can(engine, current_author(), partnership.id, "read"):
+        # Removed from the partnership (or never in it): gone at the next click.
+        choose_partnership(None)
+        st.session_state["access_notice"] = ("You are not a member of that partnership (any more), so it is closed. "
+                                             "Ask one of its owners if you need access.")
         return None
     choose_partnership(partnership.id)
     return partnership

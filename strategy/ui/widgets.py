@@ -11,6 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 import strategy.ui.features  # noqa: F401  (registers the charts and import panels under their prompts)
+from strategy.access import RIGHTS, role_in
 from strategy.answers import (
     Row,
     add_row,
@@ -29,14 +30,16 @@ from strategy.answers import (
     update_cell,
 )
 from strategy.checks import run_checks
+from strategy.comments import open_counts
 from strategy.content import Chapter, Column, Prompt, content
 from strategy.dates import uk_time
 from strategy.errors import Conflict, WorkbookError
 from strategy.models import Answer, Partnership
 from strategy.progress import is_answered
 from strategy.text import md_escape
+from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import PROMPT_EXTRAS
-from strategy.ui.state import current_author, set_author
+from strategy.ui.state import current_author
 from strategy.values import uk_day
 
 NO_IDENTIFYING_DETAILS = (
@@ -52,22 +55,22 @@ def _k(*parts) -> str:
 # --- Who is writing -----------------------------------------------------------------------------
 
 def identity_form() -> bool:
-    """Ask once per browser session for the name and agency recorded on changes. True when known."""
-    author = current_author()
-    if author:
-        return True
-    with st.container(border=True):
-        st.markdown("**Before you write:** who are you? Your name and agency are shown beside what you save.")
-        with st.form("identity"):
-            name = st.text_input("Your name", max_chars=120)
-            agency = st.text_input("Your agency or organisation", max_chars=200)
-            if st.form_submit_button("Start writing", type="primary"):
-                try:
-                    set_author(name, agency)
-                    st.rerun()
-                except WorkbookError as exc:
-                    st.error(exc.message)
-    return False
+    """Kept for pages written before accounts: True when the signed-in person may write in the
+    partnership in hand (says so when they may not). New code calls ``role_banner``."""
+    from strategy.ui.state import current_partnership, engine_or_stop
+
+    engine = engine_or_stop()
+    partnership = current_partnership(engine)
+    return partnership is not None and role_banner(engine, partnership)
+
+
+def role_banner(engine: Engine, partnership: Partnership) -> bool:
+    """Say what the signed-in person's role lets them do here. True when they may write."""
+    role = role_in(engine, current_author(), partnership.id)
+    if role in ("scrutineer", "viewer"):
+        what = "read everything and comment" if role == "scrutineer" else "read everything"
+        st.info(f"You are a {role} of this partnership: you can {what}, but not change the answers.", icon="👁️")
+    return role in RIGHTS["edit"]
 
 
 # --- Single answers -----------------------------------------------------------------------------
@@ -82,9 +85,14 @@ def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
         st.session_state[key] = shown
         st.session_state[ver], st.session_state[base] = db_version, db_value
     elif st.session_state.get(ver) != db_version and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base):
-        # Someone else saved; this person had not changed the field, so show the new text.
+        # Someone else saved; this person had not changed the field, so show the new text and say so.
         st.session_state[key] = shown
         st.session_state[ver], st.session_state[base] = db_version, db_value
+        if stored is not None and stored.updated_by_user_id != getattr(current_author(), "user_id", None):
+            st.session_state[_k("changed", pid, prompt.id)] = (stored.updated_by_name, stored.updated_at)
+    elif st.session_state.get(ver) != db_version and stored is not None:
+        # Someone else saved while this person has unsaved text here: warn before they save.
+        st.session_state[_k("changed", pid, prompt.id)] = (stored.updated_by_name, stored.updated_at, "unsaved")
 
 
 def _to_widget(prompt: Prompt, value: str):
@@ -114,7 +122,7 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
     err, conflict = _k("err", pid, prompt_id), _k("conflict", pid, prompt_id)
     author = current_author()
     if author is None:
-        st.session_state[err] = "Give your name at the top of the page first; your text is still in the box."
+        st.session_state[err] = "You are signed out; sign in again. Your text is still in the box."
         return
     if value is None and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base, ""):
         # Unchanged from what this person loaded. Streamlit can call every widget's on_change
@@ -222,9 +230,49 @@ def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
             st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
 
 
+def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None) -> None:
+    """For scrutineers and viewers: the answer as text, not a greyed-out field."""
+    c = content()
+    st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
+    if prompt.help:
+        st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
+    if stored and stored.value:
+        st.text(_display(prompt, stored.value))
+        who = stored.updated_by_name + (f" ({stored.updated_by_agency})" if stored.updated_by_agency else "")
+        st.caption(f"Last saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
+    else:
+        st.caption("Not answered yet.")
+    pid = partnership.id
+    error = st.session_state.pop(_k("err", pid, prompt.id), None)
+    if error:
+        st.error(error, icon="⚠️")
+    typed = st.session_state.get(_k("ans", pid, prompt.id))
+    if typed is not None and _from_widget(prompt, typed) != st.session_state.get(_k("base", pid, prompt.id)):
+        # Written before the role changed: not saved, but shown so it can be copied elsewhere.
+        st.caption("What you had written here, not saved:")
+        st.text(_display(prompt, _from_widget(prompt, typed)))
+    _history(engine, partnership.id, prompt, False)
+
+
+def _changed_notice(pid: int, prompt: Prompt) -> None:
+    changed = st.session_state.pop(_k("changed", pid, prompt.id), None)
+    if not changed:
+        return
+    if len(changed) == 3:
+        st.warning(f"{changed[0] or 'Someone'} saved a new version of this answer at {uk_time(changed[1])} while you "
+                   "were writing. When you save, you will see both texts and choose.", icon="🔄")
+    else:
+        st.info(f"Changed by {changed[0] or 'someone'} at {uk_time(changed[1])} since you opened this page; "
+                "you are seeing the new text.", icon="🔄")
+
+
 def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
     pid, c = partnership.id, content()
+    if not editable:
+        _read_only_answer(engine, partnership, prompt, stored)
+        return
     _sync_answer(pid, prompt, stored)
+    _changed_notice(pid, prompt)
     label = c.fill(prompt.label, partnership.nation)
     help_text = c.fill(prompt.help, partnership.nation) + (f" (Guide {prompt.guide})" if prompt.guide else "")
     key = _k("ans", pid, prompt.id)
@@ -364,7 +412,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     state = st.session_state.get(editor_key, {})
     columns = {c.id: c for c in row_columns(prompt)}
     if author is None:
-        st.session_state[_k("tablemsg", pid, prompt_id)] = ["Give your name at the top of the page first."]
+        st.session_state[_k("tablemsg", pid, prompt_id)] = ["You are signed out; sign in again."]
         return
     for index, changes in state.get("edited_rows", {}).items():
         row = rows[int(index)]
@@ -407,7 +455,7 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
     pid, nation = partnership.id, partnership.nation
     author = current_author()
     if author is None:
-        st.session_state[_k("tablemsg", pid, prompt_id)] = ["Give your name at the top of the page first."]
+        st.session_state[_k("tablemsg", pid, prompt_id)] = ["You are signed out; sign in again."]
         return
     columns = {c.id: c for c in prompt.columns}
     messages, conflicts = [], []
@@ -498,6 +546,15 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
     columns = row_columns(prompt)
     if prompt.imported:
         editable = False  # rows come from a file import; the import panel below replaces them
+    if not editable:
+        # Scrutineers and viewers (and imported tables) see the rows as a table, not a greyed-out editor.
+        st.dataframe(_frame(columns, [r.values for r in rows], partnership.nation), hide_index=True, width="stretch",
+                     column_config={col.id: _column_config(col, partnership.nation) for col in columns})
+        if not rows:
+            st.caption(f"No {prompt.item_label}s yet.")
+        if prompt.checks and prompt.type == "table":
+            _checks(partnership, prompt, [r.values for r in rows])
+        return
     generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
     editor_key = _k("table", pid, prompt.id, generation)
     st.data_editor(
@@ -541,6 +598,17 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
         fixed = [(key, label.split(": ", 1)[1]) for key, label in fixed if key.split("|")[0] == chosen]
     keys = [key for key, _ in fixed]
     shown = [stored[key].values if key in stored else {} for key in keys]
+    if not editable:
+        config = {col.id: _column_config(col, partnership.nation) for col in prompt.columns}
+        config["_row"] = st.column_config.TextColumn("", width="medium")
+        st.dataframe(_frame(list(prompt.columns), shown, partnership.nation, first=("_row", [label for _, label in fixed])),
+                     hide_index=True, column_config=config, width="stretch")
+        if prompt.extra_rows:
+            st.markdown(f"**{md_escape(prompt.item_label.capitalize())}s you add**")
+            table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], False, heading=False)
+        if prompt.checks:
+            _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
+        return
     generation = st.session_state.get(_k("tablegen", pid, prompt.id), 0)
     editor_key = _k("grid", pid, prompt.id, generation, keys[0] if keys else "")
     config = {col.id: _column_config(col, partnership.nation) for col in prompt.columns}
@@ -605,7 +673,8 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     st.caption(f"{md_escape(partnership.name)} · Guide {chapter.guide}")
     if chapter.summary:
         st.markdown(md_escape(chapter.summary))
-    editable = identity_form()
+    editable = role_banner(engine, partnership)
+    counts = open_counts(engine, partnership.id)
     answers = get_answers(engine, partnership.id)
     rows = all_rows(engine, partnership.id)
     prompts = [p for p in chapter.prompts if p.counted]
@@ -630,3 +699,5 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
             extra = PROMPT_EXTRAS.get(prompt.id)
             if extra:
                 extra(engine, partnership, prompt, editable)
+            if prompt.type != "reference":
+                comments_panel(engine, partnership, chapter.id, "prompt", prompt.id, counts[("prompt", prompt.id)])

@@ -1,0 +1,141 @@
+"""Signing in, before any page runs: the first-run administrator, the sign-in form (and single
+sign-on through st.login where it is configured), the idle timeout, and signing out."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.accounts import author_for, count_accounts, create_first_admin, get_account, session_expired, sign_in, sign_in_with_email
+from strategy.audit_log import record_now
+from strategy.errors import WorkbookError
+from strategy.models import utcnow
+from strategy.settings import DATA_DIR, get_settings
+from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY
+
+NOTICE_KEY = "workbook_signin_notice"
+
+
+def privacy_notice() -> str:
+    """The privacy notice (data/privacy.md: the product's own words, not anything a person typed)."""
+    return (DATA_DIR / "privacy.md").read_text(encoding="utf-8")
+
+
+def sso_configured() -> bool:
+    """True when the deployment has an [auth] section in .streamlit/secrets.toml (st.login)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def _sso_user() -> dict | None:
+    try:
+        user = st.user.to_dict()
+    except Exception:  # noqa: BLE001 - st.user unavailable
+        return None
+    return user if user.get("is_logged_in") and user.get("email") else None
+
+
+def sign_out(message: str | None = None):
+    """Forget the signed-in account in this browser session; returns who it was (or None)."""
+    author = st.session_state.get(AUTHOR_KEY)
+    for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
+    if message:
+        st.session_state[NOTICE_KEY] = message
+    return author
+
+
+def _start(account) -> None:
+    st.session_state[ACCOUNT_KEY] = account.id
+    st.session_state[LAST_SEEN_KEY] = utcnow()
+    st.session_state[AUTHOR_KEY] = author_for(account)
+
+
+def require_account(engine: Engine) -> bool:
+    """True when someone is signed in (checked again on every run: a disabled account or the idle
+    timeout signs them out). When False, app.py shows ``sign_in_page`` instead of any page."""
+    settings = get_settings()
+    account_id = st.session_state.get(ACCOUNT_KEY)
+    if account_id is not None:
+        account = get_account(engine, account_id)
+        now = utcnow()
+        if account is None or account.disabled:
+            sign_out("Your account has been disabled. Ask an administrator.")
+        elif session_expired(st.session_state.get(LAST_SEEN_KEY), now, settings):
+            sign_out(f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
+                     "Everything you saved is kept; sign in again to carry on.")
+        else:
+            st.session_state[LAST_SEEN_KEY] = now
+            st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
+            return True
+    sso = _sso_user()
+    if sso is not None and st.session_state.get("sso_refused") != sso["email"]:
+        try:
+            _start(sign_in_with_email(engine, sso["email"], sso.get("name") or "", settings=settings))
+            return True
+        except WorkbookError as exc:
+            st.session_state["sso_refused"] = sso["email"]
+            st.session_state[NOTICE_KEY] = exc.message
+    return False
+
+
+def sign_in_page(engine: Engine) -> None:
+    """The sign-in form, or on the very first run the form that creates the administrator."""
+    st.title("Child Sexual Abuse Strategy Workbook")
+    notice = st.session_state.get(NOTICE_KEY)
+    if notice:
+        st.info(notice, icon="🔒")
+    if count_accounts(engine) == 0:
+        _first_run(engine)
+        return
+    st.subheader("Sign in")
+    with st.form("sign_in"):
+        username = st.text_input("Username", max_chars=120, autocomplete="username")
+        password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
+        if st.form_submit_button("Sign in", type="primary"):
+            try:
+                _start(sign_in(engine, username, password, settings=get_settings()))
+                st.session_state.pop(NOTICE_KEY, None)
+                st.rerun()
+            except WorkbookError as exc:
+                st.error(exc.message, icon="⚠️")
+    if sso_configured():
+        st.button("Sign in with your organisation's account", on_click=st.login)
+    st.caption("No account yet? Ask the workbook's administrator to create one for you. "
+               "The workbook is a strategy tool: never enter details that could identify a child or a family.")
+    with st.expander("Privacy notice"):
+        st.markdown(privacy_notice())
+
+
+def _first_run(engine: Engine) -> None:
+    st.subheader("Welcome: create the administrator")
+    st.markdown("This workbook has no accounts yet. Create the first one: the administrator, who creates the "
+                "other accounts and can open every partnership. Keep the password somewhere safe.")
+    with st.form("first_admin"):
+        username = st.text_input("Username", max_chars=120, placeholder="for example, sam.patel")
+        name = st.text_input("Your name (shown beside what you write)", max_chars=120)
+        agency = st.text_input("Your agency or organisation", max_chars=200)
+        password = st.text_input("Password (at least 10 characters)", type="password", max_chars=1000)
+        again = st.text_input("The same password again", type="password", max_chars=1000)
+        if st.form_submit_button("Create the administrator", type="primary"):
+            if password != again:
+                st.error("The two passwords differ. Type them again.", icon="⚠️")
+                return
+            try:
+                _start(create_first_admin(engine, username=username, display_name=name, agency=agency, password=password))
+                st.rerun()
+            except WorkbookError as exc:
+                st.error(exc.message, icon="⚠️")
+
+
+def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
+    def _out():
+        author = sign_out("You have signed out.")
+        if author is not None:
+            record_now(engine, author, "sign_out")
+        if _sso_user() is not None:
+            st.logout()
+
+    st.button("Sign out", key=key, on_click=_out)

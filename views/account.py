@@ -1,0 +1,81 @@
+"""Your account: name, password, sign out; for administrators, everyone's accounts."""
+
+import pandas as pd
+import streamlit as st
+
+from strategy.accounts import change_password, create_account, get_account, list_accounts, set_disabled
+from strategy.dates import uk_time
+from strategy.errors import WorkbookError
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.signin import sign_out_button
+from strategy.ui.state import current_author, show_error
+
+engine, _ = page_context(need_partnership=False)
+author = current_author()
+account = get_account(engine, author.user_id)
+
+st.title("Your account")
+st.markdown(f"**{md_escape(account.display_name)}**" + (f", {md_escape(account.agency)}" if account.agency else ""))
+st.caption(f"Username {md_escape(account.username)}" + (" · administrator" if account.is_admin else "")
+           + ". Your name is recorded beside everything you save.")
+sign_out_button(engine, key="sign_out_account_page")
+
+if account.password_hash:
+    st.subheader("Change your password")
+    with st.form("change_password", clear_on_submit=True):
+        old = st.text_input("Current password", type="password", max_chars=1000)
+        new = st.text_input("New password (at least 10 characters)", type="password", max_chars=1000)
+        again = st.text_input("The new password again", type="password", max_chars=1000)
+        if st.form_submit_button("Change password"):
+            if new != again:
+                st.error("The two new passwords differ. Type them again.", icon="⚠️")
+            else:
+                try:
+                    change_password(engine, account.id, old, new, author=author)
+                    st.success("Your password is changed.")
+                except WorkbookError as exc:
+                    show_error(exc)
+
+if account.is_admin:
+    st.subheader("Accounts")
+    accounts = list_accounts(engine)
+    st.dataframe(pd.DataFrame({
+        "Username": [a.username for a in accounts],
+        "Name": [a.display_name for a in accounts],
+        "Agency": [a.agency for a in accounts],
+        "Email (single sign-on)": [a.email or "" for a in accounts],
+        "Administrator": ["Yes" if a.is_admin else "" for a in accounts],
+        "Disabled": ["Yes" if a.disabled else "" for a in accounts],
+        "Last signed in": [uk_time(a.last_sign_in_at) if a.last_sign_in_at else "" for a in accounts],
+    }), hide_index=True)
+    with st.form("new_account", clear_on_submit=False):
+        st.markdown("**Create an account**")
+        username = st.text_input("Username", max_chars=120, placeholder="for example, jo.evans")
+        name = st.text_input("Name", max_chars=120)
+        agency = st.text_input("Agency or organisation", max_chars=200)
+        email = st.text_input("Work email, for single sign-on (optional)", max_chars=320)
+        password = st.text_input("First password (at least 10 characters; leave empty for single sign-on only)",
+                                 type="password", max_chars=1000)
+        admin = st.checkbox("Administrator (creates accounts and opens every partnership)")
+        if st.form_submit_button("Create account", type="primary"):
+            try:
+                made = create_account(engine, username=username, display_name=name, agency=agency,
+                                      password=password or None, email=email.strip() or None, is_admin=admin,
+                                      author=author)
+                st.success(f"Created {md_escape(made.username)}. Add it to a partnership on the Members page.")
+            except WorkbookError as exc:
+                show_error(exc)
+    others = [a for a in accounts if a.id != account.id]
+    if others:
+        pick = st.selectbox("Disable or enable an account", [a.username for a in others], index=None,
+                            placeholder="Choose an account")
+        chosen = next((a for a in others if a.username == pick), None)
+        if chosen is not None:
+            label = "Enable this account" if chosen.disabled else "Disable this account"
+            if st.button(label):
+                try:
+                    set_disabled(engine, chosen.username, not chosen.disabled, author=author)
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)

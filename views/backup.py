@@ -1,0 +1,49 @@
+"""Backup and restore: the whole partnership as one JSON file, and a new partnership from one."""
+
+import streamlit as st
+
+from strategy.access import can
+from strategy.backup import backup_json, read_backup, restore_partnership
+from strategy.errors import WorkbookError
+from strategy.partnerships import get_partnership
+from strategy.text import md_escape
+from strategy.ui.layout import page_context
+from strategy.ui.state import choose_partnership, current_author, show_error
+
+engine, partnership = page_context(need_partnership=False)
+author = current_author()
+
+st.title("Backup and restore")
+st.markdown("A backup holds a whole partnership (answers, tables, their history and comments) in one JSON "
+            "file, described in docs/backup-format.md. Keep it as securely as the workbook itself.")
+
+if partnership is not None:
+    st.subheader(f"Back up {md_escape(partnership.name)}")
+    if can(engine, author, partnership.id, "manage"):
+        if st.button("Make a backup", type="primary"):
+            with st.status("Making the backup…") as status:
+                try:
+                    st.session_state["backup_file"] = (partnership.id, backup_json(engine, partnership.id, author=author))
+                    status.update(label="The backup is ready.", state="complete")
+                except WorkbookError as exc:
+                    status.update(label="The backup could not be made.", state="error")
+                    show_error(exc)
+        made = st.session_state.get("backup_file")
+        if made and made[0] == partnership.id:
+            st.download_button("Download the backup", data=made[1].encode("utf-8"), mime="application/json",
+                               file_name=f"{partnership.name} backup.json", icon="💾")
+    else:
+        st.info("Only the partnership's owners can make a backup.", icon="🔒")
+
+st.subheader("Restore a backup as a new partnership")
+st.caption("A restore always creates a new partnership; it never overwrites one. If the name is taken, give another.")
+upload = st.file_uploader("Backup file (.json)", type=["json"], max_upload_size=20)
+new_name = st.text_input("Name for the restored partnership (leave empty to keep the name in the file)", max_chars=120)
+if upload is not None and st.button("Restore"):
+    try:
+        data = read_backup(upload.getvalue())
+        pid = restore_partnership(engine, data, new_name=new_name.strip() or None, author=author)
+        choose_partnership(pid)
+        st.success(f"Restored {md_escape(get_partnership(engine, pid).name)}; it is now the partnership in use.")
+    except WorkbookError as exc:
+        show_error(exc)
