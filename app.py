@@ -46,6 +46,7 @@ navigation = st.navigation(
         "Part C: Into practice": [
             st.Page("views/finalise.py", title="Finalise", icon="✅"),
             st.Page("views/readiness.py", title="Readiness check", icon="🎯"),
+            st.Page("views/review.py", title="Review", icon="💬"),
             st.Page("views/draft.py", title="Word draft", icon="📄"),
         ],
         "People and safety": [

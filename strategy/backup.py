@@ -94,35 +94,43 @@ def backup_partnership(engine: Engine, partnership_id: int, *, author: Author | 
     """The partnership as a JSON-ready dict (see docs/backup-format.md)."""
     with write_session(engine) as session:
         require_role(session, author, partnership_id, "manage")
-        p = session.get(Partnership, partnership_id)
-        if p is None:
-            raise InvalidInput("That partnership no longer exists.")
-        partnership = {c: _dump_value(getattr(p, c)) for c in Partnership.__table__.c.keys()
-                       if c not in ("id", "name_key")}
-        maps: dict[str, dict[int, int]] = {}
-        tables: dict[str, list[dict]] = {}
-        for table in partnership_tables():
-            rows = session.execute(select(table).where(table.c.partnership_id == partnership_id)
-                                   .order_by(*table.primary_key.columns)).mappings().all()
-            maps[table.name] = {r["id"]: n for n, r in enumerate(rows, start=1)}
-            tables[table.name] = [dict(r) for r in rows]
-        out_tables = {}
-        for table in partnership_tables():
-            refs = _references(table)
-            out = []
-            for row in tables[table.name]:
-                row = dict(row)
-                row["id"] = maps[table.name][row["id"]]
-                row.pop("partnership_id")
-                for col, target in refs.items():
-                    if row.get(col) is not None:
-                        row[col] = maps.get(target, {}).get(row[col])
-                if table.name == "comment":
-                    _comment_item_key(row, maps)
-                out.append({k: _dump_value(v) for k, v in row.items()})
-            out_tables[table.name] = out
+        data = partnership_content(session, partnership_id)
         record(session, author, "backup", partnership_id=partnership_id,
-               detail=", ".join(f"{len(v)} {k}" for k, v in out_tables.items()))
+               detail=", ".join(f"{len(v)} {k}" for k, v in data["tables"].items()))
+    return data
+
+
+def partnership_content(session, partnership_id: int, *, leave_out: tuple[str, ...] = ()) -> dict:
+    """Every row of the partnership in the backup format, read in ``session`` (no role check: callers
+    check). ``leave_out`` names tables to skip (a frozen draft version leaves out the history)."""
+    p = session.get(Partnership, partnership_id)
+    if p is None:
+        raise InvalidInput("That partnership no longer exists.")
+    partnership = {c: _dump_value(getattr(p, c)) for c in Partnership.__table__.c.keys()
+                   if c not in ("id", "name_key")}
+    maps: dict[str, dict[int, int]] = {}
+    tables: dict[str, list[dict]] = {}
+    for table in partnership_tables():
+        rows = session.execute(select(table).where(table.c.partnership_id == partnership_id)
+                               .order_by(*table.primary_key.columns)).mappings().all()
+        maps[table.name] = {r["id"]: n for n, r in enumerate(rows, start=1)}
+        tables[table.name] = [dict(r) for r in rows]
+    out_tables = {}
+    for table in partnership_tables():
+        refs = _references(table)
+        out = []
+        for row in tables[table.name]:
+            row = dict(row)
+            row["id"] = maps[table.name][row["id"]]
+            row.pop("partnership_id")
+            for col, target in refs.items():
+                if row.get(col) is not None:
+                    row[col] = maps.get(target, {}).get(row[col])
+            if table.name == "comment":
+                _comment_item_key(row, maps)
+            out.append({k: _dump_value(v) for k, v in row.items()})
+        if table.name not in leave_out:
+            out_tables[table.name] = out
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": utcnow().isoformat(),
             "partnership": partnership, "tables": out_tables}
 

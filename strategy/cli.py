@@ -58,20 +58,28 @@ def cmd_demo(args) -> None:
 
 
 def cmd_export_docx(args) -> None:
-    from strategy.export_docx import export_docx
+    from strategy.audit_log import record_now
     from strategy.partnerships import find_partnership
+    from strategy.review import CURRENT, version_docx
 
     engine = _engine()
-    data = export_docx(engine, find_partnership(engine, args.name).id)
-    out = Path(args.out)
-    if out.parent and not out.parent.exists():
-        raise WorkbookError(f"The folder {out.parent} does not exist.")
-    out.write_bytes(data)
-    from strategy.audit_log import record_now
-
-    record_now(engine, None, "export", partnership_id=find_partnership(engine, args.name).id,
-               detail=f"Word draft from the command line to {out.name}")
+    pid = find_partnership(engine, args.name).id
+    data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy)
+    out = _write(args.out, data)
+    what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
+    record_now(engine, None, "export", partnership_id=pid, detail=f"{what} from the command line to {out.name}")
     print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def cmd_freeze(args) -> None:
+    from strategy.partnerships import find_partnership
+    from strategy.people import Author
+    from strategy.review import freeze_version, label
+
+    engine = _engine()
+    version = freeze_version(engine, find_partnership(engine, args.name).id, note=args.note or "",
+                             author=Author.make(args.by or "Command line"))
+    print(f"Froze draft version {label(version.number)} of '{args.name}'.")
 
 
 def _import_file(args, run):
@@ -304,7 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-docx", help="write a partnership's Word draft")
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
+    p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("freeze", help="freeze the current text as the next numbered draft version (v0.1, v0.2...)")
+    p.add_argument("name")
+    p.add_argument("--note", help="what this version is for, such as 'for the board on 12/03'")
+    p.add_argument("--by", help="the name recorded (default: Command line)")
+    p.set_defaults(func=cmd_freeze)
 
     p = sub.add_parser("check", help="the readiness check against the guide's five criteria (Guide §13.1)")
     p.add_argument("name")

@@ -61,6 +61,10 @@ class _Ctx:
     plan: object = None  # strategy.plan.Plan, for sections 5-11
     #: Sentences on the latest snapshot and thematic audit (strategy.snapshot / strategy.audit).
     self_assessment: tuple[str, ...] = ()
+    #: A frozen review version's label ("v0.3"), printed as the document's version.
+    version_label: str | None = None
+    #: A review copy: open comments by template section id (strategy.review.open_comments_by_section).
+    review_comments: dict | None = None
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
@@ -229,6 +233,8 @@ def _status_words(ctx: _Ctx) -> str:
 
 
 def _version(ctx: _Ctx) -> str:
+    if ctx.version_label:
+        return f"{ctx.version_label} (frozen for review)"
     return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
 
 
@@ -238,6 +244,8 @@ def _title_page(ctx: _Ctx, now: datetime) -> None:
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
         doc.add_paragraph("DRAFT", style=MARKING_STYLE)
+    if ctx.review_comments is not None:
+        doc.add_paragraph("REVIEW COPY: open comments are listed at the end of each section", style=MARKING_STYLE)
     doc.add_paragraph(_t(p.name), style="Title")
     doc.add_paragraph(_t(ctx.value("finalise.title").strip() or DEFAULT_TITLE), style="Subtitle")
     period = period_label(p)
@@ -875,13 +883,15 @@ def _section_not_started(ctx: _Ctx, section: dict) -> None:
 
 def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
                 *, now: datetime | None = None, charts: bool = True, plan=None,
-                self_assessment: list[str] | None = None) -> bytes:
+                self_assessment: list[str] | None = None, version_label: str | None = None,
+                review_comments: dict | None = None) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
     from strategy.export_plan import LANDSCAPE, set_orientation
 
     now = now or datetime.now(UK)
     doc = Document()
-    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()))
+    ctx = _Ctx(doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()),
+               version_label, review_comments)
     _ensure_styles(doc)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -899,6 +909,8 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
             writer(ctx)
         else:
             _section_not_started(ctx, section)
+        if ctx.review_comments is not None:
+            _open_comments(ctx, section["id"])
     _glossary(ctx)
     _header_footer(ctx)
     buffer = io.BytesIO()
@@ -906,8 +918,24 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
     return buffer.getvalue()
 
 
-def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True) -> bytes:
-    """The one way to the Word draft: page, CLI and tests all call this."""
+def _open_comments(ctx: _Ctx, section_id: str) -> None:
+    """A review copy's list of the open comments on a section (Guide §13.2)."""
+    from strategy.dates import uk_date
+
+    found = ctx.review_comments.get(section_id, [])
+    ctx.doc.add_heading("Open comments from reviewers", level=2)
+    if not found:
+        ctx.doc.add_paragraph("No open comments on this section.")
+        return
+    for about, comment in found:
+        who = comment.author_name + (f", {comment.author_agency}" if comment.author_agency else "")
+        ctx.doc.add_paragraph(_t(f"{about}: {comment.text} ({who}, {uk_date(comment.created_at)})"), style="List Bullet")
+
+
+def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True,
+                version_label: str | None = None, review_comments: dict | None = None) -> bytes:
+    """The one way to the Word draft: page, CLI and tests all call this. ``version_label`` names a
+    frozen review version; ``review_comments`` makes a review copy (see strategy.review)."""
     from strategy.audit import latest_summary as audit_summary  # late: both import this module's helpers
     from strategy.snapshot import latest_summary as snapshot_summary
 
@@ -916,7 +944,8 @@ def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = N
 
     return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
                        charts=charts, plan=load_plan(engine, partnership_id),
-                       self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id))
+                       self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
+                       version_label=version_label, review_comments=review_comments)
 
 
 def draft_filename(p: Partnership, now: datetime | None = None) -> str:

@@ -452,3 +452,23 @@ class AuditEvent(SQLModel, table=True):
     actor: str = Field(default="", max_length=200)
     action: str = Field(max_length=40)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+# --- Review (Guide §13.2): numbered draft versions frozen for reviewers ---------------------------
+
+class DraftVersion(SQLModel, table=True):
+    """A numbered draft (v0.1, v0.2...) frozen for review while editing goes on: the partnership's
+    content at that moment, in the backup format (docs/backup-format.md) without its history."""
+
+    __tablename__ = "draft_version"
+    __table_args__ = (UniqueConstraint("partnership_id", "number", name="uq_draft_version_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    number: int
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_name: str = Field(default="", max_length=120)
+    created_by_agency: str = Field(default="", max_length=200)
+    created_by_user_id: int | None = None

@@ -6,6 +6,7 @@ from strategy.answers import list_rows, save_answer
 from strategy.language import language_report
 from strategy.partnerships import create_partnership
 from strategy.people import Author
+from strategy.review import label, list_versions
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 
@@ -39,3 +40,16 @@ def test_a_partnership_with_clean_language_is_told_so(engine):  # noqa: F811
     assert not at.exception
     assert any("none uses a term the guide steers away from" in s.value for s in at.success)
     assert any(i.value == "Your text uses no acronyms yet." for i in at.info)
+
+
+def test_the_review_page_freezes_a_version_and_shows_what_changed(engine):  # noqa: F811
+    from strategy.demo import ensure_demo
+
+    demo = ensure_demo(engine)
+    at = open_page(app(demo), "views/review.py")
+    assert not at.exception
+    freeze = next(b for b in at.button if b.label == "Freeze the current text as v0.1")
+    freeze.click().run()
+    assert not at.exception
+    assert [label(v.number) for v in list_versions(engine, demo)] == ["v0.1"]
+    assert any("Nothing changed between v0.1 and the current text." in s.value for s in at.success)
