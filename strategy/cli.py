@@ -71,6 +71,16 @@ def cmd_export_docx(args) -> None:
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
+def cmd_next_period(args) -> None:
+    from strategy.partnerships import find_partnership, get_partnership
+    from strategy.periods import start_next_period
+
+    engine = _engine()
+    new_id = start_next_period(engine, find_partnership(engine, args.name).id, start=args.start, end=args.end,
+                               name=args.as_name, author=None)  # the command line acts as the system
+    print(f"Started '{get_partnership(engine, new_id).name}'; '{args.name}' is archived and stays readable.")
+
+
 def cmd_freeze(args) -> None:
     from strategy.partnerships import find_partnership
     from strategy.people import Author
@@ -315,6 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
     p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")
+    p.add_argument("name")
+    p.add_argument("--start", required=True, help="first year of the next period")
+    p.add_argument("--end", required=True, help="last year of the next period")
+    p.add_argument("--as", dest="as_name", help="the new partnership's name (default: the name with the new years)")
+    p.set_defaults(func=cmd_next_period)
 
     p = sub.add_parser("freeze", help="freeze the current text as the next numbered draft version (v0.1, v0.2...)")
     p.add_argument("name")
