@@ -8,6 +8,7 @@ neither text is discarded whatever the person chooses next. Every change writes 
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +65,8 @@ def normalise_value(prompt: Prompt, value) -> str:
         return "" if number is None else str(number)
     if prompt.type == "date":
         return parse_date(value, what="This date") or ""
+    if prompt.type == "image":
+        return encode_image(value)
     if prompt.type == "choice":
         if value in (None, ""):
             return ""
@@ -85,6 +88,35 @@ def normalise_value(prompt: Prompt, value) -> str:
         chosen = [v for v in valid if v in values]  # in the list's own order
         return json.dumps(chosen) if chosen else ""  # nothing chosen is the same as never answered
     raise InvalidInput(f"'{prompt.label}' is not a question with a single answer.")
+
+
+#: A logo or other picture: PNG or JPEG, at most this many bytes, stored as "image/png;base64,...".
+MAX_IMAGE_BYTES = 1024 * 1024
+_IMAGE_KINDS = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def encode_image(value) -> str:
+    """An uploaded picture's bytes (or an already stored value) checked and stored as text; "" clears it."""
+    if value in (None, "", b""):
+        return ""
+    if isinstance(value, str):
+        if not value.startswith(("image/png;base64,", "image/jpeg;base64,")):
+            raise InvalidInput("The picture should be a PNG or JPEG file.")
+        value = decode_image(value)
+    if len(value) > MAX_IMAGE_BYTES:
+        raise InvalidInput(f"The picture is {len(value) / 1024 / 1024:.1f} MB; the limit is 1 MB. Save it smaller "
+                           "(a logo 600 pixels wide is plenty) and upload it again.")
+    kind = next((k for magic, k in _IMAGE_KINDS.items() if value.startswith(magic)), None)
+    if kind is None:
+        raise InvalidInput("The picture should be a PNG or JPEG file; this file is neither.")
+    return f"{kind};base64,{base64.b64encode(value).decode('ascii')}"
+
+
+def decode_image(stored: str) -> bytes:
+    try:
+        return base64.b64decode(stored.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError):
+        raise InvalidInput("The stored picture is damaged; upload it again.") from None
 
 
 def get_answers(engine: Engine, partnership_id: int) -> dict[str, Answer]:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from strategy.settings import DATA_DIR
 
-PROMPT_TYPES = ("text", "longtext", "number", "date", "choice", "multichoice", "table", "grid", "reference")
+PROMPT_TYPES = ("text", "longtext", "number", "date", "image", "choice", "multichoice", "table", "grid", "reference")
 COLUMN_TYPES = ("text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno")
 PARTS = ("start", "A", "B", "C")
 DEFAULT_MAX_CHARS = {"text": 300, "longtext": 100_000}
@@ -53,7 +53,7 @@ class Column(_Strict):
 
 class Prompt(_Strict):
     id: str
-    type: Literal["text", "longtext", "number", "date", "choice", "multichoice", "table", "grid", "reference"]
+    type: Literal["text", "longtext", "number", "date", "image", "choice", "multichoice", "table", "grid", "reference"]
     label: str
     help: str = ""
     guide: str = ""

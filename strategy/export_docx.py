@@ -238,8 +238,25 @@ def _version(ctx: _Ctx) -> str:
     return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
 
 
+def _logo(ctx: _Ctx) -> None:
+    """The partnership's logo at the top of the title page, with alt text; a damaged one is left out."""
+    from strategy.answers import decode_image
+    from strategy.errors import InvalidInput
+
+    stored = ctx.value("finalise.logo")
+    if not stored:
+        return
+    try:
+        ctx.doc.add_picture(io.BytesIO(decode_image(stored)), width=Inches(1.8))
+    except (InvalidInput, ValueError, KeyError, ZeroDivisionError):  # python-docx could not read the picture
+        return
+    ctx.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ctx.doc.inline_shapes[-1]._inline.docPr.set("descr", _t(f"Logo of {ctx.partnership.name}"))
+
+
 def _title_page(ctx: _Ctx, now: datetime) -> None:
     doc, p = ctx.doc, ctx.partnership
+    _logo(ctx)
     if _marking(ctx):
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
@@ -344,7 +361,7 @@ def _glossary(ctx: _Ctx) -> None:
            for r in ctx.rows.get(GLOSSARY_PROMPT, []) if r.values.get("acronym")}
     found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
     ctx.doc.add_page_break()
-    ctx.doc.add_heading("Glossary", level=1)
+    ctx.doc.add_heading("Appendix B: Glossary", level=1)
     if not found.meanings and not found.unexplained:
         ctx.doc.add_paragraph("This strategy uses no acronyms.")
         return
@@ -886,7 +903,7 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
                 self_assessment: list[str] | None = None, version_label: str | None = None,
                 review_comments: dict | None = None) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
-    from strategy.export_plan import LANDSCAPE, set_orientation
+    from strategy.export_plan import LANDSCAPE, appendix_recommendations, set_orientation
 
     now = now or datetime.now(UK)
     doc = Document()
@@ -911,6 +928,9 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
             _section_not_started(ctx, section)
         if ctx.review_comments is not None:
             _open_comments(ctx, section["id"])
+    if landscape:
+        set_orientation(doc, False)  # the appendices are portrait again
+    appendix_recommendations(ctx)
     _glossary(ctx)
     _header_footer(ctx)
     buffer = io.BytesIO()

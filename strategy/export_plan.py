@@ -276,3 +276,22 @@ def section_evaluation(ctx: _Ctx) -> None:
 
 PLAN_WRITERS = {"s5": section_aims, "s6": section_prevention, "s7": section_identification, "s8": section_response,
                 "s10": section_action_plan, "s11": section_evaluation}
+
+
+def appendix_recommendations(ctx: _Ctx) -> None:
+    """Appendix A: each of the six national-review recommendations with the actions that answer it,
+    and a flag on any that no action answers (Guide, Appendix)."""
+    plan, doc = _plan(ctx), ctx.doc
+    doc.add_page_break()
+    doc.add_heading("Appendix A: The national review's recommendations", level=1)
+    doc.add_paragraph("The Child Safeguarding Practice Review Panel's national review made six recommendations for "
+                      "safeguarding partners. This appendix shows the actions in this strategy that answer each.")
+    for rec, actions in P.recommendation_coverage(plan):
+        doc.add_heading(_t(f"Recommendation {rec['number']}: {rec['label']}"), level=2)
+        doc.add_paragraph(_t(" ".join(rec.get("summary", "").split())))
+        if not actions:
+            _gap(ctx, f"No action in the plan answers recommendation {rec['number']} yet (action plan, Guide §12).")
+            continue
+        rows = [[plan.code("action", x.id), x.title, "; ".join(P.leads(x)) or "No lead yet",
+                 uk_day(x.end_date) or x.when_text or "No date yet"] for x in actions]
+        _simple_table(ctx, ["Code", "Action", "Lead/responsible agency", "Completion"], rows)

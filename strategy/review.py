@@ -151,7 +151,10 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
             continue
         prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
         what = _short(prompt.label, 70)
-        if not old.strip():
+        if prompt.type == "image":
+            how = "added" if not old else "removed" if not new else "replaced"
+            by_chapter[chapter.id].changes.append(f"'{what}': the picture was {how}")
+        elif not old.strip():
             by_chapter[chapter.id].changes.append(f"'{what}' answered: \"{_short(new)}\"")
         elif not new.strip():
             by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{_short(old)}\")")

@@ -243,7 +243,8 @@ def test_word_draft_downloads_with_the_eleven_headings(engine):
     assert download.proto.label == "Download the Word draft"
     data = at.session_state["draft_docx"][1]
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert len(headings) == 12 and headings[-1] == "Glossary"
+    assert len(headings) == 13 and headings[11:] == ["Appendix A: The national review's recommendations",
+                                                     "Appendix B: Glossary"]
     assert headings[0].endswith("Introduction") and headings[10].endswith("Monitoring and evaluation")
 
 

@@ -26,7 +26,7 @@ NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)  # British Summer Time: 11:30 UTC
 TEMPLATE = yaml.safe_load((DATA_DIR / "reference" / "template_sections.yaml").read_text(encoding="utf-8"))["items"]
 HEADINGS = [f"{s['number']}. {s['label']}" for s in TEMPLATE]
 ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-APPENDICES = ["Glossary"]
+APPENDICES = ["Appendix A: The national review's recommendations", "Appendix B: Glossary"]
 
 
 def open_docx(data: bytes):

@@ -131,10 +131,65 @@ def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_
     text = "\n".join(page.extract_text() for page in reader.pages)
     words = " ".join(text.split())
     for expected in ("Document control", "1. Introduction", "4. Local and regional context", "11. Monitoring and evaluation",
-                     "Glossary", "multi-agency public protection arrangements", "Our strategy to prevent, identify and respond"):
+                     "Appendix A: The national review's recommendations", "Appendix B: Glossary",
+                     "multi-agency public protection arrangements", "Our strategy to prevent, identify and respond"):
         assert expected in words, expected
     # Page numbers are filled in on every page: "Page 2 of N".
     assert f"Page 2 of {len(reader.pages)}" in words
     # The Word file itself reads back with the same headings.
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "1. Introduction" and headings[-1] == "Glossary"
+    assert headings[0] == "1. Introduction" and headings[-1] == "Appendix B: Glossary"
+
+
+def _png(width=60, height=30) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 60, 113)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_goes_on_the_title_page_with_alt_text(engine, partnership, author):
+    save_answer(engine, partnership.id, "finalise.logo", _png(), expected_version=0, author=author)
+    doc = doc_of(engine, partnership.id)
+    first = doc.inline_shapes[0]
+    assert first._inline.docPr.get("descr") == "Logo of Harbourshire Partnership"
+    # It is the very first thing in the document, before the title.
+    assert doc.paragraphs[0]._p.xpath(".//pic:pic") and doc.paragraphs[1].text in ("DRAFT", "Harbourshire Partnership")
+
+
+@pytest.mark.parametrize(("upload", "message"), [
+    (b"GIF89a" + b"\x00" * 20, "PNG or JPEG"),
+    (b"%PDF-1.7 not a picture", "PNG or JPEG"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024 + 1), "limit is 1 MB"),
+    ("javascript:alert(1)", "PNG or JPEG"),
+])
+def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(engine, partnership, author, upload,
+                                                                               message):
+    from strategy.answers import get_answer
+    from strategy.errors import InvalidInput
+
+    save_answer(engine, partnership.id, "finalise.logo", _png(), expected_version=0, author=author)
+    before = get_answer(engine, partnership.id, "finalise.logo").value
+    with pytest.raises(InvalidInput, match=message):
+        save_answer(engine, partnership.id, "finalise.logo", upload, expected_version=1, author=author)
+    assert get_answer(engine, partnership.id, "finalise.logo").value == before
+    assert len(doc_of(engine, partnership.id).inline_shapes) == 1
+
+
+def test_the_recommendations_appendix_lists_the_actions_that_answer_each(engine, partnership, author):
+    from strategy.plan import add_aim, add_outcome, create_action
+
+    pid = partnership.id
+    aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)
+    outcome = add_outcome(engine, pid, aim_id=aim.id, title="More children identified", author=author)
+    create_action(engine, pid, outcome_id=outcome.id, title="Train school staff", author=author, leads=["Harbourshire Council"],
+                  end_date="31/03/2027", recommendations=["rec2"], add_unknown_agencies=True)
+    doc = doc_of(engine, pid)
+    paragraphs = [p.text for p in doc.paragraphs]
+    start = paragraphs.index("Appendix A: The national review's recommendations")
+    appendix = paragraphs[start:paragraphs.index("Appendix B: Glossary")]
+    assert "Recommendation 2: Professional knowledge, skills and confidence" in appendix
+    assert sum(p.startswith("No action in the plan answers recommendation") for p in appendix) == 5
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Code" and t.rows[0].cells[3].text == "Completion")
+    assert [c.text for c in table.rows[1].cells] == ["A1.O1.1", "Train school staff", "Harbourshire Council", "31/03/2027"]

@@ -17,6 +17,7 @@ from strategy.answers import (
     add_row,
     all_rows,
     answer_history,
+    decode_image,
     delete_row,
     get_answers,
     grid_rows,
@@ -185,6 +186,8 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
 def _display(prompt: Prompt, value: str) -> str:
     if prompt.type == "date":
         return uk_day(value) if value else ""
+    if prompt.type == "image":
+        return "(a picture)" if value else ""
     if prompt.type in ("choice", "multichoice"):
         labels = {o.id: o.label for o in content().options(prompt)}
         ids = json.loads(value) if prompt.type == "multichoice" and value else ([value] if value else [])
@@ -254,6 +257,28 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
     _history(engine, partnership.id, prompt, False)
 
 
+def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text: str, stored: Answer | None) -> None:
+    """A picture (the logo): shown when there is one, replaced by uploading, removed with a button."""
+    st.markdown(f"**{md_escape(label)}**")
+    if help_text:
+        st.caption(md_escape(help_text))
+    if stored and stored.value:
+        st.image(decode_image(stored.value), width=200)
+    generation = st.session_state.get(_k("imagegen", pid, prompt.id), 0)
+    box = _k("upload", pid, prompt.id, generation)
+
+    def upload():
+        file = st.session_state.get(box)
+        if file is not None:
+            _save(engine, pid, prompt.id, value=file.getvalue())
+            st.session_state[_k("imagegen", pid, prompt.id)] = generation + 1  # an empty uploader again
+
+    st.file_uploader("Upload a PNG or JPEG (at most 1 MB)", type=["png", "jpg", "jpeg"], key=box, on_change=upload)
+    if stored and stored.value:
+        st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save,
+                  args=(engine, pid, prompt.id, ""))
+
+
 def _changed_notice(pid: int, prompt: Prompt) -> None:
     changed = st.session_state.pop(_k("changed", pid, prompt.id), None)
     if not changed:
@@ -284,6 +309,8 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
         st.text_input(label, placeholder=prompt.placeholder or None, **common)
     elif prompt.type == "date":
         st.date_input(label, format="DD/MM/YYYY", min_value=date(1990, 1, 1), max_value=date(2100, 12, 31), **common)
+    elif prompt.type == "image":
+        _image_field(engine, pid, prompt, label, help_text, stored)
     elif prompt.type == "choice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
