@@ -75,6 +75,10 @@ def ensure_demo(engine: Engine) -> int:
         from strategy.plan_demo import ensure_plan
 
         ensure_plan(engine, p.id, data["plan"], author)
+    if data.get("delivery"):
+        from strategy.delivery_demo import ensure_delivery
+
+        ensure_delivery(engine, p.id, data["delivery"], author)
     return p.id
 
 
