@@ -408,7 +408,8 @@ def action_status_table(d: Delivery) -> pd.DataFrame:
         status = u.status if u else "not_started"
         last = u.reported_on if u else None
         overdue = bool(r["_end"] and status != "complete" and date.fromisoformat(r["_end"]) < d.today)
-        due = status not in ("complete", "deferred") and (
+        started = not r["_start"] or date.fromisoformat(r["_start"]) <= d.today
+        due = started and status not in ("complete", "deferred") and (
             last is None or (d.today - date.fromisoformat(last)).days > d.interval)
         row = {"Code": r["Code"], "Action": r["Action"], "Strategic aim": r["Strategic aim"],
                "Lead": r["Lead/responsible agency"], "Core component": r["Core component"],
