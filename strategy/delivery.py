@@ -47,7 +47,7 @@ from strategy.errors import InvalidInput, NotFound
 from strategy.models import MeasureReading, PlanAction, PlanMeasure, PlanUpdate, utcnow
 from strategy.people import Author
 from strategy.text import check_length, clean_text
-from strategy.values import STATISTIC_CODES, parse_date, parse_period, parse_statistic, uk_day
+from strategy.values import STATISTIC_CODES, parse_date, parse_number, parse_period, parse_statistic, uk_day
 
 DEFAULT_INTERVAL = 90
 INTERVAL_PROMPT = "implementation.update_interval"
@@ -210,8 +210,8 @@ def figure(text: str | None) -> float | None:
     if not match:
         return None
     try:
-        return float(match.group(1).replace(",", ""))
-    except ValueError:
+        return float(parse_number(match.group(1)))
+    except InvalidInput:  # "1,5": a comma where a point was meant
         return None
 
 
@@ -563,23 +563,23 @@ def register_section(section: Section, *, after: str | None = None) -> None:
 
 def _at_risk(d: Delivery) -> pd.DataFrame:
     a = action_status_table(d)
-    risky = a[a["_status"].isin(["at_risk", "off_track"]) | a["Overdue"]]
+    risky = a.loc[(a["_status"].isin(["at_risk", "off_track"]) | a["Overdue"]).astype(bool)]
     return visible(risky)[["Code", "Action", "Lead", "Status", "Completion", "Overdue", "Last update"]]
 
 
 def _overdue(d: Delivery) -> pd.DataFrame:
     a = action_status_table(d)
-    return visible(a[a["Overdue"]])[["Code", "Action", "Lead", "Status", "Completion", "Last update"]]
+    return visible(a.loc[a["Overdue"].astype(bool)])[["Code", "Action", "Lead", "Status", "Completion", "Last update"]]
 
 
 def _due(d: Delivery) -> pd.DataFrame:
     a = action_status_table(d)
-    return visible(a[a["Due for an update"]])[["Code", "Action", "Lead", "Status", "Last update", "Days since update"]]
+    return visible(a.loc[a["Due for an update"].astype(bool)])[["Code", "Action", "Lead", "Status", "Last update", "Days since update"]]
 
 
 def _off_track(d: Delivery) -> pd.DataFrame:
     t = indicator_table(d)
-    return t[t["Judgement"] == "Off track"][["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Why"]]
+    return t.loc[t["Judgement"] == "Off track"][["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Why"]]
 
 
 register_section(Section("overdue", "Overdue actions", "Actions past their completion date and not complete.", _overdue,

@@ -70,11 +70,11 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Overdue")
-        _show(actions[actions["Overdue"]][["Code", "Action", "Lead", "Status", "Completion"]],
+        _show(actions.loc[actions["Overdue"].astype(bool)][["Code", "Action", "Lead", "Status", "Completion"]],
               "No action is past its completion date.")
     with right:
         st.subheader("Due for an update")
-        _show(actions[actions["Due for an update"]][["Code", "Action", "Lead", "Last update"]],
+        _show(actions.loc[actions["Due for an update"].astype(bool)][["Code", "Action", "Lead", "Last update"]],
               "Every action has a recent update.")
 
     st.header("Give an update", divider="gray")
