@@ -76,6 +76,8 @@ def test_an_update_is_saved_from_the_page_and_a_bad_one_keeps_what_was_typed(eng
     latest = D.list_updates(engine, demo, action_id)[0]
     assert (latest.status, latest.completed_on, latest.note, latest.author_name) == (
         "complete", "2026-11-20", "Signed off by the board", "Sam Patel")
+    assert at.text_area(key="delivery|note").value == ""  # saved, so the form is ready for the next one
+    assert any("Saved the update" in s for s in said(at.success))
 
 
 def test_a_reading_is_refused_with_a_message_then_added(engine, demo):
@@ -91,6 +93,7 @@ def test_a_reading_is_refused_with_a_message_then_added(engine, demo):
     next(b for b in at.button if b.label == "Add the reading").click().run()
     assert not at.error
     assert [r.value for r in D.list_readings(engine, demo) if r.measure_id == measure.id][-1] == "481"
+    assert at.text_input(key=f"delivery|value|{measure.id}").value == ""
 
 
 def test_the_dashboard_filters_shows_tables_and_gives_the_report(engine, demo):

@@ -44,6 +44,16 @@ def _write(fn, *args, done: str, **kwargs) -> bool:
     return True
 
 
+CLEAR = "delivery|clear"
+
+
+def _clear_saved_fields() -> None:
+    """Empty the fields of a form saved in the last run (before its widgets are drawn), so a second click
+    cannot save the same update twice."""
+    for key in st.session_state.pop(CLEAR, []):
+        st.session_state[key] = ""
+
+
 def _show(table: pd.DataFrame, empty: str) -> None:
     if table.empty:
         st.caption(empty)
@@ -64,6 +74,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
         st.info("The plan has no actions yet. Add them on the Action plan page first.")
         st.page_link("views/action_plan.py", label="Go to the action plan", icon="🗓️")
         return
+    _clear_saved_fields()
     d = D.load_delivery(engine, partnership.id)
     actions = D.action_status_table(d)
     st.caption(f"Updates are due every {d.interval} days (set on the Implementation page).")
@@ -96,6 +107,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
             if _write(D.add_update, engine, partnership.id, action_id, status=status, note=note, evidence=evidence,
                       reported_on=reported, completed_on=completed or None,
                       done=f"Saved the update on {codes[action_id].split(' ')[0]}."):
+                st.session_state[CLEAR] = [_k("note"), _k("evidence"), _k("completed")]
                 st.rerun()
 
     st.header("History", divider="gray")
@@ -119,6 +131,7 @@ def _reading_form(engine: Engine, partnership: Partnership, measure, editable: b
         if st.form_submit_button("Add the reading", disabled=not editable):
             if _write(D.add_reading, engine, partnership.id, measure.id, period=period, value=value, source=source,
                       note=note, done="Added the reading."):
+                st.session_state[CLEAR] = [_k("period", measure.id), _k("value", measure.id), _k("note", measure.id)]
                 st.rerun()
 
 
@@ -133,6 +146,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         st.info("The evaluation framework has no measures yet. Add them on the Evaluation framework page first.")
         st.page_link("views/evaluation.py", label="Go to the evaluation framework", icon="📏")
         return
+    _clear_saved_fields()
     d = D.load_delivery(engine, partnership.id)
     summary = D.indicator_table(d)
     st.dataframe(summary.drop(columns=["_id"]), hide_index=True, width="stretch")
