@@ -58,6 +58,10 @@ def test_the_demo_has_a_year_of_delivery(engine, demo):
     quarterly = D.readings_table(d, d.plan.all_measures()[0].id)
     assert len(quarterly) == 4
     assert len(D.feedback_table(d)) == 2 and len(D.reviews_table(d)) == 1
+    from strategy.export_docx import export_docx
+
+    draft = Document(io.BytesIO(export_docx(engine, demo, charts=False)))
+    assert any("progress update at least every 90 days" in p.text for p in draft.paragraphs)
 
 
 def test_an_update_is_saved_from_the_page_and_a_bad_one_keeps_what_was_typed(engine, demo):
