@@ -48,6 +48,11 @@ navigation = st.navigation(
             st.Page("views/readiness.py", title="Readiness check", icon="🎯"),
             st.Page("views/review.py", title="Review", icon="💬"),
             st.Page("views/draft.py", title="Word draft", icon="📄"),
+            st.Page("views/implementation.py", title="Implementation", icon="🚀"),
+            st.Page("views/progress_updates.py", title="Progress updates", icon="📝"),
+            st.Page("views/indicators.py", title="Indicators", icon="📈"),
+            st.Page("views/feedback_review.py", title="Feedback and review", icon="🔁"),
+            st.Page("views/scrutiny.py", title="Scrutineer's dashboard", icon="🔍"),
         ],
         "People and safety": [
             st.Page("views/members.py", title="Members", icon="🧑‍🤝‍🧑"),

@@ -290,6 +290,23 @@ def cmd_restore(args) -> None:
     print(f"Restored '{p.name}'.")
 
 
+def cmd_progress_report(args) -> None:
+    from datetime import date
+
+    from strategy.export_progress import export_progress_report
+    from strategy.partnerships import find_partnership
+    from strategy.values import parse_date
+
+    engine = _engine()
+    since = date.fromisoformat(parse_date(args.since, what="The --since date")) if args.since else None
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    data = export_progress_report(engine, find_partnership(engine, args.name).id, since=since)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -426,6 +443,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--as", dest="as_name", help="restore under this name instead of the one in the file")
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("progress-report", help="write a partnership's progress report in Word (Guide §15)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--since", help="only updates from this date, day first (31/03/2026)")
+    p.set_defaults(func=cmd_progress_report)
     return parser
 
 

@@ -79,6 +79,10 @@ def ensure_demo(engine: Engine) -> int:
 
     ensure_snapshot_demo(engine, p.id, author)
     _ensure_comments(engine, p.id, data.get("comments", []))
+    if data.get("delivery"):
+        from strategy.delivery_demo import ensure_delivery
+
+        ensure_delivery(engine, p.id, data["delivery"], author)
     return p.id
 
 

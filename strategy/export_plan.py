@@ -272,6 +272,10 @@ def section_evaluation(ctx: _Ctx) -> None:
                       "The strategy, its aims and this plan are reviewed at least once a year, with the findings of "
                       "audits, feedback from practitioners, children and families, and independent scrutiny "
                       "(Guide §15.1-15.4).")
+    interval = ctx.value("implementation.update_interval")
+    if interval:
+        doc.add_paragraph(_t(f"Each action's lead records a dated progress update at least every {interval} days; an "
+                             "action without one is listed as due for an update in the partnership's progress reports."))
 
 
 PLAN_WRITERS = {"s5": section_aims, "s6": section_prevention, "s7": section_identification, "s8": section_response,

@@ -472,3 +472,55 @@ class DraftVersion(SQLModel, table=True):
     created_by_name: str = Field(default="", max_length=120)
     created_by_agency: str = Field(default="", max_length=200)
     created_by_user_id: int | None = None
+
+
+# --- Delivery (Guide §14-15, issue 7): progress updates on actions and indicator readings -----------
+# Append-only history: an update or a reading is never edited in place; a correction is a new update
+# (a reading can be removed softly and restored). Revisions use prompt_id "delivery.update" /
+# "delivery.reading", item_id = the row id.
+
+
+class PlanUpdate(SQLModel, table=True):
+    """One dated progress update on an action. The action's current status is its latest update."""
+
+    __tablename__ = "plan_update"
+    __table_args__ = (Index("ix_plan_update_action", "action_id", "reported_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    action_id: int = Field(foreign_key="plan_action.id", ondelete="CASCADE")
+    #: progress_statuses id: not_started | on_track | at_risk | off_track | complete | deferred
+    status: str = Field(max_length=40)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The day the update describes (ISO); the "due for an update" list reads this.
+    reported_on: str = Field(max_length=10)
+    #: Required when status is complete (ISO).
+    completed_on: str | None = Field(default=None, max_length=10)
+    author_name: str = Field(default="", max_length=120)
+    author_agency: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeasureReading(SQLModel, table=True):
+    """One value of a measure for one period (a year, a financial year or a quarter)."""
+
+    __tablename__ = "measure_reading"
+    __table_args__ = (Index("uq_measure_reading_period", "measure_id", "period_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    measure_id: int = Field(foreign_key="plan_measure.id", ondelete="CASCADE")
+    #: As shown: 2025, 2025/26 or Q2 2025/26.
+    period: str = Field(max_length=20)
+    #: Unique per measure among live readings; a removed reading's key gains "#<id>" so the period is free again.
+    period_key: str = Field(max_length=40)
+    #: The first day of the period (ISO), for ordering and charts.
+    period_start: str = Field(max_length=10)
+    #: A number as text, a published code (c, z, :) kept as written, or words for a measure in words.
+    value: str = Field(max_length=200)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    author_name: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

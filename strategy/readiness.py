@@ -284,6 +284,16 @@ def review_date(i: Inputs) -> list[Finding]:
     return [Finding("readiness", MET, f"The next review is set for {day:%d/%m/%Y}.", "finalise", "finalise.next_review")]
 
 
+@register("readiness")
+def update_interval(i: Inputs) -> list[Finding]:
+    value = i.value("implementation.update_interval")
+    if not value:
+        return [Finding("readiness", NOT_MET, "How often action leads give progress updates is not set; the workbook "
+                        "asks every 90 days until it is (Guide §15.1).", "implementation", "implementation.update_interval")]
+    return [Finding("readiness", MET, f"Action leads give progress updates every {value} days.", "implementation",
+                    "implementation.update_interval")]
+
+
 # --- The report ---------------------------------------------------------------------------------
 
 def readiness_report(engine: Engine, partnership_id: int, *, today: date | None = None) -> Report:

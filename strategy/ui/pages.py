@@ -18,6 +18,8 @@ CHAPTER_PAGES = {
     "whole_system": "views/whole_system.py",
     "workforce_development": "views/workforce_development.py",
     "finalise": "views/finalise.py",
+    "implementation": "views/implementation.py",
+    "feedback_review": "views/feedback_review.py",
     # Pages that are not data-defined chapters, for links from checks ("put it right").
     "theory_of_change": "views/theory_of_change.py",
     "evaluation": "views/evaluation.py",
