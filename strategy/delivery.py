@@ -597,3 +597,6 @@ register_section(Section("feedback", "Feedback", "What was heard, where it went 
                          feedback_table, "No feedback recorded yet."))
 register_section(Section("reviews", "Annual reviews", "The partnership's yearly reviews (Guide §15.4).", reviews_table,
                          "No annual review recorded yet."))
+
+# Sections from other features (audits, snapshots, comments): registered once this module is loaded.
+from strategy import scrutiny_sections  # noqa: E402,F401
