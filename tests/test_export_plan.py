@@ -76,8 +76,8 @@ def test_the_action_plan_is_one_table_per_aim_in_the_guides_layout_on_landscape_
     assert first.rows[2].cells[0].text == row.cells[0].text  # the outcome cell is merged down its actions
     body = doc.element.body
     heading = next(p for p in doc.paragraphs if p.text == S[10])
-    # Section 10 starts a landscape section; the document ends in landscape (sections 10-11).
-    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    # Section 10 starts a landscape section (sections 10-11); the appendices are portrait again.
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     assert doc.sections[1].page_width > doc.sections[1].page_height
     assert list(body).index(heading._p) > 0
     recs = tables_headed(doc, "Recommendation")[0]
