@@ -9,7 +9,7 @@ from strategy.export_audit import briefing_filename, build_audit_briefing
 from strategy.snapshot_io import audit_template_csv, import_audit_survey, preview_audit_survey
 from strategy.text import md_escape
 from strategy.ui.layout import page_context
-from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel
+from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel, removed_panel
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import NO_IDENTIFYING_DETAILS, identity_form
 
@@ -43,12 +43,9 @@ with st.expander("Start a new audit", expanded=not audits):
             except WorkbookError as exc:
                 show_error(exc)
 removed_audits = au.list_audits(engine, pid, deleted=True)
-if writer and removed_audits:
-    with st.expander(f"Removed audits ({len(removed_audits)})"):
-        for r in removed_audits:
-            if st.button(f"Bring back {r.theme}", key=k("restore-audit", r.id)):
-                au.remove_audit(engine, pid, r.id, author=author, restore=True)
-                st.rerun()
+if writer:
+    removed_panel("Removed audits", removed_audits, lambda r: r.theme,
+                  lambda r: au.remove_audit(engine, pid, r.id, author=author, restore=True), "restore-audit")
 if not audits:
     st.info("No thematic audit yet: start one above.")
     st.stop()

@@ -12,7 +12,15 @@ from strategy.snapshot_io import (
     snapshot_template_csv,
 )
 from strategy.ui.layout import page_context
-from strategy.ui.snapshot_views import RAG_MARK, chart_with_table, file_import, k, recommendations_panel, snapshot_picker
+from strategy.ui.snapshot_views import (
+    RAG_MARK,
+    chart_with_table,
+    file_import,
+    k,
+    recommendations_panel,
+    removed_panel,
+    snapshot_picker,
+)
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
 from strategy.values import uk_day
@@ -25,12 +33,9 @@ writer = identity_form()
 author = current_author()
 snaps = sn.list_snapshots(engine, pid)
 removed = sn.list_snapshots(engine, pid, deleted=True)
-if writer and removed:
-    with st.expander(f"Removed snapshots ({len(removed)})"):
-        for r in removed:
-            if st.button(f"Bring back {r.title}", key=k("restore-snapshot", r.id)):
-                sn.remove_snapshot(engine, pid, r.id, author=author, restore=True)
-                st.rerun()
+if writer:
+    removed_panel("Removed snapshots", removed, lambda r: r.title,
+                  lambda r: sn.remove_snapshot(engine, pid, r.id, author=author, restore=True), "restore-snapshot")
 if not snaps:
     st.info("No snapshot yet. Start one on the System-wide snapshot page.")
     st.page_link("views/snapshot.py", label="System-wide snapshot", icon="🧩")

@@ -267,3 +267,18 @@ def self_assessment_summary(engine: Engine, partnership: Partnership, prompt: Pr
             st.text(line)
         st.page_link("views/snapshot_results.py", label="Snapshot results", icon="📊")
 
+
+
+def removed_panel(title: str, removed: list, name, restore, key: str) -> None:
+    """An expander of removed records, each with a button that brings it back (``restore(record)``);
+    a refusal (a role, a record gone meanwhile) is shown, never raised."""
+    if not removed:
+        return
+    with st.expander(f"{title} ({len(removed)})"):
+        for record in removed:
+            if st.button(f"Bring back {name(record)}", key=k(key, record.id)):
+                try:
+                    restore(record)
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
