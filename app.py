@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from strategy.errors import StorageError
+from strategy.core.errors import StorageError
 from strategy.ui.layout import database_unavailable, sidebar
 from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop

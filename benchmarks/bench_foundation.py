@@ -19,13 +19,13 @@ from pathlib import Path
 from docx import Document
 from sqlalchemy import text
 
-from strategy.answers import get_answer, save_answer
-from strategy.db import prepare_database, write_session
+from strategy.answers.operations import get_answer, save_answer
+from strategy.core.db import prepare_database, write_session
 from strategy.demo import ensure_demo
-from strategy.errors import Conflict
-from strategy.export_docx import export_docx
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.core.errors import Conflict
+from strategy.documents.draft import export_docx
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 
 
 def _pct(values, q):

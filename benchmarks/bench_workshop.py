@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy.accounts import author_for, create_account, set_member_role
-from strategy.answers import add_row, get_answer, list_rows, save_answer, update_cell
-from strategy.db import dispose_engine, prepare_database
-from strategy.errors import Conflict
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.people.accounts import author_for, create_account, set_member_role
+from strategy.answers.operations import add_row, get_answer, list_rows, save_answer, update_cell
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import Conflict
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 
 #: Answers shared by groups of people (as tables at a workshop): person n writes to SHARED[n % 5].
 SHARED = ["intro.purpose", "intro.audience", "intro.scope_notes", "vision.statement", "intro.terminology"]

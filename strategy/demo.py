@@ -9,7 +9,7 @@ import json
 import yaml
 from sqlalchemy.engine import Engine
 
-from strategy.answers import (
+from strategy.answers.operations import (
     add_rows,
     delete_row,
     get_answers,
@@ -21,11 +21,11 @@ from strategy.answers import (
     save_answer,
     set_grid_cell,
 )
-from strategy.content import content
-from strategy.errors import NotFound
-from strategy.partnerships import create_partnership, find_partnership, update_partnership
-from strategy.people import Author
-from strategy.settings import DATA_DIR
+from strategy.core.authors import Author
+from strategy.core.errors import NotFound
+from strategy.core.settings import DATA_DIR
+from strategy.guide.content import content
+from strategy.people.partnerships import create_partnership, find_partnership, update_partnership
 
 DEMO_FILE = DATA_DIR / "demo.yaml"
 
@@ -45,7 +45,7 @@ def ensure_demo(engine: Engine) -> int:
                 spec["nation"], spec.get("areas", ""), spec.get("period_start"), spec.get("period_end"), False):
             update_partnership(engine, p.id, nation=spec["nation"], areas=spec.get("areas", ""),
                                period_start=spec.get("period_start"), period_end=spec.get("period_end"))
-            from strategy.partnerships import set_archived
+            from strategy.people.partnerships import set_archived
 
             set_archived(engine, p.id, False)
     except NotFound:
@@ -72,15 +72,15 @@ def ensure_demo(engine: Engine) -> int:
     for prompt_id, spec in data.get("grids", {}).items():
         _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
     if data.get("plan"):
-        from strategy.plan_demo import ensure_plan
+        from strategy.plan.demo import ensure_plan
 
         ensure_plan(engine, p.id, data["plan"], author)
-    from strategy.snapshot_demo import ensure_snapshot_demo  # the snapshot and thematic audit
+    from strategy.assessments.demo import ensure_snapshot_demo  # the snapshot and thematic audit
 
     ensure_snapshot_demo(engine, p.id, author)
     _ensure_comments(engine, p.id, data.get("comments", []))
     if data.get("delivery"):
-        from strategy.delivery_demo import ensure_delivery
+        from strategy.delivery.demo import ensure_delivery
 
         ensure_delivery(engine, p.id, data["delivery"], author)
     return p.id
@@ -88,7 +88,7 @@ def ensure_demo(engine: Engine) -> int:
 
 def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:
     """Add the demo's comments once (comments are never deleted, so a comment already there stays)."""
-    from strategy.comments import add_comment, set_resolved, threads
+    from strategy.answers.comments import add_comment, set_resolved, threads
 
     existing = {t.comment.text for t in threads(engine, partnership_id)}
     for spec in specs:

@@ -12,8 +12,8 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from strategy.db import dispose_engine, prepare_database
-from strategy.people import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.authors import Author
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -95,7 +95,7 @@ def other_author():
 @pytest.fixture
 def partnership(engine):
     """An English partnership with nothing written yet, on each kind of database."""
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     return create_partnership(engine, name="Harbourshire Partnership", nation="england",
                               areas="Harbourshire", period_start=2026, period_end=2029)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.access import can, role_in, visible_partnership_ids
-from strategy.accounts import set_disabled, set_member_role
-from strategy.answers import (
+from strategy.core.access import can, role_in, visible_partnership_ids
+from strategy.people.accounts import set_disabled, set_member_role
+from strategy.answers.operations import (
     add_row,
     add_rows,
     delete_row,
@@ -18,12 +18,12 @@ from strategy.answers import (
     set_grid_cell,
     update_cell,
 )
-from strategy.backup import backup_partnership
-from strategy.comments import add_comment, set_resolved
-from strategy.errors import NotAllowed
-from strategy.imports import import_figures
-from strategy.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
-from strategy.people import Author
+from strategy.people.backup import backup_partnership
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.core.errors import NotAllowed
+from strategy.answers.io import import_figures
+from strategy.people.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
+from strategy.core.authors import Author
 from tests.people_support import member, snapshot
 
 SYSTEM = Author(name="Workbook")
@@ -47,7 +47,7 @@ def world(engine):
 
 
 def _revision_id(engine, pid):
-    from strategy.answers import answer_history
+    from strategy.answers.operations import answer_history
 
     return answer_history(engine, pid, "intro.purpose")[0].id
 
@@ -91,7 +91,7 @@ def _prepared(engine, world, name):
     """Operations that need a setup write do it first, so the snapshot is taken after it."""
     if name == "restore_answer":
         save_answer(engine, world["p"].id, "intro.purpose", "Second", expected_version=1, author=SYSTEM)
-        from strategy.answers import answer_history
+        from strategy.answers.operations import answer_history
 
         first = answer_history(engine, world["p"].id, "intro.purpose")[-1].id
         return lambda e, w, a: restore_answer(e, w["p"].id, first, author=a)
@@ -184,7 +184,7 @@ def test_the_creator_of_a_partnership_becomes_its_owner(engine):
 
 
 def test_the_last_owner_cannot_be_removed(engine, world):
-    from strategy.errors import InvalidInput
+    from strategy.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="only owner"):
         set_member_role(engine, world["p"].id, "owner", "editor", author=world["owner"])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from strategy.answers import (
+from strategy.answers.operations import (
     add_row,
     answer_history,
     delete_row,
@@ -22,10 +22,10 @@ from strategy.answers import (
     save_answer,
     update_cell,
 )
-from strategy.db import read_session
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.models import Revision
-from strategy.partnerships import create_partnership
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Revision
+from strategy.people.partnerships import create_partnership
 
 PURPOSE = "intro.purpose"
 MEMBERS = "vision.steering_group"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from strategy import audit as au
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.recommendations import add_recommendation, list_recommendations
+from strategy.assessments import audit as au
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.assessments.recommendations import add_recommendation, list_recommendations
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 One Streamlit server per module, on a SQLite file of its own, driven by Debian's chromium through
 Playwright (tests/browser_support.py). Each test checks what a person sees, then reads the database
-through ``strategy.answers.get_answer`` to prove the text was stored and not only shown.
+through ``strategy.answers.operations.get_answer`` to prove the text was stored and not only shown.
 
 Each test writes to a question of its own, so the tests do not depend on each other's order.
 """
@@ -31,9 +31,9 @@ from browser_support import (
     wait_idle,
 )
 
-from strategy.answers import get_answer
-from strategy.db import dispose_engine, prepare_database
-from strategy.partnerships import create_partnership
+from strategy.answers.operations import get_answer
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +103,8 @@ def workbook(tmp_path_factory):
     engine = prepare_database(url)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="england")
     create_people(engine, PEOPLE)
-    from strategy.accounts import create_account, set_member_role
-    from strategy.people import Author
+    from strategy.people.accounts import create_account, set_member_role
+    from strategy.core.authors import Author
 
     create_account(engine, username=username_for(SCRUTINEER[0]), display_name=SCRUTINEER[0], agency=SCRUTINEER[1],
                    password=PASSWORD, author=Author(name="Workbook"))
@@ -411,9 +411,9 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
 def test_a_scrutineer_reads_text_comments_and_has_nothing_to_type_an_answer_into(workbook, people):
     from playwright.sync_api import expect
 
-    from strategy.answers import save_answer
-    from strategy.comments import threads
-    from strategy.people import Author
+    from strategy.answers.operations import save_answer
+    from strategy.answers.comments import threads
+    from strategy.core.authors import Author
 
     terminology = ("intro.terminology", "How will the strategy talk about child sexual abuse?")
     save_answer(workbook.engine, workbook.partnership_id, terminology[0], "We say 'telling', not 'disclosure'.",

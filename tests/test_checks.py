@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.checks import check_statutory_contributions, check_steering_group, run_checks
-from strategy.content import content
+from strategy.guide.checks import check_statutory_contributions, check_steering_group, run_checks
+from strategy.guide.content import content
 
 
 def member(name, agency_type, **flags):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from strategy.answers import add_row
-from strategy.comments import add_comment, open_counts, set_resolved, threads
-from strategy.errors import InvalidInput, NotAllowed
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.answers.operations import add_row
+from strategy.answers.comments import add_comment, open_counts, set_resolved, threads
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 from tests.people_support import member, snapshot
 
 

@@ -12,17 +12,17 @@ import pytest
 from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
-from strategy.answers import get_answer, get_answers, save_answer
-from strategy.db import (
+from strategy.answers.operations import get_answer, get_answers, save_answer
+from strategy.core.db import (
     dispose_engine,
     get_engine,
     head_revision,
     prepare_database,
     read_session,
 )
-from strategy.errors import Conflict, StorageError
-from strategy.models import Revision
-from strategy.partnerships import create_partnership, list_partnerships
+from strategy.core.errors import Conflict, StorageError
+from strategy.core.models import Revision
+from strategy.people.partnerships import create_partnership, list_partnerships
 
 LONGTEXT_PROMPTS = ["intro.purpose", "intro.audience", "intro.scope_notes", "intro.national_picture", "intro.legislation"]
 
@@ -172,7 +172,7 @@ def test_a_read_only_database_file_is_refused_at_start(used_database, monkeypatc
                     return False
                 return real_access(p, mode, *args, **kwargs)
 
-            monkeypatch.setattr("strategy.db.os.access", access)
+            monkeypatch.setattr("strategy.core.db.os.access", access)
         with pytest.raises(StorageError) as info:
             prepare_database(url)
         assert "read-only" in info.value.message

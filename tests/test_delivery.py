@@ -11,15 +11,15 @@ from docx import Document
 from sqlalchemy import func
 from sqlmodel import select
 
-from strategy import delivery as D
-from strategy import plan as P
-from strategy.answers import save_answer
-from strategy.db import read_session
-from strategy.errors import InvalidInput, NotFound
-from strategy.export_progress import export_progress_report
-from strategy.models import MeasureReading, PlanAction, PlanUpdate, Revision
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.delivery import operations as D
+from strategy.plan import operations as P
+from strategy.answers.operations import save_answer
+from strategy.core.db import read_session
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.documents.progress_report import export_progress_report
+from strategy.core.models import MeasureReading, PlanAction, PlanUpdate, Revision
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 
 TODAY = date(2026, 11, 23)
 SAM = Author.make("Sam Patel", "Harbourshire Council")

@@ -10,10 +10,10 @@ from alembic import command
 from docx import Document
 from sqlalchemy import text
 
-from strategy import delivery as D
-from strategy.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
+from strategy.delivery import operations as D
+from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
 from strategy.demo import ensure_demo
-from strategy.partnerships import create_partnership
+from strategy.people.partnerships import create_partnership
 from tests.test_cli import one_line_error, run
 from tests.test_plan_app import page, said
 
@@ -23,7 +23,7 @@ DELIVERY_PAGES = ["views/implementation.py", "views/progress_updates.py", "views
 
 @pytest.fixture
 def url(tmp_path, monkeypatch):
-    from strategy.db import dispose_engine
+    from strategy.core.db import dispose_engine
 
     url = f"sqlite:///{tmp_path / 'delivery.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
@@ -58,7 +58,7 @@ def test_the_demo_has_a_year_of_delivery(engine, demo):
     quarterly = D.readings_table(d, d.plan.all_measures()[0].id)
     assert len(quarterly) == 4
     assert len(D.feedback_table(d)) == 2 and len(D.reviews_table(d)) == 1
-    from strategy.export_docx import export_docx
+    from strategy.documents.draft import export_docx
 
     draft = Document(io.BytesIO(export_docx(engine, demo, charts=False)))
     assert any("progress update at least every 90 days" in p.text for p in draft.paragraphs)
@@ -134,8 +134,8 @@ def test_progress_report_command(tmp_path, engine, url, demo):
 
 
 def test_upgrading_from_the_plan_to_delivery_keeps_every_row(db_url):
-    from strategy import plan as P
-    from strategy.people import Author
+    from strategy.plan import operations as P
+    from strategy.core.authors import Author
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0003")

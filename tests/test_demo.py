@@ -8,15 +8,15 @@ from docx import Document
 from sqlalchemy import func
 from sqlmodel import select
 
-from strategy.answers import all_rows, get_answers, save_answer
-from strategy.content import content
-from strategy.db import read_session
+from strategy.answers.operations import all_rows, get_answers, save_answer
+from strategy.guide.content import content
+from strategy.core.db import read_session
 from strategy.demo import ensure_demo, load_demo_data
-from strategy.export_docx import export_docx
-from strategy.models import Item, Revision
-from strategy.partnerships import get_partnership, list_partnerships, set_archived
-from strategy.people import Author
-from strategy.progress import chapter_progress, next_step
+from strategy.documents.draft import export_docx
+from strategy.core.models import Item, Revision
+from strategy.people.partnerships import get_partnership, list_partnerships, set_archived
+from strategy.core.authors import Author
+from strategy.answers.progress import chapter_progress, next_step
 
 
 def snapshot(engine, pid):

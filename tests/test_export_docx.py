@@ -13,14 +13,14 @@ from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import text
 
-from strategy.answers import add_row, save_answer
-from strategy.dates import UK
-from strategy.db import dispose_engine, prepare_database
+from strategy.answers.operations import add_row, save_answer
+from strategy.core.dates import UK
+from strategy.core.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo, load_demo_data
-from strategy.errors import NotFound
-from strategy.export_docx import draft_filename, export_docx
-from strategy.partnerships import create_partnership, get_partnership
-from strategy.settings import DATA_DIR
+from strategy.core.errors import NotFound
+from strategy.documents.draft import draft_filename, export_docx
+from strategy.people.partnerships import create_partnership, get_partnership
+from strategy.core.settings import DATA_DIR
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)  # British Summer Time: 11:30 UTC
 TEMPLATE = yaml.safe_load((DATA_DIR / "reference" / "template_sections.yaml").read_text(encoding="utf-8"))["items"]

@@ -14,12 +14,12 @@ from sqlalchemy import text
 from test_evidence import fill_evidence
 from test_export_docx import ILLEGAL_IN_XML, all_text, open_docx, sections
 
-import strategy.export_docx as export
-from strategy.answers import add_row, save_answer, set_grid_cell
-from strategy.dates import UK
-from strategy.db import dispose_engine, prepare_database
+import strategy.documents.draft as export
+from strategy.answers.operations import add_row, save_answer, set_grid_cell
+from strategy.core.dates import UK
+from strategy.core.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo, load_demo_data
-from strategy.export_docx import export_docx
+from strategy.documents.draft import export_docx
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
 S4 = "4. Local and regional context"

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from strategy.answers import (
+from strategy.answers.operations import (
     add_row,
     add_rows,
     grid_rows,
@@ -12,11 +12,11 @@ from strategy.answers import (
     restore_row,
     set_grid_cell,
 )
-from strategy.checks import check_forms_covered, check_groups_considered
-from strategy.content import content
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.guide.checks import check_forms_covered, check_groups_considered
+from strategy.guide.content import content
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.answers import add_rows, list_rows
-from strategy.db import dispose_engine, prepare_database
-from strategy.imports import FIGURES, MEASURES, SURVEY, figures_template_csv, survey_template_csv
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.answers.operations import add_rows, list_rows
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.answers.io import FIGURES, MEASURES, SURVEY, figures_template_csv, survey_template_csv
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 
@@ -88,9 +88,9 @@ def _panel_app(url: str, pid: int, prompt_id: str, data: bytes, filename: str) -
     # import clears the uploader (a new uploader generation).
     import streamlit as st
 
-    from strategy.content import content
-    from strategy.db import prepare_database
-    from strategy.partnerships import get_partnership
+    from strategy.guide.content import content
+    from strategy.core.db import prepare_database
+    from strategy.people.partnerships import get_partnership
     from strategy.ui.import_panel import preview_and_import
 
     engine = prepare_database(url)
@@ -193,7 +193,7 @@ def test_a_file_that_cannot_be_read_says_why_in_plain_text(url, engine, pid, aut
 
 def test_an_import_that_fails_at_the_click_stores_nothing_and_says_so(url, engine, pid, author, monkeypatch):
     at = panel(url, pid, SURVEY, survey_template_csv(), "survey.csv", author)
-    from strategy.errors import StorageError
+    from strategy.core.errors import StorageError
 
     def broken(*args, **kwargs):
         raise StorageError("The database cannot be written to just now.")

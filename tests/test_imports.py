@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from sqlalchemy import event, text
 
-import strategy.imports as imports
-from strategy.answers import add_rows, list_rows
-from strategy.content import content
-from strategy.db import prepare_database
-from strategy.errors import InvalidInput
-from strategy.imports import (
+import strategy.answers.io as imports
+from strategy.answers.operations import add_rows, list_rows
+from strategy.guide.content import content
+from strategy.core.db import prepare_database
+from strategy.core.errors import InvalidInput
+from strategy.answers.io import (
     FIGURES,
     FORM_METADATA,
     IDENTIFYING,
@@ -39,7 +39,7 @@ from strategy.imports import (
     read_table,
     survey_template_csv,
 )
-from strategy.partnerships import create_partnership, find_partnership
+from strategy.people.partnerships import create_partnership, find_partnership
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "data" / "templates"
@@ -539,7 +539,7 @@ def test_figures_need_a_value_column_and_only_figure_prompts_take_figures():
 def test_templates_are_excel_friendly_match_the_copies_and_import_cleanly(name, make, prompt_id):
     data = make()
     assert data.startswith(codecs.BOM_UTF8)
-    assert (TEMPLATES / name).read_bytes() == data, "run strategy.imports.write_templates('data/templates') after a change"
+    assert (TEMPLATES / name).read_bytes() == data, "run strategy.answers.io.write_templates('data/templates') after a change"
     rows = data.decode("utf-8-sig").splitlines()
     assert rows[0] == ",".join(imports.template_headers(prompt_id)) and len(rows) == 3
     preview = imports.preview_file(data, name, prompt_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.answers import add_row, get_answer, save_answer, set_grid_cell
-from strategy.errors import InvalidInput
-from strategy.language import Text, acronyms_in, language_report, long_sentences, term_findings
+from strategy.answers.operations import add_row, get_answer, save_answer, set_grid_cell
+from strategy.core.errors import InvalidInput
+from strategy.finalise.language import Text, acronyms_in, language_report, long_sentences, term_findings
 
 
 def T(text: str) -> Text:

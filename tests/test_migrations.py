@@ -6,7 +6,7 @@ import json
 from alembic import command
 from sqlalchemy import text
 
-from strategy.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
+from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
 
 ROWS = {"partnership": 3, "answer": 30, "item": 60, "revision": 90}
 
@@ -61,8 +61,8 @@ def test_upgrading_from_the_first_schema_keeps_every_row(db_url):
 
 def test_upgrading_from_0002_to_the_plan_keeps_every_row_and_the_plan_works(db_url):
     """0003 adds the plan's tables beside a database full of answers, rows and history."""
-    from strategy import plan as P
-    from strategy.people import Author
+    from strategy.plan import operations as P
+    from strategy.core.authors import Author
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0002")

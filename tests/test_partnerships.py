@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.errors import InvalidInput, NotFound
-from strategy.partnerships import (
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.people.partnerships import (
     create_partnership,
     find_partnership,
     get_partnership,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.answers import get_answers, list_rows
+from strategy.answers.operations import get_answers, list_rows
 from strategy.cli import main
 from strategy.demo import ensure_demo
-from strategy.errors import InvalidInput, NotAllowed
-from strategy.partnerships import get_partnership
-from strategy.periods import start_next_period
-from strategy.plan import load_plan
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.people.partnerships import get_partnership
+from strategy.people.periods import start_next_period
+from strategy.plan.operations import load_plan
 from tests.people_support import member, snapshot
 
 
@@ -58,7 +58,7 @@ def test_only_owners_start_the_next_period(engine, partnership):
 
 
 def test_a_taken_name_is_refused_and_the_old_period_is_not_archived(engine, partnership):
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     create_partnership(engine, name="Harbourshire Partnership (2029 to 2032)", nation="england")
     with pytest.raises(InvalidInput, match="already exists"):

@@ -6,12 +6,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from strategy import plan as P
-from strategy.answers import add_row, list_rows
-from strategy.db import dispose_engine, prepare_database
+from strategy.plan import operations as P
+from strategy.answers.operations import add_row, list_rows
+from strategy.core.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 from tests.test_app import APP

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from strategy import plan as P
+from strategy.plan import operations as P
 from strategy.cli import main
 from strategy.demo import ensure_demo
-from strategy.errors import InvalidInput
-from strategy.imports import ImportRefused
-from strategy.partnerships import create_partnership
-from strategy.plan_io import (
+from strategy.core.errors import InvalidInput
+from strategy.answers.io import ImportRefused
+from strategy.people.partnerships import create_partnership
+from strategy.plan.io import (
     EXPORT_COLUMNS,
     Span,
     commit_import,

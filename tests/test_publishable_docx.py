@@ -12,10 +12,10 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from strategy.answers import add_row, save_answer
-from strategy.dates import UK
+from strategy.answers.operations import add_row, save_answer
+from strategy.core.dates import UK
 from strategy.demo import ensure_demo
-from strategy.export_docx import export_docx
+from strategy.documents.draft import export_docx
 from tests.conftest import IN_CI
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
@@ -166,8 +166,8 @@ def test_a_logo_goes_on_the_title_page_with_alt_text(engine, partnership, author
 ])
 def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(engine, partnership, author, upload,
                                                                                message):
-    from strategy.answers import get_answer
-    from strategy.errors import InvalidInput
+    from strategy.answers.operations import get_answer
+    from strategy.core.errors import InvalidInput
 
     save_answer(engine, partnership.id, "finalise.logo", _png(), expected_version=0, author=author)
     before = get_answer(engine, partnership.id, "finalise.logo").value
@@ -178,7 +178,7 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(
 
 
 def test_the_recommendations_appendix_lists_the_actions_that_answer_each(engine, partnership, author):
-    from strategy.plan import add_aim, add_outcome, create_action
+    from strategy.plan.operations import add_aim, add_outcome, create_action
 
     pid = partnership.id
     aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)

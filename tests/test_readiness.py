@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from strategy.answers import add_row, get_answer, grid_rows, save_answer, set_grid_cell
+from strategy.answers.operations import add_row, get_answer, grid_rows, save_answer, set_grid_cell
 from strategy.cli import main
 from strategy.demo import ensure_demo
-from strategy.readiness import MET, NOT_MET, PARTLY, CriterionResult, Finding, readiness_report
+from strategy.finalise.readiness import MET, NOT_MET, PARTLY, CriterionResult, Finding, readiness_report
 
 TODAY = date(2026, 11, 23)
 
@@ -87,7 +87,7 @@ def test_long_sentences_partly_meet_clarity(engine, partnership, author):
 
 def test_the_scope_must_name_all_six_forms(engine, partnership, author):
     pid = partnership.id
-    from strategy.content import content
+    from strategy.guide.content import content
 
     forms = [i["id"] for i in content().reference("forms_of_abuse").items]
     save_answer(engine, pid, "intro.scope_forms", json.dumps(forms[:5]), expected_version=0, author=author)
@@ -159,7 +159,7 @@ def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqli
 
 
 def _author():
-    from strategy.people import Author
+    from strategy.core.authors import Author
 
     return Author.make("Sam")
 
@@ -167,7 +167,7 @@ def _author():
 # --- The plan's checks: deliverability, the core components, the recommendations ---------------------
 
 def _plan_with_one_action(engine, pid, author, **action):
-    from strategy.plan import add_aim, add_outcome, create_action
+    from strategy.plan.operations import add_aim, add_outcome, create_action
 
     aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)
     outcome = add_outcome(engine, pid, aim_id=aim.id, title="More children are identified", author=author)
@@ -193,7 +193,7 @@ def test_an_action_with_no_lead_or_dates_and_an_outcome_with_no_measure_fail_del
 
 
 def test_a_complete_action_and_a_measure_meet_deliverability(engine, partnership, author):
-    from strategy.plan import add_measure
+    from strategy.plan.operations import add_measure
 
     pid = partnership.id
     outcome, _ = _plan_with_one_action(engine, pid, author, leads=["Harbourshire Council"], start_date="01/04/2026",
@@ -218,7 +218,7 @@ def test_unanswered_recommendations_fail_consistency(engine, partnership, author
 
 
 def test_the_language_check_reads_the_plan(engine, partnership, author):
-    from strategy.language import language_report
+    from strategy.finalise.language import language_report
 
     pid = partnership.id
     _plan_with_one_action(engine, pid, author, partners="Schools; the perpetrator programme")

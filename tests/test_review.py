@@ -9,13 +9,13 @@ from datetime import datetime
 import pytest
 from docx import Document
 
-from strategy.answers import add_row, get_answer, save_answer
+from strategy.answers.operations import add_row, get_answer, save_answer
 from strategy.cli import main
-from strategy.comments import add_comment, set_resolved
-from strategy.dates import UK
-from strategy.errors import InvalidInput, NotAllowed, NotFound
-from strategy.plan import add_aim, add_outcome, create_action
-from strategy.review import (
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.core.dates import UK
+from strategy.core.errors import InvalidInput, NotAllowed, NotFound
+from strategy.plan.operations import add_aim, add_outcome, create_action
+from strategy.finalise.review import (
     CURRENT,
     add_section_comment,
     compare,
@@ -130,7 +130,7 @@ def test_the_review_copy_lists_open_comments_under_their_sections(engine, partne
 
 
 def test_freeze_and_export_a_version_on_the_command_line(sqlite_engine, monkeypatch, capsys, tmp_path):
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     monkeypatch.setenv("DATABASE_URL", str(sqlite_engine.url))
     create_partnership(sqlite_engine, name="Vale Board", nation="wales")

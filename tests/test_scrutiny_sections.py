@@ -8,13 +8,13 @@ from datetime import date
 
 from docx import Document
 
-from strategy import delivery as D
-from strategy.comments import add_comment, set_resolved
+from strategy.delivery import operations as D
+from strategy.answers.comments import add_comment, set_resolved
 from strategy.demo import ensure_demo
-from strategy.export_progress import export_progress_report
-from strategy.partnerships import create_partnership
-from strategy.recommendations import add_recommendation, list_recommendations, update_recommendation
-from strategy.scrutiny_sections import audit_learning, open_comments, open_recommendations
+from strategy.documents.progress_report import export_progress_report
+from strategy.people.partnerships import create_partnership
+from strategy.assessments.recommendations import add_recommendation, list_recommendations, update_recommendation
+from strategy.assessments.scrutiny import audit_learning, open_comments, open_recommendations
 
 TODAY = date(2026, 11, 23)
 
@@ -58,7 +58,7 @@ def test_a_fresh_partnership_reports_each_section_as_empty(engine):
 
 
 def test_the_progress_report_lists_open_comments_and_recommendations(engine, author):
-    from strategy import audit as au
+    from strategy.assessments import audit as au
 
     pid = create_partnership(engine, name="Vale", nation="wales").id
     audit = au.create_audit(engine, pid, theme="Harmful sexual behaviour", author=author)
@@ -73,6 +73,6 @@ def test_the_progress_report_lists_open_comments_and_recommendations(engine, aut
 
 
 def _author():
-    from strategy.people import Author
+    from strategy.core.authors import Author
 
     return Author.make("Sam")

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from strategy import snapshot as sn
-from strategy.content import content
-from strategy.db import read_session
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.models import Revision, SnapshotRating
-from strategy.recommendations import (
+from strategy.assessments import snapshot as sn
+from strategy.guide.content import content
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Revision, SnapshotRating
+from strategy.assessments.recommendations import (
     add_recommendation,
     list_recommendations,
     recommendation_to_action,
@@ -180,7 +180,7 @@ def test_recommendations_have_an_origin_a_status_and_soft_delete(engine, partner
 
 
 def test_a_recommendation_becomes_an_action_in_one_step(engine, partnership, author, snap):
-    from strategy.plan import add_aim, add_outcome, load_plan
+    from strategy.plan.operations import add_aim, add_outcome, load_plan
 
     rec = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="Cut waits for therapy.", author=author)
     aim = add_aim(engine, partnership.id, title="Children recover", author=author)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from strategy import audit as au
-from strategy import snapshot as sn
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
 from strategy.demo import ensure_demo
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.people.partnerships import create_partnership
+from strategy.core.authors import Author
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 SAM = Author.make("Sam Patel", "Harbourshire Council")

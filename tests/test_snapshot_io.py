@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
-from strategy import audit as au
-from strategy import snapshot as sn
-from strategy.db import read_session
-from strategy.errors import InvalidInput
-from strategy.imports import ImportRefused
-from strategy.models import SnapshotResponse
-from strategy.snapshot_io import (
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
+from strategy.core.db import read_session
+from strategy.core.errors import InvalidInput
+from strategy.answers.io import ImportRefused
+from strategy.core.models import SnapshotResponse
+from strategy.assessments.io import (
     TEMPLATE_FILES,
     import_audit_survey,
     import_snapshot_survey,

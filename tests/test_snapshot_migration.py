@@ -4,9 +4,9 @@ rows keeps them all, the new tables work, and the migration goes down again clea
 from alembic import command
 from sqlalchemy import inspect, text
 
-from strategy import snapshot as sn
-from strategy.db import _alembic_config, dispose_engine, get_engine, prepare_database
-from strategy.people import Author
+from strategy.assessments import snapshot as sn
+from strategy.core.db import _alembic_config, dispose_engine, get_engine, prepare_database
+from strategy.core.authors import Author
 from tests.test_migrations import ROWS, _counts, _fill_at_0001
 
 TABLES = {"snapshot", "snapshot_statement", "snapshot_rating", "snapshot_response", "thematic_audit", "audit_case",

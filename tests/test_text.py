@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from strategy.errors import InvalidInput
-from strategy.people import Author
-from strategy.text import clean_text, md_escape, name_key, normalise_name
+from strategy.core.errors import InvalidInput
+from strategy.core.authors import Author
+from strategy.core.text import clean_text, md_escape, name_key, normalise_name
 
 
 @pytest.mark.parametrize("typed", [

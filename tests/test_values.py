@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from strategy.errors import InvalidInput
-from strategy.values import (
+from strategy.core.errors import InvalidInput
+from strategy.core.values import (
     parse_date,
     parse_number,
     parse_period,

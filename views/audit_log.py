@@ -5,10 +5,10 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from strategy.access import can, role_in
-from strategy.audit_log import ACTIONS, audit_log, sign_in_events
-from strategy.dates import uk_time
-from strategy.safe_export import csv_bytes, xlsx_bytes
+from strategy.core.access import can, role_in
+from strategy.core.audit_log import ACTIONS, audit_log, sign_in_events
+from strategy.core.dates import uk_time
+from strategy.tabular.formulas import csv_bytes, xlsx_bytes
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
 

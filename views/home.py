@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from strategy.access import can
-from strategy.accounts import set_member_role
-from strategy.comments import open_counts
+from strategy.core.access import can
+from strategy.people.accounts import set_member_role
+from strategy.answers.comments import open_counts
 from strategy.demo import ensure_demo
-from strategy.errors import WorkbookError
-from strategy.partnerships import nation_words, period_label
-from strategy.people import SYSTEM
-from strategy.progress import chapter_progress, next_step
-from strategy.readiness import MET, readiness_report
-from strategy.text import md_escape
+from strategy.core.errors import WorkbookError
+from strategy.people.partnerships import nation_words, period_label
+from strategy.core.authors import SYSTEM
+from strategy.answers.progress import chapter_progress, next_step
+from strategy.finalise.readiness import MET, readiness_report
+from strategy.core.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
 from strategy.ui.state import choose_partnership, current_author, show_error
@@ -83,7 +83,7 @@ with st.expander("The same figures as a table"):
     st.dataframe(progress_table(progress), hide_index=True)
 
 # The plan (Guide §7, §12): how far the chain from aims to actions has got.
-from strategy.plan import load_plan, plan_checks  # noqa: E402
+from strategy.plan.operations import load_plan, plan_checks  # noqa: E402
 
 plan = load_plan(engine, partnership.id)
 st.subheader("The plan")

@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from strategy.access import can, readable_partnerships
-from strategy.errors import WorkbookError
-from strategy.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
-from strategy.periods import start_next_period
-from strategy.text import md_escape
+from strategy.core.access import can, readable_partnerships
+from strategy.core.errors import WorkbookError
+from strategy.people.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
+from strategy.people.periods import start_next_period
+from strategy.core.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.state import choose_partnership, current_author, show_error
 

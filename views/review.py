@@ -4,13 +4,13 @@ by chapter, and comment on each section of the draft (optionally against a crite
 import pandas as pd
 import streamlit as st
 
-from strategy.access import can
-from strategy.comments import open_counts, threads
-from strategy.content import content
-from strategy.dates import uk_time
-from strategy.errors import WorkbookError
-from strategy.export_docx import draft_filename
-from strategy.review import (
+from strategy.core.access import can
+from strategy.answers.comments import open_counts, threads
+from strategy.guide.content import content
+from strategy.core.dates import uk_time
+from strategy.core.errors import WorkbookError
+from strategy.documents.draft import draft_filename
+from strategy.finalise.review import (
     CURRENT,
     add_section_comment,
     compare,
@@ -19,7 +19,7 @@ from strategy.review import (
     list_versions,
     version_docx,
 )
-from strategy.text import md_escape
+from strategy.core.text import md_escape
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error

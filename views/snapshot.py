@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from strategy import snapshot as sn
-from strategy.errors import Conflict, WorkbookError
-from strategy.text import md_escape
+from strategy.assessments import snapshot as sn
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
 from strategy.ui.state import current_author, show_error

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.access import can
-from strategy.comments import add_comment, set_resolved, threads
-from strategy.dates import uk_time
-from strategy.errors import WorkbookError
-from strategy.models import Comment, Partnership
-from strategy.text import md_escape
+from strategy.answers.comments import add_comment, set_resolved, threads
+from strategy.core.access import can
+from strategy.core.dates import uk_time
+from strategy.core.errors import WorkbookError
+from strategy.core.models import Comment, Partnership
+from strategy.core.text import md_escape
 from strategy.ui.state import current_author
 
 

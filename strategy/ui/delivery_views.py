@@ -1,5 +1,5 @@
 """Delivery pages (Guide §15.1): progress updates on actions, indicator readings, and the scrutineer's
-dashboard. Writes go through strategy.delivery with the person's name; what they typed stays in the form
+dashboard. Writes go through strategy.delivery.operations with the person's name; what they typed stays in the form
 when it is refused, with the message saying what to fix. Every chart has its table beside it."""
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy import delivery as D
-from strategy import delivery_chart
-from strategy import plan as P
-from strategy.content import content
-from strategy.errors import WorkbookError
-from strategy.export_progress import export_progress_report, report_filename
-from strategy.models import Partnership
-from strategy.text import md_escape
+from strategy.core.errors import WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.core.values import parse_date, uk_day
+from strategy.delivery import charts as delivery_chart
+from strategy.delivery import operations as D
+from strategy.documents.progress_report import export_progress_report, report_filename
+from strategy.guide.content import content
+from strategy.plan import operations as P
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
 from strategy.ui.state import current_author
 from strategy.ui.widgets import NO_IDENTIFYING_DETAILS
-from strategy.values import parse_date, uk_day
 
 
 def _k(*parts) -> str:

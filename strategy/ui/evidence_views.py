@@ -1,7 +1,7 @@
 """Charts and findings beneath the evidence prompts (Guide §5.1, §5.2, §6.1): the tip of the
 iceberg, identification by year, the support matrix, training attendance and the staff survey.
 
-All analysis is in ``strategy.evidence``; this module only displays it. Text people typed reaches
+All analysis is in ``strategy.evidence.analysis``; this module only displays it. Text people typed reaches
 the page through st.dataframe, st.text or md_escape, never as live markdown or HTML."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy import evidence as ev
-from strategy.answers import all_rows, get_answers
-from strategy.content import Prompt
-from strategy.models import Partnership
-from strategy.text import md_escape
+from strategy.answers.operations import all_rows, get_answers
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.evidence import analysis as ev
+from strategy.guide.content import Prompt
 from strategy.ui.extras import PROMPT_EXTRAS, register
 
 SAME_FIGURES = "The same figures as a table"

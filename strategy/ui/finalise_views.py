@@ -1,7 +1,7 @@
 """The Finalise chapter's checks (Guide §1.6, §13.1): the language check beneath the list of exempt
 titles, and the acronyms beneath the partnership's own glossary.
 
-All finding is done in ``strategy.language``; this module only displays it. Text people typed reaches
+All finding is done in ``strategy.finalise.language``; this module only displays it. Text people typed reaches
 the page through st.dataframe, st.text or md_escape, never as live markdown or HTML."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers import add_row
-from strategy.content import Prompt
-from strategy.errors import WorkbookError
-from strategy.language import EXEMPT_PROMPT, GLOSSARY_PROMPT, LanguageReport, language_report
-from strategy.models import Partnership
-from strategy.text import md_escape
+from strategy.answers.operations import add_row
+from strategy.core.errors import WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.finalise.language import EXEMPT_PROMPT, GLOSSARY_PROMPT, LanguageReport, language_report
+from strategy.guide.content import Prompt
 from strategy.ui.extras import register
 from strategy.ui.pages import CHAPTER_PAGES
 from strategy.ui.state import current_author

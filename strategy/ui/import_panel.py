@@ -13,10 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers import list_rows
-from strategy.content import Prompt, content
-from strategy.errors import WorkbookError
-from strategy.imports import (
+from strategy.answers.io import (
     FIGURES,
     MAX_MEGABYTES,
     MAX_ROWS,
@@ -29,7 +26,10 @@ from strategy.imports import (
     preview_file,
     template_csv,
 )
-from strategy.models import Partnership
+from strategy.answers.operations import list_rows
+from strategy.core.errors import WorkbookError
+from strategy.core.models import Partnership
+from strategy.guide.content import Prompt, content
 from strategy.ui.extras import register
 from strategy.ui.state import current_author
 

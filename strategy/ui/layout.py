@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.access import ROLE_LABELS, readable_partnerships, role_in
-from strategy.models import Partnership
-from strategy.partnerships import list_partnerships
+from strategy.core.access import ROLE_LABELS, readable_partnerships, role_in
+from strategy.core.models import Partnership
+from strategy.people.partnerships import list_partnerships
 from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop
 
 

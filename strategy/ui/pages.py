@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from strategy.progress import ChapterProgress
+from strategy.answers.progress import ChapterProgress
 
 #: chapter id -> page file (registered in app.py).
 CHAPTER_PAGES = {

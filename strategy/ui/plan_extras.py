@@ -7,13 +7,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy import plan as P
-from strategy import plan_io
-from strategy.answers import list_rows
-from strategy.content import content
-from strategy.errors import Conflict, WorkbookError
-from strategy.models import Partnership
-from strategy.text import md_escape
+from strategy.answers.operations import list_rows
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.guide.content import content
+from strategy.plan import io as plan_io
+from strategy.plan import operations as P
 from strategy.ui.extras import register
 from strategy.ui.state import current_author
 

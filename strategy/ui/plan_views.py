@@ -1,7 +1,7 @@
 """The plan's pages: Theory of Change (Guide §7.1), evaluation framework (§7.2), action plan (§12),
 and "turn this activity into an action" under each core component's activities (§8-11).
 
-Every change goes through strategy.plan with the version the person loaded (bound when the button
+Every change goes through strategy.plan.operations with the version the person loaded (bound when the button
 was drawn), so a change someone else made in between is reported, never overwritten."""
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy import plan as P
-from strategy import plan_chart, plan_io
-from strategy.errors import Conflict, WorkbookError
-from strategy.imports import ImportRefused
-from strategy.models import Partnership
-from strategy.text import md_escape
+from strategy.answers.io import ImportRefused
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.plan import charts as plan_chart
+from strategy.plan import io as plan_io
+from strategy.plan import operations as P
 from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import current_author
 from strategy.ui.widgets import identity_form

@@ -6,11 +6,19 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.accounts import author_for, count_accounts, create_first_admin, get_account, session_expired, sign_in, sign_in_with_email
-from strategy.audit_log import record_now
-from strategy.errors import WorkbookError
-from strategy.models import utcnow
-from strategy.settings import DATA_DIR, get_settings
+from strategy.core.audit_log import record_now
+from strategy.core.errors import WorkbookError
+from strategy.core.models import utcnow
+from strategy.core.settings import DATA_DIR, get_settings
+from strategy.people.accounts import (
+    author_for,
+    count_accounts,
+    create_first_admin,
+    get_account,
+    session_expired,
+    sign_in,
+    sign_in_with_email,
+)
 from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY
 
 NOTICE_KEY = "workbook_signin_notice"

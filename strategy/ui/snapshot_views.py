@@ -14,13 +14,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy import audit as au
-from strategy import snapshot as sn
-from strategy.content import Prompt
-from strategy.errors import Conflict, WorkbookError
-from strategy.imports import MAX_MEGABYTES, MAX_ROWS, Preview
-from strategy.models import Partnership
-from strategy.recommendations import (
+from strategy.answers.io import MAX_MEGABYTES, MAX_ROWS, Preview
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
+from strategy.assessments.recommendations import (
     STATUSES,
     add_recommendation,
     list_recommendations,
@@ -28,10 +25,13 @@ from strategy.recommendations import (
     remove_recommendation,
     update_recommendation,
 )
-from strategy.text import md_escape
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.text import md_escape
+from strategy.core.values import uk_day
+from strategy.guide.content import Prompt
 from strategy.ui.extras import register
 from strategy.ui.state import current_author, show_error
-from strategy.values import uk_day
 
 SAME_FIGURES = "The same figures as a table"
 #: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
@@ -231,7 +231,7 @@ def recommendations_panel(engine: Engine, partnership: Partnership, *, editable:
 
 
 def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
-    from strategy.plan import load_plan
+    from strategy.plan.operations import load_plan
 
     plan = load_plan(engine, pid)
     choices = {o.id: f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()}

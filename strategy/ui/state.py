@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.access import can
-from strategy.db import prepare_database
-from strategy.errors import NotFound, StorageError, WorkbookError
-from strategy.models import Partnership
-from strategy.partnerships import get_partnership
-from strategy.people import Author
-from strategy.settings import get_settings
+from strategy.core.access import can
+from strategy.core.authors import Author
+from strategy.core.db import prepare_database
+from strategy.core.errors import NotFound, StorageError, WorkbookError
+from strategy.core.models import Partnership
+from strategy.core.settings import get_settings
+from strategy.people.partnerships import get_partnership
 
 AUTHOR_KEY = "workbook_author"
 #: The signed-in account's id, and when it last clicked (for the idle timeout).

@@ -11,8 +11,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 import strategy.ui.features  # noqa: F401  (registers the charts and import panels under their prompts)
-from strategy.access import RIGHTS, role_in
-from strategy.answers import (
+from strategy.answers.comments import open_counts
+from strategy.answers.operations import (
     Row,
     add_row,
     all_rows,
@@ -30,18 +30,18 @@ from strategy.answers import (
     set_grid_cell,
     update_cell,
 )
-from strategy.checks import run_checks
-from strategy.comments import open_counts
-from strategy.content import Chapter, Column, Prompt, content
-from strategy.dates import uk_time
-from strategy.errors import Conflict, WorkbookError
-from strategy.models import Answer, Partnership
-from strategy.progress import is_answered
-from strategy.text import md_escape
+from strategy.answers.progress import is_answered
+from strategy.core.access import RIGHTS, role_in
+from strategy.core.dates import uk_time
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.models import Answer, Partnership
+from strategy.core.text import md_escape
+from strategy.core.values import uk_day
+from strategy.guide.checks import run_checks
+from strategy.guide.content import Chapter, Column, Prompt, content
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import PROMPT_EXTRAS
 from strategy.ui.state import current_author
-from strategy.values import uk_day
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "

@@ -1,0 +1,415 @@
+"""Thematic multi-agency audits (Guide §15.2): the theme and period, the parts the audit drew on,
+the audited cases (no identifying details: a reference the partnership chooses, the agencies
+involved, a grade, strengths and learning), a staff survey, practice strengths, learning,
+recommendations and the text of the briefing partnerships publish."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit
+from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
+from strategy.core.text import check_length, clean_text, normalise_name
+from strategy.guide.content import content
+
+THEME_LIMIT = 200
+PERIOD_LIMIT = 60
+REFERENCE_LIMIT = 40
+AGENCIES_LIMIT = 500
+TEXT_LIMIT = 20_000
+#: The briefing's texts, in the order the briefing shows them. Lists are one item per line.
+TEXT_FIELDS = {
+    "one_thing": "If you do one thing",
+    "leaders": "Key messages for strategic leaders and managers",
+    "practitioners": "Key messages for practitioners",
+    "data_review": "What the data review found",
+    "case_reviews": "Learning from case reviews",
+    "strengths": "Multi-agency practice strengths",
+    "learning": "Learning identified",
+    "findings": "Additional findings",
+    "resources": "Resources to support practice",
+}
+GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
+
+
+class IdentifyingReference(InvalidInput):
+    """A case reference that looks as if it could identify a child; saving it needs confirming."""
+
+
+@dataclass(frozen=True)
+class AuditView:
+    audit: ThematicAudit
+    parts: list[str]
+    texts: dict[str, str]
+
+
+def parts_list() -> list[dict]:
+    return list(content().reference("audit_parts").items)
+
+
+def grades() -> list[dict]:
+    return list(content().reference("audit_grades").items)
+
+
+def grade_label(grade_id: str) -> str:
+    return next((g["label"] for g in grades() if g["id"] == grade_id), grade_id or "Not graded")
+
+
+def barrier_label(barrier_id: str) -> str:
+    return next((b["label"] for b in content().reference("audit_barriers").items if b["id"] == barrier_id),
+                barrier_id)
+
+
+# --- Case references ----------------------------------------------------------------------------
+
+_DATE = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\b|\b\d{4}-\d{2}-\d{2}\b")
+_MONTH_DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
+_NAME = re.compile(r"\b[A-Z][a-z'’\-]+\s+[A-Z][a-z'’\-]+\b")
+_INITIALS_DOB = re.compile(r"\bdob\b|\bd\.o\.b\b|born", re.I)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
+_NI = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I)
+
+
+def reference_warning(reference: str) -> str | None:
+    """Why a case reference might identify a child (a name, a date such as a date of birth, an NHS
+    number, a National Insurance number, a postcode), or None. The reference is still the
+    partnership's choice: this only asks them to think again."""
+    ref = normalise_name(reference)
+    if _NHS.search(ref):
+        return "it has ten digits, like an NHS number"
+    if _DATE.search(ref) or _MONTH_DATE.search(ref) or _INITIALS_DOB.search(ref):
+        return "it contains a date, which could be a date of birth"
+    if _NI.search(ref):
+        return "it looks like a National Insurance number"
+    if _POSTCODE.search(ref):
+        return "it looks like a postcode"
+    if _NAME.search(ref):
+        return "it looks like a person's name (two words starting with capitals)"
+    return None
+
+
+def _reference(reference: str, confirmed: bool) -> str:
+    ref = normalise_name(reference)
+    if not ref:
+        raise InvalidInput("Give the case a reference the partnership chooses, such as 'Case 1' or 'A3'.")
+    check_length(ref, REFERENCE_LIMIT, "The case reference")
+    why = reference_warning(ref)
+    if why and not confirmed:
+        raise IdentifyingReference(
+            f"The case reference '{ref}' may identify a child: {why}. This workbook is not a case record. "
+            "Use a reference such as 'Case 1', or confirm that this reference cannot identify anyone.")
+    return ref
+
+
+# --- Audits -------------------------------------------------------------------------------------
+
+def _parts(parts) -> list[str]:
+    valid = [p["id"] for p in parts_list()]
+    parts = list(parts or [])
+    unknown = [p for p in parts if p not in valid]
+    if unknown:
+        raise InvalidInput(f"{', '.join(map(str, unknown))} is not a part of an audit: use {', '.join(valid)}.")
+    return [p for p in valid if p in parts]
+
+
+def _texts(texts: dict) -> dict[str, str]:
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise InvalidInput(f"An audit has no field {', '.join(sorted(unknown))}.")
+    out = {}
+    for key, value in texts.items():
+        text = clean_text(value or "").strip()
+        check_length(text, TEXT_LIMIT, f"'{TEXT_FIELDS[key]}'")
+        out[key] = text
+    return out
+
+
+def _theme(theme: str) -> str:
+    theme = normalise_name(theme)
+    if not theme:
+        raise InvalidInput("Give the audit a theme, such as 'The multi-agency response to child sexual abuse'.")
+    check_length(theme, THEME_LIMIT, "The theme")
+    return theme
+
+
+def _period(period: str) -> str:
+    period = normalise_name(period or "")
+    check_length(period, PERIOD_LIMIT, "The period")
+    return period
+
+
+def create_audit(engine: Engine, partnership_id: int, *, theme: str, author: Author, period: str = "",
+                 parts=(), texts: dict | None = None) -> ThematicAudit:
+    theme, period, parts, texts = _theme(theme), _period(period), _parts(parts), _texts(texts or {})
+    with write_session(engine) as session:
+        ensure_partnership(session, partnership_id)
+        audit = ThematicAudit(partnership_id=partnership_id, theme=theme, period=period, parts_json=json.dumps(parts),
+                              fields_json=json.dumps(texts, ensure_ascii=False), updated_by_name=author.name)
+        session.add(audit)
+        created(session, audit, author=author, prompt_id="audit")
+        return audit
+
+
+def list_audits(engine: Engine, partnership_id: int, *, deleted: bool = False) -> list[ThematicAudit]:
+    with read_session(engine) as session:
+        q = select(ThematicAudit).where(ThematicAudit.partnership_id == partnership_id)
+        q = q.where(ThematicAudit.deleted_at != None if deleted else ThematicAudit.deleted_at == None)  # noqa: E711
+        return list(session.exec(q.order_by(ThematicAudit.id)).all())
+
+
+def view(audit: ThematicAudit) -> AuditView:
+    return AuditView(audit, json.loads(audit.parts_json or "[]"), json.loads(audit.fields_json or "{}"))
+
+
+def get_audit(engine: Engine, partnership_id: int, audit_id: int) -> ThematicAudit:
+    with read_session(engine) as session:
+        return load(session, ThematicAudit, audit_id, partnership_id, "audit")
+
+
+def find_audit(engine: Engine, partnership_id: int, name: str) -> ThematicAudit:
+    """An audit by its theme (ignoring case) or its number in the list."""
+    audits = list_audits(engine, partnership_id)
+    if not audits:
+        raise NotFound("This partnership has no thematic audit yet. Add one on the Thematic audits page.")
+    key = normalise_name(name).casefold()
+    for n, a in enumerate(audits, start=1):
+        if key in (a.theme.casefold(), str(n), str(a.id)):
+            return a
+    raise NotFound(f"There is no audit '{name}'. The audits are: {'; '.join(a.theme for a in audits)}.")
+
+
+def update_audit(engine: Engine, partnership_id: int, audit_id: int, *, expected_version: int, author: Author,
+                 theme: str | None = None, period: str | None = None, parts=None,
+                 texts: dict | None = None) -> ThematicAudit:
+    """Change the audit's details or briefing texts (only those given), version-checked."""
+    with write_session(engine) as session:
+        audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", lock=True)
+        values = {}
+        if theme is not None:
+            values["theme"] = _theme(theme)
+        if period is not None:
+            values["period"] = _period(period)
+        if parts is not None:
+            values["parts_json"] = json.dumps(_parts(parts))
+        if texts is not None:
+            merged = {**json.loads(audit.fields_json or "{}"), **_texts(texts)}
+            values["fields_json"] = json.dumps(merged, ensure_ascii=False)
+        conflict = update_checked(session, ThematicAudit, audit, values, expected_version=expected_version,
+                                  author=author, prompt_id="audit", what="audit")
+    if conflict:
+        raise conflict
+    return audit
+
+
+def remove_audit(engine: Engine, partnership_id: int, audit_id: int, *, author: Author,
+                 restore: bool = False) -> ThematicAudit:
+    with write_session(engine) as session:
+        audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", live=False)
+        set_removed(session, audit, not restore, author=author, prompt_id="audit")
+        return audit
+
+
+# --- Audited cases ------------------------------------------------------------------------------
+
+def _case_values(reference, agencies, grade, strengths, learning, confirmed) -> dict:
+    values = {"reference": _reference(reference, confirmed)}
+    values["agencies"] = normalise_name(agencies or "")
+    check_length(values["agencies"], AGENCIES_LIMIT, "The agencies involved")
+    if grade not in ("", None) and grade not in GRADE_ORDER:
+        raise InvalidInput(f"{grade!r} is not a grade: use {', '.join(grade_label(g) for g in GRADE_ORDER)}.")
+    values["grade"] = grade or ""
+    for key, text in (("strengths", strengths), ("learning", learning)):
+        values[key] = clean_text(text or "").strip()
+        check_length(values[key], TEXT_LIMIT, f"The case's {key}")
+    return values
+
+
+def add_case(engine: Engine, partnership_id: int, audit_id: int, *, reference: str, author: Author, agencies: str = "",
+             grade: str = "", strengths: str = "", learning: str = "", confirmed: bool = False) -> AuditCase:
+    """Record one audited case. A reference that looks identifying raises IdentifyingReference
+    unless ``confirmed``; a reference already used in the audit is refused."""
+    values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
+    with write_session(engine) as session:
+        load(session, ThematicAudit, audit_id, partnership_id, "audit")
+        _unique_reference(session, audit_id, values["reference"], None)
+        case = AuditCase(partnership_id=partnership_id, audit_id=audit_id, updated_by_name=author.name, **values)
+        session.add(case)
+        created(session, case, author=author, prompt_id="audit.case")
+        return case
+
+
+def _unique_reference(session, audit_id: int, reference: str, case_id: int | None) -> None:
+    same = session.exec(select(AuditCase).where(AuditCase.audit_id == audit_id, AuditCase.deleted_at == None)).all()  # noqa: E711
+    if any(c.reference.casefold() == reference.casefold() and c.id != case_id for c in same):
+        raise InvalidInput(f"This audit already has a case '{reference}'. Give each case its own reference.")
+
+
+def update_case(engine: Engine, partnership_id: int, case_id: int, *, expected_version: int, author: Author,
+                reference: str, agencies: str = "", grade: str = "", strengths: str = "", learning: str = "",
+                confirmed: bool = False) -> AuditCase:
+    values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
+    with write_session(engine) as session:
+        case = load(session, AuditCase, case_id, partnership_id, "case", lock=True)
+        _unique_reference(session, case.audit_id, values["reference"], case.id)
+        conflict = update_checked(session, AuditCase, case, values, expected_version=expected_version, author=author,
+                                  prompt_id="audit.case", what="case")
+    if conflict:
+        raise conflict
+    return case
+
+
+def remove_case(engine: Engine, partnership_id: int, case_id: int, *, author: Author, restore: bool = False) -> AuditCase:
+    with write_session(engine) as session:
+        case = load(session, AuditCase, case_id, partnership_id, "case", live=False)
+        set_removed(session, case, not restore, author=author, prompt_id="audit.case")
+        return case
+
+
+def list_cases(engine: Engine, audit_id: int, *, deleted: bool = False) -> list[AuditCase]:
+    with read_session(engine) as session:
+        q = select(AuditCase).where(AuditCase.audit_id == audit_id)
+        q = q.where(AuditCase.deleted_at != None if deleted else AuditCase.deleted_at == None)  # noqa: E711
+        return list(session.exec(q.order_by(AuditCase.id)).all())
+
+
+def grade_table(cases: list[AuditCase]) -> pd.DataFrame:
+    counts = {g: sum(1 for c in cases if c.grade == g) for g in GRADE_ORDER}
+    ungraded = sum(1 for c in cases if not c.grade)
+    rows = [{"Grade": grade_label(g), "Cases": n} for g, n in counts.items()]
+    if ungraded:
+        rows.append({"Grade": "Not graded", "Cases": ungraded})
+    return pd.DataFrame(rows)
+
+
+def grade_figure(table: pd.DataFrame) -> go.Figure:
+    colours = {g["label"]: g.get("colour", "#9E9E9E") for g in grades()}
+    fig = go.Figure(go.Bar(x=table["Grade"], y=table["Cases"], text=table["Cases"], textposition="outside",
+                           marker_color=[colours.get(g, "#9E9E9E") for g in table["Grade"]]))
+    fig.update_layout(title="Audited cases by grade", yaxis={"title": "Cases", "dtick": 1}, plot_bgcolor="white")
+    return fig
+
+
+# --- The staff survey ---------------------------------------------------------------------------
+
+def survey_responses(engine: Engine, audit_id: int) -> list[AuditSurveyResponse]:
+    with read_session(engine) as session:
+        return list(session.exec(select(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id,
+                                                                   AuditSurveyResponse.deleted_at == None)  # noqa: E711
+                                 .order_by(AuditSurveyResponse.id)).all())
+
+
+@dataclass(frozen=True)
+class SurveySummary:
+    responses: int
+    aware: int
+    aware_answered: int
+    used: int
+    used_answered_aware: int
+    confidence: pd.DataFrame
+    barriers: pd.DataFrame
+
+    @property
+    def aware_percent(self) -> int | None:
+        return round(100 * self.aware / self.aware_answered) if self.aware_answered else None
+
+    @property
+    def used_percent_of_aware(self) -> int | None:
+        return round(100 * self.used / self.used_answered_aware) if self.used_answered_aware else None
+
+
+def survey_summary(rows: list[AuditSurveyResponse]) -> SurveySummary:
+    """Awareness and use of the strategy and toolkit, confidence by agency, and what stops use."""
+    frame = pd.DataFrame([{"agency": r.agency, "identify": r.confidence_identify, "respond": r.confidence_respond}
+                          for r in rows], columns=["agency", "identify", "respond"])
+    confidence = pd.DataFrame(columns=["Agency", "Responses", "Identifying (average of 5)",
+                                       "Responding (average of 5)"])
+    if not frame.empty:
+        grouped = frame.groupby("agency", sort=True)
+        confidence = pd.DataFrame({
+            "Agency": list(grouped.groups),
+            "Responses": grouped.size().tolist(),
+            "Identifying (average of 5)": [round(float(v), 1) if pd.notna(v) else None
+                                           for v in grouped["identify"].mean().tolist()],
+            "Responding (average of 5)": [round(float(v), 1) if pd.notna(v) else None
+                                          for v in grouped["respond"].mean().tolist()],
+        })
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r.barrier:
+            counts[r.barrier] = counts.get(r.barrier, 0) + 1
+    barriers = pd.DataFrame([{"What stops use": barrier_label(b), "Responses": n}
+                             for b, n in sorted(counts.items(), key=lambda kv: -kv[1])],
+                            columns=["What stops use", "Responses"])
+    aware_rows = [r for r in rows if r.aware_strategy is not None]
+    aware = [r for r in aware_rows if r.aware_strategy]
+    used_rows = [r for r in aware if r.used_toolkit is not None]
+    return SurveySummary(len(rows), len(aware), len(aware_rows), sum(1 for r in used_rows if r.used_toolkit),
+                         len(used_rows), confidence, barriers)
+
+
+def confidence_figure(summary: SurveySummary) -> go.Figure:
+    t = summary.confidence
+    fig = go.Figure()
+    fig.add_bar(name="Identifying", x=t["Agency"], y=t["Identifying (average of 5)"], marker_color="#0B4F8A",
+                text=t["Identifying (average of 5)"], textposition="outside")
+    fig.add_bar(name="Responding", x=t["Agency"], y=t["Responding (average of 5)"], marker_color="#E69F00",
+                text=t["Responding (average of 5)"], textposition="outside")
+    fig.update_layout(barmode="group", title="Confidence in identifying and responding, by agency",
+                      yaxis={"range": [0, 5.5], "title": "Average (1 to 5)"}, plot_bgcolor="white",
+                      legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+def barrier_figure(summary: SurveySummary) -> go.Figure:
+    t = summary.barriers
+    fig = go.Figure(go.Bar(x=t["Responses"], y=t["What stops use"], orientation="h", marker_color="#0B4F8A",
+                           text=t["Responses"], textposition="outside"))
+    fig.update_layout(title="What stops practitioners using the strategy and toolkit", plot_bgcolor="white",
+                      yaxis={"autorange": "reversed"}, xaxis={"title": "Responses", "dtick": 1},
+                      margin={"l": 320})
+    return fig
+
+
+def awareness_sentence(summary: SurveySummary) -> str:
+    if not summary.responses:
+        return ""
+    parts = [f"{summary.responses} practitioners answered the staff survey."]
+    if summary.aware_percent is not None:
+        parts.append(f"{summary.aware_percent}% knew about the strategy and toolkit")
+        if summary.used_percent_of_aware is not None:
+            parts[-1] += f"; of those, {summary.used_percent_of_aware}% had used the toolkit."
+        else:
+            parts[-1] += "."
+    if not summary.barriers.empty:
+        top = summary.barriers.iloc[0]
+        parts.append(f"The most common reason for not using it: '{top['What stops use']}' ({top['Responses']}).")
+    return " ".join(parts)
+
+
+def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
+    """A few sentences on the latest thematic audit for the Context chapter and the Word draft."""
+    audits = list_audits(engine, partnership_id)
+    if not audits:
+        return []
+    audit = audits[-1]
+    cases = list_cases(engine, audit.id)
+    lines = [f"Thematic audit '{audit.theme}'" + (f" ({audit.period})" if audit.period else "")
+             + f": {len(cases)} case{'s' if len(cases) != 1 else ''} audited."]
+    graded = grade_table(cases)
+    if cases:
+        lines[0] += " Grades: " + ", ".join(f"{r.Grade.lower()} {r.Cases}" for r in graded.itertuples() if r.Cases) + "."
+    sentence = awareness_sentence(survey_summary(survey_responses(engine, audit.id)))
+    if sentence:
+        lines.append(sentence)
+    return lines

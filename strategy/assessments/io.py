@@ -1,0 +1,326 @@
+"""Importing the two surveys of this part of the workbook from CSV or Excel: the snapshot's
+frontline survey (practitioners' ratings of the same statements) and a thematic audit's staff
+survey (confidence, awareness and use of the strategy and toolkit, what stops use).
+
+Files are read by ``strategy.answers.io`` (the same encodings, separators, limits and refusals as
+every other import); column names match in the same forgiving way; columns that identify a
+person are never read. Every problem is listed with the row the spreadsheet shows and the
+column as the file names it, and any problem means nothing is stored. Columns are documented
+in data/templates/README.md."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from strategy.answers.io import (
+    NO_SCORE_WORDS,
+    ImportRefused,
+    Preview,
+    _csv_bytes,
+    _file_name,
+    _is_blank,
+    _key,
+    _read,
+    _short,
+    _text,
+    _words,
+    match_headers,
+    survey_score,
+)
+from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements
+from strategy.core.authors import Author
+from strategy.core.db import write_session
+from strategy.core.errors import InvalidInput
+from strategy.core.models import (
+    AuditSurveyResponse,
+    Snapshot,
+    SnapshotResponse,
+    SnapshotStatement,
+    ThematicAudit,
+    utcnow,
+)
+from strategy.core.revisions import load, record_revision
+from strategy.core.text import check_length, clean_text
+from strategy.guide.content import Column, content
+
+COMMENT_LIMIT = 5000
+SHORT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    id: str
+    #: The template's name first, then other names accepted.
+    names: tuple[str, ...]
+    required: bool = False
+
+
+SNAPSHOT_COLUMNS = (
+    FileColumn("statement", ("Statement", "Statement code", "Code", "Statement number"), required=True),
+    FileColumn("rating", ("Rating", "Progress", "Progress rating", "Score"), required=True),
+    FileColumn("comment", ("Comment", "Comments", "Any other comments", "Notes")),
+    FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service")),
+    FileColumn("role", ("Role", "Job title", "Job role", "Position")),
+)
+AUDIT_COLUMNS = (
+    FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service"), required=True),
+    FileColumn("role", ("Role", "Job title", "Job role", "Position")),
+    FileColumn("confidence_identify", ("Confidence identifying", "Confidence in identifying",
+                                       "Confidence identifying child sexual abuse")),
+    FileColumn("confidence_respond", ("Confidence responding", "Confidence in responding",
+                                      "Confidence responding to child sexual abuse")),
+    FileColumn("aware_strategy", ("Aware of strategy", "Aware of the strategy", "Aware of the strategy and toolkit",
+                                  "Awareness of strategy")),
+    FileColumn("used_toolkit", ("Used toolkit", "Used the toolkit", "Have you used the toolkit", "Toolkit used")),
+    FileColumn("barrier", ("What stops use", "What stops you using the toolkit", "Barrier", "Barriers")),
+    FileColumn("comment", ("Comment", "Comments", "Any other comments", "Notes")),
+)
+_SCORE = Column(id="score", label="Score", type="number", min=1, max=5)
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str, str]:
+    """File column -> column id, matched as every import matches them (``strategy.answers.io.match_headers``)."""
+    template = {c.id: c.names[0] for c in columns}
+    return match_headers(preview, table, known={_key(name): c.id for c in columns for name in (*c.names, c.id)},
+                         template=template, labels=template,
+                         suggestions={name: c.id for c in columns for name in c.names},
+                         required=tuple(c.id for c in columns if c.required))
+
+
+def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...],
+          parse: Callable[[dict], dict]) -> Preview:
+    """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
+    header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
+    table = _read(data, filename)
+    preview = Preview(prompt_id=label, filename=_file_name(filename), read_as=table.read_as)
+    mapping = _match(preview, table, columns)
+    headers = {cid: header for header, cid in mapping.items()}
+    for index, raw in enumerate(table.rows):
+        number = index + 2
+        if all(_is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
+            preview.blank_rows += 1
+            continue
+        preview.rows_in_file += 1
+        if raw.get(None):
+            preview.add_problem(number, "", f"The row has {len(raw[None])} more cells than there are column names "
+                                            "(a value with a comma in it needs quotes).")
+            continue
+        cells = {cid: raw.get(header) for header, cid in mapping.items()}
+        try:
+            values = parse(cells)
+        except _CellProblem as exc:
+            preview.add_problem(number, headers.get(exc.column, exc.column), exc.message)
+            continue
+        preview.rows.append(values)
+        preview.row_numbers.append(number)
+    return preview
+
+
+class _CellProblem(InvalidInput):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def _short_text(cells: dict, cid: str, limit: int = SHORT_LIMIT, what: str = "The text") -> str:
+    text = clean_text(_text(cells.get(cid))).replace("\n", " ").strip()
+    try:
+        check_length(text, limit, what)
+    except InvalidInput as exc:
+        raise _CellProblem(cid, exc.message) from None
+    return text
+
+
+# --- The snapshot's frontline survey ------------------------------------------------------------
+
+def _progress_lookup() -> dict[str, int]:
+    points = scale("progress")
+    lookup = {_words(p.label): p.value for p in points}
+    lookup.update({str(p.value): p.value for p in points})
+    return lookup
+
+
+def _snapshot_rating(value) -> int | None:
+    if _is_blank(value):
+        return None
+    words = _words(_text(value))
+    if words in NO_SCORE_WORDS:
+        return None
+    found = _progress_lookup().get(words.split(" - ")[0].strip()) or _progress_lookup().get(words)
+    if found:
+        return found
+    options = ", ".join(f"{p.value} ({p.label})" for p in scale("progress"))
+    raise InvalidInput(f"'{_short(_text(value))}' is not a rating on the scale. Use {options}, or leave it blank.")
+
+
+def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes,
+                            filename: str) -> Preview:
+    """What importing this frontline survey into the snapshot would store, and every problem."""
+    get_snapshot(engine, partnership_id, snapshot_id)
+    statements = snapshot_statements(engine, partnership_id, snapshot_id)
+    by_key = {}
+    for s in statements:
+        by_key[_key(s.code)] = s
+        by_key[_key(s.text)] = s
+
+    def parse(cells: dict) -> dict:
+        raw = cells.get("statement")
+        if _is_blank(raw):
+            raise _CellProblem("statement", "The statement is empty; every row needs its code, such as AW1.")
+        found: SnapshotStatement | None = by_key.get(_key(_text(raw)))
+        if found is None:
+            codes = ", ".join(s.code for s in statements if s.retired_at is None)
+            raise _CellProblem("statement", f"There is no statement '{_short(_text(raw))}' in this snapshot. "
+                                            f"Use a statement's code: {codes}.")
+        if found.retired_at is not None:
+            raise _CellProblem("statement", f"Statement {found.code} has been retired, so it is not in this snapshot.")
+        try:
+            rating = _snapshot_rating(cells.get("rating"))
+        except InvalidInput as exc:
+            raise _CellProblem("rating", exc.message) from None
+        comment = clean_text(_text(cells.get("comment"))).strip()
+        try:
+            check_length(comment, COMMENT_LIMIT, "The comment")
+        except InvalidInput as exc:
+            raise _CellProblem("comment", exc.message) from None
+        if rating is None and not comment:
+            raise _CellProblem("rating", "The row has neither a rating nor a comment. Add one or delete the row.")
+        return {"statement_id": found.id, "rating": rating, "comment": comment,
+                "agency": _short_text(cells, "agency", what="The agency"), "role": _short_text(cells, "role", what="The role")}
+
+    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse)
+
+
+def import_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, *,
+                           author: Author, replace: bool = True) -> int:
+    """Store every rating in the file (replacing the snapshot's frontline ratings, unless
+    ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
+    preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename)
+    return _store(engine, partnership_id, preview, SnapshotResponse, "snapshot_id", snapshot_id, Snapshot,
+                  what="frontline ratings", prompt_id="snapshot.survey", author=author, replace=replace)
+
+
+def _store(engine: Engine, partnership_id: int, preview: Preview, model, owner_field: str, owner_id: int, owner_model,
+           *, what: str, prompt_id: str, author: Author, replace: bool) -> int:
+    """Every ready row in one transaction, or nothing. Rows replaced are kept, marked as removed."""
+    _refuse(preview)
+    now = utcnow()
+    with write_session(engine) as session:
+        load(session, owner_model, owner_id, partnership_id, owner_model.__tablename__.replace("thematic_", ""))
+        replaced = 0
+        if replace:
+            replaced = session.execute(
+                update(model).where(getattr(model, owner_field) == owner_id, model.deleted_at == None)  # noqa: E711
+                .values(deleted_at=now).execution_options(synchronize_session=False)).rowcount
+        for values in preview.rows:
+            session.add(model(partnership_id=partnership_id, created_at=now, **{owner_field: owner_id}, **values))
+        record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=owner_id,
+                  action="import", new_value=f"{len(preview.rows)} {what} from {preview.filename}"
+                  + (f" (replacing {replaced}, kept as removed)" if replaced else ""), created_at=now)
+    return len(preview.rows)
+
+
+def _refuse(preview: Preview) -> None:
+    if preview.problem_count:
+        raise ImportRefused(preview)
+    if not preview.rows:
+        raise InvalidInput(f"'{preview.filename}' has no rows to import.")
+
+
+def snapshot_template_csv() -> bytes:
+    """The frontline survey to fill in: one row per practitioner per statement."""
+    points = scale("progress")
+    return _csv_bytes([
+        [c.names[0] for c in SNAPSHOT_COLUMNS],
+        ["AW1", "2", "Children tell us the lessons came too late.", "Education", "Designated safeguarding lead"],
+        ["IR2", points[2].label, "", "Health", "School nurse"],
+    ])
+
+
+# --- A thematic audit's staff survey ------------------------------------------------------------
+
+def _yes_no(cells: dict, cid: str) -> bool | None:
+    value = cells.get(cid)
+    if _is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    words = _words(_text(value))
+    if words in _YES:
+        return True
+    if words in _NO:
+        return False
+    if words in NO_SCORE_WORDS:
+        return None
+    raise _CellProblem(cid, f"'{_short(_text(value))}' is not yes or no. Write Yes or No, or leave it blank.")
+
+
+def _barrier(cells: dict) -> str:
+    value = cells.get("barrier")
+    if _is_blank(value):
+        return ""
+    items = content().reference("audit_barriers").items
+    lookup = {_key(i["id"]): i["id"] for i in items} | {_key(i["label"]): i["id"] for i in items}
+    found = lookup.get(_key(_text(value)))
+    if found:
+        return found
+    labels = [i["label"] for i in items]
+    close = difflib.get_close_matches(_text(value), labels, n=1, cutoff=0.5)
+    hint = f" Did you mean '{close[0]}'?" if close else f" The answers are: {'; '.join(labels)}."
+    raise _CellProblem("barrier", f"'{_short(_text(value))}' is not one of the answers to 'What stops use'.{hint} "
+                                  "Use 'Something else' and put the detail in the comment.")
+
+
+def preview_audit_survey(data: bytes, filename: str) -> Preview:
+    def parse(cells: dict) -> dict:
+        values = {"agency": _short_text(cells, "agency", what="The agency"),
+                  "role": _short_text(cells, "role", what="The role")}
+        if not values["agency"]:
+            raise _CellProblem("agency", "The agency is empty; every row needs one.")
+        for cid in ("confidence_identify", "confidence_respond"):
+            try:
+                values[cid] = survey_score(cells.get(cid), _SCORE)
+            except InvalidInput as exc:
+                raise _CellProblem(cid, exc.message) from None
+            if values[cid] is not None:
+                values[cid] = int(values[cid])
+        values["aware_strategy"] = _yes_no(cells, "aware_strategy")
+        values["used_toolkit"] = _yes_no(cells, "used_toolkit")
+        values["barrier"] = _barrier(cells)
+        comment = clean_text(_text(cells.get("comment"))).strip()
+        try:
+            check_length(comment, COMMENT_LIMIT, "The comment")
+        except InvalidInput as exc:
+            raise _CellProblem("comment", exc.message) from None
+        values["comment"] = comment
+        return values
+
+    return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse)
+
+
+def import_audit_survey(engine: Engine, partnership_id: int, audit_id: int, data: bytes, filename: str, *,
+                        author: Author, replace: bool = True) -> int:
+    """Store every response (replacing the audit's responses, unless ``replace=False``), or nothing."""
+    return _store(engine, partnership_id, preview_audit_survey(data, filename), AuditSurveyResponse, "audit_id",
+                  audit_id, ThematicAudit, what="staff survey responses", prompt_id="audit.survey", author=author,
+                  replace=replace)
+
+
+def audit_template_csv() -> bytes:
+    return _csv_bytes([
+        [c.names[0] for c in AUDIT_COLUMNS],
+        ["Children's services", "Social worker", "4", "3", "Yes", "No", "Have not had a case where it seemed relevant",
+         ""],
+        ["Education", "Designated safeguarding lead", "Fairly confident", "3", "Yes", "Yes", "", "The toolkit helped."],
+    ])
+
+
+TEMPLATE_FILES = {"snapshot_survey_template.csv": snapshot_template_csv,
+                  "audit_staff_survey_template.csv": audit_template_csv}

@@ -1,0 +1,127 @@
+"""Recommendations from a snapshot or a thematic audit, tracked until they are done.
+
+Each has its own status (open, accepted, done) and, once it has become an action in the action
+plan, the action's id. ``recommendation_to_action`` is the one way a recommendation becomes an
+action: page, command line and tests call it."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
+from strategy.core.errors import InvalidInput
+from strategy.core.models import Recommendation, Snapshot, ThematicAudit
+from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
+from strategy.core.text import check_length, clean_text
+
+PROMPT = "recommendation"
+STATUSES = {"open": "Open", "accepted": "Accepted", "done": "Done"}
+TEXT_LIMIT = 2000
+
+
+def _clean(text: str) -> str:
+    text = clean_text(text or "").strip()
+    if not text:
+        raise InvalidInput("A recommendation cannot be empty: say what should be done.")
+    check_length(text, TEXT_LIMIT, "The recommendation")
+    return text
+
+
+def _origin(session, rec: Recommendation) -> str:
+    if rec.snapshot_id:
+        snap = session.get(Snapshot, rec.snapshot_id)
+        return f"{snap.title}, recommendation {rec.position}"[:200]
+    audit = session.get(ThematicAudit, rec.audit_id)
+    return f"Thematic audit: {audit.theme}, recommendation {rec.position}"[:200]
+
+
+def add_recommendation(engine: Engine, partnership_id: int, *, text: str, author: Author, snapshot_id: int | None = None,
+                       audit_id: int | None = None, domain: str = "") -> Recommendation:
+    """Add a recommendation to a snapshot or an audit (exactly one of them)."""
+    if (snapshot_id is None) == (audit_id is None):
+        raise InvalidInput("A recommendation belongs to one snapshot or one audit.")
+    text = _clean(text)
+    with write_session(engine) as session:
+        ensure_partnership(session, partnership_id)
+        if snapshot_id is not None:
+            load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
+            where = Recommendation.snapshot_id == snapshot_id
+        else:
+            load(session, ThematicAudit, audit_id, partnership_id, "audit")
+            where = Recommendation.audit_id == audit_id
+        last = session.exec(select(func.max(Recommendation.position)).where(where)).one() or 0
+        rec = Recommendation(partnership_id=partnership_id, snapshot_id=snapshot_id, audit_id=audit_id, text=text,
+                             domain=domain or "", position=last + 1, updated_by_name=author.name)
+        session.add(rec)
+        session.flush()
+        rec.origin = _origin(session, rec)
+        created(session, rec, author=author, prompt_id=PROMPT)
+        return rec
+
+
+def list_recommendations(engine: Engine, partnership_id: int, *, snapshot_id: int | None = None,
+                         audit_id: int | None = None, deleted: bool = False) -> list[Recommendation]:
+    with read_session(engine) as session:
+        q = select(Recommendation).where(Recommendation.partnership_id == partnership_id)
+        if snapshot_id is not None:
+            q = q.where(Recommendation.snapshot_id == snapshot_id)
+        if audit_id is not None:
+            q = q.where(Recommendation.audit_id == audit_id)
+        q = q.where(Recommendation.deleted_at != None if deleted else Recommendation.deleted_at == None)  # noqa: E711
+        return list(session.exec(q.order_by(Recommendation.snapshot_id, Recommendation.audit_id,
+                                            Recommendation.position, Recommendation.id)).all())
+
+
+def update_recommendation(engine: Engine, partnership_id: int, recommendation_id: int, *, expected_version: int,
+                          author: Author, text: str | None = None, status: str | None = None) -> Recommendation:
+    values = {}
+    if text is not None:
+        values["text"] = _clean(text)
+    if status is not None:
+        if status not in STATUSES:
+            raise InvalidInput(f"{status!r} is not a status: use {', '.join(STATUSES)}.")
+        values["status"] = status
+    with write_session(engine) as session:
+        rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
+        conflict = update_checked(session, Recommendation, rec, values, expected_version=expected_version,
+                                  author=author, prompt_id=PROMPT, what="recommendation")
+    if conflict:
+        raise conflict
+    return rec
+
+
+def remove_recommendation(engine: Engine, partnership_id: int, recommendation_id: int, *, author: Author,
+                          restore: bool = False) -> Recommendation:
+    with write_session(engine) as session:
+        rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", live=False)
+        set_removed(session, rec, not restore, author=author, prompt_id=PROMPT)
+        return rec
+
+
+def recommendation_to_action(engine: Engine, partnership_id: int, recommendation_id: int, *, outcome_id: int,
+                             author: Author, **fields) -> int:
+    """Make the recommendation an action under ``outcome_id`` in the action plan, in one step:
+    the action carries the recommendation's text and its origin; the recommendation is marked
+    accepted and keeps the action's id. ``fields`` (leads, start_date, end_date, component...) go to
+    ``strategy.plan.operations.create_action`` as they are. Returns the action id."""
+    from strategy.plan import operations as plan
+
+    with read_session(engine) as session:
+        rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation")
+    if rec.action_id is not None and rec.action_id in {x.id for x in plan.load_plan(engine, partnership_id).all_actions()}:
+        raise InvalidInput("This recommendation is already an action in the action plan.")
+    # An action removed from the plan since leaves the recommendation free to become one again.
+    action_id = plan.create_action(engine, partnership_id, outcome_id=outcome_id, title=rec.text[:500], author=author,
+                                   origin=rec.origin, **fields).id
+    with write_session(engine) as session:
+        current = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
+        values = {"action_id": action_id}
+        if current.status == "open":
+            values["status"] = "accepted"
+        conflict = update_checked(session, Recommendation, current, values, expected_version=current.version,
+                                  author=author, prompt_id=PROMPT, what="recommendation")
+    if conflict:
+        raise conflict
+    return action_id

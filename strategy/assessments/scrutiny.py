@@ -1,0 +1,66 @@
+"""The scrutineer's dashboard and the Word progress report: the sections that come from other features,
+registered in ``strategy.delivery.operations.SECTIONS``: recommendations from audits and snapshots still open,
+what the latest thematic audits learned, and comments not yet resolved."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from strategy.delivery.operations import Delivery, Section, register_section
+
+
+def open_recommendations(d: Delivery) -> pd.DataFrame:
+    """Audit and snapshot recommendations not yet done, with the action each became (Guide §15.2)."""
+    from strategy.assessments.recommendations import STATUSES, list_recommendations
+
+    codes = {x.id: d.plan.code("action", x.id) for x in d.plan.all_actions()}
+    rows = [{"From": r.origin, "Recommendation": r.text, "Status": STATUSES.get(r.status, r.status),
+             "Action": codes.get(r.action_id, "Not in the plan yet" if r.action_id is None else "Action removed")}
+            for r in list_recommendations(d.engine, d.partnership_id) if r.status != "done"]
+    return pd.DataFrame(rows, columns=["From", "Recommendation", "Status", "Action"])
+
+
+def audit_learning(d: Delivery) -> pd.DataFrame:
+    """What each thematic audit learned, newest first."""
+    from strategy.assessments import audit as au
+
+    rows = []
+    for audit in au.list_audits(d.engine, d.partnership_id):
+        texts = au.view(audit).texts
+        rows.append({"Audit": audit.theme, "Period": audit.period, "If you do one thing": texts.get("one_thing", ""),
+                     "Learning identified": texts.get("learning", ""), "Strengths": texts.get("strengths", "")})
+    return pd.DataFrame(rows, columns=["Audit", "Period", "If you do one thing", "Learning identified", "Strengths"])
+
+
+def open_comments(d: Delivery) -> pd.DataFrame:
+    """Comments from scrutineers and reviewers not yet resolved."""
+    from strategy.answers.comments import threads
+    from strategy.core.dates import uk_date
+    from strategy.guide.content import content
+
+    c = content()
+    rows = []
+    for thread in threads(d.engine, d.partnership_id):
+        if not thread.open:
+            continue
+        comment = thread.comment
+        if comment.target_kind == "prompt" and comment.target_key in c.prompts:
+            about = f"{c.chapter_of(comment.target_key).title}: {c.prompts[comment.target_key].label}"
+        elif comment.target_kind == "section":
+            about = f"Draft section {comment.target_key}"
+        else:
+            about = comment.chapter_id or comment.target_kind
+        rows.append({"About": about, "Comment": comment.text, "By": comment.author_name,
+                     "Date": uk_date(comment.created_at), "Replies": len(thread.replies)})
+    return pd.DataFrame(rows, columns=["About", "Comment", "By", "Date", "Replies"])
+
+
+register_section(Section("recommendations_open", "Audit and snapshot recommendations still open",
+                         "Recommendations from thematic audits and the system-wide snapshot that are not done, and the "
+                         "action each became (Guide §15.2).", open_recommendations,
+                         "Every recommendation is done."), after="indicators_off_track")
+register_section(Section("audit_learning", "What audits have taught", "The learning from each thematic multi-agency "
+                         "audit (Guide §15.2).", audit_learning, "No thematic audit recorded yet."),
+                 after="recommendations_open")
+register_section(Section("comments_open", "Open comments", "Questions and comments from scrutineers and reviewers "
+                         "that are not yet resolved.", open_comments, "No open comments."))

@@ -1,0 +1,464 @@
+"""``python -m strategy``: the same operations as the pages, from a terminal.
+
+Every command honours DATABASE_URL, exits 0 on success and 1 with a one-line message on error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from strategy.core.db import prepare_database
+from strategy.core.errors import WorkbookError
+from strategy.core.settings import get_settings
+
+
+def _engine():
+    return prepare_database(get_settings().database_url)
+
+
+def cmd_list(args) -> None:
+    from strategy.people.partnerships import list_partnerships
+
+    for p in list_partnerships(_engine(), include_archived=args.all):
+        print(p.name + (" (archived)" if p.archived else ""))
+
+
+def cmd_create(args) -> None:
+    from strategy.people.partnerships import create_partnership
+
+    p = create_partnership(_engine(), name=args.name, nation=args.nation, areas=args.areas or "",
+                           period_start=args.start, period_end=args.end)
+    print(f"Created '{p.name}' ({p.nation.title()}).")
+
+
+def cmd_rename(args) -> None:
+    from strategy.people.partnerships import find_partnership, rename_partnership
+
+    engine = _engine()
+    p = rename_partnership(engine, find_partnership(engine, args.name).id, args.new_name)
+    print(f"Renamed to '{p.name}'.")
+
+
+def cmd_archive(args) -> None:
+    from strategy.people.partnerships import find_partnership, set_archived
+
+    engine = _engine()
+    p = set_archived(engine, find_partnership(engine, args.name).id, not args.undo)
+    print(f"'{p.name}' is {'archived' if p.archived else 'back in the list'}.")
+
+
+def cmd_demo(args) -> None:
+    from strategy.demo import ensure_demo
+    from strategy.people.partnerships import get_partnership
+
+    engine = _engine()
+    p = get_partnership(engine, ensure_demo(engine))
+    print(f"'{p.name}' is ready.")
+
+
+def cmd_export_docx(args) -> None:
+    from strategy.core.audit_log import record_now
+    from strategy.finalise.review import CURRENT, version_docx
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    pid = find_partnership(engine, args.name).id
+    data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy)
+    out = _write(args.out, data)
+    what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
+    record_now(engine, None, "export", partnership_id=pid, detail=f"{what} from the command line to {out.name}")
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def cmd_next_period(args) -> None:
+    from strategy.people.partnerships import find_partnership, get_partnership
+    from strategy.people.periods import start_next_period
+
+    engine = _engine()
+    new_id = start_next_period(engine, find_partnership(engine, args.name).id, start=args.start, end=args.end,
+                               name=args.as_name, author=None)  # the command line acts as the system
+    print(f"Started '{get_partnership(engine, new_id).name}'; '{args.name}' is archived and stays readable.")
+
+
+def cmd_freeze(args) -> None:
+    from strategy.core.authors import Author
+    from strategy.finalise.review import freeze_version, label
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    version = freeze_version(engine, find_partnership(engine, args.name).id, note=args.note or "",
+                             author=Author.make(args.by or "Command line"))
+    print(f"Froze draft version {label(version.number)} of '{args.name}'.")
+
+
+def _import_file(args, run):
+    from strategy.answers.io import ImportRefused, read_file
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    data = read_file(args.file)
+    try:
+        count = run(engine, partnership.id, data, Path(args.file).name, Author.make(args.by or "Command line import"))
+    except ImportRefused as exc:
+        raise WorkbookError(exc.one_line()) from None
+    return partnership, count
+
+
+def cmd_import_survey(args) -> None:
+    from strategy.answers.io import import_survey
+
+    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_survey(
+        engine, pid, data, name, author=author, replace=not args.append))
+    how = "added to the responses there" if args.append else "replacing the responses there before"
+    print(f"Imported {count} survey response{'s' if count != 1 else ''} into '{partnership.name}' ({how}).")
+
+
+def cmd_import_figures(args) -> None:
+    from strategy.answers.io import FIGURES, MEASURES, import_figures
+
+    prompt_id = MEASURES if args.measures else FIGURES
+    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_figures(
+        engine, pid, data, name, prompt_id=prompt_id, author=author, replace=False))
+    what = "identification measure" if args.measures else "local figure"
+    print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
+
+
+def cmd_check(args) -> None:
+    from strategy.finalise.readiness import readiness_report
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    report = readiness_report(engine, find_partnership(engine, args.name).id)
+    if args.json:
+        print(report.to_json())
+        return
+    for criterion in report.criteria:
+        print(f"{criterion.label}: {criterion.word}")
+        for finding in criterion.to_fix():
+            print(f"  - {finding.message}")
+
+
+def cmd_import_actions(args) -> None:
+    from strategy.answers.io import ImportRefused, read_file
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import find_partnership
+    from strategy.plan.io import commit_import, preview_import
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    preview = preview_import(engine, partnership.id, read_file(args.file), Path(args.file).name)
+    print(preview.summary())
+    for line in [f"  {a['aim']} / {a['outcome']} / {a['title']}" for a in preview.actions[:50]]:
+        print(line.replace("\n", " "))
+    if len(preview.actions) > 50:
+        print(f"  ... and {len(preview.actions) - 50} more")
+    if preview.ignored_columns:
+        print("Columns not read: " + "; ".join(preview.ignored_columns))
+    if preview.problems:
+        for problem in preview.problems:
+            print("Needs attention: " + problem.describe(), file=sys.stderr)
+        raise WorkbookError(ImportRefused(preview.base).one_line())
+    if not args.yes:
+        print("Nothing imported yet. Run again with --yes to import this.")
+        return
+    count = commit_import(engine, partnership.id, preview, author=Author.make(args.by or "Command line import"))
+    print(f"Imported {count} action{'s' if count != 1 else ''} into '{partnership.name}'.")
+
+
+def cmd_export_actions(args) -> None:
+    from strategy.people.partnerships import find_partnership
+    from strategy.plan.io import export_file
+
+    engine = _engine()
+    data = export_file(engine, find_partnership(engine, args.name).id, Path(args.out).name)
+    out = _write(args.out, data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def _write(out_path: str, data: bytes) -> Path:
+    out = Path(out_path)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    out.write_bytes(data)
+    return out
+
+
+def cmd_import_snapshot_survey(args) -> None:
+    from strategy.assessments.io import import_snapshot_survey
+    from strategy.assessments.snapshot import find_snapshot
+
+    def run(engine, pid, data, name, author):
+        snap = find_snapshot(engine, pid, args.snapshot)
+        run.title = snap.title
+        return import_snapshot_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append)
+
+    partnership, count = _import_file(args, run)
+    print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{run.title}' for '{partnership.name}'.")
+
+
+def cmd_snapshot_report(args) -> None:
+    from strategy.assessments.snapshot import find_snapshot
+    from strategy.documents.snapshot_report import build_snapshot_report
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    snap = find_snapshot(engine, partnership.id, args.snapshot)
+    out = _write(args.out, build_snapshot_report(engine, partnership.id, snap.id))
+    print(f"Wrote the report on '{snap.title}' to {out}.")
+
+
+def cmd_audit_briefing(args) -> None:
+    from strategy.assessments.audit import find_audit
+    from strategy.documents.audit_briefing import build_audit_briefing
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    audit = find_audit(engine, partnership.id, args.audit)
+    out = _write(args.out, build_audit_briefing(engine, partnership.id, audit.id))
+    print(f"Wrote the briefing on '{audit.theme}' to {out}.")
+
+
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise WorkbookError("The two passwords differ; nothing was created.")
+    return first
+
+
+def cmd_users(args) -> None:
+    from strategy.core.authors import SYSTEM
+    from strategy.people import accounts
+
+    engine = _engine()
+    if args.users_command == "add":
+        password = None if args.sso_only else _password(args)
+        a = accounts.create_account(engine, username=args.username, display_name=args.name, agency=args.agency or "",
+                                    password=password, email=args.email, is_admin=args.admin, author=SYSTEM)
+        print(f"Created account '{a.username}'" + (" (administrator)." if a.is_admin else "."))
+    elif args.users_command == "list":
+        from strategy.people.partnerships import list_partnerships
+
+        names = {p.id: p.name for p in list_partnerships(engine, include_archived=True)}
+        for a in accounts.list_accounts(engine):
+            roles = ", ".join(f"{names.get(pid, pid)}: {role}" for pid, role in sorted(accounts.memberships_of(engine, a.id).items()))
+            flags = [f for f, on in (("administrator", a.is_admin), ("disabled", a.disabled)) if on]
+            print("\t".join([a.username, a.display_name, a.agency, a.email or "", " ".join(flags), roles]).rstrip())
+    elif args.users_command == "set-role":
+        from strategy.people.partnerships import find_partnership
+
+        p = find_partnership(engine, args.partnership)
+        role = None if args.role == "none" else args.role
+        accounts.set_member_role(engine, p.id, args.username, role, author=SYSTEM)
+        print(f"'{args.username}' is {'no longer a member' if role is None else 'now ' + role} of '{p.name}'.")
+    elif args.users_command == "disable":
+        a = accounts.set_disabled(engine, args.username, not args.undo, author=SYSTEM)
+        print(f"'{a.username}' is {'disabled' if a.disabled else 'enabled again'}.")
+    elif args.users_command == "set-password":
+        accounts.set_password(engine, args.username, _password(args), author=SYSTEM)
+        print(f"The password of '{args.username}' is changed.")
+
+
+def cmd_backup(args) -> None:
+    from strategy.people.backup import backup_json
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    text = backup_json(engine, find_partnership(engine, args.name).id)
+    out.write_text(text, encoding="utf-8")
+    print(f"Wrote {out} ({len(text.encode()):,} bytes).")
+
+
+def cmd_restore(args) -> None:
+    from strategy.people.backup import read_backup, restore_partnership
+    from strategy.people.partnerships import get_partnership
+
+    engine = _engine()
+    data = read_backup(Path(args.file).read_bytes())
+    p = get_partnership(engine, restore_partnership(engine, data, new_name=args.as_name))
+    print(f"Restored '{p.name}'.")
+
+
+def cmd_progress_report(args) -> None:
+    from datetime import date
+
+    from strategy.core.values import parse_date
+    from strategy.documents.progress_report import export_progress_report
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    since = date.fromisoformat(parse_date(args.since, what="The --since date")) if args.since else None
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    data = export_progress_report(engine, find_partnership(engine, args.name).id, since=since)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m strategy", description="Child Sexual Abuse Strategy Workbook")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list partnerships, one per line")
+    p.add_argument("--all", action="store_true", help="include archived partnerships")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("create", help="create a partnership")
+    p.add_argument("name")
+    p.add_argument("--nation", required=True, type=str.lower, choices=["england", "wales"])
+    p.add_argument("--areas", help="the areas the partnership covers")
+    p.add_argument("--start", help="first year of the strategy period")
+    p.add_argument("--end", help="last year of the strategy period")
+    p.set_defaults(func=cmd_create)
+
+    p = sub.add_parser("rename", help="rename a partnership")
+    p.add_argument("name")
+    p.add_argument("new_name")
+    p.set_defaults(func=cmd_rename)
+
+    p = sub.add_parser("archive", help="archive a partnership (--undo to bring it back)")
+    p.add_argument("name")
+    p.add_argument("--undo", action="store_true")
+    p.set_defaults(func=cmd_archive)
+
+    p = sub.add_parser("demo", help="create or refresh the fictional 'Demo partnership'")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export-docx", help="write a partnership's Word draft")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
+    p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
+    p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")
+    p.add_argument("name")
+    p.add_argument("--start", required=True, help="first year of the next period")
+    p.add_argument("--end", required=True, help="last year of the next period")
+    p.add_argument("--as", dest="as_name", help="the new partnership's name (default: the name with the new years)")
+    p.set_defaults(func=cmd_next_period)
+
+    p = sub.add_parser("freeze", help="freeze the current text as the next numbered draft version (v0.1, v0.2...)")
+    p.add_argument("name")
+    p.add_argument("--note", help="what this version is for, such as 'for the board on 12/03'")
+    p.add_argument("--by", help="the name recorded (default: Command line)")
+    p.set_defaults(func=cmd_freeze)
+
+    p = sub.add_parser("check", help="the readiness check against the guide's five criteria (Guide §13.1)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="one entry per criterion with its findings, as JSON")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("import-survey", help="import staff survey responses from a CSV or .xlsx (replaces them)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_survey)
+
+    p = sub.add_parser("import-figures", help="add local figures (or, with --measures, identification measures)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--measures", action="store_true", help="import into the identification measures")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_figures)
+
+    p = sub.add_parser("import-actions", help="preview importing an action plan from .xlsx or .csv (--yes imports it)")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="import what the preview lists")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_actions)
+
+    p = sub.add_parser("export-actions", help="write a partnership's action plan (.xlsx or .csv by the extension)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .xlsx or .csv file to write")
+    p.set_defaults(func=cmd_export_actions)
+
+    p = sub.add_parser("import-snapshot-survey", help="import a snapshot's frontline survey from a CSV or .xlsx")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
+    p.add_argument("--append", action="store_true", help="add to the ratings there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.set_defaults(func=cmd_import_snapshot_survey)
+
+    p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")
+    p.add_argument("name")
+    p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_snapshot_report)
+
+    p = sub.add_parser("audit-briefing", help="write a thematic audit's briefing as a Word document")
+    p.add_argument("name")
+    p.add_argument("audit", help="the audit's theme, or its number in the list")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.set_defaults(func=cmd_audit_briefing)
+
+    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="USERS_COMMAND")
+    u = users.add_parser("add", help="create an account (asks for its password)")
+    u.add_argument("username")
+    u.add_argument("--name", required=True, help="the name recorded on every change")
+    u.add_argument("--agency", help="the agency or organisation")
+    u.add_argument("--email", help="for single sign-on: the email the identity provider gives")
+    u.add_argument("--admin", action="store_true", help="a site administrator (manages accounts, sees everything)")
+    u.add_argument("--sso-only", action="store_true", help="no password: signs in only through single sign-on")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("list", help="accounts, one per line (tab separated), with their roles")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("set-role", help="give an account a role in a partnership (none removes it)")
+    u.add_argument("username")
+    u.add_argument("partnership")
+    u.add_argument("role", type=str.lower, choices=["owner", "editor", "scrutineer", "viewer", "none"])
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("disable", help="stop an account signing in (--undo to enable it again)")
+    u.add_argument("username")
+    u.add_argument("--undo", action="store_true")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("set-password", help="set an account's password (asks for it)")
+    u.add_argument("username")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    u.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("backup", help="write a whole partnership to a JSON file (docs/backup-format.md)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .json file to write")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="create a partnership from a backup file (never overwrites one)")
+    p.add_argument("file")
+    p.add_argument("--as", dest="as_name", help="restore under this name instead of the one in the file")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("progress-report", help="write a partnership's progress report in Word (Guide §15)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--since", help="only updates from this date, day first (31/03/2026)")
+    p.set_defaults(func=cmd_progress_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except WorkbookError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    return 0

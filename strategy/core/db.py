@@ -1,0 +1,233 @@
+"""One engine per process and URL; the schema upgraded by Alembic on start; SQLite tuned for
+several writers at once (ENGINEERING.md: busy timeout, BEGIN IMMEDIATE, foreign keys on)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlmodel import Session, create_engine
+
+from strategy.core.errors import StorageError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+_engines: dict[str, Engine] = {}
+#: SQLite takes one writer at a time; writers in this process queue here, in turn, instead of
+#: polling SQLite's busy handler (which, with 30 writers, let a few wait past the busy timeout).
+_sqlite_write_locks: dict[str, threading.RLock] = {}
+_prepared: set[str] = set()
+_lock = threading.Lock()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _marker(path: Path) -> Path:
+    # Written next to the database the first time it is created, so a vanished file is noticed.
+    return path.with_name(path.name + ".created")
+
+
+def _build_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # The driver must not open transactions itself: we emit BEGIN (IMMEDIATE) below.
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            try:
+                cur.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # read-only file: reads still work; writes are refused with a message
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            # A write transaction takes the write lock at once, so read-then-write never
+            # fails with "database is locked" halfway (it waits for the busy timeout instead).
+            if conn.get_execution_options().get("sqlite_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+        return engine
+    # A workshop is many sessions in one server process: enough connections that 30 people saving
+    # at once wait for each other's row locks, not for the pool (benchmarks/bench_workshop.py).
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=60)
+
+
+def get_engine(url: str) -> Engine:
+    """The process's engine for this URL (created once)."""
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = _build_engine(url)
+        return engine
+
+
+def dispose_engine(url: str) -> None:
+    with _lock:
+        engine = _engines.pop(url, None)
+        _prepared.discard(url)
+    if engine is not None:
+        engine.dispose()
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def prepare_database(url: str) -> Engine:
+    """Check the database is usable and bring its schema up to date. Raises StorageError with a
+    message that says what to do; never creates an empty database where one has vanished."""
+    if url in _prepared:
+        return get_engine(url)
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            if _marker(path).exists():
+                raise StorageError(
+                    f"The workbook's database {path} was in use before but is missing now. "
+                    "Restore it from your backup or point DATABASE_URL at where it is. "
+                    f"To start again with an empty workbook on purpose, delete {_marker(path)}."
+                )
+            if not path.parent.exists():
+                raise StorageError(f"The folder for the database, {path.parent}, does not exist. Create it or change DATABASE_URL.")
+        elif path.is_dir():
+            raise StorageError(f"{path} is a folder, not a database file. Change DATABASE_URL.")
+        elif not os.access(path, os.W_OK):
+            raise StorageError(
+                f"The database {path} is read-only, so nothing could be saved. "
+                "Ask whoever runs the workbook to give it write access."
+            )
+    engine = get_engine(url)
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    try:
+        current = current_revision(engine)
+    except (DatabaseError, OperationalError) as exc:
+        raise _storage_error(url, exc) from exc
+    if current is not None and not _known_revision(script, current):
+        raise StorageError(
+            f"This database ({describe_url(url)}) was written by a newer version of the workbook "
+            f"(schema {current}). Update the workbook before opening it; it has not been changed."
+        )
+    if current is None and path is not None and _marker(path).exists():
+        raise StorageError(
+            f"The workbook's database {path} was in use before but is empty now (it may have been "
+            "overwritten or truncated). Restore it from your backup or point DATABASE_URL at where it is. "
+            f"To start again with an empty workbook on purpose, delete {_marker(path)}."
+        )
+    if current is None and _has_foreign_tables(engine):
+        raise StorageError(
+            f"{describe_url(url)} holds tables that are not the workbook's. "
+            "Point DATABASE_URL at an empty database or the workbook's own."
+        )
+    if current != script.get_current_head():
+        try:
+            command.upgrade(_alembic_config(engine), "head")
+        except (DatabaseError, OperationalError) as exc:
+            raise _storage_error(url, exc) from exc
+    if path is not None and not _marker(path).exists():
+        _marker(path).write_text("This file marks that the workbook database next to it has been created.\n")
+    _prepared.add(url)
+    return engine
+
+
+def _known_revision(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown revision
+        return False
+
+
+def _has_foreign_tables(engine: Engine) -> bool:
+    names = set(inspect(engine).get_table_names())
+    return bool(names - {"alembic_version"})
+
+
+def _storage_error(url: str, exc: Exception) -> StorageError:
+    text = str(getattr(exc, "orig", exc)).lower()
+    where = describe_url(url)
+    if "not a database" in text or "malformed" in text:
+        return StorageError(f"{where} is not a workbook database (it may be damaged or another kind of file). "
+                            "Restore it from a backup or change DATABASE_URL.")
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"The database {where} is read-only, so nothing could be saved. "
+                            "Ask whoever runs the workbook to give it write access.")
+    if "locked" in text:
+        return StorageError("The database is busy with another save. Please try again in a moment; nothing was lost.")
+    if "connection" in text or "could not connect" in text or "server" in text:
+        return StorageError(f"The database at {where} cannot be reached. Check it is running; nothing typed here was saved yet.")
+    return StorageError(f"The database {where} could not be used: {getattr(exc, 'orig', exc)}")
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except (DatabaseError, OperationalError) as exc:
+        raise _storage_error(str(engine.url.render_as_string(hide_password=False)), exc) from exc
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction that commits on success and leaves nothing behind on any error."""
+    sqlite = engine.dialect.name == "sqlite"
+    bind = engine.execution_options(sqlite_write=True) if sqlite else engine
+    queue = _sqlite_write_locks.setdefault(str(engine.url), threading.RLock()) if sqlite else None
+    try:
+        if queue is not None:
+            queue.acquire()
+        with Session(bind, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+    except IntegrityError:
+        raise  # a duplicate or a lost race: the caller knows what it means and says so
+    except (DatabaseError, OperationalError) as exc:
+        raise _storage_error(str(engine.url.render_as_string(hide_password=False)), exc) from exc
+    finally:
+        if queue is not None:
+            queue.release()

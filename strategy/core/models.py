@@ -1,0 +1,526 @@
+"""Database tables. Validation happens in the functions that write them, not here:
+SQLModel table models do not validate on construction (ENGINEERING.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC (SQLModel stores it as UTC on both databases); shown in UK time."""
+    return datetime.now(UTC)
+
+
+class Partnership(SQLModel, table=True):
+    __tablename__ = "partnership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    #: The name folded for uniqueness: case, surrounding and repeated spaces ignored.
+    name_key: str = Field(max_length=480, unique=True)  # casefold can lengthen a name ("ß" -> "ss")
+    nation: str = Field(max_length=16)  # "england" | "wales"
+    areas: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    period_start: int | None = None
+    period_end: int | None = None
+    archived: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Answer(SQLModel, table=True):
+    """The current text of one prompt for one partnership. ``version`` guards lost updates."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("partnership_id", "prompt_id", name="uq_answer_prompt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    prompt_id: str = Field(max_length=120)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+    updated_by_agency: str = Field(default="", max_length=200)
+    #: Filled once accounts exist; names stay, so history needs no migration.
+    updated_by_user_id: int | None = None
+
+
+class Item(SQLModel, table=True):
+    """One row of a table prompt (a steering group member, a priority...). Values are JSON."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        Index("ix_item_list", "partnership_id", "prompt_id", "position"),
+        # A grid's fixed row exists once; rows people add (row_key NULL) are not limited.
+        Index("uq_item_grid_row", "partnership_id", "prompt_id", "row_key", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    prompt_id: str = Field(max_length=120)
+    position: int = Field(default=0)
+    #: For a grid: which fixed row this is (a reference item id, or "group|support").
+    row_key: str | None = Field(default=None, max_length=200)
+    values_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    version: int = Field(default=1)
+    #: Deleted rows are kept (and can be restored) until the partnership is deleted.
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+    updated_by_agency: str = Field(default="", max_length=200)
+    updated_by_user_id: int | None = None
+
+
+class Revision(SQLModel, table=True):
+    """Every saved change: who, when, what it was and what it became. Never updated or deleted."""
+
+    __tablename__ = "revision"
+    __table_args__ = (Index("ix_revision_target", "partnership_id", "prompt_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    prompt_id: str = Field(max_length=120)
+    item_id: int | None = None
+    field: str | None = Field(default=None, max_length=120)
+    #: edit | create | delete | restore | revert | conflict_copy | reorder
+    action: str = Field(max_length=20)
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    author_name: str = Field(default="", max_length=120)
+    author_agency: str = Field(default="", max_length=200)
+    author_user_id: int | None = None
+
+
+# --- The plan (Guide §7, §12): strategic aims -> intended outcomes -> actions, and measures ----------
+# Dedicated tables rather than table prompts: the chain has parents, stable codes and checks across
+# levels. Each row is version-checked, soft-deleted with undo, and every change writes a Revision
+# (prompt_id "plan.aim" / "plan.outcome" / "plan.action" / "plan.measure" / "plan.agency", item_id = row id).
+# Codes (A1, A1.O2, A1.O2.3) come from ``seq``, a number per parent that is never reused.
+
+
+class PlanAim(SQLModel, table=True):
+    __tablename__ = "plan_aim"
+    __table_args__ = (Index("ix_plan_aim_partnership", "partnership_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: Why this aim serves the vision and priorities (the link's rationale).
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The next outcome number under this aim (never reused, so codes stay stable).
+    next_outcome_seq: int = Field(default=1)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanOutcome(SQLModel, table=True):
+    __tablename__ = "plan_outcome"
+    __table_args__ = (Index("ix_plan_outcome_aim", "aim_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    aim_id: int = Field(foreign_key="plan_aim.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    #: Why this outcome leads to its aim.
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    next_action_seq: int = Field(default=1)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanAction(SQLModel, table=True):
+    __tablename__ = "plan_action"
+    __table_args__ = (Index("ix_plan_action_outcome", "outcome_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    outcome_id: int = Field(foreign_key="plan_outcome.id", ondelete="CASCADE")
+    seq: int
+    position: int = Field(default=0)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    #: Why this action leads to its outcome.
+    rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: JSON list of agency names (the lead or joint leads).
+    leads_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    partners: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    start_date: str | None = Field(default=None, max_length=10)  # ISO
+    end_date: str | None = Field(default=None, max_length=10)  # ISO
+    #: How the timescale was written where it came from ("2020/21"), kept for the reader.
+    when_text: str = Field(default="", max_length=200)
+    stage: str = Field(default="", max_length=40)
+    component: str = Field(default="", max_length=40)
+    #: JSON list of recommendation ids (rec1..rec6).
+    recommendations_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    status: str = Field(default="not_started", max_length=40)
+    #: Where the action came from: "", "component:prevention", "import", "snapshot recommendation 3"...
+    origin: str = Field(default="", max_length=200)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanMeasure(SQLModel, table=True):
+    """How one intended outcome will be measured (Guide §7.2)."""
+
+    __tablename__ = "plan_measure"
+    __table_args__ = (Index("ix_plan_measure_outcome", "outcome_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    outcome_id: int = Field(foreign_key="plan_outcome.id", ondelete="CASCADE")
+    indicator: str = Field(sa_column=Column(Text, nullable=False))
+    collection: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    collator: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reporting: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    baseline_value: str = Field(default="", max_length=200)
+    baseline_date: str | None = Field(default=None, max_length=10)
+    target_value: str = Field(default="", max_length=200)
+    target_date: str | None = Field(default=None, max_length=10)
+    frequency: str = Field(default="", max_length=40)
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanAgency(SQLModel, table=True):
+    """An agency added through the action plan (the rest come from the shared vision chapter)."""
+
+    __tablename__ = "plan_agency"
+    __table_args__ = (UniqueConstraint("partnership_id", "name_key", name="uq_plan_agency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=800)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Where you stand: the system-wide snapshot and thematic audits (issue 8) --------------------
+# Every row carries ``version`` (saves are version-checked) and who changed it last; rows people
+# remove are soft-deleted (``deleted_at``) or, for statements, retired (``retired_at``).
+
+
+class SnapshotStatement(SQLModel, table=True):
+    """A partnership's own copy of a snapshot statement (starter ones copied on first use)."""
+
+    __tablename__ = "snapshot_statement"
+    __table_args__ = (UniqueConstraint("partnership_id", "code", name="uq_snapshot_statement_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    code: str = Field(max_length=20)
+    domain: str = Field(max_length=40)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    guide: str = Field(default="", max_length=40)
+    position: int = Field(default=0)
+    retired_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class Snapshot(SQLModel, table=True):
+    """One system-wide snapshot: a strategic session and, usually, a frontline survey."""
+
+    __tablename__ = "snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    held_on: str = Field(default="", max_length=10)  # ISO date of the strategic session
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class SnapshotRating(SQLModel, table=True):
+    """The strategic group's agreed view of one statement in one snapshot."""
+
+    __tablename__ = "snapshot_rating"
+    __table_args__ = (UniqueConstraint("snapshot_id", "statement_id", name="uq_snapshot_rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    evidence_rating: int | None = None
+    progress_rating: int | None = None
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    development: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class SnapshotResponse(SQLModel, table=True):
+    """One frontline practitioner's rating of one statement, imported from a survey file."""
+
+    __tablename__ = "snapshot_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    respondent: str = Field(default="", max_length=60)
+    agency: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200)
+    rating: int | None = None
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
+
+
+class ThematicAudit(SQLModel, table=True):
+    """A thematic multi-agency audit: its theme, period, parts, findings and briefing text."""
+
+    __tablename__ = "thematic_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    theme: str = Field(max_length=200)
+    period: str = Field(default="", max_length=60)
+    parts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    #: Briefing texts, each a longtext (lists one item per line): see strategy.assessments.audit.TEXT_FIELDS.
+    fields_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class AuditCase(SQLModel, table=True):
+    """One audited child's case, with no identifying details: a reference the partnership chose."""
+
+    __tablename__ = "audit_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    audit_id: int = Field(foreign_key="thematic_audit.id", ondelete="CASCADE", index=True)
+    reference: str = Field(max_length=40)
+    agencies: str = Field(default="", max_length=500)
+    grade: str = Field(default="", max_length=40)
+    strengths: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    learning: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class AuditSurveyResponse(SQLModel, table=True):
+    """One response to a thematic audit's frontline staff survey."""
+
+    __tablename__ = "audit_survey_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    audit_id: int = Field(foreign_key="thematic_audit.id", ondelete="CASCADE", index=True)
+    agency: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200)
+    confidence_identify: int | None = None
+    confidence_respond: int | None = None
+    aware_strategy: bool | None = None
+    used_toolkit: bool | None = None
+    barrier: str = Field(default="", max_length=40)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
+
+
+class Recommendation(SQLModel, table=True):
+    """A recommendation from a snapshot or an audit, tracked until it becomes an action and is done.
+
+    ``action_id`` is the action plan's action once converted (no foreign key: the plan is another
+    part of the workbook)."""
+
+    __tablename__ = "recommendation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    snapshot_id: int | None = Field(default=None, foreign_key="snapshot.id", ondelete="CASCADE")
+    audit_id: int | None = Field(default=None, foreign_key="thematic_audit.id", ondelete="CASCADE")
+    position: int = Field(default=0)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    domain: str = Field(default="", max_length=40)
+    status: str = Field(default="open", max_length=20)  # open | accepted | done
+    action_id: int | None = None
+    origin: str = Field(default="", max_length=200)
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+# --- People, roles, comments and the audit log (issue 6) ----------------------------------------
+
+class Account(SQLModel, table=True):
+    """A person who signs in. Site administrators manage accounts and can do everything."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Lower-cased, spaces removed: what the person types to sign in.
+    username: str = Field(max_length=120, unique=True)
+    display_name: str = Field(max_length=120)
+    agency: str = Field(default="", max_length=200)
+    #: For single sign-on (OpenID Connect): the email the identity provider vouches for, lower-cased.
+    email: str | None = Field(default=None, max_length=320, unique=True)
+    #: argon2id hash; empty for an account that only signs in through single sign-on.
+    password_hash: str = Field(default="", max_length=255)
+    is_admin: bool = Field(default=False)
+    disabled: bool = Field(default=False)
+    failed_sign_ins: int = Field(default=0)
+    last_failed_at: datetime | None = None
+    last_sign_in_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    """An account's role in one partnership: owner, editor, scrutineer or viewer."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("partnership_id", "account_id", name="uq_membership"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    role: str = Field(max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """A comment on anything in a chapter. Replies point at their parent; nothing is deleted,
+    resolving only marks it. ``target_kind``/``target_key``: prompt + prompt id, item + item id,
+    section + template section number, criterion + criterion id."""
+
+    __tablename__ = "comment"
+    __table_args__ = (Index("ix_comment_target", "partnership_id", "target_kind", "target_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    chapter_id: str = Field(default="", max_length=120)
+    target_kind: str = Field(max_length=20)
+    target_key: str = Field(max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    author_name: str = Field(default="", max_length=120)
+    author_agency: str = Field(default="", max_length=200)
+    author_user_id: int | None = None
+    resolved_at: datetime | None = None
+    resolved_by_name: str | None = Field(default=None, max_length=120)
+    resolved_by_user_id: int | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when: sign-ins, changes, imports, exports, role changes, backups."""
+
+    __tablename__ = "auditevent"
+    __table_args__ = (Index("ix_audit_partnership", "partnership_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int | None = Field(default=None, foreign_key="partnership.id", ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    account_id: int | None = None
+    actor: str = Field(default="", max_length=200)
+    action: str = Field(max_length=40)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+# --- Review (Guide §13.2): numbered draft versions frozen for reviewers ---------------------------
+
+class DraftVersion(SQLModel, table=True):
+    """A numbered draft (v0.1, v0.2...) frozen for review while editing goes on: the partnership's
+    content at that moment, in the backup format (docs/backup-format.md) without its history."""
+
+    __tablename__ = "draft_version"
+    __table_args__ = (UniqueConstraint("partnership_id", "number", name="uq_draft_version_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    number: int
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    content_json: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_name: str = Field(default="", max_length=120)
+    created_by_agency: str = Field(default="", max_length=200)
+    created_by_user_id: int | None = None
+
+
+# --- Delivery (Guide §14-15, issue 7): progress updates on actions and indicator readings -----------
+# Append-only history: an update or a reading is never edited in place; a correction is a new update
+# (a reading can be removed softly and restored). Revisions use prompt_id "delivery.update" /
+# "delivery.reading", item_id = the row id.
+
+
+class PlanUpdate(SQLModel, table=True):
+    """One dated progress update on an action. The action's current status is its latest update."""
+
+    __tablename__ = "plan_update"
+    __table_args__ = (Index("ix_plan_update_action", "action_id", "reported_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    action_id: int = Field(foreign_key="plan_action.id", ondelete="CASCADE")
+    #: progress_statuses id: not_started | on_track | at_risk | off_track | complete | deferred
+    status: str = Field(max_length=40)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The day the update describes (ISO); the "due for an update" list reads this.
+    reported_on: str = Field(max_length=10)
+    #: Required when status is complete (ISO).
+    completed_on: str | None = Field(default=None, max_length=10)
+    author_name: str = Field(default="", max_length=120)
+    author_agency: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MeasureReading(SQLModel, table=True):
+    """One value of a measure for one period (a year, a financial year or a quarter)."""
+
+    __tablename__ = "measure_reading"
+    __table_args__ = (Index("uq_measure_reading_period", "measure_id", "period_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    measure_id: int = Field(foreign_key="plan_measure.id", ondelete="CASCADE")
+    #: As shown: 2025, 2025/26 or Q2 2025/26.
+    period: str = Field(max_length=20)
+    #: Unique per measure among live readings; a removed reading's key gains "#<id>" so the period is free again.
+    period_key: str = Field(max_length=40)
+    #: The first day of the period (ISO), for ordering and charts.
+    period_start: str = Field(max_length=10)
+    #: A number as text, a published code (c, z, :) kept as written, or words for a measure in words.
+    value: str = Field(max_length=200)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    author_name: str = Field(default="", max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,736 @@
+"""The draft strategy as a Word document, in the guide's eleven-section template (Guide §2).
+
+Pure functions returning bytes. Built from small functions with named styles ensured once
+(no direct run formatting), so the document looks the same wherever text comes from."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches
+from sqlalchemy.engine import Engine
+
+from strategy import __version__
+from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.assessments.audit import latest_summary as audit_summary
+from strategy.assessments.snapshot import latest_summary as snapshot_summary
+from strategy.core.dates import UK, uk_long_date
+from strategy.core.models import Answer, Partnership
+from strategy.core.values import STATISTIC_CODES, uk_day
+from strategy.evidence import analysis as ev
+from strategy.guide.content import content
+from strategy.people.partnerships import get_partnership, period_label
+from strategy.plan.operations import load_plan
+from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, set_orientation
+from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
+from strategy.word.toolkit import (
+    FINDING_STYLE,
+    MARKING_STYLE,
+    bullets,
+    chart,
+    ensure_styles,
+    gap,
+    note,
+    page_field,
+    paragraphs,
+    safe_text,
+    simple_table,
+    table_of_contents,
+)
+
+
+def _has_code(values) -> bool:
+    return any(str(v).strip().lower() in STATISTIC_CODES or "incomplete (" in str(v) for v in values)
+
+
+DEFAULT_TITLE = "Strategy for preventing, identifying and responding to child sexual abuse"
+#: Statuses after which the document is no longer marked DRAFT.
+FINAL_STATUSES = ("approved", "published")
+
+
+def _marking(ctx: DraftContext) -> str:
+    """The classification marking for the top of every page ("" for none)."""
+    chosen = ctx.value("finalise.classification")
+    return "" if chosen in ("", "none") else _labels(ctx, "finalise.classification")[0]
+
+
+def _is_draft(ctx: DraftContext) -> bool:
+    return ctx.value("finalise.status") not in FINAL_STATUSES
+
+
+def _status_words(ctx: DraftContext) -> str:
+    labels = _labels(ctx, "finalise.status")
+    return labels[0] if labels else "Draft for discussion"
+
+
+def _version(ctx: DraftContext) -> str:
+    if ctx.version_label:
+        return f"{ctx.version_label} (frozen for review)"
+    return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
+
+
+def _logo(ctx: DraftContext) -> None:
+    """The partnership's logo at the top of the title page, with alt text; a damaged one is left out."""
+    from strategy.answers.operations import decode_image
+    from strategy.core.errors import InvalidInput
+
+    stored = ctx.value("finalise.logo")
+    if not stored:
+        return
+    try:
+        ctx.doc.add_picture(io.BytesIO(decode_image(stored)), width=Inches(1.8))
+    except (InvalidInput, ValueError, KeyError, ZeroDivisionError):  # python-docx could not read the picture
+        return
+    ctx.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ctx.doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(f"Logo of {ctx.partnership.name}"))
+
+
+def _title_page(ctx: DraftContext, now: datetime) -> None:
+    doc, p = ctx.doc, ctx.partnership
+    _logo(ctx)
+    if _marking(ctx):
+        doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
+    if _is_draft(ctx):
+        doc.add_paragraph("DRAFT", style=MARKING_STYLE)
+    if ctx.review_comments is not None:
+        doc.add_paragraph("REVIEW COPY: open comments are listed at the end of each section", style=MARKING_STYLE)
+    doc.add_paragraph(safe_text(p.name), style="Title")
+    doc.add_paragraph(safe_text(ctx.value("finalise.title").strip() or DEFAULT_TITLE), style="Subtitle")
+    period = period_label(p)
+    if period:
+        doc.add_paragraph(f"Strategy period: {period}")
+    if p.areas:
+        doc.add_paragraph(safe_text(f"Covering: {p.areas}"))
+    doc.add_paragraph(safe_text(f"Version: {_version(ctx)}"))
+    doc.add_paragraph(f"Date: {uk_long_date(now.astimezone(UK).date())}")
+    if _is_draft(ctx):
+        doc.add_paragraph(safe_text(f"Status: {_status_words(ctx)}. DRAFT, not approved"), style=MARKING_STYLE)
+    else:
+        doc.add_paragraph(safe_text(f"Status: {_status_words(ctx)}"), style=MARKING_STYLE)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _document_control(ctx, now)
+
+
+def _document_control(ctx: DraftContext, now: datetime) -> None:
+    """The table councils put at the front of a published strategy (Guide §13.2)."""
+    doc = ctx.doc
+    doc.add_paragraph("Document control", style="Title")
+    approved_by = ctx.value("finalise.approved_by").strip()
+    approved_on = ctx.value("finalise.approval_date")
+    review = ctx.value("finalise.next_review")
+    rows = [
+        ("Version", _version(ctx)),
+        ("Date of this version", uk_long_date(now.astimezone(UK).date())),
+        ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
+        ("Status", _status_words(ctx)),
+        ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by
+         else "Not yet approved"),
+        ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
+        ("Classification", _marking(ctx) or "No marking"),
+    ]
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        for run in cells[0].paragraphs[0].runs:
+            run.bold = True
+        cells[1].text = safe_text(value)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _header_footer(ctx: DraftContext) -> None:
+    """Every section (portrait and landscape) carries the partnership, the marking and page numbers."""
+    marking = _marking(ctx)
+    draft = " · DRAFT" if _is_draft(ctx) else ""
+    for section in ctx.doc.sections:
+        header = section.header.paragraphs[0]
+        header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer = section.footer.paragraphs[0]
+        footer.text = safe_text(f"{ctx.partnership.name} · Child sexual abuse strategy{draft} · Page ")
+        page_field(footer, "PAGE")
+        footer.add_run(" of ")
+        page_field(footer, "NUMPAGES")
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if marking:
+            below = section.footer.add_paragraph(marking)
+            below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _document_text(doc: Document) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            texts += [cell.text for cell in row.cells]
+    return texts
+
+
+def _glossary(ctx: DraftContext) -> None:
+    """An appendix listing every acronym the document uses, with its meaning."""
+    from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
+
+    own = {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip()
+           for r in ctx.rows.get(GLOSSARY_PROMPT, []) if r.values.get("acronym")}
+    found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
+    ctx.doc.add_page_break()
+    ctx.doc.add_heading("Appendix B: Glossary", level=1)
+    if not found.meanings and not found.unexplained:
+        ctx.doc.add_paragraph("This strategy uses no acronyms.")
+        return
+    ctx.doc.add_paragraph("The abbreviations this strategy uses, and what they stand for.")
+    body = [[acronym, meaning] for acronym, meaning in found.glossary()]
+    body += [[acronym, "Meaning not given yet: add it in the workbook's Finalise chapter."]
+             for acronym in sorted(found.unexplained)]
+    simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
+
+
+def _properties(ctx: DraftContext, now: datetime) -> None:
+    props = ctx.doc.core_properties
+    title = ctx.value("finalise.title").strip() or "child sexual abuse strategy"
+    props.title = safe_text(f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""))[:255]
+    props.subject = DEFAULT_TITLE
+    props.author = safe_text(ctx.value("finalise.document_author").strip() or ctx.partnership.name)[:255]
+    props.keywords = "child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower())
+    props.category = _marking(ctx)
+    props.language = "en-GB"
+    props.created = now.astimezone(UTC).replace(tzinfo=None)  # the property is UTC
+    props.comments = "Draft produced by the Child Sexual Abuse Strategy Workbook."
+    # Language of the text itself, for spelling and screen readers.
+    rpr = ctx.doc.styles["Normal"].element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "en-GB")
+    rpr.append(lang)
+
+
+def _labels(ctx: DraftContext, prompt_id: str) -> list[str]:
+    prompt = ctx.content.prompts[prompt_id]
+    value = ctx.value(prompt_id)
+    if not value:
+        return []
+    labels = {o.id: o.label for o in ctx.content.options(prompt, ctx.partnership.nation)}
+    ids = json.loads(value) if prompt.type == "multichoice" else [value]
+    return [labels.get(i, i) for i in ids]
+
+
+# --- The sections ------------------------------------------------------------------------------
+
+def _section_introduction(ctx: DraftContext) -> None:
+    doc, c, nation = ctx.doc, ctx.content, ctx.partnership.nation
+    answer_section(ctx, "intro.purpose", "Purpose of the strategy")
+    if ctx.value("intro.audience").strip():
+        answer_section(ctx, "intro.audience", "Who the strategy is for")
+    doc.add_heading("Scope", level=2)
+    forms = _labels(ctx, "intro.scope_forms")
+    if forms:
+        doc.add_paragraph("The strategy covers these forms of child sexual abuse:")
+        for label in forms:
+            doc.add_paragraph(safe_text(label), style="List Bullet")
+        all_forms = c.reference("forms_of_abuse").items
+        if len(forms) < len(all_forms):
+            gap(ctx, f"The strategy names {len(forms)} of the {len(all_forms)} forms of child sexual abuse. "
+                      "The guide asks for the broadest focus (Guide §4.1).")
+    else:
+        gap(ctx, "Not written yet: which forms of child sexual abuse the strategy covers (workbook chapter 'Introduction').")
+    ages = _labels(ctx, "intro.scope_ages")
+    if ages:
+        doc.add_paragraph(safe_text(f"Ages covered: {ages[0]}."))
+    if ctx.value("intro.scope_notes").strip():
+        paragraphs(doc, ctx.value("intro.scope_notes"))
+    answer_section(ctx, "intro.national_picture", "The national picture")
+    answer_section(ctx, "intro.legislation", "Legislation, guidance and national reviews")
+    doc.add_heading("Definition of child sexual abuse", level=2)
+    if ctx.value("intro.definition").strip():
+        paragraphs(doc, ctx.value("intro.definition"))
+    else:
+        definitions = c.reference("definitions").for_nation(nation)
+        if definitions:
+            d = definitions[0]
+            if d.get("quotation"):
+                doc.add_paragraph(safe_text(d.get("text", "")), style="Quote")
+                doc.add_paragraph(safe_text(f"Source: {d.get('citation', '')}"))
+            else:  # guidance on which definition to quote, not a definition: a gap to fill
+                gap(ctx, f"Not written yet. {d.get('text', '').strip()} (Source to cite: {d.get('citation', '')}.)")
+    if ctx.value("intro.terminology").strip():
+        answer_section(ctx, "intro.terminology", "The language this strategy uses")
+
+
+def _section_vision(ctx: DraftContext) -> None:
+    doc = ctx.doc
+    answer_section(ctx, "vision.statement", "Our shared vision")
+    doc.add_heading("Strategic priorities", level=2)
+    priorities = ctx.rows.get("vision.priorities", [])
+    if priorities:
+        for row in priorities:
+            para = doc.add_paragraph(safe_text(row.values.get("priority")), style="List Number")
+            why = row.values.get("why")
+            if why:
+                para.add_run(safe_text(f": {why}"))
+    else:
+        gap(ctx, "Not written yet: the strategic priorities (workbook chapter 'Shared vision and governance').")
+    answer_section(ctx, "vision.leadership", "Leadership commitments")
+
+
+def _section_governance(ctx: DraftContext) -> None:
+    doc, c = ctx.doc, ctx.content
+    answer_section(ctx, "governance.board", "Ownership and accountability")
+    doc.add_heading("What each agency contributes", level=2)
+    contributions = ctx.rows.get("vision.contributions", [])
+    if contributions:
+        prompt_table(ctx, c.prompts["vision.contributions"], contributions)
+    else:
+        gap(ctx, "Not written yet: what each agency contributes (workbook chapter 'Shared vision and governance').")
+    doc.add_heading("Steering group", level=2)
+    members = ctx.rows.get("vision.steering_group", [])
+    if members:
+        prompt_table(ctx, c.prompts["vision.steering_group"], members,
+               ["name", "agency", "role", "authority_to_commit", "lived_experience"])
+    else:
+        gap(ctx, "Not written yet: the steering group's members (workbook chapter 'Shared vision and governance').")
+    if ctx.value("vision.terms_of_reference").strip():
+        doc.add_heading("Terms of reference", level=3)
+        paragraphs(doc, ctx.value("vision.terms_of_reference"))
+    answer_section(ctx, "governance.subgroups", "Subgroups")
+    answer_section(ctx, "governance.reporting", "Reporting lines")
+    answer_section(ctx, "governance.mappa", "Link to the MAPPA strategic management board")
+    answer_section(ctx, "governance.scrutiny", "Independent scrutiny")
+
+
+# --- Section 4: local and regional context (Guide §4-6) -----------------------------------------
+
+
+def _choice_label(ctx: DraftContext, ref_id: str, value) -> str:
+    labels = {o.id: o.label for o in ctx.content.list_options(ref_id, ctx.partnership.nation)}
+    return labels.get(value, value or "")
+
+
+def _grid_values(ctx: DraftContext, prompt_id: str) -> dict[str, dict]:
+    return {r.row_key: r.values for r in ctx.rows.get(prompt_id, []) if r.row_key}
+
+
+def _not_yet(ctx: DraftContext, what: str, chapter: str, guide: str) -> None:
+    gap(ctx, f"Not written yet: {what} (workbook chapter '{chapter}', Guide {guide}).")
+
+
+def _context_forms(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Forms of child sexual abuse", level=2)
+    stored = _grid_values(ctx, "context.forms")
+    if not any(v.get("coverage") or v.get("how") for v in stored.values()):
+        _not_yet(ctx, "how the strategy names and covers each form of child sexual abuse", "Context", "§4.1")
+        return
+    body = [[o.label, _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or "Not recorded",
+             stored.get(o.id, {}).get("how") or ""]
+            for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)]
+    simple_table(ctx, ["Form of child sexual abuse", "Covered by the strategy", "How the strategy names and covers it"],
+                  body)
+    missing = ev.forms_not_covered(ctx.rows.get("context.forms", []), ctx.partnership.nation)
+    if missing:
+        gap(ctx, f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
+                  "covering every form of child sexual abuse (Guide §4.1).")
+
+
+def _context_groups(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Who is affected", level=2)
+    stored = _grid_values(ctx, "context.groups")
+    if not any(v.get("considered") is not None or v.get("notes") for v in stored.values()):
+        _not_yet(ctx, "which groups affected by child sexual abuse the strategy has considered", "Context", "§4.2")
+        return
+    body = [[o.label, {True: "Yes", False: "No"}.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
+             stored.get(o.id, {}).get("notes") or ""]
+            for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)]
+    simple_table(ctx, ["Group affected", "Considered", "Local notes"], body)
+    missing = ev.groups_not_considered(ctx.rows.get("context.groups", []), ctx.partnership.nation)
+    if missing:
+        gap(ctx, f"Not yet considered: {'; '.join(missing)}. Every group affected needs a response (Guide §4.2).")
+
+
+def _context_figures(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Who lives here", level=2)
+    rows = ctx.rows.get("context.figures", [])
+    if rows:
+        prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
+        if _has_code(r.values.get("value") for r in rows):
+            note(ctx, ev.CODES_FOOTNOTE)
+    else:
+        _not_yet(ctx, "the local figures (child population, looked-after children and others)", "Context", "§4.3")
+    if ctx.value("context.population_notes").strip():
+        paragraphs(ctx.doc, ctx.value("context.population_notes"))
+
+
+def _identification(ctx: DraftContext) -> None:
+    doc = ctx.doc
+    doc.add_heading("How children are identified now", level=2)
+    rows = ctx.rows.get("response.identification_figures", [])
+    if rows:
+        table = ev.trend_table(rows, ctx.partnership.nation)
+        simple_table(ctx, list(table.columns), table.astype(str).values.tolist())
+        if _has_code(v for col in table.columns[1:] for v in table[col]):
+            note(ctx, ev.CODES_FOOTNOTE)
+    else:
+        _not_yet(ctx, "the yearly figures for children identified", "Current response", "§5.1")
+    doc.add_heading("Estimated scale against children identified", level=3)
+    p = ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation)
+    if not p.complete:
+        gap(ctx, "Not written yet: the local prevalence estimate. Still needed: " + "; ".join(p.missing) + ".")
+    else:
+        alt = (f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
+               f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
+               f"{ev.about(p.estimate)} children sexually abused in a year, most of them below it. {p.sentence}")
+        chart(ctx, ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name), alt,
+               "The tip of the iceberg: children identified against the local estimate.")
+        doc.add_paragraph(safe_text(p.sentence), style=FINDING_STYLE)
+        bullets(ctx, p.workings)
+        doc.add_paragraph(safe_text(p.method))
+    if ctx.value("response.identification_notes").strip():
+        paragraphs(doc, ctx.value("response.identification_notes"))
+
+
+def _support(ctx: DraftContext) -> None:
+    doc, nation = ctx.doc, ctx.partnership.nation
+    doc.add_heading("Support for each group affected", level=2)
+    rows = ctx.rows.get("response.support_matrix", [])
+    if not any(r.values for r in rows):
+        _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
+    else:
+        table = ev.support_matrix_table(rows, nation)
+        simple_table(ctx, [table.index.name, *table.columns],
+                      [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)])
+        note(ctx, "Each cell says what exists for that group: Available, Partly available, None, Not known, "
+                   "or Not recorded where the partnership has not yet said.")
+        gaps = ev.support_gaps(rows, nation)
+        doc.add_heading("Gaps in support", level=3)
+        if gaps.none:
+            doc.add_paragraph("Groups with no support of these kinds:")
+            bullets(ctx, gaps.none)
+        if gaps.long_waits:
+            doc.add_paragraph(f"Waits longer than {ev.LONG_WAIT_WEEKS} weeks:")
+            bullets(ctx, gaps.long_waits)
+        if not gaps.none and not gaps.long_waits:
+            doc.add_paragraph(f"No group is recorded as having no support of a kind, and no wait is longer than "
+                              f"{ev.LONG_WAIT_WEEKS} weeks.")
+        noted = _support_notes(ctx, rows)
+        if noted:
+            doc.add_paragraph("Gaps the partnership noted:")
+            bullets(ctx, noted)
+        if gaps.not_recorded:
+            gap(ctx, f"Not recorded yet: {gaps.not_recorded} of the {gaps.cells} combinations of group and kind "
+                      "of support (workbook chapter 'Current response', Guide §5.2).")
+    _questions(ctx, "response.support_questions", "support_questions", "Questions about the current support")
+    if ctx.value("response.commissioning").strip():
+        answer_section(ctx, "response.commissioning", "Commissioning", level=3)
+
+
+def _support_notes(ctx: DraftContext, rows: list[Row]) -> list[str]:
+    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
+    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
+    out = []
+    for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
+        text = safe_text(values.get("gaps") or "").strip()
+        if text:
+            group, _, kind = key.partition("|")
+            out.append(f"{groups.get(group, group)}, {types.get(kind, kind).lower()}: {text}")
+    return out
+
+
+def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> None:
+    """A grid of questions answered in words, as a two-column table (only the answered ones)."""
+    stored = _grid_values(ctx, prompt_id)
+    body = [[o.label, stored[o.id].get("answer") or ""]
+            for o in ctx.content.list_options(ref_id, ctx.partnership.nation)
+            if (stored.get(o.id, {}).get("answer") or "").strip()]
+    if body:
+        ctx.doc.add_heading(heading, level=3)
+        simple_table(ctx, ["Question", "Answer"], body)
+
+
+def _disruption(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Prevention and disruption", level=2)
+    prompt = ctx.content.prompts["response.disruption"]
+    rows = ctx.rows.get("response.disruption", [])
+    stored = _grid_values(ctx, "response.disruption")
+    columns = list(prompt.columns)
+    body = []
+    unrecorded = []
+    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation):
+        values = stored.get(key, {})
+        if any(values.get(c.id) not in (None, "", []) for c in columns):
+            body.append([label, *(cell_text(ctx, c, values.get(c.id)) for c in columns)])
+        else:
+            unrecorded.append(label)
+    for r in rows:
+        if r.row_key is None:
+            body.append([r.values.get("label") or "", *(cell_text(ctx, c, r.values.get(c.id)) for c in columns)])
+    if not body:
+        _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
+        return
+    simple_table(ctx, ["Measure", *(c.label for c in columns)], body)
+    if unrecorded:
+        gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
+
+
+def _case_reviews(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Case reviews and serious incidents", level=2)
+    rows = ctx.rows.get("response.case_reviews", [])
+    if rows:
+        prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows)
+    else:
+        _not_yet(ctx, "the local case reviews and serious incidents and their learning", "Current response", "§5.4")
+
+
+def _courses(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Training on offer", level=3)
+    rows = ctx.rows.get("workforce.courses", [])
+    if not rows:
+        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+        return
+    prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows,
+           ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"])
+    ctx.doc.add_paragraph(safe_text(_courses_summary(ctx, rows)))
+    uncovered = _forms_without_course(ctx, rows)
+    if uncovered:
+        gap(ctx, f"No course recorded covers: {'; '.join(uncovered)} (Guide §6.1).")
+
+
+def _courses_summary(ctx: DraftContext, rows: list[Row]) -> str:
+    specific = sum(r.values.get("focus") == "csa_specific" for r in rows)
+    multi = sum(r.values.get("delivery") in ("multi_agency", "both") for r in rows)
+    return (f"{len(rows)} course{'s' if len(rows) != 1 else ''} recorded: {specific} specific to child sexual abuse, "
+            f"{multi} offered to a multi-agency audience.")
+
+
+def _forms_without_course(ctx: DraftContext, rows: list[Row]) -> list[str]:
+    covered = {f for r in rows for f in (r.values.get("forms") or [])}
+    return [o.label for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation) if o.id not in covered]
+
+
+def _attendance(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Attendance by agency", level=3)
+    att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
+    if att.empty:
+        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+        return
+    t = att.by_agency
+    simple_table(ctx, ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+                  [[a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+                   for a, e, n, p, low in zip(t["Agency"], t["Staff who should attend"], t["Staff who attended"],
+                                              t["Per cent attended"], t["Below half"], strict=True)])
+    note(ctx, "Every course recorded, added together for each agency.")
+    ctx.doc.add_paragraph(safe_text(_attendance_summary(att, listed=True)))
+    if att.flagged:
+        bullets(ctx, att.flagged)
+        if att.flagged_agencies:
+            ctx.doc.add_paragraph(safe_text(f"Across all their courses together, these agencies trained fewer than half: "
+                                     f"{'; '.join(att.flagged_agencies)}."))
+
+
+def _percent_text(value) -> str:
+    return "" if value is None or value != value else f"{value:.0f}%"  # value != value: missing (NaN)
+
+
+def _attendance_summary(att: ev.Attendance, *, listed: bool = False) -> str:
+    """One sentence on the attendance gaps; ``listed``: the gaps follow as a list."""
+    if not att.flagged:
+        return "Every agency with figures trained at least half of the staff who should attend each course."
+    text = ("Agencies that trained fewer than half of the staff who should attend a course, lowest first"
+            + (":" if listed else f": {'; '.join(att.flagged)}."))
+    if att.flagged_agencies and not listed:
+        text += f" Across all their courses together: {'; '.join(att.flagged_agencies)}."
+    return text
+
+
+def _survey(ctx: DraftContext) -> None:
+    doc = ctx.doc
+    doc.add_heading("Staff survey", level=3)
+    survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
+    if survey.responses == 0:
+        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+        return
+    doc.add_paragraph(safe_text(_survey_summary(survey)))
+    for table, heading in ((survey.by_agency, "Agency"), (survey.by_role, "Role")):
+        simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
+        note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+    reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+    if reflection:
+        doc.add_heading("Reflection point", level=4)
+        doc.add_paragraph(safe_text(reflection), style="Intense Quote")
+    if ctx.value("workforce.survey_reflection").strip():
+        doc.add_heading("The partnership's reflection", level=4)
+        paragraphs(doc, ctx.value("workforce.survey_reflection"))
+
+
+def _survey_row(row: dict) -> list[str]:
+    """An agency's (or role's) name, its number of responses, then each average to one decimal."""
+    name, responses, *means = row.values()
+    return [name, str(responses), *("" if m is None or m != m else f"{m:.1f}" for m in means)]
+
+
+def _survey_summary(survey: ev.Survey) -> str:
+    means = [f"{label.lower()} {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items()
+             if survey.means.get(key) is not None]
+    text = f"{survey.responses} staff answered the survey."
+    if means:
+        text += f" Average ratings out of 5: {'; '.join(means)}."
+    if survey.confident_share is not None:
+        text += f" {survey.confident_share:.0f}% rated their confidence in identifying and responding 4 or 5."
+    return text
+
+
+def _resources(ctx: DraftContext) -> None:
+    ctx.doc.add_heading("Resources to support practice", level=3)
+    stored = _grid_values(ctx, "workforce.resources")
+    status = ctx.content.prompts["workforce.resources"].columns[0]
+    body = [[o.label, cell_text(ctx, status, stored[o.id].get("status")), stored[o.id].get("answer") or ""]
+            for o in ctx.content.list_options("resources_questions", ctx.partnership.nation)
+            if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()]
+    if body:
+        simple_table(ctx, ["Question", "Where we are", "Answer"], body)
+    else:
+        _not_yet(ctx, "the audit of resources that support practice", "Workforce", "§6.2")
+
+
+def _section_context(ctx: DraftContext) -> None:
+    """Section 4: the evidence from the Context, Current response and Workforce chapters."""
+    ctx.doc.add_paragraph("This section sets out the evidence the partnership gathered on child sexual abuse in the "
+                          "area and on the current response to it (Guide §4 to §6).")
+    _context_forms(ctx)
+    _context_groups(ctx)
+    _context_figures(ctx)
+    _identification(ctx)
+    _support(ctx)
+    _disruption(ctx)
+    _case_reviews(ctx)
+    ctx.doc.add_heading("The workforce: training, knowledge and confidence", level=2)
+    _courses(ctx)
+    _attendance(ctx)
+    _questions(ctx, "workforce.training_questions", "training_questions", "The training audit")
+    _survey(ctx)
+    _resources(ctx)
+    _self_assessment(ctx)
+
+
+def _self_assessment(ctx: DraftContext) -> None:
+    """The latest system-wide snapshot (domain RAG) and thematic audit, in brief (Guide §15.2)."""
+    ctx.doc.add_heading("What our self-assessment found", level=2)
+    if ctx.self_assessment:
+        bullets(ctx, list(ctx.self_assessment))
+        ctx.doc.add_paragraph("The full findings are in the snapshot report and the audit briefing.")
+    else:
+        _not_yet(ctx, "a system-wide snapshot or a thematic multi-agency audit", "Where you stand", "§15.2")
+
+
+# --- Section 9: workforce development -----------------------------------------------------------
+
+def _section_workforce(ctx: DraftContext) -> None:
+    doc = ctx.doc
+    doc.add_heading("What the workforce audit found", level=2)
+    findings = []
+    courses = ctx.rows.get("workforce.courses", [])
+    if courses:
+        findings.append(_courses_summary(ctx, courses))
+        uncovered = _forms_without_course(ctx, courses)
+        if uncovered:
+            findings.append(f"No course recorded covers: {'; '.join(uncovered)}.")
+    att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
+    if not att.empty:
+        findings.append(_attendance_summary(att))
+    survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
+    if survey.responses:
+        findings.append(_survey_summary(survey))
+    if findings:
+        bullets(ctx, findings)
+        reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+        if reflection:
+            doc.add_paragraph(safe_text(reflection), style="Intense Quote")
+        doc.add_paragraph("The full findings are in section 4, 'The workforce: training, knowledge and confidence'.")
+    if not courses:
+        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+    if att.empty:
+        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+    if not survey.responses:
+        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+    from strategy.plan.word import planned_workforce_development
+
+    planned_workforce_development(ctx)
+
+
+_WRITERS = {"s1": _section_introduction, "s2": _section_vision, "s3": _section_governance, "s4": _section_context,
+            "s9": _section_workforce,
+            **PLAN_WRITERS}  # sections 5-11 (the plan and the core components) are written by strategy.plan.word
+
+
+def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
+                *, now: datetime | None = None, charts: bool = True, plan=None,
+                self_assessment: list[str] | None = None, version_label: str | None = None,
+                review_comments: dict | None = None) -> bytes:
+    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
+    now = now or datetime.now(UK)
+    doc = Document()
+    ctx = DraftContext(doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()),
+               version_label, review_comments)
+    ensure_styles(doc)
+    _properties(ctx, now)
+    _title_page(ctx, now)
+    table_of_contents(doc)
+    landscape = False
+    for section in ctx.content.reference("template_sections").items:
+        if (section["id"] in LANDSCAPE) != landscape:  # wide tables get landscape pages of their own
+            landscape = not landscape
+            set_orientation(doc, landscape)
+        else:
+            doc.add_page_break()
+        doc.add_heading(f"{section['number']}. {section['label']}", level=1)
+        writer = _WRITERS.get(section["id"])
+        if writer:
+            writer(ctx)
+        else:
+            section_not_started(ctx, section)
+        if ctx.review_comments is not None:
+            _open_comments(ctx, section["id"])
+    if landscape:
+        set_orientation(doc, False)  # the appendices are portrait again
+    appendix_recommendations(ctx)
+    _glossary(ctx)
+    _header_footer(ctx)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _open_comments(ctx: DraftContext, section_id: str) -> None:
+    """A review copy's list of the open comments on a section (Guide §13.2)."""
+    from strategy.core.dates import uk_date
+
+    found = ctx.review_comments.get(section_id, [])
+    ctx.doc.add_heading("Open comments from reviewers", level=2)
+    if not found:
+        ctx.doc.add_paragraph("No open comments on this section.")
+        return
+    for about, comment in found:
+        who = comment.author_name + (f", {comment.author_agency}" if comment.author_agency else "")
+        ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {uk_date(comment.created_at)})"), style="List Bullet")
+
+
+def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True,
+                version_label: str | None = None, review_comments: dict | None = None) -> bytes:
+    """The one way to the Word draft: page, CLI and tests all call this. ``version_label`` names a
+    frozen review version; ``review_comments`` makes a review copy (see strategy.finalise.review)."""
+    partnership = get_partnership(engine, partnership_id)
+    return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
+                       charts=charts, plan=load_plan(engine, partnership_id),
+                       self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
+                       version_label=version_label, review_comments=review_comments)
+
+
+def draft_filename(p: Partnership, now: datetime | None = None) -> str:
+    now = now or datetime.now(UK)
+    safe = "".join(ch if ch.isalnum() else "-" for ch in p.name).strip("-").lower() or "partnership"
+    while "--" in safe:
+        safe = safe.replace("--", "-")
+    return f"{safe[:60]}-strategy-draft-{now.strftime('%Y-%m-%d')}.docx"
+

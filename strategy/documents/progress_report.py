@@ -1,0 +1,127 @@
+"""The progress report (Guide §15): a Word document for the board or a scrutiny committee, built from the
+same tables as the scrutineer's dashboard. A RAG summary (the status word beside every count), the
+updates since the last report, each indicator's chart and table, what is at risk, and every section
+registered in ``strategy.delivery.operations.SECTIONS`` (audit learning and open comments join there)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Pt
+from sqlalchemy.engine import Engine
+
+from strategy.answers.operations import all_rows, get_answers
+from strategy.core.dates import UK, uk_long_date
+from strategy.core.values import uk_day
+from strategy.delivery import charts as delivery_chart
+from strategy.delivery import operations as D
+from strategy.guide.content import content
+from strategy.people.partnerships import get_partnership
+from strategy.word.answers import DraftContext
+from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, simple_table
+
+
+def _table(ctx: DraftContext, frame) -> None:
+    simple_table(ctx, [str(c) for c in frame.columns],
+                  [["" if v is None or (isinstance(v, float) and v != v) else _cell(v) for v in row]
+                   for row in frame.itertuples(index=False)])
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime | None = None) -> bytes:
+    now = now or datetime.now(UK)
+    partnership = get_partnership(d.engine, d.partnership_id)
+    doc = Document()
+    ctx = DraftContext(doc, content(), partnership, get_answers(d.engine, d.partnership_id),
+               all_rows(d.engine, d.partnership_id), charts, d.plan)
+    ensure_styles(doc)
+    page = doc.sections[0]  # landscape: the update and indicator tables are wide
+    page.orientation, page.page_width, page.page_height = WD_ORIENT.LANDSCAPE, page.page_height, page.page_width
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.core_properties.title = safe_text(f"{partnership.name}: progress report")
+    doc.add_heading(safe_text(f"{partnership.name}: progress on the child sexual abuse strategy"), level=0)
+    since = f" Updates since {uk_day(d.since.isoformat())}." if d.since else ""
+    doc.add_paragraph(f"Report of {uk_long_date(d.today)} for the partnership's board or scrutiny committee "
+                      f"(Guide §15).{since} Progress updates are asked for every {d.interval} days.")
+
+    actions = D.action_status_table(d)
+    doc.add_heading("Summary of actions by status", level=1)
+    if actions.empty:
+        gap(ctx, "The plan has no actions yet (workbook page 'Action plan', Guide §12).")
+    else:
+        counts = D.status_counts(actions)
+        rag = {s["label"]: s["rag"] for s in D.statuses()}
+        overdue, due = int(actions["Overdue"].sum()), int(actions["Due for an update"].sum())
+        doc.add_paragraph(f"{len(actions)} actions: " + "; ".join(
+            f"{r.Actions} {r.Status.lower()}" for r in counts.itertuples() if r.Actions) +
+            f". {overdue} overdue; {due} due for an update.")
+        chart(ctx, delivery_chart.status_figure(counts), "Bar chart of the number of actions with each status; "
+               "the same figures are in the table below.", "Actions by status.", height=380)
+        counts.insert(1, "Colour", [rag[s] for s in counts["Status"]])
+        _table(ctx, counts)
+        doc.add_heading("By strategic aim", level=2)
+        _table(ctx, D.status_counts(actions, "Strategic aim"))
+
+    doc.add_heading("Updates since the last report" if d.since else "Progress updates", level=1)
+    updates = D.updates_table(d)
+    if updates.empty:
+        gap(ctx, "No progress updates in this period.")
+    else:
+        _table(ctx, updates[["Date", "Code", "Status", "Progress note", "Evidence", "By"]])
+
+    doc.add_heading("Indicators", level=1)
+    indicators = D.indicator_table(d)
+    if indicators.empty:
+        gap(ctx, "The evaluation framework has no measures yet (workbook page 'Evaluation framework', Guide §7.2).")
+    else:
+        note(ctx, "Direction of travel compares the latest reading with the one before. Off track: the latest "
+                   "reading is worse than the baseline, or it has covered less of the way to the target than the time "
+                   f"passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points. Codes c, z and : are "
+                   "gaps in the chart, never zero.")
+        _table(ctx, indicators[["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Judgement"]])
+        for row in indicators.itertuples():
+            readings = D.readings_table(d, row._11)
+            if readings.empty:
+                continue
+            doc.add_heading(safe_text(f"{row.Code} {row.Indicator}"), level=2)
+            chart(ctx, delivery_chart.indicator_figure(readings),
+                   safe_text(f"Line chart of the readings for {row.Indicator} against the baseline and target; the same "
+                      "figures are in the table below."), safe_text(f"{row.Code}: readings, baseline and target."), height=340)
+            _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
+
+    for section in D.SECTIONS:
+        doc.add_heading(safe_text(section.title), level=1)
+        if section.intro:
+            doc.add_paragraph(safe_text(section.intro))
+        frame = section.rows(d)
+        if frame.empty:
+            doc.add_paragraph(safe_text(section.empty))
+        else:
+            _table(ctx, frame)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def export_progress_report(engine: Engine, partnership_id: int, *, since: date | None = None,
+                           today: date | None = None, charts: bool = True) -> bytes:
+    """The one way to the progress report: page, CLI and tests all call this."""
+    return build_progress_report(D.load_delivery(engine, partnership_id, today=today, since=since), charts=charts)
+
+
+def report_filename(name: str, today: date | None = None) -> str:
+    today = today or date.today()
+    safe = "".join(ch if ch.isalnum() else "-" for ch in name).strip("-").lower() or "partnership"
+    while "--" in safe:
+        safe = safe.replace("--", "-")
+    return f"{safe[:60]}-progress-report-{today.isoformat()}.docx"

@@ -1,0 +1,1 @@
+"""Finalising (Guide §13): the language check, the readiness check and frozen review versions."""

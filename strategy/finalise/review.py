@@ -1,0 +1,292 @@
+"""Review (Guide §13.2): numbered draft versions frozen for reviewers while editing goes on, what
+changed between two versions chapter by chapter, comments on a template section (and optionally a
+criterion), and the Word draft of a frozen version or a review copy listing the open comments.
+
+A frozen version is the partnership's content in the backup format (docs/backup-format.md) without
+its history and comments, so every table any feature adds is frozen too. Its Word draft is built by
+restoring that content into a temporary database and exporting it as the workbook exports any draft."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.models import DraftVersion, Partnership
+from strategy.core.revisions import record_revision
+from strategy.core.text import check_length, clean_text
+from strategy.guide.content import content
+from strategy.people.backup import partnership_content
+
+PROMPT = "review.version"
+#: Left out of a frozen version: the history, the conversation about it, and earlier versions.
+NOT_FROZEN = ("revision", "comment", "draft_version")
+CURRENT = "current"
+
+
+def label(number: int) -> str:
+    """1 -> v0.1, 12 -> v0.12: drafts before the first approved version 1.0."""
+    return f"v0.{number}"
+
+
+# --- Freezing ---------------------------------------------------------------------------------
+
+def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note: str = "") -> DraftVersion:
+    """Freeze the partnership's content now as the next numbered draft version."""
+    note = clean_text(note or "").strip()
+    check_length(note, 2000, "The note")
+    with write_session(engine) as session:
+        if session.get(Partnership, partnership_id) is None:
+            raise NotFound("That partnership no longer exists.")
+        numbers = session.exec(select(DraftVersion.number).where(DraftVersion.partnership_id == partnership_id)).all()
+        number = max(numbers, default=0) + 1
+        data = partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
+        version = DraftVersion(partnership_id=partnership_id, number=number, note=note,
+                               content_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
+                               created_by_name=author.name, created_by_agency=author.agency,
+                               created_by_user_id=author.user_id)
+        session.add(version)
+        session.flush()
+        # The revision is the role check (editors and owners) and the record of who froze it.
+        record_revision(session, author, partnership_id=partnership_id, prompt_id=PROMPT, item_id=version.id,
+                  action="create", new_value=f"{label(number)}{': ' + note if note else ''}")
+        return version
+
+
+def list_versions(engine: Engine, partnership_id: int) -> list[DraftVersion]:
+    """Every frozen version, newest first."""
+    with read_session(engine) as session:
+        return list(session.exec(select(DraftVersion).where(DraftVersion.partnership_id == partnership_id)
+                                 .order_by(DraftVersion.number.desc())).all())
+
+
+def find_version(engine: Engine, partnership_id: int, wanted: str | int) -> DraftVersion:
+    """A version by its label ("v0.2", "0.2", "2") or id."""
+    text = str(wanted).strip().lower().removeprefix("v").removeprefix("0.")
+    for version in list_versions(engine, partnership_id):
+        if text == str(version.number) or wanted == version.id:
+            return version
+    raise NotFound(f"There is no draft version {wanted!r}. Frozen versions: "
+                   + (", ".join(label(v.number) for v in list_versions(engine, partnership_id)) or "none yet") + ".")
+
+
+def _content(engine: Engine, partnership_id: int, which: str | int) -> dict:
+    if which == CURRENT:
+        with read_session(engine) as session:
+            return partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
+    return json.loads(find_version(engine, partnership_id, which).content_json)
+
+
+# --- Comparing ----------------------------------------------------------------------------------
+
+@dataclass
+class ChapterChanges:
+    title: str
+    changes: list[str] = field(default_factory=list)
+
+
+def _short(text, n: int = 90) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _live(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if not r.get("deleted_at")]
+
+
+_IGNORED = {"id", "version", "created_at", "updated_at", "updated_by_name", "updated_by_agency", "updated_by_user_id",
+            "position", "deleted_at", "seq", "next_outcome_seq", "next_action_seq"}
+
+
+def _plan_keys(tables: dict) -> dict[tuple[str, str], dict]:
+    """Live plan rows by their stable code (A1, A1.O2, A1.O2.3, A1.O2.M<indicator>)."""
+    aims = {r["id"]: r for r in _live(tables.get("plan_aim", []))}
+    outcomes = {r["id"]: r for r in _live(tables.get("plan_outcome", [])) if r["aim_id"] in aims}
+    out: dict[tuple[str, str], dict] = {}
+    for a in aims.values():
+        out[("aim", f"A{a['seq']}")] = a
+    for o in outcomes.values():
+        out[("outcome", f"A{aims[o['aim_id']]['seq']}.O{o['seq']}")] = o
+    for x in _live(tables.get("plan_action", [])):
+        if x["outcome_id"] in outcomes:
+            o = outcomes[x["outcome_id"]]
+            out[("action", f"A{aims[o['aim_id']]['seq']}.O{o['seq']}.{x['seq']}")] = x
+    for m in _live(tables.get("plan_measure", [])):
+        if m["outcome_id"] in outcomes:
+            o = outcomes[m["outcome_id"]]
+            out[("measure", f"A{aims[o['aim_id']]['seq']}.O{o['seq']} measure: {_short(m['indicator'], 60)}")] = m
+    return out
+
+
+def _plain(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in _IGNORED and not k.endswith("_id")}
+
+
+def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int = CURRENT) -> list[ChapterChanges]:
+    """What changed from ``older`` to ``newer`` (version labels, or CURRENT), chapter by chapter in the
+    guide's order. Only chapters with changes are listed."""
+    before, after = (_content(engine, partnership_id, w)["tables"] for w in (older, newer))
+    c = content()
+    by_chapter: dict[str, ChapterChanges] = {ch.id: ChapterChanges(ch.title) for ch in c.chapters}
+    plan_group = ChapterChanges("Theory of Change, evaluation framework and action plan")
+    other = ChapterChanges("Elsewhere in the workbook")
+
+    # Single answers, by question.
+    old_answers = {r["prompt_id"]: r["value"] for r in before.get("answer", [])}
+    new_answers = {r["prompt_id"]: r["value"] for r in after.get("answer", [])}
+    for prompt_id in sorted(set(old_answers) | set(new_answers)):
+        if prompt_id not in c.prompts:
+            continue
+        old, new = old_answers.get(prompt_id, ""), new_answers.get(prompt_id, "")
+        if old == new:
+            continue
+        prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
+        what = _short(prompt.label, 70)
+        if prompt.type == "image":
+            how = "added" if not old else "removed" if not new else "replaced"
+            by_chapter[chapter.id].changes.append(f"'{what}': the picture was {how}")
+        elif not old.strip():
+            by_chapter[chapter.id].changes.append(f"'{what}' answered: \"{_short(new)}\"")
+        elif not new.strip():
+            by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{_short(old)}\")")
+        else:
+            by_chapter[chapter.id].changes.append(f"'{what}' changed: \"{_short(old, 60)}\" became \"{_short(new, 60)}\"")
+
+    # Table and grid rows, by question: rows compared by what they hold.
+    def rows_by_prompt(tables):
+        out: dict[str, Counter] = {}
+        for r in _live(tables.get("item", [])):
+            key = (r.get("row_key") or "") + "|" + r["values_json"]
+            out.setdefault(r["prompt_id"], Counter())[key] += 1
+        return out
+
+    old_rows, new_rows = rows_by_prompt(before), rows_by_prompt(after)
+    for prompt_id in sorted(set(old_rows) | set(new_rows)):
+        if prompt_id not in c.prompts:
+            continue
+        old, new = old_rows.get(prompt_id, Counter()), new_rows.get(prompt_id, Counter())
+        added, removed = sum((new - old).values()), sum((old - new).values())
+        if not added and not removed:
+            continue
+        prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
+        if prompt.type == "grid":
+            text = f"'{_short(prompt.label, 70)}': {max(added, removed)} row{'s' if max(added, removed) != 1 else ''} changed"
+        else:
+            parts = [f"{n} {word}" for n, word in ((added, "added or changed"), (removed, "removed or changed")) if n]
+            text = f"'{_short(prompt.label, 70)}': {', '.join(parts)} ({prompt.item_label}s)"
+        by_chapter[chapter.id].changes.append(text)
+
+    # The plan, by stable code.
+    old_plan, new_plan = _plan_keys(before), _plan_keys(after)
+    for key in sorted(set(old_plan) | set(new_plan), key=lambda k: (k[1], k[0])):
+        kind, code = key
+        old, new = old_plan.get(key), new_plan.get(key)
+        title = (new or old).get("title") or (new or old).get("indicator", "")
+        if old is None:
+            plan_group.changes.append(f"{kind.capitalize()} {code} added: {_short(title)}")
+        elif new is None:
+            plan_group.changes.append(f"{kind.capitalize()} {code} removed: {_short(title)}")
+        elif _plain(old) != _plain(new):
+            fields = sorted(k for k in set(_plain(old)) | set(_plain(new)) if _plain(old).get(k) != _plain(new).get(k))
+            plan_group.changes.append(f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): "
+                                      f"{_short(title, 60)}")
+
+    # Everything else (snapshot, audits, delivery...): counted per table.
+    handled = {"answer", "item", "plan_aim", "plan_outcome", "plan_action", "plan_measure", *NOT_FROZEN}
+    for table in sorted((set(before) | set(after)) - handled):
+        old = Counter(json.dumps(_plain(r), sort_keys=True) for r in _live(before.get(table, [])))
+        new = Counter(json.dumps(_plain(r), sort_keys=True) for r in _live(after.get(table, [])))
+        added, removed = sum((new - old).values()), sum((old - new).values())
+        if added or removed:
+            other.changes.append(f"{table.replace('_', ' ')}: {added} added or changed, {removed} removed or changed")
+    ordered = [by_chapter[ch.id] for ch in c.chapters if ch.part != "C"]
+    ordered.append(plan_group)
+    ordered += [by_chapter[ch.id] for ch in c.chapters if ch.part == "C"]
+    ordered.append(other)
+    return [group for group in ordered if group.changes]
+
+
+# --- Comments on the draft: a template section, optionally a criterion ---------------------------
+
+def section_key(section_id: str, criterion: str | None = None) -> str:
+    """The comment target key for a template section ("s4") and, optionally, a criterion ("s4/coverage")."""
+    sections = {s["id"] for s in content().reference("template_sections").items}
+    if section_id not in sections:
+        raise InvalidInput(f"There is no template section {section_id!r}.")
+    if criterion:
+        if criterion not in {c["id"] for c in content().reference("criteria").items}:
+            raise InvalidInput(f"{criterion!r} is not one of the five criteria for success.")
+        return f"{section_id}/{criterion}"
+    return section_id
+
+
+def add_section_comment(engine: Engine, partnership_id: int, *, section_id: str, text: str, author: Author,
+                        criterion: str | None = None):
+    """A reviewer's comment on a section of the draft (Guide §13.2)."""
+    from strategy.answers.comments import add_comment
+
+    return add_comment(engine, partnership_id, target_kind="section", target_key=section_key(section_id, criterion),
+                       text=text, author=author)
+
+
+def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, list[tuple[str, object]]]:
+    """Open comments by template section id: comments on the section itself, and on the questions of
+    the chapters that fill it. Each as (what it is about, the comment)."""
+    from strategy.answers.comments import threads
+
+    c = content()
+    criteria = {i["id"]: i["label"] for i in c.reference("criteria").items}
+    first_section = {ch.id: f"s{ch.template_sections[0]}" for ch in c.chapters if ch.template_sections}
+    out: dict[str, list[tuple[str, object]]] = {}
+    for thread in threads(engine, partnership_id):
+        if not thread.open:
+            continue
+        comment = thread.comment
+        if comment.target_kind == "section":
+            section, _, criterion = comment.target_key.partition("/")
+            about = "This section" + (f", criterion: {criteria.get(criterion, criterion)}" if criterion else "")
+        elif comment.target_kind == "prompt" and comment.target_key in c.prompts:
+            chapter = c.chapter_of(comment.target_key)
+            section = first_section.get(chapter.id, "")
+            about = f"{chapter.title}: {_short(c.prompts[comment.target_key].label, 80)}"
+        else:
+            section = first_section.get(comment.chapter_id, "")
+            about = "A table row" if comment.target_kind == "item" else comment.target_kind
+        if section:
+            out.setdefault(section, []).append((about, comment))
+    return out
+
+
+# --- The Word draft of a version ----------------------------------------------------------------
+
+def version_docx(engine: Engine, partnership_id: int, which: str | int = CURRENT, *, review_copy: bool = False,
+                 now: datetime | None = None, charts: bool = True) -> bytes:
+    """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
+    the open comments under each section."""
+    from strategy.core.db import dispose_engine, prepare_database
+    from strategy.documents.draft import export_docx
+    from strategy.people.backup import restore_partnership
+
+    comments = open_comments_by_section(engine, partnership_id) if review_copy else None
+    if which == CURRENT:
+        return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments)
+    version = find_version(engine, partnership_id, which)
+    data = json.loads(version.content_json)
+    with tempfile.TemporaryDirectory(prefix="workbook-version-") as folder:
+        url = f"sqlite:///{Path(folder) / 'version.sqlite3'}"
+        try:
+            frozen = prepare_database(url)
+            pid = restore_partnership(frozen, data)
+            return export_docx(frozen, pid, now=now, charts=charts, version_label=label(version.number),
+                               review_comments=comments)
+        finally:
+            dispose_engine(url)

@@ -1,0 +1,1 @@
+"""Partnerships, accounts and membership, backups and strategy periods."""

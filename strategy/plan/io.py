@@ -1,0 +1,620 @@
+"""The action plan in and out of Excel and CSV (Guide §12), and the forgiving reader of the dates
+real plans are written with.
+
+Export: the guide's columns (Strategic aim, Intended outcome, Action, Lead/responsible agency,
+Commencement, Completion), then status, component and recommendations and a few more; every cell
+is formula-safe (text starting =, +, -, @, tab or carriage return gets a leading apostrophe, which the
+import takes off again, so an export re-imports to the same text).
+
+Import: the same columns, tolerant of how plans are written (blank cells under a merged aim or
+outcome, several actions or leads in one cell, multi-line cells, "March 2015", "2020/21",
+"By 31 October 2023", "Q3 2026", one "When" column, missing commencement dates). ``preview_import``
+lists what would be created and every problem by row and column; ``commit_import`` stores it in one
+transaction, and only when there are no problems.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from strategy.answers.io import ImportRefused, Preview, _key, _read
+from strategy.core.authors import Author
+from strategy.core.db import write_session
+from strategy.core.errors import InvalidInput
+from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome
+from strategy.core.revisions import record_revision
+from strategy.core.text import clean_text, name_key, normalise_name
+from strategy.core.values import uk_day
+from strategy.guide.content import content
+from strategy.plan.operations import (
+    AIM_LIMIT,
+    PLAN_YEARS,
+    TEXT_LIMIT,
+    _choice,
+    _rec_list,
+    agencies,
+    leads,
+    load_plan,
+    option_labels,
+    recommendations,
+)
+
+# --- Dates as plans write them ------------------------------------------------------------------
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
+NO_DATE_WORDS = {"ongoing", "on going", "tbc", "tba", "to be confirmed", "n/a", "na", "continuous", "throughout",
+                 "as required", "annually", "annual", "quarterly", "monthly"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a written timescale means: the first and last day (either may be unknown)."""
+
+    start: date | None
+    end: date | None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000
+    return year
+
+
+def _single(text: str) -> Span | None:
+    """One point or period, or None when not understood."""
+    t = text.strip().strip(".,").strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", t)
+    if m:
+        d = date(int(m[1]), int(m[2]), int(m[3]))
+        return Span(d, d)
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", t)
+    if m:
+        d = date(int(m[3]), int(m[2]), int(m[1]))
+        return Span(d, d)
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", t)
+    if m and m[2] in MONTHS:
+        d = date(int(m[3]), MONTHS[m[2]], int(m[1]))
+        return Span(d, d)
+    m = re.fullmatch(r"([a-z]+)\.?\s*[-' ]?\s*(\d{4}|\d{2})", t)
+    if m and m[1] in MONTHS:
+        y, mo = _year(m[2]), MONTHS[m[1]]
+        return Span(date(y, mo, 1), _month_end(y, mo))
+    if m and m[1] in SEASONS:
+        y = _year(m[2])
+        first, last = SEASONS[m[1]]
+        return Span(date(y, first, 1), _month_end(y + (1 if last < first else 0), last))
+    m = re.fullmatch(r"q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4])", t)
+    if m:
+        q, y = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
+        return Span(date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+    m = re.fullmatch(r"(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})", t)
+    if m:
+        first, second = int(m[1]), m[2]
+        follows = int(second) == first + 1 if len(second) == 4 else (first + 1) % 100 == int(second)
+        if follows:  # a financial year: 1 April to 31 March
+            return Span(date(first, 4, 1), date(first + 1, 3, 31))
+        return None
+    m = re.fullmatch(r"(\d{4})", t)
+    if m:
+        y = int(m[1])
+        return Span(date(y, 1, 1), date(y, 12, 31))
+    return None
+
+
+def parse_when(value, *, what: str = "The date") -> Span | None:
+    """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
+    2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
+    (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
+    ("April 2026 to March 2027", "2026 - 2027"). Raises InvalidInput for anything else, or a date
+    outside 2000-2099, or a range that ends before it starts."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        span = Span(value, value)
+    else:
+        text = clean_text(str(value)).replace("\u00a0", " ").strip()
+        low = re.sub(r"\s+", " ", text.lower())
+        if not low or low.strip(" .-–") in NO_DATE_WORDS or low in ("-", "–"):
+            return None
+        only_end = False
+        m = re.match(r"^(by|before|no later than|end of|deadline:?|due:?|complete by|completion by)\s+(the\s+)?(.*)$", low)
+        if m:
+            only_end, low = True, m[3]
+        low = re.sub(r"^(from|starting|start:?|commencing)\s+", "", low)
+        try:
+            span = _single(low)
+            if span is None:
+                parts = re.split(r"\s+(?:to|until|till|-|–|—)\s+|\s*[–—]\s*", low, maxsplit=1)
+                if len(parts) == 2:
+                    a, b = _single(parts[0]), _single(parts[1])
+                    if a is not None and b is not None:
+                        span = Span(a.start, b.end)
+        except ValueError:
+            raise InvalidInput(f"{what} '{text}' is not a real date (check the day and month; the day comes first).") from None
+        if span is None:
+            raise InvalidInput(f"{what} '{text}' is not a date the workbook can read. Write it day first "
+                               "(31/10/2026), or as October 2026, Q3 2026, 2026/27 or 'By 31 October 2026'.")
+        if only_end:
+            span = Span(None, span.end)
+    for d in (span.start, span.end):
+        if d is not None and not PLAN_YEARS[0] <= d.year <= PLAN_YEARS[1]:
+            raise InvalidInput(f"{what} '{value}' is in {d.year}; a date in the plan must fall between "
+                               f"{PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year.")
+    if span.start and span.end and span.end < span.start:
+        raise InvalidInput(f"{what} '{value}' ends before it starts.")
+    return span
+
+
+# --- Formula-safe cells -------------------------------------------------------------------------
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """Text that a spreadsheet will show, never run: a leading apostrophe before =, +, -, @, tab or CR."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_RISKY) else text
+
+
+def unsafe_cell(value):
+    """The text an export wrote, back as it was typed (the apostrophe ``safe_cell`` added removed)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_RISKY):
+        return value[1:]
+    return value
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agency", "Commencement",
+                  "Completion", "Status", "Core component", "Recommendations", "Partners", "Stage or priority",
+                  "Description of strategic aim", "Timescale as written", "Code"]
+
+
+def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
+    """The plan as rows under EXPORT_COLUMNS: one per action, and one for each aim or outcome with
+    nothing under it (so the whole chain travels). Several leads are separated by '; '."""
+    plan = load_plan(engine, partnership_id)
+    comps, stages = option_labels("core_components"), option_labels("action_stages")
+    statuses = option_labels("action_statuses")
+    recs = {r["id"]: r for r in content().reference("recommendations").items}
+    rows = []
+    for aim in plan.aims:
+        outcomes = plan.outcomes.get(aim.id, [])
+        if not outcomes:
+            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", aim.id)])
+        for o in outcomes:
+            actions = plan.actions.get(o.id, [])
+            if not actions:
+                rows.append([aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "",
+                             plan.code("outcome", o.id)])
+            for x in actions:
+                rows.append([aim.title, o.title, x.title, "; ".join(leads(x)), uk_day(x.start_date), uk_day(x.end_date),
+                             statuses.get(x.status, ""), comps.get(x.component, ""),
+                             "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
+                             x.partners, stages.get(x.stage, ""), aim.description, x.when_text, plan.code("action", x.id)])
+    return rows
+
+
+def export_csv(engine: Engine, partnership_id: int) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(engine, partnership_id):
+        writer.writerow([safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(engine: Engine, partnership_id: int) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Action plan"
+    ws.append(EXPORT_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in export_rows(engine, partnership_id):
+        ws.append([safe_cell(v) for v in row])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text, never a formula
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFGHIJKLMN", [30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10], strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def export_file(engine: Engine, partnership_id: int, filename: str) -> bytes:
+    """The plan as .xlsx or .csv, chosen by the file name's extension."""
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        return export_xlsx(engine, partnership_id)
+    if lower.endswith(".csv"):
+        return export_csv(engine, partnership_id)
+    raise InvalidInput(f"'{filename}' should end in .xlsx or .csv, so the workbook knows which to write.")
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+#: field -> the column names accepted for it (compared ignoring case, spaces and punctuation).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "aim": ("Strategic aim", "Aim", "Strategic aims", "Priority"),
+    "description": ("Description of strategic aim", "Aim description", "Description"),
+    "outcome": ("Intended outcome", "Outcome", "Intended outcomes", "Outcomes"),
+    "action": ("Action", "Actions", "What we will do"),
+    "leads": ("Lead/responsible agency", "Lead responsible agency", "Lead agency", "Lead", "Responsible agency",
+              "Lead/responsible agencies", "Leads", "Owner", "Responsible"),
+    "partners": ("Partners", "Partner agencies", "Supporting agencies"),
+    "start": ("Commencement", "Commencement date", "Start", "Start date", "From"),
+    "end": ("Completion", "Completion date", "End", "End date", "Due", "Due date", "Deadline", "By when"),
+    "when": ("When", "Dates for commencement/completion", "Dates", "Timescale", "Timescales", "Timeframe"),
+    "stage": ("Stage or priority", "Stage", "Priority level"),
+    "component": ("Core component", "Component"),
+    "recs": ("Recommendations", "Recommendation", "National review recommendations", "Review recommendations"),
+    "status": ("Status", "Progress"),
+    "when_text": ("Timescale as written",),
+    "code": ("Code", "Ref", "Reference"),
+}
+REQUIRED = ("aim", "outcome", "action", "leads")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●\-–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I)
+
+
+@dataclass
+class PlanPreview:
+    """What an import would create, and everything that stops it. Nothing is written until ``commit_import``."""
+
+    filename: str
+    base: Preview  # the shared import preview: its problems list and counts
+    new_aims: list[str] = field(default_factory=list)
+    new_outcomes: list[tuple[str, str]] = field(default_factory=list)  # (aim, outcome)
+    actions: list[dict] = field(default_factory=list)  # each: aim, outcome, title, leads, ... row
+    new_agencies: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    aims: list[dict] = field(default_factory=list)  # {title, description}
+    #: Actions already in the plan under the same aim and outcome: left as they are.
+    already: int = 0
+
+    @property
+    def problems(self):
+        return self.base.problems
+
+    @property
+    def ok(self) -> bool:
+        return self.base.problem_count == 0 and bool(self.actions or self.new_aims or self.new_outcomes or self.new_agencies)
+
+    def summary(self) -> str:
+        n = len(self.actions)
+        parts = [f"{len(self.new_aims)} new strategic aim{'s' if len(self.new_aims) != 1 else ''}",
+                 f"{len(self.new_outcomes)} new intended outcome{'s' if len(self.new_outcomes) != 1 else ''}",
+                 f"{n} action{'s' if n != 1 else ''}"]
+        text = "Will create " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."
+        if self.already:
+            text += (f" {self.already} action{'s are' if self.already != 1 else ' is'} already in the plan "
+                     "and will be left as they are.")
+        if self.new_agencies:
+            text += " New agencies to add: " + "; ".join(self.new_agencies) + "."
+        return text
+
+
+def _split_lines(value) -> list[str]:
+    """Several items in one cell (one per line, with or without bullets or numbers); lines without
+    a bullet under a bulleted line continue it."""
+    text = clean_text("" if value is None else str(value)).strip()
+    if not text:
+        return []
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    marked = [bool(_BULLET.match(ln)) for ln in lines]
+    if sum(marked) < 2 and not (len(lines) > 1 and all(marked)):
+        return [_BULLET.sub("", lines[0])] if len(lines) == 1 else [text]
+    items: list[str] = []
+    for ln, is_marked in zip(lines, marked, strict=True):
+        if is_marked or not items:
+            items.append(_BULLET.sub("", ln))
+        else:
+            items[-1] += " " + ln
+    return [i for i in items if i]
+
+
+def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Several leads in one cell: one per line, or separated by ; or /. A comma separates leads only when
+    every part is one of the ``known`` agencies, so "Probation Service, Harbourshire delivery unit" stays whole."""
+    text = clean_text("" if value is None else str(value))
+    keys = {name_key(k) for k in known}
+    names = []
+    for piece in re.split(r"[\n;/]+", text):
+        piece = normalise_name(_BULLET.sub("", piece))
+        if not piece:
+            continue
+        parts = [normalise_name(p) for p in piece.split(",")]
+        if len(parts) > 1 and name_key(piece) not in keys and all(name_key(p) in keys for p in parts if p):
+            names += parts
+        else:
+            names.append(piece)
+    return [n for n in names if n]
+
+
+def _cell(row: dict, columns: dict[str, str], key: str):
+    header = columns.get(key)
+    return unsafe_cell(row.get(header)) if header else None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(str(value)).strip()
+
+
+def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
+    """Read a plan file and say what importing it would create; nothing is written."""
+    table = _read(data, filename)
+    return preview_rows(engine, partnership_id, table.headers, table.rows, filename)
+
+
+def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: list[dict], filename: str) -> PlanPreview:
+    """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
+    base = Preview(prompt_id="plan.action", filename=filename, read_as="")
+    preview = PlanPreview(filename=filename, base=base)
+    known = {_key(alias): fld for fld, names in ALIASES.items() for alias in names}
+    columns: dict[str, str] = {}
+    for h in headers:
+        fld = known.get(_key(h))
+        if fld and fld not in columns:
+            columns[fld] = h
+        elif h:
+            preview.ignored_columns.append(h)
+    missing = [ALIASES[f][0] for f in REQUIRED if f not in columns]
+    if missing:
+        base.add_problem(1, "", f"The file has no column for {', '.join(repr(m) for m in missing)}. "
+                                "Name the columns as the export does (Strategic aim, Intended outcome, Action, "
+                                "Lead/responsible agency, Commencement, Completion); nothing was imported.")
+        return preview
+    plan = load_plan(engine, partnership_id)
+    aims_known = {name_key(a.title): a.title for a in plan.aims}
+    outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
+    actions_known = {(name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
+                     for o in plan.all_outcomes() for x in plan.actions.get(o.id, [])}
+    known_agencies = agencies(engine, partnership_id)
+    agencies_known = {name_key(a) for a in known_agencies}
+    new_agency_keys: dict[str, str] = {}
+    seen_aims: dict[str, dict] = {}
+    seen_outcomes: set[tuple[str, str]] = set()
+    aim = outcome = ""
+    for index, row in enumerate(rows):
+        number = index + 2
+        values = {f: _cell(row, columns, f) for f in ALIASES}
+        if all(_text(v) == "" for v in values.values()):
+            continue
+        aim_text = normalise_name(_text(values["aim"]))
+        outcome_text = _text(values["outcome"])
+        if aim_text:
+            if len(aim_text) > AIM_LIMIT:
+                base.add_problem(number, columns["aim"], f"The aim is {len(aim_text):,} characters; the most is {AIM_LIMIT}.")
+                continue
+            if name_key(aim_text) != name_key(aim):
+                outcome = ""
+            aim = aim_text
+        if outcome_text:
+            outcome = " ".join(outcome_text.split())
+        if not aim:
+            base.add_problem(number, columns["aim"], "No strategic aim: give the aim this row belongs to.")
+            continue
+        akey = name_key(aim)
+        if akey not in seen_aims:
+            title = aims_known.get(akey, aim)
+            seen_aims[akey] = {"title": title, "description": _text(values["description"])}
+            preview.aims.append(seen_aims[akey])
+            if akey not in aims_known:
+                preview.new_aims.append(title)
+        # A row the workbook exported (its code names one action) holds exactly one action.
+        one = re.fullmatch(r"A\d+\.O\d+\.\d+", _text(values["code"]))
+        action_texts = ([_text(values["action"])] if _text(values["action"]) else []) if one else _split_lines(values["action"])
+        if not outcome:
+            if action_texts:
+                base.add_problem(number, columns["outcome"], "No intended outcome: every action hangs off an outcome.")
+            continue
+        okey = (akey, name_key(outcome))
+        if okey not in seen_outcomes:
+            seen_outcomes.add(okey)
+            if okey not in outcomes_known:
+                preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
+        if not action_texts:
+            continue
+        fields, ok = _row_fields(values, columns, number, base, known_agencies)
+        for name in fields.get("leads", []):
+            if name_key(name) not in agencies_known and name_key(name) not in new_agency_keys:
+                new_agency_keys[name_key(name)] = name
+        for title in action_texts:
+            if len(title) > TEXT_LIMIT:
+                base.add_problem(number, columns["action"], f"An action is {len(title):,} characters; the most is {TEXT_LIMIT:,}.")
+                ok = False
+        if ok:
+            for title in action_texts:
+                if (*okey, name_key(title)) in actions_known:  # importing the same file twice adds nothing
+                    preview.already += 1
+                    continue
+                preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome,
+                                        "title": title, **fields})
+    preview.new_agencies = list(new_agency_keys.values())
+    return preview
+
+
+def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview,
+                known: list[str]) -> tuple[dict, bool]:
+    ok = True
+    fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
+    start = end = None
+    written = []
+    for key, what in (("when", "When"), ("start", "Commencement"), ("end", "Completion")):
+        raw = values[key]
+        if _text(raw) == "":
+            continue
+        try:
+            span = parse_when(raw, what=f"The {what.lower()} date")
+        except InvalidInput as exc:
+            base.add_problem(number, columns[key], exc.message)
+            ok = False
+            continue
+        if not isinstance(raw, (date, datetime)):
+            written.append(_text(raw))
+        if span is None:
+            continue
+        if key == "when":
+            start, end = span.start, span.end
+        elif key == "start":
+            start = span.start or span.end
+        else:
+            end = span.end
+    if start and end and end < start:
+        base.add_problem(number, columns.get("end") or columns.get("when"),
+                         f"The completion ({end.strftime('%d/%m/%Y')}) is before the commencement "
+                         f"({start.strftime('%d/%m/%Y')}).")
+        ok = False
+    fields["start_date"] = start.isoformat() if start else None
+    fields["end_date"] = end.isoformat() if end else None
+    as_written = _text(values["when_text"]) or "; ".join(
+        w for w in written if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", w))
+    fields["when_text"] = as_written[:200]
+    for key, ref, what in (("stage", "action_stages", "stage or priority"), ("component", "core_components", "core component"),
+                           ("status", "action_statuses", "status")):
+        raw = _text(values[key])
+        try:
+            fields[key] = _choice(raw, ref, f"The {what}")
+        except InvalidInput as exc:
+            base.add_problem(number, columns[key], exc.message)
+            ok = False
+    fields["status"] = fields.get("status") or "not_started"
+    recs_raw = _text(values["recs"])
+    if recs_raw:
+        try:
+            fields["recommendations"] = _parse_recs(recs_raw)
+        except InvalidInput as exc:
+            base.add_problem(number, columns["recs"], exc.message)
+            ok = False
+    else:
+        fields["recommendations"] = []
+    return fields, ok
+
+
+_REC_NUMBERS = re.compile(r"(?:\s*(?:rec(?:ommendation)?s?\.?)?\s*\d+\s*(?:,|and|&)?)+\s*", re.I)
+
+
+def _parse_recs(text: str) -> list[str]:
+    """National-review recommendations as written: "1; 3", "1, 3 and 5", "Rec 2", "2 Professional knowledge,
+    skills and confidence" (as the export writes them), or their names."""
+    labels = {name_key(r["label"]): r["id"] for r in content().reference("recommendations").items}
+    found = []
+    for part in re.split(r"[;\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.match(r"^(?:rec(?:ommendation)?\.?\s*)?(\d+)\b", part, re.I)
+        if _REC_NUMBERS.fullmatch(part):
+            found += re.findall(r"\d+", part)
+        elif m:
+            found.append(m[1])
+        elif name_key(part) in labels:
+            found.append(labels[name_key(part)])
+        else:
+            raise InvalidInput(f"'{part}' is not one of the six national-review recommendations; write their numbers, such as 1; 3.")
+    return _rec_list(found)
+
+
+def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, author: Author) -> int:
+    """Store a previewed import in one transaction: new agencies, aims, outcomes and actions. Refused
+    (nothing stored) if the preview has any problem. Returns the number of actions created."""
+    if preview.base.problem_count:
+        raise ImportRefused(preview.base)
+    if not preview.ok:
+        if preview.already:
+            raise InvalidInput("Everything in the file is already in the plan, so nothing was imported.")
+        raise InvalidInput("The file has no aims, outcomes or actions to import.")
+    with write_session(engine) as session:
+        if session.get(Partnership, partnership_id) is None:
+            raise InvalidInput("That partnership no longer exists; nothing was imported.")
+        for name in preview.new_agencies:
+            agency = PlanAgency(partnership_id=partnership_id, name=name, name_key=name_key(name))
+            session.add(agency)
+            session.flush()
+            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id,
+                      action="create", new_value=name)
+        live_aims = {name_key(a.title): a for a in session.exec(select(PlanAim).where(
+            PlanAim.partnership_id == partnership_id, PlanAim.deleted_at == None)).all()}  # noqa: E711
+        aim_seq = session.exec(select(func.max(PlanAim.seq)).where(PlanAim.partnership_id == partnership_id)).one() or 0
+        aim_pos = session.exec(select(func.max(PlanAim.position)).where(PlanAim.partnership_id == partnership_id)).one() or 0
+        for spec in preview.aims:
+            if name_key(spec["title"]) in live_aims:
+                continue
+            aim_seq, aim_pos = aim_seq + 1, aim_pos + 1
+            aim = PlanAim(partnership_id=partnership_id, seq=aim_seq, position=aim_pos, title=spec["title"],
+                          description=spec["description"], updated_by_name=author.name)
+            session.add(aim)
+            session.flush()
+            live_aims[name_key(aim.title)] = aim
+            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id,
+                      action="create", new_value=aim.title)
+        outcomes: dict[tuple[str, str], PlanOutcome] = {}
+        for aim in live_aims.values():
+            for o in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim.id,
+                                                            PlanOutcome.deleted_at == None)).all():  # noqa: E711
+                outcomes[(name_key(aim.title), name_key(o.title))] = o
+
+        def outcome_for(aim_title: str, title: str) -> PlanOutcome:
+            key = (name_key(aim_title), name_key(title))
+            if key not in outcomes:
+                aim = live_aims[key[0]]
+                position = (session.exec(select(func.max(PlanOutcome.position)).where(PlanOutcome.aim_id == aim.id)).one() or 0) + 1
+                o = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, position=position,
+                                title=title, updated_by_name=author.name)
+                aim.next_outcome_seq += 1
+                session.add_all([aim, o])
+                session.flush()
+                outcomes[key] = o
+                record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=o.id,
+                          action="create", new_value=title)
+            return outcomes[key]
+
+        for aim_title, title in preview.new_outcomes:
+            outcome_for(aim_title, title)
+        agency_names = {name_key(a): a for a in agencies(engine, partnership_id)} | {name_key(n): n for n in preview.new_agencies}
+        for spec in preview.actions:
+            o = outcome_for(spec["aim"], spec["outcome"])
+            position = (session.exec(select(func.max(PlanAction.position)).where(PlanAction.outcome_id == o.id)).one() or 0) + 1
+            x = PlanAction(partnership_id=partnership_id, outcome_id=o.id, seq=o.next_action_seq, position=position,
+                           title=spec["title"], partners=spec["partners"],
+                           leads_json=json.dumps([agency_names.get(name_key(n), n) for n in spec["leads"]], ensure_ascii=False),
+                           start_date=spec["start_date"], end_date=spec["end_date"], when_text=spec["when_text"],
+                           stage=spec["stage"], component=spec["component"], status=spec["status"],
+                           recommendations_json=json.dumps(spec["recommendations"]), origin="import",
+                           updated_by_name=author.name)
+            o.next_action_seq += 1
+            session.add_all([o, x])
+            session.flush()
+            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=x.id,
+                      action="create", new_value=x.title, field=f"import of {preview.filename}"[:120])
+        return len(preview.actions)

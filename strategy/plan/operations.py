@@ -1,0 +1,909 @@
+"""The plan (Guide §7, §12): strategic aims -> intended outcomes -> actions, with measures.
+
+Every aim, outcome, action and measure has a stable code (A1, A1.O2, A1.O2.3, A1.O2.M1) from a number
+per parent that is never reused, so codes stay put when others are added, removed or reordered.
+Every write is version-checked, records a Revision (prompt_id ``plan.aim``/``plan.outcome``/
+``plan.action``/``plan.measure``/``plan.agency``, item_id = the row id) and deletes are soft: deleting an
+aim or outcome takes what hangs off it (stamped with the same moment) and ``restore`` brings all of it
+back. Nothing is ever orphaned: an outcome cannot be restored under a removed aim, and so on.
+
+Other features turn their recommendations into actions through ``create_action``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from strategy.answers.operations import all_rows
+from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanMeasure, PlanOutcome, utcnow
+from strategy.core.revisions import record_revision
+from strategy.core.text import check_length, clean_text, name_key, normalise_name
+from strategy.core.values import parse_date, uk_day
+from strategy.guide.content import content
+
+#: Dates in a plan must fall in this range (a 1900 or 2100 date is a typing slip).
+PLAN_YEARS = (2000, 2099)
+AIM_LIMIT = 300
+TEXT_LIMIT = 5_000
+LONG_LIMIT = 20_000
+MAX_LEADS = 10
+
+KINDS = {"aim": PlanAim, "outcome": PlanOutcome, "action": PlanAction, "measure": PlanMeasure}
+WORDS = {"aim": "strategic aim", "outcome": "intended outcome", "action": "action", "measure": "measure"}
+
+
+class UnknownAgency(InvalidInput):
+    """A lead that is not yet one of the partnership's agencies; ``names`` can be added with ``add_agency``."""
+
+    def __init__(self, names: list[str]):
+        listed = ", ".join(f"'{n}'" for n in names)
+        super().__init__(
+            f"{listed} {'is' if len(names) == 1 else 'are'} not yet one of the partnership's agencies. "
+            f"Add {'it' if len(names) == 1 else 'them'} to the partnership's agencies, or choose an agency already listed. "
+            "Nothing was saved.")
+        self.names = names
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    """A partnership's live plan, ordered, with each row's code."""
+
+    aims: list[PlanAim] = field(default_factory=list)
+    outcomes: dict[int, list[PlanOutcome]] = field(default_factory=dict)  # by aim id
+    actions: dict[int, list[PlanAction]] = field(default_factory=dict)  # by outcome id
+    measures: dict[int, list[PlanMeasure]] = field(default_factory=dict)  # by outcome id
+    codes: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def code(self, kind: str, row_id: int) -> str:
+        return self.codes.get((kind, row_id), "")
+
+    def all_outcomes(self) -> list[PlanOutcome]:
+        return [o for a in self.aims for o in self.outcomes.get(a.id, [])]
+
+    def all_actions(self) -> list[PlanAction]:
+        return [x for o in self.all_outcomes() for x in self.actions.get(o.id, [])]
+
+    def all_measures(self) -> list[PlanMeasure]:
+        return [m for o in self.all_outcomes() for m in self.measures.get(o.id, [])]
+
+    def aim_of(self, outcome: PlanOutcome) -> PlanAim:
+        return next(a for a in self.aims if a.id == outcome.aim_id)
+
+    def outcome(self, outcome_id: int) -> PlanOutcome | None:
+        return next((o for o in self.all_outcomes() if o.id == outcome_id), None)
+
+    @property
+    def empty(self) -> bool:
+        return not self.aims
+
+
+def _order(rows):
+    return sorted(rows, key=lambda r: (r.position, r.id))
+
+
+def load_plan(engine: Engine, partnership_id: int) -> Plan:
+    """The live plan: removed rows (and rows under removed parents) left out."""
+    with read_session(engine) as session:
+        aims = _order(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id,
+                                                         PlanAim.deleted_at == None)).all())  # noqa: E711
+        outcomes = _order(session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id,
+                                                                 PlanOutcome.deleted_at == None)).all())  # noqa: E711
+        actions = _order(session.exec(select(PlanAction).where(PlanAction.partnership_id == partnership_id,
+                                                               PlanAction.deleted_at == None)).all())  # noqa: E711
+        measures = sorted(session.exec(select(PlanMeasure).where(PlanMeasure.partnership_id == partnership_id,
+                                                                 PlanMeasure.deleted_at == None)).all(),  # noqa: E711
+                          key=lambda m: m.id)
+    plan = Plan(aims=aims)
+    for aim in aims:
+        plan.codes[("aim", aim.id)] = f"A{aim.seq}"
+    live_aims = {a.id for a in aims}
+    for o in outcomes:
+        if o.aim_id in live_aims:
+            plan.outcomes.setdefault(o.aim_id, []).append(o)
+            plan.codes[("outcome", o.id)] = f"A{next(a.seq for a in aims if a.id == o.aim_id)}.O{o.seq}"
+    live_outcomes = {o.id for group in plan.outcomes.values() for o in group}
+    for x in actions:
+        if x.outcome_id in live_outcomes:
+            plan.actions.setdefault(x.outcome_id, []).append(x)
+            plan.codes[("action", x.id)] = f"{plan.codes[('outcome', x.outcome_id)]}.{x.seq}"
+    for m in measures:
+        if m.outcome_id in live_outcomes:
+            group = plan.measures.setdefault(m.outcome_id, [])
+            group.append(m)
+            plan.codes[("measure", m.id)] = f"{plan.codes[('outcome', m.outcome_id)]}.M{len(group)}"
+    return plan
+
+
+def leads(action: PlanAction) -> list[str]:
+    return json.loads(action.leads_json or "[]")
+
+
+def recommendations(action: PlanAction) -> list[str]:
+    return json.loads(action.recommendations_json or "[]")
+
+
+def option_labels(ref_id: str) -> dict[str, str]:
+    return {o.id: o.label for o in content().list_options(ref_id, None)}
+
+
+# --- The partnership's agencies ------------------------------------------------------------------
+
+def agencies(engine: Engine, partnership_id: int) -> list[str]:
+    """The partnership's agencies: those in the shared vision chapter (agency contributions and the
+    steering group) and those added through the action plan; each once, ignoring case and spacing."""
+    rows = all_rows(engine, partnership_id)
+    names: list[str] = []
+    for prompt_id in ("vision.contributions", "vision.steering_group"):
+        for row in rows.get(prompt_id, []):
+            names.append(str(row.values.get("agency") or ""))
+    with read_session(engine) as session:
+        names += [a.name for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id)
+                                               .order_by(PlanAgency.id)).all()]
+    seen, result = set(), []
+    for name in names:
+        clean = normalise_name(name)
+        if clean and name_key(clean) not in seen:
+            seen.add(name_key(clean))
+            result.append(clean)
+    return result
+
+
+def _agency_keys(engine: Engine, partnership_id: int) -> dict[str, str]:
+    return {name_key(n): n for n in agencies(engine, partnership_id)}
+
+
+def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author) -> str:
+    """Add an agency to the partnership's list (for leads); returns the name as stored (or as listed already)."""
+    clean = normalise_name(name)
+    if not clean:
+        raise InvalidInput("The agency's name is empty. Type the agency's name.")
+    check_length(clean, 200, "The agency's name")
+    existing = _agency_keys(engine, partnership_id)
+    if name_key(clean) in existing:
+        return existing[name_key(clean)]
+    with write_session(engine) as session:
+        _ensure_partnership(session, partnership_id)
+        agency = PlanAgency(partnership_id=partnership_id, name=clean, name_key=name_key(clean))
+        session.add(agency)
+        session.flush()
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id,
+                  action="create", new_value=clean)
+    return clean
+
+
+# --- Checking what people type ------------------------------------------------------------------
+
+def _ensure_partnership(session: Session, partnership_id: int) -> None:
+    if session.get(Partnership, partnership_id) is None:
+        raise NotFound("That partnership no longer exists, so this could not be saved.")
+
+
+def _required(value, what: str, limit: int) -> str:
+    text = clean_text(value or "").strip()
+    if not text:
+        raise InvalidInput(f"{what} is empty. Type {what.lower()} and save again.")
+    check_length(text, limit, what)
+    return text
+
+
+def _optional(value, what: str, limit: int) -> str:
+    text = clean_text(value or "").strip()
+    check_length(text, limit, what)
+    return text
+
+
+def plan_date(value, what: str) -> str | None:
+    """A date in the plan: day first (31/10/2026) or ISO, a real day, between 2000 and 2099."""
+    try:
+        iso = parse_date(value, what=what)
+    except InvalidInput as exc:
+        if "is outside" not in exc.message:
+            raise
+        raise InvalidInput(f"{what} '{value}' is not between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}; a date in the plan "
+                           "must fall between 2000 and 2099. Check the year.") from None
+    if iso is None:
+        return None
+    year = int(iso[:4])
+    if not PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
+        raise InvalidInput(f"{what} '{value}' is in {year}; a date in the plan must fall between "
+                           f"{PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year.")
+    return iso
+
+
+def check_dates(start: str | None, end: str | None) -> None:
+    if start and end and end < start:
+        raise InvalidInput(f"The completion date {uk_day(end)} is before the commencement date {uk_day(start)}. "
+                           "Change one of them; nothing was saved.")
+
+
+def _choice(value, ref_id: str, what: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if not value:
+        return ""
+    labels = option_labels(ref_id)
+    if value in labels:
+        return value
+    by_label = {name_key(v): k for k, v in labels.items()}
+    if name_key(str(value)) in by_label:
+        return by_label[name_key(str(value))]
+    raise InvalidInput(f"{what} '{value}' is not one of: {', '.join(labels.values())}.")
+
+
+def _lead_list(engine: Engine, partnership_id: int, value, *, add_unknown: bool, author: Author | None) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    names = []
+    for raw in value or []:
+        clean = normalise_name(raw)
+        if clean and name_key(clean) not in {name_key(n) for n in names}:
+            check_length(clean, 200, "A lead agency's name")
+            names.append(clean)
+    if len(names) > MAX_LEADS:
+        raise InvalidInput(f"An action has {len(names)} leads; give at most {MAX_LEADS} and name the rest as partners.")
+    known = _agency_keys(engine, partnership_id)
+    unknown = [n for n in names if name_key(n) not in known]
+    if unknown and not add_unknown:
+        raise UnknownAgency(unknown)
+    for n in unknown:
+        add_agency(engine, partnership_id, n, author=author)
+    known = _agency_keys(engine, partnership_id)
+    return [known.get(name_key(n), n) for n in names]
+
+
+def _rec_list(value) -> list[str]:
+    if isinstance(value, str):
+        value = [value] if value else []
+    labels = option_labels("recommendations")
+    numbers = {str(item["number"]): item["id"] for item in content().reference("recommendations").items}
+    result = []
+    for v in value or []:
+        key = numbers.get(str(v).strip(), str(v).strip())
+        if key not in labels:
+            raise InvalidInput(f"'{v}' is not one of the six national-review recommendations (1 to 6).")
+        if key not in result:
+            result.append(key)
+    return [k for k in labels if k in result]
+
+
+def _action_values(engine: Engine, partnership_id: int, fields: dict, *, add_unknown: bool,
+                   author: Author | None, current: PlanAction | None = None) -> dict:
+    """Check and clean action fields (only those given). Raises InvalidInput naming the field."""
+    out: dict = {}
+    if "title" in fields:
+        out["title"] = _required(fields["title"], "The action", TEXT_LIMIT)
+    if "rationale" in fields:
+        out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
+    if "partners" in fields:
+        out["partners"] = _optional(fields["partners"], "The partners", TEXT_LIMIT)
+    if "when_text" in fields:
+        out["when_text"] = _optional(fields["when_text"], "The timescale as written", 200).replace("\n", " ")
+    if "origin" in fields:
+        out["origin"] = _optional(fields["origin"], "Where the action came from", 200)
+    if "start_date" in fields:
+        out["start_date"] = plan_date(fields["start_date"], "The commencement date")
+    if "end_date" in fields:
+        out["end_date"] = plan_date(fields["end_date"], "The completion date")
+    check_dates(out.get("start_date", current.start_date if current else None),
+                out.get("end_date", current.end_date if current else None))
+    if "stage" in fields:
+        out["stage"] = _choice(fields["stage"], "action_stages", "The stage or priority")
+    if "component" in fields:
+        out["component"] = _choice(fields["component"], "core_components", "The core component")
+    if "status" in fields:
+        out["status"] = _choice(fields["status"], "action_statuses", "The status") or "not_started"
+    if "leads" in fields:
+        out["leads_json"] = json.dumps(_lead_list(engine, partnership_id, fields["leads"], add_unknown=add_unknown,
+                                                  author=author), ensure_ascii=False)
+    if "recommendations" in fields:
+        out["recommendations_json"] = json.dumps(_rec_list(fields["recommendations"]))
+    unknown = set(fields) - ACTION_FIELDS
+    if unknown:
+        raise InvalidInput(f"An action has no {', '.join(sorted(unknown))}.")
+    return out
+
+
+ACTION_FIELDS = {"title", "rationale", "partners", "when_text", "origin", "start_date", "end_date", "stage",
+                 "component", "status", "leads", "recommendations"}
+MEASURE_FIELDS = {"indicator", "collection", "collator", "reporting", "baseline_value", "baseline_date",
+                  "target_value", "target_date", "frequency"}
+
+
+def _measure_values(fields: dict, current: PlanMeasure | None = None) -> dict:
+    unknown = set(fields) - MEASURE_FIELDS
+    if unknown:
+        raise InvalidInput(f"A measure has no {', '.join(sorted(unknown))}.")
+    out: dict = {}
+    if "indicator" in fields:
+        out["indicator"] = _required(fields["indicator"], "The data that shows the outcome", TEXT_LIMIT)
+    for key, what in (("collection", "How and where it is collected"), ("collator", "Who collates it"),
+                      ("reporting", "How and when it reaches the steering group")):
+        if key in fields:
+            out[key] = _optional(fields[key], what, TEXT_LIMIT)
+    for key, what in (("baseline_value", "The baseline"), ("target_value", "The target")):
+        if key in fields:
+            out[key] = _optional(fields[key], what, 200).replace("\n", " ")
+    for key, what in (("baseline_date", "The baseline date"), ("target_date", "The target date")):
+        if key in fields:
+            out[key] = plan_date(fields[key], what)
+    b = out.get("baseline_date", current.baseline_date if current else None)
+    t = out.get("target_date", current.target_date if current else None)
+    if b and t and t < b:
+        raise InvalidInput(f"The target date {uk_day(t)} is before the baseline date {uk_day(b)}. Change one of them.")
+    if "frequency" in fields:
+        out["frequency"] = _choice(fields["frequency"], "measure_frequencies", "How often")
+    return out
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+def _stamp(row, author: Author, now) -> None:
+    row.updated_at, row.updated_by_name = now, author.name
+
+
+def _live_aims(session: Session, partnership_id: int) -> list[PlanAim]:
+    return list(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id,
+                                                   PlanAim.deleted_at == None)).all())  # noqa: E711
+
+
+def _check_aim_title(session: Session, partnership_id: int, title: str, aim_id: int | None = None) -> None:
+    for other in _live_aims(session, partnership_id):
+        if other.id != aim_id and name_key(other.title) == name_key(title):
+            raise InvalidInput(f"There is already a strategic aim called '{other.title}' (A{other.seq}). "
+                               "Give this one a different name, or add outcomes to that one.")
+
+
+def _check_outcome_title(session: Session, aim_id: int, title: str, outcome_id: int | None = None) -> None:
+    for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id,
+                                                        PlanOutcome.deleted_at == None)).all():  # noqa: E711
+        if other.id != outcome_id and name_key(other.title) == name_key(title):
+            raise InvalidInput(f"This aim already has the intended outcome '{_short(other.title)}'. "
+                               "Add actions to that one, or word this one differently.")
+
+
+def _next_position(session: Session, model, **where) -> int:
+    query = select(func.max(model.position))
+    for key, value in where.items():
+        query = query.where(getattr(model, key) == value)
+    return (session.exec(query).one() or 0) + 1
+
+
+def add_aim(engine: Engine, partnership_id: int, *, title: str, author: Author, description: str = "",
+            rationale: str = "") -> PlanAim:
+    """A new strategic aim at the end of the list; names must differ (ignoring case and spaces)."""
+    title = normalise_name(_required(title, "The aim's name", AIM_LIMIT))
+    description = _optional(description, "The description", LONG_LIMIT)
+    rationale = _optional(rationale, "The rationale", LONG_LIMIT)
+    with write_session(engine) as session:
+        _ensure_partnership(session, partnership_id)
+        _check_aim_title(session, partnership_id, title)
+        seq = (session.exec(select(func.max(PlanAim.seq)).where(PlanAim.partnership_id == partnership_id)).one() or 0) + 1
+        aim = PlanAim(partnership_id=partnership_id, seq=seq, title=title, description=description, rationale=rationale,
+                      position=_next_position(session, PlanAim, partnership_id=partnership_id),
+                      updated_by_name=author.name)
+        session.add(aim)
+        session.flush()
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id,
+                  action="create", new_value=title)
+        return aim
+
+
+def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str, author: Author,
+                rationale: str = "") -> PlanOutcome:
+    """A new intended outcome under a live aim."""
+    title = _required(title, "The intended outcome", TEXT_LIMIT)
+    rationale = _optional(rationale, "The rationale", LONG_LIMIT)
+    with write_session(engine) as session:
+        aim = _live(session, PlanAim, partnership_id, aim_id)
+        _check_outcome_title(session, aim.id, title)
+        outcome = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, title=title,
+                              rationale=rationale, position=_next_position(session, PlanOutcome, aim_id=aim.id),
+                              updated_by_name=author.name)
+        aim.next_outcome_seq += 1
+        session.add_all([aim, outcome])
+        session.flush()
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=outcome.id,
+                  action="create", new_value=title)
+        return outcome
+
+
+def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title: str, author: Author,
+                  add_unknown_agencies: bool = False, **fields) -> PlanAction:
+    """Add an action under an intended outcome: the ONE way any feature turns something into an action.
+
+    ``fields`` (all optional): ``leads`` (agency names; a list, or one name), ``partners`` (text),
+    ``start_date`` / ``end_date`` (day first 31/10/2026, ISO or a date; 2000-2099; completion not before
+    commencement), ``when_text`` (the timescale as written, e.g. "2020/21"), ``stage`` (an id from
+    data/reference/action_stages.yaml), ``component`` (prevention | identification | response | workforce),
+    ``recommendations`` (ids rec1..rec6 or numbers 1-6), ``status`` (action_statuses; default not_started),
+    ``rationale`` (why it leads to the outcome) and ``origin`` (where it came from, for example
+    "component:prevention", "snapshot recommendation 3" or "audit recommendation 5").
+
+    A lead that is not yet one of the partnership's agencies raises ``UnknownAgency`` (its ``names``
+    can be added with ``add_agency``), unless ``add_unknown_agencies=True`` adds them. Any bad field raises
+    InvalidInput with a message naming it, and nothing is stored. Returns the stored PlanAction (its code
+    comes from ``load_plan(...).code("action", id)``).
+    """
+    values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies,
+                            author=author)
+    with write_session(engine) as session:
+        return _insert_action(session, partnership_id, outcome_id, values, author)
+
+
+def _insert_action(session: Session, partnership_id: int, outcome_id: int, values: dict, author: Author) -> PlanAction:
+    outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
+    _live(session, PlanAim, partnership_id, outcome.aim_id)
+    action = PlanAction(partnership_id=partnership_id, outcome_id=outcome.id, seq=outcome.next_action_seq,
+                        position=_next_position(session, PlanAction, outcome_id=outcome.id),
+                        updated_by_name=author.name, **values)
+    outcome.next_action_seq += 1
+    session.add_all([outcome, action])
+    session.flush()
+    record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
+              action="create", new_value=values["title"])
+    return action
+
+
+def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, author: Author) -> list[PlanAction]:
+    """Several actions at once (rows pasted into the plan's table): each spec is ``create_action``'s
+    keywords (``outcome_id``, ``title`` and fields). All are checked first; any problem raises
+    InvalidInput naming every row (1 = the first pasted row) and nothing is stored. Then all are
+    stored in one transaction. Unknown leads raise UnknownAgency listing every one of them."""
+    checked, problems, unknown = [], [], []
+    for number, spec in enumerate(specs, start=1):
+        spec = {"title": "", **spec}
+        outcome_id = spec.pop("outcome_id", None)
+        if not outcome_id:
+            problems.append(f"row {number}: choose the intended outcome the action serves")
+            continue
+        try:
+            checked.append((outcome_id, _action_values(engine, partnership_id, spec, add_unknown=False, author=author)))
+        except UnknownAgency as exc:
+            unknown += [n for n in exc.names if n not in unknown]
+        except InvalidInput as exc:
+            problems.append(f"row {number}: {exc.message}")
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise InvalidInput(f"None of the {len(specs)} new actions was added: {shown}")
+    if unknown:
+        raise UnknownAgency(unknown)
+    with write_session(engine) as session:
+        return [_insert_action(session, partnership_id, outcome_id, values, author) for outcome_id, values in checked]
+
+
+def add_measure(engine: Engine, partnership_id: int, *, outcome_id: int, indicator: str, author: Author,
+                **fields) -> PlanMeasure:
+    """How an intended outcome will be measured (Guide §7.2)."""
+    values = _measure_values({"indicator": indicator, **fields})
+    with write_session(engine) as session:
+        outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
+        measure = PlanMeasure(partnership_id=partnership_id, outcome_id=outcome.id, updated_by_name=author.name, **values)
+        session.add(measure)
+        session.flush()
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.measure", item_id=measure.id,
+                  action="create", new_value=values["indicator"])
+        return measure
+
+
+def _live(session: Session, model, partnership_id: int, row_id: int):
+    row = session.exec(select(model).where(model.id == row_id).with_for_update()).first()
+    kind = next(k for k, m in KINDS.items() if m is model)
+    if row is None or row.partnership_id != partnership_id:
+        raise NotFound(f"That {WORDS[kind]} no longer exists.")
+    if row.deleted_at is not None:
+        raise NotFound(f"Someone removed that {WORDS[kind]} while you were working on it. "
+                       "Restore it (under 'Removed') to work on it again; nothing else was changed.")
+    return row
+
+
+def _update(engine: Engine, kind: str, partnership_id: int, row_id: int, expected_version: int, author: Author,
+            clean) -> object:
+    """UPDATE ... WHERE version = expected; 0 rows is a Conflict showing both. ``clean(session, row)``
+    returns the checked values to store."""
+    model = KINDS[kind]
+    now = utcnow()
+    conflict = None
+    with write_session(engine) as session:
+        row = _live(session, model, partnership_id, row_id)
+        values = clean(session, row)
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if not changed:
+            return row
+        if row.version != expected_version:
+            mine = json.dumps(changed, ensure_ascii=False, default=str)
+            theirs = json.dumps({k: getattr(row, k) for k in changed}, ensure_ascii=False, default=str)
+            record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
+                      action="conflict_copy", old_value=theirs, new_value=mine, created_at=now)
+            conflict = Conflict(f"{row.updated_by_name or 'Someone'} changed this {WORDS[kind]} while you were editing it. "
+                                "Your version is kept in the history; check theirs and change it again if needed.",
+                                mine=changed, theirs={k: getattr(row, k) for k in changed},
+                                theirs_version=row.version, theirs_by=row.updated_by_name, theirs_at=row.updated_at)
+        else:
+            result = session.execute(update(model).where(model.id == row.id, model.version == expected_version)
+                                     .values(version=expected_version + 1, updated_at=now, updated_by_name=author.name,
+                                             **changed).execution_options(synchronize_session=False))
+            if result.rowcount != 1:  # pragma: no cover - the row is locked above
+                raise Conflict("Someone else changed this at the same moment. Please try again.", mine=changed,
+                               theirs=None, theirs_version=0, theirs_by="", theirs_at=None)
+            for key, value in changed.items():
+                record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
+                          field=key, action="edit", old_value=_str(getattr(row, key)), new_value=_str(value),
+                          created_at=now)
+                setattr(row, key, value)
+            row.version, row.updated_at, row.updated_by_name = expected_version + 1, now, author.name
+            session.expunge(row)
+            return row
+    raise conflict
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def update_aim(engine: Engine, partnership_id: int, aim_id: int, *, expected_version: int, author: Author,
+               **fields) -> PlanAim:
+    """Change an aim's title, description or rationale if nobody has since ``expected_version``."""
+    unknown = set(fields) - {"title", "description", "rationale"}
+    if unknown:
+        raise InvalidInput(f"An aim has no {', '.join(sorted(unknown))}.")
+
+    def clean(session, row):
+        out = {}
+        if "title" in fields:
+            out["title"] = normalise_name(_required(fields["title"], "The aim's name", AIM_LIMIT))
+            _check_aim_title(session, partnership_id, out["title"], row.id)
+        if "description" in fields:
+            out["description"] = _optional(fields["description"], "The description", LONG_LIMIT)
+        if "rationale" in fields:
+            out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
+        return out
+
+    return _update(engine, "aim", partnership_id, aim_id, expected_version, author, clean)
+
+
+def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expected_version: int, author: Author,
+                   **fields) -> PlanOutcome:
+    """Change an outcome's title or rationale if nobody has since ``expected_version``."""
+    unknown = set(fields) - {"title", "rationale"}
+    if unknown:
+        raise InvalidInput(f"An outcome has no {', '.join(sorted(unknown))}.")
+
+    def clean(session, row):
+        out = {}
+        if "title" in fields:
+            out["title"] = _required(fields["title"], "The intended outcome", TEXT_LIMIT)
+            _check_outcome_title(session, row.aim_id, out["title"], row.id)
+        if "rationale" in fields:
+            out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
+        return out
+
+    return _update(engine, "outcome", partnership_id, outcome_id, expected_version, author, clean)
+
+
+def update_action(engine: Engine, partnership_id: int, action_id: int, *, expected_version: int, author: Author,
+                  add_unknown_agencies: bool = False, **fields) -> PlanAction:
+    """Change any of an action's fields (as ``create_action``) if nobody has since ``expected_version``."""
+    with read_session(engine) as session:
+        current = session.get(PlanAction, action_id)
+    values = _action_values(engine, partnership_id, fields, add_unknown=add_unknown_agencies, author=author,
+                            current=current)
+
+    def clean(session, row):
+        check_dates(values.get("start_date", row.start_date), values.get("end_date", row.end_date))
+        return values
+
+    return _update(engine, "action", partnership_id, action_id, expected_version, author, clean)
+
+
+def update_measure(engine: Engine, partnership_id: int, measure_id: int, *, expected_version: int, author: Author,
+                   **fields) -> PlanMeasure:
+    with read_session(engine) as session:
+        current = session.get(PlanMeasure, measure_id)
+    values = _measure_values(fields, current)
+    return _update(engine, "measure", partnership_id, measure_id, expected_version, author, lambda s, r: values)
+
+
+def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim_id: int, author: Author) -> PlanOutcome:
+    """Move an intended outcome (with its actions and measures) under another aim. It takes the next
+    outcome number there, so its code changes to the new aim's (A2.O4); no other code changes."""
+    now = utcnow()
+    with write_session(engine) as session:
+        outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
+        if outcome.aim_id == to_aim_id:
+            return outcome
+        old_aim = session.get(PlanAim, outcome.aim_id)
+        aim = _live(session, PlanAim, partnership_id, to_aim_id)
+        _check_outcome_title(session, aim.id, outcome.title, outcome.id)
+        old_code = f"A{old_aim.seq}.O{outcome.seq}"
+        outcome.aim_id, outcome.seq = aim.id, aim.next_outcome_seq
+        outcome.position = _next_position(session, PlanOutcome, aim_id=aim.id)
+        outcome.version += 1
+        _stamp(outcome, author, now)
+        aim.next_outcome_seq += 1
+        session.add_all([aim, outcome])
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=outcome.id,
+                  field="aim_id", action="move", old_value=old_code, new_value=f"A{aim.seq}.O{outcome.seq}",
+                  created_at=now)
+        session.flush()
+        return outcome
+
+
+def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author) -> PlanAction:
+    """Move an action under another intended outcome. It takes the next action number there (its code
+    becomes that outcome's, A2.O1.4); no other code changes."""
+    now = utcnow()
+    with write_session(engine) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        if action.outcome_id == to_outcome_id:
+            return action
+        old = session.get(PlanOutcome, action.outcome_id)
+        old_code = f"A{session.get(PlanAim, old.aim_id).seq}.O{old.seq}.{action.seq}"
+        outcome = _live(session, PlanOutcome, partnership_id, to_outcome_id)
+        aim = _live(session, PlanAim, partnership_id, outcome.aim_id)
+        action.outcome_id, action.seq = outcome.id, outcome.next_action_seq
+        action.position = _next_position(session, PlanAction, outcome_id=outcome.id)
+        action.version += 1
+        _stamp(action, author, now)
+        outcome.next_action_seq += 1
+        session.add_all([outcome, action])
+        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
+                  field="outcome_id", action="move", old_value=old_code,
+                  new_value=f"A{aim.seq}.O{outcome.seq}.{action.seq}", created_at=now)
+        session.flush()
+        return action
+
+
+def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author) -> None:
+    """Move an aim, outcome or action up (-1) or down (+1) among its live siblings. Codes do not change."""
+    model = KINDS[kind]
+    parent = {"aim": "partnership_id", "outcome": "aim_id", "action": "outcome_id"}[kind]
+    now = utcnow()
+    with write_session(engine) as session:
+        row = _live(session, model, partnership_id, row_id)
+        siblings = _order(session.exec(select(model).where(getattr(model, parent) == getattr(row, parent),
+                                                           model.deleted_at == None)).all())  # noqa: E711
+        index = next(i for i, r in enumerate(siblings) if r.id == row.id)
+        target = index + direction
+        if not 0 <= target < len(siblings):
+            return
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, r in enumerate(siblings, start=1):
+            if r.position != position:
+                r.position = position
+                session.add(r)
+        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
+                  action="reorder", old_value=str(index + 1), new_value=str(target + 1), created_at=now)
+
+
+# --- Removing and restoring ---------------------------------------------------------------------
+
+def _children(session: Session, kind: str, row_id: int, *, deleted_at=None) -> dict[str, list]:
+    """What hangs off a row: live children, or (with ``deleted_at``) those removed with it."""
+    def match(model):
+        return model.deleted_at == deleted_at if deleted_at is not None else model.deleted_at == None  # noqa: E711
+
+    found = {"outcome": [], "action": [], "measure": []}
+    if kind == "aim":
+        found["outcome"] = list(session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == row_id,
+                                                                       match(PlanOutcome))).all())
+    outcome_ids = [o.id for o in found["outcome"]] + ([row_id] if kind == "outcome" else [])
+    if outcome_ids:
+        found["action"] = list(session.exec(select(PlanAction).where(PlanAction.outcome_id.in_(outcome_ids),
+                                                                     match(PlanAction))).all())
+        found["measure"] = list(session.exec(select(PlanMeasure).where(PlanMeasure.outcome_id.in_(outcome_ids),
+                                                                       match(PlanMeasure))).all())
+    return found
+
+
+def _count_words(found: dict[str, list]) -> str:
+    parts = []
+    for kind in ("outcome", "action", "measure"):
+        n = len(found.get(kind, []))
+        if n:
+            word = {"outcome": "outcome", "action": "action", "measure": "measure"}[kind]
+            parts.append(f"{n} {word}{'s' if n != 1 else ''}")
+    if not parts:
+        return ""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int) -> str:
+    """What goes with a row if it is removed, in words ("3 outcomes, 7 actions and 2 measures"), or ""."""
+    with read_session(engine) as session:
+        row = session.get(KINDS[kind], row_id)
+        if row is None or row.partnership_id != partnership_id:
+            raise NotFound(f"That {WORDS[kind]} no longer exists.")
+        return _count_words(_children(session, kind, row_id))
+
+
+def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author) -> str:
+    """Remove an aim, outcome, action or measure with everything hanging off it (all restorable with
+    ``restore``). Returns what went with it, in words."""
+    model = KINDS[kind]
+    now = utcnow()
+    with write_session(engine) as session:
+        row = _live(session, model, partnership_id, row_id)
+        found = _children(session, kind, row_id)
+        for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
+            child.deleted_at = now
+            child.version += 1
+            _stamp(child, author, now)
+            session.add(child)
+        words = _count_words(found)
+        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
+                  action="delete", old_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
+                  new_value=f"removed with {words}" if words else None, created_at=now)
+        return words
+
+
+def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author) -> str:
+    """Bring back a removed row and everything removed with it. Refused (with the reason) while its
+    parent is removed, so nothing is ever orphaned."""
+    model = KINDS[kind]
+    now = utcnow()
+    with write_session(engine) as session:
+        row = session.exec(select(model).where(model.id == row_id).with_for_update()).first()
+        if row is None or row.partnership_id != partnership_id:
+            raise NotFound(f"That {WORDS[kind]} no longer exists.")
+        if row.deleted_at is None:
+            return ""
+        parent = None
+        if kind == "outcome":
+            parent = ("aim", session.get(PlanAim, row.aim_id))
+        elif kind in ("action", "measure"):
+            parent = ("outcome", session.get(PlanOutcome, row.outcome_id))
+        if parent and parent[1].deleted_at is not None:
+            raise InvalidInput(f"Its {WORDS[parent[0]]} '{parent[1].title}' is removed too. "
+                               f"Restore the {WORDS[parent[0]]} first; this {WORDS[kind]} comes back with it "
+                               "if they were removed together.")
+        if kind == "aim":
+            _check_aim_title(session, partnership_id, row.title, row.id)
+        found = _children(session, kind, row_id, deleted_at=row.deleted_at)
+        for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
+            child.deleted_at = None
+            child.version += 1
+            _stamp(child, author, now)
+            session.add(child)
+        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
+                  action="restore", new_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
+                  created_at=now)
+        return _count_words(found)
+
+
+@dataclass(frozen=True)
+class Removed:
+    kind: str
+    id: int
+    title: str
+    removed_at: object
+    by: str
+
+
+def removed(engine: Engine, partnership_id: int) -> list[Removed]:
+    """Rows removed on their own (not with a parent), newest first: what "Restore" offers."""
+    result = []
+    with read_session(engine) as session:
+        aims = {a.id: a for a in session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id)).all()}
+        outcomes = {o.id: o for o in session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id)).all()}
+        for a in aims.values():
+            if a.deleted_at is not None:
+                result.append(Removed("aim", a.id, a.title, a.deleted_at, a.updated_by_name))
+        for o in outcomes.values():
+            if o.deleted_at is not None and aims[o.aim_id].deleted_at != o.deleted_at:
+                result.append(Removed("outcome", o.id, o.title, o.deleted_at, o.updated_by_name))
+        for model, label in ((PlanAction, "title"), (PlanMeasure, "indicator")):
+            kind = "action" if model is PlanAction else "measure"
+            for x in session.exec(select(model).where(model.partnership_id == partnership_id,
+                                                      model.deleted_at != None)).all():  # noqa: E711
+                if outcomes[x.outcome_id].deleted_at != x.deleted_at:
+                    result.append(Removed(kind, x.id, getattr(x, label), x.deleted_at, x.updated_by_name))
+    return sorted(result, key=lambda r: r.removed_at, reverse=True)
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # no_outcome | no_action | no_measure | no_lead | no_dates | dates_reversed | rec_unanswered
+    code: str
+    message: str
+
+
+def plan_checks(plan: Plan) -> list[Finding]:
+    """The gaps the guide warns about (Guide §7.1, §7.2, §12, §13.1): aims with no outcome, outcomes
+    with no action or no measure, actions with no lead or no dates or dates the wrong way round."""
+    findings = []
+    for aim in plan.aims:
+        code = plan.code("aim", aim.id)
+        if not plan.outcomes.get(aim.id):
+            findings.append(Finding("no_outcome", code, f"{code} '{aim.title}' has no intended outcome yet."))
+    for o in plan.all_outcomes():
+        code = plan.code("outcome", o.id)
+        if not plan.actions.get(o.id):
+            findings.append(Finding("no_action", code, f"{code} '{_short(o.title)}' has no action yet."))
+        if not plan.measures.get(o.id):
+            findings.append(Finding("no_measure", code, f"{code} '{_short(o.title)}' has no measure yet: how will you know it happened?"))
+    for x in plan.all_actions():
+        code = plan.code("action", x.id)
+        if not leads(x):
+            findings.append(Finding("no_lead", code, f"{code} '{_short(x.title)}' has no lead agency."))
+        if not x.start_date and not x.end_date:
+            findings.append(Finding("no_dates", code, f"{code} '{_short(x.title)}' has no dates."))
+        elif not x.end_date:
+            findings.append(Finding("no_dates", code, f"{code} '{_short(x.title)}' has no completion date."))
+        if x.start_date and x.end_date and x.end_date < x.start_date:
+            findings.append(Finding("dates_reversed", code,
+                                    f"{code} '{_short(x.title)}' completes ({uk_day(x.end_date)}) before it commences "
+                                    f"({uk_day(x.start_date)})."))
+    for rec, acts in recommendation_coverage(plan):
+        if not acts:
+            findings.append(Finding("rec_unanswered", f"R{rec['number']}",
+                                    f"National-review recommendation {rec['number']} ({rec['label']}) has no action answering it."))
+    return findings
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def recommendation_coverage(plan: Plan) -> list[tuple[dict, list[PlanAction]]]:
+    """Each of the six national-review recommendations with the live actions that answer it."""
+    actions = plan.all_actions()
+    return [(rec, [x for x in actions if rec["id"] in recommendations(x)])
+            for rec in content().reference("recommendations").items]
+
+
+def outcomes_without_measure(plan: Plan) -> list[PlanOutcome]:
+    return [o for o in plan.all_outcomes() if not plan.measures.get(o.id)]
+
+
+# --- Tables for pages and exports --------------------------------------------------------------
+
+def action_rows(plan: Plan) -> list[dict]:
+    """One row per live action, in plan order, in words (UK dates) for tables and views."""
+    comps, stages = option_labels("core_components"), option_labels("action_stages")
+    statuses, recs = option_labels("action_statuses"), {r["id"]: r for r in content().reference("recommendations").items}
+    rows = []
+    for aim in plan.aims:
+        for o in plan.outcomes.get(aim.id, []):
+            for x in plan.actions.get(o.id, []):
+                rows.append({
+                    "id": x.id, "version": x.version, "Code": plan.code("action", x.id),
+                    "Strategic aim": f"{plan.code('aim', aim.id)} {aim.title}",
+                    "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                    "Action": x.title, "Lead/responsible agency": "; ".join(leads(x)), "Partners": x.partners,
+                    "Commencement": uk_day(x.start_date), "Completion": uk_day(x.end_date),
+                    "Stage or priority": stages.get(x.stage, x.stage), "Core component": comps.get(x.component, x.component),
+                    "Recommendations": "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
+                    "Status": statuses.get(x.status, x.status), "Timescale as written": x.when_text, "Origin": x.origin,
+                    "Why it leads to the outcome": x.rationale,
+                    "_start": x.start_date, "_end": x.end_date, "_leads": leads(x), "_component": x.component,
+                    "_recs": recommendations(x), "_aim": aim.id, "_outcome": o.id,
+                })
+    return rows
+
+
+def gantt_rows(plan: Plan, today: date | None = None) -> list[dict]:
+    """Actions with at least one date, for a timeline: a missing commencement is drawn from the
+    completion (and the reverse) so the bar shows, and the row says so."""
+    rows = []
+    for r in action_rows(plan):
+        start, end = r["_start"], r["_end"]
+        if not start and not end:
+            continue
+        rows.append({"Code": r["Code"], "Action": _short(r["Action"], 60), "Lead": r["Lead/responsible agency"],
+                     "Aim": r["Strategic aim"], "Start": start or end, "Finish": end or start,
+                     "Dates": f"{r['Commencement'] or 'no commencement'} to {r['Completion'] or 'no completion'}",
+                     "Status": r["Status"]})
+    return rows

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: one reader for CSV and Excel uploads, one formula guard for every export."""

@@ -1,0 +1,93 @@
+"""The workbook's answers in a Word document: the draft's context (the partnership, its answers and
+rows), an answer as paragraphs or a gap note, a prompt's rows as a table, a section not yet started.
+Used by the draft and by the plan's sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx import Document
+
+from strategy.answers.operations import Row
+from strategy.core.models import Answer, Partnership
+from strategy.core.values import uk_day
+from strategy.evidence import analysis as ev
+from strategy.guide.content import Content, Prompt
+from strategy.word.toolkit import (
+    gap,
+    paragraphs,
+    repeat_header,
+    safe_text,
+)
+
+
+@dataclass
+class DraftContext:
+    doc: Document
+    content: Content
+    partnership: Partnership
+    answers: dict[str, Answer]
+    rows: dict[str, list[Row]]
+    charts: bool = True
+    plan: object = None  # strategy.plan.operations.Plan, for sections 5-11
+    #: Sentences on the latest snapshot and thematic audit (strategy.assessments.snapshot / strategy.assessments.audit).
+    self_assessment: tuple[str, ...] = ()
+    #: A frozen review version's label ("v0.3"), printed as the document's version.
+    version_label: str | None = None
+    #: A review copy: open comments by template section id (strategy.finalise.review.open_comments_by_section).
+    review_comments: dict | None = None
+
+    def value(self, prompt_id: str) -> str:
+        a = self.answers.get(prompt_id)
+        return a.value if a else ""
+
+
+def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None, level: int = 2) -> None:
+    prompt = ctx.content.prompts[prompt_id]
+    if heading:
+        ctx.doc.add_heading(heading, level=level)
+    text = ctx.value(prompt_id)
+    if text.strip():
+        paragraphs(ctx.doc, text)
+    else:
+        chapter = ctx.content.chapter_of(prompt_id)
+        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' "
+                  f"(workbook chapter '{chapter.title}').")
+
+
+def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: list[str] | None = None) -> None:
+    cols = [c for c in prompt.columns if columns is None or c.id in columns]
+    table = ctx.doc.add_table(rows=1, cols=len(cols))
+    table.style = "Table Grid"
+    for cell, col in zip(table.rows[0].cells, cols, strict=True):
+        cell.text = col.label
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    repeat_header(table.rows[0])
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, col in zip(cells, cols, strict=True):
+            cell.text = cell_text(ctx, col, row.values.get(col.id))
+
+
+def cell_text(ctx: DraftContext, col, value) -> str:
+    if col.type == "yesno":
+        return {True: "Yes", False: "No"}.get(value, "")
+    if col.type in ("choice", "multichoice") and value:
+        labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
+        return safe_text("; ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value])))
+    if col.type == "date" and value:
+        try:
+            return uk_day(value)
+        except (TypeError, ValueError):
+            return safe_text(value)
+    if col.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ev.whole(value)
+    return safe_text(value)  # statistics stay as written: a code is never shown as a number
+
+
+def section_not_started(ctx: DraftContext, section: dict) -> None:
+    chapters = ", ".join(f"'{name}'" for name in section.get("filled_by", []))
+    gap(ctx, f"Not written yet. This section will hold {section.get('holds', '').strip().rstrip('.').lower()}. "
+              f"It is filled from the workbook's {chapters} {'chapter' if len(section.get('filled_by', [])) == 1 else 'chapters'}"
+              f" (Guide {section.get('guide_chapters', '')}).")
