@@ -174,8 +174,8 @@ def username_for(name: str) -> str:
 
 def create_people(engine, people: list[tuple[str, str]]) -> None:
     """Accounts (administrators, so every partnership opens) for everyone the tests sign in as."""
-    from strategy.people.accounts import create_account
     from strategy.core.authors import Author
+    from strategy.people.accounts import create_account
 
     for name, agency in people:
         create_account(engine, username=username_for(name), display_name=name, agency=agency, password=PASSWORD,

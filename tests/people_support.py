@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from strategy.people.accounts import author_for, create_account, set_member_role
 from strategy.core.authors import Author
+from strategy.people.accounts import author_for, create_account, set_member_role
 
 PASSWORD = "correct horse battery"
 
@@ -40,9 +40,9 @@ def sign_in_as(at, author: Author | None = None, *, role: str | None = None, par
     import os
     import re
 
-    from strategy.people.accounts import find_account
     from strategy.core.db import prepare_database
     from strategy.core.errors import NotFound
+    from strategy.people.accounts import find_account
     from strategy.ui.state import ACCOUNT_KEY
 
     engine = prepare_database(url or os.environ["DATABASE_URL"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from strategy.core.access import can, role_in, visible_partnership_ids
-from strategy.people.accounts import set_disabled, set_member_role
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.answers.io import import_figures
 from strategy.answers.operations import (
     add_row,
     add_rows,
@@ -18,12 +18,12 @@ from strategy.answers.operations import (
     set_grid_cell,
     update_cell,
 )
-from strategy.people.backup import backup_partnership
-from strategy.answers.comments import add_comment, set_resolved
-from strategy.core.errors import NotAllowed
-from strategy.answers.io import import_figures
-from strategy.people.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
+from strategy.core.access import can, role_in, visible_partnership_ids
 from strategy.core.authors import Author
+from strategy.core.errors import NotAllowed
+from strategy.people.accounts import set_disabled, set_member_role
+from strategy.people.backup import backup_partnership
+from strategy.people.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
 from tests.people_support import member, snapshot
 
 SYSTEM = Author(name="Workbook")

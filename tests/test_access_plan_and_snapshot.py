@@ -6,20 +6,20 @@ from __future__ import annotations
 import pytest
 
 from strategy.assessments import audit as au
-from strategy.plan import operations as P
 from strategy.assessments import snapshot as sn
-from strategy.core.errors import NotAllowed
-from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
-from strategy.plan.io import commit_import, preview_import
+from strategy.assessments.io import import_audit_survey, import_snapshot_survey
 from strategy.assessments.recommendations import (
     add_recommendation,
     recommendation_to_action,
     remove_recommendation,
     update_recommendation,
 )
+from strategy.core.authors import Author
+from strategy.core.errors import NotAllowed
 from strategy.core.settings import DATA_DIR
-from strategy.assessments.io import import_audit_survey, import_snapshot_survey
+from strategy.people.partnerships import create_partnership
+from strategy.plan import operations as P
+from strategy.plan.io import commit_import, preview_import
 from tests.people_support import member, snapshot
 
 SYSTEM = Author(name="Workbook")

@@ -7,6 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from strategy.core.audit_log import sign_in_events
+from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.core.models import utcnow
+from strategy.core.settings import Settings
 from strategy.people.accounts import (
     change_password,
     count_accounts,
@@ -18,11 +23,6 @@ from strategy.people.accounts import (
     sign_in,
     sign_in_with_email,
 )
-from strategy.core.audit_log import sign_in_events
-from strategy.core.errors import InvalidInput, NotAllowed
-from strategy.core.models import utcnow
-from strategy.core.authors import Author
-from strategy.core.settings import Settings
 from tests.people_support import PASSWORD, member
 
 SYSTEM = Author(name="Workbook")

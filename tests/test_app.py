@@ -12,10 +12,10 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership, list_partnerships
-from strategy.core.authors import Author
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 

@@ -9,13 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tests.test_app as app_tests
-from strategy.people.accounts import count_accounts, create_account, list_members, set_member_role
-from strategy.answers.operations import get_answer, save_answer
 from strategy.answers.comments import threads
-from strategy.demo import ensure_demo
-from strategy.core.models import utcnow
-from strategy.people.partnerships import create_partnership
+from strategy.answers.operations import get_answer, save_answer
 from strategy.core.authors import Author
+from strategy.core.models import utcnow
+from strategy.demo import ensure_demo
+from strategy.people.accounts import count_accounts, create_account, list_members, set_member_role
+from strategy.people.partnerships import create_partnership
 from strategy.ui.state import ACCOUNT_KEY, LAST_SEEN_KEY, PARTNERSHIP_KEY
 from tests.people_support import PASSWORD, sign_in_as, snapshot
 from tests.test_app import APP, open_page, text_area

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from strategy.assessments import audit as au
-from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.assessments.recommendations import add_recommendation, list_recommendations
+from strategy.core.errors import Conflict, InvalidInput, NotFound
 
 
 @pytest.fixture

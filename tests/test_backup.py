@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from strategy.answers.operations import add_row, delete_row
-from strategy.people.backup import FORMAT_VERSION, backup_json, backup_partnership, partnership_tables, read_backup, restore_partnership
 from strategy.answers.comments import add_comment, set_resolved
-from strategy.core.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo
-from strategy.core.errors import InvalidInput
-from strategy.people.partnerships import find_partnership, list_partnerships
+from strategy.answers.operations import add_row, delete_row
 from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import InvalidInput
+from strategy.demo import ensure_demo
+from strategy.people.backup import FORMAT_VERSION, backup_json, backup_partnership, partnership_tables, read_backup, restore_partnership
+from strategy.people.partnerships import find_partnership, list_partnerships
 from tests.people_support import snapshot
 
 SYSTEM = Author(name="Workbook")

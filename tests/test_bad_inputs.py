@@ -11,15 +11,15 @@ from datetime import timedelta
 
 import pytest
 
-from strategy.people.accounts import create_account, create_first_admin, set_disabled, set_member_role, sign_in
-from strategy.answers.operations import add_row, delete_row, save_answer, update_cell
-from strategy.people.backup import backup_partnership, read_backup, restore_partnership
 from strategy.answers.comments import add_comment
+from strategy.answers.operations import add_row, delete_row, save_answer, update_cell
+from strategy.core.authors import Author
 from strategy.core.errors import InvalidInput, NotAllowed, NotFound, WorkbookError
 from strategy.core.models import utcnow
-from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
 from strategy.core.settings import Settings
+from strategy.people.accounts import create_account, create_first_admin, set_disabled, set_member_role, sign_in
+from strategy.people.backup import backup_partnership, read_backup, restore_partnership
+from strategy.people.partnerships import create_partnership
 from tests.people_support import PASSWORD, member, snapshot
 
 SYSTEM = Author(name="Workbook")

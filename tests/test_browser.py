@@ -103,8 +103,8 @@ def workbook(tmp_path_factory):
     engine = prepare_database(url)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="england")
     create_people(engine, PEOPLE)
-    from strategy.people.accounts import create_account, set_member_role
     from strategy.core.authors import Author
+    from strategy.people.accounts import create_account, set_member_role
 
     create_account(engine, username=username_for(SCRUTINEER[0]), display_name=SCRUTINEER[0], agency=SCRUTINEER[1],
                    password=PASSWORD, author=Author(name="Workbook"))
@@ -411,8 +411,8 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
 def test_a_scrutineer_reads_text_comments_and_has_nothing_to_type_an_answer_into(workbook, people):
     from playwright.sync_api import expect
 
-    from strategy.answers.operations import save_answer
     from strategy.answers.comments import threads
+    from strategy.answers.operations import save_answer
     from strategy.core.authors import Author
 
     terminology = ("intro.terminology", "How will the strategy talk about child sexual abuse?")

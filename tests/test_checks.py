@@ -118,3 +118,10 @@ def test_the_checks_a_prompt_names_are_the_ones_run():
     contributions = content().prompts["vision.contributions"]
     assert warnings(run_checks(contributions.checks, [], "england")) == [
         "No stated contribution yet from: Local authority, Integrated care board, Police."]
+
+
+def test_every_check_the_guide_content_may_name_has_a_function_and_no_more():
+    from strategy.guide.checks import CHECKS
+    from strategy.guide.content import KNOWN_CHECKS
+
+    assert sorted(CHECKS) == sorted(KNOWN_CHECKS)

@@ -2,11 +2,11 @@
 
 import pytest
 
-from strategy.answers.operations import add_row
 from strategy.answers.comments import add_comment, open_counts, set_resolved, threads
+from strategy.answers.operations import add_row
+from strategy.core.authors import Author
 from strategy.core.errors import InvalidInput, NotAllowed
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
 from tests.people_support import member, snapshot
 
 

@@ -10,9 +10,9 @@ import string
 import pytest
 import yaml
 
+from strategy.core.settings import DATA_DIR
 from strategy.guide.checks import CHECKS
 from strategy.guide.content import PROMPT_TYPES, ContentError, content, load_content
-from strategy.core.settings import DATA_DIR
 
 NATIONS = ("england", "wales")
 

@@ -11,15 +11,16 @@ from docx import Document
 from sqlalchemy import func
 from sqlmodel import select
 
-from strategy.delivery import operations as D
-from strategy.plan import operations as P
 from strategy.answers.operations import save_answer
+from strategy.core.authors import Author
 from strategy.core.db import read_session
 from strategy.core.errors import InvalidInput, NotFound
-from strategy.documents.progress_report import export_progress_report
 from strategy.core.models import MeasureReading, PlanAction, PlanUpdate, Revision
+from strategy.delivery import operations as D
+from strategy.documents.progress_report import export_progress_report
+from strategy.features import SCRUTINY_SECTIONS
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
+from strategy.plan import operations as P
 
 TODAY = date(2026, 11, 23)
 SAM = Author.make("Sam Patel", "Harbourshire Council")
@@ -141,7 +142,7 @@ def test_readings_direction_of_travel_and_the_off_track_rule(engine, setup):
     table = D.readings_table(d, m.id)
     assert list(table["Period"]) == ["Q3 2025/26", "Q4 2025/26", "Q1 2026/27", "Q2 2026/27"]
     assert table["Counted as"].isna().tolist() == [False, True, False, False]  # the code is a gap, never zero
-    assert list(D.SECTIONS[[s.key for s in D.SECTIONS].index("indicators_off_track")].rows(d)["Code"]) == ["A1.O1.M1"]
+    assert list(D.INDICATORS_OFF_TRACK.rows(d)["Code"]) == ["A1.O1.M1"]
 
 
 def test_a_target_below_the_baseline_makes_a_fall_an_improvement(engine, setup):
@@ -223,20 +224,22 @@ def test_filters_and_breakdowns_count_every_status(engine, setup):
     assert by_aim.iloc[0][["At risk", "Not started", "Total"]].tolist() == [1, 1, 2]
 
 
-def test_a_registered_section_reaches_the_dashboard_and_the_report(engine, setup):
+def test_a_listed_section_reaches_the_report_in_its_place(engine, setup):
     import pandas as pd
 
     section = D.Section("extra_test", "Open audit recommendations", "From the audits.",
                         lambda d: pd.DataFrame({"Recommendation": ["Check the template & <pathway>"]}))
-    D.register_section(section, after="at_risk")
-    try:
-        keys = [s.key for s in D.SECTIONS]
-        assert keys.index("extra_test") == keys.index("at_risk") + 1
-        doc = Document(io.BytesIO(export_progress_report(engine, setup["pid"], today=TODAY, charts=False)))
-        assert "Open audit recommendations" in [p.text for p in doc.paragraphs]
-        assert any(c.text == "Check the template & <pathway>" for t in doc.tables for c in t._cells)
-    finally:
-        D.SECTIONS[:] = [s for s in D.SECTIONS if s.key != "extra_test"]
+    keys = [s.key for s in SCRUTINY_SECTIONS]
+    listed = list(SCRUTINY_SECTIONS)
+    listed.insert(keys.index("at_risk") + 1, section)
+    doc = Document(io.BytesIO(export_progress_report(engine, setup["pid"], today=TODAY, charts=False, sections=listed)))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "Open audit recommendations" in headings
+    assert headings.index("Open audit recommendations") == headings.index("What is at risk") + 1
+    assert any(c.text == "Check the template & <pathway>" for t in doc.tables for c in t._cells)
+    # Without it, the report is as before: nothing lingers from one call to the next.
+    plain = Document(io.BytesIO(export_progress_report(engine, setup["pid"], today=TODAY, charts=False)))
+    assert "Open audit recommendations" not in [p.text for p in plain.paragraphs]
 
 
 def test_the_report_on_a_fresh_partnership_says_what_is_missing(engine):

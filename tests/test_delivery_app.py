@@ -10,8 +10,8 @@ from alembic import command
 from docx import Document
 from sqlalchemy import text
 
-from strategy.delivery import operations as D
 from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
+from strategy.delivery import operations as D
 from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
 from tests.test_cli import one_line_error, run
@@ -134,8 +134,8 @@ def test_progress_report_command(tmp_path, engine, url, demo):
 
 
 def test_upgrading_from_the_plan_to_delivery_keeps_every_row(db_url):
-    from strategy.plan import operations as P
     from strategy.core.authors import Author
+    from strategy.plan import operations as P
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0003")

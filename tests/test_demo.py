@@ -9,14 +9,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from strategy.answers.operations import all_rows, get_answers, save_answer
-from strategy.guide.content import content
+from strategy.answers.progress import chapter_progress, next_step
+from strategy.core.authors import Author
 from strategy.core.db import read_session
+from strategy.core.models import Item, Revision
 from strategy.demo import ensure_demo, load_demo_data
 from strategy.documents.draft import export_docx
-from strategy.core.models import Item, Revision
+from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership, list_partnerships, set_archived
-from strategy.core.authors import Author
-from strategy.answers.progress import chapter_progress, next_step
 
 
 def snapshot(engine, pid):

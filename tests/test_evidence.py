@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.evidence import analysis as ev
 from strategy.answers.operations import Row, add_rows, save_answer, set_grid_cell
-from strategy.guide.content import content
-from strategy.core.db import dispose_engine, prepare_database
-from strategy.people.partnerships import create_partnership
 from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.evidence import analysis as ev
+from strategy.guide.content import content
+from strategy.people.partnerships import create_partnership
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 

@@ -16,11 +16,11 @@ from sqlalchemy import text
 from strategy.answers.operations import add_row, save_answer
 from strategy.core.dates import UK
 from strategy.core.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo, load_demo_data
 from strategy.core.errors import NotFound
+from strategy.core.settings import DATA_DIR
+from strategy.demo import ensure_demo, load_demo_data
 from strategy.documents.draft import draft_filename, export_docx
 from strategy.people.partnerships import create_partnership, get_partnership
-from strategy.core.settings import DATA_DIR
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)  # British Summer Time: 11:30 UTC
 TEMPLATE = yaml.safe_load((DATA_DIR / "reference" / "template_sections.yaml").read_text(encoding="utf-8"))["items"]

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from test_evidence import fill_evidence
 from test_export_docx import ILLEGAL_IN_XML, all_text, open_docx, sections
 
-import strategy.documents.draft as export
+import strategy.word.toolkit as export
 from strategy.answers.operations import add_row, save_answer, set_grid_cell
 from strategy.core.dates import UK
 from strategy.core.db import dispose_engine, prepare_database

@@ -10,10 +10,10 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from strategy.plan import operations as P
 from strategy.answers.operations import save_answer
 from strategy.demo import ensure_demo
 from strategy.documents.draft import export_docx
+from strategy.plan import operations as P
 
 S = {n: h for n, h in [(5, "5. Strategic aims and intended outcomes"), (6, "6. Prevention and disruption of child sexual abuse"),
                        (7, "7. Identification of child sexual abuse"),

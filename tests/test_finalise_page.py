@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from strategy.answers.operations import list_rows, save_answer
-from strategy.finalise.language import language_report
-from strategy.people.partnerships import create_partnership
 from strategy.core.authors import Author
+from strategy.finalise.language import language_report
 from strategy.finalise.review import label, list_versions
+from strategy.people.partnerships import create_partnership
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 

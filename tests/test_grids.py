@@ -12,11 +12,11 @@ from strategy.answers.operations import (
     restore_row,
     set_grid_cell,
 )
+from strategy.core.authors import Author
+from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.guide.checks import check_forms_covered, check_groups_considered
 from strategy.guide.content import content
-from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy.answers.operations import add_rows, list_rows
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.answers.io import FIGURES, MEASURES, SURVEY, figures_template_csv, survey_template_csv
-from strategy.people.partnerships import create_partnership
+from strategy.answers.operations import add_rows, list_rows
 from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 
@@ -88,8 +88,8 @@ def _panel_app(url: str, pid: int, prompt_id: str, data: bytes, filename: str) -
     # import clears the uploader (a new uploader generation).
     import streamlit as st
 
-    from strategy.guide.content import content
     from strategy.core.db import prepare_database
+    from strategy.guide.content import content
     from strategy.people.partnerships import get_partnership
     from strategy.ui.import_panel import preview_and_import
 

@@ -17,10 +17,7 @@ import pytest
 from sqlalchemy import event, text
 
 import strategy.answers.io as imports
-from strategy.answers.operations import add_rows, list_rows
-from strategy.guide.content import content
-from strategy.core.db import prepare_database
-from strategy.core.errors import InvalidInput
+import strategy.tabular.reading as reading
 from strategy.answers.io import (
     FIGURES,
     FORM_METADATA,
@@ -29,17 +26,20 @@ from strategy.answers.io import (
     MEASURES,
     NO_SCORE_WORDS,
     SURVEY,
-    ImportRefused,
     figures_template_csv,
     header_aliases,
     import_figures,
     import_survey,
     preview_figures,
     preview_survey,
-    read_table,
     survey_template_csv,
 )
+from strategy.answers.operations import add_rows, list_rows
+from strategy.core.db import prepare_database
+from strategy.core.errors import InvalidInput
+from strategy.guide.content import content
 from strategy.people.partnerships import create_partnership, find_partnership
+from strategy.tabular.reading import ImportRefused, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "data" / "templates"
@@ -142,7 +142,7 @@ def test_more_than_fifty_thousand_rows_is_refused_before_the_rest_is_read(sqlite
 
 def test_a_million_rows_under_ten_megabytes_is_refused_at_the_row_limit():
     body = b"Agency,Confidence\n" + b"Police,3\n" * 1_000_000
-    assert len(body) < imports.MAX_BYTES
+    assert len(body) < reading.MAX_BYTES
     with pytest.raises(InvalidInput, match="more than 50,000 rows"):
         read_table(body, "million.csv")
 
@@ -165,11 +165,11 @@ def test_a_file_over_ten_megabytes_is_refused_unread(tmp_path):
     with path.open("wb") as f:
         f.truncate(11 * 1024 * 1024)  # sparse: read_file refuses it by its size, without reading it
     with pytest.raises(InvalidInput, match="'huge.csv' is 11.0 MB; the most it takes is 10 MB"):
-        imports.read_file(path)
+        reading.read_file(path)
 
 
 def test_an_excel_file_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(InvalidInput, match="unpacks to more than"):
         read_table(xlsx([["Agency"], ["Police"]]), "bomb.xlsx")
 

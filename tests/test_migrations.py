@@ -61,8 +61,8 @@ def test_upgrading_from_the_first_schema_keeps_every_row(db_url):
 
 def test_upgrading_from_0002_to_the_plan_keeps_every_row_and_the_plan_works(db_url):
     """0003 adds the plan's tables beside a database full of answers, rows and history."""
-    from strategy.plan import operations as P
     from strategy.core.authors import Author
+    from strategy.plan import operations as P
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0002")

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import StorageError
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
 
 
 class Relay:

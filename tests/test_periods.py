@@ -7,8 +7,8 @@ import pytest
 
 from strategy.answers.operations import get_answers, list_rows
 from strategy.cli import main
-from strategy.demo import ensure_demo
 from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.demo import ensure_demo
 from strategy.people.partnerships import get_partnership
 from strategy.people.periods import start_next_period
 from strategy.plan.operations import load_plan

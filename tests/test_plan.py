@@ -9,11 +9,11 @@ import json
 import pytest
 from sqlmodel import select
 
-from strategy.plan import operations as P
 from strategy.answers.operations import add_row
 from strategy.core.db import read_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.core.models import PlanAction, Revision
+from strategy.plan import operations as P
 
 
 @pytest.fixture

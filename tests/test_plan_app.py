@@ -6,12 +6,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from strategy.plan import operations as P
 from strategy.answers.operations import add_row, list_rows
+from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
+from strategy.plan import operations as P
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 from tests.test_app import APP

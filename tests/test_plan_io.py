@@ -9,12 +9,11 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from strategy.plan import operations as P
 from strategy.cli import main
-from strategy.demo import ensure_demo
 from strategy.core.errors import InvalidInput
-from strategy.answers.io import ImportRefused
+from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
+from strategy.plan import operations as P
 from strategy.plan.io import (
     EXPORT_COLUMNS,
     Span,
@@ -27,6 +26,7 @@ from strategy.plan.io import (
     safe_cell,
     unsafe_cell,
 )
+from strategy.tabular.reading import ImportRefused
 
 HEADERS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agency", "Commencement", "Completion"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from strategy.answers.operations import add_row, delete_row, save_answer
-from strategy.guide.content import content
 from strategy.answers.progress import chapter_progress, next_step
+from strategy.guide.content import content
 
 
 def _answerable(chapter_id):

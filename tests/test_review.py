@@ -9,12 +9,12 @@ from datetime import datetime
 import pytest
 from docx import Document
 
+from strategy.answers.comments import add_comment, set_resolved
 from strategy.answers.operations import add_row, get_answer, save_answer
 from strategy.cli import main
-from strategy.answers.comments import add_comment, set_resolved
 from strategy.core.dates import UK
 from strategy.core.errors import InvalidInput, NotAllowed, NotFound
-from strategy.plan.operations import add_aim, add_outcome, create_action
+from strategy.documents.draft import version_docx
 from strategy.finalise.review import (
     CURRENT,
     add_section_comment,
@@ -24,8 +24,8 @@ from strategy.finalise.review import (
     label,
     list_versions,
     open_comments_by_section,
-    version_docx,
 )
+from strategy.plan.operations import add_aim, add_outcome, create_action
 from tests.people_support import member, snapshot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UK)

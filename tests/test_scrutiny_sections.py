@@ -8,19 +8,20 @@ from datetime import date
 
 from docx import Document
 
-from strategy.delivery import operations as D
 from strategy.answers.comments import add_comment, set_resolved
-from strategy.demo import ensure_demo
-from strategy.documents.progress_report import export_progress_report
-from strategy.people.partnerships import create_partnership
 from strategy.assessments.recommendations import add_recommendation, list_recommendations, update_recommendation
 from strategy.assessments.scrutiny import audit_learning, open_comments, open_recommendations
+from strategy.delivery import operations as D
+from strategy.demo import ensure_demo
+from strategy.documents.progress_report import export_progress_report
+from strategy.features import SCRUTINY_SECTIONS
+from strategy.people.partnerships import create_partnership
 
 TODAY = date(2026, 11, 23)
 
 
-def test_the_sections_are_registered_in_order():
-    keys = [s.key for s in D.SECTIONS]
+def test_the_sections_are_listed_in_order():
+    keys = [s.key for s in SCRUTINY_SECTIONS]
     assert keys.index("recommendations_open") == keys.index("indicators_off_track") + 1
     assert keys.index("audit_learning") == keys.index("recommendations_open") + 1
     assert keys[-1] == "comments_open"

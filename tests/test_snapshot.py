@@ -8,10 +8,6 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from strategy.assessments import snapshot as sn
-from strategy.guide.content import content
-from strategy.core.db import read_session
-from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Revision, SnapshotRating
 from strategy.assessments.recommendations import (
     add_recommendation,
     list_recommendations,
@@ -19,6 +15,10 @@ from strategy.assessments.recommendations import (
     remove_recommendation,
     update_recommendation,
 )
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Revision, SnapshotRating
+from strategy.guide.content import content
 
 
 @pytest.fixture

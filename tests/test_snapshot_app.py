@@ -8,9 +8,9 @@ import pytest
 
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
+from strategy.core.authors import Author
 from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
-from strategy.core.authors import Author
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 SAM = Author.make("Sam Patel", "Harbourshire Council")

@@ -10,11 +10,11 @@ from docx import Document
 
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
+from strategy.assessments.recommendations import add_recommendation, list_recommendations
 from strategy.demo import ensure_demo
 from strategy.documents.audit_briefing import build_audit_briefing
 from strategy.documents.draft import export_docx
 from strategy.documents.snapshot_report import build_snapshot_report
-from strategy.assessments.recommendations import add_recommendation, list_recommendations
 from tests.test_cli import one_line_error, run
 from tests.test_snapshot import _rate_all
 

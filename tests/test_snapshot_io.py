@@ -13,16 +13,16 @@ from sqlmodel import select
 
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
-from strategy.core.db import read_session
-from strategy.core.errors import InvalidInput
-from strategy.answers.io import ImportRefused
-from strategy.core.models import SnapshotResponse
 from strategy.assessments.io import (
     TEMPLATE_FILES,
     import_audit_survey,
     import_snapshot_survey,
     preview_snapshot_survey,
 )
+from strategy.core.db import read_session
+from strategy.core.errors import InvalidInput
+from strategy.core.models import SnapshotResponse
+from strategy.tabular.reading import ImportRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from strategy.assessments import snapshot as sn
-from strategy.core.db import _alembic_config, dispose_engine, get_engine, prepare_database
 from strategy.core.authors import Author
+from strategy.core.db import _alembic_config, dispose_engine, get_engine, prepare_database
 from tests.test_migrations import ROWS, _counts, _fill_at_0001
 
 TABLES = {"snapshot", "snapshot_statement", "snapshot_rating", "snapshot_response", "thematic_audit", "audit_case",

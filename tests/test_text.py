@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from strategy.core.errors import InvalidInput
 from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput
 from strategy.core.text import clean_text, md_escape, name_key, normalise_name
 
 

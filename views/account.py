@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from strategy.people.accounts import change_password, create_account, get_account, list_accounts, set_disabled
 from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
+from strategy.people.accounts import change_password, create_account, get_account, list_accounts, set_disabled
 from strategy.ui.layout import page_context
 from strategy.ui.signin import sign_out_button
 from strategy.ui.state import current_author, show_error

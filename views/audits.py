@@ -4,10 +4,10 @@ recommendations and the briefing in Word (Guide §15.2)."""
 import streamlit as st
 
 from strategy.assessments import audit as au
-from strategy.core.errors import Conflict, WorkbookError
-from strategy.documents.audit_briefing import briefing_filename, build_audit_briefing
 from strategy.assessments.io import audit_template_csv, import_audit_survey, preview_audit_survey
+from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
+from strategy.documents.audit_briefing import briefing_filename, build_audit_briefing
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel, removed_panel
 from strategy.ui.state import current_author, show_error

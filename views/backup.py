@@ -3,10 +3,10 @@
 import streamlit as st
 
 from strategy.core.access import can
-from strategy.people.backup import backup_json, read_backup, restore_partnership
 from strategy.core.errors import WorkbookError
-from strategy.people.partnerships import get_partnership
 from strategy.core.text import md_escape
+from strategy.people.backup import backup_json, read_backup, restore_partnership
+from strategy.people.partnerships import get_partnership
 from strategy.ui.layout import page_context
 from strategy.ui.state import choose_partnership, current_author, show_error
 

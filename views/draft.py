@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from strategy.answers.progress import chapter_progress
 from strategy.core.audit_log import record_now
 from strategy.core.errors import WorkbookError
-from strategy.documents.draft import draft_filename, export_docx
-from strategy.answers.progress import chapter_progress
 from strategy.core.text import md_escape
+from strategy.documents.draft import draft_filename, export_docx
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
 from strategy.ui.state import current_author, show_error

@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from strategy.core.access import can
-from strategy.people.accounts import set_member_role
 from strategy.answers.comments import open_counts
-from strategy.demo import ensure_demo
-from strategy.core.errors import WorkbookError
-from strategy.people.partnerships import nation_words, period_label
-from strategy.core.authors import SYSTEM
 from strategy.answers.progress import chapter_progress, next_step
-from strategy.finalise.readiness import MET, readiness_report
+from strategy.core.access import can
+from strategy.core.authors import SYSTEM
+from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
+from strategy.demo import ensure_demo
+from strategy.finalise.readiness import MET, readiness_report
+from strategy.people.accounts import set_member_role
+from strategy.people.partnerships import nation_words, period_label
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
 from strategy.ui.state import choose_partnership, current_author, show_error

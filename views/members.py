@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from strategy.core.access import ROLE_HELP, ROLE_LABELS, ROLES, can
-from strategy.people.accounts import list_accounts, list_members, set_member_role
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
+from strategy.people.accounts import list_accounts, list_members, set_member_role
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
 

@@ -5,9 +5,9 @@ import streamlit as st
 
 from strategy.core.access import can, readable_partnerships
 from strategy.core.errors import WorkbookError
+from strategy.core.text import md_escape
 from strategy.people.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
 from strategy.people.periods import start_next_period
-from strategy.core.text import md_escape
 from strategy.ui.layout import page_context
 from strategy.ui.state import choose_partnership, current_author, show_error
 

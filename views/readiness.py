@@ -4,8 +4,8 @@ with every finding linked to where to put it right."""
 import pandas as pd
 import streamlit as st
 
-from strategy.finalise.readiness import MET, NOT_MET, readiness_report
 from strategy.core.text import md_escape
+from strategy.finalise.readiness import MET, NOT_MET, readiness_report
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES
 

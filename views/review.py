@@ -4,22 +4,14 @@ by chapter, and comment on each section of the draft (optionally against a crite
 import pandas as pd
 import streamlit as st
 
-from strategy.core.access import can
 from strategy.answers.comments import open_counts, threads
-from strategy.guide.content import content
+from strategy.core.access import can
 from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
-from strategy.documents.draft import draft_filename
-from strategy.finalise.review import (
-    CURRENT,
-    add_section_comment,
-    compare,
-    freeze_version,
-    label,
-    list_versions,
-    version_docx,
-)
 from strategy.core.text import md_escape
+from strategy.documents.draft import draft_filename, version_docx
+from strategy.finalise.review import CURRENT, add_section_comment, compare, freeze_version, label, list_versions
+from strategy.guide.content import content
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error

@@ -4,13 +4,14 @@ views compared, snapshots over time, recommendations and the Word report."""
 import streamlit as st
 
 from strategy.assessments import snapshot as sn
-from strategy.core.errors import WorkbookError
-from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.assessments.io import (
     import_snapshot_survey,
     preview_snapshot_survey,
     snapshot_template_csv,
 )
+from strategy.core.errors import WorkbookError
+from strategy.core.values import uk_day
+from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import (
     RAG_MARK,
@@ -23,7 +24,6 @@ from strategy.ui.snapshot_views import (
 )
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
-from strategy.core.values import uk_day
 
 engine, partnership = page_context()
 pid = partnership.id

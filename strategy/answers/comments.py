@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.core.access import require_role
 from strategy.core.audit_log import record
@@ -46,14 +46,14 @@ def _check_target(kind: str, key) -> tuple[str, str]:
 
 
 def add_comment(engine: Engine, partnership_id: int, *, target_kind: str, target_key, text: str, author: Author,
-                chapter_id: str = "", parent_id: int | None = None) -> Comment:
+                chapter_id: str = "", parent_id: int | None = None, session: Session | None = None) -> Comment:
     """A new comment, or a reply (``parent_id``). Needs the comment right (not viewers)."""
     kind, key = _check_target(target_kind, target_key)
     body = clean_text(text or "").strip()
     if not re.sub(r"[\s\u200b-\u200d\u2060\ufeff]", "", body):  # nothing visible
         raise InvalidInput("The comment is empty. Write what you want to say, then add it.")
     check_length(body, MAX_COMMENT, "The comment")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise NotFound("That partnership no longer exists.")
         require_role(session, author, partnership_id, "comment")
@@ -73,9 +73,9 @@ def add_comment(engine: Engine, partnership_id: int, *, target_kind: str, target
 
 
 def set_resolved(engine: Engine, partnership_id: int, comment_id: int, resolved: bool = True, *,
-                 author: Author) -> Comment:
+                 author: Author, session: Session | None = None) -> Comment:
     """Resolve a comment (or reopen it). Editors and owners; the comment stays readable."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "edit")
         comment = session.get(Comment, comment_id)
         if comment is None or comment.partnership_id != partnership_id:
@@ -90,9 +90,9 @@ def set_resolved(engine: Engine, partnership_id: int, comment_id: int, resolved:
         return comment
 
 
-def threads(engine: Engine, partnership_id: int, target_kind: str | None = None, target_key=None) -> list[Thread]:
+def threads(engine: Engine, partnership_id: int, target_kind: str | None = None, target_key=None, *, session: Session | None = None) -> list[Thread]:
     """Comments with their replies, oldest first (open and resolved)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         q = select(Comment).where(Comment.partnership_id == partnership_id)
         if target_kind:
             q = q.where(Comment.target_kind == target_kind)
@@ -106,16 +106,16 @@ def threads(engine: Engine, partnership_id: int, target_kind: str | None = None,
     return [Thread(c, replies.get(c.id, [])) for c in rows if c.parent_id is None]
 
 
-def open_counts(engine: Engine, partnership_id: int) -> Counter:
+def open_counts(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Counter:
     """Open comments by (kind, key); ``sum(...values())`` is the partnership's open total."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         rows = session.exec(select(Comment.target_kind, Comment.target_key).where(
             Comment.partnership_id == partnership_id, Comment.parent_id == None,  # noqa: E711
             Comment.resolved_at == None)).all()  # noqa: E711
     return Counter((k, key) for k, key in rows)
 
 
-def last_changed(engine: Engine, partnership_id: int) -> datetime | None:
-    with read_session(engine) as session:
+def last_changed(engine: Engine, partnership_id: int, *, session: Session | None = None) -> datetime | None:
+    with read_session(engine, session=session) as session:
         return session.exec(select(Comment.created_at).where(Comment.partnership_id == partnership_id)
                             .order_by(Comment.id.desc())).first()

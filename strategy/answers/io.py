@@ -11,17 +11,9 @@ the functions here. Columns, aliases and accepted values are documented in
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
-from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 
@@ -31,17 +23,20 @@ from strategy.core.errors import InvalidInput
 from strategy.core.text import check_length, clean_text
 from strategy.core.values import parse_number, parse_period, parse_statistic
 from strategy.guide.content import Column, Prompt, content
-
-#: The largest file read, in bytes (the page's uploader says the same).
-MAX_BYTES = 10 * 1024 * 1024
-MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
-#: Rows below the column names, and columns.
-MAX_ROWS = 50_000
-MAX_COLUMNS = 200
-#: An .xlsx is a zip: what it may unpack to (a small file can unpack to gigabytes).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-#: Problems kept in a preview (the count goes on past it).
-MAX_PROBLEMS_KEPT = 1_000
+from strategy.tabular.formulas import plain_csv_bytes
+from strategy.tabular.reading import (
+    IgnoredColumn,
+    ImportRefused,
+    Preview,
+    Table,
+    cell_text,
+    file_name,
+    folded_words,
+    header_key,
+    is_blank,
+    read_sheet,
+    short,
+)
 
 SURVEY = "workforce.staff_survey"
 FIGURES = "context.figures"
@@ -99,377 +94,14 @@ NO_SCORE_WORDS = ("n/a", "na", "not applicable", "don't know", "dont know", "do 
 _SCORE_WITH_WORDS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-–—:.)=]|\s)\s*\D.*$", re.S)
 
 
-class Problem(NamedTuple):
-    """One thing wrong in a file: the row as the spreadsheet numbers it (the column names are
-    row 1), the column as the file names it ("" for the whole row) and what to do."""
-
-    row: int
-    column: str
-    message: str
-
-    def describe(self) -> str:
-        if self.row <= 1:
-            return self.message
-        return f"Row {self.row}" + (f", column '{self.column}'" if self.column else "") + f": {self.message}"
-
-
-class IgnoredColumn(NamedTuple):
-    column: str
-    reason: str
-
-
-@dataclass
-class Preview:
-    """What an import would store, and everything that stops it."""
-
-    prompt_id: str
-    filename: str
-    read_as: str
-    #: Rows ready to store, as column id -> stored value.
-    rows: list[dict] = field(default_factory=list)
-    #: The spreadsheet row number of each ready row.
-    row_numbers: list[int] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    ignored: list[IgnoredColumn] = field(default_factory=list)
-    #: File column -> workbook column label, for the columns read.
-    columns: list[tuple[str, str]] = field(default_factory=list)
-    rows_in_file: int = 0
-    blank_rows: int = 0
-
-    @property
-    def ready(self) -> int:
-        return len(self.rows)
-
-    @property
-    def rows_with_problems(self) -> int:
-        return len({p.row for p in self.problems if p.row > 1})
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0 and bool(self.rows)
-
-    def add_problem(self, row: int, column: str, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(Problem(row, _one_line(column, 100), _one_line(message)))
-
-
-class ImportRefused(InvalidInput):
-    """A file with problems: nothing was imported. ``problems`` lists them (the first thousand)."""
-
-    def __init__(self, preview: Preview):
-        self.problems = list(preview.problems)
-        self.problem_count = preview.problem_count
-        shown = " ".join(_sentence(p.describe()) for p in self.problems[:3])
-        more = self.problem_count - min(3, len(self.problems))
-        count = f"{self.problem_count:,} problem{'s' if self.problem_count != 1 else ''}"
-        super().__init__(f"Nothing was imported: the file has {count}. {shown}"
-                         + (f" (and {more:,} more)" if more > 0 else ""))
-
-    def one_line(self) -> str:
-        """The first problem and how many more, for a terminal."""
-        first = self.problems[0].describe() if self.problems else "the file has problems"
-        more = self.problem_count - 1
-        return f"Nothing was imported. {first}" + (f" (and {more:,} more problem{'s' if more != 1 else ''})" if more > 0 else "")
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "?", "!", "…")) else text + "."
-
-
-def _one_line(text: str, limit: int = 400) -> str:
-    text = re.sub(r"\s+", " ", str(text)).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _short(value, limit: int = 60) -> str:
-    return _one_line(value, limit)
-
-
 # --- Reading a file -----------------------------------------------------------------------------
-
-@dataclass
-class _Table:
-    headers: list[str]
-    rows: list[dict]
-    read_as: str
-
-
-def _letter(index: int) -> str:
-    """0 -> A, 26 -> AA: the column letter a spreadsheet shows."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _too_many_rows(name: str) -> InvalidInput:
-    return InvalidInput(f"'{name}' has more than {MAX_ROWS:,} rows; the most it takes is {MAX_ROWS:,}. "
-                        "Split it into smaller files (import the first, then add the others) or import a summary.")
-
-
-def read_file(path: str | Path) -> bytes:
-    """A file's bytes, refusing one over the size limit before reading it."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InvalidInput(f"'{_file_name(path.name)}' is {size / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
-                           "Save only the sheet and columns needed, or split the file.")
-    return path.read_bytes()
-
-
-def read_table(data: bytes, filename: str) -> list[dict]:
-    """The rows of a CSV or Excel file as dicts keyed by the column names in its first row.
-
-    Every dict has every column name; a cell past the last named column lands under the key None
-    as a list (as ``csv.DictReader`` does). Blank rows between rows are kept, so the position in the
-    list + 2 is the row number the spreadsheet shows. Refuses, with a message saying why, an empty
-    file, a file with only column names, a file that is not a spreadsheet, unbalanced quotes, and
-    files over the limits (10 MB, 50,000 rows, 200 columns)."""
-    return _read(data, filename).rows
-
-
-def _read(data: bytes, filename: str) -> _Table:
-    name = _file_name(filename)
-    if data is None or len(data) == 0:
-        raise InvalidInput(f"'{name}' is empty (0 bytes). Choose the file again, or save it again from Excel.")
-    if len(data) > MAX_BYTES:
-        raise InvalidInput(f"'{name}' is {len(data) / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
-                           "Save only the sheet and columns needed, or split the file.")
-    if data[:4] == b"PK\x03\x04":  # a zip: an .xlsx whatever its name says
-        grid, read_as = _xlsx_grid(data, name)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InvalidInput(f"'{name}' is an old-style Excel file (.xls) or a password-protected workbook. "
-                           "Open it in Excel, remove any password, and save it as .xlsx or CSV.")
-    else:
-        if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
-            raise InvalidInput(f"'{name}' is named as an Excel workbook but is not one (it may be damaged). "
-                               "Save it again from Excel as .xlsx or CSV.")
-        grid, read_as = _csv_grid(data, name)
-    return _to_table(grid, name, read_as)
-
-
-def _file_name(filename: str) -> str:
-    """The file's name as messages show it: no folders, one line, not too long."""
-    return _one_line(Path(filename or "").name, 100) or "the file"
-
-
-def _not_a_spreadsheet(name: str, what: str = "") -> InvalidInput:
-    return InvalidInput(f"'{name}' is not a CSV or Excel file{what}. Save it from Excel as .xlsx or "
-                        "'CSV UTF-8 (comma delimited)' and choose it again.")
-
-
-_SIGNATURES = {b"%PDF": " (it is a PDF)", b"\x89PNG": " (it is a picture)", b"\xff\xd8\xff": " (it is a picture)",
-               b"GIF8": " (it is a picture)", b"\x1f\x8b": " (it is compressed)", b"7z\xbc\xaf": " (it is compressed)",
-               b"Rar!": " (it is compressed)", b"{\\rtf": " (it is a Word document)"}
-
-
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    for signature, what in _SIGNATURES.items():
-        if data.startswith(signature):
-            raise _not_a_spreadsheet(name, what)
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            raise InvalidInput(f"'{name}' says it is UTF-8 but has characters that are not. Save it again from "
-                               "Excel as 'CSV UTF-8 (comma delimited)'.") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            raise _not_a_spreadsheet(name) from None
-    if b"\x00" in data[:65536]:
-        raise _not_a_spreadsheet(name)
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        raise _not_a_spreadsheet(name) from None
-
-
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
-
-
-def _delimiter(text: str) -> tuple[str, str]:
-    """The separator used in the first row (outside quotes): comma, semicolon or tab."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in text[:65536]:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "\r\n":
-            break
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda c: (counts[c], c == ","))
-    return (best if counts[best] else ","), {",": "comma", ";": "semicolon", "\t": "tab"}[best if counts[best] else ","]
-
-
-def _csv_grid(data: bytes, name: str) -> tuple[list[list], str]:
-    text, encoding = _decode(data, name)
-    sample = text[:65536]
-    if sample and len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
-        raise _not_a_spreadsheet(name)
-    hint = re.match(r"sep=(.)\r?\n", text)  # Excel's own first line naming the separator; Excel hides it
-    if hint:
-        text = text[hint.end():]
-    delimiter, separated = _delimiter(text)
-    if hint:
-        delimiter, separated = hint.group(1), {",": "comma", ";": "semicolon", "\t": "tab"}.get(hint.group(1), repr(hint.group(1)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    grid: list[list] = []
-    non_blank = 0
-    try:
-        for record in reader:
-            if grid and any(cell.strip() for cell in record):
-                non_blank += 1
-                if non_blank > MAX_ROWS:
-                    raise _too_many_rows(name)
-            grid.append(record)
-            if len(grid) == 1 and len(record) > MAX_COLUMNS:  # refuse thousands of columns before reading on
-                named = sum(1 for c in record if c.strip())
-                if named > MAX_COLUMNS:
-                    raise _too_many_columns(name, named)
-    except csv.Error as exc:
-        row = len(grid) + 1
-        if "field larger than field limit" in str(exc):
-            raise InvalidInput(f"Row {row} of '{name}' has a cell longer than {csv.field_size_limit():,} characters, "
-                               "which is more than any answer holds. Check that row.") from None
-        raise InvalidInput(f"Row {row} of '{name}' has a quote mark (\") that is not closed or is followed by more text, "
-                           "so the file cannot be read from there on. Check that row (a value with a comma or a line "
-                           "break in it must be wholly inside quotes), or save the file again from Excel.") from None
-    return grid, f"CSV, {encoding}, {separated}-separated"
-
-
-def _too_many_columns(name: str, count: int) -> InvalidInput:
-    return InvalidInput(f"'{name}' has {count:,} columns; the most it takes is {MAX_COLUMNS}. "
-                        "Delete the columns that are not needed and try again.")
-
-
-def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise InvalidInput(f"'{name}' looks like an Excel workbook but is damaged. Save it again from Excel "
-                           "as .xlsx or CSV.") from None
-    if "xl/workbook.xml" not in names:
-        raise InvalidInput(f"'{name}' is a zip file but not an Excel workbook (it may be a Word or OpenDocument file). "
-                           "Save it from Excel as .xlsx or CSV.")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(f"'{name}' unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; the most it takes "
-                           f"is {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Save only the sheet needed.")
-    import openpyxl  # late: only an Excel file needs it
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any failure to open means the same to the person
-        raise InvalidInput(f"'{name}' looks like an Excel workbook but could not be opened (it may be damaged). "
-                           "Save it again from Excel as .xlsx or CSV.") from None
-    try:
-        if not workbook.worksheets:
-            raise InvalidInput(f"'{name}' has no sheets.")
-        sheet = workbook.worksheets[0]
-        grid: list[list] = []
-        non_blank = 0
-        pending_blank = 0  # blank rows are counted, and kept only when a row with values follows
-        for values in sheet.iter_rows(values_only=True):
-            values = list(values)
-            while values and _is_blank(values[-1]):
-                values.pop()
-            if not grid:
-                if len([v for v in values if not _is_blank(v)]) > MAX_COLUMNS:
-                    raise _too_many_columns(name, len([v for v in values if not _is_blank(v)]))
-                grid.append(values)
-                continue
-            if not values:
-                pending_blank += 1
-                continue
-            non_blank += 1
-            if non_blank > MAX_ROWS:
-                raise _too_many_rows(name)
-            grid.extend([] for _ in range(pending_blank))
-            pending_blank = 0
-            grid.append(values)
-    except InvalidInput:
-        raise
-    except Exception:  # noqa: BLE001
-        raise InvalidInput(f"'{name}' could not be read to the end (it may be damaged). Save it again from Excel "
-                           "as .xlsx or CSV.") from None
-    finally:
-        workbook.close()
-    sheets = len(workbook.sheetnames)
-    return grid, "Excel workbook" + (f", first of {sheets} sheets ('{_short(sheet.title, 40)}')" if sheets > 1 else "")
-
-
-def _header_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", " ", clean_text(str(value)).replace("\ufeff", "").replace("\u00a0", " ")).strip()
-
-
-def _to_table(grid: list[list], name: str, read_as: str) -> _Table:
-    if not grid or not any(not _is_blank(v) for v in grid[0]):
-        if any(any(not _is_blank(v) for v in row) for row in grid):
-            raise InvalidInput(f"Row 1 of '{name}' is empty. The first row should hold the column names, "
-                               "such as those in the template.")
-        raise InvalidInput(f"'{name}' has nothing in it. Put the column names in row 1 and one response or figure "
-                           "in each row below.")
-    raw_headers = [_header_text(v) for v in grid[0]]
-    while raw_headers and not raw_headers[-1]:
-        raw_headers.pop()
-    if len([h for h in raw_headers if h]) > MAX_COLUMNS:
-        raise _too_many_columns(name, len([h for h in raw_headers if h]))
-    headers = [h or f"Column {_letter(i)}" for i, h in enumerate(raw_headers)]
-    seen: dict[str, int] = {}
-    for i, h in enumerate(headers):
-        if h.casefold() in seen:
-            raise InvalidInput(f"Column '{_short(h, 100)}' appears twice (columns {_letter(seen[h.casefold()])} and {_letter(i)}). "
-                               "Delete or rename one of them.")
-        seen[h.casefold()] = i
-    body = grid[1:]
-    while body and not any(not _is_blank(v) for v in body[-1]):
-        body.pop()
-    if not body:
-        raise InvalidInput(f"'{name}' has column names but no rows. Add one response or figure in each row "
-                           "under the column names.")
-    rows = []
-    width = len(headers)
-    for record in body:
-        row = {h: (record[i] if i < len(record) else None) for i, h in enumerate(headers)}
-        extra = [v for v in record[width:] if not _is_blank(v)]
-        if extra:
-            row[None] = extra
-        rows.append(row)
-    return _Table(headers, rows, read_as)
 
 
 # --- Matching columns ---------------------------------------------------------------------------
 
-def _key(text: str) -> str:
-    """What makes two column names (or labels) the same: case, spaces, underscores, punctuation
-    and a trailing bracket such as "(1-5)" ignored."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold().replace("’", "'").strip()
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
-    return re.sub(r"[\W_]+", "", text)
 
-
-_METADATA_KEYS = {_key(h) for h in FORM_METADATA if not h.endswith("...")}
-_IDENTIFYING_KEYS = {_key(h) for h in IDENTIFYING}
+_METADATA_KEYS = {header_key(h) for h in FORM_METADATA if not h.endswith("...")}
+_IDENTIFYING_KEYS = {header_key(h) for h in IDENTIFYING}
 _FORMS_PER_QUESTION = re.compile(r"^(points|feedback)\s*-\s*", re.I)
 
 
@@ -484,7 +116,7 @@ def _known_headers(prompt: Prompt) -> dict[str, str]:
     known: dict[str, str] = {}
     for col in prompt.columns:
         for name in (*_HEADERS[prompt.id].get(col.id, ()), col.label, col.id):
-            known.setdefault(_key(name), col.id)
+            known.setdefault(header_key(name), col.id)
     return known
 
 
@@ -500,11 +132,11 @@ def header_aliases(prompt_id: str) -> dict[str, tuple[str, ...]]:
     out = {}
     for c in prompt.columns:
         first, *others = _HEADERS[prompt_id][c.id]
-        out[first] = tuple(n for n in dict.fromkeys((*others, c.label)) if _key(n) != _key(first))
+        out[first] = tuple(n for n in dict.fromkeys((*others, c.label)) if header_key(n) != header_key(first))
     return out
 
 
-def _match_columns(preview: Preview, prompt: Prompt, table: _Table) -> dict[str, str]:
+def _match_columns(preview: Preview, prompt: Prompt, table: Table) -> dict[str, str]:
     """File column -> column id for the columns to read; problems and ignored columns recorded."""
     template = dict(zip([c.id for c in prompt.columns], template_headers(prompt.id), strict=True))
     mapping = match_headers(preview, table, known=_known_headers(prompt), template=template,
@@ -518,9 +150,9 @@ def _match_columns(preview: Preview, prompt: Prompt, table: _Table) -> dict[str,
     return mapping
 
 
-def match_headers(preview: Preview, table: _Table, *, known: dict[str, str], template: dict[str, str],
+def match_headers(preview: Preview, table: Table, *, known: dict[str, str], template: dict[str, str],
                   labels: dict[str, str], suggestions: dict[str, str], required: tuple[str, ...]) -> dict[str, str]:
-    """File column -> column id, for any import: ``known`` maps a column-name key (``_key``) to a
+    """File column -> column id, for any import: ``known`` maps a column-name key (``header_key``) to a
     column id, ``template`` a column id to its template name, ``labels`` to what the preview calls
     it, ``suggestions`` every accepted name to its id (for "did you mean"). Columns that identify a
     person or were added by a form are ignored; unknown columns with values and missing required
@@ -528,8 +160,8 @@ def match_headers(preview: Preview, table: _Table, *, known: dict[str, str], tem
     mapping: dict[str, str] = {}
     taken: dict[str, str] = {}
     for header in table.headers:
-        key = _key(header)
-        has_values = any(not _is_blank(r.get(header)) for r in table.rows)
+        key = header_key(header)
+        has_values = any(not is_blank(r.get(header)) for r in table.rows)
         if key in known:
             cid = known[key]
             if cid in taken:
@@ -564,31 +196,14 @@ def match_headers(preview: Preview, table: _Table, *, known: dict[str, str], tem
 
 # --- Reading cells ------------------------------------------------------------------------------
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y") if value.time() == time(0) else value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _words(value: str) -> str:
-    return re.sub(r"\s+", " ", value.replace("’", "'").replace("\u00a0", " ")).strip().casefold()
-
 
 def survey_score(value, column: Column):
     """A score from 1 to 5 from a number, a number with words ("5 - Very confident") or Likert
     words ("Strongly agree"); None for a blank or "N/A"."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, str):
-        words = _words(value)
+        words = folded_words(value)
         if words in NO_SCORE_WORDS:
             return None
         if words in LIKERT_WORDS:
@@ -597,7 +212,7 @@ def survey_score(value, column: Column):
         if with_words:
             value = with_words.group(1)
         elif re.search(r"[a-z]", words):
-            raise InvalidInput(f"'{_short(value)}' is not a score the workbook knows. Use a number from 1 to 5, or "
+            raise InvalidInput(f"'{short(value)}' is not a score the workbook knows. Use a number from 1 to 5, or "
                                "words such as 'Strongly agree' or 'Very confident' (see the template's notes).")
     score = parse_number(value, what="The score", minimum=column.min, maximum=column.max)
     if score is not None and not float(score).is_integer():
@@ -621,24 +236,24 @@ def _options(col: Column) -> tuple[dict[str, str], list[str], str]:
             other = item["label"]
         names = [item["id"], item["label"], *((item.get("label_by_nation") or {}).values())]
         for n in names:
-            lookup.setdefault(_key(n), item["id"])
+            lookup.setdefault(header_key(n), item["id"])
         labels.append(item["label"])
     return lookup, labels, other
 
 
 def _choice(value, col: Column, options: tuple[dict[str, str], list[str], str]) -> str:
-    if _is_blank(value):
+    if is_blank(value):
         return ""
     lookup, labels, other_label = options
-    found = lookup.get(_key(_text(value)))
+    found = lookup.get(header_key(cell_text(value)))
     if found:
         return found
-    close = difflib.get_close_matches(_text(value).casefold(), [label.casefold() for label in labels], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(cell_text(value).casefold(), [label.casefold() for label in labels], n=1, cutoff=0.6)
     hint = ""
     if close:
         hint = f" Did you mean '{next(label for label in labels if label.casefold() == close[0])}'?"
     other = f" Or use '{other_label}' and say what it is in the detail column." if other_label else ""
-    return _raise(f"'{_short(_text(value))}' is not one of the choices for '{col.label}'.{hint}{other}")
+    return _raise(f"'{short(cell_text(value))}' is not one of the choices for '{col.label}'.{hint}{other}")
 
 
 def _raise(message: str):
@@ -661,7 +276,7 @@ def _cell(value, col: Column, prompt: Prompt, options: dict):
         return parse_period(value, what="The year")
     if col.type == "number":
         return parse_number(value, what="The number", minimum=col.min, maximum=col.max)
-    text = clean_text(_text(value))
+    text = clean_text(cell_text(value))
     if col.type == "text":
         text = text.replace("\n", " ")
     text = text.strip()
@@ -673,8 +288,8 @@ def _cell(value, col: Column, prompt: Prompt, options: dict):
 
 def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
     prompt = _table_prompt(prompt_id)
-    table = _read(data, filename)
-    preview = Preview(prompt_id=prompt_id, filename=_file_name(filename), read_as=table.read_as)
+    table = read_sheet(data, filename)
+    preview = Preview(prompt_id=prompt_id, filename=file_name(filename), read_as=table.read_as)
     mapping = _match_columns(preview, prompt, table)
     columns = {c.id: c for c in prompt.columns}
     options = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
@@ -682,7 +297,7 @@ def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
         number = index + 2
         extra = raw.get(None)
         # Blank in every column read (a form's ID or a name alone is not a response): skipped.
-        if all(_is_blank(raw.get(h)) for h in mapping) and not extra and not _unread_values(raw, mapping, preview):
+        if all(is_blank(raw.get(h)) for h in mapping) and not extra and not _unread_values(raw, mapping, preview):
             preview.blank_rows += 1
             continue
         preview.rows_in_file += 1
@@ -713,7 +328,7 @@ def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
 def _unread_values(raw: dict, mapping: dict, preview: Preview) -> bool:
     """Values in columns that are neither read nor ignored (so already a problem)."""
     ignored = {i.column for i in preview.ignored}
-    return any(not _is_blank(v) for k, v in raw.items() if k is not None and k not in mapping and k not in ignored)
+    return any(not is_blank(v) for k, v in raw.items() if k is not None and k not in mapping and k not in ignored)
 
 
 def _import(engine: Engine, partnership_id: int, preview: Preview, *, author: Author, replace: bool) -> int:
@@ -774,17 +389,11 @@ def preview_file(data: bytes, filename: str, prompt_id: str) -> Preview:
 
 # --- Templates ----------------------------------------------------------------------------------
 
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
-
 
 def survey_template_csv() -> bytes:
     """A staff survey file to fill in: column names and two made-up responses. UTF-8 with a BOM,
     so Excel opens it with £ and accents intact."""
-    return _csv_bytes([
+    return plain_csv_bytes([
         template_headers(SURVEY),
         ["Children's services", "Social worker", "4", "3", "3", "2", "I would like training on talking with children."],
         ["Police", "Detective constable", "Agree", "Strongly agree", "Neither agree nor disagree", "Very confident", ""],
@@ -805,7 +414,7 @@ def figures_template_csv(prompt_id: str = FIGURES) -> bytes:
     choice = prompt.columns[0]
     labels = {o.id: o.label for o in content().options(choice)}
     rows = [[labels.get(r[0], r[0]), *r[1:]] for r in _FIGURE_EXAMPLES[prompt_id]]
-    return _csv_bytes([template_headers(prompt_id), *rows])
+    return plain_csv_bytes([template_headers(prompt_id), *rows])
 
 
 #: The copies in data/templates/, by file name.

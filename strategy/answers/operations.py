@@ -119,21 +119,21 @@ def decode_image(stored: str) -> bytes:
         raise InvalidInput("The stored picture is damaged; upload it again.") from None
 
 
-def get_answers(engine: Engine, partnership_id: int) -> dict[str, Answer]:
-    with read_session(engine) as session:
+def get_answers(engine: Engine, partnership_id: int, *, session: Session | None = None) -> dict[str, Answer]:
+    with read_session(engine, session=session) as session:
         rows = session.exec(select(Answer).where(Answer.partnership_id == partnership_id)).all()
         return {a.prompt_id: a for a in rows}
 
 
-def get_answer(engine: Engine, partnership_id: int, prompt_id: str) -> Answer | None:
-    with read_session(engine) as session:
+def get_answer(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> Answer | None:
+    with read_session(engine, session=session) as session:
         return session.exec(
             select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
         ).first()
 
 
 def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, expected_version: int,
-                author: Author, action: str = "edit") -> Saved:
+                author: Author, action: str = "edit", session: Session | None = None) -> Saved:
     """Store an answer if nobody has saved it since ``expected_version`` (0: never saved).
 
     Raises ``Conflict`` (after keeping this text in the history) when someone has.
@@ -144,7 +144,7 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
     now = utcnow()
     conflict: Conflict | None = None
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             _ensure_partnership(session, partnership_id)
             current = session.exec(
                 select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
@@ -194,7 +194,7 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
     except IntegrityError:
         # Two first saves at once: the other one won the insert. Load it and report the conflict.
         current = get_answer(engine, partnership_id, prompt_id)
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",
                       old_value=current.value if current else "", new_value=stored, created_at=now)
         conflict = Conflict(
@@ -206,9 +206,9 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
     raise conflict
 
 
-def answer_history(engine: Engine, partnership_id: int, prompt_id: str) -> list[Revision]:
+def answer_history(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> list[Revision]:
     """Every saved change to an answer, newest first, including conflict copies."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         return list(session.exec(
             select(Revision)
             .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id,
@@ -217,9 +217,9 @@ def answer_history(engine: Engine, partnership_id: int, prompt_id: str) -> list[
         ).all())
 
 
-def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author) -> Saved:
+def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author, session: Session | None = None) -> Saved:
     """Make an earlier text (any revision's new text) the current answer again; recorded as a revert."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         rev = session.get(Revision, revision_id)
         if rev is None or rev.partnership_id != partnership_id or rev.item_id is not None:
             raise NotFound("That earlier version could not be found.")
@@ -322,16 +322,16 @@ def _row(item: Item) -> Row:
                item.row_key)
 
 
-def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False) -> list[Row]:
-    with read_session(engine) as session:
+def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False, session: Session | None = None) -> list[Row]:
+    with read_session(engine, session=session) as session:
         q = select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
         q = q.where(Item.deleted_at != None if deleted else Item.deleted_at == None)  # noqa: E711
         return [_row(i) for i in session.exec(q.order_by(Item.position, Item.id)).all()]
 
 
-def all_rows(engine: Engine, partnership_id: int) -> dict[str, list[Row]]:
+def all_rows(engine: Engine, partnership_id: int, *, session: Session | None = None) -> dict[str, list[Row]]:
     """Every live row of every table prompt, by prompt id (one query, for exports and progress)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         items = session.exec(
             select(Item).where(Item.partnership_id == partnership_id, Item.deleted_at == None)  # noqa: E711
             .order_by(Item.prompt_id, Item.position, Item.id)
@@ -348,7 +348,7 @@ def add_row(engine: Engine, partnership_id: int, prompt_id: str, values: dict, *
 
 
 def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dict], *, author: Author,
-             replace: bool = False) -> list[Row]:
+             replace: bool = False, session: Session | None = None) -> list[Row]:
     """Add many rows in one transaction: all of them, or (on any bad value) none, with a message
     naming the row. ``replace`` first removes the live rows (restorable), as an import does."""
     prompt = _table_prompt(prompt_id)
@@ -362,7 +362,7 @@ def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dic
             prefix = f"Row {number}: " if len(rows) > 1 else ""
             raise InvalidInput(prefix + exc.message) from None
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         _ensure_partnership(session, partnership_id)
         if replace:
             live = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
@@ -394,16 +394,16 @@ def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dic
         return [_row(i) for i in items]
 
 
-def grid_rows(engine: Engine, partnership_id: int, prompt_id: str) -> dict[str, Row]:
+def grid_rows(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> dict[str, Row]:
     """A grid's stored fixed rows by row key (rows never edited are simply absent)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         items = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
                                                 Item.row_key != None)).all()  # noqa: E711
         return {i.row_key: _row(i) for i in items}
 
 
 def set_grid_cell(engine: Engine, partnership_id: int, prompt_id: str, row_key: str, column_id: str, value, *,
-                  expected, author: Author) -> Row:
+                  expected, author: Author, session: Session | None = None) -> Row:
     """Change one cell of a grid's fixed row (creating the row the first time anyone writes in it)
     if it still holds ``expected``; otherwise Conflict, as ``update_cell``."""
     prompt = _prompt(prompt_id)
@@ -421,7 +421,7 @@ def set_grid_cell(engine: Engine, partnership_id: int, prompt_id: str, row_key: 
             return update_cell(engine, partnership_id, existing.id, column_id, value, expected=expected, author=author)
         now = utcnow()
         try:
-            with write_session(engine) as session:
+            with write_session(engine, session=session) as session:
                 _ensure_partnership(session, partnership_id)
                 values = {column_id: normalise_cell(column, value)}
                 item = Item(partnership_id=partnership_id, prompt_id=prompt_id, row_key=row_key, position=0,
@@ -448,12 +448,12 @@ def _locked_item(session: Session, partnership_id: int, item_id: int) -> Item:
 
 
 def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: str, value, *,
-                expected, author: Author) -> Row:
+                expected, author: Author, session: Session | None = None) -> Row:
     """Change one cell if it still holds ``expected`` (what this person loaded).
 
     Cell by cell, so two people editing different columns of one row both succeed."""
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         item = _locked_item(session, partnership_id, item_id)
         if item.deleted_at is not None:
             raise NotFound("Someone removed that row while you were editing it. Restore it below to edit it again.")
@@ -486,9 +486,9 @@ def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: st
     raise conflict
 
 
-def _set_removed(engine: Engine, partnership_id: int, item_id: int, removed: bool, author: Author) -> Row:
+def _set_removed(engine: Engine, partnership_id: int, item_id: int, removed: bool, author: Author, *, session: Session | None = None) -> Row:
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         item = _locked_item(session, partnership_id, item_id)
         if (item.deleted_at is not None) != removed:
             item.deleted_at = now if removed else None
@@ -510,10 +510,10 @@ def restore_row(engine: Engine, partnership_id: int, item_id: int, *, author: Au
     return _set_removed(engine, partnership_id, item_id, False, author)
 
 
-def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author) -> list[Row]:
+def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author, session: Session | None = None) -> list[Row]:
     """Move a row up (-1) or down (+1) among the live rows of its table."""
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         item = _locked_item(session, partnership_id, item_id)
         rows = list(session.exec(
             select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == item.prompt_id,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -150,9 +150,9 @@ def _period(period: str) -> str:
 
 
 def create_audit(engine: Engine, partnership_id: int, *, theme: str, author: Author, period: str = "",
-                 parts=(), texts: dict | None = None) -> ThematicAudit:
+                 parts=(), texts: dict | None = None, session: Session | None = None) -> ThematicAudit:
     theme, period, parts, texts = _theme(theme), _period(period), _parts(parts), _texts(texts or {})
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
         audit = ThematicAudit(partnership_id=partnership_id, theme=theme, period=period, parts_json=json.dumps(parts),
                               fields_json=json.dumps(texts, ensure_ascii=False), updated_by_name=author.name)
@@ -161,8 +161,8 @@ def create_audit(engine: Engine, partnership_id: int, *, theme: str, author: Aut
         return audit
 
 
-def list_audits(engine: Engine, partnership_id: int, *, deleted: bool = False) -> list[ThematicAudit]:
-    with read_session(engine) as session:
+def list_audits(engine: Engine, partnership_id: int, *, deleted: bool = False, session: Session | None = None) -> list[ThematicAudit]:
+    with read_session(engine, session=session) as session:
         q = select(ThematicAudit).where(ThematicAudit.partnership_id == partnership_id)
         q = q.where(ThematicAudit.deleted_at != None if deleted else ThematicAudit.deleted_at == None)  # noqa: E711
         return list(session.exec(q.order_by(ThematicAudit.id)).all())
@@ -172,8 +172,8 @@ def view(audit: ThematicAudit) -> AuditView:
     return AuditView(audit, json.loads(audit.parts_json or "[]"), json.loads(audit.fields_json or "{}"))
 
 
-def get_audit(engine: Engine, partnership_id: int, audit_id: int) -> ThematicAudit:
-    with read_session(engine) as session:
+def get_audit(engine: Engine, partnership_id: int, audit_id: int, *, session: Session | None = None) -> ThematicAudit:
+    with read_session(engine, session=session) as session:
         return load(session, ThematicAudit, audit_id, partnership_id, "audit")
 
 
@@ -191,9 +191,9 @@ def find_audit(engine: Engine, partnership_id: int, name: str) -> ThematicAudit:
 
 def update_audit(engine: Engine, partnership_id: int, audit_id: int, *, expected_version: int, author: Author,
                  theme: str | None = None, period: str | None = None, parts=None,
-                 texts: dict | None = None) -> ThematicAudit:
+                 texts: dict | None = None, session: Session | None = None) -> ThematicAudit:
     """Change the audit's details or briefing texts (only those given), version-checked."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", lock=True)
         values = {}
         if theme is not None:
@@ -213,8 +213,8 @@ def update_audit(engine: Engine, partnership_id: int, audit_id: int, *, expected
 
 
 def remove_audit(engine: Engine, partnership_id: int, audit_id: int, *, author: Author,
-                 restore: bool = False) -> ThematicAudit:
-    with write_session(engine) as session:
+                 restore: bool = False, session: Session | None = None) -> ThematicAudit:
+    with write_session(engine, session=session) as session:
         audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", live=False)
         set_removed(session, audit, not restore, author=author, prompt_id="audit")
         return audit
@@ -236,11 +236,11 @@ def _case_values(reference, agencies, grade, strengths, learning, confirmed) -> 
 
 
 def add_case(engine: Engine, partnership_id: int, audit_id: int, *, reference: str, author: Author, agencies: str = "",
-             grade: str = "", strengths: str = "", learning: str = "", confirmed: bool = False) -> AuditCase:
+             grade: str = "", strengths: str = "", learning: str = "", confirmed: bool = False, session: Session | None = None) -> AuditCase:
     """Record one audited case. A reference that looks identifying raises IdentifyingReference
     unless ``confirmed``; a reference already used in the audit is refused."""
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         load(session, ThematicAudit, audit_id, partnership_id, "audit")
         _unique_reference(session, audit_id, values["reference"], None)
         case = AuditCase(partnership_id=partnership_id, audit_id=audit_id, updated_by_name=author.name, **values)
@@ -257,9 +257,9 @@ def _unique_reference(session, audit_id: int, reference: str, case_id: int | Non
 
 def update_case(engine: Engine, partnership_id: int, case_id: int, *, expected_version: int, author: Author,
                 reference: str, agencies: str = "", grade: str = "", strengths: str = "", learning: str = "",
-                confirmed: bool = False) -> AuditCase:
+                confirmed: bool = False, session: Session | None = None) -> AuditCase:
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         case = load(session, AuditCase, case_id, partnership_id, "case", lock=True)
         _unique_reference(session, case.audit_id, values["reference"], case.id)
         conflict = update_checked(session, AuditCase, case, values, expected_version=expected_version, author=author,
@@ -269,15 +269,15 @@ def update_case(engine: Engine, partnership_id: int, case_id: int, *, expected_v
     return case
 
 
-def remove_case(engine: Engine, partnership_id: int, case_id: int, *, author: Author, restore: bool = False) -> AuditCase:
-    with write_session(engine) as session:
+def remove_case(engine: Engine, partnership_id: int, case_id: int, *, author: Author, restore: bool = False, session: Session | None = None) -> AuditCase:
+    with write_session(engine, session=session) as session:
         case = load(session, AuditCase, case_id, partnership_id, "case", live=False)
         set_removed(session, case, not restore, author=author, prompt_id="audit.case")
         return case
 
 
-def list_cases(engine: Engine, audit_id: int, *, deleted: bool = False) -> list[AuditCase]:
-    with read_session(engine) as session:
+def list_cases(engine: Engine, audit_id: int, *, deleted: bool = False, session: Session | None = None) -> list[AuditCase]:
+    with read_session(engine, session=session) as session:
         q = select(AuditCase).where(AuditCase.audit_id == audit_id)
         q = q.where(AuditCase.deleted_at != None if deleted else AuditCase.deleted_at == None)  # noqa: E711
         return list(session.exec(q.order_by(AuditCase.id)).all())
@@ -302,8 +302,8 @@ def grade_figure(table: pd.DataFrame) -> go.Figure:
 
 # --- The staff survey ---------------------------------------------------------------------------
 
-def survey_responses(engine: Engine, audit_id: int) -> list[AuditSurveyResponse]:
-    with read_session(engine) as session:
+def survey_responses(engine: Engine, audit_id: int, *, session: Session | None = None) -> list[AuditSurveyResponse]:
+    with read_session(engine, session=session) as session:
         return list(session.exec(select(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id,
                                                                    AuditSurveyResponse.deleted_at == None)  # noqa: E711
                                  .order_by(AuditSurveyResponse.id)).all())

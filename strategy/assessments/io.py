@@ -16,22 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from strategy.answers.io import (
-    NO_SCORE_WORDS,
-    ImportRefused,
-    Preview,
-    _csv_bytes,
-    _file_name,
-    _is_blank,
-    _key,
-    _read,
-    _short,
-    _text,
-    _words,
-    match_headers,
-    survey_score,
-)
+from strategy.answers.io import NO_SCORE_WORDS, match_headers, survey_score
 from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements
 from strategy.core.authors import Author
 from strategy.core.db import write_session
@@ -47,6 +34,8 @@ from strategy.core.models import (
 from strategy.core.revisions import load, record_revision
 from strategy.core.text import check_length, clean_text
 from strategy.guide.content import Column, content
+from strategy.tabular.formulas import plain_csv_bytes
+from strategy.tabular.reading import ImportRefused, Preview, cell_text, file_name, folded_words, header_key, is_blank, read_sheet, short
 
 COMMENT_LIMIT = 5000
 SHORT_LIMIT = 200
@@ -88,7 +77,7 @@ _NO = {"no", "n", "false", "0"}
 def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str, str]:
     """File column -> column id, matched as every import matches them (``strategy.answers.io.match_headers``)."""
     template = {c.id: c.names[0] for c in columns}
-    return match_headers(preview, table, known={_key(name): c.id for c in columns for name in (*c.names, c.id)},
+    return match_headers(preview, table, known={header_key(name): c.id for c in columns for name in (*c.names, c.id)},
                          template=template, labels=template,
                          suggestions={name: c.id for c in columns for name in c.names},
                          required=tuple(c.id for c in columns if c.required))
@@ -98,13 +87,13 @@ def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...
           parse: Callable[[dict], dict]) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
     header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
-    table = _read(data, filename)
-    preview = Preview(prompt_id=label, filename=_file_name(filename), read_as=table.read_as)
+    table = read_sheet(data, filename)
+    preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
     for index, raw in enumerate(table.rows):
         number = index + 2
-        if all(_is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
+        if all(is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
             preview.blank_rows += 1
             continue
         preview.rows_in_file += 1
@@ -130,7 +119,7 @@ class _CellProblem(InvalidInput):
 
 
 def _short_text(cells: dict, cid: str, limit: int = SHORT_LIMIT, what: str = "The text") -> str:
-    text = clean_text(_text(cells.get(cid))).replace("\n", " ").strip()
+    text = clean_text(cell_text(cells.get(cid))).replace("\n", " ").strip()
     try:
         check_length(text, limit, what)
     except InvalidInput as exc:
@@ -142,22 +131,22 @@ def _short_text(cells: dict, cid: str, limit: int = SHORT_LIMIT, what: str = "Th
 
 def _progress_lookup() -> dict[str, int]:
     points = scale("progress")
-    lookup = {_words(p.label): p.value for p in points}
+    lookup = {folded_words(p.label): p.value for p in points}
     lookup.update({str(p.value): p.value for p in points})
     return lookup
 
 
 def _snapshot_rating(value) -> int | None:
-    if _is_blank(value):
+    if is_blank(value):
         return None
-    words = _words(_text(value))
+    words = folded_words(cell_text(value))
     if words in NO_SCORE_WORDS:
         return None
     found = _progress_lookup().get(words.split(" - ")[0].strip()) or _progress_lookup().get(words)
     if found:
         return found
     options = ", ".join(f"{p.value} ({p.label})" for p in scale("progress"))
-    raise InvalidInput(f"'{_short(_text(value))}' is not a rating on the scale. Use {options}, or leave it blank.")
+    raise InvalidInput(f"'{short(cell_text(value))}' is not a rating on the scale. Use {options}, or leave it blank.")
 
 
 def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes,
@@ -167,17 +156,17 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
     statements = snapshot_statements(engine, partnership_id, snapshot_id)
     by_key = {}
     for s in statements:
-        by_key[_key(s.code)] = s
-        by_key[_key(s.text)] = s
+        by_key[header_key(s.code)] = s
+        by_key[header_key(s.text)] = s
 
     def parse(cells: dict) -> dict:
         raw = cells.get("statement")
-        if _is_blank(raw):
+        if is_blank(raw):
             raise _CellProblem("statement", "The statement is empty; every row needs its code, such as AW1.")
-        found: SnapshotStatement | None = by_key.get(_key(_text(raw)))
+        found: SnapshotStatement | None = by_key.get(header_key(cell_text(raw)))
         if found is None:
             codes = ", ".join(s.code for s in statements if s.retired_at is None)
-            raise _CellProblem("statement", f"There is no statement '{_short(_text(raw))}' in this snapshot. "
+            raise _CellProblem("statement", f"There is no statement '{short(cell_text(raw))}' in this snapshot. "
                                             f"Use a statement's code: {codes}.")
         if found.retired_at is not None:
             raise _CellProblem("statement", f"Statement {found.code} has been retired, so it is not in this snapshot.")
@@ -185,7 +174,7 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
             rating = _snapshot_rating(cells.get("rating"))
         except InvalidInput as exc:
             raise _CellProblem("rating", exc.message) from None
-        comment = clean_text(_text(cells.get("comment"))).strip()
+        comment = clean_text(cell_text(cells.get("comment"))).strip()
         try:
             check_length(comment, COMMENT_LIMIT, "The comment")
         except InvalidInput as exc:
@@ -208,11 +197,11 @@ def import_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int
 
 
 def _store(engine: Engine, partnership_id: int, preview: Preview, model, owner_field: str, owner_id: int, owner_model,
-           *, what: str, prompt_id: str, author: Author, replace: bool) -> int:
+           *, what: str, prompt_id: str, author: Author, replace: bool, session: Session | None = None) -> int:
     """Every ready row in one transaction, or nothing. Rows replaced are kept, marked as removed."""
     _refuse(preview)
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         load(session, owner_model, owner_id, partnership_id, owner_model.__tablename__.replace("thematic_", ""))
         replaced = 0
         if replace:
@@ -237,7 +226,7 @@ def _refuse(preview: Preview) -> None:
 def snapshot_template_csv() -> bytes:
     """The frontline survey to fill in: one row per practitioner per statement."""
     points = scale("progress")
-    return _csv_bytes([
+    return plain_csv_bytes([
         [c.names[0] for c in SNAPSHOT_COLUMNS],
         ["AW1", "2", "Children tell us the lessons came too late.", "Education", "Designated safeguarding lead"],
         ["IR2", points[2].label, "", "Health", "School nurse"],
@@ -248,33 +237,33 @@ def snapshot_template_csv() -> bytes:
 
 def _yes_no(cells: dict, cid: str) -> bool | None:
     value = cells.get(cid)
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
-    words = _words(_text(value))
+    words = folded_words(cell_text(value))
     if words in _YES:
         return True
     if words in _NO:
         return False
     if words in NO_SCORE_WORDS:
         return None
-    raise _CellProblem(cid, f"'{_short(_text(value))}' is not yes or no. Write Yes or No, or leave it blank.")
+    raise _CellProblem(cid, f"'{short(cell_text(value))}' is not yes or no. Write Yes or No, or leave it blank.")
 
 
 def _barrier(cells: dict) -> str:
     value = cells.get("barrier")
-    if _is_blank(value):
+    if is_blank(value):
         return ""
     items = content().reference("audit_barriers").items
-    lookup = {_key(i["id"]): i["id"] for i in items} | {_key(i["label"]): i["id"] for i in items}
-    found = lookup.get(_key(_text(value)))
+    lookup = {header_key(i["id"]): i["id"] for i in items} | {header_key(i["label"]): i["id"] for i in items}
+    found = lookup.get(header_key(cell_text(value)))
     if found:
         return found
     labels = [i["label"] for i in items]
-    close = difflib.get_close_matches(_text(value), labels, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(cell_text(value), labels, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else f" The answers are: {'; '.join(labels)}."
-    raise _CellProblem("barrier", f"'{_short(_text(value))}' is not one of the answers to 'What stops use'.{hint} "
+    raise _CellProblem("barrier", f"'{short(cell_text(value))}' is not one of the answers to 'What stops use'.{hint} "
                                   "Use 'Something else' and put the detail in the comment.")
 
 
@@ -294,7 +283,7 @@ def preview_audit_survey(data: bytes, filename: str) -> Preview:
         values["aware_strategy"] = _yes_no(cells, "aware_strategy")
         values["used_toolkit"] = _yes_no(cells, "used_toolkit")
         values["barrier"] = _barrier(cells)
-        comment = clean_text(_text(cells.get("comment"))).strip()
+        comment = clean_text(cell_text(cells.get("comment"))).strip()
         try:
             check_length(comment, COMMENT_LIMIT, "The comment")
         except InvalidInput as exc:
@@ -314,7 +303,7 @@ def import_audit_survey(engine: Engine, partnership_id: int, audit_id: int, data
 
 
 def audit_template_csv() -> bytes:
-    return _csv_bytes([
+    return plain_csv_bytes([
         [c.names[0] for c in AUDIT_COLUMNS],
         ["Children's services", "Social worker", "4", "3", "Yes", "No", "Have not had a case where it seemed relevant",
          ""],

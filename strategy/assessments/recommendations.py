@@ -7,7 +7,7 @@ action: page, command line and tests call it."""
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -38,12 +38,12 @@ def _origin(session, rec: Recommendation) -> str:
 
 
 def add_recommendation(engine: Engine, partnership_id: int, *, text: str, author: Author, snapshot_id: int | None = None,
-                       audit_id: int | None = None, domain: str = "") -> Recommendation:
+                       audit_id: int | None = None, domain: str = "", session: Session | None = None) -> Recommendation:
     """Add a recommendation to a snapshot or an audit (exactly one of them)."""
     if (snapshot_id is None) == (audit_id is None):
         raise InvalidInput("A recommendation belongs to one snapshot or one audit.")
     text = _clean(text)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
         if snapshot_id is not None:
             load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
@@ -62,8 +62,8 @@ def add_recommendation(engine: Engine, partnership_id: int, *, text: str, author
 
 
 def list_recommendations(engine: Engine, partnership_id: int, *, snapshot_id: int | None = None,
-                         audit_id: int | None = None, deleted: bool = False) -> list[Recommendation]:
-    with read_session(engine) as session:
+                         audit_id: int | None = None, deleted: bool = False, session: Session | None = None) -> list[Recommendation]:
+    with read_session(engine, session=session) as session:
         q = select(Recommendation).where(Recommendation.partnership_id == partnership_id)
         if snapshot_id is not None:
             q = q.where(Recommendation.snapshot_id == snapshot_id)
@@ -75,7 +75,7 @@ def list_recommendations(engine: Engine, partnership_id: int, *, snapshot_id: in
 
 
 def update_recommendation(engine: Engine, partnership_id: int, recommendation_id: int, *, expected_version: int,
-                          author: Author, text: str | None = None, status: str | None = None) -> Recommendation:
+                          author: Author, text: str | None = None, status: str | None = None, session: Session | None = None) -> Recommendation:
     values = {}
     if text is not None:
         values["text"] = _clean(text)
@@ -83,7 +83,7 @@ def update_recommendation(engine: Engine, partnership_id: int, recommendation_id
         if status not in STATUSES:
             raise InvalidInput(f"{status!r} is not a status: use {', '.join(STATUSES)}.")
         values["status"] = status
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
         conflict = update_checked(session, Recommendation, rec, values, expected_version=expected_version,
                                   author=author, prompt_id=PROMPT, what="recommendation")
@@ -93,29 +93,29 @@ def update_recommendation(engine: Engine, partnership_id: int, recommendation_id
 
 
 def remove_recommendation(engine: Engine, partnership_id: int, recommendation_id: int, *, author: Author,
-                          restore: bool = False) -> Recommendation:
-    with write_session(engine) as session:
+                          restore: bool = False, session: Session | None = None) -> Recommendation:
+    with write_session(engine, session=session) as session:
         rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", live=False)
         set_removed(session, rec, not restore, author=author, prompt_id=PROMPT)
         return rec
 
 
 def recommendation_to_action(engine: Engine, partnership_id: int, recommendation_id: int, *, outcome_id: int,
-                             author: Author, **fields) -> int:
+                             author: Author, session: Session | None = None, **fields) -> int:
     """Make the recommendation an action under ``outcome_id`` in the action plan, in one step:
     the action carries the recommendation's text and its origin; the recommendation is marked
     accepted and keeps the action's id. ``fields`` (leads, start_date, end_date, component...) go to
     ``strategy.plan.operations.create_action`` as they are. Returns the action id."""
     from strategy.plan import operations as plan
 
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation")
     if rec.action_id is not None and rec.action_id in {x.id for x in plan.load_plan(engine, partnership_id).all_actions()}:
         raise InvalidInput("This recommendation is already an action in the action plan.")
     # An action removed from the plan since leaves the recommendation free to become one again.
     action_id = plan.create_action(engine, partnership_id, outcome_id=outcome_id, title=rec.text[:500], author=author,
                                    origin=rec.origin, **fields).id
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         current = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
         values = {"action_id": action_id}
         if current.status == "open":

@@ -1,12 +1,12 @@
 """The scrutineer's dashboard and the Word progress report: the sections that come from other features,
-registered in ``strategy.delivery.operations.SECTIONS``: recommendations from audits and snapshots still open,
+listed in ``strategy.features.SCRUTINY_SECTIONS``: recommendations from audits and snapshots still open,
 what the latest thematic audits learned, and comments not yet resolved."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from strategy.delivery.operations import Delivery, Section, register_section
+from strategy.delivery.operations import Delivery, Section
 
 
 def open_recommendations(d: Delivery) -> pd.DataFrame:
@@ -55,12 +55,11 @@ def open_comments(d: Delivery) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["About", "Comment", "By", "Date", "Replies"])
 
 
-register_section(Section("recommendations_open", "Audit and snapshot recommendations still open",
+RECOMMENDATIONS_OPEN = Section("recommendations_open", "Audit and snapshot recommendations still open",
                          "Recommendations from thematic audits and the system-wide snapshot that are not done, and the "
                          "action each became (Guide §15.2).", open_recommendations,
-                         "Every recommendation is done."), after="indicators_off_track")
-register_section(Section("audit_learning", "What audits have taught", "The learning from each thematic multi-agency "
-                         "audit (Guide §15.2).", audit_learning, "No thematic audit recorded yet."),
-                 after="recommendations_open")
-register_section(Section("comments_open", "Open comments", "Questions and comments from scrutineers and reviewers "
-                         "that are not yet resolved.", open_comments, "No open comments."))
+                         "Every recommendation is done.")
+AUDIT_LEARNING = Section("audit_learning", "What audits have taught", "The learning from each thematic multi-agency "
+                         "audit (Guide §15.2).", audit_learning, "No thematic audit recorded yet.")
+COMMENTS_OPEN = Section("comments_open", "Open comments", "Questions and comments from scrutineers and reviewers "
+                         "that are not yet resolved.", open_comments, "No open comments.")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -102,10 +102,10 @@ def _check_domain(domain: str) -> str:
     return domain
 
 
-def list_statements(engine: Engine, partnership_id: int, *, retired: bool = False) -> list[SnapshotStatement]:
+def list_statements(engine: Engine, partnership_id: int, *, retired: bool = False, session: Session | None = None) -> list[SnapshotStatement]:
     """The partnership's statements in domain order (live ones; with ``retired=True`` all of them)."""
     order = {d.id: n for n, d in enumerate(domains())}
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         q = select(SnapshotStatement).where(SnapshotStatement.partnership_id == partnership_id)
         if not retired:
             q = q.where(SnapshotStatement.retired_at == None)  # noqa: E711
@@ -113,9 +113,9 @@ def list_statements(engine: Engine, partnership_id: int, *, retired: bool = Fals
     return sorted(rows, key=lambda s: (order.get(s.domain, 99), s.position, s.id))
 
 
-def ensure_statements(engine: Engine, partnership_id: int, *, author: Author) -> list[SnapshotStatement]:
+def ensure_statements(engine: Engine, partnership_id: int, *, author: Author, session: Session | None = None) -> list[SnapshotStatement]:
     """The partnership's statements, copying the starter set the first time (recorded as created)."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
         count = session.exec(select(func.count()).select_from(SnapshotStatement)
                              .where(SnapshotStatement.partnership_id == partnership_id)).one()
@@ -130,13 +130,13 @@ def ensure_statements(engine: Engine, partnership_id: int, *, author: Author) ->
 
 
 def add_statement(engine: Engine, partnership_id: int, *, domain: str, text: str, author: Author,
-                  guide: str = "") -> SnapshotStatement:
+                  guide: str = "", session: Session | None = None) -> SnapshotStatement:
     """Add a statement of the partnership's own; its code is the domain's letters and the next number."""
     domain, text = _check_domain(domain), _statement_text(text)
     guide = normalise_name(guide)[:40]
     ensure_statements(engine, partnership_id, author=author)
     prefix = next(d.prefix for d in domains() if d.id == domain)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         rows = session.exec(select(SnapshotStatement).where(SnapshotStatement.partnership_id == partnership_id)).all()
         numbers = [int(m.group(1)) for r in rows if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", r.code))]
         position = max((r.position for r in rows), default=0) + 1
@@ -148,11 +148,11 @@ def add_statement(engine: Engine, partnership_id: int, *, domain: str, text: str
 
 
 def edit_statement(engine: Engine, partnership_id: int, statement_id: int, *, text: str, expected_version: int,
-                   author: Author, domain: str | None = None) -> SnapshotStatement:
+                   author: Author, domain: str | None = None, session: Session | None = None) -> SnapshotStatement:
     values = {"text": _statement_text(text)}
     if domain is not None:
         values["domain"] = _check_domain(domain)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = load(session, SnapshotStatement, statement_id, partnership_id, "statement", lock=True)
         if row.retired_at is not None:
             raise NotFound("That statement has been retired. Bring it back to edit it.")
@@ -164,9 +164,9 @@ def edit_statement(engine: Engine, partnership_id: int, statement_id: int, *, te
 
 
 def retire_statement(engine: Engine, partnership_id: int, statement_id: int, *, author: Author,
-                     restore: bool = False) -> SnapshotStatement:
+                     restore: bool = False, session: Session | None = None) -> SnapshotStatement:
     """Retire a statement (new snapshots leave it out; old ones still show it), or bring it back."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = load(session, SnapshotStatement, statement_id, partnership_id, "statement", lock=True)
         set_removed(session, row, not restore, author=author, prompt_id="snapshot.statement", column="retired_at")
         return row
@@ -184,7 +184,7 @@ def find_statement(statements: list[SnapshotStatement], value: str) -> SnapshotS
 # --- Snapshots ----------------------------------------------------------------------------------
 
 def create_snapshot(engine: Engine, partnership_id: int, *, title: str, author: Author, held_on=None,
-                    notes: str = "") -> Snapshot:
+                    notes: str = "", session: Session | None = None) -> Snapshot:
     title = normalise_name(title)
     if not title:
         raise InvalidInput("Give the snapshot a title, such as 'Snapshot 2026'.")
@@ -193,7 +193,7 @@ def create_snapshot(engine: Engine, partnership_id: int, *, title: str, author: 
     notes = clean_text(notes or "").strip()
     check_length(notes, NOTE_LIMIT, "The notes")
     ensure_statements(engine, partnership_id, author=author)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
         taken = [s.title.casefold() for s in session.exec(select(Snapshot).where(
             Snapshot.partnership_id == partnership_id, Snapshot.deleted_at == None)).all()]  # noqa: E711
@@ -206,17 +206,17 @@ def create_snapshot(engine: Engine, partnership_id: int, *, title: str, author: 
         return snap
 
 
-def list_snapshots(engine: Engine, partnership_id: int, *, deleted: bool = False) -> list[Snapshot]:
+def list_snapshots(engine: Engine, partnership_id: int, *, deleted: bool = False, session: Session | None = None) -> list[Snapshot]:
     """Snapshots, oldest first (by session date, then when created)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         q = select(Snapshot).where(Snapshot.partnership_id == partnership_id)
         q = q.where(Snapshot.deleted_at != None if deleted else Snapshot.deleted_at == None)  # noqa: E711
         rows = list(session.exec(q).all())
     return sorted(rows, key=lambda s: (s.held_on or "9999", s.id))
 
 
-def get_snapshot(engine: Engine, partnership_id: int, snapshot_id: int) -> Snapshot:
-    with read_session(engine) as session:
+def get_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, session: Session | None = None) -> Snapshot:
+    with read_session(engine, session=session) as session:
         return load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
 
 
@@ -234,7 +234,7 @@ def find_snapshot(engine: Engine, partnership_id: int, title: str | None = None)
 
 
 def update_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, expected_version: int, author: Author,
-                    title: str | None = None, held_on=None, notes: str | None = None) -> Snapshot:
+                    title: str | None = None, held_on=None, notes: str | None = None, session: Session | None = None) -> Snapshot:
     values = {}
     if title is not None:
         values["title"] = normalise_name(title)
@@ -246,7 +246,7 @@ def update_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, ex
     if notes is not None:
         values["notes"] = clean_text(notes).strip()
         check_length(values["notes"], NOTE_LIMIT, "The notes")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot", lock=True)
         conflict = update_checked(session, Snapshot, snap, values, expected_version=expected_version, author=author,
                                   prompt_id="snapshot", what="snapshot")
@@ -256,9 +256,9 @@ def update_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, ex
 
 
 def remove_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, author: Author,
-                    restore: bool = False) -> Snapshot:
+                    restore: bool = False, session: Session | None = None) -> Snapshot:
     """Remove a snapshot with its ratings, survey and recommendations (all kept: restore brings them back)."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot", live=False)
         set_removed(session, snap, not restore, author=author, prompt_id="snapshot")
         return snap
@@ -266,9 +266,9 @@ def remove_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, au
 
 # --- Ratings ------------------------------------------------------------------------------------
 
-def snapshot_statements(engine: Engine, partnership_id: int, snapshot_id: int) -> list[SnapshotStatement]:
+def snapshot_statements(engine: Engine, partnership_id: int, snapshot_id: int, *, session: Session | None = None) -> list[SnapshotStatement]:
     """The statements a snapshot covers: every live one, and retired ones it rated or surveyed."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         used = set(session.exec(select(SnapshotRating.statement_id).where(SnapshotRating.snapshot_id == snapshot_id)).all())
         used |= set(session.exec(select(SnapshotResponse.statement_id)
                                  .where(SnapshotResponse.snapshot_id == snapshot_id,
@@ -276,9 +276,9 @@ def snapshot_statements(engine: Engine, partnership_id: int, snapshot_id: int) -
     return [s for s in list_statements(engine, partnership_id, retired=True) if s.retired_at is None or s.id in used]
 
 
-def ratings(engine: Engine, snapshot_id: int) -> dict[int, SnapshotRating]:
+def ratings(engine: Engine, snapshot_id: int, *, session: Session | None = None) -> dict[int, SnapshotRating]:
     """The agreed ratings in a snapshot, by statement id."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         rows = session.exec(select(SnapshotRating).where(SnapshotRating.snapshot_id == snapshot_id)).all()
         return {r.statement_id: r for r in rows}
 
@@ -302,7 +302,7 @@ def _rating_value(kind: str, value) -> int | None:
 
 def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statement_id: int, *, expected_version: int,
                    author: Author, evidence_rating=_UNSET, progress_rating=_UNSET, evidence=_UNSET, strengths=_UNSET,
-                   development=_UNSET) -> SnapshotRating:
+                   development=_UNSET, session: Session | None = None) -> SnapshotRating:
     """Record the group's agreed view of one statement (only the fields given change).
 
     ``expected_version`` is the version the person loaded (0 when nothing was recorded yet); if
@@ -318,7 +318,7 @@ def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statem
             check_length(text, NOTE_LIMIT, f"'{TEXT_FIELDS[name]}'")
             values[name] = text
     conflict: Conflict | None = None
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
         statement = load(session, SnapshotStatement, statement_id, partnership_id, "statement")
         row = session.exec(select(SnapshotRating).where(SnapshotRating.snapshot_id == snap.id,
@@ -343,8 +343,8 @@ def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statem
 
 # --- Results ------------------------------------------------------------------------------------
 
-def responses(engine: Engine, snapshot_id: int) -> list[SnapshotResponse]:
-    with read_session(engine) as session:
+def responses(engine: Engine, snapshot_id: int, *, session: Session | None = None) -> list[SnapshotResponse]:
+    with read_session(engine, session=session) as session:
         return list(session.exec(select(SnapshotResponse).where(SnapshotResponse.snapshot_id == snapshot_id,
                                                                 SnapshotResponse.deleted_at == None)  # noqa: E711
                                  .order_by(SnapshotResponse.id)).all())

@@ -59,7 +59,8 @@ def cmd_demo(args) -> None:
 
 def cmd_export_docx(args) -> None:
     from strategy.core.audit_log import record_now
-    from strategy.finalise.review import CURRENT, version_docx
+    from strategy.documents.draft import version_docx
+    from strategy.finalise.review import CURRENT
     from strategy.people.partnerships import find_partnership
 
     engine = _engine()
@@ -93,9 +94,9 @@ def cmd_freeze(args) -> None:
 
 
 def _import_file(args, run):
-    from strategy.answers.io import ImportRefused, read_file
     from strategy.core.authors import Author
     from strategy.people.partnerships import find_partnership
+    from strategy.tabular.reading import ImportRefused, read_file
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)
@@ -142,10 +143,10 @@ def cmd_check(args) -> None:
 
 
 def cmd_import_actions(args) -> None:
-    from strategy.answers.io import ImportRefused, read_file
     from strategy.core.authors import Author
     from strategy.people.partnerships import find_partnership
     from strategy.plan.io import commit_import, preview_import
+    from strategy.tabular.reading import ImportRefused, read_file
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)

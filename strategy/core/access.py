@@ -94,8 +94,8 @@ def require_admin(session: Session, author: Author | None) -> None:
         raise NotAllowed("Only an administrator can manage accounts. Nothing was changed.")
 
 
-def role_in(engine: Engine, author: Author | None, partnership_id: int | None) -> str | None:
-    with read_session(engine) as session:
+def role_in(engine: Engine, author: Author | None, partnership_id: int | None, *, session: Session | None = None) -> str | None:
+    with read_session(engine, session=session) as session:
         return role_of(session, author or Author(name="Workbook"), partnership_id)
 
 
@@ -103,11 +103,11 @@ def can(engine: Engine, author: Author | None, partnership_id: int | None, neede
     return role_in(engine, author, partnership_id) in RIGHTS[needed]
 
 
-def visible_partnership_ids(engine: Engine, author: Author | None) -> set[int] | None:
+def visible_partnership_ids(engine: Engine, author: Author | None, *, session: Session | None = None) -> set[int] | None:
     """The partnerships this person may open; None means all (administrators, the command line)."""
     if author is None or author.user_id is None:
         return None
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         account = session.get(Account, author.user_id)
         if account is None or account.disabled:
             return set()

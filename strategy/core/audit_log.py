@@ -40,8 +40,8 @@ def record(session: Session, author: Author | None, action: str, *, partnership_
 
 
 def record_now(engine: Engine, author: Author | None, action: str, *, partnership_id: int | None = None,
-               detail: str = "") -> None:
-    with write_session(engine) as session:
+               detail: str = "", session: Session | None = None) -> None:
+    with write_session(engine, session=session) as session:
         record(session, author, action, partnership_id=partnership_id, detail=detail)
 
 
@@ -56,9 +56,9 @@ class Event:
 
 def audit_log(engine: Engine, partnership_id: int, *, author: Author, action: str | None = None,
               who: str | None = None, since: datetime | None = None, until: datetime | None = None,
-              limit: int = 2000) -> list[Event]:
+              limit: int = 2000, session: Session | None = None) -> list[Event]:
     """Newest first: the partnership's events and content changes, filtered. Owners only."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
         events = session.exec(select(AuditEvent).where(AuditEvent.partnership_id == partnership_id)
                               .order_by(AuditEvent.id.desc()).limit(limit)).all()
@@ -82,9 +82,9 @@ def audit_log(engine: Engine, partnership_id: int, *, author: Author, action: st
     return sorted(out, key=lambda e: _aware(e.at), reverse=True)[:limit]
 
 
-def sign_in_events(engine: Engine, *, limit: int = 200) -> list[AuditEvent]:
+def sign_in_events(engine: Engine, *, limit: int = 200, session: Session | None = None) -> list[AuditEvent]:
     """Site-wide sign-in events, newest first (administrators)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         return list(session.exec(select(AuditEvent).where(AuditEvent.partnership_id == None)  # noqa: E711
                                  .order_by(AuditEvent.id.desc()).limit(limit)).all())
 

@@ -204,26 +204,36 @@ def _storage_error(url: str, exc: Exception) -> StorageError:
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(engine: Engine, *, session: Session | None = None) -> Iterator[Session]:
+    """A session for reading; inside a caller's transaction (``session``) it is that session."""
+    if session is not None:
+        yield session
+        return
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
+        with Session(engine, expire_on_commit=False) as fresh:
+            yield fresh
     except (DatabaseError, OperationalError) as exc:
         raise _storage_error(str(engine.url.render_as_string(hide_password=False)), exc) from exc
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
-    """One transaction that commits on success and leaves nothing behind on any error."""
+def write_session(engine: Engine, *, session: Session | None = None) -> Iterator[Session]:
+    """One transaction that commits on success and leaves nothing behind on any error.
+
+    Given ``session`` (a caller's transaction, from an outer ``write_session``), it joins that
+    transaction instead: nothing is committed here, so several writes succeed or fail together."""
+    if session is not None:
+        yield session
+        return
     sqlite = engine.dialect.name == "sqlite"
     bind = engine.execution_options(sqlite_write=True) if sqlite else engine
     queue = _sqlite_write_locks.setdefault(str(engine.url), threading.RLock()) if sqlite else None
     try:
         if queue is not None:
             queue.acquire()
-        with Session(bind, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(bind, expire_on_commit=False) as fresh:
+            with fresh.begin():
+                yield fresh
     except IntegrityError:
         raise  # a duplicate or a lost race: the caller knows what it means and says so
     except (DatabaseError, OperationalError) as exc:

@@ -21,9 +21,9 @@ baseline date to the target date that has passed by the end of the reading's per
 time passed minus 25 percentage points; *met* when it has reached the target; otherwise *on track*.
 Without the figures it needs, the judgement is *not judged* and says why.
 
-The scrutineer's dashboard and the Word progress report are built from ``SECTIONS``: a list other
-features extend with ``register_section`` (audit recommendations, open comments), each giving a title
-and a function that returns a table.
+The scrutineer's dashboard and the Word progress report are built from sections, each a title and a
+function that returns a table: delivery's own are ``DELIVERY_SECTIONS``; the full list, with those of
+audits, snapshots and comments, is ``strategy.features.SCRUTINY_SECTIONS``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.answers.operations import all_rows, get_answer
 from strategy.core.authors import Author
@@ -97,7 +97,7 @@ def _day(value, what: str, today: date) -> str | None:
 
 def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: str, author: Author,
                note: str = "", evidence: str = "", reported_on=None, completed_on=None,
-               today: date | None = None) -> PlanUpdate:
+               today: date | None = None, session: Session | None = None) -> PlanUpdate:
     """Record a dated progress update on an action and set the action's status from it.
 
     Refused (nothing stored) for a removed action, an unknown status, complete without a completion
@@ -123,7 +123,7 @@ def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: s
                            f"'{labels[status]}'. Clear the completion date or choose Complete. Nothing was saved.")
     plan_status = next(s["plan_status"] for s in statuses() if s["id"] == status)
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         action = session.exec(select(PlanAction).where(PlanAction.id == action_id).with_for_update()).first()
         if action is None or action.partnership_id != partnership_id:
             raise NotFound("That action no longer exists, so the update was not saved.")
@@ -151,9 +151,9 @@ def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: s
         return row
 
 
-def list_updates(engine: Engine, partnership_id: int, action_id: int | None = None) -> list[PlanUpdate]:
+def list_updates(engine: Engine, partnership_id: int, action_id: int | None = None, *, session: Session | None = None) -> list[PlanUpdate]:
     """Updates newest first (by the day they describe, then by when they were written)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         query = select(PlanUpdate).where(PlanUpdate.partnership_id == partnership_id)
         if action_id is not None:
             query = query.where(PlanUpdate.action_id == action_id)
@@ -245,7 +245,7 @@ def match_number(text: str) -> str:
 
 
 def add_reading(engine: Engine, partnership_id: int, measure_id: int, *, period, value, author: Author,
-                source: str = "", note: str = "", today: date | None = None) -> MeasureReading:
+                source: str = "", note: str = "", today: date | None = None, session: Session | None = None) -> MeasureReading:
     """Record one measure's value for one period. Refused (nothing stored) for a removed measure, a
     period that has not started, a second reading for the same period, or words for a numeric measure."""
     today = today or date.today()
@@ -259,7 +259,7 @@ def add_reading(engine: Engine, partnership_id: int, measure_id: int, *, period,
     check_length(note_text, NOTE_LIMIT, "The note")
     now = utcnow()
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             measure = session.get(PlanMeasure, measure_id)
             if measure is None or measure.partnership_id != partnership_id or measure.deleted_at is not None:
                 raise NotFound("That measure has been removed from the evaluation framework, so the reading was "
@@ -283,9 +283,9 @@ def add_reading(engine: Engine, partnership_id: int, measure_id: int, *, period,
         raise InvalidInput(f"Someone has just saved a reading for {label}. Nothing was saved; check theirs.") from None
 
 
-def delete_reading(engine: Engine, partnership_id: int, reading_id: int, *, author: Author) -> None:
+def delete_reading(engine: Engine, partnership_id: int, reading_id: int, *, author: Author, session: Session | None = None) -> None:
     """Remove a reading (kept, and restorable); its period is free for a corrected reading."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = session.get(MeasureReading, reading_id)
         if row is None or row.partnership_id != partnership_id or row.deleted_at is not None:
             raise NotFound("That reading has already been removed.")
@@ -295,8 +295,8 @@ def delete_reading(engine: Engine, partnership_id: int, reading_id: int, *, auth
                   action="delete", old_value=f"{row.period}: {row.value}")
 
 
-def restore_reading(engine: Engine, partnership_id: int, reading_id: int, *, author: Author) -> None:
-    with write_session(engine) as session:
+def restore_reading(engine: Engine, partnership_id: int, reading_id: int, *, author: Author, session: Session | None = None) -> None:
+    with write_session(engine, session=session) as session:
         row = session.get(MeasureReading, reading_id)
         if row is None or row.partnership_id != partnership_id or row.deleted_at is None:
             raise NotFound("That reading is not among the removed ones.")
@@ -310,9 +310,9 @@ def restore_reading(engine: Engine, partnership_id: int, reading_id: int, *, aut
                   action="restore", new_value=f"{row.period}: {row.value}")
 
 
-def list_readings(engine: Engine, partnership_id: int, *, removed: bool = False) -> list[MeasureReading]:
+def list_readings(engine: Engine, partnership_id: int, *, removed: bool = False, session: Session | None = None) -> list[MeasureReading]:
     """Live readings (or, with ``removed``, the removed ones) in period order."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         query = select(MeasureReading).where(MeasureReading.partnership_id == partnership_id)
         query = query.where(MeasureReading.deleted_at != None if removed else MeasureReading.deleted_at == None)  # noqa: E711
         return sorted(session.exec(query).all(), key=lambda r: (r.measure_id, r.period_start, r.id))
@@ -541,7 +541,7 @@ def reviews_table(d: Delivery) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["Date", "What was reviewed", "What changed", "Shared with"])
 
 
-# --- Sections of the dashboard and the progress report (a registry others extend) --------------
+# --- Sections of the dashboard and the progress report (listed in strategy.features) -----------
 
 @dataclass(frozen=True)
 class Section:
@@ -550,16 +550,6 @@ class Section:
     intro: str
     rows: Callable[[Delivery], pd.DataFrame]
     empty: str = "Nothing to show."
-
-
-SECTIONS: list[Section] = []
-
-
-def register_section(section: Section, *, after: str | None = None) -> None:
-    """Add a section to the dashboard and the Word progress report (once per key), after ``after`` or at the end."""
-    SECTIONS[:] = [s for s in SECTIONS if s.key != section.key]
-    keys = [s.key for s in SECTIONS]
-    SECTIONS.insert(keys.index(after) + 1 if after in keys else len(SECTIONS), section)
 
 
 def _at_risk(d: Delivery) -> pd.DataFrame:
@@ -583,21 +573,21 @@ def _off_track(d: Delivery) -> pd.DataFrame:
     return t.loc[t["Judgement"] == "Off track"][["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Why"]]
 
 
-register_section(Section("overdue", "Overdue actions", "Actions past their completion date and not complete.", _overdue,
-                         "No action is overdue."))
-register_section(Section("due", "Due for an update",
+OVERDUE = Section("overdue", "Overdue actions", "Actions past their completion date and not complete.", _overdue,
+                         "No action is overdue.")
+DUE = Section("due", "Due for an update",
                          "Actions whose lead has not given an update within the partnership's update interval.", _due,
-                         "Every action has a recent update."))
-register_section(Section("at_risk", "What is at risk", "Actions at risk, off track or overdue.", _at_risk,
-                         "No action is at risk, off track or overdue."))
-register_section(Section("indicators_off_track", "Indicators off track",
+                         "Every action has a recent update.")
+AT_RISK = Section("at_risk", "What is at risk", "Actions at risk, off track or overdue.", _at_risk,
+                         "No action is at risk, off track or overdue.")
+INDICATORS_OFF_TRACK = Section("indicators_off_track", "Indicators off track",
                          "Measures whose latest reading is worse than the baseline or well behind the time passed "
                          f"(more than {round(OFF_TRACK_MARGIN * 100)} percentage points).", _off_track,
-                         "No indicator is off track."))
-register_section(Section("feedback", "Feedback", "What was heard, where it went and the response (Guide §15.3).",
-                         feedback_table, "No feedback recorded yet."))
-register_section(Section("reviews", "Annual reviews", "The partnership's yearly reviews (Guide §15.4).", reviews_table,
-                         "No annual review recorded yet."))
+                         "No indicator is off track.")
+FEEDBACK = Section("feedback", "Feedback", "What was heard, where it went and the response (Guide §15.3).",
+                         feedback_table, "No feedback recorded yet.")
+REVIEWS = Section("reviews", "Annual reviews", "The partnership's yearly reviews (Guide §15.4).", reviews_table,
+                         "No annual review recorded yet.")
 
-# Sections from other features (audits, snapshots, comments): registered once this module is loaded.
-from strategy.assessments import scrutiny as scrutiny_sections  # noqa: E402,F401
+#: Delivery's own sections, in the order they are shown.
+DELIVERY_SECTIONS = (OVERDUE, DUE, AT_RISK, INDICATORS_OFF_TRACK, FEEDBACK, REVIEWS)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -21,10 +23,13 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
 from strategy.core.dates import UK, uk_long_date
+from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
+from strategy.finalise import review
 from strategy.guide.content import content
+from strategy.people.backup import restore_partnership
 from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, set_orientation
@@ -734,3 +739,24 @@ def draft_filename(p: Partnership, now: datetime | None = None) -> str:
         safe = safe.replace("--", "-")
     return f"{safe[:60]}-strategy-draft-{now.strftime('%Y-%m-%d')}.docx"
 
+
+# --- The Word draft of a frozen review version (Guide §13.2) ----------------------------------
+
+def version_docx(engine: Engine, partnership_id: int, which: str | int = review.CURRENT, *, review_copy: bool = False,
+                 now: datetime | None = None, charts: bool = True) -> bytes:
+    """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
+    the open comments under each section."""
+    comments = review.open_comments_by_section(engine, partnership_id) if review_copy else None
+    if which == review.CURRENT:
+        return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments)
+    version = review.find_version(engine, partnership_id, which)
+    data = json.loads(version.content_json)
+    with tempfile.TemporaryDirectory(prefix="workbook-version-") as folder:
+        url = f"sqlite:///{Path(folder) / 'version.sqlite3'}"
+        try:
+            frozen = prepare_database(url)
+            pid = restore_partnership(frozen, data)
+            return export_docx(frozen, pid, now=now, charts=charts, version_label=review.label(version.number),
+                               review_comments=comments)
+        finally:
+            dispose_engine(url)

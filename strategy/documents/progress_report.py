@@ -1,11 +1,12 @@
 """The progress report (Guide §15): a Word document for the board or a scrutiny committee, built from the
 same tables as the scrutineer's dashboard. A RAG summary (the status word beside every count), the
 updates since the last report, each indicator's chart and table, what is at risk, and every section
-registered in ``strategy.delivery.operations.SECTIONS`` (audit learning and open comments join there)."""
+listed in ``strategy.features.SCRUTINY_SECTIONS`` (audit learning and open comments among them)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from docx import Document
@@ -18,6 +19,8 @@ from strategy.core.dates import UK, uk_long_date
 from strategy.core.values import uk_day
 from strategy.delivery import charts as delivery_chart
 from strategy.delivery import operations as D
+from strategy.delivery.operations import Section
+from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.word.answers import DraftContext
@@ -38,7 +41,8 @@ def _cell(value) -> str:
     return str(value)
 
 
-def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime | None = None) -> bytes:
+def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime | None = None,
+                          sections: Sequence[Section] = SCRUTINY_SECTIONS) -> bytes:
     now = now or datetime.now(UK)
     partnership = get_partnership(d.engine, d.partnership_id)
     doc = Document()
@@ -99,7 +103,7 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
                       "figures are in the table below."), safe_text(f"{row.Code}: readings, baseline and target."), height=340)
             _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
 
-    for section in D.SECTIONS:
+    for section in sections:
         doc.add_heading(safe_text(section.title), level=1)
         if section.intro:
             doc.add_paragraph(safe_text(section.intro))
@@ -114,9 +118,11 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
 
 
 def export_progress_report(engine: Engine, partnership_id: int, *, since: date | None = None,
-                           today: date | None = None, charts: bool = True) -> bytes:
+                           today: date | None = None, charts: bool = True,
+                           sections: Sequence[Section] = SCRUTINY_SECTIONS) -> bytes:
     """The one way to the progress report: page, CLI and tests all call this."""
-    return build_progress_report(D.load_delivery(engine, partnership_id, today=today, since=since), charts=charts)
+    return build_progress_report(D.load_delivery(engine, partnership_id, today=today, since=since), charts=charts,
+                                 sections=sections)
 
 
 def report_filename(name: str, today: date | None = None) -> str:

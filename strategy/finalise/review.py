@@ -9,14 +9,11 @@ restoring that content into a temporary database and exporting it as the workboo
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -40,11 +37,11 @@ def label(number: int) -> str:
 
 # --- Freezing ---------------------------------------------------------------------------------
 
-def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note: str = "") -> DraftVersion:
+def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note: str = "", session: Session | None = None) -> DraftVersion:
     """Freeze the partnership's content now as the next numbered draft version."""
     note = clean_text(note or "").strip()
     check_length(note, 2000, "The note")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise NotFound("That partnership no longer exists.")
         numbers = session.exec(select(DraftVersion.number).where(DraftVersion.partnership_id == partnership_id)).all()
@@ -62,9 +59,9 @@ def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note:
         return version
 
 
-def list_versions(engine: Engine, partnership_id: int) -> list[DraftVersion]:
+def list_versions(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[DraftVersion]:
     """Every frozen version, newest first."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         return list(session.exec(select(DraftVersion).where(DraftVersion.partnership_id == partnership_id)
                                  .order_by(DraftVersion.number.desc())).all())
 
@@ -79,9 +76,9 @@ def find_version(engine: Engine, partnership_id: int, wanted: str | int) -> Draf
                    + (", ".join(label(v.number) for v in list_versions(engine, partnership_id)) or "none yet") + ".")
 
 
-def _content(engine: Engine, partnership_id: int, which: str | int) -> dict:
+def _content(engine: Engine, partnership_id: int, which: str | int, *, session: Session | None = None) -> dict:
     if which == CURRENT:
-        with read_session(engine) as session:
+        with read_session(engine, session=session) as session:
             return partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
     return json.loads(find_version(engine, partnership_id, which).content_json)
 
@@ -266,27 +263,3 @@ def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, l
     return out
 
 
-# --- The Word draft of a version ----------------------------------------------------------------
-
-def version_docx(engine: Engine, partnership_id: int, which: str | int = CURRENT, *, review_copy: bool = False,
-                 now: datetime | None = None, charts: bool = True) -> bytes:
-    """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
-    the open comments under each section."""
-    from strategy.core.db import dispose_engine, prepare_database
-    from strategy.documents.draft import export_docx
-    from strategy.people.backup import restore_partnership
-
-    comments = open_comments_by_section(engine, partnership_id) if review_copy else None
-    if which == CURRENT:
-        return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments)
-    version = find_version(engine, partnership_id, which)
-    data = json.loads(version.content_json)
-    with tempfile.TemporaryDirectory(prefix="workbook-version-") as folder:
-        url = f"sqlite:///{Path(folder) / 'version.sqlite3'}"
-        try:
-            frozen = prepare_database(url)
-            pid = restore_partnership(frozen, data)
-            return export_docx(frozen, pid, now=now, charts=charts, version_label=label(version.number),
-                               review_comments=comments)
-        finally:
-            dispose_engine(url)

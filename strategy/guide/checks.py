@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from strategy.guide.content import content
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -13,8 +15,6 @@ class Finding:
 
 
 def _statutory_types(nation: str) -> list[dict]:
-    from strategy.guide.content import content
-
     return [t for t in content().reference("agency_types").for_nation(nation) if nation in t.get("statutory_in", [])]
 
 
@@ -67,8 +67,6 @@ def check_statutory_contributions(rows: list[dict], nation: str) -> list[Finding
 
 
 def _labels(ref_id: str, nation: str) -> list[tuple[str, str]]:
-    from strategy.guide.content import content
-
     return [(o.id, o.label) for o in content().list_options(ref_id, nation)]
 
 

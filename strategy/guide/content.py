@@ -20,6 +20,10 @@ PARTS = ("start", "A", "B", "C")
 DEFAULT_MAX_CHARS = {"text": 300, "longtext": 100_000}
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
+#: The checks a prompt may name in chapters.yaml (``checks:``); ``strategy.guide.checks.CHECKS`` has one
+#: function for each, and a test holds the two lists together.
+KNOWN_CHECKS = ("steering_group", "statutory_contributions", "forms_covered", "groups_considered")
+
 
 class ContentError(Exception):
     """A data file is wrong; the message names the file and what to fix."""
@@ -237,8 +241,6 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
         raise ContentError(f"chapters.yaml or nations.yaml: {exc}") from exc
     if set(nations) != {"england", "wales"}:
         raise ContentError("nations.yaml must define exactly england and wales")
-    from strategy.guide.checks import CHECKS  # late import: checks reads content types
-
     _check_unique([c.id for c in chapters], "chapter")
     _check_unique([p.id for c in chapters for p in c.prompts], "prompt")
     for c in chapters:
@@ -257,7 +259,7 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
             if len(rows_from) > 2:
                 raise ContentError(f"chapters.yaml: {p.id} takes rows from more than two lists")
             for check in p.checks:
-                if check not in CHECKS:
+                if check not in KNOWN_CHECKS:
                     raise ContentError(f"chapters.yaml: {p.id} names an unknown check {check!r}")
             for text in (p.label, p.help, *(col.help for col in p.columns)):
                 _check_fills(text, nations, p.id)

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.core.access import ROLE_LABELS, ROLES, require_admin, require_role
 from strategy.core.audit_log import record
@@ -71,24 +71,24 @@ def author_for(account: Account) -> Author:
     return Author(name=account.display_name, agency=account.agency, user_id=account.id, username=account.username)
 
 
-def count_accounts(engine: Engine) -> int:
-    with read_session(engine) as session:
+def count_accounts(engine: Engine, *, session: Session | None = None) -> int:
+    with read_session(engine, session=session) as session:
         return session.exec(select(func.count()).select_from(Account)).one()
 
 
-def list_accounts(engine: Engine) -> list[Account]:
-    with read_session(engine) as session:
+def list_accounts(engine: Engine, *, session: Session | None = None) -> list[Account]:
+    with read_session(engine, session=session) as session:
         return list(session.exec(select(Account).order_by(Account.username)).all())
 
 
-def get_account(engine: Engine, account_id: int) -> Account | None:
-    with read_session(engine) as session:
+def get_account(engine: Engine, account_id: int, *, session: Session | None = None) -> Account | None:
+    with read_session(engine, session=session) as session:
         return session.get(Account, account_id)
 
 
-def find_account(engine: Engine, username: str) -> Account:
+def find_account(engine: Engine, username: str, *, session: Session | None = None) -> Account:
     key = normalise_name(username or "").lower().replace(" ", "")
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         account = session.exec(select(Account).where(Account.username == key)).first()
     if account is None:
         raise NotFound(f"No account is called '{key}'. Run 'python -m strategy users list' to see them.")
@@ -118,11 +118,11 @@ def _insert(session, account: Account) -> Account:
 
 
 def create_account(engine: Engine, *, username: str, display_name: str, agency: str = "", password: str | None,
-                   email: str | None = None, is_admin: bool = False, author: Author) -> Account:
+                   email: str | None = None, is_admin: bool = False, author: Author, session: Session | None = None) -> Account:
     """A new account (administrators and the command line only)."""
     account = _new_account(username, display_name, agency, password, email, is_admin)
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             require_admin(session, author)
             _insert(session, account)
             record(session, author, "account_created", detail=f"{account.username}{' (administrator)' if is_admin else ''}")
@@ -131,11 +131,11 @@ def create_account(engine: Engine, *, username: str, display_name: str, agency: 
         raise InvalidInput(f"An account called '{account.username}' already exists. Choose another username.") from None
 
 
-def create_first_admin(engine: Engine, *, username: str, display_name: str, agency: str = "", password: str) -> Account:
+def create_first_admin(engine: Engine, *, username: str, display_name: str, agency: str = "", password: str, session: Session | None = None) -> Account:
     """The first run: the first account, an administrator. Refused once any account exists."""
     account = _new_account(username, display_name, agency, password, None, True)
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             if session.exec(select(func.count()).select_from(Account)).one():
                 raise NotAllowed("The administrator has already been created. Sign in instead.")
             _insert(session, account)
@@ -163,11 +163,11 @@ _BAD_SIGN_IN = "That username and password do not match an account. Check both a
 
 
 def sign_in(engine: Engine, username: str, password: str, *, now: datetime | None = None,
-            settings: Settings | None = None) -> Account:
+            settings: Settings | None = None, session: Session | None = None) -> Account:
     """Check a username and password; the account, or NotAllowed with a plain message."""
     now, settings = now or utcnow(), settings or get_settings()
     key = normalise_name(username or "").lower().replace(" ", "")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         account = session.exec(select(Account).where(Account.username == key).with_for_update()).first()
         if account is None:
             record(session, None, "sign_in_failed", detail=f"unknown username {key[:120]!r}")
@@ -192,14 +192,14 @@ def sign_in(engine: Engine, username: str, password: str, *, now: datetime | Non
     raise error
 
 
-def sign_in_with_email(engine: Engine, email: str, name: str = "", *, settings: Settings | None = None) -> Account:
+def sign_in_with_email(engine: Engine, email: str, name: str = "", *, settings: Settings | None = None, session: Session | None = None) -> Account:
     """Single sign-on (st.login): the account whose email the identity provider vouched for. An
     unknown email is refused, or given a viewer account with no partnerships if the setting allows."""
     settings = settings or get_settings()
     email = normalise_name(email or "").lower()
     if not email:
         raise NotAllowed("The identity provider did not give an email address, so the workbook cannot tell who you are.")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         account = session.exec(select(Account).where(Account.email == email)).first()
         if account is None and settings.sso_auto_create:
             base = re.sub(r"[^a-z0-9._@-]", "", email)[:120] or "user"
@@ -227,11 +227,11 @@ def session_expired(last_activity: datetime | None, now: datetime, settings: Set
     return now - last_activity > timedelta(minutes=settings.idle_timeout_minutes)
 
 
-def change_password(engine: Engine, account_id: int, old: str, new: str, *, author: Author) -> None:
+def change_password(engine: Engine, account_id: int, old: str, new: str, *, author: Author, session: Session | None = None) -> None:
     if author.user_id is not None and author.user_id != account_id:
         raise NotAllowed("You can only change your own password here.")
     _check_password(new)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         account = session.get(Account, account_id)
         if account is None:
             raise NotFound("That account no longer exists.")
@@ -242,11 +242,11 @@ def change_password(engine: Engine, account_id: int, old: str, new: str, *, auth
         record(session, author, "password_changed", detail=account.username)
 
 
-def set_password(engine: Engine, username: str, new: str, *, author: Author) -> None:
+def set_password(engine: Engine, username: str, new: str, *, author: Author, session: Session | None = None) -> None:
     """An administrator (or the command line) sets someone's password."""
     account = find_account(engine, username)
     _check_password(new)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         require_admin(session, author)
         stored = session.get(Account, account.id)
         stored.password_hash, stored.failed_sign_ins, stored.last_failed_at = hash_password(new), 0, None
@@ -254,9 +254,9 @@ def set_password(engine: Engine, username: str, new: str, *, author: Author) -> 
         record(session, author, "password_changed", detail=f"{account.username} (set by an administrator)")
 
 
-def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Author) -> Account:
+def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Author, session: Session | None = None) -> Account:
     account = find_account(engine, username)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         require_admin(session, author)
         stored = session.get(Account, account.id)
         if disabled and stored.is_admin:
@@ -289,15 +289,15 @@ def _check_role(role: str) -> str:
     return value
 
 
-def list_members(engine: Engine, partnership_id: int) -> list[Member]:
-    with read_session(engine) as session:
+def list_members(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[Member]:
+    with read_session(engine, session=session) as session:
         rows = session.exec(select(Membership, Account).join(Account, Account.id == Membership.account_id)
                             .where(Membership.partnership_id == partnership_id).order_by(Account.username)).all()
     return [Member(a.id, a.username, a.display_name, a.agency, m.role, a.disabled) for m, a in rows]
 
 
-def memberships_of(engine: Engine, account_id: int) -> dict[int, str]:
-    with read_session(engine) as session:
+def memberships_of(engine: Engine, account_id: int, *, session: Session | None = None) -> dict[int, str]:
+    with read_session(engine, session=session) as session:
         return dict(session.exec(select(Membership.partnership_id, Membership.role)
                                  .where(Membership.account_id == account_id)).all())
 
@@ -307,12 +307,12 @@ def _owners_left(session, partnership_id: int, without: int) -> int:
         Membership.partnership_id == partnership_id, Membership.role == "owner", Membership.account_id != without)).one()
 
 
-def set_member_role(engine: Engine, partnership_id: int, username: str, role: str | None, *, author: Author) -> None:
+def set_member_role(engine: Engine, partnership_id: int, username: str, role: str | None, *, author: Author, session: Session | None = None) -> None:
     """Add a member, change their role, or (role None) remove them. Owners and administrators only.
     A partnership keeps at least one owner."""
     account = find_account(engine, username)
     role = None if role is None else _check_role(role)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise NotFound("That partnership no longer exists.")
         require_role(session, author, partnership_id, "manage")

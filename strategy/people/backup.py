@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, insert, select
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 import strategy.core.models  # noqa: F401  (registers every table in the metadata)
 from strategy.core.access import require_active, require_role
@@ -90,9 +90,9 @@ def _comment_item_key(row: dict, maps: dict[str, dict[int, int]]) -> None:
             row["target_key"] = str(new)
 
 
-def backup_partnership(engine: Engine, partnership_id: int, *, author: Author | None = None) -> dict:
+def backup_partnership(engine: Engine, partnership_id: int, *, author: Author | None = None, session: Session | None = None) -> dict:
     """The partnership as a JSON-ready dict (see docs/backup-format.md)."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
         data = partnership_content(session, partnership_id)
         record(session, author, "backup", partnership_id=partnership_id,
@@ -168,7 +168,7 @@ def read_backup(text: str | bytes) -> dict:
     return data
 
 
-def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None) -> int:
+def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None, session: Session | None = None) -> int:
     """Create a new partnership from a backup (all rows, or on any problem none). Returns its id.
     Refuses (InvalidInput) when a partnership of that name exists: give ``new_name``."""
     from strategy.people.partnerships import _check_name
@@ -178,7 +178,7 @@ def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = No
     name = _check_name(new_name if new_name is not None else spec.get("name", ""))
     columns = Partnership.__table__.c
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             require_active(session, author)
             if session.execute(select(columns.id).where(columns.name_key == name_key(name))).first():
                 raise InvalidInput(f"A partnership called '{normalise_name(name)}' already exists, and a restore never "

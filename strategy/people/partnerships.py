@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from strategy.core.access import require_active, require_role
 from strategy.core.audit_log import record
@@ -73,14 +73,14 @@ def _duplicate(existing: Partnership) -> InvalidInput:
 
 
 def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "",
-                       period_start=None, period_end=None, author: Author | None = None) -> Partnership:
+                       period_start=None, period_end=None, author: Author | None = None, session: Session | None = None) -> Partnership:
     """Any signed-in account may start a partnership and becomes its owner."""
     clean = _check_name(name)
     nation = _check_nation(nation)
     start, end = _check_period(period_start, period_end)
     areas = _check_areas(areas)
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             existing = _taken(session, name_key(clean))
             if existing:
                 raise _duplicate(existing)
@@ -97,25 +97,25 @@ def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "
         raise InvalidInput(f"A partnership called '{clean}' already exists. Choose a different name.") from None
 
 
-def list_partnerships(engine: Engine, *, include_archived: bool = False) -> list[Partnership]:
-    with read_session(engine) as session:
+def list_partnerships(engine: Engine, *, include_archived: bool = False, session: Session | None = None) -> list[Partnership]:
+    with read_session(engine, session=session) as session:
         q = select(Partnership)
         if not include_archived:
             q = q.where(Partnership.archived == False)  # noqa: E712
         return sorted(session.exec(q).all(), key=lambda p: p.name_key)
 
 
-def get_partnership(engine: Engine, partnership_id: int) -> Partnership:
-    with read_session(engine) as session:
+def get_partnership(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Partnership:
+    with read_session(engine, session=session) as session:
         p = session.get(Partnership, partnership_id)
         if p is None:
             raise NotFound("That partnership no longer exists. Choose another from the list.")
         return p
 
 
-def find_partnership(engine: Engine, name: str) -> Partnership:
+def find_partnership(engine: Engine, name: str, *, session: Session | None = None) -> Partnership:
     """By name, ignoring case and spaces (the CLI's way in)."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         p = _taken(session, name_key(name))
         if p is None:
             raise NotFound(f"No partnership is called '{normalise_name(name)}'. Run 'python -m strategy list' to see the names.")
@@ -124,10 +124,10 @@ def find_partnership(engine: Engine, name: str) -> Partnership:
 
 def update_partnership(engine: Engine, partnership_id: int, *, name: str | None = None, nation: str | None = None,
                        areas: str | None = None, period_start=..., period_end=...,
-                       author: Author | None = None) -> Partnership:
+                       author: Author | None = None, session: Session | None = None) -> Partnership:
     """Rename or change the details of a partnership; only the fields given change. Owners only."""
     try:
-        with write_session(engine) as session:
+        with write_session(engine, session=session) as session:
             p = session.get(Partnership, partnership_id)
             if p is None:
                 raise NotFound("That partnership no longer exists.")
@@ -162,9 +162,9 @@ def rename_partnership(engine: Engine, partnership_id: int, new_name: str, *, au
     return update_partnership(engine, partnership_id, name=new_name, author=author)
 
 
-def set_archived(engine: Engine, partnership_id: int, archived: bool, *, author: Author | None = None) -> Partnership:
+def set_archived(engine: Engine, partnership_id: int, archived: bool, *, author: Author | None = None, session: Session | None = None) -> Partnership:
     """Archive (or bring back) a partnership; nothing is deleted. Owners only."""
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         p = session.get(Partnership, partnership_id)
         if p is None:
             raise NotFound("That partnership no longer exists.")

@@ -7,6 +7,7 @@ starts from everything the partnership wrote and can still show where each text 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from strategy.core.access import require_role
 from strategy.core.authors import Author
@@ -28,7 +29,7 @@ def next_period_name(p: Partnership, start: int, end: int) -> str:
 
 
 def start_next_period(engine: Engine, partnership_id: int, *, start, end, author: Author | None,
-                      name: str | None = None) -> int:
+                      name: str | None = None, session: Session | None = None) -> int:
     """Copy the partnership into a new one for ``start``-``end`` and archive the old one. Owners only.
     Returns the new partnership's id; if anything is refused, nothing changes."""
     start, end = _check_period(start, end)
@@ -37,7 +38,7 @@ def start_next_period(engine: Engine, partnership_id: int, *, start, end, author
     old = get_partnership(engine, partnership_id)
     if old.period_start and start <= old.period_start:
         raise InvalidInput(f"The next period must start after this one began ({old.period_start}).")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
         data = partnership_content(session, partnership_id, leave_out=LEFT_BEHIND)
     data["partnership"].update(period_start=start, period_end=end, archived=False)

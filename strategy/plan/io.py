@@ -27,9 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from strategy.answers.io import ImportRefused, Preview, _key, _read
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
@@ -50,6 +49,7 @@ from strategy.plan.operations import (
     option_labels,
     recommendations,
 )
+from strategy.tabular.reading import ImportRefused, Preview, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -372,7 +372,7 @@ def _text(value) -> str:
 
 def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
     """Read a plan file and say what importing it would create; nothing is written."""
-    table = _read(data, filename)
+    table = read_sheet(data, filename)
     return preview_rows(engine, partnership_id, table.headers, table.rows, filename)
 
 
@@ -380,10 +380,10 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
     base = Preview(prompt_id="plan.action", filename=filename, read_as="")
     preview = PlanPreview(filename=filename, base=base)
-    known = {_key(alias): fld for fld, names in ALIASES.items() for alias in names}
+    known = {header_key(alias): fld for fld, names in ALIASES.items() for alias in names}
     columns: dict[str, str] = {}
     for h in headers:
-        fld = known.get(_key(h))
+        fld = known.get(header_key(h))
         if fld and fld not in columns:
             columns[fld] = h
         elif h:
@@ -545,7 +545,7 @@ def _parse_recs(text: str) -> list[str]:
     return _rec_list(found)
 
 
-def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, author: Author) -> int:
+def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, author: Author, session: Session | None = None) -> int:
     """Store a previewed import in one transaction: new agencies, aims, outcomes and actions. Refused
     (nothing stored) if the preview has any problem. Returns the number of actions created."""
     if preview.base.problem_count:
@@ -554,7 +554,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
         if preview.already:
             raise InvalidInput("Everything in the file is already in the plan, so nothing was imported.")
         raise InvalidInput("The file has no aims, outcomes or actions to import.")
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise InvalidInput("That partnership no longer exists; nothing was imported.")
         for name in preview.new_agencies:

@@ -92,9 +92,9 @@ def _order(rows):
     return sorted(rows, key=lambda r: (r.position, r.id))
 
 
-def load_plan(engine: Engine, partnership_id: int) -> Plan:
+def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Plan:
     """The live plan: removed rows (and rows under removed parents) left out."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         aims = _order(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id,
                                                          PlanAim.deleted_at == None)).all())  # noqa: E711
         outcomes = _order(session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id,
@@ -139,7 +139,7 @@ def option_labels(ref_id: str) -> dict[str, str]:
 
 # --- The partnership's agencies ------------------------------------------------------------------
 
-def agencies(engine: Engine, partnership_id: int) -> list[str]:
+def agencies(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[str]:
     """The partnership's agencies: those in the shared vision chapter (agency contributions and the
     steering group) and those added through the action plan; each once, ignoring case and spacing."""
     rows = all_rows(engine, partnership_id)
@@ -147,7 +147,7 @@ def agencies(engine: Engine, partnership_id: int) -> list[str]:
     for prompt_id in ("vision.contributions", "vision.steering_group"):
         for row in rows.get(prompt_id, []):
             names.append(str(row.values.get("agency") or ""))
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         names += [a.name for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id)
                                                .order_by(PlanAgency.id)).all()]
     seen, result = set(), []
@@ -163,7 +163,7 @@ def _agency_keys(engine: Engine, partnership_id: int) -> dict[str, str]:
     return {name_key(n): n for n in agencies(engine, partnership_id)}
 
 
-def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author) -> str:
+def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author, session: Session | None = None) -> str:
     """Add an agency to the partnership's list (for leads); returns the name as stored (or as listed already)."""
     clean = normalise_name(name)
     if not clean:
@@ -172,7 +172,7 @@ def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author
     existing = _agency_keys(engine, partnership_id)
     if name_key(clean) in existing:
         return existing[name_key(clean)]
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         _ensure_partnership(session, partnership_id)
         agency = PlanAgency(partnership_id=partnership_id, name=clean, name_key=name_key(clean))
         session.add(agency)
@@ -379,12 +379,12 @@ def _next_position(session: Session, model, **where) -> int:
 
 
 def add_aim(engine: Engine, partnership_id: int, *, title: str, author: Author, description: str = "",
-            rationale: str = "") -> PlanAim:
+            rationale: str = "", session: Session | None = None) -> PlanAim:
     """A new strategic aim at the end of the list; names must differ (ignoring case and spaces)."""
     title = normalise_name(_required(title, "The aim's name", AIM_LIMIT))
     description = _optional(description, "The description", LONG_LIMIT)
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         _ensure_partnership(session, partnership_id)
         _check_aim_title(session, partnership_id, title)
         seq = (session.exec(select(func.max(PlanAim.seq)).where(PlanAim.partnership_id == partnership_id)).one() or 0) + 1
@@ -399,11 +399,11 @@ def add_aim(engine: Engine, partnership_id: int, *, title: str, author: Author, 
 
 
 def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str, author: Author,
-                rationale: str = "") -> PlanOutcome:
+                rationale: str = "", session: Session | None = None) -> PlanOutcome:
     """A new intended outcome under a live aim."""
     title = _required(title, "The intended outcome", TEXT_LIMIT)
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         aim = _live(session, PlanAim, partnership_id, aim_id)
         _check_outcome_title(session, aim.id, title)
         outcome = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, title=title,
@@ -418,7 +418,7 @@ def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str,
 
 
 def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title: str, author: Author,
-                  add_unknown_agencies: bool = False, **fields) -> PlanAction:
+                  add_unknown_agencies: bool = False, session: Session | None = None, **fields) -> PlanAction:
     """Add an action under an intended outcome: the ONE way any feature turns something into an action.
 
     ``fields`` (all optional): ``leads`` (agency names; a list, or one name), ``partners`` (text),
@@ -436,7 +436,7 @@ def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title
     """
     values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies,
                             author=author)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         return _insert_action(session, partnership_id, outcome_id, values, author)
 
 
@@ -454,7 +454,7 @@ def _insert_action(session: Session, partnership_id: int, outcome_id: int, value
     return action
 
 
-def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, author: Author) -> list[PlanAction]:
+def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, author: Author, session: Session | None = None) -> list[PlanAction]:
     """Several actions at once (rows pasted into the plan's table): each spec is ``create_action``'s
     keywords (``outcome_id``, ``title`` and fields). All are checked first; any problem raises
     InvalidInput naming every row (1 = the first pasted row) and nothing is stored. Then all are
@@ -477,15 +477,15 @@ def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, au
         raise InvalidInput(f"None of the {len(specs)} new actions was added: {shown}")
     if unknown:
         raise UnknownAgency(unknown)
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         return [_insert_action(session, partnership_id, outcome_id, values, author) for outcome_id, values in checked]
 
 
 def add_measure(engine: Engine, partnership_id: int, *, outcome_id: int, indicator: str, author: Author,
-                **fields) -> PlanMeasure:
+                session: Session | None = None, **fields) -> PlanMeasure:
     """How an intended outcome will be measured (Guide §7.2)."""
     values = _measure_values({"indicator": indicator, **fields})
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
         measure = PlanMeasure(partnership_id=partnership_id, outcome_id=outcome.id, updated_by_name=author.name, **values)
         session.add(measure)
@@ -507,13 +507,13 @@ def _live(session: Session, model, partnership_id: int, row_id: int):
 
 
 def _update(engine: Engine, kind: str, partnership_id: int, row_id: int, expected_version: int, author: Author,
-            clean) -> object:
+            clean, *, session: Session | None = None) -> object:
     """UPDATE ... WHERE version = expected; 0 rows is a Conflict showing both. ``clean(session, row)``
     returns the checked values to store."""
     model = KINDS[kind]
     now = utcnow()
     conflict = None
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
         values = clean(session, row)
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
@@ -591,9 +591,9 @@ def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expe
 
 
 def update_action(engine: Engine, partnership_id: int, action_id: int, *, expected_version: int, author: Author,
-                  add_unknown_agencies: bool = False, **fields) -> PlanAction:
+                  add_unknown_agencies: bool = False, session: Session | None = None, **fields) -> PlanAction:
     """Change any of an action's fields (as ``create_action``) if nobody has since ``expected_version``."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         current = session.get(PlanAction, action_id)
     values = _action_values(engine, partnership_id, fields, add_unknown=add_unknown_agencies, author=author,
                             current=current)
@@ -606,18 +606,18 @@ def update_action(engine: Engine, partnership_id: int, action_id: int, *, expect
 
 
 def update_measure(engine: Engine, partnership_id: int, measure_id: int, *, expected_version: int, author: Author,
-                   **fields) -> PlanMeasure:
-    with read_session(engine) as session:
+                   session: Session | None = None, **fields) -> PlanMeasure:
+    with read_session(engine, session=session) as session:
         current = session.get(PlanMeasure, measure_id)
     values = _measure_values(fields, current)
     return _update(engine, "measure", partnership_id, measure_id, expected_version, author, lambda s, r: values)
 
 
-def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim_id: int, author: Author) -> PlanOutcome:
+def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim_id: int, author: Author, session: Session | None = None) -> PlanOutcome:
     """Move an intended outcome (with its actions and measures) under another aim. It takes the next
     outcome number there, so its code changes to the new aim's (A2.O4); no other code changes."""
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
         if outcome.aim_id == to_aim_id:
             return outcome
@@ -638,11 +638,11 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
         return outcome
 
 
-def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author) -> PlanAction:
+def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author, session: Session | None = None) -> PlanAction:
     """Move an action under another intended outcome. It takes the next action number there (its code
     becomes that outcome's, A2.O1.4); no other code changes."""
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         action = _live(session, PlanAction, partnership_id, action_id)
         if action.outcome_id == to_outcome_id:
             return action
@@ -663,12 +663,12 @@ def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outco
         return action
 
 
-def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author) -> None:
+def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author, session: Session | None = None) -> None:
     """Move an aim, outcome or action up (-1) or down (+1) among its live siblings. Codes do not change."""
     model = KINDS[kind]
     parent = {"aim": "partnership_id", "outcome": "aim_id", "action": "outcome_id"}[kind]
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
         siblings = _order(session.exec(select(model).where(getattr(model, parent) == getattr(row, parent),
                                                            model.deleted_at == None)).all())  # noqa: E711
@@ -717,21 +717,21 @@ def _count_words(found: dict[str, list]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int) -> str:
+def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int, *, session: Session | None = None) -> str:
     """What goes with a row if it is removed, in words ("3 outcomes, 7 actions and 2 measures"), or ""."""
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         row = session.get(KINDS[kind], row_id)
         if row is None or row.partnership_id != partnership_id:
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
         return _count_words(_children(session, kind, row_id))
 
 
-def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author) -> str:
+def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None) -> str:
     """Remove an aim, outcome, action or measure with everything hanging off it (all restorable with
     ``restore``). Returns what went with it, in words."""
     model = KINDS[kind]
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
         found = _children(session, kind, row_id)
         for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
@@ -746,12 +746,12 @@ def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, autho
         return words
 
 
-def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author) -> str:
+def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None) -> str:
     """Bring back a removed row and everything removed with it. Refused (with the reason) while its
     parent is removed, so nothing is ever orphaned."""
     model = KINDS[kind]
     now = utcnow()
-    with write_session(engine) as session:
+    with write_session(engine, session=session) as session:
         row = session.exec(select(model).where(model.id == row_id).with_for_update()).first()
         if row is None or row.partnership_id != partnership_id:
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
@@ -789,10 +789,10 @@ class Removed:
     by: str
 
 
-def removed(engine: Engine, partnership_id: int) -> list[Removed]:
+def removed(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[Removed]:
     """Rows removed on their own (not with a parent), newest first: what "Restore" offers."""
     result = []
-    with read_session(engine) as session:
+    with read_session(engine, session=session) as session:
         aims = {a.id: a for a in session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id)).all()}
         outcomes = {o.id: o for o in session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id)).all()}
         for a in aims.values():

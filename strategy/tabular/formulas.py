@@ -54,3 +54,11 @@ def xlsx_bytes(headers: list[str], rows: list[list], title: str = "Export") -> b
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def plain_csv_bytes(rows: list[list[str]]) -> bytes:
+    """Rows as a UTF-8 CSV (with the byte-order mark Excel needs), as they are: for templates, not people's text."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")

@@ -17,6 +17,7 @@ from strategy.core.values import parse_date, uk_day
 from strategy.delivery import charts as delivery_chart
 from strategy.delivery import operations as D
 from strategy.documents.progress_report import export_progress_report, report_filename
+from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.plan import operations as P
 from strategy.ui.plan_extras import _say
@@ -236,7 +237,7 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     with st.expander(f"Every action ({len(actions)})"):
         _show(actions, "No actions match the filters.")
 
-    for section in D.SECTIONS:
+    for section in SCRUTINY_SECTIONS:
         st.header(section.title, divider="gray")
         if section.intro:
             st.caption(section.intro)

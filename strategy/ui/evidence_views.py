@@ -14,30 +14,8 @@ from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Prompt
-from strategy.ui.extras import PROMPT_EXTRAS, register
 
 SAME_FIGURES = "The same figures as a table"
-
-
-def beneath(prompt_id: str):
-    """Register under ``prompt_id`` after whatever is already there (the import panels register under
-    the identification figures and the staff survey too, and the registry keeps one function per
-    prompt): both render, the panel first, then the charts."""
-    import strategy.ui.import_panel  # noqa: F401  (registers first, whatever order features.py imports in)
-
-    def wrap(fn):
-        before = PROMPT_EXTRAS.get(prompt_id)
-        if before is None:
-            return register(prompt_id)(fn)
-
-        def both(engine, partnership, prompt, editable):
-            before(engine, partnership, prompt, editable)
-            fn(engine, partnership, prompt, editable)
-
-        register(prompt_id)(both)
-        return fn
-
-    return wrap
 
 
 def _chart(fig, key: str, alt: str) -> None:
@@ -49,7 +27,6 @@ def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
     return ev.prevalence_from(get_answers(engine, partnership.id), all_rows(engine, partnership.id), partnership.nation)
 
 
-@beneath("response.identification_figures")
 def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     rows = all_rows(engine, partnership.id)
     p = ev.prevalence_from(get_answers(engine, partnership.id), rows, partnership.nation)
@@ -81,7 +58,6 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
         st.dataframe(table, hide_index=True)
 
 
-@beneath("response.prevalence_population")
 def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """Beside the inputs: what the estimate uses now (the chart itself is shown above)."""
     p = _prevalence(engine, partnership)
@@ -93,7 +69,6 @@ def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, 
     st.caption(md_escape("The estimate uses " + " and ".join(used) + "."))
 
 
-@beneath("response.support_matrix")
 def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     rows = all_rows(engine, partnership.id).get(prompt.id, [])
     st.subheader("The support matrix at a glance", anchor=False)
@@ -115,7 +90,6 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
         st.dataframe(ev.support_matrix_table(rows, partnership.nation))
 
 
-@beneath("workforce.attendance")
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     att = ev.attendance_gaps(all_rows(engine, partnership.id).get(prompt.id, []))
     if att.empty:
@@ -136,7 +110,6 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
         st.dataframe(att.by_agency, hide_index=True)
 
 
-@beneath("workforce.staff_survey")
 def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     survey = ev.survey_summary(all_rows(engine, partnership.id).get(prompt.id, []))
     if survey.responses == 0:

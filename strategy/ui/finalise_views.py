@@ -14,11 +14,10 @@ from strategy.answers.operations import add_row
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Partnership
 from strategy.core.text import md_escape
-from strategy.finalise.language import EXEMPT_PROMPT, GLOSSARY_PROMPT, LanguageReport, language_report
+from strategy.finalise.language import EXEMPT_PROMPT, LanguageReport, language_report
 from strategy.guide.content import Prompt
-from strategy.ui.extras import register
 from strategy.ui.pages import CHAPTER_PAGES
-from strategy.ui.state import current_author
+from strategy.ui.state import bump, current_author
 
 
 def _report(engine: Engine, partnership: Partnership) -> LanguageReport:
@@ -26,7 +25,6 @@ def _report(engine: Engine, partnership: Partnership) -> LanguageReport:
 
 
 def _exempt(engine: Engine, partnership: Partnership, key: str) -> None:
-    from strategy.ui.widgets import _bump
 
     phrase = st.session_state.get(key, "")
     try:
@@ -35,7 +33,7 @@ def _exempt(engine: Engine, partnership: Partnership, key: str) -> None:
         st.session_state["language_msg"] = exc.message
         return
     st.session_state["language_msg"] = None
-    _bump(partnership.id, EXEMPT_PROMPT)
+    bump(partnership.id, EXEMPT_PROMPT)
 
 
 def _link(chapter_id: str, label: str) -> None:
@@ -44,7 +42,6 @@ def _link(chapter_id: str, label: str) -> None:
         st.page_link(page, label=label, icon="✏️")
 
 
-@register(EXEMPT_PROMPT)
 def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     report = _report(engine, partnership)
     st.subheader("Language check", anchor=False)
@@ -90,7 +87,6 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
             }), hide_index=True, width="stretch")
 
 
-@register(GLOSSARY_PROMPT)
 def acronym_check(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     acronyms = _report(engine, partnership).acronyms
     st.subheader("Acronyms in your text", anchor=False)

@@ -13,25 +13,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.io import (
-    FIGURES,
-    MAX_MEGABYTES,
-    MAX_ROWS,
-    MEASURES,
-    SURVEY,
-    TEMPLATE_FOR,
-    Preview,
-    import_figures,
-    import_survey,
-    preview_file,
-    template_csv,
-)
+from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, preview_file, template_csv
 from strategy.answers.operations import list_rows
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Partnership
 from strategy.guide.content import Prompt, content
-from strategy.ui.extras import register
-from strategy.ui.state import current_author
+from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview
+from strategy.ui.state import bump, current_author
 
 #: Ready rows shown in the preview.
 PREVIEW_ROWS = 20
@@ -50,7 +38,6 @@ def _plural(count: int, prompt_id: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
-@register(SURVEY)
 def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     if not editable or current_author() is None:
         return
@@ -62,8 +49,6 @@ def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, edit
         import_panel(engine, partnership, prompt)
 
 
-@register(FIGURES)
-@register(MEASURES)
 def figures_import(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     if not editable or current_author() is None:
         return
@@ -202,6 +187,5 @@ def _do_import(engine: Engine, pid: int, prompt_id: str, data: bytes, filename: 
     st.session_state[_k("import-gen", pid, prompt_id)] = st.session_state.get(_k("import-gen", pid, prompt_id), 0) + 1
     st.session_state.pop(_k("import-preview", pid, prompt_id), None)
     st.session_state.pop(_k("import-mode", pid, prompt_id), None)
-    from strategy.ui.widgets import _bump  # late: widgets imports this module (through features)
 
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)

@@ -4,6 +4,8 @@ load it without a circular import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -14,7 +16,6 @@ from strategy.core.text import md_escape
 from strategy.guide.content import content
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
-from strategy.ui.extras import register
 from strategy.ui.state import current_author
 
 MSG = "plan_msg"
@@ -129,5 +130,6 @@ def _component_extra(component: str):
     return render
 
 
-for _component in content().reference("core_components").items:
-    register(_component["activities"])(_component_extra(_component["id"]))
+def component_extras() -> dict[str, Callable]:
+    """Beneath each core component's activities: "turn this activity into an action"."""
+    return {c["activities"]: _component_extra(c["id"]) for c in content().reference("core_components").items}

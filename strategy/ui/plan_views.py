@@ -10,13 +10,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.io import ImportRefused
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.plan import charts as plan_chart
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
+from strategy.tabular.reading import ImportRefused
 from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import current_author
 from strategy.ui.widgets import identity_form

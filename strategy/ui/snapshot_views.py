@@ -14,7 +14,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.io import MAX_MEGABYTES, MAX_ROWS, Preview
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
 from strategy.assessments.recommendations import (
@@ -30,7 +29,7 @@ from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import Prompt
-from strategy.ui.extras import register
+from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview
 from strategy.ui.state import current_author, show_error
 
 SAME_FIGURES = "The same figures as a table"
@@ -253,7 +252,6 @@ def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
 
 # --- In the Context chapter ---------------------------------------------------------------------
 
-@register("context.population_notes")
 def self_assessment_summary(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """The latest snapshot's domain RAG and the latest audit, as evidence for the context (Guide §4, §15.2)."""
     snapshot_lines = sn.latest_summary(engine, partnership.id)

@@ -75,3 +75,9 @@ def choose_partnership(partnership_id: int | None) -> None:
 
 def show_error(exc: WorkbookError) -> None:
     st.error(exc.message, icon="⚠️")
+
+
+def bump(partnership_id: int, prompt_id: str) -> None:
+    """A fresh table editor from what is now stored: its pending edits have all been saved or reported."""
+    key = f"tablegen|{partnership_id}|{prompt_id}"
+    st.session_state[key] = st.session_state.get(key, 0) + 1

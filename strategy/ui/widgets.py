@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-import strategy.ui.features  # noqa: F401  (registers the charts and import panels under their prompts)
 from strategy.answers.comments import open_counts
 from strategy.answers.operations import (
     Row,
@@ -40,8 +39,8 @@ from strategy.core.values import uk_day
 from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
 from strategy.ui.comments_panel import comments_panel
-from strategy.ui.extras import PROMPT_EXTRAS
-from strategy.ui.state import current_author
+from strategy.ui.extras import prompt_extras
+from strategy.ui.state import bump, current_author
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
@@ -424,12 +423,6 @@ def _cell_value(col: Column, value, nation: str):
     return str(value)
 
 
-def _bump(pid: int, prompt_id: str) -> None:
-    # A fresh editor from what is now stored: its pending edits have all been saved or reported.
-    key = _k("tablegen", pid, prompt_id)
-    st.session_state[key] = st.session_state.get(key, 0) + 1
-
-
 def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, rows: list[Row]) -> None:
     """on_change of a table: save each edited cell, added row and removed row."""
     prompt = content().prompts[prompt_id]
@@ -472,7 +465,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     st.session_state[_k("tableconflicts", pid, prompt_id)] = conflicts
     if removed:
         st.session_state[_k("undo", pid, prompt_id)] = removed
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)
 
 
 def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str,
@@ -505,7 +498,7 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
                 before = row.values
     st.session_state[_k("tablemsg", pid, prompt_id)] = messages
     st.session_state[_k("tableconflicts", pid, prompt_id)] = conflicts
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)
 
 
 def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) -> None:
@@ -516,7 +509,7 @@ def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) 
         except WorkbookError as exc:
             st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
     st.session_state.pop(_k("undo", pid, prompt_id), None)
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)
 
 
 def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: str, exc: Conflict) -> None:
@@ -525,7 +518,7 @@ def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: st
     except WorkbookError as err:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [err.message]
     st.session_state[_k("tableconflicts", pid, prompt_id)] = []
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)
 
 
 def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int) -> None:
@@ -533,7 +526,7 @@ def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int
         move_row(engine, pid, item_id, direction, author=current_author())
     except WorkbookError as exc:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
-    _bump(pid, prompt_id)
+    bump(pid, prompt_id)
 
 
 def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
@@ -723,7 +716,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
                 grid_field(engine, partnership, prompt, rows.get(prompt.id, []), editable)
             else:
                 answer_field(engine, partnership, prompt, answers.get(prompt.id), editable)
-            extra = PROMPT_EXTRAS.get(prompt.id)
+            extra = prompt_extras().get(prompt.id)
             if extra:
                 extra(engine, partnership, prompt, editable)
             if prompt.type != "reference":
