@@ -9,6 +9,7 @@ import json
 import yaml
 from sqlalchemy.engine import Engine
 
+from strategy.answers.comments import add_comment, set_resolved, threads
 from strategy.answers.operations import (
     add_rows,
     delete_row,
@@ -21,11 +22,14 @@ from strategy.answers.operations import (
     save_answer,
     set_grid_cell,
 )
+from strategy.assessments.demo import ensure_snapshot_demo
 from strategy.core.authors import Author
 from strategy.core.errors import NotFound
 from strategy.core.settings import DATA_DIR
+from strategy.delivery.demo import ensure_delivery
 from strategy.guide.content import content
-from strategy.people.partnerships import create_partnership, find_partnership, update_partnership
+from strategy.people.partnerships import create_partnership, find_partnership, set_archived, update_partnership
+from strategy.plan.demo import ensure_plan
 
 DEMO_FILE = DATA_DIR / "demo.yaml"
 
@@ -42,15 +46,31 @@ def ensure_demo(engine: Engine) -> int:
     try:
         p = find_partnership(engine, spec["name"])
         if (p.nation, p.areas, p.period_start, p.period_end, p.archived) != (
-                spec["nation"], spec.get("areas", ""), spec.get("period_start"), spec.get("period_end"), False):
-            update_partnership(engine, p.id, nation=spec["nation"], areas=spec.get("areas", ""),
-                               period_start=spec.get("period_start"), period_end=spec.get("period_end"))
-            from strategy.people.partnerships import set_archived
+            spec["nation"],
+            spec.get("areas", ""),
+            spec.get("period_start"),
+            spec.get("period_end"),
+            False,
+        ):
+            update_partnership(
+                engine,
+                p.id,
+                nation=spec["nation"],
+                areas=spec.get("areas", ""),
+                period_start=spec.get("period_start"),
+                period_end=spec.get("period_end"),
+            )
 
             set_archived(engine, p.id, False)
     except NotFound:
-        p = create_partnership(engine, name=spec["name"], nation=spec["nation"], areas=spec.get("areas", ""),
-                               period_start=spec.get("period_start"), period_end=spec.get("period_end"))
+        p = create_partnership(
+            engine,
+            name=spec["name"],
+            nation=spec["nation"],
+            areas=spec.get("areas", ""),
+            period_start=spec.get("period_start"),
+            period_end=spec.get("period_end"),
+        )
     prompts = content().prompts
     existing = get_answers(engine, p.id)
     for prompt_id, value in data.get("answers", {}).items():
@@ -72,34 +92,42 @@ def ensure_demo(engine: Engine) -> int:
     for prompt_id, spec in data.get("grids", {}).items():
         _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
     if data.get("plan"):
-        from strategy.plan.demo import ensure_plan
-
         ensure_plan(engine, p.id, data["plan"], author)
-    from strategy.assessments.demo import ensure_snapshot_demo  # the snapshot and thematic audit
 
     ensure_snapshot_demo(engine, p.id, author)
     _ensure_comments(engine, p.id, data.get("comments", []))
     if data.get("delivery"):
-        from strategy.delivery.demo import ensure_delivery
-
         ensure_delivery(engine, p.id, data["delivery"], author)
     return p.id
 
 
 def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:
     """Add the demo's comments once (comments are never deleted, so a comment already there stays)."""
-    from strategy.answers.comments import add_comment, set_resolved, threads
 
     existing = {t.comment.text for t in threads(engine, partnership_id)}
     for spec in specs:
         if spec["text"] in existing:
             continue
         kind, key = spec["target"]
-        first = add_comment(engine, partnership_id, target_kind=kind, target_key=key, text=spec["text"],
-                            chapter_id=spec.get("chapter", ""), author=Author.make(**spec["by"]))
+        first = add_comment(
+            engine,
+            partnership_id,
+            target_kind=kind,
+            target_key=key,
+            text=spec["text"],
+            chapter_id=spec.get("chapter", ""),
+            author=Author.make(**spec["by"]),
+        )
         for reply in spec.get("replies", []):
-            add_comment(engine, partnership_id, target_kind=kind, target_key=key, text=reply["text"],
-                        parent_id=first.id, author=Author.make(**reply["by"]))
+            add_comment(
+                engine,
+                partnership_id,
+                target_kind=kind,
+                target_key=key,
+                text=reply["text"],
+                parent_id=first.id,
+                author=Author.make(**reply["by"]),
+            )
         if spec.get("resolved_by"):
             set_resolved(engine, partnership_id, first.id, author=Author.make(**spec["resolved_by"]))
 

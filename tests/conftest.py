@@ -97,8 +97,9 @@ def partnership(engine):
     """An English partnership with nothing written yet, on each kind of database."""
     from strategy.people.partnerships import create_partnership
 
-    return create_partnership(engine, name="Harbourshire Partnership", nation="england",
-                              areas="Harbourshire", period_start=2026, period_end=2029)
+    return create_partnership(
+        engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire", period_start=2026, period_end=2029
+    )
 
 
 @pytest.fixture

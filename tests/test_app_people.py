@@ -84,8 +84,9 @@ def test_the_idle_timeout_signs_out_and_keeps_what_was_saved(engine):
 
 
 def test_single_sign_on_maps_the_email_to_the_account_and_refuses_strangers(engine):
-    create_account(engine, username="priya", display_name="Priya Shah", agency="ICB", email="priya@icb.nhs.uk",
-                   password=None, author=SYSTEM)
+    create_account(
+        engine, username="priya", display_name="Priya Shah", agency="ICB", email="priya@icb.nhs.uk", password=None, author=SYSTEM
+    )
     at = bare()
     at.user = {"is_logged_in": True, "email": "Priya@ICB.nhs.uk", "name": "Priya S"}
     at.run()

@@ -163,8 +163,12 @@ def test_packages_only_import_from_lower_layers():
 
 
 def test_streamlit_is_imported_only_by_the_ui_package_and_the_pages():
-    wrong = [f"{module}:{line}" for module, found in _imports().items() for target, _name, line in found
-             if target.split(".")[0] == "streamlit" and not module.startswith("strategy.ui")]
+    wrong = [
+        f"{module}:{line}"
+        for module, found in _imports().items()
+        for target, _name, line in found
+        if target.split(".")[0] == "streamlit" and not module.startswith("strategy.ui")
+    ]
     assert wrong == []
     for page in [*sorted((ROOT / "views").glob("*.py")), ROOT / "app.py"]:
         assert "streamlit" in page.read_text(encoding="utf-8") or page.stat().st_size < 400, page  # pages may use it
@@ -187,9 +191,14 @@ def test_nothing_private_is_imported_across_packages():
                     if (ROOT / Path(*f"{node.module}.{alias.name}".split("."))).with_suffix(".py").exists():
                         aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
-                    and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and _package_of(aliases[node.value.id]) != _package_of(module)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and _package_of(aliases[node.value.id]) != _package_of(module)
+            ):
                 wrong.append(f"{module}:{node.lineno} uses {node.value.id}.{node.attr}")
     assert wrong == []
 

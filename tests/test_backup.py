@@ -80,15 +80,24 @@ def test_every_table_with_a_partnership_id_is_backed_up_except_memberships_and_t
     assert {t.name for t in partnership_tables()} == with_pid - {"membership", "auditevent"}
 
 
-@pytest.mark.parametrize("text, message", [
-    (b"", "not valid JSON"),
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
-    (b'{"format": "something else"}', "not the workbook's"),
-    (json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 99, "partnership": {}, "tables": {}}).encode(),
-     "format version 99"),
-    (json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 1, "partnership": {"name": "X"},
-                 "tables": {"spaceship": []}}).encode(), "does not know"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (b"", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b'{"format": "something else"}', "not the workbook's"),
+        (
+            json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 99, "partnership": {}, "tables": {}}).encode(),
+            "format version 99",
+        ),
+        (
+            json.dumps(
+                {"format": "csa-strategy-workbook-backup", "format_version": 1, "partnership": {"name": "X"}, "tables": {"spaceship": []}}
+            ).encode(),
+            "does not know",
+        ),
+    ],
+)
 def test_a_file_that_is_not_a_backup_is_refused(text, message):
     with pytest.raises(InvalidInput, match=message):
         read_backup(text)

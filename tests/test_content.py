@@ -32,6 +32,7 @@ def _texts(c):
 
 # --- The real content --------------------------------------------------------------------------
 
+
 def test_every_data_file_loads():
     c = load_content()
     reference_files = {p.stem for p in (DATA_DIR / "reference").glob("*.yaml")}
@@ -130,6 +131,7 @@ def test_every_placeholder_in_the_content_is_a_word_both_nations_define():
 
 
 # --- Broken copies of data/ --------------------------------------------------------------------
+
 
 @pytest.fixture
 def data_copy(tmp_path):

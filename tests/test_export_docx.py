@@ -67,14 +67,16 @@ def table_with_header(doc, first_header: str):
 
 # --- A partnership with nothing written ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def fresh_doc(tmp_path_factory):
     """Read-only checks share one export (SQLite; the database-dependent cases below use both)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'workbook.sqlite3'}"
     try:
         engine = prepare_database(url)
-        p = create_partnership(engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire",
-                               period_start=2026, period_end=2029)
+        p = create_partnership(
+            engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire", period_start=2026, period_end=2029
+        )
         return open_docx(export_docx(engine, p.id, now=NOW))
     finally:
         dispose_engine(url)
@@ -172,6 +174,7 @@ def test_draft_filename_is_safe_whatever_the_name(engine):
 
 # --- The demo, fully written -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo_doc(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workbook.sqlite3'}"
@@ -200,8 +203,12 @@ def test_demo_steering_group_table_has_a_repeating_header_and_every_member(demo_
     members = load_demo_data()["items"]["vision.steering_group"]
     table = table_with_header(demo_doc, "Name")
     assert [c.text for c in table.rows[0].cells] == [
-        "Name", "Agency or organisation", "Role", "Can commit their agency to actions",
-        "Brings the voice of victims/survivors"]
+        "Name",
+        "Agency or organisation",
+        "Role",
+        "Can commit their agency to actions",
+        "Brings the voice of victims/survivors",
+    ]
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"
     assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
@@ -220,9 +227,9 @@ def test_demo_contributions_show_kinds_of_agency_by_label(demo_doc):
 
 # --- Whatever is in the database, the export works ---------------------------------------------
 
+
 def test_export_survives_any_text_even_written_straight_into_the_database(engine, partnership, author):
-    hostile = ('Ŵyr ŷd 👩🏽‍💻 🏴󠁧󠁢󠁷󠁬󠁳󠁿 حماية הגנה \u202eevil\u202c zero\u200bwidth & < > " \' ]]> <script>x</script> '
-               "=SUM(A1)")
+    hostile = "Ŵyr ŷd 👩🏽‍💻 🏴󠁧󠁢󠁷󠁬󠁳󠁿 حماية הגנה \u202eevil\u202c zero\u200bwidth & < > \" ' ]]> <script>x</script> =SUM(A1)"
     controls = "\x01\x02\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
     if engine.dialect.name == "sqlite":
         controls = "\x00" + controls  # PostgreSQL text cannot hold NUL at all
@@ -235,13 +242,18 @@ def test_export_survives_any_text_even_written_straight_into_the_database(engine
     # Straight into the database, past clean_text: an old row, an import, a hand edit.
     with engine.begin() as conn:
         conn.execute(text("update answer set value = :v where partnership_id = :p"), {"v": raw, "p": pid})
-        conn.execute(text("update partnership set name = :n, areas = :a where id = :p"),
-                     {"n": f"Board{controls} {hostile}", "a": f"Board{controls} {hostile}", "p": pid})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"name": raw, "role": raw, "lived_experience": True}, ensure_ascii=False),
-                      "i": member.id})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"priority": raw, "why": raw}, ensure_ascii=False), "i": priority.id})
+        conn.execute(
+            text("update partnership set name = :n, areas = :a where id = :p"),
+            {"n": f"Board{controls} {hostile}", "a": f"Board{controls} {hostile}", "p": pid},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {"v": json.dumps({"name": raw, "role": raw, "lived_experience": True}, ensure_ascii=False), "i": member.id},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {"v": json.dumps({"priority": raw, "why": raw}, ensure_ascii=False), "i": priority.id},
+        )
 
     doc = open_docx(export_docx(engine, pid, now=NOW))
     everything = all_text(doc)

@@ -15,10 +15,18 @@ from strategy.demo import ensure_demo
 from strategy.documents.draft import export_docx
 from strategy.plan import operations as P
 
-S = {n: h for n, h in [(5, "5. Strategic aims and intended outcomes"), (6, "6. Prevention and disruption of child sexual abuse"),
-                       (7, "7. Identification of child sexual abuse"),
-                       (8, "8. Supportive response to people affected by child sexual abuse"),
-                       (9, "9. Workforce development"), (10, "10. Action plan"), (11, "11. Monitoring and evaluation")]}
+S = {
+    n: h
+    for n, h in [
+        (5, "5. Strategic aims and intended outcomes"),
+        (6, "6. Prevention and disruption of child sexual abuse"),
+        (7, "7. Identification of child sexual abuse"),
+        (8, "8. Supportive response to people affected by child sexual abuse"),
+        (9, "9. Workforce development"),
+        (10, "10. Action plan"),
+        (11, "11. Monitoring and evaluation"),
+    ]
+}
 
 
 def sections(doc) -> dict[str, list[str]]:

@@ -83,6 +83,7 @@ def test_the_figure_tables_offer_an_import_in_an_expander(engine, pid, author, p
 
 # --- Once a file is chosen ------------------------------------------------------------------------
 
+
 def _panel_app(url: str, pid: int, prompt_id: str, data: bytes, filename: str) -> None:
     # Runs as its own Streamlit script: what the panel does with an uploaded file, until the
     # import clears the uploader (a new uploader generation).
@@ -162,9 +163,11 @@ def test_figures_add_by_default(url, engine, pid, author, prompt_id):
 
 def test_problems_are_listed_from_the_file_as_plain_text_and_nothing_can_be_imported(url, engine, pid, author):
     add_rows(engine, pid, SURVEY, [{"agency": "Before"}], author=author)
-    data = (b"ID,Name,Agency,**Confidnce**,Knowledge\r\n"
-            b"1,Jo Bloggs,<script>alert(1)</script>,3,[six](javascript:alert(1))\r\n"
-            b"2,Sam,Police,3,4\r\n")
+    data = (
+        b"ID,Name,Agency,**Confidnce**,Knowledge\r\n"
+        b"1,Jo Bloggs,<script>alert(1)</script>,3,[six](javascript:alert(1))\r\n"
+        b"2,Sam,Police,3,4\r\n"
+    )
     at = panel(url, pid, SURVEY, data, "survey.csv", author)
     assert import_button(at) is None
     assert [m.value for m in at.metric] == ["1", "1", "0"]

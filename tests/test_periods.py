@@ -23,21 +23,26 @@ def test_the_next_period_carries_everything_forward_and_archives_the_old(engine)
     assert new.name == "Demo partnership (2029 to 2032)" and (new.period_start, new.period_end) == (2029, 2032)
     assert old.archived and not new.archived and (old.period_start, old.period_end) == (2026, 2029)
     assert {k: a.value for k, a in get_answers(engine, new_id).items()} == before_answers
-    assert [r.values for r in list_rows(engine, new_id, "vision.priorities")] == \
-        [r.values for r in list_rows(engine, pid, "vision.priorities")]
+    assert [r.values for r in list_rows(engine, new_id, "vision.priorities")] == [
+        r.values for r in list_rows(engine, pid, "vision.priorities")
+    ]
     old_plan, new_plan = load_plan(engine, pid), load_plan(engine, new_id)
-    assert [(old_plan.code("action", x.id), x.title) for x in old_plan.all_actions()] == \
-        [(new_plan.code("action", x.id), x.title) for x in new_plan.all_actions()]
+    assert [(old_plan.code("action", x.id), x.title) for x in old_plan.all_actions()] == [
+        (new_plan.code("action", x.id), x.title) for x in new_plan.all_actions()
+    ]
     # The old period is still there to read, exactly as it was.
     assert {k: a.value for k, a in get_answers(engine, pid).items()} == before_answers
 
 
-@pytest.mark.parametrize(("start", "end", "message"), [
-    ("", "2032", "first and last year"),
-    ("2032", "2029", "ends \\(2029\\) before it starts"),
-    ("2025", "2028", "must start after this one began"),
-    ("twenty", "2032", "year such as 2026"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("", "2032", "first and last year"),
+        ("2032", "2029", "ends \\(2029\\) before it starts"),
+        ("2025", "2028", "must start after this one began"),
+        ("twenty", "2032", "year such as 2026"),
+    ],
+)
 def test_bad_years_are_refused_and_nothing_changes(engine, start, end, message):
     pid = ensure_demo(engine)
     before = snapshot(engine)

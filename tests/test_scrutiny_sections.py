@@ -32,8 +32,10 @@ def test_open_recommendations_name_the_action_they_became_and_leave_out_done_one
     d = D.load_delivery(engine, pid, today=TODAY)
     table = open_recommendations(d)
     became = dict(zip(table["Recommendation"], table["Action"], strict=True))
-    therapy = ("Commission therapeutic support so that no sexually abused child waits more than eighteen weeks, and "
-               "report waits to the board each quarter.")
+    therapy = (
+        "Commission therapeutic support so that no sexually abused child waits more than eighteen weeks, and "
+        "report waits to the board each quarter."
+    )
     action = next(x for x in d.plan.all_actions() if x.title == therapy)
     assert became[therapy] == d.plan.code("action", action.id) and became[therapy].startswith("A4.O2.")
     assert "Not in the plan yet" in set(table["Action"])

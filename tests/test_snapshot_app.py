@@ -63,8 +63,7 @@ def test_someone_elses_rating_is_not_overwritten_silently(engine):  # noqa: F811
     snap = sn.create_snapshot(engine, p.id, title="Snapshot 2026", author=SAM)
     at = open_page(app(p.id, SAM), "views/snapshot.py")
     first = sn.list_statements(engine, p.id)[0]
-    sn.rate_statement(engine, p.id, snap.id, first.id, expected_version=0, author=Author.make("Jo Evans"),
-                      progress_rating=4)
+    sn.rate_statement(engine, p.id, snap.id, first.id, expected_version=0, author=Author.make("Jo Evans"), progress_rating=4)
     _button(at, ":red[●] 1 · Not started").click().run()
     assert sn.ratings(engine, snap.id)[first.id].progress_rating == 4
     assert any("Jo Evans" in e.value for e in at.error) or any("no longer" in e.value for e in at.error)

@@ -17,8 +17,11 @@ account = get_account(engine, author.user_id)
 
 st.title("Your account")
 st.markdown(f"**{md_escape(account.display_name)}**" + (f", {md_escape(account.agency)}" if account.agency else ""))
-st.caption(f"Username {md_escape(account.username)}" + (" · administrator" if account.is_admin else "")
-           + ". Your name is recorded beside everything you save.")
+st.caption(
+    f"Username {md_escape(account.username)}"
+    + (" · administrator" if account.is_admin else "")
+    + ". Your name is recorded beside everything you save."
+)
 sign_out_button(engine, key="sign_out_account_page")
 
 if account.password_hash:
@@ -40,36 +43,48 @@ if account.password_hash:
 if account.is_admin:
     st.subheader("Accounts")
     accounts = list_accounts(engine)
-    st.dataframe(pd.DataFrame({
-        "Username": [a.username for a in accounts],
-        "Name": [a.display_name for a in accounts],
-        "Agency": [a.agency for a in accounts],
-        "Email (single sign-on)": [a.email or "" for a in accounts],
-        "Administrator": ["Yes" if a.is_admin else "" for a in accounts],
-        "Disabled": ["Yes" if a.disabled else "" for a in accounts],
-        "Last signed in": [uk_time(a.last_sign_in_at) if a.last_sign_in_at else "" for a in accounts],
-    }), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Username": [a.username for a in accounts],
+                "Name": [a.display_name for a in accounts],
+                "Agency": [a.agency for a in accounts],
+                "Email (single sign-on)": [a.email or "" for a in accounts],
+                "Administrator": ["Yes" if a.is_admin else "" for a in accounts],
+                "Disabled": ["Yes" if a.disabled else "" for a in accounts],
+                "Last signed in": [uk_time(a.last_sign_in_at) if a.last_sign_in_at else "" for a in accounts],
+            }
+        ),
+        hide_index=True,
+    )
     with st.form("new_account", clear_on_submit=False):
         st.markdown("**Create an account**")
         username = st.text_input("Username", max_chars=120, placeholder="for example, jo.evans")
         name = st.text_input("Name", max_chars=120)
         agency = st.text_input("Agency or organisation", max_chars=200)
         email = st.text_input("Work email, for single sign-on (optional)", max_chars=320)
-        password = st.text_input("First password (at least 10 characters; leave empty for single sign-on only)",
-                                 type="password", max_chars=1000)
+        password = st.text_input(
+            "First password (at least 10 characters; leave empty for single sign-on only)", type="password", max_chars=1000
+        )
         admin = st.checkbox("Administrator (creates accounts and opens every partnership)")
         if st.form_submit_button("Create account", type="primary"):
             try:
-                made = create_account(engine, username=username, display_name=name, agency=agency,
-                                      password=password or None, email=email.strip() or None, is_admin=admin,
-                                      author=author)
+                made = create_account(
+                    engine,
+                    username=username,
+                    display_name=name,
+                    agency=agency,
+                    password=password or None,
+                    email=email.strip() or None,
+                    is_admin=admin,
+                    author=author,
+                )
                 st.success(f"Created {md_escape(made.username)}. Add it to a partnership on the Members page.")
             except WorkbookError as exc:
                 show_error(exc)
     others = [a for a in accounts if a.id != account.id]
     if others:
-        pick = st.selectbox("Disable or enable an account", [a.username for a in others], index=None,
-                            placeholder="Choose an account")
+        pick = st.selectbox("Disable or enable an account", [a.username for a in others], index=None, placeholder="Choose an account")
         chosen = next((a for a in others if a.username == pick), None)
         if chosen is not None:
             label = "Enable this account" if chosen.disabled else "Disable this account"

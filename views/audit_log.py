@@ -35,28 +35,43 @@ def _at(day: date | None, end: bool):
     return datetime.combine(day, time.max if end else time.min, tzinfo=ZoneInfo("Europe/London"))
 
 
-events = audit_log(engine, partnership.id, author=author, action=action, who=who or None,
-                   since=_at(since, False), until=_at(until, True))
+events = audit_log(engine, partnership.id, author=author, action=action, who=who or None, since=_at(since, False), until=_at(until, True))
 st.caption(f"{len(events)} event{'s' if len(events) != 1 else ''}, newest first.")
 _headers = ["When", "Who", "Did", "Detail"]
 _rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
 d1, d2 = st.columns(2)
 d1.download_button("Download as CSV", data=csv_bytes(_headers, _rows), file_name="audit log.csv", mime="text/csv")
-d2.download_button("Download as Excel", data=xlsx_bytes(_headers, _rows, "Audit log"), file_name="audit log.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-st.dataframe(pd.DataFrame({
-    "When": [uk_time(e.at) for e in events],
-    "Who": [e.who for e in events],
-    "Did": [e.what for e in events],
-    "Detail": [e.detail for e in events],
-}), hide_index=True, width="stretch")
+d2.download_button(
+    "Download as Excel",
+    data=xlsx_bytes(_headers, _rows, "Audit log"),
+    file_name="audit log.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "When": [uk_time(e.at) for e in events],
+            "Who": [e.who for e in events],
+            "Did": [e.what for e in events],
+            "Detail": [e.detail for e in events],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 if role_in(engine, author, None) == "admin":
     st.subheader("Sign-ins (all accounts)")
     signins = sign_in_events(engine)
-    st.dataframe(pd.DataFrame({
-        "When": [uk_time(e.created_at) for e in signins],
-        "Who": [e.actor for e in signins],
-        "Did": [ACTIONS.get(e.action, e.action) for e in signins],
-        "Detail": [e.detail for e in signins],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "When": [uk_time(e.created_at) for e in signins],
+                "Who": [e.actor for e in signins],
+                "Did": [ACTIONS.get(e.action, e.action) for e in signins],
+                "Detail": [e.detail for e in signins],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

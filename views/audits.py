@@ -31,8 +31,9 @@ grade_ids = ["", *au.GRADE_ORDER]
 audits = au.list_audits(engine, pid)
 with st.expander("Start a new audit", expanded=not audits):
     with st.form(k("new-audit", pid), clear_on_submit=True):
-        theme = st.text_input("Theme", max_chars=au.THEME_LIMIT,
-                              placeholder="The multi-agency response to child sexual abuse in the family environment")
+        theme = st.text_input(
+            "Theme", max_chars=au.THEME_LIMIT, placeholder="The multi-agency response to child sexual abuse in the family environment"
+        )
         period = st.text_input("Period", max_chars=au.PERIOD_LIMIT, placeholder="January to March 2026")
         chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.get)
         if st.form_submit_button("Start the audit", type="primary", disabled=not writer):
@@ -44,16 +45,26 @@ with st.expander("Start a new audit", expanded=not audits):
                 show_error(exc)
 removed_audits = au.list_audits(engine, pid, deleted=True)
 if writer:
-    removed_panel("Removed audits", removed_audits, lambda r: r.theme,
-                  lambda r: au.remove_audit(engine, pid, r.id, author=author, restore=True), "restore-audit")
+    removed_panel(
+        "Removed audits",
+        removed_audits,
+        lambda r: r.theme,
+        lambda r: au.remove_audit(engine, pid, r.id, author=author, restore=True),
+        "restore-audit",
+    )
 if not audits:
     st.info("No thematic audit yet: start one above.")
     st.stop()
 
 ids = [a.id for a in audits]
 chosen = st.session_state.get(k("audit", pid))
-audit_id = st.selectbox("Audit", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1,
-                        format_func=lambda i: next(a.theme for a in audits if a.id == i), key=k("audit-pick", pid))
+audit_id = st.selectbox(
+    "Audit",
+    ids,
+    index=ids.index(chosen) if chosen in ids else len(ids) - 1,
+    format_func=lambda i: next(a.theme for a in audits if a.id == i),
+    key=k("audit-pick", pid),
+)
 st.session_state[k("audit", pid)] = audit_id
 audit = next(a for a in audits if a.id == audit_id)
 view = au.view(audit)
@@ -66,8 +77,9 @@ with st.expander("Theme, period and parts"):
         chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.get)
         if st.form_submit_button("Save", disabled=not writer):
             try:
-                au.update_audit(engine, pid, audit.id, expected_version=audit.version, author=author, theme=theme,
-                                period=period, parts=chosen_parts)
+                au.update_audit(
+                    engine, pid, audit.id, expected_version=audit.version, author=author, theme=theme, period=period, parts=chosen_parts
+                )
                 st.rerun()
             except Conflict as exc:
                 st.error(conflict_note(exc), icon="⚠️")
@@ -81,8 +93,9 @@ with st.expander("Theme, period and parts"):
 
 def save_text(field: str, key: str) -> None:
     try:
-        au.update_audit(engine, pid, audit.id, expected_version=audit.version, author=current_author(),
-                        texts={field: st.session_state[key]})
+        au.update_audit(
+            engine, pid, audit.id, expected_version=audit.version, author=current_author(), texts={field: st.session_state[key]}
+        )
     except Conflict as exc:
         st.session_state[k("audit-flash", pid)] = ("error", conflict_note(exc))
     except WorkbookError as exc:
@@ -93,12 +106,21 @@ st.subheader("Findings and the briefing's messages", anchor=False)
 st.caption("Each box saves when you leave it. Lists: one item per line. " + NO_IDENTIFYING_DETAILS)
 for field, label in au.TEXT_FIELDS.items():
     key = k("text", pid, audit.id, field, audit.version)
-    st.text_area(label, value=view.texts.get(field, ""), key=key, disabled=not writer,
-                 height=68 if field == "one_thing" else 140, on_change=save_text, args=(field, key))
+    st.text_area(
+        label,
+        value=view.texts.get(field, ""),
+        key=key,
+        disabled=not writer,
+        height=68 if field == "one_thing" else 140,
+        on_change=save_text,
+        args=(field, key),
+    )
 
 st.subheader("Audited cases", anchor=False)
-st.caption("Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
-           "NHS number or anything else that could identify a child or family.")
+st.caption(
+    "Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
+    "NHS number or anything else that could identify a child or family."
+)
 cases = au.list_cases(engine, audit.id)
 if cases:
     grades = au.grade_table(cases)
@@ -108,16 +130,27 @@ for case in cases:
         with st.form(k("case", case.id, case.version)):
             reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT)
             agencies = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT)
-            grade = st.selectbox("Grade", grade_ids, index=grade_ids.index(case.grade) if case.grade in grade_ids else 0,
-                                 format_func=au.grade_label)
+            grade = st.selectbox(
+                "Grade", grade_ids, index=grade_ids.index(case.grade) if case.grade in grade_ids else 0, format_func=au.grade_label
+            )
             strengths = st.text_area("Strengths", value=case.strengths)
             learning = st.text_area("Learning", value=case.learning)
             confirm = st.checkbox("This reference cannot identify anyone: use it as it is", key=k("case-ok", case.id))
             if st.form_submit_button("Save the case", disabled=not writer):
                 try:
-                    au.update_case(engine, pid, case.id, expected_version=case.version, author=author,
-                                   reference=reference, agencies=agencies, grade=grade, strengths=strengths,
-                                   learning=learning, confirmed=confirm)
+                    au.update_case(
+                        engine,
+                        pid,
+                        case.id,
+                        expected_version=case.version,
+                        author=author,
+                        reference=reference,
+                        agencies=agencies,
+                        grade=grade,
+                        strengths=strengths,
+                        learning=learning,
+                        confirmed=confirm,
+                    )
                     st.rerun()
                 except au.IdentifyingReference as exc:
                     st.warning(exc.message, icon="⚠️")
@@ -139,8 +172,18 @@ if writer:
         confirm = st.checkbox("This reference cannot identify anyone: use it as it is")
         if st.form_submit_button("Add the case", type="primary"):
             try:
-                au.add_case(engine, pid, audit.id, reference=reference, agencies=agencies, grade=grade,
-                            strengths=strengths, learning=learning, author=author, confirmed=confirm)
+                au.add_case(
+                    engine,
+                    pid,
+                    audit.id,
+                    reference=reference,
+                    agencies=agencies,
+                    grade=grade,
+                    strengths=strengths,
+                    learning=learning,
+                    author=author,
+                    confirmed=confirm,
+                )
                 st.rerun()
             except au.IdentifyingReference as exc:
                 st.warning(exc.message + " Tick the box to confirm, then add the case again.", icon="⚠️")
@@ -159,29 +202,45 @@ responses = au.survey_responses(engine, audit.id)
 summary = au.survey_summary(responses)
 if summary.responses:
     st.text(au.awareness_sentence(summary))
-    chart_with_table(au.confidence_figure(summary), summary.confidence, k("confidence", pid, audit.id),
-                     "Average confidence in identifying and responding, by agency (1 to 5).")
+    chart_with_table(
+        au.confidence_figure(summary),
+        summary.confidence,
+        k("confidence", pid, audit.id),
+        "Average confidence in identifying and responding, by agency (1 to 5).",
+    )
     if not summary.barriers.empty:
-        chart_with_table(au.barrier_figure(summary), summary.barriers, k("barriers", pid, audit.id),
-                         "What stops practitioners using the strategy and toolkit.")
+        chart_with_table(
+            au.barrier_figure(summary),
+            summary.barriers,
+            k("barriers", pid, audit.id),
+            "What stops practitioners using the strategy and toolkit.",
+        )
 if writer:
     with st.expander("Import the staff survey (CSV or Excel)", expanded=not responses):
-        st.caption("One response per row: agency, role, confidence identifying and responding (1 to 5 or words such "
-                   "as 'Fairly confident'), aware of the strategy (yes/no), used the toolkit (yes/no), what stops use, "
-                   "comment. Names and email addresses are never imported.")
-        file_import(k("audit-survey", pid, audit.id), template=audit_template_csv(),
-                    template_name="audit_staff_survey_template.csv", preview=preview_audit_survey,
-                    run=lambda data, name, replace: import_audit_survey(engine, pid, audit.id, data, name,
-                                                                        author=author, replace=replace),
-                    what="survey responses", existing=len(responses))
+        st.caption(
+            "One response per row: agency, role, confidence identifying and responding (1 to 5 or words such "
+            "as 'Fairly confident'), aware of the strategy (yes/no), used the toolkit (yes/no), what stops use, "
+            "comment. Names and email addresses are never imported."
+        )
+        file_import(
+            k("audit-survey", pid, audit.id),
+            template=audit_template_csv(),
+            template_name="audit_staff_survey_template.csv",
+            preview=preview_audit_survey,
+            run=lambda data, name, replace: import_audit_survey(engine, pid, audit.id, data, name, author=author, replace=replace),
+            what="survey responses",
+            existing=len(responses),
+        )
 
 st.subheader("Recommendations", anchor=False)
 st.caption("Tracked as actions in the action plan and monitored by scrutiny.")
 recommendations_panel(engine, partnership, editable=writer, audit_id=audit.id)
 
 st.subheader("The briefing", anchor=False)
-st.markdown(f"A briefing on **{md_escape(audit.theme)}** in the shape partnerships publish: the one thing to do, key "
-            "messages for leaders and practitioners, strengths, learning, recommendations and resources.")
+st.markdown(
+    f"A briefing on **{md_escape(audit.theme)}** in the shape partnerships publish: the one thing to do, key "
+    "messages for leaders and practitioners, strengths, learning, recommendations and resources."
+)
 if st.button("Build the Word briefing", type="primary"):
     with st.status("Building the briefing…") as status:
         try:
@@ -192,5 +251,10 @@ if st.button("Build the Word briefing", type="primary"):
             show_error(exc)
 built = st.session_state.get(k("briefing", pid))
 if built and built[0] == audit.id:
-    st.download_button("Download the briefing", data=built[1], file_name=briefing_filename(audit.theme),
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon="📄")
+    st.download_button(
+        "Download the briefing",
+        data=built[1],
+        file_name=briefing_filename(audit.theme),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📄",
+    )

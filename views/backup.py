@@ -14,8 +14,10 @@ engine, partnership = page_context(need_partnership=False)
 author = current_author()
 
 st.title("Backup and restore")
-st.markdown("A backup holds a whole partnership (answers, tables, their history and comments) in one JSON "
-            "file, described in docs/backup-format.md. Keep it as securely as the workbook itself.")
+st.markdown(
+    "A backup holds a whole partnership (answers, tables, their history and comments) in one JSON "
+    "file, described in docs/backup-format.md. Keep it as securely as the workbook itself."
+)
 
 if partnership is not None:
     st.subheader(f"Back up {md_escape(partnership.name)}")
@@ -30,8 +32,13 @@ if partnership is not None:
                     show_error(exc)
         made = st.session_state.get("backup_file")
         if made and made[0] == partnership.id:
-            st.download_button("Download the backup", data=made[1].encode("utf-8"), mime="application/json",
-                               file_name=f"{partnership.name} backup.json", icon="💾")
+            st.download_button(
+                "Download the backup",
+                data=made[1].encode("utf-8"),
+                mime="application/json",
+                file_name=f"{partnership.name} backup.json",
+                icon="💾",
+            )
     else:
         st.info("Only the partnership's owners can make a backup.", icon="🔒")
 

@@ -32,5 +32,10 @@ if st.button("Build the Word draft", type="primary"):
 
 built = st.session_state.get("draft_docx")
 if built and built[0] == partnership.id:
-    st.download_button("Download the Word draft", data=built[1], file_name=built[2],
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon="📄")
+    st.download_button(
+        "Download the Word draft",
+        data=built[1],
+        file_name=built[2],
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📄",
+    )

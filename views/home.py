@@ -59,8 +59,11 @@ st.caption(" · ".join(x for x in [words["label"], md_escape(partnership.areas),
 
 open_comments = sum(open_counts(engine, partnership.id).values())
 if open_comments:
-    st.info(f"{open_comments} open comment{'s' if open_comments != 1 else ''} in this partnership's chapters: "
-            "look for 'Comments (n open)' under the questions.", icon="💬")
+    st.info(
+        f"{open_comments} open comment{'s' if open_comments != 1 else ''} in this partnership's chapters: "
+        "look for 'Comments (n open)' under the questions.",
+        icon="💬",
+    )
 
 progress = chapter_progress(engine, partnership.id)
 step = next_step(progress)
@@ -88,9 +91,11 @@ from strategy.plan.operations import load_plan, plan_checks  # noqa: E402
 plan = load_plan(engine, partnership.id)
 st.subheader("The plan")
 gaps = [f for f in plan_checks(plan) if f.kind != "rec_unanswered"]
-st.write(f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
-         f"{len(plan.all_actions())} actions · {len(plan.all_measures())} measures · "
-         f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} to close")
+st.write(
+    f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
+    f"{len(plan.all_actions())} actions · {len(plan.all_measures())} measures · "
+    f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} to close"
+)
 cols = st.columns(3)
 cols[0].page_link("views/theory_of_change.py", label="Theory of Change", icon="🧩")
 cols[1].page_link("views/evaluation.py", label="Evaluation framework", icon="📏")
@@ -98,6 +103,9 @@ cols[2].page_link("views/action_plan.py", label="Action plan", icon="🗓️")
 st.subheader("Ready to publish?")
 readiness = readiness_report(engine, partnership.id)
 met = [c.label for c in readiness.criteria if c.level == MET]
-st.markdown(f"{len(met)} of the guide's {len(readiness.criteria)} criteria for success are met (Guide §13.1): "
-            + "; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria) + ".")
+st.markdown(
+    f"{len(met)} of the guide's {len(readiness.criteria)} criteria for success are met (Guide §13.1): "
+    + "; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria)
+    + "."
+)
 st.page_link("views/readiness.py", label="Go to the readiness check", icon="🎯")

@@ -19,13 +19,18 @@ st.caption(f"Who can open {md_escape(partnership.name)}, and what each can do.")
 st.markdown("\n".join(f"- **{ROLE_LABELS[r]}**: {ROLE_HELP[r]}" for r in ROLES))
 
 members = list_members(engine, partnership.id)
-st.dataframe(pd.DataFrame({
-    "Name": [m.name for m in members],
-    "Agency": [m.agency for m in members],
-    "Username": [m.username for m in members],
-    "Role": [ROLE_LABELS[m.role] for m in members],
-    "Account": ["disabled" if m.disabled else "" for m in members],
-}), hide_index=True)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Name": [m.name for m in members],
+            "Agency": [m.agency for m in members],
+            "Username": [m.username for m in members],
+            "Role": [ROLE_LABELS[m.role] for m in members],
+            "Account": ["disabled" if m.disabled else "" for m in members],
+        }
+    ),
+    hide_index=True,
+)
 
 if not manage:
     st.info("Only the partnership's owners can add or remove members.", icon="🔒")
@@ -60,8 +65,13 @@ with st.form("member_role"):
 if members:
     st.subheader("Remove a member")
     st.caption("They lose access at their next click. What they wrote stays, with their name.")
-    gone = st.selectbox("Member", [m.username for m in members], index=None, placeholder="Choose a member",
-                        format_func={m.username: f"{m.name} ({ROLE_LABELS[m.role]})" for m in members}.get)
+    gone = st.selectbox(
+        "Member",
+        [m.username for m in members],
+        index=None,
+        placeholder="Choose a member",
+        format_func={m.username: f"{m.name} ({ROLE_LABELS[m.role]})" for m in members}.get,
+    )
     if gone and st.button("Remove from this partnership"):
         _apply(gone, None)
         st.rerun()

@@ -19,7 +19,6 @@ st.title("Partnerships")
 st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
 
 
-
 def _archive(partnership_id: int, archived: bool) -> None:
     try:
         set_archived(engine, partnership_id, archived, author=author)
@@ -35,13 +34,15 @@ show_archived = st.toggle("Show archived partnerships")
 partnerships = readable_partnerships(engine, author, list_partnerships(engine, include_archived=show_archived))
 if partnerships:
     st.dataframe(
-        pd.DataFrame({
-            "Name": [p.name for p in partnerships],
-            "Nation": [NATIONS[p.nation] for p in partnerships],
-            "Areas covered": [p.areas for p in partnerships],
-            "Strategy period": [period_label(p) for p in partnerships],
-            "Archived": ["Yes" if p.archived else "" for p in partnerships],
-        }),
+        pd.DataFrame(
+            {
+                "Name": [p.name for p in partnerships],
+                "Nation": [NATIONS[p.nation] for p in partnerships],
+                "Areas covered": [p.areas for p in partnerships],
+                "Strategy period": [period_label(p) for p in partnerships],
+                "Archived": ["Yes" if p.archived else "" for p in partnerships],
+            }
+        ),
         hide_index=True,
     )
     for p in partnerships:
@@ -60,16 +61,20 @@ st.subheader("Create a partnership")
 st.caption("You become its owner, and can then add the other members on the Members page.")
 with st.form("create_partnership", clear_on_submit=False):
     name = st.text_input("Name", max_chars=120, placeholder="for example, Harbourshire Safeguarding Children Partnership")
-    nation = st.radio("Nation", list(NATIONS), format_func=NATIONS.get, horizontal=True,
-                      help="The workbook adapts its words and references to England or Wales.")
+    nation = st.radio(
+        "Nation",
+        list(NATIONS),
+        format_func=NATIONS.get,
+        horizontal=True,
+        help="The workbook adapts its words and references to England or Wales.",
+    )
     areas = st.text_input("Areas covered", placeholder="the local authority areas the partnership covers")
     c1, c2 = st.columns(2)
     start = c1.text_input("First year of the strategy", placeholder="2026")
     end = c2.text_input("Last year of the strategy", placeholder="2029")
     if st.form_submit_button("Create partnership", type="primary"):
         try:
-            created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end,
-                                         author=author)
+            created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end, author=author)
             choose_partnership(created.id)
             st.success(f"Created {md_escape(created.name)}. It is now the partnership in use.")
             st.rerun()
@@ -84,31 +89,43 @@ elif current:
     st.subheader(f"Details of {md_escape(current.name)}")
     with st.form("edit_partnership"):
         new_name = st.text_input("Name", value=current.name, max_chars=120)
-        new_nation = st.radio("Nation", list(NATIONS), index=list(NATIONS).index(current.nation),
-                              format_func=NATIONS.get, horizontal=True)
+        new_nation = st.radio("Nation", list(NATIONS), index=list(NATIONS).index(current.nation), format_func=NATIONS.get, horizontal=True)
         new_areas = st.text_input("Areas covered", value=current.areas)
         c1, c2 = st.columns(2)
         new_start = c1.text_input("First year of the strategy", value=str(current.period_start or ""))
         new_end = c2.text_input("Last year of the strategy", value=str(current.period_end or ""))
         if st.form_submit_button("Save details"):
             try:
-                update_partnership(engine, current.id, name=new_name, nation=new_nation, areas=new_areas,
-                                   period_start=new_start, period_end=new_end, author=author)
+                update_partnership(
+                    engine,
+                    current.id,
+                    name=new_name,
+                    nation=new_nation,
+                    areas=new_areas,
+                    period_start=new_start,
+                    period_end=new_end,
+                    author=author,
+                )
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
     if not current.archived:
-        st.button("Archive this partnership", help="Hides it from the list; nothing is deleted and it can be brought back.",
-                  on_click=_archive, args=(current.id, True))
+        st.button(
+            "Archive this partnership",
+            help="Hides it from the list; nothing is deleted and it can be brought back.",
+            on_click=_archive,
+            args=(current.id, True),
+        )
     if not current.archived:
         st.subheader("Start the next strategy period")
-        st.caption("At the end of a strategy period (Guide §15.4), carry everything the partnership has written into a "
-                   "new workbook for the next period. This one is archived and stays readable, exactly as it is.")
+        st.caption(
+            "At the end of a strategy period (Guide §15.4), carry everything the partnership has written into a "
+            "new workbook for the next period. This one is archived and stays readable, exactly as it is."
+        )
         with st.form("next_period"):
             c1, c2 = st.columns(2)
             next_start = c1.text_input("First year of the next period", value=str(current.period_end or ""))
-            next_end = c2.text_input("Last year of the next period",
-                                     value=str(current.period_end + 3) if current.period_end else "")
+            next_end = c2.text_input("Last year of the next period", value=str(current.period_end + 3) if current.period_end else "")
             if st.form_submit_button("Start the next period"):
                 with st.status("Copying the workbook into the next period…") as status:
                     try:

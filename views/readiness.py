@@ -19,12 +19,17 @@ st.markdown(
     "runs these checks on everything written so far; each finding links to the place to put it right."
 )
 report = readiness_report(engine, partnership.id)
-st.dataframe(pd.DataFrame({
-    "Criterion": [c.label for c in report.criteria],
-    "Result": [c.word for c in report.criteria],
-    "Findings to act on": [len(c.to_fix()) for c in report.criteria],
-    "Checks met": [sum(f.level == MET for f in c.findings) for c in report.criteria],
-}), hide_index=True)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Criterion": [c.label for c in report.criteria],
+            "Result": [c.word for c in report.criteria],
+            "Findings to act on": [len(c.to_fix()) for c in report.criteria],
+            "Checks met": [sum(f.level == MET for f in c.findings) for c in report.criteria],
+        }
+    ),
+    hide_index=True,
+)
 
 for criterion in report.criteria:
     icon, colour = LOOK[criterion.level]

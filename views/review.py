@@ -33,10 +33,10 @@ st.header("Draft versions", divider="gray")
 versions = list_versions(engine, pid)
 if can(engine, author, pid, "edit"):
     with st.form("freeze"):
-        note = st.text_input("What is this version for? (optional)", max_chars=2000,
-                             placeholder="for example, for the steering group on 12/03/2027")
-        if st.form_submit_button(f"Freeze the current text as {label((versions[0].number if versions else 0) + 1)}",
-                                 type="primary"):
+        note = st.text_input(
+            "What is this version for? (optional)", max_chars=2000, placeholder="for example, for the steering group on 12/03/2027"
+        )
+        if st.form_submit_button(f"Freeze the current text as {label((versions[0].number if versions else 0) + 1)}", type="primary"):
             try:
                 version = freeze_version(engine, pid, note=note, author=author)
                 st.success(f"Froze {label(version.number)}. Reviewers can read it while editing goes on.")
@@ -44,12 +44,17 @@ if can(engine, author, pid, "edit"):
             except WorkbookError as exc:
                 show_error(exc)
 if versions:
-    st.dataframe(pd.DataFrame({
-        "Version": [label(v.number) for v in versions],
-        "Frozen": [uk_time(v.created_at) for v in versions],
-        "By": [v.created_by_name for v in versions],
-        "What it is for": [v.note for v in versions],
-    }), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Version": [label(v.number) for v in versions],
+                "Frozen": [uk_time(v.created_at) for v in versions],
+                "By": [v.created_by_name for v in versions],
+                "What it is for": [v.note for v in versions],
+            }
+        ),
+        hide_index=True,
+    )
 else:
     st.info("No version frozen yet. The Word draft page always has the current text.")
 
@@ -62,8 +67,9 @@ if cols[2].button("Build the document", key="review_build"):
     with st.status("Building the Word document…", expanded=False) as status:
         try:
             data = version_docx(engine, pid, which, review_copy=review_copy)
-            name = draft_filename(partnership).replace("-draft-", f"-{which if which != CURRENT else 'draft'}"
-                                                       f"{'-review-copy' if review_copy else ''}-")
+            name = draft_filename(partnership).replace(
+                "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
+            )
             st.session_state["review_docx"] = (pid, data, name)
             status.update(label="The document is ready.", state="complete")
         except WorkbookError as exc:
@@ -102,17 +108,23 @@ commented = {t.comment.target_key for t in threads(engine, pid, "section")}
 if can(engine, author, pid, "comment"):
     with st.form("section_comment", clear_on_submit=True):
         cols = st.columns(2)
-        section_id = cols[0].selectbox("Section", [s["id"] for s in sections],
-                                       format_func={s["id"]: f"{s['number']}. {s['label']}" for s in sections}.get)
-        criterion = cols[1].selectbox("Criterion (optional)", [""] + list(criteria),
-                                      format_func=lambda c: criteria.get(c, "None in particular"),
-                                      help="The five criteria for success (Guide §13.1).")
-        text = st.text_area("Comment", max_chars=5000, help="Comments are kept: they can be resolved but not deleted. "
-                                                            "Do not name or describe a child or family.")
+        section_id = cols[0].selectbox(
+            "Section", [s["id"] for s in sections], format_func={s["id"]: f"{s['number']}. {s['label']}" for s in sections}.get
+        )
+        criterion = cols[1].selectbox(
+            "Criterion (optional)",
+            [""] + list(criteria),
+            format_func=lambda c: criteria.get(c, "None in particular"),
+            help="The five criteria for success (Guide §13.1).",
+        )
+        text = st.text_area(
+            "Comment",
+            max_chars=5000,
+            help="Comments are kept: they can be resolved but not deleted. Do not name or describe a child or family.",
+        )
         if st.form_submit_button("Add the comment"):
             try:
-                add_section_comment(engine, pid, section_id=section_id, criterion=criterion or None, text=text,
-                                    author=author)
+                add_section_comment(engine, pid, section_id=section_id, criterion=criterion or None, text=text, author=author)
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)

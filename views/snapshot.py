@@ -36,8 +36,10 @@ with st.expander("Start a new snapshot", expanded=not snaps):
             except WorkbookError as exc:
                 show_error(exc)
 if not snaps:
-    st.info("No snapshot yet: start one above. The workbook's 22 starter statements are copied for your partnership, "
-            "and you can edit, add and retire them.")
+    st.info(
+        "No snapshot yet: start one above. The workbook's 22 starter statements are copied for your partnership, "
+        "and you can edit, add and retire them."
+    )
     st.stop()
 
 snapshot_id = snapshot_picker(pid, snaps, "snapshot-pick")
@@ -50,8 +52,7 @@ if not statements:
 
 index_key = k("statement-index", pid, snapshot_id)
 index = min(st.session_state.get(index_key, 0), len(statements) - 1)
-done = sum(1 for s in statements if s.id in rated and rated[s.id].progress_rating is not None
-           and rated[s.id].evidence_rating is not None)
+done = sum(1 for s in statements if s.id in rated and rated[s.id].progress_rating is not None and rated[s.id].evidence_rating is not None)
 st.progress(done / len(statements), text=f"Statement {index + 1} of {len(statements)} · {done} fully rated")
 
 
@@ -59,8 +60,9 @@ def go_to(i: int) -> None:
     st.session_state[index_key] = max(0, min(len(statements) - 1, i))
 
 
-labels = {i: f"{s.code} · {s.text[:80]}" + ("…" if len(s.text) > 80 else "") + (" ✓" if s.id in rated else "")
-          for i, s in enumerate(statements)}
+labels = {
+    i: f"{s.code} · {s.text[:80]}" + ("…" if len(s.text) > 80 else "") + (" ✓" if s.id in rated else "") for i, s in enumerate(statements)
+}
 jump = st.selectbox("Go to statement", list(labels), index=index, format_func=labels.get, key=k("jump", pid, snapshot_id, index))
 if jump != index:
     go_to(jump)
@@ -72,9 +74,11 @@ version = rating.version if rating else 0
 flash(k("session-flash", pid))
 
 with st.container(border=True):
-    st.caption(f"{sn.domain_label(statement.domain)} · {statement.code}"
-               + (f" · Guide {statement.guide}" if statement.guide else "")
-               + (" · retired statement" if statement.retired_at else ""))
+    st.caption(
+        f"{sn.domain_label(statement.domain)} · {statement.code}"
+        + (f" · Guide {statement.guide}" if statement.guide else "")
+        + (" · retired statement" if statement.retired_at else "")
+    )
     st.markdown("## " + md_escape(statement.text))
 
 
@@ -85,8 +89,7 @@ def save(**fields) -> None:
     loaded, written = st.session_state.get(chain_key, (None, None))
     expected = written if loaded == version else version
     try:
-        saved = sn.rate_statement(engine, pid, snapshot_id, statement.id, expected_version=expected,
-                                  author=current_author(), **fields)
+        saved = sn.rate_statement(engine, pid, snapshot_id, statement.id, expected_version=expected, author=current_author(), **fields)
         st.session_state[chain_key] = (version, saved.version)
     except Conflict as exc:
         st.session_state[k("session-flash", pid)] = ("error", conflict_note(exc))
@@ -96,24 +99,39 @@ def save(**fields) -> None:
 
 editable = writer and statement.retired_at is None
 st.markdown("#### How strong is the evidence?")
-rating_buttons("evidence", rating.evidence_rating if rating else None, k("ev", pid, snapshot_id, statement.id),
-               lambda v: save(evidence_rating=v), disabled=not editable)
+rating_buttons(
+    "evidence",
+    rating.evidence_rating if rating else None,
+    k("ev", pid, snapshot_id, statement.id),
+    lambda v: save(evidence_rating=v),
+    disabled=not editable,
+)
 st.markdown("#### How far has the partnership come?")
-rating_buttons("progress", rating.progress_rating if rating else None, k("pr", pid, snapshot_id, statement.id),
-               lambda v: save(progress_rating=v), disabled=not editable)
+rating_buttons(
+    "progress",
+    rating.progress_rating if rating else None,
+    k("pr", pid, snapshot_id, statement.id),
+    lambda v: save(progress_rating=v),
+    disabled=not editable,
+)
 
 st.caption("Notes save when you leave each box. Do not enter anything that could identify a child or family.")
 cols = st.columns(3)
 for column, (field, label) in zip(cols, sn.TEXT_FIELDS.items(), strict=True):
     key = k("note", pid, snapshot_id, statement.id, field, version)
     with column:
-        st.text_area(label, value=getattr(rating, field) if rating else "", key=key, height=140, disabled=not editable,
-                     on_change=lambda field=field, key=key: save(**{field: st.session_state[key]}))
+        st.text_area(
+            label,
+            value=getattr(rating, field) if rating else "",
+            key=key,
+            height=140,
+            disabled=not editable,
+            on_change=lambda field=field, key=key: save(**{field: st.session_state[key]}),
+        )
 
 prev, _, nxt = st.columns([1, 3, 1])
 prev.button("← Previous", on_click=go_to, args=(index - 1,), disabled=index == 0, use_container_width=True)
-nxt.button("Next →", on_click=go_to, args=(index + 1,), disabled=index == len(statements) - 1,
-           use_container_width=True, type="primary")
+nxt.button("Next →", on_click=go_to, args=(index + 1,), disabled=index == len(statements) - 1, use_container_width=True, type="primary")
 
 with st.expander("The rating scales"):
     for kind in ("evidence", "progress"):
@@ -122,14 +140,21 @@ with st.expander("The rating scales"):
             st.markdown(f"{p.value} · **{md_escape(p.label)}**: {md_escape(p.descriptor)}")
 
 with st.expander("Your statements: edit, add and retire"):
-    st.caption("Your partnership's own copy of the statements. A retired statement is left out of new snapshots but "
-               "stays readable in the snapshots that rated it.")
+    st.caption(
+        "Your partnership's own copy of the statements. A retired statement is left out of new snapshots but "
+        "stays readable in the snapshots that rated it."
+    )
     for s in sn.list_statements(engine, pid, retired=True):
         key = k("stmt", pid, s.id, s.version)
         c1, c2 = st.columns([5, 1])
         with c1:
-            text = st.text_area(f"{s.code} · {sn.domain_label(s.domain)}" + (" (retired)" if s.retired_at else ""),
-                                value=s.text, key=key, height=80, disabled=not writer or s.retired_at is not None)
+            text = st.text_area(
+                f"{s.code} · {sn.domain_label(s.domain)}" + (" (retired)" if s.retired_at else ""),
+                value=s.text,
+                key=key,
+                height=80,
+                disabled=not writer or s.retired_at is not None,
+            )
             if writer and s.retired_at is None and text != s.text and st.button("Save", key=k(key, "save")):
                 try:
                     sn.edit_statement(engine, pid, s.id, text=text, expected_version=s.version, author=author)

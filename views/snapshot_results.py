@@ -34,8 +34,13 @@ author = current_author()
 snaps = sn.list_snapshots(engine, pid)
 removed = sn.list_snapshots(engine, pid, deleted=True)
 if writer:
-    removed_panel("Removed snapshots", removed, lambda r: r.title,
-                  lambda r: sn.remove_snapshot(engine, pid, r.id, author=author, restore=True), "restore-snapshot")
+    removed_panel(
+        "Removed snapshots",
+        removed,
+        lambda r: r.title,
+        lambda r: sn.remove_snapshot(engine, pid, r.id, author=author, restore=True),
+        "restore-snapshot",
+    )
 if not snaps:
     st.info("No snapshot yet. Start one on the System-wide snapshot page.")
     st.page_link("views/snapshot.py", label="System-wide snapshot", icon="🧩")
@@ -48,12 +53,17 @@ with st.expander("Title, date and notes, or remove this snapshot"):
     with st.form(k("snapshot-details", pid, snap.id, snap.version)):
         title = st.text_input("Title", value=snap.title, max_chars=sn.TITLE_LIMIT)
         held_on = st.text_input("Date of the strategic session (DD/MM/YYYY)", value=uk_day(snap.held_on) if snap.held_on else "")
-        notes = st.text_area("Notes", value=snap.notes, max_chars=sn.NOTE_LIMIT,
-                             help="Who took part and how the session ran. No details that identify anyone.")
+        notes = st.text_area(
+            "Notes",
+            value=snap.notes,
+            max_chars=sn.NOTE_LIMIT,
+            help="Who took part and how the session ran. No details that identify anyone.",
+        )
         if st.form_submit_button("Save", disabled=not writer):
             try:
-                sn.update_snapshot(engine, pid, snap.id, expected_version=snap.version, author=author, title=title,
-                                   held_on=held_on, notes=notes)
+                sn.update_snapshot(
+                    engine, pid, snap.id, expected_version=snap.version, author=author, title=title, held_on=held_on, notes=notes
+                )
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
@@ -64,39 +74,62 @@ with st.expander("Title, date and notes, or remove this snapshot"):
 
 scores = sn.domain_scores(engine, pid, snapshot_id)
 st.subheader("Domain scores and RAG", anchor=False)
-st.caption("RAG from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or more green. The score is the "
-           "evidence and progress ratings together as a percentage of the most they could be.")
+st.caption(
+    "RAG from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or more green. The score is the "
+    "evidence and progress ratings together as a percentage of the most they could be."
+)
 shown = scores.drop(columns=["domain", "rag"]).copy()
 shown["RAG"] = [f"{RAG_MARK[r]} {label}" for r, label in zip(scores["rag"], scores["RAG"], strict=True)]
 st.dataframe(shown, hide_index=True)
 
 st.subheader("Strategic and frontline views", anchor=False)
-chart_with_table(sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
-                 scores[["Domain", "Progress (average of 4)", "Frontline (average of 4)", "Frontline ratings",
-                         "Gap (strategic minus frontline)"]],
-                 k("compare", pid, snapshot_id),
-                 "Average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.")
+chart_with_table(
+    sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
+    scores[["Domain", "Progress (average of 4)", "Frontline (average of 4)", "Frontline ratings", "Gap (strategic minus frontline)"]],
+    k("compare", pid, snapshot_id),
+    "Average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.",
+)
 for line in sn.gap_findings(scores):
     st.warning(line, icon="↕️")
 
 with st.expander("Every statement", expanded=False):
     table = sn.statement_table(engine, pid, snapshot_id)
     if not table.empty:
-        st.dataframe(table[["Code", "Domain", "Statement", "Evidence rating", "Progress rating", "Frontline average",
-                            "Frontline ratings", "Evidence", "Strengths", "Areas for development"]], hide_index=True)
+        st.dataframe(
+            table[
+                [
+                    "Code",
+                    "Domain",
+                    "Statement",
+                    "Evidence rating",
+                    "Progress rating",
+                    "Frontline average",
+                    "Frontline ratings",
+                    "Evidence",
+                    "Strengths",
+                    "Areas for development",
+                ]
+            ],
+            hide_index=True,
+        )
 
 st.subheader("Frontline survey", anchor=False)
 responses = sn.responses(engine, snapshot_id)
-st.caption(f"{len(responses):,} frontline ratings imported. Practitioners rate the same statements on the progress "
-           "scale (1 to 4, or its words), one row per statement they rate. Names and email addresses in the file are "
-           "never imported. Columns: see the template and data/templates/README.md.")
+st.caption(
+    f"{len(responses):,} frontline ratings imported. Practitioners rate the same statements on the progress "
+    "scale (1 to 4, or its words), one row per statement they rate. Names and email addresses in the file are "
+    "never imported. Columns: see the template and data/templates/README.md."
+)
 if writer:
-    file_import(k("snapshot-survey", pid, snapshot_id), template=snapshot_template_csv(),
-                template_name="snapshot_survey_template.csv",
-                preview=lambda data, name: preview_snapshot_survey(engine, pid, snapshot_id, data, name),
-                run=lambda data, name, replace: import_snapshot_survey(engine, pid, snapshot_id, data, name,
-                                                                       author=author, replace=replace),
-                what="frontline ratings", existing=len(responses))
+    file_import(
+        k("snapshot-survey", pid, snapshot_id),
+        template=snapshot_template_csv(),
+        template_name="snapshot_survey_template.csv",
+        preview=lambda data, name: preview_snapshot_survey(engine, pid, snapshot_id, data, name),
+        run=lambda data, name, replace: import_snapshot_survey(engine, pid, snapshot_id, data, name, author=author, replace=replace),
+        what="frontline ratings",
+        existing=len(responses),
+    )
 
 if len(snaps) > 1:
     st.subheader("Snapshots over time", anchor=False)
@@ -118,5 +151,10 @@ if st.button("Build the Word report", type="primary"):
             show_error(exc)
 built = st.session_state.get(k("report", pid))
 if built and built[0] == snapshot_id:
-    st.download_button("Download the snapshot report", data=built[1], file_name=snapshot_filename(partnership, snap.title),
-                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon="📄")
+    st.download_button(
+        "Download the snapshot report",
+        data=built[1],
+        file_name=snapshot_filename(partnership, snap.title),
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📄",
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.access import require_role
 from strategy.core.audit_log import record
@@ -45,8 +45,18 @@ def _check_target(kind: str, key) -> tuple[str, str]:
     return kind, key
 
 
-def add_comment(engine: Engine, partnership_id: int, *, target_kind: str, target_key, text: str, author: Author,
-                chapter_id: str = "", parent_id: int | None = None, session: Session | None = None) -> Comment:
+def add_comment(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    target_kind: str,
+    target_key,
+    text: str,
+    author: Author,
+    chapter_id: str = "",
+    parent_id: int | None = None,
+    session: Session | None = None,
+) -> Comment:
     """A new comment, or a reply (``parent_id``). Needs the comment right (not viewers)."""
     kind, key = _check_target(target_kind, target_key)
     body = clean_text(text or "").strip()
@@ -63,17 +73,26 @@ def add_comment(engine: Engine, partnership_id: int, *, target_kind: str, target
                 raise NotFound("The comment you are replying to could not be found.")
             parent_id = parent.parent_id or parent.id  # replies are one level deep
             kind, key, chapter_id = parent.target_kind, parent.target_key, parent.chapter_id
-        comment = Comment(partnership_id=partnership_id, chapter_id=chapter_id[:120], target_kind=kind, target_key=key,
-                          parent_id=parent_id, text=body, author_name=author.name, author_agency=author.agency,
-                          author_user_id=author.user_id)
+        comment = Comment(
+            partnership_id=partnership_id,
+            chapter_id=chapter_id[:120],
+            target_kind=kind,
+            target_key=key,
+            parent_id=parent_id,
+            text=body,
+            author_name=author.name,
+            author_agency=author.agency,
+            author_user_id=author.user_id,
+        )
         session.add(comment)
         record(session, author, "comment", partnership_id=partnership_id, detail=f"{kind} {key}: {body[:200]}")
         session.flush()
         return comment
 
 
-def set_resolved(engine: Engine, partnership_id: int, comment_id: int, resolved: bool = True, *,
-                 author: Author, session: Session | None = None) -> Comment:
+def set_resolved(
+    engine: Engine, partnership_id: int, comment_id: int, resolved: bool = True, *, author: Author, session: Session | None = None
+) -> Comment:
     """Resolve a comment (or reopen it). Editors and owners; the comment stays readable."""
     with write_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "edit")
@@ -85,12 +104,19 @@ def set_resolved(engine: Engine, partnership_id: int, comment_id: int, resolved:
             comment.resolved_by_name = author.name if resolved else None
             comment.resolved_by_user_id = author.user_id if resolved else None
             session.add(comment)
-            record(session, author, "comment_resolved" if resolved else "comment_reopened", partnership_id=partnership_id,
-                   detail=f"{comment.target_kind} {comment.target_key}")
+            record(
+                session,
+                author,
+                "comment_resolved" if resolved else "comment_reopened",
+                partnership_id=partnership_id,
+                detail=f"{comment.target_kind} {comment.target_key}",
+            )
         return comment
 
 
-def threads(engine: Engine, partnership_id: int, target_kind: str | None = None, target_key=None, *, session: Session | None = None) -> list[Thread]:
+def threads(
+    engine: Engine, partnership_id: int, target_kind: str | None = None, target_key=None, *, session: Session | None = None
+) -> list[Thread]:
     """Comments with their replies, oldest first (open and resolved)."""
     with read_session(engine, session=session) as session:
         q = select(Comment).where(Comment.partnership_id == partnership_id)
@@ -109,13 +135,16 @@ def threads(engine: Engine, partnership_id: int, target_kind: str | None = None,
 def open_counts(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Counter:
     """Open comments by (kind, key); ``sum(...values())`` is the partnership's open total."""
     with read_session(engine, session=session) as session:
-        rows = session.exec(select(Comment.target_kind, Comment.target_key).where(
-            Comment.partnership_id == partnership_id, Comment.parent_id == None,  # noqa: E711
-            Comment.resolved_at == None)).all()  # noqa: E711
+        rows = session.exec(
+            select(Comment.target_kind, Comment.target_key).where(
+                Comment.partnership_id == partnership_id,
+                col(Comment.parent_id).is_(None),
+                col(Comment.resolved_at).is_(None),
+            )
+        ).all()
     return Counter((k, key) for k, key in rows)
 
 
 def last_changed(engine: Engine, partnership_id: int, *, session: Session | None = None) -> datetime | None:
     with read_session(engine, session=session) as session:
-        return session.exec(select(Comment.created_at).where(Comment.partnership_id == partnership_id)
-                            .order_by(Comment.id.desc())).first()
+        return session.exec(select(Comment.created_at).where(Comment.partnership_id == partnership_id).order_by(Comment.id.desc())).first()

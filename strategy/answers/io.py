@@ -48,14 +48,23 @@ SCORE_COLUMNS = ("confidence", "knowledge", "skills", "talking")
 #: ignores case, spaces, underscores, punctuation and a trailing bracket such as "(1-5)"; the
 #: column's id and its label in the workbook are accepted as well.
 _SURVEY_HEADERS: dict[str, tuple[str, ...]] = {
-    "agency": ("Agency", "Organisation", "Organization", "Agency or organisation", "Agency name", "Organisation name",
-               "Service", "Employer", "Which agency do you work for", "Which organisation do you work for"),
+    "agency": (
+        "Agency",
+        "Organisation",
+        "Organization",
+        "Agency or organisation",
+        "Agency name",
+        "Organisation name",
+        "Service",
+        "Employer",
+        "Which agency do you work for",
+        "Which organisation do you work for",
+    ),
     "role": ("Role", "Job title", "Job role", "Position", "Role or job title", "What is your role"),
     "confidence": ("Confidence", "Confidence identifying and responding", "Confidence in identifying and responding"),
     "knowledge": ("Knowledge", "Knowledge of signs and indicators", "Knowledge of the signs and indicators"),
     "skills": ("Skills", "Skills in responding"),
-    "talking": ("Talking", "Talking with children", "Confidence talking with children",
-                "Confidence in talking with children"),
+    "talking": ("Talking", "Talking with children", "Confidence talking with children", "Confidence in talking with children"),
     "comment": ("Comment", "Comments", "Any other comments", "Other comments", "Notes"),
 }
 _FIGURE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -74,19 +83,57 @@ _HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 _REQUIRED = {SURVEY: ("agency",), FIGURES: ("indicator", "value"), MEASURES: ("measure", "value")}
 
 #: Columns that Microsoft Forms (and Google Forms) add to an export: about the response, not an answer.
-FORM_METADATA = ("ID", "Start time", "Completion time", "Last modified time", "Total points", "Quiz feedback",
-                 "Points - ...", "Feedback - ...", "Timestamp", "Language", "Response ID")
+FORM_METADATA = (
+    "ID",
+    "Start time",
+    "Completion time",
+    "Last modified time",
+    "Total points",
+    "Quiz feedback",
+    "Points - ...",
+    "Feedback - ...",
+    "Timestamp",
+    "Language",
+    "Response ID",
+)
 #: Columns that identify a person: never read, never stored, and the preview says so.
-IDENTIFYING = ("Name", "Email", "Email address", "Full name", "First name", "Last name", "Surname", "Your name",
-               "Username", "Respondent", "Responder", "Staff name", "Employee name", "Phone", "Phone number",
-               "Telephone")
+IDENTIFYING = (
+    "Name",
+    "Email",
+    "Email address",
+    "Full name",
+    "First name",
+    "Last name",
+    "Surname",
+    "Your name",
+    "Username",
+    "Respondent",
+    "Responder",
+    "Staff name",
+    "Employee name",
+    "Phone",
+    "Phone number",
+    "Telephone",
+)
 
 #: Words from Likert questions (Microsoft Forms' Likert and choice questions) and the score each is.
 LIKERT_WORDS: dict[str, int] = {
-    "strongly disagree": 1, "disagree": 2, "neither agree nor disagree": 3, "neither agree or disagree": 3,
-    "neutral": 3, "agree": 4, "strongly agree": 5,
-    "not at all confident": 1, "slightly confident": 2, "not very confident": 2, "somewhat confident": 3,
-    "fairly confident": 4, "quite confident": 4, "confident": 4, "very confident": 5, "extremely confident": 5,
+    "strongly disagree": 1,
+    "disagree": 2,
+    "neither agree nor disagree": 3,
+    "neither agree or disagree": 3,
+    "neutral": 3,
+    "agree": 4,
+    "strongly agree": 5,
+    "not at all confident": 1,
+    "slightly confident": 2,
+    "not very confident": 2,
+    "somewhat confident": 3,
+    "fairly confident": 4,
+    "quite confident": 4,
+    "confident": 4,
+    "very confident": 5,
+    "extremely confident": 5,
     "completely confident": 5,
 }
 #: Answers that mean "no score" and are stored as a blank.
@@ -139,19 +186,31 @@ def header_aliases(prompt_id: str) -> dict[str, tuple[str, ...]]:
 def _match_columns(preview: Preview, prompt: Prompt, table: Table) -> dict[str, str]:
     """File column -> column id for the columns to read; problems and ignored columns recorded."""
     template = dict(zip([c.id for c in prompt.columns], template_headers(prompt.id), strict=True))
-    mapping = match_headers(preview, table, known=_known_headers(prompt), template=template,
-                            labels={c.id: c.label for c in prompt.columns},
-                            suggestions={name: cid for cid, names in _HEADERS[prompt.id].items() for name in names},
-                            required=_REQUIRED[prompt.id])
+    mapping = match_headers(
+        preview,
+        table,
+        known=_known_headers(prompt),
+        template=template,
+        labels={c.id: c.label for c in prompt.columns},
+        suggestions={name: cid for cid, names in _HEADERS[prompt.id].items() for name in names},
+        required=_REQUIRED[prompt.id],
+    )
     if prompt.id == SURVEY and not any(cid in mapping.values() for cid in SCORE_COLUMNS):
         names = ", ".join(template[c] for c in SCORE_COLUMNS)
-        preview.add_problem(1, "", f"The file has none of the score columns ({names}). Name the columns as in "
-                                   "the template.")
+        preview.add_problem(1, "", f"The file has none of the score columns ({names}). Name the columns as in the template.")
     return mapping
 
 
-def match_headers(preview: Preview, table: Table, *, known: dict[str, str], template: dict[str, str],
-                  labels: dict[str, str], suggestions: dict[str, str], required: tuple[str, ...]) -> dict[str, str]:
+def match_headers(
+    preview: Preview,
+    table: Table,
+    *,
+    known: dict[str, str],
+    template: dict[str, str],
+    labels: dict[str, str],
+    suggestions: dict[str, str],
+    required: tuple[str, ...],
+) -> dict[str, str]:
     """File column -> column id, for any import: ``known`` maps a column-name key (``header_key``) to a
     column id, ``template`` a column id to its template name, ``labels`` to what the preview calls
     it, ``suggestions`` every accepted name to its id (for "did you mean"). Columns that identify a
@@ -165,8 +224,9 @@ def match_headers(preview: Preview, table: Table, *, known: dict[str, str], temp
         if key in known:
             cid = known[key]
             if cid in taken:
-                preview.add_problem(1, header, f"Columns '{taken[cid]}' and '{header}' both hold '{template[cid]}'. "
-                                               "Delete or rename one of them.")
+                preview.add_problem(
+                    1, header, f"Columns '{taken[cid]}' and '{header}' both hold '{template[cid]}'. Delete or rename one of them."
+                )
                 continue
             taken[cid] = header
             mapping[header] = cid
@@ -185,12 +245,19 @@ def match_headers(preview: Preview, table: Table, *, known: dict[str, str], temp
                 hint = f" did you mean '{template[suggestions[match]]}'?"
             else:
                 hint = f" the columns it reads are {', '.join(template.values())}."
-            preview.add_problem(1, header, f"Column '{header}' is not one the workbook knows:{hint} Rename it, "
-                                           "or delete the column if it should not be imported.")
+            preview.add_problem(
+                1,
+                header,
+                f"Column '{header}' is not one the workbook knows:{hint} Rename it, or delete the column if it should not be imported.",
+            )
     for cid in required:
         if cid not in taken:
-            preview.add_problem(1, template[cid], f"The file has no '{template[cid]}' column, which every row needs. "
-                                                  f"The columns it reads are {', '.join(template.values())}.")
+            preview.add_problem(
+                1,
+                template[cid],
+                f"The file has no '{template[cid]}' column, which every row needs. "
+                f"The columns it reads are {', '.join(template.values())}.",
+            )
     return mapping
 
 
@@ -212,8 +279,10 @@ def survey_score(value, column: Column):
         if with_words:
             value = with_words.group(1)
         elif re.search(r"[a-z]", words):
-            raise InvalidInput(f"'{short(value)}' is not a score the workbook knows. Use a number from 1 to 5, or "
-                               "words such as 'Strongly agree' or 'Very confident' (see the template's notes).")
+            raise InvalidInput(
+                f"'{short(value)}' is not a score the workbook knows. Use a number from 1 to 5, or "
+                "words such as 'Strongly agree' or 'Very confident' (see the template's notes)."
+            )
     score = parse_number(value, what="The score", minimum=column.min, maximum=column.max)
     if score is not None and not float(score).is_integer():
         raise InvalidInput(f"The score is {score}; scores are whole numbers from 1 to 5.")
@@ -303,8 +372,12 @@ def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
         preview.rows_in_file += 1
         problems_before = preview.problem_count
         if extra:
-            preview.add_problem(number, "", f"The row has {len(extra)} more cell{'s' if len(extra) > 1 else ''} than "
-                                            "there are column names (a value with a comma in it needs quotes).")
+            preview.add_problem(
+                number,
+                "",
+                f"The row has {len(extra)} more cell{'s' if len(extra) > 1 else ''} than "
+                "there are column names (a value with a comma in it needs quotes).",
+            )
             continue  # its cells are out of step with the columns: checking them would only mislead
         values: dict = {}
         for header, cid in mapping.items():
@@ -342,27 +415,27 @@ def _import(engine: Engine, partnership_id: int, preview: Preview, *, author: Au
         # add_rows numbers the rows it was given; say which row of the file that is.
         found = re.match(r"^Row (\d+): (.*)$", exc.message, re.S)
         if found and 0 < int(found.group(1)) <= len(preview.row_numbers):
-            raise InvalidInput(f"Nothing was imported. Row {preview.row_numbers[int(found.group(1)) - 1]}: "
-                               f"{found.group(2)}") from None
+            raise InvalidInput(f"Nothing was imported. Row {preview.row_numbers[int(found.group(1)) - 1]}: {found.group(2)}") from None
         raise
     return len(stored)
 
 
 # --- The staff survey ---------------------------------------------------------------------------
 
+
 def preview_survey(data: bytes, filename: str) -> Preview:
     """What importing this staff survey file would store, and every problem in it."""
     return _preview(data, filename, SURVEY)
 
 
-def import_survey(engine: Engine, partnership_id: int, data: bytes, filename: str, *, author: Author,
-                  replace: bool = True) -> int:
+def import_survey(engine: Engine, partnership_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True) -> int:
     """Store every response in the file (replacing the responses there before, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
     return _import(engine, partnership_id, preview_survey(data, filename), author=author, replace=replace)
 
 
 # --- Local figures and identification measures --------------------------------------------------
+
 
 def _figures_prompt(prompt_id: str) -> str:
     if prompt_id not in FIGURE_PROMPTS:
@@ -375,8 +448,9 @@ def preview_figures(data: bytes, filename: str, prompt_id: str = FIGURES) -> Pre
     return _preview(data, filename, _figures_prompt(prompt_id))
 
 
-def import_figures(engine: Engine, partnership_id: int, data: bytes, filename: str, *, prompt_id: str = FIGURES,
-                   author: Author, replace: bool = False) -> int:
+def import_figures(
+    engine: Engine, partnership_id: int, data: bytes, filename: str, *, prompt_id: str = FIGURES, author: Author, replace: bool = False
+) -> int:
     """Add every figure in the file (or replace those there with ``replace=True``), or nothing if
     any row has a problem. Returns the number stored."""
     return _import(engine, partnership_id, preview_figures(data, filename, prompt_id), author=author, replace=replace)
@@ -393,18 +467,24 @@ def preview_file(data: bytes, filename: str, prompt_id: str) -> Preview:
 def survey_template_csv() -> bytes:
     """A staff survey file to fill in: column names and two made-up responses. UTF-8 with a BOM,
     so Excel opens it with £ and accents intact."""
-    return plain_csv_bytes([
-        template_headers(SURVEY),
-        ["Children's services", "Social worker", "4", "3", "3", "2", "I would like training on talking with children."],
-        ["Police", "Detective constable", "Agree", "Strongly agree", "Neither agree nor disagree", "Very confident", ""],
-    ])
+    return plain_csv_bytes(
+        [
+            template_headers(SURVEY),
+            ["Children's services", "Social worker", "4", "3", "3", "2", "I would like training on talking with children."],
+            ["Police", "Detective constable", "Agree", "Strongly agree", "Neither agree nor disagree", "Very confident", ""],
+        ]
+    )
 
 
 _FIGURE_EXAMPLES = {
-    FIGURES: [["child_population", "Aged 0 to 17", "2024", "61,250", "Mid-year population estimates"],
-              ["looked_after", "", "2023/24", "c", "Children looked after statistics"]],
-    MEASURES: [["plans_sexual_abuse", "Initial category of abuse", "2023/24", "12", "Children in need census"],
-               ["police_offences", "Victims under 18", "2023/24", "z", "Police recorded crime"]],
+    FIGURES: [
+        ["child_population", "Aged 0 to 17", "2024", "61,250", "Mid-year population estimates"],
+        ["looked_after", "", "2023/24", "c", "Children looked after statistics"],
+    ],
+    MEASURES: [
+        ["plans_sexual_abuse", "Initial category of abuse", "2023/24", "12", "Children in need census"],
+        ["police_offences", "Victims under 18", "2023/24", "z", "Police recorded crime"],
+    ],
 }
 
 
@@ -423,8 +503,7 @@ TEMPLATE_FILES = {
     "local_figures_template.csv": lambda: figures_template_csv(FIGURES),
     "identification_figures_template.csv": lambda: figures_template_csv(MEASURES),
 }
-TEMPLATE_FOR = {SURVEY: "staff_survey_template.csv", FIGURES: "local_figures_template.csv",
-                MEASURES: "identification_figures_template.csv"}
+TEMPLATE_FOR = {SURVEY: "staff_survey_template.csv", FIGURES: "local_figures_template.csv", MEASURES: "identification_figures_template.csv"}
 
 
 def template_csv(prompt_id: str) -> bytes:

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from sqlmodel import col as sql_column
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -104,8 +105,10 @@ def encode_image(value) -> str:
             raise InvalidInput("The picture should be a PNG or JPEG file.")
         value = decode_image(value)
     if len(value) > MAX_IMAGE_BYTES:
-        raise InvalidInput(f"The picture is {len(value) / 1024 / 1024:.1f} MB; the limit is 1 MB. Save it smaller "
-                           "(a logo 600 pixels wide is plenty) and upload it again.")
+        raise InvalidInput(
+            f"The picture is {len(value) / 1024 / 1024:.1f} MB; the limit is 1 MB. Save it smaller "
+            "(a logo 600 pixels wide is plenty) and upload it again."
+        )
     kind = next((k for magic, k in _IMAGE_KINDS.items() if value.startswith(magic)), None)
     if kind is None:
         raise InvalidInput("The picture should be a PNG or JPEG file; this file is neither.")
@@ -127,13 +130,20 @@ def get_answers(engine: Engine, partnership_id: int, *, session: Session | None 
 
 def get_answer(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> Answer | None:
     with read_session(engine, session=session) as session:
-        return session.exec(
-            select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
-        ).first()
+        return session.exec(select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)).first()
 
 
-def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, expected_version: int,
-                author: Author, action: str = "edit", session: Session | None = None) -> Saved:
+def save_answer(
+    engine: Engine,
+    partnership_id: int,
+    prompt_id: str,
+    value,
+    *,
+    expected_version: int,
+    author: Author,
+    action: str = "edit",
+    session: Session | None = None,
+) -> Saved:
     """Store an answer if nobody has saved it since ``expected_version`` (0: never saved).
 
     Raises ``Conflict`` (after keeping this text in the history) when someone has.
@@ -146,62 +156,114 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
     try:
         with write_session(engine, session=session) as session:
             _ensure_partnership(session, partnership_id)
-            current = session.exec(
-                select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
-            ).first()
+            current = session.exec(select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)).first()
             if current is not None and current.version == expected_version and current.value == stored:
                 return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
             if current is None and expected_version == 0:
                 if stored == "":
                     return Saved("", 0, now, author.name, removed)
-                session.add(Answer(partnership_id=partnership_id, prompt_id=prompt_id, value=stored, version=1,
-                                   updated_at=now, updated_by_name=author.name, updated_by_agency=author.agency,
-                                   updated_by_user_id=author.user_id))
-                record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="create",
-                          old_value=None, new_value=stored, created_at=now)
+                session.add(
+                    Answer(
+                        partnership_id=partnership_id,
+                        prompt_id=prompt_id,
+                        value=stored,
+                        version=1,
+                        updated_at=now,
+                        updated_by_name=author.name,
+                        updated_by_agency=author.agency,
+                        updated_by_user_id=author.user_id,
+                    )
+                )
+                record_revision(
+                    session,
+                    author,
+                    partnership_id=partnership_id,
+                    prompt_id=prompt_id,
+                    action="create",
+                    old_value=None,
+                    new_value=stored,
+                    created_at=now,
+                )
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
             if current is not None:
                 result = session.execute(
                     update(Answer)
                     .where(Answer.id == current.id, Answer.version == expected_version)
-                    .values(value=stored, version=expected_version + 1, updated_at=now, updated_by_name=author.name,
-                            updated_by_agency=author.agency, updated_by_user_id=author.user_id)
+                    .values(
+                        value=stored,
+                        version=expected_version + 1,
+                        updated_at=now,
+                        updated_by_name=author.name,
+                        updated_by_agency=author.agency,
+                        updated_by_user_id=author.user_id,
+                    )
                     .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:
-                    record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action=action,
-                              old_value=current.value, new_value=stored, created_at=now)
+                    record_revision(
+                        session,
+                        author,
+                        partnership_id=partnership_id,
+                        prompt_id=prompt_id,
+                        action=action,
+                        old_value=current.value,
+                        new_value=stored,
+                        created_at=now,
+                    )
                     return Saved(stored, expected_version + 1, now, author.name, removed)
             # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
             # Read again: on PostgreSQL the winner may have committed after ``current`` was read.
             current = session.exec(
-                select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
+                select(Answer)
+                .where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
                 .execution_options(populate_existing=True)
             ).first()
             theirs = current.value if current else ""
             if stored != theirs:
-                record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",
-                          old_value=theirs, new_value=stored, created_at=now)
+                record_revision(
+                    session,
+                    author,
+                    partnership_id=partnership_id,
+                    prompt_id=prompt_id,
+                    action="conflict_copy",
+                    old_value=theirs,
+                    new_value=stored,
+                    created_at=now,
+                )
             if stored == theirs and current is not None:
                 return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
             conflict = Conflict(
                 f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
                 "Both texts are kept: choose which to use, or combine them.",
-                mine=stored, theirs=theirs, theirs_version=current.version if current else 0,
-                theirs_by=current.updated_by_name if current else "", theirs_at=current.updated_at if current else None,
+                mine=stored,
+                theirs=theirs,
+                theirs_version=current.version if current else 0,
+                theirs_by=current.updated_by_name if current else "",
+                theirs_at=current.updated_at if current else None,
             )
     except IntegrityError:
         # Two first saves at once: the other one won the insert. Load it and report the conflict.
         current = get_answer(engine, partnership_id, prompt_id)
         with write_session(engine, session=session) as session:
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="conflict_copy",
-                      old_value=current.value if current else "", new_value=stored, created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=prompt_id,
+                action="conflict_copy",
+                old_value=current.value if current else "",
+                new_value=stored,
+                created_at=now,
+            )
         conflict = Conflict(
             f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
             "Both texts are kept: choose which to use, or combine them.",
-            mine=stored, theirs=current.value if current else "", theirs_version=current.version if current else 0,
-            theirs_by=current.updated_by_name if current else "", theirs_at=current.updated_at if current else None,
+            mine=stored,
+            theirs=current.value if current else "",
+            theirs_version=current.version if current else 0,
+            theirs_by=current.updated_by_name if current else "",
+            theirs_at=current.updated_at if current else None,
         )
     raise conflict
 
@@ -209,12 +271,13 @@ def save_answer(engine: Engine, partnership_id: int, prompt_id: str, value, *, e
 def answer_history(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> list[Revision]:
     """Every saved change to an answer, newest first, including conflict copies."""
     with read_session(engine, session=session) as session:
-        return list(session.exec(
-            select(Revision)
-            .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id,
-                   Revision.item_id == None)  # noqa: E711
-            .order_by(Revision.id.desc())
-        ).all())
+        return list(
+            session.exec(
+                select(Revision)
+                .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id, sql_column(Revision.item_id).is_(None))
+                .order_by(Revision.id.desc())
+            ).all()
+        )
 
 
 def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author, session: Session | None = None) -> Saved:
@@ -224,11 +287,19 @@ def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, aut
         if rev is None or rev.partnership_id != partnership_id or rev.item_id is not None:
             raise NotFound("That earlier version could not be found.")
     current = get_answer(engine, partnership_id, rev.prompt_id)
-    return save_answer(engine, partnership_id, rev.prompt_id, rev.new_value or "",
-                       expected_version=current.version if current else 0, author=author, action="revert")
+    return save_answer(
+        engine,
+        partnership_id,
+        rev.prompt_id,
+        rev.new_value or "",
+        expected_version=current.version if current else 0,
+        author=author,
+        action="revert",
+    )
 
 
 # --- Table prompts: rows of named columns -------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Row:
@@ -318,14 +389,13 @@ def normalise_row(prompt: Prompt, values: dict, *, partial: bool = False, added_
 
 
 def _row(item: Item) -> Row:
-    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name,
-               item.row_key)
+    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name, item.row_key)
 
 
 def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False, session: Session | None = None) -> list[Row]:
     with read_session(engine, session=session) as session:
         q = select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
-        q = q.where(Item.deleted_at != None if deleted else Item.deleted_at == None)  # noqa: E711
+        q = q.where(sql_column(Item.deleted_at).is_not(None) if deleted else sql_column(Item.deleted_at).is_(None))
         return [_row(i) for i in session.exec(q.order_by(Item.position, Item.id)).all()]
 
 
@@ -333,7 +403,8 @@ def all_rows(engine: Engine, partnership_id: int, *, session: Session | None = N
     """Every live row of every table prompt, by prompt id (one query, for exports and progress)."""
     with read_session(engine, session=session) as session:
         items = session.exec(
-            select(Item).where(Item.partnership_id == partnership_id, Item.deleted_at == None)  # noqa: E711
+            select(Item)
+            .where(Item.partnership_id == partnership_id, sql_column(Item.deleted_at).is_(None))
             .order_by(Item.prompt_id, Item.position, Item.id)
         ).all()
     out: dict[str, list[Row]] = {}
@@ -347,8 +418,16 @@ def add_row(engine: Engine, partnership_id: int, prompt_id: str, values: dict, *
     return add_rows(engine, partnership_id, prompt_id, [values], author=author)[0]
 
 
-def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dict], *, author: Author,
-             replace: bool = False, session: Session | None = None) -> list[Row]:
+def add_rows(
+    engine: Engine,
+    partnership_id: int,
+    prompt_id: str,
+    rows: list[dict],
+    *,
+    author: Author,
+    replace: bool = False,
+    session: Session | None = None,
+) -> list[Row]:
     """Add many rows in one transaction: all of them, or (on any bad value) none, with a message
     naming the row. ``replace`` first removes the live rows (restorable), as an import does."""
     prompt = _table_prompt(prompt_id)
@@ -365,45 +444,96 @@ def add_rows(engine: Engine, partnership_id: int, prompt_id: str, rows: list[dic
     with write_session(engine, session=session) as session:
         _ensure_partnership(session, partnership_id)
         if replace:
-            live = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
-                                                   Item.deleted_at == None, Item.row_key == None)).all()  # noqa: E711
+            live = session.exec(
+                select(Item).where(
+                    Item.partnership_id == partnership_id,
+                    Item.prompt_id == prompt_id,
+                    sql_column(Item.deleted_at).is_(None),
+                    sql_column(Item.row_key).is_(None),
+                )
+            ).all()
             for item in live:
                 item.deleted_at, item.version = now, item.version + 1
                 session.add(item)
             if live:
-                record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="delete",
-                          old_value=f"{len(live)} rows replaced by an import", created_at=now)
-        last = session.exec(
-            select(Item.position).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
-            .order_by(Item.position.desc())
-        ).first() or 0
+                record_revision(
+                    session,
+                    author,
+                    partnership_id=partnership_id,
+                    prompt_id=prompt_id,
+                    action="delete",
+                    old_value=f"{len(live)} rows replaced by an import",
+                    created_at=now,
+                )
+        last = (
+            session.exec(
+                select(Item.position)
+                .where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
+                .order_by(Item.position.desc())
+            ).first()
+            or 0
+        )
         items = []
         for position, values in enumerate(clean, start=last + 1):
-            item = Item(partnership_id=partnership_id, prompt_id=prompt_id, position=position,
-                        values_json=json.dumps(values, ensure_ascii=False), updated_at=now, created_at=now,
-                        updated_by_name=author.name, updated_by_agency=author.agency, updated_by_user_id=author.user_id)
+            item = Item(
+                partnership_id=partnership_id,
+                prompt_id=prompt_id,
+                position=position,
+                values_json=json.dumps(values, ensure_ascii=False),
+                updated_at=now,
+                created_at=now,
+                updated_by_name=author.name,
+                updated_by_agency=author.agency,
+                updated_by_user_id=author.user_id,
+            )
             session.add(item)
             items.append(item)
         session.flush()
         if len(items) == 1:
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=items[0].id,
-                      action="create", new_value=items[0].values_json, created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=prompt_id,
+                item_id=items[0].id,
+                action="create",
+                new_value=items[0].values_json,
+                created_at=now,
+            )
         elif items:
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, action="import",
-                      new_value=f"{len(items)} rows added", created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=prompt_id,
+                action="import",
+                new_value=f"{len(items)} rows added",
+                created_at=now,
+            )
         return [_row(i) for i in items]
 
 
 def grid_rows(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> dict[str, Row]:
     """A grid's stored fixed rows by row key (rows never edited are simply absent)."""
     with read_session(engine, session=session) as session:
-        items = session.exec(select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id,
-                                                Item.row_key != None)).all()  # noqa: E711
+        items = session.exec(
+            select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id, sql_column(Item.row_key).is_not(None))
+        ).all()
         return {i.row_key: _row(i) for i in items}
 
 
-def set_grid_cell(engine: Engine, partnership_id: int, prompt_id: str, row_key: str, column_id: str, value, *,
-                  expected, author: Author, session: Session | None = None) -> Row:
+def set_grid_cell(
+    engine: Engine,
+    partnership_id: int,
+    prompt_id: str,
+    row_key: str,
+    column_id: str,
+    value,
+    *,
+    expected,
+    author: Author,
+    session: Session | None = None,
+) -> Row:
     """Change one cell of a grid's fixed row (creating the row the first time anyone writes in it)
     if it still holds ``expected``; otherwise Conflict, as ``update_cell``."""
     prompt = _prompt(prompt_id)
@@ -424,20 +554,42 @@ def set_grid_cell(engine: Engine, partnership_id: int, prompt_id: str, row_key: 
             with write_session(engine, session=session) as session:
                 _ensure_partnership(session, partnership_id)
                 values = {column_id: normalise_cell(column, value)}
-                item = Item(partnership_id=partnership_id, prompt_id=prompt_id, row_key=row_key, position=0,
-                            values_json=json.dumps(values, ensure_ascii=False), updated_at=now, created_at=now,
-                            updated_by_name=author.name, updated_by_agency=author.agency,
-                            updated_by_user_id=author.user_id)
+                item = Item(
+                    partnership_id=partnership_id,
+                    prompt_id=prompt_id,
+                    row_key=row_key,
+                    position=0,
+                    values_json=json.dumps(values, ensure_ascii=False),
+                    updated_at=now,
+                    created_at=now,
+                    updated_by_name=author.name,
+                    updated_by_agency=author.agency,
+                    updated_by_user_id=author.user_id,
+                )
                 session.add(item)
                 session.flush()
-                record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=item.id,
-                          field=column_id, action="create", new_value=json.dumps(values[column_id], ensure_ascii=False),
-                          created_at=now)
+                record_revision(
+                    session,
+                    author,
+                    partnership_id=partnership_id,
+                    prompt_id=prompt_id,
+                    item_id=item.id,
+                    field=column_id,
+                    action="create",
+                    new_value=json.dumps(values[column_id], ensure_ascii=False),
+                    created_at=now,
+                )
                 return _row(item)
         except IntegrityError:
             continue  # someone else created the row at the same moment: update it instead
-    raise Conflict("Someone else is editing this row at the same moment. Please try again.", mine=value, theirs=None,
-                   theirs_version=0, theirs_by="", theirs_at=None)
+    raise Conflict(
+        "Someone else is editing this row at the same moment. Please try again.",
+        mine=value,
+        theirs=None,
+        theirs_version=0,
+        theirs_by="",
+        theirs_at=None,
+    )
 
 
 def _locked_item(session: Session, partnership_id: int, item_id: int) -> Item:
@@ -447,8 +599,9 @@ def _locked_item(session: Session, partnership_id: int, item_id: int) -> Item:
     return item
 
 
-def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: str, value, *,
-                expected, author: Author, session: Session | None = None) -> Row:
+def update_cell(
+    engine: Engine, partnership_id: int, item_id: int, column_id: str, value, *, expected, author: Author, session: Session | None = None
+) -> Row:
     """Change one cell if it still holds ``expected`` (what this person loaded).
 
     Cell by cell, so two people editing different columns of one row both succeed."""
@@ -465,13 +618,26 @@ def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: st
         if current == clean:
             return _row(item)
         if current != expected and not (current in (None, "") and expected in (None, "")):
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      field=column_id, action="conflict_copy", old_value=json.dumps(current, ensure_ascii=False),
-                      new_value=json.dumps(clean, ensure_ascii=False), created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=item.prompt_id,
+                item_id=item.id,
+                field=column_id,
+                action="conflict_copy",
+                old_value=json.dumps(current, ensure_ascii=False),
+                new_value=json.dumps(clean, ensure_ascii=False),
+                created_at=now,
+            )
             conflict = Conflict(
                 f"{item.updated_by_name or 'Someone'} changed this while you were editing it. Both are kept: choose one.",
-                mine=clean, theirs=current, theirs_version=item.version, theirs_by=item.updated_by_name,
-                theirs_at=item.updated_at)
+                mine=clean,
+                theirs=current,
+                theirs_version=item.version,
+                theirs_by=item.updated_by_name,
+                theirs_at=item.updated_at,
+            )
         else:
             values[column_id] = clean
             item.values_json = json.dumps(values, ensure_ascii=False)
@@ -479,14 +645,25 @@ def update_cell(engine: Engine, partnership_id: int, item_id: int, column_id: st
             item.updated_at, item.updated_by_name, item.updated_by_agency = now, author.name, author.agency
             item.updated_by_user_id = author.user_id
             session.add(item)
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      field=column_id, action="edit", old_value=json.dumps(current, ensure_ascii=False),
-                      new_value=json.dumps(clean, ensure_ascii=False), created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=item.prompt_id,
+                item_id=item.id,
+                field=column_id,
+                action="edit",
+                old_value=json.dumps(current, ensure_ascii=False),
+                new_value=json.dumps(clean, ensure_ascii=False),
+                created_at=now,
+            )
             return _row(item)
     raise conflict
 
 
-def _set_removed(engine: Engine, partnership_id: int, item_id: int, removed: bool, author: Author, *, session: Session | None = None) -> Row:
+def _set_removed(
+    engine: Engine, partnership_id: int, item_id: int, removed: bool, author: Author, *, session: Session | None = None
+) -> Row:
     now = utcnow()
     with write_session(engine, session=session) as session:
         item = _locked_item(session, partnership_id, item_id)
@@ -494,9 +671,17 @@ def _set_removed(engine: Engine, partnership_id: int, item_id: int, removed: boo
             item.deleted_at = now if removed else None
             item.version += 1
             session.add(item)
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      action="delete" if removed else "restore", created_at=now,
-                      old_value=item.values_json if removed else None, new_value=None if removed else item.values_json)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=item.prompt_id,
+                item_id=item.id,
+                action="delete" if removed else "restore",
+                created_at=now,
+                old_value=item.values_json if removed else None,
+                new_value=None if removed else item.values_json,
+            )
         return _row(item)
 
 
@@ -510,15 +695,21 @@ def restore_row(engine: Engine, partnership_id: int, item_id: int, *, author: Au
     return _set_removed(engine, partnership_id, item_id, False, author)
 
 
-def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author, session: Session | None = None) -> list[Row]:
+def move_row(
+    engine: Engine, partnership_id: int, item_id: int, direction: int, *, author: Author, session: Session | None = None
+) -> list[Row]:
     """Move a row up (-1) or down (+1) among the live rows of its table."""
     now = utcnow()
     with write_session(engine, session=session) as session:
         item = _locked_item(session, partnership_id, item_id)
-        rows = list(session.exec(
-            select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == item.prompt_id,
-                               Item.deleted_at == None).order_by(Item.position, Item.id).with_for_update()  # noqa: E711
-        ).all())
+        rows = list(
+            session.exec(
+                select(Item)
+                .where(Item.partnership_id == partnership_id, Item.prompt_id == item.prompt_id, sql_column(Item.deleted_at).is_(None))
+                .order_by(Item.position, Item.id)
+                .with_for_update()
+            ).all()
+        )
         index = next((i for i, r in enumerate(rows) if r.id == item_id), None)
         target = None if index is None else index + direction
         if index is not None and 0 <= target < len(rows):
@@ -527,7 +718,16 @@ def move_row(engine: Engine, partnership_id: int, item_id: int, direction: int, 
                 if r.position != position:
                     r.position = position
                     session.add(r)
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=item.prompt_id, item_id=item.id,
-                      action="reorder", old_value=str(index + 1), new_value=str(target + 1), created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=item.prompt_id,
+                item_id=item.id,
+                action="reorder",
+                old_value=str(index + 1),
+                new_value=str(target + 1),
+                created_at=now,
+            )
         session.flush()
         return [_row(r) for r in rows]

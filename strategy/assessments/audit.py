@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -66,8 +66,7 @@ def grade_label(grade_id: str) -> str:
 
 
 def barrier_label(barrier_id: str) -> str:
-    return next((b["label"] for b in content().reference("audit_barriers").items if b["id"] == barrier_id),
-                barrier_id)
+    return next((b["label"] for b in content().reference("audit_barriers").items if b["id"] == barrier_id), barrier_id)
 
 
 # --- Case references ----------------------------------------------------------------------------
@@ -108,11 +107,13 @@ def _reference(reference: str, confirmed: bool) -> str:
     if why and not confirmed:
         raise IdentifyingReference(
             f"The case reference '{ref}' may identify a child: {why}. This workbook is not a case record. "
-            "Use a reference such as 'Case 1', or confirm that this reference cannot identify anyone.")
+            "Use a reference such as 'Case 1', or confirm that this reference cannot identify anyone."
+        )
     return ref
 
 
 # --- Audits -------------------------------------------------------------------------------------
+
 
 def _parts(parts) -> list[str]:
     valid = [p["id"] for p in parts_list()]
@@ -149,13 +150,28 @@ def _period(period: str) -> str:
     return period
 
 
-def create_audit(engine: Engine, partnership_id: int, *, theme: str, author: Author, period: str = "",
-                 parts=(), texts: dict | None = None, session: Session | None = None) -> ThematicAudit:
+def create_audit(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    theme: str,
+    author: Author,
+    period: str = "",
+    parts=(),
+    texts: dict | None = None,
+    session: Session | None = None,
+) -> ThematicAudit:
     theme, period, parts, texts = _theme(theme), _period(period), _parts(parts), _texts(texts or {})
     with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
-        audit = ThematicAudit(partnership_id=partnership_id, theme=theme, period=period, parts_json=json.dumps(parts),
-                              fields_json=json.dumps(texts, ensure_ascii=False), updated_by_name=author.name)
+        audit = ThematicAudit(
+            partnership_id=partnership_id,
+            theme=theme,
+            period=period,
+            parts_json=json.dumps(parts),
+            fields_json=json.dumps(texts, ensure_ascii=False),
+            updated_by_name=author.name,
+        )
         session.add(audit)
         created(session, audit, author=author, prompt_id="audit")
         return audit
@@ -164,7 +180,7 @@ def create_audit(engine: Engine, partnership_id: int, *, theme: str, author: Aut
 def list_audits(engine: Engine, partnership_id: int, *, deleted: bool = False, session: Session | None = None) -> list[ThematicAudit]:
     with read_session(engine, session=session) as session:
         q = select(ThematicAudit).where(ThematicAudit.partnership_id == partnership_id)
-        q = q.where(ThematicAudit.deleted_at != None if deleted else ThematicAudit.deleted_at == None)  # noqa: E711
+        q = q.where(col(ThematicAudit.deleted_at).is_not(None) if deleted else col(ThematicAudit.deleted_at).is_(None))
         return list(session.exec(q.order_by(ThematicAudit.id)).all())
 
 
@@ -189,9 +205,19 @@ def find_audit(engine: Engine, partnership_id: int, name: str) -> ThematicAudit:
     raise NotFound(f"There is no audit '{name}'. The audits are: {'; '.join(a.theme for a in audits)}.")
 
 
-def update_audit(engine: Engine, partnership_id: int, audit_id: int, *, expected_version: int, author: Author,
-                 theme: str | None = None, period: str | None = None, parts=None,
-                 texts: dict | None = None, session: Session | None = None) -> ThematicAudit:
+def update_audit(
+    engine: Engine,
+    partnership_id: int,
+    audit_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    theme: str | None = None,
+    period: str | None = None,
+    parts=None,
+    texts: dict | None = None,
+    session: Session | None = None,
+) -> ThematicAudit:
     """Change the audit's details or briefing texts (only those given), version-checked."""
     with write_session(engine, session=session) as session:
         audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", lock=True)
@@ -205,15 +231,17 @@ def update_audit(engine: Engine, partnership_id: int, audit_id: int, *, expected
         if texts is not None:
             merged = {**json.loads(audit.fields_json or "{}"), **_texts(texts)}
             values["fields_json"] = json.dumps(merged, ensure_ascii=False)
-        conflict = update_checked(session, ThematicAudit, audit, values, expected_version=expected_version,
-                                  author=author, prompt_id="audit", what="audit")
+        conflict = update_checked(
+            session, ThematicAudit, audit, values, expected_version=expected_version, author=author, prompt_id="audit", what="audit"
+        )
     if conflict:
         raise conflict
     return audit
 
 
-def remove_audit(engine: Engine, partnership_id: int, audit_id: int, *, author: Author,
-                 restore: bool = False, session: Session | None = None) -> ThematicAudit:
+def remove_audit(
+    engine: Engine, partnership_id: int, audit_id: int, *, author: Author, restore: bool = False, session: Session | None = None
+) -> ThematicAudit:
     with write_session(engine, session=session) as session:
         audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", live=False)
         set_removed(session, audit, not restore, author=author, prompt_id="audit")
@@ -221,6 +249,7 @@ def remove_audit(engine: Engine, partnership_id: int, audit_id: int, *, author: 
 
 
 # --- Audited cases ------------------------------------------------------------------------------
+
 
 def _case_values(reference, agencies, grade, strengths, learning, confirmed) -> dict:
     values = {"reference": _reference(reference, confirmed)}
@@ -235,8 +264,20 @@ def _case_values(reference, agencies, grade, strengths, learning, confirmed) -> 
     return values
 
 
-def add_case(engine: Engine, partnership_id: int, audit_id: int, *, reference: str, author: Author, agencies: str = "",
-             grade: str = "", strengths: str = "", learning: str = "", confirmed: bool = False, session: Session | None = None) -> AuditCase:
+def add_case(
+    engine: Engine,
+    partnership_id: int,
+    audit_id: int,
+    *,
+    reference: str,
+    author: Author,
+    agencies: str = "",
+    grade: str = "",
+    strengths: str = "",
+    learning: str = "",
+    confirmed: bool = False,
+    session: Session | None = None,
+) -> AuditCase:
     """Record one audited case. A reference that looks identifying raises IdentifyingReference
     unless ``confirmed``; a reference already used in the audit is refused."""
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
@@ -250,26 +291,41 @@ def add_case(engine: Engine, partnership_id: int, audit_id: int, *, reference: s
 
 
 def _unique_reference(session, audit_id: int, reference: str, case_id: int | None) -> None:
-    same = session.exec(select(AuditCase).where(AuditCase.audit_id == audit_id, AuditCase.deleted_at == None)).all()  # noqa: E711
+    same = session.exec(select(AuditCase).where(AuditCase.audit_id == audit_id, col(AuditCase.deleted_at).is_(None))).all()
     if any(c.reference.casefold() == reference.casefold() and c.id != case_id for c in same):
         raise InvalidInput(f"This audit already has a case '{reference}'. Give each case its own reference.")
 
 
-def update_case(engine: Engine, partnership_id: int, case_id: int, *, expected_version: int, author: Author,
-                reference: str, agencies: str = "", grade: str = "", strengths: str = "", learning: str = "",
-                confirmed: bool = False, session: Session | None = None) -> AuditCase:
+def update_case(
+    engine: Engine,
+    partnership_id: int,
+    case_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    reference: str,
+    agencies: str = "",
+    grade: str = "",
+    strengths: str = "",
+    learning: str = "",
+    confirmed: bool = False,
+    session: Session | None = None,
+) -> AuditCase:
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
     with write_session(engine, session=session) as session:
         case = load(session, AuditCase, case_id, partnership_id, "case", lock=True)
         _unique_reference(session, case.audit_id, values["reference"], case.id)
-        conflict = update_checked(session, AuditCase, case, values, expected_version=expected_version, author=author,
-                                  prompt_id="audit.case", what="case")
+        conflict = update_checked(
+            session, AuditCase, case, values, expected_version=expected_version, author=author, prompt_id="audit.case", what="case"
+        )
     if conflict:
         raise conflict
     return case
 
 
-def remove_case(engine: Engine, partnership_id: int, case_id: int, *, author: Author, restore: bool = False, session: Session | None = None) -> AuditCase:
+def remove_case(
+    engine: Engine, partnership_id: int, case_id: int, *, author: Author, restore: bool = False, session: Session | None = None
+) -> AuditCase:
     with write_session(engine, session=session) as session:
         case = load(session, AuditCase, case_id, partnership_id, "case", live=False)
         set_removed(session, case, not restore, author=author, prompt_id="audit.case")
@@ -279,7 +335,7 @@ def remove_case(engine: Engine, partnership_id: int, case_id: int, *, author: Au
 def list_cases(engine: Engine, audit_id: int, *, deleted: bool = False, session: Session | None = None) -> list[AuditCase]:
     with read_session(engine, session=session) as session:
         q = select(AuditCase).where(AuditCase.audit_id == audit_id)
-        q = q.where(AuditCase.deleted_at != None if deleted else AuditCase.deleted_at == None)  # noqa: E711
+        q = q.where(col(AuditCase.deleted_at).is_not(None) if deleted else col(AuditCase.deleted_at).is_(None))
         return list(session.exec(q.order_by(AuditCase.id)).all())
 
 
@@ -294,19 +350,31 @@ def grade_table(cases: list[AuditCase]) -> pd.DataFrame:
 
 def grade_figure(table: pd.DataFrame) -> go.Figure:
     colours = {g["label"]: g.get("colour", "#9E9E9E") for g in grades()}
-    fig = go.Figure(go.Bar(x=table["Grade"], y=table["Cases"], text=table["Cases"], textposition="outside",
-                           marker_color=[colours.get(g, "#9E9E9E") for g in table["Grade"]]))
+    fig = go.Figure(
+        go.Bar(
+            x=table["Grade"],
+            y=table["Cases"],
+            text=table["Cases"],
+            textposition="outside",
+            marker_color=[colours.get(g, "#9E9E9E") for g in table["Grade"]],
+        )
+    )
     fig.update_layout(title="Audited cases by grade", yaxis={"title": "Cases", "dtick": 1}, plot_bgcolor="white")
     return fig
 
 
 # --- The staff survey ---------------------------------------------------------------------------
 
+
 def survey_responses(engine: Engine, audit_id: int, *, session: Session | None = None) -> list[AuditSurveyResponse]:
     with read_session(engine, session=session) as session:
-        return list(session.exec(select(AuditSurveyResponse).where(AuditSurveyResponse.audit_id == audit_id,
-                                                                   AuditSurveyResponse.deleted_at == None)  # noqa: E711
-                                 .order_by(AuditSurveyResponse.id)).all())
+        return list(
+            session.exec(
+                select(AuditSurveyResponse)
+                .where(AuditSurveyResponse.audit_id == audit_id, col(AuditSurveyResponse.deleted_at).is_(None))
+                .order_by(AuditSurveyResponse.id)
+            ).all()
+        )
 
 
 @dataclass(frozen=True)
@@ -330,54 +398,80 @@ class SurveySummary:
 
 def survey_summary(rows: list[AuditSurveyResponse]) -> SurveySummary:
     """Awareness and use of the strategy and toolkit, confidence by agency, and what stops use."""
-    frame = pd.DataFrame([{"agency": r.agency, "identify": r.confidence_identify, "respond": r.confidence_respond}
-                          for r in rows], columns=["agency", "identify", "respond"])
-    confidence = pd.DataFrame(columns=["Agency", "Responses", "Identifying (average of 5)",
-                                       "Responding (average of 5)"])
+    frame = pd.DataFrame(
+        [{"agency": r.agency, "identify": r.confidence_identify, "respond": r.confidence_respond} for r in rows],
+        columns=["agency", "identify", "respond"],
+    )
+    confidence = pd.DataFrame(columns=["Agency", "Responses", "Identifying (average of 5)", "Responding (average of 5)"])
     if not frame.empty:
         grouped = frame.groupby("agency", sort=True)
-        confidence = pd.DataFrame({
-            "Agency": list(grouped.groups),
-            "Responses": grouped.size().tolist(),
-            "Identifying (average of 5)": [round(float(v), 1) if pd.notna(v) else None
-                                           for v in grouped["identify"].mean().tolist()],
-            "Responding (average of 5)": [round(float(v), 1) if pd.notna(v) else None
-                                          for v in grouped["respond"].mean().tolist()],
-        })
+        confidence = pd.DataFrame(
+            {
+                "Agency": list(grouped.groups),
+                "Responses": grouped.size().tolist(),
+                "Identifying (average of 5)": [round(float(v), 1) if pd.notna(v) else None for v in grouped["identify"].mean().tolist()],
+                "Responding (average of 5)": [round(float(v), 1) if pd.notna(v) else None for v in grouped["respond"].mean().tolist()],
+            }
+        )
     counts: dict[str, int] = {}
     for r in rows:
         if r.barrier:
             counts[r.barrier] = counts.get(r.barrier, 0) + 1
-    barriers = pd.DataFrame([{"What stops use": barrier_label(b), "Responses": n}
-                             for b, n in sorted(counts.items(), key=lambda kv: -kv[1])],
-                            columns=["What stops use", "Responses"])
+    barriers = pd.DataFrame(
+        [{"What stops use": barrier_label(b), "Responses": n} for b, n in sorted(counts.items(), key=lambda kv: -kv[1])],
+        columns=["What stops use", "Responses"],
+    )
     aware_rows = [r for r in rows if r.aware_strategy is not None]
     aware = [r for r in aware_rows if r.aware_strategy]
     used_rows = [r for r in aware if r.used_toolkit is not None]
-    return SurveySummary(len(rows), len(aware), len(aware_rows), sum(1 for r in used_rows if r.used_toolkit),
-                         len(used_rows), confidence, barriers)
+    return SurveySummary(
+        len(rows), len(aware), len(aware_rows), sum(1 for r in used_rows if r.used_toolkit), len(used_rows), confidence, barriers
+    )
 
 
 def confidence_figure(summary: SurveySummary) -> go.Figure:
     t = summary.confidence
     fig = go.Figure()
-    fig.add_bar(name="Identifying", x=t["Agency"], y=t["Identifying (average of 5)"], marker_color="#0B4F8A",
-                text=t["Identifying (average of 5)"], textposition="outside")
-    fig.add_bar(name="Responding", x=t["Agency"], y=t["Responding (average of 5)"], marker_color="#E69F00",
-                text=t["Responding (average of 5)"], textposition="outside")
-    fig.update_layout(barmode="group", title="Confidence in identifying and responding, by agency",
-                      yaxis={"range": [0, 5.5], "title": "Average (1 to 5)"}, plot_bgcolor="white",
-                      legend={"orientation": "h", "y": -0.25})
+    fig.add_bar(
+        name="Identifying",
+        x=t["Agency"],
+        y=t["Identifying (average of 5)"],
+        marker_color="#0B4F8A",
+        text=t["Identifying (average of 5)"],
+        textposition="outside",
+    )
+    fig.add_bar(
+        name="Responding",
+        x=t["Agency"],
+        y=t["Responding (average of 5)"],
+        marker_color="#E69F00",
+        text=t["Responding (average of 5)"],
+        textposition="outside",
+    )
+    fig.update_layout(
+        barmode="group",
+        title="Confidence in identifying and responding, by agency",
+        yaxis={"range": [0, 5.5], "title": "Average (1 to 5)"},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.25},
+    )
     return fig
 
 
 def barrier_figure(summary: SurveySummary) -> go.Figure:
     t = summary.barriers
-    fig = go.Figure(go.Bar(x=t["Responses"], y=t["What stops use"], orientation="h", marker_color="#0B4F8A",
-                           text=t["Responses"], textposition="outside"))
-    fig.update_layout(title="What stops practitioners using the strategy and toolkit", plot_bgcolor="white",
-                      yaxis={"autorange": "reversed"}, xaxis={"title": "Responses", "dtick": 1},
-                      margin={"l": 320})
+    fig = go.Figure(
+        go.Bar(
+            x=t["Responses"], y=t["What stops use"], orientation="h", marker_color="#0B4F8A", text=t["Responses"], textposition="outside"
+        )
+    )
+    fig.update_layout(
+        title="What stops practitioners using the strategy and toolkit",
+        plot_bgcolor="white",
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "Responses", "dtick": 1},
+        margin={"l": 320},
+    )
     return fig
 
 
@@ -404,8 +498,11 @@ def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
         return []
     audit = audits[-1]
     cases = list_cases(engine, audit.id)
-    lines = [f"Thematic audit '{audit.theme}'" + (f" ({audit.period})" if audit.period else "")
-             + f": {len(cases)} case{'s' if len(cases) != 1 else ''} audited."]
+    lines = [
+        f"Thematic audit '{audit.theme}'"
+        + (f" ({audit.period})" if audit.period else "")
+        + f": {len(cases)} case{'s' if len(cases) != 1 else ''} audited."
+    ]
     graded = grade_table(cases)
     if cases:
         lines[0] += " Grades: " + ", ".join(f"{r.Grade.lower()} {r.Cases}" for r in graded.itertuples() if r.Cases) + "."

@@ -51,30 +51,36 @@ def _recommendations(engine: Engine, pid: int, wanted: list[dict], author: Autho
     live_actions = {x.id for x in plan.all_actions()}
     for rec, w in zip(current, wanted, strict=True):
         if w.get("outcome") in outcomes and rec.action_id not in live_actions:
-            recommendation_to_action(engine, pid, rec.id, outcome_id=outcomes[w["outcome"]], author=author,
-                                     **w.get("action", {}))
+            recommendation_to_action(engine, pid, rec.id, outcome_id=outcomes[w["outcome"]], author=author, **w.get("action", {}))
 
 
 def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
     try:
         snap = sn.find_snapshot(engine, pid, spec["title"])
     except NotFound:
-        snap = sn.create_snapshot(engine, pid, title=spec["title"], held_on=spec["held_on"], notes=spec.get("notes", ""),
-                                  author=author)
+        snap = sn.create_snapshot(engine, pid, title=spec["title"], held_on=spec["held_on"], notes=spec.get("notes", ""), author=author)
     statements = {s.code: s for s in sn.list_statements(engine, pid)}
     stored = sn.ratings(engine, snap.id)
     for code, (evidence_rating, progress_rating, evidence, strengths, development) in spec["ratings"].items():
         statement = statements[code]
-        wanted = {"evidence_rating": evidence_rating, "progress_rating": progress_rating, "evidence": evidence,
-                  "strengths": strengths, "development": development}
+        wanted = {
+            "evidence_rating": evidence_rating,
+            "progress_rating": progress_rating,
+            "evidence": evidence,
+            "strengths": strengths,
+            "development": development,
+        }
         current = stored.get(statement.id)
         if current is None or any(getattr(current, k) != v for k, v in wanted.items()):
-            sn.rate_statement(engine, pid, snap.id, statement.id, expected_version=current.version if current else 0,
-                              author=author, **wanted)
+            sn.rate_statement(
+                engine, pid, snap.id, statement.id, expected_version=current.version if current else 0, author=author, **wanted
+            )
     data = SNAPSHOT_SURVEY.read_bytes()
     wanted_rows = preview_snapshot_survey(engine, pid, snap.id, data, SNAPSHOT_SURVEY.name).rows
-    have = [{"statement_id": r.statement_id, "rating": r.rating, "comment": r.comment, "agency": r.agency,
-             "role": r.role} for r in sn.responses(engine, snap.id)]
+    have = [
+        {"statement_id": r.statement_id, "rating": r.rating, "comment": r.comment, "agency": r.agency, "role": r.role}
+        for r in sn.responses(engine, snap.id)
+    ]
     if have != wanted_rows:
         import_snapshot_survey(engine, pid, snap.id, data, SNAPSHOT_SURVEY.name, author=author)
     _recommendations(engine, pid, spec.get("recommendations", []), author, snapshot_id=snap.id)
@@ -83,14 +89,23 @@ def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
 def _audit(engine: Engine, pid: int, spec: dict, author: Author) -> None:
     audit = next((a for a in au.list_audits(engine, pid) if a.theme == spec["theme"]), None)
     if audit is None:
-        audit = au.create_audit(engine, pid, theme=spec["theme"], period=spec.get("period", ""), parts=spec["parts"],
-                                texts=spec["texts"], author=author)
+        audit = au.create_audit(
+            engine, pid, theme=spec["theme"], period=spec.get("period", ""), parts=spec["parts"], texts=spec["texts"], author=author
+        )
     else:
         v = au.view(audit)
         texts = {k: t.strip() for k, t in spec["texts"].items()}
         if (audit.period, v.parts, v.texts) != (spec.get("period", ""), spec["parts"], texts):
-            au.update_audit(engine, pid, audit.id, expected_version=audit.version, author=author,
-                            period=spec.get("period", ""), parts=spec["parts"], texts=spec["texts"])
+            au.update_audit(
+                engine,
+                pid,
+                audit.id,
+                expected_version=audit.version,
+                author=author,
+                period=spec.get("period", ""),
+                parts=spec["parts"],
+                texts=spec["texts"],
+            )
     cases = au.list_cases(engine, audit.id)
     wanted = [dict(zip(("reference", "agencies", "grade", "strengths", "learning"), c, strict=True)) for c in spec["cases"]]
     if [{k: getattr(c, k) for k in wanted[0]} for c in cases] != wanted:
@@ -103,5 +118,6 @@ def _audit(engine: Engine, pid: int, spec: dict, author: Author) -> None:
     have = [{k: getattr(r, k) for k in wanted_rows[0]} for r in au.survey_responses(engine, audit.id)]
     if have != wanted_rows:
         import_audit_survey(engine, pid, audit.id, data, AUDIT_SURVEY.name, author=author)
-    _recommendations(engine, pid, [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])],
-                     author, audit_id=audit.id)
+    _recommendations(
+        engine, pid, [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])], author, audit_id=audit.id
+    )

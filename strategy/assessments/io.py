@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from strategy.answers.io import NO_SCORE_WORDS, match_headers, survey_score
 from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements
@@ -59,12 +59,11 @@ SNAPSHOT_COLUMNS = (
 AUDIT_COLUMNS = (
     FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service"), required=True),
     FileColumn("role", ("Role", "Job title", "Job role", "Position")),
-    FileColumn("confidence_identify", ("Confidence identifying", "Confidence in identifying",
-                                       "Confidence identifying child sexual abuse")),
-    FileColumn("confidence_respond", ("Confidence responding", "Confidence in responding",
-                                      "Confidence responding to child sexual abuse")),
-    FileColumn("aware_strategy", ("Aware of strategy", "Aware of the strategy", "Aware of the strategy and toolkit",
-                                  "Awareness of strategy")),
+    FileColumn("confidence_identify", ("Confidence identifying", "Confidence in identifying", "Confidence identifying child sexual abuse")),
+    FileColumn("confidence_respond", ("Confidence responding", "Confidence in responding", "Confidence responding to child sexual abuse")),
+    FileColumn(
+        "aware_strategy", ("Aware of strategy", "Aware of the strategy", "Aware of the strategy and toolkit", "Awareness of strategy")
+    ),
     FileColumn("used_toolkit", ("Used toolkit", "Used the toolkit", "Have you used the toolkit", "Toolkit used")),
     FileColumn("barrier", ("What stops use", "What stops you using the toolkit", "Barrier", "Barriers")),
     FileColumn("comment", ("Comment", "Comments", "Any other comments", "Notes")),
@@ -77,14 +76,18 @@ _NO = {"no", "n", "false", "0"}
 def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str, str]:
     """File column -> column id, matched as every import matches them (``strategy.answers.io.match_headers``)."""
     template = {c.id: c.names[0] for c in columns}
-    return match_headers(preview, table, known={header_key(name): c.id for c in columns for name in (*c.names, c.id)},
-                         template=template, labels=template,
-                         suggestions={name: c.id for c in columns for name in c.names},
-                         required=tuple(c.id for c in columns if c.required))
+    return match_headers(
+        preview,
+        table,
+        known={header_key(name): c.id for c in columns for name in (*c.names, c.id)},
+        template=template,
+        labels=template,
+        suggestions={name: c.id for c in columns for name in c.names},
+        required=tuple(c.id for c in columns if c.required),
+    )
 
 
-def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...],
-          parse: Callable[[dict], dict]) -> Preview:
+def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...], parse: Callable[[dict], dict]) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
     header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
     table = read_sheet(data, filename)
@@ -98,8 +101,11 @@ def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...
             continue
         preview.rows_in_file += 1
         if raw.get(None):
-            preview.add_problem(number, "", f"The row has {len(raw[None])} more cells than there are column names "
-                                            "(a value with a comma in it needs quotes).")
+            preview.add_problem(
+                number,
+                "",
+                f"The row has {len(raw[None])} more cells than there are column names (a value with a comma in it needs quotes).",
+            )
             continue
         cells = {cid: raw.get(header) for header, cid in mapping.items()}
         try:
@@ -129,6 +135,7 @@ def _short_text(cells: dict, cid: str, limit: int = SHORT_LIMIT, what: str = "Th
 
 # --- The snapshot's frontline survey ------------------------------------------------------------
 
+
 def _progress_lookup() -> dict[str, int]:
     points = scale("progress")
     lookup = {folded_words(p.label): p.value for p in points}
@@ -149,8 +156,7 @@ def _snapshot_rating(value) -> int | None:
     raise InvalidInput(f"'{short(cell_text(value))}' is not a rating on the scale. Use {options}, or leave it blank.")
 
 
-def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes,
-                            filename: str) -> Preview:
+def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str) -> Preview:
     """What importing this frontline survey into the snapshot would store, and every problem."""
     get_snapshot(engine, partnership_id, snapshot_id)
     statements = snapshot_statements(engine, partnership_id, snapshot_id)
@@ -166,8 +172,9 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
         found: SnapshotStatement | None = by_key.get(header_key(cell_text(raw)))
         if found is None:
             codes = ", ".join(s.code for s in statements if s.retired_at is None)
-            raise _CellProblem("statement", f"There is no statement '{short(cell_text(raw))}' in this snapshot. "
-                                            f"Use a statement's code: {codes}.")
+            raise _CellProblem(
+                "statement", f"There is no statement '{short(cell_text(raw))}' in this snapshot. Use a statement's code: {codes}."
+            )
         if found.retired_at is not None:
             raise _CellProblem("statement", f"Statement {found.code} has been retired, so it is not in this snapshot.")
         try:
@@ -181,23 +188,53 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
             raise _CellProblem("comment", exc.message) from None
         if rating is None and not comment:
             raise _CellProblem("rating", "The row has neither a rating nor a comment. Add one or delete the row.")
-        return {"statement_id": found.id, "rating": rating, "comment": comment,
-                "agency": _short_text(cells, "agency", what="The agency"), "role": _short_text(cells, "role", what="The role")}
+        return {
+            "statement_id": found.id,
+            "rating": rating,
+            "comment": comment,
+            "agency": _short_text(cells, "agency", what="The agency"),
+            "role": _short_text(cells, "role", what="The role"),
+        }
 
     return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse)
 
 
-def import_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, *,
-                           author: Author, replace: bool = True) -> int:
+def import_snapshot_survey(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True
+) -> int:
     """Store every rating in the file (replacing the snapshot's frontline ratings, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
     preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename)
-    return _store(engine, partnership_id, preview, SnapshotResponse, "snapshot_id", snapshot_id, Snapshot,
-                  what="frontline ratings", prompt_id="snapshot.survey", author=author, replace=replace)
+    return _store(
+        engine,
+        partnership_id,
+        preview,
+        SnapshotResponse,
+        "snapshot_id",
+        snapshot_id,
+        Snapshot,
+        what="frontline ratings",
+        prompt_id="snapshot.survey",
+        author=author,
+        replace=replace,
+    )
 
 
-def _store(engine: Engine, partnership_id: int, preview: Preview, model, owner_field: str, owner_id: int, owner_model,
-           *, what: str, prompt_id: str, author: Author, replace: bool, session: Session | None = None) -> int:
+def _store(
+    engine: Engine,
+    partnership_id: int,
+    preview: Preview,
+    model,
+    owner_field: str,
+    owner_id: int,
+    owner_model,
+    *,
+    what: str,
+    prompt_id: str,
+    author: Author,
+    replace: bool,
+    session: Session | None = None,
+) -> int:
     """Every ready row in one transaction, or nothing. Rows replaced are kept, marked as removed."""
     _refuse(preview)
     now = utcnow()
@@ -206,13 +243,24 @@ def _store(engine: Engine, partnership_id: int, preview: Preview, model, owner_f
         replaced = 0
         if replace:
             replaced = session.execute(
-                update(model).where(getattr(model, owner_field) == owner_id, model.deleted_at == None)  # noqa: E711
-                .values(deleted_at=now).execution_options(synchronize_session=False)).rowcount
+                update(model)
+                .where(getattr(model, owner_field) == owner_id, col(model.deleted_at).is_(None))
+                .values(deleted_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
         for values in preview.rows:
             session.add(model(partnership_id=partnership_id, created_at=now, **{owner_field: owner_id}, **values))
-        record_revision(session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=owner_id,
-                  action="import", new_value=f"{len(preview.rows)} {what} from {preview.filename}"
-                  + (f" (replacing {replaced}, kept as removed)" if replaced else ""), created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=prompt_id,
+            item_id=owner_id,
+            action="import",
+            new_value=f"{len(preview.rows)} {what} from {preview.filename}"
+            + (f" (replacing {replaced}, kept as removed)" if replaced else ""),
+            created_at=now,
+        )
     return len(preview.rows)
 
 
@@ -226,14 +274,17 @@ def _refuse(preview: Preview) -> None:
 def snapshot_template_csv() -> bytes:
     """The frontline survey to fill in: one row per practitioner per statement."""
     points = scale("progress")
-    return plain_csv_bytes([
-        [c.names[0] for c in SNAPSHOT_COLUMNS],
-        ["AW1", "2", "Children tell us the lessons came too late.", "Education", "Designated safeguarding lead"],
-        ["IR2", points[2].label, "", "Health", "School nurse"],
-    ])
+    return plain_csv_bytes(
+        [
+            [c.names[0] for c in SNAPSHOT_COLUMNS],
+            ["AW1", "2", "Children tell us the lessons came too late.", "Education", "Designated safeguarding lead"],
+            ["IR2", points[2].label, "", "Health", "School nurse"],
+        ]
+    )
 
 
 # --- A thematic audit's staff survey ------------------------------------------------------------
+
 
 def _yes_no(cells: dict, cid: str) -> bool | None:
     value = cells.get(cid)
@@ -263,14 +314,16 @@ def _barrier(cells: dict) -> str:
     labels = [i["label"] for i in items]
     close = difflib.get_close_matches(cell_text(value), labels, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else f" The answers are: {'; '.join(labels)}."
-    raise _CellProblem("barrier", f"'{short(cell_text(value))}' is not one of the answers to 'What stops use'.{hint} "
-                                  "Use 'Something else' and put the detail in the comment.")
+    raise _CellProblem(
+        "barrier",
+        f"'{short(cell_text(value))}' is not one of the answers to 'What stops use'.{hint} "
+        "Use 'Something else' and put the detail in the comment.",
+    )
 
 
 def preview_audit_survey(data: bytes, filename: str) -> Preview:
     def parse(cells: dict) -> dict:
-        values = {"agency": _short_text(cells, "agency", what="The agency"),
-                  "role": _short_text(cells, "role", what="The role")}
+        values = {"agency": _short_text(cells, "agency", what="The agency"), "role": _short_text(cells, "role", what="The role")}
         if not values["agency"]:
             raise _CellProblem("agency", "The agency is empty; every row needs one.")
         for cid in ("confidence_identify", "confidence_respond"):
@@ -294,22 +347,33 @@ def preview_audit_survey(data: bytes, filename: str) -> Preview:
     return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse)
 
 
-def import_audit_survey(engine: Engine, partnership_id: int, audit_id: int, data: bytes, filename: str, *,
-                        author: Author, replace: bool = True) -> int:
+def import_audit_survey(
+    engine: Engine, partnership_id: int, audit_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True
+) -> int:
     """Store every response (replacing the audit's responses, unless ``replace=False``), or nothing."""
-    return _store(engine, partnership_id, preview_audit_survey(data, filename), AuditSurveyResponse, "audit_id",
-                  audit_id, ThematicAudit, what="staff survey responses", prompt_id="audit.survey", author=author,
-                  replace=replace)
+    return _store(
+        engine,
+        partnership_id,
+        preview_audit_survey(data, filename),
+        AuditSurveyResponse,
+        "audit_id",
+        audit_id,
+        ThematicAudit,
+        what="staff survey responses",
+        prompt_id="audit.survey",
+        author=author,
+        replace=replace,
+    )
 
 
 def audit_template_csv() -> bytes:
-    return plain_csv_bytes([
-        [c.names[0] for c in AUDIT_COLUMNS],
-        ["Children's services", "Social worker", "4", "3", "Yes", "No", "Have not had a case where it seemed relevant",
-         ""],
-        ["Education", "Designated safeguarding lead", "Fairly confident", "3", "Yes", "Yes", "", "The toolkit helped."],
-    ])
+    return plain_csv_bytes(
+        [
+            [c.names[0] for c in AUDIT_COLUMNS],
+            ["Children's services", "Social worker", "4", "3", "Yes", "No", "Have not had a case where it seemed relevant", ""],
+            ["Education", "Designated safeguarding lead", "Fairly confident", "3", "Yes", "Yes", "", "The toolkit helped."],
+        ]
+    )
 
 
-TEMPLATE_FILES = {"snapshot_survey_template.csv": snapshot_template_csv,
-                  "audit_staff_survey_template.csv": audit_template_csv}
+TEMPLATE_FILES = {"snapshot_survey_template.csv": snapshot_template_csv, "audit_staff_survey_template.csv": audit_template_csv}

@@ -6,37 +6,51 @@ from __future__ import annotations
 
 import pandas as pd
 
+from strategy.answers.comments import threads
+from strategy.assessments import audit as au
+from strategy.assessments.recommendations import STATUSES, list_recommendations
+from strategy.core.dates import uk_date
 from strategy.delivery.operations import Delivery, Section
+from strategy.guide.content import content
 
 
 def open_recommendations(d: Delivery) -> pd.DataFrame:
     """Audit and snapshot recommendations not yet done, with the action each became (Guide §15.2)."""
-    from strategy.assessments.recommendations import STATUSES, list_recommendations
 
     codes = {x.id: d.plan.code("action", x.id) for x in d.plan.all_actions()}
-    rows = [{"From": r.origin, "Recommendation": r.text, "Status": STATUSES.get(r.status, r.status),
-             "Action": codes.get(r.action_id, "Not in the plan yet" if r.action_id is None else "Action removed")}
-            for r in list_recommendations(d.engine, d.partnership_id) if r.status != "done"]
+    rows = [
+        {
+            "From": r.origin,
+            "Recommendation": r.text,
+            "Status": STATUSES.get(r.status, r.status),
+            "Action": codes.get(r.action_id, "Not in the plan yet" if r.action_id is None else "Action removed"),
+        }
+        for r in list_recommendations(d.engine, d.partnership_id)
+        if r.status != "done"
+    ]
     return pd.DataFrame(rows, columns=["From", "Recommendation", "Status", "Action"])
 
 
 def audit_learning(d: Delivery) -> pd.DataFrame:
     """What each thematic audit learned, newest first."""
-    from strategy.assessments import audit as au
 
     rows = []
     for audit in au.list_audits(d.engine, d.partnership_id):
         texts = au.view(audit).texts
-        rows.append({"Audit": audit.theme, "Period": audit.period, "If you do one thing": texts.get("one_thing", ""),
-                     "Learning identified": texts.get("learning", ""), "Strengths": texts.get("strengths", "")})
+        rows.append(
+            {
+                "Audit": audit.theme,
+                "Period": audit.period,
+                "If you do one thing": texts.get("one_thing", ""),
+                "Learning identified": texts.get("learning", ""),
+                "Strengths": texts.get("strengths", ""),
+            }
+        )
     return pd.DataFrame(rows, columns=["Audit", "Period", "If you do one thing", "Learning identified", "Strengths"])
 
 
 def open_comments(d: Delivery) -> pd.DataFrame:
     """Comments from scrutineers and reviewers not yet resolved."""
-    from strategy.answers.comments import threads
-    from strategy.core.dates import uk_date
-    from strategy.guide.content import content
 
     c = content()
     rows = []
@@ -50,16 +64,36 @@ def open_comments(d: Delivery) -> pd.DataFrame:
             about = f"Draft section {comment.target_key}"
         else:
             about = comment.chapter_id or comment.target_kind
-        rows.append({"About": about, "Comment": comment.text, "By": comment.author_name,
-                     "Date": uk_date(comment.created_at), "Replies": len(thread.replies)})
+        rows.append(
+            {
+                "About": about,
+                "Comment": comment.text,
+                "By": comment.author_name,
+                "Date": uk_date(comment.created_at),
+                "Replies": len(thread.replies),
+            }
+        )
     return pd.DataFrame(rows, columns=["About", "Comment", "By", "Date", "Replies"])
 
 
-RECOMMENDATIONS_OPEN = Section("recommendations_open", "Audit and snapshot recommendations still open",
-                         "Recommendations from thematic audits and the system-wide snapshot that are not done, and the "
-                         "action each became (Guide §15.2).", open_recommendations,
-                         "Every recommendation is done.")
-AUDIT_LEARNING = Section("audit_learning", "What audits have taught", "The learning from each thematic multi-agency "
-                         "audit (Guide §15.2).", audit_learning, "No thematic audit recorded yet.")
-COMMENTS_OPEN = Section("comments_open", "Open comments", "Questions and comments from scrutineers and reviewers "
-                         "that are not yet resolved.", open_comments, "No open comments.")
+RECOMMENDATIONS_OPEN = Section(
+    "recommendations_open",
+    "Audit and snapshot recommendations still open",
+    "Recommendations from thematic audits and the system-wide snapshot that are not done, and the action each became (Guide §15.2).",
+    open_recommendations,
+    "Every recommendation is done.",
+)
+AUDIT_LEARNING = Section(
+    "audit_learning",
+    "What audits have taught",
+    "The learning from each thematic multi-agency audit (Guide §15.2).",
+    audit_learning,
+    "No thematic audit recorded yet.",
+)
+COMMENTS_OPEN = Section(
+    "comments_open",
+    "Open comments",
+    "Questions and comments from scrutineers and reviewers that are not yet resolved.",
+    open_comments,
+    "No open comments.",
+)

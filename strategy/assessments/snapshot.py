@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
@@ -71,8 +71,10 @@ def scale_label(kind: str, value: int | None) -> str:
 
 
 def domains() -> list[Domain]:
-    return [Domain(i["id"], i["label"], i.get("covers", ""), _PREFIX.get(i["id"], i["id"][:2].upper()))
-            for i in content().reference("snapshot_domains").items]
+    return [
+        Domain(i["id"], i["label"], i.get("covers", ""), _PREFIX.get(i["id"], i["id"][:2].upper()))
+        for i in content().reference("snapshot_domains").items
+    ]
 
 
 def domain_label(domain_id: str) -> str:
@@ -88,6 +90,7 @@ def rag_for(mean: float | None) -> str:
 
 # --- Statements ---------------------------------------------------------------------------------
 
+
 def _statement_text(text: str) -> str:
     text = clean_text(text or "").replace("\n", " ").strip()
     if not text:
@@ -102,13 +105,15 @@ def _check_domain(domain: str) -> str:
     return domain
 
 
-def list_statements(engine: Engine, partnership_id: int, *, retired: bool = False, session: Session | None = None) -> list[SnapshotStatement]:
+def list_statements(
+    engine: Engine, partnership_id: int, *, retired: bool = False, session: Session | None = None
+) -> list[SnapshotStatement]:
     """The partnership's statements in domain order (live ones; with ``retired=True`` all of them)."""
     order = {d.id: n for n, d in enumerate(domains())}
     with read_session(engine, session=session) as session:
         q = select(SnapshotStatement).where(SnapshotStatement.partnership_id == partnership_id)
         if not retired:
-            q = q.where(SnapshotStatement.retired_at == None)  # noqa: E711
+            q = q.where(col(SnapshotStatement.retired_at).is_(None))
         rows = list(session.exec(q).all())
     return sorted(rows, key=lambda s: (order.get(s.domain, 99), s.position, s.id))
 
@@ -117,20 +122,28 @@ def ensure_statements(engine: Engine, partnership_id: int, *, author: Author, se
     """The partnership's statements, copying the starter set the first time (recorded as created)."""
     with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
-        count = session.exec(select(func.count()).select_from(SnapshotStatement)
-                             .where(SnapshotStatement.partnership_id == partnership_id)).one()
+        count = session.exec(
+            select(func.count()).select_from(SnapshotStatement).where(SnapshotStatement.partnership_id == partnership_id)
+        ).one()
         if not count:
             for position, item in enumerate(content().reference("snapshot_statements").items, start=1):
-                row = SnapshotStatement(partnership_id=partnership_id, code=item["id"], domain=item["domain"],
-                                        text=item["label"], guide=item.get("guide", ""), position=position,
-                                        updated_by_name=author.name)
+                row = SnapshotStatement(
+                    partnership_id=partnership_id,
+                    code=item["id"],
+                    domain=item["domain"],
+                    text=item["label"],
+                    guide=item.get("guide", ""),
+                    position=position,
+                    updated_by_name=author.name,
+                )
                 session.add(row)
                 created(session, row, author=author, prompt_id="snapshot.statement")
     return list_statements(engine, partnership_id)
 
 
-def add_statement(engine: Engine, partnership_id: int, *, domain: str, text: str, author: Author,
-                  guide: str = "", session: Session | None = None) -> SnapshotStatement:
+def add_statement(
+    engine: Engine, partnership_id: int, *, domain: str, text: str, author: Author, guide: str = "", session: Session | None = None
+) -> SnapshotStatement:
     """Add a statement of the partnership's own; its code is the domain's letters and the next number."""
     domain, text = _check_domain(domain), _statement_text(text)
     guide = normalise_name(guide)[:40]
@@ -140,15 +153,31 @@ def add_statement(engine: Engine, partnership_id: int, *, domain: str, text: str
         rows = session.exec(select(SnapshotStatement).where(SnapshotStatement.partnership_id == partnership_id)).all()
         numbers = [int(m.group(1)) for r in rows if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", r.code))]
         position = max((r.position for r in rows), default=0) + 1
-        row = SnapshotStatement(partnership_id=partnership_id, code=f"{prefix}{max(numbers, default=0) + 1}",
-                                domain=domain, text=text, guide=guide, position=position, updated_by_name=author.name)
+        row = SnapshotStatement(
+            partnership_id=partnership_id,
+            code=f"{prefix}{max(numbers, default=0) + 1}",
+            domain=domain,
+            text=text,
+            guide=guide,
+            position=position,
+            updated_by_name=author.name,
+        )
         session.add(row)
         created(session, row, author=author, prompt_id="snapshot.statement")
         return row
 
 
-def edit_statement(engine: Engine, partnership_id: int, statement_id: int, *, text: str, expected_version: int,
-                   author: Author, domain: str | None = None, session: Session | None = None) -> SnapshotStatement:
+def edit_statement(
+    engine: Engine,
+    partnership_id: int,
+    statement_id: int,
+    *,
+    text: str,
+    expected_version: int,
+    author: Author,
+    domain: str | None = None,
+    session: Session | None = None,
+) -> SnapshotStatement:
     values = {"text": _statement_text(text)}
     if domain is not None:
         values["domain"] = _check_domain(domain)
@@ -156,15 +185,24 @@ def edit_statement(engine: Engine, partnership_id: int, statement_id: int, *, te
         row = load(session, SnapshotStatement, statement_id, partnership_id, "statement", lock=True)
         if row.retired_at is not None:
             raise NotFound("That statement has been retired. Bring it back to edit it.")
-        conflict = update_checked(session, SnapshotStatement, row, values, expected_version=expected_version,
-                                  author=author, prompt_id="snapshot.statement", what="statement")
+        conflict = update_checked(
+            session,
+            SnapshotStatement,
+            row,
+            values,
+            expected_version=expected_version,
+            author=author,
+            prompt_id="snapshot.statement",
+            what="statement",
+        )
     if conflict:
         raise conflict
     return row
 
 
-def retire_statement(engine: Engine, partnership_id: int, statement_id: int, *, author: Author,
-                     restore: bool = False, session: Session | None = None) -> SnapshotStatement:
+def retire_statement(
+    engine: Engine, partnership_id: int, statement_id: int, *, author: Author, restore: bool = False, session: Session | None = None
+) -> SnapshotStatement:
     """Retire a statement (new snapshots leave it out; old ones still show it), or bring it back."""
     with write_session(engine, session=session) as session:
         row = load(session, SnapshotStatement, statement_id, partnership_id, "statement", lock=True)
@@ -183,8 +221,10 @@ def find_statement(statements: list[SnapshotStatement], value: str) -> SnapshotS
 
 # --- Snapshots ----------------------------------------------------------------------------------
 
-def create_snapshot(engine: Engine, partnership_id: int, *, title: str, author: Author, held_on=None,
-                    notes: str = "", session: Session | None = None) -> Snapshot:
+
+def create_snapshot(
+    engine: Engine, partnership_id: int, *, title: str, author: Author, held_on=None, notes: str = "", session: Session | None = None
+) -> Snapshot:
     title = normalise_name(title)
     if not title:
         raise InvalidInput("Give the snapshot a title, such as 'Snapshot 2026'.")
@@ -195,12 +235,15 @@ def create_snapshot(engine: Engine, partnership_id: int, *, title: str, author: 
     ensure_statements(engine, partnership_id, author=author)
     with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
-        taken = [s.title.casefold() for s in session.exec(select(Snapshot).where(
-            Snapshot.partnership_id == partnership_id, Snapshot.deleted_at == None)).all()]  # noqa: E711
+        taken = [
+            s.title.casefold()
+            for s in session.exec(
+                select(Snapshot).where(Snapshot.partnership_id == partnership_id, col(Snapshot.deleted_at).is_(None))
+            ).all()
+        ]
         if title.casefold() in taken:
             raise InvalidInput(f"There is already a snapshot called '{title}'. Choose another title.")
-        snap = Snapshot(partnership_id=partnership_id, title=title, held_on=day, notes=notes,
-                        updated_by_name=author.name)
+        snap = Snapshot(partnership_id=partnership_id, title=title, held_on=day, notes=notes, updated_by_name=author.name)
         session.add(snap)
         created(session, snap, author=author, prompt_id="snapshot")
         return snap
@@ -210,7 +253,7 @@ def list_snapshots(engine: Engine, partnership_id: int, *, deleted: bool = False
     """Snapshots, oldest first (by session date, then when created)."""
     with read_session(engine, session=session) as session:
         q = select(Snapshot).where(Snapshot.partnership_id == partnership_id)
-        q = q.where(Snapshot.deleted_at != None if deleted else Snapshot.deleted_at == None)  # noqa: E711
+        q = q.where(col(Snapshot.deleted_at).is_not(None) if deleted else col(Snapshot.deleted_at).is_(None))
         rows = list(session.exec(q).all())
     return sorted(rows, key=lambda s: (s.held_on or "9999", s.id))
 
@@ -233,8 +276,18 @@ def find_snapshot(engine: Engine, partnership_id: int, title: str | None = None)
     raise NotFound(f"There is no snapshot called '{title}'. The snapshots are: {', '.join(s.title for s in snaps)}.")
 
 
-def update_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, expected_version: int, author: Author,
-                    title: str | None = None, held_on=None, notes: str | None = None, session: Session | None = None) -> Snapshot:
+def update_snapshot(
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    title: str | None = None,
+    held_on=None,
+    notes: str | None = None,
+    session: Session | None = None,
+) -> Snapshot:
     values = {}
     if title is not None:
         values["title"] = normalise_name(title)
@@ -248,15 +301,17 @@ def update_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, ex
         check_length(values["notes"], NOTE_LIMIT, "The notes")
     with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot", lock=True)
-        conflict = update_checked(session, Snapshot, snap, values, expected_version=expected_version, author=author,
-                                  prompt_id="snapshot", what="snapshot")
+        conflict = update_checked(
+            session, Snapshot, snap, values, expected_version=expected_version, author=author, prompt_id="snapshot", what="snapshot"
+        )
     if conflict:
         raise conflict
     return snap
 
 
-def remove_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, author: Author,
-                    restore: bool = False, session: Session | None = None) -> Snapshot:
+def remove_snapshot(
+    engine: Engine, partnership_id: int, snapshot_id: int, *, author: Author, restore: bool = False, session: Session | None = None
+) -> Snapshot:
     """Remove a snapshot with its ratings, survey and recommendations (all kept: restore brings them back)."""
     with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot", live=False)
@@ -266,13 +321,20 @@ def remove_snapshot(engine: Engine, partnership_id: int, snapshot_id: int, *, au
 
 # --- Ratings ------------------------------------------------------------------------------------
 
-def snapshot_statements(engine: Engine, partnership_id: int, snapshot_id: int, *, session: Session | None = None) -> list[SnapshotStatement]:
+
+def snapshot_statements(
+    engine: Engine, partnership_id: int, snapshot_id: int, *, session: Session | None = None
+) -> list[SnapshotStatement]:
     """The statements a snapshot covers: every live one, and retired ones it rated or surveyed."""
     with read_session(engine, session=session) as session:
         used = set(session.exec(select(SnapshotRating.statement_id).where(SnapshotRating.snapshot_id == snapshot_id)).all())
-        used |= set(session.exec(select(SnapshotResponse.statement_id)
-                                 .where(SnapshotResponse.snapshot_id == snapshot_id,
-                                        SnapshotResponse.deleted_at == None)).all())  # noqa: E711
+        used |= set(
+            session.exec(
+                select(SnapshotResponse.statement_id).where(
+                    SnapshotResponse.snapshot_id == snapshot_id, col(SnapshotResponse.deleted_at).is_(None)
+                )
+            ).all()
+        )
     return [s for s in list_statements(engine, partnership_id, retired=True) if s.retired_at is None or s.id in used]
 
 
@@ -300,9 +362,21 @@ def _rating_value(kind: str, value) -> int | None:
     return number
 
 
-def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statement_id: int, *, expected_version: int,
-                   author: Author, evidence_rating=_UNSET, progress_rating=_UNSET, evidence=_UNSET, strengths=_UNSET,
-                   development=_UNSET, session: Session | None = None) -> SnapshotRating:
+def rate_statement(
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    statement_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    evidence_rating=_UNSET,
+    progress_rating=_UNSET,
+    evidence=_UNSET,
+    strengths=_UNSET,
+    development=_UNSET,
+    session: Session | None = None,
+) -> SnapshotRating:
     """Record the group's agreed view of one statement (only the fields given change).
 
     ``expected_version`` is the version the person loaded (0 when nothing was recorded yet); if
@@ -321,21 +395,32 @@ def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statem
     with write_session(engine, session=session) as session:
         snap = load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
         statement = load(session, SnapshotStatement, statement_id, partnership_id, "statement")
-        row = session.exec(select(SnapshotRating).where(SnapshotRating.snapshot_id == snap.id,
-                                                        SnapshotRating.statement_id == statement.id)
-                           .with_for_update()).first()
+        row = session.exec(
+            select(SnapshotRating)
+            .where(SnapshotRating.snapshot_id == snap.id, SnapshotRating.statement_id == statement.id)
+            .with_for_update()
+        ).first()
         if row is None and expected_version == 0:
             if statement.retired_at is not None:
                 raise NotFound("That statement has been retired, so it cannot be rated in this snapshot.")
-            row = SnapshotRating(partnership_id=partnership_id, snapshot_id=snap.id, statement_id=statement.id,
-                                 updated_by_name=author.name, **values)
+            row = SnapshotRating(
+                partnership_id=partnership_id, snapshot_id=snap.id, statement_id=statement.id, updated_by_name=author.name, **values
+            )
             session.add(row)
             created(session, row, author=author, prompt_id="snapshot.rating")
             return row
         if row is None:
             raise NotFound("That rating no longer exists. Reload the page and rate the statement again.")
-        conflict = update_checked(session, SnapshotRating, row, values, expected_version=expected_version,
-                                  author=author, prompt_id="snapshot.rating", what="rating")
+        conflict = update_checked(
+            session,
+            SnapshotRating,
+            row,
+            values,
+            expected_version=expected_version,
+            author=author,
+            prompt_id="snapshot.rating",
+            what="rating",
+        )
     if conflict:
         raise conflict
     return row
@@ -343,33 +428,47 @@ def rate_statement(engine: Engine, partnership_id: int, snapshot_id: int, statem
 
 # --- Results ------------------------------------------------------------------------------------
 
+
 def responses(engine: Engine, snapshot_id: int, *, session: Session | None = None) -> list[SnapshotResponse]:
     with read_session(engine, session=session) as session:
-        return list(session.exec(select(SnapshotResponse).where(SnapshotResponse.snapshot_id == snapshot_id,
-                                                                SnapshotResponse.deleted_at == None)  # noqa: E711
-                                 .order_by(SnapshotResponse.id)).all())
+        return list(
+            session.exec(
+                select(SnapshotResponse)
+                .where(SnapshotResponse.snapshot_id == snapshot_id, col(SnapshotResponse.deleted_at).is_(None))
+                .order_by(SnapshotResponse.id)
+            ).all()
+        )
 
 
 def statement_table(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.DataFrame:
     """One row per statement: the agreed ratings and notes, and the frontline average and count."""
     rated = ratings(engine, snapshot_id)
-    front = pd.DataFrame([{"statement_id": r.statement_id, "rating": r.rating} for r in responses(engine, snapshot_id)],
-                         columns=["statement_id", "rating"])
+    front = pd.DataFrame(
+        [{"statement_id": r.statement_id, "rating": r.rating} for r in responses(engine, snapshot_id)], columns=["statement_id", "rating"]
+    )
     rows = []
     for s in snapshot_statements(engine, partnership_id, snapshot_id):
         r = rated.get(s.id)
         mine = front[front.statement_id == s.id]["rating"].dropna()
-        rows.append({
-            "statement_id": s.id, "Code": s.code, "Domain": domain_label(s.domain), "domain": s.domain,
-            "Statement": s.text, "Retired": s.retired_at is not None,
-            "evidence_rating": r.evidence_rating if r else None, "progress_rating": r.progress_rating if r else None,
-            "Evidence rating": scale_label("evidence", r.evidence_rating if r else None),
-            "Progress rating": scale_label("progress", r.progress_rating if r else None),
-            "Evidence": r.evidence if r else "", "Strengths": r.strengths if r else "",
-            "Areas for development": r.development if r else "",
-            "Frontline average": round(float(mine.mean()), 2) if len(mine) else None,
-            "Frontline ratings": int(len(mine)),
-        })
+        rows.append(
+            {
+                "statement_id": s.id,
+                "Code": s.code,
+                "Domain": domain_label(s.domain),
+                "domain": s.domain,
+                "Statement": s.text,
+                "Retired": s.retired_at is not None,
+                "evidence_rating": r.evidence_rating if r else None,
+                "progress_rating": r.progress_rating if r else None,
+                "Evidence rating": scale_label("evidence", r.evidence_rating if r else None),
+                "Progress rating": scale_label("progress", r.progress_rating if r else None),
+                "Evidence": r.evidence if r else "",
+                "Strengths": r.strengths if r else "",
+                "Areas for development": r.development if r else "",
+                "Frontline average": round(float(mine.mean()), 2) if len(mine) else None,
+                "Frontline ratings": int(len(mine)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -393,11 +492,22 @@ def domain_scores(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.D
         both = list(progress) + list(evidence)
         score = round(100 * sum(both) / (4 * len(both))) if both else None
         gap = round(p_mean - front_mean, 2) if p_mean is not None and front_mean is not None else None
-        out.append({"domain": d.id, "Domain": d.label, "Statements": int(len(part)), "Rated": int(len(progress)),
-                    "Evidence (average of 4)": e_mean, "Progress (average of 4)": p_mean, "Score (%)": score,
-                    "rag": rag_for(p_mean), "RAG": RAG_LABELS[rag_for(p_mean)],
-                    "Frontline (average of 4)": front_mean, "Frontline ratings": front_n,
-                    "Gap (strategic minus frontline)": gap})
+        out.append(
+            {
+                "domain": d.id,
+                "Domain": d.label,
+                "Statements": int(len(part)),
+                "Rated": int(len(progress)),
+                "Evidence (average of 4)": e_mean,
+                "Progress (average of 4)": p_mean,
+                "Score (%)": score,
+                "rag": rag_for(p_mean),
+                "RAG": RAG_LABELS[rag_for(p_mean)],
+                "Frontline (average of 4)": front_mean,
+                "Frontline ratings": front_n,
+                "Gap (strategic minus frontline)": gap,
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -408,22 +518,41 @@ def gap_findings(scores: pd.DataFrame) -> list[str]:
         gap = row["Gap (strategic minus frontline)"]
         if gap is None or pd.isna(gap) or abs(gap) < GAP_FLAG:
             continue
-        higher, lower = ("strategic leaders", "frontline practitioners") if gap > 0 else ("frontline practitioners",
-                                                                                           "strategic leaders")
-        findings.append(f"{row['Domain']}: {higher} rate progress higher than {lower} do "
-                        f"({row['Progress (average of 4)']} against {row['Frontline (average of 4)']} out of 4).")
+        higher, lower = ("strategic leaders", "frontline practitioners") if gap > 0 else ("frontline practitioners", "strategic leaders")
+        findings.append(
+            f"{row['Domain']}: {higher} rate progress higher than {lower} do "
+            f"({row['Progress (average of 4)']} against {row['Frontline (average of 4)']} out of 4)."
+        )
     return findings
 
 
 def comparison_figure(scores: pd.DataFrame, title: str) -> go.Figure:
     """Strategic and frontline averages by domain, side by side (the same figures as domain_scores)."""
     fig = go.Figure()
-    fig.add_bar(name="Strategic (agreed progress)", x=scores["Domain"], y=scores["Progress (average of 4)"],
-                marker_color=STRATEGIC_COLOUR, text=scores["Progress (average of 4)"], textposition="outside")
-    fig.add_bar(name="Frontline survey", x=scores["Domain"], y=scores["Frontline (average of 4)"],
-                marker_color=FRONTLINE_COLOUR, text=scores["Frontline (average of 4)"], textposition="outside")
-    fig.update_layout(barmode="group", title=title, yaxis={"range": [0, 4.4], "title": "Average rating (1 to 4)"},
-                      legend={"orientation": "h", "y": -0.2}, margin={"t": 60, "b": 40}, plot_bgcolor="white")
+    fig.add_bar(
+        name="Strategic (agreed progress)",
+        x=scores["Domain"],
+        y=scores["Progress (average of 4)"],
+        marker_color=STRATEGIC_COLOUR,
+        text=scores["Progress (average of 4)"],
+        textposition="outside",
+    )
+    fig.add_bar(
+        name="Frontline survey",
+        x=scores["Domain"],
+        y=scores["Frontline (average of 4)"],
+        marker_color=FRONTLINE_COLOUR,
+        text=scores["Frontline (average of 4)"],
+        textposition="outside",
+    )
+    fig.update_layout(
+        barmode="group",
+        title=title,
+        yaxis={"range": [0, 4.4], "title": "Average rating (1 to 4)"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 60, "b": 40},
+        plot_bgcolor="white",
+    )
     return fig
 
 
@@ -443,9 +572,13 @@ def trend_figure(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column in frame.columns[1:]:
         fig.add_bar(name=str(column), x=frame["Domain"], y=frame[column], text=frame[column], textposition="outside")
-    fig.update_layout(barmode="group", title="Agreed progress by domain, snapshot by snapshot",
-                      yaxis={"range": [0, 4.4], "title": "Average progress (1 to 4)"}, plot_bgcolor="white",
-                      legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        barmode="group",
+        title="Agreed progress by domain, snapshot by snapshot",
+        yaxis={"range": [0, 4.4], "title": "Average progress (1 to 4)"},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.2},
+    )
     return fig
 
 
@@ -461,4 +594,3 @@ def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
     lines = [f"System-wide snapshot '{snap.title}'{when}: " + "; ".join(parts) + "."]
     lines += gap_findings(scores)
     return lines
-

@@ -1,6 +1,9 @@
 """``python -m strategy``: the same operations as the pages, from a terminal.
 
-Every command honours DATABASE_URL, exits 0 on success and 1 with a one-line message on error."""
+Every command honours DATABASE_URL, exits 0 on success and 1 with a one-line message on error.
+
+Each command imports what it needs when it runs (not at the top), so ``--help`` and the quick commands
+start without loading the Word, chart and spreadsheet libraries."""
 
 from __future__ import annotations
 
@@ -27,8 +30,9 @@ def cmd_list(args) -> None:
 def cmd_create(args) -> None:
     from strategy.people.partnerships import create_partnership
 
-    p = create_partnership(_engine(), name=args.name, nation=args.nation, areas=args.areas or "",
-                           period_start=args.start, period_end=args.end)
+    p = create_partnership(
+        _engine(), name=args.name, nation=args.nation, areas=args.areas or "", period_start=args.start, period_end=args.end
+    )
     print(f"Created '{p.name}' ({p.nation.title()}).")
 
 
@@ -77,8 +81,9 @@ def cmd_next_period(args) -> None:
     from strategy.people.periods import start_next_period
 
     engine = _engine()
-    new_id = start_next_period(engine, find_partnership(engine, args.name).id, start=args.start, end=args.end,
-                               name=args.as_name, author=None)  # the command line acts as the system
+    new_id = start_next_period(
+        engine, find_partnership(engine, args.name).id, start=args.start, end=args.end, name=args.as_name, author=None
+    )  # the command line acts as the system
     print(f"Started '{get_partnership(engine, new_id).name}'; '{args.name}' is archived and stays readable.")
 
 
@@ -88,8 +93,9 @@ def cmd_freeze(args) -> None:
     from strategy.people.partnerships import find_partnership
 
     engine = _engine()
-    version = freeze_version(engine, find_partnership(engine, args.name).id, note=args.note or "",
-                             author=Author.make(args.by or "Command line"))
+    version = freeze_version(
+        engine, find_partnership(engine, args.name).id, note=args.note or "", author=Author.make(args.by or "Command line")
+    )
     print(f"Froze draft version {label(version.number)} of '{args.name}'.")
 
 
@@ -111,8 +117,9 @@ def _import_file(args, run):
 def cmd_import_survey(args) -> None:
     from strategy.answers.io import import_survey
 
-    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_survey(
-        engine, pid, data, name, author=author, replace=not args.append))
+    partnership, count = _import_file(
+        args, lambda engine, pid, data, name, author: import_survey(engine, pid, data, name, author=author, replace=not args.append)
+    )
     how = "added to the responses there" if args.append else "replacing the responses there before"
     print(f"Imported {count} survey response{'s' if count != 1 else ''} into '{partnership.name}' ({how}).")
 
@@ -121,8 +128,10 @@ def cmd_import_figures(args) -> None:
     from strategy.answers.io import FIGURES, MEASURES, import_figures
 
     prompt_id = MEASURES if args.measures else FIGURES
-    partnership, count = _import_file(args, lambda engine, pid, data, name, author: import_figures(
-        engine, pid, data, name, prompt_id=prompt_id, author=author, replace=False))
+    partnership, count = _import_file(
+        args,
+        lambda engine, pid, data, name, author: import_figures(engine, pid, data, name, prompt_id=prompt_id, author=author, replace=False),
+    )
     what = "identification measure" if args.measures else "local figure"
     print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
 
@@ -242,8 +251,16 @@ def cmd_users(args) -> None:
     engine = _engine()
     if args.users_command == "add":
         password = None if args.sso_only else _password(args)
-        a = accounts.create_account(engine, username=args.username, display_name=args.name, agency=args.agency or "",
-                                    password=password, email=args.email, is_admin=args.admin, author=SYSTEM)
+        a = accounts.create_account(
+            engine,
+            username=args.username,
+            display_name=args.name,
+            agency=args.agency or "",
+            password=password,
+            email=args.email,
+            is_admin=args.admin,
+            author=SYSTEM,
+        )
         print(f"Created account '{a.username}'" + (" (administrator)." if a.is_admin else "."))
     elif args.users_command == "list":
         from strategy.people.partnerships import list_partnerships

@@ -60,8 +60,9 @@ def role_of(session: Session, author: Author, partnership_id: int | None) -> str
         return "admin"
     if partnership_id is None:
         return None
-    return session.exec(select(Membership.role).where(Membership.partnership_id == partnership_id,
-                                                      Membership.account_id == author.user_id)).first()
+    return session.exec(
+        select(Membership.role).where(Membership.partnership_id == partnership_id, Membership.account_id == author.user_id)
+    ).first()
 
 
 def require_role(session: Session, author: Author | None, partnership_id: int | None, needed: str) -> None:
@@ -74,8 +75,11 @@ def require_role(session: Session, author: Author | None, partnership_id: int | 
         return
     role = role_of(session, author, partnership_id)
     if role is None:
-        raise NotAllowed("You are no longer a member of this partnership, so nothing was saved. "
-                         "Ask one of its owners if you need access.") if needed != "read" else NotAllowed(_REFUSED["read"])
+        raise (
+            NotAllowed("You are no longer a member of this partnership, so nothing was saved. Ask one of its owners if you need access.")
+            if needed != "read"
+            else NotAllowed(_REFUSED["read"])
+        )
     if role not in RIGHTS[needed]:
         raise NotAllowed(_REFUSED[needed].format(role=ROLE_LABELS[role].lower()))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.access import require_role
 from strategy.core.authors import Author
@@ -17,30 +17,57 @@ from strategy.core.models import AuditEvent, Revision, utcnow
 
 #: Words for each action, as the log shows them.
 ACTIONS = {
-    "sign_in": "signed in", "sign_in_failed": "failed to sign in", "sign_out": "signed out",
-    "account_created": "created an account", "account_disabled": "disabled an account",
-    "account_enabled": "enabled an account", "password_changed": "changed a password",
-    "partnership_created": "created the partnership", "partnership_changed": "changed the partnership's details",
-    "partnership_archived": "archived the partnership", "partnership_unarchived": "brought the partnership back",
-    "member_added": "added a member", "role_changed": "changed a role", "member_removed": "removed a member",
-    "comment": "commented", "comment_resolved": "resolved a comment", "comment_reopened": "reopened a comment",
-    "import": "imported", "export": "exported", "backup": "backed up the partnership", "restore": "restored the partnership",
+    "sign_in": "signed in",
+    "sign_in_failed": "failed to sign in",
+    "sign_out": "signed out",
+    "account_created": "created an account",
+    "account_disabled": "disabled an account",
+    "account_enabled": "enabled an account",
+    "password_changed": "changed a password",
+    "partnership_created": "created the partnership",
+    "partnership_changed": "changed the partnership's details",
+    "partnership_archived": "archived the partnership",
+    "partnership_unarchived": "brought the partnership back",
+    "member_added": "added a member",
+    "role_changed": "changed a role",
+    "member_removed": "removed a member",
+    "comment": "commented",
+    "comment_resolved": "resolved a comment",
+    "comment_reopened": "reopened a comment",
+    "import": "imported",
+    "export": "exported",
+    "backup": "backed up the partnership",
+    "restore": "restored the partnership",
     # Revisions (content changes)
-    "create": "wrote", "edit": "changed", "delete": "removed", "restore_row": "restored",
-    "revert": "restored an earlier text", "conflict_copy": "saved at the same time as someone else", "reorder": "reordered",
+    "create": "wrote",
+    "edit": "changed",
+    "delete": "removed",
+    "restore_row": "restored",
+    "revert": "restored an earlier text",
+    "conflict_copy": "saved at the same time as someone else",
+    "reorder": "reordered",
 }
 
 
-def record(session: Session, author: Author | None, action: str, *, partnership_id: int | None = None,
-           detail: str = "") -> None:
+def record(session: Session, author: Author | None, action: str, *, partnership_id: int | None = None, detail: str = "") -> None:
     """Add an event inside the caller's transaction."""
     who = author.label if author else "Workbook"
-    session.add(AuditEvent(partnership_id=partnership_id, account_id=author.user_id if author else None,
-                           actor=who[:200], action=action[:40], detail=detail))
+    session.add(
+        AuditEvent(
+            partnership_id=partnership_id, account_id=author.user_id if author else None, actor=who[:200], action=action[:40], detail=detail
+        )
+    )
 
 
-def record_now(engine: Engine, author: Author | None, action: str, *, partnership_id: int | None = None,
-               detail: str = "", session: Session | None = None) -> None:
+def record_now(
+    engine: Engine,
+    author: Author | None,
+    action: str,
+    *,
+    partnership_id: int | None = None,
+    detail: str = "",
+    session: Session | None = None,
+) -> None:
     with write_session(engine, session=session) as session:
         record(session, author, action, partnership_id=partnership_id, detail=detail)
 
@@ -54,16 +81,27 @@ class Event:
     detail: str
 
 
-def audit_log(engine: Engine, partnership_id: int, *, author: Author, action: str | None = None,
-              who: str | None = None, since: datetime | None = None, until: datetime | None = None,
-              limit: int = 2000, session: Session | None = None) -> list[Event]:
+def audit_log(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    author: Author,
+    action: str | None = None,
+    who: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 2000,
+    session: Session | None = None,
+) -> list[Event]:
     """Newest first: the partnership's events and content changes, filtered. Owners only."""
     with read_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
-        events = session.exec(select(AuditEvent).where(AuditEvent.partnership_id == partnership_id)
-                              .order_by(AuditEvent.id.desc()).limit(limit)).all()
-        revisions = session.exec(select(Revision).where(Revision.partnership_id == partnership_id)
-                                 .order_by(Revision.id.desc()).limit(limit)).all()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.partnership_id == partnership_id).order_by(AuditEvent.id.desc()).limit(limit)
+        ).all()
+        revisions = session.exec(
+            select(Revision).where(Revision.partnership_id == partnership_id).order_by(Revision.id.desc()).limit(limit)
+        ).all()
     out = [Event(e.created_at, e.actor, e.action, ACTIONS.get(e.action, e.action), e.detail) for e in events]
     for r in revisions:
         name = r.author_name + (f" ({r.author_agency})" if r.author_agency else "")
@@ -85,8 +123,11 @@ def audit_log(engine: Engine, partnership_id: int, *, author: Author, action: st
 def sign_in_events(engine: Engine, *, limit: int = 200, session: Session | None = None) -> list[AuditEvent]:
     """Site-wide sign-in events, newest first (administrators)."""
     with read_session(engine, session=session) as session:
-        return list(session.exec(select(AuditEvent).where(AuditEvent.partnership_id == None)  # noqa: E711
-                                 .order_by(AuditEvent.id.desc()).limit(limit)).all())
+        return list(
+            session.exec(
+                select(AuditEvent).where(col(AuditEvent.partnership_id).is_(None)).order_by(AuditEvent.id.desc()).limit(limit)
+            ).all()
+        )
 
 
 def _aware(at: datetime) -> datetime:

@@ -139,8 +139,7 @@ def prepare_database(url: str) -> Engine:
             raise StorageError(f"{path} is a folder, not a database file. Change DATABASE_URL.")
         elif not os.access(path, os.W_OK):
             raise StorageError(
-                f"The database {path} is read-only, so nothing could be saved. "
-                "Ask whoever runs the workbook to give it write access."
+                f"The database {path} is read-only, so nothing could be saved. Ask whoever runs the workbook to give it write access."
             )
     engine = get_engine(url)
     script = ScriptDirectory(str(MIGRATIONS_DIR))
@@ -161,8 +160,7 @@ def prepare_database(url: str) -> Engine:
         )
     if current is None and _has_foreign_tables(engine):
         raise StorageError(
-            f"{describe_url(url)} holds tables that are not the workbook's. "
-            "Point DATABASE_URL at an empty database or the workbook's own."
+            f"{describe_url(url)} holds tables that are not the workbook's. Point DATABASE_URL at an empty database or the workbook's own."
         )
     if current != script.get_current_head():
         try:
@@ -191,11 +189,14 @@ def _storage_error(url: str, exc: Exception) -> StorageError:
     text = str(getattr(exc, "orig", exc)).lower()
     where = describe_url(url)
     if "not a database" in text or "malformed" in text:
-        return StorageError(f"{where} is not a workbook database (it may be damaged or another kind of file). "
-                            "Restore it from a backup or change DATABASE_URL.")
+        return StorageError(
+            f"{where} is not a workbook database (it may be damaged or another kind of file). "
+            "Restore it from a backup or change DATABASE_URL."
+        )
     if "readonly" in text or "read-only" in text:
-        return StorageError(f"The database {where} is read-only, so nothing could be saved. "
-                            "Ask whoever runs the workbook to give it write access.")
+        return StorageError(
+            f"The database {where} is read-only, so nothing could be saved. Ask whoever runs the workbook to give it write access."
+        )
     if "locked" in text:
         return StorageError("The database is busy with another save. Please try again in a moment; nothing was lost.")
     if "connection" in text or "could not connect" in text or "server" in text:

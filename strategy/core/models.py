@@ -380,6 +380,7 @@ class Recommendation(SQLModel, table=True):
 
 # --- People, roles, comments and the audit log (issue 6) ----------------------------------------
 
+
 class Account(SQLModel, table=True):
     """A person who signs in. Site administrators manage accounts and can do everything."""
 
@@ -455,6 +456,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 # --- Review (Guide §13.2): numbered draft versions frozen for reviewers ---------------------------
+
 
 class DraftVersion(SQLModel, table=True):
     """A numbered draft (v0.1, v0.2...) frozen for review while editing goes on: the partnership's

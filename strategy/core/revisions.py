@@ -41,8 +41,7 @@ def ensure_partnership(session: Session, partnership_id: int) -> None:
         raise NotFound("That partnership no longer exists, so this could not be saved.")
 
 
-def load(session: Session, model: type[SQLModel], row_id: int, partnership_id: int, what: str, *,
-         lock: bool = False, live: bool = True):
+def load(session: Session, model: type[SQLModel], row_id: int, partnership_id: int, what: str, *, lock: bool = False, live: bool = True):
     """The row, or NotFound naming ``what`` (also for a row of another partnership or one removed)."""
     q = select(model).where(model.id == row_id)
     if lock:
@@ -55,8 +54,9 @@ def load(session: Session, model: type[SQLModel], row_id: int, partnership_id: i
     return row
 
 
-def update_checked(session: Session, model: type[SQLModel], row, values: dict, *, expected_version: int,
-                   author: Author, prompt_id: str, what: str) -> Conflict | None:
+def update_checked(
+    session: Session, model: type[SQLModel], row, values: dict, *, expected_version: int, author: Author, prompt_id: str, what: str
+) -> Conflict | None:
     """Write ``values`` to ``row`` if it is still at ``expected_version``. Otherwise keep this
     person's values as a conflict copy in the history and return the Conflict, for the caller to
     raise once the transaction (with the copy) has committed."""
@@ -65,31 +65,53 @@ def update_checked(session: Session, model: type[SQLModel], row, values: dict, *
         return None
     now = utcnow()
     result = session.execute(
-        update(model).where(model.id == row.id, model.version == expected_version)
+        update(model)
+        .where(model.id == row.id, model.version == expected_version)
         .values(**changed, version=expected_version + 1, updated_at=now, updated_by_name=author.name)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        current = session.exec(select(model).where(model.id == row.id)
-                               .execution_options(populate_existing=True)).first()
+        current = session.exec(select(model).where(model.id == row.id).execution_options(populate_existing=True)).first()
         theirs = {k: getattr(current, k) for k in changed}
-        record_revision(session, author, partnership_id=row.partnership_id, prompt_id=prompt_id, item_id=row.id,
-                  action="conflict_copy", old_value=as_json(theirs), new_value=as_json(changed), created_at=now)
-        return Conflict(f"{current.updated_by_name or 'Someone'} changed this {what} while you were working on it. "
-                       "Both are kept: check theirs, then save yours again if it should replace it.",
-                       mine=changed, theirs=theirs, theirs_version=current.version, theirs_by=current.updated_by_name,
-                       theirs_at=current.updated_at)
+        record_revision(
+            session,
+            author,
+            partnership_id=row.partnership_id,
+            prompt_id=prompt_id,
+            item_id=row.id,
+            action="conflict_copy",
+            old_value=as_json(theirs),
+            new_value=as_json(changed),
+            created_at=now,
+        )
+        return Conflict(
+            f"{current.updated_by_name or 'Someone'} changed this {what} while you were working on it. "
+            "Both are kept: check theirs, then save yours again if it should replace it.",
+            mine=changed,
+            theirs=theirs,
+            theirs_version=current.version,
+            theirs_by=current.updated_by_name,
+            theirs_at=current.updated_at,
+        )
     for field_name, value in changed.items():
-        record_revision(session, author, partnership_id=row.partnership_id, prompt_id=prompt_id, item_id=row.id,
-                  field=field_name, action="edit", old_value=as_json(getattr(row, field_name)),
-                  new_value=as_json(value), created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=row.partnership_id,
+            prompt_id=prompt_id,
+            item_id=row.id,
+            field=field_name,
+            action="edit",
+            old_value=as_json(getattr(row, field_name)),
+            new_value=as_json(value),
+            created_at=now,
+        )
         setattr(row, field_name, value)
     row.version = expected_version + 1
     return None
 
 
-def set_removed(session: Session, row, removed: bool, *, author: Author, prompt_id: str,
-                column: str = "deleted_at") -> None:
+def set_removed(session: Session, row, removed: bool, *, author: Author, prompt_id: str, column: str = "deleted_at") -> None:
     """Soft-delete (or bring back) a row; recorded as delete or restore."""
     if (getattr(row, column) is not None) == removed:
         return
@@ -98,12 +120,27 @@ def set_removed(session: Session, row, removed: bool, *, author: Author, prompt_
     row.version += 1
     row.updated_at, row.updated_by_name = now, author.name
     session.add(row)
-    record_revision(session, author, partnership_id=row.partnership_id, prompt_id=prompt_id, item_id=row.id,
-              action="delete" if removed else "restore", created_at=now)
+    record_revision(
+        session,
+        author,
+        partnership_id=row.partnership_id,
+        prompt_id=prompt_id,
+        item_id=row.id,
+        action="delete" if removed else "restore",
+        created_at=now,
+    )
 
 
 def created(session: Session, row, *, author: Author, prompt_id: str) -> None:
     """Record the creation of a row just added and flushed."""
     session.flush()
-    record_revision(session, author, partnership_id=row.partnership_id, prompt_id=prompt_id, item_id=row.id,
-              action="create", new_value=as_json(row.model_dump(exclude={"id"})), created_at=utcnow())
+    record_revision(
+        session,
+        author,
+        partnership_id=row.partnership_id,
+        prompt_id=prompt_id,
+        item_id=row.id,
+        action="create",
+        new_value=as_json(row.model_dump(exclude={"id"})),
+        created_at=utcnow(),
+    )

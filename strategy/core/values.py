@@ -28,8 +28,7 @@ _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def parse_number(value, *, what: str = "This value", minimum: float | None = None,
-                 maximum: float | None = None) -> int | float | None:
+def parse_number(value, *, what: str = "This value", minimum: float | None = None, maximum: float | None = None) -> int | float | None:
     """A number from a cell: 1234, "1,234", "12.5". Empty gives None. Commas as decimal points,
     NaN, infinity and numbers outside the limits are refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -43,8 +42,10 @@ def parse_number(value, *, what: str = "This value", minimum: float | None = Non
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
         elif re.match(r"^-?\d+,\d+$", text):
-            raise InvalidInput(f"{what} is written '{value}'. Use a point for decimals (for example 1.5), "
-                               "or leave out the comma if it separates thousands.")
+            raise InvalidInput(
+                f"{what} is written '{value}'. Use a point for decimals (for example 1.5), "
+                "or leave out the comma if it separates thousands."
+            )
         if not _PLAIN.match(text):
             raise InvalidInput(f"{what} should be a number, but it is '{value}'.")
         number = float(text)
@@ -71,8 +72,7 @@ def parse_statistic(value, *, what: str = "This figure") -> str | None:
     try:
         number = parse_number(value, what=what, minimum=0)
     except InvalidInput as exc:
-        raise InvalidInput(exc.message + " Published codes are allowed: c (suppressed), z (not applicable), "
-                           ": (not available).") from None
+        raise InvalidInput(exc.message + " Published codes are allowed: c (suppressed), z (not applicable), : (not available).") from None
     return _show(number)
 
 

@@ -15,17 +15,33 @@ def status_figure(counts: pd.DataFrame, by: str | None = None) -> go.Figure:
     colours = D.status_colours()
     fig = go.Figure()
     if by is None:
-        fig.add_bar(x=counts["Status"], y=counts["Actions"], marker_color=[colours[s] for s in counts["Status"]],
-                    text=counts["Actions"], textposition="outside")
+        fig.add_bar(
+            x=counts["Status"],
+            y=counts["Actions"],
+            marker_color=[colours[s] for s in counts["Status"]],
+            text=counts["Actions"],
+            textposition="outside",
+        )
         fig.update_layout(yaxis_title="Actions", showlegend=False)
     else:
         for status in [s["label"] for s in D.statuses()]:
             if status in counts.columns and counts[status].sum():
-                fig.add_bar(y=counts[by], x=counts[status], name=status, orientation="h",
-                            marker_color=colours[status], text=counts[status], textposition="inside")
-        fig.update_layout(barmode="stack", xaxis_title="Actions", yaxis={"autorange": "reversed"},
-                          legend={"traceorder": "normal"},
-                          height=max(320, 60 + 40 * len(counts)))
+                fig.add_bar(
+                    y=counts[by],
+                    x=counts[status],
+                    name=status,
+                    orientation="h",
+                    marker_color=colours[status],
+                    text=counts[status],
+                    textposition="inside",
+                )
+        fig.update_layout(
+            barmode="stack",
+            xaxis_title="Actions",
+            yaxis={"autorange": "reversed"},
+            legend={"traceorder": "normal"},
+            height=max(320, 60 + 40 * len(counts)),
+        )
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, template="plotly_white")
     return fig
 
@@ -35,16 +51,26 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
     Codes (c, z, :) are not plotted: they are gaps, never zero."""
     fig = go.Figure()
     counted = table.dropna(subset=["Counted as"]) if len(table) else table
-    fig.add_scatter(x=counted["Period"] if len(counted) else [], y=counted["Counted as"] if len(counted) else [],
-                    mode="lines+markers+text", name="Reading", text=counted["Value"] if len(counted) else [],
-                    textposition="top center", line={"color": "#0072B2"})
+    fig.add_scatter(
+        x=counted["Period"] if len(counted) else [],
+        y=counted["Counted as"] if len(counted) else [],
+        mode="lines+markers+text",
+        name="Reading",
+        text=counted["Value"] if len(counted) else [],
+        textposition="top center",
+        line={"color": "#0072B2"},
+    )
     if len(table):
-        for column, colour, dash, where in (("Baseline", "#999999", "dot", "bottom left"),
-                                            ("Target", "#009E73", "dash", "top left")):
+        for column, colour, dash, where in (("Baseline", "#999999", "dot", "bottom left"), ("Target", "#009E73", "dash", "top left")):
             value = table[column].iloc[0]
             if value is not None and not pd.isna(value):
-                fig.add_hline(y=value, line_dash=dash, line_color=colour, annotation_text=f"{column} {value:g}",
-                              annotation_position=where)
-    fig.update_layout(title=title[:90], margin={"l": 10, "r": 10, "t": 40, "b": 10}, template="plotly_white",
-                      height=340, showlegend=False, xaxis={"type": "category"})
+                fig.add_hline(y=value, line_dash=dash, line_color=colour, annotation_text=f"{column} {value:g}", annotation_position=where)
+    fig.update_layout(
+        title=title[:90],
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        template="plotly_white",
+        height=340,
+        showlegend=False,
+        xaxis={"type": "category"},
+    )
     return fig

@@ -23,9 +23,18 @@ def ensure_delivery(engine: Engine, partnership_id: int, spec: dict, author: Aut
         action = actions.get(name_key(u["action"]))
         if action is None or (action.id, parse_date(u["date"]), u["status"]) in have:
             continue
-        D.add_update(engine, partnership_id, action.id, status=u["status"], note=u.get("note", ""),
-                     evidence=u.get("evidence", ""), reported_on=u["date"], completed_on=u.get("completed"),
-                     author=author, today=max(date.today(), date.fromisoformat(parse_date(u["date"]))))
+        D.add_update(
+            engine,
+            partnership_id,
+            action.id,
+            status=u["status"],
+            note=u.get("note", ""),
+            evidence=u.get("evidence", ""),
+            reported_on=u["date"],
+            completed_on=u.get("completed"),
+            author=author,
+            today=max(date.today(), date.fromisoformat(parse_date(u["date"]))),
+        )
     readings = {(r.measure_id, r.period_key) for r in D.list_readings(engine, partnership_id)}
     for r in spec.get("readings", []):
         measure = measures.get(name_key(r["indicator"]))
@@ -35,5 +44,13 @@ def ensure_delivery(engine: Engine, partnership_id: int, spec: dict, author: Aut
             label = D.parse_reading_period(period)[0]
             if (measure.id, label.casefold()) in readings:
                 continue
-            D.add_reading(engine, partnership_id, measure.id, period=period, value=str(value),
-                          source=r.get("source", ""), note=r.get("note", ""), author=author)
+            D.add_reading(
+                engine,
+                partnership_id,
+                measure.id,
+                period=period,
+                value=str(value),
+                source=r.get("source", ""),
+                note=r.get("note", ""),
+                author=author,
+            )

@@ -37,7 +37,7 @@ import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.answers.operations import all_rows, get_answer
 from strategy.core.authors import Author
@@ -61,6 +61,7 @@ CODES = STATISTIC_CODES
 
 
 # --- Statuses ----------------------------------------------------------------------------------
+
 
 def statuses() -> list[dict]:
     """The progress statuses in order, each with id, label (the word), colour and rag."""
@@ -87,17 +88,31 @@ def update_interval(engine: Engine, partnership_id: int) -> int:
 
 # --- Progress updates --------------------------------------------------------------------------
 
+
 def _day(value, what: str, today: date) -> str | None:
     day = parse_date(value, what=what)
     if day and date.fromisoformat(day) > today:
-        raise InvalidInput(f"{what} {uk_day(day)} is in the future. An update records what has happened; "
-                           "give today's date or an earlier one. Nothing was saved.")
+        raise InvalidInput(
+            f"{what} {uk_day(day)} is in the future. An update records what has happened; "
+            "give today's date or an earlier one. Nothing was saved."
+        )
     return day
 
 
-def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: str, author: Author,
-               note: str = "", evidence: str = "", reported_on=None, completed_on=None,
-               today: date | None = None, session: Session | None = None) -> PlanUpdate:
+def add_update(
+    engine: Engine,
+    partnership_id: int,
+    action_id: int,
+    *,
+    status: str,
+    author: Author,
+    note: str = "",
+    evidence: str = "",
+    reported_on=None,
+    completed_on=None,
+    today: date | None = None,
+    session: Session | None = None,
+) -> PlanUpdate:
     """Record a dated progress update on an action and set the action's status from it.
 
     Refused (nothing stored) for a removed action, an unknown status, complete without a completion
@@ -116,11 +131,15 @@ def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: s
     reported = _day(reported_on, "The date of the update", today) or today.isoformat()
     completed = _day(completed_on, "The completion date", today)
     if status == "complete" and not completed:
-        raise InvalidInput("An action marked Complete needs the date it was completed. Give the completion date "
-                           "(day first, such as 31/03/2026). Nothing was saved.")
+        raise InvalidInput(
+            "An action marked Complete needs the date it was completed. Give the completion date "
+            "(day first, such as 31/03/2026). Nothing was saved."
+        )
     if status != "complete" and completed:
-        raise InvalidInput(f"A completion date only goes with the status Complete, and this update says "
-                           f"'{labels[status]}'. Clear the completion date or choose Complete. Nothing was saved.")
+        raise InvalidInput(
+            f"A completion date only goes with the status Complete, and this update says "
+            f"'{labels[status]}'. Clear the completion date or choose Complete. Nothing was saved."
+        )
     plan_status = next(s["plan_status"] for s in statuses() if s["id"] == status)
     now = utcnow()
     with write_session(engine, session=session) as session:
@@ -128,25 +147,58 @@ def add_update(engine: Engine, partnership_id: int, action_id: int, *, status: s
         if action is None or action.partnership_id != partnership_id:
             raise NotFound("That action no longer exists, so the update was not saved.")
         if action.deleted_at is not None:
-            raise NotFound(f"Someone removed the action '{P._short(action.title)}' from the plan, so the update was "
-                           "not saved. Restore the action on the Action plan page (under 'Removed') and add the "
-                           "update again.")
-        row = PlanUpdate(partnership_id=partnership_id, action_id=action_id, status=status, note=note_text,
-                         evidence=evidence_text, reported_on=reported, completed_on=completed,
-                         author_name=author.name, author_agency=author.agency, created_at=now)
+            raise NotFound(
+                f"Someone removed the action '{P._short(action.title)}' from the plan, so the update was "
+                "not saved. Restore the action on the Action plan page (under 'Removed') and add the "
+                "update again."
+            )
+        row = PlanUpdate(
+            partnership_id=partnership_id,
+            action_id=action_id,
+            status=status,
+            note=note_text,
+            evidence=evidence_text,
+            reported_on=reported,
+            completed_on=completed,
+            author_name=author.name,
+            author_agency=author.agency,
+            created_at=now,
+        )
         session.add(row)
         session.flush()
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="delivery.update", item_id=row.id,
-                  action="create", new_value=f"{labels[status]}: {note_text}"[:2000], created_at=now)
-        latest = session.exec(select(PlanUpdate).where(PlanUpdate.action_id == action_id)
-                              .order_by(PlanUpdate.reported_on.desc(), PlanUpdate.id.desc())).first()
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="delivery.update",
+            item_id=row.id,
+            action="create",
+            new_value=f"{labels[status]}: {note_text}"[:2000],
+            created_at=now,
+        )
+        latest = session.exec(
+            select(PlanUpdate).where(PlanUpdate.action_id == action_id).order_by(PlanUpdate.reported_on.desc(), PlanUpdate.id.desc())
+        ).first()
         wanted = next(s["plan_status"] for s in statuses() if s["id"] == latest.status) if latest else plan_status
         if action.status != wanted:
-            session.execute(update(PlanAction).where(PlanAction.id == action.id)
-                            .values(status=wanted, version=action.version + 1, updated_at=now,
-                                    updated_by_name=author.name).execution_options(synchronize_session=False))
-            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
-                      field="status", action="edit", old_value=action.status, new_value=wanted, created_at=now)
+            session.execute(
+                update(PlanAction)
+                .where(PlanAction.id == action.id)
+                .values(status=wanted, version=action.version + 1, updated_at=now, updated_by_name=author.name)
+                .execution_options(synchronize_session=False)
+            )
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id="plan.action",
+                item_id=action.id,
+                field="status",
+                action="edit",
+                old_value=action.status,
+                new_value=wanted,
+                created_at=now,
+            )
         session.expunge(row)
         return row
 
@@ -177,8 +229,7 @@ def parse_reading_period(value) -> tuple[str, date, date]:
     July to September 2025). Returns (as stored, first day, last day)."""
     text = str(value or "").strip()
     if not text:
-        raise InvalidInput("The period is empty. Give a year (2025), a financial year (2025/26) or a quarter "
-                           "(Q2 2025/26).")
+        raise InvalidInput("The period is empty. Give a year (2025), a financial year (2025/26) or a quarter (Q2 2025/26).")
     quarter = _QUARTER.match(text)
     if quarter:
         year = parse_period(quarter.group(2), what="The period")
@@ -223,8 +274,7 @@ def is_numeric(measure: PlanMeasure) -> bool:
 def _reading_value(measure: PlanMeasure, value) -> str:
     text = clean_text(str(value if value is not None else "")).strip()
     if not text:
-        raise InvalidInput("The value is empty. Give the figure for the period (or c, z or : for a published "
-                           "code). Nothing was saved.")
+        raise InvalidInput("The value is empty. Give the figure for the period (or c, z or : for a published code). Nothing was saved.")
     check_length(text, VALUE_LIMIT, "The value")
     if not is_numeric(measure):
         return text
@@ -232,10 +282,12 @@ def _reading_value(measure: PlanMeasure, value) -> str:
         return text.lower()
     number = figure(text)
     if number is None:
-        raise InvalidInput(f"'{text}' is not a number, and '{P._short(measure.indicator, 60)}' is measured in numbers "
-                           f"(baseline {measure.baseline_value or 'none'}, target {measure.target_value or 'none'}). "
-                           "Give a number such as 42 or 42%, or a published code: c (suppressed), z (not "
-                           "applicable), : (not available). Nothing was saved.")
+        raise InvalidInput(
+            f"'{text}' is not a number, and '{P._short(measure.indicator, 60)}' is measured in numbers "
+            f"(baseline {measure.baseline_value or 'none'}, target {measure.target_value or 'none'}). "
+            "Give a number such as 42 or 42%, or a published code: c (suppressed), z (not "
+            "applicable), : (not available). Nothing was saved."
+        )
     parse_statistic(match_number(text), what="The value")  # refuses NaN, infinity, negative counts
     return text
 
@@ -244,15 +296,28 @@ def match_number(text: str) -> str:
     return _NUMBER.match(text).group(1)
 
 
-def add_reading(engine: Engine, partnership_id: int, measure_id: int, *, period, value, author: Author,
-                source: str = "", note: str = "", today: date | None = None, session: Session | None = None) -> MeasureReading:
+def add_reading(
+    engine: Engine,
+    partnership_id: int,
+    measure_id: int,
+    *,
+    period,
+    value,
+    author: Author,
+    source: str = "",
+    note: str = "",
+    today: date | None = None,
+    session: Session | None = None,
+) -> MeasureReading:
     """Record one measure's value for one period. Refused (nothing stored) for a removed measure, a
     period that has not started, a second reading for the same period, or words for a numeric measure."""
     today = today or date.today()
     label, start, _end = parse_reading_period(period)
     if start > today:
-        raise InvalidInput(f"The period {label} has not started yet (it begins {uk_day(start.isoformat())}). "
-                           "Readings are for periods that have begun. Nothing was saved.")
+        raise InvalidInput(
+            f"The period {label} has not started yet (it begins {uk_day(start.isoformat())}). "
+            "Readings are for periods that have begun. Nothing was saved."
+        )
     source_text = clean_text(source or "").strip()
     check_length(source_text, NOTE_LIMIT, "The source")
     note_text = clean_text(note or "").strip()
@@ -262,21 +327,43 @@ def add_reading(engine: Engine, partnership_id: int, measure_id: int, *, period,
         with write_session(engine, session=session) as session:
             measure = session.get(PlanMeasure, measure_id)
             if measure is None or measure.partnership_id != partnership_id or measure.deleted_at is not None:
-                raise NotFound("That measure has been removed from the evaluation framework, so the reading was "
-                               "not saved. Restore the measure on the Evaluation framework page first.")
+                raise NotFound(
+                    "That measure has been removed from the evaluation framework, so the reading was "
+                    "not saved. Restore the measure on the Evaluation framework page first."
+                )
             stored = _reading_value(measure, value)
-            taken = session.exec(select(MeasureReading).where(MeasureReading.measure_id == measure_id,
-                                                              MeasureReading.period_key == label.casefold())).first()
+            taken = session.exec(
+                select(MeasureReading).where(MeasureReading.measure_id == measure_id, MeasureReading.period_key == label.casefold())
+            ).first()
             if taken is not None:
-                raise InvalidInput(f"There is already a reading for {label} ({taken.value}, from {taken.author_name}). "
-                                   "Remove that reading first if it is wrong. Nothing was saved.")
-            row = MeasureReading(partnership_id=partnership_id, measure_id=measure_id, period=label,
-                                 period_key=label.casefold(), period_start=start.isoformat(), value=stored,
-                                 source=source_text, note=note_text, author_name=author.name, created_at=now)
+                raise InvalidInput(
+                    f"There is already a reading for {label} ({taken.value}, from {taken.author_name}). "
+                    "Remove that reading first if it is wrong. Nothing was saved."
+                )
+            row = MeasureReading(
+                partnership_id=partnership_id,
+                measure_id=measure_id,
+                period=label,
+                period_key=label.casefold(),
+                period_start=start.isoformat(),
+                value=stored,
+                source=source_text,
+                note=note_text,
+                author_name=author.name,
+                created_at=now,
+            )
             session.add(row)
             session.flush()
-            record_revision(session, author, partnership_id=partnership_id, prompt_id="delivery.reading", item_id=row.id,
-                      action="create", new_value=f"{label}: {stored}", created_at=now)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id="delivery.reading",
+                item_id=row.id,
+                action="create",
+                new_value=f"{label}: {stored}",
+                created_at=now,
+            )
             session.expunge(row)
             return row
     except IntegrityError:  # someone saved the same period at the same moment
@@ -291,8 +378,15 @@ def delete_reading(engine: Engine, partnership_id: int, reading_id: int, *, auth
             raise NotFound("That reading has already been removed.")
         row.deleted_at = utcnow()
         row.period_key = f"{row.period_key}#{row.id}"
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="delivery.reading", item_id=row.id,
-                  action="delete", old_value=f"{row.period}: {row.value}")
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="delivery.reading",
+            item_id=row.id,
+            action="delete",
+            old_value=f"{row.period}: {row.value}",
+        )
 
 
 def restore_reading(engine: Engine, partnership_id: int, reading_id: int, *, author: Author, session: Session | None = None) -> None:
@@ -301,24 +395,34 @@ def restore_reading(engine: Engine, partnership_id: int, reading_id: int, *, aut
         if row is None or row.partnership_id != partnership_id or row.deleted_at is None:
             raise NotFound("That reading is not among the removed ones.")
         key = row.period.casefold()
-        if session.exec(select(MeasureReading).where(MeasureReading.measure_id == row.measure_id,
-                                                     MeasureReading.period_key == key)).first():
-            raise InvalidInput(f"There is a reading for {row.period} again, so this one cannot come back. Remove "
-                               "that one first if this was right.")
+        if session.exec(
+            select(MeasureReading).where(MeasureReading.measure_id == row.measure_id, MeasureReading.period_key == key)
+        ).first():
+            raise InvalidInput(
+                f"There is a reading for {row.period} again, so this one cannot come back. Remove that one first if this was right."
+            )
         row.deleted_at, row.period_key = None, key
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="delivery.reading", item_id=row.id,
-                  action="restore", new_value=f"{row.period}: {row.value}")
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="delivery.reading",
+            item_id=row.id,
+            action="restore",
+            new_value=f"{row.period}: {row.value}",
+        )
 
 
 def list_readings(engine: Engine, partnership_id: int, *, removed: bool = False, session: Session | None = None) -> list[MeasureReading]:
     """Live readings (or, with ``removed``, the removed ones) in period order."""
     with read_session(engine, session=session) as session:
         query = select(MeasureReading).where(MeasureReading.partnership_id == partnership_id)
-        query = query.where(MeasureReading.deleted_at != None if removed else MeasureReading.deleted_at == None)  # noqa: E711
+        query = query.where(col(MeasureReading.deleted_at).is_not(None) if removed else col(MeasureReading.deleted_at).is_(None))
         return sorted(session.exec(query).all(), key=lambda r: (r.measure_id, r.period_start, r.id))
 
 
 # --- Judging indicators ------------------------------------------------------------------------
+
 
 @dataclass
 class Judgement:
@@ -355,13 +459,16 @@ def judge(measure: PlanMeasure, readings: list[MeasureReading]) -> Judgement:
     elapsed = min(max((end - b).days / max((t - b).days, 1), 0.0), 1.0)
     covered = (latest - base) / (target - base)
     if covered < elapsed - OFF_TRACK_MARGIN:
-        return Judgement(direction, "Off track", f"{round(covered * 100)}% of the way to the target with "
-                         f"{round(elapsed * 100)}% of the time gone.")
-    return Judgement(direction, "On track", f"{round(covered * 100)}% of the way to the target with "
-                     f"{round(elapsed * 100)}% of the time gone.")
+        return Judgement(
+            direction, "Off track", f"{round(covered * 100)}% of the way to the target with {round(elapsed * 100)}% of the time gone."
+        )
+    return Judgement(
+        direction, "On track", f"{round(covered * 100)}% of the way to the target with {round(elapsed * 100)}% of the time gone."
+    )
 
 
 # --- Tables for the pages, the dashboard and the report ------------------------------------------
+
 
 @dataclass
 class Filters:
@@ -389,12 +496,20 @@ class Delivery:
     filters: Filters = field(default_factory=Filters)
 
 
-def load_delivery(engine: Engine, partnership_id: int, *, today: date | None = None, since: date | None = None,
-                  filters: Filters | None = None) -> Delivery:
-    return Delivery(engine=engine, partnership_id=partnership_id, plan=P.load_plan(engine, partnership_id),
-                    updates=list_updates(engine, partnership_id), readings=list_readings(engine, partnership_id),
-                    interval=update_interval(engine, partnership_id), today=today or date.today(), since=since,
-                    filters=filters or Filters())
+def load_delivery(
+    engine: Engine, partnership_id: int, *, today: date | None = None, since: date | None = None, filters: Filters | None = None
+) -> Delivery:
+    return Delivery(
+        engine=engine,
+        partnership_id=partnership_id,
+        plan=P.load_plan(engine, partnership_id),
+        updates=list_updates(engine, partnership_id),
+        readings=list_readings(engine, partnership_id),
+        interval=update_interval(engine, partnership_id),
+        today=today or date.today(),
+        since=since,
+        filters=filters or Filters(),
+    )
 
 
 def action_status_table(d: Delivery) -> pd.DataFrame:
@@ -410,16 +525,31 @@ def action_status_table(d: Delivery) -> pd.DataFrame:
         last = u.reported_on if u else None
         overdue = bool(r["_end"] and status != "complete" and date.fromisoformat(r["_end"]) < d.today)
         started = not r["_start"] or date.fromisoformat(r["_start"]) <= d.today
-        due = started and status not in ("complete", "deferred") and (
-            last is None or (d.today - date.fromisoformat(last)).days > d.interval)
-        row = {"Code": r["Code"], "Action": r["Action"], "Strategic aim": r["Strategic aim"],
-               "Lead": r["Lead/responsible agency"], "Core component": r["Core component"],
-               "Recommendations": r["Recommendations"], "Status": labels[status], "Colour": colours[status],
-               "Completion": r["Completion"], "Completed on": uk_day(u.completed_on) if u else "",
-               "Last update": uk_day(last), "Days since update": (d.today - date.fromisoformat(last)).days if last else None,
-               "Overdue": overdue, "Due for an update": due,
-               "_id": r["id"], "_aim": r["_aim"], "_leads": r["_leads"], "_component": r["_component"], "_recs": r["_recs"],
-               "_status": status}
+        due = (
+            started and status not in ("complete", "deferred") and (last is None or (d.today - date.fromisoformat(last)).days > d.interval)
+        )
+        row = {
+            "Code": r["Code"],
+            "Action": r["Action"],
+            "Strategic aim": r["Strategic aim"],
+            "Lead": r["Lead/responsible agency"],
+            "Core component": r["Core component"],
+            "Recommendations": r["Recommendations"],
+            "Status": labels[status],
+            "Colour": colours[status],
+            "Completion": r["Completion"],
+            "Completed on": uk_day(u.completed_on) if u else "",
+            "Last update": uk_day(last),
+            "Days since update": (d.today - date.fromisoformat(last)).days if last else None,
+            "Overdue": overdue,
+            "Due for an update": due,
+            "_id": r["id"],
+            "_aim": r["_aim"],
+            "_leads": r["_leads"],
+            "_component": r["_component"],
+            "_recs": r["_recs"],
+            "_status": status,
+        }
         if f.aims and r["_aim"] not in f.aims:
             continue
         if f.agencies and not set(f.agencies) & set(r["_leads"]):
@@ -431,9 +561,28 @@ def action_status_table(d: Delivery) -> pd.DataFrame:
         if f.statuses and labels[status] not in f.statuses:
             continue
         rows.append(row)
-    columns = ["Code", "Action", "Strategic aim", "Lead", "Core component", "Recommendations", "Status", "Colour",
-               "Completion", "Completed on", "Last update", "Days since update", "Overdue", "Due for an update",
-               "_id", "_aim", "_leads", "_component", "_recs", "_status"]
+    columns = [
+        "Code",
+        "Action",
+        "Strategic aim",
+        "Lead",
+        "Core component",
+        "Recommendations",
+        "Status",
+        "Colour",
+        "Completion",
+        "Completed on",
+        "Last update",
+        "Days since update",
+        "Overdue",
+        "Due for an update",
+        "_id",
+        "_aim",
+        "_leads",
+        "_component",
+        "_recs",
+        "_status",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -476,9 +625,18 @@ def updates_table(d: Delivery, *, action_id: int | None = None) -> pd.DataFrame:
         if u.action_id not in codes:
             continue  # an update on a removed action stays in the history, not in the report
         code, title = codes[u.action_id]
-        rows.append({"Date": uk_day(u.reported_on), "Code": code, "Action": title, "Status": labels.get(u.status, u.status),
-                     "Progress note": u.note, "Evidence": u.evidence, "Completed on": uk_day(u.completed_on),
-                     "By": f"{u.author_name} ({u.author_agency})" if u.author_agency else u.author_name})
+        rows.append(
+            {
+                "Date": uk_day(u.reported_on),
+                "Code": code,
+                "Action": title,
+                "Status": labels.get(u.status, u.status),
+                "Progress note": u.note,
+                "Evidence": u.evidence,
+                "Completed on": uk_day(u.completed_on),
+                "By": f"{u.author_name} ({u.author_agency})" if u.author_agency else u.author_name,
+            }
+        )
     return pd.DataFrame(rows, columns=["Date", "Code", "Action", "Status", "Progress note", "Evidence", "Completed on", "By"])
 
 
@@ -499,49 +657,95 @@ def indicator_table(d: Delivery) -> pd.DataFrame:
         readings = by.get(m.id, [])
         j = judge(m, readings)
         latest = readings[-1] if readings else None
-        rows.append({"Code": d.plan.code("measure", m.id), "Indicator": m.indicator,
-                     "Baseline": f"{m.baseline_value} ({uk_day(m.baseline_date)})" if m.baseline_date else m.baseline_value,
-                     "Target": f"{m.target_value} ({uk_day(m.target_date)})" if m.target_date else m.target_value,
-                     "Latest": f"{latest.value} ({latest.period})" if latest else "",
-                     "Previous": f"{readings[-2].value} ({readings[-2].period})" if len(readings) > 1 else "",
-                     "Readings": len(readings), "Direction of travel": j.direction, "Judgement": j.verdict, "Why": j.why,
-                     "_id": m.id})
-    return pd.DataFrame(rows, columns=["Code", "Indicator", "Baseline", "Target", "Latest", "Previous", "Readings",
-                                       "Direction of travel", "Judgement", "Why", "_id"])
+        rows.append(
+            {
+                "Code": d.plan.code("measure", m.id),
+                "Indicator": m.indicator,
+                "Baseline": f"{m.baseline_value} ({uk_day(m.baseline_date)})" if m.baseline_date else m.baseline_value,
+                "Target": f"{m.target_value} ({uk_day(m.target_date)})" if m.target_date else m.target_value,
+                "Latest": f"{latest.value} ({latest.period})" if latest else "",
+                "Previous": f"{readings[-2].value} ({readings[-2].period})" if len(readings) > 1 else "",
+                "Readings": len(readings),
+                "Direction of travel": j.direction,
+                "Judgement": j.verdict,
+                "Why": j.why,
+                "_id": m.id,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Code",
+            "Indicator",
+            "Baseline",
+            "Target",
+            "Latest",
+            "Previous",
+            "Readings",
+            "Direction of travel",
+            "Judgement",
+            "Why",
+            "_id",
+        ],
+    )
 
 
 def readings_table(d: Delivery, measure_id: int) -> pd.DataFrame:
     """A measure's readings in period order, with the baseline and target beside each (the chart's table)."""
     measure = next(m for m in d.plan.all_measures() if m.id == measure_id)
-    rows = [{"Period": r.period, "Value": r.value,
-             "Counted as": figure(r.value) if r.value not in CODES else None,
-             "Baseline": figure(measure.baseline_value), "Target": figure(measure.target_value),
-             "Source": r.source, "Note": r.note, "By": r.author_name, "_id": r.id, "_start": r.period_start}
-            for r in readings_by_measure(d).get(measure_id, [])]
-    return pd.DataFrame(rows, columns=["Period", "Value", "Counted as", "Baseline", "Target", "Source", "Note", "By",
-                                       "_id", "_start"])
+    rows = [
+        {
+            "Period": r.period,
+            "Value": r.value,
+            "Counted as": figure(r.value) if r.value not in CODES else None,
+            "Baseline": figure(measure.baseline_value),
+            "Target": figure(measure.target_value),
+            "Source": r.source,
+            "Note": r.note,
+            "By": r.author_name,
+            "_id": r.id,
+            "_start": r.period_start,
+        }
+        for r in readings_by_measure(d).get(measure_id, [])
+    ]
+    return pd.DataFrame(rows, columns=["Period", "Value", "Counted as", "Baseline", "Target", "Source", "Note", "By", "_id", "_start"])
 
 
 def feedback_table(d: Delivery) -> pd.DataFrame:
     rows = all_rows(d.engine, d.partnership_id).get("review.feedback", [])
     sources = {o.id: o.label for c in content().prompts["review.feedback"].columns if c.id == "source" for o in c.options}
-    out = [{"Date": uk_day(r.values.get("date")), "Source": sources.get(r.values.get("source"), ""),
-            "What was heard": r.values.get("summary", ""), "Sent to": r.values.get("routed_to", ""),
-            "Response": r.values.get("response", "")} for r in rows if r.row_key is None]
+    out = [
+        {
+            "Date": uk_day(r.values.get("date")),
+            "Source": sources.get(r.values.get("source"), ""),
+            "What was heard": r.values.get("summary", ""),
+            "Sent to": r.values.get("routed_to", ""),
+            "Response": r.values.get("response", ""),
+        }
+        for r in rows
+        if r.row_key is None
+    ]
     return pd.DataFrame(out, columns=["Date", "Source", "What was heard", "Sent to", "Response"])
 
 
 def reviews_table(d: Delivery) -> pd.DataFrame:
     rows = all_rows(d.engine, d.partnership_id).get("review.annual", [])
     what = {o.id: o.label for c in content().prompts["review.annual"].columns if c.id == "reviewed" for o in c.options}
-    out = [{"Date": uk_day(r.values.get("date")),
+    out = [
+        {
+            "Date": uk_day(r.values.get("date")),
             "What was reviewed": ", ".join(what.get(v, v) for v in (r.values.get("reviewed") or [])),
-            "What changed": r.values.get("changes", ""), "Shared with": r.values.get("shared_with", "")}
-           for r in rows if r.row_key is None]
+            "What changed": r.values.get("changes", ""),
+            "Shared with": r.values.get("shared_with", ""),
+        }
+        for r in rows
+        if r.row_key is None
+    ]
     return pd.DataFrame(out, columns=["Date", "What was reviewed", "What changed", "Shared with"])
 
 
 # --- Sections of the dashboard and the progress report (listed in strategy.features) -----------
+
 
 @dataclass(frozen=True)
 class Section:
@@ -573,21 +777,31 @@ def _off_track(d: Delivery) -> pd.DataFrame:
     return t.loc[t["Judgement"] == "Off track"][["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Why"]]
 
 
-OVERDUE = Section("overdue", "Overdue actions", "Actions past their completion date and not complete.", _overdue,
-                         "No action is overdue.")
-DUE = Section("due", "Due for an update",
-                         "Actions whose lead has not given an update within the partnership's update interval.", _due,
-                         "Every action has a recent update.")
-AT_RISK = Section("at_risk", "What is at risk", "Actions at risk, off track or overdue.", _at_risk,
-                         "No action is at risk, off track or overdue.")
-INDICATORS_OFF_TRACK = Section("indicators_off_track", "Indicators off track",
-                         "Measures whose latest reading is worse than the baseline or well behind the time passed "
-                         f"(more than {round(OFF_TRACK_MARGIN * 100)} percentage points).", _off_track,
-                         "No indicator is off track.")
-FEEDBACK = Section("feedback", "Feedback", "What was heard, where it went and the response (Guide §15.3).",
-                         feedback_table, "No feedback recorded yet.")
-REVIEWS = Section("reviews", "Annual reviews", "The partnership's yearly reviews (Guide §15.4).", reviews_table,
-                         "No annual review recorded yet.")
+OVERDUE = Section("overdue", "Overdue actions", "Actions past their completion date and not complete.", _overdue, "No action is overdue.")
+DUE = Section(
+    "due",
+    "Due for an update",
+    "Actions whose lead has not given an update within the partnership's update interval.",
+    _due,
+    "Every action has a recent update.",
+)
+AT_RISK = Section(
+    "at_risk", "What is at risk", "Actions at risk, off track or overdue.", _at_risk, "No action is at risk, off track or overdue."
+)
+INDICATORS_OFF_TRACK = Section(
+    "indicators_off_track",
+    "Indicators off track",
+    "Measures whose latest reading is worse than the baseline or well behind the time passed "
+    f"(more than {round(OFF_TRACK_MARGIN * 100)} percentage points).",
+    _off_track,
+    "No indicator is off track.",
+)
+FEEDBACK = Section(
+    "feedback", "Feedback", "What was heard, where it went and the response (Guide §15.3).", feedback_table, "No feedback recorded yet."
+)
+REVIEWS = Section(
+    "reviews", "Annual reviews", "The partnership's yearly reviews (Guide §15.4).", reviews_table, "No annual review recorded yet."
+)
 
 #: Delivery's own sections, in the order they are shown.
 DELIVERY_SECTIONS = (OVERDUE, DUE, AT_RISK, INDICATORS_OFF_TRACK, FEEDBACK, REVIEWS)

@@ -28,16 +28,21 @@ def _list_or_gap(ctx, text: str, what: str) -> None:
         gap(ctx, f"Not written yet: {what}.")
 
 
-def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, now: datetime | None = None,
-                         charts: bool = True) -> bytes:
+def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, now: datetime | None = None, charts: bool = True) -> bytes:
     """The briefing as .docx bytes (``charts=False``: no chart pictures)."""
     now = now or datetime.now(UK)
     partnership = get_partnership(engine, partnership_id)
     audit = au.get_audit(engine, partnership_id, audit_id)
     v = au.view(audit)
     texts = v.texts
-    ctx = new_document(partnership, f"Thematic audit: {audit.theme}", "Briefing for multi-agency leaders and practitioners",
-                       now, charts=charts, lines=[f"Period: {audit.period}"] if audit.period else [])
+    ctx = new_document(
+        partnership,
+        f"Thematic audit: {audit.theme}",
+        "Briefing for multi-agency leaders and practitioners",
+        now,
+        charts=charts,
+        lines=[f"Period: {audit.period}"] if audit.period else [],
+    )
     doc = ctx.doc
 
     doc.add_heading("If you do one thing", level=1)
@@ -58,9 +63,15 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
     responses = au.survey_responses(engine, audit_id)
     if v.parts:
         doc.add_paragraph("The audit brought together:")
-        bullets(ctx, [labels[p] + (f" ({_count(len(cases), 'case')})" if p == "case_audit" and cases else "")
-                       + (f" ({_count(len(responses), 'response')})" if p == "staff_survey" and responses else "")
-                       for p in v.parts])
+        bullets(
+            ctx,
+            [
+                labels[p]
+                + (f" ({_count(len(cases), 'case')})" if p == "case_audit" and cases else "")
+                + (f" ({_count(len(responses), 'response')})" if p == "staff_survey" and responses else "")
+                for p in v.parts
+            ],
+        )
     else:
         gap(ctx, "Not recorded yet: which parts the audit used.")
     for key in ("data_review", "case_reviews"):
@@ -75,33 +86,52 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
     else:
         doc.add_paragraph(safe_text(au.awareness_sentence(summary)))
         doc.add_heading("Confidence in identifying and responding", level=2)
-        simple_table(ctx, list(summary.confidence.columns),
-                      [[str(x) if x is not None and x == x else "–" for x in row]
-                       for row in summary.confidence.itertuples(index=False)])
-        chart(ctx, au.confidence_figure(summary), "Grouped bars: average confidence in identifying and in "
-               "responding to child sexual abuse, by agency, on a scale of 1 to 5.",
-               "Confidence by agency (the same figures are in the table above).")
+        simple_table(
+            ctx,
+            list(summary.confidence.columns),
+            [[str(x) if x is not None and x == x else "–" for x in row] for row in summary.confidence.itertuples(index=False)],
+        )
+        chart(
+            ctx,
+            au.confidence_figure(summary),
+            "Grouped bars: average confidence in identifying and in responding to child sexual abuse, by agency, on a scale of 1 to 5.",
+            "Confidence by agency (the same figures are in the table above).",
+        )
         if not summary.barriers.empty:
             doc.add_heading("What stops practitioners using the strategy and toolkit", level=2)
-            simple_table(ctx, ["What stops use", "Responses"],
-                          [[r[0], str(r[1])] for r in summary.barriers.itertuples(index=False)])
-            chart(ctx, au.barrier_figure(summary), "Horizontal bars: how many practitioners gave each reason for not "
-                   "using the strategy and toolkit.", "What stops use (the same figures are in the table above).")
+            simple_table(ctx, ["What stops use", "Responses"], [[r[0], str(r[1])] for r in summary.barriers.itertuples(index=False)])
+            chart(
+                ctx,
+                au.barrier_figure(summary),
+                "Horizontal bars: how many practitioners gave each reason for not using the strategy and toolkit.",
+                "What stops use (the same figures are in the table above).",
+            )
 
     doc.add_heading("The audited cases", level=1)
     if not cases:
         gap(ctx, "No cases recorded for this audit.")
     else:
         grades = au.grade_table(cases)
-        doc.add_paragraph(safe_text(f"{_count(len(cases), 'child', 'children')}'s cases were audited by the agencies involved. "
-                             "Cases are known here only by a reference the partnership chose; nothing in this "
-                             "briefing identifies a child or family."))
+        doc.add_paragraph(
+            safe_text(
+                f"{_count(len(cases), 'child', 'children')}'s cases were audited by the agencies involved. "
+                "Cases are known here only by a reference the partnership chose; nothing in this "
+                "briefing identifies a child or family."
+            )
+        )
         simple_table(ctx, ["Grade", "Cases"], [[r.Grade, str(r.Cases)] for r in grades.itertuples()])
-        chart(ctx, au.grade_figure(grades), "Bars: the number of audited cases at each grade.",
-               "Audited cases by grade (the same figures are in the table above).")
+        chart(
+            ctx,
+            au.grade_figure(grades),
+            "Bars: the number of audited cases at each grade.",
+            "Audited cases by grade (the same figures are in the table above).",
+        )
         colours = {g["id"]: g.get("colour") for g in au.grades()}
-        simple_table(ctx, ["Case", "Agencies involved", "Grade", "Strengths", "Learning"],
-                      [[c.reference, c.agencies, au.grade_label(c.grade), c.strengths, c.learning] for c in cases])
+        simple_table(
+            ctx,
+            ["Case", "Agencies involved", "Grade", "Strengths", "Learning"],
+            [[c.reference, c.agencies, au.grade_label(c.grade), c.strengths, c.learning] for c in cases],
+        )
         for row, c in zip(ctx.doc.tables[-1].rows[1:], cases, strict=True):
             if colours.get(c.grade):
                 shade(row.cells[2], colours[c.grade])
@@ -115,11 +145,14 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
         bullets(ctx, lines_of(texts["findings"]))
 
     doc.add_heading("Recommendations", level=1)
-    recommendations_section(ctx, list_recommendations(engine, partnership_id, audit_id=audit_id),
-                            empty="No recommendations recorded yet.",
-                            intro="Each recommendation becomes an action in the partnership's action plan. Progress on "
-                                  "them is monitored by the partnership's scrutiny arrangements on behalf of the "
-                                  "safeguarding partners (Guide §15.1, §15.2).")
+    recommendations_section(
+        ctx,
+        list_recommendations(engine, partnership_id, audit_id=audit_id),
+        empty="No recommendations recorded yet.",
+        intro="Each recommendation becomes an action in the partnership's action plan. Progress on "
+        "them is monitored by the partnership's scrutiny arrangements on behalf of the "
+        "safeguarding partners (Guide §15.1, §15.2).",
+    )
 
     doc.add_heading("Resources to support practice", level=1)
     _list_or_gap(ctx, texts.get("resources", ""), "the resources practitioners should know about")

@@ -19,20 +19,22 @@ from docx.shared import Inches
 from sqlalchemy.engine import Engine
 
 from strategy import __version__
-from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.answers.operations import Row, all_rows, decode_image, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
-from strategy.core.dates import UK, uk_long_date
+from strategy.core.dates import UK, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
 from strategy.finalise import review
+from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
 from strategy.guide.content import content
 from strategy.people.backup import restore_partnership
 from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
-from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, set_orientation
+from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
 from strategy.word.toolkit import (
     FINDING_STYLE,
@@ -82,8 +84,6 @@ def _version(ctx: DraftContext) -> str:
 
 def _logo(ctx: DraftContext) -> None:
     """The partnership's logo at the top of the title page, with alt text; a damaged one is left out."""
-    from strategy.answers.operations import decode_image
-    from strategy.core.errors import InvalidInput
 
     stored = ctx.value("finalise.logo")
     if not stored:
@@ -134,8 +134,7 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
         ("Date of this version", uk_long_date(now.astimezone(UK).date())),
         ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
         ("Status", _status_words(ctx)),
-        ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by
-         else "Not yet approved"),
+        ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
         ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
         ("Classification", _marking(ctx) or "No marking"),
     ]
@@ -179,10 +178,12 @@ def _document_text(doc: Document) -> list[str]:
 
 def _glossary(ctx: DraftContext) -> None:
     """An appendix listing every acronym the document uses, with its meaning."""
-    from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
 
-    own = {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip()
-           for r in ctx.rows.get(GLOSSARY_PROMPT, []) if r.values.get("acronym")}
+    own = {
+        str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip()
+        for r in ctx.rows.get(GLOSSARY_PROMPT, [])
+        if r.values.get("acronym")
+    }
     found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
     ctx.doc.add_page_break()
     ctx.doc.add_heading("Appendix B: Glossary", level=1)
@@ -191,8 +192,7 @@ def _glossary(ctx: DraftContext) -> None:
         return
     ctx.doc.add_paragraph("The abbreviations this strategy uses, and what they stand for.")
     body = [[acronym, meaning] for acronym, meaning in found.glossary()]
-    body += [[acronym, "Meaning not given yet: add it in the workbook's Finalise chapter."]
-             for acronym in sorted(found.unexplained)]
+    body += [[acronym, "Meaning not given yet: add it in the workbook's Finalise chapter."] for acronym in sorted(found.unexplained)]
     simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
 
 
@@ -226,6 +226,7 @@ def _labels(ctx: DraftContext, prompt_id: str) -> list[str]:
 
 # --- The sections ------------------------------------------------------------------------------
 
+
 def _section_introduction(ctx: DraftContext) -> None:
     doc, c, nation = ctx.doc, ctx.content, ctx.partnership.nation
     answer_section(ctx, "intro.purpose", "Purpose of the strategy")
@@ -239,8 +240,11 @@ def _section_introduction(ctx: DraftContext) -> None:
             doc.add_paragraph(safe_text(label), style="List Bullet")
         all_forms = c.reference("forms_of_abuse").items
         if len(forms) < len(all_forms):
-            gap(ctx, f"The strategy names {len(forms)} of the {len(all_forms)} forms of child sexual abuse. "
-                      "The guide asks for the broadest focus (Guide §4.1).")
+            gap(
+                ctx,
+                f"The strategy names {len(forms)} of the {len(all_forms)} forms of child sexual abuse. "
+                "The guide asks for the broadest focus (Guide §4.1).",
+            )
     else:
         gap(ctx, "Not written yet: which forms of child sexual abuse the strategy covers (workbook chapter 'Introduction').")
     ages = _labels(ctx, "intro.scope_ages")
@@ -294,8 +298,9 @@ def _section_governance(ctx: DraftContext) -> None:
     doc.add_heading("Steering group", level=2)
     members = ctx.rows.get("vision.steering_group", [])
     if members:
-        prompt_table(ctx, c.prompts["vision.steering_group"], members,
-               ["name", "agency", "role", "authority_to_commit", "lived_experience"])
+        prompt_table(
+            ctx, c.prompts["vision.steering_group"], members, ["name", "agency", "role", "authority_to_commit", "lived_experience"]
+        )
     else:
         gap(ctx, "Not written yet: the steering group's members (workbook chapter 'Shared vision and governance').")
     if ctx.value("vision.terms_of_reference").strip():
@@ -329,15 +334,22 @@ def _context_forms(ctx: DraftContext) -> None:
     if not any(v.get("coverage") or v.get("how") for v in stored.values()):
         _not_yet(ctx, "how the strategy names and covers each form of child sexual abuse", "Context", "§4.1")
         return
-    body = [[o.label, _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or "Not recorded",
-             stored.get(o.id, {}).get("how") or ""]
-            for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)]
-    simple_table(ctx, ["Form of child sexual abuse", "Covered by the strategy", "How the strategy names and covers it"],
-                  body)
+    body = [
+        [
+            o.label,
+            _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or "Not recorded",
+            stored.get(o.id, {}).get("how") or "",
+        ]
+        for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)
+    ]
+    simple_table(ctx, ["Form of child sexual abuse", "Covered by the strategy", "How the strategy names and covers it"], body)
     missing = ev.forms_not_covered(ctx.rows.get("context.forms", []), ctx.partnership.nation)
     if missing:
-        gap(ctx, f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
-                  "covering every form of child sexual abuse (Guide §4.1).")
+        gap(
+            ctx,
+            f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
+            "covering every form of child sexual abuse (Guide §4.1).",
+        )
 
 
 def _context_groups(ctx: DraftContext) -> None:
@@ -346,9 +358,14 @@ def _context_groups(ctx: DraftContext) -> None:
     if not any(v.get("considered") is not None or v.get("notes") for v in stored.values()):
         _not_yet(ctx, "which groups affected by child sexual abuse the strategy has considered", "Context", "§4.2")
         return
-    body = [[o.label, {True: "Yes", False: "No"}.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
-             stored.get(o.id, {}).get("notes") or ""]
-            for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)]
+    body = [
+        [
+            o.label,
+            {True: "Yes", False: "No"}.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
+            stored.get(o.id, {}).get("notes") or "",
+        ]
+        for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)
+    ]
     simple_table(ctx, ["Group affected", "Considered", "Local notes"], body)
     missing = ev.groups_not_considered(ctx.rows.get("context.groups", []), ctx.partnership.nation)
     if missing:
@@ -384,11 +401,17 @@ def _identification(ctx: DraftContext) -> None:
     if not p.complete:
         gap(ctx, "Not written yet: the local prevalence estimate. Still needed: " + "; ".join(p.missing) + ".")
     else:
-        alt = (f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
-               f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
-               f"{ev.about(p.estimate)} children sexually abused in a year, most of them below it. {p.sentence}")
-        chart(ctx, ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name), alt,
-               "The tip of the iceberg: children identified against the local estimate.")
+        alt = (
+            f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
+            f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
+            f"{ev.about(p.estimate)} children sexually abused in a year, most of them below it. {p.sentence}"
+        )
+        chart(
+            ctx,
+            ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name),
+            alt,
+            "The tip of the iceberg: children identified against the local estimate.",
+        )
         doc.add_paragraph(safe_text(p.sentence), style=FINDING_STYLE)
         bullets(ctx, p.workings)
         doc.add_paragraph(safe_text(p.method))
@@ -404,10 +427,16 @@ def _support(ctx: DraftContext) -> None:
         _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
     else:
         table = ev.support_matrix_table(rows, nation)
-        simple_table(ctx, [table.index.name, *table.columns],
-                      [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)])
-        note(ctx, "Each cell says what exists for that group: Available, Partly available, None, Not known, "
-                   "or Not recorded where the partnership has not yet said.")
+        simple_table(
+            ctx,
+            [table.index.name, *table.columns],
+            [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
+        )
+        note(
+            ctx,
+            "Each cell says what exists for that group: Available, Partly available, None, Not known, "
+            "or Not recorded where the partnership has not yet said.",
+        )
         gaps = ev.support_gaps(rows, nation)
         doc.add_heading("Gaps in support", level=3)
         if gaps.none:
@@ -417,15 +446,19 @@ def _support(ctx: DraftContext) -> None:
             doc.add_paragraph(f"Waits longer than {ev.LONG_WAIT_WEEKS} weeks:")
             bullets(ctx, gaps.long_waits)
         if not gaps.none and not gaps.long_waits:
-            doc.add_paragraph(f"No group is recorded as having no support of a kind, and no wait is longer than "
-                              f"{ev.LONG_WAIT_WEEKS} weeks.")
+            doc.add_paragraph(
+                f"No group is recorded as having no support of a kind, and no wait is longer than {ev.LONG_WAIT_WEEKS} weeks."
+            )
         noted = _support_notes(ctx, rows)
         if noted:
             doc.add_paragraph("Gaps the partnership noted:")
             bullets(ctx, noted)
         if gaps.not_recorded:
-            gap(ctx, f"Not recorded yet: {gaps.not_recorded} of the {gaps.cells} combinations of group and kind "
-                      "of support (workbook chapter 'Current response', Guide §5.2).")
+            gap(
+                ctx,
+                f"Not recorded yet: {gaps.not_recorded} of the {gaps.cells} combinations of group and kind "
+                "of support (workbook chapter 'Current response', Guide §5.2).",
+            )
     _questions(ctx, "response.support_questions", "support_questions", "Questions about the current support")
     if ctx.value("response.commissioning").strip():
         answer_section(ctx, "response.commissioning", "Commissioning", level=3)
@@ -446,9 +479,11 @@ def _support_notes(ctx: DraftContext, rows: list[Row]) -> list[str]:
 def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> None:
     """A grid of questions answered in words, as a two-column table (only the answered ones)."""
     stored = _grid_values(ctx, prompt_id)
-    body = [[o.label, stored[o.id].get("answer") or ""]
-            for o in ctx.content.list_options(ref_id, ctx.partnership.nation)
-            if (stored.get(o.id, {}).get("answer") or "").strip()]
+    body = [
+        [o.label, stored[o.id].get("answer") or ""]
+        for o in ctx.content.list_options(ref_id, ctx.partnership.nation)
+        if (stored.get(o.id, {}).get("answer") or "").strip()
+    ]
     if body:
         ctx.doc.add_heading(heading, level=3)
         simple_table(ctx, ["Question", "Answer"], body)
@@ -494,8 +529,9 @@ def _courses(ctx: DraftContext) -> None:
     if not rows:
         _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
         return
-    prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows,
-           ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"])
+    prompt_table(
+        ctx, ctx.content.prompts["workforce.courses"], rows, ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
+    )
     ctx.doc.add_paragraph(safe_text(_courses_summary(ctx, rows)))
     uncovered = _forms_without_course(ctx, rows)
     if uncovered:
@@ -505,8 +541,10 @@ def _courses(ctx: DraftContext) -> None:
 def _courses_summary(ctx: DraftContext, rows: list[Row]) -> str:
     specific = sum(r.values.get("focus") == "csa_specific" for r in rows)
     multi = sum(r.values.get("delivery") in ("multi_agency", "both") for r in rows)
-    return (f"{len(rows)} course{'s' if len(rows) != 1 else ''} recorded: {specific} specific to child sexual abuse, "
-            f"{multi} offered to a multi-agency audience.")
+    return (
+        f"{len(rows)} course{'s' if len(rows) != 1 else ''} recorded: {specific} specific to child sexual abuse, "
+        f"{multi} offered to a multi-agency audience."
+    )
 
 
 def _forms_without_course(ctx: DraftContext, rows: list[Row]) -> list[str]:
@@ -521,17 +559,24 @@ def _attendance(ctx: DraftContext) -> None:
         _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
         return
     t = att.by_agency
-    simple_table(ctx, ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
-                  [[a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
-                   for a, e, n, p, low in zip(t["Agency"], t["Staff who should attend"], t["Staff who attended"],
-                                              t["Per cent attended"], t["Below half"], strict=True)])
+    simple_table(
+        ctx,
+        ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+        [
+            [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+            for a, e, n, p, low in zip(
+                t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
+            )
+        ],
+    )
     note(ctx, "Every course recorded, added together for each agency.")
     ctx.doc.add_paragraph(safe_text(_attendance_summary(att, listed=True)))
     if att.flagged:
         bullets(ctx, att.flagged)
         if att.flagged_agencies:
-            ctx.doc.add_paragraph(safe_text(f"Across all their courses together, these agencies trained fewer than half: "
-                                     f"{'; '.join(att.flagged_agencies)}."))
+            ctx.doc.add_paragraph(
+                safe_text(f"Across all their courses together, these agencies trained fewer than half: {'; '.join(att.flagged_agencies)}.")
+            )
 
 
 def _percent_text(value) -> str:
@@ -542,8 +587,9 @@ def _attendance_summary(att: ev.Attendance, *, listed: bool = False) -> str:
     """One sentence on the attendance gaps; ``listed``: the gaps follow as a list."""
     if not att.flagged:
         return "Every agency with figures trained at least half of the staff who should attend each course."
-    text = ("Agencies that trained fewer than half of the staff who should attend a course, lowest first"
-            + (":" if listed else f": {'; '.join(att.flagged)}."))
+    text = "Agencies that trained fewer than half of the staff who should attend a course, lowest first" + (
+        ":" if listed else f": {'; '.join(att.flagged)}."
+    )
     if att.flagged_agencies and not listed:
         text += f" Across all their courses together: {'; '.join(att.flagged_agencies)}."
     return text
@@ -576,8 +622,7 @@ def _survey_row(row: dict) -> list[str]:
 
 
 def _survey_summary(survey: ev.Survey) -> str:
-    means = [f"{label.lower()} {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items()
-             if survey.means.get(key) is not None]
+    means = [f"{label.lower()} {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items() if survey.means.get(key) is not None]
     text = f"{survey.responses} staff answered the survey."
     if means:
         text += f" Average ratings out of 5: {'; '.join(means)}."
@@ -590,9 +635,11 @@ def _resources(ctx: DraftContext) -> None:
     ctx.doc.add_heading("Resources to support practice", level=3)
     stored = _grid_values(ctx, "workforce.resources")
     status = ctx.content.prompts["workforce.resources"].columns[0]
-    body = [[o.label, cell_text(ctx, status, stored[o.id].get("status")), stored[o.id].get("answer") or ""]
-            for o in ctx.content.list_options("resources_questions", ctx.partnership.nation)
-            if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()]
+    body = [
+        [o.label, cell_text(ctx, status, stored[o.id].get("status")), stored[o.id].get("answer") or ""]
+        for o in ctx.content.list_options("resources_questions", ctx.partnership.nation)
+        if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()
+    ]
     if body:
         simple_table(ctx, ["Question", "Where we are", "Answer"], body)
     else:
@@ -601,8 +648,10 @@ def _resources(ctx: DraftContext) -> None:
 
 def _section_context(ctx: DraftContext) -> None:
     """Section 4: the evidence from the Context, Current response and Workforce chapters."""
-    ctx.doc.add_paragraph("This section sets out the evidence the partnership gathered on child sexual abuse in the "
-                          "area and on the current response to it (Guide §4 to §6).")
+    ctx.doc.add_paragraph(
+        "This section sets out the evidence the partnership gathered on child sexual abuse in the "
+        "area and on the current response to it (Guide §4 to §6)."
+    )
     _context_forms(ctx)
     _context_groups(ctx)
     _context_figures(ctx)
@@ -630,6 +679,7 @@ def _self_assessment(ctx: DraftContext) -> None:
 
 
 # --- Section 9: workforce development -----------------------------------------------------------
+
 
 def _section_workforce(ctx: DraftContext) -> None:
     doc = ctx.doc
@@ -659,25 +709,38 @@ def _section_workforce(ctx: DraftContext) -> None:
         _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
     if not survey.responses:
         _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
-    from strategy.plan.word import planned_workforce_development
 
     planned_workforce_development(ctx)
 
 
-_WRITERS = {"s1": _section_introduction, "s2": _section_vision, "s3": _section_governance, "s4": _section_context,
-            "s9": _section_workforce,
-            **PLAN_WRITERS}  # sections 5-11 (the plan and the core components) are written by strategy.plan.word
+_WRITERS = {
+    "s1": _section_introduction,
+    "s2": _section_vision,
+    "s3": _section_governance,
+    "s4": _section_context,
+    "s9": _section_workforce,
+    **PLAN_WRITERS,
+}  # sections 5-11 (the plan and the core components) are written by strategy.plan.word
 
 
-def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: dict[str, list[Row]],
-                *, now: datetime | None = None, charts: bool = True, plan=None,
-                self_assessment: list[str] | None = None, version_label: str | None = None,
-                review_comments: dict | None = None) -> bytes:
+def build_draft(
+    ctx_partnership: Partnership,
+    answers: dict[str, Answer],
+    rows: dict[str, list[Row]],
+    *,
+    now: datetime | None = None,
+    charts: bool = True,
+    plan=None,
+    self_assessment: list[str] | None = None,
+    version_label: str | None = None,
+    review_comments: dict | None = None,
+) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
     now = now or datetime.now(UK)
     doc = Document()
-    ctx = DraftContext(doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()),
-               version_label, review_comments)
+    ctx = DraftContext(
+        doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
+    )
     ensure_styles(doc)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -709,7 +772,6 @@ def build_draft(ctx_partnership: Partnership, answers: dict[str, Answer], rows: 
 
 def _open_comments(ctx: DraftContext, section_id: str) -> None:
     """A review copy's list of the open comments on a section (Guide §13.2)."""
-    from strategy.core.dates import uk_date
 
     found = ctx.review_comments.get(section_id, [])
     ctx.doc.add_heading("Open comments from reviewers", level=2)
@@ -721,15 +783,29 @@ def _open_comments(ctx: DraftContext, section_id: str) -> None:
         ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {uk_date(comment.created_at)})"), style="List Bullet")
 
 
-def export_docx(engine: Engine, partnership_id: int, *, now: datetime | None = None, charts: bool = True,
-                version_label: str | None = None, review_comments: dict | None = None) -> bytes:
+def export_docx(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    now: datetime | None = None,
+    charts: bool = True,
+    version_label: str | None = None,
+    review_comments: dict | None = None,
+) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this. ``version_label`` names a
     frozen review version; ``review_comments`` makes a review copy (see strategy.finalise.review)."""
     partnership = get_partnership(engine, partnership_id)
-    return build_draft(partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), now=now,
-                       charts=charts, plan=load_plan(engine, partnership_id),
-                       self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
-                       version_label=version_label, review_comments=review_comments)
+    return build_draft(
+        partnership,
+        get_answers(engine, partnership_id),
+        all_rows(engine, partnership_id),
+        now=now,
+        charts=charts,
+        plan=load_plan(engine, partnership_id),
+        self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
+        version_label=version_label,
+        review_comments=review_comments,
+    )
 
 
 def draft_filename(p: Partnership, now: datetime | None = None) -> str:
@@ -742,8 +818,16 @@ def draft_filename(p: Partnership, now: datetime | None = None) -> str:
 
 # --- The Word draft of a frozen review version (Guide §13.2) ----------------------------------
 
-def version_docx(engine: Engine, partnership_id: int, which: str | int = review.CURRENT, *, review_copy: bool = False,
-                 now: datetime | None = None, charts: bool = True) -> bytes:
+
+def version_docx(
+    engine: Engine,
+    partnership_id: int,
+    which: str | int = review.CURRENT,
+    *,
+    review_copy: bool = False,
+    now: datetime | None = None,
+    charts: bool = True,
+) -> bytes:
     """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
     the open comments under each section."""
     comments = review.open_comments_by_section(engine, partnership_id) if review_copy else None
@@ -756,7 +840,6 @@ def version_docx(engine: Engine, partnership_id: int, which: str | int = review.
         try:
             frozen = prepare_database(url)
             pid = restore_partnership(frozen, data)
-            return export_docx(frozen, pid, now=now, charts=charts, version_label=review.label(version.number),
-                               review_comments=comments)
+            return export_docx(frozen, pid, now=now, charts=charts, version_label=review.label(version.number), review_comments=comments)
         finally:
             dispose_engine(url)

@@ -28,9 +28,11 @@ from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, si
 
 
 def _table(ctx: DraftContext, frame) -> None:
-    simple_table(ctx, [str(c) for c in frame.columns],
-                  [["" if v is None or (isinstance(v, float) and v != v) else _cell(v) for v in row]
-                   for row in frame.itertuples(index=False)])
+    simple_table(
+        ctx,
+        [str(c) for c in frame.columns],
+        [["" if v is None or (isinstance(v, float) and v != v) else _cell(v) for v in row] for row in frame.itertuples(index=False)],
+    )
 
 
 def _cell(value) -> str:
@@ -41,13 +43,15 @@ def _cell(value) -> str:
     return str(value)
 
 
-def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime | None = None,
-                          sections: Sequence[Section] = SCRUTINY_SECTIONS) -> bytes:
+def build_progress_report(
+    d: D.Delivery, *, charts: bool = True, now: datetime | None = None, sections: Sequence[Section] = SCRUTINY_SECTIONS
+) -> bytes:
     now = now or datetime.now(UK)
     partnership = get_partnership(d.engine, d.partnership_id)
     doc = Document()
-    ctx = DraftContext(doc, content(), partnership, get_answers(d.engine, d.partnership_id),
-               all_rows(d.engine, d.partnership_id), charts, d.plan)
+    ctx = DraftContext(
+        doc, content(), partnership, get_answers(d.engine, d.partnership_id), all_rows(d.engine, d.partnership_id), charts, d.plan
+    )
     ensure_styles(doc)
     page = doc.sections[0]  # landscape: the update and indicator tables are wide
     page.orientation, page.page_width, page.page_height = WD_ORIENT.LANDSCAPE, page.page_height, page.page_width
@@ -55,8 +59,10 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
     doc.core_properties.title = safe_text(f"{partnership.name}: progress report")
     doc.add_heading(safe_text(f"{partnership.name}: progress on the child sexual abuse strategy"), level=0)
     since = f" Updates since {uk_day(d.since.isoformat())}." if d.since else ""
-    doc.add_paragraph(f"Report of {uk_long_date(d.today)} for the partnership's board or scrutiny committee "
-                      f"(Guide §15).{since} Progress updates are asked for every {d.interval} days.")
+    doc.add_paragraph(
+        f"Report of {uk_long_date(d.today)} for the partnership's board or scrutiny committee "
+        f"(Guide §15).{since} Progress updates are asked for every {d.interval} days."
+    )
 
     actions = D.action_status_table(d)
     doc.add_heading("Summary of actions by status", level=1)
@@ -66,11 +72,18 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
         counts = D.status_counts(actions)
         rag = {s["label"]: s["rag"] for s in D.statuses()}
         overdue, due = int(actions["Overdue"].sum()), int(actions["Due for an update"].sum())
-        doc.add_paragraph(f"{len(actions)} actions: " + "; ".join(
-            f"{r.Actions} {r.Status.lower()}" for r in counts.itertuples() if r.Actions) +
-            f". {overdue} overdue; {due} due for an update.")
-        chart(ctx, delivery_chart.status_figure(counts), "Bar chart of the number of actions with each status; "
-               "the same figures are in the table below.", "Actions by status.", height=380)
+        doc.add_paragraph(
+            f"{len(actions)} actions: "
+            + "; ".join(f"{r.Actions} {r.Status.lower()}" for r in counts.itertuples() if r.Actions)
+            + f". {overdue} overdue; {due} due for an update."
+        )
+        chart(
+            ctx,
+            delivery_chart.status_figure(counts),
+            "Bar chart of the number of actions with each status; the same figures are in the table below.",
+            "Actions by status.",
+            height=380,
+        )
         counts.insert(1, "Colour", [rag[s] for s in counts["Status"]])
         _table(ctx, counts)
         doc.add_heading("By strategic aim", level=2)
@@ -88,19 +101,29 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
     if indicators.empty:
         gap(ctx, "The evaluation framework has no measures yet (workbook page 'Evaluation framework', Guide §7.2).")
     else:
-        note(ctx, "Direction of travel compares the latest reading with the one before. Off track: the latest "
-                   "reading is worse than the baseline, or it has covered less of the way to the target than the time "
-                   f"passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points. Codes c, z and : are "
-                   "gaps in the chart, never zero.")
+        note(
+            ctx,
+            "Direction of travel compares the latest reading with the one before. Off track: the latest "
+            "reading is worse than the baseline, or it has covered less of the way to the target than the time "
+            f"passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points. Codes c, z and : are "
+            "gaps in the chart, never zero.",
+        )
         _table(ctx, indicators[["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Judgement"]])
         for row in indicators.itertuples():
             readings = D.readings_table(d, row._11)
             if readings.empty:
                 continue
             doc.add_heading(safe_text(f"{row.Code} {row.Indicator}"), level=2)
-            chart(ctx, delivery_chart.indicator_figure(readings),
-                   safe_text(f"Line chart of the readings for {row.Indicator} against the baseline and target; the same "
-                      "figures are in the table below."), safe_text(f"{row.Code}: readings, baseline and target."), height=340)
+            chart(
+                ctx,
+                delivery_chart.indicator_figure(readings),
+                safe_text(
+                    f"Line chart of the readings for {row.Indicator} against the baseline and target; the same "
+                    "figures are in the table below."
+                ),
+                safe_text(f"{row.Code}: readings, baseline and target."),
+                height=340,
+            )
             _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
 
     for section in sections:
@@ -117,12 +140,17 @@ def build_progress_report(d: D.Delivery, *, charts: bool = True, now: datetime |
     return buffer.getvalue()
 
 
-def export_progress_report(engine: Engine, partnership_id: int, *, since: date | None = None,
-                           today: date | None = None, charts: bool = True,
-                           sections: Sequence[Section] = SCRUTINY_SECTIONS) -> bytes:
+def export_progress_report(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    since: date | None = None,
+    today: date | None = None,
+    charts: bool = True,
+    sections: Sequence[Section] = SCRUTINY_SECTIONS,
+) -> bytes:
     """The one way to the progress report: page, CLI and tests all call this."""
-    return build_progress_report(D.load_delivery(engine, partnership_id, today=today, since=since), charts=charts,
-                                 sections=sections)
+    return build_progress_report(D.load_delivery(engine, partnership_id, today=today, since=since), charts=charts, sections=sections)
 
 
 def report_filename(name: str, today: date | None = None) -> str:

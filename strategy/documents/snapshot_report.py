@@ -55,13 +55,22 @@ def recommendations_section(ctx: DocContext, recs, *, empty: str, intro: str = "
 
 # --- The snapshot report ------------------------------------------------------------------------
 
+
 def _summary_table(ctx: DocContext, scores: pd.DataFrame) -> None:
-    headers = ["Domain", "Statements rated", "Evidence (of 4)", "Progress (of 4)", "Score", "RAG",
-               "Frontline (of 4)", "Gap"]
-    body = [[r["Domain"], f"{r['Rated']} of {r['Statements']}", number(r["Evidence (average of 4)"]),
-             number(r["Progress (average of 4)"]), f"{r['Score (%)']}%" if pd.notna(r["Score (%)"]) else "–",
-             r["RAG"], number(r["Frontline (average of 4)"]), number(r["Gap (strategic minus frontline)"])]
-            for _, r in scores.iterrows()]
+    headers = ["Domain", "Statements rated", "Evidence (of 4)", "Progress (of 4)", "Score", "RAG", "Frontline (of 4)", "Gap"]
+    body = [
+        [
+            r["Domain"],
+            f"{r['Rated']} of {r['Statements']}",
+            number(r["Evidence (average of 4)"]),
+            number(r["Progress (average of 4)"]),
+            f"{r['Score (%)']}%" if pd.notna(r["Score (%)"]) else "–",
+            r["RAG"],
+            number(r["Frontline (average of 4)"]),
+            number(r["Gap (strategic minus frontline)"]),
+        ]
+        for _, r in scores.iterrows()
+    ]
     simple_table(ctx, headers, body)
     table = ctx.doc.tables[-1]
     for row, (_, r) in zip(table.rows[1:], scores.iterrows(), strict=True):
@@ -81,8 +90,9 @@ def _findings(table: pd.DataFrame, column: str, counts) -> list[str]:
     return out
 
 
-def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int, *, now: datetime | None = None,
-                          charts: bool = True) -> bytes:
+def build_snapshot_report(
+    engine: Engine, partnership_id: int, snapshot_id: int, *, now: datetime | None = None, charts: bool = True
+) -> bytes:
     """The snapshot report as .docx bytes (``charts=False``: no chart pictures)."""
     now = now or datetime.now(UK)
     partnership = get_partnership(engine, partnership_id)
@@ -93,8 +103,9 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
     lines = []
     if snap.held_on:
         lines.append(f"Strategic session: {uk_day(snap.held_on)}")
-    ctx = new_document(partnership, "System-wide snapshot of the response to child sexual abuse", snap.title, now,
-                       charts=charts, lines=lines)
+    ctx = new_document(
+        partnership, "System-wide snapshot of the response to child sexual abuse", snap.title, now, charts=charts, lines=lines
+    )
     doc = ctx.doc
 
     doc.add_heading("About this snapshot", level=1)
@@ -103,18 +114,30 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
         f"The partnership's strategic leaders met to agree, statement by statement, how strong the evidence is and "
         f"how far the area has come across five domains of the response to child sexual abuse: "
         f"{', '.join(d.label.lower() for d in sn.domains())}. They rated {rated} of {len(table)} statements. "
-        + (f"Frontline practitioners rated the same statements in a survey ({len(frontline)} ratings and comments)."
-           if frontline else "No frontline survey has been imported for this snapshot yet.")
-        + " The findings feed the context section of the strategy and its action plan (Guide §4, §12, §15.2).")
+        + (
+            f"Frontline practitioners rated the same statements in a survey ({len(frontline)} ratings and comments)."
+            if frontline
+            else "No frontline survey has been imported for this snapshot yet."
+        )
+        + " The findings feed the context section of the strategy and its action plan (Guide §4, §12, §15.2)."
+    )
     if snap.notes:
         paragraphs(doc, snap.notes)
     doc.add_heading("The rating scales", level=2)
-    simple_table(ctx, ["Rating", "Progress", "What it means", "Evidence", "What it means"],
-                  [[str(p.value), p.label, p.descriptor, e.label, e.descriptor]
-                   for p, e in zip(sn.scale("progress"), sn.scale("evidence"), strict=True)])
-    note(ctx, "A domain's RAG comes from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or "
-               "more green. Its score is the evidence and progress ratings together as a percentage of the most "
-               "they could be.")
+    simple_table(
+        ctx,
+        ["Rating", "Progress", "What it means", "Evidence", "What it means"],
+        [
+            [str(p.value), p.label, p.descriptor, e.label, e.descriptor]
+            for p, e in zip(sn.scale("progress"), sn.scale("evidence"), strict=True)
+        ],
+    )
+    note(
+        ctx,
+        "A domain's RAG comes from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or "
+        "more green. Its score is the evidence and progress ratings together as a percentage of the most "
+        "they could be.",
+    )
 
     doc.add_heading("Summary by domain", level=1)
     if rated == 0:
@@ -123,9 +146,12 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
         rag_text = "; ".join(f"{r['Domain']}: {r['RAG'].lower()}" for _, r in scores.iterrows() if r["rag"])
         doc.add_paragraph(safe_text(rag_text + "."), style=FINDING_STYLE)
     _summary_table(ctx, scores)
-    chart(ctx, sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
-           "Grouped bars: average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.",
-           "Strategic and frontline views of progress by domain (the same figures are in the table above).")
+    chart(
+        ctx,
+        sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
+        "Grouped bars: average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.",
+        "Strategic and frontline views of progress by domain (the same figures are in the table above).",
+    )
 
     doc.add_heading("Strengths", level=1)
     strong = _findings(table, "Strengths", lambda rating: rating >= 3) if rated else []
@@ -149,8 +175,9 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
             doc.add_paragraph(f"Where the two views differ by {sn.GAP_FLAG:g} or more on the four-point scale:")
             bullets(ctx, findings)
         else:
-            doc.add_paragraph(f"In every domain the strategic and frontline views are within {sn.GAP_FLAG:g} of each "
-                              "other on the four-point scale.")
+            doc.add_paragraph(
+                f"In every domain the strategic and frontline views are within {sn.GAP_FLAG:g} of each other on the four-point scale."
+            )
 
     doc.add_heading("Domain by domain", level=1)
     comments = {}
@@ -165,14 +192,26 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
         if part.empty:
             gap(ctx, "No statements in this domain.")
             continue
-        simple_table(ctx, ["Code", "Statement", "Evidence", "Progress", "Frontline (of 4)"],
-                      [[r.Code + (" (retired)" if r.Retired else ""), r.Statement, r["Evidence rating"],
-                        r["Progress rating"],
-                        f"{number(r['Frontline average'])} ({r['Frontline ratings']})" if r["Frontline ratings"] else "–"]
-                       for _, r in part.iterrows()])
+        simple_table(
+            ctx,
+            ["Code", "Statement", "Evidence", "Progress", "Frontline (of 4)"],
+            [
+                [
+                    r.Code + (" (retired)" if r.Retired else ""),
+                    r.Statement,
+                    r["Evidence rating"],
+                    r["Progress rating"],
+                    f"{number(r['Frontline average'])} ({r['Frontline ratings']})" if r["Frontline ratings"] else "–",
+                ]
+                for _, r in part.iterrows()
+            ],
+        )
         for _, r in part.iterrows():
-            said = [(label, r[col]) for col, label in (("Evidence", "Evidence"), ("Strengths", "Strengths"),
-                                                       ("Areas for development", "Areas for development")) if r[col]]
+            said = [
+                (label, r[col])
+                for col, label in (("Evidence", "Evidence"), ("Strengths", "Strengths"), ("Areas for development", "Areas for development"))
+                if r[col]
+            ]
             if said:
                 doc.add_heading(safe_text(f"{r.Code}: {r.Statement}"), level=3)
                 for label, text in said:
@@ -181,22 +220,36 @@ def build_snapshot_report(engine: Engine, partnership_id: int, snapshot_id: int,
                 who = ", ".join(x for x in (c.role, c.agency) if x)
                 doc.add_paragraph(safe_text(f"“{c.comment}”" + (f" ({who})" if who else "")), style="Quote")
 
-    previous = [s for s in sn.list_snapshots(engine, partnership_id) if s.id != snap.id
-                and (s.held_on or "9999", s.id) < (snap.held_on or "9999", snap.id)]
+    previous = [
+        s
+        for s in sn.list_snapshots(engine, partnership_id)
+        if s.id != snap.id and (s.held_on or "9999", s.id) < (snap.held_on or "9999", snap.id)
+    ]
     if previous:
         doc.add_heading("Change since the last snapshot", level=1)
         frame = sn.compare_snapshots(engine, partnership_id, [previous[-1].id, snap.id])
-        simple_table(ctx, ["Domain", previous[-1].title, snap.title, "Change"],
-                      [[row.iloc[0], number(row.iloc[1]), number(row.iloc[2]),
-                        number(round(row.iloc[2] - row.iloc[1], 2)) if pd.notna(row.iloc[1]) and pd.notna(row.iloc[2])
-                        else "–"] for _, row in frame.iterrows()])
+        simple_table(
+            ctx,
+            ["Domain", previous[-1].title, snap.title, "Change"],
+            [
+                [
+                    row.iloc[0],
+                    number(row.iloc[1]),
+                    number(row.iloc[2]),
+                    number(round(row.iloc[2] - row.iloc[1], 2)) if pd.notna(row.iloc[1]) and pd.notna(row.iloc[2]) else "–",
+                ]
+                for _, row in frame.iterrows()
+            ],
+        )
         note(ctx, "Average agreed progress rating (1 to 4) by domain in each snapshot.")
 
     doc.add_heading("Recommendations", level=1)
-    recommendations_section(ctx, list_recommendations(engine, partnership_id, snapshot_id=snapshot_id),
-                            empty="No recommendations recorded yet.",
-                            intro="Each recommendation becomes an action in the partnership's action plan, where its "
-                                  "progress is monitored (Guide §12, §15.1).")
+    recommendations_section(
+        ctx,
+        list_recommendations(engine, partnership_id, snapshot_id=snapshot_id),
+        empty="No recommendations recorded yet.",
+        intro="Each recommendation becomes an action in the partnership's action plan, where its progress is monitored (Guide §12, §15.1).",
+    )
     return finish(ctx)
 
 

@@ -23,6 +23,7 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core.text import clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
+from strategy.people.partnerships import get_partnership
 
 # --- Rules and constants, in one place ---------------------------------------------------------
 
@@ -123,6 +124,7 @@ def _code_words(stored: str) -> str:
 
 # --- Totals for a period: a total row, else the sum of its parts --------------------------------
 
+
 @dataclass(frozen=True)
 class Total:
     """One measure's figure for one period."""
@@ -143,19 +145,22 @@ def _period_total(rows: list[Row]) -> Total:
             return Total(number, whole(number), "the total as written")
     if parts and not totals:  # a total published as a code is not replaced by parts that may not add up to it
         numbers = [statistic_value(r.values.get("value")) for r in parts]
-        codes = [str(r.values.get("value")) for r, n in zip(parts, numbers, strict=True)
-                 if n is None and r.values.get("value")]
+        codes = [str(r.values.get("value")) for r, n in zip(parts, numbers, strict=True) if n is None and r.values.get("value")]
         if len(parts) == 1 and numbers[0] is not None:
             return Total(numbers[0], whole(numbers[0]), f"as written ({_detail(parts[0])})")
         if all(n is not None for n in numbers):
             total = sum(numbers)
-            return Total(total, whole(total), f"the sum of {len(parts)} row{'s' if len(parts) > 1 else ''} "
-                                              f"({', '.join(_detail(r) for r in parts)})")
+            return Total(
+                total, whole(total), f"the sum of {len(parts)} row{'s' if len(parts) > 1 else ''} ({', '.join(_detail(r) for r in parts)})"
+            )
         if len(parts) == 1 and codes:
             return Total(None, codes[0], f"published as {_code_words(codes[0])}")
         if codes:
-            return Total(None, f"incomplete ({', '.join(sorted(set(codes)))})",
-                         "not summed, because part of it is " + ", ".join(sorted({_code_words(c) for c in codes})))
+            return Total(
+                None,
+                f"incomplete ({', '.join(sorted(set(codes)))})",
+                "not summed, because part of it is " + ", ".join(sorted({_code_words(c) for c in codes})),
+            )
     written = [str(r.values.get("value")) for r in totals if r.values.get("value")]
     if written:
         return Total(None, written[0], f"published as {_code_words(written[0])}")
@@ -181,6 +186,7 @@ def _latest_first(periods) -> list:
 
 # --- Who lives here (§4.3) ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Population:
     value: float
@@ -203,8 +209,9 @@ def child_population(rows: list[Row]) -> Population | None:
         if total.value is None:
             skipped.append(f"{when}: {total.how}")
             continue
-        how = (f"the total for {when} in Context" if total.how == "the total as written"
-               else f"{total.how} for {when}, as no total was given")
+        how = (
+            f"the total for {when} in Context" if total.how == "the total as written" else f"{total.how} for {when}, as no total was given"
+        )
         if skipped:
             how += "; a later year was not used: " + "; ".join(skipped)
         return Population(total.value, period, how)
@@ -212,6 +219,7 @@ def child_population(rows: list[Row]) -> Population | None:
 
 
 # --- Identification (§5.1) ---------------------------------------------------------------------
+
 
 def _measure_labels(nation: str | None) -> dict[str, str]:
     return {o.id: o.label for o in content().list_options("identification_measures", nation)}
@@ -232,15 +240,18 @@ def _series(rows: list[Row], nation: str | None) -> dict[str, tuple[str, list[Ro
         else:
             out.setdefault(measure, (labels.get(measure, measure), []))[1].append(r)
     order = list(labels)
-    return dict(sorted(out.items(), key=lambda kv: (order.index(kv[0].split("|")[0]) if kv[0].split("|")[0] in order
-                                                     else len(order), kv[1][0])))
+    return dict(
+        sorted(out.items(), key=lambda kv: (order.index(kv[0].split("|")[0]) if kv[0].split("|")[0] in order else len(order), kv[1][0]))
+    )
 
 
 def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
     """Measures down, years across (oldest first), figures as written: codes stay codes."""
     series = _series(rows, nation)
-    periods = sorted({r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
-                     key=lambda p: (period_sort_key(p), len(p)))
+    periods = sorted(
+        {r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
+        key=lambda p: (period_sort_key(p), len(p)),
+    )
     data = []
     for label, rs in series.values():
         grouped = _by_period(rs)
@@ -251,8 +262,10 @@ def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
 def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None:
     """One line per measure over the years, oldest first; a code is a gap in the line."""
     series = _series(rows, nation)
-    periods = sorted({r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
-                     key=lambda p: (period_sort_key(p), len(p)))
+    periods = sorted(
+        {r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
+        key=lambda p: (period_sort_key(p), len(p)),
+    )
     if not periods:
         return None
     fig = go.Figure()
@@ -261,13 +274,19 @@ def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None
     for i, (label, rs) in enumerate(series.values()):
         grouped = _by_period(rs)
         totals = [_period_total(grouped[p]) if p in grouped else Total(None, "", "no figure") for p in periods]
-        fig.add_trace(go.Scatter(
-            x=periods, y=[t.value for t in totals], name=_plain(label), mode="lines+markers",
-            connectgaps=False, line={"color": palette[i % len(palette)], "dash": dashes[i % len(dashes)], "width": 3},
-            marker={"size": 9, "symbol": i % 10},
-            customdata=[_plain(t.text or "no figure") for t in totals],
-            hovertemplate="%{x}: %{customdata}<extra>" + _plain(label)[:60] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=[t.value for t in totals],
+                name=_plain(label),
+                mode="lines+markers",
+                connectgaps=False,
+                line={"color": palette[i % len(palette)], "dash": dashes[i % len(dashes)], "width": 3},
+                marker={"size": 9, "symbol": i % 10},
+                customdata=[_plain(t.text or "no figure") for t in totals],
+                hovertemplate="%{x}: %{customdata}<extra>" + _plain(label)[:60] + "</extra>",
+            )
+        )
     fig.update_layout(
         title="Children and offences identified, by year",
         xaxis={"title": "Year", "type": "category", "categoryorder": "array", "categoryarray": periods},
@@ -337,11 +356,13 @@ def method_text(rate: float) -> str:
 
 
 def unidentified_sentence(ratio: float) -> str:
-    """"For every child identified, about N more are not." with N rounded sensibly."""
+    """ "For every child identified, about N more are not." with N rounded sensibly."""
     more = ratio - 1
     if more < 0.5:
-        return ("About as many children are identified as the estimate suggests are sexually abused. Check the "
-                "figures and the rate: official figures are expected to be well below the true level (Guide §5.1).")
+        return (
+            "About as many children are identified as the estimate suggests are sexually abused. Check the "
+            "figures and the rate: official figures are expected to be well below the true level (Guide §5.1)."
+        )
     n = round(more) if more < 100 else int(round(more / 10) * 10)
     return f"For every child identified, about {n:,} more {'is' if n == 1 else 'are'} not."
 
@@ -366,8 +387,10 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
         found = child_population(rows.get("context.figures", []))
         population, population_how = (found.value, found.how) if found else (None, "")
         if population is None:
-            missing.append("the child population: add the total number of children (under 18) in Context, "
-                           "'Who lives here' (Guide §4.3), or enter the population to use under Identification")
+            missing.append(
+                "the child population: add the total number of children (under 18) in Context, "
+                "'Who lives here' (Guide §4.3), or enter the population to use under Identification"
+            )
         elif population <= 0:
             missing.append("a child population above zero")
             population = None
@@ -396,37 +419,51 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
             break
     if measure is None:
         labels = _measure_labels(nation)
-        missing.append("a yearly figure for children identified: add "
-                       f"'{labels['assessments_sexual_abuse']}' or '{labels['plans_sexual_abuse']}' under "
-                       "Current response, 'Identification' (Guide §5.1)")
+        missing.append(
+            "a yearly figure for children identified: add "
+            f"'{labels['assessments_sexual_abuse']}' or '{labels['plans_sexual_abuse']}' under "
+            "Current response, 'Identification' (Guide §5.1)"
+        )
 
     ratio = None
     if estimate is not None and identified is not None:
         if identified > 0:
             ratio = estimate / identified
         else:
-            missing.append(f"a figure above zero for '{label}' ({period or 'year not given'}): with none identified "
-                           "the comparison cannot be made")
+            missing.append(
+                f"a figure above zero for '{label}' ({period or 'year not given'}): with none identified the comparison cannot be made"
+            )
     if missing:
         sentence = "The estimate cannot be worked out yet. Still needed: " + "; ".join(missing) + "."
     else:
         sentence = unidentified_sentence(ratio)
-    return Prevalence(rate=rate, rate_is_default=rate_is_default, rate_source=source, population=population,
-                      population_how=population_how, estimate=estimate, measure=measure, measure_label=label,
-                      identified=identified, identified_period=period, identified_how=identified_how, ratio=ratio,
-                      sentence=sentence, method=method_text(rate), missing=missing)
+    return Prevalence(
+        rate=rate,
+        rate_is_default=rate_is_default,
+        rate_source=source,
+        population=population,
+        population_how=population_how,
+        estimate=estimate,
+        measure=measure,
+        measure_label=label,
+        identified=identified,
+        identified_period=period,
+        identified_how=identified_how,
+        ratio=ratio,
+        sentence=sentence,
+        method=method_text(rate),
+        missing=missing,
+    )
 
 
 def _nation(engine: Engine, partnership_id: int) -> str:
-    from strategy.people.partnerships import get_partnership
 
     return get_partnership(engine, partnership_id).nation
 
 
 def prevalence(engine: Engine, partnership_id: int) -> Prevalence:
     """The local estimate for a partnership, from what it has written."""
-    return prevalence_from(get_answers(engine, partnership_id), all_rows(engine, partnership_id),
-                           _nation(engine, partnership_id))
+    return prevalence_from(get_answers(engine, partnership_id), all_rows(engine, partnership_id), _nation(engine, partnership_id))
 
 
 def iceberg_table(p: Prevalence) -> pd.DataFrame:
@@ -435,14 +472,18 @@ def iceberg_table(p: Prevalence) -> pd.DataFrame:
         return pd.DataFrame(columns=["What", "Children a year"])
     rows = []
     if p.identified is not None:
-        rows.append({"What": f"Identified: {p.measure_label} ({p.identified_period or 'year not given'})",
-                     "Children a year": whole(p.identified)})
+        rows.append(
+            {"What": f"Identified: {p.measure_label} ({p.identified_period or 'year not given'})", "Children a year": whole(p.identified)}
+        )
     if p.estimate is not None:
         if p.identified is not None:
-            rows.append({"What": "Estimated not identified",
-                         "Children a year": about(max(p.estimate - p.identified, 0))})
-        rows.append({"What": f"Estimated sexually abused in a year ({whole(p.rate)}% of {whole(p.population)} children)",
-                     "Children a year": about(p.estimate)})
+            rows.append({"What": "Estimated not identified", "Children a year": about(max(p.estimate - p.identified, 0))})
+        rows.append(
+            {
+                "What": f"Estimated sexually abused in a year ({whole(p.rate)}% of {whole(p.population)} children)",
+                "Children a year": about(p.estimate),
+            }
+        )
     return pd.DataFrame(rows, columns=["What", "Children a year"])
 
 
@@ -453,29 +494,57 @@ def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
         return None
     hidden = max(p.estimate - p.identified, 0)
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=["Children"], y=[p.identified], name="Identified", marker={"color": IDENTIFIED_COLOUR},
-        width=0.5, text=[f"Identified: {whole(p.identified)}"], textposition="outside",
-        hovertemplate=f"Identified ({_plain(p.identified_period or '')}): {whole(p.identified)}<extra></extra>",
-    ))
-    fig.add_trace(go.Bar(
-        x=["Children"], y=[-hidden], name="Estimated, not identified", marker={"color": HIDDEN_COLOUR},
-        width=0.9, text=[f"Estimated not identified: about {about(hidden)}"], textposition="inside",
-        insidetextanchor="middle", textfont={"color": "white", "size": 16},
-        hovertemplate=f"Estimated not identified: about {about(hidden)}<extra></extra>",
-    ))
-    fig.add_hline(y=0, line={"color": "#333333", "width": 2, "dash": "dash"},
-                  annotation_text="Waterline: agencies see only what is above it", annotation_position="top right")
+    fig.add_trace(
+        go.Bar(
+            x=["Children"],
+            y=[p.identified],
+            name="Identified",
+            marker={"color": IDENTIFIED_COLOUR},
+            width=0.5,
+            text=[f"Identified: {whole(p.identified)}"],
+            textposition="outside",
+            hovertemplate=f"Identified ({_plain(p.identified_period or '')}): {whole(p.identified)}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=["Children"],
+            y=[-hidden],
+            name="Estimated, not identified",
+            marker={"color": HIDDEN_COLOUR},
+            width=0.9,
+            text=[f"Estimated not identified: about {about(hidden)}"],
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont={"color": "white", "size": 16},
+            hovertemplate=f"Estimated not identified: about {about(hidden)}<extra></extra>",
+        )
+    )
+    fig.add_hline(
+        y=0,
+        line={"color": "#333333", "width": 2, "dash": "dash"},
+        annotation_text="Waterline: agencies see only what is above it",
+        annotation_position="top right",
+    )
     top = max(p.identified * 1.6, p.estimate * 0.12)
     ticks = _ticks(top, hidden)
     title = "The tip of the iceberg" + (f" in {_plain(area)}" if area else "")
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{whole(p.identified)} identified against an estimated {about(p.estimate)} "
-                       "children sexually abused in a year</sup>"},
-        barmode="overlay", showlegend=True, template="plotly_white",
+        title={
+            "text": f"{title}<br><sup>{whole(p.identified)} identified against an estimated {about(p.estimate)} "
+            "children sexually abused in a year</sup>"
+        },
+        barmode="overlay",
+        showlegend=True,
+        template="plotly_white",
         legend={"orientation": "h", "yanchor": "top", "y": -0.05},
-        yaxis={"title": "Children", "range": [-hidden * 1.05, top], "tickvals": ticks,
-               "ticktext": [whole(abs(t)) for t in ticks], "zeroline": False},
+        yaxis={
+            "title": "Children",
+            "range": [-hidden * 1.05, top],
+            "tickvals": ticks,
+            "ticktext": [whole(abs(t)) for t in ticks],
+            "zeroline": False,
+        },
         xaxis={"showticklabels": False},
         height=520,
     )
@@ -500,6 +569,7 @@ def _ticks(top: float, bottom: float) -> list[float]:
 
 
 # --- Support (§5.2) ----------------------------------------------------------------------------
+
 
 def _support_cells(rows: list[Row], nation: str) -> tuple[list, list, dict]:
     c = content()
@@ -531,8 +601,7 @@ def support_matrix_table(rows: list[Row], nation: str) -> pd.DataFrame:
     words = {o.id: o.label for o in content().list_options("availability", nation)}
     data = {}
     for t in types:
-        data[t.label] = [words.get(stored.get(f"{g.id}|{t.id}", {}).get("exists") or "", "Not recorded")
-                         for g in groups]
+        data[t.label] = [words.get(stored.get(f"{g.id}|{t.id}", {}).get("exists") or "", "Not recorded") for g in groups]
     return pd.DataFrame(data, index=pd.Index([g.label for g in groups], name="Group affected"))
 
 
@@ -567,17 +636,31 @@ def support_heatmap(rows: list[Row], nation: str) -> go.Figure:
     for i, colour in enumerate(AVAILABILITY_COLOURS):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     labels = [words.get(a, a) for a in AVAILABILITY_ORDER]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[_wrap(t.label, 16) for t in types], y=[_wrap(g.label, 40) for g in groups],
-        text=[[SHORT_AVAILABILITY.get(w, w) for w in row] for row in text], texttemplate="%{text}",
-        textfont={"size": 12}, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        colorscale=scale, zmin=-0.5, zmax=n - 0.5, xgap=2, ygap=2,
-        colorbar={"title": "What exists", "tickvals": list(range(n)), "ticktext": labels},
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[_wrap(t.label, 16) for t in types],
+            y=[_wrap(g.label, 40) for g in groups],
+            text=[[SHORT_AVAILABILITY.get(w, w) for w in row] for row in text],
+            texttemplate="%{text}",
+            textfont={"size": 12},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": "What exists", "tickvals": list(range(n)), "ticktext": labels},
+        )
+    )
     fig.update_layout(
         title="Support for each group affected: what exists (darkest where nothing does)",
-        xaxis={"side": "top", "tickangle": 0, "tickfont": {"size": 11}}, yaxis={"autorange": "reversed"},
-        height=200 + 56 * len(groups), margin={"t": 200, "l": 20}, template="plotly_white",
+        xaxis={"side": "top", "tickangle": 0, "tickfont": {"size": 11}},
+        yaxis={"autorange": "reversed"},
+        height=200 + 56 * len(groups),
+        margin={"t": 200, "l": 20},
+        template="plotly_white",
         plot_bgcolor="#ffffff",
     )
     return fig
@@ -605,12 +688,12 @@ def support_gaps(rows: list[Row], nation: str) -> SupportGaps:
             weeks = _number(values.get("typical_wait_weeks"))
             if weeks is not None and weeks > LONG_WAIT_WEEKS:
                 who = f" ({clean_text(values['providers']).strip()})" if values.get("providers") else ""
-                waits.append(f"{g.label}: {t.label[0].lower() + t.label[1:]}{who}: a typical wait of "
-                             f"{whole(weeks)} weeks")
+                waits.append(f"{g.label}: {t.label[0].lower() + t.label[1:]}{who}: a typical wait of {whole(weeks)} weeks")
     return SupportGaps(none, waits, blank, len(groups) * len(types))
 
 
 # --- Workforce (§6.1) ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Attendance:
@@ -648,8 +731,9 @@ def attendance_gaps(rows: list[Row]) -> Attendance:
         if not agency or eligible is None or attended is None:
             incomplete += 1
             continue
-        cell = cells.setdefault((name_key(agency), name_key(course)),
-                                {"Agency": agency, "Course": course, "eligible": 0.0, "attended": 0.0, "years": set()})
+        cell = cells.setdefault(
+            (name_key(agency), name_key(course)), {"Agency": agency, "Course": course, "eligible": 0.0, "attended": 0.0, "years": set()}
+        )
         cell["eligible"] += eligible
         cell["attended"] += attended
         if v.get("period"):
@@ -659,13 +743,19 @@ def attendance_gaps(rows: list[Row]) -> Attendance:
         data = []
         for g in groups.values():
             percent = _percent(g["attended"], g["eligible"])
-            data.append({**{c: g[c] for c in columns},
-                         "Staff who should attend": _count(g["eligible"]), "Staff who attended": _count(g["attended"]),
-                         "Per cent attended": None if percent is None else round(percent),
-                         "Below half": percent is not None and percent < ATTENDANCE_FLAG_PERCENT,
-                         "Years": ", ".join(sorted(g["years"], key=lambda p: (period_sort_key(p), len(p))))})
-        out = pd.DataFrame(data, columns=[*columns, "Staff who should attend", "Staff who attended", "Per cent attended",
-                                          "Below half", "Years"])
+            data.append(
+                {
+                    **{c: g[c] for c in columns},
+                    "Staff who should attend": _count(g["eligible"]),
+                    "Staff who attended": _count(g["attended"]),
+                    "Per cent attended": None if percent is None else round(percent),
+                    "Below half": percent is not None and percent < ATTENDANCE_FLAG_PERCENT,
+                    "Years": ", ".join(sorted(g["years"], key=lambda p: (period_sort_key(p), len(p)))),
+                }
+            )
+        out = pd.DataFrame(
+            data, columns=[*columns, "Staff who should attend", "Staff who attended", "Per cent attended", "Below half", "Years"]
+        )
         if not out.empty:
             out = out.sort_values(["Per cent attended", *columns], na_position="last", kind="stable").reset_index(drop=True)
         return out
@@ -678,11 +768,16 @@ def attendance_gaps(rows: list[Row]) -> Attendance:
         a["years"] |= cell["years"]
     by_course = frame(cells, ["Agency", "Course"])
     by_agency = frame(agencies, ["Agency"])
-    flagged = [f"{a}: {c} ({p:.0f}%)" for a, c, p, low in zip(by_course["Agency"], by_course["Course"],
-                                                               by_course["Per cent attended"], by_course["Below half"],
-                                                               strict=True) if low]
-    return Attendance(by_agency, by_course, flagged, [a for a, low in zip(by_agency["Agency"], by_agency["Below half"],
-                                                                          strict=True) if low], incomplete)
+    flagged = [
+        f"{a}: {c} ({p:.0f}%)"
+        for a, c, p, low in zip(
+            by_course["Agency"], by_course["Course"], by_course["Per cent attended"], by_course["Below half"], strict=True
+        )
+        if low
+    ]
+    return Attendance(
+        by_agency, by_course, flagged, [a for a, low in zip(by_agency["Agency"], by_agency["Below half"], strict=True) if low], incomplete
+    )
 
 
 def attendance_figure(att: Attendance) -> go.Figure | None:
@@ -692,21 +787,32 @@ def attendance_figure(att: Attendance) -> go.Figure | None:
     if t.empty:
         return None
     colours = [FLAG_COLOUR if low else OK_COLOUR for low in t["Below half"]]
-    labels = [f"{p:.0f}%" + (" (below half)" if low else "") for p, low in zip(t["Per cent attended"], t["Below half"],
-                                                                               strict=True)]
+    labels = [f"{p:.0f}%" + (" (below half)" if low else "") for p, low in zip(t["Per cent attended"], t["Below half"], strict=True)]
     names = [f"{_plain(a)} · {_plain(c)[:50]}" for a, c in zip(t["Agency"], t["Course"], strict=True)]
-    fig = go.Figure(go.Bar(
-        x=t["Per cent attended"], y=names, orientation="h", marker={"color": colours},
-        text=labels, textposition="outside",
-        customdata=list(zip(t["Staff who attended"], t["Staff who should attend"], strict=True)),
-        hovertemplate="%{y}: %{customdata[0]} of %{customdata[1]} staff attended (%{x:.0f}%)<extra></extra>",
-    ))
-    fig.add_vline(x=ATTENDANCE_FLAG_PERCENT, line={"dash": "dash", "color": "#333333"},
-                  annotation_text=f"{ATTENDANCE_FLAG_PERCENT}%", annotation_position="top")
+    fig = go.Figure(
+        go.Bar(
+            x=t["Per cent attended"],
+            y=names,
+            orientation="h",
+            marker={"color": colours},
+            text=labels,
+            textposition="outside",
+            customdata=list(zip(t["Staff who attended"], t["Staff who should attend"], strict=True)),
+            hovertemplate="%{y}: %{customdata[0]} of %{customdata[1]} staff attended (%{x:.0f}%)<extra></extra>",
+        )
+    )
+    fig.add_vline(
+        x=ATTENDANCE_FLAG_PERCENT,
+        line={"dash": "dash", "color": "#333333"},
+        annotation_text=f"{ATTENDANCE_FLAG_PERCENT}%",
+        annotation_position="top",
+    )
     fig.update_layout(
         title="Training attendance by agency and course (share of the staff who should attend)",
         xaxis={"title": "Per cent attended", "range": [0, max(115, float(t["Per cent attended"].max()) + 20)]},
-        yaxis={"autorange": "reversed", "automargin": True}, height=180 + 30 * len(t), template="plotly_white",
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=180 + 30 * len(t),
+        template="plotly_white",
         showlegend=False,
     )
     return fig
@@ -724,7 +830,8 @@ class Survey:
     def confident(self) -> bool:
         mean = self.means.get("confidence")
         return (mean is not None and mean >= CONFIDENT_MEAN) or (
-            self.confident_share is not None and self.confident_share >= CONFIDENT_SHARE_PERCENT)
+            self.confident_share is not None and self.confident_share >= CONFIDENT_SHARE_PERCENT
+        )
 
 
 def _survey_frame(rows: list[Row]) -> pd.DataFrame:
@@ -776,16 +883,24 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
     palette = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
     patterns = ("", "/", ".", "x")
     for i, label in enumerate(SURVEY_MEASURES.values()):
-        fig.add_trace(go.Bar(
-            x=[_plain(a) for a in table[by]], y=table[label], name=label,
-            marker={"color": palette[i], "pattern": {"shape": patterns[i]}},
-            text=[("" if pd.isna(v) else f"{v:.1f}") for v in table[label]], textposition="outside",
-            hovertemplate="%{x}: %{y:.1f} of 5<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[_plain(a) for a in table[by]],
+                y=table[label],
+                name=label,
+                marker={"color": palette[i], "pattern": {"shape": patterns[i]}},
+                text=[("" if pd.isna(v) else f"{v:.1f}") for v in table[label]],
+                textposition="outside",
+                hovertemplate="%{x}: %{y:.1f} of 5<extra>" + label + "</extra>",
+            )
+        )
     fig.update_layout(
-        title=f"Staff survey: average ratings by {by.lower()} (1 = low, 5 = high)", barmode="group",
-        yaxis={"title": "Average rating", "range": [0, 5.5]}, template="plotly_white",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2}, margin={"b": 140},
+        title=f"Staff survey: average ratings by {by.lower()} (1 = low, 5 = high)",
+        barmode="group",
+        yaxis={"title": "Average rating", "range": [0, 5.5]},
+        template="plotly_white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
+        margin={"b": 140},
     )
     return fig
 
@@ -815,14 +930,13 @@ def reflection_point(engine: Engine, partnership_id: int) -> str | None:
 
 # --- Context checks for the Word draft (§4.1, §4.2) ---------------------------------------------
 
+
 def forms_not_covered(rows: list[Row], nation: str | None = None) -> list[str]:
     """Forms the strategy does not yet fully cover (partly, not covered, or not recorded)."""
     stored = {r.row_key: r.values for r in rows if r.row_key}
-    return [o.label for o in content().list_options("forms_of_abuse", nation)
-            if stored.get(o.id, {}).get("coverage") != "covered"]
+    return [o.label for o in content().list_options("forms_of_abuse", nation) if stored.get(o.id, {}).get("coverage") != "covered"]
 
 
 def groups_not_considered(rows: list[Row], nation: str | None = None) -> list[str]:
     stored = {r.row_key: r.values for r in rows if r.row_key}
-    return [o.label for o in content().list_options("groups_affected", nation)
-            if stored.get(o.id, {}).get("considered") is not True]
+    return [o.label for o in content().list_options("groups_affected", nation) if stored.get(o.id, {}).get("considered") is not True]

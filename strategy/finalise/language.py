@@ -18,6 +18,8 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import all_rows, get_answers
 from strategy.guide.content import content
+from strategy.people.partnerships import get_partnership
+from strategy.plan.operations import load_plan
 
 EXEMPT_PROMPT = "finalise.language_exempt"
 GLOSSARY_PROMPT = "finalise.glossary"
@@ -51,8 +53,7 @@ class TermFinding:
 
     @property
     def message(self) -> str:
-        return (f"'{self.found}' in {self.text.chapter_title}, {self.text.where}: "
-                f"the guide prefers '{self.prefer}' (Guide {self.guide}).")
+        return f"'{self.found}' in {self.text.chapter_title}, {self.text.where}: the guide prefers '{self.prefer}' (Guide {self.guide})."
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,7 @@ class SentenceFinding:
 
     @property
     def message(self) -> str:
-        return (f"A sentence of {self.words} words in {self.text.chapter_title}, {self.text.where}: "
-                f"\"{self.snippet}\". Consider splitting it.")
+        return f'A sentence of {self.words} words in {self.text.chapter_title}, {self.text.where}: "{self.snippet}". Consider splitting it.'
 
 
 @dataclass
@@ -80,6 +80,7 @@ class Acronyms:
 
 
 # --- Where text comes from ---------------------------------------------------------------------
+
 
 def _chapter_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
     c = content()
@@ -107,13 +108,19 @@ def _chapter_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                     for col_id, col in columns.items():
                         value = row.values.get(col_id)
                         if isinstance(value, str) and value.strip():
-                            yield Text(chapter.id, chapter.title, f"{_short(prompt.label)}, {row_name}: {col.label}",
-                                       value, prompt.id, row.id, col_id)
+                            yield Text(
+                                chapter.id,
+                                chapter.title,
+                                f"{_short(prompt.label)}, {row_name}: {col.label}",
+                                value,
+                                prompt.id,
+                                row.id,
+                                col_id,
+                            )
 
 
 def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
     """The Theory of Change, the evaluation framework and the action plan (Guide §7, §12)."""
-    from strategy.plan.operations import load_plan
 
     plan = load_plan(engine, partnership_id)
     for aim in plan.aims:
@@ -125,22 +132,27 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
             code = plan.code("outcome", outcome.id)
             for label, value in (("title", outcome.title), ("why it leads to the aim", outcome.rationale)):
                 if value and value.strip():
-                    yield Text("theory_of_change", "Theory of Change", f"outcome {code}, {label}", value, "plan.outcome",
-                               outcome.id, label)
+                    yield Text("theory_of_change", "Theory of Change", f"outcome {code}, {label}", value, "plan.outcome", outcome.id, label)
             for action in plan.actions.get(outcome.id, []):
                 code = plan.code("action", action.id)
-                for label, value in (("action", action.title), ("partners", action.partners),
-                                     ("why it leads to the outcome", action.rationale)):
+                for label, value in (
+                    ("action", action.title),
+                    ("partners", action.partners),
+                    ("why it leads to the outcome", action.rationale),
+                ):
                     if value and value.strip():
-                        yield Text("action_plan", "Action plan", f"action {code}, {label}", value, "plan.action",
-                                   action.id, label)
+                        yield Text("action_plan", "Action plan", f"action {code}, {label}", value, "plan.action", action.id, label)
             for measure in plan.measures.get(outcome.id, []):
                 code = plan.code("measure", measure.id)
-                for label, value in (("the data", measure.indicator), ("how it is collected", measure.collection),
-                                     ("how it is reported", measure.reporting)):
+                for label, value in (
+                    ("the data", measure.indicator),
+                    ("how it is collected", measure.collection),
+                    ("how it is reported", measure.reporting),
+                ):
                     if value and value.strip():
-                        yield Text("evaluation", "Evaluation framework", f"measure {code}, {label}", value,
-                                   "plan.measure", measure.id, label)
+                        yield Text(
+                            "evaluation", "Evaluation framework", f"measure {code}, {label}", value, "plan.measure", measure.id, label
+                        )
 
 
 #: Each source yields the texts one feature holds; features add theirs (the review, the snapshot...).
@@ -208,9 +220,20 @@ def term_findings(texts: Iterable[Text], exempt: Iterable[str] = ()) -> list[Ter
                     if any(s <= m.start() < e for s, e in seen):
                         continue
                     seen.add((m.start(), m.end()))
-                    here.append((m.start(), TermFinding(piece, m.group(0), term["id"], term["prefer"],
-                                                        " ".join(term["why"].split()), term.get("guide", "§1.6"),
-                                                        _snippet(piece.text, m.start(), m.end()))))
+                    here.append(
+                        (
+                            m.start(),
+                            TermFinding(
+                                piece,
+                                m.group(0),
+                                term["id"],
+                                term["prefer"],
+                                " ".join(term["why"].split()),
+                                term.get("guide", "§1.6"),
+                                _snippet(piece.text, m.start(), m.end()),
+                            ),
+                        )
+                    )
         findings += [f for _, f in sorted(here, key=lambda pair: pair[0])]
     return findings
 
@@ -277,8 +300,9 @@ def _spelled_out(text: str, acronym: str) -> str | None:
     return None
 
 
-def acronyms_in(texts: Iterable[Text], *, nation: str | None = None, own: dict[str, str] | None = None,
-                raw: Iterable[str] = ()) -> Acronyms:
+def acronyms_in(
+    texts: Iterable[Text], *, nation: str | None = None, own: dict[str, str] | None = None, raw: Iterable[str] = ()
+) -> Acronyms:
     """Every acronym used in ``texts`` (and in ``raw`` strings, such as the Word draft's own text)."""
     known, stop, own = _known(nation), _not_acronyms(), dict(own or {})
     pieces = list(texts) + [Text("", "", "", s, "") for s in raw]
@@ -312,11 +336,11 @@ def acronyms_in(texts: Iterable[Text], *, nation: str | None = None, own: dict[s
 
 def own_glossary(engine: Engine, partnership_id: int) -> dict[str, str]:
     rows = all_rows(engine, partnership_id).get(GLOSSARY_PROMPT, [])
-    return {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip()
-            for r in rows if r.values.get("acronym")}
+    return {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip() for r in rows if r.values.get("acronym")}
 
 
 # --- The whole check ------------------------------------------------------------------------------
+
 
 @dataclass
 class LanguageReport:
@@ -333,8 +357,6 @@ class LanguageReport:
 def language_report(engine: Engine, partnership_id: int, *, nation: str | None = None) -> LanguageReport:
     """The one way to the language check: the Finalise page, the readiness check and the CLI call this."""
     if nation is None:
-        from strategy.people.partnerships import get_partnership
-
         nation = get_partnership(engine, partnership_id).nation
     texts = partnership_texts(engine, partnership_id)
     return LanguageReport(

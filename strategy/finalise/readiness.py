@@ -18,9 +18,11 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core.dates import UK
 from strategy.core.models import Answer, Partnership
+from strategy.finalise.language import language_report
 from strategy.guide import checks as guide_checks
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
+from strategy.plan.operations import load_plan, plan_checks
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
 LEVEL_WORDS = {MET: "Met", PARTLY: "Partly met", NOT_MET: "Not met"}
@@ -61,10 +63,8 @@ class Inputs:
         return self._cache[key]
 
     def language(self):
-        from strategy.finalise.language import language_report
 
-        return self.cached("language", lambda: language_report(self.engine, self.partnership.id,
-                                                               nation=self.partnership.nation))
+        return self.cached("language", lambda: language_report(self.engine, self.partnership.id, nation=self.partnership.nation))
 
 
 @dataclass
@@ -99,8 +99,10 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "partnership": self.partnership,
-            "criteria": [{"id": c.id, "label": c.label, "status": c.level, "status_words": c.word,
-                          "findings": [f.as_dict() for f in c.findings]} for c in self.criteria],
+            "criteria": [
+                {"id": c.id, "label": c.label, "status": c.level, "status_words": c.word, "findings": [f.as_dict() for f in c.findings]}
+                for c in self.criteria
+            ],
         }
 
     def to_json(self) -> str:
@@ -127,8 +129,7 @@ def _answered(i: Inputs, criterion: str, prompt_id: str, met: str, missing: str)
     return Finding(criterion, NOT_MET, missing, chapter.id, prompt_id)
 
 
-def _from_guide_check(criterion: str, results: list[guide_checks.Finding], prompt_id: str,
-                      warning_level: str = NOT_MET) -> list[Finding]:
+def _from_guide_check(criterion: str, results: list[guide_checks.Finding], prompt_id: str, warning_level: str = NOT_MET) -> list[Finding]:
     chapter = content().chapter_of(prompt_id).id
     return [Finding(criterion, MET if r.level == "ok" else warning_level, r.message, chapter, prompt_id) for r in results]
 
@@ -146,12 +147,16 @@ def _listed(findings: list[Finding], criterion: str, level: str, what: str) -> l
 
 # --- Clarity ------------------------------------------------------------------------------------
 
+
 @register("clarity")
 def language_terms(i: Inputs) -> list[Finding]:
     terms = i.language().terms
     if not terms:
-        return [Finding("clarity", MET, "No answer uses a term the guide steers away from (Guide §1.6).", "finalise",
-                        "finalise.language_exempt")]
+        return [
+            Finding(
+                "clarity", MET, "No answer uses a term the guide steers away from (Guide §1.6).", "finalise", "finalise.language_exempt"
+            )
+        ]
     found = [Finding("clarity", NOT_MET, t.message, t.text.chapter_id, t.text.prompt_id) for t in terms]
     return _listed(found, "clarity", NOT_MET, "places using such terms (the Finalise chapter lists them all)")
 
@@ -160,10 +165,17 @@ def language_terms(i: Inputs) -> list[Finding]:
 def acronyms_explained(i: Inputs) -> list[Finding]:
     unexplained = i.language().acronyms.unexplained
     if not unexplained:
-        return [Finding("clarity", MET, "Every acronym in the text can be explained in the glossary.", "finalise",
-                        "finalise.glossary")]
-    return [Finding("clarity", PARTLY, f"'{a}' is not explained: spell it out where it is first used, or add it to "
-                    "your own acronyms.", "finalise", "finalise.glossary") for a in sorted(unexplained)]
+        return [Finding("clarity", MET, "Every acronym in the text can be explained in the glossary.", "finalise", "finalise.glossary")]
+    return [
+        Finding(
+            "clarity",
+            PARTLY,
+            f"'{a}' is not explained: spell it out where it is first used, or add it to your own acronyms.",
+            "finalise",
+            "finalise.glossary",
+        )
+        for a in sorted(unexplained)
+    ]
 
 
 @register("clarity")
@@ -172,31 +184,44 @@ def sentence_length(i: Inputs) -> list[Finding]:
     if not sentences:
         return [Finding("clarity", MET, "No sentence runs over 40 words.", None, None)]
     longest = max(sentences, key=lambda s: s.words)
-    return [Finding("clarity", PARTLY, f"{len(sentences)} sentence{'s run' if len(sentences) != 1 else ' runs'} over 40 "
-                    f"words; the longest ({longest.words} words) is in {longest.text.chapter_title}, {longest.text.where}.",
-                    longest.text.chapter_id, longest.text.prompt_id)]
+    return [
+        Finding(
+            "clarity",
+            PARTLY,
+            f"{len(sentences)} sentence{'s run' if len(sentences) != 1 else ' runs'} over 40 "
+            f"words; the longest ({longest.words} words) is in {longest.text.chapter_title}, {longest.text.where}.",
+            longest.text.chapter_id,
+            longest.text.prompt_id,
+        )
+    ]
 
 
 # --- Coverage -----------------------------------------------------------------------------------
+
 
 @register("coverage")
 def scope_names_every_form(i: Inputs) -> list[Finding]:
     chosen = json.loads(i.value("intro.scope_forms") or "[]")
     forms = content().reference("forms_of_abuse").items
     if len(chosen) == len(forms):
-        return [Finding("coverage", MET, "The scope names all six forms of child sexual abuse.", "introduction",
-                        "intro.scope_forms")]
-    return [Finding("coverage", NOT_MET, f"The scope names {len(chosen)} of the six forms of child sexual abuse; the "
-                    "guide asks for the broadest focus (Guide §4.1).", "introduction", "intro.scope_forms")]
+        return [Finding("coverage", MET, "The scope names all six forms of child sexual abuse.", "introduction", "intro.scope_forms")]
+    return [
+        Finding(
+            "coverage",
+            NOT_MET,
+            f"The scope names {len(chosen)} of the six forms of child sexual abuse; the guide asks for the broadest focus (Guide §4.1).",
+            "introduction",
+            "intro.scope_forms",
+        )
+    ]
 
 
 @register("coverage")
 def forms_and_groups(i: Inputs) -> list[Finding]:
     nation = i.partnership.nation
-    return (_from_guide_check("coverage", guide_checks.check_forms_covered(_grid_rows(i, "context.forms"), nation),
-                              "context.forms")
-            + _from_guide_check("coverage", guide_checks.check_groups_considered(_grid_rows(i, "context.groups"), nation),
-                                "context.groups"))
+    return _from_guide_check(
+        "coverage", guide_checks.check_forms_covered(_grid_rows(i, "context.forms"), nation), "context.forms"
+    ) + _from_guide_check("coverage", guide_checks.check_groups_considered(_grid_rows(i, "context.groups"), nation), "context.groups")
 
 
 @register("coverage")
@@ -204,14 +229,22 @@ def local_evidence(i: Inputs) -> list[Finding]:
     """The strategy rests on evidence about the area (Guide §4.3, §5)."""
     out = []
     for prompt_id, met, missing in [
-        ("context.figures", "Local figures about the child population are recorded.",
-         "No local figures yet: the strategy should rest on who lives in the area (Guide §4.3)."),
-        ("response.identification_figures", "Yearly figures for children identified are recorded.",
-         "No figures yet for how many children are identified each year (Guide §5.1)."),
-        ("response.support_matrix", "The support matrix records what support exists for each group.",
-         "The support matrix is empty: what support each group affected can get is not recorded (Guide §5.2)."),
-        ("workforce.courses", "The training audit lists the courses on offer.",
-         "No training audit yet (Guide §6.1)."),
+        (
+            "context.figures",
+            "Local figures about the child population are recorded.",
+            "No local figures yet: the strategy should rest on who lives in the area (Guide §4.3).",
+        ),
+        (
+            "response.identification_figures",
+            "Yearly figures for children identified are recorded.",
+            "No figures yet for how many children are identified each year (Guide §5.1).",
+        ),
+        (
+            "response.support_matrix",
+            "The support matrix records what support exists for each group.",
+            "The support matrix is empty: what support each group affected can get is not recorded (Guide §5.2).",
+        ),
+        ("workforce.courses", "The training audit lists the courses on offer.", "No training audit yet (Guide §6.1)."),
     ]:
         rows = i.rows.get(prompt_id, [])
         filled = any(v not in (None, "", [], False) for r in rows for v in r.values.values())
@@ -222,38 +255,69 @@ def local_evidence(i: Inputs) -> list[Finding]:
 
 # --- Consistency --------------------------------------------------------------------------------
 
+
 @register("consistency")
 def vision_and_priorities(i: Inputs) -> list[Finding]:
-    out = [_answered(i, "consistency", "vision.statement", "The shared vision is written.",
-                     "The shared vision is not written yet (Guide §3.1).")]
+    out = [
+        _answered(
+            i, "consistency", "vision.statement", "The shared vision is written.", "The shared vision is not written yet (Guide §3.1)."
+        )
+    ]
     priorities = i.rows.get("vision.priorities", [])
-    out.append(Finding("consistency", MET if priorities else NOT_MET,
-                       f"{len(priorities)} strategic priorities are agreed." if priorities
-                       else "No strategic priorities yet: aims and actions need priorities to agree with (Guide §3.1).",
-                       "shared_vision", "vision.priorities"))
+    out.append(
+        Finding(
+            "consistency",
+            MET if priorities else NOT_MET,
+            f"{len(priorities)} strategic priorities are agreed."
+            if priorities
+            else "No strategic priorities yet: aims and actions need priorities to agree with (Guide §3.1).",
+            "shared_vision",
+            "vision.priorities",
+        )
+    )
     return out
 
 
 @register("consistency")
 def agencies_contribute(i: Inputs) -> list[Finding]:
     rows = [r.values for r in i.rows.get("vision.contributions", [])]
-    return _from_guide_check("consistency", guide_checks.check_statutory_contributions(rows, i.partnership.nation),
-                             "vision.contributions")
+    return _from_guide_check("consistency", guide_checks.check_statutory_contributions(rows, i.partnership.nation), "vision.contributions")
 
 
 # --- Readiness ----------------------------------------------------------------------------------
 
+
 @register("readiness")
 def governance_recorded(i: Inputs) -> list[Finding]:
     return [
-        _answered(i, "readiness", "governance.board", "Ownership and accountability are recorded.",
-                  "Who owns the strategy and answers for it is not recorded (Guide §3).", ),
-        _answered(i, "readiness", "governance.reporting", "Reporting lines are recorded.",
-                  "How progress is reported, and to whom, is not recorded (Guide §3)."),
-        _answered(i, "readiness", "governance.scrutiny", "Independent scrutiny is arranged.",
-                  "Independent scrutiny of the strategy is not recorded (Guide §15.1)."),
-        _answered(i, "readiness", "vision.terms_of_reference", "The steering group has terms of reference.",
-                  "The steering group's terms of reference are not recorded (Guide §3.2)."),
+        _answered(
+            i,
+            "readiness",
+            "governance.board",
+            "Ownership and accountability are recorded.",
+            "Who owns the strategy and answers for it is not recorded (Guide §3).",
+        ),
+        _answered(
+            i,
+            "readiness",
+            "governance.reporting",
+            "Reporting lines are recorded.",
+            "How progress is reported, and to whom, is not recorded (Guide §3).",
+        ),
+        _answered(
+            i,
+            "readiness",
+            "governance.scrutiny",
+            "Independent scrutiny is arranged.",
+            "Independent scrutiny of the strategy is not recorded (Guide §15.1).",
+        ),
+        _answered(
+            i,
+            "readiness",
+            "vision.terms_of_reference",
+            "The steering group has terms of reference.",
+            "The steering group's terms of reference are not recorded (Guide §3.2).",
+        ),
     ]
 
 
@@ -261,26 +325,46 @@ def governance_recorded(i: Inputs) -> list[Finding]:
 def steering_group(i: Inputs) -> list[Finding]:
     rows = [r.values for r in i.rows.get("vision.steering_group", [])]
     if not rows:
-        return [Finding("readiness", NOT_MET, "No steering group members are recorded (Guide §3.2).", "shared_vision",
-                        "vision.steering_group")]
+        return [
+            Finding("readiness", NOT_MET, "No steering group members are recorded (Guide §3.2).", "shared_vision", "vision.steering_group")
+        ]
     # The §3.2 checks are advice: a gap there leaves the criterion partly met, not failed.
-    return _from_guide_check("readiness", guide_checks.check_steering_group(rows, i.partnership.nation),
-                             "vision.steering_group", warning_level=PARTLY)
+    return _from_guide_check(
+        "readiness", guide_checks.check_steering_group(rows, i.partnership.nation), "vision.steering_group", warning_level=PARTLY
+    )
 
 
 @register("readiness")
 def review_date(i: Inputs) -> list[Finding]:
     value = i.value("finalise.next_review")
     if not value:
-        return [Finding("readiness", NOT_MET, "No review date is set; the guide asks for a review at least once a year "
-                        "(Guide §15.4).", "finalise", "finalise.next_review")]
+        return [
+            Finding(
+                "readiness",
+                NOT_MET,
+                "No review date is set; the guide asks for a review at least once a year (Guide §15.4).",
+                "finalise",
+                "finalise.next_review",
+            )
+        ]
     day = date.fromisoformat(value)
     if day < i.today:
-        return [Finding("readiness", NOT_MET, f"The review date {day:%d/%m/%Y} has passed; set the next one.", "finalise",
-                        "finalise.next_review")]
+        return [
+            Finding(
+                "readiness", NOT_MET, f"The review date {day:%d/%m/%Y} has passed; set the next one.", "finalise", "finalise.next_review"
+            )
+        ]
     if (day - i.today).days > 400:
-        return [Finding("readiness", PARTLY, f"The next review is on {day:%d/%m/%Y}, more than a year away; the guide asks "
-                        "for a review at least once a year (Guide §15.4).", "finalise", "finalise.next_review")]
+        return [
+            Finding(
+                "readiness",
+                PARTLY,
+                f"The next review is on {day:%d/%m/%Y}, more than a year away; the guide asks "
+                "for a review at least once a year (Guide §15.4).",
+                "finalise",
+                "finalise.next_review",
+            )
+        ]
     return [Finding("readiness", MET, f"The next review is set for {day:%d/%m/%Y}.", "finalise", "finalise.next_review")]
 
 
@@ -288,21 +372,33 @@ def review_date(i: Inputs) -> list[Finding]:
 def update_interval(i: Inputs) -> list[Finding]:
     value = i.value("implementation.update_interval")
     if not value:
-        return [Finding("readiness", NOT_MET, "How often action leads give progress updates is not set; the workbook "
-                        "asks every 90 days until it is (Guide §15.1).", "implementation", "implementation.update_interval")]
-    return [Finding("readiness", MET, f"Action leads give progress updates every {value} days.", "implementation",
-                    "implementation.update_interval")]
+        return [
+            Finding(
+                "readiness",
+                NOT_MET,
+                "How often action leads give progress updates is not set; the workbook asks every 90 days until it is (Guide §15.1).",
+                "implementation",
+                "implementation.update_interval",
+            )
+        ]
+    return [
+        Finding(
+            "readiness", MET, f"Action leads give progress updates every {value} days.", "implementation", "implementation.update_interval"
+        )
+    ]
 
 
 # --- The report ---------------------------------------------------------------------------------
+
 
 def readiness_report(engine: Engine, partnership_id: int, *, today: date | None = None) -> Report:
     """The one way to the readiness check: the page, ``python -m strategy check`` and the tests."""
     from datetime import datetime
 
     partnership = get_partnership(engine, partnership_id)
-    inputs = Inputs(engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id),
-                    today or datetime.now(UK).date())
+    inputs = Inputs(
+        engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), today or datetime.now(UK).date()
+    )
     criteria = []
     for item in content().reference("criteria").items:
         findings: list[Finding] = []
@@ -314,45 +410,60 @@ def readiness_report(engine: Engine, partnership_id: int, *, today: date | None 
 
 # --- The plan (Guide §7, §12): deliverability, coverage of the core components, recommendations ---
 
+
 def _plan(i: Inputs):
-    from strategy.plan.operations import load_plan
 
     return i.cached("plan", lambda: load_plan(i.engine, i.partnership.id))
 
 
-_PLAN_PAGE = {"no_outcome": "theory_of_change", "no_action": "action_plan", "no_measure": "evaluation",
-              "no_lead": "action_plan", "no_dates": "action_plan", "dates_reversed": "action_plan",
-              "rec_unanswered": "action_plan"}
+_PLAN_PAGE = {
+    "no_outcome": "theory_of_change",
+    "no_action": "action_plan",
+    "no_measure": "evaluation",
+    "no_lead": "action_plan",
+    "no_dates": "action_plan",
+    "dates_reversed": "action_plan",
+    "rec_unanswered": "action_plan",
+}
 
 
 def _plan_findings(i: Inputs, criterion: str, kinds: dict[str, str]) -> list[Finding]:
     """The plan's own checks of ``kinds`` (kind -> what "met" says) as readiness findings."""
-    from strategy.plan.operations import plan_checks
 
     plan = _plan(i)
     if plan.empty:
-        return [Finding(criterion, NOT_MET, "There are no strategic aims yet: the Theory of Change comes first "
-                        "(Guide §7.1).", "theory_of_change", "plan.aims")]
+        return [
+            Finding(
+                criterion,
+                NOT_MET,
+                "There are no strategic aims yet: the Theory of Change comes first (Guide §7.1).",
+                "theory_of_change",
+                "plan.aims",
+            )
+        ]
     found = [f for f in plan_checks(plan) if f.kind in kinds]
     out: list[Finding] = []
     for kind, met in kinds.items():
         mine = [Finding(criterion, NOT_MET, f.message, _PLAN_PAGE[f.kind], f"plan.{f.kind}") for f in found if f.kind == kind]
-        out += _listed(mine, criterion, NOT_MET, "like it") if mine else [
-            Finding(criterion, MET, met, _PLAN_PAGE[kind], f"plan.{kind}")]
+        out += _listed(mine, criterion, NOT_MET, "like it") if mine else [Finding(criterion, MET, met, _PLAN_PAGE[kind], f"plan.{kind}")]
     return out
 
 
 @register("deliverability")
 def plan_is_deliverable(i: Inputs) -> list[Finding]:
     """Every action has a named lead, dates and an outcome; every outcome an action and a measure."""
-    return _plan_findings(i, "deliverability", {
-        "no_outcome": "Every strategic aim has at least one intended outcome.",
-        "no_action": "Every intended outcome has at least one action.",
-        "no_measure": "Every intended outcome has a measure (Guide §7.2).",
-        "no_lead": "Every action has a named lead agency.",
-        "no_dates": "Every action has a completion date.",
-        "dates_reversed": "No action completes before it commences.",
-    })
+    return _plan_findings(
+        i,
+        "deliverability",
+        {
+            "no_outcome": "Every strategic aim has at least one intended outcome.",
+            "no_action": "Every intended outcome has at least one action.",
+            "no_measure": "Every intended outcome has a measure (Guide §7.2).",
+            "no_lead": "Every action has a named lead agency.",
+            "no_dates": "Every action has a completion date.",
+            "dates_reversed": "No action completes before it commences.",
+        },
+    )
 
 
 @register("coverage")
@@ -365,20 +476,33 @@ def core_components_have_actions(i: Inputs) -> list[Finding]:
     out = []
     for item in content().reference("core_components").items:
         if item["id"] in used:
-            out.append(Finding("coverage", MET, f"{item['label']} has actions in the plan.", "action_plan",
-                               f"plan.component.{item['id']}"))
+            out.append(Finding("coverage", MET, f"{item['label']} has actions in the plan.", "action_plan", f"plan.component.{item['id']}"))
         else:
-            out.append(Finding("coverage", NOT_MET, f"No action in the plan serves {item['label'].lower()} "
-                               f"(Guide {item.get('guide', '§8-11')}).", item.get("chapter", "action_plan"),
-                               f"plan.component.{item['id']}"))
+            out.append(
+                Finding(
+                    "coverage",
+                    NOT_MET,
+                    f"No action in the plan serves {item['label'].lower()} (Guide {item.get('guide', '§8-11')}).",
+                    item.get("chapter", "action_plan"),
+                    f"plan.component.{item['id']}",
+                )
+            )
     return out
 
 
 @register("consistency")
 def recommendations_answered(i: Inputs) -> list[Finding]:
-    return _plan_findings(i, "consistency", {
-        "rec_unanswered": "Every one of the six national-review recommendations has an action answering it.",
-    }) if not _plan(i).empty else []
+    return (
+        _plan_findings(
+            i,
+            "consistency",
+            {
+                "rec_unanswered": "Every one of the six national-review recommendations has an action answering it.",
+            },
+        )
+        if not _plan(i).empty
+        else []
+    )
 
 
 @register("consistency")
@@ -387,7 +511,17 @@ def aims_follow_priorities(i: Inputs) -> list[Finding]:
     if plan.empty or not priorities:
         return []
     if len(plan.aims) > len(priorities) + 2:
-        return [Finding("consistency", PARTLY, f"{len(plan.aims)} strategic aims for {len(priorities)} priorities: check "
-                        "that every aim serves an agreed priority.", "theory_of_change", "plan.aims")]
-    return [Finding("consistency", MET, f"{len(plan.aims)} strategic aims for {len(priorities)} agreed priorities.",
-                    "theory_of_change", "plan.aims")]
+        return [
+            Finding(
+                "consistency",
+                PARTLY,
+                f"{len(plan.aims)} strategic aims for {len(priorities)} priorities: check that every aim serves an agreed priority.",
+                "theory_of_change",
+                "plan.aims",
+            )
+        ]
+    return [
+        Finding(
+            "consistency", MET, f"{len(plan.aims)} strategic aims for {len(priorities)} agreed priorities.", "theory_of_change", "plan.aims"
+        )
+    ]

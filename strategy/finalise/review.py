@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from strategy.answers.comments import add_comment, threads
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
@@ -37,6 +38,7 @@ def label(number: int) -> str:
 
 # --- Freezing ---------------------------------------------------------------------------------
 
+
 def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note: str = "", session: Session | None = None) -> DraftVersion:
     """Freeze the partnership's content now as the next numbered draft version."""
     note = clean_text(note or "").strip()
@@ -47,23 +49,38 @@ def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note:
         numbers = session.exec(select(DraftVersion.number).where(DraftVersion.partnership_id == partnership_id)).all()
         number = max(numbers, default=0) + 1
         data = partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
-        version = DraftVersion(partnership_id=partnership_id, number=number, note=note,
-                               content_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                               created_by_name=author.name, created_by_agency=author.agency,
-                               created_by_user_id=author.user_id)
+        version = DraftVersion(
+            partnership_id=partnership_id,
+            number=number,
+            note=note,
+            content_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            created_by_name=author.name,
+            created_by_agency=author.agency,
+            created_by_user_id=author.user_id,
+        )
         session.add(version)
         session.flush()
         # The revision is the role check (editors and owners) and the record of who froze it.
-        record_revision(session, author, partnership_id=partnership_id, prompt_id=PROMPT, item_id=version.id,
-                  action="create", new_value=f"{label(number)}{': ' + note if note else ''}")
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=PROMPT,
+            item_id=version.id,
+            action="create",
+            new_value=f"{label(number)}{': ' + note if note else ''}",
+        )
         return version
 
 
 def list_versions(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[DraftVersion]:
     """Every frozen version, newest first."""
     with read_session(engine, session=session) as session:
-        return list(session.exec(select(DraftVersion).where(DraftVersion.partnership_id == partnership_id)
-                                 .order_by(DraftVersion.number.desc())).all())
+        return list(
+            session.exec(
+                select(DraftVersion).where(DraftVersion.partnership_id == partnership_id).order_by(DraftVersion.number.desc())
+            ).all()
+        )
 
 
 def find_version(engine: Engine, partnership_id: int, wanted: str | int) -> DraftVersion:
@@ -72,8 +89,11 @@ def find_version(engine: Engine, partnership_id: int, wanted: str | int) -> Draf
     for version in list_versions(engine, partnership_id):
         if text == str(version.number) or wanted == version.id:
             return version
-    raise NotFound(f"There is no draft version {wanted!r}. Frozen versions: "
-                   + (", ".join(label(v.number) for v in list_versions(engine, partnership_id)) or "none yet") + ".")
+    raise NotFound(
+        f"There is no draft version {wanted!r}. Frozen versions: "
+        + (", ".join(label(v.number) for v in list_versions(engine, partnership_id)) or "none yet")
+        + "."
+    )
 
 
 def _content(engine: Engine, partnership_id: int, which: str | int, *, session: Session | None = None) -> dict:
@@ -84,6 +104,7 @@ def _content(engine: Engine, partnership_id: int, which: str | int, *, session: 
 
 
 # --- Comparing ----------------------------------------------------------------------------------
+
 
 @dataclass
 class ChapterChanges:
@@ -100,8 +121,20 @@ def _live(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not r.get("deleted_at")]
 
 
-_IGNORED = {"id", "version", "created_at", "updated_at", "updated_by_name", "updated_by_agency", "updated_by_user_id",
-            "position", "deleted_at", "seq", "next_outcome_seq", "next_action_seq"}
+_IGNORED = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "updated_by_name",
+    "updated_by_agency",
+    "updated_by_user_id",
+    "position",
+    "deleted_at",
+    "seq",
+    "next_outcome_seq",
+    "next_action_seq",
+}
 
 
 def _plan_keys(tables: dict) -> dict[tuple[str, str], dict]:
@@ -156,7 +189,7 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
         elif not new.strip():
             by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{_short(old)}\")")
         else:
-            by_chapter[chapter.id].changes.append(f"'{what}' changed: \"{_short(old, 60)}\" became \"{_short(new, 60)}\"")
+            by_chapter[chapter.id].changes.append(f'\'{what}\' changed: "{_short(old, 60)}" became "{_short(new, 60)}"')
 
     # Table and grid rows, by question: rows compared by what they hold.
     def rows_by_prompt(tables):
@@ -194,8 +227,9 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
             plan_group.changes.append(f"{kind.capitalize()} {code} removed: {_short(title)}")
         elif _plain(old) != _plain(new):
             fields = sorted(k for k in set(_plain(old)) | set(_plain(new)) if _plain(old).get(k) != _plain(new).get(k))
-            plan_group.changes.append(f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): "
-                                      f"{_short(title, 60)}")
+            plan_group.changes.append(
+                f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): {_short(title, 60)}"
+            )
 
     # Everything else (snapshot, audits, delivery...): counted per table.
     handled = {"answer", "item", "plan_aim", "plan_outcome", "plan_action", "plan_measure", *NOT_FROZEN}
@@ -214,6 +248,7 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
 
 # --- Comments on the draft: a template section, optionally a criterion ---------------------------
 
+
 def section_key(section_id: str, criterion: str | None = None) -> str:
     """The comment target key for a template section ("s4") and, optionally, a criterion ("s4/coverage")."""
     sections = {s["id"] for s in content().reference("template_sections").items}
@@ -226,19 +261,17 @@ def section_key(section_id: str, criterion: str | None = None) -> str:
     return section_id
 
 
-def add_section_comment(engine: Engine, partnership_id: int, *, section_id: str, text: str, author: Author,
-                        criterion: str | None = None):
+def add_section_comment(engine: Engine, partnership_id: int, *, section_id: str, text: str, author: Author, criterion: str | None = None):
     """A reviewer's comment on a section of the draft (Guide §13.2)."""
-    from strategy.answers.comments import add_comment
 
-    return add_comment(engine, partnership_id, target_kind="section", target_key=section_key(section_id, criterion),
-                       text=text, author=author)
+    return add_comment(
+        engine, partnership_id, target_kind="section", target_key=section_key(section_id, criterion), text=text, author=author
+    )
 
 
 def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, list[tuple[str, object]]]:
     """Open comments by template section id: comments on the section itself, and on the questions of
     the chapters that fill it. Each as (what it is about, the comment)."""
-    from strategy.answers.comments import threads
 
     c = content()
     criteria = {i["id"]: i["label"] for i in c.reference("criteria").items}
@@ -261,5 +294,3 @@ def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, l
         if section:
             out.setdefault(section, []).append((about, comment))
     return out
-
-

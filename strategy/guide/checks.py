@@ -24,14 +24,14 @@ def check_steering_group(rows: list[dict], nation: str) -> list[Finding]:
     if not rows:
         return [Finding("warning", "No steering group members yet. Add the members to see the checks from Guide §3.2.")]
     out = []
+
     def yes(col):
         return [r for r in rows if r.get(col) is True]
 
     if yes("lived_experience"):
         out.append(Finding("ok", "The voice of victims/survivors is represented."))
     else:
-        out.append(Finding("warning", "No member brings the voice of victims/survivors (Guide §3.2). "
-                           "Consider how it will be heard."))
+        out.append(Finding("warning", "No member brings the voice of victims/survivors (Guide §3.2). Consider how it will be heard."))
     present = {r.get("agency_type") for r in rows}
     missing = [t["label"] for t in _statutory_types(nation) if t["id"] not in present]
     if missing:
@@ -41,19 +41,26 @@ def check_steering_group(rows: list[dict], nation: str) -> list[Finding]:
     not_senior = [r.get("name") or "a member" for r in rows if r.get("authority_to_commit") is not True]
     if not_senior:
         names = ", ".join(not_senior[:5]) + ("..." if len(not_senior) > 5 else "")
-        out.append(Finding("warning", f"{len(not_senior)} of {len(rows)} members are not recorded as able to "
-                           f"commit their agency to actions: {names}."))
+        out.append(
+            Finding(
+                "warning", f"{len(not_senior)} of {len(rows)} members are not recorded as able to commit their agency to actions: {names}."
+            )
+        )
     else:
         out.append(Finding("ok", "Every member can commit their agency to actions."))
     unnamed = [r for r in rows if r.get("named_representative") is not True]
     if unnamed:
-        out.append(Finding("warning", f"{len(unnamed)} members are not named standing representatives; "
-                           "consistent representation helps (Guide §3.2)."))
+        out.append(
+            Finding(
+                "warning", f"{len(unnamed)} members are not named standing representatives; consistent representation helps (Guide §3.2)."
+            )
+        )
     if not yes("change_management"):
         out.append(Finding("warning", "No member is recorded with experience of change management (Guide §3.2)."))
     if "public_health" not in present:
-        out.append(Finding("warning", "No public health member. The guide suggests considering one from "
-                           "outside the partnership (Guide §3.2)."))
+        out.append(
+            Finding("warning", "No public health member. The guide suggests considering one from outside the partnership (Guide §3.2).")
+        )
     return out
 
 
@@ -76,8 +83,14 @@ def check_forms_covered(rows: list[dict], nation: str) -> list[Finding]:
     missing = [label for key, label in _labels("forms_of_abuse", nation) if key not in covered]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        return [Finding("warning", f"{len(missing)} of the six forms of child sexual abuse {verb} not yet fully covered: "
-                        + "; ".join(missing) + ". The guide asks for the broadest focus (Guide §4.1).")]
+        return [
+            Finding(
+                "warning",
+                f"{len(missing)} of the six forms of child sexual abuse {verb} not yet fully covered: "
+                + "; ".join(missing)
+                + ". The guide asks for the broadest focus (Guide §4.1).",
+            )
+        ]
     return [Finding("ok", "Every form of child sexual abuse is named and covered.")]
 
 
@@ -86,8 +99,14 @@ def check_groups_considered(rows: list[dict], nation: str) -> list[Finding]:
     considered = {r.get("_row") for r in rows if r.get("considered") is True}
     missing = [label for key, label in _labels("groups_affected", nation) if key not in considered]
     if missing:
-        return [Finding("warning", f"{len(missing)} of the nine groups affected {'is' if len(missing) == 1 else 'are'} not yet considered: "
-                        + "; ".join(missing) + " (Guide §4.2).")]
+        return [
+            Finding(
+                "warning",
+                f"{len(missing)} of the nine groups affected {'is' if len(missing) == 1 else 'are'} not yet considered: "
+                + "; ".join(missing)
+                + " (Guide §4.2).",
+            )
+        ]
     return [Finding("ok", "Every group affected by child sexual abuse has been considered.")]
 
 

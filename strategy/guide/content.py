@@ -275,8 +275,7 @@ def _check_fills(text: str, nations: dict[str, Nation], where: str) -> None:
         try:
             string.Formatter().vformat(text, (), _Words(nation.words()))
         except (ValueError, IndexError, KeyError, AttributeError) as exc:
-            raise ContentError(f"chapters.yaml: {where}: a brace in the text is not a placeholder "
-                               f"such as {{plan_term}} ({exc})") from exc
+            raise ContentError(f"chapters.yaml: {where}: a brace in the text is not a placeholder such as {{plan_term}} ({exc})") from exc
 
 
 def _check_unique(ids: list[str], what: str) -> None:

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.access import ROLE_LABELS, ROLES, require_admin, require_role
 from strategy.core.audit_log import record
@@ -37,8 +37,10 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,119}$")
 def normalise_username(username: str) -> str:
     value = normalise_name(username or "").lower().replace(" ", "")
     if not _USERNAME.match(value):
-        raise InvalidInput("A username is 2 to 120 letters, digits, dots, dashes, underscores or @, "
-                           "such as 'sam.patel'; it cannot be empty or contain spaces.")
+        raise InvalidInput(
+            "A username is 2 to 120 letters, digits, dots, dashes, underscores or @, "
+            "such as 'sam.patel'; it cannot be empty or contain spaces."
+        )
     return value
 
 
@@ -95,16 +97,20 @@ def find_account(engine: Engine, username: str, *, session: Session | None = Non
     return account
 
 
-def _new_account(username: str, display_name: str, agency: str, password: str | None, email: str | None,
-                 is_admin: bool) -> Account:
+def _new_account(username: str, display_name: str, agency: str, password: str | None, email: str | None, is_admin: bool) -> Account:
     author = Author.make(display_name, agency)  # the same checks as any name recorded on a change
     if email is not None:
         email = normalise_name(email).lower()
         if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email) or len(email) > 320:
             raise InvalidInput(f"'{email}' is not an email address such as sam.patel@harbourshire.gov.uk.")
-    return Account(username=normalise_username(username), display_name=author.name, agency=author.agency,
-                   email=email, password_hash=hash_password(password) if password is not None else "",
-                   is_admin=is_admin)
+    return Account(
+        username=normalise_username(username),
+        display_name=author.name,
+        agency=author.agency,
+        email=email,
+        password_hash=hash_password(password) if password is not None else "",
+        is_admin=is_admin,
+    )
 
 
 def _insert(session, account: Account) -> Account:
@@ -117,8 +123,18 @@ def _insert(session, account: Account) -> Account:
     return account
 
 
-def create_account(engine: Engine, *, username: str, display_name: str, agency: str = "", password: str | None,
-                   email: str | None = None, is_admin: bool = False, author: Author, session: Session | None = None) -> Account:
+def create_account(
+    engine: Engine,
+    *,
+    username: str,
+    display_name: str,
+    agency: str = "",
+    password: str | None,
+    email: str | None = None,
+    is_admin: bool = False,
+    author: Author,
+    session: Session | None = None,
+) -> Account:
     """A new account (administrators and the command line only)."""
     account = _new_account(username, display_name, agency, password, email, is_admin)
     try:
@@ -131,7 +147,9 @@ def create_account(engine: Engine, *, username: str, display_name: str, agency: 
         raise InvalidInput(f"An account called '{account.username}' already exists. Choose another username.") from None
 
 
-def create_first_admin(engine: Engine, *, username: str, display_name: str, agency: str = "", password: str, session: Session | None = None) -> Account:
+def create_first_admin(
+    engine: Engine, *, username: str, display_name: str, agency: str = "", password: str, session: Session | None = None
+) -> Account:
     """The first run: the first account, an administrator. Refused once any account exists."""
     account = _new_account(username, display_name, agency, password, None, True)
     try:
@@ -162,8 +180,15 @@ def wait_seconds(account: Account, now: datetime, settings: Settings) -> int:
 _BAD_SIGN_IN = "That username and password do not match an account. Check both and try again."
 
 
-def sign_in(engine: Engine, username: str, password: str, *, now: datetime | None = None,
-            settings: Settings | None = None, session: Session | None = None) -> Account:
+def sign_in(
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    session: Session | None = None,
+) -> Account:
     """Check a username and password; the account, or NotAllowed with a plain message."""
     now, settings = now or utcnow(), settings or get_settings()
     key = normalise_name(username or "").lower().replace(" ", "")
@@ -192,7 +217,9 @@ def sign_in(engine: Engine, username: str, password: str, *, now: datetime | Non
     raise error
 
 
-def sign_in_with_email(engine: Engine, email: str, name: str = "", *, settings: Settings | None = None, session: Session | None = None) -> Account:
+def sign_in_with_email(
+    engine: Engine, email: str, name: str = "", *, settings: Settings | None = None, session: Session | None = None
+) -> Account:
     """Single sign-on (st.login): the account whose email the identity provider vouched for. An
     unknown email is refused, or given a viewer account with no partnerships if the setting allows."""
     settings = settings or get_settings()
@@ -260,8 +287,9 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Autho
         require_admin(session, author)
         stored = session.get(Account, account.id)
         if disabled and stored.is_admin:
-            admins = session.exec(select(func.count()).select_from(Account).where(
-                Account.is_admin == True, Account.disabled == False)).one()  # noqa: E712
+            admins = session.exec(
+                select(func.count()).select_from(Account).where(col(Account.is_admin).is_(True), col(Account.disabled).is_(False))
+            ).one()
             if admins <= 1:
                 raise InvalidInput("This is the only administrator left; make another administrator first.")
         stored.disabled = disabled
@@ -271,6 +299,7 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Autho
 
 
 # --- Membership -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Member:
@@ -291,23 +320,31 @@ def _check_role(role: str) -> str:
 
 def list_members(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[Member]:
     with read_session(engine, session=session) as session:
-        rows = session.exec(select(Membership, Account).join(Account, Account.id == Membership.account_id)
-                            .where(Membership.partnership_id == partnership_id).order_by(Account.username)).all()
+        rows = session.exec(
+            select(Membership, Account)
+            .join(Account, Account.id == Membership.account_id)
+            .where(Membership.partnership_id == partnership_id)
+            .order_by(Account.username)
+        ).all()
     return [Member(a.id, a.username, a.display_name, a.agency, m.role, a.disabled) for m, a in rows]
 
 
 def memberships_of(engine: Engine, account_id: int, *, session: Session | None = None) -> dict[int, str]:
     with read_session(engine, session=session) as session:
-        return dict(session.exec(select(Membership.partnership_id, Membership.role)
-                                 .where(Membership.account_id == account_id)).all())
+        return dict(session.exec(select(Membership.partnership_id, Membership.role).where(Membership.account_id == account_id)).all())
 
 
 def _owners_left(session, partnership_id: int, without: int) -> int:
-    return session.exec(select(func.count()).select_from(Membership).where(
-        Membership.partnership_id == partnership_id, Membership.role == "owner", Membership.account_id != without)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.partnership_id == partnership_id, Membership.role == "owner", Membership.account_id != without)
+    ).one()
 
 
-def set_member_role(engine: Engine, partnership_id: int, username: str, role: str | None, *, author: Author, session: Session | None = None) -> None:
+def set_member_role(
+    engine: Engine, partnership_id: int, username: str, role: str | None, *, author: Author, session: Session | None = None
+) -> None:
     """Add a member, change their role, or (role None) remove them. Owners and administrators only.
     A partnership keeps at least one owner."""
     account = find_account(engine, username)
@@ -316,10 +353,10 @@ def set_member_role(engine: Engine, partnership_id: int, username: str, role: st
         if session.get(Partnership, partnership_id) is None:
             raise NotFound("That partnership no longer exists.")
         require_role(session, author, partnership_id, "manage")
-        current = session.exec(select(Membership).where(Membership.partnership_id == partnership_id,
-                                                        Membership.account_id == account.id)).first()
-        if current is not None and current.role == "owner" and role != "owner" \
-                and not _owners_left(session, partnership_id, account.id):
+        current = session.exec(
+            select(Membership).where(Membership.partnership_id == partnership_id, Membership.account_id == account.id)
+        ).first()
+        if current is not None and current.role == "owner" and role != "owner" and not _owners_left(session, partnership_id, account.id):
             raise InvalidInput(f"{account.display_name} is the only owner. Make someone else an owner first.")
         if role is None:
             if current is None:
@@ -328,11 +365,17 @@ def set_member_role(engine: Engine, partnership_id: int, username: str, role: st
             record(session, author, "member_removed", partnership_id=partnership_id, detail=account.username)
         elif current is None:
             session.add(Membership(partnership_id=partnership_id, account_id=account.id, role=role))
-            record(session, author, "member_added", partnership_id=partnership_id,
-                   detail=f"{account.username} as {ROLE_LABELS[role].lower()}")
+            record(
+                session, author, "member_added", partnership_id=partnership_id, detail=f"{account.username} as {ROLE_LABELS[role].lower()}"
+            )
         elif current.role != role:
             old = current.role
             current.role = role
             session.add(current)
-            record(session, author, "role_changed", partnership_id=partnership_id,
-                   detail=f"{account.username}: {ROLE_LABELS[old].lower()} to {ROLE_LABELS[role].lower()}")
+            record(
+                session,
+                author,
+                "role_changed",
+                partnership_id=partnership_id,
+                detail=f"{account.username}: {ROLE_LABELS[old].lower()} to {ROLE_LABELS[role].lower()}",
+            )

@@ -26,8 +26,9 @@ from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
-from strategy.core.models import Partnership, utcnow
+from strategy.core.models import Membership, Partnership, utcnow
 from strategy.core.text import name_key, normalise_name
+from strategy.people.partnerships import _check_name
 
 FORMAT = "csa-strategy-workbook-backup"
 FORMAT_VERSION = 1
@@ -44,8 +45,7 @@ _AFTER = {"comment": "item", **{t: target for (t, _col), target in SOFT_REFERENC
 
 def partnership_tables() -> list[Table]:
     """Every table backed up, parents before children (soft references included)."""
-    tables = [t for t in SQLModel.metadata.sorted_tables
-              if "partnership_id" in t.c and t.name not in EXCLUDED and t.name != "partnership"]
+    tables = [t for t in SQLModel.metadata.sorted_tables if "partnership_id" in t.c and t.name not in EXCLUDED and t.name != "partnership"]
     names = [t.name for t in tables]
     for child, parent in _AFTER.items():
         if child in names and parent in names and names.index(child) < names.index(parent):
@@ -95,8 +95,9 @@ def backup_partnership(engine: Engine, partnership_id: int, *, author: Author | 
     with write_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
         data = partnership_content(session, partnership_id)
-        record(session, author, "backup", partnership_id=partnership_id,
-               detail=", ".join(f"{len(v)} {k}" for k, v in data["tables"].items()))
+        record(
+            session, author, "backup", partnership_id=partnership_id, detail=", ".join(f"{len(v)} {k}" for k, v in data["tables"].items())
+        )
     return data
 
 
@@ -106,13 +107,15 @@ def partnership_content(session, partnership_id: int, *, leave_out: tuple[str, .
     p = session.get(Partnership, partnership_id)
     if p is None:
         raise InvalidInput("That partnership no longer exists.")
-    partnership = {c: _dump_value(getattr(p, c)) for c in Partnership.__table__.c.keys()
-                   if c not in ("id", "name_key")}
+    partnership = {c: _dump_value(getattr(p, c)) for c in Partnership.__table__.c.keys() if c not in ("id", "name_key")}
     maps: dict[str, dict[int, int]] = {}
     tables: dict[str, list[dict]] = {}
     for table in partnership_tables():
-        rows = session.execute(select(table).where(table.c.partnership_id == partnership_id)
-                               .order_by(*table.primary_key.columns)).mappings().all()
+        rows = (
+            session.execute(select(table).where(table.c.partnership_id == partnership_id).order_by(*table.primary_key.columns))
+            .mappings()
+            .all()
+        )
         maps[table.name] = {r["id"]: n for n, r in enumerate(rows, start=1)}
         tables[table.name] = [dict(r) for r in rows]
     out_tables = {}
@@ -131,8 +134,13 @@ def partnership_content(session, partnership_id: int, *, leave_out: tuple[str, .
             out.append({k: _dump_value(v) for k, v in row.items()})
         if table.name not in leave_out:
             out_tables[table.name] = out
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": utcnow().isoformat(),
-            "partnership": partnership, "tables": out_tables}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": utcnow().isoformat(),
+        "partnership": partnership,
+        "tables": out_tables,
+    }
 
 
 def backup_json(engine: Engine, partnership_id: int, *, author: Author | None = None) -> str:
@@ -156,22 +164,26 @@ def read_backup(text: str | bytes) -> dict:
         raise InvalidInput("This file is not a workbook backup (its 'format' is not the workbook's).")
     version = data.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise InvalidInput(f"This backup is format version {version!r}; this workbook reads version {FORMAT_VERSION} "
-                           "and older. Update the workbook first.")
+        raise InvalidInput(
+            f"This backup is format version {version!r}; this workbook reads version {FORMAT_VERSION} and older. Update the workbook first."
+        )
     if not isinstance(data.get("partnership"), dict) or not isinstance(data.get("tables"), dict):
         raise InvalidInput("This backup is incomplete: it has no partnership or no tables.")
     known = {t.name for t in partnership_tables()}
     unknown = sorted(set(data["tables"]) - known)
     if unknown:
-        raise InvalidInput(f"This backup holds tables this workbook does not know ({', '.join(unknown)}); "
-                           "it was written by a newer version. Update the workbook first.")
+        raise InvalidInput(
+            f"This backup holds tables this workbook does not know ({', '.join(unknown)}); "
+            "it was written by a newer version. Update the workbook first."
+        )
     return data
 
 
-def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None, session: Session | None = None) -> int:
+def restore_partnership(
+    engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None, session: Session | None = None
+) -> int:
     """Create a new partnership from a backup (all rows, or on any problem none). Returns its id.
     Refuses (InvalidInput) when a partnership of that name exists: give ``new_name``."""
-    from strategy.people.partnerships import _check_name
 
     data = read_backup(json.dumps(data)) if not isinstance(data, dict) or "format" not in data else data
     spec = dict(data["partnership"])
@@ -181,8 +193,10 @@ def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = No
         with write_session(engine, session=session) as session:
             require_active(session, author)
             if session.execute(select(columns.id).where(columns.name_key == name_key(name))).first():
-                raise InvalidInput(f"A partnership called '{normalise_name(name)}' already exists, and a restore never "
-                                   "overwrites one. Restore it under another name (--as NEW_NAME).")
+                raise InvalidInput(
+                    f"A partnership called '{normalise_name(name)}' already exists, and a restore never "
+                    "overwrites one. Restore it under another name (--as NEW_NAME)."
+                )
             values = {c.name: _load_value(c, spec.get(c.name)) for c in columns if c.name in spec and c.name != "id"}
             values.update(name=name, name_key=name_key(name))
             pid = session.execute(insert(Partnership.__table__).values(**values).returning(columns.id)).scalar_one()
@@ -193,11 +207,14 @@ def restore_partnership(engine: Engine, data: dict, *, new_name: str | None = No
                 for row in data["tables"].get(table.name, []):
                     _restore_row(session, table, row, pid, refs, maps)
             if author is not None and author.user_id is not None:
-                from strategy.core.models import Membership
-
                 session.add(Membership(partnership_id=pid, account_id=author.user_id, role="owner"))
-            record(session, author, "restore", partnership_id=pid,
-                   detail=f"from a backup of '{spec.get('name', '')}' made {data.get('exported_at', '')}")
+            record(
+                session,
+                author,
+                "restore",
+                partnership_id=pid,
+                detail=f"from a backup of '{spec.get('name', '')}' made {data.get('exported_at', '')}",
+            )
             return pid
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(f"The backup could not be restored: a row is damaged ({exc}). Nothing was restored.") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.access import require_active, require_role
 from strategy.core.audit_log import record
@@ -72,8 +72,17 @@ def _duplicate(existing: Partnership) -> InvalidInput:
     return InvalidInput(f"A partnership called '{existing.name}' already exists{extra}. Choose a different name.")
 
 
-def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "",
-                       period_start=None, period_end=None, author: Author | None = None, session: Session | None = None) -> Partnership:
+def create_partnership(
+    engine: Engine,
+    *,
+    name: str,
+    nation: str,
+    areas: str = "",
+    period_start=None,
+    period_end=None,
+    author: Author | None = None,
+    session: Session | None = None,
+) -> Partnership:
     """Any signed-in account may start a partnership and becomes its owner."""
     clean = _check_name(name)
     nation = _check_nation(nation)
@@ -85,8 +94,7 @@ def create_partnership(engine: Engine, *, name: str, nation: str, areas: str = "
             if existing:
                 raise _duplicate(existing)
             require_active(session, author)
-            p = Partnership(name=clean, name_key=name_key(clean), nation=nation, areas=areas,
-                            period_start=start, period_end=end)
+            p = Partnership(name=clean, name_key=name_key(clean), nation=nation, areas=areas, period_start=start, period_end=end)
             session.add(p)
             session.flush()
             if author is not None and author.user_id is not None:
@@ -101,7 +109,7 @@ def list_partnerships(engine: Engine, *, include_archived: bool = False, session
     with read_session(engine, session=session) as session:
         q = select(Partnership)
         if not include_archived:
-            q = q.where(Partnership.archived == False)  # noqa: E712
+            q = q.where(col(Partnership.archived).is_(False))
         return sorted(session.exec(q).all(), key=lambda p: p.name_key)
 
 
@@ -122,9 +130,18 @@ def find_partnership(engine: Engine, name: str, *, session: Session | None = Non
         return p
 
 
-def update_partnership(engine: Engine, partnership_id: int, *, name: str | None = None, nation: str | None = None,
-                       areas: str | None = None, period_start=..., period_end=...,
-                       author: Author | None = None, session: Session | None = None) -> Partnership:
+def update_partnership(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    name: str | None = None,
+    nation: str | None = None,
+    areas: str | None = None,
+    period_start=...,
+    period_end=...,
+    author: Author | None = None,
+    session: Session | None = None,
+) -> Partnership:
     """Rename or change the details of a partnership; only the fields given change. Owners only."""
     try:
         with write_session(engine, session=session) as session:
@@ -151,8 +168,13 @@ def update_partnership(engine: Engine, partnership_id: int, *, name: str | None 
             session.add(p)
             after = (p.name, p.nation, p.areas, p.period_start, p.period_end)
             if after != before:
-                record(session, author, "partnership_changed", partnership_id=p.id,
-                       detail="; ".join(f"{a!s} -> {b!s}" for a, b in zip(before, after, strict=True) if a != b))
+                record(
+                    session,
+                    author,
+                    "partnership_changed",
+                    partnership_id=p.id,
+                    detail="; ".join(f"{a!s} -> {b!s}" for a, b in zip(before, after, strict=True) if a != b),
+                )
             return p
     except IntegrityError:
         raise InvalidInput("Another partnership has just taken that name. Choose a different name.") from None
@@ -162,7 +184,9 @@ def rename_partnership(engine: Engine, partnership_id: int, new_name: str, *, au
     return update_partnership(engine, partnership_id, name=new_name, author=author)
 
 
-def set_archived(engine: Engine, partnership_id: int, archived: bool, *, author: Author | None = None, session: Session | None = None) -> Partnership:
+def set_archived(
+    engine: Engine, partnership_id: int, archived: bool, *, author: Author | None = None, session: Session | None = None
+) -> Partnership:
     """Archive (or bring back) a partnership; nothing is deleted. Owners only."""
     with write_session(engine, session=session) as session:
         p = session.get(Partnership, partnership_id)

@@ -28,8 +28,9 @@ def next_period_name(p: Partnership, start: int, end: int) -> str:
     return f"{base} ({start} to {end})"
 
 
-def start_next_period(engine: Engine, partnership_id: int, *, start, end, author: Author | None,
-                      name: str | None = None, session: Session | None = None) -> int:
+def start_next_period(
+    engine: Engine, partnership_id: int, *, start, end, author: Author | None, name: str | None = None, session: Session | None = None
+) -> int:
     """Copy the partnership into a new one for ``start``-``end`` and archive the old one. Owners only.
     Returns the new partnership's id; if anything is refused, nothing changes."""
     start, end = _check_period(start, end)

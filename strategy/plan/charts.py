@@ -23,19 +23,38 @@ def chain_table(plan: Plan) -> pd.DataFrame:
     for aim in plan.aims:
         outcomes = plan.outcomes.get(aim.id, [])
         if not outcomes:
-            rows.append({"Aim": f"{plan.code('aim', aim.id)} {aim.title}", "Outcome": "(no outcome yet)", "Action": "",
-                         "Measures": "", "Why it leads there": aim.rationale})
+            rows.append(
+                {
+                    "Aim": f"{plan.code('aim', aim.id)} {aim.title}",
+                    "Outcome": "(no outcome yet)",
+                    "Action": "",
+                    "Measures": "",
+                    "Why it leads there": aim.rationale,
+                }
+            )
         for o in outcomes:
             measures = len(plan.measures.get(o.id, []))
             actions = plan.actions.get(o.id, [])
             if not actions:
-                rows.append({"Aim": f"{plan.code('aim', aim.id)} {aim.title}", "Outcome": f"{plan.code('outcome', o.id)} {o.title}",
-                             "Action": "(no action yet)", "Measures": str(measures) if measures else "none",
-                             "Why it leads there": o.rationale})
+                rows.append(
+                    {
+                        "Aim": f"{plan.code('aim', aim.id)} {aim.title}",
+                        "Outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                        "Action": "(no action yet)",
+                        "Measures": str(measures) if measures else "none",
+                        "Why it leads there": o.rationale,
+                    }
+                )
             for x in actions:
-                rows.append({"Aim": f"{plan.code('aim', aim.id)} {aim.title}", "Outcome": f"{plan.code('outcome', o.id)} {o.title}",
-                             "Action": f"{plan.code('action', x.id)} {x.title}", "Measures": str(measures) if measures else "none",
-                             "Why it leads there": x.rationale or o.rationale})
+                rows.append(
+                    {
+                        "Aim": f"{plan.code('aim', aim.id)} {aim.title}",
+                        "Outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                        "Action": f"{plan.code('action', x.id)} {x.title}",
+                        "Measures": str(measures) if measures else "none",
+                        "Why it leads there": x.rationale or o.rationale,
+                    }
+                )
     return pd.DataFrame(rows, columns=["Aim", "Outcome", "Action", "Measures", "Why it leads there"])
 
 
@@ -55,8 +74,16 @@ def chain_figure(plan: Plan) -> go.Figure:
             for x in actions:
                 action_ys.append(y)
                 lead = "; ".join(leads(x)) or "no lead"
-                nodes.append({"x": 2, "y": y, "label": f"{plan.code('action', x.id)} {_short(x.title, 38)}", "kind": "action",
-                              "gap": "", "hover": f"{x.title}<br>Lead: {lead}"})
+                nodes.append(
+                    {
+                        "x": 2,
+                        "y": y,
+                        "label": f"{plan.code('action', x.id)} {_short(x.title, 38)}",
+                        "kind": "action",
+                        "gap": "",
+                        "hover": f"{x.title}<br>Lead: {lead}",
+                    }
+                )
                 y += 1
             if not actions:
                 action_ys.append(y)
@@ -64,17 +91,33 @@ def chain_figure(plan: Plan) -> go.Figure:
             oy = sum(action_ys) / len(action_ys)
             outcome_ys.append(oy)
             gaps = [g for g, missing in (("no action", not actions), ("no measure", not plan.measures.get(o.id))) if missing]
-            nodes.append({"x": 1, "y": oy, "label": f"{plan.code('outcome', o.id)} {_short(o.title, 34)}", "kind": "outcome",
-                          "gap": ", ".join(gaps), "hover": o.title})
-            for ay in (action_ys if actions else []):
+            nodes.append(
+                {
+                    "x": 1,
+                    "y": oy,
+                    "label": f"{plan.code('outcome', o.id)} {_short(o.title, 34)}",
+                    "kind": "outcome",
+                    "gap": ", ".join(gaps),
+                    "hover": o.title,
+                }
+            )
+            for ay in action_ys if actions else []:
                 edges.append((1, oy, 2, ay))
         if not outcomes:
             outcome_ys.append(y)
             y += 1
         ay_mid = sum(outcome_ys) / len(outcome_ys) if outcome_ys else aim_top
-        nodes.append({"x": 0, "y": ay_mid, "label": f"{plan.code('aim', aim.id)} {_short(aim.title, 30)}", "kind": "aim",
-                      "gap": "" if outcomes else "no outcome", "hover": aim.title})
-        for oy in (outcome_ys if outcomes else []):
+        nodes.append(
+            {
+                "x": 0,
+                "y": ay_mid,
+                "label": f"{plan.code('aim', aim.id)} {_short(aim.title, 30)}",
+                "kind": "aim",
+                "gap": "" if outcomes else "no outcome",
+                "hover": aim.title,
+            }
+        )
+        for oy in outcome_ys if outcomes else []:
             edges.append((0, ay_mid, 1, oy))
         y += 0.6  # a little space between aims
     fig = go.Figure()
@@ -82,29 +125,41 @@ def chain_figure(plan: Plan) -> go.Figure:
     for x0, y0, x1, y1 in edges:
         ex += [x0, x1, None]
         ey += [y0, y1, None]
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#9E9E9E", "width": 1}, hoverinfo="skip",
-                             showlegend=False))
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#9E9E9E", "width": 1}, hoverinfo="skip", showlegend=False))
     for kind in ("aim", "outcome", "action"):
         for gap in (False, True):
             group = [n for n in nodes if n["kind"] == kind and bool(n["gap"]) == gap]
             if not group:
                 continue
-            fig.add_trace(go.Scatter(
-                x=[n["x"] for n in group], y=[n["y"] for n in group], mode="markers+text",
-                marker={"size": 12, "color": GAP if gap else COLOURS[kind], "symbol": "x" if gap else "circle"},
-                text=[n["label"] + (f"  ⚠ {n['gap']}" if n["gap"] else "") for n in group],
-                # Aims and outcomes are labelled above their dot, so the lines leaving them never cross the text.
-                textposition="middle right" if kind == "action" else "top right",
-                textfont={"size": 11, "color": GAP if gap else "#222222"},
-                hovertext=[n["hover"] for n in group], hoverinfo="text",
-                name=f"{kind.capitalize()}s" + (" with a gap" if gap else ""),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[n["x"] for n in group],
+                    y=[n["y"] for n in group],
+                    mode="markers+text",
+                    marker={"size": 12, "color": GAP if gap else COLOURS[kind], "symbol": "x" if gap else "circle"},
+                    text=[n["label"] + (f"  ⚠ {n['gap']}" if n["gap"] else "") for n in group],
+                    # Aims and outcomes are labelled above their dot, so the lines leaving them never cross the text.
+                    textposition="middle right" if kind == "action" else "top right",
+                    textfont={"size": 11, "color": GAP if gap else "#222222"},
+                    hovertext=[n["hover"] for n in group],
+                    hoverinfo="text",
+                    name=f"{kind.capitalize()}s" + (" with a gap" if gap else ""),
+                )
+            )
     fig.update_layout(
-        height=max(320, int(26 * max(y, 1)) + 120), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis={"range": [-0.2, 3.0], "showgrid": False, "zeroline": False, "tickvals": [0, 1, 2],
-               "ticktext": ["Strategic aims", "Intended outcomes", "Actions"], "side": "top"},
+        height=max(320, int(26 * max(y, 1)) + 120),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={
+            "range": [-0.2, 3.0],
+            "showgrid": False,
+            "zeroline": False,
+            "tickvals": [0, 1, 2],
+            "ticktext": ["Strategic aims", "Intended outcomes", "Actions"],
+            "side": "top",
+        },
         yaxis={"autorange": "reversed", "showgrid": False, "zeroline": False, "showticklabels": False},
-        plot_bgcolor="white", legend={"orientation": "h", "y": -0.02},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.02},
     )
     return fig
 
@@ -128,11 +183,20 @@ def gantt_figure(plan: Plan) -> go.Figure | None:
     # An action with only one date is a milestone: a diamond on that day, not an invisible one-day bar.
     one_date = table[table["Dates"].str.startswith("no commencement") | table["Dates"].str.endswith("no completion")]
     if not one_date.empty:
-        fig.add_trace(go.Scatter(x=one_date["Finish"] - pd.Timedelta(days=1), y=one_date["Label"], mode="markers",
-                                 marker={"symbol": "diamond", "size": 12, "color": "#222222"},
-                                 name="Only one date given", hovertext=one_date["Dates"], hoverinfo="text"))
+        fig.add_trace(
+            go.Scatter(
+                x=one_date["Finish"] - pd.Timedelta(days=1),
+                y=one_date["Label"],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 12, "color": "#222222"},
+                name="Only one date given",
+                hovertext=one_date["Dates"],
+                hoverinfo="text",
+            )
+        )
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%b %Y")
-    fig.update_layout(height=max(300, 24 * len(table) + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(
+        height=max(300, 24 * len(table) + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.15}
+    )
     return fig

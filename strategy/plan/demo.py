@@ -13,11 +13,19 @@ from strategy.plan.io import parse_when
 
 
 def _action_fields(spec: dict) -> dict:
-    fields = {"leads": spec.get("leads", []), "partners": spec.get("partners", ""), "stage": spec.get("stage", ""),
-              "component": spec.get("component", ""), "recommendations": spec.get("recommendations", []),
-              "status": spec.get("status", "not_started"), "rationale": spec.get("rationale", ""),
-              "origin": spec.get("origin", ""), "start_date": spec.get("start"), "end_date": spec.get("end"),
-              "when_text": spec.get("when", "")}
+    fields = {
+        "leads": spec.get("leads", []),
+        "partners": spec.get("partners", ""),
+        "stage": spec.get("stage", ""),
+        "component": spec.get("component", ""),
+        "recommendations": spec.get("recommendations", []),
+        "status": spec.get("status", "not_started"),
+        "rationale": spec.get("rationale", ""),
+        "origin": spec.get("origin", ""),
+        "start_date": spec.get("start"),
+        "end_date": spec.get("end"),
+        "when_text": spec.get("when", ""),
+    }
     if spec.get("when"):
         span = parse_when(spec["when"])
         fields["start_date"] = span.start.isoformat() if span and span.start else None

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.authors import Author
 from strategy.core.db import write_session
@@ -57,8 +57,22 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
-NO_DATE_WORDS = {"ongoing", "on going", "tbc", "tba", "to be confirmed", "n/a", "na", "continuous", "throughout",
-                 "as required", "annually", "annual", "quarterly", "monthly"}
+NO_DATE_WORDS = {
+    "ongoing",
+    "on going",
+    "tbc",
+    "tba",
+    "to be confirmed",
+    "n/a",
+    "na",
+    "continuous",
+    "throughout",
+    "as required",
+    "annually",
+    "annual",
+    "quarterly",
+    "monthly",
+}
 
 
 @dataclass(frozen=True)
@@ -154,14 +168,18 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
         except ValueError:
             raise InvalidInput(f"{what} '{text}' is not a real date (check the day and month; the day comes first).") from None
         if span is None:
-            raise InvalidInput(f"{what} '{text}' is not a date the workbook can read. Write it day first "
-                               "(31/10/2026), or as October 2026, Q3 2026, 2026/27 or 'By 31 October 2026'.")
+            raise InvalidInput(
+                f"{what} '{text}' is not a date the workbook can read. Write it day first "
+                "(31/10/2026), or as October 2026, Q3 2026, 2026/27 or 'By 31 October 2026'."
+            )
         if only_end:
             span = Span(None, span.end)
     for d in (span.start, span.end):
         if d is not None and not PLAN_YEARS[0] <= d.year <= PLAN_YEARS[1]:
-            raise InvalidInput(f"{what} '{value}' is in {d.year}; a date in the plan must fall between "
-                               f"{PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year.")
+            raise InvalidInput(
+                f"{what} '{value}' is in {d.year}; a date in the plan must fall between "
+                f"{PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year."
+            )
     if span.start and span.end and span.end < span.start:
         raise InvalidInput(f"{what} '{value}' ends before it starts.")
     return span
@@ -187,9 +205,22 @@ def unsafe_cell(value):
 
 # --- Export -------------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agency", "Commencement",
-                  "Completion", "Status", "Core component", "Recommendations", "Partners", "Stage or priority",
-                  "Description of strategic aim", "Timescale as written", "Code"]
+EXPORT_COLUMNS = [
+    "Strategic aim",
+    "Intended outcome",
+    "Action",
+    "Lead/responsible agency",
+    "Commencement",
+    "Completion",
+    "Status",
+    "Core component",
+    "Recommendations",
+    "Partners",
+    "Stage or priority",
+    "Description of strategic aim",
+    "Timescale as written",
+    "Code",
+]
 
 
 def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
@@ -207,13 +238,26 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
         for o in outcomes:
             actions = plan.actions.get(o.id, [])
             if not actions:
-                rows.append([aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "",
-                             plan.code("outcome", o.id)])
+                rows.append([aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", o.id)])
             for x in actions:
-                rows.append([aim.title, o.title, x.title, "; ".join(leads(x)), uk_day(x.start_date), uk_day(x.end_date),
-                             statuses.get(x.status, ""), comps.get(x.component, ""),
-                             "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
-                             x.partners, stages.get(x.stage, ""), aim.description, x.when_text, plan.code("action", x.id)])
+                rows.append(
+                    [
+                        aim.title,
+                        o.title,
+                        x.title,
+                        "; ".join(leads(x)),
+                        uk_day(x.start_date),
+                        uk_day(x.end_date),
+                        statuses.get(x.status, ""),
+                        comps.get(x.component, ""),
+                        "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
+                        x.partners,
+                        stages.get(x.stage, ""),
+                        aim.description,
+                        x.when_text,
+                        plan.code("action", x.id),
+                    ]
+                )
     return rows
 
 
@@ -266,8 +310,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "description": ("Description of strategic aim", "Aim description", "Description"),
     "outcome": ("Intended outcome", "Outcome", "Intended outcomes", "Outcomes"),
     "action": ("Action", "Actions", "What we will do"),
-    "leads": ("Lead/responsible agency", "Lead responsible agency", "Lead agency", "Lead", "Responsible agency",
-              "Lead/responsible agencies", "Leads", "Owner", "Responsible"),
+    "leads": (
+        "Lead/responsible agency",
+        "Lead responsible agency",
+        "Lead agency",
+        "Lead",
+        "Responsible agency",
+        "Lead/responsible agencies",
+        "Leads",
+        "Owner",
+        "Responsible",
+    ),
     "partners": ("Partners", "Partner agencies", "Supporting agencies"),
     "start": ("Commencement", "Commencement date", "Start", "Start date", "From"),
     "end": ("Completion", "Completion date", "End", "End date", "Due", "Due date", "Deadline", "By when"),
@@ -308,13 +361,14 @@ class PlanPreview:
 
     def summary(self) -> str:
         n = len(self.actions)
-        parts = [f"{len(self.new_aims)} new strategic aim{'s' if len(self.new_aims) != 1 else ''}",
-                 f"{len(self.new_outcomes)} new intended outcome{'s' if len(self.new_outcomes) != 1 else ''}",
-                 f"{n} action{'s' if n != 1 else ''}"]
+        parts = [
+            f"{len(self.new_aims)} new strategic aim{'s' if len(self.new_aims) != 1 else ''}",
+            f"{len(self.new_outcomes)} new intended outcome{'s' if len(self.new_outcomes) != 1 else ''}",
+            f"{n} action{'s' if n != 1 else ''}",
+        ]
         text = "Will create " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."
         if self.already:
-            text += (f" {self.already} action{'s are' if self.already != 1 else ' is'} already in the plan "
-                     "and will be left as they are.")
+            text += f" {self.already} action{'s are' if self.already != 1 else ' is'} already in the plan and will be left as they are."
         if self.new_agencies:
             text += " New agencies to add: " + "; ".join(self.new_agencies) + "."
         return text
@@ -390,15 +444,22 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
             preview.ignored_columns.append(h)
     missing = [ALIASES[f][0] for f in REQUIRED if f not in columns]
     if missing:
-        base.add_problem(1, "", f"The file has no column for {', '.join(repr(m) for m in missing)}. "
-                                "Name the columns as the export does (Strategic aim, Intended outcome, Action, "
-                                "Lead/responsible agency, Commencement, Completion); nothing was imported.")
+        base.add_problem(
+            1,
+            "",
+            f"The file has no column for {', '.join(repr(m) for m in missing)}. "
+            "Name the columns as the export does (Strategic aim, Intended outcome, Action, "
+            "Lead/responsible agency, Commencement, Completion); nothing was imported.",
+        )
         return preview
     plan = load_plan(engine, partnership_id)
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
-    actions_known = {(name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
-                     for o in plan.all_outcomes() for x in plan.actions.get(o.id, [])}
+    actions_known = {
+        (name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
+        for o in plan.all_outcomes()
+        for x in plan.actions.get(o.id, [])
+    }
     known_agencies = agencies(engine, partnership_id)
     agencies_known = {name_key(a) for a in known_agencies}
     new_agency_keys: dict[str, str] = {}
@@ -458,14 +519,12 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
                 if (*okey, name_key(title)) in actions_known:  # importing the same file twice adds nothing
                     preview.already += 1
                     continue
-                preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome,
-                                        "title": title, **fields})
+                preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
     preview.new_agencies = list(new_agency_keys.values())
     return preview
 
 
-def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview,
-                known: list[str]) -> tuple[dict, bool]:
+def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str]) -> tuple[dict, bool]:
     ok = True
     fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
     start = end = None
@@ -491,17 +550,23 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         else:
             end = span.end
     if start and end and end < start:
-        base.add_problem(number, columns.get("end") or columns.get("when"),
-                         f"The completion ({end.strftime('%d/%m/%Y')}) is before the commencement "
-                         f"({start.strftime('%d/%m/%Y')}).")
+        base.add_problem(
+            number,
+            columns.get("end") or columns.get("when"),
+            f"The completion ({end.strftime('%d/%m/%Y')}) is before the commencement ({start.strftime('%d/%m/%Y')}).",
+        )
         ok = False
     fields["start_date"] = start.isoformat() if start else None
     fields["end_date"] = end.isoformat() if end else None
     as_written = _text(values["when_text"]) or "; ".join(
-        w for w in written if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", w))
+        w for w in written if not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}", w)
+    )
     fields["when_text"] = as_written[:200]
-    for key, ref, what in (("stage", "action_stages", "stage or priority"), ("component", "core_components", "core component"),
-                           ("status", "action_statuses", "status")):
+    for key, ref, what in (
+        ("stage", "action_stages", "stage or priority"),
+        ("component", "core_components", "core component"),
+        ("status", "action_statuses", "status"),
+    ):
         raw = _text(values[key])
         try:
             fields[key] = _choice(raw, ref, f"The {what}")
@@ -561,27 +626,36 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
             agency = PlanAgency(partnership_id=partnership_id, name=name, name_key=name_key(name))
             session.add(agency)
             session.flush()
-            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id,
-                      action="create", new_value=name)
-        live_aims = {name_key(a.title): a for a in session.exec(select(PlanAim).where(
-            PlanAim.partnership_id == partnership_id, PlanAim.deleted_at == None)).all()}  # noqa: E711
+            record_revision(
+                session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id, action="create", new_value=name
+            )
+        live_aims = {
+            name_key(a.title): a
+            for a in session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id, col(PlanAim.deleted_at).is_(None))).all()
+        }
         aim_seq = session.exec(select(func.max(PlanAim.seq)).where(PlanAim.partnership_id == partnership_id)).one() or 0
         aim_pos = session.exec(select(func.max(PlanAim.position)).where(PlanAim.partnership_id == partnership_id)).one() or 0
         for spec in preview.aims:
             if name_key(spec["title"]) in live_aims:
                 continue
             aim_seq, aim_pos = aim_seq + 1, aim_pos + 1
-            aim = PlanAim(partnership_id=partnership_id, seq=aim_seq, position=aim_pos, title=spec["title"],
-                          description=spec["description"], updated_by_name=author.name)
+            aim = PlanAim(
+                partnership_id=partnership_id,
+                seq=aim_seq,
+                position=aim_pos,
+                title=spec["title"],
+                description=spec["description"],
+                updated_by_name=author.name,
+            )
             session.add(aim)
             session.flush()
             live_aims[name_key(aim.title)] = aim
-            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id,
-                      action="create", new_value=aim.title)
+            record_revision(
+                session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id, action="create", new_value=aim.title
+            )
         outcomes: dict[tuple[str, str], PlanOutcome] = {}
         for aim in live_aims.values():
-            for o in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim.id,
-                                                            PlanOutcome.deleted_at == None)).all():  # noqa: E711
+            for o in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim.id, col(PlanOutcome.deleted_at).is_(None))).all():
                 outcomes[(name_key(aim.title), name_key(o.title))] = o
 
         def outcome_for(aim_title: str, title: str) -> PlanOutcome:
@@ -589,14 +663,21 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
             if key not in outcomes:
                 aim = live_aims[key[0]]
                 position = (session.exec(select(func.max(PlanOutcome.position)).where(PlanOutcome.aim_id == aim.id)).one() or 0) + 1
-                o = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, position=position,
-                                title=title, updated_by_name=author.name)
+                o = PlanOutcome(
+                    partnership_id=partnership_id,
+                    aim_id=aim.id,
+                    seq=aim.next_outcome_seq,
+                    position=position,
+                    title=title,
+                    updated_by_name=author.name,
+                )
                 aim.next_outcome_seq += 1
                 session.add_all([aim, o])
                 session.flush()
                 outcomes[key] = o
-                record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=o.id,
-                          action="create", new_value=title)
+                record_revision(
+                    session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=o.id, action="create", new_value=title
+                )
             return outcomes[key]
 
         for aim_title, title in preview.new_outcomes:
@@ -605,16 +686,35 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
         for spec in preview.actions:
             o = outcome_for(spec["aim"], spec["outcome"])
             position = (session.exec(select(func.max(PlanAction.position)).where(PlanAction.outcome_id == o.id)).one() or 0) + 1
-            x = PlanAction(partnership_id=partnership_id, outcome_id=o.id, seq=o.next_action_seq, position=position,
-                           title=spec["title"], partners=spec["partners"],
-                           leads_json=json.dumps([agency_names.get(name_key(n), n) for n in spec["leads"]], ensure_ascii=False),
-                           start_date=spec["start_date"], end_date=spec["end_date"], when_text=spec["when_text"],
-                           stage=spec["stage"], component=spec["component"], status=spec["status"],
-                           recommendations_json=json.dumps(spec["recommendations"]), origin="import",
-                           updated_by_name=author.name)
+            x = PlanAction(
+                partnership_id=partnership_id,
+                outcome_id=o.id,
+                seq=o.next_action_seq,
+                position=position,
+                title=spec["title"],
+                partners=spec["partners"],
+                leads_json=json.dumps([agency_names.get(name_key(n), n) for n in spec["leads"]], ensure_ascii=False),
+                start_date=spec["start_date"],
+                end_date=spec["end_date"],
+                when_text=spec["when_text"],
+                stage=spec["stage"],
+                component=spec["component"],
+                status=spec["status"],
+                recommendations_json=json.dumps(spec["recommendations"]),
+                origin="import",
+                updated_by_name=author.name,
+            )
             o.next_action_seq += 1
             session.add_all([o, x])
             session.flush()
-            record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=x.id,
-                      action="create", new_value=x.title, field=f"import of {preview.filename}"[:120])
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id="plan.action",
+                item_id=x.id,
+                action="create",
+                new_value=x.title,
+                field=f"import of {preview.filename}"[:120],
+            )
         return len(preview.actions)

@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.answers.operations import all_rows
 from strategy.core.authors import Author
@@ -49,11 +49,13 @@ class UnknownAgency(InvalidInput):
         super().__init__(
             f"{listed} {'is' if len(names) == 1 else 'are'} not yet one of the partnership's agencies. "
             f"Add {'it' if len(names) == 1 else 'them'} to the partnership's agencies, or choose an agency already listed. "
-            "Nothing was saved.")
+            "Nothing was saved."
+        )
         self.names = names
 
 
 # --- Reading ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -95,15 +97,23 @@ def _order(rows):
 def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Plan:
     """The live plan: removed rows (and rows under removed parents) left out."""
     with read_session(engine, session=session) as session:
-        aims = _order(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id,
-                                                         PlanAim.deleted_at == None)).all())  # noqa: E711
-        outcomes = _order(session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id,
-                                                                 PlanOutcome.deleted_at == None)).all())  # noqa: E711
-        actions = _order(session.exec(select(PlanAction).where(PlanAction.partnership_id == partnership_id,
-                                                               PlanAction.deleted_at == None)).all())  # noqa: E711
-        measures = sorted(session.exec(select(PlanMeasure).where(PlanMeasure.partnership_id == partnership_id,
-                                                                 PlanMeasure.deleted_at == None)).all(),  # noqa: E711
-                          key=lambda m: m.id)
+        aims = _order(
+            session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id, col(PlanAim.deleted_at).is_(None))).all()
+        )
+        outcomes = _order(
+            session.exec(
+                select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id, col(PlanOutcome.deleted_at).is_(None))
+            ).all()
+        )
+        actions = _order(
+            session.exec(select(PlanAction).where(PlanAction.partnership_id == partnership_id, col(PlanAction.deleted_at).is_(None))).all()
+        )
+        measures = sorted(
+            session.exec(
+                select(PlanMeasure).where(PlanMeasure.partnership_id == partnership_id, col(PlanMeasure.deleted_at).is_(None))
+            ).all(),
+            key=lambda m: m.id,
+        )
     plan = Plan(aims=aims)
     for aim in aims:
         plan.codes[("aim", aim.id)] = f"A{aim.seq}"
@@ -139,6 +149,7 @@ def option_labels(ref_id: str) -> dict[str, str]:
 
 # --- The partnership's agencies ------------------------------------------------------------------
 
+
 def agencies(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[str]:
     """The partnership's agencies: those in the shared vision chapter (agency contributions and the
     steering group) and those added through the action plan; each once, ignoring case and spacing."""
@@ -148,8 +159,10 @@ def agencies(engine: Engine, partnership_id: int, *, session: Session | None = N
         for row in rows.get(prompt_id, []):
             names.append(str(row.values.get("agency") or ""))
     with read_session(engine, session=session) as session:
-        names += [a.name for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id)
-                                               .order_by(PlanAgency.id)).all()]
+        names += [
+            a.name
+            for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id).order_by(PlanAgency.id)).all()
+        ]
     seen, result = set(), []
     for name in names:
         clean = normalise_name(name)
@@ -177,12 +190,14 @@ def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author
         agency = PlanAgency(partnership_id=partnership_id, name=clean, name_key=name_key(clean))
         session.add(agency)
         session.flush()
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id,
-                  action="create", new_value=clean)
+        record_revision(
+            session, author, partnership_id=partnership_id, prompt_id="plan.agency", item_id=agency.id, action="create", new_value=clean
+        )
     return clean
 
 
 # --- Checking what people type ------------------------------------------------------------------
+
 
 def _ensure_partnership(session: Session, partnership_id: int) -> None:
     if session.get(Partnership, partnership_id) is None:
@@ -210,21 +225,25 @@ def plan_date(value, what: str) -> str | None:
     except InvalidInput as exc:
         if "is outside" not in exc.message:
             raise
-        raise InvalidInput(f"{what} '{value}' is not between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}; a date in the plan "
-                           "must fall between 2000 and 2099. Check the year.") from None
+        raise InvalidInput(
+            f"{what} '{value}' is not between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}; a date in the plan "
+            "must fall between 2000 and 2099. Check the year."
+        ) from None
     if iso is None:
         return None
     year = int(iso[:4])
     if not PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
-        raise InvalidInput(f"{what} '{value}' is in {year}; a date in the plan must fall between "
-                           f"{PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year.")
+        raise InvalidInput(
+            f"{what} '{value}' is in {year}; a date in the plan must fall between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}. Check the year."
+        )
     return iso
 
 
 def check_dates(start: str | None, end: str | None) -> None:
     if start and end and end < start:
-        raise InvalidInput(f"The completion date {uk_day(end)} is before the commencement date {uk_day(start)}. "
-                           "Change one of them; nothing was saved.")
+        raise InvalidInput(
+            f"The completion date {uk_day(end)} is before the commencement date {uk_day(start)}. Change one of them; nothing was saved."
+        )
 
 
 def _choice(value, ref_id: str, what: str) -> str:
@@ -276,8 +295,9 @@ def _rec_list(value) -> list[str]:
     return [k for k in labels if k in result]
 
 
-def _action_values(engine: Engine, partnership_id: int, fields: dict, *, add_unknown: bool,
-                   author: Author | None, current: PlanAction | None = None) -> dict:
+def _action_values(
+    engine: Engine, partnership_id: int, fields: dict, *, add_unknown: bool, author: Author | None, current: PlanAction | None = None
+) -> dict:
     """Check and clean action fields (only those given). Raises InvalidInput naming the field."""
     out: dict = {}
     if "title" in fields:
@@ -294,8 +314,7 @@ def _action_values(engine: Engine, partnership_id: int, fields: dict, *, add_unk
         out["start_date"] = plan_date(fields["start_date"], "The commencement date")
     if "end_date" in fields:
         out["end_date"] = plan_date(fields["end_date"], "The completion date")
-    check_dates(out.get("start_date", current.start_date if current else None),
-                out.get("end_date", current.end_date if current else None))
+    check_dates(out.get("start_date", current.start_date if current else None), out.get("end_date", current.end_date if current else None))
     if "stage" in fields:
         out["stage"] = _choice(fields["stage"], "action_stages", "The stage or priority")
     if "component" in fields:
@@ -303,8 +322,9 @@ def _action_values(engine: Engine, partnership_id: int, fields: dict, *, add_unk
     if "status" in fields:
         out["status"] = _choice(fields["status"], "action_statuses", "The status") or "not_started"
     if "leads" in fields:
-        out["leads_json"] = json.dumps(_lead_list(engine, partnership_id, fields["leads"], add_unknown=add_unknown,
-                                                  author=author), ensure_ascii=False)
+        out["leads_json"] = json.dumps(
+            _lead_list(engine, partnership_id, fields["leads"], add_unknown=add_unknown, author=author), ensure_ascii=False
+        )
     if "recommendations" in fields:
         out["recommendations_json"] = json.dumps(_rec_list(fields["recommendations"]))
     unknown = set(fields) - ACTION_FIELDS
@@ -313,10 +333,31 @@ def _action_values(engine: Engine, partnership_id: int, fields: dict, *, add_unk
     return out
 
 
-ACTION_FIELDS = {"title", "rationale", "partners", "when_text", "origin", "start_date", "end_date", "stage",
-                 "component", "status", "leads", "recommendations"}
-MEASURE_FIELDS = {"indicator", "collection", "collator", "reporting", "baseline_value", "baseline_date",
-                  "target_value", "target_date", "frequency"}
+ACTION_FIELDS = {
+    "title",
+    "rationale",
+    "partners",
+    "when_text",
+    "origin",
+    "start_date",
+    "end_date",
+    "stage",
+    "component",
+    "status",
+    "leads",
+    "recommendations",
+}
+MEASURE_FIELDS = {
+    "indicator",
+    "collection",
+    "collator",
+    "reporting",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "frequency",
+}
 
 
 def _measure_values(fields: dict, current: PlanMeasure | None = None) -> dict:
@@ -326,8 +367,11 @@ def _measure_values(fields: dict, current: PlanMeasure | None = None) -> dict:
     out: dict = {}
     if "indicator" in fields:
         out["indicator"] = _required(fields["indicator"], "The data that shows the outcome", TEXT_LIMIT)
-    for key, what in (("collection", "How and where it is collected"), ("collator", "Who collates it"),
-                      ("reporting", "How and when it reaches the steering group")):
+    for key, what in (
+        ("collection", "How and where it is collected"),
+        ("collator", "Who collates it"),
+        ("reporting", "How and when it reaches the steering group"),
+    ):
         if key in fields:
             out[key] = _optional(fields[key], what, TEXT_LIMIT)
     for key, what in (("baseline_value", "The baseline"), ("target_value", "The target")):
@@ -347,28 +391,30 @@ def _measure_values(fields: dict, current: PlanMeasure | None = None) -> dict:
 
 # --- Writing ------------------------------------------------------------------------------------
 
+
 def _stamp(row, author: Author, now) -> None:
     row.updated_at, row.updated_by_name = now, author.name
 
 
 def _live_aims(session: Session, partnership_id: int) -> list[PlanAim]:
-    return list(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id,
-                                                   PlanAim.deleted_at == None)).all())  # noqa: E711
+    return list(session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id, col(PlanAim.deleted_at).is_(None))).all())
 
 
 def _check_aim_title(session: Session, partnership_id: int, title: str, aim_id: int | None = None) -> None:
     for other in _live_aims(session, partnership_id):
         if other.id != aim_id and name_key(other.title) == name_key(title):
-            raise InvalidInput(f"There is already a strategic aim called '{other.title}' (A{other.seq}). "
-                               "Give this one a different name, or add outcomes to that one.")
+            raise InvalidInput(
+                f"There is already a strategic aim called '{other.title}' (A{other.seq}). "
+                "Give this one a different name, or add outcomes to that one."
+            )
 
 
 def _check_outcome_title(session: Session, aim_id: int, title: str, outcome_id: int | None = None) -> None:
-    for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id,
-                                                        PlanOutcome.deleted_at == None)).all():  # noqa: E711
+    for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id, col(PlanOutcome.deleted_at).is_(None))).all():
         if other.id != outcome_id and name_key(other.title) == name_key(title):
-            raise InvalidInput(f"This aim already has the intended outcome '{_short(other.title)}'. "
-                               "Add actions to that one, or word this one differently.")
+            raise InvalidInput(
+                f"This aim already has the intended outcome '{_short(other.title)}'. Add actions to that one, or word this one differently."
+            )
 
 
 def _next_position(session: Session, model, **where) -> int:
@@ -378,8 +424,16 @@ def _next_position(session: Session, model, **where) -> int:
     return (session.exec(query).one() or 0) + 1
 
 
-def add_aim(engine: Engine, partnership_id: int, *, title: str, author: Author, description: str = "",
-            rationale: str = "", session: Session | None = None) -> PlanAim:
+def add_aim(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    title: str,
+    author: Author,
+    description: str = "",
+    rationale: str = "",
+    session: Session | None = None,
+) -> PlanAim:
     """A new strategic aim at the end of the list; names must differ (ignoring case and spaces)."""
     title = normalise_name(_required(title, "The aim's name", AIM_LIMIT))
     description = _optional(description, "The description", LONG_LIMIT)
@@ -388,37 +442,61 @@ def add_aim(engine: Engine, partnership_id: int, *, title: str, author: Author, 
         _ensure_partnership(session, partnership_id)
         _check_aim_title(session, partnership_id, title)
         seq = (session.exec(select(func.max(PlanAim.seq)).where(PlanAim.partnership_id == partnership_id)).one() or 0) + 1
-        aim = PlanAim(partnership_id=partnership_id, seq=seq, title=title, description=description, rationale=rationale,
-                      position=_next_position(session, PlanAim, partnership_id=partnership_id),
-                      updated_by_name=author.name)
+        aim = PlanAim(
+            partnership_id=partnership_id,
+            seq=seq,
+            title=title,
+            description=description,
+            rationale=rationale,
+            position=_next_position(session, PlanAim, partnership_id=partnership_id),
+            updated_by_name=author.name,
+        )
         session.add(aim)
         session.flush()
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id,
-                  action="create", new_value=title)
+        record_revision(
+            session, author, partnership_id=partnership_id, prompt_id="plan.aim", item_id=aim.id, action="create", new_value=title
+        )
         return aim
 
 
-def add_outcome(engine: Engine, partnership_id: int, *, aim_id: int, title: str, author: Author,
-                rationale: str = "", session: Session | None = None) -> PlanOutcome:
+def add_outcome(
+    engine: Engine, partnership_id: int, *, aim_id: int, title: str, author: Author, rationale: str = "", session: Session | None = None
+) -> PlanOutcome:
     """A new intended outcome under a live aim."""
     title = _required(title, "The intended outcome", TEXT_LIMIT)
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
     with write_session(engine, session=session) as session:
         aim = _live(session, PlanAim, partnership_id, aim_id)
         _check_outcome_title(session, aim.id, title)
-        outcome = PlanOutcome(partnership_id=partnership_id, aim_id=aim.id, seq=aim.next_outcome_seq, title=title,
-                              rationale=rationale, position=_next_position(session, PlanOutcome, aim_id=aim.id),
-                              updated_by_name=author.name)
+        outcome = PlanOutcome(
+            partnership_id=partnership_id,
+            aim_id=aim.id,
+            seq=aim.next_outcome_seq,
+            title=title,
+            rationale=rationale,
+            position=_next_position(session, PlanOutcome, aim_id=aim.id),
+            updated_by_name=author.name,
+        )
         aim.next_outcome_seq += 1
         session.add_all([aim, outcome])
         session.flush()
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=outcome.id,
-                  action="create", new_value=title)
+        record_revision(
+            session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=outcome.id, action="create", new_value=title
+        )
         return outcome
 
 
-def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title: str, author: Author,
-                  add_unknown_agencies: bool = False, session: Session | None = None, **fields) -> PlanAction:
+def create_action(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    outcome_id: int,
+    title: str,
+    author: Author,
+    add_unknown_agencies: bool = False,
+    session: Session | None = None,
+    **fields,
+) -> PlanAction:
     """Add an action under an intended outcome: the ONE way any feature turns something into an action.
 
     ``fields`` (all optional): ``leads`` (agency names; a list, or one name), ``partners`` (text),
@@ -434,8 +512,7 @@ def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title
     InvalidInput with a message naming it, and nothing is stored. Returns the stored PlanAction (its code
     comes from ``load_plan(...).code("action", id)``).
     """
-    values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies,
-                            author=author)
+    values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies, author=author)
     with write_session(engine, session=session) as session:
         return _insert_action(session, partnership_id, outcome_id, values, author)
 
@@ -443,18 +520,32 @@ def create_action(engine: Engine, partnership_id: int, *, outcome_id: int, title
 def _insert_action(session: Session, partnership_id: int, outcome_id: int, values: dict, author: Author) -> PlanAction:
     outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
     _live(session, PlanAim, partnership_id, outcome.aim_id)
-    action = PlanAction(partnership_id=partnership_id, outcome_id=outcome.id, seq=outcome.next_action_seq,
-                        position=_next_position(session, PlanAction, outcome_id=outcome.id),
-                        updated_by_name=author.name, **values)
+    action = PlanAction(
+        partnership_id=partnership_id,
+        outcome_id=outcome.id,
+        seq=outcome.next_action_seq,
+        position=_next_position(session, PlanAction, outcome_id=outcome.id),
+        updated_by_name=author.name,
+        **values,
+    )
     outcome.next_action_seq += 1
     session.add_all([outcome, action])
     session.flush()
-    record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
-              action="create", new_value=values["title"])
+    record_revision(
+        session,
+        author,
+        partnership_id=partnership_id,
+        prompt_id="plan.action",
+        item_id=action.id,
+        action="create",
+        new_value=values["title"],
+    )
     return action
 
 
-def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, author: Author, session: Session | None = None) -> list[PlanAction]:
+def create_actions(
+    engine: Engine, partnership_id: int, specs: list[dict], *, author: Author, session: Session | None = None
+) -> list[PlanAction]:
     """Several actions at once (rows pasted into the plan's table): each spec is ``create_action``'s
     keywords (``outcome_id``, ``title`` and fields). All are checked first; any problem raises
     InvalidInput naming every row (1 = the first pasted row) and nothing is stored. Then all are
@@ -481,8 +572,9 @@ def create_actions(engine: Engine, partnership_id: int, specs: list[dict], *, au
         return [_insert_action(session, partnership_id, outcome_id, values, author) for outcome_id, values in checked]
 
 
-def add_measure(engine: Engine, partnership_id: int, *, outcome_id: int, indicator: str, author: Author,
-                session: Session | None = None, **fields) -> PlanMeasure:
+def add_measure(
+    engine: Engine, partnership_id: int, *, outcome_id: int, indicator: str, author: Author, session: Session | None = None, **fields
+) -> PlanMeasure:
     """How an intended outcome will be measured (Guide §7.2)."""
     values = _measure_values({"indicator": indicator, **fields})
     with write_session(engine, session=session) as session:
@@ -490,8 +582,15 @@ def add_measure(engine: Engine, partnership_id: int, *, outcome_id: int, indicat
         measure = PlanMeasure(partnership_id=partnership_id, outcome_id=outcome.id, updated_by_name=author.name, **values)
         session.add(measure)
         session.flush()
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.measure", item_id=measure.id,
-                  action="create", new_value=values["indicator"])
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="plan.measure",
+            item_id=measure.id,
+            action="create",
+            new_value=values["indicator"],
+        )
         return measure
 
 
@@ -501,13 +600,24 @@ def _live(session: Session, model, partnership_id: int, row_id: int):
     if row is None or row.partnership_id != partnership_id:
         raise NotFound(f"That {WORDS[kind]} no longer exists.")
     if row.deleted_at is not None:
-        raise NotFound(f"Someone removed that {WORDS[kind]} while you were working on it. "
-                       "Restore it (under 'Removed') to work on it again; nothing else was changed.")
+        raise NotFound(
+            f"Someone removed that {WORDS[kind]} while you were working on it. "
+            "Restore it (under 'Removed') to work on it again; nothing else was changed."
+        )
     return row
 
 
-def _update(engine: Engine, kind: str, partnership_id: int, row_id: int, expected_version: int, author: Author,
-            clean, *, session: Session | None = None) -> object:
+def _update(
+    engine: Engine,
+    kind: str,
+    partnership_id: int,
+    row_id: int,
+    expected_version: int,
+    author: Author,
+    clean,
+    *,
+    session: Session | None = None,
+) -> object:
     """UPDATE ... WHERE version = expected; 0 rows is a Conflict showing both. ``clean(session, row)``
     returns the checked values to store."""
     model = KINDS[kind]
@@ -522,23 +632,55 @@ def _update(engine: Engine, kind: str, partnership_id: int, row_id: int, expecte
         if row.version != expected_version:
             mine = json.dumps(changed, ensure_ascii=False, default=str)
             theirs = json.dumps({k: getattr(row, k) for k in changed}, ensure_ascii=False, default=str)
-            record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
-                      action="conflict_copy", old_value=theirs, new_value=mine, created_at=now)
-            conflict = Conflict(f"{row.updated_by_name or 'Someone'} changed this {WORDS[kind]} while you were editing it. "
-                                "Your version is kept in the history; check theirs and change it again if needed.",
-                                mine=changed, theirs={k: getattr(row, k) for k in changed},
-                                theirs_version=row.version, theirs_by=row.updated_by_name, theirs_at=row.updated_at)
+            record_revision(
+                session,
+                author,
+                partnership_id=partnership_id,
+                prompt_id=f"plan.{kind}",
+                item_id=row.id,
+                action="conflict_copy",
+                old_value=theirs,
+                new_value=mine,
+                created_at=now,
+            )
+            conflict = Conflict(
+                f"{row.updated_by_name or 'Someone'} changed this {WORDS[kind]} while you were editing it. "
+                "Your version is kept in the history; check theirs and change it again if needed.",
+                mine=changed,
+                theirs={k: getattr(row, k) for k in changed},
+                theirs_version=row.version,
+                theirs_by=row.updated_by_name,
+                theirs_at=row.updated_at,
+            )
         else:
-            result = session.execute(update(model).where(model.id == row.id, model.version == expected_version)
-                                     .values(version=expected_version + 1, updated_at=now, updated_by_name=author.name,
-                                             **changed).execution_options(synchronize_session=False))
+            result = session.execute(
+                update(model)
+                .where(model.id == row.id, model.version == expected_version)
+                .values(version=expected_version + 1, updated_at=now, updated_by_name=author.name, **changed)
+                .execution_options(synchronize_session=False)
+            )
             if result.rowcount != 1:  # pragma: no cover - the row is locked above
-                raise Conflict("Someone else changed this at the same moment. Please try again.", mine=changed,
-                               theirs=None, theirs_version=0, theirs_by="", theirs_at=None)
+                raise Conflict(
+                    "Someone else changed this at the same moment. Please try again.",
+                    mine=changed,
+                    theirs=None,
+                    theirs_version=0,
+                    theirs_by="",
+                    theirs_at=None,
+                )
             for key, value in changed.items():
-                record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
-                          field=key, action="edit", old_value=_str(getattr(row, key)), new_value=_str(value),
-                          created_at=now)
+                record_revision(
+                    session,
+                    author,
+                    partnership_id=partnership_id,
+                    prompt_id=f"plan.{kind}",
+                    item_id=row.id,
+                    field=key,
+                    action="edit",
+                    old_value=_str(getattr(row, key)),
+                    new_value=_str(value),
+                    created_at=now,
+                )
                 setattr(row, key, value)
             row.version, row.updated_at, row.updated_by_name = expected_version + 1, now, author.name
             session.expunge(row)
@@ -550,8 +692,7 @@ def _str(value) -> str | None:
     return None if value is None else str(value)
 
 
-def update_aim(engine: Engine, partnership_id: int, aim_id: int, *, expected_version: int, author: Author,
-               **fields) -> PlanAim:
+def update_aim(engine: Engine, partnership_id: int, aim_id: int, *, expected_version: int, author: Author, **fields) -> PlanAim:
     """Change an aim's title, description or rationale if nobody has since ``expected_version``."""
     unknown = set(fields) - {"title", "description", "rationale"}
     if unknown:
@@ -571,8 +712,7 @@ def update_aim(engine: Engine, partnership_id: int, aim_id: int, *, expected_ver
     return _update(engine, "aim", partnership_id, aim_id, expected_version, author, clean)
 
 
-def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expected_version: int, author: Author,
-                   **fields) -> PlanOutcome:
+def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expected_version: int, author: Author, **fields) -> PlanOutcome:
     """Change an outcome's title or rationale if nobody has since ``expected_version``."""
     unknown = set(fields) - {"title", "rationale"}
     if unknown:
@@ -590,13 +730,21 @@ def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expe
     return _update(engine, "outcome", partnership_id, outcome_id, expected_version, author, clean)
 
 
-def update_action(engine: Engine, partnership_id: int, action_id: int, *, expected_version: int, author: Author,
-                  add_unknown_agencies: bool = False, session: Session | None = None, **fields) -> PlanAction:
+def update_action(
+    engine: Engine,
+    partnership_id: int,
+    action_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    add_unknown_agencies: bool = False,
+    session: Session | None = None,
+    **fields,
+) -> PlanAction:
     """Change any of an action's fields (as ``create_action``) if nobody has since ``expected_version``."""
     with read_session(engine, session=session) as session:
         current = session.get(PlanAction, action_id)
-    values = _action_values(engine, partnership_id, fields, add_unknown=add_unknown_agencies, author=author,
-                            current=current)
+    values = _action_values(engine, partnership_id, fields, add_unknown=add_unknown_agencies, author=author, current=current)
 
     def clean(session, row):
         check_dates(values.get("start_date", row.start_date), values.get("end_date", row.end_date))
@@ -605,15 +753,18 @@ def update_action(engine: Engine, partnership_id: int, action_id: int, *, expect
     return _update(engine, "action", partnership_id, action_id, expected_version, author, clean)
 
 
-def update_measure(engine: Engine, partnership_id: int, measure_id: int, *, expected_version: int, author: Author,
-                   session: Session | None = None, **fields) -> PlanMeasure:
+def update_measure(
+    engine: Engine, partnership_id: int, measure_id: int, *, expected_version: int, author: Author, session: Session | None = None, **fields
+) -> PlanMeasure:
     with read_session(engine, session=session) as session:
         current = session.get(PlanMeasure, measure_id)
     values = _measure_values(fields, current)
     return _update(engine, "measure", partnership_id, measure_id, expected_version, author, lambda s, r: values)
 
 
-def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim_id: int, author: Author, session: Session | None = None) -> PlanOutcome:
+def move_outcome(
+    engine: Engine, partnership_id: int, outcome_id: int, *, to_aim_id: int, author: Author, session: Session | None = None
+) -> PlanOutcome:
     """Move an intended outcome (with its actions and measures) under another aim. It takes the next
     outcome number there, so its code changes to the new aim's (A2.O4); no other code changes."""
     now = utcnow()
@@ -631,14 +782,25 @@ def move_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, to_aim
         _stamp(outcome, author, now)
         aim.next_outcome_seq += 1
         session.add_all([aim, outcome])
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.outcome", item_id=outcome.id,
-                  field="aim_id", action="move", old_value=old_code, new_value=f"A{aim.seq}.O{outcome.seq}",
-                  created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="plan.outcome",
+            item_id=outcome.id,
+            field="aim_id",
+            action="move",
+            old_value=old_code,
+            new_value=f"A{aim.seq}.O{outcome.seq}",
+            created_at=now,
+        )
         session.flush()
         return outcome
 
 
-def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author, session: Session | None = None) -> PlanAction:
+def move_action(
+    engine: Engine, partnership_id: int, action_id: int, *, to_outcome_id: int, author: Author, session: Session | None = None
+) -> PlanAction:
     """Move an action under another intended outcome. It takes the next action number there (its code
     becomes that outcome's, A2.O1.4); no other code changes."""
     now = utcnow()
@@ -656,22 +818,34 @@ def move_action(engine: Engine, partnership_id: int, action_id: int, *, to_outco
         _stamp(action, author, now)
         outcome.next_action_seq += 1
         session.add_all([outcome, action])
-        record_revision(session, author, partnership_id=partnership_id, prompt_id="plan.action", item_id=action.id,
-                  field="outcome_id", action="move", old_value=old_code,
-                  new_value=f"A{aim.seq}.O{outcome.seq}.{action.seq}", created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="plan.action",
+            item_id=action.id,
+            field="outcome_id",
+            action="move",
+            old_value=old_code,
+            new_value=f"A{aim.seq}.O{outcome.seq}.{action.seq}",
+            created_at=now,
+        )
         session.flush()
         return action
 
 
-def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author, session: Session | None = None) -> None:
+def move(
+    engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author, session: Session | None = None
+) -> None:
     """Move an aim, outcome or action up (-1) or down (+1) among its live siblings. Codes do not change."""
     model = KINDS[kind]
     parent = {"aim": "partnership_id", "outcome": "aim_id", "action": "outcome_id"}[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
-        siblings = _order(session.exec(select(model).where(getattr(model, parent) == getattr(row, parent),
-                                                           model.deleted_at == None)).all())  # noqa: E711
+        siblings = _order(
+            session.exec(select(model).where(getattr(model, parent) == getattr(row, parent), col(model.deleted_at).is_(None))).all()
+        )
         index = next(i for i, r in enumerate(siblings) if r.id == row.id)
         target = index + direction
         if not 0 <= target < len(siblings):
@@ -681,27 +855,35 @@ def move(engine: Engine, partnership_id: int, kind: str, row_id: int, direction:
             if r.position != position:
                 r.position = position
                 session.add(r)
-        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
-                  action="reorder", old_value=str(index + 1), new_value=str(target + 1), created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=f"plan.{kind}",
+            item_id=row.id,
+            action="reorder",
+            old_value=str(index + 1),
+            new_value=str(target + 1),
+            created_at=now,
+        )
 
 
 # --- Removing and restoring ---------------------------------------------------------------------
 
+
 def _children(session: Session, kind: str, row_id: int, *, deleted_at=None) -> dict[str, list]:
     """What hangs off a row: live children, or (with ``deleted_at``) those removed with it."""
+
     def match(model):
-        return model.deleted_at == deleted_at if deleted_at is not None else model.deleted_at == None  # noqa: E711
+        return model.deleted_at == deleted_at if deleted_at is not None else col(model.deleted_at).is_(None)
 
     found = {"outcome": [], "action": [], "measure": []}
     if kind == "aim":
-        found["outcome"] = list(session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == row_id,
-                                                                       match(PlanOutcome))).all())
+        found["outcome"] = list(session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == row_id, match(PlanOutcome))).all())
     outcome_ids = [o.id for o in found["outcome"]] + ([row_id] if kind == "outcome" else [])
     if outcome_ids:
-        found["action"] = list(session.exec(select(PlanAction).where(PlanAction.outcome_id.in_(outcome_ids),
-                                                                     match(PlanAction))).all())
-        found["measure"] = list(session.exec(select(PlanMeasure).where(PlanMeasure.outcome_id.in_(outcome_ids),
-                                                                       match(PlanMeasure))).all())
+        found["action"] = list(session.exec(select(PlanAction).where(PlanAction.outcome_id.in_(outcome_ids), match(PlanAction))).all())
+        found["measure"] = list(session.exec(select(PlanMeasure).where(PlanMeasure.outcome_id.in_(outcome_ids), match(PlanMeasure))).all())
     return found
 
 
@@ -740,9 +922,17 @@ def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, autho
             _stamp(child, author, now)
             session.add(child)
         words = _count_words(found)
-        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
-                  action="delete", old_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
-                  new_value=f"removed with {words}" if words else None, created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=f"plan.{kind}",
+            item_id=row.id,
+            action="delete",
+            old_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
+            new_value=f"removed with {words}" if words else None,
+            created_at=now,
+        )
         return words
 
 
@@ -763,9 +953,11 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
         elif kind in ("action", "measure"):
             parent = ("outcome", session.get(PlanOutcome, row.outcome_id))
         if parent and parent[1].deleted_at is not None:
-            raise InvalidInput(f"Its {WORDS[parent[0]]} '{parent[1].title}' is removed too. "
-                               f"Restore the {WORDS[parent[0]]} first; this {WORDS[kind]} comes back with it "
-                               "if they were removed together.")
+            raise InvalidInput(
+                f"Its {WORDS[parent[0]]} '{parent[1].title}' is removed too. "
+                f"Restore the {WORDS[parent[0]]} first; this {WORDS[kind]} comes back with it "
+                "if they were removed together."
+            )
         if kind == "aim":
             _check_aim_title(session, partnership_id, row.title, row.id)
         found = _children(session, kind, row_id, deleted_at=row.deleted_at)
@@ -774,9 +966,16 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
             child.version += 1
             _stamp(child, author, now)
             session.add(child)
-        record_revision(session, author, partnership_id=partnership_id, prompt_id=f"plan.{kind}", item_id=row.id,
-                  action="restore", new_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
-                  created_at=now)
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=f"plan.{kind}",
+            item_id=row.id,
+            action="restore",
+            new_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
+            created_at=now,
+        )
         return _count_words(found)
 
 
@@ -803,14 +1002,14 @@ def removed(engine: Engine, partnership_id: int, *, session: Session | None = No
                 result.append(Removed("outcome", o.id, o.title, o.deleted_at, o.updated_by_name))
         for model, label in ((PlanAction, "title"), (PlanMeasure, "indicator")):
             kind = "action" if model is PlanAction else "measure"
-            for x in session.exec(select(model).where(model.partnership_id == partnership_id,
-                                                      model.deleted_at != None)).all():  # noqa: E711
+            for x in session.exec(select(model).where(model.partnership_id == partnership_id, col(model.deleted_at).is_not(None))).all():
                 if outcomes[x.outcome_id].deleted_at != x.deleted_at:
                     result.append(Removed(kind, x.id, getattr(x, label), x.deleted_at, x.updated_by_name))
     return sorted(result, key=lambda r: r.removed_at, reverse=True)
 
 
 # --- Checks -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -842,13 +1041,22 @@ def plan_checks(plan: Plan) -> list[Finding]:
         elif not x.end_date:
             findings.append(Finding("no_dates", code, f"{code} '{_short(x.title)}' has no completion date."))
         if x.start_date and x.end_date and x.end_date < x.start_date:
-            findings.append(Finding("dates_reversed", code,
-                                    f"{code} '{_short(x.title)}' completes ({uk_day(x.end_date)}) before it commences "
-                                    f"({uk_day(x.start_date)})."))
+            findings.append(
+                Finding(
+                    "dates_reversed",
+                    code,
+                    f"{code} '{_short(x.title)}' completes ({uk_day(x.end_date)}) before it commences ({uk_day(x.start_date)}).",
+                )
+            )
     for rec, acts in recommendation_coverage(plan):
         if not acts:
-            findings.append(Finding("rec_unanswered", f"R{rec['number']}",
-                                    f"National-review recommendation {rec['number']} ({rec['label']}) has no action answering it."))
+            findings.append(
+                Finding(
+                    "rec_unanswered",
+                    f"R{rec['number']}",
+                    f"National-review recommendation {rec['number']} ({rec['label']}) has no action answering it.",
+                )
+            )
     return findings
 
 
@@ -860,8 +1068,7 @@ def _short(text: str, n: int = 80) -> str:
 def recommendation_coverage(plan: Plan) -> list[tuple[dict, list[PlanAction]]]:
     """Each of the six national-review recommendations with the live actions that answer it."""
     actions = plan.all_actions()
-    return [(rec, [x for x in actions if rec["id"] in recommendations(x)])
-            for rec in content().reference("recommendations").items]
+    return [(rec, [x for x in actions if rec["id"] in recommendations(x)]) for rec in content().reference("recommendations").items]
 
 
 def outcomes_without_measure(plan: Plan) -> list[PlanOutcome]:
@@ -869,6 +1076,7 @@ def outcomes_without_measure(plan: Plan) -> list[PlanOutcome]:
 
 
 # --- Tables for pages and exports --------------------------------------------------------------
+
 
 def action_rows(plan: Plan) -> list[dict]:
     """One row per live action, in plan order, in words (UK dates) for tables and views."""
@@ -878,19 +1086,34 @@ def action_rows(plan: Plan) -> list[dict]:
     for aim in plan.aims:
         for o in plan.outcomes.get(aim.id, []):
             for x in plan.actions.get(o.id, []):
-                rows.append({
-                    "id": x.id, "version": x.version, "Code": plan.code("action", x.id),
-                    "Strategic aim": f"{plan.code('aim', aim.id)} {aim.title}",
-                    "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
-                    "Action": x.title, "Lead/responsible agency": "; ".join(leads(x)), "Partners": x.partners,
-                    "Commencement": uk_day(x.start_date), "Completion": uk_day(x.end_date),
-                    "Stage or priority": stages.get(x.stage, x.stage), "Core component": comps.get(x.component, x.component),
-                    "Recommendations": "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
-                    "Status": statuses.get(x.status, x.status), "Timescale as written": x.when_text, "Origin": x.origin,
-                    "Why it leads to the outcome": x.rationale,
-                    "_start": x.start_date, "_end": x.end_date, "_leads": leads(x), "_component": x.component,
-                    "_recs": recommendations(x), "_aim": aim.id, "_outcome": o.id,
-                })
+                rows.append(
+                    {
+                        "id": x.id,
+                        "version": x.version,
+                        "Code": plan.code("action", x.id),
+                        "Strategic aim": f"{plan.code('aim', aim.id)} {aim.title}",
+                        "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                        "Action": x.title,
+                        "Lead/responsible agency": "; ".join(leads(x)),
+                        "Partners": x.partners,
+                        "Commencement": uk_day(x.start_date),
+                        "Completion": uk_day(x.end_date),
+                        "Stage or priority": stages.get(x.stage, x.stage),
+                        "Core component": comps.get(x.component, x.component),
+                        "Recommendations": "; ".join(f"{recs[r]['number']} {recs[r]['label']}" for r in recommendations(x) if r in recs),
+                        "Status": statuses.get(x.status, x.status),
+                        "Timescale as written": x.when_text,
+                        "Origin": x.origin,
+                        "Why it leads to the outcome": x.rationale,
+                        "_start": x.start_date,
+                        "_end": x.end_date,
+                        "_leads": leads(x),
+                        "_component": x.component,
+                        "_recs": recommendations(x),
+                        "_aim": aim.id,
+                        "_outcome": o.id,
+                    }
+                )
     return rows
 
 
@@ -902,8 +1125,16 @@ def gantt_rows(plan: Plan, today: date | None = None) -> list[dict]:
         start, end = r["_start"], r["_end"]
         if not start and not end:
             continue
-        rows.append({"Code": r["Code"], "Action": _short(r["Action"], 60), "Lead": r["Lead/responsible agency"],
-                     "Aim": r["Strategic aim"], "Start": start or end, "Finish": end or start,
-                     "Dates": f"{r['Commencement'] or 'no commencement'} to {r['Completion'] or 'no completion'}",
-                     "Status": r["Status"]})
+        rows.append(
+            {
+                "Code": r["Code"],
+                "Action": _short(r["Action"], 60),
+                "Lead": r["Lead/responsible agency"],
+                "Aim": r["Strategic aim"],
+                "Start": start or end,
+                "Finish": end or start,
+                "Dates": f"{r['Commencement'] or 'no commencement'} to {r['Completion'] or 'no completion'}",
+                "Status": r["Status"],
+            }
+        )
     return rows

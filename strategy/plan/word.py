@@ -40,13 +40,16 @@ def _section(ctx: DraftContext, section_id: str) -> dict:
 
 # --- Section 5 ----------------------------------------------------------------------------------
 
+
 def section_aims(ctx: DraftContext) -> None:
     plan, doc = _plan(ctx), ctx.doc
     if plan.empty:
         section_not_started(ctx, _section(ctx, "s5"))
         return
-    doc.add_paragraph("The partnership's Theory of Change links each strategic aim to the outcomes that will show it "
-                      "has been met, and each outcome to the actions in section 10 that lead to it (Guide §7.1).")
+    doc.add_paragraph(
+        "The partnership's Theory of Change links each strategic aim to the outcomes that will show it "
+        "has been met, and each outcome to the actions in section 10 that lead to it (Guide §7.1)."
+    )
     for aim in plan.aims:
         doc.add_heading(safe_text(f"Strategic aim {plan.code('aim', aim.id)}: {aim.title}"), level=2)
         if aim.description:
@@ -62,18 +65,27 @@ def section_aims(ctx: DraftContext) -> None:
                 para.add_run(safe_text(f" (why: {o.rationale})"))
     doc.add_heading("The chain from aims to actions", level=2)
     figure = plan_chart.chain_figure(plan)
-    chart(ctx, figure, "Diagram of the strategic aims, their intended outcomes and the actions under each, with gaps "
-           "marked. The same chain is in the table below.", "The Theory of Change: aims, intended outcomes and actions.",
-           height=min(1350, max(560, int(figure.layout.height or 560))))
+    chart(
+        ctx,
+        figure,
+        "Diagram of the strategic aims, their intended outcomes and the actions under each, with gaps "
+        "marked. The same chain is in the table below.",
+        "The Theory of Change: aims, intended outcomes and actions.",
+        height=min(1350, max(560, int(figure.layout.height or 560))),
+    )
     table = plan_chart.chain_table(plan)
-    simple_table(ctx, ["Aim", "Outcome", "Action", "Measures"],
-                  [[r["Aim"], r["Outcome"], r["Action"], r["Measures"]] for r in table.to_dict("records")])
+    simple_table(
+        ctx,
+        ["Aim", "Outcome", "Action", "Measures"],
+        [[r["Aim"], r["Outcome"], r["Action"], r["Measures"]] for r in table.to_dict("records")],
+    )
     gaps = [f.message for f in P.plan_checks(plan) if f.kind in ("no_outcome", "no_action", "no_measure")]
     if gaps:
         gap(ctx, "Gaps still to close: " + " ".join(gaps))
 
 
 # --- Sections 6 to 9: the core components -------------------------------------------------------
+
 
 def _component(ctx: DraftContext, chapter_id: str, component: str, section_id: str | None) -> None:
     chapter = ctx.content.chapter(chapter_id)
@@ -111,15 +123,24 @@ def planned_workforce_development(ctx: DraftContext) -> None:
     chapter = ctx.content.chapter("workforce_development")
     prompts = [p for p in chapter.prompts if p.answerable and p.type != "table"]
     plan = _plan(ctx)
-    if (not any(ctx.value(p.id).strip() for p in prompts) and not ctx.rows.get("development.activities")
-            and not [x for x in plan.all_actions() if x.component == "workforce"]):
-        gap(ctx, "Not written yet: how the partnership will build practitioners' knowledge, skills and confidence "
-                  "through training, practice resources and supervision (workbook chapter 'Workforce development', "
-                  "Guide §11).")
+    if (
+        not any(ctx.value(p.id).strip() for p in prompts)
+        and not ctx.rows.get("development.activities")
+        and not [x for x in plan.all_actions() if x.component == "workforce"]
+    ):
+        gap(
+            ctx,
+            "Not written yet: how the partnership will build practitioners' knowledge, skills and confidence "
+            "through training, practice resources and supervision (workbook chapter 'Workforce development', "
+            "Guide §11).",
+        )
         return
-    labels = {"development.training": "Training", "development.resources": "Resources to support practice",
-              "development.supervision": "Supervision and team meetings",
-              "development.staff_experience": "Staff with their own experience of sexual abuse"}
+    labels = {
+        "development.training": "Training",
+        "development.resources": "Resources to support practice",
+        "development.supervision": "Supervision and team meetings",
+        "development.staff_experience": "Staff with their own experience of sexual abuse",
+    }
     for p in prompts:
         answer_section(ctx, p.id, labels.get(p.id), level=3)
     _component_tail(ctx, "development.activities", "workforce", chapter, level=3)
@@ -137,8 +158,9 @@ def _component_tail(ctx: DraftContext, prompt_id: str, component: str, chapter, 
     actions = [x for x in plan.all_actions() if x.component == component]
     ctx.doc.add_heading("Actions in the plan", level=level)
     if actions:
-        bullets(ctx, [f"{plan.code('action', x.id)} {x.title}" + (f" (lead: {'; '.join(P.leads(x))})" if P.leads(x) else "")
-                       for x in actions])
+        bullets(
+            ctx, [f"{plan.code('action', x.id)} {x.title}" + (f" (lead: {'; '.join(P.leads(x))})" if P.leads(x) else "") for x in actions]
+        )
     else:
         gap(ctx, f"Not written yet: actions in the action plan for this component (Guide {chapter.guide}, §12).")
 
@@ -146,8 +168,13 @@ def _component_tail(ctx: DraftContext, prompt_id: str, component: str, chapter, 
 # --- Section 10: the action plan ----------------------------------------------------------------
 
 ACTION_WIDTHS = [2.0, 3.0, 1.6, 1.4, 1.5]  # inches, on a landscape page
-ACTION_HEADERS = ["Intended outcome", "Action", "Lead/responsible agency", "Dates for commencement/completion",
-                  "Component and recommendations"]
+ACTION_HEADERS = [
+    "Intended outcome",
+    "Action",
+    "Lead/responsible agency",
+    "Dates for commencement/completion",
+    "Component and recommendations",
+]
 
 
 def _dates(x) -> str:
@@ -166,8 +193,9 @@ def section_action_plan(ctx: DraftContext) -> None:
     comps = P.option_labels("core_components")
     statuses = P.option_labels("action_statuses")
     stages = P.option_labels("action_stages")
-    doc.add_paragraph("Each action serves one intended outcome from section 5, with a lead agency and a timescale "
-                      "(Guide §12). Codes match the workbook.")
+    doc.add_paragraph(
+        "Each action serves one intended outcome from section 5, with a lead agency and a timescale (Guide §12). Codes match the workbook."
+    )
     for aim in plan.aims:
         doc.add_heading(safe_text(f"Strategic aim {plan.code('aim', aim.id)}: {aim.title}"), level=2)
         if aim.description:
@@ -216,20 +244,25 @@ def section_action_plan(ctx: DraftContext) -> None:
         for message in checks:
             gap(ctx, message)
     doc.add_heading("The national review's recommendations", level=2)
-    doc.add_paragraph("The six recommendations of the national review for safeguarding partners, and the actions that "
-                      "answer each (Guide, Appendix).")
+    doc.add_paragraph(
+        "The six recommendations of the national review for safeguarding partners, and the actions that answer each (Guide, Appendix)."
+    )
     rows = []
     for rec, acts in P.recommendation_coverage(plan):
-        rows.append([f"{rec['number']}. {rec['label']}",
-                     "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"])
+        rows.append([f"{rec['number']}. {rec['label']}", "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"])
     simple_table(ctx, ["Recommendation", "Actions that answer it"], rows)
     timeline = plan_chart.gantt_figure(plan)
-    chart(ctx, timeline, "Timeline of the actions with dates, coloured by strategic aim; the dates are in the tables "
-           "above.", "The action plan's timeline.",
-           height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560)
+    chart(
+        ctx,
+        timeline,
+        "Timeline of the actions with dates, coloured by strategic aim; the dates are in the tables above.",
+        "The action plan's timeline.",
+        height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560,
+    )
 
 
 # --- Section 11: monitoring and evaluation ------------------------------------------------------
+
 
 def section_evaluation(ctx: DraftContext) -> None:
     plan, doc = _plan(ctx), ctx.doc
@@ -244,11 +277,32 @@ def section_evaluation(ctx: DraftContext) -> None:
         for m in plan.measures.get(o.id, []):
             baseline = " ".join(v for v in [m.baseline_value, f"({uk_day(m.baseline_date)})" if m.baseline_date else ""] if v)
             target = " ".join(v for v in [m.target_value, f"(by {uk_day(m.target_date)})" if m.target_date else ""] if v)
-            rows.append([f"{plan.code('outcome', o.id)} {o.title}", m.indicator, m.collection, m.collator, m.reporting,
-                         baseline, target, freq.get(m.frequency, m.frequency)])
-    simple_table(ctx, ["Intended outcome", "Data that shows it", "How and where collected and recorded",
-                        "Who collates it", "How and when it reaches the steering group", "Baseline", "Target",
-                        "How often"], rows)
+            rows.append(
+                [
+                    f"{plan.code('outcome', o.id)} {o.title}",
+                    m.indicator,
+                    m.collection,
+                    m.collator,
+                    m.reporting,
+                    baseline,
+                    target,
+                    freq.get(m.frequency, m.frequency),
+                ]
+            )
+    simple_table(
+        ctx,
+        [
+            "Intended outcome",
+            "Data that shows it",
+            "How and where collected and recorded",
+            "Who collates it",
+            "How and when it reaches the steering group",
+            "Baseline",
+            "Target",
+            "How often",
+        ],
+        rows,
+    )
     missing = P.outcomes_without_measure(plan)
     if missing:
         gap(ctx, "Not written yet: a measure for " + "; ".join(f"{plan.code('outcome', o.id)} {o.title}" for o in missing) + ".")
@@ -256,20 +310,35 @@ def section_evaluation(ctx: DraftContext) -> None:
     counts: dict[str, int] = {}
     for m in plan.all_measures():
         counts[freq.get(m.frequency, "not set")] = counts.get(freq.get(m.frequency, "not set"), 0) + 1
-    doc.add_paragraph(safe_text("Measures are reported to the steering group as follows: " +
-                         "; ".join(f"{k.lower()}: {v}" for k, v in counts.items()) + "."))
-    doc.add_paragraph("Progress on every action in section 10 is reported to the steering group at each meeting. "
-                      "The strategy, its aims and this plan are reviewed at least once a year, with the findings of "
-                      "audits, feedback from practitioners, children and families, and independent scrutiny "
-                      "(Guide §15.1-15.4).")
+    doc.add_paragraph(
+        safe_text(
+            "Measures are reported to the steering group as follows: " + "; ".join(f"{k.lower()}: {v}" for k, v in counts.items()) + "."
+        )
+    )
+    doc.add_paragraph(
+        "Progress on every action in section 10 is reported to the steering group at each meeting. "
+        "The strategy, its aims and this plan are reviewed at least once a year, with the findings of "
+        "audits, feedback from practitioners, children and families, and independent scrutiny "
+        "(Guide §15.1-15.4)."
+    )
     interval = ctx.value("implementation.update_interval")
     if interval:
-        doc.add_paragraph(safe_text(f"Each action's lead records a dated progress update at least every {interval} days; an "
-                             "action without one is listed as due for an update in the partnership's progress reports."))
+        doc.add_paragraph(
+            safe_text(
+                f"Each action's lead records a dated progress update at least every {interval} days; an "
+                "action without one is listed as due for an update in the partnership's progress reports."
+            )
+        )
 
 
-PLAN_WRITERS = {"s5": section_aims, "s6": section_prevention, "s7": section_identification, "s8": section_response,
-                "s10": section_action_plan, "s11": section_evaluation}
+PLAN_WRITERS = {
+    "s5": section_aims,
+    "s6": section_prevention,
+    "s7": section_identification,
+    "s8": section_response,
+    "s10": section_action_plan,
+    "s11": section_evaluation,
+}
 
 
 def appendix_recommendations(ctx: DraftContext) -> None:
@@ -278,14 +347,18 @@ def appendix_recommendations(ctx: DraftContext) -> None:
     plan, doc = _plan(ctx), ctx.doc
     doc.add_page_break()
     doc.add_heading("Appendix A: The national review's recommendations", level=1)
-    doc.add_paragraph("The Child Safeguarding Practice Review Panel's national review made six recommendations for "
-                      "safeguarding partners. This appendix shows the actions in this strategy that answer each.")
+    doc.add_paragraph(
+        "The Child Safeguarding Practice Review Panel's national review made six recommendations for "
+        "safeguarding partners. This appendix shows the actions in this strategy that answer each."
+    )
     for rec, actions in P.recommendation_coverage(plan):
         doc.add_heading(safe_text(f"Recommendation {rec['number']}: {rec['label']}"), level=2)
         doc.add_paragraph(safe_text(" ".join(rec.get("summary", "").split())))
         if not actions:
             gap(ctx, f"No action in the plan answers recommendation {rec['number']} yet (action plan, Guide §12).")
             continue
-        rows = [[plan.code("action", x.id), x.title, "; ".join(P.leads(x)) or "No lead yet",
-                 uk_day(x.end_date) or x.when_text or "No date yet"] for x in actions]
+        rows = [
+            [plan.code("action", x.id), x.title, "; ".join(P.leads(x)) or "No lead yet", uk_day(x.end_date) or x.when_text or "No date yet"]
+            for x in actions
+        ]
         simple_table(ctx, ["Code", "Action", "Lead/responsible agency", "Completion"], rows)

@@ -106,8 +106,7 @@ class ImportRefused(InvalidInput):
         shown = " ".join(sentence(p.describe()) for p in self.problems[:3])
         more = self.problem_count - min(3, len(self.problems))
         count = f"{self.problem_count:,} problem{'s' if self.problem_count != 1 else ''}"
-        super().__init__(f"Nothing was imported: the file has {count}. {shown}"
-                         + (f" (and {more:,} more)" if more > 0 else ""))
+        super().__init__(f"Nothing was imported: the file has {count}. {shown}" + (f" (and {more:,} more)" if more > 0 else ""))
 
     def one_line(self) -> str:
         """The first problem and how many more, for a terminal."""
@@ -151,8 +150,10 @@ def is_blank(value) -> bool:
 
 
 def too_many_rows(name: str) -> InvalidInput:
-    return InvalidInput(f"'{name}' has more than {MAX_ROWS:,} rows; the most it takes is {MAX_ROWS:,}. "
-                        "Split it into smaller files (import the first, then add the others) or import a summary.")
+    return InvalidInput(
+        f"'{name}' has more than {MAX_ROWS:,} rows; the most it takes is {MAX_ROWS:,}. "
+        "Split it into smaller files (import the first, then add the others) or import a summary."
+    )
 
 
 def read_file(path: str | Path) -> bytes:
@@ -160,8 +161,10 @@ def read_file(path: str | Path) -> bytes:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise InvalidInput(f"'{file_name(path.name)}' is {size / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
-                           "Save only the sheet and columns needed, or split the file.")
+        raise InvalidInput(
+            f"'{file_name(path.name)}' is {size / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
+            "Save only the sheet and columns needed, or split the file."
+        )
     return path.read_bytes()
 
 
@@ -181,17 +184,22 @@ def read_sheet(data: bytes, filename: str) -> Table:
     if data is None or len(data) == 0:
         raise InvalidInput(f"'{name}' is empty (0 bytes). Choose the file again, or save it again from Excel.")
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"'{name}' is {len(data) / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
-                           "Save only the sheet and columns needed, or split the file.")
+        raise InvalidInput(
+            f"'{name}' is {len(data) / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
+            "Save only the sheet and columns needed, or split the file."
+        )
     if data[:4] == b"PK\x03\x04":  # a zip: an .xlsx whatever its name says
         grid, read_as = _xlsx_grid(data, name)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InvalidInput(f"'{name}' is an old-style Excel file (.xls) or a password-protected workbook. "
-                           "Open it in Excel, remove any password, and save it as .xlsx or CSV.")
+        raise InvalidInput(
+            f"'{name}' is an old-style Excel file (.xls) or a password-protected workbook. "
+            "Open it in Excel, remove any password, and save it as .xlsx or CSV."
+        )
     else:
         if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
-            raise InvalidInput(f"'{name}' is named as an Excel workbook but is not one (it may be damaged). "
-                               "Save it again from Excel as .xlsx or CSV.")
+            raise InvalidInput(
+                f"'{name}' is named as an Excel workbook but is not one (it may be damaged). Save it again from Excel as .xlsx or CSV."
+            )
         grid, read_as = _csv_grid(data, name)
     return _to_table(grid, name, read_as)
 
@@ -202,13 +210,21 @@ def file_name(filename: str) -> str:
 
 
 def _not_a_spreadsheet(name: str, what: str = "") -> InvalidInput:
-    return InvalidInput(f"'{name}' is not a CSV or Excel file{what}. Save it from Excel as .xlsx or "
-                        "'CSV UTF-8 (comma delimited)' and choose it again.")
+    return InvalidInput(
+        f"'{name}' is not a CSV or Excel file{what}. Save it from Excel as .xlsx or 'CSV UTF-8 (comma delimited)' and choose it again."
+    )
 
 
-_SIGNATURES = {b"%PDF": " (it is a PDF)", b"\x89PNG": " (it is a picture)", b"\xff\xd8\xff": " (it is a picture)",
-               b"GIF8": " (it is a picture)", b"\x1f\x8b": " (it is compressed)", b"7z\xbc\xaf": " (it is compressed)",
-               b"Rar!": " (it is compressed)", b"{\\rtf": " (it is a Word document)"}
+_SIGNATURES = {
+    b"%PDF": " (it is a PDF)",
+    b"\x89PNG": " (it is a picture)",
+    b"\xff\xd8\xff": " (it is a picture)",
+    b"GIF8": " (it is a picture)",
+    b"\x1f\x8b": " (it is compressed)",
+    b"7z\xbc\xaf": " (it is compressed)",
+    b"Rar!": " (it is compressed)",
+    b"{\\rtf": " (it is a Word document)",
+}
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -217,10 +233,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             raise _not_a_spreadsheet(name, what)
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8"
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8"
         except UnicodeDecodeError:
-            raise InvalidInput(f"'{name}' says it is UTF-8 but has characters that are not. Save it again from "
-                               "Excel as 'CSV UTF-8 (comma delimited)'.") from None
+            raise InvalidInput(
+                f"'{name}' says it is UTF-8 but has characters that are not. Save it again from Excel as 'CSV UTF-8 (comma delimited)'."
+            ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
             return data.decode("utf-16"), "UTF-16"
@@ -263,7 +280,7 @@ def _csv_grid(data: bytes, name: str) -> tuple[list[list], str]:
         raise _not_a_spreadsheet(name)
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's own first line naming the separator; Excel hides it
     if hint:
-        text = text[hint.end():]
+        text = text[hint.end() :]
     delimiter, separated = _delimiter(text)
     if hint:
         delimiter, separated = hint.group(1), {",": "comma", ";": "semicolon", "\t": "tab"}.get(hint.group(1), repr(hint.group(1)))
@@ -284,17 +301,22 @@ def _csv_grid(data: bytes, name: str) -> tuple[list[list], str]:
     except csv.Error as exc:
         row = len(grid) + 1
         if "field larger than field limit" in str(exc):
-            raise InvalidInput(f"Row {row} of '{name}' has a cell longer than {csv.field_size_limit():,} characters, "
-                               "which is more than any answer holds. Check that row.") from None
-        raise InvalidInput(f"Row {row} of '{name}' has a quote mark (\") that is not closed or is followed by more text, "
-                           "so the file cannot be read from there on. Check that row (a value with a comma or a line "
-                           "break in it must be wholly inside quotes), or save the file again from Excel.") from None
+            raise InvalidInput(
+                f"Row {row} of '{name}' has a cell longer than {csv.field_size_limit():,} characters, "
+                "which is more than any answer holds. Check that row."
+            ) from None
+        raise InvalidInput(
+            f"Row {row} of '{name}' has a quote mark (\") that is not closed or is followed by more text, "
+            "so the file cannot be read from there on. Check that row (a value with a comma or a line "
+            "break in it must be wholly inside quotes), or save the file again from Excel."
+        ) from None
     return grid, f"CSV, {encoding}, {separated}-separated"
 
 
 def _too_many_columns(name: str, count: int) -> InvalidInput:
-    return InvalidInput(f"'{name}' has {count:,} columns; the most it takes is {MAX_COLUMNS}. "
-                        "Delete the columns that are not needed and try again.")
+    return InvalidInput(
+        f"'{name}' has {count:,} columns; the most it takes is {MAX_COLUMNS}. Delete the columns that are not needed and try again."
+    )
 
 
 def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
@@ -303,21 +325,24 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
             names = set(zf.namelist())
             unpacked = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise InvalidInput(f"'{name}' looks like an Excel workbook but is damaged. Save it again from Excel "
-                           "as .xlsx or CSV.") from None
+        raise InvalidInput(f"'{name}' looks like an Excel workbook but is damaged. Save it again from Excel as .xlsx or CSV.") from None
     if "xl/workbook.xml" not in names:
-        raise InvalidInput(f"'{name}' is a zip file but not an Excel workbook (it may be a Word or OpenDocument file). "
-                           "Save it from Excel as .xlsx or CSV.")
+        raise InvalidInput(
+            f"'{name}' is a zip file but not an Excel workbook (it may be a Word or OpenDocument file). Save it from Excel as .xlsx or CSV."
+        )
     if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(f"'{name}' unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; the most it takes "
-                           f"is {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Save only the sheet needed.")
+        raise InvalidInput(
+            f"'{name}' unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; the most it takes "
+            f"is {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Save only the sheet needed."
+        )
     import openpyxl  # late: only an Excel file needs it
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure to open means the same to the person
-        raise InvalidInput(f"'{name}' looks like an Excel workbook but could not be opened (it may be damaged). "
-                           "Save it again from Excel as .xlsx or CSV.") from None
+        raise InvalidInput(
+            f"'{name}' looks like an Excel workbook but could not be opened (it may be damaged). Save it again from Excel as .xlsx or CSV."
+        ) from None
     try:
         if not workbook.worksheets:
             raise InvalidInput(f"'{name}' has no sheets.")
@@ -346,8 +371,9 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
     except InvalidInput:
         raise
     except Exception:  # noqa: BLE001
-        raise InvalidInput(f"'{name}' could not be read to the end (it may be damaged). Save it again from Excel "
-                           "as .xlsx or CSV.") from None
+        raise InvalidInput(
+            f"'{name}' could not be read to the end (it may be damaged). Save it again from Excel as .xlsx or CSV."
+        ) from None
     finally:
         workbook.close()
     sheets = len(workbook.sheetnames)
@@ -365,10 +391,8 @@ def _header_text(value) -> str:
 def _to_table(grid: list[list], name: str, read_as: str) -> Table:
     if not grid or not any(not is_blank(v) for v in grid[0]):
         if any(any(not is_blank(v) for v in row) for row in grid):
-            raise InvalidInput(f"Row 1 of '{name}' is empty. The first row should hold the column names, "
-                               "such as those in the template.")
-        raise InvalidInput(f"'{name}' has nothing in it. Put the column names in row 1 and one response or figure "
-                           "in each row below.")
+            raise InvalidInput(f"Row 1 of '{name}' is empty. The first row should hold the column names, such as those in the template.")
+        raise InvalidInput(f"'{name}' has nothing in it. Put the column names in row 1 and one response or figure in each row below.")
     raw_headers = [_header_text(v) for v in grid[0]]
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()
@@ -378,15 +402,16 @@ def _to_table(grid: list[list], name: str, read_as: str) -> Table:
     seen: dict[str, int] = {}
     for i, h in enumerate(headers):
         if h.casefold() in seen:
-            raise InvalidInput(f"Column '{short(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}). "
-                               "Delete or rename one of them.")
+            raise InvalidInput(
+                f"Column '{short(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}). "
+                "Delete or rename one of them."
+            )
         seen[h.casefold()] = i
     body = grid[1:]
     while body and not any(not is_blank(v) for v in body[-1]):
         body.pop()
     if not body:
-        raise InvalidInput(f"'{name}' has column names but no rows. Add one response or figure in each row "
-                           "under the column names.")
+        raise InvalidInput(f"'{name}' has column names but no rows. Add one response or figure in each row under the column names.")
     rows = []
     width = len(headers)
     for record in body:

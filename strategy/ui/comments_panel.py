@@ -26,8 +26,16 @@ def _byline(c: Comment) -> str:
 def _add(engine: Engine, pid: int, chapter_id: str, kind: str, key: str, box: str, parent_id: int | None) -> None:
     st.session_state[_k("commentsopen", pid, kind, key)] = True  # stays open after the count in its label changes
     try:
-        add_comment(engine, pid, chapter_id=chapter_id, target_kind=kind, target_key=key,
-                    text=st.session_state.get(box, ""), parent_id=parent_id, author=current_author())
+        add_comment(
+            engine,
+            pid,
+            chapter_id=chapter_id,
+            target_kind=kind,
+            target_key=key,
+            text=st.session_state.get(box, ""),
+            parent_id=parent_id,
+            author=current_author(),
+        )
         st.session_state[box] = ""
         st.session_state.pop(_k("commenterr", pid, kind, key), None)
     except WorkbookError as exc:
@@ -42,8 +50,7 @@ def _resolve(engine: Engine, pid: int, comment_id: int, resolved: bool, kind: st
         st.session_state[_k("commenterr", pid, kind, key)] = exc.message
 
 
-def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, kind: str, key: str,
-                   open_count: int) -> None:
+def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, kind: str, key: str, open_count: int) -> None:
     """An expander of the comments on one target, with the forms this person's role allows."""
     pid, author = partnership.id, current_author()
     label = f"Comments ({open_count} open)" if open_count else "Comments"
@@ -65,18 +72,26 @@ def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, ki
                 if comment_ok and thread.open:
                     box = _k("reply", pid, c.id)
                     st.text_input("Reply", key=box, max_chars=5000, label_visibility="collapsed", placeholder="Reply…")
-                    st.button("Reply", key=_k("replybtn", pid, c.id),
-                              on_click=_add, args=(engine, pid, chapter_id, kind, key, box, c.id))
+                    st.button("Reply", key=_k("replybtn", pid, c.id), on_click=_add, args=(engine, pid, chapter_id, kind, key, box, c.id))
                 if resolve_ok:
-                    st.button("Resolve" if thread.open else "Reopen", key=_k("resolve", pid, c.id),
-                              on_click=_resolve, args=(engine, pid, c.id, thread.open, kind, key))
+                    st.button(
+                        "Resolve" if thread.open else "Reopen",
+                        key=_k("resolve", pid, c.id),
+                        on_click=_resolve,
+                        args=(engine, pid, c.id, thread.open, kind, key),
+                    )
         error = st.session_state.get(_k("commenterr", pid, kind, key))
         if error:
             st.error(error, icon="⚠️")
         if comment_ok:
             box = _k("newcomment", pid, kind, key)
-            st.text_area("Add a comment", key=box, max_chars=5000, height=80,
-                         help="Comments are kept: they can be resolved but not deleted. "
-                              "Do not name or describe a child or family.")
-            st.button("Add comment", key=_k("addcomment", pid, kind, key),
-                      on_click=_add, args=(engine, pid, chapter_id, kind, key, box, None))
+            st.text_area(
+                "Add a comment",
+                key=box,
+                max_chars=5000,
+                height=80,
+                help="Comments are kept: they can be resolved but not deleted. Do not name or describe a child or family.",
+            )
+            st.button(
+                "Add comment", key=_k("addcomment", pid, kind, key), on_click=_add, args=(engine, pid, chapter_id, kind, key, box, None)
+            )

@@ -59,18 +59,22 @@ def _show(table: pd.DataFrame, empty: str) -> None:
     if table.empty:
         st.caption(empty)
     else:
-        st.dataframe(D.visible(table) if any(str(c).startswith("_") for c in table.columns) else table,
-                     hide_index=True, width="stretch")
+        st.dataframe(D.visible(table) if any(str(c).startswith("_") for c in table.columns) else table, hide_index=True, width="stretch")
 
 
 # --- Progress updates ---------------------------------------------------------------------------
 
+
 def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
     editable, plan = _page_head(
-        engine, partnership, "Progress updates", "§15.1",
+        engine,
+        partnership,
+        "Progress updates",
+        "§15.1",
         "Each action's lead records where the action has got to: a status (with its word and colour), a note, "
         "the evidence, and the date. The latest update is the action's status in the plan. A correction is a "
-        "new update; earlier ones stay in the history.")
+        "new update; earlier ones stay in the history.",
+    )
     if plan.empty or not plan.all_actions():
         st.info("The plan has no actions yet. Add them on the Action plan page first.")
         st.page_link("views/action_plan.py", label="Go to the action plan", icon="🗓️")
@@ -82,12 +86,16 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Overdue")
-        _show(actions.loc[actions["Overdue"].astype(bool)][["Code", "Action", "Lead", "Status", "Completion"]],
-              "No action is past its completion date.")
+        _show(
+            actions.loc[actions["Overdue"].astype(bool)][["Code", "Action", "Lead", "Status", "Completion"]],
+            "No action is past its completion date.",
+        )
     with right:
         st.subheader("Due for an update")
-        _show(actions.loc[actions["Due for an update"].astype(bool)][["Code", "Action", "Lead", "Last update"]],
-              "Every action has a recent update.")
+        _show(
+            actions.loc[actions["Due for an update"].astype(bool)][["Code", "Action", "Lead", "Last update"]],
+            "Every action has a recent update.",
+        )
 
     st.header("Give an update", divider="gray")
     st.caption(NO_IDENTIFYING_DETAILS)
@@ -95,53 +103,82 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
     labels = D.status_labels()
     current = dict(zip(actions["_id"], actions["Status"], strict=True))
     with st.form(_k("update"), border=True):
-        action_id = st.selectbox("Action", list(codes), format_func=lambda i: f"{codes[i]} · now {current.get(i, '')}",
-                                 key=_k("action"))
+        action_id = st.selectbox("Action", list(codes), format_func=lambda i: f"{codes[i]} · now {current.get(i, '')}", key=_k("action"))
         a, b, c = st.columns(3)
         status = a.selectbox("Status", list(labels), format_func=labels.get, key=_k("status"))
-        reported = b.text_input("Date of the update (day first)", value=date.today().strftime("%d/%m/%Y"),
-                                key=_k("reported"))
+        reported = b.text_input("Date of the update (day first)", value=date.today().strftime("%d/%m/%Y"), key=_k("reported"))
         completed = c.text_input("Completion date (for Complete)", key=_k("completed"), placeholder="31/03/2026")
         note = st.text_area("Progress note", key=_k("note"), max_chars=D.NOTE_LIMIT)
         evidence = st.text_input("Evidence (a document, a meeting, a figure)", key=_k("evidence"))
         if st.form_submit_button("Save the update", type="primary", disabled=not editable):
-            if _write(D.add_update, engine, partnership.id, action_id, status=status, note=note, evidence=evidence,
-                      reported_on=reported, completed_on=completed or None,
-                      done=f"Saved the update on {codes[action_id].split(' ')[0]}."):
+            if _write(
+                D.add_update,
+                engine,
+                partnership.id,
+                action_id,
+                status=status,
+                note=note,
+                evidence=evidence,
+                reported_on=reported,
+                completed_on=completed or None,
+                done=f"Saved the update on {codes[action_id].split(' ')[0]}.",
+            ):
                 st.session_state[CLEAR] = [_k("note"), _k("evidence"), _k("completed")]
                 st.rerun()
 
     st.header("History", divider="gray")
-    chosen = st.selectbox("Show the updates of", [None, *codes], format_func=lambda i: "Every action" if i is None else codes[i],
-                          key=_k("history"))
+    chosen = st.selectbox(
+        "Show the updates of", [None, *codes], format_func=lambda i: "Every action" if i is None else codes[i], key=_k("history")
+    )
     _show(D.updates_table(d, action_id=chosen), "No updates yet.")
 
 
 # --- Indicators ---------------------------------------------------------------------------------
 
+
 def _reading_form(engine: Engine, partnership: Partnership, measure, editable: bool) -> None:
     with st.form(_k("reading", measure.id), border=False):
         a, b = st.columns(2)
-        period = a.text_input("Period", key=_k("period", measure.id), placeholder="Q2 2026/27, 2025/26 or 2025",
-                              help="A year, a financial year, or a financial quarter (Q1 is April to June).")
-        value = b.text_input("Value", key=_k("value", measure.id),
-                             help="A number (42, 42%), or a published code: c (suppressed), z (not applicable), "
-                                  ": (not available). Codes are never counted as zero.")
+        period = a.text_input(
+            "Period",
+            key=_k("period", measure.id),
+            placeholder="Q2 2026/27, 2025/26 or 2025",
+            help="A year, a financial year, or a financial quarter (Q1 is April to June).",
+        )
+        value = b.text_input(
+            "Value",
+            key=_k("value", measure.id),
+            help="A number (42, 42%), or a published code: c (suppressed), z (not applicable), "
+            ": (not available). Codes are never counted as zero.",
+        )
         source = a.text_input("Source", key=_k("source", measure.id), value=measure.collection[:300])
         note = b.text_input("Note", key=_k("note", measure.id))
         if st.form_submit_button("Add the reading", disabled=not editable):
-            if _write(D.add_reading, engine, partnership.id, measure.id, period=period, value=value, source=source,
-                      note=note, done="Added the reading."):
+            if _write(
+                D.add_reading,
+                engine,
+                partnership.id,
+                measure.id,
+                period=period,
+                value=value,
+                source=source,
+                note=note,
+                done="Added the reading.",
+            ):
                 st.session_state[CLEAR] = [_k("period", measure.id), _k("value", measure.id), _k("note", measure.id)]
                 st.rerun()
 
 
 def indicators_page(engine: Engine, partnership: Partnership) -> None:
     editable, plan = _page_head(
-        engine, partnership, "Indicators", "§15.1",
+        engine,
+        partnership,
+        "Indicators",
+        "§15.1",
         "Readings over time for each measure in the evaluation framework, charted against the baseline and "
         "the target, with the direction of travel. One reading per period; to correct one, remove it and add "
-        "it again.")
+        "it again.",
+    )
     measures = plan.all_measures()
     if not measures:
         st.info("The evaluation framework has no measures yet. Add them on the Evaluation framework page first.")
@@ -151,8 +188,10 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
     d = D.load_delivery(engine, partnership.id)
     summary = D.indicator_table(d)
     st.dataframe(summary.drop(columns=["_id"]), hide_index=True, width="stretch")
-    st.caption("Off track: the latest reading is worse than the baseline, or has covered less of the way to the "
-               f"target than the time passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points.")
+    st.caption(
+        "Off track: the latest reading is worse than the baseline, or has covered less of the way to the "
+        f"target than the time passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points."
+    )
     for m, row in zip(measures, summary.itertuples(), strict=True):
         with st.expander(f"{row.Code} {P._short(m.indicator, 90)} · {row.Judgement}"):
             table = D.readings_table(d, m.id)
@@ -163,14 +202,17 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
                 st.dataframe(table.drop(columns=["_id", "_start"]), hide_index=True, width="stretch")
                 removable = {int(r["_id"]): f"{r['Period']}: {r['Value']}" for _, r in table.iterrows()}
                 c1, c2 = st.columns([3, 1])
-                gone = c1.selectbox("Remove a reading", [None, *removable], key=_k("remove", m.id),
-                                    format_func=lambda i, names=removable: "Choose" if i is None else names[i])
+                gone = c1.selectbox(
+                    "Remove a reading",
+                    [None, *removable],
+                    key=_k("remove", m.id),
+                    format_func=lambda i, names=removable: "Choose" if i is None else names[i],
+                )
                 if c2.button("Remove", key=_k("remove-btn", m.id), disabled=not editable or gone is None):
                     if _write(D.delete_reading, engine, partnership.id, gone, done="Removed the reading; it can be restored below."):
                         st.rerun()
             _reading_form(engine, partnership, m, editable)
-    removed = [r for r in D.list_readings(engine, partnership.id, removed=True)
-               if any(m.id == r.measure_id for m in measures)]
+    removed = [r for r in D.list_readings(engine, partnership.id, removed=True) if any(m.id == r.measure_id for m in measures)]
     if removed:
         with st.expander(f"Removed readings ({len(removed)})"):
             for r in removed[:100]:
@@ -183,8 +225,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
 
 # --- The scrutineer's dashboard ----------------------------------------------------------------
 
-BY = {"Strategic aim": "Strategic aim", "Agency": "Lead", "Core component": "Core component",
-      "Recommendation": "Recommendations"}
+BY = {"Strategic aim": "Strategic aim", "Agency": "Lead", "Core component": "Core component", "Recommendation": "Recommendations"}
 
 
 def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
@@ -198,19 +239,21 @@ def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
         agencies=c[1].multiselect("Agency", agencies, key=_k("f-agency")),
         components=c[2].multiselect("Core component", list(components), format_func=components.get, key=_k("f-comp")),
         recommendations=c[3].multiselect("Recommendation", list(recs), format_func=recs.get, key=_k("f-rec")),
-        statuses=c[4].multiselect("Status", list(D.status_labels().values()), key=_k("f-status")))
+        statuses=c[4].multiselect("Status", list(D.status_labels().values()), key=_k("f-status")),
+    )
 
 
 def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     st.title("Scrutineer's dashboard")
     st.caption(f"{md_escape(partnership.name)} · Guide §15")
-    st.markdown("Where delivery stands: actions by status, what is overdue or due for an update, indicators off "
-                "track, feedback and reviews. Reading only: nothing here changes the strategy.")
+    st.markdown(
+        "Where delivery stands: actions by status, what is overdue or due for an update, indicators off "
+        "track, feedback and reviews. Reading only: nothing here changes the strategy."
+    )
     everything = D.load_delivery(engine, partnership.id)
     all_actions = D.action_status_table(everything)
     if all_actions.empty and everything.plan.empty:
-        st.info("The plan has no actions yet, so there is no delivery to follow. The action plan is written on the "
-                "Action plan page.")
+        st.info("The plan has no actions yet, so there is no delivery to follow. The action plan is written on the Action plan page.")
         st.page_link("views/action_plan.py", label="Go to the action plan", icon="🗓️")
     filters = _filters(everything.plan, all_actions)
     d = D.load_delivery(engine, partnership.id, filters=filters)
@@ -247,8 +290,10 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     _show(D.indicator_table(d).drop(columns=["_id"]), "The evaluation framework has no measures yet.")
 
     st.header("Progress report", divider="gray")
-    st.markdown("A Word report for the board or a scrutiny committee: the summary by status, the updates since "
-                "the date below, the indicators with charts and tables, and the sections above.")
+    st.markdown(
+        "A Word report for the board or a scrutiny committee: the summary by status, the updates since "
+        "the date below, the indicators with charts and tables, and the sections above."
+    )
     since_text = st.text_input("Updates since (day first; empty for all)", key=_k("since"), placeholder="01/07/2026")
     try:
         since = date.fromisoformat(parse_date(since_text, what="The date")) if since_text.strip() else None
@@ -259,8 +304,12 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
         with st.status("Writing the progress report…", expanded=False) as status:
             data = export_progress_report(engine, partnership.id, since=since)
             status.update(label="The progress report is ready.", state="complete")
-        st.download_button("Download the progress report (.docx)", data, file_name=report_filename(partnership.name),
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           key=_k("download"))
+        st.download_button(
+            "Download the progress report (.docx)",
+            data,
+            file_name=report_filename(partnership.name),
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key=_k("download"),
+        )
     if since:
         st.caption(f"Updates from {uk_day(since.isoformat())} onwards.")

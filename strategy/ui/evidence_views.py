@@ -33,9 +33,11 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
     st.subheader("The tip of the iceberg", anchor=False)
     if p.complete:
         fig = ev.iceberg_figure(p, partnership.areas or partnership.name)
-        _chart(fig, f"iceberg|{partnership.id}",
-               f"{ev.whole(p.identified)} children identified against an estimated {ev.about(p.estimate)} "
-               "sexually abused in a year.")
+        _chart(
+            fig,
+            f"iceberg|{partnership.id}",
+            f"{ev.whole(p.identified)} children identified against an estimated {ev.about(p.estimate)} sexually abused in a year.",
+        )
         st.markdown(f"### {md_escape(p.sentence)}")
         st.markdown("\n".join(f"- {md_escape(line)}" for line in p.workings))
         st.caption(md_escape(p.method))
@@ -75,8 +77,11 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
     if not any(r.values for r in rows):
         st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
         return
-    _chart(ev.support_heatmap(rows, partnership.nation), f"support|{partnership.id}",
-           "A grid of groups affected against kinds of support, each cell saying what exists.")
+    _chart(
+        ev.support_heatmap(rows, partnership.nation),
+        f"support|{partnership.id}",
+        "A grid of groups affected against kinds of support, each cell saying what exists.",
+    )
     gaps = ev.support_gaps(rows, partnership.nation)
     if gaps.none:
         st.markdown("**Groups with no support of these kinds**")
@@ -100,8 +105,10 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
     if fig is not None:
         _chart(fig, f"attendance|{partnership.id}", "Bars showing the share of staff trained, by agency and course.")
     if att.flagged:
-        st.warning(md_escape(f"Fewer than {ev.ATTENDANCE_FLAG_PERCENT}% of the staff who should attend were trained: "
-                             f"{'; '.join(att.flagged)}."), icon="📉")
+        st.warning(
+            md_escape(f"Fewer than {ev.ATTENDANCE_FLAG_PERCENT}% of the staff who should attend were trained: {'; '.join(att.flagged)}."),
+            icon="📉",
+        )
     if att.incomplete:
         st.caption(f"{att.incomplete} row(s) without an agency or without both numbers are left out.")
     with st.expander(SAME_FIGURES):
@@ -116,11 +123,9 @@ def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editab
         st.caption("Import the staff survey to see average ratings by agency and by role.")
         return
     st.subheader("What the staff survey says", anchor=False)
-    overall = [f"{label}: {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items()
-               if survey.means.get(key) is not None]
+    overall = [f"{label}: {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items() if survey.means.get(key) is not None]
     st.markdown(md_escape(f"{survey.responses} responses. Average ratings out of 5: {'; '.join(overall)}."))
-    for tab, table, by in zip(st.tabs(["By agency", "By role"]), (survey.by_agency, survey.by_role),
-                              ("Agency", "Role"), strict=True):
+    for tab, table, by in zip(st.tabs(["By agency", "By role"]), (survey.by_agency, survey.by_role), ("Agency", "Role"), strict=True):
         with tab:
             fig = ev.survey_figure(table, by)
             if fig is not None:

@@ -50,19 +50,30 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
     if not report.terms:
         st.success(f"Read {report.texts_read} answers and table cells: none uses a term the guide steers away from.", icon="✅")
     else:
-        st.warning(f"{len(report.terms)} place{'s' if len(report.terms) != 1 else ''} in {report.texts_read} answers "
-                   "and table cells use a term the guide steers away from.", icon="💡")
-        st.dataframe(pd.DataFrame({
-            "Chapter": [f.text.chapter_title for f in report.terms],
-            "Where": [f.text.where for f in report.terms],
-            "Written": [f.found for f in report.terms],
-            "Use instead": [f.prefer for f in report.terms],
-            "In context": [f.snippet for f in report.terms],
-        }), hide_index=True, width="stretch")
+        st.warning(
+            f"{len(report.terms)} place{'s' if len(report.terms) != 1 else ''} in {report.texts_read} answers "
+            "and table cells use a term the guide steers away from.",
+            icon="💡",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Chapter": [f.text.chapter_title for f in report.terms],
+                    "Where": [f.text.where for f in report.terms],
+                    "Written": [f.found for f in report.terms],
+                    "Use instead": [f.prefer for f in report.terms],
+                    "In context": [f.snippet for f in report.terms],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         for n, finding in enumerate(report.terms[:40]):
             with st.container(border=True):
-                st.markdown(f"**{md_escape(finding.found)}** → *{md_escape(finding.prefer)}* · "
-                            f"{md_escape(finding.text.chapter_title)}, {md_escape(finding.text.where)}")
+                st.markdown(
+                    f"**{md_escape(finding.found)}** → *{md_escape(finding.prefer)}* · "
+                    f"{md_escape(finding.text.chapter_title)}, {md_escape(finding.text.where)}"
+                )
                 st.caption(md_escape(finding.why) + f" (Guide {md_escape(finding.guide)})")
                 st.text(finding.snippet)
                 cols = st.columns([3, 3])
@@ -71,39 +82,64 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
                 if editable:
                     with cols[1].popover("It is part of a quoted title"):
                         key = f"exempt|{partnership.id}|{n}"
-                        st.text_input("The title exactly as written", value=finding.snippet.strip("…").strip(), key=key,
-                                      help="The check leaves this exact phrase alone wherever it appears.")
-                        st.button("Leave this phrase alone", key=key + "|go", on_click=_exempt,
-                                  args=(engine, partnership, key))
+                        st.text_input(
+                            "The title exactly as written",
+                            value=finding.snippet.strip("…").strip(),
+                            key=key,
+                            help="The check leaves this exact phrase alone wherever it appears.",
+                        )
+                        st.button("Leave this phrase alone", key=key + "|go", on_click=_exempt, args=(engine, partnership, key))
         if len(report.terms) > 40:
             st.caption(f"Showing the first 40 of {len(report.terms)}; the table above lists them all.")
     if report.sentences:
         with st.expander(f"Long sentences ({len(report.sentences)}): over 40 words are hard to take in"):
-            st.dataframe(pd.DataFrame({
-                "Chapter": [f.text.chapter_title for f in report.sentences],
-                "Where": [f.text.where for f in report.sentences],
-                "Words": [f.words for f in report.sentences],
-                "Begins": [f.snippet for f in report.sentences],
-            }), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Chapter": [f.text.chapter_title for f in report.sentences],
+                        "Where": [f.text.where for f in report.sentences],
+                        "Words": [f.words for f in report.sentences],
+                        "Begins": [f.snippet for f in report.sentences],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def acronym_check(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     acronyms = _report(engine, partnership).acronyms
     st.subheader("Acronyms in your text", anchor=False)
     if acronyms.unexplained:
-        st.warning("The workbook cannot explain these; add each to your own acronyms above, or spell it out "
-                   "where it is first used: " + ", ".join(md_escape(a) for a in sorted(acronyms.unexplained)), icon="💡")
-        st.dataframe(pd.DataFrame({
-            "Acronym": list(acronyms.unexplained),
-            "Used in": ["; ".join(sorted({f"{t.chapter_title}, {t.where}" for t in where}))[:300]
-                        for where in acronyms.unexplained.values()],
-        }), hide_index=True, width="stretch")
+        st.warning(
+            "The workbook cannot explain these; add each to your own acronyms above, or spell it out "
+            "where it is first used: " + ", ".join(md_escape(a) for a in sorted(acronyms.unexplained)),
+            icon="💡",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Acronym": list(acronyms.unexplained),
+                    "Used in": [
+                        "; ".join(sorted({f"{t.chapter_title}, {t.where}" for t in where}))[:300] for where in acronyms.unexplained.values()
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if acronyms.meanings:
-        st.dataframe(pd.DataFrame({
-            "Acronym": [a for a, _ in acronyms.glossary()],
-            "Meaning": [m for _, m in acronyms.glossary()],
-            "Meaning from": [acronyms.source[a] for a, _ in acronyms.glossary()],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Acronym": [a for a, _ in acronyms.glossary()],
+                    "Meaning": [m for _, m in acronyms.glossary()],
+                    "Meaning from": [acronyms.source[a] for a, _ in acronyms.glossary()],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         st.caption("The Word draft's glossary lists these, with any the draft's own headings and tables add.")
     if not acronyms.meanings and not acronyms.unexplained:
         st.info("Your text uses no acronyms yet.")

@@ -43,9 +43,11 @@ def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, edit
         return
     with st.container(border=True):
         st.markdown("**Import the survey responses**")
-        st.caption("Responses come from a file: a Microsoft Forms export (Excel) or a spreadsheet saved as "
-                   "CSV or .xlsx, one response per row. Names and email addresses in the file are never "
-                   "imported. Download the template to see the columns.")
+        st.caption(
+            "Responses come from a file: a Microsoft Forms export (Excel) or a spreadsheet saved as "
+            "CSV or .xlsx, one response per row. Names and email addresses in the file are never "
+            "imported. Download the template to see the columns."
+        )
         import_panel(engine, partnership, prompt)
 
 
@@ -53,24 +55,35 @@ def figures_import(engine: Engine, partnership: Partnership, prompt: Prompt, edi
     if not editable or current_author() is None:
         return
     with st.expander("Import figures from a file (CSV or Excel)"):
-        st.caption("Add many figures at once from a spreadsheet: one figure per row, with the columns in the "
-                   "template. Codes such as c (suppressed) are kept as written.")
+        st.caption(
+            "Add many figures at once from a spreadsheet: one figure per row, with the columns in the "
+            "template. Codes such as c (suppressed) are kept as written."
+        )
         import_panel(engine, partnership, prompt)
 
 
 def import_panel(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
     """The template, the uploader and, once a file is chosen, its preview and the import button."""
     pid = partnership.id
-    st.download_button("Download the template (CSV)", data=template_csv(prompt.id), file_name=TEMPLATE_FOR[prompt.id],
-                       mime="text/csv", key=_k("import-template", pid, prompt.id), icon=":material/download:",
-                       on_click="ignore")
+    st.download_button(
+        "Download the template (CSV)",
+        data=template_csv(prompt.id),
+        file_name=TEMPLATE_FOR[prompt.id],
+        mime="text/csv",
+        key=_k("import-template", pid, prompt.id),
+        icon=":material/download:",
+        on_click="ignore",
+    )
     done = st.session_state.pop(_k("import-done", pid, prompt.id), None)
     if done:
         st.success(done, icon="✅")
     generation = st.session_state.get(_k("import-gen", pid, prompt.id), 0)
-    upload = st.file_uploader(f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)",
-                              type=["csv", "xlsx"], key=_k("import-file", pid, prompt.id, generation),
-                              max_upload_size=MAX_MEGABYTES)
+    upload = st.file_uploader(
+        f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)",
+        type=["csv", "xlsx"],
+        key=_k("import-file", pid, prompt.id, generation),
+        max_upload_size=MAX_MEGABYTES,
+    )
     if upload is not None:
         preview_and_import(engine, partnership, prompt, upload.getvalue(), upload.name)
 
@@ -120,11 +133,17 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         st.caption("Columns ignored (their values are not imported)")
         st.dataframe(pd.DataFrame(preview.ignored, columns=["Column in the file", "Why"]), hide_index=True)
     if preview.problem_count:
-        st.error(f"{preview.problem_count:,} problem{'s' if preview.problem_count != 1 else ''} to fix in the file: "
-                 "nothing can be imported until there are none. Fix them and choose the file again.", icon="⚠️")
+        st.error(
+            f"{preview.problem_count:,} problem{'s' if preview.problem_count != 1 else ''} to fix in the file: "
+            "nothing can be imported until there are none. Fix them and choose the file again.",
+            icon="⚠️",
+        )
         shown = preview.problems[:PROBLEM_ROWS]
-        st.dataframe(pd.DataFrame([(p.row, p.column, p.message) for p in shown], columns=["Row", "Column", "Problem"]),
-                     hide_index=True, column_config={"Problem": st.column_config.TextColumn(width="large")})
+        st.dataframe(
+            pd.DataFrame([(p.row, p.column, p.message) for p in shown], columns=["Row", "Column", "Problem"]),
+            hide_index=True,
+            column_config={"Problem": st.column_config.TextColumn(width="large")},
+        )
         if preview.problem_count > len(shown):
             st.caption(f"Showing the first {len(shown):,} of {preview.problem_count:,} problems.")
     if preview.rows:
@@ -150,20 +169,22 @@ def _ready_frame(prompt: Prompt, preview: Preview, nation: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["Row", *[col.label for col in prompt.columns]])
 
 
-def _import_controls(engine: Engine, partnership: Partnership, prompt: Prompt, data: bytes, filename: str,
-                     preview: Preview) -> None:
+def _import_controls(engine: Engine, partnership: Partnership, prompt: Prompt, data: bytes, filename: str, preview: Preview) -> None:
     pid = partnership.id
     existing = len(list_rows(engine, pid, prompt.id))
     mode_key = _k("import-mode", pid, prompt.id)
     if existing:
         what = _plural(existing, prompt.id)
-        choices = {"replace": f"Replace the {what} there now (they are kept, marked as removed)",
-                   "add": f"Add to the {what} there now"}
+        choices = {"replace": f"Replace the {what} there now (they are kept, marked as removed)", "add": f"Add to the {what} there now"}
         order = ["replace", "add"] if prompt.id == SURVEY else ["add", "replace"]
         st.radio("The rows already in the workbook", order, format_func=choices.get, key=mode_key)
-    st.button(f"Import {preview.ready:,} row{'s' if preview.ready != 1 else ''}", type="primary",
-              key=_k("import-go", pid, prompt.id), on_click=_do_import,
-              args=(engine, pid, prompt.id, data, filename, bool(existing)))
+    st.button(
+        f"Import {preview.ready:,} row{'s' if preview.ready != 1 else ''}",
+        type="primary",
+        key=_k("import-go", pid, prompt.id),
+        on_click=_do_import,
+        args=(engine, pid, prompt.id, data, filename, bool(existing)),
+    )
 
 
 def _do_import(engine: Engine, pid: int, prompt_id: str, data: bytes, filename: str, asked: bool) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from strategy.core.access import ROLE_LABELS, readable_partnerships, role_in
 from strategy.core.models import Partnership
 from strategy.people.partnerships import list_partnerships
+from strategy.ui.signin import sign_out_button
 from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop
 
 
@@ -26,13 +27,19 @@ def sidebar(engine: Engine) -> Partnership | None:
             if partnership and partnership.id not in ids:  # archived but in hand
                 ids.append(partnership.id)
                 names[partnership.id] = partnership.name + " (archived)"
-            st.selectbox("Partnership", ids, index=ids.index(partnership.id) if partnership else None,
-                         format_func=lambda i: names[i], placeholder="Choose a partnership",
-                         key="sidebar_partnership", on_change=_picked, args=("sidebar_partnership",))
+            st.selectbox(
+                "Partnership",
+                ids,
+                index=ids.index(partnership.id) if partnership else None,
+                format_func=lambda i: names[i],
+                placeholder="Choose a partnership",
+                key="sidebar_partnership",
+                on_change=_picked,
+                args=("sidebar_partnership",),
+            )
         if author:
             role = role_in(engine, author, partnership.id if partnership else None)
             st.caption(f"Signed in as {author.label}" + (f" · {ROLE_LABELS[role]}" if role else ""))
-            from strategy.ui.signin import sign_out_button
 
             sign_out_button(engine)
     return partnership
@@ -41,8 +48,11 @@ def sidebar(engine: Engine) -> Partnership | None:
 def database_unavailable(exc) -> None:
     """The database cannot be reached now: say so plainly and stop; every click tries again."""
     st.error(exc.message, icon="⚠️")
-    st.info("Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
-            "click anywhere once the database is back, or copy it somewhere safe meanwhile.", icon="💾")
+    st.info(
+        "Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
+        "click anywhere once the database is back, or copy it somewhere safe meanwhile.",
+        icon="💾",
+    )
     st.stop()
 
 

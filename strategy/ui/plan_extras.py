@@ -75,6 +75,7 @@ def _add_pending_agencies(engine: Engine, pid: int) -> None:
 
 # --- Turning a component's planned activity into an action --------------------------------------
 
+
 def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str) -> None:
     item_id = st.session_state.get(_k("act-item", prompt_id))
     outcome_id = st.session_state.get(_k("act-outcome", prompt_id))
@@ -86,9 +87,16 @@ def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str
         _say("error", "That activity has been removed.")
         return
     lead = (row.values.get("lead") or "").strip()
-    made = _run(P.create_action, engine, pid, outcome_id=outcome_id, title=row.values.get("activity") or "",
-                leads=plan_io.split_leads(lead, P.agencies(engine, pid)), component=component,
-                origin=f"component:{component}:item:{item_id}")
+    made = _run(
+        P.create_action,
+        engine,
+        pid,
+        outcome_id=outcome_id,
+        title=row.values.get("activity") or "",
+        leads=plan_io.split_leads(lead, P.agencies(engine, pid)),
+        component=component,
+        origin=f"component:{component}:item:{item_id}",
+    )
     if made:
         _say("success", "The activity is now an action in the plan.")
 
@@ -106,27 +114,49 @@ def _component_extra(component: str):
             st.markdown("**Turn an activity into an action**")
             _messages()
             if made:
-                st.caption("Already in the plan: " + md_escape("; ".join(
-                    f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made)))
+                st.caption(
+                    "Already in the plan: "
+                    + md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made))
+                )
             waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
             outcomes = {o.id: f"{plan.code('outcome', o.id)} {P._short(o.title, 80)}" for o in plan.all_outcomes()}
             if not outcomes:
-                st.caption("Add strategic aims and intended outcomes on the Theory of Change page first; then an "
-                           "activity becomes an action under one of them here.")
+                st.caption(
+                    "Add strategic aims and intended outcomes on the Theory of Change page first; then an "
+                    "activity becomes an action under one of them here."
+                )
                 return
             if not waiting:
                 st.caption("Every activity above is already an action in the plan." if rows else "Add activities above first.")
                 return
-            st.selectbox("Activity", list(waiting), format_func=waiting.get, key=_k("act-item", prompt.id),
-                         disabled=not editable)
-            st.selectbox("Intended outcome it serves", list(outcomes), format_func=outcomes.get, index=None,
-                         key=_k("act-outcome", prompt.id), disabled=not editable, placeholder="Choose an outcome")
-            st.button("Make it an action", key=_k("act-go", prompt.id), disabled=not editable, type="primary",
-                      on_click=_activity_to_action, args=(engine, pid, prompt.id, component))
+            st.selectbox("Activity", list(waiting), format_func=waiting.get, key=_k("act-item", prompt.id), disabled=not editable)
+            st.selectbox(
+                "Intended outcome it serves",
+                list(outcomes),
+                format_func=outcomes.get,
+                index=None,
+                key=_k("act-outcome", prompt.id),
+                disabled=not editable,
+                placeholder="Choose an outcome",
+            )
+            st.button(
+                "Make it an action",
+                key=_k("act-go", prompt.id),
+                disabled=not editable,
+                type="primary",
+                on_click=_activity_to_action,
+                args=(engine, pid, prompt.id, component),
+            )
             pending = st.session_state.get(PENDING_AGENCIES)
             if pending and editable:
-                st.button(f"Add {'; '.join(pending)} to the partnership's agencies", key=_k("add-agencies", prompt.id),
-                          on_click=_add_pending_agencies, args=(engine, pid), icon="➕")
+                st.button(
+                    f"Add {'; '.join(pending)} to the partnership's agencies",
+                    key=_k("add-agencies", prompt.id),
+                    on_click=_add_pending_agencies,
+                    args=(engine, pid),
+                    icon="➕",
+                )
+
     return render
 
 

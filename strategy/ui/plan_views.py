@@ -23,6 +23,7 @@ from strategy.ui.widgets import identity_form
 
 # --- Removing, undo and restoring ---------------------------------------------------------------
 
+
 def _delete(engine: Engine, pid: int, kind: str, row_id: int, title: str) -> None:
     words = _run(P.delete, engine, pid, kind, row_id)
     if words is not None:
@@ -40,8 +41,14 @@ def _restore(engine: Engine, pid: int, kind: str, row_id: int) -> None:
 def _delete_button(engine: Engine, pid: int, kind: str, row_id: int, title: str, code: str, editable: bool) -> None:
     impact = P.deletion_impact(engine, pid, kind, row_id)
     label = f"Remove {code}" + (f" with {impact}" if impact else "")
-    st.button(label, key=_k("del", kind, row_id), disabled=not editable, on_click=_delete,
-              args=(engine, pid, kind, row_id, title), help="It can be restored below, with everything removed with it.")
+    st.button(
+        label,
+        key=_k("del", kind, row_id),
+        disabled=not editable,
+        on_click=_delete,
+        args=(engine, pid, kind, row_id, title),
+        help="It can be restored below, with everything removed with it.",
+    )
 
 
 def undo_and_removed(engine: Engine, pid: int, editable: bool, kinds: tuple[str, ...]) -> None:
@@ -54,15 +61,18 @@ def undo_and_removed(engine: Engine, pid: int, editable: bool, kinds: tuple[str,
             for r in gone[:50]:
                 a, b = st.columns([8, 2])
                 a.text(f"{P.WORDS[r.kind].capitalize()}: {r.title}")
-                b.button("Restore", key=_k("restore", r.kind, r.id), disabled=not editable,
-                         on_click=_restore, args=(engine, pid, r.kind, r.id))
+                b.button(
+                    "Restore", key=_k("restore", r.kind, r.id), disabled=not editable, on_click=_restore, args=(engine, pid, r.kind, r.id)
+                )
 
 
 # --- Theory of Change ---------------------------------------------------------------------------
 
+
 def _add_aim(engine: Engine, pid: int) -> None:
-    made = _run(P.add_aim, engine, pid, title=_value(_k("new-aim")), description=_value(_k("new-aim-desc")),
-                rationale=_value(_k("new-aim-why")))
+    made = _run(
+        P.add_aim, engine, pid, title=_value(_k("new-aim")), description=_value(_k("new-aim-desc")), rationale=_value(_k("new-aim-why"))
+    )
     if made:
         for key in ("new-aim", "new-aim-desc", "new-aim-why"):
             st.session_state[_k(key)] = ""
@@ -71,13 +81,24 @@ def _add_aim(engine: Engine, pid: int) -> None:
 
 def _save_aim(engine: Engine, pid: int, aim_id: int) -> None:
     widgets = {"title": _k("aim-title", aim_id), "description": _k("aim-desc", aim_id), "rationale": _k("aim-why", aim_id)}
-    _save_group(f"aim-{aim_id}", widgets, P.update_aim, engine, pid, aim_id, title=_value(_k("aim-title", aim_id)),
-                description=_value(_k("aim-desc", aim_id)), rationale=_value(_k("aim-why", aim_id)), done="Saved the aim.")
+    _save_group(
+        f"aim-{aim_id}",
+        widgets,
+        P.update_aim,
+        engine,
+        pid,
+        aim_id,
+        title=_value(_k("aim-title", aim_id)),
+        description=_value(_k("aim-desc", aim_id)),
+        rationale=_value(_k("aim-why", aim_id)),
+        done="Saved the aim.",
+    )
 
 
 def _add_outcome(engine: Engine, pid: int, aim_id: int) -> None:
-    made = _run(P.add_outcome, engine, pid, aim_id=aim_id, title=_value(_k("new-outcome", aim_id)),
-                rationale=_value(_k("new-outcome-why", aim_id)))
+    made = _run(
+        P.add_outcome, engine, pid, aim_id=aim_id, title=_value(_k("new-outcome", aim_id)), rationale=_value(_k("new-outcome-why", aim_id))
+    )
     if made:
         st.session_state[_k("new-outcome", aim_id)] = ""
         st.session_state[_k("new-outcome-why", aim_id)] = ""
@@ -85,9 +106,17 @@ def _add_outcome(engine: Engine, pid: int, aim_id: int) -> None:
 
 def _save_outcome(engine: Engine, pid: int, outcome_id: int) -> None:
     widgets = {"title": _k("outcome-title", outcome_id), "rationale": _k("outcome-why", outcome_id)}
-    _save_group(f"outcome-{outcome_id}", widgets, P.update_outcome, engine, pid, outcome_id,
-                title=_value(_k("outcome-title", outcome_id)), rationale=_value(_k("outcome-why", outcome_id)),
-                done="Saved the outcome.")
+    _save_group(
+        f"outcome-{outcome_id}",
+        widgets,
+        P.update_outcome,
+        engine,
+        pid,
+        outcome_id,
+        title=_value(_k("outcome-title", outcome_id)),
+        rationale=_value(_k("outcome-why", outcome_id)),
+        done="Saved the outcome.",
+    )
 
 
 def _move_outcome(engine: Engine, pid: int, outcome_id: int) -> None:
@@ -102,10 +131,22 @@ def _move(engine: Engine, pid: int, kind: str, row_id: int, direction: int) -> N
 
 def _arrows(engine: Engine, pid: int, kind: str, row_id: int, first: bool, last: bool, editable: bool) -> None:
     a, b = st.columns(2)
-    a.button("↑", key=_k("up", kind, row_id), disabled=first or not editable, help="Move up",
-             on_click=_move, args=(engine, pid, kind, row_id, -1))
-    b.button("↓", key=_k("down", kind, row_id), disabled=last or not editable, help="Move down",
-             on_click=_move, args=(engine, pid, kind, row_id, 1))
+    a.button(
+        "↑",
+        key=_k("up", kind, row_id),
+        disabled=first or not editable,
+        help="Move up",
+        on_click=_move,
+        args=(engine, pid, kind, row_id, -1),
+    )
+    b.button(
+        "↓",
+        key=_k("down", kind, row_id),
+        disabled=last or not editable,
+        help="Move down",
+        on_click=_move,
+        args=(engine, pid, kind, row_id, 1),
+    )
 
 
 def _fill(group: str, values: dict[str, object], version: int) -> None:
@@ -159,11 +200,15 @@ def gaps(plan: P.Plan, kinds: tuple[str, ...]) -> None:
 def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     pid = partnership.id
     editable, plan = _page_head(
-        engine, partnership, "Theory of Change", "§7.1",
+        engine,
+        partnership,
+        "Theory of Change",
+        "§7.1",
         "Set out the **strategic aims** that deliver your vision, the **intended outcomes** that will show each aim is "
         "met, and the **actions** that lead to each outcome. Each has a code (A1, A1.O2, A1.O2.3) that stays the same "
         "when others are added, moved or removed. This becomes section 5 of the draft strategy; the actions are filled "
-        "in on the Action plan page.")
+        "in on the Action plan page.",
+    )
     if plan.aims:
         st.subheader("The chain")
         st.plotly_chart(plan_chart.chain_figure(plan), key=_k("chain"))
@@ -171,23 +216,33 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
             st.dataframe(plan_chart.chain_table(plan), hide_index=True)
         gaps(plan, ("no_outcome", "no_action", "no_measure"))
     else:
-        st.info("No strategic aims yet. Add the first below: a key area of change, such as "
-                "'A workforce able to recognise and respond to child sexual abuse'.")
+        st.info(
+            "No strategic aims yet. Add the first below: a key area of change, such as "
+            "'A workforce able to recognise and respond to child sexual abuse'."
+        )
     undo_and_removed(engine, pid, editable, ("aim", "outcome"))
     st.subheader("Strategic aims and intended outcomes")
     aim_choices = {a.id: f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
         code = plan.code("aim", aim.id)
         with st.expander(f"{code} {aim.title}", expanded=len(plan.aims) <= 2):
-            _fill(f"aim-{aim.id}", {_k("aim-title", aim.id): aim.title, _k("aim-desc", aim.id): aim.description,
-                                    _k("aim-why", aim.id): aim.rationale}, aim.version)
+            _fill(
+                f"aim-{aim.id}",
+                {_k("aim-title", aim.id): aim.title, _k("aim-desc", aim.id): aim.description, _k("aim-why", aim.id): aim.rationale},
+                aim.version,
+            )
             st.text_input("Strategic aim", key=_k("aim-title", aim.id), max_chars=P.AIM_LIMIT, disabled=not editable)
             st.text_area("Description", key=_k("aim-desc", aim.id), height=80, disabled=not editable)
-            st.text_area("Why this aim serves the vision (optional)", key=_k("aim-why", aim.id), height=68,
-                         disabled=not editable)
+            st.text_area("Why this aim serves the vision (optional)", key=_k("aim-why", aim.id), height=68, disabled=not editable)
             c1, c2, c3 = st.columns([2, 2, 4])
-            c1.button("Save the aim", key=_k("aim-save", aim.id), on_click=_save_aim, args=(engine, pid, aim.id),
-                      disabled=not editable, type="primary")
+            c1.button(
+                "Save the aim",
+                key=_k("aim-save", aim.id),
+                on_click=_save_aim,
+                args=(engine, pid, aim.id),
+                disabled=not editable,
+                type="primary",
+            )
             with c2:
                 _arrows(engine, pid, "aim", aim.id, i == 0, i == len(plan.aims) - 1, editable)
             with c3:
@@ -197,21 +252,29 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                 with st.container(border=True):
                     ocode = plan.code("outcome", o.id)
                     n_actions, n_measures = len(plan.actions.get(o.id, [])), len(plan.measures.get(o.id, []))
-                    st.markdown(f"**{ocode}** · {n_actions} action{'s' if n_actions != 1 else ''} · "
-                                f"{n_measures} measure{'s' if n_measures != 1 else ''}")
-                    _fill(f"outcome-{o.id}", {_k("outcome-title", o.id): o.title, _k("outcome-why", o.id): o.rationale},
-                          o.version)
+                    st.markdown(
+                        f"**{ocode}** · {n_actions} action{'s' if n_actions != 1 else ''} · "
+                        f"{n_measures} measure{'s' if n_measures != 1 else ''}"
+                    )
+                    _fill(f"outcome-{o.id}", {_k("outcome-title", o.id): o.title, _k("outcome-why", o.id): o.rationale}, o.version)
                     st.text_area("Intended outcome", key=_k("outcome-title", o.id), height=68, disabled=not editable)
                     st.text_input("Why it leads to the aim (optional)", key=_k("outcome-why", o.id), disabled=not editable)
                     d1, d2, d3, d4 = st.columns([2, 2, 3, 3])
-                    d1.button("Save", key=_k("outcome-save", o.id), on_click=_save_outcome, args=(engine, pid, o.id),
-                              disabled=not editable)
+                    d1.button("Save", key=_k("outcome-save", o.id), on_click=_save_outcome, args=(engine, pid, o.id), disabled=not editable)
                     with d2:
                         _arrows(engine, pid, "outcome", o.id, j == 0, j == len(outcomes) - 1, editable)
                     others = [a for a in aim_choices if a != aim.id]
-                    d3.selectbox("Move to another aim", others, index=None, format_func=aim_choices.get,
-                                 key=_k("outcome-move", o.id), on_change=_move_outcome, args=(engine, pid, o.id),
-                                 disabled=not editable or not others, placeholder="Choose an aim")
+                    d3.selectbox(
+                        "Move to another aim",
+                        others,
+                        index=None,
+                        format_func=aim_choices.get,
+                        key=_k("outcome-move", o.id),
+                        on_change=_move_outcome,
+                        args=(engine, pid, o.id),
+                        disabled=not editable or not others,
+                        placeholder="Choose an aim",
+                    )
                     with d4:
                         _delete_button(engine, pid, "outcome", o.id, o.title, ocode, editable)
                     actions = plan.actions.get(o.id, [])
@@ -222,26 +285,36 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                             _arrows(engine, pid, "action", x.id, n == 0, n == len(actions) - 1, editable)
                     if actions:
                         st.caption("Change actions, their leads and dates on the Action plan page.")
-            st.text_area("New intended outcome", key=_k("new-outcome", aim.id), height=68, disabled=not editable,
-                         placeholder="for example: Staff recognise more children about whom there are concerns")
+            st.text_area(
+                "New intended outcome",
+                key=_k("new-outcome", aim.id),
+                height=68,
+                disabled=not editable,
+                placeholder="for example: Staff recognise more children about whom there are concerns",
+            )
             st.text_input("Why it leads to the aim (optional)", key=_k("new-outcome-why", aim.id), disabled=not editable)
-            st.button("Add the outcome", key=_k("add-outcome", aim.id), on_click=_add_outcome, args=(engine, pid, aim.id),
-                      disabled=not editable)
+            st.button(
+                "Add the outcome", key=_k("add-outcome", aim.id), on_click=_add_outcome, args=(engine, pid, aim.id), disabled=not editable
+            )
     with st.container(border=True):
         st.markdown("**Add a strategic aim**")
         st.text_input("Strategic aim", key=_k("new-aim"), max_chars=P.AIM_LIMIT, disabled=not editable)
         st.text_area("Description", key=_k("new-aim-desc"), height=68, disabled=not editable)
         st.text_input("Why this aim serves the vision (optional)", key=_k("new-aim-why"), disabled=not editable)
-        st.button("Add the aim", key=_k("add-aim"), on_click=_add_aim, args=(engine, pid), disabled=not editable,
-                  type="primary")
+        st.button("Add the aim", key=_k("add-aim"), on_click=_add_aim, args=(engine, pid), disabled=not editable, type="primary")
 
 
 # --- Evaluation framework -----------------------------------------------------------------------
 
 MEASURE_LABELS = {
-    "indicator": "The data that shows the outcome", "collection": "How and where it is collected and recorded",
-    "collator": "Who collates it", "reporting": "How and when it reaches the steering group",
-    "baseline_value": "Baseline", "baseline_date": "Baseline date", "target_value": "Target", "target_date": "Target date",
+    "indicator": "The data that shows the outcome",
+    "collection": "How and where it is collected and recorded",
+    "collator": "Who collates it",
+    "reporting": "How and when it reaches the steering group",
+    "baseline_value": "Baseline",
+    "baseline_date": "Baseline date",
+    "target_value": "Target",
+    "target_date": "Target date",
     "frequency": "How often",
 }
 
@@ -251,13 +324,19 @@ def measure_rows(plan: P.Plan) -> pd.DataFrame:
     rows = []
     for o in plan.all_outcomes():
         for m in plan.measures.get(o.id, []):
-            rows.append({"Code": plan.code("measure", m.id), "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
-                         MEASURE_LABELS["indicator"]: m.indicator, MEASURE_LABELS["collection"]: m.collection,
-                         MEASURE_LABELS["collator"]: m.collator, MEASURE_LABELS["reporting"]: m.reporting,
-                         "Baseline": " ".join(x for x in [m.baseline_value,
-                                                      f"({P.uk_day(m.baseline_date)})" if m.baseline_date else ""] if x),
-                         "Target": " ".join(x for x in [m.target_value, f"(by {P.uk_day(m.target_date)})" if m.target_date else ""] if x),
-                         "How often": freq.get(m.frequency, m.frequency)})
+            rows.append(
+                {
+                    "Code": plan.code("measure", m.id),
+                    "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                    MEASURE_LABELS["indicator"]: m.indicator,
+                    MEASURE_LABELS["collection"]: m.collection,
+                    MEASURE_LABELS["collator"]: m.collator,
+                    MEASURE_LABELS["reporting"]: m.reporting,
+                    "Baseline": " ".join(x for x in [m.baseline_value, f"({P.uk_day(m.baseline_date)})" if m.baseline_date else ""] if x),
+                    "Target": " ".join(x for x in [m.target_value, f"(by {P.uk_day(m.target_date)})" if m.target_date else ""] if x),
+                    "How often": freq.get(m.frequency, m.frequency),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -281,17 +360,29 @@ def _add_measure(engine: Engine, pid: int) -> None:
 
 def _save_measure(engine: Engine, pid: int, measure_id: int) -> None:
     widgets = {k: _k(f"m-{measure_id}", k) for k in MEASURE_LABELS}
-    _save_group(f"m-{measure_id}", widgets, P.update_measure, engine, pid, measure_id, done="Saved the measure.",
-                **_measure_fields(f"m-{measure_id}"))
+    _save_group(
+        f"m-{measure_id}",
+        widgets,
+        P.update_measure,
+        engine,
+        pid,
+        measure_id,
+        done="Saved the measure.",
+        **_measure_fields(f"m-{measure_id}"),
+    )
 
 
 def _measure_form(prefix: str, editable: bool, values: dict | None = None, version: int = 0) -> None:
     freq = P.option_labels("measure_frequencies")
     if values is not None:
-        _fill(prefix, {_k(prefix, k): values.get(k) or ("" if k != "frequency" else None) for k in MEASURE_LABELS},
-              version)
-    st.text_area(MEASURE_LABELS["indicator"], key=_k(prefix, "indicator"), height=68, disabled=not editable,
-                 placeholder="for example: the number of children on plans for sexual abuse")
+        _fill(prefix, {_k(prefix, k): values.get(k) or ("" if k != "frequency" else None) for k in MEASURE_LABELS}, version)
+    st.text_area(
+        MEASURE_LABELS["indicator"],
+        key=_k(prefix, "indicator"),
+        height=68,
+        disabled=not editable,
+        placeholder="for example: the number of children on plans for sexual abuse",
+    )
     a, b = st.columns(2)
     a.text_area(MEASURE_LABELS["collection"], key=_k(prefix, "collection"), height=68, disabled=not editable)
     b.text_input(MEASURE_LABELS["collator"], key=_k(prefix, "collator"), disabled=not editable)
@@ -301,8 +392,9 @@ def _measure_form(prefix: str, editable: bool, values: dict | None = None, versi
     c[1].text_input("Baseline date (DD/MM/YYYY)", key=_k(prefix, "baseline_date"), disabled=not editable)
     c[2].text_input("Target", key=_k(prefix, "target_value"), disabled=not editable)
     c[3].text_input("Target date (DD/MM/YYYY)", key=_k(prefix, "target_date"), disabled=not editable)
-    c[4].selectbox("How often", list(freq), format_func=freq.get, index=None, key=_k(prefix, "frequency"),
-                   disabled=not editable, placeholder="Choose")
+    c[4].selectbox(
+        "How often", list(freq), format_func=freq.get, index=None, key=_k(prefix, "frequency"), disabled=not editable, placeholder="Choose"
+    )
 
 
 def _page_head(engine: Engine, partnership: Partnership, title: str, guide: str, intro: str) -> tuple[bool, P.Plan]:
@@ -318,10 +410,14 @@ def _page_head(engine: Engine, partnership: Partnership, title: str, guide: str,
 def evaluation_page(engine: Engine, partnership: Partnership) -> None:
     pid = partnership.id
     editable, plan = _page_head(
-        engine, partnership, "Evaluation framework", "§7.2",
+        engine,
+        partnership,
+        "Evaluation framework",
+        "§7.2",
         "For every intended outcome, say what data will show it happened, how and where it is collected and recorded, "
         "who collates it, and how and when it reaches the steering group; with a baseline and a target. This becomes "
-        "the evaluation framework table in section 11 of the draft strategy.")
+        "the evaluation framework table in section 11 of the draft strategy.",
+    )
     if not plan.all_outcomes():
         st.info("No intended outcomes yet. Add strategic aims and outcomes on the Theory of Change page first.")
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
@@ -341,34 +437,69 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
     outcomes = {o.id: f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()}
     with st.container(border=True):
         st.markdown("**Add a measure**")
-        st.selectbox("Intended outcome", list(outcomes), format_func=outcomes.get, key=_k("m-new", "outcome"),
-                     index=None, placeholder="Choose an outcome", disabled=not editable)
+        st.selectbox(
+            "Intended outcome",
+            list(outcomes),
+            format_func=outcomes.get,
+            key=_k("m-new", "outcome"),
+            index=None,
+            placeholder="Choose an outcome",
+            disabled=not editable,
+        )
         _measure_form("m-new", editable)
-        st.button("Add the measure", key=_k("m-add"), on_click=_add_measure, args=(engine, pid), disabled=not editable,
-                  type="primary")
+        st.button("Add the measure", key=_k("m-add"), on_click=_add_measure, args=(engine, pid), disabled=not editable, type="primary")
     measures = plan.all_measures()
     if measures:
         st.subheader("Change a measure")
         labels = {m.id: f"{plan.code('measure', m.id)} {P._short(m.indicator, 90)}" for m in measures}
         chosen = st.selectbox("Measure", list(labels), format_func=labels.get, key=_k("m-pick"))
         m = next(x for x in measures if x.id == chosen)
-        _measure_form(f"m-{m.id}", editable, values={k: getattr(m, k) for k in MEASURE_LABELS} |
-                      {"baseline_date": P.uk_day(m.baseline_date), "target_date": P.uk_day(m.target_date)},
-                      version=m.version)
+        _measure_form(
+            f"m-{m.id}",
+            editable,
+            values={k: getattr(m, k) for k in MEASURE_LABELS}
+            | {"baseline_date": P.uk_day(m.baseline_date), "target_date": P.uk_day(m.target_date)},
+            version=m.version,
+        )
         a, b = st.columns(2)
-        a.button("Save the measure", key=_k("m-save", m.id), on_click=_save_measure, args=(engine, pid, m.id),
-                 disabled=not editable, type="primary")
+        a.button(
+            "Save the measure",
+            key=_k("m-save", m.id),
+            on_click=_save_measure,
+            args=(engine, pid, m.id),
+            disabled=not editable,
+            type="primary",
+        )
         with b:
             _delete_button(engine, pid, "measure", m.id, P._short(m.indicator, 60), plan.code("measure", m.id), editable)
 
 
 # --- Action plan --------------------------------------------------------------------------------
 
-EDITABLE = ["Action", "Lead/responsible agency", "Partners", "Commencement", "Completion", "Stage or priority",
-            "Core component", "Recommendations", "Status", "Why it leads to the outcome"]
-FIELD_OF = {"Action": "title", "Lead/responsible agency": "leads", "Partners": "partners", "Commencement": "start_date",
-            "Completion": "end_date", "Stage or priority": "stage", "Core component": "component",
-            "Recommendations": "recommendations", "Status": "status", "Why it leads to the outcome": "rationale"}
+EDITABLE = [
+    "Action",
+    "Lead/responsible agency",
+    "Partners",
+    "Commencement",
+    "Completion",
+    "Stage or priority",
+    "Core component",
+    "Recommendations",
+    "Status",
+    "Why it leads to the outcome",
+]
+FIELD_OF = {
+    "Action": "title",
+    "Lead/responsible agency": "leads",
+    "Partners": "partners",
+    "Commencement": "start_date",
+    "Completion": "end_date",
+    "Stage or priority": "stage",
+    "Core component": "component",
+    "Recommendations": "recommendations",
+    "Status": "status",
+    "Why it leads to the outcome": "rationale",
+}
 
 
 def _field_value(column: str, value, known: list[str]):
@@ -446,23 +577,32 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
     rows = P.action_rows(plan)
     outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
-    frame = pd.DataFrame([{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""),
-                           **{c: r[c] for c in EDITABLE}} for r in rows],
-                         columns=["Code", "Intended outcome", *EDITABLE])
+    frame = pd.DataFrame(
+        [{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: r[c] for c in EDITABLE}} for r in rows],
+        columns=["Code", "Intended outcome", *EDITABLE],
+    )
     stages, comps = P.option_labels("action_stages"), P.option_labels("core_components")
     statuses = P.option_labels("action_statuses")
     gen = st.session_state.get(_k("gen"), 0)
     key = _k("editor", pid, gen)
     st.data_editor(
-        frame, key=key, hide_index=True, num_rows="dynamic" if editable else "fixed", disabled=True if not editable else ["Code"],
+        frame,
+        key=key,
+        hide_index=True,
+        num_rows="dynamic" if editable else "fixed",
+        disabled=True if not editable else ["Code"],
         column_config={
             "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
-            "Intended outcome": st.column_config.SelectboxColumn("Intended outcome", options=list(outcome_labels), width="small",
-                                                                 help="The outcome the action serves. Choosing another moves the "
-                                                                      "action there, with that outcome's next code."),
+            "Intended outcome": st.column_config.SelectboxColumn(
+                "Intended outcome",
+                options=list(outcome_labels),
+                width="small",
+                help="The outcome the action serves. Choosing another moves the action there, with that outcome's next code.",
+            ),
             "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
             "Lead/responsible agency": st.column_config.TextColumn(
-                "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "),
+                "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "
+            ),
             "Commencement": st.column_config.TextColumn("Commencement", help="Day first: 01/04/2026"),
             "Completion": st.column_config.TextColumn("Completion", help="Day first: 31/03/2027"),
             "Stage or priority": st.column_config.SelectboxColumn("Stage or priority", options=list(stages.values())),
@@ -470,16 +610,25 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
             "Recommendations": st.column_config.TextColumn("Recommendations", help="National-review recommendation numbers, such as 1; 3"),
             "Status": st.column_config.SelectboxColumn("Status", options=list(statuses.values())),
         },
-        on_change=_table_changed, args=(engine, pid, key, rows, outcome_labels), width="stretch",
+        on_change=_table_changed,
+        args=(engine, pid, key, rows, outcome_labels),
+        width="stretch",
         height="content" if len(rows) <= 25 else 600,
     )
     if editable:
-        st.caption("Each change saves as soon as you leave the cell. Add actions in the empty last row (choose the "
-                   "outcome first), or paste many rows from Excel at once. Select rows and press Delete to remove them.")
+        st.caption(
+            "Each change saves as soon as you leave the cell. Add actions in the empty last row (choose the "
+            "outcome first), or paste many rows from Excel at once. Select rows and press Delete to remove them."
+        )
     pending = st.session_state.get(PENDING_AGENCIES)
     if pending and editable:
-        st.button(f"Add {'; '.join(pending)} to the partnership's agencies", key=_k("add-agencies"),
-                  on_click=_add_pending_agencies, args=(engine, pid), icon="➕")
+        st.button(
+            f"Add {'; '.join(pending)} to the partnership's agencies",
+            key=_k("add-agencies"),
+            on_click=_add_pending_agencies,
+            args=(engine, pid),
+            icon="➕",
+        )
 
 
 def _view(table: pd.DataFrame, by: str, values: list[str]) -> None:
@@ -493,13 +642,16 @@ def _view(table: pd.DataFrame, by: str, values: list[str]) -> None:
 
 def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> None:
     pid = partnership.id
-    st.markdown("Import a plan from Excel or CSV in the guide's columns (Strategic aim, Intended outcome, Action, "
-                "Lead/responsible agency, Commencement, Completion; also Status, Core component, Recommendations, "
-                "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
-                "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
-                "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm.")
-    upload = st.file_uploader("Plan file", type=["xlsx", "csv"], disabled=not editable,
-                              key=_k("upload", pid, st.session_state.get(_k("uploads"), 0)))
+    st.markdown(
+        "Import a plan from Excel or CSV in the guide's columns (Strategic aim, Intended outcome, Action, "
+        "Lead/responsible agency, Commencement, Completion; also Status, Core component, Recommendations, "
+        "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
+        "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
+        "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm."
+    )
+    upload = st.file_uploader(
+        "Plan file", type=["xlsx", "csv"], disabled=not editable, key=_k("upload", pid, st.session_state.get(_k("uploads"), 0))
+    )
     if upload is None:
         return
     try:
@@ -513,15 +665,33 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
         if preview.ignored_columns:
             st.caption("Columns not read: " + md_escape("; ".join(preview.ignored_columns)))
         if preview.problems:
-            st.error(f"{preview.base.problem_count} row{'s need' if preview.base.problem_count != 1 else ' needs'} "
-                     "attention; nothing will be imported until the file is put right.", icon="⚠️")
-            st.dataframe(pd.DataFrame([{"Row": p.row, "Column": p.column, "What to fix": p.message} for p in preview.problems]),
-                         hide_index=True)
+            st.error(
+                f"{preview.base.problem_count} row{'s need' if preview.base.problem_count != 1 else ' needs'} "
+                "attention; nothing will be imported until the file is put right.",
+                icon="⚠️",
+            )
+            st.dataframe(
+                pd.DataFrame([{"Row": p.row, "Column": p.column, "What to fix": p.message} for p in preview.problems]), hide_index=True
+            )
             return
         if preview.actions:
-            st.dataframe(pd.DataFrame([{"Row": a["row"], "Aim": a["aim"], "Outcome": a["outcome"], "Action": a["title"],
-                                        "Leads": "; ".join(a["leads"]), "Commencement": P.uk_day(a["start_date"]),
-                                        "Completion": P.uk_day(a["end_date"])} for a in preview.actions]), hide_index=True)
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "Row": a["row"],
+                            "Aim": a["aim"],
+                            "Outcome": a["outcome"],
+                            "Action": a["title"],
+                            "Leads": "; ".join(a["leads"]),
+                            "Commencement": P.uk_day(a["start_date"]),
+                            "Completion": P.uk_day(a["end_date"]),
+                        }
+                        for a in preview.actions
+                    ]
+                ),
+                hide_index=True,
+            )
         if st.button("Import these", type="primary", key=_k("import-go", pid), disabled=not preview.ok):
             try:
                 count = plan_io.commit_import(engine, pid, preview, author=current_author())
@@ -536,13 +706,18 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     pid = partnership.id
     editable, plan = _page_head(
-        engine, partnership, "Action plan", "§12",
+        engine,
+        partnership,
+        "Action plan",
+        "§12",
         "Each action hangs off one intended outcome, with a lead agency, commencement and completion dates, the core "
         "component it serves and the national-review recommendations it answers. This becomes section 10 of the draft "
-        "strategy, one table per aim.")
+        "strategy, one table per aim.",
+    )
     if not plan.all_outcomes():
-        st.info("No intended outcomes yet: add strategic aims and outcomes on the Theory of Change page first, "
-                "or import a whole plan below.")
+        st.info(
+            "No intended outcomes yet: add strategic aims and outcomes on the Theory of Change page first, or import a whole plan below."
+        )
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
     else:
         left, right = st.columns([5, 1])
@@ -559,8 +734,10 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
                 st.caption(f"and {len(findings) - 40} more.")
         undo_and_removed(engine, pid, editable, ("action",))
         known = P.agencies(engine, pid)
-        st.caption("The partnership's agencies (from the shared vision chapter and added here): " +
-                   md_escape("; ".join(known) if known else "none yet"))
+        st.caption(
+            "The partnership's agencies (from the shared vision chapter and added here): "
+            + md_escape("; ".join(known) if known else "none yet")
+        )
         table = pd.DataFrame(P.action_rows(plan))
         if not table.empty:
             tabs = st.tabs(["By aim", "By agency", "By component", "By recommendation", "Timeline"])
@@ -578,8 +755,12 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
                 for rec, acts in P.recommendation_coverage(plan):
                     st.markdown(f"**{rec['number']}. {md_escape(rec['label'])}** ({len(acts)})")
                     if acts:
-                        st.dataframe(pd.DataFrame([{"Code": plan.code("action", x.id), "Action": x.title,
-                                                    "Lead": "; ".join(P.leads(x))} for x in acts]), hide_index=True)
+                        st.dataframe(
+                            pd.DataFrame(
+                                [{"Code": plan.code("action", x.id), "Action": x.title, "Lead": "; ".join(P.leads(x))} for x in acts]
+                            ),
+                            hide_index=True,
+                        )
                     else:
                         st.warning("No action answers this recommendation yet.", icon="💡")
             with tabs[4]:
@@ -593,10 +774,12 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     st.subheader("Export and import")
     a, b = st.columns(2)
     if not plan.empty:
-        a.download_button("Download as Excel", data=plan_io.export_xlsx(engine, pid), file_name="action-plan.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon="📊")
-        b.download_button("Download as CSV", data=plan_io.export_csv(engine, pid), file_name="action-plan.csv",
-                          mime="text/csv", icon="📄")
+        a.download_button(
+            "Download as Excel",
+            data=plan_io.export_xlsx(engine, pid),
+            file_name="action-plan.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon="📊",
+        )
+        b.download_button("Download as CSV", data=plan_io.export_csv(engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄")
     _import_panel(engine, partnership, editable)
-
-

@@ -72,8 +72,10 @@ def require_account(engine: Engine) -> bool:
         if account is None or account.disabled:
             sign_out("Your account has been disabled. Ask an administrator.")
         elif session_expired(st.session_state.get(LAST_SEEN_KEY), now, settings):
-            sign_out(f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
-                     "Everything you saved is kept; sign in again to carry on.")
+            sign_out(
+                f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
+                "Everything you saved is kept; sign in again to carry on."
+            )
         else:
             st.session_state[LAST_SEEN_KEY] = now
             st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
@@ -111,16 +113,20 @@ def sign_in_page(engine: Engine) -> None:
                 st.error(exc.message, icon="⚠️")
     if sso_configured():
         st.button("Sign in with your organisation's account", on_click=st.login)
-    st.caption("No account yet? Ask the workbook's administrator to create one for you. "
-               "The workbook is a strategy tool: never enter details that could identify a child or a family.")
+    st.caption(
+        "No account yet? Ask the workbook's administrator to create one for you. "
+        "The workbook is a strategy tool: never enter details that could identify a child or a family."
+    )
     with st.expander("Privacy notice"):
         st.markdown(privacy_notice())
 
 
 def _first_run(engine: Engine) -> None:
     st.subheader("Welcome: create the administrator")
-    st.markdown("This workbook has no accounts yet. Create the first one: the administrator, who creates the "
-                "other accounts and can open every partnership. Keep the password somewhere safe.")
+    st.markdown(
+        "This workbook has no accounts yet. Create the first one: the administrator, who creates the "
+        "other accounts and can open every partnership. Keep the password somewhere safe."
+    )
     with st.form("first_admin"):
         username = st.text_input("Username", max_chars=120, placeholder="for example, sam.patel")
         name = st.text_input("Your name (shown beside what you write)", max_chars=120)

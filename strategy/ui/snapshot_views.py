@@ -29,6 +29,7 @@ from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import Prompt
+from strategy.plan.operations import load_plan
 from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview
 from strategy.ui.state import current_author, show_error
 
@@ -67,16 +68,17 @@ def snapshot_picker(pid: int, snaps: list, key: str) -> int:
     ids = [s.id for s in snaps]
     titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
     chosen = st.session_state.get(k("snapshot", pid))
-    snapshot_id = st.selectbox("Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1,
-                               format_func=titles.get, key=k(key, pid))
+    snapshot_id = st.selectbox(
+        "Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1, format_func=titles.get, key=k(key, pid)
+    )
     st.session_state[k("snapshot", pid)] = snapshot_id
     return snapshot_id
 
 
 # --- Rating -------------------------------------------------------------------------------------
 
-def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[int | None], None],
-                   disabled: bool = False) -> None:
+
+def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[int | None], None], disabled: bool = False) -> None:
     """One large button per point of the scale (its word and a dot in its colour); the agreed rating
     is shown as a badge in its colour and ticked on its button."""
     points = sn.scale(kind)
@@ -89,25 +91,52 @@ def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[
     for column, point in zip(columns, points, strict=False):
         tick = "✓ " if current == point.value else ""
         with column:
-            st.button(f"{tick}:{STREAMLIT_COLOUR[point.value]}[●] {point.value} · {point.label}", key=k(key, point.value),
-                      use_container_width=True, help=point.descriptor, on_click=on_pick, args=(point.value,),
-                      disabled=disabled)
+            st.button(
+                f"{tick}:{STREAMLIT_COLOUR[point.value]}[●] {point.value} · {point.label}",
+                key=k(key, point.value),
+                use_container_width=True,
+                help=point.descriptor,
+                on_click=on_pick,
+                args=(point.value,),
+                disabled=disabled,
+            )
     with columns[-1]:
-        st.button("Clear", key=k(key, "clear"), on_click=on_pick, args=(None,), disabled=disabled or current is None,
-                  use_container_width=True)
+        st.button(
+            "Clear", key=k(key, "clear"), on_click=on_pick, args=(None,), disabled=disabled or current is None, use_container_width=True
+        )
 
 
 # --- Importing a survey file --------------------------------------------------------------------
 
-def file_import(key: str, *, template: bytes, template_name: str, preview: Callable[[bytes, str], Preview],
-                run: Callable[[bytes, str, bool], int], what: str, existing: int) -> None:
+
+def file_import(
+    key: str,
+    *,
+    template: bytes,
+    template_name: str,
+    preview: Callable[[bytes, str], Preview],
+    run: Callable[[bytes, str, bool], int],
+    what: str,
+    existing: int,
+) -> None:
     """Template, uploader, the preview of what would be stored with every problem, and the import."""
-    st.download_button("Download the template (CSV)", data=template, file_name=template_name, mime="text/csv",
-                       key=k(key, "template"), icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download the template (CSV)",
+        data=template,
+        file_name=template_name,
+        mime="text/csv",
+        key=k(key, "template"),
+        icon=":material/download:",
+        on_click="ignore",
+    )
     flash(k(key, "flash"))
     generation = st.session_state.get(k(key, "gen"), 0)
-    upload = st.file_uploader(f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)",
-                              type=["csv", "xlsx"], key=k(key, "file", generation), max_upload_size=MAX_MEGABYTES)
+    upload = st.file_uploader(
+        f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)",
+        type=["csv", "xlsx"],
+        key=k(key, "file", generation),
+        max_upload_size=MAX_MEGABYTES,
+    )
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
@@ -137,18 +166,27 @@ def file_import(key: str, *, template: bytes, template_name: str, preview: Calla
         st.caption("Columns ignored (their values are not imported)")
         st.dataframe(pd.DataFrame(result.ignored, columns=["Column in the file", "Why"]), hide_index=True)
     if result.problem_count:
-        st.error(f"{result.problem_count:,} problem{'s' if result.problem_count != 1 else ''} to fix in the file: "
-                 "nothing can be imported until there are none.", icon="⚠️")
-        st.dataframe(pd.DataFrame([(p.row, p.column, p.message) for p in result.problems[:500]],
-                                  columns=["Row", "Column", "Problem"]), hide_index=True)
+        st.error(
+            f"{result.problem_count:,} problem{'s' if result.problem_count != 1 else ''} to fix in the file: "
+            "nothing can be imported until there are none.",
+            icon="⚠️",
+        )
+        st.dataframe(
+            pd.DataFrame([(p.row, p.column, p.message) for p in result.problems[:500]], columns=["Row", "Column", "Problem"]),
+            hide_index=True,
+        )
         return
     if not result.rows:
         st.warning("The file has no rows to import.")
         return
     replace = True
     if existing:
-        replace = st.radio(f"The {existing:,} {what} already here", [True, False],
-                           format_func=lambda r: "Replace them" if r else "Add to them", key=k(key, "mode"))
+        replace = st.radio(
+            f"The {existing:,} {what} already here",
+            [True, False],
+            format_func=lambda r: "Replace them" if r else "Add to them",
+            key=k(key, "mode"),
+        )
 
     def go() -> None:
         try:
@@ -165,8 +203,10 @@ def file_import(key: str, *, template: bytes, template_name: str, preview: Calla
 
 # --- Recommendations ----------------------------------------------------------------------------
 
-def recommendations_panel(engine: Engine, partnership: Partnership, *, editable: bool, snapshot_id: int | None = None,
-                          audit_id: int | None = None) -> None:
+
+def recommendations_panel(
+    engine: Engine, partnership: Partnership, *, editable: bool, snapshot_id: int | None = None, audit_id: int | None = None
+) -> None:
     """The recommendations of one snapshot or audit: add, change status, remove (with undo), and make
     each one an action in the action plan in one step (when the action plan is part of the workbook)."""
     pid = partnership.id
@@ -180,23 +220,32 @@ def recommendations_panel(engine: Engine, partnership: Partnership, *, editable:
     for n, rec in enumerate(recs, start=1):
         with st.container(border=True):
             st.markdown(f"**{n}.** {md_escape(rec.text)}")
-            st.caption(f"{md_escape(rec.origin)} · status: {STATUSES.get(rec.status, rec.status).lower()}"
-                       + (" · in the action plan" if rec.action_id else ""))
+            st.caption(
+                f"{md_escape(rec.origin)} · status: {STATUSES.get(rec.status, rec.status).lower()}"
+                + (" · in the action plan" if rec.action_id else "")
+            )
             if not editable or author is None:
                 continue
             cols = st.columns([2, 2, 1])
 
             def set_status(rec=rec):
                 try:
-                    update_recommendation(engine, pid, rec.id, expected_version=rec.version, author=author,
-                                          status=st.session_state[k(key, "status", rec.id)])
+                    update_recommendation(
+                        engine, pid, rec.id, expected_version=rec.version, author=author, status=st.session_state[k(key, "status", rec.id)]
+                    )
                 except Conflict as exc:
                     st.session_state[k(key, "flash")] = ("error", conflict_note(exc))
                 except WorkbookError as exc:
                     st.session_state[k(key, "flash")] = ("error", exc.message)
 
-            cols[0].selectbox("Status", list(STATUSES), index=list(STATUSES).index(rec.status), format_func=STATUSES.get,
-                              key=k(key, "status", rec.id), on_change=set_status)
+            cols[0].selectbox(
+                "Status",
+                list(STATUSES),
+                index=list(STATUSES).index(rec.status),
+                format_func=STATUSES.get,
+                key=k(key, "status", rec.id),
+                on_change=set_status,
+            )
 
             def remove(rec=rec):
                 remove_recommendation(engine, pid, rec.id, author=author)
@@ -211,8 +260,12 @@ def recommendations_panel(engine: Engine, partnership: Partnership, *, editable:
             text = st.text_area("Add a recommendation", max_chars=2000, key=k(key, "new"))
             domain = None
             if snapshot_id is not None:
-                domain = st.selectbox("Domain", [""] + [d.id for d in sn.domains()],
-                                      format_func=lambda d: sn.domain_label(d) if d else "(none)", key=k(key, "dom"))
+                domain = st.selectbox(
+                    "Domain",
+                    [""] + [d.id for d in sn.domains()],
+                    format_func=lambda d: sn.domain_label(d) if d else "(none)",
+                    key=k(key, "dom"),
+                )
             if st.form_submit_button("Add the recommendation"):
                 try:
                     add_recommendation(engine, pid, text=text, author=author, domain=domain or "", **owner)
@@ -230,17 +283,17 @@ def recommendations_panel(engine: Engine, partnership: Partnership, *, editable:
 
 
 def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
-    from strategy.plan.operations import load_plan
 
     plan = load_plan(engine, pid)
     choices = {o.id: f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()}
     if not choices:
-        st.info("The action plan has no intended outcomes yet. Add an aim and an outcome on the Theory of Change page "
-                "first; every action hangs off an outcome.")
+        st.info(
+            "The action plan has no intended outcomes yet. Add an aim and an outcome on the Theory of Change page "
+            "first; every action hangs off an outcome."
+        )
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
         return
-    outcome_id = st.selectbox("Under which intended outcome?", list(choices), format_func=choices.get,
-                              key=k(key, "outcome", rec.id))
+    outcome_id = st.selectbox("Under which intended outcome?", list(choices), format_func=choices.get, key=k(key, "outcome", rec.id))
     if st.button("Add to the action plan", key=k(key, "toaction", rec.id), type="primary"):
         try:
             recommendation_to_action(engine, pid, rec.id, outcome_id=int(outcome_id), author=author)
@@ -252,6 +305,7 @@ def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
 
 # --- In the Context chapter ---------------------------------------------------------------------
 
+
 def self_assessment_summary(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """The latest snapshot's domain RAG and the latest audit, as evidence for the context (Guide §4, §15.2)."""
     snapshot_lines = sn.latest_summary(engine, partnership.id)
@@ -259,12 +313,13 @@ def self_assessment_summary(engine: Engine, partnership: Partnership, prompt: Pr
     with st.container(border=True):
         st.markdown("**What our self-assessment found**")
         if not snapshot_lines and not audit_lines:
-            st.caption("No system-wide snapshot or thematic audit yet. Their findings appear here, and in section 4 of "
-                       "the Word draft, once recorded on the snapshot and audit pages.")
+            st.caption(
+                "No system-wide snapshot or thematic audit yet. Their findings appear here, and in section 4 of "
+                "the Word draft, once recorded on the snapshot and audit pages."
+            )
         for line in snapshot_lines + audit_lines:
             st.text(line)
         st.page_link("views/snapshot_results.py", label="Snapshot results", icon="📊")
-
 
 
 def removed_panel(title: str, removed: list, name, restore, key: str) -> None:

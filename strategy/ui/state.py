@@ -56,8 +56,9 @@ def current_partnership(engine: Engine) -> Partnership | None:
     if not can(engine, current_author(), partnership.id, "read"):
         # Removed from the partnership (or never in it): gone at the next click.
         choose_partnership(None)
-        st.session_state["access_notice"] = ("You are not a member of that partnership (any more), so it is closed. "
-                                             "Ask one of its owners if you need access.")
+        st.session_state["access_notice"] = (
+            "You are not a member of that partnership (any more), so it is closed. Ask one of its owners if you need access."
+        )
         return None
     choose_partnership(partnership.id)
     return partnership

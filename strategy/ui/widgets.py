@@ -40,7 +40,7 @@ from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.state import bump, current_author
+from strategy.ui.state import bump, current_author, current_partnership, engine_or_stop
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
@@ -54,10 +54,10 @@ def _k(*parts) -> str:
 
 # --- Who is writing -----------------------------------------------------------------------------
 
+
 def identity_form() -> bool:
     """Kept for pages written before accounts: True when the signed-in person may write in the
     partnership in hand (says so when they may not). New code calls ``role_banner``."""
-    from strategy.ui.state import current_partnership, engine_or_stop
 
     engine = engine_or_stop()
     partnership = current_partnership(engine)
@@ -74,6 +74,7 @@ def role_banner(engine: Engine, partnership: Partnership) -> bool:
 
 
 # --- Single answers -----------------------------------------------------------------------------
+
 
 def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
     """Put the stored answer in the field, unless the person has unsaved text there."""
@@ -130,8 +131,9 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
         return
     raw = _from_widget(prompt, st.session_state[key]) if value is None else value
     try:
-        saved = save_answer(engine, pid, prompt_id, raw,
-                            expected_version=st.session_state.get(ver, 0) if expected is None else expected, author=author)
+        saved = save_answer(
+            engine, pid, prompt_id, raw, expected_version=st.session_state.get(ver, 0) if expected is None else expected, author=author
+        )
     except Conflict as exc:
         st.session_state[conflict] = exc
         st.session_state.pop(err, None)
@@ -178,8 +180,12 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
         a.button("Use their text", key=_k("use-theirs", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "theirs"))
         b.button("Use my text", key=_k("use-mine", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "mine"))
         if prompt.type in ("text", "longtext"):
-            c.button("Keep both, one after the other", key=_k("use-both", pid, prompt.id),
-                     on_click=_resolve, args=(engine, pid, prompt.id, "both"))
+            c.button(
+                "Keep both, one after the other",
+                key=_k("use-both", pid, prompt.id),
+                on_click=_resolve,
+                args=(engine, pid, prompt.id, "both"),
+            )
 
 
 def _display(prompt: Prompt, value: str) -> str:
@@ -212,8 +218,12 @@ def _restore(engine: Engine, pid: int, prompt_id: str, revision_id: int) -> None
     st.toast("The earlier text is back. The text it replaced is kept in the history.")
 
 
-_ACTIONS = {"create": "wrote", "edit": "changed", "revert": "restored an earlier text",
-            "conflict_copy": "saved at the same time as someone else (kept here, not used)"}
+_ACTIONS = {
+    "create": "wrote",
+    "edit": "changed",
+    "revert": "restored an earlier text",
+    "conflict_copy": "saved at the same time as someone else (kept here, not used)",
+}
 
 
 def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
@@ -226,8 +236,12 @@ def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
             st.markdown(f"**{uk_time(rev.created_at)}**, {md_escape(who)} {_ACTIONS.get(rev.action, rev.action)}:")
             st.text(_display(prompt, rev.new_value or "") or "(empty)")
             if editable and rev.new_value is not None:
-                st.button("Use this text again", key=_k("restore", pid, prompt.id, rev.id),
-                          on_click=_restore, args=(engine, pid, prompt.id, rev.id))
+                st.button(
+                    "Use this text again",
+                    key=_k("restore", pid, prompt.id, rev.id),
+                    on_click=_restore,
+                    args=(engine, pid, prompt.id, rev.id),
+                )
         if len(revisions) > 50:
             st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
 
@@ -274,8 +288,7 @@ def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text
 
     st.file_uploader("Upload a PNG or JPEG (at most 1 MB)", type=["png", "jpg", "jpeg"], key=box, on_change=upload)
     if stored and stored.value:
-        st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save,
-                  args=(engine, pid, prompt.id, ""))
+        st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save, args=(engine, pid, prompt.id, ""))
 
 
 def _changed_notice(pid: int, prompt: Prompt) -> None:
@@ -283,11 +296,16 @@ def _changed_notice(pid: int, prompt: Prompt) -> None:
     if not changed:
         return
     if len(changed) == 3:
-        st.warning(f"{changed[0] or 'Someone'} saved a new version of this answer at {uk_time(changed[1])} while you "
-                   "were writing. When you save, you will see both texts and choose.", icon="🔄")
+        st.warning(
+            f"{changed[0] or 'Someone'} saved a new version of this answer at {uk_time(changed[1])} while you "
+            "were writing. When you save, you will see both texts and choose.",
+            icon="🔄",
+        )
     else:
-        st.info(f"Changed by {changed[0] or 'someone'} at {uk_time(changed[1])} since you opened this page; "
-                "you are seeing the new text.", icon="🔄")
+        st.info(
+            f"Changed by {changed[0] or 'someone'} at {uk_time(changed[1])} since you opened this page; you are seeing the new text.",
+            icon="🔄",
+        )
 
 
 def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
@@ -313,13 +331,13 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
     elif prompt.type == "choice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
-        st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i),
-                     placeholder="Choose one", **common)
+        st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder="Choose one", **common)
     elif prompt.type == "multichoice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
-        st.multiselect(label, [o.id for o in options], format_func=lambda i: labels.get(i, i),
-                       placeholder="Choose all that apply", **common)
+        st.multiselect(
+            label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder="Choose all that apply", **common
+        )
     if prompt.identifying_details_note:
         st.caption(NO_IDENTIFYING_DETAILS)
     error = st.session_state.get(_k("err", pid, prompt.id))
@@ -336,6 +354,7 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
 
 
 # --- Reference lists ----------------------------------------------------------------------------
+
 
 def reference_list(partnership: Partnership, prompt: Prompt) -> None:
     ref = content().reference(prompt.source)
@@ -364,8 +383,7 @@ def _column_config(col: Column, nation: str):
         return st.column_config.CheckboxColumn(col.label, help=help_text)
     if col.type == "choice":
         options = content().options(col, nation)
-        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=help_text,
-                                                required=col.required)
+        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=help_text, required=col.required)
     if col.type == "multichoice":
         options = content().options(col, nation)
         return st.column_config.MultiselectColumn(col.label, options=[o.label for o in options], help=help_text)
@@ -373,8 +391,13 @@ def _column_config(col: Column, nation: str):
         return st.column_config.NumberColumn(col.label, help=help_text, min_value=col.min, max_value=col.max)
     if col.type == "date":
         return st.column_config.DateColumn(col.label, help=help_text, format="DD/MM/YYYY")
-    return st.column_config.TextColumn(col.label, help=help_text, max_chars=col.limit if col.type in ("text", "longtext") else 40,
-                                       required=col.required, width="large" if col.type == "longtext" else "medium")
+    return st.column_config.TextColumn(
+        col.label,
+        help=help_text,
+        max_chars=col.limit if col.type in ("text", "longtext") else 40,
+        required=col.required,
+        width="large" if col.type == "longtext" else "medium",
+    )
 
 
 def _labels_for(col: Column, nation: str) -> tuple[dict, dict]:
@@ -439,8 +462,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
         for col_id, value in changes.items():
             col = columns[col_id]
             try:
-                update_cell(engine, pid, row.id, col_id, _cell_value(col, value, nation),
-                            expected=row.values.get(col_id), author=author)
+                update_cell(engine, pid, row.id, col_id, _cell_value(col, value, nation), expected=row.values.get(col_id), author=author)
             except Conflict as exc:
                 conflicts.append((row.id, col_id, exc))
             except WorkbookError as exc:
@@ -468,8 +490,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     bump(pid, prompt_id)
 
 
-def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str,
-                  keys: list[str], shown: list[dict]) -> None:
+def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, keys: list[str], shown: list[dict]) -> None:
     """on_change of a grid: save each edited cell of its fixed rows."""
     prompt = content().prompts[prompt_id]
     pid, nation = partnership.id, partnership.nation
@@ -486,8 +507,9 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
                 continue
             col = columns[col_id]
             try:
-                row = set_grid_cell(engine, pid, prompt_id, row_key, col_id, _cell_value(col, value, nation),
-                                    expected=before.get(col_id), author=author)
+                row = set_grid_cell(
+                    engine, pid, prompt_id, row_key, col_id, _cell_value(col, value, nation), expected=before.get(col_id), author=author
+                )
             except Conflict as exc:
                 stored = grid_rows(engine, pid, prompt_id).get(row_key)
                 if stored is not None:
@@ -545,11 +567,17 @@ def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
     columns = {c.id: c for c in row_columns(prompt)}
     for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
         col = columns[col_id]
-        st.warning(f"{exc.theirs_by or 'Someone'} changed '{col.label}' to '{_cell_text(col, exc.theirs, partnership.nation)}' "
-                   f"while you were editing. Your '{_cell_text(col, exc.mine, partnership.nation)}' is kept in the history.",
-                   icon="🔀")
-        st.button("Use mine instead", key=_k("cellmine", pid, item_id, col_id),
-                  on_click=_use_mine, args=(engine, pid, prompt.id, item_id, col_id, exc))
+        st.warning(
+            f"{exc.theirs_by or 'Someone'} changed '{col.label}' to '{_cell_text(col, exc.theirs, partnership.nation)}' "
+            f"while you were editing. Your '{_cell_text(col, exc.mine, partnership.nation)}' is kept in the history.",
+            icon="🔀",
+        )
+        st.button(
+            "Use mine instead",
+            key=_k("cellmine", pid, item_id, col_id),
+            on_click=_use_mine,
+            args=(engine, pid, prompt.id, item_id, col_id, exc),
+        )
 
 
 def _checks(partnership: Partnership, prompt: Prompt, rows: list[dict]) -> None:
@@ -558,8 +586,7 @@ def _checks(partnership: Partnership, prompt: Prompt, rows: list[dict]) -> None:
         (st.success if ok else st.warning)(md_escape(finding.message), icon="✅" if ok else "💡")
 
 
-def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool,
-                *, heading: bool = True) -> None:
+def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool, *, heading: bool = True) -> None:
     pid = partnership.id
     if heading:
         _prompt_heading(partnership, prompt)
@@ -568,8 +595,12 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
         editable = False  # rows come from a file import; the import panel below replaces them
     if not editable:
         # Scrutineers and viewers (and imported tables) see the rows as a table, not a greyed-out editor.
-        st.dataframe(_frame(columns, [r.values for r in rows], partnership.nation), hide_index=True, width="stretch",
-                     column_config={col.id: _column_config(col, partnership.nation) for col in columns})
+        st.dataframe(
+            _frame(columns, [r.values for r in rows], partnership.nation),
+            hide_index=True,
+            width="stretch",
+            column_config={col.id: _column_config(col, partnership.nation) for col in columns},
+        )
         if not rows:
             st.caption(f"No {prompt.item_label}s yet.")
         if prompt.checks and prompt.type == "table":
@@ -590,8 +621,10 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
         height="content" if len(rows) <= 25 else 600,
     )
     if editable:
-        st.caption(f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
-                   "paste several rows from Excel at once. Select rows and press Delete to remove them.")
+        st.caption(
+            f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
+            "paste several rows from Excel at once. Select rows and press Delete to remove them."
+        )
     _messages(engine, partnership, prompt)
     undo = st.session_state.get(_k("undo", pid, prompt.id))
     if undo and editable:
@@ -613,16 +646,24 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
     fixed = c.grid_rows(prompt, partnership.nation)
     if not isinstance(prompt.rows_from, str):
         groups = c.list_options(prompt.rows_from[0], partnership.nation)
-        chosen = st.selectbox(f"Show {c.reference(prompt.rows_from[0]).title.lower()}", [g.id for g in groups],
-                              format_func={g.id: g.label for g in groups}.get, key=_k("gridpick", pid, prompt.id))
+        chosen = st.selectbox(
+            f"Show {c.reference(prompt.rows_from[0]).title.lower()}",
+            [g.id for g in groups],
+            format_func={g.id: g.label for g in groups}.get,
+            key=_k("gridpick", pid, prompt.id),
+        )
         fixed = [(key, label.split(": ", 1)[1]) for key, label in fixed if key.split("|")[0] == chosen]
     keys = [key for key, _ in fixed]
     shown = [stored[key].values if key in stored else {} for key in keys]
     if not editable:
         config = {col.id: _column_config(col, partnership.nation) for col in prompt.columns}
         config["_row"] = st.column_config.TextColumn("", width="medium")
-        st.dataframe(_frame(list(prompt.columns), shown, partnership.nation, first=("_row", [label for _, label in fixed])),
-                     hide_index=True, column_config=config, width="stretch")
+        st.dataframe(
+            _frame(list(prompt.columns), shown, partnership.nation, first=("_row", [label for _, label in fixed])),
+            hide_index=True,
+            column_config=config,
+            width="stretch",
+        )
         if prompt.extra_rows:
             st.markdown(f"**{md_escape(prompt.item_label.capitalize())}s you add**")
             table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], False, heading=False)
@@ -635,9 +676,15 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
     config["_row"] = st.column_config.TextColumn("", disabled=True, width="medium")
     st.data_editor(
         _frame(list(prompt.columns), shown, partnership.nation, first=("_row", [label for _, label in fixed])),
-        key=editor_key, hide_index=True, num_rows="fixed", disabled=["_row"] if editable else True,
-        column_config=config, on_change=_grid_changed, args=(engine, partnership, prompt.id, editor_key, keys, shown),
-        width="stretch", height="content",
+        key=editor_key,
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["_row"] if editable else True,
+        column_config=config,
+        on_change=_grid_changed,
+        args=(engine, partnership, prompt.id, editor_key, keys, shown),
+        width="stretch",
+        height="content",
     )
     if editable:
         st.caption("Each change saves as soon as you leave the cell.")
@@ -665,10 +712,22 @@ def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
     with st.expander(f"Change the order of the {prompt.item_label}s"):
         for position, row in enumerate(rows, start=1):
             a, b, text = st.columns([1, 1, 10])
-            a.button("↑", key=_k("up", pid, row.id), disabled=position == 1, help="Move up",
-                     on_click=_move, args=(engine, pid, prompt.id, row.id, -1))
-            b.button("↓", key=_k("down", pid, row.id), disabled=position == len(rows), help="Move down",
-                     on_click=_move, args=(engine, pid, prompt.id, row.id, 1))
+            a.button(
+                "↑",
+                key=_k("up", pid, row.id),
+                disabled=position == 1,
+                help="Move up",
+                on_click=_move,
+                args=(engine, pid, prompt.id, row.id, -1),
+            )
+            b.button(
+                "↓",
+                key=_k("down", pid, row.id),
+                disabled=position == len(rows),
+                help="Move down",
+                on_click=_move,
+                args=(engine, pid, prompt.id, row.id, 1),
+            )
             text.text(f"{position}. {row.values.get(first) or ''}")
 
 
@@ -681,11 +740,11 @@ def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
         for row in removed[-50:]:
             text, button = st.columns([8, 2])
             text.text(str(row.values.get(first) or "(no name)"))
-            button.button("Restore", key=_k("restore-row", pid, row.id),
-                          on_click=_undo_delete, args=(engine, pid, prompt.id, [row.id]))
+            button.button("Restore", key=_k("restore-row", pid, row.id), on_click=_undo_delete, args=(engine, pid, prompt.id, [row.id]))
 
 
 # --- A whole chapter ----------------------------------------------------------------------------
+
 
 def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> None:
     chapter: Chapter = content().chapter(chapter_id)

@@ -51,8 +51,7 @@ def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None
         paragraphs(ctx.doc, text)
     else:
         chapter = ctx.content.chapter_of(prompt_id)
-        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' "
-                  f"(workbook chapter '{chapter.title}').")
+        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' (workbook chapter '{chapter.title}').")
 
 
 def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: list[str] | None = None) -> None:
@@ -88,6 +87,9 @@ def cell_text(ctx: DraftContext, col, value) -> str:
 
 def section_not_started(ctx: DraftContext, section: dict) -> None:
     chapters = ", ".join(f"'{name}'" for name in section.get("filled_by", []))
-    gap(ctx, f"Not written yet. This section will hold {section.get('holds', '').strip().rstrip('.').lower()}. "
-              f"It is filled from the workbook's {chapters} {'chapter' if len(section.get('filled_by', [])) == 1 else 'chapters'}"
-              f" (Guide {section.get('guide_chapters', '')}).")
+    gap(
+        ctx,
+        f"Not written yet. This section will hold {section.get('holds', '').strip().rstrip('.').lower()}. "
+        f"It is filled from the workbook's {chapters} {'chapter' if len(section.get('filled_by', [])) == 1 else 'chapters'}"
+        f" (Guide {section.get('guide_chapters', '')}).",
+    )

@@ -175,11 +175,15 @@ def page_field(paragraph, instruction: str, placeholder: str = "1") -> None:
 def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
     """A plotly figure as PNG bytes, or None when it cannot be drawn here (no Kaleido, no Chromium,
     a crash, or longer than CHART_TIMEOUT_SECONDS)."""
-    spec = json.dumps({"figure": json.loads(fig.to_json()),
-                       "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
+    spec = json.dumps({"figure": json.loads(fig.to_json()), "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
     try:
-        proc = subprocess.Popen([sys.executable, "-c", _RENDER_SCRIPT], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _RENDER_SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     except OSError:
         return None
     try:
@@ -210,8 +214,10 @@ def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -
         return
     png = chart_png(fig, height=height) if fig is not None else None
     if png is None:
-        note(ctx, "Chart not available: the picture could not be drawn on this computer. "
-                   "The same figures are given in words and in the table.")
+        note(
+            ctx,
+            "Chart not available: the picture could not be drawn on this computer. The same figures are given in words and in the table.",
+        )
         return
     shape = ctx.doc.add_picture(io.BytesIO(png), width=Inches(6.0))
     doc_pr = shape._inline.docPr
@@ -229,8 +235,7 @@ class DocContext:
     charts: bool = True
 
 
-def new_document(partnership: Partnership, title: str, subtitle: str, now: datetime, *, charts: bool,
-                 lines: list[str]) -> DocContext:
+def new_document(partnership: Partnership, title: str, subtitle: str, now: datetime, *, charts: bool, lines: list[str]) -> DocContext:
     doc = Document()
     ensure_styles(doc)
     ctx = DocContext(doc, partnership, charts)
@@ -239,8 +244,9 @@ def new_document(partnership: Partnership, title: str, subtitle: str, now: datet
     doc.add_paragraph(safe_text(subtitle), style="Subtitle")
     for line in lines:
         doc.add_paragraph(safe_text(line))
-    doc.add_paragraph(f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy "
-                      f"Workbook {__version__}.", style="Caption")
+    doc.add_paragraph(
+        f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy Workbook {__version__}.", style="Caption"
+    )
     props = doc.core_properties
     props.title = safe_text(f"{partnership.name}: {title}")[:255]
     props.author = safe_text(partnership.name)[:255]

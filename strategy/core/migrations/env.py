@@ -4,6 +4,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import strategy.core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from strategy.core.db import get_engine
+from strategy.core.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,9 +14,6 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        from strategy.core.db import get_engine
-        from strategy.core.settings import get_settings
-
         engine = get_engine(get_settings().database_url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

@@ -4,6 +4,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,7 +33,8 @@ def _partnership() -> list:
 
 def upgrade() -> None:
     op.create_table(
-        "plan_aim", *_partnership(),
+        "plan_aim",
+        *_partnership(),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
@@ -45,7 +47,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_plan_aim_partnership", "plan_aim", ["partnership_id", "position"])
     op.create_table(
-        "plan_outcome", *_partnership(),
+        "plan_outcome",
+        *_partnership(),
         sa.Column("aim_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -60,7 +63,8 @@ def upgrade() -> None:
     op.create_index("ix_plan_outcome_aim", "plan_outcome", ["aim_id", "position"])
     op.create_index("ix_plan_outcome_partnership_id", "plan_outcome", ["partnership_id"])
     op.create_table(
-        "plan_action", *_partnership(),
+        "plan_action",
+        *_partnership(),
         sa.Column("outcome_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -84,7 +88,8 @@ def upgrade() -> None:
     op.create_index("ix_plan_action_outcome", "plan_action", ["outcome_id", "position"])
     op.create_index("ix_plan_action_partnership_id", "plan_action", ["partnership_id"])
     op.create_table(
-        "plan_measure", *_partnership(),
+        "plan_measure",
+        *_partnership(),
         sa.Column("outcome_id", sa.Integer(), nullable=False),
         sa.Column("indicator", sa.Text(), nullable=False),
         sa.Column("collection", sa.Text(), server_default="", nullable=False),
@@ -103,7 +108,8 @@ def upgrade() -> None:
     op.create_index("ix_plan_measure_outcome", "plan_measure", ["outcome_id"])
     op.create_index("ix_plan_measure_partnership_id", "plan_measure", ["partnership_id"])
     op.create_table(
-        "plan_agency", *_partnership(),
+        "plan_agency",
+        *_partnership(),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_key", sa.String(length=800), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -115,10 +121,15 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("plan_agency")
-    for index, table in [("ix_plan_measure_partnership_id", "plan_measure"), ("ix_plan_measure_outcome", "plan_measure"),
-                         ("ix_plan_action_partnership_id", "plan_action"), ("ix_plan_action_outcome", "plan_action"),
-                         ("ix_plan_outcome_partnership_id", "plan_outcome"), ("ix_plan_outcome_aim", "plan_outcome"),
-                         ("ix_plan_aim_partnership", "plan_aim")]:
+    for index, table in [
+        ("ix_plan_measure_partnership_id", "plan_measure"),
+        ("ix_plan_measure_outcome", "plan_measure"),
+        ("ix_plan_action_partnership_id", "plan_action"),
+        ("ix_plan_action_outcome", "plan_action"),
+        ("ix_plan_outcome_partnership_id", "plan_outcome"),
+        ("ix_plan_outcome_aim", "plan_outcome"),
+        ("ix_plan_aim_partnership", "plan_aim"),
+    ]:
         op.drop_index(index, table_name=table)
     for table in ("plan_measure", "plan_action", "plan_outcome", "plan_aim"):
         op.drop_table(table)
