@@ -196,6 +196,45 @@ def test_a_recommendation_becomes_an_action_in_one_step(engine, partnership, aut
     assert len(load_plan(engine, partnership.id).all_actions()) == 1
 
 
+def test_a_recommendation_and_its_action_are_one_transaction(engine, partnership, author, snap, monkeypatch):
+    """If marking the recommendation fails after the action was written, neither is stored."""
+    from strategy.assessments import recommendations
+    from strategy.plan.operations import add_aim, add_outcome, load_plan
+
+    rec = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="Cut waits for therapy.", author=author)
+    aim = add_aim(engine, partnership.id, title="Children recover", author=author)
+    outcome = add_outcome(engine, partnership.id, aim_id=aim.id, title="Shorter waits", author=author)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(recommendations, "update_checked", broken)
+    with pytest.raises(RuntimeError):
+        recommendation_to_action(engine, partnership.id, rec.id, outcome_id=outcome.id, author=author)
+    assert load_plan(engine, partnership.id).all_actions() == []
+    stored = list_recommendations(engine, partnership.id, snapshot_id=snap.id)[0]
+    assert (stored.action_id, stored.status) == (None, "open")
+
+
+def test_writes_given_one_session_succeed_or_fail_together(engine, partnership, author):
+    """Data functions take ``session=``: a caller composes them into one transaction."""
+    from strategy.core.db import write_session
+    from strategy.plan.operations import add_aim, add_outcome, load_plan
+
+    with pytest.raises(NotFound):
+        with write_session(engine) as tx:
+            aim = add_aim(engine, partnership.id, title="Children recover", author=author, session=tx)
+            add_outcome(engine, partnership.id, aim_id=aim.id, title="Shorter waits", author=author, session=tx)
+            add_outcome(engine, partnership.id, aim_id=999_999, title="Under no aim", author=author, session=tx)
+    assert load_plan(engine, partnership.id).aims == []
+    with write_session(engine) as tx:
+        aim = add_aim(engine, partnership.id, title="Children recover", author=author, session=tx)
+        add_outcome(engine, partnership.id, aim_id=aim.id, title="Shorter waits", author=author, session=tx)
+    plan = load_plan(engine, partnership.id)
+    assert [a.title for a in plan.aims] == ["Children recover"]
+    assert [o.title for o in plan.outcomes[aim.id]] == ["Shorter waits"]
+
+
 def test_a_recommendation_cannot_become_an_action_under_a_missing_outcome(engine, partnership, author, snap):
     rec = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="Cut waits.", author=author)
     with pytest.raises(NotFound):

@@ -146,34 +146,27 @@ def recommendation_to_action(
     session: Session | None = None,
     **fields,
 ) -> int:
-    """Make the recommendation an action under ``outcome_id`` in the action plan, in one step:
-    the action carries the recommendation's text and its origin; the recommendation is marked
-    accepted and keeps the action's id. ``fields`` (leads, start_date, end_date, component...) go to
-    ``strategy.plan.operations.create_action`` as they are. Returns the action id."""
-
-    with read_session(engine, session=session) as session:
-        rec = load(session, Recommendation, recommendation_id, partnership_id, "recommendation")
-    if rec.action_id is not None and rec.action_id in {x.id for x in plan.load_plan(engine, partnership_id).all_actions()}:
-        raise InvalidInput("This recommendation is already an action in the action plan.")
-    # An action removed from the plan since leaves the recommendation free to become one again.
-    action_id = plan.create_action(
-        engine, partnership_id, outcome_id=outcome_id, title=rec.text[:500], author=author, origin=rec.origin, **fields
-    ).id
-    with write_session(engine, session=session) as session:
-        current = load(session, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
-        values = {"action_id": action_id}
-        if current.status == "open":
+    """Make the recommendation an action under ``outcome_id`` in the action plan, in one step and one
+    transaction: the action carries the recommendation's text and its origin; the recommendation is
+    marked accepted and keeps the action's id. If either write fails, neither is stored. ``fields``
+    (leads, start_date, end_date, component...) go to ``strategy.plan.operations.create_action`` as
+    they are. Returns the action id."""
+    with write_session(engine, session=session) as tx:
+        rec = load(tx, Recommendation, recommendation_id, partnership_id, "recommendation", lock=True)
+        live_actions = {x.id for x in plan.load_plan(engine, partnership_id, session=tx).all_actions()}
+        if rec.action_id is not None and rec.action_id in live_actions:
+            raise InvalidInput("This recommendation is already an action in the action plan.")
+        # An action removed from the plan since leaves the recommendation free to become one again.
+        action = plan.create_action(
+            engine, partnership_id, outcome_id=outcome_id, title=rec.text[:500], author=author, origin=rec.origin, session=tx, **fields
+        )
+        values: dict = {"action_id": action.id}
+        if rec.status == "open":
             values["status"] = "accepted"
         conflict = update_checked(
-            session,
-            Recommendation,
-            current,
-            values,
-            expected_version=current.version,
-            author=author,
-            prompt_id=PROMPT,
-            what="recommendation",
+            tx, Recommendation, rec, values, expected_version=rec.version, author=author, prompt_id=PROMPT, what="recommendation"
         )
-    if conflict:
+    if conflict:  # cannot happen while the row is locked, but never pass one over in silence
         raise conflict
-    return action_id
+    assert action.id is not None
+    return action.id

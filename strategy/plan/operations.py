@@ -153,7 +153,7 @@ def option_labels(ref_id: str) -> dict[str, str]:
 def agencies(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[str]:
     """The partnership's agencies: those in the shared vision chapter (agency contributions and the
     steering group) and those added through the action plan; each once, ignoring case and spacing."""
-    rows = all_rows(engine, partnership_id)
+    rows = all_rows(engine, partnership_id, session=session)
     names: list[str] = []
     for prompt_id in ("vision.contributions", "vision.steering_group"):
         for row in rows.get(prompt_id, []):
@@ -172,8 +172,8 @@ def agencies(engine: Engine, partnership_id: int, *, session: Session | None = N
     return result
 
 
-def _agency_keys(engine: Engine, partnership_id: int) -> dict[str, str]:
-    return {name_key(n): n for n in agencies(engine, partnership_id)}
+def _agency_keys(engine: Engine, partnership_id: int, *, session: Session | None = None) -> dict[str, str]:
+    return {name_key(n): n for n in agencies(engine, partnership_id, session=session)}
 
 
 def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author, session: Session | None = None) -> str:
@@ -182,7 +182,7 @@ def add_agency(engine: Engine, partnership_id: int, name: str, *, author: Author
     if not clean:
         raise InvalidInput("The agency's name is empty. Type the agency's name.")
     check_length(clean, 200, "The agency's name")
-    existing = _agency_keys(engine, partnership_id)
+    existing = _agency_keys(engine, partnership_id, session=session)
     if name_key(clean) in existing:
         return existing[name_key(clean)]
     with write_session(engine, session=session) as session:
@@ -259,7 +259,9 @@ def _choice(value, ref_id: str, what: str) -> str:
     raise InvalidInput(f"{what} '{value}' is not one of: {', '.join(labels.values())}.")
 
 
-def _lead_list(engine: Engine, partnership_id: int, value, *, add_unknown: bool, author: Author | None) -> list[str]:
+def _lead_list(
+    engine: Engine, partnership_id: int, value, *, add_unknown: bool, author: Author | None, session: Session | None = None
+) -> list[str]:
     if isinstance(value, str):
         value = [value]
     names = []
@@ -270,13 +272,13 @@ def _lead_list(engine: Engine, partnership_id: int, value, *, add_unknown: bool,
             names.append(clean)
     if len(names) > MAX_LEADS:
         raise InvalidInput(f"An action has {len(names)} leads; give at most {MAX_LEADS} and name the rest as partners.")
-    known = _agency_keys(engine, partnership_id)
+    known = _agency_keys(engine, partnership_id, session=session)
     unknown = [n for n in names if name_key(n) not in known]
     if unknown and not add_unknown:
         raise UnknownAgency(unknown)
     for n in unknown:
-        add_agency(engine, partnership_id, n, author=author)
-    known = _agency_keys(engine, partnership_id)
+        add_agency(engine, partnership_id, n, author=author, session=session)
+    known = _agency_keys(engine, partnership_id, session=session)
     return [known.get(name_key(n), n) for n in names]
 
 
@@ -296,7 +298,14 @@ def _rec_list(value) -> list[str]:
 
 
 def _action_values(
-    engine: Engine, partnership_id: int, fields: dict, *, add_unknown: bool, author: Author | None, current: PlanAction | None = None
+    engine: Engine,
+    partnership_id: int,
+    fields: dict,
+    *,
+    add_unknown: bool,
+    author: Author | None,
+    current: PlanAction | None = None,
+    session: Session | None = None,
 ) -> dict:
     """Check and clean action fields (only those given). Raises InvalidInput naming the field."""
     out: dict = {}
@@ -323,7 +332,7 @@ def _action_values(
         out["status"] = _choice(fields["status"], "action_statuses", "The status") or "not_started"
     if "leads" in fields:
         out["leads_json"] = json.dumps(
-            _lead_list(engine, partnership_id, fields["leads"], add_unknown=add_unknown, author=author), ensure_ascii=False
+            _lead_list(engine, partnership_id, fields["leads"], add_unknown=add_unknown, author=author, session=session), ensure_ascii=False
         )
     if "recommendations" in fields:
         out["recommendations_json"] = json.dumps(_rec_list(fields["recommendations"]))
@@ -512,7 +521,9 @@ def create_action(
     InvalidInput with a message naming it, and nothing is stored. Returns the stored PlanAction (its code
     comes from ``load_plan(...).code("action", id)``).
     """
-    values = _action_values(engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies, author=author)
+    values = _action_values(
+        engine, partnership_id, {"title": title, **fields}, add_unknown=add_unknown_agencies, author=author, session=session
+    )
     with write_session(engine, session=session) as session:
         return _insert_action(session, partnership_id, outcome_id, values, author)
 
