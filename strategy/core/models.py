@@ -14,6 +14,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_id(row: SQLModel) -> int:
+    """The id of a row that has been stored (flushed or loaded). Table models type ``id`` as
+    ``int | None`` because a new row has none until it is stored; this says the row has been."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has not been stored yet, so it has no id")
+    return value
+
+
 class Partnership(SQLModel, table=True):
     __tablename__ = "partnership"
 
