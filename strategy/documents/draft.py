@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -168,7 +169,7 @@ def _header_footer(ctx: DraftContext) -> None:
             below.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _document_text(doc: Document) -> list[str]:
+def _document_text(doc: DocxDocument) -> list[str]:
     texts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docx import Document
+from docx.document import Document as DocxDocument
 
 from strategy.answers.operations import Row
 from strategy.core.models import Answer, Partnership
@@ -23,7 +23,7 @@ from strategy.word.toolkit import (
 
 @dataclass
 class DraftContext:
-    doc: Document
+    doc: DocxDocument
     content: Content
     partnership: Partnership
     answers: dict[str, Answer]
