@@ -74,7 +74,8 @@ def cell_text(ctx: DraftContext, col, value) -> str:
         return {True: "Yes", False: "No"}.get(value, "")
     if col.type in ("choice", "multichoice") and value:
         labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
-        return safe_text("; ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value])))
+        chosen: list[str] = value if isinstance(value, list) else [value]
+        return safe_text("; ".join(labels.get(v, v) for v in chosen))
     if col.type == "date" and value:
         try:
             return uk_day(value)
