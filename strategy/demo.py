@@ -25,6 +25,7 @@ from strategy.answers.operations import (
 from strategy.assessments.demo import ensure_snapshot_demo
 from strategy.core.authors import Author
 from strategy.core.errors import NotFound
+from strategy.core.models import stored_id
 from strategy.core.settings import DATA_DIR
 from strategy.delivery.demo import ensure_delivery
 from strategy.guide.content import content
@@ -54,14 +55,14 @@ def ensure_demo(engine: Engine) -> int:
         ):
             update_partnership(
                 engine,
-                p.id,
+                stored_id(p),
                 nation=spec["nation"],
                 areas=spec.get("areas", ""),
                 period_start=spec.get("period_start"),
                 period_end=spec.get("period_end"),
             )
 
-            set_archived(engine, p.id, False)
+            set_archived(engine, stored_id(p), False)
     except NotFound:
         p = create_partnership(
             engine,
@@ -71,8 +72,9 @@ def ensure_demo(engine: Engine) -> int:
             period_start=spec.get("period_start"),
             period_end=spec.get("period_end"),
         )
+    pid = stored_id(p)
     prompts = content().prompts
-    existing = get_answers(engine, p.id)
+    existing = get_answers(engine, pid)
     for prompt_id, value in data.get("answers", {}).items():
         prompt = prompts[prompt_id]
         if prompt.type == "multichoice":
@@ -80,25 +82,25 @@ def ensure_demo(engine: Engine) -> int:
         wanted = normalise_value(prompt, value.strip() if isinstance(value, str) and prompt.type != "multichoice" else value)
         current = existing.get(prompt_id)
         if current is None or current.value != wanted:
-            save_answer(engine, p.id, prompt_id, wanted, expected_version=current.version if current else 0, author=author)
+            save_answer(engine, pid, prompt_id, wanted, expected_version=current.version if current else 0, author=author)
     for prompt_id, rows in data.get("items", {}).items():
-        current_rows = [r for r in list_rows(engine, p.id, prompt_id) if r.row_key is None]
+        current_rows = [r for r in list_rows(engine, pid, prompt_id) if r.row_key is None]
         if [r.values for r in current_rows] == [_full_row(prompt_id, r) for r in rows]:
             continue
         for r in current_rows:  # replace the table wholesale: deleted rows stay restorable
-            delete_row(engine, p.id, r.id, author=author)
+            delete_row(engine, pid, r.id, author=author)
         if rows:
-            add_rows(engine, p.id, prompt_id, rows, author=author)
+            add_rows(engine, pid, prompt_id, rows, author=author)
     for prompt_id, spec in data.get("grids", {}).items():
-        _ensure_grid(engine, p.id, prompts[prompt_id], dict(spec), author)
+        _ensure_grid(engine, pid, prompts[prompt_id], dict(spec), author)
     if data.get("plan"):
-        ensure_plan(engine, p.id, data["plan"], author)
+        ensure_plan(engine, pid, data["plan"], author)
 
-    ensure_snapshot_demo(engine, p.id, author)
-    _ensure_comments(engine, p.id, data.get("comments", []))
+    ensure_snapshot_demo(engine, pid, author)
+    _ensure_comments(engine, pid, data.get("comments", []))
     if data.get("delivery"):
-        ensure_delivery(engine, p.id, data["delivery"], author)
-    return p.id
+        ensure_delivery(engine, pid, data["delivery"], author)
+    return pid
 
 
 def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:
@@ -129,7 +131,7 @@ def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> 
                 author=Author.make(**reply["by"]),
             )
         if spec.get("resolved_by"):
-            set_resolved(engine, partnership_id, first.id, author=Author.make(**spec["resolved_by"]))
+            set_resolved(engine, partnership_id, stored_id(first), author=Author.make(**spec["resolved_by"]))
 
 
 def _ensure_grid(engine: Engine, partnership_id: int, prompt, spec: dict, author: Author) -> None:

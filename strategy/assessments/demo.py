@@ -19,6 +19,7 @@ from strategy.assessments.recommendations import (
 )
 from strategy.core.authors import Author
 from strategy.core.errors import NotFound
+from strategy.core.models import stored_id
 from strategy.core.settings import DATA_DIR
 from strategy.plan.operations import load_plan
 
@@ -41,17 +42,17 @@ def _recommendations(engine: Engine, pid: int, wanted: list[dict], author: Autho
     current = list_recommendations(engine, pid, **owner)
     if [(r.text, r.domain) for r in current] != [(w["text"], w.get("domain", "")) for w in wanted]:
         for r in current:
-            remove_recommendation(engine, pid, r.id, author=author)
+            remove_recommendation(engine, pid, stored_id(r), author=author)
         for w in wanted:
             add_recommendation(engine, pid, text=w["text"], domain=w.get("domain", ""), author=author, **owner)
         current = list_recommendations(engine, pid, **owner)
     # Those with an `outcome` are already actions in the demo's plan (Guide §12: findings become actions).
     plan = load_plan(engine, pid)
-    outcomes = {plan.code("outcome", o.id): o.id for o in plan.all_outcomes()}
+    outcomes = {plan.code("outcome", o.id): stored_id(o) for o in plan.all_outcomes()}
     live_actions = {x.id for x in plan.all_actions()}
     for rec, w in zip(current, wanted, strict=True):
         if w.get("outcome") in outcomes and rec.action_id not in live_actions:
-            recommendation_to_action(engine, pid, rec.id, outcome_id=outcomes[w["outcome"]], author=author, **w.get("action", {}))
+            recommendation_to_action(engine, pid, stored_id(rec), outcome_id=outcomes[w["outcome"]], author=author, **w.get("action", {}))
 
 
 def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
@@ -59,8 +60,9 @@ def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
         snap = sn.find_snapshot(engine, pid, spec["title"])
     except NotFound:
         snap = sn.create_snapshot(engine, pid, title=spec["title"], held_on=spec["held_on"], notes=spec.get("notes", ""), author=author)
+    snap_id = stored_id(snap)
     statements = {s.code: s for s in sn.list_statements(engine, pid)}
-    stored = sn.ratings(engine, snap.id)
+    stored = sn.ratings(engine, snap_id)
     for code, (evidence_rating, progress_rating, evidence, strengths, development) in spec["ratings"].items():
         statement = statements[code]
         wanted = {
@@ -70,20 +72,20 @@ def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
             "strengths": strengths,
             "development": development,
         }
-        current = stored.get(statement.id)
+        current = stored.get(stored_id(statement))
         if current is None or any(getattr(current, k) != v for k, v in wanted.items()):
             sn.rate_statement(
-                engine, pid, snap.id, statement.id, expected_version=current.version if current else 0, author=author, **wanted
+                engine, pid, snap_id, stored_id(statement), expected_version=current.version if current else 0, author=author, **wanted
             )
     data = SNAPSHOT_SURVEY.read_bytes()
-    wanted_rows = preview_snapshot_survey(engine, pid, snap.id, data, SNAPSHOT_SURVEY.name).rows
+    wanted_rows = preview_snapshot_survey(engine, pid, snap_id, data, SNAPSHOT_SURVEY.name).rows
     have = [
         {"statement_id": r.statement_id, "rating": r.rating, "comment": r.comment, "agency": r.agency, "role": r.role}
-        for r in sn.responses(engine, snap.id)
+        for r in sn.responses(engine, snap_id)
     ]
     if have != wanted_rows:
-        import_snapshot_survey(engine, pid, snap.id, data, SNAPSHOT_SURVEY.name, author=author)
-    _recommendations(engine, pid, spec.get("recommendations", []), author, snapshot_id=snap.id)
+        import_snapshot_survey(engine, pid, snap_id, data, SNAPSHOT_SURVEY.name, author=author)
+    _recommendations(engine, pid, spec.get("recommendations", []), author, snapshot_id=snap_id)
 
 
 def _audit(engine: Engine, pid: int, spec: dict, author: Author) -> None:
@@ -99,25 +101,26 @@ def _audit(engine: Engine, pid: int, spec: dict, author: Author) -> None:
             au.update_audit(
                 engine,
                 pid,
-                audit.id,
+                stored_id(audit),
                 expected_version=audit.version,
                 author=author,
                 period=spec.get("period", ""),
                 parts=spec["parts"],
                 texts=spec["texts"],
             )
-    cases = au.list_cases(engine, audit.id)
+    audit_id = stored_id(audit)
+    cases = au.list_cases(engine, audit_id)
     wanted = [dict(zip(("reference", "agencies", "grade", "strengths", "learning"), c, strict=True)) for c in spec["cases"]]
     if [{k: getattr(c, k) for k in wanted[0]} for c in cases] != wanted:
         for c in cases:
-            au.remove_case(engine, pid, c.id, author=author)
+            au.remove_case(engine, pid, stored_id(c), author=author)
         for w in wanted:
-            au.add_case(engine, pid, audit.id, author=author, **w)
+            au.add_case(engine, pid, audit_id, author=author, **w)
     data = AUDIT_SURVEY.read_bytes()
     wanted_rows = preview_audit_survey(data, AUDIT_SURVEY.name).rows
-    have = [{k: getattr(r, k) for k in wanted_rows[0]} for r in au.survey_responses(engine, audit.id)]
+    have = [{k: getattr(r, k) for k in wanted_rows[0]} for r in au.survey_responses(engine, audit_id)]
     if have != wanted_rows:
-        import_audit_survey(engine, pid, audit.id, data, AUDIT_SURVEY.name, author=author)
+        import_audit_survey(engine, pid, audit_id, data, AUDIT_SURVEY.name, author=author)
     _recommendations(
-        engine, pid, [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])], author, audit_id=audit.id
+        engine, pid, [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])], author, audit_id=audit_id
     )

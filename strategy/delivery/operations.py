@@ -43,7 +43,7 @@ from strategy.answers.operations import all_rows, get_answer
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
-from strategy.core.models import MeasureReading, PlanAction, PlanMeasure, PlanUpdate, utcnow
+from strategy.core.models import MeasureReading, PlanAction, PlanMeasure, PlanUpdate, stored_id, utcnow
 from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text
 from strategy.core.values import STATISTIC_CODES, parse_date, parse_number, parse_period, parse_statistic, uk_day
@@ -177,13 +177,15 @@ def add_update(
             created_at=now,
         )
         latest = session.exec(
-            select(PlanUpdate).where(PlanUpdate.action_id == action_id).order_by(PlanUpdate.reported_on.desc(), PlanUpdate.id.desc())
+            select(PlanUpdate)
+            .where(PlanUpdate.action_id == action_id)
+            .order_by(col(PlanUpdate.reported_on).desc(), col(PlanUpdate.id).desc())
         ).first()
         wanted = next(s["plan_status"] for s in statuses() if s["id"] == latest.status) if latest else plan_status
         if action.status != wanted:
             session.execute(
                 update(PlanAction)
-                .where(PlanAction.id == action.id)
+                .where(col(PlanAction.id) == action.id)
                 .values(status=wanted, version=action.version + 1, updated_at=now, updated_by_name=author.name)
                 .execution_options(synchronize_session=False)
             )
@@ -209,7 +211,7 @@ def list_updates(engine: Engine, partnership_id: int, action_id: int | None = No
         query = select(PlanUpdate).where(PlanUpdate.partnership_id == partnership_id)
         if action_id is not None:
             query = query.where(PlanUpdate.action_id == action_id)
-        return list(session.exec(query.order_by(PlanUpdate.reported_on.desc(), PlanUpdate.id.desc())).all())
+        return list(session.exec(query.order_by(col(PlanUpdate.reported_on).desc(), col(PlanUpdate.id).desc())).all())
 
 
 def latest_updates(updates: list[PlanUpdate]) -> dict[int, PlanUpdate]:
@@ -224,6 +226,14 @@ def latest_updates(updates: list[PlanUpdate]) -> dict[int, PlanUpdate]:
 _QUARTER = re.compile(r"^q([1-4])\s*(\d{4}\s*[/\-–]\s*\d{2,4})$", re.IGNORECASE)
 
 
+def _period(text: str) -> str:
+    """``parse_period`` of text that is not empty (so it is a year, or refused)."""
+    year = parse_period(text, what="The period")
+    if year is None:  # pragma: no cover - only empty text gives None
+        raise InvalidInput("The period is empty. Give a year (2025), a financial year (2025/26) or a quarter (Q2 2025/26).")
+    return year
+
+
 def parse_reading_period(value) -> tuple[str, date, date]:
     """A reading's period: a year (2025), a financial year (2025/26) or a financial quarter (Q2 2025/26,
     July to September 2025). Returns (as stored, first day, last day)."""
@@ -232,7 +242,7 @@ def parse_reading_period(value) -> tuple[str, date, date]:
         raise InvalidInput("The period is empty. Give a year (2025), a financial year (2025/26) or a quarter (Q2 2025/26).")
     quarter = _QUARTER.match(text)
     if quarter:
-        year = parse_period(quarter.group(2), what="The period")
+        year = _period(quarter.group(2))
         first = int(year[:4])
         n = int(quarter.group(1))
         month = 4 + 3 * (n - 1)
@@ -241,7 +251,7 @@ def parse_reading_period(value) -> tuple[str, date, date]:
         end = date(start.year, end_month + 1, 1) - timedelta(days=1) if end_month < 12 else date(start.year, 12, 31)
         return f"Q{n} {year}", start, end
     try:
-        year = parse_period(text, what="The period")
+        year = _period(text)
     except InvalidInput as exc:
         raise InvalidInput(exc.message + " A quarter is written like Q2 2025/26 (April to June is Q1).") from None
     if "/" in year:
@@ -262,9 +272,10 @@ def figure(text: str | None) -> float | None:
     if not match:
         return None
     try:
-        return float(parse_number(match.group(1)))
+        number = parse_number(match.group(1))
     except InvalidInput:  # "1,5": a comma where a point was meant
         return None
+    return None if number is None else float(number)
 
 
 def is_numeric(measure: PlanMeasure) -> bool:
@@ -293,7 +304,11 @@ def _reading_value(measure: PlanMeasure, value) -> str:
 
 
 def match_number(text: str) -> str:
-    return _NUMBER.match(text).group(1)
+    """The number in a value that ``figure`` reads as one."""
+    match = _NUMBER.match(text)
+    if match is None:
+        raise ValueError(f"'{text}' has no number in it")
+    return match.group(1)
 
 
 def add_reading(
@@ -433,7 +448,7 @@ class Judgement:
 
 def judge(measure: PlanMeasure, readings: list[MeasureReading]) -> Judgement:
     """Direction of travel and the off-track rule (see the module docstring) for one measure."""
-    numeric = [(r, figure(r.value)) for r in readings if figure(r.value) is not None and r.value not in CODES]
+    numeric = [(r, number) for r in readings if (number := figure(r.value)) is not None and r.value not in CODES]
     base, target = figure(measure.baseline_value), figure(measure.target_value)
     if not numeric:
         return Judgement("No numeric reading", "Not judged", "No numeric reading yet.")
@@ -446,7 +461,7 @@ def judge(measure: PlanMeasure, readings: list[MeasureReading]) -> Judgement:
     else:
         prev = numeric[-2][1]
         direction = "No change" if latest == prev else ("Improving" if (latest > prev) == up else "Worsening")
-    if up is None:
+    if up is None or base is None or target is None:
         return Judgement(direction, "Not judged", "The baseline and target are not both numbers that differ.")
     if (latest >= target) if up else (latest <= target):
         return Judgement(direction, "Met", f"The latest reading ({latest_row.value}) has reached the target.")
@@ -654,7 +669,7 @@ def indicator_table(d: Delivery) -> pd.DataFrame:
     by = readings_by_measure(d)
     rows = []
     for m in d.plan.all_measures():
-        readings = by.get(m.id, [])
+        readings = by.get(stored_id(m), [])
         j = judge(m, readings)
         latest = readings[-1] if readings else None
         rows.append(
@@ -717,7 +732,7 @@ def feedback_table(d: Delivery) -> pd.DataFrame:
     out = [
         {
             "Date": uk_day(r.values.get("date")),
-            "Source": sources.get(r.values.get("source"), ""),
+            "Source": sources.get(r.values.get("source") or "", ""),
             "What was heard": r.values.get("summary", ""),
             "Sent to": r.values.get("routed_to", ""),
             "Response": r.values.get("response", ""),

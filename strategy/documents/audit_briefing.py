@@ -133,8 +133,9 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
             [[c.reference, c.agencies, au.grade_label(c.grade), c.strengths, c.learning] for c in cases],
         )
         for row, c in zip(ctx.doc.tables[-1].rows[1:], cases, strict=True):
-            if colours.get(c.grade):
-                shade(row.cells[2], colours[c.grade])
+            colour = colours.get(c.grade)
+            if colour:
+                shade(row.cells[2], colour)
 
     doc.add_heading("Multi-agency practice strengths", level=1)
     _list_or_gap(ctx, texts.get("strengths", ""), "the practice strengths the audit found")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -168,7 +169,7 @@ def _header_footer(ctx: DraftContext) -> None:
             below.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _document_text(doc: Document) -> list[str]:
+def _document_text(doc: DocxDocument) -> list[str]:
     texts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -358,10 +359,11 @@ def _context_groups(ctx: DraftContext) -> None:
     if not any(v.get("considered") is not None or v.get("notes") for v in stored.values()):
         _not_yet(ctx, "which groups affected by child sexual abuse the strategy has considered", "Context", "§4.2")
         return
+    yes_no: dict[bool | None, str] = {True: "Yes", False: "No"}
     body = [
         [
             o.label,
-            {True: "Yes", False: "No"}.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
+            yes_no.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
             stored.get(o.id, {}).get("notes") or "",
         ]
         for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)
@@ -401,6 +403,7 @@ def _identification(ctx: DraftContext) -> None:
     if not p.complete:
         gap(ctx, "Not written yet: the local prevalence estimate. Still needed: " + "; ".join(p.missing) + ".")
     else:
+        assert p.identified is not None and p.estimate is not None  # a complete estimate has both
         alt = (
             f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
             f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
@@ -773,6 +776,8 @@ def build_draft(
 def _open_comments(ctx: DraftContext, section_id: str) -> None:
     """A review copy's list of the open comments on a section (Guide §13.2)."""
 
+    if ctx.review_comments is None:  # not a review copy
+        return
     found = ctx.review_comments.get(section_id, [])
     ctx.doc.add_heading("Open comments from reviewers", level=2)
     if not found:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from strategy.assessments import snapshot as sn
 from strategy.assessments.recommendations import STATUSES, list_recommendations
 from strategy.core.dates import UK
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, SnapshotResponse, stored_id
 from strategy.core.values import uk_day
 from strategy.people.partnerships import get_partnership
 from strategy.word.toolkit import (
@@ -180,7 +180,7 @@ def build_snapshot_report(
             )
 
     doc.add_heading("Domain by domain", level=1)
-    comments = {}
+    comments: dict[int, list[SnapshotResponse]] = {}
     for r in frontline:
         if r.comment:
             comments.setdefault(r.statement_id, []).append(r)
@@ -227,7 +227,7 @@ def build_snapshot_report(
     ]
     if previous:
         doc.add_heading("Change since the last snapshot", level=1)
-        frame = sn.compare_snapshots(engine, partnership_id, [previous[-1].id, snap.id])
+        frame = sn.compare_snapshots(engine, partnership_id, [stored_id(previous[-1]), stored_id(snap)])
         simple_table(
             ctx,
             ["Domain", previous[-1].title, snap.title, "Change"],

@@ -148,8 +148,9 @@ def _period_total(rows: list[Row]) -> Total:
         codes = [str(r.values.get("value")) for r, n in zip(parts, numbers, strict=True) if n is None and r.values.get("value")]
         if len(parts) == 1 and numbers[0] is not None:
             return Total(numbers[0], whole(numbers[0]), f"as written ({_detail(parts[0])})")
-        if all(n is not None for n in numbers):
-            total = sum(numbers)
+        known = [n for n in numbers if n is not None]
+        if len(known) == len(numbers):
+            total = sum(known)
             return Total(
                 total, whole(total), f"the sum of {len(parts)} row{'s' if len(parts) > 1 else ''} ({', '.join(_detail(r) for r in parts)})"
             )
@@ -245,13 +246,16 @@ def _series(rows: list[Row], nation: str | None) -> dict[str, tuple[str, list[Ro
     )
 
 
+def _periods(series: dict[str, tuple[str, list[Row]]]) -> list[str]:
+    """The years the series have figures for, oldest first."""
+    found: set[str] = {p for _, rs in series.values() for r in rs if (p := r.values.get("period"))}
+    return sorted(found, key=lambda p: (period_sort_key(p), len(p)))
+
+
 def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
     """Measures down, years across (oldest first), figures as written: codes stay codes."""
     series = _series(rows, nation)
-    periods = sorted(
-        {r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
-        key=lambda p: (period_sort_key(p), len(p)),
-    )
+    periods = _periods(series)
     data = []
     for label, rs in series.values():
         grouped = _by_period(rs)
@@ -262,10 +266,7 @@ def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
 def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None:
     """One line per measure over the years, oldest first; a code is a gap in the line."""
     series = _series(rows, nation)
-    periods = sorted(
-        {r.values.get("period") for _, rs in series.values() for r in rs if r.values.get("period")},
-        key=lambda p: (period_sort_key(p), len(p)),
-    )
+    periods = _periods(series)
     if not periods:
         return None
     fig = go.Figure()
@@ -433,7 +434,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
             missing.append(
                 f"a figure above zero for '{label}' ({period or 'year not given'}): with none identified the comparison cannot be made"
             )
-    if missing:
+    if missing or ratio is None:
         sentence = "The estimate cannot be worked out yet. Still needed: " + "; ".join(missing) + "."
     else:
         sentence = unidentified_sentence(ratio)
@@ -475,7 +476,7 @@ def iceberg_table(p: Prevalence) -> pd.DataFrame:
         rows.append(
             {"What": f"Identified: {p.measure_label} ({p.identified_period or 'year not given'})", "Children a year": whole(p.identified)}
         )
-    if p.estimate is not None:
+    if p.estimate is not None and p.population is not None:  # an estimate is made from the population
         if p.identified is not None:
             rows.append({"What": "Estimated not identified", "Children a year": about(max(p.estimate - p.identified, 0))})
         rows.append(
@@ -490,7 +491,7 @@ def iceberg_table(p: Prevalence) -> pd.DataFrame:
 def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
     """The tip of the iceberg: children identified above a waterline, the estimated rest below it,
     drawn to scale and labelled in words (the picture never depends on colour alone)."""
-    if not p.complete:
+    if not p.complete or p.estimate is None or p.identified is None:  # complete: both are known
         return None
     hidden = max(p.estimate - p.identified, 0)
     fig = go.Figure()
@@ -838,7 +839,7 @@ def _survey_frame(rows: list[Row]) -> pd.DataFrame:
     records = []
     for r in rows:
         v = r.values
-        record = {
+        record: dict[str, str | float | None] = {
             "agency": clean_text(v.get("agency") or "").strip() or "Agency not given",
             "role": clean_text(v.get("role") or "").strip() or "Role not given",
         }
@@ -907,7 +908,7 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
 
 def reflection_text(p: Prevalence, survey: Survey) -> str | None:
     """Guide §6.1's reflection point, when staff feel confident but few children are identified."""
-    if survey.responses == 0 or not survey.confident or not p.complete or p.ratio <= 2:
+    if survey.responses == 0 or not survey.confident or not p.complete or p.ratio is None or p.ratio <= 2:
         return None
     parts = []
     if survey.means.get("confidence") is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from strategy.core.models import stored_id
 from strategy.plan.operations import Plan, gantt_rows, leads
 
 GAP = "#B3261E"
@@ -21,7 +22,7 @@ def chain_table(plan: Plan) -> pd.DataFrame:
     """The chain as rows (the chart's figures as a table): one per action, or per aim/outcome with none."""
     rows = []
     for aim in plan.aims:
-        outcomes = plan.outcomes.get(aim.id, [])
+        outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
             rows.append(
                 {
@@ -33,8 +34,8 @@ def chain_table(plan: Plan) -> pd.DataFrame:
                 }
             )
         for o in outcomes:
-            measures = len(plan.measures.get(o.id, []))
-            actions = plan.actions.get(o.id, [])
+            measures = len(plan.measures.get(stored_id(o), []))
+            actions = plan.actions.get(stored_id(o), [])
             if not actions:
                 rows.append(
                     {
@@ -66,10 +67,10 @@ def chain_figure(plan: Plan) -> go.Figure:
     y = 0.0
     for aim in plan.aims:
         aim_top = y
-        outcomes = plan.outcomes.get(aim.id, [])
+        outcomes = plan.outcomes.get(stored_id(aim), [])
         outcome_ys = []
         for o in outcomes:
-            actions = plan.actions.get(o.id, [])
+            actions = plan.actions.get(stored_id(o), [])
             action_ys = []
             for x in actions:
                 action_ys.append(y)
@@ -90,7 +91,7 @@ def chain_figure(plan: Plan) -> go.Figure:
                 y += 1
             oy = sum(action_ys) / len(action_ys)
             outcome_ys.append(oy)
-            gaps = [g for g, missing in (("no action", not actions), ("no measure", not plan.measures.get(o.id))) if missing]
+            gaps = [g for g, missing in (("no action", not actions), ("no measure", not plan.measures.get(stored_id(o)))) if missing]
             nodes.append(
                 {
                     "x": 1,

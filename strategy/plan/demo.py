@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.authors import Author
 from strategy.core.errors import InvalidInput
+from strategy.core.models import stored_id
 from strategy.core.text import name_key
 from strategy.plan import operations as P
 from strategy.plan.io import parse_when
@@ -39,7 +40,7 @@ def _differs(row, stored: dict) -> dict:
 
 def _revive(engine: Engine, partnership_id: int, aims: list[dict], author: Author) -> None:
     """Bring back what a visitor removed (so its code comes back too) rather than adding it again."""
-    titles = {"aim": set(), "outcome": set(), "action": set(), "measure": set()}
+    titles: dict[str, set[str]] = {"aim": set(), "outcome": set(), "action": set(), "measure": set()}
     for a in aims:
         titles["aim"].add(name_key(a["aim"]))
         for o in a.get("outcomes", []):
@@ -68,11 +69,11 @@ def ensure_plan(engine: Engine, partnership_id: int, aims: list[dict], author: A
         if aim is None:
             aim = P.add_aim(engine, partnership_id, title=aim_spec["aim"], author=author, **text)
         elif aim.description != text["description"] or aim.rationale != text["rationale"]:
-            aim = P.update_aim(engine, partnership_id, aim.id, expected_version=aim.version, author=author, **text)
+            aim = P.update_aim(engine, partnership_id, stored_id(aim), expected_version=aim.version, author=author, **text)
         _ensure_outcomes(engine, partnership_id, aim, aim_spec.get("outcomes", []), plan, author)
     for aim in plan.aims:
         if name_key(aim.title) not in wanted_aims:
-            P.delete(engine, partnership_id, "aim", aim.id, author=author)
+            P.delete(engine, partnership_id, "aim", stored_id(aim), author=author)
 
 
 def _ensure_outcomes(engine, pid, aim, specs, plan, author) -> None:

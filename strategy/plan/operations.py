@@ -13,18 +13,20 @@ Other features turn their recommendations into actions through ``create_action``
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col, select
 
 from strategy.answers.operations import all_rows
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanMeasure, PlanOutcome, utcnow
+from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanMeasure, PlanOutcome, stored_id, utcnow
 from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, name_key, normalise_name
 from strategy.core.values import parse_date, uk_day
@@ -37,7 +39,20 @@ TEXT_LIMIT = 5_000
 LONG_LIMIT = 20_000
 MAX_LEADS = 10
 
-KINDS = {"aim": PlanAim, "outcome": PlanOutcome, "action": PlanAction, "measure": PlanMeasure}
+#: A row of the plan, of any of the four kinds.
+PlanRow = PlanAim | PlanOutcome | PlanAction | PlanMeasure
+#: One kind of plan row (what ``_live`` and ``_update`` return is the kind they are given).
+_Row = TypeVar("_Row", bound=PlanRow)
+#: A kind of plan row kept in order among its siblings (a measure has no position).
+_Ordered = TypeVar("_Ordered", bound=PlanAim | PlanOutcome | PlanAction)
+
+KINDS: dict[str, type[PlanRow]] = {"aim": PlanAim, "outcome": PlanOutcome, "action": PlanAction, "measure": PlanMeasure}
+#: The kinds kept in order among their siblings, each with the column that names its parent.
+_ORDERED_KINDS: dict[str, tuple[type[PlanAim | PlanOutcome | PlanAction], str]] = {
+    "aim": (PlanAim, "partnership_id"),
+    "outcome": (PlanOutcome, "aim_id"),
+    "action": (PlanAction, "outcome_id"),
+}
 WORDS = {"aim": "strategic aim", "outcome": "intended outcome", "action": "action", "measure": "measure"}
 
 
@@ -67,17 +82,20 @@ class Plan:
     measures: dict[int, list[PlanMeasure]] = field(default_factory=dict)  # by outcome id
     codes: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def code(self, kind: str, row_id: int) -> str:
+    def code(self, kind: str, row_id: int | None) -> str:
+        """A row's code (A1.O2.3), or "" for one not in the plan (or not stored)."""
+        if row_id is None:
+            return ""
         return self.codes.get((kind, row_id), "")
 
     def all_outcomes(self) -> list[PlanOutcome]:
-        return [o for a in self.aims for o in self.outcomes.get(a.id, [])]
+        return [o for a in self.aims for o in self.outcomes.get(stored_id(a), [])]
 
     def all_actions(self) -> list[PlanAction]:
-        return [x for o in self.all_outcomes() for x in self.actions.get(o.id, [])]
+        return [x for o in self.all_outcomes() for x in self.actions.get(stored_id(o), [])]
 
     def all_measures(self) -> list[PlanMeasure]:
-        return [m for o in self.all_outcomes() for m in self.measures.get(o.id, [])]
+        return [m for o in self.all_outcomes() for m in self.measures.get(stored_id(o), [])]
 
     def aim_of(self, outcome: PlanOutcome) -> PlanAim:
         return next(a for a in self.aims if a.id == outcome.aim_id)
@@ -90,8 +108,8 @@ class Plan:
         return not self.aims
 
 
-def _order(rows):
-    return sorted(rows, key=lambda r: (r.position, r.id))
+def _order(rows: Sequence[_Ordered]) -> list[_Ordered]:
+    return sorted(rows, key=lambda r: (r.position, stored_id(r)))
 
 
 def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Plan:
@@ -112,26 +130,26 @@ def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = 
             session.exec(
                 select(PlanMeasure).where(PlanMeasure.partnership_id == partnership_id, col(PlanMeasure.deleted_at).is_(None))
             ).all(),
-            key=lambda m: m.id,
+            key=stored_id,
         )
     plan = Plan(aims=aims)
     for aim in aims:
-        plan.codes[("aim", aim.id)] = f"A{aim.seq}"
+        plan.codes[("aim", stored_id(aim))] = f"A{aim.seq}"
     live_aims = {a.id for a in aims}
     for o in outcomes:
         if o.aim_id in live_aims:
             plan.outcomes.setdefault(o.aim_id, []).append(o)
-            plan.codes[("outcome", o.id)] = f"A{next(a.seq for a in aims if a.id == o.aim_id)}.O{o.seq}"
+            plan.codes[("outcome", stored_id(o))] = f"A{next(a.seq for a in aims if a.id == o.aim_id)}.O{o.seq}"
     live_outcomes = {o.id for group in plan.outcomes.values() for o in group}
     for x in actions:
         if x.outcome_id in live_outcomes:
             plan.actions.setdefault(x.outcome_id, []).append(x)
-            plan.codes[("action", x.id)] = f"{plan.codes[('outcome', x.outcome_id)]}.{x.seq}"
+            plan.codes[("action", stored_id(x))] = f"{plan.codes[('outcome', x.outcome_id)]}.{x.seq}"
     for m in measures:
         if m.outcome_id in live_outcomes:
             group = plan.measures.setdefault(m.outcome_id, [])
             group.append(m)
-            plan.codes[("measure", m.id)] = f"{plan.codes[('outcome', m.outcome_id)]}.M{len(group)}"
+            plan.codes[("measure", stored_id(m))] = f"{plan.codes[('outcome', m.outcome_id)]}.M{len(group)}"
     return plan
 
 
@@ -161,7 +179,7 @@ def agencies(engine: Engine, partnership_id: int, *, session: Session | None = N
     with read_session(engine, session=session) as session:
         names += [
             a.name
-            for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id).order_by(PlanAgency.id)).all()
+            for a in session.exec(select(PlanAgency).where(PlanAgency.partnership_id == partnership_id).order_by(col(PlanAgency.id))).all()
         ]
     seen, result = set(), []
     for name in names:
@@ -260,11 +278,11 @@ def _choice(value, ref_id: str, what: str) -> str:
 
 
 def _lead_list(
-    engine: Engine, partnership_id: int, value, *, add_unknown: bool, author: Author | None, session: Session | None = None
+    engine: Engine, partnership_id: int, value, *, add_unknown: bool, author: Author, session: Session | None = None
 ) -> list[str]:
     if isinstance(value, str):
         value = [value]
-    names = []
+    names: list[str] = []
     for raw in value or []:
         clean = normalise_name(raw)
         if clean and name_key(clean) not in {name_key(n) for n in names}:
@@ -303,7 +321,7 @@ def _action_values(
     fields: dict,
     *,
     add_unknown: bool,
-    author: Author | None,
+    author: Author,
     current: PlanAction | None = None,
     session: Session | None = None,
 ) -> dict:
@@ -476,10 +494,10 @@ def add_outcome(
     rationale = _optional(rationale, "The rationale", LONG_LIMIT)
     with write_session(engine, session=session) as session:
         aim = _live(session, PlanAim, partnership_id, aim_id)
-        _check_outcome_title(session, aim.id, title)
+        _check_outcome_title(session, stored_id(aim), title)
         outcome = PlanOutcome(
             partnership_id=partnership_id,
-            aim_id=aim.id,
+            aim_id=stored_id(aim),
             seq=aim.next_outcome_seq,
             title=title,
             rationale=rationale,
@@ -533,7 +551,7 @@ def _insert_action(session: Session, partnership_id: int, outcome_id: int, value
     _live(session, PlanAim, partnership_id, outcome.aim_id)
     action = PlanAction(
         partnership_id=partnership_id,
-        outcome_id=outcome.id,
+        outcome_id=stored_id(outcome),
         seq=outcome.next_action_seq,
         position=_next_position(session, PlanAction, outcome_id=outcome.id),
         updated_by_name=author.name,
@@ -590,7 +608,7 @@ def add_measure(
     values = _measure_values({"indicator": indicator, **fields})
     with write_session(engine, session=session) as session:
         outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
-        measure = PlanMeasure(partnership_id=partnership_id, outcome_id=outcome.id, updated_by_name=author.name, **values)
+        measure = PlanMeasure(partnership_id=partnership_id, outcome_id=stored_id(outcome), updated_by_name=author.name, **values)
         session.add(measure)
         session.flush()
         record_revision(
@@ -605,9 +623,31 @@ def add_measure(
         return measure
 
 
-def _live(session: Session, model, partnership_id: int, row_id: int):
-    row = session.exec(select(model).where(model.id == row_id).with_for_update()).first()
-    kind = next(k for k, m in KINDS.items() if m is model)
+def _locked(session: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """The row (removed or not), locked for this transaction, or None."""
+    return session.exec(select(model).where(col(model.id) == row_id).with_for_update()).first()
+
+
+def _kind_of(model: type[_Row]) -> str:
+    return next(k for k, m in KINDS.items() if m is model)
+
+
+def _get(session: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """``session.get`` typed by the kind of row asked for."""
+    return session.get(model, row_id)
+
+
+def _parent(session: Session, model: type[_Row], row_id: int) -> _Row:
+    """A row's parent (removed or not): plan rows are only ever removed softly, so it is there."""
+    row = _get(session, model, row_id)
+    if row is None:  # pragma: no cover - a parent row is never deleted outright
+        raise NotFound(f"That {WORDS[_kind_of(model)]} no longer exists.")
+    return row
+
+
+def _live(session: Session, model: type[_Row], partnership_id: int, row_id: int) -> _Row:
+    row = _locked(session, model, row_id)
+    kind = _kind_of(model)
     if row is None or row.partnership_id != partnership_id:
         raise NotFound(f"That {WORDS[kind]} no longer exists.")
     if row.deleted_at is not None:
@@ -620,18 +660,18 @@ def _live(session: Session, model, partnership_id: int, row_id: int):
 
 def _update(
     engine: Engine,
-    kind: str,
+    model: type[_Row],
     partnership_id: int,
     row_id: int,
     expected_version: int,
     author: Author,
-    clean,
+    clean: Callable[[Session, _Row], dict[str, Any]],
     *,
     session: Session | None = None,
-) -> object:
+) -> _Row:
     """UPDATE ... WHERE version = expected; 0 rows is a Conflict showing both. ``clean(session, row)``
     returns the checked values to store."""
-    model = KINDS[kind]
+    kind = _kind_of(model)
     now = utcnow()
     conflict = None
     with write_session(engine, session=session) as session:
@@ -664,11 +704,15 @@ def _update(
                 theirs_at=row.updated_at,
             )
         else:
-            result = session.execute(
-                update(model)
-                .where(model.id == row.id, model.version == expected_version)
-                .values(version=expected_version + 1, updated_at=now, updated_by_name=author.name, **changed)
-                .execution_options(synchronize_session=False)
+            # sqlmodel types Session.execute as returning a Result; an UPDATE gives a CursorResult (with rowcount).
+            result = cast(
+                "CursorResult[Any]",
+                session.execute(
+                    update(model)
+                    .where(col(model.id) == row.id, col(model.version) == expected_version)
+                    .values(version=expected_version + 1, updated_at=now, updated_by_name=author.name, **changed)
+                    .execution_options(synchronize_session=False)
+                ),
             )
             if result.rowcount != 1:  # pragma: no cover - the row is locked above
                 raise Conflict(
@@ -720,7 +764,7 @@ def update_aim(engine: Engine, partnership_id: int, aim_id: int, *, expected_ver
             out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
         return out
 
-    return _update(engine, "aim", partnership_id, aim_id, expected_version, author, clean)
+    return _update(engine, PlanAim, partnership_id, aim_id, expected_version, author, clean)
 
 
 def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expected_version: int, author: Author, **fields) -> PlanOutcome:
@@ -738,7 +782,7 @@ def update_outcome(engine: Engine, partnership_id: int, outcome_id: int, *, expe
             out["rationale"] = _optional(fields["rationale"], "The rationale", LONG_LIMIT)
         return out
 
-    return _update(engine, "outcome", partnership_id, outcome_id, expected_version, author, clean)
+    return _update(engine, PlanOutcome, partnership_id, outcome_id, expected_version, author, clean)
 
 
 def update_action(
@@ -761,7 +805,7 @@ def update_action(
         check_dates(values.get("start_date", row.start_date), values.get("end_date", row.end_date))
         return values
 
-    return _update(engine, "action", partnership_id, action_id, expected_version, author, clean)
+    return _update(engine, PlanAction, partnership_id, action_id, expected_version, author, clean)
 
 
 def update_measure(
@@ -770,7 +814,7 @@ def update_measure(
     with read_session(engine, session=session) as session:
         current = session.get(PlanMeasure, measure_id)
     values = _measure_values(fields, current)
-    return _update(engine, "measure", partnership_id, measure_id, expected_version, author, lambda s, r: values)
+    return _update(engine, PlanMeasure, partnership_id, measure_id, expected_version, author, lambda s, r: values)
 
 
 def move_outcome(
@@ -783,11 +827,11 @@ def move_outcome(
         outcome = _live(session, PlanOutcome, partnership_id, outcome_id)
         if outcome.aim_id == to_aim_id:
             return outcome
-        old_aim = session.get(PlanAim, outcome.aim_id)
+        old_aim = _parent(session, PlanAim, outcome.aim_id)
         aim = _live(session, PlanAim, partnership_id, to_aim_id)
-        _check_outcome_title(session, aim.id, outcome.title, outcome.id)
+        _check_outcome_title(session, stored_id(aim), outcome.title, outcome.id)
         old_code = f"A{old_aim.seq}.O{outcome.seq}"
-        outcome.aim_id, outcome.seq = aim.id, aim.next_outcome_seq
+        outcome.aim_id, outcome.seq = stored_id(aim), aim.next_outcome_seq
         outcome.position = _next_position(session, PlanOutcome, aim_id=aim.id)
         outcome.version += 1
         _stamp(outcome, author, now)
@@ -819,11 +863,11 @@ def move_action(
         action = _live(session, PlanAction, partnership_id, action_id)
         if action.outcome_id == to_outcome_id:
             return action
-        old = session.get(PlanOutcome, action.outcome_id)
-        old_code = f"A{session.get(PlanAim, old.aim_id).seq}.O{old.seq}.{action.seq}"
+        old = _parent(session, PlanOutcome, action.outcome_id)
+        old_code = f"A{_parent(session, PlanAim, old.aim_id).seq}.O{old.seq}.{action.seq}"
         outcome = _live(session, PlanOutcome, partnership_id, to_outcome_id)
         aim = _live(session, PlanAim, partnership_id, outcome.aim_id)
-        action.outcome_id, action.seq = outcome.id, outcome.next_action_seq
+        action.outcome_id, action.seq = stored_id(outcome), outcome.next_action_seq
         action.position = _next_position(session, PlanAction, outcome_id=outcome.id)
         action.version += 1
         _stamp(action, author, now)
@@ -849,14 +893,11 @@ def move(
     engine: Engine, partnership_id: int, kind: str, row_id: int, direction: int, *, author: Author, session: Session | None = None
 ) -> None:
     """Move an aim, outcome or action up (-1) or down (+1) among its live siblings. Codes do not change."""
-    model = KINDS[kind]
-    parent = {"aim": "partnership_id", "outcome": "aim_id", "action": "outcome_id"}[kind]
+    model, parent = _ORDERED_KINDS[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
-        siblings = _order(
-            session.exec(select(model).where(getattr(model, parent) == getattr(row, parent), col(model.deleted_at).is_(None))).all()
-        )
+        siblings = _live_siblings(session, row, parent)
         index = next(i for i, r in enumerate(siblings) if r.id == row.id)
         target = index + direction
         if not 0 <= target < len(siblings):
@@ -882,19 +923,27 @@ def move(
 # --- Removing and restoring ---------------------------------------------------------------------
 
 
-def _children(session: Session, kind: str, row_id: int, *, deleted_at=None) -> dict[str, list]:
+def _live_siblings(session: Session, row: _Ordered, parent: str) -> list[_Ordered]:
+    """The live rows under the same parent as ``row`` (its column ``parent``), in order."""
+    model = type(row)
+    return _order(session.exec(select(model).where(getattr(model, parent) == getattr(row, parent), col(model.deleted_at).is_(None))).all())
+
+
+def _children(session: Session, kind: str, row_id: int, *, deleted_at: datetime | None = None) -> dict[str, list[PlanRow]]:
     """What hangs off a row: live children, or (with ``deleted_at``) those removed with it."""
 
     def match(model):
         return model.deleted_at == deleted_at if deleted_at is not None else col(model.deleted_at).is_(None)
 
-    found = {"outcome": [], "action": [], "measure": []}
+    found: dict[str, list[PlanRow]] = {"outcome": [], "action": [], "measure": []}
     if kind == "aim":
         found["outcome"] = list(session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == row_id, match(PlanOutcome))).all())
     outcome_ids = [o.id for o in found["outcome"]] + ([row_id] if kind == "outcome" else [])
     if outcome_ids:
-        found["action"] = list(session.exec(select(PlanAction).where(PlanAction.outcome_id.in_(outcome_ids), match(PlanAction))).all())
-        found["measure"] = list(session.exec(select(PlanMeasure).where(PlanMeasure.outcome_id.in_(outcome_ids), match(PlanMeasure))).all())
+        found["action"] = list(session.exec(select(PlanAction).where(col(PlanAction.outcome_id).in_(outcome_ids), match(PlanAction))).all())
+        found["measure"] = list(
+            session.exec(select(PlanMeasure).where(col(PlanMeasure.outcome_id).in_(outcome_ids), match(PlanMeasure))).all()
+        )
     return found
 
 
@@ -913,7 +962,7 @@ def _count_words(found: dict[str, list]) -> str:
 def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int, *, session: Session | None = None) -> str:
     """What goes with a row if it is removed, in words ("3 outcomes, 7 actions and 2 measures"), or ""."""
     with read_session(engine, session=session) as session:
-        row = session.get(KINDS[kind], row_id)
+        row = _get(session, KINDS[kind], row_id)
         if row is None or row.partnership_id != partnership_id:
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
         return _count_words(_children(session, kind, row_id))
@@ -953,23 +1002,24 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
     model = KINDS[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
-        row = session.exec(select(model).where(model.id == row_id).with_for_update()).first()
+        row = _locked(session, model, row_id)
         if row is None or row.partnership_id != partnership_id:
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
         if row.deleted_at is None:
             return ""
-        parent = None
-        if kind == "outcome":
-            parent = ("aim", session.get(PlanAim, row.aim_id))
-        elif kind in ("action", "measure"):
-            parent = ("outcome", session.get(PlanOutcome, row.outcome_id))
-        if parent and parent[1].deleted_at is not None:
+        parent: PlanAim | PlanOutcome | None = None
+        if isinstance(row, PlanOutcome):
+            parent = _parent(session, PlanAim, row.aim_id)
+        elif isinstance(row, PlanAction | PlanMeasure):
+            parent = _parent(session, PlanOutcome, row.outcome_id)
+        if parent is not None and parent.deleted_at is not None:
+            parent_word = WORDS["aim" if isinstance(parent, PlanAim) else "outcome"]
             raise InvalidInput(
-                f"Its {WORDS[parent[0]]} '{parent[1].title}' is removed too. "
-                f"Restore the {WORDS[parent[0]]} first; this {WORDS[kind]} comes back with it "
+                f"Its {parent_word} '{parent.title}' is removed too. "
+                f"Restore the {parent_word} first; this {WORDS[kind]} comes back with it "
                 "if they were removed together."
             )
-        if kind == "aim":
+        if isinstance(row, PlanAim):
             _check_aim_title(session, partnership_id, row.title, row.id)
         found = _children(session, kind, row_id, deleted_at=row.deleted_at)
         for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
@@ -995,27 +1045,33 @@ class Removed:
     kind: str
     id: int
     title: str
-    removed_at: object
+    removed_at: datetime
     by: str
+
+
+def _removed_rows(session: Session, model: type[_Row], partnership_id: int) -> Sequence[_Row]:
+    return session.exec(select(model).where(col(model.partnership_id) == partnership_id, col(model.deleted_at).is_not(None))).all()
 
 
 def removed(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[Removed]:
     """Rows removed on their own (not with a parent), newest first: what "Restore" offers."""
-    result = []
+    result: list[Removed] = []
     with read_session(engine, session=session) as session:
         aims = {a.id: a for a in session.exec(select(PlanAim).where(PlanAim.partnership_id == partnership_id)).all()}
         outcomes = {o.id: o for o in session.exec(select(PlanOutcome).where(PlanOutcome.partnership_id == partnership_id)).all()}
         for a in aims.values():
             if a.deleted_at is not None:
-                result.append(Removed("aim", a.id, a.title, a.deleted_at, a.updated_by_name))
+                result.append(Removed("aim", stored_id(a), a.title, a.deleted_at, a.updated_by_name))
         for o in outcomes.values():
             if o.deleted_at is not None and aims[o.aim_id].deleted_at != o.deleted_at:
-                result.append(Removed("outcome", o.id, o.title, o.deleted_at, o.updated_by_name))
-        for model, label in ((PlanAction, "title"), (PlanMeasure, "indicator")):
-            kind = "action" if model is PlanAction else "measure"
-            for x in session.exec(select(model).where(model.partnership_id == partnership_id, col(model.deleted_at).is_not(None))).all():
-                if outcomes[x.outcome_id].deleted_at != x.deleted_at:
-                    result.append(Removed(kind, x.id, getattr(x, label), x.deleted_at, x.updated_by_name))
+                result.append(Removed("outcome", stored_id(o), o.title, o.deleted_at, o.updated_by_name))
+        lower: list[tuple[str, PlanAction | PlanMeasure, str]] = [
+            ("action", x, x.title) for x in _removed_rows(session, PlanAction, partnership_id)
+        ]
+        lower += [("measure", m, m.indicator) for m in _removed_rows(session, PlanMeasure, partnership_id)]
+        for kind, x, title in lower:
+            if x.deleted_at is not None and outcomes[x.outcome_id].deleted_at != x.deleted_at:
+                result.append(Removed(kind, stored_id(x), title, x.deleted_at, x.updated_by_name))
     return sorted(result, key=lambda r: r.removed_at, reverse=True)
 
 
@@ -1035,13 +1091,13 @@ def plan_checks(plan: Plan) -> list[Finding]:
     findings = []
     for aim in plan.aims:
         code = plan.code("aim", aim.id)
-        if not plan.outcomes.get(aim.id):
+        if not plan.outcomes.get(stored_id(aim)):
             findings.append(Finding("no_outcome", code, f"{code} '{aim.title}' has no intended outcome yet."))
     for o in plan.all_outcomes():
         code = plan.code("outcome", o.id)
-        if not plan.actions.get(o.id):
+        if not plan.actions.get(stored_id(o)):
             findings.append(Finding("no_action", code, f"{code} '{_short(o.title)}' has no action yet."))
-        if not plan.measures.get(o.id):
+        if not plan.measures.get(stored_id(o)):
             findings.append(Finding("no_measure", code, f"{code} '{_short(o.title)}' has no measure yet: how will you know it happened?"))
     for x in plan.all_actions():
         code = plan.code("action", x.id)
@@ -1083,7 +1139,7 @@ def recommendation_coverage(plan: Plan) -> list[tuple[dict, list[PlanAction]]]:
 
 
 def outcomes_without_measure(plan: Plan) -> list[PlanOutcome]:
-    return [o for o in plan.all_outcomes() if not plan.measures.get(o.id)]
+    return [o for o in plan.all_outcomes() if not plan.measures.get(stored_id(o))]
 
 
 # --- Tables for pages and exports --------------------------------------------------------------
@@ -1095,8 +1151,8 @@ def action_rows(plan: Plan) -> list[dict]:
     statuses, recs = option_labels("action_statuses"), {r["id"]: r for r in content().reference("recommendations").items}
     rows = []
     for aim in plan.aims:
-        for o in plan.outcomes.get(aim.id, []):
-            for x in plan.actions.get(o.id, []):
+        for o in plan.outcomes.get(stored_id(aim), []):
+            for x in plan.actions.get(stored_id(o), []):
                 rows.append(
                     {
                         "id": x.id,

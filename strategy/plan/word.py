@@ -9,6 +9,7 @@ from __future__ import annotations
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.shared import Inches
 
+from strategy.core.models import PlanAction, stored_id
 from strategy.core.values import uk_day
 from strategy.plan import charts as plan_chart
 from strategy.plan import operations as P
@@ -31,7 +32,7 @@ def set_orientation(doc, landscape: bool) -> None:
 
 
 def _plan(ctx: DraftContext) -> P.Plan:
-    return ctx.plan if getattr(ctx, "plan", None) is not None else P.Plan()
+    return ctx.plan if isinstance(ctx.plan, P.Plan) else P.Plan()
 
 
 def _section(ctx: DraftContext, section_id: str) -> dict:
@@ -56,7 +57,7 @@ def section_aims(ctx: DraftContext) -> None:
             doc.add_paragraph(safe_text(aim.description))
         if aim.rationale:
             doc.add_paragraph(safe_text(f"Why: {aim.rationale}"), style="Intense Quote")
-        outcomes = plan.outcomes.get(aim.id, [])
+        outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
             gap(ctx, "Not written yet: the intended outcomes of this aim (workbook page 'Theory of Change', Guide §7.1).")
         for o in outcomes:
@@ -200,8 +201,8 @@ def section_action_plan(ctx: DraftContext) -> None:
         doc.add_heading(safe_text(f"Strategic aim {plan.code('aim', aim.id)}: {aim.title}"), level=2)
         if aim.description:
             doc.add_paragraph(safe_text(aim.description))
-        outcomes = plan.outcomes.get(aim.id, [])
-        if not any(plan.actions.get(o.id) for o in outcomes):
+        outcomes = plan.outcomes.get(stored_id(aim), [])
+        if not any(plan.actions.get(stored_id(o)) for o in outcomes):
             gap(ctx, "Not written yet: actions for this aim (workbook page 'Action plan', Guide §12).")
             continue
         table = doc.add_table(rows=1, cols=len(ACTION_HEADERS))
@@ -213,9 +214,10 @@ def section_action_plan(ctx: DraftContext) -> None:
                 run.bold = True
         repeat_header(table.rows[0])
         for o in outcomes:
-            actions = plan.actions.get(o.id, [])
+            actions = plan.actions.get(stored_id(o), [])
             first = None
-            for x in actions or [None]:
+            slots: list[PlanAction | None] = [*actions] or [None]  # an outcome with no action still gets a row
+            for x in slots:
                 cells = table.add_row().cells
                 if first is None:
                     first = cells[0]
@@ -274,7 +276,7 @@ def section_evaluation(ctx: DraftContext) -> None:
     doc.add_paragraph("How the partnership will know each intended outcome has been achieved (Guide §7.2).")
     rows = []
     for o in plan.all_outcomes():
-        for m in plan.measures.get(o.id, []):
+        for m in plan.measures.get(stored_id(o), []):
             baseline = " ".join(v for v in [m.baseline_value, f"({uk_day(m.baseline_date)})" if m.baseline_date else ""] if v)
             target = " ".join(v for v in [m.target_value, f"(by {uk_day(m.target_date)})" if m.target_date else ""] if v)
             rows.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docx import Document
+from docx.document import Document as DocxDocument
 
 from strategy.answers.operations import Row
 from strategy.core.models import Answer, Partnership
@@ -23,7 +23,7 @@ from strategy.word.toolkit import (
 
 @dataclass
 class DraftContext:
-    doc: Document
+    doc: DocxDocument
     content: Content
     partnership: Partnership
     answers: dict[str, Answer]
@@ -74,7 +74,8 @@ def cell_text(ctx: DraftContext, col, value) -> str:
         return {True: "Yes", False: "No"}.get(value, "")
     if col.type in ("choice", "multichoice") and value:
         labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
-        return safe_text("; ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value])))
+        chosen: list[str] = value if isinstance(value, list) else [value]
+        return safe_text("; ".join(labels.get(v, v) for v in chosen))
     if col.type == "date" and value:
         try:
             return uk_day(value)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -30,7 +31,7 @@ from strategy.core.text import clean_text
 class HasDocument(Protocol):
     """What the builders below need of a document in progress: the document, and whether to draw charts."""
 
-    doc: Document
+    doc: DocxDocument
     charts: bool
 
 
@@ -66,7 +67,7 @@ def safe_text(text) -> str:
     return clean_text("" if text is None else str(text))
 
 
-def ensure_styles(doc: Document) -> None:
+def ensure_styles(doc: DocxDocument) -> None:
     styles = doc.styles
     if GAP_STYLE not in [s.name for s in styles]:
         gap = styles.add_style(GAP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -89,7 +90,7 @@ def ensure_styles(doc: Document) -> None:
         finding.paragraph_format.space_after = Pt(12)
 
 
-def paragraphs(doc: Document, text: str, style: str | None = None) -> None:
+def paragraphs(doc: DocxDocument, text: str, style: str | None = None) -> None:
     """Each line of typed text as its own paragraph; blank lines dropped."""
     for line in safe_text(text).split("\n"):
         if line.strip():
@@ -130,7 +131,7 @@ def repeat_header(row) -> None:
     tr_pr.append(header)
 
 
-def table_of_contents(doc: Document) -> None:
+def table_of_contents(doc: DocxDocument) -> None:
     doc.add_paragraph("Contents", style="Title")
     paragraph = doc.add_paragraph()
     run = paragraph.add_run()
@@ -230,7 +231,7 @@ def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -
 class DocContext:
     """What the shared Word helpers need: the document and whether to draw charts."""
 
-    doc: Document
+    doc: DocxDocument
     partnership: Partnership
     charts: bool = True
 
