@@ -3,8 +3,8 @@ real plans are written with.
 
 Export: the guide's columns (Strategic aim, Intended outcome, Action, Lead/responsible agency,
 Commencement, Completion), then status, component and recommendations and a few more; every cell
-is formula-safe (text starting =, +, -, @, tab or carriage return gets a leading apostrophe, which the
-import takes off again, so an export re-imports to the same text).
+is formula-safe by the one guard every export uses (``strategy.tabular.formulas``), which the one
+reader (``strategy.tabular.reading``) takes off again, so an export re-imports to the same text.
 
 Import: the same columns, tolerant of how plans are written (blank cells under a merged aim or
 outcome, several actions or leads in one cell, multi-line cells, "March 2015", "2020/21",
@@ -16,15 +16,11 @@ transaction, and only when there are no problems.
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -49,6 +45,7 @@ from strategy.plan.operations import (
     option_labels,
     recommendations,
 )
+from strategy.tabular.formulas import csv_bytes, xlsx_bytes
 from strategy.tabular.reading import ImportRefused, Preview, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
@@ -185,24 +182,6 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
     return span
 
 
-# --- Formula-safe cells -------------------------------------------------------------------------
-
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Text that a spreadsheet will show, never run: a leading apostrophe before =, +, -, @, tab or CR."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_RISKY) else text
-
-
-def unsafe_cell(value):
-    """The text an export wrote, back as it was typed (the apostrophe ``safe_cell`` added removed)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_RISKY):
-        return value[1:]
-    return value
-
-
 # --- Export -------------------------------------------------------------------------------------
 
 EXPORT_COLUMNS = [
@@ -261,35 +240,18 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
     return rows
 
 
+#: The Excel export's column widths, in EXPORT_COLUMNS order.
+EXPORT_WIDTHS = (30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10)
+
+
 def export_csv(engine: Engine, partnership_id: int) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(engine, partnership_id):
-        writer.writerow([safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written; formula-safe."""
+    return csv_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id))
 
 
 def export_xlsx(engine: Engine, partnership_id: int) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Action plan"
-    ws.append(EXPORT_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(engine, partnership_id):
-        ws.append([safe_cell(v) for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJKLMN", [30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10], strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """An Excel workbook whose every cell is text, never a formula, wrapped to its column's width."""
+    return xlsx_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id), "Action plan", widths=EXPORT_WIDTHS, wrap=True)
 
 
 def export_file(engine: Engine, partnership_id: int, filename: str) -> bytes:
@@ -413,7 +375,7 @@ def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
 
 def _cell(row: dict, columns: dict[str, str], key: str):
     header = columns.get(key)
-    return unsafe_cell(row.get(header)) if header else None
+    return row.get(header) if header else None
 
 
 def _text(value) -> str:
@@ -577,7 +539,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
     recs_raw = _text(values["recs"])
     if recs_raw:
         try:
-            fields["recommendations"] = _parse_recs(recs_raw)
+            fields["recommendations"] = parse_recs(recs_raw)
         except InvalidInput as exc:
             base.add_problem(number, columns["recs"], exc.message)
             ok = False
@@ -589,7 +551,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
 _REC_NUMBERS = re.compile(r"(?:\s*(?:rec(?:ommendation)?s?\.?)?\s*\d+\s*(?:,|and|&)?)+\s*", re.I)
 
 
-def _parse_recs(text: str) -> list[str]:
+def parse_recs(text: str) -> list[str]:
     """National-review recommendations as written: "1; 3", "1, 3 and 5", "Rec 2", "2 Professional knowledge,
     skills and confidence" (as the export writes them), or their names."""
     labels = {name_key(r["label"]): r["id"] for r in content().reference("recommendations").items}

@@ -508,7 +508,7 @@ def _field_value(column: str, value, known: list[str]):
     if column == "Lead/responsible agency":
         return plan_io.split_leads(value, known)
     if column == "Recommendations":
-        return plan_io._parse_recs(str(value)) if str(value).strip() else []
+        return plan_io.parse_recs(str(value)) if str(value).strip() else []
     if column in ("Stage or priority", "Core component", "Status"):
         ref = {"Stage or priority": "action_stages", "Core component": "core_components", "Status": "action_statuses"}[column]
         labels = {v: k for k, v in P.option_labels(ref).items()}
