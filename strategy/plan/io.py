@@ -18,8 +18,10 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -28,7 +30,7 @@ from sqlmodel import Session, col, select
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
-from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome
+from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import record_revision
 from strategy.core.text import clean_text, name_key, normalise_name
 from strategy.core.values import uk_day
@@ -46,7 +48,7 @@ from strategy.plan.operations import (
     recommendations,
 )
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
-from strategy.tabular.reading import ImportRefused, Preview, header_key, read_sheet
+from strategy.tabular.reading import IgnoredColumn, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -132,7 +134,7 @@ def _single(text: str) -> Span | None:
     return None
 
 
-def parse_when(value, *, what: str = "The date") -> Span | None:
+def parse_when(value: object, *, what: str = "The date") -> Span | None:
     """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
     2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
     (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
@@ -142,6 +144,7 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
         return None
     if isinstance(value, datetime):
         value = value.date()
+    span: Span | None
     if isinstance(value, date):
         span = Span(value, value)
     else:
@@ -171,6 +174,7 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
             )
         if only_end:
             span = Span(None, span.end)
+    assert span is not None  # a date, or text read as one (anything else was refused above)
     for d in (span.start, span.end):
         if d is not None and not PLAN_YEARS[0] <= d.year <= PLAN_YEARS[1]:
             raise InvalidInput(
@@ -209,15 +213,17 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
     comps, stages = option_labels("core_components"), option_labels("action_stages")
     statuses = option_labels("action_statuses")
     recs = {r["id"]: r for r in content().reference("recommendations").items}
-    rows = []
+    rows: list[list[str]] = []
     for aim in plan.aims:
-        outcomes = plan.outcomes.get(aim.id, [])
+        outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
-            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", aim.id)])
+            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", stored_id(aim))])
         for o in outcomes:
-            actions = plan.actions.get(o.id, [])
+            actions = plan.actions.get(stored_id(o), [])
             if not actions:
-                rows.append([aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", o.id)])
+                rows.append(
+                    [aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", stored_id(o))]
+                )
             for x in actions:
                 rows.append(
                     [
@@ -234,7 +240,7 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
                         stages.get(x.stage, ""),
                         aim.description,
                         x.when_text,
-                        plan.code("action", x.id),
+                        plan.code("action", stored_id(x)),
                     ]
                 )
     return rows
@@ -303,18 +309,27 @@ class PlanPreview:
     """What an import would create, and everything that stops it. Nothing is written until ``commit_import``."""
 
     filename: str
-    base: Preview  # the shared import preview: its problems list and counts
+    #: The shared import preview: how the file was read, the columns read and ignored, the problems
+    #: and counts, and the actions to create as its ready rows (with the row each came from).
+    base: Preview
     new_aims: list[str] = field(default_factory=list)
     new_outcomes: list[tuple[str, str]] = field(default_factory=list)  # (aim, outcome)
-    actions: list[dict] = field(default_factory=list)  # each: aim, outcome, title, leads, ... row
     new_agencies: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    aims: list[dict] = field(default_factory=list)  # {title, description}
+    aims: list[dict[str, str]] = field(default_factory=list)  # {title, description}
     #: Actions already in the plan under the same aim and outcome: left as they are.
     already: int = 0
 
     @property
-    def problems(self):
+    def actions(self) -> list[dict[str, Any]]:
+        """Each action to create: row, aim, outcome, title, leads, dates, ..."""
+        return self.base.rows
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return [i.column for i in self.base.ignored]
+
+    @property
+    def problems(self) -> list[Problem]:
         return self.base.problems
 
     @property
@@ -373,7 +388,7 @@ def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
     return [n for n in names if n]
 
 
-def _cell(row: dict, columns: dict[str, str], key: str):
+def _cell(row: Mapping[str | None, Any], columns: dict[str, str], key: str) -> Any:
     header = columns.get(key)
     return row.get(header) if header else None
 
@@ -389,12 +404,20 @@ def _text(value) -> str:
 def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
     """Read a plan file and say what importing it would create; nothing is written."""
     table = read_sheet(data, filename)
-    return preview_rows(engine, partnership_id, table.headers, table.rows, filename)
+    return preview_rows(engine, partnership_id, table.headers, table.rows, filename, read_as=table.read_as)
 
 
-def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: list[dict], filename: str) -> PlanPreview:
+def preview_rows(
+    engine: Engine,
+    partnership_id: int,
+    headers: list[str],
+    rows: Sequence[Mapping[str | None, Any]],
+    filename: str,
+    *,
+    read_as: str = "",
+) -> PlanPreview:
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
-    base = Preview(prompt_id="plan.action", filename=filename, read_as="")
+    base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=read_as)
     preview = PlanPreview(filename=filename, base=base)
     known = {header_key(alias): fld for fld, names in ALIASES.items() for alias in names}
     columns: dict[str, str] = {}
@@ -402,8 +425,11 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
         fld = known.get(header_key(h))
         if fld and fld not in columns:
             columns[fld] = h
+            base.columns.append((h, ALIASES[fld][0]))
+        elif fld:
+            base.ignored.append(IgnoredColumn(h, f"another name for '{columns[fld]}', which is read"))
         elif h:
-            preview.ignored_columns.append(h)
+            base.ignored.append(IgnoredColumn(h, "not a column the plan reads"))
     missing = [ALIASES[f][0] for f in REQUIRED if f not in columns]
     if missing:
         base.add_problem(
@@ -420,7 +446,7 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     actions_known = {
         (name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
         for o in plan.all_outcomes()
-        for x in plan.actions.get(o.id, [])
+        for x in plan.actions.get(stored_id(o), [])
     }
     known_agencies = agencies(engine, partnership_id)
     agencies_known = {name_key(a) for a in known_agencies}
@@ -432,7 +458,9 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
         number = index + 2
         values = {f: _cell(row, columns, f) for f in ALIASES}
         if all(_text(v) == "" for v in values.values()):
+            base.blank_rows += 1
             continue
+        base.rows_in_file += 1
         aim_text = normalise_name(_text(values["aim"]))
         outcome_text = _text(values["outcome"])
         if aim_text:
@@ -481,7 +509,8 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
                 if (*okey, name_key(title)) in actions_known:  # importing the same file twice adds nothing
                     preview.already += 1
                     continue
-                preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
+                base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
+                base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
     return preview
 
@@ -514,7 +543,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
     if start and end and end < start:
         base.add_problem(
             number,
-            columns.get("end") or columns.get("when"),
+            columns.get("end") or columns.get("when") or "",
             f"The completion ({end.strftime('%d/%m/%Y')}) is before the commencement ({start.strftime('%d/%m/%Y')}).",
         )
         ok = False
@@ -627,7 +656,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
                 position = (session.exec(select(func.max(PlanOutcome.position)).where(PlanOutcome.aim_id == aim.id)).one() or 0) + 1
                 o = PlanOutcome(
                     partnership_id=partnership_id,
-                    aim_id=aim.id,
+                    aim_id=stored_id(aim),
                     seq=aim.next_outcome_seq,
                     position=position,
                     title=title,
@@ -650,7 +679,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
             position = (session.exec(select(func.max(PlanAction.position)).where(PlanAction.outcome_id == o.id)).one() or 0) + 1
             x = PlanAction(
                 partnership_id=partnership_id,
-                outcome_id=o.id,
+                outcome_id=stored_id(o),
                 seq=o.next_action_seq,
                 position=position,
                 title=spec["title"],
