@@ -264,7 +264,7 @@ def match_headers(
 # --- Reading cells ------------------------------------------------------------------------------
 
 
-def survey_score(value, column: Column):
+def survey_score(value: object, column: Column) -> int | float | None:
     """A score from 1 to 5 from a number, a number with words ("5 - Very confident") or Likert
     words ("Strongly agree"); None for a blank or "N/A"."""
     if is_blank(value):

@@ -2,8 +2,9 @@
 frontline survey (practitioners' ratings of the same statements) and a thematic audit's staff
 survey (confidence, awareness and use of the strategy and toolkit, what stops use).
 
-Files are read by ``strategy.answers.io`` (the same encodings, separators, limits and refusals as
-every other import); column names match in the same forgiving way; columns that identify a
+Files are read by ``strategy.tabular.reading`` (the same encodings, separators, limits, refusals
+and formula guard as every other import); column names match in the same forgiving way
+(``strategy.answers.io.match_headers``); columns that identify a
 person are never read. Every problem is listed with the row the spreadsheet shows and the
 column as the file names it, and any problem means nothing is stored. Columns are documented
 in data/templates/README.md."""
@@ -13,9 +14,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from sqlalchemy import update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col
 
 from strategy.answers.io import NO_SCORE_WORDS, match_headers, survey_score
@@ -242,12 +244,13 @@ def _store(
         load(session, owner_model, owner_id, partnership_id, owner_model.__tablename__.replace("thematic_", ""))
         replaced = 0
         if replace:
-            replaced = session.execute(
+            result = session.execute(
                 update(model)
                 .where(getattr(model, owner_field) == owner_id, col(model.deleted_at).is_(None))
                 .values(deleted_at=now)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
+            replaced = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result is a CursorResult; the stubs say Result
         for values in preview.rows:
             session.add(model(partnership_id=partnership_id, created_at=now, **{owner_field: owner_id}, **values))
         record_revision(
@@ -323,16 +326,16 @@ def _barrier(cells: dict) -> str:
 
 def preview_audit_survey(data: bytes, filename: str) -> Preview:
     def parse(cells: dict) -> dict:
-        values = {"agency": _short_text(cells, "agency", what="The agency"), "role": _short_text(cells, "role", what="The role")}
-        if not values["agency"]:
+        agency = _short_text(cells, "agency", what="The agency")
+        if not agency:
             raise _CellProblem("agency", "The agency is empty; every row needs one.")
+        values: dict[str, object] = {"agency": agency, "role": _short_text(cells, "role", what="The role")}
         for cid in ("confidence_identify", "confidence_respond"):
             try:
-                values[cid] = survey_score(cells.get(cid), _SCORE)
+                score = survey_score(cells.get(cid), _SCORE)
             except InvalidInput as exc:
                 raise _CellProblem(cid, exc.message) from None
-            if values[cid] is not None:
-                values[cid] = int(values[cid])
+            values[cid] = None if score is None else int(score)
         values["aware_strategy"] = _yes_no(cells, "aware_strategy")
         values["used_toolkit"] = _yes_no(cells, "used_toolkit")
         values["barrier"] = _barrier(cells)

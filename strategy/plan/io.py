@@ -3,8 +3,8 @@ real plans are written with.
 
 Export: the guide's columns (Strategic aim, Intended outcome, Action, Lead/responsible agency,
 Commencement, Completion), then status, component and recommendations and a few more; every cell
-is formula-safe (text starting =, +, -, @, tab or carriage return gets a leading apostrophe, which the
-import takes off again, so an export re-imports to the same text).
+is formula-safe by the one guard every export uses (``strategy.tabular.formulas``), which the one
+reader (``strategy.tabular.reading``) takes off again, so an export re-imports to the same text.
 
 Import: the same columns, tolerant of how plans are written (blank cells under a merged aim or
 outcome, several actions or leads in one cell, multi-line cells, "March 2015", "2020/21",
@@ -16,15 +16,13 @@ transaction, and only when there are no problems.
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -32,7 +30,7 @@ from sqlmodel import Session, col, select
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
-from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome
+from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import record_revision
 from strategy.core.text import clean_text, name_key, normalise_name
 from strategy.core.values import uk_day
@@ -49,7 +47,8 @@ from strategy.plan.operations import (
     option_labels,
     recommendations,
 )
-from strategy.tabular.reading import ImportRefused, Preview, header_key, read_sheet
+from strategy.tabular.formulas import csv_bytes, xlsx_bytes
+from strategy.tabular.reading import IgnoredColumn, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -135,7 +134,7 @@ def _single(text: str) -> Span | None:
     return None
 
 
-def parse_when(value, *, what: str = "The date") -> Span | None:
+def parse_when(value: object, *, what: str = "The date") -> Span | None:
     """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
     2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
     (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
@@ -145,6 +144,7 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
         return None
     if isinstance(value, datetime):
         value = value.date()
+    span: Span | None
     if isinstance(value, date):
         span = Span(value, value)
     else:
@@ -174,6 +174,7 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
             )
         if only_end:
             span = Span(None, span.end)
+    assert span is not None  # a date, or text read as one (anything else was refused above)
     for d in (span.start, span.end):
         if d is not None and not PLAN_YEARS[0] <= d.year <= PLAN_YEARS[1]:
             raise InvalidInput(
@@ -183,24 +184,6 @@ def parse_when(value, *, what: str = "The date") -> Span | None:
     if span.start and span.end and span.end < span.start:
         raise InvalidInput(f"{what} '{value}' ends before it starts.")
     return span
-
-
-# --- Formula-safe cells -------------------------------------------------------------------------
-
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """Text that a spreadsheet will show, never run: a leading apostrophe before =, +, -, @, tab or CR."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_RISKY) else text
-
-
-def unsafe_cell(value):
-    """The text an export wrote, back as it was typed (the apostrophe ``safe_cell`` added removed)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_RISKY):
-        return value[1:]
-    return value
 
 
 # --- Export -------------------------------------------------------------------------------------
@@ -230,15 +213,17 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
     comps, stages = option_labels("core_components"), option_labels("action_stages")
     statuses = option_labels("action_statuses")
     recs = {r["id"]: r for r in content().reference("recommendations").items}
-    rows = []
+    rows: list[list[str]] = []
     for aim in plan.aims:
-        outcomes = plan.outcomes.get(aim.id, [])
+        outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
-            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", aim.id)])
+            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", stored_id(aim))])
         for o in outcomes:
-            actions = plan.actions.get(o.id, [])
+            actions = plan.actions.get(stored_id(o), [])
             if not actions:
-                rows.append([aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", o.id)])
+                rows.append(
+                    [aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", stored_id(o))]
+                )
             for x in actions:
                 rows.append(
                     [
@@ -255,41 +240,24 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
                         stages.get(x.stage, ""),
                         aim.description,
                         x.when_text,
-                        plan.code("action", x.id),
+                        plan.code("action", stored_id(x)),
                     ]
                 )
     return rows
 
 
+#: The Excel export's column widths, in EXPORT_COLUMNS order.
+EXPORT_WIDTHS = (30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10)
+
+
 def export_csv(engine: Engine, partnership_id: int) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(engine, partnership_id):
-        writer.writerow([safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written; formula-safe."""
+    return csv_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id))
 
 
 def export_xlsx(engine: Engine, partnership_id: int) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Action plan"
-    ws.append(EXPORT_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in export_rows(engine, partnership_id):
-        ws.append([safe_cell(v) for v in row])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJKLMN", [30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10], strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    """An Excel workbook whose every cell is text, never a formula, wrapped to its column's width."""
+    return xlsx_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id), "Action plan", widths=EXPORT_WIDTHS, wrap=True)
 
 
 def export_file(engine: Engine, partnership_id: int, filename: str) -> bytes:
@@ -341,18 +309,27 @@ class PlanPreview:
     """What an import would create, and everything that stops it. Nothing is written until ``commit_import``."""
 
     filename: str
-    base: Preview  # the shared import preview: its problems list and counts
+    #: The shared import preview: how the file was read, the columns read and ignored, the problems
+    #: and counts, and the actions to create as its ready rows (with the row each came from).
+    base: Preview
     new_aims: list[str] = field(default_factory=list)
     new_outcomes: list[tuple[str, str]] = field(default_factory=list)  # (aim, outcome)
-    actions: list[dict] = field(default_factory=list)  # each: aim, outcome, title, leads, ... row
     new_agencies: list[str] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    aims: list[dict] = field(default_factory=list)  # {title, description}
+    aims: list[dict[str, str]] = field(default_factory=list)  # {title, description}
     #: Actions already in the plan under the same aim and outcome: left as they are.
     already: int = 0
 
     @property
-    def problems(self):
+    def actions(self) -> list[dict[str, Any]]:
+        """Each action to create: row, aim, outcome, title, leads, dates, ..."""
+        return self.base.rows
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return [i.column for i in self.base.ignored]
+
+    @property
+    def problems(self) -> list[Problem]:
         return self.base.problems
 
     @property
@@ -411,9 +388,9 @@ def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
     return [n for n in names if n]
 
 
-def _cell(row: dict, columns: dict[str, str], key: str):
+def _cell(row: Mapping[str | None, Any], columns: dict[str, str], key: str) -> Any:
     header = columns.get(key)
-    return unsafe_cell(row.get(header)) if header else None
+    return row.get(header) if header else None
 
 
 def _text(value) -> str:
@@ -427,12 +404,20 @@ def _text(value) -> str:
 def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
     """Read a plan file and say what importing it would create; nothing is written."""
     table = read_sheet(data, filename)
-    return preview_rows(engine, partnership_id, table.headers, table.rows, filename)
+    return preview_rows(engine, partnership_id, table.headers, table.rows, filename, read_as=table.read_as)
 
 
-def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: list[dict], filename: str) -> PlanPreview:
+def preview_rows(
+    engine: Engine,
+    partnership_id: int,
+    headers: list[str],
+    rows: Sequence[Mapping[str | None, Any]],
+    filename: str,
+    *,
+    read_as: str = "",
+) -> PlanPreview:
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
-    base = Preview(prompt_id="plan.action", filename=filename, read_as="")
+    base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=read_as)
     preview = PlanPreview(filename=filename, base=base)
     known = {header_key(alias): fld for fld, names in ALIASES.items() for alias in names}
     columns: dict[str, str] = {}
@@ -440,8 +425,11 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
         fld = known.get(header_key(h))
         if fld and fld not in columns:
             columns[fld] = h
+            base.columns.append((h, ALIASES[fld][0]))
+        elif fld:
+            base.ignored.append(IgnoredColumn(h, f"another name for '{columns[fld]}', which is read"))
         elif h:
-            preview.ignored_columns.append(h)
+            base.ignored.append(IgnoredColumn(h, "not a column the plan reads"))
     missing = [ALIASES[f][0] for f in REQUIRED if f not in columns]
     if missing:
         base.add_problem(
@@ -458,7 +446,7 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
     actions_known = {
         (name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
         for o in plan.all_outcomes()
-        for x in plan.actions.get(o.id, [])
+        for x in plan.actions.get(stored_id(o), [])
     }
     known_agencies = agencies(engine, partnership_id)
     agencies_known = {name_key(a) for a in known_agencies}
@@ -470,7 +458,9 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
         number = index + 2
         values = {f: _cell(row, columns, f) for f in ALIASES}
         if all(_text(v) == "" for v in values.values()):
+            base.blank_rows += 1
             continue
+        base.rows_in_file += 1
         aim_text = normalise_name(_text(values["aim"]))
         outcome_text = _text(values["outcome"])
         if aim_text:
@@ -519,7 +509,8 @@ def preview_rows(engine: Engine, partnership_id: int, headers: list[str], rows: 
                 if (*okey, name_key(title)) in actions_known:  # importing the same file twice adds nothing
                     preview.already += 1
                     continue
-                preview.actions.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
+                base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
+                base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
     return preview
 
@@ -552,7 +543,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
     if start and end and end < start:
         base.add_problem(
             number,
-            columns.get("end") or columns.get("when"),
+            columns.get("end") or columns.get("when") or "",
             f"The completion ({end.strftime('%d/%m/%Y')}) is before the commencement ({start.strftime('%d/%m/%Y')}).",
         )
         ok = False
@@ -577,7 +568,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
     recs_raw = _text(values["recs"])
     if recs_raw:
         try:
-            fields["recommendations"] = _parse_recs(recs_raw)
+            fields["recommendations"] = parse_recs(recs_raw)
         except InvalidInput as exc:
             base.add_problem(number, columns["recs"], exc.message)
             ok = False
@@ -589,7 +580,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
 _REC_NUMBERS = re.compile(r"(?:\s*(?:rec(?:ommendation)?s?\.?)?\s*\d+\s*(?:,|and|&)?)+\s*", re.I)
 
 
-def _parse_recs(text: str) -> list[str]:
+def parse_recs(text: str) -> list[str]:
     """National-review recommendations as written: "1; 3", "1, 3 and 5", "Rec 2", "2 Professional knowledge,
     skills and confidence" (as the export writes them), or their names."""
     labels = {name_key(r["label"]): r["id"] for r in content().reference("recommendations").items}
@@ -665,7 +656,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
                 position = (session.exec(select(func.max(PlanOutcome.position)).where(PlanOutcome.aim_id == aim.id)).one() or 0) + 1
                 o = PlanOutcome(
                     partnership_id=partnership_id,
-                    aim_id=aim.id,
+                    aim_id=stored_id(aim),
                     seq=aim.next_outcome_seq,
                     position=position,
                     title=title,
@@ -688,7 +679,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
             position = (session.exec(select(func.max(PlanAction.position)).where(PlanAction.outcome_id == o.id)).one() or 0) + 1
             x = PlanAction(
                 partnership_id=partnership_id,
-                outcome_id=o.id,
+                outcome_id=stored_id(o),
                 seq=o.next_action_seq,
                 position=position,
                 title=spec["title"],

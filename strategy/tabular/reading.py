@@ -1,6 +1,7 @@
 """The one way a spreadsheet comes in: a CSV (any common encoding and delimiter) or an Excel workbook
 (.xlsx), read into named columns with limits on size, rows and columns, and every refusal a message
-that says what to fix. Also the preview every import shows before it stores anything (``Preview``,
+that says what to fix. Every import reads its file here, so every import undoes the one formula guard
+(``strategy.tabular.formulas``) the same way. Also the preview every import shows before it stores anything (``Preview``,
 ``Problem``) and the refusal it raises (``ImportRefused``)."""
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from strategy.core.errors import InvalidInput
 from strategy.core.text import clean_text
+from strategy.tabular.formulas import unneutralise
 
 #: The largest file read, in bytes (the page's uploader says the same).
 MAX_BYTES = 10 * 1024 * 1024
@@ -130,8 +132,11 @@ def short(value, limit: int = 60) -> str:
 
 @dataclass
 class Table:
+    """A sheet read: its column names, and each row as column name -> cell (cells past the last
+    named column, if any, as a list under the key None)."""
+
     headers: list[str]
-    rows: list[dict]
+    rows: list[dict[str | None, Any]]
     read_as: str
 
 
@@ -168,14 +173,17 @@ def read_file(path: str | Path) -> bytes:
     return path.read_bytes()
 
 
-def read_table(data: bytes, filename: str) -> list[dict]:
+def read_table(data: bytes, filename: str) -> list[dict[str | None, Any]]:
     """The rows of a CSV or Excel file as dicts keyed by the column names in its first row.
 
     Every dict has every column name; a cell past the last named column lands under the key None
     as a list (as ``csv.DictReader`` does). Blank rows between rows are kept, so the position in the
     list + 2 is the row number the spreadsheet shows. Refuses, with a message saying why, an empty
     file, a file with only column names, a file that is not a spreadsheet, unbalanced quotes, and
-    files over the limits (10 MB, 50,000 rows, 200 columns)."""
+    files over the limits (10 MB, 50,000 rows, 200 columns).
+
+    Cells are as the file has them, with the formula guard of an export taken off
+    (``strategy.tabular.formulas.unneutralise``): a file the workbook wrote reads back as typed."""
     return read_sheet(data, filename).rows
 
 
@@ -350,8 +358,8 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
         grid: list[list] = []
         non_blank = 0
         pending_blank = 0  # blank rows are counted, and kept only when a row with values follows
-        for values in sheet.iter_rows(values_only=True):
-            values = list(values)
+        for cells in sheet.iter_rows(values_only=True):
+            values: list[Any] = list(cells)
             while values and is_blank(values[-1]):
                 values.pop()
             if not grid:
@@ -385,7 +393,8 @@ def _header_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", clean_text(str(value)).replace("\ufeff", "").replace("\u00a0", " ")).strip()
+    text = clean_text(unneutralise(str(value).replace("\ufeff", "")))
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def _to_table(grid: list[list], name: str, read_as: str) -> Table:
@@ -412,11 +421,11 @@ def _to_table(grid: list[list], name: str, read_as: str) -> Table:
         body.pop()
     if not body:
         raise InvalidInput(f"'{name}' has column names but no rows. Add one response or figure in each row under the column names.")
-    rows = []
+    rows: list[dict[str | None, Any]] = []
     width = len(headers)
     for record in body:
-        row = {h: (record[i] if i < len(record) else None) for i, h in enumerate(headers)}
-        extra = [v for v in record[width:] if not is_blank(v)]
+        row: dict[str | None, Any] = {h: (unneutralise(record[i]) if i < len(record) else None) for i, h in enumerate(headers)}
+        extra = [unneutralise(v) for v in record[width:] if not is_blank(v)]
         if extra:
             row[None] = extra
         rows.append(row)

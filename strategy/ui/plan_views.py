@@ -10,13 +10,14 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.core.errors import Conflict, WorkbookError
-from strategy.core.models import Partnership
+from strategy.core.errors import Conflict, InvalidInput, WorkbookError
+from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.plan import charts as plan_chart
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
-from strategy.tabular.reading import ImportRefused
+from strategy.tabular.reading import file_name
+from strategy.ui import file_import as fi
 from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import current_author
 from strategy.ui.widgets import identity_form
@@ -508,7 +509,7 @@ def _field_value(column: str, value, known: list[str]):
     if column == "Lead/responsible agency":
         return plan_io.split_leads(value, known)
     if column == "Recommendations":
-        return plan_io._parse_recs(str(value)) if str(value).strip() else []
+        return plan_io.parse_recs(str(value)) if str(value).strip() else []
     if column in ("Stage or priority", "Core component", "Status"):
         ref = {"Stage or priority": "action_stages", "Core component": "core_components", "Status": "action_statuses"}[column]
         labels = {v: k for k, v in P.option_labels(ref).items()}
@@ -641,7 +642,7 @@ def _view(table: pd.DataFrame, by: str, values: list[str]) -> None:
 
 
 def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     st.markdown(
         "Import a plan from Excel or CSV in the guide's columns (Strategic aim, Intended outcome, Action, "
         "Lead/responsible agency, Commencement, Completion; also Status, Core component, Recommendations, "
@@ -649,58 +650,65 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
         "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
         "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm."
     )
-    upload = st.file_uploader(
-        "Plan file", type=["xlsx", "csv"], disabled=not editable, key=_k("upload", pid, st.session_state.get(_k("uploads"), 0))
+    chosen = fi.chosen_file(_import_keys(pid), label="Plan file", disabled=not editable)
+    if chosen is not None:
+        preview_and_import(engine, pid, *chosen)
+
+
+def _import_keys(pid: int) -> fi.Keys:
+    keys = {"file": _k("upload", pid), "gen": _k("uploads"), "go": _k("import-go", pid)}
+    return lambda part: keys.get(part) or _k("import", part, pid)
+
+
+def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None:
+    """What importing the chosen plan file would create, every problem in it, and (when there are none) the import button."""
+
+    def shown(preview: plan_io.PlanPreview) -> fi.Shown:
+        base = preview.base
+        return fi.Shown(
+            base,
+            ready=_actions_frame(preview),
+            button="Import these",
+            importable=preview.ok,
+            noun="actions",
+            summary=preview.summary(),
+            nothing="Everything in the file is already in the plan." if preview.already else "The file has no aims, outcomes or actions.",
+            metrics=[
+                ("Actions ready", base.ready),
+                ("Rows with problems", base.rows_with_problems),
+                ("Blank rows skipped", base.blank_rows),
+            ],
+        )
+
+    def commit(_replace: bool) -> str:
+        author = current_author()
+        if author is None:
+            raise InvalidInput("You are signed out; sign in again.")
+        count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name), author=author)
+        st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
+        return f"Imported {count} action{'s' if count != 1 else ''} from {file_name(name)}."
+
+    fi.import_panel(
+        _import_keys(pid), data, name, preview=lambda d, n: plan_io.preview_import(engine, pid, d, n), shown=shown, commit=commit
     )
-    if upload is None:
-        return
-    try:
-        preview = plan_io.preview_import(engine, pid, upload.getvalue(), upload.name)
-    except WorkbookError as exc:
-        st.error(exc.message, icon="⚠️")
-        return
-    with st.container(border=True):
-        st.markdown(f"**Preview of {md_escape(upload.name)}**")
-        st.text(preview.summary())
-        if preview.ignored_columns:
-            st.caption("Columns not read: " + md_escape("; ".join(preview.ignored_columns)))
-        if preview.problems:
-            st.error(
-                f"{preview.base.problem_count} row{'s need' if preview.base.problem_count != 1 else ' needs'} "
-                "attention; nothing will be imported until the file is put right.",
-                icon="⚠️",
-            )
-            st.dataframe(
-                pd.DataFrame([{"Row": p.row, "Column": p.column, "What to fix": p.message} for p in preview.problems]), hide_index=True
-            )
-            return
-        if preview.actions:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Row": a["row"],
-                            "Aim": a["aim"],
-                            "Outcome": a["outcome"],
-                            "Action": a["title"],
-                            "Leads": "; ".join(a["leads"]),
-                            "Commencement": P.uk_day(a["start_date"]),
-                            "Completion": P.uk_day(a["end_date"]),
-                        }
-                        for a in preview.actions
-                    ]
-                ),
-                hide_index=True,
-            )
-        if st.button("Import these", type="primary", key=_k("import-go", pid), disabled=not preview.ok):
-            try:
-                count = plan_io.commit_import(engine, pid, preview, author=current_author())
-                _say("success", f"Imported {count} action{'s' if count != 1 else ''} from {upload.name}.")
-                st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1
-                st.session_state[_k("uploads")] = st.session_state.get(_k("uploads"), 0) + 1  # a fresh, empty uploader
-                st.rerun()
-            except (ImportRefused, WorkbookError) as exc:
-                st.error(exc.message, icon="⚠️")
+
+
+def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Row": a["row"],
+                "Aim": a["aim"],
+                "Outcome": a["outcome"],
+                "Action": a["title"],
+                "Leads": "; ".join(a["leads"]),
+                "Commencement": P.uk_day(a["start_date"]),
+                "Completion": P.uk_day(a["end_date"]),
+            }
+            for a in preview.actions[: fi.PREVIEW_ROWS]
+        ],
+        columns=["Row", "Aim", "Outcome", "Action", "Leads", "Commencement", "Completion"],
+    )
 
 
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:

@@ -7,8 +7,8 @@ st.dataframe, never as live markdown or HTML."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
+from strategy.assessments.io import AUDIT_COLUMNS, SNAPSHOT_COLUMNS
 from strategy.assessments.recommendations import (
     STATUSES,
     add_recommendation,
@@ -24,18 +25,20 @@ from strategy.assessments.recommendations import (
     remove_recommendation,
     update_recommendation,
 )
+from strategy.core.authors import Author
 from strategy.core.errors import Conflict, WorkbookError
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, Recommendation, Snapshot, stored_id
 from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import Prompt
 from strategy.plan.operations import load_plan
-from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview
+from strategy.tabular.reading import Preview
+from strategy.ui import file_import as fi
 from strategy.ui.state import current_author, show_error
 
 SAME_FIGURES = "The same figures as a table"
 #: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
-STREAMLIT_COLOUR = {1: "red", 2: "orange", 3: "green", 4: "blue"}
+STREAMLIT_COLOUR: dict[int, Literal["red", "orange", "green", "blue"]] = {1: "red", 2: "orange", 3: "green", 4: "blue"}
 RAG_MARK = {"red": "🟥", "amber": "🟧", "green": "🟩", "": "⬜"}
 
 
@@ -63,14 +66,15 @@ def conflict_note(exc: Conflict) -> str:
     return f"{exc.message} What is saved now: {theirs}"
 
 
-def snapshot_picker(pid: int, snaps: list, key: str) -> int:
+def snapshot_picker(pid: int, snaps: list[Snapshot], key: str) -> int:
     """Choose a snapshot (the latest first time); the choice follows the person between the pages."""
-    ids = [s.id for s in snaps]
-    titles = {s.id: s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
+    ids = [stored_id(s) for s in snaps]
+    titles = {stored_id(s): s.title + (f" ({uk_day(s.held_on)})" if s.held_on else "") for s in snaps}
     chosen = st.session_state.get(k("snapshot", pid))
-    snapshot_id = st.selectbox(
-        "Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1, format_func=titles.get, key=k(key, pid)
+    picked = st.selectbox(
+        "Snapshot", ids, index=ids.index(chosen) if chosen in ids else len(ids) - 1, format_func=titles.__getitem__, key=k(key, pid)
     )
+    snapshot_id = ids[-1] if picked is None else picked  # None only for no options, and there is always a snapshot here
     st.session_state[k("snapshot", pid)] = snapshot_id
     return snapshot_id
 
@@ -119,86 +123,65 @@ def file_import(
     what: str,
     existing: int,
 ) -> None:
-    """Template, uploader, the preview of what would be stored with every problem, and the import."""
-    st.download_button(
-        "Download the template (CSV)",
-        data=template,
-        file_name=template_name,
-        mime="text/csv",
-        key=k(key, "template"),
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    flash(k(key, "flash"))
-    generation = st.session_state.get(k(key, "gen"), 0)
-    upload = st.file_uploader(
-        f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)",
-        type=["csv", "xlsx"],
-        key=k(key, "file", generation),
-        max_upload_size=MAX_MEGABYTES,
-    )
-    if upload is None:
-        return
-    data, name = upload.getvalue(), upload.name
-    token = hashlib.sha256(data).hexdigest() + "|" + name
-    cached = st.session_state.get(k(key, "preview"))
-    if not cached or cached[0] != token:
-        with st.status("Reading the file…") as status:
-            try:
-                result = preview(data, name)
-                status.update(label="Read the file.", state="complete")
-            except WorkbookError as exc:
-                result = exc
-                status.update(label="The file could not be read.", state="error")
-        cached = (token, result)
-        st.session_state[k(key, "preview")] = cached
-    result = cached[1]
-    if isinstance(result, WorkbookError):
-        st.error("This file could not be read, so nothing was imported.", icon="⚠️")
-        st.text(result.message)
-        return
-    st.text(f"Read as: {result.read_as}")
-    a, b, c = st.columns(3)
-    a.metric("Rows ready", f"{result.ready:,}")
-    b.metric("Rows with problems", f"{result.rows_with_problems:,}")
-    c.metric("Blank rows skipped", f"{result.blank_rows:,}")
-    if result.ignored:
-        st.caption("Columns ignored (their values are not imported)")
-        st.dataframe(pd.DataFrame(result.ignored, columns=["Column in the file", "Why"]), hide_index=True)
-    if result.problem_count:
-        st.error(
-            f"{result.problem_count:,} problem{'s' if result.problem_count != 1 else ''} to fix in the file: "
-            "nothing can be imported until there are none.",
-            icon="⚠️",
-        )
-        st.dataframe(
-            pd.DataFrame([(p.row, p.column, p.message) for p in result.problems[:500]], columns=["Row", "Column", "Problem"]),
-            hide_index=True,
-        )
-        return
-    if not result.rows:
-        st.warning("The file has no rows to import.")
-        return
-    replace = True
-    if existing:
-        replace = st.radio(
-            f"The {existing:,} {what} already here",
-            [True, False],
-            format_func=lambda r: "Replace them" if r else "Add to them",
-            key=k(key, "mode"),
+    """Template, uploader, the preview of what would be stored with every problem, and the import
+    (``run(data, name, replace)`` returns the number stored): the panel every import shows."""
+
+    def keys(part: str) -> str:
+        return k(key, part)
+
+    chosen = fi.chosen_file(keys, template=fi.Template(template, template_name))
+    if chosen is not None:
+        preview_and_import(key, *chosen, preview=preview, run=run, what=what, existing=existing)
+
+
+def preview_and_import(
+    key: str,
+    data: bytes,
+    name: str,
+    *,
+    preview: Callable[[bytes, str], Preview],
+    run: Callable[[bytes, str, bool], int],
+    what: str,
+    existing: int,
+) -> None:
+    """What the chosen file would store, every problem in it, and (when there are none) the import button."""
+
+    def keys(part: str) -> str:
+        return k(key, part)
+
+    def shown(result: Preview) -> fi.Shown:
+        return fi.Shown(
+            result,
+            ready=_ready_frame(result),
+            button=f"Import {result.ready:,} row{'s' if result.ready != 1 else ''}",
+            importable=result.ok,
         )
 
-    def go() -> None:
-        try:
-            count = run(data, name, replace)
-        except WorkbookError as exc:
-            st.session_state[k(key, "flash")] = ("error", exc.message)
-            return
-        st.session_state[k(key, "flash")] = ("ok", f"Imported {count:,} {what}.")
-        st.session_state[k(key, "gen")] = generation + 1
-        st.session_state.pop(k(key, "preview"), None)
+    def commit(replace: bool) -> str:
+        return f"Imported {run(data, name, replace):,} {what}."
 
-    st.button(f"Import {result.ready:,} rows", type="primary", key=k(key, "go"), on_click=go)
+    asked = fi.Existing(f"The {existing:,} {what} already here", replace="Replace them", add="Add to them") if existing else None
+    fi.import_panel(keys, data, name, preview=preview, shown=shown, commit=commit, existing=asked)
+
+
+#: The template's name for each column a survey file fills.
+_TEMPLATE_NAMES = {c.id: c.names[0] for c in (*SNAPSHOT_COLUMNS, *AUDIT_COLUMNS)}
+
+
+def _ready_frame(preview: Preview) -> pd.DataFrame:
+    """The ready rows under the template's column names (a stored id, such as the statement's, is not shown)."""
+    names: dict[str, str] = {}
+    for row in preview.rows[: fi.PREVIEW_ROWS]:
+        for column in row:
+            if not column.endswith("_id"):
+                names.setdefault(column, _TEMPLATE_NAMES.get(column, column.replace("_", " ").capitalize()))
+    return fi.ready_frame(preview, names, _shown_value)
+
+
+def _shown_value(_column: str, value: object) -> object:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
 
 
 # --- Recommendations ----------------------------------------------------------------------------
@@ -209,7 +192,7 @@ def recommendations_panel(
 ) -> None:
     """The recommendations of one snapshot or audit: add, change status, remove (with undo), and make
     each one an action in the action plan in one step (when the action plan is part of the workbook)."""
-    pid = partnership.id
+    pid = stored_id(partnership)
     owner = {"snapshot_id": snapshot_id} if snapshot_id is not None else {"audit_id": audit_id}
     key = k("recs", pid, snapshot_id, audit_id)
     flash(k(key, "flash"))
@@ -228,10 +211,11 @@ def recommendations_panel(
                 continue
             cols = st.columns([2, 2, 1])
 
-            def set_status(rec=rec):
+            def set_status(rec: Recommendation = rec) -> None:
+                rec_id = stored_id(rec)
                 try:
                     update_recommendation(
-                        engine, pid, rec.id, expected_version=rec.version, author=author, status=st.session_state[k(key, "status", rec.id)]
+                        engine, pid, rec_id, expected_version=rec.version, author=author, status=st.session_state[k(key, "status", rec_id)]
                     )
                 except Conflict as exc:
                     st.session_state[k(key, "flash")] = ("error", conflict_note(exc))
@@ -242,13 +226,13 @@ def recommendations_panel(
                 "Status",
                 list(STATUSES),
                 index=list(STATUSES).index(rec.status),
-                format_func=STATUSES.get,
+                format_func=STATUSES.__getitem__,
                 key=k(key, "status", rec.id),
                 on_change=set_status,
             )
 
-            def remove(rec=rec):
-                remove_recommendation(engine, pid, rec.id, author=author)
+            def remove(rec: Recommendation = rec) -> None:
+                remove_recommendation(engine, pid, stored_id(rec), author=author)
                 st.session_state[k(key, "flash")] = ("ok", "Recommendation removed. It can be brought back below.")
 
             cols[2].button("Remove", key=k(key, "remove", rec.id), on_click=remove)
@@ -278,14 +262,14 @@ def recommendations_panel(
                 for rec in removed:
                     st.text(rec.text)
                     if st.button("Bring back", key=k(key, "restore", rec.id)):
-                        remove_recommendation(engine, pid, rec.id, author=author, restore=True)
+                        remove_recommendation(engine, pid, stored_id(rec), author=author, restore=True)
                         st.rerun()
 
 
-def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
+def _to_action_form(engine: Engine, pid: int, rec: Recommendation, key: str, author: Author) -> None:
 
     plan = load_plan(engine, pid)
-    choices = {o.id: f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()}
+    choices = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {o.title}" for o in plan.all_outcomes()}
     if not choices:
         st.info(
             "The action plan has no intended outcomes yet. Add an aim and an outcome on the Theory of Change page "
@@ -293,10 +277,12 @@ def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
         )
         st.page_link("views/theory_of_change.py", label="Go to the Theory of Change", icon="🧩")
         return
-    outcome_id = st.selectbox("Under which intended outcome?", list(choices), format_func=choices.get, key=k(key, "outcome", rec.id))
-    if st.button("Add to the action plan", key=k(key, "toaction", rec.id), type="primary"):
+    outcome_id = st.selectbox(
+        "Under which intended outcome?", list(choices), format_func=choices.__getitem__, key=k(key, "outcome", rec.id)
+    )
+    if st.button("Add to the action plan", key=k(key, "toaction", rec.id), type="primary") and outcome_id is not None:
         try:
-            recommendation_to_action(engine, pid, rec.id, outcome_id=int(outcome_id), author=author)
+            recommendation_to_action(engine, pid, stored_id(rec), outcome_id=outcome_id, author=author)
             st.session_state[k(key, "flash")] = ("ok", "The recommendation is now an action in the action plan.")
             st.rerun()
         except WorkbookError as exc:
@@ -308,8 +294,8 @@ def _to_action_form(engine: Engine, pid: int, rec, key: str, author) -> None:
 
 def self_assessment_summary(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """The latest snapshot's domain RAG and the latest audit, as evidence for the context (Guide §4, §15.2)."""
-    snapshot_lines = sn.latest_summary(engine, partnership.id)
-    audit_lines = au.latest_summary(engine, partnership.id)
+    snapshot_lines = sn.latest_summary(engine, stored_id(partnership))
+    audit_lines = au.latest_summary(engine, stored_id(partnership))
     with st.container(border=True):
         st.markdown("**What our self-assessment found**")
         if not snapshot_lines and not audit_lines:

@@ -1,0 +1,223 @@
+"""The one panel every import shows: the staff survey, local figures and identification measures
+(``strategy.ui.import_panel``), the snapshot's and thematic audits' surveys
+(``strategy.ui.snapshot_views.file_import``) and the action plan (``strategy.ui.plan_views``).
+
+``chosen_file`` offers the template and the uploader (a fresh one after each import) and says what
+the last import stored; ``import_panel`` shows what the chosen file would store (its name, how it was
+read, the counts, the columns read and ignored, every problem by row and column, the rows ready) and,
+when there is nothing to fix, the import button, which imports everything or nothing. Each import
+passes its own preview function (which reads the file through ``strategy.tabular.reading``), what to
+show of the preview, and its commit function.
+
+Every session-state and widget key is ``key(part)`` for the parts "template", "file" (plus the
+uploader's generation), "gen", "done", "preview", "mode" and "go", so each page keeps its own keys.
+
+Text from a file (column names, values, sheet names, messages quoting them) is only ever shown
+through ``st.dataframe`` and ``st.text``, and the file's name through ``md_escape``: never as live
+markdown."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from strategy.core.errors import WorkbookError
+from strategy.core.text import md_escape
+from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview, file_name
+
+#: Ready rows shown in the preview.
+PREVIEW_ROWS = 20
+#: Problems shown in the preview's table (all are counted).
+PROBLEM_ROWS = 500
+UPLOAD_LABEL = f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)"
+
+Keys = Callable[[str], str]
+Mode = Literal["replace", "add"]
+_P = TypeVar("_P")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A file to fill in, offered beside the uploader."""
+
+    data: bytes
+    name: str
+
+
+@dataclass(frozen=True)
+class Existing:
+    """Rows already stored, which an import replaces or adds to: the question and its two answers.
+    ``default`` is offered first."""
+
+    question: str
+    replace: str
+    add: str
+    default: Mode = "replace"
+
+
+@dataclass
+class Shown:
+    """What the panel shows of a preview."""
+
+    #: How the file was read, its counts, the columns read and ignored, and its problems.
+    preview: Preview
+    #: The first rows ready to import (at most PREVIEW_ROWS), as the page names their columns.
+    ready: pd.DataFrame
+    #: The import button's label.
+    button: str
+    #: Whether there is anything to import (and nothing to fix).
+    importable: bool
+    #: What the ready rows are called in the caption above them.
+    noun: str = "rows"
+    #: A sentence or two on what importing would do, shown first.
+    summary: str = ""
+    #: Said when there is nothing to fix and nothing to import.
+    nothing: str = "The file has no rows to import."
+    #: The counts shown; by default rows ready, rows with problems and blank rows skipped.
+    metrics: list[tuple[str, int]] = field(default_factory=list)
+
+    def counts(self) -> list[tuple[str, int]]:
+        p = self.preview
+        return self.metrics or [("Rows ready", p.ready), ("Rows with problems", p.rows_with_problems), ("Blank rows skipped", p.blank_rows)]
+
+
+def chosen_file(
+    key: Keys, *, template: Template | None = None, label: str = UPLOAD_LABEL, disabled: bool = False
+) -> tuple[bytes, str] | None:
+    """The template to download, what the last import stored, and the uploader: the chosen file's
+    bytes and name, or None."""
+    if template is not None:
+        st.download_button(
+            "Download the template (CSV)",
+            data=template.data,
+            file_name=template.name,
+            mime="text/csv",
+            key=key("template"),
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    done = st.session_state.pop(key("done"), None)
+    if done:
+        st.success(md_escape(done), icon="✅")  # may name the file
+    generation = st.session_state.get(key("gen"), 0)
+    upload = st.file_uploader(
+        label, type=["csv", "xlsx"], key=f"{key('file')}|{generation}", max_upload_size=MAX_MEGABYTES, disabled=disabled
+    )
+    return None if upload is None else (upload.getvalue(), upload.name)
+
+
+def _read(key: str, data: bytes, filename: str, preview: Callable[[bytes, str], _P]) -> _P | WorkbookError:
+    """The file's preview, read once per file (not on every rerun)."""
+    token = hashlib.sha256(data).hexdigest() + "|" + filename
+    cached = st.session_state.get(key)
+    if cached and cached[0] == token:
+        return cached[1]
+    with st.status("Reading the file…") as status:
+        result: _P | WorkbookError
+        try:
+            result = preview(data, filename)
+            status.update(label="Read the file.", state="complete")
+        except WorkbookError as exc:
+            result = exc
+            status.update(label="The file could not be read.", state="error")
+    st.session_state[key] = (token, result)
+    return result
+
+
+def show_error(headline: str, message: str) -> None:
+    st.error(headline, icon="⚠️")
+    st.text(message)  # may quote the file: never markdown
+
+
+def import_panel(
+    key: Keys,
+    data: bytes,
+    filename: str,
+    *,
+    preview: Callable[[bytes, str], _P],
+    shown: Callable[[_P], Shown],
+    commit: Callable[[bool], str],
+    existing: Existing | None = None,
+    replace: bool = True,
+) -> None:
+    """What the file would store and every problem in it, then (when there are none) the import
+    button. ``preview`` reads the file (raising WorkbookError when it cannot); ``shown`` says what
+    to show of its result; ``commit(replace)`` imports the file, all of it or nothing, and returns
+    the sentence saying what was stored (or raises WorkbookError). With ``existing``, the person
+    chooses whether the import replaces the rows already stored; without, ``replace`` is passed."""
+    st.markdown(f"**Preview of {md_escape(file_name(filename))}**")
+    result = _read(key("preview"), data, filename, preview)
+    if isinstance(result, WorkbookError):
+        show_error("This file could not be read, so nothing was imported.", result.message)
+        return
+    view = shown(result)
+    base = view.preview
+    if view.summary:
+        st.text(view.summary)
+    st.text(f"Read as: {base.read_as}")
+    for column, (label, count) in zip(st.columns(len(view.counts())), view.counts(), strict=True):
+        column.metric(label, f"{count:,}")
+    if base.columns:
+        st.caption("Columns read")
+        st.dataframe(pd.DataFrame(base.columns, columns=["Column in the file", "Goes into"]), hide_index=True)
+    if base.ignored:
+        st.caption("Columns ignored (their values are not imported)")
+        st.dataframe(pd.DataFrame(base.ignored, columns=["Column in the file", "Why"]), hide_index=True)
+    if base.problem_count:
+        st.error(
+            f"{base.problem_count:,} problem{'s' if base.problem_count != 1 else ''} to fix in the file: "
+            "nothing can be imported until there are none. Fix them and choose the file again.",
+            icon="⚠️",
+        )
+        problems = base.problems[:PROBLEM_ROWS]
+        st.dataframe(
+            pd.DataFrame([(p.row, p.column, p.message) for p in problems], columns=["Row", "Column", "Problem"]),
+            hide_index=True,
+            column_config={"Problem": st.column_config.TextColumn(width="large")},
+        )
+        if base.problem_count > len(problems):
+            st.caption(f"Showing the first {len(problems):,} of {base.problem_count:,} problems.")
+    if not view.ready.empty:
+        st.caption(f"The first {len(view.ready):,} of {base.ready:,} {view.noun} ready to import")
+        st.dataframe(view.ready, hide_index=True)
+    if base.problem_count:
+        return
+    if not view.importable:
+        st.warning(view.nothing)
+        return
+    if existing is not None:
+        order: list[Mode] = ["replace", "add"] if existing.default == "replace" else ["add", "replace"]
+        choices = {"replace": existing.replace, "add": existing.add}
+        replace = st.radio(existing.question, order, format_func=choices.__getitem__, key=key("mode")) == "replace"
+    if st.button(view.button, type="primary", key=key("go")):
+        with st.spinner("Importing the file…"):
+            try:
+                done = commit(replace)
+            except WorkbookError as exc:
+                show_error("Nothing was imported.", exc.message)
+                return
+        st.session_state[key("done")] = done
+        # A fresh uploader and preview, and the page showing what is now stored.
+        st.session_state[key("gen")] = st.session_state.get(key("gen"), 0) + 1
+        st.session_state.pop(key("preview"), None)
+        st.rerun()
+
+
+def ready_frame(preview: Preview, columns: dict[str, str], values: Callable[[str, object], object] | None = None) -> pd.DataFrame:
+    """The first ready rows as a table: the spreadsheet's row number, then ``columns`` (stored key ->
+    the heading shown), each value through ``values(key, value)`` if given, as text."""
+    records = []
+    for number, row in zip(preview.row_numbers[:PREVIEW_ROWS], preview.rows[:PREVIEW_ROWS], strict=True):
+        record: dict[str, object] = {"Row": number}
+        for key, heading in columns.items():
+            value = row.get(key)
+            if values is not None:
+                value = values(key, value)
+            record[heading] = "" if value is None else str(value)
+        records.append(record)
+    return pd.DataFrame(records, columns=["Row", *columns.values()])
