@@ -19,7 +19,7 @@ from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
-from strategy.core.models import Comment, Partnership, utcnow
+from strategy.core.models import Comment, Partnership, stored_id, utcnow
 from strategy.core.text import check_length, clean_text
 
 TARGET_KINDS = ("prompt", "item", "section", "criterion")
@@ -124,12 +124,12 @@ def threads(
             q = q.where(Comment.target_kind == target_kind)
         if target_key is not None:
             q = q.where(Comment.target_key == str(target_key))
-        rows = session.exec(q.order_by(Comment.id)).all()
+        rows = session.exec(q.order_by(col(Comment.id))).all()
     replies: dict[int, list[Comment]] = {}
     for c in rows:
         if c.parent_id:
             replies.setdefault(c.parent_id, []).append(c)
-    return [Thread(c, replies.get(c.id, [])) for c in rows if c.parent_id is None]
+    return [Thread(c, replies.get(stored_id(c), [])) for c in rows if c.parent_id is None]
 
 
 def open_counts(engine: Engine, partnership_id: int, *, session: Session | None = None) -> Counter:
@@ -147,4 +147,6 @@ def open_counts(engine: Engine, partnership_id: int, *, session: Session | None 
 
 def last_changed(engine: Engine, partnership_id: int, *, session: Session | None = None) -> datetime | None:
     with read_session(engine, session=session) as session:
-        return session.exec(select(Comment.created_at).where(Comment.partnership_id == partnership_id).order_by(Comment.id.desc())).first()
+        return session.exec(
+            select(Comment.created_at).where(Comment.partnership_id == partnership_id).order_by(col(Comment.id).desc())
+        ).first()

@@ -12,8 +12,9 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -22,7 +23,7 @@ from sqlmodel import col as sql_column
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Answer, Item, Partnership, Revision, utcnow
+from strategy.core.models import Answer, Item, Partnership, Revision, stored_id, utcnow
 from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, removed_characters
 from strategy.core.values import parse_date, parse_number, parse_period, parse_statistic
@@ -82,11 +83,11 @@ def normalise_value(prompt: Prompt, value) -> str:
             values = None
         if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
             raise InvalidInput(f"{value!r} is not a list of the choices for '{prompt.label}'.")
-        valid = [o.id for o in c.options(prompt)]
-        unknown = [v for v in values if v not in valid]
+        choices = [o.id for o in c.options(prompt)]
+        unknown = [v for v in values if v not in choices]
         if unknown:
             raise InvalidInput(f"{', '.join(map(str, unknown))} is not one of the choices for '{prompt.label}'.")
-        chosen = [v for v in valid if v in values]  # in the list's own order
+        chosen = [v for v in choices if v in values]  # in the list's own order
         return json.dumps(chosen) if chosen else ""  # nothing chosen is the same as never answered
     raise InvalidInput(f"'{prompt.label}' is not a question with a single answer.")
 
@@ -187,18 +188,21 @@ def save_answer(
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
             if current is not None:
-                result = session.execute(
-                    update(Answer)
-                    .where(Answer.id == current.id, Answer.version == expected_version)
-                    .values(
-                        value=stored,
-                        version=expected_version + 1,
-                        updated_at=now,
-                        updated_by_name=author.name,
-                        updated_by_agency=author.agency,
-                        updated_by_user_id=author.user_id,
-                    )
-                    .execution_options(synchronize_session=False)
+                result = cast(
+                    CursorResult[Any],
+                    session.execute(
+                        update(Answer)
+                        .where(sql_column(Answer.id) == current.id, sql_column(Answer.version) == expected_version)
+                        .values(
+                            value=stored,
+                            version=expected_version + 1,
+                            updated_at=now,
+                            updated_by_name=author.name,
+                            updated_by_agency=author.agency,
+                            updated_by_user_id=author.user_id,
+                        )
+                        .execution_options(synchronize_session=False)
+                    ),
                 )
                 if result.rowcount == 1:
                     record_revision(
@@ -275,7 +279,7 @@ def answer_history(engine: Engine, partnership_id: int, prompt_id: str, *, sessi
             session.exec(
                 select(Revision)
                 .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id, sql_column(Revision.item_id).is_(None))
-                .order_by(Revision.id.desc())
+                .order_by(sql_column(Revision.id).desc())
             ).all()
         )
 
@@ -389,14 +393,16 @@ def normalise_row(prompt: Prompt, values: dict, *, partial: bool = False, added_
 
 
 def _row(item: Item) -> Row:
-    return Row(item.id, item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name, item.row_key)
+    return Row(
+        stored_id(item), item.position, json.loads(item.values_json), item.version, item.updated_at, item.updated_by_name, item.row_key
+    )
 
 
 def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: bool = False, session: Session | None = None) -> list[Row]:
     with read_session(engine, session=session) as session:
         q = select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
         q = q.where(sql_column(Item.deleted_at).is_not(None) if deleted else sql_column(Item.deleted_at).is_(None))
-        return [_row(i) for i in session.exec(q.order_by(Item.position, Item.id)).all()]
+        return [_row(i) for i in session.exec(q.order_by(sql_column(Item.position), sql_column(Item.id))).all()]
 
 
 def all_rows(engine: Engine, partnership_id: int, *, session: Session | None = None) -> dict[str, list[Row]]:
@@ -405,7 +411,7 @@ def all_rows(engine: Engine, partnership_id: int, *, session: Session | None = N
         items = session.exec(
             select(Item)
             .where(Item.partnership_id == partnership_id, sql_column(Item.deleted_at).is_(None))
-            .order_by(Item.prompt_id, Item.position, Item.id)
+            .order_by(sql_column(Item.prompt_id), sql_column(Item.position), sql_column(Item.id))
         ).all()
     out: dict[str, list[Row]] = {}
     for i in items:
@@ -469,7 +475,7 @@ def add_rows(
             session.exec(
                 select(Item.position)
                 .where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id)
-                .order_by(Item.position.desc())
+                .order_by(sql_column(Item.position).desc())
             ).first()
             or 0
         )
@@ -519,7 +525,7 @@ def grid_rows(engine: Engine, partnership_id: int, prompt_id: str, *, session: S
         items = session.exec(
             select(Item).where(Item.partnership_id == partnership_id, Item.prompt_id == prompt_id, sql_column(Item.row_key).is_not(None))
         ).all()
-        return {i.row_key: _row(i) for i in items}
+        return {i.row_key: _row(i) for i in items if i.row_key is not None}
 
 
 def set_grid_cell(
@@ -706,13 +712,13 @@ def move_row(
             session.exec(
                 select(Item)
                 .where(Item.partnership_id == partnership_id, Item.prompt_id == item.prompt_id, sql_column(Item.deleted_at).is_(None))
-                .order_by(Item.position, Item.id)
+                .order_by(sql_column(Item.position), sql_column(Item.id))
                 .with_for_update()
             ).all()
         )
         index = next((i for i, r in enumerate(rows) if r.id == item_id), None)
         target = None if index is None else index + direction
-        if index is not None and 0 <= target < len(rows):
+        if index is not None and target is not None and 0 <= target < len(rows):
             rows[index], rows[target] = rows[target], rows[index]
             for position, r in enumerate(rows, start=1):
                 if r.position != position:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
-from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit
+from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
 from strategy.guide.content import content
@@ -181,7 +181,7 @@ def list_audits(engine: Engine, partnership_id: int, *, deleted: bool = False, s
     with read_session(engine, session=session) as session:
         q = select(ThematicAudit).where(ThematicAudit.partnership_id == partnership_id)
         q = q.where(col(ThematicAudit.deleted_at).is_not(None) if deleted else col(ThematicAudit.deleted_at).is_(None))
-        return list(session.exec(q.order_by(ThematicAudit.id)).all())
+        return list(session.exec(q.order_by(col(ThematicAudit.id))).all())
 
 
 def view(audit: ThematicAudit) -> AuditView:
@@ -336,7 +336,7 @@ def list_cases(engine: Engine, audit_id: int, *, deleted: bool = False, session:
     with read_session(engine, session=session) as session:
         q = select(AuditCase).where(AuditCase.audit_id == audit_id)
         q = q.where(col(AuditCase.deleted_at).is_not(None) if deleted else col(AuditCase.deleted_at).is_(None))
-        return list(session.exec(q.order_by(AuditCase.id)).all())
+        return list(session.exec(q.order_by(col(AuditCase.id))).all())
 
 
 def grade_table(cases: list[AuditCase]) -> pd.DataFrame:
@@ -372,7 +372,7 @@ def survey_responses(engine: Engine, audit_id: int, *, session: Session | None =
             session.exec(
                 select(AuditSurveyResponse)
                 .where(AuditSurveyResponse.audit_id == audit_id, col(AuditSurveyResponse.deleted_at).is_(None))
-                .order_by(AuditSurveyResponse.id)
+                .order_by(col(AuditSurveyResponse.id))
             ).all()
         )
 
@@ -497,7 +497,7 @@ def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
     if not audits:
         return []
     audit = audits[-1]
-    cases = list_cases(engine, audit.id)
+    cases = list_cases(engine, stored_id(audit))
     lines = [
         f"Thematic audit '{audit.theme}'"
         + (f" ({audit.period})" if audit.period else "")
@@ -506,7 +506,7 @@ def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
     graded = grade_table(cases)
     if cases:
         lines[0] += " Grades: " + ", ".join(f"{r.Grade.lower()} {r.Cases}" for r in graded.itertuples() if r.Cases) + "."
-    sentence = awareness_sentence(survey_summary(survey_responses(engine, audit.id)))
+    sentence = awareness_sentence(survey_summary(survey_responses(engine, stored_id(audit))))
     if sentence:
         lines.append(sentence)
     return lines

@@ -59,6 +59,7 @@ def add_recommendation(
             load(session, Snapshot, snapshot_id, partnership_id, "snapshot")
             where = Recommendation.snapshot_id == snapshot_id
         else:
+            assert audit_id is not None  # exactly one of the two, checked above
             load(session, ThematicAudit, audit_id, partnership_id, "audit")
             where = Recommendation.audit_id == audit_id
         last = session.exec(select(func.max(Recommendation.position)).where(where)).one() or 0
@@ -95,7 +96,11 @@ def list_recommendations(
             q = q.where(Recommendation.audit_id == audit_id)
         q = q.where(col(Recommendation.deleted_at).is_not(None) if deleted else col(Recommendation.deleted_at).is_(None))
         return list(
-            session.exec(q.order_by(Recommendation.snapshot_id, Recommendation.audit_id, Recommendation.position, Recommendation.id)).all()
+            session.exec(
+                q.order_by(
+                    col(Recommendation.snapshot_id), col(Recommendation.audit_id), col(Recommendation.position), col(Recommendation.id)
+                )
+            ).all()
         )
 
 

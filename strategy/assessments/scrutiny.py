@@ -10,6 +10,7 @@ from strategy.answers.comments import threads
 from strategy.assessments import audit as au
 from strategy.assessments.recommendations import STATUSES, list_recommendations
 from strategy.core.dates import uk_date
+from strategy.core.models import stored_id
 from strategy.delivery.operations import Delivery, Section
 from strategy.guide.content import content
 
@@ -17,7 +18,7 @@ from strategy.guide.content import content
 def open_recommendations(d: Delivery) -> pd.DataFrame:
     """Audit and snapshot recommendations not yet done, with the action each became (Guide §15.2)."""
 
-    codes = {x.id: d.plan.code("action", x.id) for x in d.plan.all_actions()}
+    codes = {x.id: d.plan.code("action", stored_id(x)) for x in d.plan.all_actions()}
     rows = [
         {
             "From": r.origin,

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Snapshot, SnapshotRating, SnapshotResponse, SnapshotStatement
+from strategy.core.models import Snapshot, SnapshotRating, SnapshotResponse, SnapshotStatement, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
 from strategy.core.values import parse_date, uk_day
@@ -435,7 +435,7 @@ def responses(engine: Engine, snapshot_id: int, *, session: Session | None = Non
             session.exec(
                 select(SnapshotResponse)
                 .where(SnapshotResponse.snapshot_id == snapshot_id, col(SnapshotResponse.deleted_at).is_(None))
-                .order_by(SnapshotResponse.id)
+                .order_by(col(SnapshotResponse.id))
             ).all()
         )
 
@@ -448,7 +448,7 @@ def statement_table(engine: Engine, partnership_id: int, snapshot_id: int) -> pd
     )
     rows = []
     for s in snapshot_statements(engine, partnership_id, snapshot_id):
-        r = rated.get(s.id)
+        r = rated.get(stored_id(s))
         mine = front[front.statement_id == s.id]["rating"].dropna()
         rows.append(
             {
@@ -563,7 +563,7 @@ def compare_snapshots(engine: Engine, partnership_id: int, snapshot_ids: list[in
         snaps = [s for s in snaps if s.id in snapshot_ids]
     frame = pd.DataFrame({"Domain": [d.label for d in domains()]})
     for s in snaps:
-        scores = domain_scores(engine, partnership_id, s.id)
+        scores = domain_scores(engine, partnership_id, stored_id(s))
         frame[s.title] = scores["Progress (average of 4)"].tolist()
     return frame
 
@@ -584,11 +584,11 @@ def trend_figure(frame: pd.DataFrame) -> go.Figure:
 
 def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
     """A few sentences on the latest snapshot for the Context chapter and the Word draft (empty if none)."""
-    snaps = [s for s in list_snapshots(engine, partnership_id) if ratings(engine, s.id)]
+    snaps = [s for s in list_snapshots(engine, partnership_id) if ratings(engine, stored_id(s))]
     if not snaps:
         return []
     snap = snaps[-1]
-    scores = domain_scores(engine, partnership_id, snap.id)
+    scores = domain_scores(engine, partnership_id, stored_id(snap))
     parts = [f"{r['Domain']} {r['RAG'].lower()}" for _, r in scores.iterrows() if r["rag"]]
     when = f" ({uk_day(snap.held_on)})" if snap.held_on else ""
     lines = [f"System-wide snapshot '{snap.title}'{when}: " + "; ".join(parts) + "."]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from strategy.core.db import prepare_database
 from strategy.core.errors import WorkbookError
+from strategy.core.models import stored_id
 from strategy.core.settings import get_settings
 
 
@@ -40,7 +41,7 @@ def cmd_rename(args) -> None:
     from strategy.people.partnerships import find_partnership, rename_partnership
 
     engine = _engine()
-    p = rename_partnership(engine, find_partnership(engine, args.name).id, args.new_name)
+    p = rename_partnership(engine, stored_id(find_partnership(engine, args.name)), args.new_name)
     print(f"Renamed to '{p.name}'.")
 
 
@@ -48,7 +49,7 @@ def cmd_archive(args) -> None:
     from strategy.people.partnerships import find_partnership, set_archived
 
     engine = _engine()
-    p = set_archived(engine, find_partnership(engine, args.name).id, not args.undo)
+    p = set_archived(engine, stored_id(find_partnership(engine, args.name)), not args.undo)
     print(f"'{p.name}' is {'archived' if p.archived else 'back in the list'}.")
 
 
@@ -68,7 +69,7 @@ def cmd_export_docx(args) -> None:
     from strategy.people.partnerships import find_partnership
 
     engine = _engine()
-    pid = find_partnership(engine, args.name).id
+    pid = stored_id(find_partnership(engine, args.name))
     data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy)
     out = _write(args.out, data)
     what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
@@ -82,7 +83,7 @@ def cmd_next_period(args) -> None:
 
     engine = _engine()
     new_id = start_next_period(
-        engine, find_partnership(engine, args.name).id, start=args.start, end=args.end, name=args.as_name, author=None
+        engine, stored_id(find_partnership(engine, args.name)), start=args.start, end=args.end, name=args.as_name, author=None
     )  # the command line acts as the system
     print(f"Started '{get_partnership(engine, new_id).name}'; '{args.name}' is archived and stays readable.")
 
@@ -94,7 +95,7 @@ def cmd_freeze(args) -> None:
 
     engine = _engine()
     version = freeze_version(
-        engine, find_partnership(engine, args.name).id, note=args.note or "", author=Author.make(args.by or "Command line")
+        engine, stored_id(find_partnership(engine, args.name)), note=args.note or "", author=Author.make(args.by or "Command line")
     )
     print(f"Froze draft version {label(version.number)} of '{args.name}'.")
 
@@ -141,7 +142,7 @@ def cmd_check(args) -> None:
     from strategy.people.partnerships import find_partnership
 
     engine = _engine()
-    report = readiness_report(engine, find_partnership(engine, args.name).id)
+    report = readiness_report(engine, stored_id(find_partnership(engine, args.name)))
     if args.json:
         print(report.to_json())
         return
@@ -159,7 +160,7 @@ def cmd_import_actions(args) -> None:
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)
-    preview = preview_import(engine, partnership.id, read_file(args.file), Path(args.file).name)
+    preview = preview_import(engine, stored_id(partnership), read_file(args.file), Path(args.file).name)
     print(preview.summary())
     for line in [f"  {a['aim']} / {a['outcome']} / {a['title']}" for a in preview.actions[:50]]:
         print(line.replace("\n", " "))
@@ -174,7 +175,7 @@ def cmd_import_actions(args) -> None:
     if not args.yes:
         print("Nothing imported yet. Run again with --yes to import this.")
         return
-    count = commit_import(engine, partnership.id, preview, author=Author.make(args.by or "Command line import"))
+    count = commit_import(engine, stored_id(partnership), preview, author=Author.make(args.by or "Command line import"))
     print(f"Imported {count} action{'s' if count != 1 else ''} into '{partnership.name}'.")
 
 
@@ -183,7 +184,7 @@ def cmd_export_actions(args) -> None:
     from strategy.plan.io import export_file
 
     engine = _engine()
-    data = export_file(engine, find_partnership(engine, args.name).id, Path(args.out).name)
+    data = export_file(engine, stored_id(find_partnership(engine, args.name)), Path(args.out).name)
     out = _write(args.out, data)
     print(f"Wrote {out} ({len(data):,} bytes).")
 
@@ -200,13 +201,16 @@ def cmd_import_snapshot_survey(args) -> None:
     from strategy.assessments.io import import_snapshot_survey
     from strategy.assessments.snapshot import find_snapshot
 
+    title = ""
+
     def run(engine, pid, data, name, author):
+        nonlocal title
         snap = find_snapshot(engine, pid, args.snapshot)
-        run.title = snap.title
+        title = snap.title
         return import_snapshot_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append)
 
     partnership, count = _import_file(args, run)
-    print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{run.title}' for '{partnership.name}'.")
+    print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{title}' for '{partnership.name}'.")
 
 
 def cmd_snapshot_report(args) -> None:
@@ -216,8 +220,8 @@ def cmd_snapshot_report(args) -> None:
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)
-    snap = find_snapshot(engine, partnership.id, args.snapshot)
-    out = _write(args.out, build_snapshot_report(engine, partnership.id, snap.id))
+    snap = find_snapshot(engine, stored_id(partnership), args.snapshot)
+    out = _write(args.out, build_snapshot_report(engine, stored_id(partnership), stored_id(snap)))
     print(f"Wrote the report on '{snap.title}' to {out}.")
 
 
@@ -228,8 +232,8 @@ def cmd_audit_briefing(args) -> None:
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)
-    audit = find_audit(engine, partnership.id, args.audit)
-    out = _write(args.out, build_audit_briefing(engine, partnership.id, audit.id))
+    audit = find_audit(engine, stored_id(partnership), args.audit)
+    out = _write(args.out, build_audit_briefing(engine, stored_id(partnership), stored_id(audit)))
     print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
@@ -267,7 +271,9 @@ def cmd_users(args) -> None:
 
         names = {p.id: p.name for p in list_partnerships(engine, include_archived=True)}
         for a in accounts.list_accounts(engine):
-            roles = ", ".join(f"{names.get(pid, pid)}: {role}" for pid, role in sorted(accounts.memberships_of(engine, a.id).items()))
+            roles = ", ".join(
+                f"{names.get(pid, pid)}: {role}" for pid, role in sorted(accounts.memberships_of(engine, stored_id(a)).items())
+            )
             flags = [f for f, on in (("administrator", a.is_admin), ("disabled", a.disabled)) if on]
             print("\t".join([a.username, a.display_name, a.agency, a.email or "", " ".join(flags), roles]).rstrip())
     elif args.users_command == "set-role":
@@ -275,7 +281,7 @@ def cmd_users(args) -> None:
 
         p = find_partnership(engine, args.partnership)
         role = None if args.role == "none" else args.role
-        accounts.set_member_role(engine, p.id, args.username, role, author=SYSTEM)
+        accounts.set_member_role(engine, stored_id(p), args.username, role, author=SYSTEM)
         print(f"'{args.username}' is {'no longer a member' if role is None else 'now ' + role} of '{p.name}'.")
     elif args.users_command == "disable":
         a = accounts.set_disabled(engine, args.username, not args.undo, author=SYSTEM)
@@ -293,7 +299,7 @@ def cmd_backup(args) -> None:
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
-    text = backup_json(engine, find_partnership(engine, args.name).id)
+    text = backup_json(engine, stored_id(find_partnership(engine, args.name)))
     out.write_text(text, encoding="utf-8")
     print(f"Wrote {out} ({len(text.encode()):,} bytes).")
 
@@ -316,11 +322,12 @@ def cmd_progress_report(args) -> None:
     from strategy.people.partnerships import find_partnership
 
     engine = _engine()
-    since = date.fromisoformat(parse_date(args.since, what="The --since date")) if args.since else None
+    since_text = parse_date(args.since, what="The --since date") if args.since else None
+    since = date.fromisoformat(since_text) if since_text else None
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
-    data = export_progress_report(engine, find_partnership(engine, args.name).id, since=since)
+    data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since)
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data):,} bytes).")
 

@@ -97,10 +97,10 @@ def audit_log(
     with read_session(engine, session=session) as session:
         require_role(session, author, partnership_id, "manage")
         events = session.exec(
-            select(AuditEvent).where(AuditEvent.partnership_id == partnership_id).order_by(AuditEvent.id.desc()).limit(limit)
+            select(AuditEvent).where(AuditEvent.partnership_id == partnership_id).order_by(col(AuditEvent.id).desc()).limit(limit)
         ).all()
         revisions = session.exec(
-            select(Revision).where(Revision.partnership_id == partnership_id).order_by(Revision.id.desc()).limit(limit)
+            select(Revision).where(Revision.partnership_id == partnership_id).order_by(col(Revision.id).desc()).limit(limit)
         ).all()
     out = [Event(e.created_at, e.actor, e.action, ACTIONS.get(e.action, e.action), e.detail) for e in events]
     for r in revisions:
@@ -125,7 +125,7 @@ def sign_in_events(engine: Engine, *, limit: int = 200, session: Session | None 
     with read_session(engine, session=session) as session:
         return list(
             session.exec(
-                select(AuditEvent).where(col(AuditEvent.partnership_id).is_(None)).order_by(AuditEvent.id.desc()).limit(limit)
+                select(AuditEvent).where(col(AuditEvent.partnership_id).is_(None)).order_by(col(AuditEvent.id).desc()).limit(limit)
             ).all()
         )
 

@@ -103,7 +103,10 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"No database migrations were found in {MIGRATIONS_DIR}.")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, inspect, update
 from sqlmodel import Session, SQLModel, select
 
 from strategy.core.access import require_role
@@ -41,13 +42,18 @@ def ensure_partnership(session: Session, partnership_id: int) -> None:
         raise NotFound("That partnership no longer exists, so this could not be saved.")
 
 
+def _column(model: type[SQLModel], name: str) -> Any:
+    """The column ``name`` of a table model (``type[SQLModel]`` declares none of a table's columns)."""
+    return inspect(model).c[name]
+
+
 def load(session: Session, model: type[SQLModel], row_id: int, partnership_id: int, what: str, *, lock: bool = False, live: bool = True):
     """The row, or NotFound naming ``what`` (also for a row of another partnership or one removed)."""
-    q = select(model).where(model.id == row_id)
+    q = select(model).where(_column(model, "id") == row_id)
     if lock:
         q = q.with_for_update()
     row = session.exec(q.execution_options(populate_existing=True)).first()
-    if row is None or row.partnership_id != partnership_id:
+    if row is None or getattr(row, "partnership_id", None) != partnership_id:
         raise NotFound(f"That {what} no longer exists (someone may have removed it).")
     if live and getattr(row, "deleted_at", None) is not None:
         raise NotFound(f"Someone removed that {what} while you were working on it. Restore it to change it again.")
@@ -64,14 +70,19 @@ def update_checked(
     if not changed:
         return None
     now = utcnow()
-    result = session.execute(
-        update(model)
-        .where(model.id == row.id, model.version == expected_version)
-        .values(**changed, version=expected_version + 1, updated_at=now, updated_by_name=author.name)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(model)
+            .where(_column(model, "id") == row.id, _column(model, "version") == expected_version)
+            .values(**changed, version=expected_version + 1, updated_at=now, updated_by_name=author.name)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
-        current = session.exec(select(model).where(model.id == row.id).execution_options(populate_existing=True)).first()
+        current: Any = session.exec(select(model).where(_column(model, "id") == row.id).execution_options(populate_existing=True)).first()
+        if current is None:
+            raise NotFound(f"Someone removed that {what} while you were working on it.")
         theirs = {k: getattr(current, k) for k in changed}
         record_revision(
             session,

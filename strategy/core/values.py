@@ -137,10 +137,10 @@ def parse_date(value, *, what: str = "The date") -> str | None:
         if iso:
             y, m, d = (int(x) for x in iso.groups())
         elif uk:
-            d, m, y_text = uk.groups()
+            d_text, m_text, y_text = uk.groups()
             if len(y_text) != 4:
                 raise InvalidInput(f"{what} '{value}' has a two-digit year. Write the year in full, such as 31/03/2025.")
-            d, m, y = int(d), int(m), int(y_text)
+            d, m, y = int(d_text), int(m_text), int(y_text)
         else:
             raise InvalidInput(f"{what} '{value}' is not a date. Write it day first, such as 31/03/2025.")
         try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import all_rows, get_answers
+from strategy.core.models import stored_id
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import load_plan
@@ -124,17 +125,17 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
 
     plan = load_plan(engine, partnership_id)
     for aim in plan.aims:
-        code = plan.code("aim", aim.id)
+        code = plan.code("aim", stored_id(aim))
         for label, value in (("title", aim.title), ("description", aim.description), ("why it matters", aim.rationale)):
             if value and value.strip():
                 yield Text("theory_of_change", "Theory of Change", f"aim {code}, {label}", value, "plan.aim", aim.id, label)
-        for outcome in plan.outcomes.get(aim.id, []):
-            code = plan.code("outcome", outcome.id)
+        for outcome in plan.outcomes.get(stored_id(aim), []):
+            code = plan.code("outcome", stored_id(outcome))
             for label, value in (("title", outcome.title), ("why it leads to the aim", outcome.rationale)):
                 if value and value.strip():
                     yield Text("theory_of_change", "Theory of Change", f"outcome {code}, {label}", value, "plan.outcome", outcome.id, label)
-            for action in plan.actions.get(outcome.id, []):
-                code = plan.code("action", action.id)
+            for action in plan.actions.get(stored_id(outcome), []):
+                code = plan.code("action", stored_id(action))
                 for label, value in (
                     ("action", action.title),
                     ("partners", action.partners),
@@ -142,8 +143,8 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                 ):
                     if value and value.strip():
                         yield Text("action_plan", "Action plan", f"action {code}, {label}", value, "plan.action", action.id, label)
-            for measure in plan.measures.get(outcome.id, []):
-                code = plan.code("measure", measure.id)
+            for measure in plan.measures.get(stored_id(outcome), []):
+                code = plan.code("measure", stored_id(measure))
                 for label, value in (
                     ("the data", measure.indicator),
                     ("how it is collected", measure.collection),

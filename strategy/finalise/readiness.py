@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core.dates import UK
-from strategy.core.models import Answer, Partnership
+from strategy.core.models import Answer, Partnership, stored_id
 from strategy.finalise.language import language_report
 from strategy.guide import checks as guide_checks
 from strategy.guide.content import content
@@ -413,7 +413,7 @@ def readiness_report(engine: Engine, partnership_id: int, *, today: date | None 
 
 def _plan(i: Inputs):
 
-    return i.cached("plan", lambda: load_plan(i.engine, i.partnership.id))
+    return i.cached("plan", lambda: load_plan(i.engine, stored_id(i.partnership)))
 
 
 _PLAN_PAGE = {

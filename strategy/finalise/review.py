@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.answers.comments import add_comment, threads
 from strategy.core.authors import Author
@@ -78,7 +78,7 @@ def list_versions(engine: Engine, partnership_id: int, *, session: Session | Non
     with read_session(engine, session=session) as session:
         return list(
             session.exec(
-                select(DraftVersion).where(DraftVersion.partnership_id == partnership_id).order_by(DraftVersion.number.desc())
+                select(DraftVersion).where(DraftVersion.partnership_id == partnership_id).order_by(col(DraftVersion.number).desc())
             ).all()
         )
 
@@ -192,7 +192,7 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
             by_chapter[chapter.id].changes.append(f'\'{what}\' changed: "{_short(old, 60)}" became "{_short(new, 60)}"')
 
     # Table and grid rows, by question: rows compared by what they hold.
-    def rows_by_prompt(tables):
+    def rows_by_prompt(tables: dict) -> dict[str, Counter]:
         out: dict[str, Counter] = {}
         for r in _live(tables.get("item", [])):
             key = (r.get("row_key") or "") + "|" + r["values_json"]
@@ -220,7 +220,9 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
     for key in sorted(set(old_plan) | set(new_plan), key=lambda k: (k[1], k[0])):
         kind, code = key
         old, new = old_plan.get(key), new_plan.get(key)
-        title = (new or old).get("title") or (new or old).get("indicator", "")
+        row = new or old
+        assert row is not None  # the key is in one of the two
+        title = row.get("title") or row.get("indicator", "")
         if old is None:
             plan_group.changes.append(f"{kind.capitalize()} {code} added: {_short(title)}")
         elif new is None:

@@ -183,6 +183,8 @@ class Content(BaseModel):
         """The choices for a choice prompt or column, in the nation's words where they differ."""
         if owner.options:
             return list(owner.options)
+        if owner.options_from is None:
+            raise ContentError(f"chapters.yaml: {owner.id} has no options and no options_from")
         return self.list_options(owner.options_from, nation)
 
     def list_options(self, ref_id: str, nation: str | None) -> list[Option]:
@@ -192,7 +194,7 @@ class Content(BaseModel):
 
     def grid_rows(self, prompt: Prompt, nation: str | None = None) -> list[tuple[str, str]]:
         """A grid's fixed rows as (row key, label); two lists give "a|b" keys in their cross product."""
-        sources = (prompt.rows_from,) if isinstance(prompt.rows_from, str) else tuple(prompt.rows_from)
+        sources = (prompt.rows_from,) if isinstance(prompt.rows_from, str) else tuple(prompt.rows_from or ())
         if len(sources) == 1:
             return [(o.id, o.label) for o in self.list_options(sources[0], nation)]
         first, second = (self.list_options(src, nation) for src in sources[:2])
@@ -246,7 +248,8 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
     for c in chapters:
         _check_unique([s.id for s in c.sections], f"section in chapter {c.id}")
         for p in c.prompts:
-            for owner in (p, *p.columns):
+            owners: tuple[Prompt | Column, ...] = (p, *p.columns)
+            for owner in owners:
                 src = owner.options_from
                 if src and src not in references:
                     raise ContentError(f"chapters.yaml: {p.id} takes options from {src!r}, which is not in data/reference/")

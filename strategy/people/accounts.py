@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,7 +24,7 @@ from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotAllowed, NotFound
-from strategy.core.models import Account, Membership, Partnership, utcnow
+from strategy.core.models import Account, Membership, Partnership, stored_id, utcnow
 from strategy.core.settings import Settings, get_settings
 from strategy.core.text import normalise_name
 
@@ -163,6 +164,10 @@ def create_first_admin(
         raise NotAllowed("The administrator has already been created. Sign in instead.") from None
 
 
+@overload
+def _aware(at: datetime) -> datetime: ...
+@overload
+def _aware(at: None) -> None: ...
 def _aware(at: datetime | None) -> datetime | None:
     return at if at is None or at.tzinfo else at.replace(tzinfo=UTC)
 
@@ -276,6 +281,8 @@ def set_password(engine: Engine, username: str, new: str, *, author: Author, ses
     with write_session(engine, session=session) as session:
         require_admin(session, author)
         stored = session.get(Account, account.id)
+        if stored is None:
+            raise NotFound("That account no longer exists.")
         stored.password_hash, stored.failed_sign_ins, stored.last_failed_at = hash_password(new), 0, None
         session.add(stored)
         record(session, author, "password_changed", detail=f"{account.username} (set by an administrator)")
@@ -286,6 +293,8 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Autho
     with write_session(engine, session=session) as session:
         require_admin(session, author)
         stored = session.get(Account, account.id)
+        if stored is None:
+            raise NotFound("That account no longer exists.")
         if disabled and stored.is_admin:
             admins = session.exec(
                 select(func.count()).select_from(Account).where(col(Account.is_admin).is_(True), col(Account.disabled).is_(False))
@@ -322,11 +331,11 @@ def list_members(engine: Engine, partnership_id: int, *, session: Session | None
     with read_session(engine, session=session) as session:
         rows = session.exec(
             select(Membership, Account)
-            .join(Account, Account.id == Membership.account_id)
+            .join(Account, col(Account.id) == Membership.account_id)
             .where(Membership.partnership_id == partnership_id)
             .order_by(Account.username)
         ).all()
-    return [Member(a.id, a.username, a.display_name, a.agency, m.role, a.disabled) for m, a in rows]
+    return [Member(stored_id(a), a.username, a.display_name, a.agency, m.role, a.disabled) for m, a in rows]
 
 
 def memberships_of(engine: Engine, account_id: int, *, session: Session | None = None) -> dict[int, str]:
@@ -356,7 +365,12 @@ def set_member_role(
         current = session.exec(
             select(Membership).where(Membership.partnership_id == partnership_id, Membership.account_id == account.id)
         ).first()
-        if current is not None and current.role == "owner" and role != "owner" and not _owners_left(session, partnership_id, account.id):
+        if (
+            current is not None
+            and current.role == "owner"
+            and role != "owner"
+            and not _owners_left(session, partnership_id, stored_id(account))
+        ):
             raise InvalidInput(f"{account.display_name} is the only owner. Make someone else an owner first.")
         if role is None:
             if current is None:
@@ -364,7 +378,7 @@ def set_member_role(
             session.delete(current)
             record(session, author, "member_removed", partnership_id=partnership_id, detail=account.username)
         elif current is None:
-            session.add(Membership(partnership_id=partnership_id, account_id=account.id, role=role))
+            session.add(Membership(partnership_id=partnership_id, account_id=stored_id(account), role=role))
             record(
                 session, author, "member_added", partnership_id=partnership_id, detail=f"{account.username} as {ROLE_LABELS[role].lower()}"
             )

@@ -43,6 +43,11 @@ MAX_BACKUP_BYTES = 200 * 1024 * 1024
 _AFTER = {"comment": "item", **{t: target for (t, _col), target in SOFT_REFERENCES.items()}}
 
 
+def _partnership_table() -> Table:
+    """The partnership table (SQLModel sets ``Partnership.__table__`` but does not declare it)."""
+    return SQLModel.metadata.tables["partnership"]
+
+
 def partnership_tables() -> list[Table]:
     """Every table backed up, parents before children (soft references included)."""
     tables = [t for t in SQLModel.metadata.sorted_tables if "partnership_id" in t.c and t.name not in EXCLUDED and t.name != "partnership"]
@@ -107,7 +112,7 @@ def partnership_content(session, partnership_id: int, *, leave_out: tuple[str, .
     p = session.get(Partnership, partnership_id)
     if p is None:
         raise InvalidInput("That partnership no longer exists.")
-    partnership = {c: _dump_value(getattr(p, c)) for c in Partnership.__table__.c.keys() if c not in ("id", "name_key")}
+    partnership = {c: _dump_value(getattr(p, c)) for c in _partnership_table().c.keys() if c not in ("id", "name_key")}
     maps: dict[str, dict[int, int]] = {}
     tables: dict[str, list[dict]] = {}
     for table in partnership_tables():
@@ -158,7 +163,7 @@ def read_backup(text: str | bytes) -> dict:
             raise InvalidInput("This file is not a workbook backup (it is not UTF-8 JSON).") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise InvalidInput(f"This file is not a workbook backup (not valid JSON: {exc.msg}, line {exc.lineno}).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput("This file is not a workbook backup (its 'format' is not the workbook's).")
@@ -188,7 +193,8 @@ def restore_partnership(
     data = read_backup(json.dumps(data)) if not isinstance(data, dict) or "format" not in data else data
     spec = dict(data["partnership"])
     name = _check_name(new_name if new_name is not None else spec.get("name", ""))
-    columns = Partnership.__table__.c
+    partnership_table = _partnership_table()
+    columns = partnership_table.c
     try:
         with write_session(engine, session=session) as session:
             require_active(session, author)
@@ -199,7 +205,7 @@ def restore_partnership(
                 )
             values = {c.name: _load_value(c, spec.get(c.name)) for c in columns if c.name in spec and c.name != "id"}
             values.update(name=name, name_key=name_key(name))
-            pid = session.execute(insert(Partnership.__table__).values(**values).returning(columns.id)).scalar_one()
+            pid = session.execute(insert(partnership_table).values(**values).returning(columns.id)).scalar_one()
             maps: dict[str, dict[int, int]] = {}
             for table in partnership_tables():
                 refs = _references(table)
@@ -228,9 +234,9 @@ def _restore_row(session, table: Table, row: dict, pid: int, refs: dict[str, str
         if col.name in ("id", "partnership_id") or col.name not in row:
             continue
         values[col.name] = _load_value(col, row[col.name])
-    for col, target in refs.items():
-        if values.get(col) is not None:
-            values[col] = maps.get(target, {}).get(values[col])
+    for name, target in refs.items():
+        if values.get(name) is not None:
+            values[name] = maps.get(target, {}).get(values[name])
     if table.name == "comment":
         _comment_item_key(values, maps)
     values["partnership_id"] = pid

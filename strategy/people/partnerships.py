@@ -11,7 +11,7 @@ from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
-from strategy.core.models import Membership, Partnership, utcnow
+from strategy.core.models import Membership, Partnership, stored_id, utcnow
 from strategy.core.text import name_key, normalise_name
 from strategy.guide.content import content
 
@@ -98,7 +98,7 @@ def create_partnership(
             session.add(p)
             session.flush()
             if author is not None and author.user_id is not None:
-                session.add(Membership(partnership_id=p.id, account_id=author.user_id, role="owner"))
+                session.add(Membership(partnership_id=stored_id(p), account_id=author.user_id, role="owner"))
             record(session, author, "partnership_created", partnership_id=p.id, detail=clean)
             return p
     except IntegrityError:  # two people creating the same name at the same moment

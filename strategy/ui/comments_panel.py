@@ -9,9 +9,9 @@ from strategy.answers.comments import add_comment, set_resolved, threads
 from strategy.core.access import can
 from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
-from strategy.core.models import Comment, Partnership
+from strategy.core.models import Comment, Partnership, stored_id
 from strategy.core.text import md_escape
-from strategy.ui.state import current_author
+from strategy.ui.state import author_or_refuse, current_author
 
 
 def _k(*parts) -> str:
@@ -34,7 +34,7 @@ def _add(engine: Engine, pid: int, chapter_id: str, kind: str, key: str, box: st
             target_key=key,
             text=st.session_state.get(box, ""),
             parent_id=parent_id,
-            author=current_author(),
+            author=author_or_refuse(),
         )
         st.session_state[box] = ""
         st.session_state.pop(_k("commenterr", pid, kind, key), None)
@@ -45,14 +45,14 @@ def _add(engine: Engine, pid: int, chapter_id: str, kind: str, key: str, box: st
 def _resolve(engine: Engine, pid: int, comment_id: int, resolved: bool, kind: str, key: str) -> None:
     st.session_state[_k("commentsopen", pid, kind, key)] = True
     try:
-        set_resolved(engine, pid, comment_id, resolved, author=current_author())
+        set_resolved(engine, pid, comment_id, resolved, author=author_or_refuse())
     except WorkbookError as exc:
         st.session_state[_k("commenterr", pid, kind, key)] = exc.message
 
 
 def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, kind: str, key: str, open_count: int) -> None:
     """An expander of the comments on one target, with the forms this person's role allows."""
-    pid, author = partnership.id, current_author()
+    pid, author = stored_id(partnership), current_author()
     label = f"Comments ({open_count} open)" if open_count else "Comments"
     with st.expander(label, expanded=bool(st.session_state.get(_k("commentsopen", pid, kind, key)))):
         comment_ok = can(engine, author, pid, "comment")

@@ -5,13 +5,14 @@ when it is refused, with the message saying what to fix. Every chart has its tab
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.core.errors import WorkbookError
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.core.values import parse_date, uk_day
 from strategy.delivery import charts as delivery_chart
@@ -24,6 +25,10 @@ from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
 from strategy.ui.state import current_author
 from strategy.ui.widgets import NO_IDENTIFYING_DETAILS
+
+
+def _reading_label(names: dict[int, str], reading_id: int | None) -> str:
+    return "Choose" if reading_id is None else names[reading_id]
 
 
 def _k(*parts) -> str:
@@ -80,7 +85,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
         st.page_link("views/action_plan.py", label="Go to the action plan", icon="🗓️")
         return
     _clear_saved_fields()
-    d = D.load_delivery(engine, partnership.id)
+    d = D.load_delivery(engine, stored_id(partnership))
     actions = D.action_status_table(d)
     st.caption(f"Updates are due every {d.interval} days (set on the Implementation page).")
     left, right = st.columns(2)
@@ -99,13 +104,13 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
 
     st.header("Give an update", divider="gray")
     st.caption(NO_IDENTIFYING_DETAILS)
-    codes = {x.id: f"{plan.code('action', x.id)} {P._short(x.title, 90)}" for x in plan.all_actions()}
+    codes = {stored_id(x): f"{plan.code('action', stored_id(x))} {P._short(x.title, 90)}" for x in plan.all_actions()}
     labels = D.status_labels()
     current = dict(zip(actions["_id"], actions["Status"], strict=True))
     with st.form(_k("update"), border=True):
         action_id = st.selectbox("Action", list(codes), format_func=lambda i: f"{codes[i]} · now {current.get(i, '')}", key=_k("action"))
         a, b, c = st.columns(3)
-        status = a.selectbox("Status", list(labels), format_func=labels.get, key=_k("status"))
+        status = a.selectbox("Status", list(labels), format_func=lambda v: labels[v], key=_k("status"))
         reported = b.text_input("Date of the update (day first)", value=date.today().strftime("%d/%m/%Y"), key=_k("reported"))
         completed = c.text_input("Completion date (for Complete)", key=_k("completed"), placeholder="31/03/2026")
         note = st.text_area("Progress note", key=_k("note"), max_chars=D.NOTE_LIMIT)
@@ -185,7 +190,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         st.page_link("views/evaluation.py", label="Go to the evaluation framework", icon="📏")
         return
     _clear_saved_fields()
-    d = D.load_delivery(engine, partnership.id)
+    d = D.load_delivery(engine, stored_id(partnership))
     summary = D.indicator_table(d)
     st.dataframe(summary.drop(columns=["_id"]), hide_index=True, width="stretch")
     st.caption(
@@ -194,25 +199,28 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
     )
     for m, row in zip(measures, summary.itertuples(), strict=True):
         with st.expander(f"{row.Code} {P._short(m.indicator, 90)} · {row.Judgement}"):
-            table = D.readings_table(d, m.id)
+            table = D.readings_table(d, stored_id(m))
             if table.empty:
                 st.caption("No readings yet.")
             else:
                 st.plotly_chart(delivery_chart.indicator_figure(table), key=_k("chart", m.id))
                 st.dataframe(table.drop(columns=["_id", "_start"]), hide_index=True, width="stretch")
                 removable = {int(r["_id"]): f"{r['Period']}: {r['Value']}" for _, r in table.iterrows()}
+                choices: list[int | None] = [None, *removable]
                 c1, c2 = st.columns([3, 1])
                 gone = c1.selectbox(
                     "Remove a reading",
-                    [None, *removable],
+                    choices,
                     key=_k("remove", m.id),
-                    format_func=lambda i, names=removable: "Choose" if i is None else names[i],
+                    format_func=partial(_reading_label, removable),
                 )
                 if c2.button("Remove", key=_k("remove-btn", m.id), disabled=not editable or gone is None):
-                    if _write(D.delete_reading, engine, partnership.id, gone, done="Removed the reading; it can be restored below."):
+                    if _write(
+                        D.delete_reading, engine, stored_id(partnership), gone, done="Removed the reading; it can be restored below."
+                    ):
                         st.rerun()
             _reading_form(engine, partnership, m, editable)
-    removed = [r for r in D.list_readings(engine, partnership.id, removed=True) if any(m.id == r.measure_id for m in measures)]
+    removed = [r for r in D.list_readings(engine, stored_id(partnership), removed=True) if any(m.id == r.measure_id for m in measures)]
     if removed:
         with st.expander(f"Removed readings ({len(removed)})"):
             for r in removed[:100]:
@@ -229,16 +237,16 @@ BY = {"Strategic aim": "Strategic aim", "Agency": "Lead", "Core component": "Cor
 
 
 def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
-    aims = {a.id: f"{plan.code('aim', a.id)} {P._short(a.title, 60)}" for a in plan.aims}
+    aims = {stored_id(a): f"{plan.code('aim', stored_id(a))} {P._short(a.title, 60)}" for a in plan.aims}
     agencies = sorted({n for leads in actions["_leads"] for n in leads})
     components = P.option_labels("core_components")
     recs = {r["id"]: f"{r['number']} {r['label']}" for r in content().reference("recommendations").items}
     c = st.columns(5)
     return D.Filters(
-        aims=c[0].multiselect("Aim", list(aims), format_func=aims.get, key=_k("f-aim")),
+        aims=c[0].multiselect("Aim", list(aims), format_func=lambda v: aims[v], key=_k("f-aim")),
         agencies=c[1].multiselect("Agency", agencies, key=_k("f-agency")),
-        components=c[2].multiselect("Core component", list(components), format_func=components.get, key=_k("f-comp")),
-        recommendations=c[3].multiselect("Recommendation", list(recs), format_func=recs.get, key=_k("f-rec")),
+        components=c[2].multiselect("Core component", list(components), format_func=lambda v: components[v], key=_k("f-comp")),
+        recommendations=c[3].multiselect("Recommendation", list(recs), format_func=lambda v: recs[v], key=_k("f-rec")),
         statuses=c[4].multiselect("Status", list(D.status_labels().values()), key=_k("f-status")),
     )
 
@@ -250,13 +258,13 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
         "Where delivery stands: actions by status, what is overdue or due for an update, indicators off "
         "track, feedback and reviews. Reading only: nothing here changes the strategy."
     )
-    everything = D.load_delivery(engine, partnership.id)
+    everything = D.load_delivery(engine, stored_id(partnership))
     all_actions = D.action_status_table(everything)
     if all_actions.empty and everything.plan.empty:
         st.info("The plan has no actions yet, so there is no delivery to follow. The action plan is written on the Action plan page.")
         st.page_link("views/action_plan.py", label="Go to the action plan", icon="🗓️")
     filters = _filters(everything.plan, all_actions)
-    d = D.load_delivery(engine, partnership.id, filters=filters)
+    d = D.load_delivery(engine, stored_id(partnership), filters=filters)
     actions = D.action_status_table(d)
     m = st.columns(4)
     m[0].metric("Actions", len(actions))
@@ -296,13 +304,14 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     )
     since_text = st.text_input("Updates since (day first; empty for all)", key=_k("since"), placeholder="01/07/2026")
     try:
-        since = date.fromisoformat(parse_date(since_text, what="The date")) if since_text.strip() else None
+        since_iso = parse_date(since_text, what="The date") if since_text.strip() else None
+        since = date.fromisoformat(since_iso) if since_iso else None
     except WorkbookError as exc:
         st.error(md_escape(exc.message))
         return
     if st.button("Prepare the progress report", key=_k("report")):
         with st.status("Writing the progress report…", expanded=False) as status:
-            data = export_progress_report(engine, partnership.id, since=since)
+            data = export_progress_report(engine, stored_id(partnership), since=since)
             status.update(label="The progress report is ready.", state="complete")
         st.download_button(
             "Download the progress report (.docx)",

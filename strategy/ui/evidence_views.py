@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import all_rows, get_answers
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Prompt
@@ -24,14 +24,15 @@ def _chart(fig, key: str, alt: str) -> None:
 
 
 def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
-    return ev.prevalence_from(get_answers(engine, partnership.id), all_rows(engine, partnership.id), partnership.nation)
+    return ev.prevalence_from(get_answers(engine, stored_id(partnership)), all_rows(engine, stored_id(partnership)), partnership.nation)
 
 
 def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    rows = all_rows(engine, partnership.id)
-    p = ev.prevalence_from(get_answers(engine, partnership.id), rows, partnership.nation)
+    rows = all_rows(engine, stored_id(partnership))
+    p = ev.prevalence_from(get_answers(engine, stored_id(partnership)), rows, partnership.nation)
     st.subheader("The tip of the iceberg", anchor=False)
     if p.complete:
+        assert p.identified is not None and p.estimate is not None  # complete: both are known
         fig = ev.iceberg_figure(p, partnership.areas or partnership.name)
         _chart(
             fig,
@@ -72,7 +73,7 @@ def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, 
 
 
 def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    rows = all_rows(engine, partnership.id).get(prompt.id, [])
+    rows = all_rows(engine, stored_id(partnership)).get(prompt.id, [])
     st.subheader("The support matrix at a glance", anchor=False)
     if not any(r.values for r in rows):
         st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
@@ -96,7 +97,7 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
 
 
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    att = ev.attendance_gaps(all_rows(engine, partnership.id).get(prompt.id, []))
+    att = ev.attendance_gaps(all_rows(engine, stored_id(partnership)).get(prompt.id, []))
     if att.empty:
         st.caption("Add the staff who should attend and who attended, by agency, to see the attendance gaps.")
         return
@@ -118,7 +119,7 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
 
 
 def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    survey = ev.survey_summary(all_rows(engine, partnership.id).get(prompt.id, []))
+    survey = ev.survey_summary(all_rows(engine, stored_id(partnership)).get(prompt.id, []))
     if survey.responses == 0:
         st.caption("Import the staff survey to see average ratings by agency and by role.")
         return

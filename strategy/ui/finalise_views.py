@@ -12,28 +12,28 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import add_row
 from strategy.core.errors import WorkbookError
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.finalise.language import EXEMPT_PROMPT, LanguageReport, language_report
 from strategy.guide.content import Prompt
 from strategy.ui.pages import CHAPTER_PAGES
-from strategy.ui.state import bump, current_author
+from strategy.ui.state import author_or_refuse, bump
 
 
 def _report(engine: Engine, partnership: Partnership) -> LanguageReport:
-    return language_report(engine, partnership.id, nation=partnership.nation)
+    return language_report(engine, stored_id(partnership), nation=partnership.nation)
 
 
 def _exempt(engine: Engine, partnership: Partnership, key: str) -> None:
 
     phrase = st.session_state.get(key, "")
     try:
-        add_row(engine, partnership.id, EXEMPT_PROMPT, {"phrase": phrase, "why": "A quoted title"}, author=current_author())
+        add_row(engine, stored_id(partnership), EXEMPT_PROMPT, {"phrase": phrase, "why": "A quoted title"}, author=author_or_refuse())
     except WorkbookError as exc:
         st.session_state["language_msg"] = exc.message
         return
     st.session_state["language_msg"] = None
-    bump(partnership.id, EXEMPT_PROMPT)
+    bump(stored_id(partnership), EXEMPT_PROMPT)
 
 
 def _link(chapter_id: str, label: str) -> None:

@@ -14,12 +14,11 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, preview_file, template_csv
 from strategy.answers.operations import list_rows
-from strategy.core.errors import InvalidInput
 from strategy.core.models import Partnership, stored_id
 from strategy.guide.content import Prompt, content
 from strategy.tabular.reading import Preview
 from strategy.ui import file_import
-from strategy.ui.state import bump, current_author
+from strategy.ui.state import author_or_refuse, bump, current_author
 
 _WHAT = {SURVEY: ("response", "responses"), FIGURES: ("figure", "figures"), MEASURES: ("figure", "figures")}
 
@@ -95,9 +94,7 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         )
 
     def commit(replace: bool) -> str:
-        author = current_author()
-        if author is None:
-            raise InvalidInput("You are signed out; sign in again.")
+        author = author_or_refuse()
         if prompt.id == SURVEY:
             count = import_survey(engine, pid, data, filename, author=author, replace=replace)
         else:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import list_rows
 from strategy.core.errors import Conflict, WorkbookError
-from strategy.core.models import Partnership
+from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.guide.content import content
 from strategy.plan import io as plan_io
@@ -103,13 +103,13 @@ def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str
 
 def _component_extra(component: str):
     def render(engine: Engine, partnership: Partnership, prompt, editable: bool) -> None:
-        pid = partnership.id
+        pid = stored_id(partnership)
         plan = P.load_plan(engine, pid)
         rows = [r for r in list_rows(engine, pid, prompt.id) if r.row_key is None]
-        made = {}
+        made: dict[int, list[str]] = {}
         for x in plan.all_actions():
             if x.origin.startswith(f"component:{component}:item:"):
-                made.setdefault(int(x.origin.rsplit(":", 1)[1]), []).append(plan.code("action", x.id))
+                made.setdefault(int(x.origin.rsplit(":", 1)[1]), []).append(plan.code("action", stored_id(x)))
         with st.container(border=True):
             st.markdown("**Turn an activity into an action**")
             _messages()
@@ -119,7 +119,7 @@ def _component_extra(component: str):
                     + md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made))
                 )
             waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
-            outcomes = {o.id: f"{plan.code('outcome', o.id)} {P._short(o.title, 80)}" for o in plan.all_outcomes()}
+            outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {P._short(o.title, 80)}" for o in plan.all_outcomes()}
             if not outcomes:
                 st.caption(
                     "Add strategic aims and intended outcomes on the Theory of Change page first; then an "
@@ -129,11 +129,11 @@ def _component_extra(component: str):
             if not waiting:
                 st.caption("Every activity above is already an action in the plan." if rows else "Add activities above first.")
                 return
-            st.selectbox("Activity", list(waiting), format_func=waiting.get, key=_k("act-item", prompt.id), disabled=not editable)
+            st.selectbox("Activity", list(waiting), format_func=lambda v: waiting[v], key=_k("act-item", prompt.id), disabled=not editable)
             st.selectbox(
                 "Intended outcome it serves",
                 list(outcomes),
-                format_func=outcomes.get,
+                format_func=lambda v: outcomes[v],
                 index=None,
                 key=_k("act-outcome", prompt.id),
                 disabled=not editable,

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.core.errors import Conflict, InvalidInput, WorkbookError
+from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.plan import charts as plan_chart
@@ -19,7 +19,7 @@ from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
 from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
-from strategy.ui.state import current_author
+from strategy.ui.state import author_or_refuse, current_author
 from strategy.ui.widgets import identity_form
 
 # --- Removing, undo and restoring ---------------------------------------------------------------
@@ -199,7 +199,7 @@ def gaps(plan: P.Plan, kinds: tuple[str, ...]) -> None:
 
 
 def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     editable, plan = _page_head(
         engine,
         partnership,
@@ -223,9 +223,9 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
         )
     undo_and_removed(engine, pid, editable, ("aim", "outcome"))
     st.subheader("Strategic aims and intended outcomes")
-    aim_choices = {a.id: f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims}
+    aim_choices = {stored_id(a): f"{plan.code('aim', stored_id(a))} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
-        code = plan.code("aim", aim.id)
+        code = plan.code("aim", stored_id(aim))
         with st.expander(f"{code} {aim.title}", expanded=len(plan.aims) <= 2):
             _fill(
                 f"aim-{aim.id}",
@@ -245,14 +245,14 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                 type="primary",
             )
             with c2:
-                _arrows(engine, pid, "aim", aim.id, i == 0, i == len(plan.aims) - 1, editable)
+                _arrows(engine, pid, "aim", stored_id(aim), i == 0, i == len(plan.aims) - 1, editable)
             with c3:
-                _delete_button(engine, pid, "aim", aim.id, aim.title, code, editable)
-            outcomes = plan.outcomes.get(aim.id, [])
+                _delete_button(engine, pid, "aim", stored_id(aim), aim.title, code, editable)
+            outcomes = plan.outcomes.get(stored_id(aim), [])
             for j, o in enumerate(outcomes):
                 with st.container(border=True):
-                    ocode = plan.code("outcome", o.id)
-                    n_actions, n_measures = len(plan.actions.get(o.id, [])), len(plan.measures.get(o.id, []))
+                    ocode = plan.code("outcome", stored_id(o))
+                    n_actions, n_measures = len(plan.actions.get(stored_id(o), [])), len(plan.measures.get(stored_id(o), []))
                     st.markdown(
                         f"**{ocode}** · {n_actions} action{'s' if n_actions != 1 else ''} · "
                         f"{n_measures} measure{'s' if n_measures != 1 else ''}"
@@ -263,13 +263,13 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                     d1, d2, d3, d4 = st.columns([2, 2, 3, 3])
                     d1.button("Save", key=_k("outcome-save", o.id), on_click=_save_outcome, args=(engine, pid, o.id), disabled=not editable)
                     with d2:
-                        _arrows(engine, pid, "outcome", o.id, j == 0, j == len(outcomes) - 1, editable)
+                        _arrows(engine, pid, "outcome", stored_id(o), j == 0, j == len(outcomes) - 1, editable)
                     others = [a for a in aim_choices if a != aim.id]
                     d3.selectbox(
                         "Move to another aim",
                         others,
                         index=None,
-                        format_func=aim_choices.get,
+                        format_func=lambda v: aim_choices[v],
                         key=_k("outcome-move", o.id),
                         on_change=_move_outcome,
                         args=(engine, pid, o.id),
@@ -277,13 +277,13 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                         placeholder="Choose an aim",
                     )
                     with d4:
-                        _delete_button(engine, pid, "outcome", o.id, o.title, ocode, editable)
-                    actions = plan.actions.get(o.id, [])
+                        _delete_button(engine, pid, "outcome", stored_id(o), o.title, ocode, editable)
+                    actions = plan.actions.get(stored_id(o), [])
                     for n, x in enumerate(actions):
                         e1, e2 = st.columns([8, 2])
-                        e1.text(f"{plan.code('action', x.id)} {x.title}")
+                        e1.text(f"{plan.code('action', stored_id(x))} {x.title}")
                         with e2:
-                            _arrows(engine, pid, "action", x.id, n == 0, n == len(actions) - 1, editable)
+                            _arrows(engine, pid, "action", stored_id(x), n == 0, n == len(actions) - 1, editable)
                     if actions:
                         st.caption("Change actions, their leads and dates on the Action plan page.")
             st.text_area(
@@ -324,11 +324,11 @@ def measure_rows(plan: P.Plan) -> pd.DataFrame:
     freq = P.option_labels("measure_frequencies")
     rows = []
     for o in plan.all_outcomes():
-        for m in plan.measures.get(o.id, []):
+        for m in plan.measures.get(stored_id(o), []):
             rows.append(
                 {
-                    "Code": plan.code("measure", m.id),
-                    "Intended outcome": f"{plan.code('outcome', o.id)} {o.title}",
+                    "Code": plan.code("measure", stored_id(m)),
+                    "Intended outcome": f"{plan.code('outcome', stored_id(o))} {o.title}",
                     MEASURE_LABELS["indicator"]: m.indicator,
                     MEASURE_LABELS["collection"]: m.collection,
                     MEASURE_LABELS["collator"]: m.collator,
@@ -394,7 +394,13 @@ def _measure_form(prefix: str, editable: bool, values: dict | None = None, versi
     c[2].text_input("Target", key=_k(prefix, "target_value"), disabled=not editable)
     c[3].text_input("Target date (DD/MM/YYYY)", key=_k(prefix, "target_date"), disabled=not editable)
     c[4].selectbox(
-        "How often", list(freq), format_func=freq.get, index=None, key=_k(prefix, "frequency"), disabled=not editable, placeholder="Choose"
+        "How often",
+        list(freq),
+        format_func=lambda v: freq[v],
+        index=None,
+        key=_k(prefix, "frequency"),
+        disabled=not editable,
+        placeholder="Choose",
     )
 
 
@@ -405,11 +411,11 @@ def _page_head(engine: Engine, partnership: Partnership, title: str, guide: str,
     st.markdown(intro)
     editable = identity_form()
     _messages()
-    return editable, P.load_plan(engine, partnership.id)
+    return editable, P.load_plan(engine, stored_id(partnership))
 
 
 def evaluation_page(engine: Engine, partnership: Partnership) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     editable, plan = _page_head(
         engine,
         partnership,
@@ -427,7 +433,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
     if missing:
         st.warning(f"{len(missing)} intended outcome{'s have' if len(missing) != 1 else ' has'} no measure yet:", icon="💡")
         for o in missing:
-            st.text(f"{plan.code('outcome', o.id)} {o.title}")
+            st.text(f"{plan.code('outcome', stored_id(o))} {o.title}")
     else:
         st.success("Every intended outcome has at least one measure.", icon="✅")
     table = measure_rows(plan)
@@ -435,13 +441,13 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
         st.subheader("The framework")
         st.dataframe(table, hide_index=True)
     undo_and_removed(engine, pid, editable, ("measure",))
-    outcomes = {o.id: f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()}
+    outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {o.title}" for o in plan.all_outcomes()}
     with st.container(border=True):
         st.markdown("**Add a measure**")
         st.selectbox(
             "Intended outcome",
             list(outcomes),
-            format_func=outcomes.get,
+            format_func=lambda v: outcomes[v],
             key=_k("m-new", "outcome"),
             index=None,
             placeholder="Choose an outcome",
@@ -452,8 +458,8 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
     measures = plan.all_measures()
     if measures:
         st.subheader("Change a measure")
-        labels = {m.id: f"{plan.code('measure', m.id)} {P._short(m.indicator, 90)}" for m in measures}
-        chosen = st.selectbox("Measure", list(labels), format_func=labels.get, key=_k("m-pick"))
+        labels = {stored_id(m): f"{plan.code('measure', stored_id(m))} {P._short(m.indicator, 90)}" for m in measures}
+        chosen = st.selectbox("Measure", list(labels), format_func=lambda v: labels[v], key=_k("m-pick"))
         m = next(x for x in measures if x.id == chosen)
         _measure_form(
             f"m-{m.id}",
@@ -472,7 +478,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
             type="primary",
         )
         with b:
-            _delete_button(engine, pid, "measure", m.id, P._short(m.indicator, 60), plan.code("measure", m.id), editable)
+            _delete_button(engine, pid, "measure", stored_id(m), P._short(m.indicator, 60), plan.code("measure", stored_id(m)), editable)
 
 
 # --- Action plan --------------------------------------------------------------------------------
@@ -574,9 +580,9 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
 
 
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     rows = P.action_rows(plan)
-    outcome_labels = {f"{plan.code('outcome', o.id)} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
+    outcome_labels = {f"{plan.code('outcome', stored_id(o))} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
     frame = pd.DataFrame(
         [{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: r[c] for c in EDITABLE}} for r in rows],
@@ -681,9 +687,7 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
         )
 
     def commit(_replace: bool) -> str:
-        author = current_author()
-        if author is None:
-            raise InvalidInput("You are signed out; sign in again.")
+        author = author_or_refuse()
         count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name), author=author)
         st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
         return f"Imported {count} action{'s' if count != 1 else ''} from {file_name(name)}."
@@ -712,7 +716,7 @@ def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
 
 
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     editable, plan = _page_head(
         engine,
         partnership,
@@ -765,7 +769,10 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
                     if acts:
                         st.dataframe(
                             pd.DataFrame(
-                                [{"Code": plan.code("action", x.id), "Action": x.title, "Lead": "; ".join(P.leads(x))} for x in acts]
+                                [
+                                    {"Code": plan.code("action", stored_id(x)), "Action": x.title, "Lead": "; ".join(P.leads(x))}
+                                    for x in acts
+                                ]
                             ),
                             hide_index=True,
                         )

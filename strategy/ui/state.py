@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from strategy.core.access import can
 from strategy.core.authors import Author
 from strategy.core.db import prepare_database
-from strategy.core.errors import NotFound, StorageError, WorkbookError
+from strategy.core.errors import NotAllowed, NotFound, StorageError, WorkbookError
 from strategy.core.models import Partnership
 from strategy.core.settings import get_settings
 from strategy.people.partnerships import get_partnership
@@ -40,6 +40,15 @@ def engine_or_stop() -> Engine:
 def current_author() -> Author | None:
     """The signed-in account as the Author of changes (set on every run by the sign-in gate)."""
     return st.session_state.get(AUTHOR_KEY)
+
+
+def author_or_refuse() -> Author:
+    """The signed-in person, for a change about to be saved. Signed out since the page was drawn:
+    NotAllowed, for the caller to show like any other refusal."""
+    author = current_author()
+    if author is None:
+        raise NotAllowed("You are signed out, so nothing was saved. Sign in again.")
+    return author
 
 
 def current_partnership(engine: Engine) -> Partnership | None:

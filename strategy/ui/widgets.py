@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -33,14 +34,14 @@ from strategy.answers.progress import is_answered
 from strategy.core.access import RIGHTS, role_in
 from strategy.core.dates import uk_time
 from strategy.core.errors import Conflict, WorkbookError
-from strategy.core.models import Answer, Partnership
+from strategy.core.models import Answer, Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.state import bump, current_author, current_partnership, engine_or_stop
+from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
@@ -258,7 +259,7 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
         st.caption(f"Last saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
     else:
         st.caption("Not answered yet.")
-    pid = partnership.id
+    pid = stored_id(partnership)
     error = st.session_state.pop(_k("err", pid, prompt.id), None)
     if error:
         st.error(error, icon="⚠️")
@@ -267,7 +268,7 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
         # Written before the role changed: not saved, but shown so it can be copied elsewhere.
         st.caption("What you had written here, not saved:")
         st.text(_display(prompt, _from_widget(prompt, typed)))
-    _history(engine, partnership.id, prompt, False)
+    _history(engine, pid, prompt, False)
 
 
 def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text: str, stored: Answer | None) -> None:
@@ -309,7 +310,7 @@ def _changed_notice(pid: int, prompt: Prompt) -> None:
 
 
 def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
-    pid, c = partnership.id, content()
+    pid, c = stored_id(partnership), content()
     if not editable:
         _read_only_answer(engine, partnership, prompt, stored)
         return
@@ -318,7 +319,7 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
     label = c.fill(prompt.label, partnership.nation)
     help_text = c.fill(prompt.help, partnership.nation) + (f" (Guide {prompt.guide})" if prompt.guide else "")
     key = _k("ans", pid, prompt.id)
-    common = dict(key=key, help=help_text or None, on_change=_save, args=(engine, pid, prompt.id), disabled=not editable)
+    common: dict[str, Any] = dict(key=key, help=help_text or None, on_change=_save, args=(engine, pid, prompt.id), disabled=not editable)
     if prompt.type == "longtext":
         placeholder = prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter."
         st.text_area(label, height=180, placeholder=placeholder, **common)
@@ -357,6 +358,7 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
 
 
 def reference_list(partnership: Partnership, prompt: Prompt) -> None:
+    assert prompt.source is not None  # a reference prompt names its list (checked when the content loads)
     ref = content().reference(prompt.source)
     with st.expander(prompt.label, expanded=False):
         for item in ref.for_nation(partnership.nation):
@@ -449,7 +451,7 @@ def _cell_value(col: Column, value, nation: str):
 def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, rows: list[Row]) -> None:
     """on_change of a table: save each edited cell, added row and removed row."""
     prompt = content().prompts[prompt_id]
-    pid, nation = partnership.id, partnership.nation
+    pid, nation = stored_id(partnership), partnership.nation
     author = current_author()
     messages, conflicts = [], []
     state = st.session_state.get(editor_key, {})
@@ -493,7 +495,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
 def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, editor_key: str, keys: list[str], shown: list[dict]) -> None:
     """on_change of a grid: save each edited cell of its fixed rows."""
     prompt = content().prompts[prompt_id]
-    pid, nation = partnership.id, partnership.nation
+    pid, nation = stored_id(partnership), partnership.nation
     author = current_author()
     if author is None:
         st.session_state[_k("tablemsg", pid, prompt_id)] = ["You are signed out; sign in again."]
@@ -524,10 +526,9 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
 
 
 def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) -> None:
-    author = current_author()
     for item_id in item_ids:
         try:
-            restore_row(engine, pid, item_id, author=author)
+            restore_row(engine, pid, item_id, author=author_or_refuse())
         except WorkbookError as exc:
             st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
     st.session_state.pop(_k("undo", pid, prompt_id), None)
@@ -536,7 +537,7 @@ def _undo_delete(engine: Engine, pid: int, prompt_id: str, item_ids: list[int]) 
 
 def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: str, exc: Conflict) -> None:
     try:
-        update_cell(engine, pid, item_id, col_id, exc.mine, expected=exc.theirs, author=current_author())
+        update_cell(engine, pid, item_id, col_id, exc.mine, expected=exc.theirs, author=author_or_refuse())
     except WorkbookError as err:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [err.message]
     st.session_state[_k("tableconflicts", pid, prompt_id)] = []
@@ -545,7 +546,7 @@ def _use_mine(engine: Engine, pid: int, prompt_id: str, item_id: int, col_id: st
 
 def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int) -> None:
     try:
-        move_row(engine, pid, item_id, direction, author=current_author())
+        move_row(engine, pid, item_id, direction, author=author_or_refuse())
     except WorkbookError as exc:
         st.session_state[_k("tablemsg", pid, prompt_id)] = [exc.message]
     bump(pid, prompt_id)
@@ -561,7 +562,7 @@ def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
 
 
 def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     for message in st.session_state.get(_k("tablemsg", pid, prompt.id), []):
         st.error(message, icon="⚠️")
     columns = {c.id: c for c in row_columns(prompt)}
@@ -587,7 +588,7 @@ def _checks(partnership: Partnership, prompt: Prompt, rows: list[dict]) -> None:
 
 
 def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool, *, heading: bool = True) -> None:
-    pid = partnership.id
+    pid = stored_id(partnership)
     if heading:
         _prompt_heading(partnership, prompt)
     columns = row_columns(prompt)
@@ -640,16 +641,17 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
 
 def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: list[Row], editable: bool) -> None:
     """A fixed set of rows from the guide's lists; with two lists, one list at a time."""
-    pid, c = partnership.id, content()
+    pid, c = stored_id(partnership), content()
     _prompt_heading(partnership, prompt)
     stored = {r.row_key: r for r in rows if r.row_key}
     fixed = c.grid_rows(prompt, partnership.nation)
-    if not isinstance(prompt.rows_from, str):
+    if isinstance(prompt.rows_from, tuple):
         groups = c.list_options(prompt.rows_from[0], partnership.nation)
+        group_labels = {g.id: g.label for g in groups}
         chosen = st.selectbox(
             f"Show {c.reference(prompt.rows_from[0]).title.lower()}",
             [g.id for g in groups],
-            format_func={g.id: g.label for g in groups}.get,
+            format_func=lambda g: group_labels[g],
             key=_k("gridpick", pid, prompt.id),
         )
         fixed = [(key, label.split(": ", 1)[1]) for key, label in fixed if key.split("|")[0] == chosen]
@@ -753,9 +755,9 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     if chapter.summary:
         st.markdown(md_escape(chapter.summary))
     editable = role_banner(engine, partnership)
-    counts = open_counts(engine, partnership.id)
-    answers = get_answers(engine, partnership.id)
-    rows = all_rows(engine, partnership.id)
+    counts = open_counts(engine, stored_id(partnership))
+    answers = get_answers(engine, stored_id(partnership))
+    rows = all_rows(engine, stored_id(partnership))
     prompts = [p for p in chapter.prompts if p.counted]
     done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
     st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")

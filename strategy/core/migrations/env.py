@@ -17,15 +17,17 @@ def run_migrations_online() -> None:
         engine = get_engine(get_settings().database_url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None  # an open connection holds its driver connection
         if sqlite:
             # Batch migrations rebuild tables; with foreign keys on, ON DELETE CASCADE would wipe
             # child rows (ENGINEERING.md). The pragma only works outside a transaction.
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
+            dbapi.execute("PRAGMA foreign_keys = OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite)
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+            dbapi.execute("PRAGMA foreign_keys = ON")
 
 
 run_migrations_online()
