@@ -149,13 +149,14 @@ def save_answer(
 
     Raises ``Conflict`` (after keeping this text in the history) when someone has.
     """
+    caller_session = session  # ``session`` is rebound by each block below
     prompt = _prompt(prompt_id)
     stored = normalise_value(prompt, value)
     removed = removed_characters(str(value or ""), stored) if prompt.type in ("text", "longtext") else 0
     now = utcnow()
     conflict: Conflict | None = None
     try:
-        with write_session(engine, session=session) as session:
+        with write_session(engine, session=caller_session) as session:
             _ensure_partnership(session, partnership_id)
             current = session.exec(select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)).first()
             if current is not None and current.version == expected_version and current.value == stored:
@@ -247,9 +248,11 @@ def save_answer(
                 theirs_at=current.updated_at if current else None,
             )
     except IntegrityError:
+        if caller_session is not None:
+            raise  # inside the caller's transaction, which this failure has spoilt: the caller decides
         # Two first saves at once: the other one won the insert. Load it and report the conflict.
         current = get_answer(engine, partnership_id, prompt_id)
-        with write_session(engine, session=session) as session:
+        with write_session(engine) as session:
             record_revision(
                 session,
                 author,
