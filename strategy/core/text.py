@@ -52,3 +52,9 @@ def md_escape(value: str) -> str:
     """Text a person typed, made literal for Streamlit's markdown (labels, titles, captions):
     no links, images, HTML or formatting survive."""
     return _MD_SPECIAL.sub(r"\\\1", clean_text(value or "")).replace("\n", " ")
+
+
+def shorten(text: object, limit: int = 80) -> str:
+    """Text on one line, cut to ``limit`` characters with an ellipsis: for labels, pickers and messages."""
+    flat = " ".join(str("" if text is None else text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

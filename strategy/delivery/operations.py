@@ -45,7 +45,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import MeasureReading, PlanAction, PlanMeasure, PlanUpdate, stored_id, utcnow
 from strategy.core.revisions import record_revision
-from strategy.core.text import check_length, clean_text
+from strategy.core.text import check_length, clean_text, shorten
 from strategy.core.values import STATISTIC_CODES, parse_date, parse_number, parse_period, parse_statistic, uk_day
 from strategy.guide.content import content
 from strategy.plan import operations as P
@@ -148,7 +148,7 @@ def add_update(
             raise NotFound("That action no longer exists, so the update was not saved.")
         if action.deleted_at is not None:
             raise NotFound(
-                f"Someone removed the action '{P._short(action.title)}' from the plan, so the update was "
+                f"Someone removed the action '{shorten(action.title)}' from the plan, so the update was "
                 "not saved. Restore the action on the Action plan page (under 'Removed') and add the "
                 "update again."
             )
@@ -294,7 +294,7 @@ def _reading_value(measure: PlanMeasure, value) -> str:
     number = figure(text)
     if number is None:
         raise InvalidInput(
-            f"'{text}' is not a number, and '{P._short(measure.indicator, 60)}' is measured in numbers "
+            f"'{text}' is not a number, and '{shorten(measure.indicator, 60)}' is measured in numbers "
             f"(baseline {measure.baseline_value or 'none'}, target {measure.target_value or 'none'}). "
             "Give a number such as 42 or 42%, or a published code: c (suppressed), z (not "
             "applicable), : (not available). Nothing was saved."

@@ -21,7 +21,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import DraftVersion, Partnership
 from strategy.core.revisions import record_revision
-from strategy.core.text import check_length, clean_text
+from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import content
 from strategy.people.backup import partnership_content
 
@@ -112,11 +112,6 @@ class ChapterChanges:
     changes: list[str] = field(default_factory=list)
 
 
-def _short(text, n: int = 90) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _live(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not r.get("deleted_at")]
 
@@ -153,7 +148,7 @@ def _plan_keys(tables: dict) -> dict[tuple[str, str], dict]:
     for m in _live(tables.get("plan_measure", [])):
         if m["outcome_id"] in outcomes:
             o = outcomes[m["outcome_id"]]
-            out[("measure", f"A{aims[o['aim_id']]['seq']}.O{o['seq']} measure: {_short(m['indicator'], 60)}")] = m
+            out[("measure", f"A{aims[o['aim_id']]['seq']}.O{o['seq']} measure: {shorten(m['indicator'], 60)}")] = m
     return out
 
 
@@ -180,16 +175,16 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
         if old == new:
             continue
         prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
-        what = _short(prompt.label, 70)
+        what = shorten(prompt.label, 70)
         if prompt.type == "image":
             how = "added" if not old else "removed" if not new else "replaced"
             by_chapter[chapter.id].changes.append(f"'{what}': the picture was {how}")
         elif not old.strip():
-            by_chapter[chapter.id].changes.append(f"'{what}' answered: \"{_short(new)}\"")
+            by_chapter[chapter.id].changes.append(f"'{what}' answered: \"{shorten(new)}\"")
         elif not new.strip():
-            by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{_short(old)}\")")
+            by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{shorten(old)}\")")
         else:
-            by_chapter[chapter.id].changes.append(f'\'{what}\' changed: "{_short(old, 60)}" became "{_short(new, 60)}"')
+            by_chapter[chapter.id].changes.append(f'\'{what}\' changed: "{shorten(old, 60)}" became "{shorten(new, 60)}"')
 
     # Table and grid rows, by question: rows compared by what they hold.
     def rows_by_prompt(tables: dict) -> dict[str, Counter]:
@@ -209,10 +204,10 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
             continue
         prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
         if prompt.type == "grid":
-            text = f"'{_short(prompt.label, 70)}': {max(added, removed)} row{'s' if max(added, removed) != 1 else ''} changed"
+            text = f"'{shorten(prompt.label, 70)}': {max(added, removed)} row{'s' if max(added, removed) != 1 else ''} changed"
         else:
             parts = [f"{n} {word}" for n, word in ((added, "added or changed"), (removed, "removed or changed")) if n]
-            text = f"'{_short(prompt.label, 70)}': {', '.join(parts)} ({prompt.item_label}s)"
+            text = f"'{shorten(prompt.label, 70)}': {', '.join(parts)} ({prompt.item_label}s)"
         by_chapter[chapter.id].changes.append(text)
 
     # The plan, by stable code.
@@ -224,13 +219,13 @@ def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | 
         assert row is not None  # the key is in one of the two
         title = row.get("title") or row.get("indicator", "")
         if old is None:
-            plan_group.changes.append(f"{kind.capitalize()} {code} added: {_short(title)}")
+            plan_group.changes.append(f"{kind.capitalize()} {code} added: {shorten(title)}")
         elif new is None:
-            plan_group.changes.append(f"{kind.capitalize()} {code} removed: {_short(title)}")
+            plan_group.changes.append(f"{kind.capitalize()} {code} removed: {shorten(title)}")
         elif _plain(old) != _plain(new):
             fields = sorted(k for k in set(_plain(old)) | set(_plain(new)) if _plain(old).get(k) != _plain(new).get(k))
             plan_group.changes.append(
-                f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): {_short(title, 60)}"
+                f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): {shorten(title, 60)}"
             )
 
     # Everything else (snapshot, audits, delivery...): counted per table.
@@ -289,7 +284,7 @@ def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, l
         elif comment.target_kind == "prompt" and comment.target_key in c.prompts:
             chapter = c.chapter_of(comment.target_key)
             section = first_section.get(chapter.id, "")
-            about = f"{chapter.title}: {_short(c.prompts[comment.target_key].label, 80)}"
+            about = f"{chapter.title}: {shorten(c.prompts[comment.target_key].label, 80)}"
         else:
             section = first_section.get(comment.chapter_id, "")
             about = "A table row" if comment.target_kind == "item" else comment.target_kind

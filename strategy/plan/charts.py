@@ -7,15 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.core.models import stored_id
+from strategy.core.text import shorten
 from strategy.plan.operations import Plan, gantt_rows, leads
 
 GAP = "#B3261E"
 COLOURS = {"aim": "#1F4E79", "outcome": "#2E7D32", "action": "#6A4C93"}
-
-
-def _short(text: str, n: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def chain_table(plan: Plan) -> pd.DataFrame:
@@ -79,7 +75,7 @@ def chain_figure(plan: Plan) -> go.Figure:
                     {
                         "x": 2,
                         "y": y,
-                        "label": f"{plan.code('action', x.id)} {_short(x.title, 38)}",
+                        "label": f"{plan.code('action', x.id)} {shorten(x.title, 38)}",
                         "kind": "action",
                         "gap": "",
                         "hover": f"{x.title}<br>Lead: {lead}",
@@ -96,7 +92,7 @@ def chain_figure(plan: Plan) -> go.Figure:
                 {
                     "x": 1,
                     "y": oy,
-                    "label": f"{plan.code('outcome', o.id)} {_short(o.title, 34)}",
+                    "label": f"{plan.code('outcome', o.id)} {shorten(o.title, 34)}",
                     "kind": "outcome",
                     "gap": ", ".join(gaps),
                     "hover": o.title,
@@ -112,7 +108,7 @@ def chain_figure(plan: Plan) -> go.Figure:
             {
                 "x": 0,
                 "y": ay_mid,
-                "label": f"{plan.code('aim', aim.id)} {_short(aim.title, 30)}",
+                "label": f"{plan.code('aim', aim.id)} {shorten(aim.title, 30)}",
                 "kind": "aim",
                 "gap": "" if outcomes else "no outcome",
                 "hover": aim.title,

@@ -28,7 +28,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanMeasure, PlanOutcome, stored_id, utcnow
 from strategy.core.revisions import record_revision
-from strategy.core.text import check_length, clean_text, name_key, normalise_name
+from strategy.core.text import check_length, clean_text, name_key, normalise_name, shorten
 from strategy.core.values import parse_date, uk_day
 from strategy.guide.content import content
 
@@ -440,7 +440,7 @@ def _check_outcome_title(session: Session, aim_id: int, title: str, outcome_id: 
     for other in session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == aim_id, col(PlanOutcome.deleted_at).is_(None))).all():
         if other.id != outcome_id and name_key(other.title) == name_key(title):
             raise InvalidInput(
-                f"This aim already has the intended outcome '{_short(other.title)}'. Add actions to that one, or word this one differently."
+                f"This aim already has the intended outcome '{shorten(other.title)}'. Add actions to that one, or word this one differently."
             )
 
 
@@ -1096,23 +1096,23 @@ def plan_checks(plan: Plan) -> list[Finding]:
     for o in plan.all_outcomes():
         code = plan.code("outcome", o.id)
         if not plan.actions.get(stored_id(o)):
-            findings.append(Finding("no_action", code, f"{code} '{_short(o.title)}' has no action yet."))
+            findings.append(Finding("no_action", code, f"{code} '{shorten(o.title)}' has no action yet."))
         if not plan.measures.get(stored_id(o)):
-            findings.append(Finding("no_measure", code, f"{code} '{_short(o.title)}' has no measure yet: how will you know it happened?"))
+            findings.append(Finding("no_measure", code, f"{code} '{shorten(o.title)}' has no measure yet: how will you know it happened?"))
     for x in plan.all_actions():
         code = plan.code("action", x.id)
         if not leads(x):
-            findings.append(Finding("no_lead", code, f"{code} '{_short(x.title)}' has no lead agency."))
+            findings.append(Finding("no_lead", code, f"{code} '{shorten(x.title)}' has no lead agency."))
         if not x.start_date and not x.end_date:
-            findings.append(Finding("no_dates", code, f"{code} '{_short(x.title)}' has no dates."))
+            findings.append(Finding("no_dates", code, f"{code} '{shorten(x.title)}' has no dates."))
         elif not x.end_date:
-            findings.append(Finding("no_dates", code, f"{code} '{_short(x.title)}' has no completion date."))
+            findings.append(Finding("no_dates", code, f"{code} '{shorten(x.title)}' has no completion date."))
         if x.start_date and x.end_date and x.end_date < x.start_date:
             findings.append(
                 Finding(
                     "dates_reversed",
                     code,
-                    f"{code} '{_short(x.title)}' completes ({uk_day(x.end_date)}) before it commences ({uk_day(x.start_date)}).",
+                    f"{code} '{shorten(x.title)}' completes ({uk_day(x.end_date)}) before it commences ({uk_day(x.start_date)}).",
                 )
             )
     for rec, acts in recommendation_coverage(plan):
@@ -1125,11 +1125,6 @@ def plan_checks(plan: Plan) -> list[Finding]:
                 )
             )
     return findings
-
-
-def _short(text: str, n: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def recommendation_coverage(plan: Plan) -> list[tuple[dict, list[PlanAction]]]:
@@ -1195,7 +1190,7 @@ def gantt_rows(plan: Plan, today: date | None = None) -> list[dict]:
         rows.append(
             {
                 "Code": r["Code"],
-                "Action": _short(r["Action"], 60),
+                "Action": shorten(r["Action"], 60),
                 "Lead": r["Lead/responsible agency"],
                 "Aim": r["Strategic aim"],
                 "Start": start or end,

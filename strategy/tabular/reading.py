@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from strategy.core.errors import InvalidInput
-from strategy.core.text import clean_text
+from strategy.core.text import clean_text, shorten
 from strategy.tabular.formulas import unneutralise
 
 #: The largest file read, in bytes (the page's uploader says the same).
@@ -122,8 +122,7 @@ def sentence(text: str) -> str:
 
 
 def one_line(text: str, limit: int = 400) -> str:
-    text = re.sub(r"\s+", " ", str(text)).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def short(value, limit: int = 60) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Partnership, stored_id
-from strategy.core.text import md_escape
+from strategy.core.text import md_escape, shorten
 from strategy.core.values import parse_date, uk_day
 from strategy.delivery import charts as delivery_chart
 from strategy.delivery import operations as D
@@ -104,7 +104,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
 
     st.header("Give an update", divider="gray")
     st.caption(NO_IDENTIFYING_DETAILS)
-    codes = {stored_id(x): f"{plan.code('action', stored_id(x))} {P._short(x.title, 90)}" for x in plan.all_actions()}
+    codes = {stored_id(x): f"{plan.code('action', stored_id(x))} {shorten(x.title, 90)}" for x in plan.all_actions()}
     labels = D.status_labels()
     current = dict(zip(actions["_id"], actions["Status"], strict=True))
     with st.form(_k("update"), border=True):
@@ -198,7 +198,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         f"target than the time passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points."
     )
     for m, row in zip(measures, summary.itertuples(), strict=True):
-        with st.expander(f"{row.Code} {P._short(m.indicator, 90)} · {row.Judgement}"):
+        with st.expander(f"{row.Code} {shorten(m.indicator, 90)} · {row.Judgement}"):
             table = D.readings_table(d, stored_id(m))
             if table.empty:
                 st.caption("No readings yet.")
@@ -237,7 +237,7 @@ BY = {"Strategic aim": "Strategic aim", "Agency": "Lead", "Core component": "Cor
 
 
 def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
-    aims = {stored_id(a): f"{plan.code('aim', stored_id(a))} {P._short(a.title, 60)}" for a in plan.aims}
+    aims = {stored_id(a): f"{plan.code('aim', stored_id(a))} {shorten(a.title, 60)}" for a in plan.aims}
     agencies = sorted({n for leads in actions["_leads"] for n in leads})
     components = P.option_labels("core_components")
     recs = {r["id"]: f"{r['number']} {r['label']}" for r in content().reference("recommendations").items}

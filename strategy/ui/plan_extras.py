@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import list_rows
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Partnership, stored_id
-from strategy.core.text import md_escape
+from strategy.core.text import md_escape, shorten
 from strategy.guide.content import content
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
@@ -119,7 +119,7 @@ def _component_extra(component: str):
                     + md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made))
                 )
             waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
-            outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {P._short(o.title, 80)}" for o in plan.all_outcomes()}
+            outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 80)}" for o in plan.all_outcomes()}
             if not outcomes:
                 st.caption(
                     "Add strategic aims and intended outcomes on the Theory of Change page first; then an "

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Partnership, stored_id
-from strategy.core.text import md_escape
+from strategy.core.text import md_escape, shorten
 from strategy.plan import charts as plan_chart
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
@@ -458,7 +458,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
     measures = plan.all_measures()
     if measures:
         st.subheader("Change a measure")
-        labels = {stored_id(m): f"{plan.code('measure', stored_id(m))} {P._short(m.indicator, 90)}" for m in measures}
+        labels = {stored_id(m): f"{plan.code('measure', stored_id(m))} {shorten(m.indicator, 90)}" for m in measures}
         chosen = st.selectbox("Measure", list(labels), format_func=lambda v: labels[v], key=_k("m-pick"))
         m = next(x for x in measures if x.id == chosen)
         _measure_form(
@@ -478,7 +478,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
             type="primary",
         )
         with b:
-            _delete_button(engine, pid, "measure", stored_id(m), P._short(m.indicator, 60), plan.code("measure", stored_id(m)), editable)
+            _delete_button(engine, pid, "measure", stored_id(m), shorten(m.indicator, 60), plan.code("measure", stored_id(m)), editable)
 
 
 # --- Action plan --------------------------------------------------------------------------------
@@ -582,7 +582,7 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
     pid = stored_id(partnership)
     rows = P.action_rows(plan)
-    outcome_labels = {f"{plan.code('outcome', stored_id(o))} {P._short(o.title, 40)}": o.id for o in plan.all_outcomes()}
+    outcome_labels = {f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 40)}": o.id for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
     frame = pd.DataFrame(
         [{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: r[c] for c in EDITABLE}} for r in rows],
