@@ -12,7 +12,6 @@ import tests.test_app as app_tests
 from strategy.accounts import count_accounts, create_account, list_members, set_member_role
 from strategy.answers import get_answer, save_answer
 from strategy.comments import threads
-from strategy.demo import ensure_demo
 from strategy.models import utcnow
 from strategy.partnerships import create_partnership
 from strategy.people import Author
@@ -100,8 +99,8 @@ def test_single_sign_on_maps_the_email_to_the_account_and_refuses_strangers(engi
 
 
 @pytest.mark.parametrize("page", PEOPLE_PAGES)
-def test_people_pages_run_for_an_owner_and_a_scrutineer(engine, page):
-    demo = ensure_demo(engine)
+def test_people_pages_run_for_an_owner_and_a_scrutineer(engine, sqlite_demo_id, page):
+    demo = sqlite_demo_id
     for role in ("owner", "scrutineer"):
         at = bare()
         at.session_state[PARTNERSHIP_KEY] = str(demo)

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from strategy.answers import add_row, save_answer
 from strategy.dates import UK
 from strategy.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo, load_demo_data
+from strategy.demo import load_demo_data
 from strategy.errors import NotFound
 from strategy.export_docx import draft_filename, export_docx
 from strategy.partnerships import create_partnership, get_partnership
@@ -173,13 +173,9 @@ def test_draft_filename_is_safe_whatever_the_name(engine):
 # --- The demo, fully written -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_doc(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workbook.sqlite3'}"
-    try:
-        engine = prepare_database(url)
-        return open_docx(export_docx(engine, ensure_demo(engine), now=NOW))
-    finally:
-        dispose_engine(url)
+def demo_doc(db_templates):
+    """The demo's Word draft with its charts, exported once per test process (tests/db_support.py)."""
+    return open_docx(db_templates.demo_docx(NOW))
 
 
 def test_demo_export_contains_the_vision(demo_doc):

@@ -12,7 +12,6 @@ from docx.oxml.ns import qn
 
 from strategy import plan as P
 from strategy.answers import save_answer
-from strategy.demo import ensure_demo
 from strategy.export_docx import export_docx
 
 S = {n: h for n, h in [(5, "5. Strategic aims and intended outcomes"), (6, "6. Prevention and disruption of child sexual abuse"),
@@ -36,8 +35,8 @@ def tables_headed(doc, first: str):
 
 
 @pytest.fixture
-def demo_doc(engine):
-    pid = ensure_demo(engine)
+def demo_doc(engine, demo_id):
+    pid = demo_id
     return Document(io.BytesIO(export_docx(engine, pid, charts=False))), P.load_plan(engine, pid)
 
 
