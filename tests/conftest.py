@@ -209,3 +209,31 @@ def just_before():
     yield install
     for engine, fn in listeners:
         event.remove(engine, "before_cursor_execute", fn)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def charts_drawn_once():
+    """Each distinct chart is drawn once per test process: ``chart_png`` (a Kaleido and Chromium
+    process per picture, seconds each) is remembered by figure and size, so the many exports of the
+    same demo draw its charts once. Only pictures really drawn are remembered, and only with the real
+    drawing script: tests that break or hang the drawing (monkeypatching ``_RENDER_SCRIPT``) still do."""
+    from strategy import export_docx
+
+    draw = export_docx.chart_png
+    script = export_docx._RENDER_SCRIPT
+    drawn: dict[tuple, bytes] = {}
+
+    def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
+        if export_docx._RENDER_SCRIPT != script:
+            return draw(fig, width=width, height=height)
+        key = (fig.to_json(), width, height)
+        if key not in drawn:
+            png = draw(fig, width=width, height=height)
+            if png is None:
+                return None
+            drawn[key] = png
+        return drawn[key]
+
+    export_docx.chart_png = chart_png
+    yield
+    export_docx.chart_png = draw

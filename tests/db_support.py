@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import shutil
 import socket
+import threading
 import uuid
 from pathlib import Path
 
@@ -59,9 +61,14 @@ class Templates:
         self._pg: dict[bool, str] = {}
         self.demo_ids: dict[tuple[str, bool], int] = {}
         self._docx: dict[object, bytes] = {}
+        self._once: dict[object, object] = {}
         self._admin = None
         self._tag = f"{PREFIX}{_HOST}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self._count = 0
+        #: Databases to drop, dropped by a thread of their own: DROP DATABASE waits for a checkpoint,
+        #: which on a busy server takes seconds that no test needs to wait for.
+        self._to_drop: queue.Queue[str | None] = queue.Queue()
+        self._dropper: threading.Thread | None = None
 
     # --- SQLite -------------------------------------------------------------------------------------
 
@@ -92,6 +99,13 @@ class Templates:
         else:
             self._pg_template(True)
         return self.demo_ids[(kind, True)]
+
+    def once(self, key, make):
+        """``make()``'s result, made the first time ``key`` is asked for in this process: one expensive
+        export shared by tests that only read it."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def demo_docx(self, now) -> bytes:
         """The demo's Word draft, charts drawn, as ``export_docx(engine, demo, now=now)`` makes it on a
@@ -159,13 +173,28 @@ class Templates:
         return self._url_of(self._create(self._pg_template(demo)))
 
     def drop_postgres(self, url: str) -> None:
+        """Close this process's connections to a copy now; drop the database in the background."""
         dispose_engine(url)
         name = make_url(url).database
         assert name.startswith(self._tag)
-        with self.admin().connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_queued, name="drop test databases", daemon=True)
+            self._dropper.start()
+        self._to_drop.put(name)
+
+    def _drop_queued(self) -> None:
+        while (name := self._to_drop.get()) is not None:
+            try:
+                with self.admin().connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception:  # noqa: BLE001 - a leftover is dropped by the next run (_drop_leftovers)
+                pass
 
     def close(self) -> None:
+        if self._dropper is not None:
+            self._to_drop.put(None)
+            self._dropper.join()
+            self._dropper = None
         if self._admin is None:
             return
         for name in self._pg.values():

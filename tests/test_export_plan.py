@@ -35,9 +35,11 @@ def tables_headed(doc, first: str):
 
 
 @pytest.fixture
-def demo_doc(engine, demo_id):
+def demo_doc(engine, demo_id, db_kind, db_templates):
+    """The demo's draft, exported once per kind of database and test process (the tests only read it)."""
     pid = demo_id
-    return Document(io.BytesIO(export_docx(engine, pid, charts=False))), P.load_plan(engine, pid)
+    data = db_templates.once(("export_plan.demo_doc", db_kind), lambda: export_docx(engine, pid, charts=False))
+    return Document(io.BytesIO(data)), P.load_plan(engine, pid)
 
 
 def test_demo_sections_5_to_11_present_the_whole_chain(demo_doc):
