@@ -18,14 +18,14 @@ from pathlib import Path
 
 from docx import Document
 from sqlalchemy import text
+from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
+from strategy.core.db import prepare_database, write_session
+from strategy.core.errors import Conflict
+from strategy.documents.draft import export_docx
+from strategy.people.partnerships import create_partnership
 
-from strategy.answers import get_answer, save_answer
-from strategy.db import prepare_database, write_session
 from strategy.demo import ensure_demo
-from strategy.errors import Conflict
-from strategy.export_docx import export_docx
-from strategy.partnerships import create_partnership
-from strategy.people import Author
 
 
 def _pct(values, q):
@@ -51,8 +51,18 @@ def bench_saves(engine, label: str, writers: int, saves: int) -> None:
         version = save_answer(engine, p.id, "intro.purpose", f"text {i}", expected_version=version, author=author).version
         alone.append(time.perf_counter() - t)
 
-    prompts = ["intro.audience", "intro.scope_notes", "intro.national_picture", "intro.legislation", "intro.definition",
-               "intro.terminology", "vision.statement", "vision.leadership", "governance.board", "governance.subgroups"]
+    prompts = [
+        "intro.audience",
+        "intro.scope_notes",
+        "intro.national_picture",
+        "intro.legislation",
+        "intro.definition",
+        "intro.terminology",
+        "vision.statement",
+        "vision.leadership",
+        "governance.board",
+        "governance.subgroups",
+    ]
     timings, errors, conflicts = [], [], [0]
     lock = threading.Lock()
 
@@ -62,8 +72,7 @@ def bench_saves(engine, label: str, writers: int, saves: int) -> None:
             current = get_answer(engine, p.id, prompt)
             t = time.perf_counter()
             try:
-                save_answer(engine, p.id, prompt, f"writer {n} save {i}",
-                            expected_version=current.version if current else 0, author=author)
+                save_answer(engine, p.id, prompt, f"writer {n} save {i}", expected_version=current.version if current else 0, author=author)
             except Conflict:
                 with lock:
                     conflicts[0] += 1  # expected when two writers share a prompt: both texts kept
@@ -80,11 +89,15 @@ def bench_saves(engine, label: str, writers: int, saves: int) -> None:
         th.join()
     b50 = statistics.median(base)
     print(f"[{label}] baseline UPDATE p50 {b50 * 1000:.2f} ms")
-    print(f"[{label}] save_answer alone   p50 {statistics.median(alone) * 1000:.2f} ms "
-          f"(x{statistics.median(alone) / b50:.1f}), p95 {_pct(alone, 0.95) * 1000:.2f} ms")
-    print(f"[{label}] {writers} writers x {saves}: p50 {statistics.median(timings) * 1000:.2f} ms "
-          f"(x{statistics.median(timings) / b50:.1f}), p95 {_pct(timings, 0.95) * 1000:.2f} ms, "
-          f"errors {len(errors)}, conflicts kept {conflicts[0]}")
+    print(
+        f"[{label}] save_answer alone   p50 {statistics.median(alone) * 1000:.2f} ms "
+        f"(x{statistics.median(alone) / b50:.1f}), p95 {_pct(alone, 0.95) * 1000:.2f} ms"
+    )
+    print(
+        f"[{label}] {writers} writers x {saves}: p50 {statistics.median(timings) * 1000:.2f} ms "
+        f"(x{statistics.median(timings) / b50:.1f}), p95 {_pct(timings, 0.95) * 1000:.2f} ms, "
+        f"errors {len(errors)}, conflicts kept {conflicts[0]}"
+    )
     for e in errors[:3]:
         print(f"[{label}]   error: {e}")
 

@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from strategy.accounts import author_for, create_account, set_member_role
-from strategy.answers import add_row, get_answer, list_rows, save_answer, update_cell
-from strategy.db import dispose_engine, prepare_database
-from strategy.errors import Conflict
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.answers.operations import add_row, get_answer, list_rows, save_answer, update_cell
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import Conflict
+from strategy.people.accounts import author_for, create_account, set_member_role
+from strategy.people.partnerships import create_partnership
 
 #: Answers shared by groups of people (as tables at a workshop): person n writes to SHARED[n % 5].
 SHARED = ["intro.purpose", "intro.audience", "intro.scope_notes", "vision.statement", "intro.terminology"]
@@ -52,8 +52,9 @@ def run_workshop(engine, sessions: int, saves: int, tag: str = "") -> Result:
     p = create_partnership(engine, name=f"Workshop {tag}{time.time_ns()}", nation="england")
     people = []
     for n in range(sessions):
-        account = create_account(engine, username=f"w{p.id}.person{n}", display_name=f"Person {n}", agency="Agency",
-                                 password=None, author=SYSTEM)
+        account = create_account(
+            engine, username=f"w{p.id}.person{n}", display_name=f"Person {n}", agency="Agency", password=None, author=SYSTEM
+        )
         set_member_role(engine, p.id, account.username, "editor", author=SYSTEM)
         people.append(author_for(account))
     rows = [add_row(engine, p.id, TABLE, {"name": f"Person {n}"}, author=people[n]) for n in range(sessions)]
@@ -88,8 +89,15 @@ def run_workshop(engine, sessions: int, saves: int, tag: str = "") -> Result:
                     while True:
                         current = get_answer(engine, p.id, shared)
                         try:
-                            timed(save_answer, engine, p.id, shared, ((current.value + " ") if current else "") + token,
-                                  expected_version=current.version if current else 0, author=author)
+                            timed(
+                                save_answer,
+                                engine,
+                                p.id,
+                                shared,
+                                ((current.value + " ") if current else "") + token,
+                                expected_version=current.version if current else 0,
+                                author=author,
+                            )
                             break
                         except Conflict:
                             with lock:
@@ -123,10 +131,14 @@ def report(label: str, engine, sessions: int, saves: int) -> None:
     print(f"\n{label}")
     print("  (a save is one call: to your own row, or to an answer shared with 5 others)")
     print(f"  one person alone:      p50 {alone.pct(0.5) * 1000:7.1f} ms  p95 {alone.pct(0.95) * 1000:7.1f} ms")
-    print(f"  {sessions} people at once:   p50 {crowd.pct(0.5) * 1000:7.1f} ms  p95 {crowd.pct(0.95) * 1000:7.1f} ms"
-          f"  (p50 {crowd.pct(0.5) / base50:.1f}x, p95 {crowd.pct(0.95) / base50:.1f}x the lone p50)")
-    print(f"  saves {crowd.sessions * crowd.saves} (+{crowd.conflicts} refused as conflicts, then saved again)  "
-          f"errors {len(crowd.errors)}  lost updates {crowd.lost_updates}")
+    print(
+        f"  {sessions} people at once:   p50 {crowd.pct(0.5) * 1000:7.1f} ms  p95 {crowd.pct(0.95) * 1000:7.1f} ms"
+        f"  (p50 {crowd.pct(0.5) / base50:.1f}x, p95 {crowd.pct(0.95) / base50:.1f}x the lone p50)"
+    )
+    print(
+        f"  saves {crowd.sessions * crowd.saves} (+{crowd.conflicts} refused as conflicts, then saved again)  "
+        f"errors {len(crowd.errors)}  lost updates {crowd.lost_updates}"
+    )
     for error in crowd.errors[:5]:
         print(f"    {error}")
 

@@ -79,17 +79,36 @@ class StreamlitServer:
 
     def start(self) -> None:
         assert self.process is None, "the server is already running"
-        env = dict(os.environ, DATABASE_URL=self.database_url,
-                   # Other people edit the source while the tests run: no reruns on their saves.
-                   STREAMLIT_SERVER_FILE_WATCHER_TYPE="none")
+        env = dict(
+            os.environ,
+            DATABASE_URL=self.database_url,
+            # Other people edit the source while the tests run: no reruns on their saves.
+            STREAMLIT_SERVER_FILE_WATCHER_TYPE="none",
+        )
         self._log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self._log.write(f"\n--- starting on port {self.port} ---\n")
         self._log.flush()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py",
-             "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         self._wait_healthy()
 
@@ -142,6 +161,7 @@ def launch_chromium(playwright):
 
 # --- What a person does in the app ----------------------------------------------------------------
 
+
 def wait_idle(page) -> None:
     """The app is connected and no script run is in progress."""
     page.locator(APP_IDLE).wait_for(state="attached", timeout=UI_TIMEOUT_MS)
@@ -174,12 +194,19 @@ def username_for(name: str) -> str:
 
 def create_people(engine, people: list[tuple[str, str]]) -> None:
     """Accounts (administrators, so every partnership opens) for everyone the tests sign in as."""
-    from strategy.accounts import create_account
-    from strategy.people import Author
+    from strategy.core.authors import Author
+    from strategy.people.accounts import create_account
 
     for name, agency in people:
-        create_account(engine, username=username_for(name), display_name=name, agency=agency, password=PASSWORD,
-                       is_admin=True, author=Author(name="Workbook"))
+        create_account(
+            engine,
+            username=username_for(name),
+            display_name=name,
+            agency=agency,
+            password=PASSWORD,
+            is_admin=True,
+            author=Author(name="Workbook"),
+        )
 
 
 def give_name(page, name: str, agency: str) -> None:

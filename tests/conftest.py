@@ -16,9 +16,9 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
 
-from strategy.db import dispose_engine, prepare_database
-from strategy.people import Author
 from tests.db_support import Templates
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -111,8 +111,9 @@ def engine_url(db_kind, db_templates, tmp_path, request):
     test asks for ``demo_id`` too, a copy of a database holding the demo partnership instead
     (``ensure_demo`` run once per process, on a template). The test may change its copy."""
     if "db_url" in request.fixturenames:
-        pytest.fail("db_url is a fresh, unmigrated database, not engine's: a test that needs engine's URL asks "
-                    "for engine_url", pytrace=False)
+        pytest.fail(
+            "db_url is a fresh, unmigrated database, not engine's: a test that needs engine's URL asks for engine_url", pytrace=False
+        )
     url, remove = _copy(db_templates, db_kind, tmp_path, demo="demo_id" in request.fixturenames)
     yield url
     remove()
@@ -156,10 +157,11 @@ def other_author():
 
 def new_partnership(engine):
     """What the ``partnership`` fixture makes, for a test that wants it beside the demo."""
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
-    return create_partnership(engine, name="Harbourshire Partnership", nation="england",
-                              areas="Harbourshire", period_start=2026, period_end=2029)
+    return create_partnership(
+        engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire", period_start=2026, period_end=2029
+    )
 
 
 @pytest.fixture
@@ -217,7 +219,7 @@ def charts_drawn_once():
     process per picture, seconds each) is remembered by figure and size, so the many exports of the
     same demo draw its charts once. Only pictures really drawn are remembered, and only with the real
     drawing script: tests that break or hang the drawing (monkeypatching ``_RENDER_SCRIPT``) still do."""
-    from strategy import export_docx
+    from strategy.documents import draft as export_docx
 
     draw = export_docx.chart_png
     script = export_docx._RENDER_SCRIPT

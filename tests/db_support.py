@@ -18,8 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from strategy.db import dispose_engine, prepare_database
+from strategy.core.db import dispose_engine, prepare_database
 
 #: Every PostgreSQL database these tests make starts so, then a short hash of the host and the pid
 #: of the test process: leftovers of a crashed run are recognised as ours and dropped.
@@ -36,7 +35,7 @@ def _sqlite_files(path: Path) -> list[Path]:
 def copy_sqlite(source: Path, dest: Path) -> str:
     """Copy a closed SQLite workbook (and its marker) to ``dest``; returns the copy's URL."""
     for f in _sqlite_files(source):
-        shutil.copyfile(f, dest.with_name(dest.name + f.name[len(source.name):]))
+        shutil.copyfile(f, dest.with_name(dest.name + f.name[len(source.name) :]))
     return f"sqlite:///{dest}"
 
 
@@ -111,7 +110,7 @@ class Templates:
         """The demo's Word draft, charts drawn, as ``export_docx(engine, demo, now=now)`` makes it on a
         copy of the demo's SQLite database; exported once per ``now`` (several modules read the same one)."""
         if now not in self._docx:
-            from strategy.export_docx import export_docx
+            from strategy.documents.draft import export_docx
 
             url = self.sqlite(self.folder / f"docx-{len(self._docx)}.sqlite3", demo=True)
             try:
@@ -134,8 +133,7 @@ class Templates:
     def _drop_leftovers(self) -> None:
         """Drop databases of earlier runs on this host whose test process has gone (crashed or killed)."""
         with self._admin.connect() as conn:
-            names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"),
-                                 {"p": f"{PREFIX}{_HOST}_%"}).scalars().all()
+            names = conn.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{PREFIX}{_HOST}_%"}).scalars().all()
         for name in names:
             parts = name.split("_")
             if len(parts) < 3 or not parts[2].isdigit() or _pid_alive(int(parts[2])):

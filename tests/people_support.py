@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlmodel import SQLModel
-
-from strategy.accounts import author_for, create_account, set_member_role
-from strategy.people import Author
+from strategy.core.authors import Author
+from strategy.people.accounts import author_for, create_account, set_member_role
 
 PASSWORD = "correct horse battery"
 
 
-def member(engine, partnership_id: int | None, role: str | None, username: str, *, name: str | None = None,
-           agency: str = "Harbourshire Council", is_admin: bool = False, password: str | None = None) -> Author:
+def member(
+    engine,
+    partnership_id: int | None,
+    role: str | None,
+    username: str,
+    *,
+    name: str | None = None,
+    agency: str = "Harbourshire Council",
+    is_admin: bool = False,
+    password: str | None = None,
+) -> Author:
     """An account (created by the command line actor) with ``role`` in the partnership; its Author.
     Without a password (hashing is deliberately slow) unless one is asked for."""
-    account = create_account(engine, username=username, display_name=name or username.title(), agency=agency,
-                             password=password, is_admin=is_admin, author=Author(name="Workbook"))
+    account = create_account(
+        engine,
+        username=username,
+        display_name=name or username.title(),
+        agency=agency,
+        password=password,
+        is_admin=is_admin,
+        author=Author(name="Workbook"),
+    )
     if partnership_id is not None and role is not None:
         set_member_role(engine, partnership_id, username, role, author=Author(name="Workbook"))
     return author_for(account)
@@ -33,16 +48,18 @@ def snapshot(engine) -> dict:
     return out
 
 
-def sign_in_as(at, author: Author | None = None, *, role: str | None = None, partnership_id: int | None = None,
-               url: str | None = None) -> Author:
+def sign_in_as(
+    at, author: Author | None = None, *, role: str | None = None, partnership_id: int | None = None, url: str | None = None
+) -> Author:
     """Sign an AppTest in: an account named as ``author`` (an administrator unless ``role`` is given,
     then a member with that role), created in the app's database if missing. Returns its Author."""
     import os
     import re
 
-    from strategy.accounts import find_account
-    from strategy.db import prepare_database
-    from strategy.errors import NotFound
+    from strategy.core.db import prepare_database
+    from strategy.core.errors import NotFound
+    from strategy.people.accounts import find_account
+
     from strategy.ui.state import ACCOUNT_KEY
 
     engine = prepare_database(url or os.environ["DATABASE_URL"])
@@ -52,8 +69,15 @@ def sign_in_as(at, author: Author | None = None, *, role: str | None = None, par
     try:
         account = find_account(engine, username)
     except NotFound:
-        account = create_account(engine, username=username, display_name=author.name, agency=author.agency,
-                                 password=None, is_admin=role is None, author=Author(name="Workbook"))
+        account = create_account(
+            engine,
+            username=username,
+            display_name=author.name,
+            agency=author.agency,
+            password=None,
+            is_admin=role is None,
+            author=Author(name="Workbook"),
+        )
     if role and partnership_id is not None:
         set_member_role(engine, partnership_id, username, role, author=Author(name="Workbook"))
     at.session_state[ACCOUNT_KEY] = account.id

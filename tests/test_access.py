@@ -4,10 +4,9 @@ someone removed from the partnership), and nothing stored changes. Beyond hiding
 from __future__ import annotations
 
 import pytest
-
-from strategy.access import can, role_in, visible_partnership_ids
-from strategy.accounts import set_disabled, set_member_role
-from strategy.answers import (
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.answers.io import import_figures
+from strategy.answers.operations import (
     add_row,
     add_rows,
     delete_row,
@@ -18,12 +17,13 @@ from strategy.answers import (
     set_grid_cell,
     update_cell,
 )
-from strategy.backup import backup_partnership
-from strategy.comments import add_comment, set_resolved
-from strategy.errors import NotAllowed
-from strategy.imports import import_figures
-from strategy.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
-from strategy.people import Author
+from strategy.core.access import can, role_in, visible_partnership_ids
+from strategy.core.authors import Author
+from strategy.core.errors import NotAllowed
+from strategy.people.accounts import set_disabled, set_member_role
+from strategy.people.backup import backup_partnership
+from strategy.people.partnerships import create_partnership, rename_partnership, set_archived, update_partnership
+
 from tests.people_support import member, snapshot
 
 SYSTEM = Author(name="Workbook")
@@ -35,19 +35,23 @@ def world(engine):
     """A partnership with an answer, two rows, a grid row and a comment, and one member per role."""
     p = create_partnership(engine, name="Harbourshire", nation="england")
     saved = save_answer(engine, p.id, "intro.purpose", "Our purpose", expected_version=0, author=SYSTEM)
-    rows = add_rows(engine, p.id, "vision.steering_group",
-                    [{"name": "Chair", "agency": "Council"}, {"name": "Vice chair", "agency": "Police"}], author=SYSTEM)
+    rows = add_rows(
+        engine,
+        p.id,
+        "vision.steering_group",
+        [{"name": "Chair", "agency": "Council"}, {"name": "Vice chair", "agency": "Police"}],
+        author=SYSTEM,
+    )
     delete_row(engine, p.id, rows[1].id, author=SYSTEM)
     set_grid_cell(engine, p.id, "context.forms", "online", "coverage", "partly", expected=None, author=SYSTEM)
-    comment = add_comment(engine, p.id, target_kind="prompt", target_key="intro.purpose", text="Is this agreed?",
-                          author=SYSTEM)
+    comment = add_comment(engine, p.id, target_kind="prompt", target_key="intro.purpose", text="Is this agreed?", author=SYSTEM)
     people = {role: member(engine, p.id, role, role) for role in ("owner", "editor", "scrutineer", "viewer")}
     people["outsider"] = member(engine, None, None, "outsider")
     return {"p": p, "saved": saved, "rows": rows, "comment": comment, **people}
 
 
 def _revision_id(engine, pid):
-    from strategy.answers import answer_history
+    from strategy.answers.operations import answer_history
 
     return answer_history(engine, pid, "intro.purpose")[0].id
 
@@ -56,19 +60,25 @@ def _revision_id(engine, pid):
 WRITES = {
     "save_answer": lambda e, w, a: save_answer(e, w["p"].id, "intro.purpose", "Changed", expected_version=w["saved"].version, author=a),
     "save_answer_first_time": lambda e, w, a: save_answer(e, w["p"].id, "intro.audience", "New", expected_version=0, author=a),
-    "restore_answer": lambda e, w, a: (save_answer(e, w["p"].id, "intro.purpose", "Second", expected_version=1, author=SYSTEM),
-                                       restore_answer(e, w["p"].id, _revision_id(e, w["p"].id) - 1, author=a)),
+    "restore_answer": lambda e, w, a: (
+        save_answer(e, w["p"].id, "intro.purpose", "Second", expected_version=1, author=SYSTEM),
+        restore_answer(e, w["p"].id, _revision_id(e, w["p"].id) - 1, author=a),
+    ),
     "add_row": lambda e, w, a: add_row(e, w["p"].id, "vision.steering_group", {"name": "New member"}, author=a),
     "add_rows": lambda e, w, a: add_rows(e, w["p"].id, "vision.steering_group", [{"name": "A"}, {"name": "B"}], author=a),
     "update_cell": lambda e, w, a: update_cell(e, w["p"].id, w["rows"][0].id, "name", "Renamed", expected="Chair", author=a),
     "delete_row": lambda e, w, a: delete_row(e, w["p"].id, w["rows"][0].id, author=a),
     "restore_row": lambda e, w, a: restore_row(e, w["p"].id, w["rows"][1].id, author=a),
-    "move_row": lambda e, w, a: (restore_row(e, w["p"].id, w["rows"][1].id, author=SYSTEM),
-                                 move_row(e, w["p"].id, w["rows"][0].id, 1, author=a)),
-    "set_grid_cell": lambda e, w, a: set_grid_cell(e, w["p"].id, "context.forms", "family_network", "coverage", "covered",
-                                                   expected=None, author=a),
-    "set_grid_cell_existing_row": lambda e, w, a: set_grid_cell(e, w["p"].id, "context.forms", "online", "coverage",
-                                                                "covered", expected="partly", author=a),
+    "move_row": lambda e, w, a: (
+        restore_row(e, w["p"].id, w["rows"][1].id, author=SYSTEM),
+        move_row(e, w["p"].id, w["rows"][0].id, 1, author=a),
+    ),
+    "set_grid_cell": lambda e, w, a: set_grid_cell(
+        e, w["p"].id, "context.forms", "family_network", "coverage", "covered", expected=None, author=a
+    ),
+    "set_grid_cell_existing_row": lambda e, w, a: set_grid_cell(
+        e, w["p"].id, "context.forms", "online", "coverage", "covered", expected="partly", author=a
+    ),
     "import_figures": lambda e, w, a: import_figures(e, w["p"].id, FIGURES_CSV, "figures.csv", author=a),
     "update_partnership": lambda e, w, a: update_partnership(e, w["p"].id, areas="Somewhere else", author=a),
     "rename_partnership": lambda e, w, a: rename_partnership(e, w["p"].id, "New name", author=a),
@@ -80,10 +90,10 @@ WRITES = {
 }
 #: Comment writes: scrutineers may, viewers may not.
 COMMENTS = {
-    "add_comment": lambda e, w, a: add_comment(e, w["p"].id, target_kind="prompt", target_key="intro.purpose",
-                                               text="A question", author=a),
-    "reply": lambda e, w, a: add_comment(e, w["p"].id, target_kind="prompt", target_key="intro.purpose",
-                                         text="A reply", parent_id=w["comment"].id, author=a),
+    "add_comment": lambda e, w, a: add_comment(e, w["p"].id, target_kind="prompt", target_key="intro.purpose", text="A question", author=a),
+    "reply": lambda e, w, a: add_comment(
+        e, w["p"].id, target_kind="prompt", target_key="intro.purpose", text="A reply", parent_id=w["comment"].id, author=a
+    ),
 }
 
 
@@ -91,7 +101,7 @@ def _prepared(engine, world, name):
     """Operations that need a setup write do it first, so the snapshot is taken after it."""
     if name == "restore_answer":
         save_answer(engine, world["p"].id, "intro.purpose", "Second", expected_version=1, author=SYSTEM)
-        from strategy.answers import answer_history
+        from strategy.answers.operations import answer_history
 
         first = answer_history(engine, world["p"].id, "intro.purpose")[-1].id
         return lambda e, w, a: restore_answer(e, w["p"].id, first, author=a)
@@ -118,8 +128,10 @@ def test_every_write_is_allowed_for_an_owner(engine, world, operation):
     op(engine, world, world["owner"])
 
 
-@pytest.mark.parametrize("operation", sorted(set(WRITES) - {"update_partnership", "rename_partnership", "set_archived",
-                                                             "set_member_role", "remove_member", "backup"}))
+@pytest.mark.parametrize(
+    "operation",
+    sorted(set(WRITES) - {"update_partnership", "rename_partnership", "set_archived", "set_member_role", "remove_member", "backup"}),
+)
 def test_editors_write_content_but_do_not_manage(engine, world, operation):
     _prepared(engine, world, operation)(engine, world, world["editor"])
 
@@ -163,8 +175,13 @@ def test_a_disabled_account_is_refused_at_once(engine, world):
 
 def test_roles_and_what_each_may_do(engine, world):
     pid = world["p"].id
-    assert [role_in(engine, world[r], pid) for r in ("owner", "editor", "scrutineer", "viewer", "outsider")] == \
-        ["owner", "editor", "scrutineer", "viewer", None]
+    assert [role_in(engine, world[r], pid) for r in ("owner", "editor", "scrutineer", "viewer", "outsider")] == [
+        "owner",
+        "editor",
+        "scrutineer",
+        "viewer",
+        None,
+    ]
     assert can(engine, world["scrutineer"], pid, "read") and can(engine, world["scrutineer"], pid, "comment")
     assert not can(engine, world["scrutineer"], pid, "edit")
     assert visible_partnership_ids(engine, world["outsider"]) == set()
@@ -184,7 +201,7 @@ def test_the_creator_of_a_partnership_becomes_its_owner(engine):
 
 
 def test_the_last_owner_cannot_be_removed(engine, world):
-    from strategy.errors import InvalidInput
+    from strategy.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="only owner"):
         set_member_role(engine, world["p"].id, "owner", "editor", author=world["owner"])

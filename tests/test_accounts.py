@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from strategy.accounts import (
+from strategy.core.audit_log import sign_in_events
+from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.core.models import utcnow
+from strategy.core.settings import Settings
+from strategy.people.accounts import (
     change_password,
     count_accounts,
     create_account,
@@ -18,11 +22,7 @@ from strategy.accounts import (
     sign_in,
     sign_in_with_email,
 )
-from strategy.audit_log import sign_in_events
-from strategy.errors import InvalidInput, NotAllowed
-from strategy.models import utcnow
-from strategy.people import Author
-from strategy.settings import Settings
+
 from tests.people_support import PASSWORD, member
 
 SYSTEM = Author(name="Workbook")
@@ -99,7 +99,7 @@ def test_only_an_administrator_creates_accounts(engine):
 
 def test_change_password_needs_the_current_one(engine):
     sam = create_first_admin(engine, username="sam", display_name="Sam", password=PASSWORD)
-    from strategy.accounts import author_for
+    from strategy.people.accounts import author_for
 
     with pytest.raises(InvalidInput, match="current password is not right"):
         change_password(engine, sam.id, "wrong one!!", "a brand new password", author=author_for(sam))

@@ -9,8 +9,7 @@ import threading
 import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
-
-from strategy.answers import (
+from strategy.answers.operations import (
     add_row,
     answer_history,
     delete_row,
@@ -22,10 +21,10 @@ from strategy.answers import (
     save_answer,
     update_cell,
 )
-from strategy.db import read_session
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.models import Revision
-from strategy.partnerships import create_partnership
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Revision
+from strategy.people.partnerships import create_partnership
 
 PURPOSE = "intro.purpose"
 MEMBERS = "vision.steering_group"
@@ -61,6 +60,7 @@ def saved(engine, pid, author):
 
 # --- Saving and editing ------------------------------------------------------------------------
 
+
 def test_first_save_then_edit(engine, pid, author, other_author):
     first = save_answer(engine, pid, PURPOSE, "First draft", expected_version=0, author=author)
     assert (first.value, first.version, first.by) == ("First draft", 1, "Sam Patel")
@@ -68,7 +68,11 @@ def test_first_save_then_edit(engine, pid, author, other_author):
     assert second.version == 2
     stored = get_answer(engine, pid, PURPOSE)
     assert (stored.value, stored.version, stored.updated_by_name, stored.updated_by_agency) == (
-        "Second draft", 2, "Jo Evans", "Harbourshire Police")
+        "Second draft",
+        2,
+        "Jo Evans",
+        "Harbourshire Police",
+    )
 
 
 def test_saving_the_same_text_again_changes_nothing(engine, saved, author):
@@ -105,6 +109,7 @@ def test_history_of_one_partnership_is_not_mixed_with_anothers(engine, saved, au
 
 
 # --- Two people, one answer --------------------------------------------------------------------
+
 
 def test_second_save_on_a_stale_version_is_a_conflict_keeping_both_texts(engine, saved, author, other_author):
     # Both loaded version 1. Jo saves first; Sam's save must not overwrite Jo's.
@@ -143,7 +148,9 @@ def test_two_first_saves_one_after_the_other(engine, pid, author, other_author):
     assert (info.value.mine, info.value.theirs) == ("Jo's first", "Sam's first")
     assert _stored(engine, pid) == ("Sam's first", 1)
     assert {(r.action, r.new_value) for r in answer_history(engine, pid, PURPOSE)} == {
-        ("create", "Sam's first"), ("conflict_copy", "Jo's first")}
+        ("create", "Sam's first"),
+        ("conflict_copy", "Jo's first"),
+    }
 
 
 def test_two_first_saves_at_the_same_moment(engine, pid, author, other_author):
@@ -174,8 +181,9 @@ def test_two_first_saves_at_the_same_moment(engine, pid, author, other_author):
 def test_two_first_saves_whose_inserts_collide(pg_engine, author, other_author, just_before):
     # Both found no answer; Jo's INSERT commits just before Sam's. Sam is told, Jo's text stays.
     pid = create_partnership(pg_engine, name="Harbourshire Partnership", nation="england").id
-    fired = just_before(pg_engine, "INSERT INTO answer",
-                        lambda: save_answer(pg_engine, pid, PURPOSE, "Jo's first", expected_version=0, author=other_author))
+    fired = just_before(
+        pg_engine, "INSERT INTO answer", lambda: save_answer(pg_engine, pid, PURPOSE, "Jo's first", expected_version=0, author=other_author)
+    )
     with pytest.raises(Conflict) as info:
         save_answer(pg_engine, pid, PURPOSE, "Sam's first", expected_version=0, author=author)
     assert fired
@@ -188,8 +196,9 @@ def test_an_edit_that_loses_the_race_shows_the_winners_text(pg_engine, author, o
     # Sam read version 1 inside the save; Jo's edit commits before Sam's UPDATE runs.
     pid = create_partnership(pg_engine, name="Harbourshire Partnership", nation="england").id
     save_answer(pg_engine, pid, PURPOSE, "First draft", expected_version=0, author=author)
-    fired = just_before(pg_engine, "UPDATE answer",
-                        lambda: save_answer(pg_engine, pid, PURPOSE, "Jo's edit", expected_version=1, author=other_author))
+    fired = just_before(
+        pg_engine, "UPDATE answer", lambda: save_answer(pg_engine, pid, PURPOSE, "Jo's edit", expected_version=1, author=other_author)
+    )
     with pytest.raises(Conflict) as info:
         save_answer(pg_engine, pid, PURPOSE, "Sam's edit", expected_version=1, author=author)
     assert fired
@@ -200,6 +209,7 @@ def test_an_edit_that_loses_the_race_shows_the_winners_text(pg_engine, author, o
 
 
 # --- Restoring an earlier text -----------------------------------------------------------------
+
 
 def test_restore_brings_back_an_earlier_text_and_records_a_revert(engine, pid, author, other_author):
     save_answer(engine, pid, PURPOSE, "One", expected_version=0, author=author)
@@ -234,6 +244,7 @@ def test_restore_of_another_partnerships_revision_is_refused(engine, saved, auth
 
 
 # --- Text as people type and paste it ----------------------------------------------------------
+
 
 def test_a_one_megabyte_paste_is_refused_and_the_answer_kept(engine, saved, author):
     before = _revision_count(engine, saved)
@@ -292,7 +303,7 @@ LITERAL = {
     "markdown": "# Heading\n\n[click](javascript:alert(1)) ![img](https://evil.example/x.png)\n\n| a | b |\n|---|---|",
     "sql": "'; DROP TABLE answer; --",
     "sql-union": "1' OR '1'='1' UNION SELECT * FROM partnership --",
-    "formula": "=HYPERLINK(\"http://evil.example\")\n+1\n-1\n@SUM(A1)",
+    "formula": '=HYPERLINK("http://evil.example")\n+1\n-1\n@SUM(A1)',
     "xml": "& < > \" ' ]]> <![CDATA[x]]>",
 }
 
@@ -311,6 +322,7 @@ def test_sql_looking_text_did_not_run(engine, pid, author):
 
 # --- Choices -----------------------------------------------------------------------------------
 
+
 def test_a_choice_is_stored_and_an_unknown_option_refused(engine, pid, author):
     save_answer(engine, pid, "intro.scope_ages", "all_age", expected_version=0, author=author)
     with pytest.raises(InvalidInput) as info:
@@ -324,13 +336,16 @@ def test_multichoice_is_stored_in_the_lists_order(engine, pid, author):
     assert json.loads(get_answer(engine, pid, "intro.scope_forms").value) == ["family_network", "online"]
 
 
-@pytest.mark.parametrize("bad, shown", [
-    (["online", "made_up"], "made_up"),
-    ('["online", "made_up"]', "made_up"),
-    ("online", "online"),  # a bare id, not a list
-    ("[not json", "[not json"),
-    ('{"a": 1}', "a"),
-])
+@pytest.mark.parametrize(
+    "bad, shown",
+    [
+        (["online", "made_up"], "made_up"),
+        ('["online", "made_up"]', "made_up"),
+        ("online", "online"),  # a bare id, not a list
+        ("[not json", "[not json"),
+        ('{"a": 1}', "a"),
+    ],
+)
 def test_multichoice_with_an_unknown_option_or_garbled_value_is_refused(engine, pid, author, bad, shown):
     save_answer(engine, pid, "intro.scope_forms", ["online"], expected_version=0, author=author)
     with pytest.raises(InvalidInput) as info:
@@ -350,6 +365,7 @@ def test_saving_a_table_or_unknown_question_as_a_single_answer_is_refused(engine
 
 # --- Partnerships that have gone -----------------------------------------------------------------
 
+
 def test_saving_for_a_partnership_that_no_longer_exists_is_refused(engine, saved, author):
     with engine.begin() as conn:
         conn.execute(text("delete from partnership where id = :id"), {"id": saved})
@@ -364,30 +380,46 @@ def test_saving_for_a_partnership_that_no_longer_exists_is_refused(engine, saved
 
 # --- Table rows --------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def member(engine, pid, author):
-    return add_row(engine, pid, MEMBERS, {"name": "Alex Morgan", "agency": "Harbourshire Council",
-                                          "agency_type": "local_authority", "authority_to_commit": True}, author=author)
+    return add_row(
+        engine,
+        pid,
+        MEMBERS,
+        {"name": "Alex Morgan", "agency": "Harbourshire Council", "agency_type": "local_authority", "authority_to_commit": True},
+        author=author,
+    )
 
 
 def test_add_row_stores_every_column(engine, pid, member):
     rows = list_rows(engine, pid, MEMBERS)
     assert [r.id for r in rows] == [member.id]
-    assert rows[0].values == {"name": "Alex Morgan", "agency": "Harbourshire Council", "agency_type": "local_authority",
-                              "role": "", "authority_to_commit": True, "named_representative": None,
-                              "lived_experience": None, "change_management": None}
+    assert rows[0].values == {
+        "name": "Alex Morgan",
+        "agency": "Harbourshire Council",
+        "agency_type": "local_authority",
+        "role": "",
+        "authority_to_commit": True,
+        "named_representative": None,
+        "lived_experience": None,
+        "change_management": None,
+    }
     assert rows[0].updated_by == "Sam Patel"
     assert [r.action for r in _item_revisions(engine, member.id)] == ["create"]
 
 
-@pytest.mark.parametrize("values, message", [
-    ({"name": "  "}, "'Name' cannot be empty."),
-    ({"agency": "Police"}, "'Name' cannot be empty."),
-    ({"name": "A", "colour": "red"}, "has no column colour"),
-    ({"name": "A", "agency_type": "space_agency"}, "'space_agency' is not one of the choices for 'Kind of agency'."),
-    ({"name": "A", "lived_experience": "yes"}, "'Brings the voice of victims/survivors' is yes or no."),
-    ({"name": "N" * 301}, "'Name' is 301 characters long; the most it can hold is 300."),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"name": "  "}, "'Name' cannot be empty."),
+        ({"agency": "Police"}, "'Name' cannot be empty."),
+        ({"name": "A", "colour": "red"}, "has no column colour"),
+        ({"name": "A", "agency_type": "space_agency"}, "'space_agency' is not one of the choices for 'Kind of agency'."),
+        ({"name": "A", "lived_experience": "yes"}, "'Brings the voice of victims/survivors' is yes or no."),
+        ({"name": "N" * 301}, "'Name' is 301 characters long; the most it can hold is 300."),
+    ],
+)
 def test_a_bad_row_is_refused_and_nothing_added(engine, pid, member, author, values, message):
     with pytest.raises(InvalidInput) as info:
         add_row(engine, pid, MEMBERS, values, author=author)
@@ -398,8 +430,7 @@ def test_a_bad_row_is_refused_and_nothing_added(engine, pid, member, author, val
 def test_two_people_editing_different_cells_of_one_row_both_succeed(engine, pid, member, author, other_author):
     loaded_by_sam = loaded_by_jo = list_rows(engine, pid, MEMBERS)[0]
     update_cell(engine, pid, member.id, "role", "Chair", expected=loaded_by_sam.values["role"], author=author)
-    update_cell(engine, pid, member.id, "lived_experience", True, expected=loaded_by_jo.values["lived_experience"],
-                author=other_author)
+    update_cell(engine, pid, member.id, "lived_experience", True, expected=loaded_by_jo.values["lived_experience"], author=other_author)
     row = list_rows(engine, pid, MEMBERS)[0]
     assert (row.values["role"], row.values["lived_experience"], row.values["name"]) == ("Chair", True, "Alex Morgan")
     assert [r.action for r in _item_revisions(engine, member.id)] == ["create", "edit", "edit"]
@@ -441,17 +472,18 @@ def test_editing_a_row_someone_deleted_is_refused_and_not_re_created(engine, pid
     delete_row(engine, pid, member.id, author=other_author)
     with pytest.raises(NotFound) as info:
         update_cell(engine, pid, member.id, "role", "Chair", expected="", author=author)
-    assert info.value.message == ("Someone removed that row while you were editing it. "
-                                  "Restore it below to edit it again.")
+    assert info.value.message == ("Someone removed that row while you were editing it. Restore it below to edit it again.")
     assert list_rows(engine, pid, MEMBERS) == []
     assert list_rows(engine, pid, MEMBERS, deleted=True)[0].values["role"] == ""
 
 
 def test_a_row_that_does_not_exist_or_belongs_elsewhere_is_not_found(engine, pid, member, author):
     other = create_partnership(engine, name="Vale Partnership", nation="wales")
-    for call in (lambda: update_cell(engine, other.id, member.id, "role", "Chair", expected="", author=author),
-                 lambda: delete_row(engine, other.id, member.id, author=author),
-                 lambda: update_cell(engine, pid, 999_999, "role", "Chair", expected="", author=author)):
+    for call in (
+        lambda: update_cell(engine, other.id, member.id, "role", "Chair", expected="", author=author),
+        lambda: delete_row(engine, other.id, member.id, author=author),
+        lambda: update_cell(engine, pid, 999_999, "role", "Chair", expected="", author=author),
+    ):
         with pytest.raises(NotFound, match="removed by someone else"):
             call()
     assert list_rows(engine, pid, MEMBERS)[0].values["role"] == ""

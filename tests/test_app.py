@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership, list_partnerships
 from streamlit.testing.v1 import AppTest
 
-from strategy.answers import get_answer, save_answer
-from strategy.db import dispose_engine, prepare_database
-from strategy.partnerships import create_partnership, list_partnerships
-from strategy.people import Author
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 
@@ -38,8 +38,7 @@ def engine(url):
     return prepare_database(url)
 
 
-def app(partnership_id: int | None = None, author: Author | None = None, *, signed_in: bool = True,
-        role: str | None = None) -> AppTest:
+def app(partnership_id: int | None = None, author: Author | None = None, *, signed_in: bool = True, role: str | None = None) -> AppTest:
     """The app, signed in (as an administrator named as ``author``, or a member with ``role``)."""
     at = AppTest.from_file(APP, default_timeout=60)
     if partnership_id is not None:
@@ -244,8 +243,7 @@ def test_word_draft_downloads_with_the_eleven_headings(engine, sqlite_demo_id):
     assert download.proto.label == "Download the Word draft"
     data = at.session_state["draft_docx"][1]
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert len(headings) == 13 and headings[11:] == ["Appendix A: The national review's recommendations",
-                                                     "Appendix B: Glossary"]
+    assert len(headings) == 13 and headings[11:] == ["Appendix A: The national review's recommendations", "Appendix B: Glossary"]
     assert headings[0].endswith("Introduction") and headings[10].endswith("Monitoring and evaluation")
 
 

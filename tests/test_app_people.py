@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from strategy.answers.comments import threads
+from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
+from strategy.core.models import utcnow
+from strategy.people.accounts import count_accounts, create_account, list_members, set_member_role
+from strategy.people.partnerships import create_partnership
 from streamlit.testing.v1 import AppTest
 
 import tests.test_app as app_tests
-from strategy.accounts import count_accounts, create_account, list_members, set_member_role
-from strategy.answers import get_answer, save_answer
-from strategy.comments import threads
-from strategy.models import utcnow
-from strategy.partnerships import create_partnership
-from strategy.people import Author
 from strategy.ui.state import ACCOUNT_KEY, LAST_SEEN_KEY, PARTNERSHIP_KEY
 from tests.people_support import PASSWORD, sign_in_as, snapshot
 from tests.test_app import APP, open_page, text_area
@@ -83,8 +83,9 @@ def test_the_idle_timeout_signs_out_and_keeps_what_was_saved(engine):
 
 
 def test_single_sign_on_maps_the_email_to_the_account_and_refuses_strangers(engine):
-    create_account(engine, username="priya", display_name="Priya Shah", agency="ICB", email="priya@icb.nhs.uk",
-                   password=None, author=SYSTEM)
+    create_account(
+        engine, username="priya", display_name="Priya Shah", agency="ICB", email="priya@icb.nhs.uk", password=None, author=SYSTEM
+    )
     at = bare()
     at.user = {"is_logged_in": True, "email": "Priya@ICB.nhs.uk", "name": "Priya S"}
     at.run()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.answers.operations import add_row, delete_row
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import InvalidInput
+from strategy.people.backup import FORMAT_VERSION, backup_json, backup_partnership, partnership_tables, read_backup, restore_partnership
+from strategy.people.partnerships import find_partnership, list_partnerships
 
-from strategy.answers import add_row, delete_row
-from strategy.backup import FORMAT_VERSION, backup_json, backup_partnership, partnership_tables, read_backup, restore_partnership
-from strategy.comments import add_comment, set_resolved
-from strategy.db import dispose_engine, prepare_database
-from strategy.errors import InvalidInput
-from strategy.partnerships import find_partnership, list_partnerships
-from strategy.people import Author
 from tests.people_support import snapshot
 
 SYSTEM = Author(name="Workbook")
@@ -79,15 +79,24 @@ def test_every_table_with_a_partnership_id_is_backed_up_except_memberships_and_t
     assert {t.name for t in partnership_tables()} == with_pid - {"membership", "auditevent"}
 
 
-@pytest.mark.parametrize("text, message", [
-    (b"", "not valid JSON"),
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
-    (b'{"format": "something else"}', "not the workbook's"),
-    (json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 99, "partnership": {}, "tables": {}}).encode(),
-     "format version 99"),
-    (json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 1, "partnership": {"name": "X"},
-                 "tables": {"spaceship": []}}).encode(), "does not know"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (b"", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b'{"format": "something else"}', "not the workbook's"),
+        (
+            json.dumps({"format": "csa-strategy-workbook-backup", "format_version": 99, "partnership": {}, "tables": {}}).encode(),
+            "format version 99",
+        ),
+        (
+            json.dumps(
+                {"format": "csa-strategy-workbook-backup", "format_version": 1, "partnership": {"name": "X"}, "tables": {"spaceship": []}}
+            ).encode(),
+            "does not know",
+        ),
+    ],
+)
 def test_a_file_that_is_not_a_backup_is_refused(text, message):
     with pytest.raises(InvalidInput, match=message):
         read_backup(text)

@@ -10,16 +10,16 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from strategy.answers.comments import add_comment
+from strategy.answers.operations import add_row, delete_row, save_answer, update_cell
+from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput, NotAllowed, NotFound, WorkbookError
+from strategy.core.models import utcnow
+from strategy.core.settings import Settings
+from strategy.people.accounts import create_account, create_first_admin, set_disabled, set_member_role, sign_in
+from strategy.people.backup import backup_partnership, read_backup, restore_partnership
+from strategy.people.partnerships import create_partnership
 
-from strategy.accounts import create_account, create_first_admin, set_disabled, set_member_role, sign_in
-from strategy.answers import add_row, delete_row, save_answer, update_cell
-from strategy.backup import backup_partnership, read_backup, restore_partnership
-from strategy.comments import add_comment
-from strategy.errors import InvalidInput, NotAllowed, NotFound, WorkbookError
-from strategy.models import utcnow
-from strategy.partnerships import create_partnership
-from strategy.people import Author
-from strategy.settings import Settings
 from tests.people_support import PASSWORD, member, snapshot
 
 SYSTEM = Author(name="Workbook")
@@ -37,8 +37,15 @@ def w(engine):
     comment = add_comment(engine, p.id, target_kind="prompt", target_key="intro.purpose", text="Agreed?", author=SYSTEM)
     elsewhere = add_comment(engine, other.id, target_kind="prompt", target_key="intro.purpose", text="Hm", author=SYSTEM)
     roles = {r: member(engine, p.id, r, r) for r in ("owner", "editor", "scrutineer", "viewer")}
-    return {"engine": engine, "p": p, "row": row, "comment": comment, "elsewhere": elsewhere,
-            "backup": backup_partnership(engine, p.id), **roles}
+    return {
+        "engine": engine,
+        "p": p,
+        "row": row,
+        "comment": comment,
+        "elsewhere": elsewhere,
+        "backup": backup_partnership(engine, p.id),
+        **roles,
+    }
 
 
 def _account(w, **changes):
@@ -90,8 +97,7 @@ CASES = {
     "username with an emoji": (lambda w: _account(w, username="sam🙂patel"), InvalidInput, "letters, digits"),
     "username 121 characters": (lambda w: _account(w, username="a" * 121), InvalidInput, "2 to 120"),
     "username <script>": (lambda w: _account(w, username="<script>alert(1)</script>"), InvalidInput, "letters, digits"),
-    "username differing only in case and spaces": (lambda w: _account(w, username=" EDITOR "), InvalidInput,
-                                                   "'editor' already exists"),
+    "username differing only in case and spaces": (lambda w: _account(w, username=" EDITOR "), InvalidInput, "'editor' already exists"),
     "name whitespace only": (lambda w: _account(w, display_name=" \u00a0 \t"), InvalidInput, "Please give your name"),
     "name 121 characters": (lambda w: _account(w, display_name="N" * 121), InvalidInput, "longer than 120"),
     "agency 201 characters": (lambda w: _account(w, agency="A" * 201), InvalidInput, "longer than 200"),
@@ -99,59 +105,105 @@ CASES = {
     "password 1 MB paste": (lambda w: _account(w, password="p" * 1_048_576), InvalidInput, "longer than 1,000"),
     "password with a NUL character": (lambda w: _account(w, password="good password\x00"), InvalidInput, "control character"),
     "email without @": (lambda w: _account(w, email="sam.patel.gov.uk"), InvalidInput, "is not an email address"),
-    "second first administrator": (lambda w: create_first_admin(w["engine"], username="mallory", display_name="M",
-                                                                password=PASSWORD), NotAllowed, "already been created"),
+    "second first administrator": (
+        lambda w: create_first_admin(w["engine"], username="mallory", display_name="M", password=PASSWORD),
+        NotAllowed,
+        "already been created",
+    ),
     # Signing in
-    "sign-in with SQL-looking username": (lambda w: sign_in(w["engine"], "' OR 1=1 --", PASSWORD, settings=SETTINGS),
-                                          NotAllowed, "do not match an account"),
-    "sign-in with an empty password": (lambda w: sign_in(w["engine"], "admin", "", settings=SETTINGS), NotAllowed,
-                                       "do not match an account"),
+    "sign-in with SQL-looking username": (
+        lambda w: sign_in(w["engine"], "' OR 1=1 --", PASSWORD, settings=SETTINGS),
+        NotAllowed,
+        "do not match an account",
+    ),
+    "sign-in with an empty password": (
+        lambda w: sign_in(w["engine"], "admin", "", settings=SETTINGS),
+        NotAllowed,
+        "do not match an account",
+    ),
     "right password during the wait after 3 failures": (_locked_out, NotAllowed, "Too many failed sign-ins"),
     # Roles
-    "role 'boss'": (lambda w: set_member_role(w["engine"], w["p"].id, "viewer", "boss", author=SYSTEM), InvalidInput,
-                    "not a role"),
-    "role for an unknown account": (lambda w: set_member_role(w["engine"], w["p"].id, "nobody", "editor", author=SYSTEM),
-                                    NotFound, "No account is called 'nobody'"),
-    "removing the only owner": (lambda w: set_member_role(w["engine"], w["p"].id, "owner", None, author=w["owner"]),
-                                InvalidInput, "only owner"),
-    "disabling the only administrator": (lambda w: set_disabled(w["engine"], "admin", True, author=SYSTEM),
-                                         InvalidInput, "only administrator left"),
-    "scrutineer saving an answer": (lambda w: save_answer(w["engine"], w["p"].id, "intro.purpose", "Mine",
-                                                          expected_version=1, author=w["scrutineer"]),
-                                    NotAllowed, "can read and comment but not change"),
+    "role 'boss'": (lambda w: set_member_role(w["engine"], w["p"].id, "viewer", "boss", author=SYSTEM), InvalidInput, "not a role"),
+    "role for an unknown account": (
+        lambda w: set_member_role(w["engine"], w["p"].id, "nobody", "editor", author=SYSTEM),
+        NotFound,
+        "No account is called 'nobody'",
+    ),
+    "removing the only owner": (
+        lambda w: set_member_role(w["engine"], w["p"].id, "owner", None, author=w["owner"]),
+        InvalidInput,
+        "only owner",
+    ),
+    "disabling the only administrator": (
+        lambda w: set_disabled(w["engine"], "admin", True, author=SYSTEM),
+        InvalidInput,
+        "only administrator left",
+    ),
+    "scrutineer saving an answer": (
+        lambda w: save_answer(w["engine"], w["p"].id, "intro.purpose", "Mine", expected_version=1, author=w["scrutineer"]),
+        NotAllowed,
+        "can read and comment but not change",
+    ),
     "viewer commenting": (lambda w: _comment(w, "A view", author=w["viewer"]), NotAllowed, "can read but not comment"),
-    "editor changing a role": (lambda w: set_member_role(w["engine"], w["p"].id, "viewer", "owner", author=w["editor"]),
-                               NotAllowed, "Only the partnership's owners"),
+    "editor changing a role": (
+        lambda w: set_member_role(w["engine"], w["p"].id, "viewer", "owner", author=w["editor"]),
+        NotAllowed,
+        "Only the partnership's owners",
+    ),
     "editing a row someone has just deleted": (_edit_deleted_row, NotFound, "removed that row"),
     # Comments
     "comment empty": (lambda w: _comment(w, ""), InvalidInput, "The comment is empty"),
     "comment of spaces and newlines": (lambda w: _comment(w, " \r\n \u200b"), InvalidInput, "The comment is empty"),
     "comment of 5,001 characters": (lambda w: _comment(w, "x" * 5001), InvalidInput, "the most it can hold is 5,000"),
     "comment 1 MB paste": (lambda w: _comment(w, "x" * 1_048_576), InvalidInput, "the most it can hold is 5,000"),
-    "reply to another partnership's comment": (lambda w: _comment(w, "Reply", parent_id=w["elsewhere"].id), NotFound,
-                                               "replying to could not be found"),
+    "reply to another partnership's comment": (
+        lambda w: _comment(w, "Reply", parent_id=w["elsewhere"].id),
+        NotFound,
+        "replying to could not be found",
+    ),
     "comment on a 'child' target": (lambda w: _comment(w, "x", target_kind="child"), InvalidInput, "can be on a prompt"),
     # Backup files
     "backup file 0 bytes": (lambda w: read_backup(b""), InvalidInput, "not valid JSON"),
     "backup file binary": (lambda w: read_backup(bytes(range(256))), InvalidInput, "not UTF-8"),
     "backup file an .xlsx renamed .json": (lambda w: read_backup(_xlsx_bytes()), InvalidInput, "not a workbook backup"),
-    "backup file truncated": (lambda w: read_backup(json.dumps(w["backup"]).encode()[:500]), InvalidInput,
-                              "not valid JSON"),
-    "backup from a newer version": (lambda w: read_backup(_backup_bytes(w, lambda d: d.update(format_version=2))),
-                                    InvalidInput, "format version 2"),
-    "backup with a date 31/02/2026": (lambda w: restore_partnership(w["engine"], read_backup(_backup_bytes(
-        w, lambda d: d["tables"]["answer"][0].update(updated_at="31/02/2026"))), new_name="Copy"),
-        InvalidInput, "a row is damaged"),
-    "restore onto the same name in capitals": (lambda w: restore_partnership(w["engine"], read_backup(_backup_bytes(
-        w, lambda d: d["partnership"].update(name="HARBOURSHIRE  partnership")))), InvalidInput,
-        "a restore never overwrites one"),
-    "restore as a name of only spaces": (lambda w: restore_partnership(w["engine"], w["backup"], new_name="   "),
-                                         InvalidInput, "cannot be empty or only spaces"),
-    "restore as a 121-character name": (lambda w: restore_partnership(w["engine"], w["backup"], new_name="R" * 121),
-                                        InvalidInput, "keep it to 120"),
-    "restore by a disabled account": (lambda w: (set_disabled(w["engine"], "viewer", True, author=SYSTEM),
-                                                 restore_partnership(w["engine"], w["backup"], new_name="Copy",
-                                                                     author=w["viewer"])), NotAllowed, "disabled"),
+    "backup file truncated": (lambda w: read_backup(json.dumps(w["backup"]).encode()[:500]), InvalidInput, "not valid JSON"),
+    "backup from a newer version": (
+        lambda w: read_backup(_backup_bytes(w, lambda d: d.update(format_version=2))),
+        InvalidInput,
+        "format version 2",
+    ),
+    "backup with a date 31/02/2026": (
+        lambda w: restore_partnership(
+            w["engine"], read_backup(_backup_bytes(w, lambda d: d["tables"]["answer"][0].update(updated_at="31/02/2026"))), new_name="Copy"
+        ),
+        InvalidInput,
+        "a row is damaged",
+    ),
+    "restore onto the same name in capitals": (
+        lambda w: restore_partnership(
+            w["engine"], read_backup(_backup_bytes(w, lambda d: d["partnership"].update(name="HARBOURSHIRE  partnership")))
+        ),
+        InvalidInput,
+        "a restore never overwrites one",
+    ),
+    "restore as a name of only spaces": (
+        lambda w: restore_partnership(w["engine"], w["backup"], new_name="   "),
+        InvalidInput,
+        "cannot be empty or only spaces",
+    ),
+    "restore as a 121-character name": (
+        lambda w: restore_partnership(w["engine"], w["backup"], new_name="R" * 121),
+        InvalidInput,
+        "keep it to 120",
+    ),
+    "restore by a disabled account": (
+        lambda w: (
+            set_disabled(w["engine"], "viewer", True, author=SYSTEM),
+            restore_partnership(w["engine"], w["backup"], new_name="Copy", author=w["viewer"]),
+        ),
+        NotAllowed,
+        "disabled",
+    ),
 }
 
 
@@ -166,8 +218,9 @@ def test_bad_input_is_refused_with_a_message_and_nothing_changes(w, case):
     after = snapshot(engine)
     if case in ("restore by a disabled account", "editing a row someone has just deleted"):
         # The setup step (disabling, deleting) is the only change; the refused operation added nothing.
-        assert {k: v for k, v in after.items() if k not in ("account", "item", "revision")} == \
-            {k: v for k, v in before.items() if k not in ("account", "item", "revision")}
+        assert {k: v for k, v in after.items() if k not in ("account", "item", "revision")} == {
+            k: v for k, v in before.items() if k not in ("account", "item", "revision")
+        }
     elif case in ("right password during the wait after 3 failures", "sign-in with an empty password"):
         # Only the account's count of failed sign-ins moves (that is what imposes the wait).
         assert {k: v for k, v in after.items() if k != "account"} == {k: v for k, v in before.items() if k != "account"}

@@ -2,7 +2,7 @@
 
 One Streamlit server per module, on a SQLite file of its own, driven by Debian's chromium through
 Playwright (tests/browser_support.py). Each test checks what a person sees, then reads the database
-through ``strategy.answers.get_answer`` to prove the text was stored and not only shown.
+through ``strategy.answers.operations.get_answer`` to prove the text was stored and not only shown.
 
 Each test writes to a question of its own, so the tests do not depend on each other's order.
 """
@@ -30,10 +30,9 @@ from browser_support import (
     username_for,
     wait_idle,
 )
-
-from strategy.answers import get_answer
-from strategy.db import dispose_engine, prepare_database
-from strategy.partnerships import create_partnership
+from strategy.answers.operations import get_answer
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one server for the module
 
@@ -49,10 +48,16 @@ NATIONAL = ("intro.national_picture", "How would you summarise the national pict
 LEGISLATION = ("intro.legislation", "Which legislation, guidance and reviews will the strategy refer to, and how?")
 SHARED_VISION = "Shared vision and governance"
 #: Everyone who signs in here (tests/browser_support.py makes their accounts).
-PEOPLE = [("Warm Up", "Harbourshire Council"), ("Siân Roberts", "Harbourshire Council"),
-          ("Dewi Morgan", "Harbourshire Council"), ("Gwen Parry", "Harbourshire Police"),
-          ("Tomos Lloyd", "Harbourshire Health Board"), ("Anna Price", "Harbourshire Council"),
-          ("Ben Hughes", "Harbourshire Council"), ("Carys Jones", "Harbourshire Education")]
+PEOPLE = [
+    ("Warm Up", "Harbourshire Council"),
+    ("Siân Roberts", "Harbourshire Council"),
+    ("Dewi Morgan", "Harbourshire Council"),
+    ("Gwen Parry", "Harbourshire Police"),
+    ("Tomos Lloyd", "Harbourshire Health Board"),
+    ("Anna Price", "Harbourshire Council"),
+    ("Ben Hughes", "Harbourshire Council"),
+    ("Carys Jones", "Harbourshire Education"),
+]
 SCRUTINEER = ("Rae Scrutton", "Independent scrutiny")
 
 # What would run, or change how the text looks, if an answer were ever put in the page as HTML or markdown.
@@ -103,11 +108,17 @@ def workbook(tmp_path_factory):
     engine = prepare_database(url)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="england")
     create_people(engine, PEOPLE)
-    from strategy.accounts import create_account, set_member_role
-    from strategy.people import Author
+    from strategy.core.authors import Author
+    from strategy.people.accounts import create_account, set_member_role
 
-    create_account(engine, username=username_for(SCRUTINEER[0]), display_name=SCRUTINEER[0], agency=SCRUTINEER[1],
-                   password=PASSWORD, author=Author(name="Workbook"))
+    create_account(
+        engine,
+        username=username_for(SCRUTINEER[0]),
+        display_name=SCRUTINEER[0],
+        agency=SCRUTINEER[1],
+        password=PASSWORD,
+        author=Author(name="Workbook"),
+    )
     set_member_role(engine, partnership.id, username_for(SCRUTINEER[0]), "scrutineer", author=Author(name="Workbook"))
     server = StreamlitServer(url, folder / "streamlit.log")
     playwright = sync_playwright().start()
@@ -222,18 +233,21 @@ def type_then_click_away(page, label: str, text: str) -> bool:
 def test_text_typed_and_followed_at_once_by_a_page_switch_is_kept(workbook, people):
     from playwright.sync_api import expect
 
-    text = ("Mae'n bwysig i bob plentyn a'i ŵyr 🧒🏽 yn Harbourshire.\n"
-            f"Second line, with {SCRIPT} and {HOSTILE} in it.\n"
-            "Third line: the end.")
+    text = (
+        f"Mae'n bwysig i bob plentyn a'i ŵyr 🧒🏽 yn Harbourshire.\nSecond line, with {SCRIPT} and {HOSTILE} in it.\nThird line: the end."
+    )
     page = people.new()
     open_app(page, workbook.chapter_url("introduction"))
     give_name(page, "Siân Roberts", "Harbourshire Council")
 
     one_click = type_then_click_away(page, PURPOSE[1], text)
     if not one_click:
-        warnings.warn("The first click on 'Shared vision and governance' did not leave the Introduction: the text "
-                      "area's save on blur reached Streamlit after the page switch and its rerun named the Introduction. "
-                      "The text is kept either way; a person clicks once more.", stacklevel=1)
+        warnings.warn(
+            "The first click on 'Shared vision and governance' did not leave the Introduction: the text "
+            "area's save on blur reached Streamlit after the page switch and its rerun named the Introduction. "
+            "The text is kept either way; a person clicks once more.",
+            stacklevel=1,
+        )
     # The other page knows which partnership is in hand.
     expect(page.get_by_text(f"{PARTNERSHIP} · Guide")).to_be_visible()
     expect(partnership_picker(page)).to_have_value(PARTNERSHIP)
@@ -268,7 +282,8 @@ def test_a_page_switch_while_typing_saves_nothing_the_person_did_not_touch(workb
         assert workbook.stored(PURPOSE, pid) == text
         assert workbook.stored(SCOPE_FORMS, pid) is None, (
             f"'{SCOPE_FORMS[1]}' was saved as {workbook.stored(SCOPE_FORMS, pid)!r} (attempt {attempt}) although "
-            "nobody touched it: its on_change ran when the page switch and the text area's save were merged")
+            "nobody touched it: its on_change ran when the page switch and the text area's save were merged"
+        )
         expect(status_of(page, SCOPE_FORMS[1])).to_have_text("Not answered yet.")
 
 
@@ -399,8 +414,10 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
         give_name(page, "Warm Up", "Harbourshire Council")
         expect(h1(page, "Introduction")).to_be_visible()
         wait_idle(page)
-        legacy = ("app.py did not run: Streamlit served the chapter file through its legacy pages/ folder "
-                  "discovery (it does so until some session has run st.navigation since the server started)")
+        legacy = (
+            "app.py did not run: Streamlit served the chapter file through its legacy pages/ folder "
+            "discovery (it does so until some session has run st.navigation since the server started)"
+        )
         expect(sidebar_link(page, SHARED_VISION), legacy).to_be_visible(timeout=5_000)
         expect(partnership_picker(page), legacy).to_have_value(PARTNERSHIP, timeout=5_000)
         expect(page, legacy).to_have_title(re.compile("Child Sexual Abuse Strategy Workbook"), timeout=5_000)
@@ -410,14 +427,19 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
 
 def test_a_scrutineer_reads_text_comments_and_has_nothing_to_type_an_answer_into(workbook, people):
     from playwright.sync_api import expect
-
-    from strategy.answers import save_answer
-    from strategy.comments import threads
-    from strategy.people import Author
+    from strategy.answers.comments import threads
+    from strategy.answers.operations import save_answer
+    from strategy.core.authors import Author
 
     terminology = ("intro.terminology", "How will the strategy talk about child sexual abuse?")
-    save_answer(workbook.engine, workbook.partnership_id, terminology[0], "We say 'telling', not 'disclosure'.",
-                expected_version=0, author=Author.make("Anna Price", "Harbourshire Council"))
+    save_answer(
+        workbook.engine,
+        workbook.partnership_id,
+        terminology[0],
+        "We say 'telling', not 'disclosure'.",
+        expected_version=0,
+        author=Author.make("Anna Price", "Harbourshire Council"),
+    )
     page = people.new()
     open_app(page, workbook.chapter_url("introduction"))
     give_name(page, *SCRUTINEER)

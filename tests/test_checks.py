@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import pytest
-
-from strategy.checks import check_statutory_contributions, check_steering_group, run_checks
-from strategy.content import content
+from strategy.guide.checks import check_statutory_contributions, check_steering_group, run_checks
+from strategy.guide.content import content
 
 
 def member(name, agency_type, **flags):
-    row = {"name": name, "agency": "", "agency_type": agency_type, "role": "",
-           "authority_to_commit": True, "named_representative": True, "lived_experience": None,
-           "change_management": None}
+    row = {
+        "name": name,
+        "agency": "",
+        "agency_type": agency_type,
+        "role": "",
+        "authority_to_commit": True,
+        "named_representative": True,
+        "lived_experience": None,
+        "change_management": None,
+    }
     row.update(flags)
     return row
 
@@ -46,7 +52,8 @@ def test_a_complete_group_has_no_warnings(nation, group):
 
 def test_no_members_yet_says_what_to_do():
     assert warnings(check_steering_group([], "england")) == [
-        "No steering group members yet. Add the members to see the checks from Guide §3.2."]
+        "No steering group members yet. Add the members to see the checks from Guide §3.2."
+    ]
 
 
 def test_no_lived_experience_is_a_warning_naming_victims_and_survivors():
@@ -78,14 +85,16 @@ def test_an_nhs_trust_is_not_required_in_england():
 def test_no_public_health_member_is_a_warning():
     group = [r for r in WALES_GROUP if r["agency_type"] != "public_health"]
     assert warnings(check_steering_group(group, "wales")) == [
-        "No public health member. The guide suggests considering one from outside the partnership (Guide §3.2)."]
+        "No public health member. The guide suggests considering one from outside the partnership (Guide §3.2)."
+    ]
 
 
 def test_members_who_cannot_commit_their_agency_are_counted_and_named():
     group = [dict(r, authority_to_commit=None) if r["agency_type"] in ("police", "voluntary") else r for r in ENGLAND_GROUP]
     found = warnings(check_steering_group(group, "england"))
-    assert found == ["2 of 5 members are not recorded as able to commit their agency to actions: "
-                     "Detective superintendent, Survivors' panel lead."]
+    assert found == [
+        "2 of 5 members are not recorded as able to commit their agency to actions: Detective superintendent, Survivors' panel lead."
+    ]
 
 
 def test_no_change_management_experience_and_unnamed_representatives_are_warnings():
@@ -96,17 +105,18 @@ def test_no_change_management_experience_and_unnamed_representatives_are_warning
 
 
 def test_contributions_name_each_statutory_partner_without_one():
-    rows = [{"agency": "Harbourshire Council", "agency_type": "local_authority", "contribution": "Leads enquiries"},
-            {"agency": "Harbourshire Police", "agency_type": "police", "contribution": "   "}]
-    assert warnings(check_statutory_contributions(rows, "england")) == [
-        "No stated contribution yet from: Integrated care board, Police."]
+    rows = [
+        {"agency": "Harbourshire Council", "agency_type": "local_authority", "contribution": "Leads enquiries"},
+        {"agency": "Harbourshire Police", "agency_type": "police", "contribution": "   "},
+    ]
+    assert warnings(check_statutory_contributions(rows, "england")) == ["No stated contribution yet from: Integrated care board, Police."]
     assert warnings(check_statutory_contributions(rows, "wales")) == [
-        "No stated contribution yet from: Local health board, NHS trust, Police."]
+        "No stated contribution yet from: Local health board, NHS trust, Police."
+    ]
 
 
 def test_contributions_from_every_statutory_partner_pass():
-    rows = [{"agency_type": t, "contribution": "Something concrete"}
-            for t in ("local_authority", "integrated_care_board", "police")]
+    rows = [{"agency_type": t, "contribution": "Something concrete"} for t in ("local_authority", "integrated_care_board", "police")]
     findings = check_statutory_contributions(rows, "england")
     assert [(f.level, f.message) for f in findings] == [("ok", "Every statutory partner has a stated contribution.")]
 
@@ -117,4 +127,5 @@ def test_the_checks_a_prompt_names_are_the_ones_run():
     assert run_checks(prompt.checks, [], "wales") == check_steering_group([], "wales")
     contributions = content().prompts["vision.contributions"]
     assert warnings(run_checks(contributions.checks, [], "england")) == [
-        "No stated contribution yet from: Local authority, Integrated care board, Police."]
+        "No stated contribution yet from: Local authority, Integrated care board, Police."
+    ]

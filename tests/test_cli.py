@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(database_url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def one_line_error(result) -> str:
@@ -38,8 +37,7 @@ def test_create_list_and_duplicate(tmp_path):
     assert created.stdout.strip() == "Created 'Harbourshire Partnership' (England)."
 
     duplicate = run(url, "create", "harbourshire partnership", "--nation", "wales")
-    assert one_line_error(duplicate) == (
-        "error: A partnership called 'Harbourshire Partnership' already exists. Choose a different name.")
+    assert one_line_error(duplicate) == ("error: A partnership called 'Harbourshire Partnership' already exists. Choose a different name.")
 
     listed = run(url, "list")
     assert (listed.returncode, listed.stdout) == (0, "Harbourshire Partnership\n")
@@ -64,8 +62,7 @@ def test_demo_then_export_writes_a_word_file(tmp_path):
 def test_unknown_partnership_and_missing_folder_are_one_line_errors(tmp_path):
     url = f"sqlite:///{tmp_path / 'workbook.sqlite3'}"
     unknown = run(url, "export-docx", "Nowhere Board", "--out", str(tmp_path / "x.docx"))
-    assert one_line_error(unknown) == (
-        "error: No partnership is called 'Nowhere Board'. Run 'python -m strategy list' to see the names.")
+    assert one_line_error(unknown) == ("error: No partnership is called 'Nowhere Board'. Run 'python -m strategy list' to see the names.")
     assert not (tmp_path / "x.docx").exists()
 
     assert run(url, "create", "Vale Board", "--nation", "wales").returncode == 0

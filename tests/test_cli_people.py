@@ -12,18 +12,21 @@ from tests.test_cli import ROOT, one_line_error, run
 
 def run_in(database_url: str, stdin: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_users_add_list_set_role_and_disable(tmp_path):
     url = f"sqlite:///{tmp_path / 'workbook.sqlite3'}"
     assert run(url, "create", "Harbourshire", "--nation", "england").returncode == 0
-    added = run_in(url, "a long enough password\n", "users", "add", "Sam.Patel", "--name", "Sam Patel",
-                   "--agency", "Council", "--password-stdin")
+    added = run_in(
+        url, "a long enough password\n", "users", "add", "Sam.Patel", "--name", "Sam Patel", "--agency", "Council", "--password-stdin"
+    )
     assert (added.returncode, added.stdout.strip()) == (0, "Created account 'sam.patel'."), added.stderr
-    assert run_in(url, "", "users", "add", "rae", "--name", "Dr Rae Scrutton", "--email", "rae@scrutiny.org.uk",
-                  "--sso-only").returncode == 0
+    assert (
+        run_in(url, "", "users", "add", "rae", "--name", "Dr Rae Scrutton", "--email", "rae@scrutiny.org.uk", "--sso-only").returncode == 0
+    )
     role = run(url, "users", "set-role", "rae", "harbourshire", "scrutineer")
     assert role.stdout.strip() == "'rae' is now scrutineer of 'Harbourshire'."
     listed = run(url, "users", "list").stdout.splitlines()
@@ -33,8 +36,7 @@ def test_users_add_list_set_role_and_disable(tmp_path):
     assert run(url, "users", "disable", "rae").stdout.strip() == "'rae' is disabled."
     assert "disabled" in run(url, "users", "list").stdout.splitlines()[0]
 
-    assert "at least 10 characters" in one_line_error(run_in(url, "short\n", "users", "add", "x1", "--name", "X",
-                                                             "--password-stdin"))
+    assert "at least 10 characters" in one_line_error(run_in(url, "short\n", "users", "add", "x1", "--name", "X", "--password-stdin"))
     assert "already exists" in one_line_error(run_in(url, "", "users", "add", "SAM.PATEL", "--name", "S", "--sso-only"))
     assert "No account is called 'nobody'" in one_line_error(run(url, "users", "disable", "nobody"))
 

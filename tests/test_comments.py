@@ -1,12 +1,12 @@
 """Comments: anyone with the comment right adds and replies, editors resolve, nothing is deleted."""
 
 import pytest
+from strategy.answers.comments import add_comment, open_counts, set_resolved, threads
+from strategy.answers.operations import add_row
+from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.people.partnerships import create_partnership
 
-from strategy.answers import add_row
-from strategy.comments import add_comment, open_counts, set_resolved, threads
-from strategy.errors import InvalidInput, NotAllowed
-from strategy.partnerships import create_partnership
-from strategy.people import Author
 from tests.people_support import member, snapshot
 
 
@@ -18,10 +18,16 @@ def pid(engine):
 def test_a_scrutineer_comments_an_editor_replies_and_resolves(engine, pid):
     scrutineer = member(engine, pid, "scrutineer", "scrutineer", name="Dr Rae Scrutton")
     editor = member(engine, pid, "editor", "editor")
-    first = add_comment(engine, pid, chapter_id="introduction", target_kind="prompt", target_key="intro.purpose",
-                        text="Where does <b>this</b> figure come from?", author=scrutineer)
-    add_comment(engine, pid, target_kind="prompt", target_key="intro.purpose", text="From the JSNA.",
-                parent_id=first.id, author=editor)
+    first = add_comment(
+        engine,
+        pid,
+        chapter_id="introduction",
+        target_kind="prompt",
+        target_key="intro.purpose",
+        text="Where does <b>this</b> figure come from?",
+        author=scrutineer,
+    )
+    add_comment(engine, pid, target_kind="prompt", target_key="intro.purpose", text="From the JSNA.", parent_id=first.id, author=editor)
     assert open_counts(engine, pid)[("prompt", "intro.purpose")] == 1
     with pytest.raises(NotAllowed):
         set_resolved(engine, pid, first.id, author=scrutineer)
@@ -43,11 +49,14 @@ def test_comments_on_rows_sections_and_criteria(engine, pid):
     assert set(open_counts(engine, pid)) == {("item", str(row.id)), ("section", "7"), ("criterion", "priorities_smart")}
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "The comment is empty"),
-    ("   \n\t ", "The comment is empty"),
-    ("x" * 5001, "the most it can hold is 5,000"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "The comment is empty"),
+        ("   \n\t ", "The comment is empty"),
+        ("x" * 5001, "the most it can hold is 5,000"),
+    ],
+)
 def test_bad_comments_are_refused_and_nothing_is_stored(engine, pid, text, message):
     before = snapshot(engine)
     with pytest.raises(InvalidInput, match=message):

@@ -9,10 +9,9 @@ import string
 
 import pytest
 import yaml
-
-from strategy.checks import CHECKS
-from strategy.content import PROMPT_TYPES, ContentError, content, load_content
-from strategy.settings import DATA_DIR
+from strategy.core.settings import DATA_DIR
+from strategy.guide.checks import CHECKS
+from strategy.guide.content import PROMPT_TYPES, ContentError, content, load_content
 
 NATIONS = ("england", "wales")
 
@@ -31,6 +30,7 @@ def _texts(c):
 
 
 # --- The real content --------------------------------------------------------------------------
+
 
 def test_every_data_file_loads():
     c = load_content()
@@ -130,6 +130,7 @@ def test_every_placeholder_in_the_content_is_a_word_both_nations_define():
 
 
 # --- Broken copies of data/ --------------------------------------------------------------------
+
 
 @pytest.fixture
 def data_copy(tmp_path):

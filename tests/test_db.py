@@ -11,18 +11,17 @@ import threading
 import pytest
 from sqlalchemy import create_engine, func, text
 from sqlmodel import select
-
-from strategy.answers import get_answer, get_answers, save_answer
-from strategy.db import (
+from strategy.answers.operations import get_answer, get_answers, save_answer
+from strategy.core.db import (
     dispose_engine,
     get_engine,
     head_revision,
     prepare_database,
     read_session,
 )
-from strategy.errors import Conflict, StorageError
-from strategy.models import Revision
-from strategy.partnerships import create_partnership, list_partnerships
+from strategy.core.errors import Conflict, StorageError
+from strategy.core.models import Revision
+from strategy.people.partnerships import create_partnership, list_partnerships
 
 LONGTEXT_PROMPTS = ["intro.purpose", "intro.audience", "intro.scope_notes", "intro.national_picture", "intro.legislation"]
 
@@ -60,6 +59,7 @@ def _remove_database_files(path) -> None:
 
 # --- Creating and reopening --------------------------------------------------------------------
 
+
 def test_first_start_creates_the_database_and_its_marker(tmp_path):
     path = tmp_path / "workbook.sqlite3"
     url = _url(path)
@@ -90,6 +90,7 @@ def test_missing_folder_is_refused_and_not_created(tmp_path):
 
 
 # --- The database has gone, or is not what it was ----------------------------------------------
+
 
 def test_database_vanished_after_first_use_is_loud_and_not_recreated_empty(used_database):
     path, url = used_database
@@ -172,7 +173,7 @@ def test_a_read_only_database_file_is_refused_at_start(used_database, monkeypatc
                     return False
                 return real_access(p, mode, *args, **kwargs)
 
-            monkeypatch.setattr("strategy.db.os.access", access)
+            monkeypatch.setattr("strategy.core.db.os.access", access)
         with pytest.raises(StorageError) as info:
             prepare_database(url)
         assert "read-only" in info.value.message
@@ -230,15 +231,23 @@ def test_a_database_holding_someone_elses_tables_is_refused_and_not_changed(db_u
         assert "tables that are not the workbook's" in info.value.message
         with other.connect() as conn:
             assert conn.execute(text("select total from invoices")).scalar() == 250
-            assert conn.execute(text("select count(*) from information_schema.tables where table_name = 'partnership' "
-                                     "and table_schema = current_schema()"
-                                     if other.dialect.name == "postgresql" else
-                                     "select count(*) from sqlite_master where name = 'partnership'")).scalar() == 0
+            assert (
+                conn.execute(
+                    text(
+                        "select count(*) from information_schema.tables where table_name = 'partnership' "
+                        "and table_schema = current_schema()"
+                        if other.dialect.name == "postgresql"
+                        else "select count(*) from sqlite_master where name = 'partnership'"
+                    )
+                ).scalar()
+                == 0
+            )
     finally:
         other.dispose()
 
 
 # --- SQLite connection settings ----------------------------------------------------------------
+
 
 def test_sqlite_connections_enforce_foreign_keys_and_wait_for_other_writers(sqlite_engine):
     engine = get_engine(str(sqlite_engine.url))
@@ -294,8 +303,9 @@ def test_eight_people_saving_different_answers_at_once_all_succeed(engine, autho
         versions = dict.fromkeys(LONGTEXT_PROMPTS, 0)
         for i in range(SAVES):
             prompt_id = LONGTEXT_PROMPTS[i % len(LONGTEXT_PROMPTS)]
-            saved = save_answer(engine, partnerships[n], prompt_id, f"writer {n} save {i}",
-                                expected_version=versions[prompt_id], author=author)
+            saved = save_answer(
+                engine, partnerships[n], prompt_id, f"writer {n} save {i}", expected_version=versions[prompt_id], author=author
+            )
             versions[prompt_id] = saved.version
 
     assert _run_threads(work) == []
@@ -323,8 +333,7 @@ def test_eight_people_saving_the_same_answer_at_once_lose_no_text(engine, author
             with lock:
                 attempted.add(mine)
             try:
-                save_answer(engine, pid, "intro.purpose", mine,
-                            expected_version=current.version if current else 0, author=author)
+                save_answer(engine, pid, "intro.purpose", mine, expected_version=current.version if current else 0, author=author)
             except Conflict as exc:
                 assert exc.mine == mine and exc.theirs != mine
 

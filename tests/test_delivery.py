@@ -10,16 +10,16 @@ import pytest
 from docx import Document
 from sqlalchemy import func
 from sqlmodel import select
+from strategy.answers.operations import save_answer
+from strategy.core.authors import Author
+from strategy.core.db import read_session
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.models import MeasureReading, PlanAction, PlanUpdate, Revision
+from strategy.documents.progress_report import export_progress_report
+from strategy.people.partnerships import create_partnership
 
-from strategy import delivery as D
-from strategy import plan as P
-from strategy.answers import save_answer
-from strategy.db import read_session
-from strategy.errors import InvalidInput, NotFound
-from strategy.export_progress import export_progress_report
-from strategy.models import MeasureReading, PlanAction, PlanUpdate, Revision
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.delivery import operations as D
+from strategy.plan import operations as P
 
 TODAY = date(2026, 11, 23)
 SAM = Author.make("Sam Patel", "Harbourshire Council")
@@ -30,22 +30,50 @@ def setup(engine):
     pid = create_partnership(engine, name="Harbourshire", nation="england").id
     aim = P.add_aim(engine, pid, title="Recognise more children", author=SAM)
     outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Practitioners recognise signs", author=SAM)
-    late = P.create_action(engine, pid, outcome_id=outcome.id, title="Publish expectations", author=SAM,
-                           leads=[], start_date="01/04/2026", end_date="30/09/2026", component="identification")
-    later = P.create_action(engine, pid, outcome_id=outcome.id, title="Audit the template", author=SAM,
-                            leads=[], start_date="01/01/2027", end_date="31/03/2027")
-    numeric = P.add_measure(engine, pid, outcome_id=outcome.id, indicator="Referrals from schools", author=SAM,
-                            baseline_value="96", baseline_date="31/03/2025", target_value="150", target_date="31/03/2028")
-    words = P.add_measure(engine, pid, outcome_id=outcome.id, indicator="What children tell us", author=SAM,
-                          baseline_value="Not asked", target_value="Asked every year")
+    late = P.create_action(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        title="Publish expectations",
+        author=SAM,
+        leads=[],
+        start_date="01/04/2026",
+        end_date="30/09/2026",
+        component="identification",
+    )
+    later = P.create_action(
+        engine, pid, outcome_id=outcome.id, title="Audit the template", author=SAM, leads=[], start_date="01/01/2027", end_date="31/03/2027"
+    )
+    numeric = P.add_measure(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        indicator="Referrals from schools",
+        author=SAM,
+        baseline_value="96",
+        baseline_date="31/03/2025",
+        target_value="150",
+        target_date="31/03/2028",
+    )
+    words = P.add_measure(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        indicator="What children tell us",
+        author=SAM,
+        baseline_value="Not asked",
+        target_value="Asked every year",
+    )
     return {"pid": pid, "late": late, "later": later, "numeric": numeric, "words": words}
 
 
 def counts(engine):
     with read_session(engine) as session:
-        return (session.exec(select(func.count()).select_from(PlanUpdate)).one(),
-                session.exec(select(func.count()).select_from(MeasureReading)).one(),
-                session.exec(select(func.count()).select_from(Revision)).one())
+        return (
+            session.exec(select(func.count()).select_from(PlanUpdate)).one(),
+            session.exec(select(func.count()).select_from(MeasureReading)).one(),
+            session.exec(select(func.count()).select_from(Revision)).one(),
+        )
 
 
 def action(engine, action_id):
@@ -55,15 +83,14 @@ def action(engine, action_id):
 
 # --- Progress updates ---------------------------------------------------------------------------
 
+
 def test_an_update_sets_the_status_and_the_latest_update_wins(engine, setup):
     pid, x = setup["pid"], setup["late"]
     D.add_update(engine, pid, x.id, status="on_track", note="Draft written", reported_on="30/06/2026", author=SAM, today=TODAY)
-    D.add_update(engine, pid, x.id, status="At risk", note="Health wants more time", reported_on="15/08/2026", author=SAM,
-                 today=TODAY)
+    D.add_update(engine, pid, x.id, status="At risk", note="Health wants more time", reported_on="15/08/2026", author=SAM, today=TODAY)
     assert action(engine, x.id).status == "in_progress" and action(engine, x.id).version == x.version + 1
     # an update about an earlier day, written later, does not become the current status
-    D.add_update(engine, pid, x.id, status="off_track", note="Back-dated note", reported_on="01/07/2026", author=SAM,
-                 today=TODAY)
+    D.add_update(engine, pid, x.id, status="off_track", note="Back-dated note", reported_on="01/07/2026", author=SAM, today=TODAY)
     d = D.load_delivery(engine, pid, today=TODAY)
     table = D.action_status_table(d).set_index("Code")
     assert table.loc["A1.O1.1", "Status"] == "At risk"
@@ -89,22 +116,24 @@ def test_due_for_an_update_follows_the_partnerships_interval_and_skips_actions_n
 
 def test_complete_with_its_date_is_neither_overdue_nor_due(engine, setup):
     pid, x = setup["pid"], setup["late"]
-    D.add_update(engine, pid, x.id, status="complete", completed_on="20/09/2026", reported_on="20/09/2026",
-                 author=SAM, today=TODAY)
+    D.add_update(engine, pid, x.id, status="complete", completed_on="20/09/2026", reported_on="20/09/2026", author=SAM, today=TODAY)
     assert action(engine, x.id).status == "complete"
     row = D.action_status_table(D.load_delivery(engine, pid, today=TODAY)).set_index("Code").loc["A1.O1.1"]
     assert (row["Status"], row["Completed on"], row["Overdue"], row["Due for an update"]) == ("Complete", "20/09/2026", False, False)
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"status": "complete"}, "needs the date it was completed"),
-    ({"status": "complete", "completed_on": "31/02/2026"}, "not a real date"),
-    ({"status": "on_track", "completed_on": "01/09/2026"}, "only goes with the status Complete"),
-    ({"status": "finished"}, "'finished' is not a progress status"),
-    ({"status": "on_track", "reported_on": "01/12/2026"}, "01/12/2026 is in the future"),
-    ({"status": "complete", "completed_on": "01/01/2027"}, "01/01/2027 is in the future"),
-    ({"status": "on_track", "note": "x" * 20_001}, "the most it can hold is 20,000"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"status": "complete"}, "needs the date it was completed"),
+        ({"status": "complete", "completed_on": "31/02/2026"}, "not a real date"),
+        ({"status": "on_track", "completed_on": "01/09/2026"}, "only goes with the status Complete"),
+        ({"status": "finished"}, "'finished' is not a progress status"),
+        ({"status": "on_track", "reported_on": "01/12/2026"}, "01/12/2026 is in the future"),
+        ({"status": "complete", "completed_on": "01/01/2027"}, "01/01/2027 is in the future"),
+        ({"status": "on_track", "note": "x" * 20_001}, "the most it can hold is 20,000"),
+    ],
+)
 def test_bad_updates_are_refused_and_nothing_is_stored(engine, setup, fields, message):
     before, status = counts(engine), action(engine, setup["late"].id).status
     with pytest.raises(InvalidInput, match=message):
@@ -131,6 +160,7 @@ def test_typed_text_is_kept_as_written(engine, setup):
 
 # --- Readings -----------------------------------------------------------------------------------
 
+
 def test_readings_direction_of_travel_and_the_off_track_rule(engine, setup):
     pid, m = setup["pid"], setup["numeric"]
     for period, value in (("Q3 2025/26", "98"), ("Q4 2025/26", "c"), ("q1 2026-27", "101"), ("Q2 2026/27", "94")):
@@ -147,25 +177,37 @@ def test_readings_direction_of_travel_and_the_off_track_rule(engine, setup):
 def test_a_target_below_the_baseline_makes_a_fall_an_improvement(engine, setup):
     pid = setup["pid"]
     outcome = P.load_plan(engine, pid).all_outcomes()[0]
-    m = P.add_measure(engine, pid, outcome_id=outcome.id, indicator="Weeks waiting for therapy", author=SAM,
-                      baseline_value="20", baseline_date="31/03/2025", target_value="6", target_date="31/03/2027")
+    m = P.add_measure(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        indicator="Weeks waiting for therapy",
+        author=SAM,
+        baseline_value="20",
+        baseline_date="31/03/2025",
+        target_value="6",
+        target_date="31/03/2027",
+    )
     D.add_reading(engine, pid, m.id, period="2024/25", value="20", author=SAM, today=TODAY)
     D.add_reading(engine, pid, m.id, period="2025/26", value="11", author=SAM, today=TODAY)
     j = D.judge(m, D.list_readings(engine, pid))
     assert (j.direction, j.verdict) == ("Improving", "On track")
 
 
-@pytest.mark.parametrize("period, value, message", [
-    ("Q4 2026/27", "12", "Q4 2026/27 has not started yet"),
-    ("2030", "12", "2030 has not started yet"),
-    ("Summer", "12", "'Summer' is not a year"),
-    ("", "12", "The period is empty"),
-    ("Q2 2025/27", "12", "two years in a row"),
-    ("2025/26", "twelve", "'twelve' is not a number.*c \\(suppressed\\)"),
-    ("2025/26", "1,5", "'1,5' is not a number"),
-    ("2025/26", "-4", "cannot be less than 0"),
-    ("2025/26", "", "The value is empty"),
-])
+@pytest.mark.parametrize(
+    "period, value, message",
+    [
+        ("Q4 2026/27", "12", "Q4 2026/27 has not started yet"),
+        ("2030", "12", "2030 has not started yet"),
+        ("Summer", "12", "'Summer' is not a year"),
+        ("", "12", "The period is empty"),
+        ("Q2 2025/27", "12", "two years in a row"),
+        ("2025/26", "twelve", "'twelve' is not a number.*c \\(suppressed\\)"),
+        ("2025/26", "1,5", "'1,5' is not a number"),
+        ("2025/26", "-4", "cannot be less than 0"),
+        ("2025/26", "", "The value is empty"),
+    ],
+)
 def test_bad_readings_are_refused_and_nothing_is_stored(engine, setup, period, value, message):
     before = counts(engine)
     with pytest.raises(InvalidInput, match=message):
@@ -191,10 +233,10 @@ def test_a_second_reading_for_the_same_period_is_refused_until_the_first_is_remo
 def test_codes_are_kept_and_words_are_allowed_for_a_measure_in_words(engine, setup):
     pid = setup["pid"]
     for code in ("c", "Z", ":"):
-        D.add_reading(engine, pid, setup["numeric"].id, period={"c": "2023", "Z": "2024", ":": "2025"}[code],
-                      value=code, author=SAM, today=TODAY)
-    D.add_reading(engine, pid, setup["words"].id, period="2025/26", value="Asked in two of four schools", author=SAM,
-                  today=TODAY)
+        D.add_reading(
+            engine, pid, setup["numeric"].id, period={"c": "2023", "Z": "2024", ":": "2025"}[code], value=code, author=SAM, today=TODAY
+        )
+    D.add_reading(engine, pid, setup["words"].id, period="2025/26", value="Asked in two of four schools", author=SAM, today=TODAY)
     values = [r.value for r in D.list_readings(engine, pid)]
     assert values == ["c", "z", ":", "Asked in two of four schools"]
     j = D.judge(setup["numeric"], D.list_readings(engine, pid)[:3])
@@ -211,6 +253,7 @@ def test_a_reading_for_a_removed_measure_is_refused(engine, setup):
 
 # --- Dashboard and report ----------------------------------------------------------------------
 
+
 def test_filters_and_breakdowns_count_every_status(engine, setup):
     pid = setup["pid"]
     D.add_update(engine, pid, setup["late"].id, status="at_risk", author=SAM, today=TODAY)
@@ -226,8 +269,12 @@ def test_filters_and_breakdowns_count_every_status(engine, setup):
 def test_a_registered_section_reaches_the_dashboard_and_the_report(engine, setup):
     import pandas as pd
 
-    section = D.Section("extra_test", "Open audit recommendations", "From the audits.",
-                        lambda d: pd.DataFrame({"Recommendation": ["Check the template & <pathway>"]}))
+    section = D.Section(
+        "extra_test",
+        "Open audit recommendations",
+        "From the audits.",
+        lambda d: pd.DataFrame({"Recommendation": ["Check the template & <pathway>"]}),
+    )
     D.register_section(section, after="at_risk")
     try:
         keys = [s.key for s in D.SECTIONS]

@@ -9,22 +9,27 @@ import pytest
 from alembic import command
 from docx import Document
 from sqlalchemy import text
+from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
+from strategy.people.partnerships import create_partnership
 
-from strategy import delivery as D
-from strategy.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
-from strategy.partnerships import create_partnership
+from strategy.delivery import operations as D
 from tests.test_cli import one_line_error, run
 from tests.test_plan_app import page, said
 
-DELIVERY_PAGES = ["views/implementation.py", "views/progress_updates.py", "views/indicators.py",
-                  "views/feedback_review.py", "views/scrutiny.py"]
+DELIVERY_PAGES = [
+    "views/implementation.py",
+    "views/progress_updates.py",
+    "views/indicators.py",
+    "views/feedback_review.py",
+    "views/scrutiny.py",
+]
 
 
 @pytest.fixture
 def url(tmp_path, monkeypatch, db_templates, request):
     """Each test its own SQLite file, copied from a migrated template (the app's engine is cached per
     URL); a copy of the demo's database when the test asks for ``sqlite_demo_id``."""
-    from strategy.db import dispose_engine
+    from strategy.core.db import dispose_engine
 
     url = db_templates.sqlite(tmp_path / "delivery.sqlite3", demo="sqlite_demo_id" in request.fixturenames)
     monkeypatch.setenv("DATABASE_URL", url)
@@ -60,7 +65,7 @@ def test_the_demo_has_a_year_of_delivery(engine, demo):
     quarterly = D.readings_table(d, d.plan.all_measures()[0].id)
     assert len(quarterly) == 4
     assert len(D.feedback_table(d)) == 2 and len(D.reviews_table(d)) == 1
-    from strategy.export_docx import export_docx
+    from strategy.documents.draft import export_docx
 
     draft = Document(io.BytesIO(export_docx(engine, demo, charts=False)))
     assert any("progress update at least every 90 days" in p.text for p in draft.paragraphs)
@@ -81,7 +86,11 @@ def test_an_update_is_saved_from_the_page_and_a_bad_one_keeps_what_was_typed(eng
     assert not at.exception and not at.error
     latest = D.list_updates(engine, demo, action_id)[0]
     assert (latest.status, latest.completed_on, latest.note, latest.author_name) == (
-        "complete", "2026-11-20", "Signed off by the board", "Sam Patel")
+        "complete",
+        "2026-11-20",
+        "Signed off by the board",
+        "Sam Patel",
+    )
     assert at.text_area(key="delivery|note").value == ""  # saved, so the form is ready for the next one
     assert any("Saved the update" in s for s in said(at.success))
 
@@ -106,8 +115,16 @@ def test_the_dashboard_filters_shows_tables_and_gives_the_report(engine, demo):
     at = page(demo, "views/scrutiny.py")
     assert not at.error
     headers = [h.value for h in at.header]
-    for title in ("Actions by status", "Overdue actions", "Due for an update", "Indicators off track", "Feedback",
-                  "Annual reviews", "Indicators", "Progress report"):
+    for title in (
+        "Actions by status",
+        "Overdue actions",
+        "Due for an update",
+        "Indicators off track",
+        "Feedback",
+        "Annual reviews",
+        "Indicators",
+        "Progress report",
+    ):
         assert title in headers
     total = at.metric[0].value
     at.multiselect(key="delivery|f-status").set_value(["Complete"]).run()
@@ -128,23 +145,31 @@ def test_progress_report_command(tmp_path, engine, url, demo):
     doc = Document(io.BytesIO(out.read_bytes()))
     text = [p.text for p in doc.paragraphs]
     assert "Updates since the last report" in text and any("Updates since 01/10/2026" in t for t in text)
-    dates = [row.cells[0].text for t in doc.tables for row in t.rows[1:] if t.rows[0].cells[0].text == "Date"
-             and t.rows[0].cells[1].text == "Code"]
+    dates = [
+        row.cells[0].text
+        for t in doc.tables
+        for row in t.rows[1:]
+        if t.rows[0].cells[0].text == "Date" and t.rows[0].cells[1].text == "Code"
+    ]
     assert dates and all(d[-4:] == "2026" and d[3:5] in ("10", "11") for d in dates)
-    assert "not a real date" in one_line_error(run(url, "progress-report", "Demo partnership", "--out", str(out),
-                                                   "--since", "31/02/2026"))
+    assert "not a real date" in one_line_error(run(url, "progress-report", "Demo partnership", "--out", str(out), "--since", "31/02/2026"))
 
 
 def test_upgrading_from_the_plan_to_delivery_keeps_every_row(db_url):
-    from strategy import plan as P
-    from strategy.people import Author
+    from strategy.core.authors import Author
+
+    from strategy.plan import operations as P
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0003")
     author = Author.make("Sam")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO partnership (id, name, name_key, nation, areas, archived, created_at, updated_at) "
-                          "VALUES (1, 'P ŵ', 'p ŵ', 'england', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(
+            text(
+                "INSERT INTO partnership (id, name, name_key, nation, areas, archived, created_at, updated_at) "
+                "VALUES (1, 'P ŵ', 'p ŵ', 'england', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
     prepare_database(db_url)
     assert current_revision(engine) == head_revision()
     aim = P.add_aim(engine, 1, title="Aim", author=author)

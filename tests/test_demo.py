@@ -7,16 +7,16 @@ import io
 from docx import Document
 from sqlalchemy import func
 from sqlmodel import select
+from strategy.answers.operations import all_rows, get_answers, save_answer
+from strategy.answers.progress import chapter_progress, next_step
+from strategy.core.authors import Author
+from strategy.core.db import read_session
+from strategy.core.models import Item, Revision
+from strategy.documents.draft import export_docx
+from strategy.guide.content import content
+from strategy.people.partnerships import get_partnership, list_partnerships, set_archived
 
-from strategy.answers import all_rows, get_answers, save_answer
-from strategy.content import content
-from strategy.db import read_session
 from strategy.demo import ensure_demo, load_demo_data
-from strategy.export_docx import export_docx
-from strategy.models import Item, Revision
-from strategy.partnerships import get_partnership, list_partnerships, set_archived
-from strategy.people import Author
-from strategy.progress import chapter_progress, next_step
 
 
 def snapshot(engine, pid):

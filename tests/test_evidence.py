@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from strategy.answers.operations import Row, add_rows, save_answer, set_grid_cell
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.guide.content import content
+from strategy.people.partnerships import create_partnership
 from streamlit.testing.v1 import AppTest
 
-from strategy import evidence as ev
-from strategy.answers import Row, add_rows, save_answer, set_grid_cell
-from strategy.content import content
-from strategy.db import dispose_engine, prepare_database
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.evidence import analysis as ev
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 
@@ -57,10 +57,8 @@ IDENTIFICATION = [
     {"measure": "police_offences", "period": "2023/24", "value": "700"},
 ]
 ATTENDANCE = [
-    {"course": "Recognising child sexual abuse", "agency": "Harbourshire Police", "period": "2024", "eligible": 100,
-     "attended": 38},
-    {"course": "Recognising child sexual abuse", "agency": "Harbour Hospitals", "period": "2024", "eligible": 50,
-     "attended": 40},
+    {"course": "Recognising child sexual abuse", "agency": "Harbourshire Police", "period": "2024", "eligible": 100, "attended": 38},
+    {"course": "Recognising child sexual abuse", "agency": "Harbour Hospitals", "period": "2024", "eligible": 50, "attended": 40},
 ]
 SURVEY = [
     {"agency": "Harbourshire Police", "role": "Officer", "confidence": 4, "knowledge": 2, "skills": 3, "talking": 2},
@@ -75,28 +73,53 @@ def fill_evidence(engine, pid: int, author: Author) -> None:
     add_rows(engine, pid, "response.identification_figures", IDENTIFICATION, author=author)
     add_rows(engine, pid, "workforce.attendance", ATTENDANCE, author=author)
     add_rows(engine, pid, "workforce.staff_survey", SURVEY, author=author)
-    add_rows(engine, pid, "workforce.courses", [
-        {"course": "Recognising child sexual abuse", "focus": "csa_specific", "forms": ["online", "exploitation"],
-         "delivery": "multi_agency"}], author=author)
-    add_rows(engine, pid, "response.case_reviews", [
-        {"title": "Review of sibling harm", "date": "31/03/2025", "source": "cspr", "learning": "Ask the child."}],
-        author=author)
+    add_rows(
+        engine,
+        pid,
+        "workforce.courses",
+        [
+            {
+                "course": "Recognising child sexual abuse",
+                "focus": "csa_specific",
+                "forms": ["online", "exploitation"],
+                "delivery": "multi_agency",
+            }
+        ],
+        author=author,
+    )
+    add_rows(
+        engine,
+        pid,
+        "response.case_reviews",
+        [{"title": "Review of sibling harm", "date": "31/03/2025", "source": "cspr", "learning": "Ask the child."}],
+        author=author,
+    )
     for form in ("family_network", "trusted_adults", "exploitation", "online", "hsb_other_children"):
         set_grid_cell(engine, pid, "context.forms", form, "coverage", "covered", expected=None, author=author)
     set_grid_cell(engine, pid, "context.forms", "hsb_siblings", "coverage", "partly", expected=None, author=author)
     set_grid_cell(engine, pid, "context.groups", "children_abused", "considered", True, expected=None, author=author)
-    set_grid_cell(engine, pid, "response.support_matrix", "children_abused|therapeutic", "exists", "none",
-                  expected=None, author=author)
-    set_grid_cell(engine, pid, "response.support_matrix", "children_abused|safety_safeguarding", "exists", "available",
-                  expected=None, author=author)
-    set_grid_cell(engine, pid, "response.support_matrix", "adult_victims_survivors|therapeutic", "exists", "partly",
-                  expected=None, author=author)
-    set_grid_cell(engine, pid, "response.support_matrix", "adult_victims_survivors|therapeutic", "typical_wait_weeks",
-                  38, expected=None, author=author)
+    set_grid_cell(engine, pid, "response.support_matrix", "children_abused|therapeutic", "exists", "none", expected=None, author=author)
+    set_grid_cell(
+        engine, pid, "response.support_matrix", "children_abused|safety_safeguarding", "exists", "available", expected=None, author=author
+    )
+    set_grid_cell(
+        engine, pid, "response.support_matrix", "adult_victims_survivors|therapeutic", "exists", "partly", expected=None, author=author
+    )
+    set_grid_cell(
+        engine,
+        pid,
+        "response.support_matrix",
+        "adult_victims_survivors|therapeutic",
+        "typical_wait_weeks",
+        38,
+        expected=None,
+        author=author,
+    )
     set_grid_cell(engine, pid, "response.disruption", "orders_notices", "used", "yes", expected=None, author=author)
 
 
 # --- Who lives here -------------------------------------------------------------------------------
+
 
 def test_population_is_the_latest_years_total_row():
     rows = [population("2023", "60000"), population("2024", "62000"), population("2024", "18000", "0-4")]
@@ -114,8 +137,7 @@ def test_population_adds_up_age_bands_when_there_is_no_total_and_says_so():
 
 def test_a_suppressed_population_is_never_counted_as_zero():
     # The 2024 total is suppressed: the 2023 total is used, and the reason is given.
-    value, period, how = ev.child_population([population("2024", "c"), population("2024", "18000", "0-4"),
-                                              population("2023", "60000")])
+    value, period, how = ev.child_population([population("2024", "c"), population("2024", "18000", "0-4"), population("2023", "60000")])
     assert (value, period) == (60000, "2023")
     assert "2024: published as c (suppressed)" in how
     # An age band that is a code stops the sum: adding the others would count it as zero.
@@ -125,6 +147,7 @@ def test_a_suppressed_population_is_never_counted_as_zero():
 
 
 # --- The local estimate against the children identified (§5.1) -------------------------------------
+
 
 def test_prevalence_uses_the_default_rate_and_the_context_population(engine, partnership, author):
     fill_evidence(engine, partnership.id, author)
@@ -143,8 +166,11 @@ def test_prevalence_uses_the_default_rate_and_the_context_population(engine, par
 
 def test_the_partnerships_own_rate_source_and_population_override_the_defaults(engine, partnership, author):
     fill_evidence(engine, partnership.id, author)
-    for prompt_id, value in (("response.prevalence_rate", "10"), ("response.prevalence_source", "Our own survey, 2025"),
-                             ("response.prevalence_population", "50,000")):
+    for prompt_id, value in (
+        ("response.prevalence_rate", "10"),
+        ("response.prevalence_source", "Our own survey, 2025"),
+        ("response.prevalence_population", "50,000"),
+    ):
         save_answer(engine, partnership.id, prompt_id, value, expected_version=0, author=author)
     p = ev.prevalence(engine, partnership.id)
     assert (p.rate, p.rate_is_default, p.rate_source) == (10, False, "Our own survey, 2025")
@@ -155,9 +181,10 @@ def test_the_partnerships_own_rate_source_and_population_override_the_defaults(e
 
 
 def test_plans_are_the_headline_when_there_are_no_assessments():
-    rows = {"context.figures": [population("2024", "62000")],
-            "response.identification_figures": [measure("plans_sexual_abuse", "2023/24", "62"),
-                                                measure("police_offences", "2023/24", "900")]}
+    rows = {
+        "context.figures": [population("2024", "62000")],
+        "response.identification_figures": [measure("plans_sexual_abuse", "2023/24", "62"), measure("police_offences", "2023/24", "900")],
+    }
     p = ev.prevalence_from({}, rows, "england")
     assert p.measure == "plans_sexual_abuse" and p.identified == 62
     assert p.measure_label.startswith("Children starting a child protection plan")
@@ -165,28 +192,37 @@ def test_plans_are_the_headline_when_there_are_no_assessments():
 
 
 def test_police_offences_alone_are_not_counted_as_children_identified():
-    rows = {"context.figures": [population("2024", "62000")],
-            "response.identification_figures": [measure("police_offences", "2023/24", "900")]}
+    rows = {
+        "context.figures": [population("2024", "62000")],
+        "response.identification_figures": [measure("police_offences", "2023/24", "900")],
+    }
     p = ev.prevalence_from({}, rows, "england")
     assert not p.complete and p.identified is None
     assert "a yearly figure for children identified" in p.sentence
 
 
 def test_the_latest_year_with_a_number_is_used_when_the_newest_is_suppressed():
-    rows = {"context.figures": [population("2024", "62000")],
-            "response.identification_figures": [measure("assessments_sexual_abuse", "2023/24", "c"),
-                                                measure("assessments_sexual_abuse", "2022/23", "310")]}
+    rows = {
+        "context.figures": [population("2024", "62000")],
+        "response.identification_figures": [
+            measure("assessments_sexual_abuse", "2023/24", "c"),
+            measure("assessments_sexual_abuse", "2022/23", "310"),
+        ],
+    }
     p = ev.prevalence_from({}, rows, "england")
     assert (p.identified, p.identified_period) == (310, "2022/23")
 
 
-@pytest.mark.parametrize(("ratio", "sentence"), [
-    (10, "For every child identified, about 9 more are not."),
-    (9.62, "For every child identified, about 9 more are not."),
-    (2.2, "For every child identified, about 1 more is not."),
-    (38.6, "For every child identified, about 38 more are not."),
-    (151.3, "For every child identified, about 150 more are not."),
-])
+@pytest.mark.parametrize(
+    ("ratio", "sentence"),
+    [
+        (10, "For every child identified, about 9 more are not."),
+        (9.62, "For every child identified, about 9 more are not."),
+        (2.2, "For every child identified, about 1 more is not."),
+        (38.6, "For every child identified, about 38 more are not."),
+        (151.3, "For every child identified, about 150 more are not."),
+    ],
+)
 def test_the_quotable_sentence_rounds_sensibly(ratio, sentence):
     assert ev.unidentified_sentence(ratio) == sentence
 
@@ -203,20 +239,29 @@ def test_missing_pieces_are_named_instead_of_numbers():
     assert "a yearly figure for children identified" in p.sentence and "Guide §5.1" in p.sentence
     assert ev.iceberg_figure(p) is None
     # With a population but nobody identified (a real zero), the comparison is refused, not divided by zero.
-    zero = ev.prevalence_from({}, {"context.figures": [population("2024", "62000")],
-                                   "response.identification_figures": [measure("plans_sexual_abuse", "2024", "0")]},
-                              "england")
+    zero = ev.prevalence_from(
+        {},
+        {"context.figures": [population("2024", "62000")], "response.identification_figures": [measure("plans_sexual_abuse", "2024", "0")]},
+        "england",
+    )
     assert not zero.complete and zero.estimate == pytest.approx(2480)
     assert "the comparison cannot be made" in zero.sentence
-    no_rate = ev.prevalence_from({"response.prevalence_rate": "0"}, {
-        "context.figures": [population("2024", "62000")],
-        "response.identification_figures": [measure("plans_sexual_abuse", "2024", "52")]}, "england")
+    no_rate = ev.prevalence_from(
+        {"response.prevalence_rate": "0"},
+        {
+            "context.figures": [population("2024", "62000")],
+            "response.identification_figures": [measure("plans_sexual_abuse", "2024", "52")],
+        },
+        "england",
+    )
     assert not no_rate.complete and no_rate.estimate is None and "a national rate above zero" in no_rate.sentence
 
 
 def test_the_iceberg_chart_and_its_table_show_the_same_figures():
-    rows = {"context.figures": [population("2024", "62000")],
-            "response.identification_figures": [measure("assessments_sexual_abuse", "2023/24", "250")]}
+    rows = {
+        "context.figures": [population("2024", "62000")],
+        "response.identification_figures": [measure("assessments_sexual_abuse", "2023/24", "250")],
+    }
     p = ev.prevalence_from({}, rows, "england")
     fig = ev.iceberg_figure(p, "Harbourshire")
     above, below = fig.data
@@ -229,6 +274,7 @@ def test_the_iceberg_chart_and_its_table_show_the_same_figures():
 
 
 # --- Trends ------------------------------------------------------------------------------------
+
 
 def test_trend_runs_from_the_oldest_year_and_shows_codes_as_gaps():
     rows = [measure(m["measure"], m["period"], m["value"]) for m in IDENTIFICATION]
@@ -246,8 +292,12 @@ def test_trend_runs_from_the_oldest_year_and_shows_codes_as_gaps():
 
 
 def test_a_measure_with_parts_sums_only_when_every_part_is_a_number():
-    rows = [measure("sarc_children", "2024", "30", "Harbourshire"), measure("sarc_children", "2024", "12", "Vale"),
-            measure("sarc_children", "2025", "31", "Harbourshire"), measure("sarc_children", "2025", "c", "Vale")]
+    rows = [
+        measure("sarc_children", "2024", "30", "Harbourshire"),
+        measure("sarc_children", "2024", "12", "Vale"),
+        measure("sarc_children", "2025", "31", "Harbourshire"),
+        measure("sarc_children", "2025", "c", "Vale"),
+    ]
     table = ev.trend_table(rows, "england")
     assert table.iloc[0][["2024", "2025"]].tolist() == ["42", "incomplete (c)"]
     assert list(ev.trend_figure(rows, "england").data[0].y) == [42, None]
@@ -299,6 +349,7 @@ def test_support_gaps_name_groups_with_no_support_and_waits_over_18_weeks():
 
 # --- Workforce (§6.1) -----------------------------------------------------------------------------
 
+
 def test_attendance_is_flagged_under_half_by_agency_and_by_course():
     rows = [row(**r) for r in ATTENDANCE] + [
         row(course="Safeguarding level 2", agency="Harbour Hospitals", eligible=1000, attended=900),
@@ -313,16 +364,17 @@ def test_attendance_is_flagged_under_half_by_agency_and_by_course():
     # The hospitals' large general course does not hide their gap on the specific one.
     hospitals = by_agency.loc["Harbour Hospitals"]
     assert hospitals["Staff who should attend"] == 1120 and not hospitals["Below half"]
-    assert att.flagged == ["Harbour Hospitals: Recognising child sexual abuse (38%)",
-                           "Harbourshire Police: Recognising child sexual abuse (38%)"]
+    assert att.flagged == [
+        "Harbour Hospitals: Recognising child sexual abuse (38%)",
+        "Harbourshire Police: Recognising child sexual abuse (38%)",
+    ]
     assert att.incomplete == 1  # the GP row has no number of staff who should attend
     fig = ev.attendance_figure(att)
     assert [t.endswith("(below half)") for t in fig.data[0].text] == [True, True, False]
 
 
 def test_survey_means_by_agency_and_role():
-    survey = ev.survey_summary([row(**r) for r in SURVEY] + [row(agency="Harbour Hospitals", role="Nurse",
-                                                                  confidence=None, knowledge=5)])
+    survey = ev.survey_summary([row(**r) for r in SURVEY] + [row(agency="Harbour Hospitals", role="Nurse", confidence=None, knowledge=5)])
     assert survey.responses == 4
     assert survey.means["confidence"] == pytest.approx(4.33, abs=0.01)  # a blank is left out, not counted as 0
     assert survey.confident_share == 100.0
@@ -349,12 +401,22 @@ def _survey(*confidence):
 
 
 def test_the_reflection_point_stays_silent_when_it_does_not_apply():
-    low_identification = ev.prevalence_from({}, {
-        "context.figures": [population("2024", "62000")],
-        "response.identification_figures": [measure("assessments_sexual_abuse", "2024", "250")]}, "england")
-    high_identification = ev.prevalence_from({"response.prevalence_rate": "1"}, {
-        "context.figures": [population("2024", "62000")],
-        "response.identification_figures": [measure("assessments_sexual_abuse", "2024", "400")]}, "england")
+    low_identification = ev.prevalence_from(
+        {},
+        {
+            "context.figures": [population("2024", "62000")],
+            "response.identification_figures": [measure("assessments_sexual_abuse", "2024", "250")],
+        },
+        "england",
+    )
+    high_identification = ev.prevalence_from(
+        {"response.prevalence_rate": "1"},
+        {
+            "context.figures": [population("2024", "62000")],
+            "response.identification_figures": [measure("assessments_sexual_abuse", "2024", "400")],
+        },
+        "england",
+    )
     assert ev.reflection_text(low_identification, _survey(4, 4, 3)) is not None  # mean 3.67
     assert ev.reflection_text(low_identification, _survey(2, 3, 2, 4)) is None  # not confident
     assert ev.reflection_text(low_identification, _survey(4, 4, 2, 2, 5)) is not None  # 60% answered 4-5
@@ -368,12 +430,12 @@ def test_forms_not_covered_and_groups_not_considered():
     missing = ev.forms_not_covered(forms, "england")
     assert len(missing) == 5 and "Child sexual exploitation" in missing
     assert "Child sexual abuse and harmful sexual behaviour in online contexts" not in missing
-    groups = ev.groups_not_considered([cell("children_abused", considered=True),
-                                       cell("children_at_risk", considered=False)], "england")
+    groups = ev.groups_not_considered([cell("children_abused", considered=True), cell("children_at_risk", considered=False)], "england")
     assert len(groups) == 8 and "Children at risk of sexual abuse" in groups
 
 
 # --- The chapter pages -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def app_partnership(tmp_path, monkeypatch, author, db_templates):

@@ -12,15 +12,15 @@ import yaml
 from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import text
+from strategy.answers.operations import add_row, save_answer
+from strategy.core.dates import UK
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import NotFound
+from strategy.core.settings import DATA_DIR
+from strategy.documents.draft import draft_filename, export_docx
+from strategy.people.partnerships import create_partnership, get_partnership
 
-from strategy.answers import add_row, save_answer
-from strategy.dates import UK
-from strategy.db import dispose_engine, prepare_database
 from strategy.demo import load_demo_data
-from strategy.errors import NotFound
-from strategy.export_docx import draft_filename, export_docx
-from strategy.partnerships import create_partnership, get_partnership
-from strategy.settings import DATA_DIR
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)  # British Summer Time: 11:30 UTC
 TEMPLATE = yaml.safe_load((DATA_DIR / "reference" / "template_sections.yaml").read_text(encoding="utf-8"))["items"]
@@ -67,14 +67,16 @@ def table_with_header(doc, first_header: str):
 
 # --- A partnership with nothing written ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def fresh_doc(tmp_path_factory):
     """Read-only checks share one export (SQLite; the database-dependent cases below use both)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'workbook.sqlite3'}"
     try:
         engine = prepare_database(url)
-        p = create_partnership(engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire",
-                               period_start=2026, period_end=2029)
+        p = create_partnership(
+            engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire", period_start=2026, period_end=2029
+        )
         return open_docx(export_docx(engine, p.id, now=NOW))
     finally:
         dispose_engine(url)
@@ -172,6 +174,7 @@ def test_draft_filename_is_safe_whatever_the_name(engine):
 
 # --- The demo, fully written -------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo_doc(db_templates):
     """The demo's Word draft with its charts, exported once per test process (tests/db_support.py)."""
@@ -196,8 +199,12 @@ def test_demo_steering_group_table_has_a_repeating_header_and_every_member(demo_
     members = load_demo_data()["items"]["vision.steering_group"]
     table = table_with_header(demo_doc, "Name")
     assert [c.text for c in table.rows[0].cells] == [
-        "Name", "Agency or organisation", "Role", "Can commit their agency to actions",
-        "Brings the voice of victims/survivors"]
+        "Name",
+        "Agency or organisation",
+        "Role",
+        "Can commit their agency to actions",
+        "Brings the voice of victims/survivors",
+    ]
     header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
     assert header is not None and header.get(qn("w:val")) == "true"
     assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
@@ -216,9 +223,9 @@ def test_demo_contributions_show_kinds_of_agency_by_label(demo_doc):
 
 # --- Whatever is in the database, the export works ---------------------------------------------
 
+
 def test_export_survives_any_text_even_written_straight_into_the_database(engine, partnership, author):
-    hostile = ('Ŵyr ŷd 👩🏽‍💻 🏴󠁧󠁢󠁷󠁬󠁳󠁿 حماية הגנה \u202eevil\u202c zero\u200bwidth & < > " \' ]]> <script>x</script> '
-               "=SUM(A1)")
+    hostile = "Ŵyr ŷd 👩🏽‍💻 🏴󠁧󠁢󠁷󠁬󠁳󠁿 حماية הגנה \u202eevil\u202c zero\u200bwidth & < > \" ' ]]> <script>x</script> =SUM(A1)"
     controls = "\x01\x02\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
     if engine.dialect.name == "sqlite":
         controls = "\x00" + controls  # PostgreSQL text cannot hold NUL at all
@@ -231,13 +238,18 @@ def test_export_survives_any_text_even_written_straight_into_the_database(engine
     # Straight into the database, past clean_text: an old row, an import, a hand edit.
     with engine.begin() as conn:
         conn.execute(text("update answer set value = :v where partnership_id = :p"), {"v": raw, "p": pid})
-        conn.execute(text("update partnership set name = :n, areas = :a where id = :p"),
-                     {"n": f"Board{controls} {hostile}", "a": f"Board{controls} {hostile}", "p": pid})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"name": raw, "role": raw, "lived_experience": True}, ensure_ascii=False),
-                      "i": member.id})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"priority": raw, "why": raw}, ensure_ascii=False), "i": priority.id})
+        conn.execute(
+            text("update partnership set name = :n, areas = :a where id = :p"),
+            {"n": f"Board{controls} {hostile}", "a": f"Board{controls} {hostile}", "p": pid},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {"v": json.dumps({"name": raw, "role": raw, "lived_experience": True}, ensure_ascii=False), "i": member.id},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {"v": json.dumps({"priority": raw, "why": raw}, ensure_ascii=False), "i": priority.id},
+        )
 
     doc = open_docx(export_docx(engine, pid, now=NOW))
     everything = all_text(doc)

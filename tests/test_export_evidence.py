@@ -9,22 +9,23 @@ import shutil
 from datetime import datetime
 
 import pytest
+import strategy.documents.draft as export
 from docx.oxml.ns import qn
 from sqlalchemy import text
+from strategy.answers.operations import add_row, save_answer, set_grid_cell
+from strategy.core.dates import UK
+from strategy.documents.draft import export_docx
 from test_evidence import fill_evidence
 from test_export_docx import ILLEGAL_IN_XML, all_text, open_docx, sections
 
-import strategy.export_docx as export
-from strategy.answers import add_row, save_answer, set_grid_cell
-from strategy.dates import UK
 from strategy.demo import load_demo_data
-from strategy.export_docx import export_docx
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
 S4 = "4. Local and regional context"
 S9 = "9. Workforce development"
 CAN_DRAW = importlib.util.find_spec("kaleido") is not None and any(
-    shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome", "chrome"))
+    shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome", "chrome")
+)
 
 
 def texts(paragraphs) -> list[str]:
@@ -33,7 +34,7 @@ def texts(paragraphs) -> list[str]:
 
 def table_headed(doc, *headers: str):
     for table in doc.tables:
-        if [c.text for c in table.rows[0].cells][:len(headers)] == list(headers):
+        if [c.text for c in table.rows[0].cells][: len(headers)] == list(headers):
             return table
     raise AssertionError(f"no table headed {headers!r}")
 
@@ -49,6 +50,7 @@ def repeats_header(table) -> bool:
 
 
 # --- The demo partnership, fully written ---------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def demo(db_templates):
@@ -89,8 +91,7 @@ def test_demo_support_matrix_is_in_words_with_its_gaps(demo):
     assert {"Available", "Partly available", "None", "Not recorded"} <= words
     lines = texts(sections(demo)[S4])
     assert "Groups with no support of these kinds:" in lines
-    assert any(t.startswith("Children who have been sexually abused: therapeutic support") and "31 weeks" in t
-               for t in lines)
+    assert any(t.startswith("Children who have been sexually abused: therapeutic support") and "31 weeks" in t for t in lines)
 
 
 def test_demo_workforce_findings_reach_sections_4_and_9(demo):
@@ -128,6 +129,7 @@ def test_demo_iceberg_is_a_picture_with_alt_text(demo):
 
 # --- A partnership's own figures, on both databases --------------------------------------------
 
+
 def test_section_4_from_a_partnerships_answers(engine, partnership, author):
     fill_evidence(engine, partnership.id, author)
     doc = open_docx(export_docx(engine, partnership.id, now=NOW, charts=False))
@@ -140,10 +142,8 @@ def test_section_4_from_a_partnerships_answers(engine, partnership, author):
     identification = table_headed(doc, "Measure", "2019/20")
     plans = next(r for r in identification.rows if r.cells[0].text.startswith("Children starting"))
     assert [c.text for c in plans.cells[1:]] == ["40", "45", "c", "50", "52"]
-    assert column(table_headed(doc, "Figure", "Detail (age band, group or name)"), "Value") == [
-        "62000", "18000", "c", ":"]
-    assert "Adults who were sexually abused in childhood: therapeutic support and counselling: " \
-           "a typical wait of 38 weeks" in lines
+    assert column(table_headed(doc, "Figure", "Detail (age band, group or name)"), "Value") == ["62000", "18000", "c", ":"]
+    assert "Adults who were sexually abused in childhood: therapeutic support and counselling: a typical wait of 38 weeks" in lines
     assert column(table_headed(doc, "Title", "Date"), "Date") == ["31/03/2025"]
     assert "Chart not available" not in all_text(doc)  # no chart asked for: no note either
     reflection = [p.text for p in s4 if p.style.name == "Intense Quote"]
@@ -172,14 +172,23 @@ def test_a_chart_that_hangs_is_abandoned_after_the_time_limit(engine, partnershi
 
 # --- Nothing written yet --------------------------------------------------------------------------
 
+
 def test_a_fresh_partnerships_section_4_says_what_is_missing(engine, partnership):
     doc = open_docx(export_docx(engine, partnership.id, now=NOW))
     gaps = [p.text for p in sections(doc)[S4] if p.style.name == "Workbook Gap"]
-    for what in ("how the strategy names and covers each form", "which groups affected",
-                 "the local figures", "the yearly figures for children identified",
-                 "the support matrix", "which disruption measures", "the local case reviews",
-                 "the training audit", "training attendance by agency", "the staff survey results",
-                 "the audit of resources"):
+    for what in (
+        "how the strategy names and covers each form",
+        "which groups affected",
+        "the local figures",
+        "the yearly figures for children identified",
+        "the support matrix",
+        "which disruption measures",
+        "the local case reviews",
+        "the training audit",
+        "training attendance by agency",
+        "the staff survey results",
+        "the audit of resources",
+    ):
         assert any(g.startswith("Not written yet: " + what) for g in gaps), what
     estimate = next(g for g in gaps if "local prevalence estimate" in g)
     assert "the child population" in estimate and "a yearly figure for children identified" in estimate
@@ -187,11 +196,15 @@ def test_a_fresh_partnerships_section_4_says_what_is_missing(engine, partnership
     assert {t.rows[0].cells[0].text for t in doc.tables} <= {"Version", "Acronym"} and len(doc.inline_shapes) == 0
     s9 = [p for p in sections(doc)[S9] if p.style.name == "Workbook Gap"]
     assert any("the staff survey results" in p.text for p in s9)
-    assert any(p.text.startswith("Not written yet: how the partnership will build practitioners' knowledge")
-               and "(workbook chapter 'Workforce development', Guide §11)" in p.text for p in s9)
+    assert any(
+        p.text.startswith("Not written yet: how the partnership will build practitioners' knowledge")
+        and "(workbook chapter 'Workforce development', Guide §11)" in p.text
+        for p in s9
+    )
 
 
 # --- Whatever people typed, the export works --------------------------------------------------------
+
 
 def test_hostile_text_in_the_evidence_still_exports(engine, partnership, author):
     hostile = "<script>alert('x')</script> & Ŵyr 👩🏽‍💻 حماية"
@@ -199,19 +212,30 @@ def test_hostile_text_in_the_evidence_still_exports(engine, partnership, author)
     pid = partnership.id
     fill_evidence(engine, pid, author)
     save_answer(engine, pid, "workforce.survey_reflection", f"Reflection {hostile}", expected_version=0, author=author)
-    set_grid_cell(engine, pid, "response.support_matrix", "children_abused|therapeutic", "gaps", f"Gap {hostile}",
-                  expected=None, author=author)
+    set_grid_cell(
+        engine, pid, "response.support_matrix", "children_abused|therapeutic", "gaps", f"Gap {hostile}", expected=None, author=author
+    )
     survey = add_row(engine, pid, "workforce.staff_survey", {"agency": "placeholder", "confidence": 4}, author=author)
     figure = add_row(engine, pid, "context.figures", {"indicator": "other", "value": "5"}, author=author)
     # Straight into the database, past the cleaning on save: an old row, a hand edit.
     with engine.begin() as conn:
-        conn.execute(text("update answer set value = :v where partnership_id = :p and prompt_id = :q"),
-                     {"v": f"Reflection{controls} {hostile}", "p": pid, "q": "workforce.survey_reflection"})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"agency": f"Agency{controls} {hostile}", "confidence": 4}), "i": survey.id})
-        conn.execute(text("update item set values_json = :v where id = :i"),
-                     {"v": json.dumps({"indicator": "other", "detail": f"Detail{controls} {hostile}", "value": "5",
-                                       "source": f"Source{controls} {hostile}"}), "i": figure.id})
+        conn.execute(
+            text("update answer set value = :v where partnership_id = :p and prompt_id = :q"),
+            {"v": f"Reflection{controls} {hostile}", "p": pid, "q": "workforce.survey_reflection"},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {"v": json.dumps({"agency": f"Agency{controls} {hostile}", "confidence": 4}), "i": survey.id},
+        )
+        conn.execute(
+            text("update item set values_json = :v where id = :i"),
+            {
+                "v": json.dumps(
+                    {"indicator": "other", "detail": f"Detail{controls} {hostile}", "value": "5", "source": f"Source{controls} {hostile}"}
+                ),
+                "i": figure.id,
+            },
+        )
     doc = open_docx(export_docx(engine, pid, now=NOW, charts=False))
     everything = all_text(doc)
     assert not ILLEGAL_IN_XML.search(everything)

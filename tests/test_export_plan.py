@@ -9,15 +9,23 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from strategy.answers.operations import save_answer
+from strategy.documents.draft import export_docx
 
-from strategy import plan as P
-from strategy.answers import save_answer
-from strategy.export_docx import export_docx
+from strategy.plan import operations as P
 
-S = {n: h for n, h in [(5, "5. Strategic aims and intended outcomes"), (6, "6. Prevention and disruption of child sexual abuse"),
-                       (7, "7. Identification of child sexual abuse"),
-                       (8, "8. Supportive response to people affected by child sexual abuse"),
-                       (9, "9. Workforce development"), (10, "10. Action plan"), (11, "11. Monitoring and evaluation")]}
+S = {
+    n: h
+    for n, h in [
+        (5, "5. Strategic aims and intended outcomes"),
+        (6, "6. Prevention and disruption of child sexual abuse"),
+        (7, "7. Identification of child sexual abuse"),
+        (8, "8. Supportive response to people affected by child sexual abuse"),
+        (9, "9. Workforce development"),
+        (10, "10. Action plan"),
+        (11, "11. Monitoring and evaluation"),
+    ]
+}
 
 
 def sections(doc) -> dict[str, list[str]]:

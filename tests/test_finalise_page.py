@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from strategy.answers import list_rows, save_answer
-from strategy.language import language_report
-from strategy.partnerships import create_partnership
-from strategy.people import Author
-from strategy.review import label, list_versions
+from strategy.answers.operations import list_rows, save_answer
+from strategy.core.authors import Author
+from strategy.finalise.language import language_report
+from strategy.finalise.review import label, list_versions
+from strategy.people.partnerships import create_partnership
+
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 
 def test_the_language_check_names_the_place_and_a_quoted_title_can_be_left_alone(engine):  # noqa: F811
     p = create_partnership(engine, name="Vale Partnership", nation="wales")
     author = Author.make("Sam")
-    save_answer(engine, p.id, "vision.statement", "We will manage the Sex Offender Management Unit's caseload and "
-                "every perpetrator.", expected_version=0, author=author)
+    save_answer(
+        engine,
+        p.id,
+        "vision.statement",
+        "We will manage the Sex Offender Management Unit's caseload and every perpetrator.",
+        expected_version=0,
+        author=author,
+    )
     at = open_page(app(p.id, author), "views/finalise.py")
     assert not at.exception
     warning = next(w.value for w in at.warning if "use a term the guide steers away from" in w.value)
@@ -34,8 +41,14 @@ def test_the_language_check_names_the_place_and_a_quoted_title_can_be_left_alone
 
 def test_a_partnership_with_clean_language_is_told_so(engine):  # noqa: F811
     p = create_partnership(engine, name="Clean Partnership", nation="england")
-    save_answer(engine, p.id, "vision.statement", "Every child who has been sexually abused is heard when they tell.",
-                expected_version=0, author=Author.make("Sam"))
+    save_answer(
+        engine,
+        p.id,
+        "vision.statement",
+        "Every child who has been sexually abused is heard when they tell.",
+        expected_version=0,
+        author=Author.make("Sam"),
+    )
     at = open_page(app(p.id, Author.make("Sam")), "views/finalise.py")
     assert not at.exception
     assert any("none uses a term the guide steers away from" in s.value for s in at.success)

@@ -3,8 +3,7 @@
 import threading
 
 import pytest
-
-from strategy.answers import (
+from strategy.answers.operations import (
     add_row,
     add_rows,
     grid_rows,
@@ -12,11 +11,11 @@ from strategy.answers import (
     restore_row,
     set_grid_cell,
 )
-from strategy.checks import check_forms_covered, check_groups_considered
-from strategy.content import content
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.core.authors import Author
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.guide.checks import check_forms_covered, check_groups_considered
+from strategy.guide.content import content
+from strategy.people.partnerships import create_partnership
 
 
 @pytest.fixture
@@ -26,8 +25,7 @@ def pid(engine):
 
 def test_a_grid_row_is_created_by_its_first_cell_and_updated_by_the_next(engine, pid, author):
     set_grid_cell(engine, pid, "context.forms", "online", "coverage", "partly", expected=None, author=author)
-    set_grid_cell(engine, pid, "context.forms", "online", "notes", "Schools report more sharing of images.",
-                  expected=None, author=author)
+    set_grid_cell(engine, pid, "context.forms", "online", "notes", "Schools report more sharing of images.", expected=None, author=author)
     rows = grid_rows(engine, pid, "context.forms")
     assert list(rows) == ["online"]
     assert rows["online"].values == {"coverage": "partly", "notes": "Schools report more sharing of images."}
@@ -48,15 +46,21 @@ def test_the_support_matrix_takes_numbers_lists_and_choices(engine, pid, author)
     set_grid_cell(engine, pid, "response.support_matrix", key, "sector", ["voluntary", "statutory"], expected=None, author=author)
     set_grid_cell(engine, pid, "response.support_matrix", key, "typical_wait_weeks", "26", expected=None, author=author)
     assert grid_rows(engine, pid, "response.support_matrix")[key].values == {
-        "exists": "none", "sector": ["statutory", "voluntary"], "typical_wait_weeks": 26}
+        "exists": "none",
+        "sector": ["statutory", "voluntary"],
+        "typical_wait_weeks": 26,
+    }
 
 
-@pytest.mark.parametrize("column, value, says", [
-    ("typical_wait_weeks", "-2", "cannot be less than 0"),
-    ("typical_wait_weeks", "six", "should be a number"),
-    ("exists", "maybe", "not one of the choices"),
-    ("sector", ["statutory", "council"], "not one of the choices"),
-])
+@pytest.mark.parametrize(
+    "column, value, says",
+    [
+        ("typical_wait_weeks", "-2", "cannot be less than 0"),
+        ("typical_wait_weeks", "six", "should be a number"),
+        ("exists", "maybe", "not one of the choices"),
+        ("sector", ["statutory", "council"], "not one of the choices"),
+    ],
+)
 def test_bad_cells_are_refused_and_nothing_is_stored(engine, pid, author, column, value, says):
     key = content().grid_rows(content().prompts["response.support_matrix"], "england")[0][0]
     set_grid_cell(engine, pid, "response.support_matrix", key, "exists", "partly", expected=None, author=author)
@@ -91,8 +95,16 @@ def test_people_writing_different_cells_of_a_new_row_at_once_all_succeed(engine,
 
     def write(column):
         try:
-            set_grid_cell(engine, pid, "context.forms", "trusted_adults", column, values[column], expected=None,
-                          author=Author.make(f"Writer {column}"))
+            set_grid_cell(
+                engine,
+                pid,
+                "context.forms",
+                "trusted_adults",
+                column,
+                values[column],
+                expected=None,
+                author=Author.make(f"Writer {column}"),
+            )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 

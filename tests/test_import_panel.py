@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from strategy.answers.io import FIGURES, MEASURES, SURVEY, figures_template_csv, survey_template_csv
+from strategy.answers.operations import add_rows, list_rows
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
 from streamlit.testing.v1 import AppTest
 
-from strategy.answers import add_rows, list_rows
-from strategy.db import dispose_engine, prepare_database
-from strategy.imports import FIGURES, MEASURES, SURVEY, figures_template_csv, survey_template_csv
-from strategy.partnerships import create_partnership
-from strategy.people import Author
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 
@@ -84,14 +84,15 @@ def test_the_figure_tables_offer_an_import_in_an_expander(engine, pid, author, p
 
 # --- Once a file is chosen ------------------------------------------------------------------------
 
+
 def _panel_app(url: str, pid: int, prompt_id: str, data: bytes, filename: str) -> None:
     # Runs as its own Streamlit script: what the panel does with an uploaded file, until the
     # import clears the uploader (a new uploader generation).
     import streamlit as st
+    from strategy.core.db import prepare_database
+    from strategy.guide.content import content
+    from strategy.people.partnerships import get_partnership
 
-    from strategy.content import content
-    from strategy.db import prepare_database
-    from strategy.partnerships import get_partnership
     from strategy.ui.import_panel import preview_and_import
 
     engine = prepare_database(url)
@@ -163,9 +164,11 @@ def test_figures_add_by_default(url, engine, pid, author, prompt_id):
 
 def test_problems_are_listed_from_the_file_as_plain_text_and_nothing_can_be_imported(url, engine, pid, author):
     add_rows(engine, pid, SURVEY, [{"agency": "Before"}], author=author)
-    data = (b"ID,Name,Agency,**Confidnce**,Knowledge\r\n"
-            b"1,Jo Bloggs,<script>alert(1)</script>,3,[six](javascript:alert(1))\r\n"
-            b"2,Sam,Police,3,4\r\n")
+    data = (
+        b"ID,Name,Agency,**Confidnce**,Knowledge\r\n"
+        b"1,Jo Bloggs,<script>alert(1)</script>,3,[six](javascript:alert(1))\r\n"
+        b"2,Sam,Police,3,4\r\n"
+    )
     at = panel(url, pid, SURVEY, data, "survey.csv", author)
     assert import_button(at) is None
     assert [m.value for m in at.metric] == ["1", "1", "0"]
@@ -194,7 +197,7 @@ def test_a_file_that_cannot_be_read_says_why_in_plain_text(url, engine, pid, aut
 
 def test_an_import_that_fails_at_the_click_stores_nothing_and_says_so(url, engine, pid, author, monkeypatch):
     at = panel(url, pid, SURVEY, survey_template_csv(), "survey.csv", author)
-    from strategy.errors import StorageError
+    from strategy.core.errors import StorageError
 
     def broken(*args, **kwargs):
         raise StorageError("The database cannot be written to just now.")

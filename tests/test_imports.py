@@ -14,14 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import strategy.answers.io as imports
 from sqlalchemy import event, text
-
-import strategy.imports as imports
-from strategy.answers import add_rows, list_rows
-from strategy.content import content
-from strategy.db import prepare_database
-from strategy.errors import InvalidInput
-from strategy.imports import (
+from strategy.answers.io import (
     FIGURES,
     FORM_METADATA,
     IDENTIFYING,
@@ -29,17 +24,20 @@ from strategy.imports import (
     MEASURES,
     NO_SCORE_WORDS,
     SURVEY,
-    ImportRefused,
     figures_template_csv,
     header_aliases,
     import_figures,
     import_survey,
     preview_figures,
     preview_survey,
-    read_table,
     survey_template_csv,
 )
-from strategy.partnerships import create_partnership, find_partnership
+from strategy.answers.operations import add_rows, list_rows
+from strategy.core.db import prepare_database
+from strategy.core.errors import InvalidInput
+from strategy.guide.content import content
+from strategy.people.partnerships import create_partnership, find_partnership
+from strategy.tabular.reading import ImportRefused, read_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "data" / "templates"
@@ -77,8 +75,7 @@ def sqlite_pid(sqlite_engine):
 @pytest.fixture
 def existing(engine, pid, author):
     """Two survey responses and one figure already stored, to prove a refused import leaves them."""
-    add_rows(engine, pid, SURVEY, [{"agency": "Before A", "confidence": 2}, {"agency": "Before B", "confidence": 3}],
-             author=author)
+    add_rows(engine, pid, SURVEY, [{"agency": "Before A", "confidence": 2}, {"agency": "Before B", "confidence": 3}], author=author)
     add_rows(engine, pid, FIGURES, [{"indicator": "looked_after", "value": "120"}], author=author)
     return live(engine, pid), live(engine, pid, FIGURES)
 
@@ -87,6 +84,7 @@ GOOD = "Agency,Role,Confidence,Knowledge,Skills,Talking,Comment\r\nPolice,PC,4,3
 
 
 # --- Files that are refused whole -------------------------------------------------------------
+
 
 def _docx_like() -> bytes:
     out = io.BytesIO()
@@ -108,21 +106,36 @@ BAD_FILES = [
     ("a damaged xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "survey.xlsx", "is damaged"),
     ("an old .xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "survey.xls", "old-style Excel file (.xls)"),
     ("a CSV named .xlsx", csv(GOOD), "survey.xlsx", "is named as an Excel workbook but is not one"),
-    ("unbalanced quotes", csv('Agency,Confidence\nPolice,3\n"Health,4\nSchools,5\n'), "survey.csv",
-     "Row 3 of 'survey.csv' has a quote mark (\") that is not closed"),
+    (
+        "unbalanced quotes",
+        csv('Agency,Confidence\nPolice,3\n"Health,4\nSchools,5\n'),
+        "survey.csv",
+        "Row 3 of 'survey.csv' has a quote mark (\") that is not closed",
+    ),
     ("text after a closing quote", csv('Agency,Confidence\n"Police"x,3\n'), "survey.csv", "Row 2 of 'survey.csv' has a quote mark"),
-    ("duplicate column", csv("Agency,Confidence,agency\nPolice,3,Health\n"), "survey.csv",
-     "Column 'agency' appears twice (columns A and C)"),
-    ("thousands of columns", csv(",".join(f"Q{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n"),
-     "survey.csv", "has 5,000 columns; the most it takes is 200"),
-    ("UTF-8 BOM then Windows-1252", codecs.BOM_UTF8 + "Agency,Confidence\nCafé £,3\n".encode("cp1252"), "survey.csv",
-     "says it is UTF-8 but has characters that are not"),
+    (
+        "duplicate column",
+        csv("Agency,Confidence,agency\nPolice,3,Health\n"),
+        "survey.csv",
+        "Column 'agency' appears twice (columns A and C)",
+    ),
+    (
+        "thousands of columns",
+        csv(",".join(f"Q{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n"),
+        "survey.csv",
+        "has 5,000 columns; the most it takes is 200",
+    ),
+    (
+        "UTF-8 BOM then Windows-1252",
+        codecs.BOM_UTF8 + "Agency,Confidence\nCafé £,3\n".encode("cp1252"),
+        "survey.csv",
+        "says it is UTF-8 but has characters that are not",
+    ),
 ]
 
 
 @pytest.mark.parametrize("case, data, filename, says", BAD_FILES, ids=[c[0] for c in BAD_FILES])
-def test_a_file_that_cannot_be_read_is_refused_and_nothing_is_imported(engine, pid, author, existing, case, data,
-                                                                       filename, says):
+def test_a_file_that_cannot_be_read_is_refused_and_nothing_is_imported(engine, pid, author, existing, case, data, filename, says):
     with pytest.raises(InvalidInput) as err:
         import_survey(engine, pid, data, filename, author=author)
     assert says in err.value.message
@@ -176,6 +189,7 @@ def test_an_excel_file_that_unpacks_too_large_is_refused(monkeypatch):
 
 # --- Files that are read -----------------------------------------------------------------------
 
+
 def test_utf8_with_and_without_bom_read_the_same():
     plain = read_table(csv("Agency,Comment\nCyngor Gwynedd,Ŵyr a ŷd 😀\n"), "a.csv")
     bom = read_table(codecs.BOM_UTF8 + csv("Agency,Comment\nCyngor Gwynedd,Ŵyr a ŷd 😀\n"), "a.csv")
@@ -190,8 +204,15 @@ def test_windows_1252_pound_signs_and_curly_quotes(engine, pid, author):
     preview = preview_survey(data, "survey.csv")
     assert preview.read_as == "CSV, Windows-1252, comma-separated"
     assert import_survey(engine, pid, data, "survey.csv", author=author) == 1
-    assert live(engine, pid)[0] == {"agency": "Children’s services", "role": "“Lead” – £ budget holder", "confidence": 4,
-                                    "knowledge": None, "skills": None, "talking": None, "comment": "Costs £1,200"}
+    assert live(engine, pid)[0] == {
+        "agency": "Children’s services",
+        "role": "“Lead” – £ budget holder",
+        "confidence": 4,
+        "knowledge": None,
+        "skills": None,
+        "talking": None,
+        "comment": "Costs £1,200",
+    }
 
 
 def test_semicolon_separated_with_commas_inside_values():
@@ -225,10 +246,14 @@ def test_quoted_line_breaks_stay_in_the_cell_and_rows_keep_the_spreadsheets_numb
 
 
 def test_an_excel_workbook_and_the_same_file_renamed_csv(engine, pid, author):
-    data = xlsx([["Agency", "Role", "Confidence", "Knowledge", "Skills", "Talking", "Comment"],
-                 ["Police", "PC", 4, 3.0, 2, 5, "Fine"],
-                 [None, None, None, None, None, None, None],
-                 ["Health", 1234, 1, 2, 3, 4, None]])
+    data = xlsx(
+        [
+            ["Agency", "Role", "Confidence", "Knowledge", "Skills", "Talking", "Comment"],
+            ["Police", "PC", 4, 3.0, 2, 5, "Fine"],
+            [None, None, None, None, None, None, None],
+            ["Health", 1234, 1, 2, 3, 4, None],
+        ]
+    )
     for name in ("survey.xlsx", "survey.csv", "survey"):
         preview = preview_survey(data, name)
         assert preview.read_as == "Excel workbook"
@@ -255,24 +280,29 @@ def test_only_the_first_sheet_is_read_and_the_preview_says_so():
 
 
 def test_column_names_match_ignoring_case_spaces_underscores_and_brackets():
-    data = csv("ORGANISATION, job_title ,Confidence (1-5),knowledge_of_signs_and_indicators,SKILLS,talking,Comments\n"
-               "Police,PC,1,2,3,4,x\n")
+    data = csv("ORGANISATION, job_title ,Confidence (1-5),knowledge_of_signs_and_indicators,SKILLS,talking,Comments\nPolice,PC,1,2,3,4,x\n")
     preview = preview_survey(data, "s.csv")
     assert preview.problems == []
-    assert preview.rows == [{"agency": "Police", "role": "PC", "confidence": 1, "knowledge": 2, "skills": 3,
-                             "talking": 4, "comment": "x"}]
+    assert preview.rows == [{"agency": "Police", "role": "PC", "confidence": 1, "knowledge": 2, "skills": 3, "talking": 4, "comment": "x"}]
 
 
 # --- Columns --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("header, says", [
-    ("Agency,Confidnce", "Column 'Confidnce' is not one the workbook knows: did you mean 'Confidence'?"),
-    ("Agency,Confidence,Favourite colour", "Column 'Favourite colour' is not one the workbook knows: the columns it reads "
-                                           "are Agency, Role, Confidence, Knowledge, Skills, Talking, Comment."),
-    ("Agency,Organisation,Confidence", "Columns 'Agency' and 'Organisation' both hold 'Agency'."),
-    ("Role,Confidence", "The file has no 'Agency' column, which every row needs."),
-    ("Agency,Role", "The file has none of the score columns (Confidence, Knowledge, Skills, Talking)."),
-])
+
+@pytest.mark.parametrize(
+    "header, says",
+    [
+        ("Agency,Confidnce", "Column 'Confidnce' is not one the workbook knows: did you mean 'Confidence'?"),
+        (
+            "Agency,Confidence,Favourite colour",
+            "Column 'Favourite colour' is not one the workbook knows: the columns it reads "
+            "are Agency, Role, Confidence, Knowledge, Skills, Talking, Comment.",
+        ),
+        ("Agency,Organisation,Confidence", "Columns 'Agency' and 'Organisation' both hold 'Agency'."),
+        ("Role,Confidence", "The file has no 'Agency' column, which every row needs."),
+        ("Agency,Role", "The file has none of the score columns (Confidence, Knowledge, Skills, Talking)."),
+    ],
+)
 def test_column_problems_name_the_column_and_nothing_is_imported(engine, pid, author, existing, header, says):
     columns = header.count(",") + 1
     data = csv(header + "\n" + ",".join(["Police"] + ["3"] * (columns - 1)) + "\n")
@@ -292,18 +322,54 @@ def test_an_unknown_column_with_nothing_in_it_is_ignored():
 def test_a_row_with_more_cells_than_column_names_is_a_problem():
     preview = preview_survey(csv("Agency,Confidence\nPolice, county,3\nHealth,4\n"), "s.csv")
     assert [p.describe() for p in preview.problems] == [
-        "Row 2: The row has 1 more cell than there are column names (a value with a comma in it needs quotes)."]
-    assert preview.rows == [{"agency": "Health", "role": "", "confidence": 4, "knowledge": None, "skills": None,
-                             "talking": None, "comment": ""}]
+        "Row 2: The row has 1 more cell than there are column names (a value with a comma in it needs quotes)."
+    ]
+    assert preview.rows == [
+        {"agency": "Health", "role": "", "confidence": 4, "knowledge": None, "skills": None, "talking": None, "comment": ""}
+    ]
 
 
 def test_forms_export_metadata_is_ignored_and_names_and_emails_are_never_stored(engine, pid, author):
-    header = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Your name", "Email address",
-              "Agency", "Role", "Confidence", "Knowledge", "Skills", "Talking", "Points - Confidence"]
-    data = xlsx([header,
-                 [1, "01/03/2026 09:00", "01/03/2026 09:05", "jo.bloggs@example.org", "Jo Bloggs", None, "Joanne Bloggs",
-                  "jb@example.org", "Police", "PC", "Agree", "Strongly agree", "Disagree", "Very confident", 0],
-                 [2, None, None, "anonymous", "Anonymous", None, None, None, "Health", "Nurse", 3, 4, 5, 1, 0]])
+    header = [
+        "ID",
+        "Start time",
+        "Completion time",
+        "Email",
+        "Name",
+        "Last modified time",
+        "Your name",
+        "Email address",
+        "Agency",
+        "Role",
+        "Confidence",
+        "Knowledge",
+        "Skills",
+        "Talking",
+        "Points - Confidence",
+    ]
+    data = xlsx(
+        [
+            header,
+            [
+                1,
+                "01/03/2026 09:00",
+                "01/03/2026 09:05",
+                "jo.bloggs@example.org",
+                "Jo Bloggs",
+                None,
+                "Joanne Bloggs",
+                "jb@example.org",
+                "Police",
+                "PC",
+                "Agree",
+                "Strongly agree",
+                "Disagree",
+                "Very confident",
+                0,
+            ],
+            [2, None, None, "anonymous", "Anonymous", None, None, None, "Health", "Nurse", 3, 4, 5, 1, 0],
+        ]
+    )
     preview = preview_survey(data, "Forms export.xlsx")
     assert preview.problems == []
     assert [(i.column, i.reason) for i in preview.ignored] == [
@@ -319,10 +385,11 @@ def test_forms_export_metadata_is_ignored_and_names_and_emails_are_never_stored(
     ]
     assert import_survey(engine, pid, data, "Forms export.xlsx", author=author) == 2
     assert [(r["agency"], r["confidence"], r["knowledge"], r["skills"], r["talking"]) for r in live(engine, pid)] == [
-        ("Police", 4, 5, 2, 5), ("Health", 3, 4, 5, 1)]
+        ("Police", 4, 5, 2, 5),
+        ("Health", 3, 4, 5, 1),
+    ]
     with engine.connect() as conn:
-        stored = " ".join(str(row) for table in ("item", "revision")
-                          for row in conn.execute(text(f"SELECT * FROM {table}")).all())
+        stored = " ".join(str(row) for table in ("item", "revision") for row in conn.execute(text(f"SELECT * FROM {table}")).all())
     for identifying in ("jo.bloggs", "Jo Bloggs", "Joanne", "jb@example", "Anonymous"):
         assert identifying not in stored
 
@@ -334,28 +401,42 @@ def test_a_row_with_only_form_columns_filled_is_a_blank_row():
 
 # --- Scores ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("word, score", [*LIKERT_WORDS.items(), ("STRONGLY  AGREE", 5), ("Don’t know", None),
-                                         ("5 - Very confident", 5), ("1 (Strongly disagree)", 1), (" 3 ", 3), ("", None),
-                                         *((w, None) for w in NO_SCORE_WORDS)])
+
+@pytest.mark.parametrize(
+    "word, score",
+    [
+        *LIKERT_WORDS.items(),
+        ("STRONGLY  AGREE", 5),
+        ("Don’t know", None),
+        ("5 - Very confident", 5),
+        ("1 (Strongly disagree)", 1),
+        (" 3 ", 3),
+        ("", None),
+        *((w, None) for w in NO_SCORE_WORDS),
+    ],
+)
 def test_likert_words_and_numbers_become_scores(word, score):
     preview = preview_survey(csv(f'Agency,Confidence\nPolice,"{word}"\n'), "s.csv")
     assert preview.problems == []
     assert preview.rows[0]["confidence"] == score
 
 
-@pytest.mark.parametrize("value, says", [
-    ("6", "The score is 6; it cannot be more than 5."),
-    ("0", "The score is 0; it cannot be less than 1."),
-    ("-1", "The score is -1; it cannot be less than 1."),
-    ('"1,5"', "The score is written '1,5'. Use a point for decimals"),
-    ("2.5", "The score is 2.5; scores are whole numbers from 1 to 5."),
-    ("NaN", "'NaN' is not a score the workbook knows."),
-    ("inf", "'inf' is not a score the workbook knows."),
-    ("Moderately confident", "'Moderately confident' is not a score the workbook knows. Use a number from 1 to 5"),
-    ("6 - Beyond", "The score is 6; it cannot be more than 5."),
-    ("#DIV/0!", "'#DIV/0!' is not a score the workbook knows."),
-    ("12:30", "The score should be a number, but it is '12:30'."),
-])
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ("6", "The score is 6; it cannot be more than 5."),
+        ("0", "The score is 0; it cannot be less than 1."),
+        ("-1", "The score is -1; it cannot be less than 1."),
+        ('"1,5"', "The score is written '1,5'. Use a point for decimals"),
+        ("2.5", "The score is 2.5; scores are whole numbers from 1 to 5."),
+        ("NaN", "'NaN' is not a score the workbook knows."),
+        ("inf", "'inf' is not a score the workbook knows."),
+        ("Moderately confident", "'Moderately confident' is not a score the workbook knows. Use a number from 1 to 5"),
+        ("6 - Beyond", "The score is 6; it cannot be more than 5."),
+        ("#DIV/0!", "'#DIV/0!' is not a score the workbook knows."),
+        ("12:30", "The score should be a number, but it is '12:30'."),
+    ],
+)
 def test_a_bad_score_names_row_and_column_and_nothing_is_imported(engine, pid, author, existing, value, says):
     rows = "".join(f"Agency {n},{n % 5 + 1}\n" for n in range(5))
     data = csv(f"Agency,Confidence\n{rows}Police,{value}\n")  # the bad score is on row 7
@@ -367,14 +448,14 @@ def test_a_bad_score_names_row_and_column_and_nothing_is_imported(engine, pid, a
 
 
 def test_excel_number_cells_and_booleans():
-    data = xlsx([["Agency", "Confidence", "Knowledge"], ["Police", 4.0, True], ["Health", "#NUM!", 2],
-                 ["Schools", 3, 4.5]])
+    data = xlsx([["Agency", "Confidence", "Knowledge"], ["Police", 4.0, True], ["Health", "#NUM!", 2], ["Schools", 3, 4.5]])
     preview = preview_survey(data, "s.xlsx")
     assert [p.describe() for p in preview.problems] == [
         "Row 2, column 'Knowledge': The score should be a number, not yes/no.",
         "Row 3, column 'Confidence': '#NUM!' is not a score the workbook knows. Use a number from 1 to 5, or words "
         "such as 'Strongly agree' or 'Very confident' (see the template's notes).",
-        "Row 4, column 'Knowledge': The score is 4.5; scores are whole numbers from 1 to 5."]
+        "Row 4, column 'Knowledge': The score is 4.5; scores are whole numbers from 1 to 5.",
+    ]
 
 
 def test_every_problem_is_listed_with_the_first_few_in_the_message(engine, pid, author):
@@ -387,9 +468,11 @@ def test_every_problem_is_listed_with_the_first_few_in_the_message(engine, pid, 
     assert err.value.message == (
         "Nothing was imported: the file has 9 problems. Row 2, column 'Confidence': The score is 6; it cannot be more "
         "than 5. Row 2, column 'Knowledge': The score is 0; it cannot be less than 1. Row 3, column 'Confidence': The "
-        "score is 6; it cannot be more than 5. (and 6 more)")
-    assert err.value.one_line() == ("Nothing was imported. Row 2, column 'Confidence': The score is 6; it cannot be more "
-                                    "than 5. (and 8 more problems)")
+        "score is 6; it cannot be more than 5. (and 6 more)"
+    )
+    assert err.value.one_line() == (
+        "Nothing was imported. Row 2, column 'Confidence': The score is 6; it cannot be more than 5. (and 8 more problems)"
+    )
 
 
 def test_a_long_bad_value_is_shortened_in_the_message():
@@ -398,6 +481,7 @@ def test_a_long_bad_value_is_shortened_in_the_message():
 
 
 # --- Replace, add, and all or nothing ---------------------------------------------------------
+
 
 def test_the_survey_replaces_by_default_and_adds_on_request(engine, pid, author, existing):
     assert import_survey(engine, pid, csv(GOOD), "s.csv", author=author) == 2
@@ -451,65 +535,105 @@ def test_a_row_refused_at_the_last_step_is_named_by_its_spreadsheet_row(sqlite_e
 
 
 def test_text_cells_are_cleaned_and_length_checked():
-    preview = preview_survey(csv('Agency,Role,Confidence,Comment\n"Po\x01lice","A\nB",3,"<script>alert(1)</script>"\n'
-                                 "Health," + "r" * 301 + ",3,\n"), "s.csv")
-    assert preview.rows == [{"agency": "Police", "role": "A B", "confidence": 3, "knowledge": None, "skills": None,
-                             "talking": None, "comment": "<script>alert(1)</script>"}]
-    assert preview.problems == [(3, "Role", "The text is 301 characters long; the most it can hold is 300. Shorten it "
-                                            "(or split it across fields) and save again. Nothing was saved.")]
+    preview = preview_survey(
+        csv('Agency,Role,Confidence,Comment\n"Po\x01lice","A\nB",3,"<script>alert(1)</script>"\nHealth,' + "r" * 301 + ",3,\n"), "s.csv"
+    )
+    assert preview.rows == [
+        {
+            "agency": "Police",
+            "role": "A B",
+            "confidence": 3,
+            "knowledge": None,
+            "skills": None,
+            "talking": None,
+            "comment": "<script>alert(1)</script>",
+        }
+    ]
+    assert preview.problems == [
+        (
+            3,
+            "Role",
+            "The text is 301 characters long; the most it can hold is 300. Shorten it "
+            "(or split it across fields) and save again. Nothing was saved.",
+        )
+    ]
 
 
 # --- Figures --------------------------------------------------------------------------------------
 
+
 def test_figures_by_label_or_id_in_either_nations_words(engine, pid, author):
-    data = csv("Indicator,Detail,Year,Value,Source\n"
-               "child population (UNDER 18),Total,2024,\"61,250\",ONS\n"
-               "looked_after,,2023/24,c,DfE\n"
-               "Children on the child protection register,,2023-24,z,Welsh Government\n"
-               "Children in need,,2023/2024,:,DfE\n"
-               "Other local figure,Young carers,2022,[x],Census\n"
-               "Disabled children,,,,\n")
+    data = csv(
+        "Indicator,Detail,Year,Value,Source\n"
+        'child population (UNDER 18),Total,2024,"61,250",ONS\n'
+        "looked_after,,2023/24,c,DfE\n"
+        "Children on the child protection register,,2023-24,z,Welsh Government\n"
+        "Children in need,,2023/2024,:,DfE\n"
+        "Other local figure,Young carers,2022,[x],Census\n"
+        "Disabled children,,,,\n"
+    )
     preview = preview_figures(data, "f.csv", FIGURES)
     assert preview.problems == []
     assert [(r["indicator"], r["period"], r["value"]) for r in preview.rows] == [
-        ("child_population", "2024", "61250"), ("looked_after", "2023/24", "c"), ("on_plan", "2023/24", "z"),
-        ("children_in_need", "2023/24", ":"), ("other", "2022", "[x]"), ("disabled_children", None, None)]
+        ("child_population", "2024", "61250"),
+        ("looked_after", "2023/24", "c"),
+        ("on_plan", "2023/24", "z"),
+        ("children_in_need", "2023/24", ":"),
+        ("other", "2022", "[x]"),
+        ("disabled_children", None, None),
+    ]
     assert import_figures(engine, pid, data, "f.csv", author=author) == 6
     assert [r["value"] for r in live(engine, pid, FIGURES)] == ["61250", "c", "z", ":", "[x]", None]
 
 
 def test_identification_measures_from_excel(engine, pid, author):
-    data = xlsx([["Measure", "Detail", "Year", "Number", "Source"],
-                 ["Children starting a child protection plan with sexual abuse as the category", None, 2024, 12.0, "DfE"],
-                 ["police_offences", "Under 18", "2023/24", 1234, "Police"],
-                 ["SARC", None, None, "c", None]])
+    data = xlsx(
+        [
+            ["Measure", "Detail", "Year", "Number", "Source"],
+            ["Children starting a child protection plan with sexual abuse as the category", None, 2024, 12.0, "DfE"],
+            ["police_offences", "Under 18", "2023/24", 1234, "Police"],
+            ["SARC", None, None, "c", None],
+        ]
+    )
     preview = preview_figures(data, "m.xlsx", MEASURES)
     assert [p.describe() for p in preview.problems] == [
         "Row 4, column 'Measure': 'SARC' is not one of the choices for 'Measure'. Or use 'Other measure' and say what it "
-        "is in the detail column."]
-    fixed = xlsx([["Measure", "Detail", "Year", "Number", "Source"],
-                  ["Children starting a child protection plan with sexual abuse as the category", None, 2024, 12.0, "DfE"],
-                  ["police_offences", "Under 18", "2023/24", 1234, "Police"]])
+        "is in the detail column."
+    ]
+    fixed = xlsx(
+        [
+            ["Measure", "Detail", "Year", "Number", "Source"],
+            ["Children starting a child protection plan with sexual abuse as the category", None, 2024, 12.0, "DfE"],
+            ["police_offences", "Under 18", "2023/24", 1234, "Police"],
+        ]
+    )
     assert import_figures(engine, pid, fixed, "m.xlsx", prompt_id=MEASURES, author=author) == 2
     assert live(engine, pid, MEASURES) == [
         {"measure": "plans_sexual_abuse", "detail": "", "period": "2024", "value": "12", "source": "DfE"},
-        {"measure": "police_offences", "detail": "Under 18", "period": "2023/24", "value": "1234", "source": "Police"}]
+        {"measure": "police_offences", "detail": "Under 18", "period": "2023/24", "value": "1234", "source": "Police"},
+    ]
     assert live(engine, pid, FIGURES) == []
 
 
-@pytest.mark.parametrize("cells, column, says", [
-    ("Looked-after childen,,2024,5,", "Figure", "'Looked-after childen' is not one of the choices for 'Figure'. "
-                                               "Did you mean 'Looked-after children'?"),
-    (",Total,2024,5,", "Figure", "'Figure' is empty; every row needs one."),
-    ("looked_after,,2023/25,5,", "Year", "The year '2023/25' should run over two years in a row, such as 2023/24."),
-    ("looked_after,,23/24,5,", "Year", "The year '23/24' is not a year."),
-    ("looked_after,,1900,5,", "Year", "The year '1900' is outside 1990 to 2100."),
-    ("looked_after,,2024,-5,", "Value", "The value is -5; it cannot be less than 0."),
-    ("looked_after,,2024,NaN,", "Value", "The value should be a number, but it is 'NaN'."),
-    ("looked_after,,2024,infinity,", "Value", "The value should be a number, but it is 'infinity'."),
-    ('looked_after,,2024,"1,5",', "Value", "The value is written '1,5'. Use a point for decimals"),
-    ("looked_after,,2024,lots,", "Value", "Published codes are allowed: c (suppressed)"),
-])
+@pytest.mark.parametrize(
+    "cells, column, says",
+    [
+        (
+            "Looked-after childen,,2024,5,",
+            "Figure",
+            "'Looked-after childen' is not one of the choices for 'Figure'. Did you mean 'Looked-after children'?",
+        ),
+        (",Total,2024,5,", "Figure", "'Figure' is empty; every row needs one."),
+        ("looked_after,,2023/25,5,", "Year", "The year '2023/25' should run over two years in a row, such as 2023/24."),
+        ("looked_after,,23/24,5,", "Year", "The year '23/24' is not a year."),
+        ("looked_after,,1900,5,", "Year", "The year '1900' is outside 1990 to 2100."),
+        ("looked_after,,2024,-5,", "Value", "The value is -5; it cannot be less than 0."),
+        ("looked_after,,2024,NaN,", "Value", "The value should be a number, but it is 'NaN'."),
+        ("looked_after,,2024,infinity,", "Value", "The value should be a number, but it is 'infinity'."),
+        ('looked_after,,2024,"1,5",', "Value", "The value is written '1,5'. Use a point for decimals"),
+        ("looked_after,,2024,lots,", "Value", "Published codes are allowed: c (suppressed)"),
+    ],
+)
 def test_a_bad_figure_names_row_and_column_and_nothing_is_imported(engine, pid, author, existing, cells, column, says):
     data = csv(f"Figure,Detail,Year,Value,Source\nchild_population,,2024,100,ONS\n{cells}\n")
     with pytest.raises(ImportRefused) as err:
@@ -526,20 +650,25 @@ def test_figures_need_a_value_column_and_only_figure_prompts_take_figures():
         preview_figures(figures_template_csv(), "f.csv", SURVEY)
     preview = preview_figures(csv("Figure,Year\nlooked_after,2024\n"), "f.csv")
     assert [p.message for p in preview.problems] == [
-        "The file has no 'Value' column, which every row needs. The columns it reads are Figure, Detail, Year, Value, Source."]
+        "The file has no 'Value' column, which every row needs. The columns it reads are Figure, Detail, Year, Value, Source."
+    ]
 
 
 # --- Templates ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, make, prompt_id", [
-    ("staff_survey_template.csv", survey_template_csv, SURVEY),
-    ("local_figures_template.csv", lambda: figures_template_csv(FIGURES), FIGURES),
-    ("identification_figures_template.csv", lambda: figures_template_csv(MEASURES), MEASURES),
-])
+
+@pytest.mark.parametrize(
+    "name, make, prompt_id",
+    [
+        ("staff_survey_template.csv", survey_template_csv, SURVEY),
+        ("local_figures_template.csv", lambda: figures_template_csv(FIGURES), FIGURES),
+        ("identification_figures_template.csv", lambda: figures_template_csv(MEASURES), MEASURES),
+    ],
+)
 def test_templates_are_excel_friendly_match_the_copies_and_import_cleanly(name, make, prompt_id):
     data = make()
     assert data.startswith(codecs.BOM_UTF8)
-    assert (TEMPLATES / name).read_bytes() == data, "run strategy.imports.write_templates('data/templates') after a change"
+    assert (TEMPLATES / name).read_bytes() == data, "run strategy.answers.io.write_templates('data/templates') after a change"
     rows = data.decode("utf-8-sig").splitlines()
     assert rows[0] == ",".join(imports.template_headers(prompt_id)) and len(rows) == 3
     preview = imports.preview_file(data, name, prompt_id)
@@ -565,10 +694,10 @@ def test_the_templates_readme_documents_every_column_alias_and_accepted_word():
 
 # --- Command line ---------------------------------------------------------------------------------
 
+
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "strategy", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def one_line_error(result) -> str:
@@ -586,19 +715,20 @@ def test_cli_imports_the_survey_and_figures(tmp_path):
     survey.write_bytes(xlsx([["Agency", "Name", "Confidence"], ["Police", "Jo Bloggs", "Agree"], ["Health", "Sam", 5]]))
     result = run_cli(url, "import-survey", "harbourshire partnership", str(survey))
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == ("Imported 2 survey responses into 'Harbourshire Partnership' "
-                             "(replacing the responses there before).\n")
+    assert result.stdout == ("Imported 2 survey responses into 'Harbourshire Partnership' (replacing the responses there before).\n")
     result = run_cli(url, "import-survey", "Harbourshire Partnership", str(survey), "--append", "--by", "Alex Smith")
     assert result.stdout == "Imported 2 survey responses into 'Harbourshire Partnership' (added to the responses there).\n"
 
     figures = tmp_path / "figures.csv"
     figures.write_bytes(figures_template_csv(FIGURES))
     assert run_cli(url, "import-figures", "Harbourshire Partnership", str(figures)).stdout == (
-        "Imported 2 local figures into 'Harbourshire Partnership'.\n")
+        "Imported 2 local figures into 'Harbourshire Partnership'.\n"
+    )
     measures = tmp_path / "measures.csv"
     measures.write_bytes(figures_template_csv(MEASURES))
     assert run_cli(url, "import-figures", "Harbourshire Partnership", str(measures), "--measures").stdout == (
-        "Imported 2 identification measures into 'Harbourshire Partnership'.\n")
+        "Imported 2 identification measures into 'Harbourshire Partnership'.\n"
+    )
 
     engine = prepare_database(url)
     pid = find_partnership(engine, "Harbourshire Partnership").id
@@ -606,9 +736,10 @@ def test_cli_imports_the_survey_and_figures(tmp_path):
     assert len(live(engine, pid, FIGURES)) == 2 and len(live(engine, pid, MEASURES)) == 2
     with engine.connect() as conn:
         assert "Jo Bloggs" not in str(conn.execute(text("SELECT * FROM item")).all())
-        assert conn.execute(text("SELECT DISTINCT author_name FROM revision WHERE prompt_id = :p"),
-                            {"p": SURVEY}).scalars().all() in (["Command line import", "Alex Smith"],
-                                                               ["Alex Smith", "Command line import"])
+        assert conn.execute(text("SELECT DISTINCT author_name FROM revision WHERE prompt_id = :p"), {"p": SURVEY}).scalars().all() in (
+            ["Command line import", "Alex Smith"],
+            ["Alex Smith", "Command line import"],
+        )
 
 
 def test_cli_refuses_a_bad_file_with_one_line_and_imports_nothing(tmp_path):
@@ -620,14 +751,16 @@ def test_cli_refuses_a_bad_file_with_one_line_and_imports_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv('Agency,Confidence,Comment\nPolice,3,"two\nlines"\nHealth,6,\nSchools,7,\n'))
     assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(bad))) == (
-        "error: Nothing was imported. Row 3, column 'Confidence': The score is 6; it cannot be more than 5. "
-        "(and 1 more problem)")
+        "error: Nothing was imported. Row 3, column 'Confidence': The score is 6; it cannot be more than 5. (and 1 more problem)"
+    )
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert one_line_error(run_cli(url, "import-figures", "Harbourshire Partnership", str(empty))) == (
-        "error: 'empty.csv' is empty (0 bytes). Choose the file again, or save it again from Excel.")
-    assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(tmp_path / "missing.csv"))
-                          ).startswith("error: No such file or directory")
+        "error: 'empty.csv' is empty (0 bytes). Choose the file again, or save it again from Excel."
+    )
+    assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(tmp_path / "missing.csv"))).startswith(
+        "error: No such file or directory"
+    )
     assert one_line_error(run_cli(url, "import-survey", "Nobody", str(good))).startswith("error: ")
     engine = prepare_database(url)
     pid = find_partnership(engine, "Harbourshire Partnership").id

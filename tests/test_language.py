@@ -3,44 +3,49 @@
 from __future__ import annotations
 
 import pytest
-
-from strategy.answers import add_row, get_answer, save_answer, set_grid_cell
-from strategy.errors import InvalidInput
-from strategy.language import Text, acronyms_in, language_report, long_sentences, term_findings
+from strategy.answers.operations import add_row, get_answer, save_answer, set_grid_cell
+from strategy.core.errors import InvalidInput
+from strategy.finalise.language import Text, acronyms_in, language_report, long_sentences, term_findings
 
 
 def T(text: str) -> Text:
     return Text("introduction", "Introduction", "Why does your partnership need this strategy?", text, "intro.purpose")
 
 
-@pytest.mark.parametrize(("written", "found", "prefer"), [
-    ("CSA is under-reported.", "CSA", "child sexual abuse"),
-    ("We will tackle CSAE together.", "CSAE", "child sexual abuse"),
-    ("Perpetrators are often known to the child.", "Perpetrators", "the person who has sexually abused the child"),
-    ("The abuser was a relative.", "abuser", "the person who has sexually abused the child"),
-    ("Managing sex offenders in the community.", "sex offenders", "the person who has sexually abused the child"),
-    ("Peer-on-peer abuse in schools.", "Peer-on-peer abuse", "harmful sexual behaviour"),
-    ("Few children make a disclosure.", "disclosure", "telling"),
-    ("Children disclosed late.", "disclosed", "telling"),
-    ("Support for children with disabilities.", "children with disabilities", "disabled children"),
-    ("The case ended with NFA.", "NFA", "no further police action at this time"),
-])
+@pytest.mark.parametrize(
+    ("written", "found", "prefer"),
+    [
+        ("CSA is under-reported.", "CSA", "child sexual abuse"),
+        ("We will tackle CSAE together.", "CSAE", "child sexual abuse"),
+        ("Perpetrators are often known to the child.", "Perpetrators", "the person who has sexually abused the child"),
+        ("The abuser was a relative.", "abuser", "the person who has sexually abused the child"),
+        ("Managing sex offenders in the community.", "sex offenders", "the person who has sexually abused the child"),
+        ("Peer-on-peer abuse in schools.", "Peer-on-peer abuse", "harmful sexual behaviour"),
+        ("Few children make a disclosure.", "disclosure", "telling"),
+        ("Children disclosed late.", "disclosed", "telling"),
+        ("Support for children with disabilities.", "children with disabilities", "disabled children"),
+        ("The case ended with NFA.", "NFA", "no further police action at this time"),
+    ],
+)
 def test_each_avoided_term_is_found_with_the_wording_to_use(written, found, prefer):
     findings = term_findings([T(written)])
     assert [(f.found, f.prefer) for f in findings] == [(found, prefer)]
     assert "Introduction" in findings[0].message and f"'{prefer}'" in findings[0].message
 
 
-@pytest.mark.parametrize("written", [
-    "Child sexual abuse is under-reported.",
-    "The person who has sexually abused the child is often known to them.",
-    "Children tell in many ways, not always in words.",
-    "Disabled children are at greater risk.",
-    "The CSA Centre's guide helps partnerships.",  # an organisation's name, not the abbreviation
-    "We use the Child Sex Offender Disclosure Scheme.",  # the scheme keeps its official name
-    "Abuse by a parent; the abusive relationship.",  # 'abuse' is not 'abuser'
-    "The csa of a word in lower case is not the abbreviation.",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Child sexual abuse is under-reported.",
+        "The person who has sexually abused the child is often known to them.",
+        "Children tell in many ways, not always in words.",
+        "Disabled children are at greater risk.",
+        "The CSA Centre's guide helps partnerships.",  # an organisation's name, not the abbreviation
+        "We use the Child Sex Offender Disclosure Scheme.",  # the scheme keeps its official name
+        "Abuse by a parent; the abusive relationship.",  # 'abuse' is not 'abuser'
+        "The csa of a word in lower case is not the abbreviation.",
+    ],
+)
 def test_preferred_wording_and_official_names_pass(written):
     assert term_findings([T(written)]) == []
 
@@ -59,8 +64,10 @@ def test_a_phrase_the_partnership_exempts_is_left_alone_wherever_it_appears():
 
 
 def test_acronyms_spelled_out_known_own_and_unexplained():
-    text = ("The sexual assault referral centre (SARC) sees most children. SARCs report yearly. The MASH and the "
-            "LSCP meet monthly. The HUB team and the XQZ panel meet too. OFFICIAL.")
+    text = (
+        "The sexual assault referral centre (SARC) sees most children. SARCs report yearly. The MASH and the "
+        "LSCP meet monthly. The HUB team and the XQZ panel meet too. OFFICIAL."
+    )
     found = acronyms_in([T(text)], nation="england", own={"HUB": "Harbourshire understanding board"})
     assert found.meanings["SARC"] == "sexual assault referral centre" and found.source["SARC"] == "in your text"
     assert found.meanings["MASH"] == "multi-agency safeguarding hub" and found.source["MASH"] == "the workbook's list"
@@ -91,7 +98,8 @@ def test_the_report_reads_answers_and_table_cells_and_names_where(engine, partne
     report = language_report(engine, pid)
     where = {(f.found, f.text.chapter_title, f.text.where) for f in report.terms}
     assert ("perpetrator", "Shared vision and governance", "What is your partnership's shared vision?") in {
-        (f, c, w.split(",")[0]) for f, c, w in where}
+        (f, c, w.split(",")[0]) for f, c, w in where
+    }
     assert any(f == "disclosure" and "priority 1: Priority" in w for f, _, w in where)
     assert any(f == "CSA" and c == "Context" and "in online contexts: Local notes" in w for f, c, w in where)
     # Exempting a phrase through the Finalise chapter's list takes it out of the report.
@@ -109,8 +117,12 @@ def test_a_date_answer_is_stored_iso_and_impossible_dates_are_refused(engine, pa
     pid = partnership.id
     saved = save_answer(engine, pid, "finalise.next_review", "30/09/2027", expected_version=0, author=author)
     assert saved.value == "2027-09-30"
-    for bad, message in [("31/02/2027", "not a real date"), ("30/09/27", "two-digit year"), ("2100-13-01", "not a"),
-                         ("next spring", "not a date")]:
+    for bad, message in [
+        ("31/02/2027", "not a real date"),
+        ("30/09/27", "two-digit year"),
+        ("2100-13-01", "not a"),
+        ("next spring", "not a date"),
+    ]:
         with pytest.raises(InvalidInput, match=message):
             save_answer(engine, pid, "finalise.next_review", bad, expected_version=1, author=author)
     assert get_answer(engine, pid, "finalise.next_review").value == "2027-09-30"

@@ -5,8 +5,7 @@ import json
 
 from alembic import command
 from sqlalchemy import text
-
-from strategy.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
+from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
 
 ROWS = {"partnership": 3, "answer": 30, "item": 60, "revision": 90}
 
@@ -14,26 +13,38 @@ ROWS = {"partnership": 3, "answer": 30, "item": 60, "revision": 90}
 def _fill_at_0001(engine) -> None:
     with engine.begin() as conn:
         for p in range(1, 4):
-            conn.execute(text(
-                "INSERT INTO partnership (id, name, name_key, nation, areas, archived, created_at, updated_at) "
-                "VALUES (:id, :name, :key, :nation, 'Harbourshire', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
-                {"id": p, "name": f"Partnership {p} ŵ 🙂", "key": f"partnership {p} ŵ 🙂", "nation": "wales" if p == 2 else "england"})
+            conn.execute(
+                text(
+                    "INSERT INTO partnership (id, name, name_key, nation, areas, archived, created_at, updated_at) "
+                    "VALUES (:id, :name, :key, :nation, 'Harbourshire', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"id": p, "name": f"Partnership {p} ŵ 🙂", "key": f"partnership {p} ŵ 🙂", "nation": "wales" if p == 2 else "england"},
+            )
             for a in range(10):
-                conn.execute(text(
-                    "INSERT INTO answer (partnership_id, prompt_id, value, version, updated_at, updated_by_name, "
-                    "updated_by_agency) VALUES (:p, :prompt, :v, 3, CURRENT_TIMESTAMP, 'Sam', 'Council')"),
-                    {"p": p, "prompt": f"intro.prompt_{a}", "v": f"Answer {a} <script>x</script> ‘quoted’\nline two"})
+                conn.execute(
+                    text(
+                        "INSERT INTO answer (partnership_id, prompt_id, value, version, updated_at, updated_by_name, "
+                        "updated_by_agency) VALUES (:p, :prompt, :v, 3, CURRENT_TIMESTAMP, 'Sam', 'Council')"
+                    ),
+                    {"p": p, "prompt": f"intro.prompt_{a}", "v": f"Answer {a} <script>x</script> ‘quoted’\nline two"},
+                )
             for i in range(20):
-                conn.execute(text(
-                    "INSERT INTO item (partnership_id, prompt_id, position, values_json, version, created_at, updated_at, "
-                    "updated_by_name, updated_by_agency) VALUES (:p, 'vision.steering_group', :pos, :v, 1, "
-                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Sam', 'Council')"),
-                    {"p": p, "pos": i, "v": json.dumps({"name": f"Member {i}", "lived_experience": i % 3 == 0})})
+                conn.execute(
+                    text(
+                        "INSERT INTO item (partnership_id, prompt_id, position, values_json, version, created_at, updated_at, "
+                        "updated_by_name, updated_by_agency) VALUES (:p, 'vision.steering_group', :pos, :v, 1, "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Sam', 'Council')"
+                    ),
+                    {"p": p, "pos": i, "v": json.dumps({"name": f"Member {i}", "lived_experience": i % 3 == 0})},
+                )
             for r in range(30):
-                conn.execute(text(
-                    "INSERT INTO revision (partnership_id, prompt_id, action, old_value, new_value, created_at, "
-                    "author_name, author_agency) VALUES (:p, 'intro.purpose', 'edit', :o, :n, CURRENT_TIMESTAMP, 'Sam', '')"),
-                    {"p": p, "o": f"old {r}", "n": f"new {r}"})
+                conn.execute(
+                    text(
+                        "INSERT INTO revision (partnership_id, prompt_id, action, old_value, new_value, created_at, "
+                        "author_name, author_agency) VALUES (:p, 'intro.purpose', 'edit', :o, :n, CURRENT_TIMESTAMP, 'Sam', '')"
+                    ),
+                    {"p": p, "o": f"old {r}", "n": f"new {r}"},
+                )
 
 
 def _counts(engine) -> dict:
@@ -61,8 +72,9 @@ def test_upgrading_from_the_first_schema_keeps_every_row(db_url):
 
 def test_upgrading_from_0002_to_the_plan_keeps_every_row_and_the_plan_works(db_url):
     """0003 adds the plan's tables beside a database full of answers, rows and history."""
-    from strategy import plan as P
-    from strategy.people import Author
+    from strategy.core.authors import Author
+
+    from strategy.plan import operations as P
 
     engine = get_engine(db_url)
     command.upgrade(_alembic_config(engine), "0002")

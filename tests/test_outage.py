@@ -9,12 +9,11 @@ import threading
 
 import pytest
 from sqlalchemy.engine import make_url
-
-from strategy.answers import get_answer, save_answer
-from strategy.db import dispose_engine, prepare_database
-from strategy.errors import StorageError
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.answers.operations import get_answer, save_answer
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.errors import StorageError
+from strategy.people.partnerships import create_partnership
 
 
 class Relay:

@@ -4,9 +4,8 @@ refused with a message and nothing stored."""
 from __future__ import annotations
 
 import pytest
-
-from strategy.errors import InvalidInput, NotFound
-from strategy.partnerships import (
+from strategy.core.errors import InvalidInput, NotFound
+from strategy.people.partnerships import (
     create_partnership,
     find_partnership,
     get_partnership,
@@ -32,9 +31,11 @@ def _details(engine, pid):
 
 # --- The ordinary path -------------------------------------------------------------------------
 
+
 def test_create_then_list_shows_it_with_its_details(engine):
-    p = create_partnership(engine, name="  Vale of Ashby  Board ", nation="Wales ", areas="Ashby and  the Vale",
-                           period_start="2026", period_end=2029)
+    p = create_partnership(
+        engine, name="  Vale of Ashby  Board ", nation="Wales ", areas="Ashby and  the Vale", period_start="2026", period_end=2029
+    )
     assert _names(engine) == ["Vale of Ashby Board"]
     stored = get_partnership(engine, p.id)
     assert (stored.name, stored.nation, stored.areas) == ("Vale of Ashby Board", "wales", "Ashby and the Vale")
@@ -87,25 +88,40 @@ def test_nation_words_differ(engine):
 
 
 def test_names_are_stored_literally(engine):
-    for name in ["<script>alert(1)</script>", "Robert'); DROP TABLE partnership;--", "Bwrdd Diogelu Gogledd Cymru ŵŷ",
-                 "[Link](javascript:alert(1))"]:
+    for name in [
+        "<script>alert(1)</script>",
+        "Robert'); DROP TABLE partnership;--",
+        "Bwrdd Diogelu Gogledd Cymru ŵŷ",
+        "[Link](javascript:alert(1))",
+    ]:
         create_partnership(engine, name=name, nation="wales")
-    assert sorted(_names(engine)) == sorted(["<script>alert(1)</script>", "Robert'); DROP TABLE partnership;--",
-                                             "Bwrdd Diogelu Gogledd Cymru ŵŷ", "[Link](javascript:alert(1))"])
+    assert sorted(_names(engine)) == sorted(
+        [
+            "<script>alert(1)</script>",
+            "Robert'); DROP TABLE partnership;--",
+            "Bwrdd Diogelu Gogledd Cymru ŵŷ",
+            "[Link](javascript:alert(1))",
+        ]
+    )
     assert find_partnership(engine, "BWRDD DIOGELU GOGLEDD CYMRU ŴŶ").name == "Bwrdd Diogelu Gogledd Cymru ŵŷ"
 
 
 # --- Duplicate names ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("same", [
-    "harbourshire partnership",
-    "HARBOURSHIRE PARTNERSHIP",
-    "  Harbourshire Partnership  ",
-    "Harbourshire    Partnership",
-    "Harbourshire\u00a0Partnership",
-    "Harbourshire\tPartnership\n",
-    "\u00a0Harbourshire \u00a0 Partnership\u00a0",
-], ids=["lower", "upper", "surrounding-spaces", "repeated-spaces", "nbsp", "tab-newline", "nbsp-mix"])
+
+@pytest.mark.parametrize(
+    "same",
+    [
+        "harbourshire partnership",
+        "HARBOURSHIRE PARTNERSHIP",
+        "  Harbourshire Partnership  ",
+        "Harbourshire    Partnership",
+        "Harbourshire\u00a0Partnership",
+        "Harbourshire\tPartnership\n",
+        "\u00a0Harbourshire \u00a0 Partnership\u00a0",
+    ],
+    ids=["lower", "upper", "surrounding-spaces", "repeated-spaces", "nbsp", "tab-newline", "nbsp-mix"],
+)
 def test_a_name_differing_only_in_case_or_spaces_is_refused(engine, partnership, same):
     with pytest.raises(InvalidInput) as info:
         create_partnership(engine, name=same, nation="wales")
@@ -141,8 +157,7 @@ def test_rename_to_a_taken_name_is_refused_and_the_original_name_kept(engine, pa
 
 def test_two_people_creating_the_same_name_at_the_same_moment(pg_engine, just_before):
     # The second person's INSERT meets the first's committed row: a clear message, one partnership.
-    fired = just_before(pg_engine, "INSERT INTO partnership",
-                        lambda: create_partnership(pg_engine, name=NAME, nation="england"))
+    fired = just_before(pg_engine, "INSERT INTO partnership", lambda: create_partnership(pg_engine, name=NAME, nation="england"))
     with pytest.raises(InvalidInput) as info:
         create_partnership(pg_engine, name=NAME.lower(), nation="wales")
     assert fired
@@ -163,6 +178,7 @@ def test_two_people_renaming_to_the_same_name_at_the_same_moment(pg_engine, just
 
 
 # --- Bad details -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["", "   ", "\u00a0\u00a0", "\n\t\r", "\x00\x01"], ids=["empty", "spaces", "nbsp", "newlines", "controls"])
 def test_an_empty_name_is_refused(engine, name):
@@ -219,12 +235,15 @@ def test_moving_the_end_before_the_start_is_refused_and_the_period_kept(engine, 
     assert _details(engine, partnership.id) == (NAME, "england", "Harbourshire", 2026, 2029, False)
 
 
-@pytest.mark.parametrize("year, message", [
-    ("20x6", "should be a year such as 2026, not '20x6'"),
-    ("2020/21", "should be a year such as 2026"),
-    ("1999", "between 2000 and 2100"),
-    (2101, "between 2000 and 2100"),
-])
+@pytest.mark.parametrize(
+    "year, message",
+    [
+        ("20x6", "should be a year such as 2026, not '20x6'"),
+        ("2020/21", "should be a year such as 2026"),
+        ("1999", "between 2000 and 2100"),
+        (2101, "between 2000 and 2100"),
+    ],
+)
 def test_a_year_that_is_not_a_year_is_refused(engine, year, message):
     with pytest.raises(InvalidInput, match=message.replace("(", "\\(")):
         create_partnership(engine, name=NAME, nation="england", period_start=year)

@@ -4,13 +4,13 @@ and unchanged, owners only, bad years refused with nothing changed."""
 from __future__ import annotations
 
 import pytest
+from strategy.answers.operations import get_answers, list_rows
+from strategy.core.errors import InvalidInput, NotAllowed
+from strategy.people.partnerships import get_partnership
+from strategy.people.periods import start_next_period
+from strategy.plan.operations import load_plan
 
-from strategy.answers import get_answers, list_rows
 from strategy.cli import main
-from strategy.errors import InvalidInput, NotAllowed
-from strategy.partnerships import get_partnership
-from strategy.periods import start_next_period
-from strategy.plan import load_plan
 from tests.people_support import member, snapshot
 
 
@@ -22,21 +22,26 @@ def test_the_next_period_carries_everything_forward_and_archives_the_old(engine,
     assert new.name == "Demo partnership (2029 to 2032)" and (new.period_start, new.period_end) == (2029, 2032)
     assert old.archived and not new.archived and (old.period_start, old.period_end) == (2026, 2029)
     assert {k: a.value for k, a in get_answers(engine, new_id).items()} == before_answers
-    assert [r.values for r in list_rows(engine, new_id, "vision.priorities")] == \
-        [r.values for r in list_rows(engine, pid, "vision.priorities")]
+    assert [r.values for r in list_rows(engine, new_id, "vision.priorities")] == [
+        r.values for r in list_rows(engine, pid, "vision.priorities")
+    ]
     old_plan, new_plan = load_plan(engine, pid), load_plan(engine, new_id)
-    assert [(old_plan.code("action", x.id), x.title) for x in old_plan.all_actions()] == \
-        [(new_plan.code("action", x.id), x.title) for x in new_plan.all_actions()]
+    assert [(old_plan.code("action", x.id), x.title) for x in old_plan.all_actions()] == [
+        (new_plan.code("action", x.id), x.title) for x in new_plan.all_actions()
+    ]
     # The old period is still there to read, exactly as it was.
     assert {k: a.value for k, a in get_answers(engine, pid).items()} == before_answers
 
 
-@pytest.mark.parametrize(("start", "end", "message"), [
-    ("", "2032", "first and last year"),
-    ("2032", "2029", "ends \\(2029\\) before it starts"),
-    ("2025", "2028", "must start after this one began"),
-    ("twenty", "2032", "year such as 2026"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("", "2032", "first and last year"),
+        ("2032", "2029", "ends \\(2029\\) before it starts"),
+        ("2025", "2028", "must start after this one began"),
+        ("twenty", "2032", "year such as 2026"),
+    ],
+)
 def test_bad_years_are_refused_and_nothing_changes(engine, demo_id, start, end, message):
     pid = demo_id
     before = snapshot(engine)
@@ -57,7 +62,7 @@ def test_only_owners_start_the_next_period(engine, partnership):
 
 
 def test_a_taken_name_is_refused_and_the_old_period_is_not_archived(engine, partnership):
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     create_partnership(engine, name="Harbourshire Partnership (2029 to 2032)", nation="england")
     with pytest.raises(InvalidInput, match="already exists"):

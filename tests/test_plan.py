@@ -8,12 +8,12 @@ import json
 
 import pytest
 from sqlmodel import select
+from strategy.answers.operations import add_row
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import PlanAction, Revision
 
-from strategy import plan as P
-from strategy.answers import add_row
-from strategy.db import read_session
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.models import PlanAction, Revision
+from strategy.plan import operations as P
 
 
 @pytest.fixture
@@ -26,12 +26,31 @@ def chain(engine, partnership, author):
     a2 = P.add_aim(engine, pid, title="A confident workforce", author=author)
     o1 = P.add_outcome(engine, pid, aim_id=a1.id, title="Practitioners recognise signs", author=author)
     o2 = P.add_outcome(engine, pid, aim_id=a1.id, title="Schools are in the pathway", author=author)
-    actions = [P.create_action(engine, pid, outcome_id=o1.id, title=f"Action {i}", author=author,
-                               leads=["Harbourshire Police"], start_date="01/04/2026", end_date="31/03/2027")
-               for i in range(1, 4)]
-    measure = P.add_measure(engine, pid, outcome_id=o1.id, indicator="Children assessed", author=author,
-                            baseline_value="412", baseline_date="31/03/2025", target_value="600",
-                            target_date="31/03/2029", frequency="quarterly")
+    actions = [
+        P.create_action(
+            engine,
+            pid,
+            outcome_id=o1.id,
+            title=f"Action {i}",
+            author=author,
+            leads=["Harbourshire Police"],
+            start_date="01/04/2026",
+            end_date="31/03/2027",
+        )
+        for i in range(1, 4)
+    ]
+    measure = P.add_measure(
+        engine,
+        pid,
+        outcome_id=o1.id,
+        indicator="Children assessed",
+        author=author,
+        baseline_value="412",
+        baseline_date="31/03/2025",
+        target_value="600",
+        target_date="31/03/2029",
+        frequency="quarterly",
+    )
     return {"pid": pid, "a1": a1, "a2": a2, "o1": o1, "o2": o2, "actions": actions, "measure": measure}
 
 
@@ -101,12 +120,15 @@ def test_nothing_can_be_added_under_a_removed_outcome(engine, chain, author):
         P.update_outcome(engine, pid, chain["o2"].id, expected_version=chain["o2"].version + 1, author=author, title="x")
 
 
-@pytest.mark.parametrize("title, message", [
-    ("", "The aim's name is empty"),
-    ("   \u00a0 ", "The aim's name is empty"),
-    ("recognise MORE children,\u00a0 earlier", "already a strategic aim called 'Recognise more children, earlier' (A1)"),
-    ("x" * 301, "the most it can hold is 300"),
-])
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        ("", "The aim's name is empty"),
+        ("   \u00a0 ", "The aim's name is empty"),
+        ("recognise MORE children,\u00a0 earlier", "already a strategic aim called 'Recognise more children, earlier' (A1)"),
+        ("x" * 301, "the most it can hold is 300"),
+    ],
+)
 def test_empty_and_duplicate_aim_names_are_refused(engine, chain, author, title, message):
     with pytest.raises(InvalidInput, match=message.replace("(", r"\(").replace(")", r"\)")):
         P.add_aim(engine, chain["pid"], title=title, author=author)
@@ -116,8 +138,7 @@ def test_empty_and_duplicate_aim_names_are_refused(engine, chain, author, title,
 def test_renaming_an_aim_to_another_aims_name_is_refused(engine, chain, author):
     a2 = chain["a2"]
     with pytest.raises(InvalidInput, match="already a strategic aim"):
-        P.update_aim(engine, chain["pid"], a2.id, expected_version=a2.version, author=author,
-                     title=" RECOGNISE more children, earlier ")
+        P.update_aim(engine, chain["pid"], a2.id, expected_version=a2.version, author=author, title=" RECOGNISE more children, earlier ")
     assert P.load_plan(engine, chain["pid"]).aims[1].title == "A confident workforce"
 
 
@@ -134,18 +155,21 @@ def test_a_second_edit_from_an_old_version_is_a_conflict_and_both_are_kept(engin
     assert json.loads(kept.new_value) == {"status": "complete"} and kept.author_name == "Jo Evans"
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"start_date": "31/02/2026"}, "not a real date"),
-    ({"end_date": "2026-13-01"}, "not a real date"),
-    ({"start_date": "01/01/1900"}, "between 2000 and 2099"),
-    ({"end_date": "01/01/2100"}, "between 2000 and 2099"),
-    ({"start_date": "01/04/2027", "end_date": "31/03/2027"}, "completion date 31/03/2027 is before the commencement date 01/04/2027"),
-    ({"end_date": "01/01/2026"}, "completion date 01/01/2026 is before the commencement date 01/04/2026"),
-    ({"title": "  "}, "The action is empty"),
-    ({"component": "astrology"}, "The core component 'astrology' is not one of"),
-    ({"recommendations": [7]}, "'7' is not one of the six"),
-    ({"status": "finished-ish"}, "The status 'finished-ish' is not one of"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"start_date": "31/02/2026"}, "not a real date"),
+        ({"end_date": "2026-13-01"}, "not a real date"),
+        ({"start_date": "01/01/1900"}, "between 2000 and 2099"),
+        ({"end_date": "01/01/2100"}, "between 2000 and 2099"),
+        ({"start_date": "01/04/2027", "end_date": "31/03/2027"}, "completion date 31/03/2027 is before the commencement date 01/04/2027"),
+        ({"end_date": "01/01/2026"}, "completion date 01/01/2026 is before the commencement date 01/04/2026"),
+        ({"title": "  "}, "The action is empty"),
+        ({"component": "astrology"}, "The core component 'astrology' is not one of"),
+        ({"recommendations": [7]}, "'7' is not one of the six"),
+        ({"status": "finished-ish"}, "The status 'finished-ish' is not one of"),
+    ],
+)
 def test_bad_action_fields_are_refused_and_nothing_changes(engine, chain, author, fields, message):
     pid, x = chain["pid"], chain["actions"][0]
     with pytest.raises(InvalidInput, match=message):
@@ -163,8 +187,7 @@ def test_a_lead_who_is_not_yet_an_agency_is_offered_for_adding(engine, chain, au
     assert "'Harbour Light' is not yet one of the partnership's agencies" in caught.value.message
     assert len(P.load_plan(engine, pid).actions[o1.id]) == 3
     P.add_agency(engine, pid, "Harbour Light", author=author)
-    made = P.create_action(engine, pid, outcome_id=o1.id, title="New thing", author=author,
-                           leads=["Harbour Light", "harbourshire  POLICE"])
+    made = P.create_action(engine, pid, outcome_id=o1.id, title="New thing", author=author, leads=["Harbour Light", "harbourshire  POLICE"])
     assert P.leads(made) == ["Harbour Light", "Harbourshire Police"]  # as the partnership spells them
 
 
@@ -191,9 +214,19 @@ def test_checks_name_every_gap(engine, chain, author):
 
 
 def test_create_action_is_the_one_way_in_for_other_features(engine, chain, author):
-    made = P.create_action(engine, chain["pid"], outcome_id=chain["o2"].id, title="Audit recommendation 5 as an action",
-                           author=author, origin="audit recommendation 5", recommendations=["rec5", 2], component="identification",
-                           leads="Harbourshire Council", when_text="2026/27", stage="high")
+    made = P.create_action(
+        engine,
+        chain["pid"],
+        outcome_id=chain["o2"].id,
+        title="Audit recommendation 5 as an action",
+        author=author,
+        origin="audit recommendation 5",
+        recommendations=["rec5", 2],
+        component="identification",
+        leads="Harbourshire Council",
+        when_text="2026/27",
+        stage="high",
+    )
     plan = P.load_plan(engine, chain["pid"])
     assert plan.code("action", made.id) == "A1.O2.1"
     assert (made.origin, P.recommendations(made), P.leads(made)) == ("audit recommendation 5", ["rec2", "rec5"], ["Harbourshire Council"])
@@ -204,8 +237,16 @@ def test_create_action_is_the_one_way_in_for_other_features(engine, chain, autho
 
 def test_a_300_row_paste_is_stored_in_one_go_or_not_at_all(engine, chain, author):
     pid, o2 = chain["pid"], chain["o2"]
-    specs = [{"outcome_id": o2.id, "title": f"Pasted action {i} ‘quoted’ 🙂", "leads": ["Harbourshire Police"],
-              "start_date": "01/04/2026", "end_date": "31/03/2027"} for i in range(300)]
+    specs = [
+        {
+            "outcome_id": o2.id,
+            "title": f"Pasted action {i} ‘quoted’ 🙂",
+            "leads": ["Harbourshire Police"],
+            "start_date": "01/04/2026",
+            "end_date": "31/03/2027",
+        }
+        for i in range(300)
+    ]
     bad = [dict(s) for s in specs]
     bad[150]["end_date"] = "31/02/2027"
     bad[299]["title"] = ""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 import streamlit as st
+from strategy.answers.operations import add_row, list_rows
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
 from streamlit.testing.v1 import AppTest
 
-from strategy import plan as P
-from strategy.answers import add_row, list_rows
-from strategy.db import dispose_engine, prepare_database
-from strategy.partnerships import create_partnership
-from strategy.people import Author
+from strategy.plan import operations as P
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 from tests.test_app import APP
@@ -119,8 +119,13 @@ def test_evaluation_lists_outcomes_without_a_measure_and_adds_one(engine, pid):
 def test_a_components_activity_becomes_an_action_in_one_step(engine, pid):
     aim = P.add_aim(engine, pid, title="Aim", author=SAM)
     outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
-    row = add_row(engine, pid, "prevention.activities", {"activity": "Restart Operation Makesafe", "level": "secondary",
-                                                          "lead": "Harbourshire Police"}, author=SAM)
+    row = add_row(
+        engine,
+        pid,
+        "prevention.activities",
+        {"activity": "Restart Operation Makesafe", "level": "secondary", "lead": "Harbourshire Police"},
+        author=SAM,
+    )
     at = page(pid, "views/prevention.py")
     at.selectbox(key="plan|act-outcome|prevention.activities").set_value(outcome.id)
     button(at, "Make it an action").click().run()
@@ -159,6 +164,7 @@ def test_the_action_plan_page_on_a_plan_with_gaps(engine, pid):
 
 # --- The table editor's saving, driven as Streamlit drives it -----------------------------------
 
+
 def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     from strategy.ui import plan_extras, plan_views
 
@@ -170,12 +176,22 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     rows = P.action_rows(plan)
     labels = {"A1.O1 Outcome": outcome.id}
     st.session_state[AUTHOR_KEY] = SAM
-    st.session_state["ed"] = {"edited_rows": {0: {"Lead/responsible agency": "harbourshire police",
-                                                  "Commencement": "01/04/2026", "Completion": "31/03/2027",
-                                                  "Core component": "Identification", "Recommendations": "2; 5"}},
-                              "added_rows": [{"Intended outcome": "A1.O1 Outcome", "Action": f"Pasted {i}",
-                                              "Lead/responsible agency": "Harbourshire Police"} for i in range(300)],
-                              "deleted_rows": []}
+    st.session_state["ed"] = {
+        "edited_rows": {
+            0: {
+                "Lead/responsible agency": "harbourshire police",
+                "Commencement": "01/04/2026",
+                "Completion": "31/03/2027",
+                "Core component": "Identification",
+                "Recommendations": "2; 5",
+            }
+        },
+        "added_rows": [
+            {"Intended outcome": "A1.O1 Outcome", "Action": f"Pasted {i}", "Lead/responsible agency": "Harbourshire Police"}
+            for i in range(300)
+        ],
+        "deleted_rows": [],
+    }
     plan_views._table_changed(engine, pid, "ed", rows, labels)
     plan = P.load_plan(engine, pid)
     stored = plan.actions[outcome.id][0]
@@ -183,8 +199,7 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     assert (stored.component, P.recommendations(stored)) == ("identification", ["rec2", "rec5"])
     assert len(plan.all_actions()) == 301
     # A lead who is not an agency yet: nothing saved, and the page offers to add it.
-    st.session_state["ed"] = {"edited_rows": {0: {"Lead/responsible agency": "Harbour Light"}}, "added_rows": [],
-                              "deleted_rows": []}
+    st.session_state["ed"] = {"edited_rows": {0: {"Lead/responsible agency": "Harbour Light"}}, "added_rows": [], "deleted_rows": []}
     plan_views._table_changed(engine, pid, "ed", P.action_rows(plan), labels)
     assert st.session_state[plan_views.PENDING_AGENCIES] == ["Harbour Light"]
     assert P.leads(P.load_plan(engine, pid).actions[outcome.id][0]) == ["Harbourshire Police"]
@@ -202,16 +217,24 @@ def test_table_edits_paste_and_removal_save_through_the_plan(engine, pid):
     other = P.add_outcome(engine, pid, aim_id=aim.id, title="Another outcome", author=SAM)
     labels["A1.O2 Another outcome"] = other.id
     rows = P.action_rows(P.load_plan(engine, pid))
-    st.session_state["ed"] = {"edited_rows": {0: {"Intended outcome": "A1.O2 Another outcome"}}, "added_rows": [],
-                              "deleted_rows": []}
+    st.session_state["ed"] = {"edited_rows": {0: {"Intended outcome": "A1.O2 Another outcome"}}, "added_rows": [], "deleted_rows": []}
     plan_views._table_changed(engine, pid, "ed", rows, labels)
     plan = P.load_plan(engine, pid)
     assert [plan.code("action", x.id) for x in plan.actions[other.id]] == ["A1.O2.1"]
 
 
-@pytest.mark.parametrize("path", ["views/theory_of_change.py", "views/evaluation.py", "views/action_plan.py",
-                                  "views/prevention.py", "views/identification.py", "views/whole_system.py",
-                                  "views/workforce_development.py"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "views/theory_of_change.py",
+        "views/evaluation.py",
+        "views/action_plan.py",
+        "views/prevention.py",
+        "views/identification.py",
+        "views/whole_system.py",
+        "views/workforce_development.py",
+    ],
+)
 def test_every_plan_page_runs_on_a_fresh_partnership(engine, pid, path):
     at = page(pid, path)
     assert not at.error, [e.value for e in at.error]

@@ -8,13 +8,9 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
-
-from strategy import plan as P
-from strategy.cli import main
-from strategy.errors import InvalidInput
-from strategy.imports import ImportRefused
-from strategy.partnerships import create_partnership
-from strategy.plan_io import (
+from strategy.core.errors import InvalidInput
+from strategy.people.partnerships import create_partnership
+from strategy.plan.io import (
     EXPORT_COLUMNS,
     Span,
     commit_import,
@@ -26,48 +22,58 @@ from strategy.plan_io import (
     safe_cell,
     unsafe_cell,
 )
+from strategy.tabular.reading import ImportRefused
+
+from strategy.cli import main
+from strategy.plan import operations as P
 
 HEADERS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agency", "Commencement", "Completion"]
 
 
-@pytest.mark.parametrize("written, span", [
-    ("31/10/2026", Span(date(2026, 10, 31), date(2026, 10, 31))),
-    ("2026-10-31", Span(date(2026, 10, 31), date(2026, 10, 31))),
-    ("31st October 2026", Span(date(2026, 10, 31), date(2026, 10, 31))),
-    ("March 2015", Span(date(2015, 3, 1), date(2015, 3, 31))),
-    ("Oct-26", Span(date(2026, 10, 1), date(2026, 10, 31))),
-    ("2020/21", Span(date(2020, 4, 1), date(2021, 3, 31))),
-    ("2020-2021", Span(date(2020, 4, 1), date(2021, 3, 31))),
-    ("By 31 October 2023", Span(None, date(2023, 10, 31))),
-    ("Q3 2026", Span(date(2026, 7, 1), date(2026, 9, 30))),
-    ("2026 Q1", Span(date(2026, 1, 1), date(2026, 3, 31))),
-    ("Spring 2027", Span(date(2027, 3, 1), date(2027, 5, 31))),
-    ("April 2026 to March 2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
-    ("01/04/2026 - 31/03/2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
-    ("2027", Span(date(2027, 1, 1), date(2027, 12, 31))),
-    (date(2026, 5, 4), Span(date(2026, 5, 4), date(2026, 5, 4))),
-    ("Ongoing", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "written, span",
+    [
+        ("31/10/2026", Span(date(2026, 10, 31), date(2026, 10, 31))),
+        ("2026-10-31", Span(date(2026, 10, 31), date(2026, 10, 31))),
+        ("31st October 2026", Span(date(2026, 10, 31), date(2026, 10, 31))),
+        ("March 2015", Span(date(2015, 3, 1), date(2015, 3, 31))),
+        ("Oct-26", Span(date(2026, 10, 1), date(2026, 10, 31))),
+        ("2020/21", Span(date(2020, 4, 1), date(2021, 3, 31))),
+        ("2020-2021", Span(date(2020, 4, 1), date(2021, 3, 31))),
+        ("By 31 October 2023", Span(None, date(2023, 10, 31))),
+        ("Q3 2026", Span(date(2026, 7, 1), date(2026, 9, 30))),
+        ("2026 Q1", Span(date(2026, 1, 1), date(2026, 3, 31))),
+        ("Spring 2027", Span(date(2027, 3, 1), date(2027, 5, 31))),
+        ("April 2026 to March 2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
+        ("01/04/2026 - 31/03/2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
+        ("2027", Span(date(2027, 1, 1), date(2027, 12, 31))),
+        (date(2026, 5, 4), Span(date(2026, 5, 4), date(2026, 5, 4))),
+        ("Ongoing", None),
+        ("", None),
+    ],
+)
 def test_dates_as_plans_write_them(written, span):
     assert parse_when(written) == span
 
 
-@pytest.mark.parametrize("written, message", [
-    ("31/02/2026", "not a real date"),
-    ("00/00/0000", "not a real date"),
-    ("01/01/1900", "is in 1900"),
-    ("2100", "is in 2100"),
-    ("March 2027 to March 2026", "ends before it starts"),
-    ("soon", "not a date the workbook can read"),
-    ("2020/23", "not a date the workbook can read"),
-])
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("31/02/2026", "not a real date"),
+        ("00/00/0000", "not a real date"),
+        ("01/01/1900", "is in 1900"),
+        ("2100", "is in 2100"),
+        ("March 2027 to March 2026", "ends before it starts"),
+        ("soon", "not a date the workbook can read"),
+        ("2020/23", "not a date the workbook can read"),
+    ],
+)
 def test_dates_that_cannot_be_read_are_refused_with_a_reason(written, message):
     with pytest.raises(InvalidInput, match=message):
         parse_when(written, what="The completion date")
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "'quoted", "plain"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "'quoted", "plain"])
 def test_formula_safe_cells_come_back_as_typed(text):
     safe = safe_cell(text)
     assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
@@ -111,8 +117,15 @@ def test_export_cells_cannot_run_as_formulas_and_reimport_as_typed(engine, partn
     aim = P.add_aim(engine, pid, title="=cmd|' /C calc'!A0", author=author)
     outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="+Outcome\nsecond line", author=author)
     P.add_agency(engine, pid, "@Agency", author=author)
-    P.create_action(engine, pid, outcome_id=outcome.id, title="-Action <script>alert(1)</script> & ‘quotes’ ŵ 🙂",
-                    author=author, leads=["@Agency"], start_date="01/04/2026")
+    P.create_action(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        title="-Action <script>alert(1)</script> & ‘quotes’ ŵ 🙂",
+        author=author,
+        leads=["@Agency"],
+        start_date="01/04/2026",
+    )
     wb = load_workbook(io.BytesIO(export_xlsx(engine, pid)))
     ws = wb.active
     values = [c.value for c in ws[2]]
@@ -134,8 +147,14 @@ def test_import_tolerates_plans_as_people_write_them(engine, partnership, author
     P.add_agency(engine, pid, "Harbourshire Police", author=author)
     P.add_agency(engine, pid, "Harbourshire Council", author=author)
     rows = [
-        ["Aim one", "Outcome 1", "• Publish expectations\n• Brief every team\n  in two sessions",
-         "Harbourshire Police; Harbourshire Council", "March 2026", "2026/27"],
+        [
+            "Aim one",
+            "Outcome 1",
+            "• Publish expectations\n• Brief every team\n  in two sessions",
+            "Harbourshire Police; Harbourshire Council",
+            "March 2026",
+            "2026/27",
+        ],
         [None, None, "Audit after a year", "harbourshire council", None, "By 31 October 2027"],
         [None, "Outcome 2", "A long action written\nover two lines", "Harbourshire Police, Harbourshire Council", "Q3 2026", "Q4 2026"],
         ["", "", "", "", "", ""],
@@ -145,9 +164,13 @@ def test_import_tolerates_plans_as_people_write_them(engine, partnership, author
     assert preview.problems == []
     assert preview.new_aims == ["Aim one", "Aim two"] and preview.new_agencies == ["Harbour Light"]
     titles = [(a["outcome"], a["title"]) for a in preview.actions]
-    assert titles == [("Outcome 1", "Publish expectations"), ("Outcome 1", "Brief every team in two sessions"),
-                      ("Outcome 1", "Audit after a year"), ("Outcome 2", "A long action written\nover two lines"),
-                      ("Outcome 3", "Commission a service")]
+    assert titles == [
+        ("Outcome 1", "Publish expectations"),
+        ("Outcome 1", "Brief every team in two sessions"),
+        ("Outcome 1", "Audit after a year"),
+        ("Outcome 2", "A long action written\nover two lines"),
+        ("Outcome 3", "Commission a service"),
+    ]
     first, audit, long = preview.actions[0], preview.actions[2], preview.actions[3]
     assert (first["start_date"], first["end_date"]) == ("2026-03-01", "2027-03-31")
     assert first["leads"] == ["Harbourshire Police", "Harbourshire Council"]
@@ -163,20 +186,29 @@ def test_import_tolerates_plans_as_people_write_them(engine, partnership, author
 
 
 def test_a_single_when_column_gives_both_dates(engine, partnership, author):
-    preview = preview_import(engine, partnership.id, _csv([["Aim", "Outcome", "Do it", "Council", "2026/27"]],
-                                                          ["Aim", "Outcome", "Action", "Lead", "When"]), "plan.csv")
+    preview = preview_import(
+        engine,
+        partnership.id,
+        _csv([["Aim", "Outcome", "Do it", "Council", "2026/27"]], ["Aim", "Outcome", "Action", "Lead", "When"]),
+        "plan.csv",
+    )
     assert preview.problems == []
     assert (preview.actions[0]["start_date"], preview.actions[0]["end_date"]) == ("2026-04-01", "2027-03-31")
 
 
-@pytest.mark.parametrize("cell, column, message", [
-    ("31/02/2026", "Completion", "not a real date"),
-    ("soon-ish", "Completion", "not a date the workbook can read"),
-    ("01/01/2100", "Completion", "is in 2100"),
-])
+@pytest.mark.parametrize(
+    "cell, column, message",
+    [
+        ("31/02/2026", "Completion", "not a real date"),
+        ("soon-ish", "Completion", "not a date the workbook can read"),
+        ("01/01/2100", "Completion", "is in 2100"),
+    ],
+)
 def test_an_unreadable_date_names_the_row_and_cell_and_imports_nothing(engine, partnership, author, cell, column, message):
-    rows = [["Aim", "Outcome", "Fine action", "Council", "01/04/2026", "31/03/2027"],
-            ["Aim", "Outcome", "Bad action", "Council", "01/04/2026", cell]]
+    rows = [
+        ["Aim", "Outcome", "Fine action", "Council", "01/04/2026", "31/03/2027"],
+        ["Aim", "Outcome", "Bad action", "Council", "01/04/2026", cell],
+    ]
     preview = preview_import(engine, partnership.id, _csv(rows), "plan.csv")
     assert [(p.row, p.column) for p in preview.problems] == [(3, column)]
     assert message in preview.problems[0].message
@@ -216,8 +248,7 @@ def test_importing_into_an_existing_plan_adds_to_matching_aims_and_outcomes(engi
     assert [plan.code("action", x.id) for x in plan.all_actions()] == ["A1.O1.1"]
 
 
-def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, engine_url, demo_id, tmp_path, monkeypatch,
-                                                                     capsys):
+def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, engine_url, demo_id, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", engine_url)
     demo = demo_id
     create_partnership(engine, name="Vale Board", nation="wales")
@@ -240,12 +271,15 @@ def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, eng
     assert "Row 2, column 'Commencement'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"", "plan.csv", r"is empty \(0 bytes\)"),
-    (b"Strategic aim,Intended outcome,Action,Lead/responsible agency\r\n", "plan.csv", "has column names but no rows"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "plan.csv", "picture"),
-    (b"Strategic aim,Intended outcome\r\nA,B\r\n", "plan.xlsx", "not one"),
-])
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "plan.csv", r"is empty \(0 bytes\)"),
+        (b"Strategic aim,Intended outcome,Action,Lead/responsible agency\r\n", "plan.csv", "has column names but no rows"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "plan.csv", "picture"),
+        (b"Strategic aim,Intended outcome\r\nA,B\r\n", "plan.xlsx", "not one"),
+    ],
+)
 def test_files_that_are_not_plans_are_refused_before_anything_is_read(engine, partnership, data, name, message):
     with pytest.raises(InvalidInput, match=message):
         preview_import(engine, partnership.id, data, name)

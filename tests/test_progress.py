@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from strategy.answers import add_row, delete_row, save_answer
-from strategy.content import content
-from strategy.progress import chapter_progress, next_step
+from strategy.answers.operations import add_row, delete_row, save_answer
+from strategy.answers.progress import chapter_progress, next_step
+from strategy.guide.content import content
 
 
 def _answerable(chapter_id):
@@ -68,7 +68,7 @@ def test_a_finished_chapter_sends_you_to_the_next(engine, partnership, author):
 
 
 def test_answers_of_another_partnership_do_not_count(engine, partnership, author):
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     other = create_partnership(engine, name="Vale Partnership", nation="wales")
     save_answer(engine, other.id, "intro.purpose", "Theirs", expected_version=0, author=author)

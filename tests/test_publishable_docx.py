@@ -11,10 +11,10 @@ from datetime import datetime
 import pytest
 from docx import Document
 from pypdf import PdfReader
+from strategy.answers.operations import add_row, save_answer
+from strategy.core.dates import UK
+from strategy.documents.draft import export_docx
 
-from strategy.answers import add_row, save_answer
-from strategy.dates import UK
-from strategy.export_docx import export_docx
 from tests.conftest import IN_CI
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
@@ -49,11 +49,16 @@ def test_a_fresh_document_control_table_says_what_is_not_decided_yet(engine, par
 
 def test_the_finalise_chapter_fills_the_title_page_marking_and_control_table(engine, partnership, author):
     pid = partnership.id
-    for prompt_id, value in [("finalise.title", "Our strategy on child sexual abuse 2026 to 2029"),
-                             ("finalise.classification", "official"), ("finalise.version", "1.0"),
-                             ("finalise.status", "approved"), ("finalise.document_author", "Business manager"),
-                             ("finalise.approved_by", "The partnership executive"),
-                             ("finalise.approval_date", "12/03/2027"), ("finalise.next_review", "31/03/2028")]:
+    for prompt_id, value in [
+        ("finalise.title", "Our strategy on child sexual abuse 2026 to 2029"),
+        ("finalise.classification", "official"),
+        ("finalise.version", "1.0"),
+        ("finalise.status", "approved"),
+        ("finalise.document_author", "Business manager"),
+        ("finalise.approved_by", "The partnership executive"),
+        ("finalise.approval_date", "12/03/2027"),
+        ("finalise.next_review", "31/03/2028"),
+    ]:
         save_answer(engine, pid, prompt_id, value, expected_version=0, author=author)
     doc = doc_of(engine, pid)
     first = [(p.style.name, p.text) for p in doc.paragraphs[:10]]
@@ -67,8 +72,12 @@ def test_the_finalise_chapter_fills_the_title_page_marking_and_control_table(eng
     assert "DRAFT" not in section.footer.paragraphs[0].text
     assert [p.text for p in section.footer.paragraphs][-1] == "OFFICIAL"
     assert control_table(doc) == {
-        "Version": "1.0", "Date of this version": "1 July 2026", "Author": "Business manager", "Status": "Approved",
-        "Approved by": "The partnership executive, 12/03/2027", "Next review date": "31/03/2028",
+        "Version": "1.0",
+        "Date of this version": "1 July 2026",
+        "Author": "Business manager",
+        "Status": "Approved",
+        "Approved by": "The partnership executive, 12/03/2027",
+        "Next review date": "31/03/2028",
         "Classification": "OFFICIAL",
     }
     props = doc.core_properties
@@ -86,8 +95,14 @@ def test_a_consultation_draft_stays_marked_draft(engine, partnership, author):
 
 def test_the_glossary_lists_the_acronyms_the_text_uses(engine, partnership, author):
     pid = partnership.id
-    save_answer(engine, pid, "intro.purpose", "The sexual assault referral centre (SARC) and the MASH work with the "
-                "HVP board and the QQX team.", expected_version=0, author=author)
+    save_answer(
+        engine,
+        pid,
+        "intro.purpose",
+        "The sexual assault referral centre (SARC) and the MASH work with the HVP board and the QQX team.",
+        expected_version=0,
+        author=author,
+    )
     add_row(engine, pid, "finalise.glossary", {"acronym": "HVP", "meaning": "Harbourshire and Vale Partnership"}, author=author)
     found = glossary(doc_of(engine, pid))
     assert found["SARC"] == "sexual assault referral centre"
@@ -119,9 +134,20 @@ def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_
     source.write_bytes(data)
     profile = tmp_path / "lo-profile"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=240,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     pdf = tmp_path / "demo.pdf"
     assert result.returncode == 0 and pdf.exists(), result.stderr or result.stdout
@@ -129,9 +155,16 @@ def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_
     assert len(reader.pages) > 10
     text = "\n".join(page.extract_text() for page in reader.pages)
     words = " ".join(text.split())
-    for expected in ("Document control", "1. Introduction", "4. Local and regional context", "11. Monitoring and evaluation",
-                     "Appendix A: The national review's recommendations", "Appendix B: Glossary",
-                     "multi-agency public protection arrangements", "Our strategy to prevent, identify and respond"):
+    for expected in (
+        "Document control",
+        "1. Introduction",
+        "4. Local and regional context",
+        "11. Monitoring and evaluation",
+        "Appendix A: The national review's recommendations",
+        "Appendix B: Glossary",
+        "multi-agency public protection arrangements",
+        "Our strategy to prevent, identify and respond",
+    ):
         assert expected in words, expected
     # Page numbers are filled in on every page: "Page 2 of N".
     assert f"Page 2 of {len(reader.pages)}" in words
@@ -157,16 +190,18 @@ def test_a_logo_goes_on_the_title_page_with_alt_text(engine, partnership, author
     assert doc.paragraphs[0]._p.xpath(".//pic:pic") and doc.paragraphs[1].text in ("DRAFT", "Harbourshire Partnership")
 
 
-@pytest.mark.parametrize(("upload", "message"), [
-    (b"GIF89a" + b"\x00" * 20, "PNG or JPEG"),
-    (b"%PDF-1.7 not a picture", "PNG or JPEG"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024 + 1), "limit is 1 MB"),
-    ("javascript:alert(1)", "PNG or JPEG"),
-])
-def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(engine, partnership, author, upload,
-                                                                               message):
-    from strategy.answers import get_answer
-    from strategy.errors import InvalidInput
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (b"GIF89a" + b"\x00" * 20, "PNG or JPEG"),
+        (b"%PDF-1.7 not a picture", "PNG or JPEG"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * (1024 * 1024 + 1), "limit is 1 MB"),
+        ("javascript:alert(1)", "PNG or JPEG"),
+    ],
+)
+def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(engine, partnership, author, upload, message):
+    from strategy.answers.operations import get_answer
+    from strategy.core.errors import InvalidInput
 
     save_answer(engine, partnership.id, "finalise.logo", _png(), expected_version=0, author=author)
     before = get_answer(engine, partnership.id, "finalise.logo").value
@@ -177,17 +212,26 @@ def test_a_logo_that_is_not_a_small_png_or_jpeg_is_refused_and_the_old_one_kept(
 
 
 def test_the_recommendations_appendix_lists_the_actions_that_answer_each(engine, partnership, author):
-    from strategy.plan import add_aim, add_outcome, create_action
+    from strategy.plan.operations import add_aim, add_outcome, create_action
 
     pid = partnership.id
     aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)
     outcome = add_outcome(engine, pid, aim_id=aim.id, title="More children identified", author=author)
-    create_action(engine, pid, outcome_id=outcome.id, title="Train school staff", author=author, leads=["Harbourshire Council"],
-                  end_date="31/03/2027", recommendations=["rec2"], add_unknown_agencies=True)
+    create_action(
+        engine,
+        pid,
+        outcome_id=outcome.id,
+        title="Train school staff",
+        author=author,
+        leads=["Harbourshire Council"],
+        end_date="31/03/2027",
+        recommendations=["rec2"],
+        add_unknown_agencies=True,
+    )
     doc = doc_of(engine, pid)
     paragraphs = [p.text for p in doc.paragraphs]
     start = paragraphs.index("Appendix A: The national review's recommendations")
-    appendix = paragraphs[start:paragraphs.index("Appendix B: Glossary")]
+    appendix = paragraphs[start : paragraphs.index("Appendix B: Glossary")]
     assert "Recommendation 2: Professional knowledge, skills and confidence" in appendix
     assert sum(p.startswith("No action in the plan answers recommendation") for p in appendix) == 5
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Code" and t.rows[0].cells[3].text == "Completion")

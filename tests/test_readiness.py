@@ -7,10 +7,10 @@ import json
 from datetime import date
 
 import pytest
+from strategy.answers.operations import add_row, get_answer, grid_rows, save_answer, set_grid_cell
+from strategy.finalise.readiness import MET, NOT_MET, PARTLY, CriterionResult, Finding, readiness_report
 
-from strategy.answers import add_row, get_answer, grid_rows, save_answer, set_grid_cell
 from strategy.cli import main
-from strategy.readiness import MET, NOT_MET, PARTLY, CriterionResult, Finding, readiness_report
 
 TODAY = date(2026, 11, 23)
 
@@ -27,10 +27,17 @@ def levels(engine, pid, criterion: str, prompt_id: str) -> list[str]:
     return [f.level for f in finding(engine, pid, criterion, prompt_id)]
 
 
-@pytest.mark.parametrize(("found", "expected"), [
-    ({MET}, MET), ({MET, PARTLY}, PARTLY), ({MET, NOT_MET}, PARTLY), ({PARTLY}, PARTLY), ({NOT_MET}, NOT_MET),
-    ({NOT_MET, PARTLY}, PARTLY),
-])
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ({MET}, MET),
+        ({MET, PARTLY}, PARTLY),
+        ({MET, NOT_MET}, PARTLY),
+        ({PARTLY}, PARTLY),
+        ({NOT_MET}, NOT_MET),
+        ({NOT_MET, PARTLY}, PARTLY),
+    ],
+)
 def test_a_criterion_is_met_only_when_every_finding_is(found, expected):
     result = CriterionResult("x", "X", "?", [Finding("x", level, "m") for level in sorted(found)])
     assert result.level == expected
@@ -86,7 +93,7 @@ def test_long_sentences_partly_meet_clarity(engine, partnership, author):
 
 def test_the_scope_must_name_all_six_forms(engine, partnership, author):
     pid = partnership.id
-    from strategy.content import content
+    from strategy.guide.content import content
 
     forms = [i["id"] for i in content().reference("forms_of_abuse").items]
     save_answer(engine, pid, "intro.scope_forms", json.dumps(forms[:5]), expected_version=0, author=author)
@@ -107,8 +114,13 @@ def test_forms_must_be_covered_and_groups_considered(engine, demo_id):
 def test_local_evidence_is_looked_for(engine, partnership, author):
     pid = partnership.id
     assert levels(engine, pid, "coverage", "context.figures") == [NOT_MET]
-    add_row(engine, pid, "context.figures", {"indicator": "child_population", "period": "2024", "value": "98000",
-                                             "source": "ONS mid-year estimates"}, author=author)
+    add_row(
+        engine,
+        pid,
+        "context.figures",
+        {"indicator": "child_population", "period": "2024", "value": "98000", "source": "ONS mid-year estimates"},
+        author=author,
+    )
     assert levels(engine, pid, "coverage", "context.figures") == [MET]
 
 
@@ -124,17 +136,19 @@ def test_governance_and_steering_group_for_readiness(engine, partnership, author
     pid = partnership.id
     assert levels(engine, pid, "readiness", "governance.scrutiny") == [NOT_MET]
     assert levels(engine, pid, "readiness", "vision.steering_group") == [NOT_MET]
-    save_answer(engine, pid, "governance.scrutiny", "The independent scrutineer reports yearly.", expected_version=0,
-                author=author)
+    save_answer(engine, pid, "governance.scrutiny", "The independent scrutineer reports yearly.", expected_version=0, author=author)
     assert levels(engine, pid, "readiness", "governance.scrutiny") == [MET]
 
 
-@pytest.mark.parametrize(("review", "level", "words"), [
-    (None, NOT_MET, "No review date"),
-    ("2026-10-01", NOT_MET, "has passed"),
-    ("2028-06-30", PARTLY, "more than a year away"),
-    ("2027-09-30", MET, "30/09/2027"),
-])
+@pytest.mark.parametrize(
+    ("review", "level", "words"),
+    [
+        (None, NOT_MET, "No review date"),
+        ("2026-10-01", NOT_MET, "has passed"),
+        ("2028-06-30", PARTLY, "more than a year away"),
+        ("2027-09-30", MET, "30/09/2027"),
+    ],
+)
 def test_a_review_date_within_the_year_is_needed(engine, partnership, author, review, level, words):
     pid = partnership.id
     if review:
@@ -143,8 +157,7 @@ def test_a_review_date_within_the_year_is_needed(engine, partnership, author, re
     assert [f.level for f in found] == [level] and words in found[0].message
 
 
-def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqlite_engine, sqlite_demo_id, monkeypatch,
-                                                                            capsys):
+def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqlite_engine, sqlite_demo_id, monkeypatch, capsys):
     url = str(sqlite_engine.url)
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["check", "Demo partnership", "--json"]) == 0
@@ -158,20 +171,22 @@ def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqli
 
 
 def _author():
-    from strategy.people import Author
+    from strategy.core.authors import Author
 
     return Author.make("Sam")
 
 
 # --- The plan's checks: deliverability, the core components, the recommendations ---------------------
 
+
 def _plan_with_one_action(engine, pid, author, **action):
-    from strategy.plan import add_aim, add_outcome, create_action
+    from strategy.plan.operations import add_aim, add_outcome, create_action
 
     aim = add_aim(engine, pid, title="Recognise abuse earlier", author=author)
     outcome = add_outcome(engine, pid, aim_id=aim.id, title="More children are identified", author=author)
-    return outcome, create_action(engine, pid, outcome_id=outcome.id, title="Train school staff", author=author,
-                                  add_unknown_agencies=True, **action)
+    return outcome, create_action(
+        engine, pid, outcome_id=outcome.id, title="Train school staff", author=author, add_unknown_agencies=True, **action
+    )
 
 
 def test_no_plan_fails_deliverability_and_points_at_the_theory_of_change(engine, partnership):
@@ -192,11 +207,19 @@ def test_an_action_with_no_lead_or_dates_and_an_outcome_with_no_measure_fail_del
 
 
 def test_a_complete_action_and_a_measure_meet_deliverability(engine, partnership, author):
-    from strategy.plan import add_measure
+    from strategy.plan.operations import add_measure
 
     pid = partnership.id
-    outcome, _ = _plan_with_one_action(engine, pid, author, leads=["Harbourshire Council"], start_date="01/04/2026",
-                                       end_date="31/03/2027", component="identification", recommendations=["rec2"])
+    outcome, _ = _plan_with_one_action(
+        engine,
+        pid,
+        author,
+        leads=["Harbourshire Council"],
+        start_date="01/04/2026",
+        end_date="31/03/2027",
+        component="identification",
+        recommendations=["rec2"],
+    )
     add_measure(engine, pid, outcome_id=outcome.id, indicator="Children on plans for sexual abuse", author=author)
     assert report(engine, pid)["deliverability"].level == MET
 
@@ -205,8 +228,12 @@ def test_core_components_without_actions_fail_coverage(engine, partnership, auth
     pid = partnership.id
     _plan_with_one_action(engine, pid, author, component="identification")
     found = {f.prompt_id: f.level for f in report(engine, pid)["coverage"].findings if f.prompt_id.startswith("plan.component")}
-    assert found == {"plan.component.prevention": NOT_MET, "plan.component.identification": MET,
-                     "plan.component.response": NOT_MET, "plan.component.workforce": NOT_MET}
+    assert found == {
+        "plan.component.prevention": NOT_MET,
+        "plan.component.identification": MET,
+        "plan.component.response": NOT_MET,
+        "plan.component.workforce": NOT_MET,
+    }
 
 
 def test_unanswered_recommendations_fail_consistency(engine, partnership, author):
@@ -217,7 +244,7 @@ def test_unanswered_recommendations_fail_consistency(engine, partnership, author
 
 
 def test_the_language_check_reads_the_plan(engine, partnership, author):
-    from strategy.language import language_report
+    from strategy.finalise.language import language_report
 
     pid = partnership.id
     _plan_with_one_action(engine, pid, author, partners="Schools; the perpetrator programme")

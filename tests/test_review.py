@@ -8,14 +8,12 @@ from datetime import datetime
 
 import pytest
 from docx import Document
-
-from strategy.answers import add_row, get_answer, save_answer
-from strategy.cli import main
-from strategy.comments import add_comment, set_resolved
-from strategy.dates import UK
-from strategy.errors import InvalidInput, NotAllowed, NotFound
-from strategy.plan import add_aim, add_outcome, create_action
-from strategy.review import (
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.answers.operations import add_row, get_answer, save_answer
+from strategy.core.dates import UK
+from strategy.core.errors import InvalidInput, NotAllowed, NotFound
+from strategy.documents.draft import version_docx
+from strategy.finalise.review import (
     CURRENT,
     add_section_comment,
     compare,
@@ -24,8 +22,10 @@ from strategy.review import (
     label,
     list_versions,
     open_comments_by_section,
-    version_docx,
 )
+from strategy.plan.operations import add_aim, add_outcome, create_action
+
+from strategy.cli import main
 from tests.people_support import member, snapshot
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UK)
@@ -66,12 +66,10 @@ def test_what_changed_is_listed_chapter_by_chapter(engine, partnership, author):
     add_row(engine, pid, "vision.priorities", {"priority": "Recognise abuse earlier"}, author=author)
     create_action(engine, pid, outcome_id=outcome.id, title="Train school staff", author=author)
     changes = {g.title: g.changes for g in compare(engine, pid, "v0.1", CURRENT)}
-    assert list(changes) == ["Introduction", "Shared vision and governance",
-                             "Theory of Change, evaluation framework and action plan"]
-    assert changes["Introduction"] == ["'Why does your partnership need this strategy?' answered: "
-                                       "\"Because children are not yet found.\""]
+    assert list(changes) == ["Introduction", "Shared vision and governance", "Theory of Change, evaluation framework and action plan"]
+    assert changes["Introduction"] == ["'Why does your partnership need this strategy?' answered: \"Because children are not yet found.\""]
     vision = changes["Shared vision and governance"]
-    assert any("changed: \"Every child is safe.\" became \"Every child is safe and heard.\"" in c for c in vision)
+    assert any('changed: "Every child is safe." became "Every child is safe and heard."' in c for c in vision)
     assert any(c.startswith("'What are the partnership's strategic priorities") or "1 added" in c for c in vision)
     assert changes["Theory of Change, evaluation framework and action plan"] == ["Action A1.O1.1 added: Train school staff"]
     # Two frozen versions compare the same way.
@@ -96,8 +94,7 @@ def test_a_frozen_version_keeps_its_text_while_editing_goes_on(engine, partnersh
 def test_section_comments_take_an_optional_criterion_and_are_checked(engine, partnership, author):
     pid = partnership.id
     add_section_comment(engine, pid, section_id="s4", text="Where do the figures come from?", author=author)
-    add_section_comment(engine, pid, section_id="s10", criterion="deliverability", text="Who leads A1.O1.1?",
-                        author=author)
+    add_section_comment(engine, pid, section_id="s10", criterion="deliverability", text="Who leads A1.O1.1?", author=author)
     with pytest.raises(InvalidInput, match="no template section 's12'"):
         add_section_comment(engine, pid, section_id="s12", text="x", author=author)
     with pytest.raises(InvalidInput, match="not one of the five criteria"):
@@ -111,18 +108,23 @@ def test_section_comments_take_an_optional_criterion_and_are_checked(engine, par
 
 def test_the_review_copy_lists_open_comments_under_their_sections(engine, partnership, author):
     pid = partnership.id
-    add_section_comment(engine, pid, section_id="s2", criterion="clarity", text="Is the vision plain enough?",
-                        author=author)
-    on_question = add_comment(engine, pid, target_kind="prompt", target_key="context.figures", chapter_id="context",
-                              text="Which year is the population from?", author=author)
+    add_section_comment(engine, pid, section_id="s2", criterion="clarity", text="Is the vision plain enough?", author=author)
+    on_question = add_comment(
+        engine,
+        pid,
+        target_kind="prompt",
+        target_key="context.figures",
+        chapter_id="context",
+        text="Which year is the population from?",
+        author=author,
+    )
     resolved = add_section_comment(engine, pid, section_id="s2", text="Typo in the title.", author=author)
     set_resolved(engine, pid, resolved.id, author=author)
     paragraphs = texts(version_docx(engine, pid, CURRENT, review_copy=True, now=NOW, charts=False))
     assert paragraphs[0].startswith("REVIEW COPY") or "REVIEW COPY: open comments are listed at the end of each section" in paragraphs
     listed = [p for p in paragraphs if "(Sam Patel, Harbourshire Council, 23/11/2026)" in p or "Sam Patel" in p]
     assert any(p.startswith("This section, criterion: Clarity: Is the vision plain enough?") for p in listed)
-    assert any(p.startswith("Context: What are the key figures about children in your area?: "
-                            f"{on_question.text}") for p in listed)
+    assert any(p.startswith(f"Context: What are the key figures about children in your area?: {on_question.text}") for p in listed)
     assert not any("Typo in the title." in p for p in paragraphs)  # resolved: not listed
     assert paragraphs.count("Open comments from reviewers") == 11
     # An ordinary draft has no comments in it.
@@ -130,7 +132,7 @@ def test_the_review_copy_lists_open_comments_under_their_sections(engine, partne
 
 
 def test_freeze_and_export_a_version_on_the_command_line(sqlite_engine, monkeypatch, capsys, tmp_path):
-    from strategy.partnerships import create_partnership
+    from strategy.people.partnerships import create_partnership
 
     monkeypatch.setenv("DATABASE_URL", str(sqlite_engine.url))
     create_partnership(sqlite_engine, name="Vale Board", nation="wales")

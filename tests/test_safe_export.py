@@ -5,11 +5,20 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from strategy.tabular.formulas import csv_bytes, unneutralise, xlsx_bytes
 
-from strategy.safe_export import csv_bytes, unneutralise, xlsx_bytes
-
-TEXTS = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+44 1234", "-1", "@SUM(A1)", "\tTabbed", "\rReturn",
-         "'=already quoted", "Plain text £ ŵ 🙂", "<script>alert(1)</script>", "Line one\nline two"]
+TEXTS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+44 1234",
+    "-1",
+    "@SUM(A1)",
+    "\tTabbed",
+    "\rReturn",
+    "'=already quoted",
+    "Plain text £ ŵ 🙂",
+    "<script>alert(1)</script>",
+    "Line one\nline two",
+]
 
 
 @pytest.mark.parametrize("text", TEXTS, ids=lambda t: repr(t[:12]))

@@ -7,13 +7,13 @@ import io
 from datetime import date
 
 from docx import Document
+from strategy.answers.comments import add_comment, set_resolved
+from strategy.assessments.recommendations import add_recommendation, list_recommendations, update_recommendation
+from strategy.assessments.scrutiny import audit_learning, open_comments, open_recommendations
+from strategy.documents.progress_report import export_progress_report
+from strategy.people.partnerships import create_partnership
 
-from strategy import delivery as D
-from strategy.comments import add_comment, set_resolved
-from strategy.export_progress import export_progress_report
-from strategy.partnerships import create_partnership
-from strategy.recommendations import add_recommendation, list_recommendations, update_recommendation
-from strategy.scrutiny_sections import audit_learning, open_comments, open_recommendations
+from strategy.delivery import operations as D
 
 TODAY = date(2026, 11, 23)
 
@@ -30,8 +30,10 @@ def test_open_recommendations_name_the_action_they_became_and_leave_out_done_one
     d = D.load_delivery(engine, pid, today=TODAY)
     table = open_recommendations(d)
     became = dict(zip(table["Recommendation"], table["Action"], strict=True))
-    therapy = ("Commission therapeutic support so that no sexually abused child waits more than eighteen weeks, and "
-               "report waits to the board each quarter.")
+    therapy = (
+        "Commission therapeutic support so that no sexually abused child waits more than eighteen weeks, and "
+        "report waits to the board each quarter."
+    )
     action = next(x for x in d.plan.all_actions() if x.title == therapy)
     assert became[therapy] == d.plan.code("action", action.id) and became[therapy].startswith("A4.O2.")
     assert "Not in the plan yet" in set(table["Action"])
@@ -57,7 +59,7 @@ def test_a_fresh_partnership_reports_each_section_as_empty(engine):
 
 
 def test_the_progress_report_lists_open_comments_and_recommendations(engine, author):
-    from strategy import audit as au
+    from strategy.assessments import audit as au
 
     pid = create_partnership(engine, name="Vale", nation="wales").id
     audit = au.create_audit(engine, pid, theme="Harmful sexual behaviour", author=author)
@@ -72,6 +74,6 @@ def test_the_progress_report_lists_open_comments_and_recommendations(engine, aut
 
 
 def _author():
-    from strategy.people import Author
+    from strategy.core.authors import Author
 
     return Author.make("Sam")

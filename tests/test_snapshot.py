@@ -6,19 +6,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
-
-from strategy import snapshot as sn
-from strategy.content import content
-from strategy.db import read_session
-from strategy.errors import Conflict, InvalidInput, NotFound
-from strategy.models import Revision, SnapshotRating
-from strategy.recommendations import (
+from strategy.assessments import snapshot as sn
+from strategy.assessments.recommendations import (
     add_recommendation,
     list_recommendations,
     recommendation_to_action,
     remove_recommendation,
     update_recommendation,
 )
+from strategy.core.db import read_session
+from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.models import Revision, SnapshotRating
+from strategy.guide.content import content
 
 
 @pytest.fixture
@@ -53,26 +52,31 @@ def test_a_new_snapshot_copies_the_starter_statements_once(engine, partnership, 
 
 def test_rating_a_statement_saves_and_records_a_revision(engine, partnership, author, snap):
     statement = sn.list_statements(engine, partnership.id)[0]
-    sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=0, author=author,
-                      evidence_rating=3, progress_rating="2")
+    sn.rate_statement(
+        engine, partnership.id, snap.id, statement.id, expected_version=0, author=author, evidence_rating=3, progress_rating="2"
+    )
     stored = sn.ratings(engine, snap.id)[statement.id]
     assert (stored.evidence_rating, stored.progress_rating, stored.version) == (3, 2, 1)
-    sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=1, author=author,
-                      strengths="Schools teach consent 🙂 <script>x</script>")
+    sn.rate_statement(
+        engine,
+        partnership.id,
+        snap.id,
+        statement.id,
+        expected_version=1,
+        author=author,
+        strengths="Schools teach consent 🙂 <script>x</script>",
+    )
     stored = sn.ratings(engine, snap.id)[statement.id]
     assert stored.strengths == "Schools teach consent 🙂 <script>x</script>" and stored.version == 2
     assert [r.action for r in _revisions(engine, "snapshot.rating")] == ["create", "edit"]
 
 
-def test_a_second_rating_from_an_old_version_is_a_conflict_and_keeps_both(engine, partnership, author, other_author,
-                                                                          snap):
+def test_a_second_rating_from_an_old_version_is_a_conflict_and_keeps_both(engine, partnership, author, other_author, snap):
     statement = sn.list_statements(engine, partnership.id)[0]
     sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=0, author=author, progress_rating=2)
-    sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=1, author=other_author,
-                      progress_rating=3)
+    sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=1, author=other_author, progress_rating=3)
     with pytest.raises(Conflict) as exc:
-        sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=1, author=author,
-                          progress_rating=1)
+        sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=1, author=author, progress_rating=1)
     assert exc.value.theirs == {"progress_rating": 3} and exc.value.mine == {"progress_rating": 1}
     assert sn.ratings(engine, snap.id)[statement.id].progress_rating == 3
     assert [r.action for r in _revisions(engine, "snapshot.rating")][-1] == "conflict_copy"
@@ -82,16 +86,14 @@ def test_a_second_rating_from_an_old_version_is_a_conflict_and_keeps_both(engine
 def test_a_rating_outside_the_scale_is_refused_and_nothing_changes(engine, partnership, author, snap, bad):
     statement = sn.list_statements(engine, partnership.id)[0]
     with pytest.raises(InvalidInput, match="not on the progress scale"):
-        sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=0, author=author,
-                          progress_rating=bad)
+        sn.rate_statement(engine, partnership.id, snap.id, statement.id, expected_version=0, author=author, progress_rating=bad)
     assert sn.ratings(engine, snap.id) == {}
 
 
 def test_statements_can_be_edited_added_and_retired_and_old_snapshots_still_show_them(engine, partnership, author, snap):
     first = sn.list_statements(engine, partnership.id)[0]
     sn.rate_statement(engine, partnership.id, snap.id, first.id, expected_version=0, author=author, progress_rating=4)
-    edited = sn.edit_statement(engine, partnership.id, first.id, text="Children know who to tell.", expected_version=1,
-                               author=author)
+    edited = sn.edit_statement(engine, partnership.id, first.id, text="Children know who to tell.", expected_version=1, author=author)
     assert edited.version == 2
     with pytest.raises(Conflict):
         sn.edit_statement(engine, partnership.id, first.id, text="Another wording", expected_version=1, author=author)
@@ -107,8 +109,7 @@ def test_statements_can_be_edited_added_and_retired_and_old_snapshots_still_show
     later = sn.create_snapshot(engine, partnership.id, title="Snapshot 2027", author=author)
     assert first.id not in [s.id for s in sn.snapshot_statements(engine, partnership.id, later.id)]
     with pytest.raises(NotFound, match="retired"):
-        sn.rate_statement(engine, partnership.id, later.id, first.id, expected_version=0, author=author,
-                          progress_rating=2)
+        sn.rate_statement(engine, partnership.id, later.id, first.id, expected_version=0, author=author, progress_rating=2)
     sn.retire_statement(engine, partnership.id, first.id, author=author, restore=True)
     assert first.id in [s.id for s in sn.list_statements(engine, partnership.id)]
 
@@ -127,13 +128,11 @@ def test_snapshot_titles_and_dates_are_checked(engine, partnership, author, snap
 
 def _rate_all(engine, pid, snap_id, author, progress):
     for s in sn.snapshot_statements(engine, pid, snap_id):
-        sn.rate_statement(engine, pid, snap_id, s.id, expected_version=0, author=author, evidence_rating=2,
-                          progress_rating=progress(s))
+        sn.rate_statement(engine, pid, snap_id, s.id, expected_version=0, author=author, evidence_rating=2, progress_rating=progress(s))
 
 
 def test_domain_scores_give_rag_and_compare_snapshots(engine, partnership, author, snap):
-    _rate_all(engine, partnership.id, snap.id, author,
-              lambda s: {"awareness": 4, "prevention": 1, "initial_response": 2}.get(s.domain, 3))
+    _rate_all(engine, partnership.id, snap.id, author, lambda s: {"awareness": 4, "prevention": 1, "initial_response": 2}.get(s.domain, 3))
     scores = sn.domain_scores(engine, partnership.id, snap.id).set_index("domain")
     assert scores.loc["awareness", "RAG"] == "Green" and scores.loc["prevention", "RAG"] == "Red"
     assert scores.loc["initial_response", "RAG"] == "Amber"
@@ -161,16 +160,14 @@ def test_removing_a_snapshot_keeps_it_restorable(engine, partnership, author, sn
 
 def test_recommendations_have_an_origin_a_status_and_soft_delete(engine, partnership, author, snap):
     first = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="Cut waits for therapy.", author=author)
-    second = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="=HYPERLINK(\"x\")", author=author)
+    second = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text='=HYPERLINK("x")', author=author)
     assert first.origin == "Snapshot 2026, recommendation 1" and second.origin.endswith("recommendation 2")
     assert first.status == "open" and first.action_id is None
     update_recommendation(engine, partnership.id, first.id, expected_version=first.version, status="done", author=author)
     with pytest.raises(Conflict):
-        update_recommendation(engine, partnership.id, first.id, expected_version=first.version, status="accepted",
-                              author=author)
+        update_recommendation(engine, partnership.id, first.id, expected_version=first.version, status="accepted", author=author)
     with pytest.raises(InvalidInput, match="not a status"):
-        update_recommendation(engine, partnership.id, first.id, expected_version=first.version + 1, status="finished",
-                              author=author)
+        update_recommendation(engine, partnership.id, first.id, expected_version=first.version + 1, status="finished", author=author)
     with pytest.raises(InvalidInput, match="cannot be empty"):
         add_recommendation(engine, partnership.id, snapshot_id=snap.id, text=" \n ", author=author)
     remove_recommendation(engine, partnership.id, second.id, author=author)
@@ -180,7 +177,7 @@ def test_recommendations_have_an_origin_a_status_and_soft_delete(engine, partner
 
 
 def test_a_recommendation_becomes_an_action_in_one_step(engine, partnership, author, snap):
-    from strategy.plan import add_aim, add_outcome, load_plan
+    from strategy.plan.operations import add_aim, add_outcome, load_plan
 
     rec = add_recommendation(engine, partnership.id, snapshot_id=snap.id, text="Cut waits for therapy.", author=author)
     aim = add_aim(engine, partnership.id, title="Children recover", author=author)
@@ -213,5 +210,3 @@ def test_deleting_the_partnership_removes_its_snapshot_rows(engine, partnership,
         conn.execute(text("DELETE FROM partnership WHERE id = :id"), {"id": partnership.id})
     with read_session(engine) as session:
         assert session.exec(select(SnapshotRating)).all() == []
-
-

@@ -5,11 +5,11 @@ summary."""
 from __future__ import annotations
 
 import pytest
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
+from strategy.core.authors import Author
+from strategy.people.partnerships import create_partnership
 
-from strategy import audit as au
-from strategy import snapshot as sn
-from strategy.partnerships import create_partnership
-from strategy.people import Author
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
 SAM = Author.make("Sam Patel", "Harbourshire Council")
@@ -62,8 +62,7 @@ def test_someone_elses_rating_is_not_overwritten_silently(engine):  # noqa: F811
     snap = sn.create_snapshot(engine, p.id, title="Snapshot 2026", author=SAM)
     at = open_page(app(p.id, SAM), "views/snapshot.py")
     first = sn.list_statements(engine, p.id)[0]
-    sn.rate_statement(engine, p.id, snap.id, first.id, expected_version=0, author=Author.make("Jo Evans"),
-                      progress_rating=4)
+    sn.rate_statement(engine, p.id, snap.id, first.id, expected_version=0, author=Author.make("Jo Evans"), progress_rating=4)
     _button(at, ":red[●] 1 · Not started").click().run()
     assert sn.ratings(engine, snap.id)[first.id].progress_rating == 4
     assert any("Jo Evans" in e.value for e in at.error) or any("no longer" in e.value for e in at.error)

@@ -7,13 +7,13 @@ import io
 
 import pytest
 from docx import Document
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
+from strategy.assessments.recommendations import add_recommendation, list_recommendations
+from strategy.documents.audit_briefing import build_audit_briefing
+from strategy.documents.draft import export_docx
+from strategy.documents.snapshot_report import build_snapshot_report
 
-from strategy import audit as au
-from strategy import snapshot as sn
-from strategy.export_audit import build_audit_briefing
-from strategy.export_docx import export_docx
-from strategy.export_snapshot import build_snapshot_report
-from strategy.recommendations import add_recommendation, list_recommendations
 from tests.test_cli import one_line_error, run
 from tests.test_snapshot import _rate_all
 
@@ -53,8 +53,15 @@ def test_the_demo_has_a_full_snapshot_survey_and_an_audit_with_ten_cases(engine,
 def test_the_snapshot_report_reads_as_a_finished_document(engine, demo):
     snap = sn.find_snapshot(engine, demo)
     doc, text = _text(build_snapshot_report(engine, demo, snap.id, charts=False))
-    assert _headings(doc, 1) == ["About this snapshot", "Summary by domain", "Strengths", "Areas for development",
-                                 "Strategic and frontline views", "Domain by domain", "Recommendations"]
+    assert _headings(doc, 1) == [
+        "About this snapshot",
+        "Summary by domain",
+        "Strengths",
+        "Areas for development",
+        "Strategic and frontline views",
+        "Domain by domain",
+        "Recommendations",
+    ]
     assert [h for h in _headings(doc, 2) if h in {d.label for d in sn.domains()}] == [d.label for d in sn.domains()]
     assert "Not rated yet" not in text and "Not written yet" not in text
     assert "Recovery support: red" in text
@@ -84,9 +91,18 @@ def test_an_empty_snapshot_still_makes_a_report_that_says_what_is_missing(engine
 def test_the_audit_briefing_has_the_shape_partnerships_publish(engine, demo):
     audit = au.list_audits(engine, demo)[0]
     doc, text = _text(build_audit_briefing(engine, demo, audit.id, charts=False))
-    assert _headings(doc, 1) == ["If you do one thing", "Key messages", "What the audit did", "What practitioners told us",
-                                 "The audited cases", "Multi-agency practice strengths", "Learning identified",
-                                 "Additional findings", "Recommendations", "Resources to support practice"]
+    assert _headings(doc, 1) == [
+        "If you do one thing",
+        "Key messages",
+        "What the audit did",
+        "What practitioners told us",
+        "The audited cases",
+        "Multi-agency practice strengths",
+        "Learning identified",
+        "Additional findings",
+        "Recommendations",
+        "Resources to support practice",
+    ]
     assert _headings(doc, 2)[:2] == ["For strategic leaders and managers", "For practitioners"]
     assert "Not written yet" not in text
     assert "10 children's cases were audited" in text and "40 practitioners answered the staff survey" in text
@@ -124,9 +140,8 @@ def test_the_commands_import_a_survey_and_write_both_documents(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("Statement,Rating\nAW1,9\n", encoding="utf-8")
     assert "Row 2, column 'Rating'" in one_line_error(run(url, "import-snapshot-survey", "Demo partnership", str(bad)))
-    assert "no snapshot called" in one_line_error(run(url, "snapshot-report", "Demo partnership", "--snapshot", "Nope",
-                                                      "--out", str(out)))
-    assert "no audit 'Neglect'" in one_line_error(run(url, "audit-briefing", "Demo partnership", "Neglect",
-                                                      "--out", str(brief)))
-    assert "does not exist" in one_line_error(run(url, "audit-briefing", "Demo partnership", "1",
-                                                  "--out", str(tmp_path / "missing" / "b.docx")))
+    assert "no snapshot called" in one_line_error(run(url, "snapshot-report", "Demo partnership", "--snapshot", "Nope", "--out", str(out)))
+    assert "no audit 'Neglect'" in one_line_error(run(url, "audit-briefing", "Demo partnership", "Neglect", "--out", str(brief)))
+    assert "does not exist" in one_line_error(
+        run(url, "audit-briefing", "Demo partnership", "1", "--out", str(tmp_path / "missing" / "b.docx"))
+    )

@@ -10,19 +10,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlmodel import select
-
-from strategy import audit as au
-from strategy import snapshot as sn
-from strategy.db import read_session
-from strategy.errors import InvalidInput
-from strategy.imports import ImportRefused
-from strategy.models import SnapshotResponse
-from strategy.snapshot_io import (
+from strategy.assessments import audit as au
+from strategy.assessments import snapshot as sn
+from strategy.assessments.io import (
     TEMPLATE_FILES,
     import_audit_survey,
     import_snapshot_survey,
     preview_snapshot_survey,
 )
+from strategy.core.db import read_session
+from strategy.core.errors import InvalidInput
+from strategy.core.models import SnapshotResponse
+from strategy.tabular.reading import ImportRefused
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,15 +45,19 @@ def test_the_templates_match_the_copies_and_import_cleanly(engine, partnership, 
         assert (ROOT / "data" / "templates" / name).read_bytes() == make()
         assert make().startswith(codecs.BOM_UTF8)
     assert _import(engine, partnership, snap, author, TEMPLATE_FILES["snapshot_survey_template.csv"]()) == 2
-    assert import_audit_survey(engine, partnership.id, audit.id, TEMPLATE_FILES["audit_staff_survey_template.csv"](),
-                               "a.csv", author=author) == 2
+    assert (
+        import_audit_survey(engine, partnership.id, audit.id, TEMPLATE_FILES["audit_staff_survey_template.csv"](), "a.csv", author=author)
+        == 2
+    )
 
 
 def test_codes_words_and_windows_1252_semicolons_are_read(engine, partnership, author, snap):
-    data = ("Statement;Rating;Comment;Agency;Email\r\n"
-            "aw1;Embedded;“Good” lessons £5;Education;x@example.org\r\n"
-            "IR2;3 - Good progress;;Health;\r\n"
-            "RS1;N/A;Waits are long;Health;\r\n").encode("cp1252")
+    data = (
+        "Statement;Rating;Comment;Agency;Email\r\n"
+        "aw1;Embedded;“Good” lessons £5;Education;x@example.org\r\n"
+        "IR2;3 - Good progress;;Health;\r\n"
+        "RS1;N/A;Waits are long;Health;\r\n"
+    ).encode("cp1252")
     preview = preview_snapshot_survey(engine, partnership.id, snap.id, data, "survey.csv")
     assert "Windows-1252" in preview.read_as and "semicolon" in preview.read_as
     assert [i.column for i in preview.ignored] == ["Email"]
@@ -102,17 +105,20 @@ def test_a_retired_statement_is_refused(engine, partnership, author, snap):
         import_snapshot_survey(engine, partnership.id, later.id, b"Statement,Rating\nAW1,2\n", "s.csv", author=author)
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "is empty (0 bytes)"),
-    (b"Statement,Rating\n", "has column names but no rows"),
-    (b"%PDF-1.4 binary", "not a CSV or Excel file"),
-    (b'Statement,Rating\nAW1,"2\n', "quote mark"),
-    (b"Statement,Rating,Rating\nAW1,2,3\n", "appears twice"),
-    (b"Rating,Comment\n2,hello\n", "no 'Statement' column"),
-    (b"Statement,Ratng\nAW1,2\n", "did you mean 'Rating'"),
-    (b"Statement,Rating\nAW1,2,extra\n", "more cells than there are column names"),
-    (b"Statement,Rating\nAW1,\n", "neither a rating nor a comment"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "is empty (0 bytes)"),
+        (b"Statement,Rating\n", "has column names but no rows"),
+        (b"%PDF-1.4 binary", "not a CSV or Excel file"),
+        (b'Statement,Rating\nAW1,"2\n', "quote mark"),
+        (b"Statement,Rating,Rating\nAW1,2,3\n", "appears twice"),
+        (b"Rating,Comment\n2,hello\n", "no 'Statement' column"),
+        (b"Statement,Ratng\nAW1,2\n", "did you mean 'Rating'"),
+        (b"Statement,Rating\nAW1,2,extra\n", "more cells than there are column names"),
+        (b"Statement,Rating\nAW1,\n", "neither a rating nor a comment"),
+    ],
+)
 def test_malformed_files_are_refused_and_nothing_is_stored(engine, partnership, author, snap, data, message):
     _import(engine, partnership, snap, author, b"Statement,Rating\nAW1,1\n")
     with pytest.raises(InvalidInput) as exc:
@@ -147,11 +153,13 @@ def test_frontline_and_strategic_views_are_compared_by_domain(engine, partnershi
 
 
 def test_audit_survey_checks_scores_yes_no_and_barriers(engine, partnership, author, audit):
-    good = (b"Agency,Role,Confidence identifying,Confidence responding,Aware of strategy,Used toolkit,What stops use,"
-            b"Full name\n"
-            b"Police,DC,Very confident,4,Yes,No,have not had a case where it seemed relevant,Jo Bloggs\n"
-            b"Health,Nurse,2,,No,,Did not know it existed,\n"
-            b"Health,GP,3,3,Yes,Yes,,\n")
+    good = (
+        b"Agency,Role,Confidence identifying,Confidence responding,Aware of strategy,Used toolkit,What stops use,"
+        b"Full name\n"
+        b"Police,DC,Very confident,4,Yes,No,have not had a case where it seemed relevant,Jo Bloggs\n"
+        b"Health,Nurse,2,,No,,Did not know it existed,\n"
+        b"Health,GP,3,3,Yes,Yes,,\n"
+    )
     assert import_audit_survey(engine, partnership.id, audit.id, good, "s.csv", author=author) == 3
     summary = au.survey_summary(au.survey_responses(engine, audit.id))
     assert (summary.aware_percent, summary.used_percent_of_aware) == (67, 50)

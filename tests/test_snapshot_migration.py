@@ -3,14 +3,22 @@ rows keeps them all, the new tables work, and the migration goes down again clea
 
 from alembic import command
 from sqlalchemy import inspect, text
+from strategy.assessments import snapshot as sn
+from strategy.core.authors import Author
+from strategy.core.db import _alembic_config, dispose_engine, get_engine, prepare_database
 
-from strategy import snapshot as sn
-from strategy.db import _alembic_config, dispose_engine, get_engine, prepare_database
-from strategy.people import Author
 from tests.test_migrations import ROWS, _counts, _fill_at_0001
 
-TABLES = {"snapshot", "snapshot_statement", "snapshot_rating", "snapshot_response", "thematic_audit", "audit_case",
-          "audit_survey_response", "recommendation"}
+TABLES = {
+    "snapshot",
+    "snapshot_statement",
+    "snapshot_rating",
+    "snapshot_response",
+    "thematic_audit",
+    "audit_case",
+    "audit_survey_response",
+    "recommendation",
+}
 
 
 def test_0005_keeps_every_row_and_goes_down_cleanly(db_url):

@@ -5,24 +5,26 @@ from __future__ import annotations
 import re
 
 import pytest
+from strategy.core.authors import Author
+from strategy.core.errors import InvalidInput
+from strategy.core.text import clean_text, md_escape, name_key, normalise_name
 
-from strategy.errors import InvalidInput
-from strategy.people import Author
-from strategy.text import clean_text, md_escape, name_key, normalise_name
 
-
-@pytest.mark.parametrize("typed", [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(1)">',
-    "[click me](javascript:alert(1))",
-    "![tracker](https://evil.example/pixel.png)",
-    "# Big heading",
-    "**bold** _italic_ ~~struck~~ `code`",
-    "| a | b |",
-    ":red[coloured] :material/home: :smile:",
-    "$x^2$ and 1. numbered",
-    "back\\slash",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click me](javascript:alert(1))",
+        "![tracker](https://evil.example/pixel.png)",
+        "# Big heading",
+        "**bold** _italic_ ~~struck~~ `code`",
+        "| a | b |",
+        ":red[coloured] :material/home: :smile:",
+        "$x^2$ and 1. numbered",
+        "back\\slash",
+    ],
+)
 def test_md_escape_leaves_no_markdown_or_html_active(typed):
     escaped = md_escape(typed)
     # Every character markdown could act on is escaped, and unescaping gives back exactly what was typed.
