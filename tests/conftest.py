@@ -1,8 +1,13 @@
-"""Shared fixtures: a fresh database per test, on SQLite and on PostgreSQL.
+"""Shared fixtures: a database of its own for every test, on SQLite and on PostgreSQL.
 
 PostgreSQL is the server on 127.0.0.1:5432 (database ``test``, user ``postgres``), or
-TEST_POSTGRES_URL. Each test gets its own schema, dropped afterwards. Outside CI a missing server
-skips the PostgreSQL half; in CI (CI=true) it fails, so nothing is skipped there."""
+TEST_POSTGRES_URL. Outside CI a missing server skips the PostgreSQL half; in CI (CI=true) it fails,
+so nothing is skipped there.
+
+``engine`` (and ``sqlite_engine``, ``pg_engine``, ``demo_engine``) is a copy of a template migrated
+once per test process (tests/db_support.py): a copied file on SQLite, a database made with
+``CREATE DATABASE ... TEMPLATE`` on PostgreSQL, dropped afterwards. ``db_url`` and ``postgres_url``
+stay fresh and empty (a new file; a new schema) for the tests of migrations and of first starts."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
+from tests.db_support import Templates
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -42,10 +48,7 @@ def sqlite_url(tmp_path) -> str:
 @pytest.fixture
 def postgres_url(postgres_reason):
     """A PostgreSQL URL whose search_path is a fresh schema of its own."""
-    if postgres_reason:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is not reachable in CI: {postgres_reason}")
-        pytest.skip(f"PostgreSQL not reachable: {postgres_reason}")
+    _require_postgres(postgres_reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -59,10 +62,33 @@ def postgres_url(postgres_reason):
     admin.dispose()
 
 
+def _require_postgres(postgres_reason) -> None:
+    if postgres_reason:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is not reachable in CI: {postgres_reason}")
+        pytest.skip(f"PostgreSQL not reachable: {postgres_reason}")
+
+
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory):
+    """This process's migrated templates (and the demo's), made on first use."""
+    templates = Templates(tmp_path_factory.mktemp("db-templates"), POSTGRES_URL)
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """The URL of a fresh, empty workbook database, once per kind of database."""
-    if request.param == "sqlite":
+def db_kind(request):
+    """Runs the test once per kind of database (``db_url``, ``engine``, ``demo_engine`` follow it)."""
+    if request.param == "postgresql":
+        _require_postgres(request.getfixturevalue("postgres_reason"))
+    return request.param
+
+
+@pytest.fixture
+def db_url(db_kind, request, tmp_path):
+    """The URL of a fresh, empty workbook database (nothing migrated), once per kind of database."""
+    if db_kind == "sqlite":
         url = sqlite_url(tmp_path)
         yield url
         dispose_engine(url)
@@ -70,16 +96,53 @@ def db_url(request, tmp_path):
         yield request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def engine(db_url):
-    return prepare_database(db_url)
+def _copy(db_templates, kind: str, tmp_path, *, demo: bool = False):
+    """The URL of a migrated copy (with the demo if asked), and what removes it afterwards."""
+    if kind == "sqlite":
+        url = db_templates.sqlite(tmp_path / ("demo.sqlite3" if demo else "workbook.sqlite3"), demo=demo)
+        return url, lambda: dispose_engine(url)
+    url = db_templates.postgres(demo=demo)
+    return url, lambda: db_templates.drop_postgres(url)
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path):
-    url = sqlite_url(tmp_path)
+def engine_url(db_kind, db_templates, tmp_path, request):
+    """The URL of a workbook database of the test's own, migrated and empty, once per kind; when the
+    test asks for ``demo_id`` too, a copy of a database holding the demo partnership instead
+    (``ensure_demo`` run once per process, on a template). The test may change its copy."""
+    if "db_url" in request.fixturenames:
+        pytest.fail(
+            "db_url is a fresh, unmigrated database, not engine's: a test that needs engine's URL asks for engine_url", pytrace=False
+        )
+    url, remove = _copy(db_templates, db_kind, tmp_path, demo="demo_id" in request.fixturenames)
+    yield url
+    remove()
+
+
+@pytest.fixture
+def engine(engine_url):
+    return prepare_database(engine_url)
+
+
+@pytest.fixture
+def demo_id(db_kind, db_templates):
+    """The demo partnership's id (what ``ensure_demo`` returned on the template). Asking for it makes
+    ``engine`` a copy of the demo's database."""
+    return db_templates.demo_id(db_kind)
+
+
+@pytest.fixture
+def sqlite_engine(db_templates, tmp_path, request):
+    """SQLite only: a migrated database of the test's own; with ``sqlite_demo_id``, the demo's."""
+    url, remove = _copy(db_templates, "sqlite", tmp_path, demo="sqlite_demo_id" in request.fixturenames)
     yield prepare_database(url)
-    dispose_engine(url)
+    remove()
+
+
+@pytest.fixture
+def sqlite_demo_id(db_templates):
+    """The demo partnership's id; asking for it makes ``sqlite_engine`` a copy of the demo's database."""
+    return db_templates.demo_id("sqlite")
 
 
 @pytest.fixture
@@ -92,9 +155,8 @@ def other_author():
     return Author.make("Jo Evans", "Harbourshire Police")
 
 
-@pytest.fixture
-def partnership(engine):
-    """An English partnership with nothing written yet, on each kind of database."""
+def new_partnership(engine):
+    """What the ``partnership`` fixture makes, for a test that wants it beside the demo."""
     from strategy.people.partnerships import create_partnership
 
     return create_partnership(
@@ -103,9 +165,26 @@ def partnership(engine):
 
 
 @pytest.fixture
-def pg_engine(postgres_url):
-    """PostgreSQL only: for races that SQLite's BEGIN IMMEDIATE rules out by serialising writers."""
-    return prepare_database(postgres_url)
+def partnership(engine):
+    """An English partnership with nothing written yet, on each kind of database."""
+    return new_partnership(engine)
+
+
+@pytest.fixture
+def pg_engine(postgres_reason, db_templates, tmp_path, request):
+    """PostgreSQL only (for races that SQLite's BEGIN IMMEDIATE rules out by serialising writers): a
+    migrated database of the test's own; with ``pg_demo_id``, a copy of the demo's."""
+    _require_postgres(postgres_reason)
+    url, remove = _copy(db_templates, "postgresql", tmp_path, demo="pg_demo_id" in request.fixturenames)
+    yield prepare_database(url)
+    remove()
+
+
+@pytest.fixture
+def pg_demo_id(postgres_reason, db_templates):
+    """The demo partnership's id; asking for it makes ``pg_engine`` a copy of the demo's database."""
+    _require_postgres(postgres_reason)
+    return db_templates.demo_id("postgresql")
 
 
 @pytest.fixture
@@ -132,3 +211,31 @@ def just_before():
     yield install
     for engine, fn in listeners:
         event.remove(engine, "before_cursor_execute", fn)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def charts_drawn_once():
+    """Each distinct chart is drawn once per test process: ``chart_png`` (a Kaleido and Chromium
+    process per picture, seconds each) is remembered by figure and size, so the many exports of the
+    same demo draw its charts once. Only pictures really drawn are remembered, and only with the real
+    drawing script: tests that break or hang the drawing (monkeypatching ``_RENDER_SCRIPT``) still do."""
+    from strategy.word import toolkit as export_docx
+
+    draw = export_docx.chart_png
+    script = export_docx._RENDER_SCRIPT
+    drawn: dict[tuple, bytes] = {}
+
+    def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
+        if export_docx._RENDER_SCRIPT != script:
+            return draw(fig, width=width, height=height)
+        key = (fig.to_json(), width, height)
+        if key not in drawn:
+            png = draw(fig, width=width, height=height)
+            if png is None:
+                return None
+            drawn[key] = png
+        return drawn[key]
+
+    export_docx.chart_png = chart_png
+    yield
+    export_docx.chart_png = draw

@@ -14,7 +14,6 @@ from streamlit.testing.v1 import AppTest
 from strategy.answers.operations import get_answer, save_answer
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership, list_partnerships
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
@@ -25,8 +24,10 @@ PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+def url(tmp_path, monkeypatch, db_templates, request):
+    """Each test its own SQLite file, copied from a migrated template (the app's engine is cached per
+    URL); a copy of the demo's database when the test asks for ``sqlite_demo_id``."""
+    url = db_templates.sqlite(tmp_path / "app.sqlite3", demo="sqlite_demo_id" in request.fixturenames)
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     dispose_engine(url)
@@ -81,8 +82,8 @@ def test_every_page_runs_on_a_fresh_database(url, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_demo(engine, page):
-    demo = ensure_demo(engine)
+def test_every_page_runs_on_the_demo(engine, sqlite_demo_id, page):
+    demo = sqlite_demo_id
     at = open_page(app(demo, Author.make("Alex Reader", "Police")), page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -233,8 +234,8 @@ def test_steering_group_checks_are_shown(engine):
     assert any("No steering group members yet" in w.value for w in at.warning)
 
 
-def test_word_draft_downloads_with_the_eleven_headings(engine):
-    demo = ensure_demo(engine)
+def test_word_draft_downloads_with_the_eleven_headings(engine, sqlite_demo_id):
+    demo = sqlite_demo_id
     at = open_page(app(demo, Author.make("Sam")), "views/draft.py")
     next(b for b in at.button if b.label == "Build the Word draft").click().run()
     assert not at.exception
@@ -269,10 +270,9 @@ def test_a_file_that_is_not_a_database_is_reported(tmp_path, monkeypatch):
     assert db.read_bytes().startswith(b"These are meeting notes")
 
 
-def test_the_app_saves_on_postgresql_too(postgres_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", postgres_url)
-    engine = prepare_database(postgres_url)
-    demo = ensure_demo(engine)
+def test_the_app_saves_on_postgresql_too(pg_engine, pg_demo_id, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", pg_engine.url.render_as_string(hide_password=False))
+    engine, demo = pg_engine, pg_demo_id
     at = open_page(app(demo, Author.make("Priya", "ICB")), "views/introduction.py")
     assert not at.exception
     text_area(at, "Who is the strategy for?").input("Everyone who works with children in the area.").run()

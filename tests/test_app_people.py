@@ -13,7 +13,6 @@ from strategy.answers.comments import threads
 from strategy.answers.operations import get_answer, save_answer
 from strategy.core.authors import Author
 from strategy.core.models import utcnow
-from strategy.demo import ensure_demo
 from strategy.people.accounts import count_accounts, create_account, list_members, set_member_role
 from strategy.people.partnerships import create_partnership
 from strategy.ui.state import ACCOUNT_KEY, LAST_SEEN_KEY, PARTNERSHIP_KEY
@@ -101,8 +100,8 @@ def test_single_sign_on_maps_the_email_to_the_account_and_refuses_strangers(engi
 
 
 @pytest.mark.parametrize("page", PEOPLE_PAGES)
-def test_people_pages_run_for_an_owner_and_a_scrutineer(engine, page):
-    demo = ensure_demo(engine)
+def test_people_pages_run_for_an_owner_and_a_scrutineer(engine, sqlite_demo_id, page):
+    demo = sqlite_demo_id
     for role in ("owner", "scrutineer"):
         at = bare()
         at.session_state[PARTNERSHIP_KEY] = str(demo)

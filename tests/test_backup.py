@@ -11,7 +11,6 @@ from strategy.answers.operations import add_row, delete_row
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import InvalidInput
-from strategy.demo import ensure_demo
 from strategy.people.backup import FORMAT_VERSION, backup_json, backup_partnership, partnership_tables, read_backup, restore_partnership
 from strategy.people.partnerships import find_partnership, list_partnerships
 from tests.people_support import snapshot
@@ -24,8 +23,8 @@ def _content(backup: dict) -> dict:
 
 
 @pytest.fixture
-def demo(engine):
-    pid = ensure_demo(engine)
+def demo(engine, demo_id):
+    pid = demo_id
     rows = add_row(engine, pid, "vision.steering_group", {"name": "Removed member"}, author=SYSTEM)
     delete_row(engine, pid, rows.id, author=SYSTEM)
     first = add_comment(engine, pid, target_kind="item", target_key=rows.id, text="Why was this removed? <b>", author=SYSTEM)
@@ -54,8 +53,8 @@ def test_backup_restore_into_a_fresh_database_and_backup_again_is_the_same(engin
     assert any(i["id"] == int(item_comment["target_key"]) and i["deleted_at"] for i in again["tables"]["item"])
 
 
-def test_sqlite_to_postgresql_round_trip(sqlite_engine, postgres_url):
-    pid = ensure_demo(sqlite_engine)
+def test_sqlite_to_postgresql_round_trip(sqlite_engine, sqlite_demo_id, postgres_url):
+    pid = sqlite_demo_id
     first = backup_partnership(sqlite_engine, pid)
     pg = prepare_database(postgres_url)
     new_id = restore_partnership(pg, first)

@@ -35,7 +35,7 @@ from strategy.answers.operations import get_answer
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.people.partnerships import create_partnership
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one server for the module
 
 PARTNERSHIP = "Harbourshire Safeguarding Partnership"
 INTRO_SCREENSHOT = Path(tempfile.gettempdir()) / "intro.png"

@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from strategy.core.db import _alembic_config, current_revision, get_engine, head_revision, prepare_database
 from strategy.delivery import operations as D
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
 from tests.test_cli import one_line_error, run
 from tests.test_plan_app import page, said
@@ -27,10 +26,12 @@ DELIVERY_PAGES = [
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
+def url(tmp_path, monkeypatch, db_templates, request):
+    """Each test its own SQLite file, copied from a migrated template (the app's engine is cached per
+    URL); a copy of the demo's database when the test asks for ``sqlite_demo_id``."""
     from strategy.core.db import dispose_engine
 
-    url = f"sqlite:///{tmp_path / 'delivery.sqlite3'}"
+    url = db_templates.sqlite(tmp_path / "delivery.sqlite3", demo="sqlite_demo_id" in request.fixturenames)
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     dispose_engine(url)
@@ -49,8 +50,9 @@ def test_every_delivery_page_runs_on_a_fresh_partnership(engine, path):
 
 
 @pytest.fixture
-def demo(engine):
-    return ensure_demo(engine)
+def demo(engine, sqlite_demo_id):
+    """The demo partnership: asking for it makes ``url`` a copy of the demo's database."""
+    return sqlite_demo_id
 
 
 def test_the_demo_has_a_year_of_delivery(engine, demo):

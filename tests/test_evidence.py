@@ -438,8 +438,8 @@ def test_forms_not_covered_and_groups_not_considered():
 
 
 @pytest.fixture
-def app_partnership(tmp_path, monkeypatch, author):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+def app_partnership(tmp_path, monkeypatch, author, db_templates):
+    url = db_templates.sqlite(tmp_path / "app.sqlite3")
     monkeypatch.setenv("DATABASE_URL", url)
     engine = prepare_database(url)
     p = create_partnership(engine, name="Harbourshire Partnership", nation="england", areas="Harbourshire")

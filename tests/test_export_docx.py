@@ -18,7 +18,7 @@ from strategy.core.dates import UK
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import NotFound
 from strategy.core.settings import DATA_DIR
-from strategy.demo import ensure_demo, load_demo_data
+from strategy.demo import load_demo_data
 from strategy.documents.draft import draft_filename, export_docx
 from strategy.people.partnerships import create_partnership, get_partnership
 
@@ -176,13 +176,9 @@ def test_draft_filename_is_safe_whatever_the_name(engine):
 
 
 @pytest.fixture(scope="module")
-def demo_doc(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workbook.sqlite3'}"
-    try:
-        engine = prepare_database(url)
-        return open_docx(export_docx(engine, ensure_demo(engine), now=NOW))
-    finally:
-        dispose_engine(url)
+def demo_doc(db_templates):
+    """The demo's Word draft with its charts, exported once per test process (tests/db_support.py)."""
+    return open_docx(db_templates.demo_docx(NOW))
 
 
 def test_demo_export_contains_the_vision(demo_doc):

@@ -17,8 +17,7 @@ from test_export_docx import ILLEGAL_IN_XML, all_text, open_docx, sections
 import strategy.word.toolkit as export
 from strategy.answers.operations import add_row, save_answer, set_grid_cell
 from strategy.core.dates import UK
-from strategy.core.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo, load_demo_data
+from strategy.demo import load_demo_data
 from strategy.documents.draft import export_docx
 
 NOW = datetime(2026, 7, 1, 12, 30, tzinfo=UK)
@@ -54,13 +53,9 @@ def repeats_header(table) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'workbook.sqlite3'}"
-    try:
-        engine = prepare_database(url)
-        return open_docx(export_docx(engine, ensure_demo(engine), now=NOW))
-    finally:
-        dispose_engine(url)
+def demo(db_templates):
+    """The demo's Word draft with its charts, exported once per test process (tests/db_support.py)."""
+    return open_docx(db_templates.demo_docx(NOW))
 
 
 def test_demo_section_4_has_the_quotable_sentence_and_the_method(demo):

@@ -11,7 +11,6 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from strategy.answers.operations import save_answer
-from strategy.demo import ensure_demo
 from strategy.documents.draft import export_docx
 from strategy.plan import operations as P
 
@@ -44,9 +43,11 @@ def tables_headed(doc, first: str):
 
 
 @pytest.fixture
-def demo_doc(engine):
-    pid = ensure_demo(engine)
-    return Document(io.BytesIO(export_docx(engine, pid, charts=False))), P.load_plan(engine, pid)
+def demo_doc(engine, demo_id, db_kind, db_templates):
+    """The demo's draft, exported once per kind of database and test process (the tests only read it)."""
+    pid = demo_id
+    data = db_templates.once(("export_plan.demo_doc", db_kind), lambda: export_docx(engine, pid, charts=False))
+    return Document(io.BytesIO(data)), P.load_plan(engine, pid)
 
 
 def test_demo_sections_5_to_11_present_the_whole_chain(demo_doc):

@@ -54,10 +54,8 @@ def test_a_partnership_with_clean_language_is_told_so(engine):  # noqa: F811
     assert any(i.value == "Your text uses no acronyms yet." for i in at.info)
 
 
-def test_the_review_page_freezes_a_version_and_shows_what_changed(engine):  # noqa: F811
-    from strategy.demo import ensure_demo
-
-    demo = ensure_demo(engine)
+def test_the_review_page_freezes_a_version_and_shows_what_changed(engine, sqlite_demo_id):  # noqa: F811
+    demo = sqlite_demo_id
     at = open_page(app(demo), "views/review.py")
     assert not at.exception
     freeze = next(b for b in at.button if b.label == "Freeze the current text as v0.1")

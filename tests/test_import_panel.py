@@ -25,8 +25,9 @@ UPLOAD_LABEL = "Choose a CSV or Excel file (up to 10 MB and 50,000 rows)"
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
+def url(tmp_path, monkeypatch, db_templates):
+    """Each test its own SQLite file, copied from a migrated template (the app's engine is cached per URL)."""
+    url = db_templates.sqlite(tmp_path / "app.sqlite3")
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     dispose_engine(url)

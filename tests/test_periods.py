@@ -8,15 +8,14 @@ import pytest
 from strategy.answers.operations import get_answers, list_rows
 from strategy.cli import main
 from strategy.core.errors import InvalidInput, NotAllowed
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import get_partnership
 from strategy.people.periods import start_next_period
 from strategy.plan.operations import load_plan
 from tests.people_support import member, snapshot
 
 
-def test_the_next_period_carries_everything_forward_and_archives_the_old(engine):
-    pid = ensure_demo(engine)
+def test_the_next_period_carries_everything_forward_and_archives_the_old(engine, demo_id):
+    pid = demo_id
     before_answers = {k: a.value for k, a in get_answers(engine, pid).items()}
     new_id = start_next_period(engine, pid, start=2029, end=2032, author=None)
     new, old = get_partnership(engine, new_id), get_partnership(engine, pid)
@@ -43,8 +42,8 @@ def test_the_next_period_carries_everything_forward_and_archives_the_old(engine)
         ("twenty", "2032", "year such as 2026"),
     ],
 )
-def test_bad_years_are_refused_and_nothing_changes(engine, start, end, message):
-    pid = ensure_demo(engine)
+def test_bad_years_are_refused_and_nothing_changes(engine, demo_id, start, end, message):
+    pid = demo_id
     before = snapshot(engine)
     with pytest.raises(InvalidInput, match=message):
         start_next_period(engine, pid, start=start, end=end, author=None)
@@ -71,8 +70,7 @@ def test_a_taken_name_is_refused_and_the_old_period_is_not_archived(engine, part
     assert not get_partnership(engine, partnership.id).archived
 
 
-def test_next_period_on_the_command_line(sqlite_engine, monkeypatch, capsys):
+def test_next_period_on_the_command_line(sqlite_engine, sqlite_demo_id, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", str(sqlite_engine.url))
-    ensure_demo(sqlite_engine)
     assert main(["next-period", "Demo partnership", "--start", "2029", "--end", "2032", "--as", "Demo 2029"]) == 0
     assert "Started 'Demo 2029'; 'Demo partnership' is archived and stays readable." in capsys.readouterr().out

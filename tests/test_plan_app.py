@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 from strategy.answers.operations import add_row, list_rows
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
 from strategy.plan import operations as P
 from strategy.ui.state import AUTHOR_KEY, PARTNERSHIP_KEY
@@ -20,9 +19,10 @@ SAM = Author.make("Sam Patel", "Harbourshire Council")
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch):
-    """Each test its own SQLite file (the app's engine is cached per URL)."""
-    url = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
+def url(tmp_path, monkeypatch, db_templates, request):
+    """Each test its own SQLite file, copied from a migrated template (the app's engine is cached per
+    URL); a copy of the demo's database when the test asks for ``sqlite_demo_id``."""
+    url = db_templates.sqlite(tmp_path / "plan.sqlite3", demo="sqlite_demo_id" in request.fixturenames)
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
     dispose_engine(url)
@@ -141,8 +141,8 @@ def test_a_components_activity_becomes_an_action_in_one_step(engine, pid):
     assert list_rows(engine, pid, "prevention.activities")[0].values["activity"] == "Restart Operation Makesafe"
 
 
-def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engine):
-    demo = ensure_demo(engine)
+def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engine, sqlite_demo_id):
+    demo = sqlite_demo_id
     at = page(demo, "views/action_plan.py")
     assert any("Every action has a lead and dates" in x for x in said(at.success))
     assert [t.label for t in at.tabs] == ["By aim", "By agency", "By component", "By recommendation", "Timeline"]
@@ -251,8 +251,8 @@ def test_actions_reorder_on_the_theory_of_change_page_and_keep_their_codes(engin
     assert (plan.code("action", first.id), plan.code("action", second.id)) == ("A1.O1.1", "A1.O1.2")
 
 
-def test_home_sums_up_the_plan(engine):
-    demo = ensure_demo(engine)
+def test_home_sums_up_the_plan(engine, sqlite_demo_id):
+    demo = sqlite_demo_id
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(demo)
     sign_in_as(at, SAM)

@@ -11,7 +11,6 @@ from openpyxl import Workbook, load_workbook
 
 from strategy.cli import main
 from strategy.core.errors import InvalidInput
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
 from strategy.plan import operations as P
 from strategy.plan.io import (
@@ -99,8 +98,8 @@ def _xlsx(rows, headers=HEADERS) -> bytes:
     return buffer.getvalue()
 
 
-def test_the_demo_plan_exported_to_excel_and_imported_into_a_new_partnership_is_the_same_plan(engine, author):
-    demo = ensure_demo(engine)
+def test_the_demo_plan_exported_to_excel_and_imported_into_a_new_partnership_is_the_same_plan(engine, demo_id, author):
+    demo = demo_id
     data = export_xlsx(engine, demo)
     fresh = create_partnership(engine, name="Vale Board", nation="wales")
     preview = preview_import(engine, fresh.id, data, "action-plan.xlsx")
@@ -248,9 +247,9 @@ def test_importing_into_an_existing_plan_adds_to_matching_aims_and_outcomes(engi
     assert [plan.code("action", x.id) for x in plan.all_actions()] == ["A1.O1.1"]
 
 
-def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, db_url, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    demo = ensure_demo(engine)
+def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, engine_url, demo_id, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", engine_url)
+    demo = demo_id
     create_partnership(engine, name="Vale Board", nation="wales")
     xlsx = tmp_path / "plan.xlsx"
     assert main(["export-actions", "Demo partnership", "--out", str(xlsx)]) == 0

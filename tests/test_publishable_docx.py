@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from strategy.answers.operations import add_row, save_answer
 from strategy.core.dates import UK
-from strategy.demo import ensure_demo
 from strategy.documents.draft import export_docx
 from tests.conftest import IN_CI
 
@@ -128,8 +127,8 @@ def soffice():
     return path
 
 
-def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_engine, soffice, tmp_path):
-    pid = ensure_demo(sqlite_engine)
+def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_engine, sqlite_demo_id, soffice, tmp_path):
+    pid = sqlite_demo_id
     data = export_docx(sqlite_engine, pid, now=NOW, charts=False)
     source = tmp_path / "demo.docx"
     source.write_bytes(data)

@@ -10,7 +10,6 @@ import pytest
 
 from strategy.answers.operations import add_row, get_answer, grid_rows, save_answer, set_grid_cell
 from strategy.cli import main
-from strategy.demo import ensure_demo
 from strategy.finalise.readiness import MET, NOT_MET, PARTLY, CriterionResult, Finding, readiness_report
 
 TODAY = date(2026, 11, 23)
@@ -55,8 +54,8 @@ def test_a_fresh_partnership_meets_no_criterion_that_needs_content(engine, partn
             assert f.chapter_id and f.prompt_id, f.message
 
 
-def test_the_demo_passes_except_for_what_it_deliberately_leaves(engine):
-    pid = ensure_demo(engine)
+def test_the_demo_passes_except_for_what_it_deliberately_leaves(engine, demo_id):
+    pid = demo_id
     result = report(engine, pid)
     to_fix = {c: [f.message for f in r.to_fix()] for c, r in result.items()}
     assert result["consistency"].level == MET
@@ -103,8 +102,8 @@ def test_the_scope_must_name_all_six_forms(engine, partnership, author):
     assert levels(engine, pid, "coverage", "intro.scope_forms") == [MET]
 
 
-def test_forms_must_be_covered_and_groups_considered(engine):
-    pid = ensure_demo(engine)
+def test_forms_must_be_covered_and_groups_considered(engine, demo_id):
+    pid = demo_id
     assert levels(engine, pid, "coverage", "context.forms") == [NOT_MET]
     stored = grid_rows(engine, pid, "context.forms")["online"].values["coverage"]
     set_grid_cell(engine, pid, "context.forms", "online", "coverage", "covered", expected=stored, author=_author())
@@ -158,10 +157,9 @@ def test_a_review_date_within_the_year_is_needed(engine, partnership, author, re
     assert [f.level for f in found] == [level] and words in found[0].message
 
 
-def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqlite_engine, monkeypatch, capsys):
+def test_check_on_the_command_line_prints_json_with_one_entry_per_criterion(sqlite_engine, sqlite_demo_id, monkeypatch, capsys):
     url = str(sqlite_engine.url)
     monkeypatch.setenv("DATABASE_URL", url)
-    ensure_demo(sqlite_engine)
     assert main(["check", "Demo partnership", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [c["id"] for c in data["criteria"]] == ["clarity", "coverage", "deliverability", "consistency", "readiness"]

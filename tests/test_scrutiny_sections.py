@@ -12,7 +12,6 @@ from strategy.answers.comments import add_comment, set_resolved
 from strategy.assessments.recommendations import add_recommendation, list_recommendations, update_recommendation
 from strategy.assessments.scrutiny import audit_learning, open_comments, open_recommendations
 from strategy.delivery import operations as D
-from strategy.demo import ensure_demo
 from strategy.documents.progress_report import export_progress_report
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.people.partnerships import create_partnership
@@ -27,8 +26,8 @@ def test_the_sections_are_listed_in_order():
     assert keys[-1] == "comments_open"
 
 
-def test_open_recommendations_name_the_action_they_became_and_leave_out_done_ones(engine):
-    pid = ensure_demo(engine)
+def test_open_recommendations_name_the_action_they_became_and_leave_out_done_ones(engine, demo_id):
+    pid = demo_id
     d = D.load_delivery(engine, pid, today=TODAY)
     table = open_recommendations(d)
     became = dict(zip(table["Recommendation"], table["Action"], strict=True))
@@ -44,8 +43,8 @@ def test_open_recommendations_name_the_action_they_became_and_leave_out_done_one
     assert first.text not in set(open_recommendations(D.load_delivery(engine, pid, today=TODAY))["Recommendation"])
 
 
-def test_audit_learning_and_open_comments_come_from_the_demo(engine):
-    pid = ensure_demo(engine)
+def test_audit_learning_and_open_comments_come_from_the_demo(engine, demo_id):
+    pid = demo_id
     d = D.load_delivery(engine, pid, today=TODAY)
     learning = audit_learning(d)
     assert len(learning) == 1 and learning["Learning identified"].iloc[0]

@@ -9,7 +9,6 @@ import pytest
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
 from strategy.core.authors import Author
-from strategy.demo import ensure_demo
 from strategy.people.partnerships import create_partnership
 from tests.test_app import app, engine, open_page, url  # noqa: F401  (fixtures)
 
@@ -30,8 +29,8 @@ def test_each_page_runs_on_a_fresh_partnership(engine, page):  # noqa: F811
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_each_page_runs_on_the_demo_for_a_reader_who_has_not_given_a_name(engine, page):  # noqa: F811
-    at = open_page(app(ensure_demo(engine)), page)
+def test_each_page_runs_on_the_demo_for_a_reader_who_has_not_given_a_name(engine, sqlite_demo_id, page):  # noqa: F811
+    at = open_page(app(sqlite_demo_id), page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
 
@@ -83,16 +82,16 @@ def test_an_identifying_case_reference_is_warned_about_and_can_be_confirmed(engi
     assert [c.reference for c in au.list_cases(engine, audit.id)] == ["Case 1"]
 
 
-def test_the_context_page_shows_what_the_self_assessment_found(engine):  # noqa: F811
-    demo = ensure_demo(engine)
+def test_the_context_page_shows_what_the_self_assessment_found(engine, sqlite_demo_id):  # noqa: F811
+    demo = sqlite_demo_id
     at = open_page(app(demo, SAM), "views/context.py")
     texts = [t.value for t in at.text]
     assert any(t.startswith("System-wide snapshot 'Snapshot 2026'") for t in texts)
     assert any(t.startswith("Thematic audit '") for t in texts)
 
 
-def test_the_results_page_builds_the_report(engine):  # noqa: F811
-    demo = ensure_demo(engine)
+def test_the_results_page_builds_the_report(engine, sqlite_demo_id):  # noqa: F811
+    demo = sqlite_demo_id
     at = open_page(app(demo, SAM), "views/snapshot_results.py")
     _button(at, "Build the Word report").click().run()
     assert not at.exception

@@ -11,7 +11,6 @@ from docx import Document
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
 from strategy.assessments.recommendations import add_recommendation, list_recommendations
-from strategy.demo import ensure_demo
 from strategy.documents.audit_briefing import build_audit_briefing
 from strategy.documents.draft import export_docx
 from strategy.documents.snapshot_report import build_snapshot_report
@@ -33,8 +32,9 @@ def _headings(doc, level: int) -> list[str]:
 
 
 @pytest.fixture
-def demo(engine):
-    return ensure_demo(engine)
+def demo(demo_id):
+    """The demo partnership: asking for it makes ``engine`` a copy of the demo's database (conftest.py)."""
+    return demo_id
 
 
 def test_the_demo_has_a_full_snapshot_survey_and_an_audit_with_ten_cases(engine, demo):
