@@ -214,28 +214,52 @@ def just_before():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def charts_drawn_once():
-    """Each distinct chart is drawn once per test process: ``chart_png`` (a Kaleido and Chromium
-    process per picture, seconds each) is remembered by figure and size, so the many exports of the
-    same demo draw its charts once. Only pictures really drawn are remembered, and only with the real
-    drawing script: tests that break or hang the drawing (monkeypatching ``_RENDER_SCRIPT``) still do."""
-    from strategy.word import toolkit as export_docx
+def charts_drawn_once(tmp_path_factory):
+    """Each distinct chart is drawn once per test run: ``chart_png`` (a Kaleido and Chromium process
+    per picture, seconds each) is remembered by figure and size in a folder every xdist worker shares,
+    so the many exports of the same demo draw its charts once. Only pictures really drawn are
+    remembered, and only with the real drawing script: tests that break or hang the drawing
+    (monkeypatching ``_RENDER_SCRIPT``) still do."""
+    import hashlib
 
-    draw = export_docx.chart_png
-    script = export_docx._RENDER_SCRIPT
-    drawn: dict[tuple, bytes] = {}
+    from strategy.word import toolkit
+
+    draw = toolkit.chart_png
+    script = toolkit._RENDER_SCRIPT
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "charts-drawn"
+    shared.mkdir(exist_ok=True)
 
     def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
-        if export_docx._RENDER_SCRIPT != script:
+        if toolkit._RENDER_SCRIPT != script:
             return draw(fig, width=width, height=height)
-        key = (fig.to_json(), width, height)
-        if key not in drawn:
-            png = draw(fig, width=width, height=height)
-            if png is None:
-                return None
-            drawn[key] = png
-        return drawn[key]
+        key = hashlib.sha256(f"{fig.to_json()}|{width}|{height}".encode()).hexdigest()
+        path = shared / f"{key}.png"
+        if path.exists():
+            return path.read_bytes()
+        png = draw(fig, width=width, height=height)
+        if png is not None:
+            part = path.with_suffix(f".{os.getpid()}.part")
+            part.write_bytes(png)
+            os.replace(part, path)  # whole or not at all, for the other workers
+        return png
 
-    export_docx.chart_png = chart_png
+    toolkit.chart_png = chart_png
     yield
-    export_docx.chart_png = draw
+    toolkit.chart_png = draw
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes():
+    """argon2id at its lowest cost in the test process: the suite makes and signs in to accounts over
+    a thousand times, at about 0.2 s a hash at the real cost. Hashes stay argon2id and carry their own
+    parameters, so verifying works the same; the servers and commands the tests start as processes of
+    their own use the real cost. Yields the real hasher, which test_accounts checks."""
+    from argon2 import PasswordHasher
+
+    from strategy.people import accounts
+
+    real = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield real
+    accounts._hasher = real

@@ -121,3 +121,11 @@ def test_single_sign_on_maps_the_email_to_the_account(engine):
     # An account made for single sign-on has no password to guess.
     with pytest.raises(NotAllowed):
         sign_in(engine, "priya", "", settings=SETTINGS)
+
+
+def test_passwords_are_hashed_at_a_strong_cost_outside_the_tests(quick_password_hashes):
+    """The hasher the workbook runs with (the tests swap in a quick one): argon2id at OWASP's minimum or above."""
+    real = quick_password_hashes
+    assert real.type.name == "ID"
+    assert real.memory_cost >= 19 * 1024 and real.time_cost >= 2
+    assert real.hash("correct horse battery").startswith("$argon2id$v=19$m=65536,t=3,p=4$")

@@ -70,7 +70,7 @@ def cmd_export_docx(args) -> None:
 
     engine = _engine()
     pid = stored_id(find_partnership(engine, args.name))
-    data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy)
+    data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy, charts=not args.no_charts)
     out = _write(args.out, data)
     what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
     record_now(engine, None, "export", partnership_id=pid, detail=f"{what} from the command line to {out.name}")
@@ -221,7 +221,7 @@ def cmd_snapshot_report(args) -> None:
     engine = _engine()
     partnership = find_partnership(engine, args.name)
     snap = find_snapshot(engine, stored_id(partnership), args.snapshot)
-    out = _write(args.out, build_snapshot_report(engine, stored_id(partnership), stored_id(snap)))
+    out = _write(args.out, build_snapshot_report(engine, stored_id(partnership), stored_id(snap), charts=not args.no_charts))
     print(f"Wrote the report on '{snap.title}' to {out}.")
 
 
@@ -233,7 +233,7 @@ def cmd_audit_briefing(args) -> None:
     engine = _engine()
     partnership = find_partnership(engine, args.name)
     audit = find_audit(engine, stored_id(partnership), args.audit)
-    out = _write(args.out, build_audit_briefing(engine, stored_id(partnership), stored_id(audit)))
+    out = _write(args.out, build_audit_briefing(engine, stored_id(partnership), stored_id(audit), charts=not args.no_charts))
     print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
@@ -327,9 +327,17 @@ def cmd_progress_report(args) -> None:
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
-    data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since)
+    data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since, charts=not args.no_charts)
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def _no_charts_option(p) -> None:
+    p.add_argument(
+        "--no-charts",
+        action="store_true",
+        help="leave out the chart pictures (each takes seconds to draw); the same figures stay in the tables",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -366,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
     p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
+    _no_charts_option(p)
     p.set_defaults(func=cmd_export_docx)
 
     p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")
@@ -424,12 +433,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
     p.add_argument("--out", required=True, help="the .docx file to write")
+    _no_charts_option(p)
     p.set_defaults(func=cmd_snapshot_report)
 
     p = sub.add_parser("audit-briefing", help="write a thematic audit's briefing as a Word document")
     p.add_argument("name")
     p.add_argument("audit", help="the audit's theme, or its number in the list")
     p.add_argument("--out", required=True, help="the .docx file to write")
+    _no_charts_option(p)
     p.set_defaults(func=cmd_audit_briefing)
 
     p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password")
@@ -472,6 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.add_argument("--since", help="only updates from this date, day first (31/03/2026)")
+    _no_charts_option(p)
     p.set_defaults(func=cmd_progress_report)
     return parser
 
