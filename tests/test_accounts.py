@@ -128,4 +128,5 @@ def test_passwords_are_hashed_at_a_strong_cost_outside_the_tests(quick_password_
     real = quick_password_hashes
     assert real.type.name == "ID"
     assert real.memory_cost >= 19 * 1024 and real.time_cost >= 2
-    assert real.hash("correct horse battery").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    stored = real.hash("correct horse battery")
+    assert stored.startswith("$argon2id$") and f"m={real.memory_cost},t={real.time_cost}" in stored
