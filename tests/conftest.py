@@ -264,20 +264,3 @@ def quick_password_hashes():
     yield real
     accounts._hasher = real
 
-
-#: Modules whose tests take longest (a real browser, commands run as processes of their own, pages
-#: that build documents): started first, so the workers finish together instead of one waiting on them.
-SLOW_FIRST = (
-    "test_browser.py",
-    "test_delivery_app.py",
-    "test_snapshot_export.py",
-    "test_cli.py",
-    "test_cli_people.py",
-    "test_app.py",
-    "test_demo.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    order = {name: i for i, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: order.get(item.path.name, len(SLOW_FIRST)))  # stable: the rest keep their order
