@@ -263,4 +263,3 @@ def quick_password_hashes():
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield real
     accounts._hasher = real
-
