@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import add_rows, normalise_row
 from strategy.core.authors import Author
 from strategy.core.errors import InvalidInput
-from strategy.core.text import check_length, clean_text
+from strategy.core.text import check_length, clean_text, shorten
 from strategy.core.values import parse_number, parse_period, parse_statistic
 from strategy.guide.content import Column, Prompt, content
 from strategy.tabular.formulas import plain_csv_bytes
@@ -35,7 +35,6 @@ from strategy.tabular.reading import (
     header_key,
     is_blank,
     read_sheet,
-    short,
 )
 
 SURVEY = "workforce.staff_survey"
@@ -280,7 +279,7 @@ def survey_score(value: object, column: Column) -> int | float | None:
             value = with_words.group(1)
         elif re.search(r"[a-z]", words):
             raise InvalidInput(
-                f"'{short(value)}' is not a score the workbook knows. Use a number from 1 to 5, or "
+                f"'{shorten(value, 60)}' is not a score the workbook knows. Use a number from 1 to 5, or "
                 "words such as 'Strongly agree' or 'Very confident' (see the template's notes)."
             )
     score = parse_number(value, what="The score", minimum=column.min, maximum=column.max)
@@ -322,7 +321,7 @@ def _choice(value, col: Column, options: tuple[dict[str, str], list[str], str]) 
     if close:
         hint = f" Did you mean '{next(label for label in labels if label.casefold() == close[0])}'?"
     other = f" Or use '{other_label}' and say what it is in the detail column." if other_label else ""
-    return _raise(f"'{short(cell_text(value))}' is not one of the choices for '{col.label}'.{hint}{other}")
+    return _raise(f"'{shorten(cell_text(value), 60)}' is not one of the choices for '{col.label}'.{hint}{other}")
 
 
 def _raise(message: str):

@@ -34,10 +34,10 @@ from strategy.core.models import (
     utcnow,
 )
 from strategy.core.revisions import load, record_revision
-from strategy.core.text import check_length, clean_text
+from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import Column, content
 from strategy.tabular.formulas import plain_csv_bytes
-from strategy.tabular.reading import ImportRefused, Preview, cell_text, file_name, folded_words, header_key, is_blank, read_sheet, short
+from strategy.tabular.reading import ImportRefused, Preview, cell_text, file_name, folded_words, header_key, is_blank, read_sheet
 
 COMMENT_LIMIT = 5000
 SHORT_LIMIT = 200
@@ -155,7 +155,7 @@ def _snapshot_rating(value) -> int | None:
     if found:
         return found
     options = ", ".join(f"{p.value} ({p.label})" for p in scale("progress"))
-    raise InvalidInput(f"'{short(cell_text(value))}' is not a rating on the scale. Use {options}, or leave it blank.")
+    raise InvalidInput(f"'{shorten(cell_text(value), 60)}' is not a rating on the scale. Use {options}, or leave it blank.")
 
 
 def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str) -> Preview:
@@ -175,7 +175,7 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
         if found is None:
             codes = ", ".join(s.code for s in statements if s.retired_at is None)
             raise _CellProblem(
-                "statement", f"There is no statement '{short(cell_text(raw))}' in this snapshot. Use a statement's code: {codes}."
+                "statement", f"There is no statement '{shorten(cell_text(raw), 60)}' in this snapshot. Use a statement's code: {codes}."
             )
         if found.retired_at is not None:
             raise _CellProblem("statement", f"Statement {found.code} has been retired, so it is not in this snapshot.")
@@ -302,7 +302,7 @@ def _yes_no(cells: dict, cid: str) -> bool | None:
         return False
     if words in NO_SCORE_WORDS:
         return None
-    raise _CellProblem(cid, f"'{short(cell_text(value))}' is not yes or no. Write Yes or No, or leave it blank.")
+    raise _CellProblem(cid, f"'{shorten(cell_text(value), 60)}' is not yes or no. Write Yes or No, or leave it blank.")
 
 
 def _barrier(cells: dict) -> str:
@@ -319,7 +319,7 @@ def _barrier(cells: dict) -> str:
     hint = f" Did you mean '{close[0]}'?" if close else f" The answers are: {'; '.join(labels)}."
     raise _CellProblem(
         "barrier",
-        f"'{short(cell_text(value))}' is not one of the answers to 'What stops use'.{hint} "
+        f"'{shorten(cell_text(value), 60)}' is not one of the answers to 'What stops use'.{hint} "
         "Use 'Something else' and put the detail in the comment.",
     )
 

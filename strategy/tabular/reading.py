@@ -96,7 +96,7 @@ class Preview:
     def add_problem(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(Problem(row, one_line(column, 100), one_line(message)))
+            self.problems.append(Problem(row, shorten(column, 100), shorten(message, 400)))
 
 
 class ImportRefused(InvalidInput):
@@ -119,14 +119,6 @@ class ImportRefused(InvalidInput):
 
 def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", "…")) else text + "."
-
-
-def one_line(text: str, limit: int = 400) -> str:
-    return shorten(text, limit)
-
-
-def short(value, limit: int = 60) -> str:
-    return one_line(value, limit)
 
 
 @dataclass
@@ -213,7 +205,7 @@ def read_sheet(data: bytes, filename: str) -> Table:
 
 def file_name(filename: str) -> str:
     """The file's name as messages show it: no folders, one line, not too long."""
-    return one_line(Path(filename or "").name, 100) or "the file"
+    return shorten(Path(filename or "").name, 100) or "the file"
 
 
 def _not_a_spreadsheet(name: str, what: str = "") -> InvalidInput:
@@ -384,7 +376,7 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
     finally:
         workbook.close()
     sheets = len(workbook.sheetnames)
-    return grid, "Excel workbook" + (f", first of {sheets} sheets ('{short(sheet.title, 40)}')" if sheets > 1 else "")
+    return grid, "Excel workbook" + (f", first of {sheets} sheets ('{shorten(sheet.title, 40)}')" if sheets > 1 else "")
 
 
 def _header_text(value) -> str:
@@ -411,7 +403,7 @@ def _to_table(grid: list[list], name: str, read_as: str) -> Table:
     for i, h in enumerate(headers):
         if h.casefold() in seen:
             raise InvalidInput(
-                f"Column '{short(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}). "
+                f"Column '{shorten(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}). "
                 "Delete or rename one of them."
             )
         seen[h.casefold()] = i
