@@ -237,7 +237,9 @@ def test_steering_group_checks_are_shown(engine):
 def test_word_draft_downloads_with_the_eleven_headings(engine, sqlite_demo_id):
     demo = sqlite_demo_id
     at = open_page(app(demo, Author.make("Sam")), "views/draft.py")
-    next(b for b in at.button if b.label == "Build the Word draft").click().run()
+    next(b for b in at.button if b.label == "Build the Word draft").click().run(
+        timeout=300
+    )  # charts drawn by a browser; guards a hang, times nothing
     assert not at.exception
     download = at.get("download_button")[0]
     assert download.proto.label == "Download the Word draft"

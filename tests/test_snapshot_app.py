@@ -93,7 +93,7 @@ def test_the_context_page_shows_what_the_self_assessment_found(engine, sqlite_de
 def test_the_results_page_builds_the_report(engine, sqlite_demo_id):  # noqa: F811
     demo = sqlite_demo_id
     at = open_page(app(demo, SAM), "views/snapshot_results.py")
-    _button(at, "Build the Word report").click().run()
+    _button(at, "Build the Word report").click().run(timeout=300)  # charts drawn by a browser; guards a hang, times nothing
     assert not at.exception
     assert any(d.label == "Download the snapshot report" for d in at.get("download_button"))
 
