@@ -12,6 +12,7 @@ stay fresh and empty (a new file; a new schema) for the tests of migrations and 
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 import pytest
@@ -215,38 +216,45 @@ def just_before():
 
 @pytest.fixture(scope="session", autouse=True)
 def charts_drawn_once(tmp_path_factory):
-    """Each distinct chart is drawn once per test run: ``chart_png`` (a Kaleido and Chromium process
-    per picture, seconds each) is remembered by figure and size in a folder every xdist worker shares,
-    so the many exports of the same demo draw its charts once. Only pictures really drawn are
-    remembered, and only with the real drawing script: tests that break or hang the drawing
-    (monkeypatching ``_RENDER_SCRIPT``) still do."""
+    """Each distinct chart is drawn once per test run: a chart (Kaleido and Chromium, a second or so
+    each) is remembered by its drawing request in a folder every xdist worker shares, so the many
+    exports of the same demo draw its charts once. Only pictures really drawn are remembered, and
+    only with the real drawing script: tests that break or hang the drawing (monkeypatching
+    ``_RENDER_SCRIPT``) still do."""
     import hashlib
+    from concurrent.futures import Future
 
     from strategy.word import toolkit
 
-    draw = toolkit.chart_png
+    draw = toolkit.ChartDrawer.draw
     script = toolkit._RENDER_SCRIPT
     base = tmp_path_factory.getbasetemp()
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "charts-drawn"
     shared.mkdir(exist_ok=True)
 
-    def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
+    def remembered(self, spec: str) -> Future:
         if toolkit._RENDER_SCRIPT != script:
-            return draw(fig, width=width, height=height)
-        key = hashlib.sha256(f"{fig.to_json()}|{width}|{height}".encode()).hexdigest()
-        path = shared / f"{key}.png"
+            return draw(self, spec)
+        path = shared / f"{hashlib.sha256(spec.encode()).hexdigest()}.png"
         if path.exists():
-            return path.read_bytes()
-        png = draw(fig, width=width, height=height)
-        if png is not None:
-            part = path.with_suffix(f".{os.getpid()}.part")
-            part.write_bytes(png)
-            os.replace(part, path)  # whole or not at all, for the other workers
-        return png
+            done: Future = Future()
+            done.set_result(path.read_bytes())
+            return done
+        future = draw(self, spec)
 
-    toolkit.chart_png = chart_png
+        def keep(drawn: Future) -> None:
+            png = drawn.result()
+            if png is not None:
+                part = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+                part.write_bytes(png)
+                os.replace(part, path)  # whole or not at all, for the other workers
+
+        future.add_done_callback(keep)
+        return future
+
+    toolkit.ChartDrawer.draw = remembered
     yield
-    toolkit.chart_png = draw
+    toolkit.ChartDrawer.draw = draw
 
 
 @pytest.fixture(scope="session", autouse=True)

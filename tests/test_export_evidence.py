@@ -170,6 +170,28 @@ def test_a_chart_that_hangs_is_abandoned_after_the_time_limit(engine, partnershi
     assert any(t.startswith("Chart not available") for t in texts(sections(doc)[S4]))
 
 
+@pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
+def test_every_chart_of_a_document_is_drawn_by_one_process(engine, demo_id, monkeypatch):
+    # A script that differs from the real one by a comment: drawn afresh, not from the suite's cache.
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh\n")
+    started = []
+    popen = export.subprocess.Popen
+
+    def counting(args, **kwargs):
+        started.append(args)
+        return popen(args, **kwargs)
+
+    monkeypatch.setattr(export.subprocess, "Popen", counting)
+    doc = open_docx(export_docx(engine, demo_id, now=NOW))
+    assert len(doc.inline_shapes) >= 3  # the iceberg, the chain of aims and the timeline at least
+    assert "Chart not available" not in all_text(doc)
+    assert len(started) == 1
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    for shape in doc.inline_shapes:  # each picture keeps its alt text and sits above its caption
+        assert shape._inline.docPr.get("descr")
+        assert shape._inline.docPr.get("title") in captions
+
+
 # --- Nothing written yet --------------------------------------------------------------------------
 
 

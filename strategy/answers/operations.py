@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -408,14 +409,17 @@ def list_rows(engine: Engine, partnership_id: int, prompt_id: str, *, deleted: b
         return [_row(i) for i in session.exec(q.order_by(sql_column(Item.position), sql_column(Item.id))).all()]
 
 
-def all_rows(engine: Engine, partnership_id: int, *, session: Session | None = None) -> dict[str, list[Row]]:
-    """Every live row of every table prompt, by prompt id (one query, for exports and progress)."""
+def all_rows(
+    engine: Engine, partnership_id: int, *, prompt_ids: Iterable[str] | None = None, session: Session | None = None
+) -> dict[str, list[Row]]:
+    """Every live row of every table prompt (or of ``prompt_ids`` only), by prompt id, in one query:
+    for exports and progress. Ask only for the tables needed: a large partnership's survey alone
+    holds a thousand rows."""
     with read_session(engine, session=session) as session:
-        items = session.exec(
-            select(Item)
-            .where(Item.partnership_id == partnership_id, sql_column(Item.deleted_at).is_(None))
-            .order_by(sql_column(Item.prompt_id), sql_column(Item.position), sql_column(Item.id))
-        ).all()
+        q = select(Item).where(Item.partnership_id == partnership_id, sql_column(Item.deleted_at).is_(None))
+        if prompt_ids is not None:
+            q = q.where(sql_column(Item.prompt_id).in_(list(prompt_ids)))
+        items = session.exec(q.order_by(sql_column(Item.prompt_id), sql_column(Item.position), sql_column(Item.id))).all()
     out: dict[str, list[Row]] = {}
     for i in items:
         out.setdefault(i.prompt_id, []).append(_row(i))

@@ -88,7 +88,10 @@ class Revision(SQLModel, table=True):
     """Every saved change: who, when, what it was and what it became. Never updated or deleted."""
 
     __tablename__ = "revision"
-    __table_args__ = (Index("ix_revision_target", "partnership_id", "prompt_id", "item_id"),)
+    __table_args__ = (
+        Index("ix_revision_target", "partnership_id", "prompt_id", "item_id"),
+        Index("ix_revision_latest", "partnership_id", "id"),  # the change stamp (strategy.core.changes)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")

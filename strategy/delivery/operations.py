@@ -39,7 +39,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from strategy.answers.operations import all_rows, get_answer
+from strategy.answers.operations import get_answer, list_rows
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
@@ -727,7 +727,7 @@ def readings_table(d: Delivery, measure_id: int) -> pd.DataFrame:
 
 
 def feedback_table(d: Delivery) -> pd.DataFrame:
-    rows = all_rows(d.engine, d.partnership_id).get("review.feedback", [])
+    rows = list_rows(d.engine, d.partnership_id, "review.feedback")
     sources = {o.id: o.label for c in content().prompts["review.feedback"].columns if c.id == "source" for o in c.options}
     out = [
         {
@@ -744,7 +744,7 @@ def feedback_table(d: Delivery) -> pd.DataFrame:
 
 
 def reviews_table(d: Delivery) -> pd.DataFrame:
-    rows = all_rows(d.engine, d.partnership_id).get("review.annual", [])
+    rows = list_rows(d.engine, d.partnership_id, "review.annual")
     what = {o.id: o.label for c in content().prompts["review.annual"].columns if c.id == "reviewed" for o in c.options}
     out = [
         {

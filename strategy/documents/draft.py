@@ -48,6 +48,7 @@ from strategy.word.toolkit import (
     page_field,
     paragraphs,
     safe_text,
+    save,
     simple_table,
     table_of_contents,
 )
@@ -768,9 +769,7 @@ def build_draft(
     appendix_recommendations(ctx)
     _glossary(ctx)
     _header_footer(ctx)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return save(doc)
 
 
 def _open_comments(ctx: DraftContext, section_id: str) -> None:

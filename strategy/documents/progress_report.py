@@ -5,7 +5,6 @@ listed in ``strategy.features.SCRUTINY_SECTIONS`` (audit learning and open comme
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -24,7 +23,7 @@ from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.word.answers import DraftContext
-from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, simple_table
+from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, save, simple_table
 
 
 def _table(ctx: DraftContext, frame) -> None:
@@ -135,9 +134,7 @@ def build_progress_report(
             doc.add_paragraph(safe_text(section.empty))
         else:
             _table(ctx, frame)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return save(doc)
 
 
 def export_progress_report(

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
-from strategy.answers.operations import all_rows, get_answers
+from strategy.answers.operations import all_rows, get_answers, list_rows
+from strategy.core.changes import UntilChanged
 from strategy.core.models import stored_id
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
@@ -192,7 +193,7 @@ def _spans(pattern_texts: Iterable[str], text: str) -> list[tuple[int, int]]:
 
 
 def exempt_phrases(engine: Engine, partnership_id: int) -> list[str]:
-    return [str(r.values.get("phrase") or "") for r in all_rows(engine, partnership_id).get(EXEMPT_PROMPT, [])]
+    return [str(r.values.get("phrase") or "") for r in list_rows(engine, partnership_id, EXEMPT_PROMPT)]
 
 
 def _snippet(text: str, start: int, end: int, width: int = 50) -> str:
@@ -286,11 +287,35 @@ def _singular(token: str, known: dict[str, str]) -> str:
     return token
 
 
-def _spelled_out(text: str, acronym: str) -> str | None:
-    """'sexual assault referral centre (SARC)' -> 'sexual assault referral centre'."""
-    for m in re.finditer(rf"([^()\n.;:]{{2,160}}?)\s*\(\s*{re.escape(acronym)}s?\s*\)", text):
-        words = m.group(1).split()
-        want = len(re.sub(r"[^A-Z]", "", acronym)) or len(acronym)
+#: An abbreviation in brackets: "(SARC)", "( ICBs )". The words before it may spell it out.
+_BRACKETED = re.compile(r"\(\s*([A-Za-z&]{1,12})\s*\)")
+#: What may come between the words that spell an abbreviation out and its bracket.
+_NOT_SPELLING = re.compile(r"[()\n.;:]")
+
+
+def _spelled_out_in(text: str) -> dict[str, list[tuple[int, list[str]]]]:
+    """Every bracketed abbreviation in ``text`` with the words before each bracket, in the order
+    they appear: one pass over the text, however many abbreviations there are."""
+    found: dict[str, list[tuple[int, list[str]]]] = {}
+    for m in _BRACKETED.finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        # The words since the last bracket, full stop, colon, semicolon or line break, at most 160 characters.
+        window = text[max(0, end - 160) : end]
+        stops = list(_NOT_SPELLING.finditer(window))
+        before = window[stops[-1].end() :] if stops else window
+        if len(before) >= 2:
+            found.setdefault(m.group(1), []).append((m.start(), before.split()))
+    return found
+
+
+def _spelled_out(bracketed: dict[str, list[tuple[int, list[str]]]], acronym: str) -> str | None:
+    """'sexual assault referral centre (SARC)' -> 'sexual assault referral centre' (or "(SARCs)"):
+    the first place in the text that spells it out."""
+    candidates = sorted(bracketed.get(acronym, []) + bracketed.get(acronym + "s", []), key=lambda found: found[0])
+    want = len(re.sub(r"[^A-Z]", "", acronym)) or len(acronym)
+    for _, words in candidates:
         best = None
         for k in range(1, min(len(words), want + 3) + 1):
             if words[-k][:1].lower() == acronym[0].lower():
@@ -308,6 +333,7 @@ def acronyms_in(
     known, stop, own = _known(nation), _not_acronyms(), dict(own or {})
     pieces = list(texts) + [Text("", "", "", s, "") for s in raw]
     whole = "\n".join(p.text for p in pieces)
+    bracketed = _spelled_out_in(whole)
     result = Acronyms()
     for piece in pieces:
         for m in _CANDIDATE.finditer(piece.text):
@@ -319,7 +345,7 @@ def acronyms_in(
                 continue
             if token in own:
                 result.meanings[token], result.source[token] = own[token], "yours"
-            elif (spelled := _spelled_out(whole, token)) is not None:
+            elif (spelled := _spelled_out(bracketed, token)) is not None:
                 result.meanings[token], result.source[token] = spelled, "in your text"
             elif token in known:
                 result.meanings[token], result.source[token] = known[token], "the workbook's list"
@@ -336,7 +362,7 @@ def acronyms_in(
 
 
 def own_glossary(engine: Engine, partnership_id: int) -> dict[str, str]:
-    rows = all_rows(engine, partnership_id).get(GLOSSARY_PROMPT, [])
+    rows = list_rows(engine, partnership_id, GLOSSARY_PROMPT)
     return {str(r.values.get("acronym") or "").strip(): str(r.values.get("meaning") or "").strip() for r in rows if r.values.get("acronym")}
 
 
@@ -355,10 +381,19 @@ class LanguageReport:
         return not self.terms and not self.acronyms.unexplained
 
 
+#: Reports kept until the partnership changes (the Finalise page and the readiness check read it on every run).
+_KEPT = UntilChanged()
+
+
 def language_report(engine: Engine, partnership_id: int, *, nation: str | None = None) -> LanguageReport:
-    """The one way to the language check: the Finalise page, the readiness check and the CLI call this."""
+    """The one way to the language check: the Finalise page, the readiness check and the CLI call this.
+    Made again only when something in the partnership has changed."""
     if nation is None:
         nation = get_partnership(engine, partnership_id).nation
+    return _KEPT.get(engine, partnership_id, nation, lambda: _language_report(engine, partnership_id, nation))
+
+
+def _language_report(engine: Engine, partnership_id: int, nation: str) -> LanguageReport:
     texts = partnership_texts(engine, partnership_id)
     return LanguageReport(
         terms=term_findings(texts, exempt_phrases(engine, partnership_id)),

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.core.changes import UntilChanged
 from strategy.core.dates import UK
 from strategy.core.models import Answer, Partnership, stored_id
 from strategy.finalise.language import language_report
@@ -391,14 +392,22 @@ def update_interval(i: Inputs) -> list[Finding]:
 # --- The report ---------------------------------------------------------------------------------
 
 
+#: Reports kept until the partnership changes: Home shows the summary on every sign-in.
+_KEPT = UntilChanged()
+
+
 def readiness_report(engine: Engine, partnership_id: int, *, today: date | None = None) -> Report:
-    """The one way to the readiness check: the page, ``python -m strategy check`` and the tests."""
+    """The one way to the readiness check: the page, ``python -m strategy check`` and the tests.
+    Made again only when something in the partnership has changed (or the day has)."""
     from datetime import datetime
 
+    day = today or datetime.now(UK).date()
+    return _KEPT.get(engine, partnership_id, day, lambda: _readiness_report(engine, partnership_id, day))
+
+
+def _readiness_report(engine: Engine, partnership_id: int, today: date) -> Report:
     partnership = get_partnership(engine, partnership_id)
-    inputs = Inputs(
-        engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), today or datetime.now(UK).date()
-    )
+    inputs = Inputs(engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), today)
     criteria = []
     for item in content().reference("criteria").items:
         findings: list[Finding] = []

@@ -171,9 +171,10 @@ def option_labels(ref_id: str) -> dict[str, str]:
 def agencies(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[str]:
     """The partnership's agencies: those in the shared vision chapter (agency contributions and the
     steering group) and those added through the action plan; each once, ignoring case and spacing."""
-    rows = all_rows(engine, partnership_id, session=session)
+    wanted = ("vision.contributions", "vision.steering_group")
+    rows = all_rows(engine, partnership_id, prompt_ids=wanted, session=session)
     names: list[str] = []
-    for prompt_id in ("vision.contributions", "vision.steering_group"):
+    for prompt_id in wanted:
         for row in rows.get(prompt_id, []):
             names.append(str(row.values.get("agency") or ""))
     with read_session(engine, session=session) as session:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.operations import all_rows, get_answers
+from strategy.answers.operations import all_rows, get_answers, list_rows
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.evidence import analysis as ev
@@ -73,7 +73,7 @@ def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, 
 
 
 def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    rows = all_rows(engine, stored_id(partnership)).get(prompt.id, [])
+    rows = list_rows(engine, stored_id(partnership), prompt.id)
     st.subheader("The support matrix at a glance", anchor=False)
     if not any(r.values for r in rows):
         st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
@@ -97,7 +97,7 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
 
 
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    att = ev.attendance_gaps(all_rows(engine, stored_id(partnership)).get(prompt.id, []))
+    att = ev.attendance_gaps(list_rows(engine, stored_id(partnership), prompt.id))
     if att.empty:
         st.caption("Add the staff who should attend and who attended, by agency, to see the attendance gaps.")
         return
@@ -119,7 +119,7 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
 
 
 def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    survey = ev.survey_summary(all_rows(engine, stored_id(partnership)).get(prompt.id, []))
+    survey = ev.survey_summary(list_rows(engine, stored_id(partnership), prompt.id))
     if survey.responses == 0:
         st.caption("Import the staff survey to see average ratings by agency and by role.")
         return

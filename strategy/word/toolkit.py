@@ -7,9 +7,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
+import select
 import signal
+import struct
 import subprocess
 import sys
+import threading
+import time
+import weakref
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -21,6 +28,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from strategy import __version__
 from strategy.core.dates import UK, uk_long_date
@@ -51,15 +59,31 @@ NOTE_STYLE = "Caption"  # built in: small print under a table or chart
 CHART_TIMEOUT_SECONDS = 45
 
 
-#: Draws a plotly figure (JSON on stdin) as PNG (stdout) with Kaleido and the local Chromium, in a
-#: process of its own, so a missing browser, a crash or a hang can never break the export.
+#: Draws plotly figures as PNG with Kaleido and the local Chromium, in a process of its own, so a
+#: missing browser, a crash or a hang can never break the export. One process (one browser) draws
+#: every chart of a document: a figure as one line of JSON on stdin; for each, its PNG on stdout after
+#: 8 bytes giving its length (0: this one could not be drawn).
 _RENDER_SCRIPT = (
-    "import json, sys\n"
+    "import asyncio, json, struct, sys\n"
     "import kaleido\n"
-    "spec = json.loads(sys.stdin.buffer.read())\n"
-    "png = kaleido.calc_fig_sync(spec['figure'], opts=spec['opts'], kopts={'mathjax': False})\n"
-    "sys.stdout.buffer.write(png)\n"
+    "async def main():\n"
+    "    out = sys.stdout.buffer\n"
+    "    async with kaleido.Kaleido(mathjax=False) as k:\n"
+    "        while True:\n"
+    "            line = await asyncio.to_thread(sys.stdin.buffer.readline)\n"
+    "            if not line.strip():\n"
+    "                return\n"
+    "            spec = json.loads(line)\n"
+    "            try:\n"
+    "                png = await k.calc_fig(spec['figure'], opts=spec['opts'])\n"
+    "            except Exception:\n"
+    "                png = b''\n"
+    "            out.write(struct.pack('>Q', len(png)) + png)\n"
+    "            out.flush()\n"
+    "asyncio.run(main())\n"
 )
+
+_PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def safe_text(text) -> str:
@@ -173,58 +197,205 @@ def page_field(paragraph, instruction: str, placeholder: str = "1") -> None:
         run._r.append(el)
 
 
-def chart_png(fig, *, width: int = 900, height: int = 560) -> bytes | None:
-    """A plotly figure as PNG bytes, or None when it cannot be drawn here (no Kaleido, no Chromium,
-    a crash, or longer than CHART_TIMEOUT_SECONDS)."""
-    spec = json.dumps({"figure": json.loads(fig.to_json()), "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _RENDER_SCRIPT],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except OSError:
-        return None
-    try:
-        out, _ = proc.communicate(spec.encode("utf-8"), timeout=CHART_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        _stop(proc)
-        return None
-    if proc.returncode != 0 or not out.startswith(b"\x89PNG\r\n\x1a\n"):
-        return None
-    return out
+def chart_spec(fig, *, width: int = 900, height: int = 560) -> str:
+    """What the drawing process is sent for one figure: one line of JSON."""
+    return json.dumps({"figure": json.loads(fig.to_json()), "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """End the drawing process and the browser it started (its own process group), by id."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows has no process groups
-            proc.kill()
-    except OSError:
-        pass
-    proc.communicate()
+class ChartDrawer:
+    """Draws a document's charts in one process of its own, one after another, while the document
+    is still being built: ``draw`` returns at once with a Future of the PNG bytes (None when a chart
+    cannot be drawn here: no Kaleido, no Chromium, a crash, or longer than CHART_TIMEOUT_SECONDS).
+    After a failure of the process itself, the rest are None at once, never each waiting in turn."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[str, Future[bytes | None]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._proc: subprocess.Popen | None = None
+        self._broken = False
+
+    def draw(self, spec: str) -> Future[bytes | None]:
+        future: Future[bytes | None] = Future()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="chart-drawer", daemon=True)
+            self._thread.start()
+        self._jobs.put((spec, future))
+        return future
+
+    def close(self) -> None:
+        """Stop the process (after the charts already asked for); safe to call twice."""
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join(CHART_TIMEOUT_SECONDS + 5)
+            self._thread = None
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            spec, future = job
+            try:
+                future.set_result(self._draw_one(spec))
+            except Exception:  # noqa: BLE001 - a chart that cannot be drawn is left out, never an error
+                self._fail()
+                future.set_result(None)
+        self._stop()
+
+    def _start(self) -> subprocess.Popen | None:
+        if self._proc is None and not self._broken:
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-c", _RENDER_SCRIPT],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,  # its browser too: stopped together by process group
+                )
+            except OSError:
+                self._broken = True
+                return None
+            assert self._proc.stdin is not None and self._proc.stdout is not None  # both piped above
+            os.set_blocking(self._proc.stdin.fileno(), False)
+        return self._proc
+
+    def _draw_one(self, spec: str) -> bytes | None:
+        proc = self._start()
+        if proc is None:
+            return None
+        assert proc.stdin is not None and proc.stdout is not None
+        deadline = time.monotonic() + CHART_TIMEOUT_SECONDS
+        if not _write_all(proc.stdin.fileno(), spec.encode("utf-8") + b"\n", deadline):
+            self._fail()
+            return None
+        header = _read_exactly(proc.stdout.fileno(), 8, deadline)
+        if header is None:
+            self._fail()
+            return None
+        png = _read_exactly(proc.stdout.fileno(), struct.unpack(">Q", header)[0], deadline)
+        if png is None:
+            self._fail()
+            return None
+        return png if png.startswith(_PNG) else None
+
+    def _fail(self) -> None:
+        self._broken = True
+        self._stop()
+
+    def _stop(self) -> None:
+        """End the drawing process and the browser it started (its own process group), by id."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows has no process groups
+                proc.kill()
+        except OSError:
+            pass
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        proc.wait()
+
+
+def _write_all(fd: int, data: bytes, deadline: float) -> bool:
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+            return False
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            continue
+        except OSError:  # the process has gone
+            return False
+    return True
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes | None:
+    parts, got = [], 0
+    while got < size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return None
+        chunk = os.read(fd, min(size - got, 1 << 20))
+        if not chunk:  # the process has gone
+            return None
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+@dataclass
+class _PendingChart:
+    picture: Paragraph  # empty until the picture is drawn
+    caption: Paragraph
+    picture_png: Future[bytes | None]
+    alt: str
+    title: str
+
+
+@dataclass
+class _DocumentCharts:
+    drawer: ChartDrawer
+    pending: list[_PendingChart]
+
+
+def _charts_of(doc: DocxDocument) -> _DocumentCharts:
+    charts = getattr(doc, "_workbook_charts", None)
+    if charts is None:
+        charts = _DocumentCharts(ChartDrawer(), [])
+        doc._workbook_charts = charts  # type: ignore[attr-defined]  # the document's own drawer
+        weakref.finalize(doc, charts.drawer.close)  # a build that fails midway still stops the process
+    return charts
 
 
 def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -> None:
-    """The chart as a picture with alt text for screen readers, or a note saying it is not available."""
+    """The chart as a picture with alt text for screen readers, or a note saying it is not available.
+    The picture is drawn while the rest of the document is built, and put in place by ``save``."""
     if not ctx.charts:  # the caller asked for no pictures
         return
-    png = chart_png(fig, height=height) if fig is not None else None
-    if png is None:
-        note(
-            ctx,
-            "Chart not available: the picture could not be drawn on this computer. The same figures are given in words and in the table.",
-        )
+    if fig is None:
+        note(ctx, CHART_NOT_AVAILABLE)
         return
-    shape = ctx.doc.add_picture(io.BytesIO(png), width=Inches(6.0))
-    doc_pr = shape._inline.docPr
-    doc_pr.set("descr", safe_text(alt))
-    doc_pr.set("title", safe_text(caption))
-    note(ctx, caption)
+    charts = _charts_of(ctx.doc)
+    picture = ctx.doc.add_paragraph()
+    caption_paragraph = ctx.doc.add_paragraph(safe_text(caption), style=NOTE_STYLE)
+    charts.pending.append(
+        _PendingChart(picture, caption_paragraph, charts.drawer.draw(chart_spec(fig, height=height)), safe_text(alt), safe_text(caption))
+    )
+
+
+CHART_NOT_AVAILABLE = (
+    "Chart not available: the picture could not be drawn on this computer. The same figures are given in words and in the table."
+)
+
+
+def _place_charts(doc: DocxDocument) -> None:
+    charts = getattr(doc, "_workbook_charts", None)
+    if charts is None:
+        return
+    for pending in charts.pending:
+        png = pending.picture_png.result(timeout=CHART_TIMEOUT_SECONDS * 2)
+        if png is None:
+            pending.picture.text = CHART_NOT_AVAILABLE
+            pending.picture.style = doc.styles[NOTE_STYLE]
+            pending.caption._p.getparent().remove(pending.caption._p)
+            continue
+        shape = pending.picture.add_run().add_picture(io.BytesIO(png), width=Inches(6.0))
+        doc_pr = shape._inline.docPr
+        doc_pr.set("descr", pending.alt)
+        doc_pr.set("title", pending.title)
+    charts.pending.clear()
+    charts.drawer.close()
+
+
+def save(doc: DocxDocument) -> bytes:
+    """The one way a document is written out: its charts (drawn meanwhile) put in place, then the bytes."""
+    _place_charts(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 @dataclass
@@ -273,6 +444,4 @@ def lines_of(text: str) -> list[str]:
 
 
 def finish(ctx: DocContext) -> bytes:
-    buffer = io.BytesIO()
-    ctx.doc.save(buffer)
-    return buffer.getvalue()
+    return save(ctx.doc)

@@ -39,9 +39,10 @@ def load_demo_data() -> dict:
     return yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
 
 
-def ensure_demo(engine: Engine) -> int:
-    """Create or refresh the demo partnership; returns its id."""
-    data = load_demo_data()
+def ensure_demo(engine: Engine, data: dict | None = None) -> int:
+    """Create or refresh the demo partnership (or the partnership ``data`` describes, in the shape of
+    data/demo.yaml); returns its id."""
+    data = data if data is not None else load_demo_data()
     spec = data["partnership"]
     author = Author.make(**data.get("author", {"name": "Demo author"}))
     try:
