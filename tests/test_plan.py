@@ -287,3 +287,13 @@ def test_moving_an_action_to_another_outcome_gives_it_that_outcomes_next_code(en
     P.delete(engine, pid, "outcome", chain["o2"].id, author=author)
     with pytest.raises(NotFound):
         P.move_action(engine, pid, chain["actions"][1].id, to_outcome_id=chain["o2"].id, author=author)
+
+
+def test_the_impact_read_from_the_loaded_plan_is_the_databases(engine, demo_id):
+    # The Theory of Change lists what goes with every row from the plan it loaded (no query per row).
+    plan = P.load_plan(engine, demo_id)
+    rows = [("aim", a.id) for a in plan.aims] + [("outcome", o.id) for o in plan.all_outcomes()]
+    rows += [("measure", m.id) for m in plan.all_measures()]
+    assert any(plan.removal_impact(kind, row_id) for kind, row_id in rows)
+    for kind, row_id in rows:
+        assert plan.removal_impact(kind, row_id) == P.deletion_impact(engine, demo_id, kind, row_id)

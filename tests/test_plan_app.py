@@ -141,13 +141,24 @@ def test_a_components_activity_becomes_an_action_in_one_step(engine, pid):
     assert list_rows(engine, pid, "prevention.activities")[0].values["activity"] == "Restart Operation Makesafe"
 
 
-def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engine, sqlite_demo_id):
+def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engine, sqlite_demo_id, monkeypatch):
+    from strategy.plan import io as plan_io
+
+    made = []
+    for name in ("export_xlsx", "export_csv"):
+        real = getattr(plan_io, name)
+        monkeypatch.setattr(plan_io, name, lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
     demo = sqlite_demo_id
     at = page(demo, "views/action_plan.py")
     assert any("Every action has a lead and dates" in x for x in said(at.success))
     assert [t.label for t in at.tabs] == ["By aim", "By agency", "By component", "By recommendation", "Timeline"]
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Download as Excel", "Download as CSV"]
+    assert made == []  # the files are made when a download is clicked, not on every run of the page
+    assert not at.get("plotly_chart")  # the timeline is drawn when its tab is open
+    at.session_state["plan|views"] = "Timeline"
+    at.run()
+    assert len(at.get("plotly_chart")) == 1
 
 
 def test_the_action_plan_page_on_a_plan_with_gaps(engine, pid):
@@ -258,3 +269,22 @@ def test_home_sums_up_the_plan(engine, sqlite_demo_id):
     sign_in_as(at, SAM)
     at.run()
     assert "4 strategic aims · 8 intended outcomes · 20 actions · 8 measures · 0 gaps to close" in [m.value for m in at.markdown]
+
+
+def test_a_large_plans_aims_are_drawn_when_opened_and_typing_survives_closing(engine, pid):
+    aims = [P.add_aim(engine, pid, title=f"Aim number {n}", author=SAM) for n in range(1, 5)]
+    at = page(pid, "views/theory_of_change.py")
+    # Four aims: each is closed, and none of its fields is drawn until it is opened.
+    assert not [t for t in at.text_input if t.key == f"plan|aim-title|{aims[2].id}"]
+    at.session_state[f"plan|aim-open|{aims[2].id}"] = True
+    at.run()
+    at.text_area(key=f"plan|aim-desc|{aims[2].id}").input("Typed, not yet saved")
+    at.run()
+    at.session_state[f"plan|aim-open|{aims[2].id}"] = False  # closed again before saving
+    at.run()
+    assert not [t for t in at.text_area if t.key == f"plan|aim-desc|{aims[2].id}"]
+    at.session_state[f"plan|aim-open|{aims[2].id}"] = True
+    at.run()
+    assert at.text_area(key=f"plan|aim-desc|{aims[2].id}").value == "Typed, not yet saved"
+    button(at, "Save the aim").click().run()
+    assert P.load_plan(engine, pid).aims[2].description == "Typed, not yet saved"

@@ -54,12 +54,16 @@ def cmd_archive(args) -> None:
 
 
 def cmd_demo(args) -> None:
+    import time
+
     from strategy.demo import ensure_demo
+    from strategy.demo.large import ensure_large_demo
     from strategy.people.partnerships import get_partnership
 
     engine = _engine()
-    p = get_partnership(engine, ensure_demo(engine))
-    print(f"'{p.name}' is ready.")
+    started = time.perf_counter()
+    p = get_partnership(engine, ensure_large_demo(engine) if args.large else ensure_demo(engine))
+    print(f"'{p.name}' is ready ({time.perf_counter() - started:.0f} s).")
 
 
 def cmd_export_docx(args) -> None:
@@ -367,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_archive)
 
     p = sub.add_parser("demo", help="create or refresh the fictional 'Demo partnership'")
+    p.add_argument(
+        "--large",
+        action="store_true",
+        help="the 'Large demo partnership' instead: the demo's chapters with 400 actions, 2,000 updates, "
+        "60 measures, 1,000 survey responses, 300 comments and 20 versions (for trying speed)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("export-docx", help="write a partnership's Word draft")

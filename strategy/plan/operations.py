@@ -107,6 +107,19 @@ class Plan:
     def empty(self) -> bool:
         return not self.aims
 
+    def removal_impact(self, kind: str, row_id: int) -> str:
+        """What goes with a row if it is removed, in words, read from the plan already loaded (as
+        ``deletion_impact`` reads it from the database): a page lists it beside every row."""
+        outcomes = self.outcomes.get(row_id, []) if kind == "aim" else []
+        outcome_ids = [stored_id(o) for o in outcomes] + ([row_id] if kind == "outcome" else [])
+        return _count_words(
+            {
+                "outcome": outcomes,
+                "action": [x for o in outcome_ids for x in self.actions.get(o, [])],
+                "measure": [m for o in outcome_ids for m in self.measures.get(o, [])],
+            }
+        )
+
 
 def _order(rows: Sequence[_Ordered]) -> list[_Ordered]:
     return sorted(rows, key=lambda r: (r.position, stored_id(r)))

@@ -21,6 +21,7 @@ from strategy.documents.progress_report import export_progress_report, report_fi
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.plan import operations as P
+from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
 from strategy.ui.state import current_author
@@ -198,7 +199,11 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         f"target than the time passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points."
     )
     for m, row in zip(measures, summary.itertuples(), strict=True):
-        with st.expander(f"{row.Code} {shorten(m.indicator, 90)} · {row.Judgement}"):
+        typed = [_k(f, m.id) for f in ("period", "value", "source", "note")]
+        box = lazy_expander(f"{row.Code} {shorten(m.indicator, 90)} · {row.Judgement}", key=_k("open", m.id), keep=typed)
+        if not box.open:
+            continue  # its chart and form are drawn when opened: sixty measures cost one
+        with box:
             table = D.readings_table(d, stored_id(m))
             if table.empty:
                 st.caption("No readings yet.")

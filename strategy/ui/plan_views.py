@@ -6,6 +6,8 @@ was drawn), so a change someone else made in between is reported, never overwrit
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -18,6 +20,7 @@ from strategy.plan import io as plan_io
 from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
+from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import author_or_refuse, current_author
 from strategy.ui.widgets import identity_form
@@ -39,8 +42,8 @@ def _restore(engine: Engine, pid: int, kind: str, row_id: int) -> None:
         _say("success", f"Restored the {P.WORDS[kind]}" + (f" with {words}." if words else "."))
 
 
-def _delete_button(engine: Engine, pid: int, kind: str, row_id: int, title: str, code: str, editable: bool) -> None:
-    impact = P.deletion_impact(engine, pid, kind, row_id)
+def _delete_button(engine: Engine, plan: P.Plan, pid: int, kind: str, row_id: int, title: str, code: str, editable: bool) -> None:
+    impact = plan.removal_impact(kind, row_id)
     label = f"Remove {code}" + (f" with {impact}" if impact else "")
     st.button(
         label,
@@ -226,7 +229,13 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     aim_choices = {stored_id(a): f"{plan.code('aim', stored_id(a))} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
         code = plan.code("aim", stored_id(aim))
-        with st.expander(f"{code} {aim.title}", expanded=len(plan.aims) <= 2):
+        outcomes = plan.outcomes.get(stored_id(aim), [])
+        typed = [_k(f, aim.id) for f in ("aim-title", "aim-desc", "aim-why", "new-outcome", "new-outcome-why")]
+        typed += [_k(f, o.id) for o in outcomes for f in ("outcome-title", "outcome-why")]
+        box = lazy_expander(f"{code} {aim.title}", key=_k("aim-open", aim.id), expanded=len(plan.aims) <= 2, keep=typed)
+        if not box.open:
+            continue  # drawn when opened: a large plan's page shows its aims at once
+        with box:
             _fill(
                 f"aim-{aim.id}",
                 {_k("aim-title", aim.id): aim.title, _k("aim-desc", aim.id): aim.description, _k("aim-why", aim.id): aim.rationale},
@@ -247,8 +256,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
             with c2:
                 _arrows(engine, pid, "aim", stored_id(aim), i == 0, i == len(plan.aims) - 1, editable)
             with c3:
-                _delete_button(engine, pid, "aim", stored_id(aim), aim.title, code, editable)
-            outcomes = plan.outcomes.get(stored_id(aim), [])
+                _delete_button(engine, plan, pid, "aim", stored_id(aim), aim.title, code, editable)
             for j, o in enumerate(outcomes):
                 with st.container(border=True):
                     ocode = plan.code("outcome", stored_id(o))
@@ -277,7 +285,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
                         placeholder="Choose an aim",
                     )
                     with d4:
-                        _delete_button(engine, pid, "outcome", stored_id(o), o.title, ocode, editable)
+                        _delete_button(engine, plan, pid, "outcome", stored_id(o), o.title, ocode, editable)
                     actions = plan.actions.get(stored_id(o), [])
                     for n, x in enumerate(actions):
                         e1, e2 = st.columns([8, 2])
@@ -478,7 +486,9 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
             type="primary",
         )
         with b:
-            _delete_button(engine, pid, "measure", stored_id(m), shorten(m.indicator, 60), plan.code("measure", stored_id(m)), editable)
+            _delete_button(
+                engine, plan, pid, "measure", stored_id(m), shorten(m.indicator, 60), plan.code("measure", stored_id(m)), editable
+            )
 
 
 # --- Action plan --------------------------------------------------------------------------------
@@ -715,6 +725,44 @@ def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
     )
 
 
+def _by_aim(plan: P.Plan, table: pd.DataFrame) -> None:
+    _view(table, "Strategic aim", list(dict.fromkeys(table["Strategic aim"])))
+
+
+def _by_agency(plan: P.Plan, table: pd.DataFrame) -> None:
+    _view(table, "_leads", sorted({n for names in table["_leads"] for n in names}) or [])
+    no_lead = table[table["_leads"].apply(len) == 0]
+    if not no_lead.empty:
+        st.markdown(f"**No lead yet** ({len(no_lead)})")
+        st.dataframe(no_lead[["Code", "Action"]], hide_index=True)
+
+
+def _by_component(plan: P.Plan, table: pd.DataFrame) -> None:
+    _view(table, "Core component", list(P.option_labels("core_components").values()) + [""])
+
+
+def _by_recommendation(plan: P.Plan, table: pd.DataFrame) -> None:
+    for rec, acts in P.recommendation_coverage(plan):
+        st.markdown(f"**{rec['number']}. {md_escape(rec['label'])}** ({len(acts)})")
+        if acts:
+            st.dataframe(
+                pd.DataFrame([{"Code": plan.code("action", stored_id(x)), "Action": x.title, "Lead": "; ".join(P.leads(x))} for x in acts]),
+                hide_index=True,
+            )
+        else:
+            st.warning("No action answers this recommendation yet.", icon="💡")
+
+
+def _timeline(plan: P.Plan, table: pd.DataFrame) -> None:
+    fig = plan_chart.gantt_figure(plan)
+    if fig is None:
+        st.info("No action has dates yet.")
+    else:
+        st.plotly_chart(fig, key=_k("gantt"))
+    with st.expander("The same timeline as a table"):
+        st.dataframe(plan_chart.gantt_table(plan).drop(columns=["Start", "Finish"]), hide_index=True)
+
+
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     pid = stored_id(partnership)
     editable, plan = _page_head(
@@ -752,49 +800,25 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
         )
         table = pd.DataFrame(P.action_rows(plan))
         if not table.empty:
-            tabs = st.tabs(["By aim", "By agency", "By component", "By recommendation", "Timeline"])
-            with tabs[0]:
-                _view(table, "Strategic aim", list(dict.fromkeys(table["Strategic aim"])))
-            with tabs[1]:
-                _view(table, "_leads", sorted({n for names in table["_leads"] for n in names}) or [])
-                no_lead = table[table["_leads"].apply(len) == 0]
-                if not no_lead.empty:
-                    st.markdown(f"**No lead yet** ({len(no_lead)})")
-                    st.dataframe(no_lead[["Code", "Action"]], hide_index=True)
-            with tabs[2]:
-                _view(table, "Core component", list(P.option_labels("core_components").values()) + [""])
-            with tabs[3]:
-                for rec, acts in P.recommendation_coverage(plan):
-                    st.markdown(f"**{rec['number']}. {md_escape(rec['label'])}** ({len(acts)})")
-                    if acts:
-                        st.dataframe(
-                            pd.DataFrame(
-                                [
-                                    {"Code": plan.code("action", stored_id(x)), "Action": x.title, "Lead": "; ".join(P.leads(x))}
-                                    for x in acts
-                                ]
-                            ),
-                            hide_index=True,
-                        )
-                    else:
-                        st.warning("No action answers this recommendation yet.", icon="💡")
-            with tabs[4]:
-                fig = plan_chart.gantt_figure(plan)
-                if fig is None:
-                    st.info("No action has dates yet.")
-                else:
-                    st.plotly_chart(fig, key=_k("gantt"))
-                with st.expander("The same timeline as a table"):
-                    st.dataframe(plan_chart.gantt_table(plan).drop(columns=["Start", "Finish"]), hide_index=True)
+            # Only the tab on screen is drawn (the timeline chart alone took seconds on a large plan).
+            tabs = st.tabs(["By aim", "By agency", "By component", "By recommendation", "Timeline"], key=_k("views"), on_change="rerun")
+            views = (_by_aim, _by_agency, _by_component, _by_recommendation, _timeline)
+            for tab, view in zip(tabs, views, strict=True):
+                if tab.open:
+                    with tab:
+                        view(plan, table)
     st.subheader("Export and import")
     a, b = st.columns(2)
     if not plan.empty:
+        # Made when clicked, not on every run of the page.
         a.download_button(
             "Download as Excel",
-            data=plan_io.export_xlsx(engine, pid),
+            data=partial(plan_io.export_xlsx, engine, pid),
             file_name="action-plan.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon="📊",
         )
-        b.download_button("Download as CSV", data=plan_io.export_csv(engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄")
+        b.download_button(
+            "Download as CSV", data=partial(plan_io.export_csv, engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄"
+        )
     _import_panel(engine, partnership, editable)
