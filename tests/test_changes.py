@@ -1,5 +1,6 @@
-"""Results kept until the partnership changes: the readiness and language checks (Home, Readiness,
-Finalise) are made once, and again as soon as anything they read has changed, on both databases."""
+"""Speed without losing anything: the readiness and language checks (Home, Readiness, Finalise) are
+made once and again as soon as anything they read has changed, on both databases; SQLite saves wait
+for the writer's turn in the order they came."""
 
 from __future__ import annotations
 
@@ -51,3 +52,32 @@ def test_the_language_check_sees_an_edit_at_once(engine, partnership, author):
         author=author,
     )
     assert language_report(engine, partnership.id).terms == []
+
+
+def test_saves_waiting_for_sqlite_take_their_turn_in_the_order_they_came():
+    import threading
+    import time
+
+    from strategy.core.db import FairLock
+
+    lock, order = FairLock(), []
+    lock.acquire()
+    lock.acquire()  # the same thread again (a write inside a write): it already has its turn
+    lock.release()
+
+    def save(name: str) -> None:
+        lock.acquire()
+        order.append(name)
+        lock.release()
+
+    threads = []
+    for name in "BCDEFG":
+        thread = threading.Thread(target=save, args=(name,))
+        thread.start()
+        threads.append(thread)
+        while len(lock._waiting) < len(threads):  # this one is queued before the next comes
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == list("BCDEFG")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _engines: dict[str, Engine] = {}
 #: SQLite takes one writer at a time; writers in this process queue here, in turn, instead of
 #: polling SQLite's busy handler (which, with 30 writers, let a few wait past the busy timeout).
-_sqlite_write_locks: dict[str, threading.RLock] = {}
+_sqlite_write_locks: dict[str, FairLock] = {}
 _prepared: set[str] = set()
 _lock = threading.Lock()
 
@@ -61,6 +62,11 @@ def _build_engine(url: str) -> Engine:
                 cur.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError:
                 pass  # read-only file: reads still work; writes are refused with a message
+            # In WAL mode, NORMAL syncs at checkpoints rather than on every commit: a crash or restart
+            # of the app (or the server process) loses nothing committed, and the database cannot be
+            # corrupted; only a power cut can lose the last moments of saves. It takes a save from
+            # ~13 ms to ~5 ms, so thirty people saving at a workshop do not queue behind the disk.
+            cur.execute("PRAGMA synchronous = NORMAL")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -76,6 +82,39 @@ def _build_engine(url: str) -> Engine:
     # A workshop is many sessions in one server process: enough connections that 30 people saving
     # at once wait for each other's row locks, not for the pool (benchmarks/bench_workshop.py).
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=40, pool_timeout=60)
+
+
+class FairLock:
+    """A re-entrant lock taken in the order asked for. SQLite has one writer at a time, so saves
+    queue here; ``threading.RLock`` wakes waiters in no set order, and at a workshop of thirty some
+    saves waited many turns (p95 ten times the median). First come, first served keeps the wait of
+    each save to the queue ahead of it."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition(threading.Lock())
+        self._waiting: deque[object] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self) -> None:
+        me = threading.get_ident()
+        with self._turns:
+            if self._owner == me:
+                self._depth += 1
+                return
+            ticket = object()
+            self._waiting.append(ticket)
+            while self._owner is not None or self._waiting[0] is not ticket:
+                self._turns.wait()
+            self._waiting.popleft()
+            self._owner, self._depth = me, 1
+
+    def release(self) -> None:
+        with self._turns:
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                self._turns.notify_all()
 
 
 def get_engine(url: str) -> Engine:
@@ -231,7 +270,7 @@ def write_session(engine: Engine, *, session: Session | None = None) -> Iterator
         return
     sqlite = engine.dialect.name == "sqlite"
     bind = engine.execution_options(sqlite_write=True) if sqlite else engine
-    queue = _sqlite_write_locks.setdefault(str(engine.url), threading.RLock()) if sqlite else None
+    queue = _sqlite_write_locks.setdefault(str(engine.url), FairLock()) if sqlite else None
     try:
         if queue is not None:
             queue.acquire()

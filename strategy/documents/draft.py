@@ -838,7 +838,7 @@ def version_docx(
     if which == review.CURRENT:
         return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments)
     version = review.find_version(engine, partnership_id, which)
-    data = json.loads(version.content_json)
+    data = review.version_content(engine, version)
     with tempfile.TemporaryDirectory(prefix="workbook-version-") as folder:
         url = f"sqlite:///{Path(folder) / 'version.sqlite3'}"
         try:

@@ -13,10 +13,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from strategy.answers.comments import add_comment, threads
 from strategy.core.authors import Author
+from strategy.core.changes import UntilChanged
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import DraftVersion, Partnership
@@ -43,17 +45,23 @@ def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note:
     """Freeze the partnership's content now as the next numbered draft version."""
     note = clean_text(note or "").strip()
     check_length(note, 2000, "The note")
+    # The content is read first, in a reading transaction of its own (one consistent moment), and
+    # written in a short one: a large partnership's freeze no longer holds the write lock while the
+    # whole partnership is read and turned into JSON. Within a caller's transaction, both are its.
+    with read_session(engine, session=session) as reading:
+        if reading.get(Partnership, partnership_id) is None:
+            raise NotFound("That partnership no longer exists.")
+        frozen = json.dumps(partnership_content(reading, partnership_id, leave_out=NOT_FROZEN), ensure_ascii=False, sort_keys=True)
     with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise NotFound("That partnership no longer exists.")
         numbers = session.exec(select(DraftVersion.number).where(DraftVersion.partnership_id == partnership_id)).all()
         number = max(numbers, default=0) + 1
-        data = partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
         version = DraftVersion(
             partnership_id=partnership_id,
             number=number,
             note=note,
-            content_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            content_json=frozen,
             created_by_name=author.name,
             created_by_agency=author.agency,
             created_by_user_id=author.user_id,
@@ -74,33 +82,43 @@ def freeze_version(engine: Engine, partnership_id: int, *, author: Author, note:
 
 
 def list_versions(engine: Engine, partnership_id: int, *, session: Session | None = None) -> list[DraftVersion]:
-    """Every frozen version, newest first."""
+    """Every frozen version, newest first, without its frozen text (each holds the whole partnership;
+    ``version_content`` reads one)."""
     with read_session(engine, session=session) as session:
         return list(
             session.exec(
-                select(DraftVersion).where(DraftVersion.partnership_id == partnership_id).order_by(col(DraftVersion.number).desc())
+                select(DraftVersion)
+                .options(defer(DraftVersion.content_json, raiseload=True))  # type: ignore[arg-type]  # a mapped column
+                .where(DraftVersion.partnership_id == partnership_id)
+                .order_by(col(DraftVersion.number).desc())
             ).all()
         )
 
 
 def find_version(engine: Engine, partnership_id: int, wanted: str | int) -> DraftVersion:
-    """A version by its label ("v0.2", "0.2", "2") or id."""
+    """A version by its label ("v0.2", "0.2", "2") or id (without its frozen text: see ``version_content``)."""
     text = str(wanted).strip().lower().removeprefix("v").removeprefix("0.")
-    for version in list_versions(engine, partnership_id):
+    versions = list_versions(engine, partnership_id)
+    for version in versions:
         if text == str(version.number) or wanted == version.id:
             return version
     raise NotFound(
-        f"There is no draft version {wanted!r}. Frozen versions: "
-        + (", ".join(label(v.number) for v in list_versions(engine, partnership_id)) or "none yet")
-        + "."
+        f"There is no draft version {wanted!r}. Frozen versions: " + (", ".join(label(v.number) for v in versions) or "none yet") + "."
     )
+
+
+def version_content(engine: Engine, version: DraftVersion) -> dict:
+    """What was frozen in ``version``: the partnership's content as the backup holds it."""
+    with read_session(engine) as session:
+        stored = session.exec(select(DraftVersion.content_json).where(DraftVersion.id == version.id)).one()
+    return json.loads(stored)
 
 
 def _content(engine: Engine, partnership_id: int, which: str | int, *, session: Session | None = None) -> dict:
     if which == CURRENT:
         with read_session(engine, session=session) as session:
             return partnership_content(session, partnership_id, leave_out=NOT_FROZEN)
-    return json.loads(find_version(engine, partnership_id, which).content_json)
+    return version_content(engine, find_version(engine, partnership_id, which))
 
 
 # --- Comparing ----------------------------------------------------------------------------------
@@ -156,9 +174,17 @@ def _plain(row: dict) -> dict:
     return {k: v for k, v in row.items() if k not in _IGNORED and not k.endswith("_id")}
 
 
+#: Comparisons kept until the partnership changes (the Review page shows one on every run).
+_KEPT = UntilChanged()
+
+
 def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int = CURRENT) -> list[ChapterChanges]:
     """What changed from ``older`` to ``newer`` (version labels, or CURRENT), chapter by chapter in the
-    guide's order. Only chapters with changes are listed."""
+    guide's order. Only chapters with changes are listed. Made again only when the partnership changes."""
+    return _KEPT.get(engine, partnership_id, ("compare", older, newer), lambda: _compare(engine, partnership_id, older, newer))
+
+
+def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int) -> list[ChapterChanges]:
     before, after = (_content(engine, partnership_id, w)["tables"] for w in (older, newer))
     c = content()
     by_chapter: dict[str, ChapterChanges] = {ch.id: ChapterChanges(ch.title) for ch in c.chapters}
