@@ -264,3 +264,18 @@ def test_hostile_text_in_the_evidence_still_exports(engine, partnership, author)
     for written in (f"Reflection {hostile}", f"Agency {hostile}", f"Detail {hostile}", f"Source {hostile}"):
         assert written in everything, written
     assert any(f"Gap {hostile}" in t for t in texts(sections(doc)[S4]))
+
+
+def test_building_the_draft_tells_each_step_in_order(engine, demo_id):
+    heard: list[tuple[str, float]] = []
+    with export.reporting_progress(lambda step, fraction: heard.append((step, fraction))):
+        export_docx(engine, demo_id, now=NOW, charts=False)
+    steps = [s for s, _ in heard]
+    assert steps[0] == "Reading the partnership's answers and plan"
+    assert "Writing section 4: Local and regional context" in steps
+    assert steps[-2:] == ["Saving the document", "Done"]
+    fractions = [f for _, f in heard]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    heard.clear()
+    export_docx(engine, demo_id, now=NOW, charts=False)  # nobody listening: nothing heard, nothing breaks
+    assert heard == []

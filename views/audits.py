@@ -8,6 +8,7 @@ from strategy.assessments.io import audit_template_csv, import_audit_survey, pre
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.audit_briefing import briefing_filename, build_audit_briefing
+from strategy.ui.building import build_document
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel, removed_panel
 from strategy.ui.state import current_author, show_error
@@ -242,13 +243,9 @@ st.markdown(
     "messages for leaders and practitioners, strengths, learning, recommendations and resources."
 )
 if st.button("Build the Word briefing", type="primary"):
-    with st.status("Building the briefing…") as status:
-        try:
-            st.session_state[k("briefing", pid)] = (audit.id, build_audit_briefing(engine, pid, audit.id))
-            status.update(label="The briefing is ready.", state="complete")
-        except WorkbookError as exc:
-            status.update(label="The briefing could not be built.", state="error")
-            show_error(exc)
+    briefing = build_document("the briefing", lambda: build_audit_briefing(engine, pid, audit.id))
+    if briefing is not None:
+        st.session_state[k("briefing", pid)] = (audit.id, briefing)
 built = st.session_state.get(k("briefing", pid))
 if built and built[0] == audit.id:
     st.download_button(

@@ -4,12 +4,12 @@ import streamlit as st
 
 from strategy.answers.progress import chapter_progress
 from strategy.core.audit_log import record_now
-from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.draft import draft_filename, export_docx
+from strategy.ui.building import build_document
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
-from strategy.ui.state import current_author, show_error
+from strategy.ui.state import current_author
 
 engine, partnership = page_context()
 
@@ -21,14 +21,10 @@ st.markdown(
 st.dataframe(progress_table(chapter_progress(engine, partnership.id)), hide_index=True)
 
 if st.button("Build the Word draft", type="primary"):
-    with st.status("Building the Word draft…", expanded=False) as status:
-        try:
-            st.session_state["draft_docx"] = (partnership.id, export_docx(engine, partnership.id), draft_filename(partnership))
-            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Word draft")
-            status.update(label="The Word draft is ready.", state="complete")
-        except WorkbookError as exc:
-            status.update(label="The draft could not be built.", state="error")
-            show_error(exc)
+    data = build_document("the Word draft", lambda: export_docx(engine, partnership.id))
+    if data is not None:
+        st.session_state["draft_docx"] = (partnership.id, data, draft_filename(partnership))
+        record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Word draft")
 
 built = st.session_state.get("draft_docx")
 if built and built[0] == partnership.id:

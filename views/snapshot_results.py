@@ -12,6 +12,7 @@ from strategy.assessments.io import (
 from strategy.core.errors import WorkbookError
 from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
+from strategy.ui.building import build_document
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import (
     RAG_MARK,
@@ -142,13 +143,9 @@ recommendations_panel(engine, partnership, editable=writer, snapshot_id=snapshot
 
 st.subheader("The snapshot report", anchor=False)
 if st.button("Build the Word report", type="primary"):
-    with st.status("Building the report…") as status:
-        try:
-            st.session_state[k("report", pid)] = (snapshot_id, build_snapshot_report(engine, pid, snapshot_id))
-            status.update(label="The report is ready.", state="complete")
-        except WorkbookError as exc:
-            status.update(label="The report could not be built.", state="error")
-            show_error(exc)
+    report = build_document("the report", lambda: build_snapshot_report(engine, pid, snapshot_id))
+    if report is not None:
+        st.session_state[k("report", pid)] = (snapshot_id, report)
 built = st.session_state.get(k("report", pid))
 if built and built[0] == snapshot_id:
     st.download_button(

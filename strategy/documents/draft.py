@@ -50,6 +50,7 @@ from strategy.word.toolkit import (
     safe_text,
     save,
     simple_table,
+    step,
     table_of_contents,
 )
 
@@ -750,7 +751,9 @@ def build_draft(
     _title_page(ctx, now)
     table_of_contents(doc)
     landscape = False
-    for section in ctx.content.reference("template_sections").items:
+    sections = ctx.content.reference("template_sections").items
+    for number, section in enumerate(sections):
+        step(f"Writing section {section['number']}: {section['label']}", 0.05 + 0.85 * number / len(sections))
         if (section["id"] in LANDSCAPE) != landscape:  # wide tables get landscape pages of their own
             landscape = not landscape
             set_orientation(doc, landscape)
@@ -766,6 +769,7 @@ def build_draft(
             _open_comments(ctx, section["id"])
     if landscape:
         set_orientation(doc, False)  # the appendices are portrait again
+    step("Writing the appendices and the glossary", 0.9)
     appendix_recommendations(ctx)
     _glossary(ctx)
     _header_footer(ctx)
@@ -798,6 +802,7 @@ def export_docx(
 ) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this. ``version_label`` names a
     frozen review version; ``review_comments`` makes a review copy (see strategy.finalise.review)."""
+    step("Reading the partnership's answers and plan", 0.0)
     partnership = get_partnership(engine, partnership_id)
     return build_draft(
         partnership,

@@ -23,7 +23,7 @@ from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.word.answers import DraftContext
-from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, save, simple_table
+from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, save, simple_table, step
 
 
 def _table(ctx: DraftContext, frame) -> None:
@@ -63,6 +63,7 @@ def build_progress_report(
         f"(Guide §15).{since} Progress updates are asked for every {d.interval} days."
     )
 
+    step("Summing up the actions by status", 0.05)
     actions = D.action_status_table(d)
     doc.add_heading("Summary of actions by status", level=1)
     if actions.empty:
@@ -88,6 +89,7 @@ def build_progress_report(
         doc.add_heading("By strategic aim", level=2)
         _table(ctx, D.status_counts(actions, "Strategic aim"))
 
+    step("Writing the progress updates", 0.25)
     doc.add_heading("Updates since the last report" if d.since else "Progress updates", level=1)
     updates = D.updates_table(d)
     if updates.empty:
@@ -95,6 +97,7 @@ def build_progress_report(
     else:
         _table(ctx, updates[["Date", "Code", "Status", "Progress note", "Evidence", "By"]])
 
+    step("Writing the indicators", 0.4)
     doc.add_heading("Indicators", level=1)
     indicators = D.indicator_table(d)
     if indicators.empty:
@@ -125,7 +128,8 @@ def build_progress_report(
             )
             _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
 
-    for section in sections:
+    for number, section in enumerate(sections):
+        step(f"Writing '{section.title}'", 0.7 + 0.2 * number / max(len(sections), 1))
         doc.add_heading(safe_text(section.title), level=1)
         if section.intro:
             doc.add_paragraph(safe_text(section.intro))

@@ -21,6 +21,7 @@ from strategy.documents.progress_report import export_progress_report, report_fi
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.plan import operations as P
+from strategy.ui.building import build_document
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
@@ -315,12 +316,14 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
         st.error(md_escape(exc.message))
         return
     if st.button("Prepare the progress report", key=_k("report")):
-        with st.status("Writing the progress report…", expanded=False) as status:
-            data = export_progress_report(engine, stored_id(partnership), since=since)
-            status.update(label="The progress report is ready.", state="complete")
+        data = build_document("the progress report", lambda: export_progress_report(engine, stored_id(partnership), since=since))
+        if data is not None:
+            st.session_state[_k("built-report")] = (stored_id(partnership), since, data)
+    built = st.session_state.get(_k("built-report"))
+    if built and built[:2] == (stored_id(partnership), since):  # kept for the download, not made again per click
         st.download_button(
             "Download the progress report (.docx)",
-            data,
+            built[2],
             file_name=report_filename(partnership.name),
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key=_k("download"),

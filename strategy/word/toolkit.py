@@ -16,7 +16,10 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -84,6 +87,30 @@ _RENDER_SCRIPT = (
 )
 
 _PNG = b"\x89PNG\r\n\x1a\n"
+
+
+#: Told of each step while a document builds: what is being done, and how far along (0 to 1).
+Progress = Callable[[str, float], None]
+
+_progress: ContextVar[Progress | None] = ContextVar("workbook_document_progress", default=None)
+
+
+@contextmanager
+def reporting_progress(progress: Progress | None) -> Iterator[None]:
+    """While building a document inside this block, ``progress(step, fraction)`` hears each step (the
+    page shows it); per thread and per person, so two people building at once hear their own."""
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def step(what: str, fraction: float) -> None:
+    """Say what the document build is doing now (nothing happens when nobody listens)."""
+    listener = _progress.get()
+    if listener is not None:
+        listener(what, min(max(fraction, 0.0), 1.0))
 
 
 def safe_text(text) -> str:
@@ -375,7 +402,8 @@ def _place_charts(doc: DocxDocument) -> None:
     charts = getattr(doc, "_workbook_charts", None)
     if charts is None:
         return
-    for pending in charts.pending:
+    for number, pending in enumerate(charts.pending, start=1):
+        step(f"Drawing chart {number} of {len(charts.pending)}", 0.9 + 0.09 * (number - 1) / len(charts.pending))
         png = pending.picture_png.result(timeout=CHART_TIMEOUT_SECONDS * 2)
         if png is None:
             pending.picture.text = CHART_NOT_AVAILABLE
@@ -393,8 +421,10 @@ def _place_charts(doc: DocxDocument) -> None:
 def save(doc: DocxDocument) -> bytes:
     """The one way a document is written out: its charts (drawn meanwhile) put in place, then the bytes."""
     _place_charts(doc)
+    step("Saving the document", 0.99)
     buffer = io.BytesIO()
     doc.save(buffer)
+    step("Done", 1.0)
     return buffer.getvalue()
 
 
