@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from strategy.core.authors import Author
+from strategy.delivery.operations import statuses
 from strategy.demo import ensure_demo, load_demo_data
 from strategy.finalise.review import freeze_version, list_versions
 from strategy.guide.content import content
@@ -99,6 +100,7 @@ def _when(rng: random.Random) -> tuple[str, str]:
 def large_demo_data() -> dict:
     """The Large demo partnership in the shape of data/demo.yaml (the demo's chapters, the large plan)."""
     rng = random.Random(20261204)
+    plan_status = {s["id"]: s["plan_status"] for s in statuses()}
     data = copy.deepcopy(load_demo_data())
     agencies = [name for name, _ in _AGENCIES]
     data["partnership"] = {
@@ -176,6 +178,7 @@ def large_demo_data() -> dict:
                     }
                 )
                 day = date(2025, 12, 1)
+                action = outcome["actions"][-1]
                 for u in range(UPDATES_PER_ACTION):
                     day += timedelta(days=rng.randint(14, 60))
                     status = rng.choice(_STATUSES[:4]) if u < UPDATES_PER_ACTION - 1 else rng.choice(_STATUSES)
@@ -188,6 +191,8 @@ def large_demo_data() -> dict:
                     if status == "complete":
                         update["completed"] = update["date"]
                     updates.append(update)
+                # The plan's status is what the latest update set (so loading again changes nothing).
+                action["status"] = plan_status[update["status"]]
             # 60 measures over 48 outcomes: the first 12 outcomes get 2, the rest 1.
             for _ in range(MEASURES // outcomes + (1 if index < MEASURES % outcomes else 0)):
                 measure_number += 1
