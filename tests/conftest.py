@@ -252,9 +252,17 @@ def charts_drawn_once(tmp_path_factory):
         future.add_done_callback(keep)
         return future
 
+    warm = toolkit.ChartDrawer.warm
+
+    def warm_if_drawing(self) -> None:
+        if toolkit._RENDER_SCRIPT != script:  # a test of the drawing itself: start it as the product does
+            warm(self)  # (with the real script, pictures remembered need no browser; one not yet drawn starts it)
+
     toolkit.ChartDrawer.draw = remembered
+    toolkit.ChartDrawer.warm = warm_if_drawing
     yield
     toolkit.ChartDrawer.draw = draw
+    toolkit.ChartDrawer.warm = warm
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -63,7 +63,8 @@ def cmd_demo(args) -> None:
     engine = _engine()
     started = time.perf_counter()
     p = get_partnership(engine, ensure_large_demo(engine) if args.large else ensure_demo(engine))
-    print(f"'{p.name}' is ready ({time.perf_counter() - started:.0f} s).")
+    took = f" ({time.perf_counter() - started:.0f} s)" if args.large else ""
+    print(f"'{p.name}' is ready{took}.")
 
 
 def cmd_export_docx(args) -> None:

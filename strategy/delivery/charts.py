@@ -4,9 +4,13 @@ status colours are colour-blind safe and every bar is labelled with its status."
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
+from strategy.core.text import clean_text, shorten
 from strategy.delivery import operations as D
 
 
@@ -74,3 +78,73 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
         xaxis={"type": "category"},
     )
     return fig
+
+
+def _plain(text: str) -> str:
+    """People's text made literal for plotly labels, which render a little HTML."""
+    return html.escape(clean_text(text or "").replace("\n", " "), quote=False)
+
+
+#: Baseline and target lines: told apart by their dashes and the legend, not by colour alone.
+_REFERENCE_LINES = (("Baseline", "#767676", "dot"), ("Target", "#007A5E", "dash"))
+
+
+def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> go.Figure:
+    """Several measures' readings, one panel each under its title (small multiples, for a report that
+    has a chart per aim rather than per measure), each with its baseline and target as lines. Codes
+    (c, z, :) are gaps, never zero."""
+    columns = 1 if len(panels) <= 2 else 2
+    rows = -(-len(panels) // columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[_plain(shorten(title, 48 if columns == 2 else 90)) for title, _ in panels],
+        vertical_spacing=min(0.15, 0.6 / rows),
+        horizontal_spacing=0.08,
+    )
+    for number, (_title, table) in enumerate(panels):
+        row, col = number // columns + 1, number % columns + 1
+        counted = table.dropna(subset=["Counted as"]) if len(table) else table
+        fig.add_scatter(
+            x=list(counted["Period"]) if len(counted) else [],
+            y=list(counted["Counted as"]) if len(counted) else [],
+            mode="lines+markers+text",
+            name="Reading",
+            text=[_plain(str(v)) for v in counted["Value"]] if len(counted) else [],
+            textposition="top center",
+            cliponaxis=False,  # a label above the highest point stays whole
+            line={"color": "#0072B2"},
+            showlegend=number == 0,
+            row=row,
+            col=col,
+        )
+        periods = list(table["Period"]) if len(table) else []
+        for column, colour, dash in _REFERENCE_LINES:
+            value = table[column].iloc[0] if len(table) else None
+            if value is None or pd.isna(value) or not periods:
+                continue
+            fig.add_scatter(
+                x=periods,
+                y=[value] * len(periods),
+                mode="lines",
+                name=column,
+                line={"color": colour, "dash": dash},
+                showlegend=number == 0,
+                row=row,
+                col=col,
+            )
+    fig.update_xaxes(type="category")
+    fig.update_annotations(font_size=13)  # the panels' titles
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        template="plotly_white",
+        height=indicators_height(len(panels)),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    return fig
+
+
+def indicators_height(panels: int) -> int:
+    """The height in pixels of ``indicators_figure`` for that many panels (two to a row from three)."""
+    rows = panels if panels <= 2 else -(-panels // 2)
+    return 120 + 230 * rows

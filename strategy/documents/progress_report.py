@@ -42,6 +42,24 @@ def _cell(value) -> str:
     return str(value)
 
 
+#: At most this many measures share one chart (three rows of two fit a landscape page).
+MEASURES_PER_CHART = 6
+
+
+def _measures_chart(ctx: DraftContext, aim_code: str, measures: list) -> None:
+    chart(
+        ctx,
+        delivery_chart.indicators_figure([(f"{row.Code} {row.Indicator}", readings) for row, readings in measures]),
+        safe_text(
+            f"Line charts, one for each measure of aim {aim_code} ("
+            + "; ".join(f"{row.Code} {row.Indicator}" for row, _ in measures)
+            + "), of the readings against the baseline and target; the same figures are in the tables below."
+        ),
+        safe_text(f"Aim {aim_code}: each measure's readings, baseline and target ({', '.join(str(row.Code) for row, _ in measures)})."),
+        height=delivery_chart.indicators_height(len(measures)),
+    )
+
+
 def build_progress_report(
     d: D.Delivery, *, charts: bool = True, now: datetime | None = None, sections: Sequence[Section] = SCRUTINY_SECTIONS
 ) -> bytes:
@@ -111,22 +129,20 @@ def build_progress_report(
             "gaps in the chart, never zero.",
         )
         _table(ctx, indicators[["Code", "Indicator", "Baseline", "Target", "Latest", "Direction of travel", "Judgement"]])
+        # One chart per strategic aim, a panel for each of its measures (a large partnership's sixty
+        # measures are twelve pictures, not sixty), then each measure's readings as a table.
+        by_aim: dict[str, list] = {}
         for row in indicators.itertuples():
             readings = D.readings_table(d, row._11)
-            if readings.empty:
-                continue
-            doc.add_heading(safe_text(f"{row.Code} {row.Indicator}"), level=2)
-            chart(
-                ctx,
-                delivery_chart.indicator_figure(readings),
-                safe_text(
-                    f"Line chart of the readings for {row.Indicator} against the baseline and target; the same "
-                    "figures are in the table below."
-                ),
-                safe_text(f"{row.Code}: readings, baseline and target."),
-                height=340,
-            )
-            _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
+            if not readings.empty:
+                by_aim.setdefault(str(row.Code).split(".")[0], []).append((row, readings))
+        for aim_code, all_measures in by_aim.items():
+            doc.add_heading(safe_text(f"Measures of aim {aim_code}"), level=2)
+            for first in range(0, len(all_measures), MEASURES_PER_CHART):
+                _measures_chart(ctx, aim_code, all_measures[first : first + MEASURES_PER_CHART])
+            for row, readings in all_measures:
+                doc.add_heading(safe_text(f"{row.Code} {row.Indicator}"), level=3)
+                _table(ctx, readings[["Period", "Value", "Baseline", "Target", "Source", "Note"]])
 
     for number, section in enumerate(sections):
         step(f"Writing '{section.title}'", 0.7 + 0.2 * number / max(len(sections), 1))

@@ -18,6 +18,7 @@ from strategy.word.toolkit import (
     paragraphs,
     repeat_header,
     safe_text,
+    warm_charts,
 )
 
 
@@ -36,6 +37,9 @@ class DraftContext:
     version_label: str | None = None
     #: A review copy: open comments by template section id (strategy.finalise.review.open_comments_by_section).
     review_comments: dict | None = None
+
+    def __post_init__(self) -> None:
+        warm_charts(self)  # the drawing process starts while the first sections are written
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)

@@ -118,7 +118,30 @@ def safe_text(text) -> str:
     return clean_text("" if text is None else str(text))
 
 
+def _remember_style_ids(doc: DocxDocument) -> None:
+    """python-docx finds a style by name by scanning every style, twice, for each paragraph, heading
+    and table it adds: a third of a large draft's build. The document's style ids are remembered by
+    name here, once per document (a style added later is looked up the first time it is used)."""
+    part = doc.part
+    if getattr(part, "_workbook_style_ids", None) is not None:
+        return
+    look_up = part.get_style_id
+    remembered: dict[tuple[str, object], str | None] = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):  # a style object, or None for the default
+            return look_up(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in remembered:
+            remembered[key] = look_up(style_or_name, style_type)
+        return remembered[key]
+
+    part.get_style_id = get_style_id  # type: ignore[method-assign]  # this document's part only
+    part._workbook_style_ids = remembered  # type: ignore[attr-defined]
+
+
 def ensure_styles(doc: DocxDocument) -> None:
+    _remember_style_ids(doc)
     styles = doc.styles
     if GAP_STYLE not in [s.name for s in styles]:
         gap = styles.add_style(GAP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -243,11 +266,20 @@ class ChartDrawer:
 
     def draw(self, spec: str) -> Future[bytes | None]:
         future: Future[bytes | None] = Future()
+        self._jobs.put((spec, future))
+        self._run()
+        return future
+
+    def warm(self) -> None:
+        """Start the process (and its browser) now, while the document's first pages are written,
+        so the first chart does not wait for a browser to start."""
+        self._jobs.put(("", Future()))
+        self._run()
+
+    def _run(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="chart-drawer", daemon=True)
             self._thread.start()
-        self._jobs.put((spec, future))
-        return future
 
     def close(self) -> None:
         """Stop the process (after the charts already asked for); safe to call twice."""
@@ -285,7 +317,7 @@ class ChartDrawer:
 
     def _draw_one(self, spec: str) -> bytes | None:
         proc = self._start()
-        if proc is None:
+        if proc is None or not spec:  # no process, or only asked to start it
             return None
         assert proc.stdin is not None and proc.stdout is not None
         deadline = time.monotonic() + CHART_TIMEOUT_SECONDS
@@ -377,6 +409,12 @@ def _charts_of(doc: DocxDocument) -> _DocumentCharts:
     return charts
 
 
+def warm_charts(ctx: HasDocument) -> None:
+    """A document that will have charts starts its drawing process at once (see ChartDrawer.warm)."""
+    if ctx.charts:
+        _charts_of(ctx.doc).drawer.warm()
+
+
 def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -> None:
     """The chart as a picture with alt text for screen readers, or a note saying it is not available.
     The picture is drawn while the rest of the document is built, and put in place by ``save``."""
@@ -441,6 +479,7 @@ def new_document(partnership: Partnership, title: str, subtitle: str, now: datet
     doc = Document()
     ensure_styles(doc)
     ctx = DocContext(doc, partnership, charts)
+    warm_charts(ctx)
     doc.add_paragraph(safe_text(partnership.name), style="Subtitle")
     doc.add_paragraph(safe_text(title), style="Title")
     doc.add_paragraph(safe_text(subtitle), style="Subtitle")
