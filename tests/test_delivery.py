@@ -295,3 +295,16 @@ def test_the_report_on_a_fresh_partnership_says_what_is_missing(engine):
     text = [p.text for p in doc.paragraphs]
     assert any("The plan has no actions yet" in t for t in text)
     assert "No feedback recorded yet." in text
+
+
+def test_the_report_charts_each_aims_measures_together_with_every_measures_table(engine, demo_id):
+    d = D.load_delivery(engine, demo_id)
+    measured = [r for r in D.indicator_table(d).itertuples() if not D.readings_table(d, r._11).empty]
+    aims = sorted({str(r.Code).split(".")[0] for r in measured})
+    doc = Document(io.BytesIO(export_progress_report(engine, demo_id)))
+    pictures = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    measure_pictures = [p for p in pictures if p.startswith("Line charts, one for each measure of aim")]
+    assert len(measure_pictures) == len(aims)  # one picture per aim, not one per measure
+    for row in measured:  # every measure is named in its aim's picture and keeps its own table
+        assert sum(str(row.Code) in p for p in measure_pictures) == 1
+        assert f"{row.Code} {row.Indicator}" in [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
