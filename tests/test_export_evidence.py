@@ -174,6 +174,7 @@ def test_a_chart_that_hangs_is_abandoned_after_the_time_limit(engine, partnershi
 def test_every_chart_of_a_document_is_drawn_by_one_process(engine, demo_id, monkeypatch):
     # A script that differs from the real one by a comment: drawn afresh, not from the suite's cache.
     monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh\n")
+    export.shared_drawer().close()  # none running from an earlier test
     started = []
     popen = export.subprocess.Popen
 
@@ -279,3 +280,18 @@ def test_building_the_draft_tells_each_step_in_order(engine, demo_id):
     heard.clear()
     export_docx(engine, demo_id, now=NOW, charts=False)  # nobody listening: nothing heard, nothing breaks
     assert heard == []
+
+
+@pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
+def test_the_next_document_draws_with_the_process_already_running(engine, demo_id, monkeypatch):
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh, kept\n")
+    export.shared_drawer().close()
+    started = []
+    popen = export.subprocess.Popen
+    monkeypatch.setattr(export.subprocess, "Popen", lambda args, **kwargs: started.append(args) or popen(args, **kwargs))
+    first = open_docx(export_docx(engine, demo_id, now=NOW))
+    second = open_docx(export_docx(engine, demo_id, now=NOW))
+    assert len(first.inline_shapes) == len(second.inline_shapes) >= 3
+    assert len(started) == 1  # no second browser for the second document
+    export.shared_drawer().close()  # and it stops when asked (at the latest when the server stops)
+    assert export.shared_drawer()._proc is None

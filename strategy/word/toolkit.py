@@ -4,6 +4,7 @@ with the common front matter. Every document module builds with these and nothin
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
@@ -15,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -252,53 +252,78 @@ def chart_spec(fig, *, width: int = 900, height: int = 560) -> str:
     return json.dumps({"figure": json.loads(fig.to_json()), "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
 
 
+#: A drawing process with nothing to draw for this long is stopped (its browser holds memory).
+CHART_IDLE_SECONDS = 300
+
+
 class ChartDrawer:
-    """Draws a document's charts in one process of its own, one after another, while the document
-    is still being built: ``draw`` returns at once with a Future of the PNG bytes (None when a chart
+    """Draws charts in one process of its own (one browser), one after another, while documents are
+    still being built: ``draw`` returns at once with a Future of the PNG bytes (None when a chart
     cannot be drawn here: no Kaleido, no Chromium, a crash, or longer than CHART_TIMEOUT_SECONDS).
-    After a failure of the process itself, the rest are None at once, never each waiting in turn."""
+
+    The server keeps one (``shared_drawer``): the next document's charts need no browser to start,
+    and it stops after CHART_IDLE_SECONDS with nothing to do. When the process itself fails, the
+    charts already waiting are None at once, never each waiting in turn; the next ones start afresh."""
 
     def __init__(self) -> None:
         self._jobs: queue.Queue[tuple[str, Future[bytes | None]] | None] = queue.Queue()
+        self._guard = threading.Lock()
         self._thread: threading.Thread | None = None
         self._proc: subprocess.Popen | None = None
+        self._script: str | None = None  # what the running process was started with
         self._broken = False
 
     def draw(self, spec: str) -> Future[bytes | None]:
         future: Future[bytes | None] = Future()
-        self._jobs.put((spec, future))
-        self._run()
+        self._submit((spec, future))
         return future
 
     def warm(self) -> None:
         """Start the process (and its browser) now, while the document's first pages are written,
         so the first chart does not wait for a browser to start."""
-        self._jobs.put(("", Future()))
-        self._run()
+        self._submit(("", Future()))
 
-    def _run(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._work, name="chart-drawer", daemon=True)
-            self._thread.start()
+    def _submit(self, job: tuple[str, Future[bytes | None]]) -> None:
+        with self._guard:
+            self._jobs.put(job)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="chart-drawer", daemon=True)
+                self._thread.start()
 
     def close(self) -> None:
-        """Stop the process (after the charts already asked for); safe to call twice."""
-        if self._thread is not None:
-            self._jobs.put(None)
-            self._thread.join(CHART_TIMEOUT_SECONDS + 5)
-            self._thread = None
+        """Stop the process once the charts already asked for are drawn; safe to call twice."""
+        with self._guard:
+            thread = self._thread
+            if thread is not None:
+                self._jobs.put(None)
+        if thread is not None:
+            thread.join(CHART_TIMEOUT_SECONDS + 5)
 
     def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=CHART_IDLE_SECONDS)
+            except queue.Empty:
+                job = None
+            if job is None:  # asked to close, or idle: stop unless something came meanwhile
+                with self._guard:
+                    if self._jobs.empty():
+                        self._thread = None
+                        self._stop()
+                        return
+                continue
             spec, future = job
             try:
                 future.set_result(self._draw_one(spec))
             except Exception:  # noqa: BLE001 - a chart that cannot be drawn is left out, never an error
                 self._fail()
                 future.set_result(None)
-        self._stop()
+            if self._jobs.empty():
+                self._broken = False  # what waited after a failure has its answer; the next ones try again
 
     def _start(self) -> subprocess.Popen | None:
+        if self._proc is not None and self._script != _RENDER_SCRIPT:
+            self._stop()  # the drawing script was changed (tests do): start it again
         if self._proc is None and not self._broken:
             try:
                 self._proc = subprocess.Popen(
@@ -311,6 +336,7 @@ class ChartDrawer:
             except OSError:
                 self._broken = True
                 return None
+            self._script = _RENDER_SCRIPT
             assert self._proc.stdin is not None and self._proc.stdout is not None  # both piped above
             os.set_blocking(self._proc.stdin.fileno(), False)
         return self._proc
@@ -354,6 +380,20 @@ class ChartDrawer:
             if pipe is not None:
                 pipe.close()
         proc.wait()
+
+
+_shared: ChartDrawer | None = None
+_shared_guard = threading.Lock()
+
+
+def shared_drawer() -> ChartDrawer:
+    """The process's one chart drawer (stopped when the process exits)."""
+    global _shared
+    with _shared_guard:
+        if _shared is None:
+            _shared = ChartDrawer()
+            atexit.register(_shared.close)
+        return _shared
 
 
 def _write_all(fd: int, data: bytes, deadline: float) -> bool:
@@ -403,9 +443,8 @@ class _DocumentCharts:
 def _charts_of(doc: DocxDocument) -> _DocumentCharts:
     charts = getattr(doc, "_workbook_charts", None)
     if charts is None:
-        charts = _DocumentCharts(ChartDrawer(), [])
-        doc._workbook_charts = charts  # type: ignore[attr-defined]  # the document's own drawer
-        weakref.finalize(doc, charts.drawer.close)  # a build that fails midway still stops the process
+        charts = _DocumentCharts(shared_drawer(), [])
+        doc._workbook_charts = charts  # type: ignore[attr-defined]  # the charts this document waits for
     return charts
 
 
@@ -453,7 +492,6 @@ def _place_charts(doc: DocxDocument) -> None:
         doc_pr.set("descr", pending.alt)
         doc_pr.set("title", pending.title)
     charts.pending.clear()
-    charts.drawer.close()
 
 
 def save(doc: DocxDocument) -> bytes:
