@@ -202,7 +202,7 @@ def main() -> None:
         if not args.no_pages:
             bench_pages(engine, counter, partnerships, pages, args.repeats)
         if not args.no_exports:
-            bench_exports(engine, partnerships, max(1, args.repeats // 2))
+            bench_exports(engine, partnerships, args.repeats)
 
 
 if __name__ == "__main__":

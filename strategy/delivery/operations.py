@@ -509,6 +509,8 @@ class Delivery:
     today: date
     since: date | None = None
     filters: Filters = field(default_factory=Filters)
+    #: Tables made from this reading, by what they depend on: a page shows them in several places.
+    made: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_delivery(
@@ -529,7 +531,15 @@ def load_delivery(
 
 def action_status_table(d: Delivery) -> pd.DataFrame:
     """One row per live action: its status (word and colour) from its latest update, last update, and
-    whether it is overdue or due for an update. Filtered by ``d.filters``."""
+    whether it is overdue or due for an update. Filtered by ``d.filters``. Made once per reading and
+    filter (the dashboard and the report use it in five places); callers get their own copy."""
+    key = ("action_status_table", repr(d.filters), d.today)
+    if key not in d.made:
+        d.made[key] = _action_status_table(d)
+    return d.made[key].copy()
+
+
+def _action_status_table(d: Delivery) -> pd.DataFrame:
     labels, colours = status_labels(), {s["id"]: s["colour"] for s in statuses()}
     latest = latest_updates(d.updates)
     f = d.filters
