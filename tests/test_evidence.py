@@ -4,6 +4,7 @@ children identified, trends, the support matrix, training attendance, the staff 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -469,6 +470,22 @@ def test_current_response_page_shows_the_iceberg_the_trend_and_the_support_matri
 
 def test_workforce_page_shows_attendance_gaps_and_the_reflection_point(app_partnership, author):
     at = _page(app_partnership, author, "views/workforce.py")
-    assert len(at.get("plotly_chart")) == 3  # attendance, survey by agency, survey by role
+    # Attendance, and the survey by agency: the chart by role is drawn when its tab is chosen.
+    assert [c.key for c in at.get("plotly_chart")] == [f"attendance|{app_partnership.id}", f"survey|Agency|{app_partnership.id}"]
+    at.session_state[f"survey-by|{app_partnership.id}"] = "By role"
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == [f"attendance|{app_partnership.id}", f"survey|Role|{app_partnership.id}"]
     assert any("Harbourshire Police" in w.value and "38%" in w.value for w in at.warning)
     assert any("what does this mean for us?" in i.value for i in at.info)
+
+
+def test_the_workforce_pages_findings_follow_a_new_response_at_once(app_partnership, author):
+    from strategy.answers.operations import add_row, list_rows
+
+    at = _page(app_partnership, author, "views/workforce.py")
+    engine = prepare_database(os.environ["DATABASE_URL"])
+    before = len(list_rows(engine, app_partnership.id, "workforce.staff_survey"))
+    assert any(m.value.startswith(f"{before} responses\\.") for m in at.markdown)  # (markdown-escaped)
+    add_row(engine, app_partnership.id, "workforce.staff_survey", {"agency": "Harbourshire Police", "confidence": 5}, author=author)
+    at.run()  # the findings kept for speed are made again: the partnership has changed
+    assert any(m.value.startswith(f"{before + 1} responses\\.") for m in at.markdown)

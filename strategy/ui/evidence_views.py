@@ -6,16 +6,31 @@ the page through st.dataframe, st.text or md_escape, never as live markdown or H
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import all_rows, get_answers, list_rows
+from strategy.core.changes import UntilChanged
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Prompt
 
+T = TypeVar("T")
+
 SAME_FIGURES = "The same figures as a table"
+
+#: The analyses and charts of each partnership, kept until something in it changes: the chapter pages
+#: run them on every click, and a large partnership's thousand survey responses take a while.
+_KEPT = UntilChanged()
+
+
+def _kept(engine: Engine, partnership: Partnership, what: object, make: Callable[[], T]) -> T:
+    return _KEPT.get(engine, stored_id(partnership), what, make)
 
 
 def _chart(fig, key: str, alt: str) -> None:
@@ -24,16 +39,24 @@ def _chart(fig, key: str, alt: str) -> None:
 
 
 def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
-    return ev.prevalence_from(get_answers(engine, stored_id(partnership)), all_rows(engine, stored_id(partnership)), partnership.nation)
+    return _kept(
+        engine,
+        partnership,
+        ("prevalence", partnership.nation),
+        lambda: ev.prevalence_from(
+            get_answers(engine, stored_id(partnership)), all_rows(engine, stored_id(partnership)), partnership.nation
+        ),
+    )
 
 
 def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    rows = all_rows(engine, stored_id(partnership))
-    p = ev.prevalence_from(get_answers(engine, stored_id(partnership)), rows, partnership.nation)
+    p = _prevalence(engine, partnership)
     st.subheader("The tip of the iceberg", anchor=False)
     if p.complete:
         assert p.identified is not None and p.estimate is not None  # complete: both are known
-        fig = ev.iceberg_figure(p, partnership.areas or partnership.name)
+        fig = _kept(
+            engine, partnership, ("iceberg", partnership.areas), lambda: ev.iceberg_figure(p, partnership.areas or partnership.name)
+        )
         _chart(
             fig,
             f"iceberg|{partnership.id}",
@@ -48,17 +71,20 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
         st.info(md_escape(p.sentence), icon="🧊")
     st.caption("The rate and the child population the estimate uses can be changed below.")
 
-    figures = rows.get(prompt.id, [])
     st.subheader("Identification by year", anchor=False)
-    trend = ev.trend_figure(figures, partnership.nation)
+    trend, table = _kept(engine, partnership, ("trend", prompt.id, partnership.nation), lambda: _trend(engine, partnership, prompt))
     if trend is None:
         st.caption("Add figures with a year to see how identification has changed over time.")
         return
     _chart(trend, f"trend|{partnership.id}", "Lines showing each identification measure by year.")
-    table = ev.trend_table(figures, partnership.nation)
     st.caption(ev.CODES_FOOTNOTE)
     with st.expander(SAME_FIGURES):
         st.dataframe(table, hide_index=True)
+
+
+def _trend(engine: Engine, partnership: Partnership, prompt: Prompt):
+    figures = list_rows(engine, stored_id(partnership), prompt.id)
+    return ev.trend_figure(figures, partnership.nation), ev.trend_table(figures, partnership.nation)
 
 
 def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
@@ -79,7 +105,7 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
         st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
         return
     _chart(
-        ev.support_heatmap(rows, partnership.nation),
+        _kept(engine, partnership, ("support", prompt.id, partnership.nation), lambda: ev.support_heatmap(rows, partnership.nation)),
         f"support|{partnership.id}",
         "A grid of groups affected against kinds of support, each cell saying what exists.",
     )
@@ -97,12 +123,14 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
 
 
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    att = ev.attendance_gaps(list_rows(engine, stored_id(partnership), prompt.id))
+    att = _kept(
+        engine, partnership, ("attendance", prompt.id), lambda: ev.attendance_gaps(list_rows(engine, stored_id(partnership), prompt.id))
+    )
     if att.empty:
         st.caption("Add the staff who should attend and who attended, by agency, to see the attendance gaps.")
         return
     st.subheader("Attendance gaps by agency", anchor=False)
-    fig = ev.attendance_figure(att)
+    fig = _kept(engine, partnership, ("attendance-figure", prompt.id), lambda: ev.attendance_figure(att))
     if fig is not None:
         _chart(fig, f"attendance|{partnership.id}", "Bars showing the share of staff trained, by agency and course.")
     if att.flagged:
@@ -119,16 +147,21 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
 
 
 def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
-    survey = ev.survey_summary(list_rows(engine, stored_id(partnership), prompt.id))
+    survey = _kept(
+        engine, partnership, ("survey", prompt.id), lambda: ev.survey_summary(list_rows(engine, stored_id(partnership), prompt.id))
+    )
     if survey.responses == 0:
         st.caption("Import the staff survey to see average ratings by agency and by role.")
         return
     st.subheader("What the staff survey says", anchor=False)
     overall = [f"{label}: {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items() if survey.means.get(key) is not None]
     st.markdown(md_escape(f"{survey.responses} responses. Average ratings out of 5: {'; '.join(overall)}."))
-    for tab, table, by in zip(st.tabs(["By agency", "By role"]), (survey.by_agency, survey.by_role), ("Agency", "Role"), strict=True):
+    tabs = st.tabs(["By agency", "By role"], key=f"survey-by|{partnership.id}", on_change="rerun")
+    for tab, table, by in zip(tabs, (survey.by_agency, survey.by_role), ("Agency", "Role"), strict=True):
+        if not tab.open:
+            continue  # only the tab on screen is drawn
         with tab:
-            fig = ev.survey_figure(table, by)
+            fig = _kept(engine, partnership, ("survey-figure", prompt.id, by), partial(ev.survey_figure, table, by))
             if fig is not None:
                 _chart(fig, f"survey|{by}|{partnership.id}", f"Grouped bars of average ratings by {by.lower()}.")
             with st.expander(SAME_FIGURES):
