@@ -1,6 +1,7 @@
 """The audit log: who did what and when in this partnership. Owners only."""
 
 from datetime import date, datetime, time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -40,10 +41,11 @@ st.caption(f"{len(events)} event{'s' if len(events) != 1 else ''}, newest first.
 _headers = ["When", "Who", "Did", "Detail"]
 _rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
 d1, d2 = st.columns(2)
-d1.download_button("Download as CSV", data=csv_bytes(_headers, _rows), file_name="audit log.csv", mime="text/csv")
+# The files are made when a download is clicked, not on every run of the page.
+d1.download_button("Download as CSV", data=partial(csv_bytes, _headers, _rows), file_name="audit log.csv", mime="text/csv")
 d2.download_button(
     "Download as Excel",
-    data=xlsx_bytes(_headers, _rows, "Audit log"),
+    data=partial(xlsx_bytes, _headers, _rows, "Audit log"),
     file_name="audit log.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
