@@ -127,3 +127,33 @@ def test_a_date_answer_is_stored_iso_and_impossible_dates_are_refused(engine, pa
         with pytest.raises(InvalidInput, match=message):
             save_answer(engine, pid, "finalise.next_review", bad, expected_version=1, author=author)
     assert get_answer(engine, pid, "finalise.next_review").value == "2027-09-30"
+
+
+def test_a_megabyte_of_capitals_and_five_thousand_abbreviations_is_read_once(monkeypatch):
+    # Bad input (issue 13): the acronym check read the whole text again for every abbreviation.
+    import random
+
+    from strategy.finalise import language as L
+
+    rng = random.Random(5)
+    letters = "BCDFGHJKLMNPQRSTVWXZ"
+    made: set[str] = set()
+    while len(made) < 5000:
+        made.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 6))))
+    abbreviations = sorted(made)
+    words = []
+    for n, abbreviation in enumerate(abbreviations):
+        words += ["Partnership", "Review", "Group", "Meeting", abbreviation + ("." if n % 7 == 0 else "")]
+    explained = "Sexual Assault Referral Centre (SARC). "
+    text = explained + " ".join(words) + " "
+    while len(text) < 1_000_000:
+        text += " ".join(rng.choice(["The", "Council", "Board", "Action", "Plan"]) for _ in range(200)) + " "
+    reads = []
+    real = L._spelled_out_in
+    monkeypatch.setattr(L, "_spelled_out_in", lambda whole: reads.append(len(whole)) or real(whole))
+    found = L.acronyms_in([L.Text("introduction", "Introduction", "Purpose", text, "intro.purpose")])
+    assert len(reads) == 1  # the text is searched for spelled-out forms once, whatever the count
+    # Each is found: unexplained, or explained by the workbook's own list (CPS, CPP...).
+    assert set(found.unexplained) | (set(found.meanings) & made) == made
+    assert len(found.unexplained) > 4900
+    assert found.meanings["SARC"] == "Sexual Assault Referral Centre"
