@@ -37,7 +37,17 @@ from strategy.core.revisions import load, record_revision
 from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import Column, content
 from strategy.tabular.formulas import plain_csv_bytes
-from strategy.tabular.reading import ImportRefused, Preview, cell_text, file_name, folded_words, header_key, is_blank, read_sheet
+from strategy.tabular.reading import (
+    ImportOptions,
+    ImportRefused,
+    Preview,
+    cell_text,
+    file_name,
+    folded_words,
+    header_key,
+    is_blank,
+    read_sheet,
+)
 
 COMMENT_LIMIT = 5000
 SHORT_LIMIT = 200
@@ -89,15 +99,27 @@ def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str
     )
 
 
-def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...], parse: Callable[[dict], dict]) -> Preview:
+def _rows(
+    data: bytes,
+    filename: str,
+    label: str,
+    columns: tuple[FileColumn, ...],
+    parse: Callable[[dict], dict],
+    options: ImportOptions | None = None,
+) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
-    header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
-    table = read_sheet(data, filename)
-    preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as)
+    header names) into values to store, raising InvalidInput naming the column id in ``exc.column``.
+    ``options`` choose the sheet, the row of column names and (``mapping``) the file's column for a field."""
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as, options=options)
+    preview.read_from(table)
+    if options.mapping:
+        columns = _remapped(preview, table.headers, columns, options.mapping)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
     for index, raw in enumerate(table.rows):
-        number = index + 2
+        number = table.row_number(index)
         if all(is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
             preview.blank_rows += 1
             continue
@@ -118,6 +140,20 @@ def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...
         preview.rows.append(values)
         preview.row_numbers.append(number)
     return preview
+
+
+def _remapped(preview: Preview, headers: list[str], columns: tuple[FileColumn, ...], mapping: dict[str, str]) -> tuple[FileColumn, ...]:
+    """The columns with the file's own names added where a --map names them (FIELD=COLUMN)."""
+    extra: dict[str, str] = {}
+    for name, target in mapping.items():
+        found = next((c for c in columns if header_key(name) in {header_key(n) for n in (c.id, *c.names)}), None)
+        if found is None:
+            preview.add_problem(1, "", f"'{name}' is not a column of this survey; they are {', '.join(c.names[0] for c in columns)}.")
+        elif not any(header_key(h) == header_key(target) for h in headers):
+            preview.add_problem(1, "", f"The file has no column '{target}'.")
+        else:
+            extra[found.id] = target
+    return tuple(FileColumn(c.id, (*c.names, extra[c.id]) if c.id in extra else c.names, c.required) for c in columns)
 
 
 class _CellProblem(InvalidInput):
@@ -158,7 +194,9 @@ def _snapshot_rating(value) -> int | None:
     raise InvalidInput(f"'{shorten(cell_text(value), 60)}' is not a rating on the scale. Use {options}, or leave it blank.")
 
 
-def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str) -> Preview:
+def preview_snapshot_survey(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+) -> Preview:
     """What importing this frontline survey into the snapshot would store, and every problem."""
     get_snapshot(engine, partnership_id, snapshot_id)
     statements = snapshot_statements(engine, partnership_id, snapshot_id)
@@ -198,15 +236,23 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
             "role": _short_text(cells, "role", what="The role"),
         }
 
-    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse)
+    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options)
 
 
 def import_snapshot_survey(
-    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    author: Author,
+    replace: bool = True,
+    options: ImportOptions | None = None,
 ) -> int:
     """Store every rating in the file (replacing the snapshot's frontline ratings, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
-    preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename)
+    preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename, options)
     return _store(
         engine,
         partnership_id,

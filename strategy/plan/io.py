@@ -48,7 +48,7 @@ from strategy.plan.operations import (
     recommendations,
 )
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
-from strategy.tabular.reading import IgnoredColumn, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
+from strategy.tabular.reading import IgnoredColumn, ImportOptions, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -100,9 +100,9 @@ def _single(text: str) -> Span | None:
     if m:
         d = date(int(m[1]), int(m[2]), int(m[3]))
         return Span(d, d)
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", t)
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", t)
     if m:
-        d = date(int(m[3]), int(m[2]), int(m[1]))
+        d = date(_year(m[3]), int(m[2]), int(m[1]))
         return Span(d, d)
     m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", t)
     if m and m[2] in MONTHS:
@@ -116,6 +116,15 @@ def _single(text: str) -> Span | None:
         y = _year(m[2])
         first, last = SEASONS[m[1]]
         return Span(date(y, first, 1), _month_end(y + (1 if last < first else 0), last))
+    m = re.fullmatch(r"q([1-4])\s*(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})|(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*q([1-4])", t)
+    if m:  # a quarter of a financial year: Q1 is April to June, Q4 January to March of the next year
+        q, first, second = (int(m[1]), int(m[2]), m[3]) if m[1] else (int(m[6]), int(m[4]), m[5])
+        if (int(second) if len(second) == 4 else 2000 + int(second)) != first + 1 and (first + 1) % 100 != int(second) % 100:
+            return None
+        month = 3 * q + 1
+        year = first + (1 if month > 12 else 0)
+        month = month - 12 if month > 12 else month
+        return Span(date(year, month, 1), _month_end(year, month + 2))
     m = re.fullmatch(r"q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4])", t)
     if m:
         q, y = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
@@ -296,11 +305,71 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "stage": ("Stage or priority", "Stage", "Priority level"),
     "component": ("Core component", "Component"),
     "recs": ("Recommendations", "Recommendation", "National review recommendations", "Review recommendations"),
-    "status": ("Status", "Progress"),
+    "status": (
+        "Status",
+        "Progress",
+        "RAG",
+        "RAG status",
+        "RAG rating",
+        "BRAG",
+        "BRAG status",
+        "Status (RAG)",
+        "Progress (RAG)",
+        "Progress rating",
+    ),
     "when_text": ("Timescale as written",),
     "code": ("Code", "Ref", "Reference"),
 }
 REQUIRED = ("aim", "outcome", "action", "leads")
+
+#: How plans write where an action has got to, as letters, words and colours (a RAG or BRAG rating),
+#: and the status each becomes. The preview shows the ones used.
+STATUS_WORDS: dict[str, str] = {
+    "b": "complete",
+    "blue": "complete",
+    "complete": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "achieved": "complete",
+    "closed": "complete",
+    "delivered": "complete",
+    "g": "in_progress",
+    "green": "in_progress",
+    "on track": "in_progress",
+    "ongoing": "in_progress",
+    "underway": "in_progress",
+    "started": "in_progress",
+    "a": "in_progress",
+    "amber": "in_progress",
+    "some slippage": "in_progress",
+    "at risk": "delayed",
+    "r": "delayed",
+    "red": "delayed",
+    "off track": "delayed",
+    "behind": "delayed",
+    "overdue": "delayed",
+    "grey": "not_started",
+    "gray": "not_started",
+    "not yet started": "not_started",
+    "cancelled": "stopped",
+    "canceled": "stopped",
+    "withdrawn": "stopped",
+    "no longer needed": "stopped",
+}
+
+
+def status_of(text: str) -> tuple[str, str] | None:
+    """A RAG letter, colour or progress word as a status: (the word as matched, the status id), else None.
+    "Amber - some delay" and "G (on track)" read by their first word."""
+    low = re.sub(r"\s+", " ", text.strip().casefold())
+    if low in STATUS_WORDS:
+        return low, STATUS_WORDS[low]
+    first = re.split(r"\s*[-–:(/,]\s*|\s+", low, maxsplit=1)[0]
+    if first in STATUS_WORDS and first in ("b", "blue", "g", "green", "a", "amber", "r", "red", "grey", "gray", "complete", "completed"):
+        return first, STATUS_WORDS[first]
+    return None
+
+
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●\-–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I)
 
 
@@ -358,6 +427,8 @@ def _split_lines(value) -> list[str]:
     if not text:
         return []
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) == 1 and re.match(r"^\s*\(?1[.)]\s+\S", lines[0]) and re.search(r"\s\(?2[.)]\s+\S", lines[0]):
+        lines = [p.strip() for p in re.split(r"\s+(?=\(?\d{1,2}[.)]\s+\S)", lines[0]) if p.strip()]  # "1. Train staff 2. Audit cases"
     marked = [bool(_BULLET.match(ln)) for ln in lines]
     if sum(marked) < 2 and not (len(lines) > 1 and all(marked)):
         return [_BULLET.sub("", lines[0])] if len(lines) == 1 else [text]
@@ -401,10 +472,25 @@ def _text(value) -> str:
     return clean_text(str(value)).strip()
 
 
-def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
-    """Read a plan file and say what importing it would create; nothing is written."""
-    table = read_sheet(data, filename)
-    return preview_rows(engine, partnership_id, table.headers, table.rows, filename, read_as=table.read_as)
+def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None) -> PlanPreview:
+    """Read a plan file and say what importing it would create; nothing is written. ``options`` choose
+    the sheet, the row of column names (found below a title by default) and, with ``mapping``, the
+    file's column for a field (aim, outcome, action, leads, start, end, when, status...)."""
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    preview = preview_rows(
+        engine,
+        partnership_id,
+        table.headers,
+        table.rows,
+        filename,
+        read_as=table.read_as,
+        first_row=table.first_row,
+        mapping=options.mapping,
+    )
+    preview.base.read_from(table)
+    preview.base.options = options
+    return preview
 
 
 def preview_rows(
@@ -415,13 +501,27 @@ def preview_rows(
     filename: str,
     *,
     read_as: str = "",
+    first_row: int = 2,
+    mapping: Mapping[str, str] | None = None,
 ) -> PlanPreview:
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
     base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=read_as)
     preview = PlanPreview(filename=filename, base=base)
     known = {header_key(alias): fld for fld, names in ALIASES.items() for alias in names}
     columns: dict[str, str] = {}
+    for name, target in (mapping or {}).items():
+        fld = known.get(header_key(name)) or (name if name in ALIASES else None)
+        header = next((h for h in headers if header_key(h) == header_key(target)), None)
+        if fld is None:
+            base.add_problem(1, "", f"'{name}' is not a field of the plan; they are {', '.join(ALIASES)}.")
+        elif header is None:
+            base.add_problem(1, "", f"The file has no column '{target}'.")
+        else:
+            columns[fld] = header
+            base.columns.append((header, ALIASES[fld][0]))
     for h in headers:
+        if h in columns.values():
+            continue
         fld = known.get(header_key(h))
         if fld and fld not in columns:
             columns[fld] = h
@@ -455,7 +555,7 @@ def preview_rows(
     seen_outcomes: set[tuple[str, str]] = set()
     aim = outcome = ""
     for index, row in enumerate(rows):
-        number = index + 2
+        number = first_row + index
         values = {f: _cell(row, columns, f) for f in ALIASES}
         if all(_text(v) == "" for v in values.values()):
             base.blank_rows += 1
@@ -512,6 +612,13 @@ def preview_rows(
                 base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
                 base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
+    words: dict[str, str] = {}
+    for spec in base.rows:
+        words |= spec.pop("_status_words", {})
+    if words:
+        labels = option_labels("action_statuses")
+        shown = "; ".join(f"'{w}' → {labels[s]}" for w, s in sorted(words.items(), key=lambda kv: kv[0].casefold()))
+        base.notes.append(f"The status is read from '{columns['status']}': {shown}.")
     return preview
 
 
@@ -535,7 +642,9 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         if span is None:
             continue
         if key == "when":
-            start, end = span.start, span.end
+            # A lone date under a timescale is when the action is due, not when it starts.
+            lone_day = isinstance(raw, (date, datetime)) or (span.start == span.end)
+            start, end = (None, span.end) if lone_day else (span.start, span.end)
         elif key == "start":
             start = span.start or span.end
         else:
@@ -559,6 +668,16 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         ("status", "action_statuses", "status"),
     ):
         raw = _text(values[key])
+        if (
+            key == "status"
+            and raw
+            and (found := status_of(raw))
+            and name_key(raw) not in {name_key(v) for v in option_labels(ref).values()}
+        ):
+            fields["status"] = found[1]
+            base_statuses = fields.setdefault("_status_words", {})
+            base_statuses[raw] = found[1]
+            continue
         try:
             fields[key] = _choice(raw, ref, f"The {what}")
         except InvalidInput as exc:
