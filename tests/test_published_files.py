@@ -511,3 +511,80 @@ def test_a_smartsurvey_export_with_two_header_rows_and_ip_addresses(engine, auth
     values = [r.values for r in list_rows(engine, pid, SURVEY)]
     assert [(v["agency"], v["confidence"], v["comment"]) for v in values] == [("Health", 3, "More training please"), ("Police", 5, "")]
     assert not any(s in json.dumps(values) for s in ("192.0.2.10", "alex@example.org", "Alex Smith"))
+
+
+# --- Safe reading: the same fixed limits for every file -----------------------------------------
+
+
+def crafted(sheet_xml_edit, *, stream_cell: int = 0) -> bytes:
+    """A small real workbook with its sheet's XML changed; ``stream_cell`` characters of 'x' written
+    into the cell reading PLACEHOLDER, streamed so the test itself never holds them."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["Agency", "Confidence"])
+    book.active.append(["PLACEHOLDER", 3])
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                z.writestr(info.filename, body)
+                continue
+            body = sheet_xml_edit(body)
+            if not stream_cell:
+                z.writestr(info.filename, body)
+                continue
+            before, after = body.split(b"PLACEHOLDER")
+            with z.open(info.filename, "w", force_zip64=True) as part:
+                part.write(before)
+                for _ in range(stream_cell // (1 << 20)):
+                    part.write(b"x" * (1 << 20))
+                part.write(after)
+    return out.getvalue()
+
+
+def test_a_small_workbook_holding_a_huge_cell_is_refused_without_memory_growing():
+    import tracemalloc
+
+    data = crafted(lambda b: b, stream_cell=190 * (1 << 20))
+    assert len(data) < 400_000  # about 190 KB on disk, 190 MB unpacked
+    tracemalloc.start()
+    try:
+        with pytest.raises(Exception, match="a cell longer than 32,767 characters"):
+            read_sheet(data, "survey.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * (1 << 20)  # the cell is never held: a few MB at most, not gigabytes
+
+
+def test_a_workbook_claiming_a_million_rows_is_refused_and_a_false_size_is_not_trusted():
+    def far_down(body: bytes) -> bytes:
+        body = body.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')
+        return body.replace(b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="n"><v>1</v></c></row></sheetData>')
+
+    with pytest.raises(Exception, match="rows beyond row 100,000 of sheet 'Sheet'; the most it takes is 50,000 rows"):
+        read_sheet(crafted(far_down), "claims.xlsx")
+    # Only claiming (the dimension) is harmless: the cells held are read, not 16,384 columns a row.
+    claims = crafted(lambda b: b.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>'))
+    table = read_sheet(claims, "claims.xlsx")
+    assert table.headers == ["Agency", "Confidence"] and table.rows == [{"Agency": "PLACEHOLDER", "Confidence": 3}]
+
+
+def test_the_cell_and_time_limits_hold_for_csv_and_excel_alike(monkeypatch):
+    import strategy.tabular.reading as reading
+
+    data = b"Agency,Confidence\n" + b"Police,3\n" * 20
+    monkeypatch.setattr(reading, "MAX_CELLS", 30)
+    with pytest.raises(Exception, match="more than 30 cells with something in them"):
+        read_sheet(data, "s.csv")
+    with pytest.raises(Exception, match="more than 30 cells"):
+        read_sheet(xlsx({"S": [["Agency", "Confidence"], *[["Police", 3]] * 20]}), "s.xlsx")
+    monkeypatch.setattr(reading, "MAX_CELLS", 2_000_000)
+    monkeypatch.setattr(reading, "MAX_SECONDS", 0.0)  # out of time as soon as it starts
+    with pytest.raises(Exception, match="took longer than 0 seconds to read, so it was not imported"):
+        read_sheet(xlsx({"S": [["Agency", "Confidence"], ["Police", 3]]}), "s.xlsx")

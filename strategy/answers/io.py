@@ -811,10 +811,7 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
             preview.ignored.append(IgnoredColumn(h, "empty"))
         else:
             preview.ignored.append(IgnoredColumn(h, "not read (keep only some rows with a filter, or read it with the mapping)"))
-    if preview.problem_count:
-        return preview
-
-    # Rows: the filters, then the area.
+    # Rows: the filters, then the area (asked even while a column still needs choosing).
     kept: list[tuple[int, dict]] = []
     areas: dict[str, list] = {}  # key -> [name, rows, codes]
     for index, raw in enumerate(table.rows):
@@ -874,7 +871,8 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
         else:
             preview.area = names[0]
             preview.notes.append(f"Every row is for {names[0]}.")
-    _published_rows(preview, prompt, kept, source, fixed, added, across, identifier, filters, table.headers)
+    if not preview.problem_count:
+        _published_rows(preview, prompt, kept, source, fixed, added, across, identifier, filters, table.headers)
     return preview
 
 
