@@ -588,3 +588,26 @@ def test_the_cell_and_time_limits_hold_for_csv_and_excel_alike(monkeypatch):
     monkeypatch.setattr(reading, "MAX_SECONDS", 0.0)  # out of time as soon as it starts
     with pytest.raises(Exception, match="took longer than 0 seconds to read, so it was not imported"):
         read_sheet(xlsx({"S": [["Agency", "Confidence"], ["Police", 3]]}), "s.xlsx")
+
+
+def test_the_choices_made_are_saved_and_used_again_for_next_years_file(engine, hartlepool, author):
+    from strategy.people.partnerships import create_partnership as create
+
+    options = ImportOptions(area="Hartlepool", mapping=EES_OPTIONS, filters={"category_of_abuse": ("Sexual abuse",)})
+    import_figures(engine, hartlepool.id, ees_csv(), "cin_2024.csv", prompt_id=MEASURES, author=author, options=options)
+    # Next year's download: the same columns, another year's figures, no choices given.
+    next_year = ees_csv().replace(b"202324", b"202425").replace(b"202223", b"202324")
+    from strategy.answers.io import partnership_preview
+
+    preview = partnership_preview(engine, hartlepool.id, next_year, "cin_2025.csv", MEASURES)
+    assert (
+        preview.notes[0]
+        == "Using the choices saved when 'cin_2024.csv' was imported (the area Hartlepool); change them if this file differs."
+    )
+    assert import_figures(engine, hartlepool.id, next_year, "cin_2025.csv", prompt_id=MEASURES, author=author, replace=True) == 2
+    assert stored(engine, hartlepool.id) == [("plans_sexual_abuse", "", "2023/24", "c"), ("plans_sexual_abuse", "", "2024/25", "18")]
+    # Saved per partnership: another partnership is still asked.
+    other = create(engine, name="Darlington Partnership", nation="england", areas="Darlington").id
+    with pytest.raises(ImportRefused, match="Darlington looks like yours"):
+        import_figures(engine, other, next_year, "cin_2025.csv", prompt_id=MEASURES, author=author)
+    assert stored(engine, other) == []

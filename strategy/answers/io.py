@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from strategy.answers.operations import add_rows, list_rows, normalise_row
 from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
+from strategy.core.models import ImportMapping, utcnow
 from strategy.core.text import check_length, clean_text, shorten
 from strategy.core.values import parse_number, parse_period, parse_statistic, statistic_value
 from strategy.guide.content import Column, Prompt, content
@@ -511,7 +515,9 @@ def _import(engine: Engine, partnership_id: int, preview: Preview, *, author: Au
     if not preview.rows:
         raise InvalidInput(f"'{preview.filename}' has no rows to import.")
     try:
-        stored = add_rows(engine, partnership_id, preview.prompt_id, preview.rows, author=author, replace=replace)
+        with write_session(engine) as session:
+            stored = add_rows(engine, partnership_id, preview.prompt_id, preview.rows, author=author, replace=replace, session=session)
+            save_options(engine, partnership_id, preview.prompt_id, preview, author=author, session=session)
     except InvalidInput as exc:
         # add_rows numbers the rows it was given; say which row of the file that is.
         found = re.match(r"^Row (\d+): (.*)$", exc.message, re.S)
@@ -543,7 +549,8 @@ def import_survey(
 ) -> int:
     """Store every response in the file (replacing the responses there before, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
-    return _import(engine, partnership_id, preview_survey(data, filename, options), author=author, replace=replace)
+    preview = partnership_preview(engine, partnership_id, data, filename, SURVEY, options)
+    return _import(engine, partnership_id, preview, author=author, replace=replace)
 
 
 # --- Local figures and identification measures --------------------------------------------------
@@ -584,10 +591,22 @@ def import_figures(
     options: ImportOptions | None = None,
 ) -> int:
     """Add every figure in the file (or replace those there with ``replace=True``), or nothing if
-    any row has a problem (a file of several areas with none chosen is one). Returns the number stored."""
-    p = get_partnership(engine, partnership_id)
-    preview = preview_figures(data, filename, prompt_id, options, areas_hint=(p.name, p.areas))
+    any row has a problem (a file of several areas with none chosen is one). Without ``options``,
+    the choices saved for a file from the same source are used; the choices made are saved with
+    the figures. Returns the number stored."""
+    preview = partnership_preview(engine, partnership_id, data, filename, prompt_id, options)
     return _import(engine, partnership_id, preview, author=author, replace=replace)
+
+
+def partnership_preview(
+    engine: Engine, partnership_id: int, data: bytes, filename: str, prompt_id: str, options: ImportOptions | None = None
+) -> Preview:
+    """The preview for a partnership: its own area offered first, and the choices saved for a file
+    from the same source used when none were made."""
+    p = get_partnership(engine, partnership_id)
+    hint = (p.name, p.areas)
+    preview = preview_file(data, filename, prompt_id, options, hint)
+    return with_saved_choices(engine, partnership_id, preview, lambda saved: preview_file(data, filename, prompt_id, saved, hint))
 
 
 def preview_file(
@@ -1025,6 +1044,70 @@ def labels_of(prompt: Prompt) -> dict[str, str]:
 def _choice_label(prompt: Prompt, choice) -> str:
     col = prompt.columns[0]
     return next((o.label for o in content().options(col) if o.id == choice), str(choice))
+
+
+# --- Choices saved for the next file from the same source -----------------------------------------
+
+
+def source_key(prompt_id: str, headers: list[str]) -> str:
+    """What makes two files the same source: the import and the column names (case, spaces and
+    punctuation ignored, in any order)."""
+    import hashlib  # noqa: PLC0415 - only here
+
+    names = "\n".join(sorted(header_key(h) for h in headers if not re.fullmatch(r"column[a-z]+", header_key(h))))
+    return hashlib.sha256(f"{prompt_id}\n{names}".encode()).hexdigest()
+
+
+def saved_options(engine: Engine, partnership_id: int, prompt_id: str, headers: list[str]) -> tuple[ImportOptions, str] | None:
+    """The choices saved the last time a file from this source was imported, and that file's name."""
+    with read_session(engine) as session:
+        found = session.exec(
+            select(ImportMapping).where(
+                ImportMapping.partnership_id == partnership_id,
+                ImportMapping.prompt_id == prompt_id,
+                ImportMapping.source_key == source_key(prompt_id, headers),
+            )
+        ).first()
+        if found is None:
+            return None
+        return ImportOptions.from_json(found.options_json), found.filename
+
+
+def save_options(
+    engine: Engine, partnership_id: int, prompt_id: str, preview: Preview, *, author: Author, session: Session | None = None
+) -> None:
+    """Keep the choices a preview was made with, for the next file from the same source (one per source)."""
+    options = preview.options
+    if not options or not preview.headers:
+        return
+    key = source_key(prompt_id, preview.headers)
+    with write_session(engine, session=session) as session:
+        found = session.exec(
+            select(ImportMapping).where(
+                ImportMapping.partnership_id == partnership_id, ImportMapping.prompt_id == prompt_id, ImportMapping.source_key == key
+            )
+        ).first()
+        found = found or ImportMapping(partnership_id=partnership_id, prompt_id=prompt_id, source_key=key, options_json="{}")
+        found.options_json = options.to_json()
+        found.filename = preview.filename[:200]
+        found.updated_at = utcnow()
+        found.updated_by_name = author.name[:120]
+        session.add(found)
+
+
+def with_saved_choices(engine: Engine, partnership_id: int, preview: Preview, again: Callable[[ImportOptions], Preview]) -> Preview:
+    """When no choice was made for a file that needs one and choices were saved for a file from the
+    same source, the preview made with them (saying so); otherwise ``preview`` as it is."""
+    if preview.options or not preview.problem_count:
+        return preview
+    saved = saved_options(engine, partnership_id, preview.prompt_id, preview.headers)
+    if saved is None:
+        return preview
+    options, name = saved
+    second = again(options)
+    shown = options.area and f" (the area {options.area})" or ""
+    second.notes.insert(0, f"Using the choices saved when '{name}' was imported{shown}; change them if this file differs.")
+    return second
 
 
 def stored_figures(engine: Engine, partnership_id: int) -> list[dict[str, str | None]]:

@@ -150,21 +150,21 @@ def _import_file(args, run, preview=None):
 
 
 def cmd_import_survey(args) -> None:
-    from strategy.answers.io import import_survey, preview_survey
+    from strategy.answers.io import SURVEY, import_survey, partnership_preview
 
     partnership, count = _import_file(
         args,
         lambda engine, pid, data, name, author, options: import_survey(
             engine, pid, data, name, author=author, replace=not args.append, options=options
         ),
-        lambda engine, p, data, name, options: preview_survey(data, name, options),
+        lambda engine, p, data, name, options: partnership_preview(engine, p.id, data, name, SURVEY, options),
     )
     how = "added to the responses there" if args.append else "replacing the responses there before"
     print(f"Imported {count} survey response{'s' if count != 1 else ''} into '{partnership.name}' ({how}).")
 
 
 def cmd_import_figures(args) -> None:
-    from strategy.answers.io import FIGURES, MEASURES, import_figures, preview_figures
+    from strategy.answers.io import FIGURES, MEASURES, import_figures, partnership_preview
 
     prompt_id = MEASURES if args.measures else FIGURES
     partnership, count = _import_file(
@@ -172,7 +172,7 @@ def cmd_import_figures(args) -> None:
         lambda engine, pid, data, name, author, options: import_figures(
             engine, pid, data, name, prompt_id=prompt_id, author=author, replace=args.replace, options=options
         ),
-        lambda engine, p, data, name, options: preview_figures(data, name, prompt_id, options, areas_hint=(p.name, p.areas)),
+        lambda engine, p, data, name, options: partnership_preview(engine, p.id, data, name, prompt_id, options),
     )
     what = "identification measure" if args.measures else "local figure"
     print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")

@@ -128,6 +128,8 @@ class Preview:
     other_rows: int = 0
     #: The choices the preview was made with (sheet, header row, area, mapping, filters).
     options: ImportOptions | None = None
+    #: The file's column names (what makes two files the same source).
+    headers: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> int:
@@ -150,6 +152,7 @@ class Preview:
         """Take what the reader decided from the table read."""
         self.notes[:0] = table.notes
         self.sheets, self.sheet = list(table.sheets), table.sheet
+        self.headers = list(table.headers)
 
     def grouped(self, most: int = MAX_GROUPS_SHOWN) -> list[str]:
         """The problems for a screen: one line per kind (the same column and the same message once the
@@ -195,6 +198,9 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     #: the file's column -> the values kept (a row with any of them is read).
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.sheet or self.header_row or self.area or self.mapping or self.filters)
 
     def to_json(self) -> str:
         import json

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, preview_file, template_csv
+from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, partnership_preview, template_csv
 from strategy.answers.operations import list_rows
 from strategy.core.errors import InvalidInput, WorkbookError
 from strategy.core.models import Partnership, stored_id
@@ -168,7 +168,7 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         _keys(pid, prompt.id),
         data,
         filename,
-        preview=lambda d, name: preview_file(d, name, prompt.id, options, (partnership.name, partnership.areas)),
+        preview=lambda d, name: partnership_preview(engine, pid, d, name, prompt.id, options),
         shown=shown,
         commit=commit,
         existing=asked,
