@@ -632,7 +632,7 @@ def test_identification_measures_from_excel(engine, pid, author):
         ("looked_after,,2024,NaN,", "Value", "The value should be a number, but it is 'NaN'."),
         ("looked_after,,2024,infinity,", "Value", "The value should be a number, but it is 'infinity'."),
         ('looked_after,,2024,"1,5",', "Value", "The value is written '1,5'. Use a point for decimals"),
-        ("looked_after,,2024,lots,", "Value", "Published codes are allowed: c or * (suppressed)"),
+        ("looked_after,,2024,lots,", "Value", "Published codes are allowed: c (suppressed)"),
     ],
 )
 def test_a_bad_figure_names_row_and_column_and_nothing_is_imported(engine, pid, author, existing, cells, column, says):

@@ -82,8 +82,8 @@ def parse_statistic(value, *, what: str = "This figure") -> str | None:
         number = parse_number(value, what=what, minimum=0)
     except InvalidInput as exc:
         raise InvalidInput(
-            exc.message + " Published codes are allowed: c or * (suppressed), z or . (not applicable), x, : or .. (not "
-            "available), k, low and u, also in square brackets."
+            exc.message + " Published codes are allowed: c (suppressed), z (not applicable), : (not available), and the "
+            "others as published (x, k, u, low, *, ., .., [c]...)."
         ) from None
     return _show(number)
 
