@@ -611,3 +611,36 @@ def test_the_choices_made_are_saved_and_used_again_for_next_years_file(engine, h
     with pytest.raises(ImportRefused, match="Darlington looks like yours"):
         import_figures(engine, other, next_year, "cin_2025.csv", prompt_id=MEASURES, author=author)
     assert stored(engine, other) == []
+
+
+# --- A snapshot survey with one column per statement (a form's grid question) ----------------------
+
+
+def test_a_snapshot_survey_with_one_column_per_statement(engine, partnership, author):
+    from strategy.assessments import snapshot as sn
+    from strategy.assessments.io import import_snapshot_survey, preview_snapshot_survey
+
+    snap = sn.create_snapshot(engine, partnership.id, title="Snapshot 2026", author=author)
+    statements = {s.code: s for s in sn.snapshot_statements(engine, partnership.id, snap.id)}
+    aw1, ir2 = statements["AW1"], statements["IR2"]
+    rows = [
+        [
+            "ID",
+            "Start time",
+            "Email",
+            "Which agency do you work for?",
+            f"How far have we got?.{aw1.text}",
+            f"IR2 {ir2.text[:30]}",
+            "Any other comments",
+        ],
+        [1, "01/10/2025 09:00", "jo@example.org", "Education", "Embedded", "2", "Lessons start too late"],
+        [2, "01/10/2025 10:00", "sam@example.org", "Health", "", "Good progress", ""],
+    ]
+    data = xlsx({"Form1": rows})
+    preview = preview_snapshot_survey(engine, partnership.id, snap.id, data, "snapshot.xlsx")
+    assert preview.problems == []  # the statements are not "unknown columns"
+    assert "one column per statement (2 of them)" in " ".join(preview.notes)
+    assert preview.row_numbers == [2, 2, 3]
+    assert import_snapshot_survey(engine, partnership.id, snap.id, data, "snapshot.xlsx", author=author) == 3
+    stored = [(r.statement_id, r.rating, r.comment) for r in sn.responses(engine, snap.id)]
+    assert stored == [(aw1.id, 4, "Lessons start too late"), (ir2.id, 2, ""), (ir2.id, 3, "")]

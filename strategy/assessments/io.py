@@ -12,6 +12,7 @@ in data/templates/README.md."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -41,6 +42,7 @@ from strategy.tabular.reading import (
     ImportOptions,
     ImportRefused,
     Preview,
+    Table,
     cell_text,
     file_name,
     folded_words,
@@ -65,8 +67,19 @@ SNAPSHOT_COLUMNS = (
     FileColumn("statement", ("Statement", "Statement code", "Code", "Statement number"), required=True),
     FileColumn("rating", ("Rating", "Progress", "Progress rating", "Score"), required=True),
     FileColumn("comment", ("Comment", "Comments", "Any other comments", "Notes")),
-    FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service")),
-    FileColumn("role", ("Role", "Job title", "Job role", "Position")),
+    FileColumn(
+        "agency",
+        (
+            "Agency",
+            "Organisation",
+            "Organization",
+            "Agency or organisation",
+            "Service",
+            "Which agency do you work for",
+            "Which organisation do you work for",
+        ),
+    ),
+    FileColumn("role", ("Role", "Job title", "Job role", "Position", "What is your role")),
 )
 AUDIT_COLUMNS = (
     FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service"), required=True),
@@ -106,20 +119,28 @@ def _rows(
     columns: tuple[FileColumn, ...],
     parse: Callable[[dict], dict],
     options: ImportOptions | None = None,
+    reshape: Callable[[Table], tuple[Table, list[int], str] | None] | None = None,
 ) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
     header names) into values to store, raising InvalidInput naming the column id in ``exc.column``.
-    ``options`` choose the sheet, the row of column names and (``mapping``) the file's column for a field."""
+    ``options`` choose the sheet, the row of column names and (``mapping``) the file's column for a field.
+    ``reshape`` may turn the file into rows of the template's shape (with each row's number in the
+    file, and a note saying what was done)."""
     options = options or ImportOptions()
     table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
     preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as, options=options)
     preview.read_from(table)
+    numbers: list[int] | None = None
+    reshaped = reshape(table) if reshape is not None else None
+    if reshaped is not None:
+        table, numbers, note = reshaped
+        preview.notes.append(note)
     if options.mapping:
         columns = _remapped(preview, table.headers, columns, options.mapping)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
     for index, raw in enumerate(table.rows):
-        number = table.row_number(index)
+        number = numbers[index] if numbers is not None else table.row_number(index)
         if all(is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
             preview.blank_rows += 1
             continue
@@ -236,7 +257,46 @@ def preview_snapshot_survey(
             "role": _short_text(cells, "role", what="The role"),
         }
 
-    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options)
+    def reshape(table: Table) -> tuple[Table, list[int], str] | None:
+        """One column per statement (a form's grid question): each rated statement becomes a row."""
+        statement_names = {header_key(n) for n in SNAPSHOT_COLUMNS[0].names}
+        if any(header_key(h) in statement_names for h in table.headers):
+            return None
+        found: dict[str, SnapshotStatement] = {}
+        for h in table.headers:
+            key = header_key(h)
+            match = by_key.get(key) or next(
+                (
+                    st
+                    for st in statements
+                    if (header_key(st.text) and key.endswith(header_key(st.text))) or re.match(rf"^\s*{re.escape(st.code)}\b", h, re.I)
+                ),
+                None,
+            )
+            if match is not None:
+                found[h] = match
+        if len(found) < 2:
+            return None
+        rest = [h for h in table.headers if h not in found]
+        rows: list[dict[str | None, Any]] = []
+        numbers: list[int] = []
+        comments = {header_key(n) for n in SNAPSHOT_COLUMNS[2].names}
+        for index, raw in enumerate(table.rows):
+            first = True
+            for h, st in found.items():
+                if is_blank(raw.get(h)):
+                    continue
+                # A comment on the whole response goes with its first rating only, not repeated on each.
+                kept: dict[str | None, Any] = {r: (raw.get(r) if first or header_key(r) not in comments else None) for r in rest}
+                rows.append({**kept, "Statement": st.code, "Rating": raw.get(h)})
+                numbers.append(table.row_number(index))
+                first = False
+        if not rows:
+            return None
+        note = f"The file has one column per statement ({len(found)} of them): each rating becomes a row of its own."
+        return Table([*rest, "Statement", "Rating"], rows, table.read_as), numbers, note
+
+    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options, reshape)
 
 
 def import_snapshot_survey(
