@@ -389,7 +389,7 @@ def council_plan() -> bytes:
                 ],
                 ["1.2", None, None, "Publish a leaflet for parents", "Council", "Q3 2025/26", "Complete"],
                 ["1.3", None, "Staff recognise the signs", "Train front-door staff", "Council", "April 2026 to March 2027", "Red"],
-                ["1.4", None, None, "Audit cases", "Police", "", "a"],
+                ["1.4", None, None, "Audit cases", "Head of Safeguarding", "", "a"],
             ]
         }
     )
@@ -403,6 +403,9 @@ def test_a_council_plan_with_a_title_rag_column_and_timescale(engine, partnershi
     assert preview.problems == []
     assert preview.base.notes[0].startswith("The column names are on row 3; rows 1-2 look like a title")
     assert "The status is read from 'RAG': 'a' → In progress; 'G' → In progress; 'Red' → Delayed." in preview.base.notes
+    assert any(
+        n.startswith("These leads look like job titles or people rather than agencies: 'Head of Safeguarding'.") for n in preview.base.notes
+    )
     assert [(a["row"], a["title"]) for a in preview.actions] == [
         (4, "Deliver RSE lessons"),
         (4, "Brief every school"),
@@ -644,3 +647,29 @@ def test_a_snapshot_survey_with_one_column_per_statement(engine, partnership, au
     assert import_snapshot_survey(engine, partnership.id, snap.id, data, "snapshot.xlsx", author=author) == 3
     stored = [(r.statement_id, r.rating, r.comment) for r in sn.responses(engine, snap.id)]
     assert stored == [(aw1.id, 4, "Lessons start too late"), (ir2.id, 2, ""), (ir2.id, 3, "")]
+
+
+@pytest.mark.parametrize(
+    "written, start, end",
+    [
+        ("31.03.26", None, "2026-03-31"),
+        ("Q3 2025/26", "2025-10-01", "2025-12-31"),
+        ("Q1 2025/26", "2025-04-01", "2025-06-30"),
+        ("Q4 2025/26", "2026-01-01", "2026-03-31"),
+        ("2025/26 Q2", "2025-07-01", "2025-09-30"),
+    ],
+)
+def test_dates_as_councils_write_them(written, start, end):
+    from strategy.plan.io import parse_when
+
+    span = parse_when(written)
+    assert span is not None and span.end is not None
+    assert (span.start.isoformat() if span.start and start else None, span.end.isoformat()) == (start, end)
+
+
+def test_a_file_for_one_other_area_says_so():
+    pid_hint = ("Harbourshire Partnership", "Harbourshire")
+    data = b"Force Name,Financial Year,Number of Offences\nDurham,2023/24,41\n"
+    preview = preview_figures(data, "durham.csv", MEASURES, ImportOptions(mapping={"measure": "police_offences"}), areas_hint=pid_hint)
+    assert preview.rows[0]["value"] == "41"
+    assert "Every row is for Durham. It does not look like the partnership's area: check this is the right file." in preview.notes

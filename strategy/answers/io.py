@@ -889,7 +889,14 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
             return preview
         else:
             preview.area = names[0]
-            preview.notes.append(f"Every row is for {names[0]}.")
+            mine = (
+                " "
+                if preview.suggested_areas or not any(areas_hint)
+                else " It does not look like the partnership's area: check this is the right file. "
+            )
+            preview.notes.append(f"Every row is for {names[0]}.{mine.rstrip()}")
+    elif options.area:
+        preview.notes.append(f"The file names no areas, so every row is read (the area '{options.area}' was not needed).")
     if not preview.problem_count:
         _published_rows(preview, prompt, kept, source, fixed, added, across, identifier, filters, table.headers)
     return preview

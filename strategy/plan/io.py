@@ -358,6 +358,19 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
+_JOB_TITLE = re.compile(
+    r"\b(head of|manager|officer|director|coordinator|co-ordinator|chair|dsl|designated|nurse|adviser|advisor|"
+    r"practitioner|social worker|consultant|team leader|deputy|assistant|lead for|lead professional|ceo)\b",
+    re.I,
+)
+_PERSON = re.compile(r"^(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+\S+.*|[A-Z]\.\s?[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)$", re.I)
+
+
+def looks_like_a_person(lead: str) -> bool:
+    """A lead written as a job title ("Head of Safeguarding") or a person ("Dr Patel", "J. Smith"), not an agency."""
+    return bool(_JOB_TITLE.search(lead) or _PERSON.match(lead.strip()))
+
+
 def status_of(text: str) -> tuple[str, str] | None:
     """A RAG letter, colour or progress word as a status: (the word as matched, the status id), else None.
     "Amber - some delay" and "G (on track)" read by their first word."""
@@ -612,6 +625,14 @@ def preview_rows(
                 base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
                 base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
+    people = [n for n in preview.new_agencies if looks_like_a_person(n)]
+    if people:
+        base.notes.append(
+            "These leads look like job titles or people rather than agencies: "
+            + "; ".join(f"'{n}'" for n in people[:8])
+            + (f" and {len(people) - 8} more" if len(people) > 8 else "")
+            + ". The plan names the agency that leads each action: put the agency in the file instead (a person's name is not needed)."
+        )
     words: dict[str, str] = {}
     for spec in base.rows:
         words |= spec.pop("_status_words", {})
