@@ -673,3 +673,34 @@ def test_a_file_for_one_other_area_says_so():
     preview = preview_figures(data, "durham.csv", MEASURES, ImportOptions(mapping={"measure": "police_offences"}), areas_hint=pid_hint)
     assert preview.rows[0]["value"] == "41"
     assert "Every row is for Durham. It does not look like the partnership's area: check this is the right file." in preview.notes
+
+
+def test_a_wide_ees_file_of_factors_at_assessment_reads_the_chosen_columns_added_up(engine, hartlepool, author):
+    """Children in need: one column per factor identified at the end of assessment."""
+    header = (
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,new_la_code,old_la_code,la_name,"
+    )
+    header += "Sexual abuse,Child sexual exploitation,Neglect\n"
+    body = (
+        "202324,Financial year,National,E92000001,England,,,,,,33320,9140,151000\n"
+        "202324,Financial year,Local authority,E92000001,England,E12000001,North East,E06000001,805,Hartlepool,61,22,700\n"
+        "202223,Financial year,Local authority,E92000001,England,E12000001,North East,E06000001,805,Hartlepool,55,c,680\n"
+    )
+    data = (header + body).encode()
+    which = preview_figures(
+        data, "factors.csv", MEASURES, ImportOptions(area="Hartlepool", mapping={"measure": "assessments_sexual_abuse"})
+    )
+    assert "3 columns of numbers: Sexual abuse, Child sexual exploitation, Neglect" in which.problems[0].message
+    options = ImportOptions(
+        area="Hartlepool", mapping={"measure": "assessments_sexual_abuse", "value": "Sexual abuse + Child sexual exploitation"}
+    )
+    preview = preview_figures(data, "factors.csv", MEASURES, options)
+    assert "'Child sexual exploitation' is published as 'c', so the columns cannot be added up." in preview.problems[0].message
+    alone = ImportOptions(area="Hartlepool", mapping={"measure": "assessments_sexual_abuse", "value": "Sexual abuse"})
+    assert import_figures(engine, hartlepool.id, data, "factors.csv", prompt_id=MEASURES, author=author, options=alone) == 2
+    assert stored(engine, hartlepool.id) == [
+        ("assessments_sexual_abuse", "", "2022/23", "55"),
+        ("assessments_sexual_abuse", "", "2023/24", "61"),
+    ]
+    both = preview_figures(data.replace(b",55,c,", b",55,20,"), "factors.csv", MEASURES, options)
+    assert [(r["period"], r["value"]) for r in both.rows] == [("2023/24", "83"), ("2022/23", "75")]

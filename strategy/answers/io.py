@@ -727,6 +727,8 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
                 preview.add_problem(1, "", f"The file has no column for every age from {ages.group(1)} to {ages.group(2)}.")
             else:
                 added = found
+        elif fid == "value" and "+" in target and all(_header(table, part.strip()) for part in target.split("+")):
+            added = [h for part in target.split("+") if (h := _header(table, part.strip()))]
         elif fid == "value":
             preview.add_problem(1, "", f"The file has no column '{target}'. Its columns are: {listed(table.headers, 20)}.")
         else:
@@ -768,7 +770,10 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
                 fixed.setdefault(choice_id, "child_population")
             used |= set(children)
     if added:
-        preview.notes.append(f"The figure is the columns {added[0]} to {added[-1]} added up (ages {added[0]} to {added[-1]}).")
+        if all(_AGE_HEADER.match(h.strip()) for h in added):
+            preview.notes.append(f"The figure is the columns {added[0]} to {added[-1]} added up (ages {added[0]} to {added[-1]}).")
+        else:
+            preview.notes.append("The figure is the columns " + " + ".join(f"'{h}'" for h in added) + " added up.")
     if "period" not in source and "period" not in fixed and not across:
         for line in table.title_lines:
             year = re.search(r"\bmid[- ]?(\d{4})\b", line, re.I)
@@ -954,7 +959,7 @@ def _published_rows(
             parts = []
             for h in added:
                 try:
-                    parts.append(parse_statistic(raw.get(h), what=f"The figure for age {h}"))
+                    parts.append(parse_statistic(raw.get(h), what=f"The figure in '{h}'"))
                 except InvalidInput as exc:
                     preview.add_problem(number, h, exc.message)
             if preview.problem_count > problems_before:
@@ -962,7 +967,7 @@ def _published_rows(
             codes = [(h, p) for h, p in zip(added, parts, strict=True) if p is not None and statistic_value(p) is None]
             if codes:
                 preview.add_problem(
-                    number, codes[0][0], f"Age {codes[0][0]} is published as '{codes[0][1]}', so the ages cannot be added up."
+                    number, codes[0][0], f"'{codes[0][0]}' is published as '{codes[0][1]}', so the columns cannot be added up."
                 )
                 continue
             total = sum(statistic_value(p) or 0 for p in parts if p is not None)
