@@ -704,3 +704,27 @@ def test_a_wide_ees_file_of_factors_at_assessment_reads_the_chosen_columns_added
     ]
     both = preview_figures(data.replace(b",55,c,", b",55,20,"), "factors.csv", MEASURES, options)
     assert [(r["period"], r["value"]) for r in both.rows] == [("2023/24", "83"), ("2022/23", "75")]
+
+
+def test_a_title_split_by_its_commas_is_still_a_title():
+    data = b"Children looked after, by local authority, 31 March 2024\nSource: SSDA903\n\nArea,Year,Figure,Value\nCardiff,2024,Looked-after children,120\n"
+    table = read_sheet(data, "cla.csv")
+    assert table.headers == ["Area", "Year", "Figure", "Value"] and table.first_row == 5
+    plain = read_sheet(b"Figure,Year,Value\nLooked-after children,2024,120\n", "f.csv")
+    assert plain.headers == ["Figure", "Year", "Value"] and plain.notes == [] and plain.first_row == 2
+
+
+def test_statswales_with_the_area_column_unnamed_and_ons_long_names():
+    data = statswales_csv().replace(b"Area,2019-20", b",2019-20")
+    preview = preview_figures(data, "statswales.csv", MEASURES, ImportOptions(area="Swansea", mapping={"measure": "plans_sexual_abuse"}))
+    assert preview.problems == [] and [(r["period"], r["value"]) for r in preview.rows] == [
+        ("2019/20", "9"),
+        ("2020/21", "11"),
+        ("2021/22", "13"),
+        ("2022/23", ".."),
+    ]
+    ons = b"ladcode23,laname23,Year,Number of children\nE06000001,Hartlepool,2023,18\nE06000004,Stockton-on-Tees,2023,30\n"
+    refused = preview_figures(ons, "ons.csv", MEASURES, ImportOptions(mapping={"measure": "sarc_children"}))
+    assert "holds figures for 2 areas (Hartlepool, Stockton-on-Tees)" in refused.problems[0].message
+    chosen = preview_figures(ons, "ons.csv", MEASURES, ImportOptions(area="E06000004", mapping={"measure": "sarc_children"}))
+    assert [r["value"] for r in chosen.rows] == ["30"]

@@ -29,7 +29,7 @@ from strategy.core.values import parse_number, parse_period, parse_statistic, st
 from strategy.guide.content import Column, Prompt, content
 from strategy.people.partnerships import get_partnership
 from strategy.tabular.formulas import plain_csv_bytes
-from strategy.tabular.geography import area_columns, geography_role, listed, matches, suggest
+from strategy.tabular.geography import AreaColumns, area_columns, geography_role, listed, matches, suggest
 from strategy.tabular.reading import (
     IgnoredColumn,
     ImportOptions,
@@ -756,6 +756,12 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
     across: list[tuple[str, str]] = []
     if "period" not in source and "period" not in fixed and "value" not in source and not added:
         across = [(h, p) for h in table.headers if h not in used and (p := _period_header(h))]
+        if len(across) >= 2 and not geo:
+            # StatsWales leaves the area column unnamed: the one text column beside the years is the area.
+            labels_left = [h for h in table.headers if h not in used and h not in {a for a, _ in across}]
+            if len(labels_left) == 1 and re.fullmatch(r"Column [A-Z]+", labels_left[0]):
+                geo = AreaColumns({1: labels_left[0]}, {}, None)
+                preview.notes.append(f"The unnamed column {labels_left[0][7:]} beside the years is read as the area.")
         if len(across) >= 2:
             preview.notes.append(f"The years run across the top ({across[0][1]} to {across[-1][1]}): each becomes a row of its own.")
             used |= {h for h, _ in across}

@@ -75,6 +75,8 @@ AREA_CODES: dict[int, tuple[str, ...]] = {
 AREA_LEVELS = ("geographic_level", "Geographic level", "Geography", "Geography level", "Geography type", "Level")
 #: ONS's own column names such as LAD23NM and LAD23CD.
 _ONS_NAME = re.compile(r"^(lad|utla|ltla|cty|ctyua|rgn|ctry|pfa|csp|lhb|ua|cauth|wd|msoa|lsoa)\d{2}(nm|cd|nmw)$")
+#: ... and as the newer population estimates write them: ladcode23, laname23.
+_ONS_LONG = re.compile(r"^(lad|la|ctry|rgn)(code|name)\d{2}$")
 
 _NAME_KEYS = {header_key(h): rank for rank, names in AREA_NAMES.items() for h in names}
 _CODE_KEYS = {header_key(h): rank for rank, names in AREA_CODES.items() for h in names}
@@ -113,6 +115,9 @@ def geography_role(header: str) -> str | None:
     found = _ONS_NAME.match(key)
     if found:
         return "code" if found.group(2) == "cd" else "name"
+    long = _ONS_LONG.match(key)
+    if long:
+        return "code" if long.group(2) == "code" else "name"
     if key in _NAME_KEYS:
         return "name"
     if key in _CODE_KEYS:
@@ -136,7 +141,7 @@ def area_columns(headers: list[str], *, exclude: set[str] | frozenset[str] = fro
     for h in found:
         key = header_key(h)
         role = geography_role(h)
-        ons = _ONS_NAME.match(key)
+        ons = _ONS_NAME.match(key) or _ONS_LONG.match(key)
         rank = 1 if ons and ons.group(1) not in ("rgn", "ctry") else 2 if ons and ons.group(1) == "rgn" else 3 if ons else 0
         if role == "name":
             rank = rank or _NAME_KEYS[key]

@@ -717,16 +717,20 @@ def _filled(row: list) -> int:
 
 def _find_header(grid: list[list]) -> int:
     """The index of the row holding the column names: the first row (of the first few) at least half
-    as wide as the widest of them, when every row above it holds at most one value, as a title, a
-    note or a source line does. 0 when the file starts with its column names."""
+    as wide as the widest of them whose next row with anything in it is as wide too (so a title,
+    even one whose commas split it over a few cells, followed by a blank line or a source line, is
+    passed over). 0 when the file starts with its column names."""
     counts = [_filled(row) for row in grid[:HEADER_SEARCH_ROWS]]
     widest = max(counts, default=0)
-    if widest < 2 or counts[0] >= max(2, math.ceil(widest / 2)):
+    if widest < 2:
         return 0
     threshold = max(2, math.ceil(widest / 2))
     for index, count in enumerate(counts):
-        if count >= threshold:
-            return index if all(c <= 1 for c in counts[:index]) else 0
+        if count < threshold:
+            continue
+        following = next((_filled(row) for row in grid[index + 1 :] if _filled(row) and not _is_subheader(row)), None)
+        if following is None or following >= threshold:
+            return index
     return 0
 
 
