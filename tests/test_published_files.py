@@ -728,3 +728,14 @@ def test_statswales_with_the_area_column_unnamed_and_ons_long_names():
     assert "holds figures for 2 areas (Hartlepool, Stockton-on-Tees)" in refused.problems[0].message
     chosen = preview_figures(ons, "ons.csv", MEASURES, ImportOptions(area="E06000004", mapping={"measure": "sarc_children"}))
     assert [r["value"] for r in chosen.rows] == ["30"]
+
+
+def test_in_a_survey_a_place_is_a_place_and_a_name_is_a_person():
+    from strategy.answers.io import preview_survey
+
+    data = b"Name,Local authority,Force Name,Agency,Confidence\nJo Bloggs,Hartlepool,Cleveland,Police,4\n"
+    preview = preview_survey(data, "s.csv")
+    reasons = {i.column: i.reason for i in preview.ignored}
+    assert reasons["Name"] == "identifies a person: not read and not stored"
+    assert reasons["Local authority"] == reasons["Force Name"] == "names an area (not a person): not read here"
+    assert preview.problems == [] and preview.rows[0]["agency"] == "Police"

@@ -320,7 +320,7 @@ def match_headers(
             taken[cid] = header
             mapping[header] = cid
             preview.columns.append((header, labels[cid]))
-        elif geography_role(header) and (key not in _IDENTIFYING_KEYS or area_columns(table.headers)):
+        elif geography_role(header) and key not in _IDENTIFYING_KEYS:
             preview.ignored.append(IgnoredColumn(header, "names an area (not a person): not read here"))
         elif _identifies_a_person(key):
             preview.ignored.append(IgnoredColumn(header, "identifies a person: not read and not stored"))
