@@ -739,3 +739,27 @@ def test_in_a_survey_a_place_is_a_place_and_a_name_is_a_person():
     assert reasons["Name"] == "identifies a person: not read and not stored"
     assert reasons["Local authority"] == reasons["Force Name"] == "names an area (not a person): not read here"
     assert preview.problems == [] and preview.rows[0]["agency"] == "Police"
+
+
+def test_ons_estimates_with_one_row_per_age_are_added_up_by_a_range_filter():
+    lines = ["ladcode23,laname23,sex,age,population_2023"]
+    expected = 0
+    for area, base in (("Hartlepool", 1000), ("Darlington", 2000)):
+        for sex in ("F", "M"):
+            for age in range(0, 91):
+                count = base + age + (1 if sex == "M" else 0)
+                lines.append(f"E0600000{1 if area == 'Hartlepool' else 5},{area},{sex},{age},{count}")
+                if area == "Hartlepool" and age <= 17:
+                    expected += count
+    data = ("\n".join(lines) + "\n").encode()
+    options = ImportOptions(
+        area="Hartlepool",
+        mapping={"figure": "child_population", "detail": "Aged 0 to 17", "year": "2023"},
+        filters={"age": ("0-17",), "sex": ("F", "M")},
+    )
+    preview = preview_figures(data, "mye_long.csv", FIGURES, options)
+    assert preview.problems == [] and [(r["period"], r["detail"], r["value"]) for r in preview.rows] == [
+        ("2023", "Aged 0 to 17", str(expected))
+    ]
+    # Both sexes and the 18 ages are added: 36 rows into one figure.
+    assert "36 rows were added up into 1 figure " in " ".join(preview.notes)

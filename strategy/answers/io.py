@@ -696,9 +696,21 @@ def _numeric_column(table: Table, header: str) -> bool:
     return numbers > 0
 
 
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to|\.\.)\s*(\d+)\s*$")
+
+
 def _filter_matches(value, wanted: tuple[str, ...]) -> bool:
+    """Whether a cell is one of the values a filter keeps: the same text (case, spaces and punctuation
+    ignored), or a whole number within a range such as 0-17 (ages, one row each)."""
     key = header_key(cell_text(value))
-    return any(header_key(w) == key for w in wanted)
+    for w in wanted:
+        if header_key(w) == key:
+            return True
+        bounds = _RANGE.match(w)
+        number = cell_text(value).strip()
+        if bounds and number.isdigit() and int(bounds.group(1)) <= int(number) <= int(bounds.group(2)):
+            return True
+    return False
 
 
 def _published_preview(table: Table, filename: str, prompt: Prompt, options: ImportOptions, areas_hint: tuple[str, ...]) -> Preview:
@@ -864,7 +876,7 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
     for h, wanted in filters.items():
         present = {header_key(cell_text(r.get(h))) for r in table.rows}
         for w in wanted:
-            if header_key(w) not in present:
+            if header_key(w) not in present and not any(_filter_matches(r.get(h), (w,)) for r in table.rows):
                 found = sorted({cell_text(r.get(h)) for r in table.rows if not is_blank(r.get(h))})
                 preview.add_problem(1, h, f"No row has '{w}' in '{h}'. Its values are: {listed(found, 12)}.")
     if geo and areas:
@@ -1010,7 +1022,13 @@ def _published_rows(
             preview.row_numbers.append(members[0][0])
             continue
         differ = [h for h in headers if h not in used and len({header_key(cell_text(m[2].get(h))) for m in members}) > 1]
-        addable = [h for h in differ if _PART_OF_YEAR.search(h) or (h in filters and len(filters[h]) > 1) or h == identifier]
+        addable = [
+            h
+            for h in differ
+            if _PART_OF_YEAR.search(h)
+            or (h in filters and (len(filters[h]) > 1 or any(_RANGE.match(w) for w in filters[h])))
+            or h == identifier
+        ]
         if addable:  # a column that goes with them (an offence's description with its code) is added up too
             for h in [h for h in differ if h not in addable]:
                 follows: dict[tuple, str] = {}
@@ -1051,7 +1069,8 @@ def _published_rows(
         summed += len(members)
     if summed:
         preview.notes.append(
-            f"{summed:,} rows were added up into {sum(1 for m in groups.values() if len(m) > 1):,} figures (the parts of each year)."
+            f"{summed:,} rows were added up into {(made := sum(1 for m in groups.values() if len(m) > 1)):,} "
+            f"figure{'s' if made != 1 else ''} (the parts of each year, or the values the filters keep)."
         )
 
 
