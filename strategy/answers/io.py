@@ -797,7 +797,7 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
             year = re.search(r"\bmid[- ]?(\d{4})\b", line, re.I)
             if year:
                 fixed["period"] = year.group(1)
-                preview.notes.append(f"The year {year.group(1)} is taken from the title ('{line[:80]}').")
+                preview.notes.append(f"The year {year.group(1)} is taken from the title ('{shorten(line, 80)}').")
                 break
     if "source" not in source and "source" not in fixed:
         fixed["source"] = (table.title_lines[0] if table.title_lines else file_name(filename))[: columns["source"].limit or 200]
@@ -907,7 +907,7 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
                 1,
                 where,
                 f"The file holds figures for {len(names):,} areas ({listed(names)}). Choose the partnership's area: nothing is "
-                f'imported until one is chosen.{which} (On the command line: --area "{example}".)',
+                f'imported until one is chosen.{which} On the command line: --area "{example}"',
             )
             return preview
         else:
