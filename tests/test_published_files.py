@@ -481,6 +481,7 @@ def test_a_microsoft_forms_export_with_question_text_and_multiple_answers(engine
     assert [r["agency"] for r in preview.rows] == ["Education; Police", "Police", "Health; Education"]
     assert [(r["confidence"], r["knowledge"], r["talking"]) for r in preview.rows] == [(4, 3, 5), (4, 4, 2), (2, 2, 3)]
     assert any("read as 'Confidence" in n for n in preview.notes)
+    assert "Scores written in words are read on the workbook's scale of 1 to 5: 'Agree' → 4; 'Very confident' → 5." in preview.notes
     assert import_survey(engine, pid, data, "survey.xlsx", author=author) == 3
     survey = survey_summary(list_rows(engine, pid, SURVEY))
     # Three agencies, not one group per combination; each response counts under each agency it names.

@@ -467,6 +467,7 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
     mapping = _match_columns(preview, prompt, table)
     columns = {c.id: c for c in prompt.columns}
     choices = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
+    words_read: dict[str, object] = {}  # a score written in words -> the score it became
     for index, raw in enumerate(table.rows):
         number = table.row_number(index)
         extra = raw.get(None)
@@ -491,6 +492,10 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
                 values[cid] = _cell(raw.get(header), col, prompt, choices)
             except InvalidInput as exc:
                 preview.add_problem(number, header, exc.message)
+                continue
+            cell = raw.get(header)
+            if cid in SCORE_COLUMNS and isinstance(cell, str) and values[cid] is not None and not cell.strip().isdigit():
+                words_read.setdefault(" ".join(cell.split()), values[cid])
         if preview.problem_count > problems_before:
             continue
         try:
@@ -500,6 +505,9 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
             continue
         preview.rows.append(stored)
         preview.row_numbers.append(number)
+    if words_read:
+        shown = "; ".join(f"'{w}' → {v}" for w, v in sorted(words_read.items(), key=lambda kv: (kv[1], kv[0]))[:12])
+        preview.notes.append(f"Scores written in words are read on the workbook's scale of 1 to 5: {shown}.")
     return preview
 
 
