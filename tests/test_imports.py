@@ -717,9 +717,12 @@ def test_cli_imports_the_survey_and_figures(tmp_path):
     survey.write_bytes(xlsx([["Agency", "Name", "Confidence"], ["Police", "Jo Bloggs", "Agree"], ["Health", "Sam", 5]]))
     result = run_cli(url, "import-survey", "harbourshire partnership", str(survey))
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == ("Imported 2 survey responses into 'Harbourshire Partnership' (replacing the responses there before).\n")
+    assert result.stdout == (
+        "Scores written in words are read on the workbook's scale of 1 to 5: 'Agree' → 4.\n"
+        "Imported 2 survey responses into 'Harbourshire Partnership' (replacing the responses there before).\n"
+    )
     result = run_cli(url, "import-survey", "Harbourshire Partnership", str(survey), "--append", "--by", "Alex Smith")
-    assert result.stdout == "Imported 2 survey responses into 'Harbourshire Partnership' (added to the responses there).\n"
+    assert result.stdout.endswith("\nImported 2 survey responses into 'Harbourshire Partnership' (added to the responses there).\n")
 
     figures = tmp_path / "figures.csv"
     figures.write_bytes(figures_template_csv(FIGURES))
