@@ -764,3 +764,16 @@ def test_ons_estimates_with_one_row_per_age_are_added_up_by_a_range_filter():
     ]
     # Both sexes and the 18 ages are added: 36 rows into one figure.
     assert "36 rows were added up into 1 figure " in " ".join(preview.notes)
+
+
+def test_by_end_of_year_two_counts_from_the_strategys_start(engine, author):
+    from strategy.plan.io import parse_when, preview_import
+
+    assert parse_when("By end of Year 2", first_year=2025) == parse_when("By 31 March 2027")
+    pid = create_partnership(engine, name="Harbourshire Partnership", nation="england", period_start=2025, period_end=2028).id
+    data = b"Aim,Outcome,Action,Lead,Timescale\nAim,Outcome,Do it,Council,By end of Year 2\n"
+    preview = preview_import(engine, pid, data, "plan.csv")
+    assert preview.problems == [] and (preview.actions[0]["start_date"], preview.actions[0]["end_date"]) == (None, "2027-03-31")
+    undated = create_partnership(engine, name="Other Partnership", nation="england").id
+    refused = preview_import(engine, undated, data, "plan.csv")
+    assert "counts from the strategy's start, which the partnership has not given" in refused.problems[0].message

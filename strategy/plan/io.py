@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from strategy.core.authors import Author
-from strategy.core.db import write_session
+from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
 from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import record_revision
@@ -143,7 +143,7 @@ def _single(text: str) -> Span | None:
     return None
 
 
-def parse_when(value: object, *, what: str = "The date") -> Span | None:
+def parse_when(value: object, *, what: str = "The date", first_year: int | None = None) -> Span | None:
     """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
     2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
     (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
@@ -166,6 +166,17 @@ def parse_when(value: object, *, what: str = "The date") -> Span | None:
         if m:
             only_end, low = True, m[3]
         low = re.sub(r"^(from|starting|start:?|commencing)\s+", "", low)
+        nth = re.fullmatch(r"(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?year\s+(\d{1,2})(?:\s+of the strategy)?", low)
+        if nth:  # "By end of Year 2": the strategy's second year, from 1 April of its first year
+            if first_year is None:
+                raise InvalidInput(
+                    f"{what} '{text}' counts from the strategy's start, which the partnership has not given. "
+                    "Give the strategy's years (the partnership's period), or write the date."
+                )
+            n = int(nth.group(1))
+            if n < 1:
+                raise InvalidInput(f"{what} '{text}' should count from year 1.")
+            low = f"{first_year + n - 1}/{(first_year + n) % 100:02d}"
         try:
             span = _single(low)
             if span is None:
@@ -554,6 +565,7 @@ def preview_rows(
         )
         return preview
     plan = load_plan(engine, partnership_id)
+    first_year = _strategy_start(engine, partnership_id)
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
     actions_known = {
@@ -609,7 +621,7 @@ def preview_rows(
                 preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
         if not action_texts:
             continue
-        fields, ok = _row_fields(values, columns, number, base, known_agencies)
+        fields, ok = _row_fields(values, columns, number, base, known_agencies, first_year)
         for name in fields.get("leads", []):
             if name_key(name) not in agencies_known and name_key(name) not in new_agency_keys:
                 new_agency_keys[name_key(name)] = name
@@ -643,7 +655,16 @@ def preview_rows(
     return preview
 
 
-def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str]) -> tuple[dict, bool]:
+def _strategy_start(engine: Engine, partnership_id: int) -> int | None:
+    """The first year of the partnership's strategy, which "Year 2" counts from."""
+    with read_session(engine) as session:
+        p = session.get(Partnership, partnership_id)
+        return p.period_start if p else None
+
+
+def _row_fields(
+    values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str], first_year: int | None = None
+) -> tuple[dict, bool]:
     ok = True
     fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
     start = end = None
@@ -653,7 +674,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         if _text(raw) == "":
             continue
         try:
-            span = parse_when(raw, what=f"The {what.lower()} date")
+            span = parse_when(raw, what=f"The {what.lower()} date", first_year=first_year)
         except InvalidInput as exc:
             base.add_problem(number, columns[key], exc.message)
             ok = False
