@@ -207,3 +207,25 @@ def test_an_import_that_fails_at_the_click_stores_nothing_and_says_so(url, engin
     assert "Nothing was imported." in [e.value for e in at.error]
     assert "The database cannot be written to just now." in [t.value for t in at.text]
     assert list_rows(engine, pid, SURVEY) == []
+
+
+def test_a_file_of_several_areas_asks_which_is_the_partnerships_and_imports_only_its_rows(url, engine, author):
+    from tests.test_published_files import ees_csv
+
+    pid = create_partnership(engine, name="Hartlepool Safeguarding Children Partnership", nation="england").id
+    at = panel(url, pid, MEASURES, ees_csv(), "cin.csv", author)
+    assert import_button(at) is None
+    area = next(s for s in at.selectbox if s.label.startswith("Which area is the partnership's?"))
+    assert area.options[:2] == ["Choose the area…", "Hartlepool"]  # the one matching the partnership is offered first
+    assert any("holds figures for 5 areas" in t.value for t in at.text)
+    area.set_value("Hartlepool")
+    at.text_area[0].set_value("measure=plans_sexual_abuse\nvalue=number_of_children")
+    at.text_area[1].set_value("category_of_abuse=Sexual abuse")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Only the rows for Hartlepool are read; the 8 rows for other areas are left out." in [t.value for t in at.text]
+    import_button(at).click().run()
+    assert sorted((r.values["period"], r.values["value"]) for r in list_rows(engine, pid, MEASURES)) == [
+        ("2022/23", "c"),
+        ("2023/24", "18"),
+    ]

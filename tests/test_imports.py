@@ -100,7 +100,6 @@ BAD_FILES = [
     ("only line breaks", b"\r\n\r\n\r\n", "survey.csv", "has nothing in it"),
     ("header only", csv("Agency,Role,Confidence\r\n"), "survey.csv", "has column names but no rows"),
     ("header and blank rows", csv("Agency,Confidence\n,\n\n , \n"), "survey.csv", "has column names but no rows"),
-    ("empty first row", csv("\nAgency,Confidence\nPolice,3\n"), "survey.csv", "Row 1 of 'survey.csv' is empty"),
     ("binary with NULs", bytes(range(256)) * 4, "survey.csv", "is not a CSV or Excel file"),
     ("a picture", b"\x89PNG\r\n\x1a\n" + bytes(200), "survey.csv", "(it is a picture)"),
     ("a PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "survey.csv", "(it is a PDF)"),
@@ -467,10 +466,10 @@ def test_every_problem_is_listed_with_the_first_few_in_the_message(engine, pid, 
     assert preview.problems[-1] == (6, "Agency", "'Agency' is empty; every row needs one.")
     with pytest.raises(ImportRefused) as err:
         import_survey(engine, pid, data, "s.csv", author=author)
-    assert err.value.message == (
-        "Nothing was imported: the file has 9 problems. Row 2, column 'Confidence': The score is 6; it cannot be more "
-        "than 5. Row 2, column 'Knowledge': The score is 0; it cannot be less than 1. Row 3, column 'Confidence': The "
-        "score is 6; it cannot be more than 5. (and 6 more)"
+    assert err.value.message == (  # grouped by kind, with the count and the first rows of each
+        "Nothing was imported: the file has 9 problems. 4 rows (column 'Confidence', rows 2, 3, 4, 5): The score is 6; "
+        "it cannot be more than 5. 4 rows (column 'Knowledge', rows 2, 3, 4, 5): The score is 0; it cannot be less than 1. "
+        "Row 6, column 'Agency': 'Agency' is empty; every row needs one."
     )
     assert err.value.one_line() == (
         "Nothing was imported. Row 2, column 'Confidence': The score is 6; it cannot be more than 5. (and 8 more problems)"
@@ -703,11 +702,12 @@ def run_cli(url: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def one_line_error(result) -> str:
+    """The error line; any line before it lists the file's problems, grouped by kind."""
     assert result.returncode == 1, result
     assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
+    *before, last = result.stderr.strip().splitlines()
+    assert all(line.startswith("Needs attention: ") for line in before), result.stderr
+    return last
 
 
 def test_cli_imports_the_survey_and_figures(tmp_path):
@@ -717,9 +717,12 @@ def test_cli_imports_the_survey_and_figures(tmp_path):
     survey.write_bytes(xlsx([["Agency", "Name", "Confidence"], ["Police", "Jo Bloggs", "Agree"], ["Health", "Sam", 5]]))
     result = run_cli(url, "import-survey", "harbourshire partnership", str(survey))
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == ("Imported 2 survey responses into 'Harbourshire Partnership' (replacing the responses there before).\n")
+    assert result.stdout == (
+        "Scores written in words are read on the workbook's scale of 1 to 5: 'Agree' → 4.\n"
+        "Imported 2 survey responses into 'Harbourshire Partnership' (replacing the responses there before).\n"
+    )
     result = run_cli(url, "import-survey", "Harbourshire Partnership", str(survey), "--append", "--by", "Alex Smith")
-    assert result.stdout == "Imported 2 survey responses into 'Harbourshire Partnership' (added to the responses there).\n"
+    assert result.stdout.endswith("\nImported 2 survey responses into 'Harbourshire Partnership' (added to the responses there).\n")
 
     figures = tmp_path / "figures.csv"
     figures.write_bytes(figures_template_csv(FIGURES))

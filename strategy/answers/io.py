@@ -13,19 +13,26 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
-from strategy.answers.operations import add_rows, normalise_row
+from strategy.answers.operations import add_rows, list_rows, normalise_row
 from strategy.core.authors import Author
+from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
+from strategy.core.models import ImportMapping, utcnow
 from strategy.core.text import check_length, clean_text, shorten
-from strategy.core.values import parse_number, parse_period, parse_statistic
+from strategy.core.values import parse_number, parse_period, parse_statistic, statistic_value
 from strategy.guide.content import Column, Prompt, content
+from strategy.people.partnerships import get_partnership
 from strategy.tabular.formulas import plain_csv_bytes
+from strategy.tabular.geography import AreaColumns, area_columns, geography_role, listed, matches, suggest
 from strategy.tabular.reading import (
     IgnoredColumn,
+    ImportOptions,
     ImportRefused,
     Preview,
     Table,
@@ -68,8 +75,18 @@ _SURVEY_HEADERS: dict[str, tuple[str, ...]] = {
 }
 _FIGURE_HEADERS: dict[str, tuple[str, ...]] = {
     "detail": ("Detail", "Details", "Age band", "Group", "Breakdown", "Description"),
-    "period": ("Year", "Period", "Time period", "Financial year", "Academic year"),
-    "value": ("Value", "Number", "Count", "Rate", "Percentage", "Number of children or offences"),
+    "period": ("Year", "Period", "Time period", "Financial year", "Academic year", "Calendar year", "Reporting year", "Year ending"),
+    "value": (
+        "Value",
+        "Number",
+        "Count",
+        "Rate",
+        "Percentage",
+        "Number of children or offences",
+        "Number of offences",
+        "Offences",
+        "Number of children",
+    ),
     "source": ("Source", "Data source", "Publication"),
 }
 _CHOICE_HEADERS = ("Figure", "Indicator", "Measure", "Local indicator")
@@ -94,6 +111,18 @@ FORM_METADATA = (
     "Timestamp",
     "Language",
     "Response ID",
+    "Respondent ID",
+    "Collector ID",
+    "Start date",
+    "End date",
+    "Started",
+    "Ended",
+    "UserNo",
+    "User ID",
+    "Unique ID",
+    "Custom Data 1",
+    "Date submitted",
+    "Submission date",
 )
 #: Columns that identify a person: never read, never stored, and the preview says so.
 IDENTIFYING = (
@@ -113,6 +142,8 @@ IDENTIFYING = (
     "Phone",
     "Phone number",
     "Telephone",
+    "IP Address",
+    "IP",
 )
 
 #: Words from Likert questions (Microsoft Forms' Likert and choice questions) and the score each is.
@@ -151,6 +182,11 @@ _IDENTIFYING_KEYS = {header_key(h) for h in IDENTIFYING}
 _FORMS_PER_QUESTION = re.compile(r"^(points|feedback)\s*-\s*", re.I)
 
 
+def _identifies_a_person(key: str) -> bool:
+    """A column of names, emails, phone numbers or network addresses (never a place: see geography)."""
+    return key in _IDENTIFYING_KEYS or "email" in key or (key.endswith("name") and not geography_role(key)) or key.startswith("ipaddress")
+
+
 def _table_prompt(prompt_id: str) -> Prompt:
     if prompt_id not in _HEADERS:
         raise InvalidInput(f"The workbook imports files into {', '.join(_HEADERS)}, not {prompt_id!r}.")
@@ -182,13 +218,67 @@ def header_aliases(prompt_id: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+#: Words that say which survey field a question is about, when a form's column holds the whole
+#: question ("How confident do you feel talking with children about sexual abuse?"). Checked in this
+#: order, so a question about talking or knowledge is not taken for the general confidence one.
+QUESTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("agency", ("agency", "organisation", "organization", "employer", "work for")),
+    ("role", ("job title", "your role", "job role", "role")),
+    ("talking", ("talk",)),
+    ("knowledge", ("knowledge", "signs and indicators", "indicators")),
+    ("skills", ("skill",)),
+    ("confidence", ("confident", "confidence")),
+    ("comment", ("comment", "anything else", "anything more")),
+)
+
+
+def _by_question_words(preview: Preview, prompt: Prompt, table: Table, known: dict[str, str], fixed: dict[str, str]) -> dict[str, str]:
+    """``known`` with the file's question-text columns added where their words name one field (each
+    field once, and never over a column already known); the preview says which, to be checked."""
+    known = dict(known)
+    taken = {known[header_key(h)] for h in table.headers if header_key(h) in known} | set(fixed.values())
+    labels = {c.id: c.label for c in prompt.columns}
+    for header in table.headers:
+        key = header_key(header)
+        if key in known or len(header) < 12 or geography_role(header) or _identifies_a_person(key) or key in _METADATA_KEYS:
+            continue
+        text = folded_words(header)
+        for cid, words in QUESTION_WORDS:
+            if any(w in text for w in words):
+                if cid not in taken:
+                    known[key] = cid
+                    taken.add(cid)
+                    preview.notes.append(
+                        f"The question '{shorten(header, 90)}' is read as '{labels[cid]}' by its words: check it is right."
+                    )
+                break
+    return known
+
+
 def _match_columns(preview: Preview, prompt: Prompt, table: Table) -> dict[str, str]:
-    """File column -> column id for the columns to read; problems and ignored columns recorded."""
+    """File column -> column id for the columns to read; problems and ignored columns recorded. The
+    preview's ``options.mapping`` (field -> the file's column) comes first; a survey's questions
+    written out in full are matched by their words."""
     template = dict(zip([c.id for c in prompt.columns], template_headers(prompt.id), strict=True))
+    known = _known_headers(prompt)
+    fixed: dict[str, str] = {}
+    for name, target in (preview.options.mapping if preview.options else {}).items():
+        fid = next((c.id for c in prompt.columns if header_key(name) in {header_key(n) for n in (c.id, c.label, template[c.id])}), None)
+        header = next((h for h in table.headers if header_key(h) == header_key(target)), None)
+        if fid is None:
+            preview.add_problem(1, "", f"'{name}' is not a field here; they are {', '.join(template.values())}.")
+        elif header is None:
+            preview.add_problem(1, "", f"The file has no column '{target}'.")
+        else:
+            known = {k: v for k, v in known.items() if v != fid}
+            known[header_key(header)] = fid
+            fixed[header] = fid
+    if prompt.id == SURVEY:
+        known = _by_question_words(preview, prompt, table, known, fixed)
     mapping = match_headers(
         preview,
         table,
-        known=_known_headers(prompt),
+        known=known,
         template=template,
         labels={c.id: c.label for c in prompt.columns},
         suggestions={name: cid for cid, names in _HEADERS[prompt.id].items() for name in names},
@@ -230,7 +320,9 @@ def match_headers(
             taken[cid] = header
             mapping[header] = cid
             preview.columns.append((header, labels[cid]))
-        elif key in _IDENTIFYING_KEYS or "email" in key or key.endswith("name"):
+        elif geography_role(header) and key not in _IDENTIFYING_KEYS:
+            preview.ignored.append(IgnoredColumn(header, "names an area (not a person): not read here"))
+        elif _identifies_a_person(key):
             preview.ignored.append(IgnoredColumn(header, "identifies a person: not read and not stored"))
         elif key in _METADATA_KEYS or _FORMS_PER_QUESTION.match(header):
             preview.ignored.append(IgnoredColumn(header, "added by the form, not an answer"))
@@ -261,6 +353,17 @@ def match_headers(
 
 
 # --- Reading cells ------------------------------------------------------------------------------
+
+
+def multiple_answers(text: str) -> str:
+    """A Microsoft Forms multiple-answer cell ("Education;Police;") as the answers, each once, in
+    order, separated by "; " ("Education; Police"); a single answer loses its trailing ';'."""
+    answers: list[str] = []
+    for part in text.split(";"):
+        part = " ".join(part.split())
+        if part and part.casefold() not in {a.casefold() for a in answers}:
+            answers.append(part)
+    return "; ".join(answers)
 
 
 def survey_score(value: object, column: Column) -> int | float | None:
@@ -348,21 +451,25 @@ def _cell(value, col: Column, prompt: Prompt, options: dict):
     if col.type == "text":
         text = text.replace("\n", " ")
     text = text.strip()
+    if prompt.id == SURVEY and col.id in ("agency", "role") and ";" in text:
+        text = multiple_answers(text)
     check_length(text, col.limit, "The text")
     if col.required and not text:
         raise InvalidInput(f"'{col.label}' is empty; every row needs one.")
     return text
 
 
-def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
+def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = None, options: ImportOptions | None = None) -> Preview:
     prompt = _table_prompt(prompt_id)
-    table = read_sheet(data, filename)
-    preview = Preview(prompt_id=prompt_id, filename=file_name(filename), read_as=table.read_as)
+    table = table or read_sheet(data, filename)
+    preview = Preview(prompt_id=prompt_id, filename=file_name(filename), read_as=table.read_as, options=options)
+    preview.read_from(table)
     mapping = _match_columns(preview, prompt, table)
     columns = {c.id: c for c in prompt.columns}
-    options = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
+    choices = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
+    words_read: dict[str, object] = {}  # a score written in words -> the score it became
     for index, raw in enumerate(table.rows):
-        number = index + 2
+        number = table.row_number(index)
         extra = raw.get(None)
         # Blank in every column read (a form's ID or a name alone is not a response): skipped.
         if all(is_blank(raw.get(h)) for h in mapping) and not extra and not _unread_values(raw, mapping, preview):
@@ -382,9 +489,13 @@ def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
         for header, cid in mapping.items():
             col = columns[cid]
             try:
-                values[cid] = _cell(raw.get(header), col, prompt, options)
+                values[cid] = _cell(raw.get(header), col, prompt, choices)
             except InvalidInput as exc:
                 preview.add_problem(number, header, exc.message)
+                continue
+            cell = raw.get(header)
+            if cid in SCORE_COLUMNS and isinstance(cell, str) and values[cid] is not None and not cell.strip().isdigit():
+                words_read.setdefault(" ".join(cell.split()), values[cid])
         if preview.problem_count > problems_before:
             continue
         try:
@@ -394,6 +505,9 @@ def _preview(data: bytes, filename: str, prompt_id: str) -> Preview:
             continue
         preview.rows.append(stored)
         preview.row_numbers.append(number)
+    if words_read:
+        shown = "; ".join(f"'{w}' → {v}" for w, v in sorted(words_read.items(), key=lambda kv: (kv[1], kv[0]))[:12])
+        preview.notes.append(f"Scores written in words are read on the workbook's scale of 1 to 5: {shown}.")
     return preview
 
 
@@ -409,7 +523,9 @@ def _import(engine: Engine, partnership_id: int, preview: Preview, *, author: Au
     if not preview.rows:
         raise InvalidInput(f"'{preview.filename}' has no rows to import.")
     try:
-        stored = add_rows(engine, partnership_id, preview.prompt_id, preview.rows, author=author, replace=replace)
+        with write_session(engine) as session:
+            stored = add_rows(engine, partnership_id, preview.prompt_id, preview.rows, author=author, replace=replace, session=session)
+            save_options(engine, partnership_id, preview.prompt_id, preview, author=author, session=session)
     except InvalidInput as exc:
         # add_rows numbers the rows it was given; say which row of the file that is.
         found = re.match(r"^Row (\d+): (.*)$", exc.message, re.S)
@@ -422,15 +538,27 @@ def _import(engine: Engine, partnership_id: int, preview: Preview, *, author: Au
 # --- The staff survey ---------------------------------------------------------------------------
 
 
-def preview_survey(data: bytes, filename: str) -> Preview:
+def preview_survey(data: bytes, filename: str, options: ImportOptions | None = None) -> Preview:
     """What importing this staff survey file would store, and every problem in it."""
-    return _preview(data, filename, SURVEY)
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    return _preview(data, filename, SURVEY, table, options)
 
 
-def import_survey(engine: Engine, partnership_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True) -> int:
+def import_survey(
+    engine: Engine,
+    partnership_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    author: Author,
+    replace: bool = True,
+    options: ImportOptions | None = None,
+) -> int:
     """Store every response in the file (replacing the responses there before, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
-    return _import(engine, partnership_id, preview_survey(data, filename), author=author, replace=replace)
+    preview = partnership_preview(engine, partnership_id, data, filename, SURVEY, options)
+    return _import(engine, partnership_id, preview, author=author, replace=replace)
 
 
 # --- Local figures and identification measures --------------------------------------------------
@@ -442,22 +570,614 @@ def _figures_prompt(prompt_id: str) -> str:
     return prompt_id
 
 
-def preview_figures(data: bytes, filename: str, prompt_id: str = FIGURES) -> Preview:
-    """What importing this table of figures would store, and every problem in it."""
-    return _preview(data, filename, _figures_prompt(prompt_id))
+def preview_figures(
+    data: bytes, filename: str, prompt_id: str = FIGURES, options: ImportOptions | None = None, *, areas_hint: tuple[str, ...] = ()
+) -> Preview:
+    """What importing this table of figures would store, and every problem in it. A file in the
+    workbook's own layout is read as before; a published download (explore education statistics,
+    police recorded crime, ONS, StatsWales) is read where it is: below its title lines, on the
+    sheet holding the table, for the partnership's area only (``options.area``; ``areas_hint``, the
+    partnership's name and areas, picks the one to offer), with the figure, year and filters the
+    ``options`` give, age columns added up and years across the top turned into rows."""
+    options = options or ImportOptions()
+    prompt = _table_prompt(_figures_prompt(prompt_id))
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    if not _published(table, prompt, options):
+        return _preview(data, filename, prompt.id, table, options)
+    return _published_preview(table, filename, prompt, options, areas_hint)
 
 
 def import_figures(
-    engine: Engine, partnership_id: int, data: bytes, filename: str, *, prompt_id: str = FIGURES, author: Author, replace: bool = False
+    engine: Engine,
+    partnership_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    prompt_id: str = FIGURES,
+    author: Author,
+    replace: bool = False,
+    options: ImportOptions | None = None,
 ) -> int:
     """Add every figure in the file (or replace those there with ``replace=True``), or nothing if
-    any row has a problem. Returns the number stored."""
-    return _import(engine, partnership_id, preview_figures(data, filename, prompt_id), author=author, replace=replace)
+    any row has a problem (a file of several areas with none chosen is one). Without ``options``,
+    the choices saved for a file from the same source are used; the choices made are saved with
+    the figures. Returns the number stored."""
+    preview = partnership_preview(engine, partnership_id, data, filename, prompt_id, options)
+    return _import(engine, partnership_id, preview, author=author, replace=replace)
 
 
-def preview_file(data: bytes, filename: str, prompt_id: str) -> Preview:
+def partnership_preview(
+    engine: Engine, partnership_id: int, data: bytes, filename: str, prompt_id: str, options: ImportOptions | None = None
+) -> Preview:
+    """The preview for a partnership: its own area offered first, and the choices saved for a file
+    from the same source used when none were made."""
+    p = get_partnership(engine, partnership_id)
+    hint = (p.name, p.areas)
+    preview = preview_file(data, filename, prompt_id, options, hint)
+    return with_saved_choices(engine, partnership_id, preview, lambda saved: preview_file(data, filename, prompt_id, saved, hint))
+
+
+def preview_file(
+    data: bytes, filename: str, prompt_id: str, options: ImportOptions | None = None, areas_hint: tuple[str, ...] = ()
+) -> Preview:
     """The preview for whichever prompt the file is for."""
-    return preview_survey(data, filename) if prompt_id == SURVEY else preview_figures(data, filename, prompt_id)
+    if prompt_id == SURVEY:
+        return preview_survey(data, filename, options)
+    return preview_figures(data, filename, prompt_id, options, areas_hint=areas_hint)
+
+
+# --- Published layouts ---------------------------------------------------------------------------
+
+#: explore education statistics' column saying what kind of period ``time_period`` is.
+TIME_IDENTIFIER = "time_identifier"
+#: Columns whose rows are parts of a year (quarters, months): rows differing only in them are added up.
+_PART_OF_YEAR = re.compile(r"quarter|month|week|term", re.I)
+_AGE_HEADER = re.compile(r"^(?:age[ds]?\s*)?(\d{1,2})(?:\s*years?)?$", re.I)
+_AGE_RANGE = re.compile(r"^(?:ages?d?\s*)?(\d{1,2})\s*(?:-|–|to|\.\.)\s*(\d{1,2})$", re.I)
+_HEADER_NOTE = re.compile(r"\s*(\[[^\]]*\]|\((?:r|p|revised|provisional)\)|[rp])\s*$", re.I)
+
+
+def _field_id(prompt: Prompt, name: str) -> str | None:
+    """The field a --map names: its id, its label, its template name or another accepted name."""
+    key = header_key(name)
+    for col in prompt.columns:
+        if key in {header_key(n) for n in (col.id, col.label, *_HEADERS[prompt.id].get(col.id, ()))}:
+            return col.id
+    if key in {"figure", "indicator", "measure"}:
+        return prompt.columns[0].id
+    return None
+
+
+def _header(table: Table, name: str) -> str | None:
+    key = header_key(name)
+    return next((h for h in table.headers if h == name), None) or next((h for h in table.headers if header_key(h) == key), None)
+
+
+def _age_columns(headers: list[str], low: int, high: int) -> list[str] | None:
+    """The single-year-of-age columns from ``low`` to ``high``, when the file has every one of them."""
+    ages: dict[int, str] = {}
+    for h in headers:
+        m = _AGE_HEADER.match(h.strip())
+        if m:
+            ages.setdefault(int(m.group(1)), h)
+    if all(a in ages for a in range(low, high + 1)):
+        return [ages[a] for a in range(low, high + 1)]
+    return None
+
+
+def _period_header(header: str) -> str | None:
+    """A column name that is a year (years across the top), as stored, else None."""
+    text = _HEADER_NOTE.sub("", header).strip()
+    if not re.search(r"\d{4}", text):
+        return None
+    try:
+        return parse_period(text)
+    except InvalidInput:
+        return None
+
+
+def _published(table: Table, prompt: Prompt, options: ImportOptions) -> bool:
+    """Whether the file is a published layout rather than the workbook's own template."""
+    if options.mapping or options.filters or options.area or table.title_lines:
+        return True
+    if area_columns(table.headers) or _header(table, TIME_IDENTIFIER):
+        return True
+    known = _known_headers(prompt)
+    if _age_columns(table.headers, 0, 17) and "value" not in {known.get(header_key(h)) for h in table.headers}:
+        return True
+    return len([h for h in table.headers if _period_header(h)]) >= 2
+
+
+def _numeric_column(table: Table, header: str) -> bool:
+    """A column of published figures: numbers or codes, at least one number."""
+    numbers = 0
+    for row in table.rows[:500]:
+        value = row.get(header)
+        if is_blank(value):
+            continue
+        try:
+            parse_statistic(value)
+        except InvalidInput:
+            return False
+        if not (isinstance(value, str) and value.strip().lower() in _CODES_LOWER):
+            numbers += 1
+    return numbers > 0
+
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to|\.\.)\s*(\d+)\s*$")
+
+
+def _filter_matches(value, wanted: tuple[str, ...]) -> bool:
+    """Whether a cell is one of the values a filter keeps: the same text (case, spaces and punctuation
+    ignored), or a whole number within a range such as 0-17 (ages, one row each)."""
+    key = header_key(cell_text(value))
+    for w in wanted:
+        if header_key(w) == key:
+            return True
+        bounds = _RANGE.match(w)
+        number = cell_text(value).strip()
+        if bounds and number.isdigit() and int(bounds.group(1)) <= int(number) <= int(bounds.group(2)):
+            return True
+    return False
+
+
+def _published_preview(table: Table, filename: str, prompt: Prompt, options: ImportOptions, areas_hint: tuple[str, ...]) -> Preview:
+    preview = Preview(prompt_id=prompt.id, filename=file_name(filename), read_as=table.read_as, options=options)
+    preview.read_from(table)
+    choice_id = prompt.columns[0].id
+    labels = {c.id: c.label for c in prompt.columns}
+    columns = {c.id: c for c in prompt.columns}
+    source: dict[str, str] = {}  # field -> the file's column
+    fixed: dict[str, str] = {}  # field -> a value for every row
+    added: list[str] = []  # columns added up into the value
+    for name, target in options.mapping.items():
+        fid = _field_id(prompt, name)
+        if fid is None:
+            preview.add_problem(
+                1, "", f"'{name}' is not a field of these figures; the fields are {', '.join(c.id for c in prompt.columns)}."
+            )
+            continue
+        header = _header(table, target)
+        ages = _AGE_RANGE.match(target.strip())
+        if header is not None:
+            source[fid] = header
+        elif fid == "value" and ages:
+            found = _age_columns(table.headers, int(ages.group(1)), int(ages.group(2)))
+            if found is None:
+                preview.add_problem(1, "", f"The file has no column for every age from {ages.group(1)} to {ages.group(2)}.")
+            else:
+                added = found
+        elif fid == "value" and "+" in target and all(_header(table, part.strip()) for part in target.split("+")):
+            added = [h for part in target.split("+") if (h := _header(table, part.strip()))]
+        elif fid == "value":
+            preview.add_problem(1, "", f"The file has no column '{target}'. Its columns are: {listed(table.headers, 20)}.")
+        else:
+            fixed[fid] = target
+    filters: dict[str, tuple[str, ...]] = {}
+    for name, values in options.filters.items():
+        header = _header(table, name)
+        if header is None:
+            preview.add_problem(
+                1, "", f"The filter names a column '{name}' that the file does not have. Its columns are: {listed(table.headers, 20)}."
+            )
+        else:
+            filters[header] = values
+    identifier = _header(table, TIME_IDENTIFIER)
+    used = {*source.values(), *added}
+    geo = area_columns(table.headers, exclude=used)
+    known = _known_headers(prompt)
+    for h in table.headers:
+        if h in used or h in geo.all or h == identifier:
+            continue
+        fid = known.get(header_key(h))
+        if fid and fid not in source and fid not in fixed and not (fid == "value" and added):
+            source[fid] = h
+            used.add(h)
+    across: list[tuple[str, str]] = []
+    if "period" not in source and "period" not in fixed and "value" not in source and not added:
+        across = [(h, p) for h in table.headers if h not in used and (p := _period_header(h))]
+        if len(across) >= 2 and not geo:
+            # StatsWales leaves the area column unnamed: the one text column beside the years is the area.
+            labels_left = [h for h in table.headers if h not in used and h not in {a for a, _ in across}]
+            if len(labels_left) == 1 and re.fullmatch(r"Column [A-Z]+", labels_left[0]):
+                geo = AreaColumns({1: labels_left[0]}, {}, None)
+                preview.notes.append(f"The unnamed column {labels_left[0][7:]} beside the years is read as the area.")
+        if len(across) >= 2:
+            preview.notes.append(f"The years run across the top ({across[0][1]} to {across[-1][1]}): each becomes a row of its own.")
+            used |= {h for h, _ in across}
+        else:
+            across = []
+    if "value" not in source and not added and not across:
+        children = _age_columns(table.headers, 0, 17)
+        if children and (not source.get("detail")):
+            added = children
+            fixed.setdefault("detail", "Aged 0 to 17")
+            if prompt.id == FIGURES:
+                fixed.setdefault(choice_id, "child_population")
+            used |= set(children)
+    if added:
+        if all(_AGE_HEADER.match(h.strip()) for h in added):
+            preview.notes.append(f"The figure is the columns {added[0]} to {added[-1]} added up (ages {added[0]} to {added[-1]}).")
+        else:
+            preview.notes.append("The figure is the columns " + " + ".join(f"'{h}'" for h in added) + " added up.")
+    if "period" not in source and "period" not in fixed and not across:
+        for line in table.title_lines:
+            year = re.search(r"\bmid[- ]?(\d{4})\b", line, re.I)
+            if year:
+                fixed["period"] = year.group(1)
+                preview.notes.append(f"The year {year.group(1)} is taken from the title ('{shorten(line, 80)}').")
+                break
+    if "source" not in source and "source" not in fixed:
+        fixed["source"] = (table.title_lines[0] if table.title_lines else file_name(filename))[: columns["source"].limit or 200]
+    if "value" not in source and not added and not across:
+        spare = [
+            h
+            for h in table.headers
+            if h not in used and h not in geo.all and h != identifier and h not in filters and not _PART_OF_YEAR.search(h)
+        ]
+        numeric = [h for h in spare if _numeric_column(table, h) and not re.search(r"code|id$|^id|year|period", h, re.I)]
+        if len(numeric) == 1:
+            source["value"] = numeric[0]
+            used.add(numeric[0])
+            preview.notes.append(
+                f"The figure is read from the column '{numeric[0]}', the only column of numbers. If it is another, say which."
+            )
+        elif numeric:
+            preview.add_problem(
+                1,
+                "",
+                f"Which column holds the figure? The file has {len(numeric)} columns of numbers: {listed(numeric, 10)}. "
+                f'Choose one (on the command line: --map value="{numeric[0]}").',
+            )
+        else:
+            preview.add_problem(
+                1, "", "The file has no column of figures. Say which column holds them (on the command line: --map value=COLUMN)."
+            )
+    if choice_id not in source and choice_id not in fixed:
+        options_text = "; ".join(o.id for o in content().options(columns[choice_id]))
+        preview.add_problem(
+            1,
+            "",
+            f"Which {labels[choice_id].lower()} are these figures? The file has no '{template_headers(prompt.id)[0]}' column. "
+            f"Choose one for every row (on the command line: --map {choice_id}=NAME, one of: {options_text}).",
+        )
+    for cid, h in source.items():
+        preview.columns.append((h, labels[cid]))
+    for cid, value in fixed.items():
+        if cid != "source" or "source" in options.mapping:
+            preview.columns.append((f"(every row) {value}", labels[cid]))
+    if identifier:
+        preview.columns.append((identifier, "Year (the kind of period)"))
+    for h in geo.all:
+        preview.ignored.append(IgnoredColumn(h, "names an area (not a person): used to keep the partnership's rows"))
+    for h in table.headers:
+        if h in used or h in geo.all or h == identifier:
+            continue
+        if h in filters:
+            preview.ignored.append(IgnoredColumn(h, f"filter: only rows with {' or '.join(filters[h])}"))
+        elif _identifies_a_person(header_key(h)):
+            preview.ignored.append(IgnoredColumn(h, "identifies a person: not read and not stored"))
+        elif all(is_blank(r.get(h)) for r in table.rows):
+            preview.ignored.append(IgnoredColumn(h, "empty"))
+        else:
+            preview.ignored.append(IgnoredColumn(h, "not read (keep only some rows with a filter, or read it with the mapping)"))
+    # Rows: the filters, then the area (asked even while a column still needs choosing).
+    kept: list[tuple[int, dict]] = []
+    areas: dict[str, list] = {}  # key -> [name, rows, codes]
+    for index, raw in enumerate(table.rows):
+        number = table.row_number(index)
+        if all(is_blank(v) for k, v in raw.items() if k is not None):
+            preview.blank_rows += 1
+            continue
+        if raw.get(None):
+            preview.rows_in_file += 1
+            preview.add_problem(number, "", f"The row has {len(raw[None])} more cells than there are column names.")
+            continue
+        if any(not _filter_matches(raw.get(h), wanted) for h, wanted in filters.items()):
+            preview.other_rows += 1
+            continue
+        if geo:
+            area, codes = geo.area_of(raw)
+            entry = areas.setdefault(header_key(area), [area, 0, codes])
+            entry[1] += 1
+        kept.append((number, raw))
+    for h, wanted in filters.items():
+        present = {header_key(cell_text(r.get(h))) for r in table.rows}
+        for w in wanted:
+            if header_key(w) not in present and not any(_filter_matches(r.get(h), (w,)) for r in table.rows):
+                found = sorted({cell_text(r.get(h)) for r in table.rows if not is_blank(r.get(h))})
+                preview.add_problem(1, h, f"No row has '{w}' in '{h}'. Its values are: {listed(found, 12)}.")
+    if geo and areas:
+        names = [a[0] for a in areas.values()]
+        preview.areas = [(a[0], a[1]) for a in areas.values()]
+        preview.suggested_areas = suggest(names, *areas_hint)
+        where = geo.names.get(1) or next(iter(geo.names.values()), "") or geo.all[0]
+        if options.area:
+            chosen = [a for a in areas.values() if matches(a[0], a[2], options.area)]
+            if not chosen:
+                near = difflib.get_close_matches(options.area, names, n=3, cutoff=0.6)
+                hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else f" The areas in it are: {listed(names, 12)}."
+                preview.add_problem(1, where, f"No row is for '{options.area}'.{hint}")
+                return preview
+            preview.area = chosen[0][0]
+            before = len(kept)
+            kept = [(n, r) for n, r in kept if matches(*geo.area_of(r), options.area)]
+            preview.other_rows += before - len(kept)
+            if len(areas) > 1:
+                preview.notes.append(
+                    f"Only the rows for {preview.area} are read; the {before - len(kept):,} rows for other areas are left out."
+                )
+        elif len(areas) > 1:
+            offer = preview.suggested_areas
+            which = f" {offer[0]} looks like yours." if len(offer) == 1 else f" These look like yours: {', '.join(offer)}." if offer else ""
+            example = offer[0] if offer else names[-1]
+            preview.add_problem(
+                1,
+                where,
+                f"The file holds figures for {len(names):,} areas ({listed(names)}). Choose the partnership's area: nothing is "
+                f'imported until one is chosen.{which} On the command line: --area "{example}"',
+            )
+            return preview
+        else:
+            preview.area = names[0]
+            mine = (
+                " "
+                if preview.suggested_areas or not any(areas_hint)
+                else " It does not look like the partnership's area: check this is the right file. "
+            )
+            preview.notes.append(f"Every row is for {names[0]}.{mine.rstrip()}")
+    elif options.area:
+        preview.notes.append(f"The file names no areas, so every row is read (the area '{options.area}' was not needed).")
+    if not preview.problem_count:
+        _published_rows(preview, prompt, kept, source, fixed, added, across, identifier, filters, table.headers)
+    return preview
+
+
+_CODES_LOWER = {"c", "z", ":", "x", "k", "u", "low", "*", ".", "..", "-", "[c]", "[z]", "[x]", "[k]", "[u]", "[low]"}
+
+
+def _published_rows(
+    preview: Preview,
+    prompt: Prompt,
+    kept: list[tuple[int, dict]],
+    source: dict[str, str],
+    fixed: dict[str, str],
+    added: list[str],
+    across: list[tuple[str, str]],
+    identifier: str | None,
+    filters: dict[str, tuple[str, ...]],
+    headers: list[str],
+) -> None:
+    """Each kept row's figure (or figures, with years across), checked; rows that are the same figure
+    for the same year are added up when they differ only in a part of the year or in a filter given
+    several values, and are a problem otherwise."""
+    columns = {c.id: c for c in prompt.columns}
+    options = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
+    choice_id = prompt.columns[0].id
+    groups: dict[tuple, list[tuple[int, dict, dict]]] = {}
+    for number, raw in kept:
+        preview.rows_in_file += 1
+        problems_before = preview.problem_count
+        base: dict = {}
+        for cid, col in columns.items():
+            if cid == "value" or (cid == "period" and across):
+                continue
+            header = source.get(cid)
+            raw_value = raw.get(header) if header else fixed.get(cid)
+            try:
+                if cid == "period" and identifier and header:
+                    kind = cell_text(raw.get(identifier))
+                    base[cid] = parse_period(
+                        raw_value, what="The year", identifier=_PART_OF_YEAR.sub("", re.sub(r"\bq[1-4]\b", "", kind, flags=re.I)).strip()
+                    )
+                else:
+                    base[cid] = _cell(raw_value, col, prompt, options)
+            except InvalidInput as exc:
+                preview.add_problem(number, header or f"(every row) {labels_of(prompt)[cid]}", exc.message)
+        if preview.problem_count > problems_before:
+            continue
+        figures: list[tuple[str | None, object, str | None]] = []  # (period, value, column)
+        if across:
+            for h, period in across:
+                if not is_blank(raw.get(h)):
+                    figures.append((period, raw.get(h), h))
+        elif added:
+            parts = []
+            for h in added:
+                try:
+                    parts.append(parse_statistic(raw.get(h), what=f"The figure in '{h}'"))
+                except InvalidInput as exc:
+                    preview.add_problem(number, h, exc.message)
+            if preview.problem_count > problems_before:
+                continue
+            codes = [(h, p) for h, p in zip(added, parts, strict=True) if p is not None and statistic_value(p) is None]
+            if codes:
+                preview.add_problem(
+                    number, codes[0][0], f"'{codes[0][0]}' is published as '{codes[0][1]}', so the columns cannot be added up."
+                )
+                continue
+            total = sum(statistic_value(p) or 0 for p in parts if p is not None)
+            figures.append((base.get("period"), total if parts and any(p is not None for p in parts) else None, added[0]))
+        else:
+            figures.append(
+                (base.get("period"), raw.get(source["value"]) if "value" in source else fixed.get("value"), source.get("value", ""))
+            )
+        for year, value, where in figures:
+            values = dict(base)
+            if across:
+                values["period"] = year
+            try:
+                values["value"] = parse_statistic(value, what="The value")
+            except InvalidInput as exc:
+                preview.add_problem(number, where or "", exc.message)
+                continue
+            if values["value"] is None:
+                continue
+            try:
+                stored = normalise_row(prompt, values)
+            except InvalidInput as exc:
+                preview.add_problem(number, "", exc.message)
+                continue
+            key = (stored.get(choice_id), header_key(stored.get("detail") or ""), stored.get("period"))
+            groups.setdefault(key, []).append((number, stored, raw))
+    if preview.problem_count:
+        return
+    used = set(source.values()) | set(added) | {h for h, _ in across}
+    summed = 0
+    for (choice, _detail, period), members in groups.items():
+        if len(members) == 1:
+            preview.rows.append(members[0][1])
+            preview.row_numbers.append(members[0][0])
+            continue
+        differ = [h for h in headers if h not in used and len({header_key(cell_text(m[2].get(h))) for m in members}) > 1]
+        addable = [
+            h
+            for h in differ
+            if _PART_OF_YEAR.search(h)
+            or (h in filters and (len(filters[h]) > 1 or any(_RANGE.match(w) for w in filters[h])))
+            or h == identifier
+        ]
+        if addable:  # a column that goes with them (an offence's description with its code) is added up too
+            for h in [h for h in differ if h not in addable]:
+                follows: dict[tuple, str] = {}
+                for m in members:
+                    key_of = tuple(header_key(cell_text(m[2].get(a))) for a in addable)
+                    if follows.setdefault(key_of, header_key(cell_text(m[2].get(h)))) != header_key(cell_text(m[2].get(h))):
+                        break
+                else:
+                    addable.append(h)
+        rows = ", ".join(str(m[0]) for m in members[:5]) + (" …" if len(members) > 5 else "")
+        label = _choice_label(prompt, choice)
+        if set(differ) - set(addable) or not differ:
+            other = [h for h in differ if h not in addable] or ["(nothing: the rows are the same)"]
+            h = other[0]
+            seen = sorted({cell_text(m[2].get(h)) for m in members if h in headers})
+            preview.add_problem(
+                members[0][0],
+                h if h in headers else "",
+                f"Rows {rows} are all '{label}' for {period or 'no year'} and differ in '{h}' ({listed(seen, 6)}). Keep one "
+                f'with a filter (on the command line: --filter "{h}={seen[0] if seen else ""}") or read that column as the detail '
+                f'(--map detail="{h}").',
+            )
+            continue
+        numbers = [statistic_value(m[1]["value"]) for m in members]
+        if any(n is None for n in numbers):
+            code = next(m for m, n in zip(members, numbers, strict=True) if n is None)
+            preview.add_problem(
+                code[0],
+                source.get("value", ""),
+                f"This row is published as '{code[1]['value']}', so the rows for {period} cannot be added up.",
+            )
+            continue
+        total = sum(n for n in numbers if n is not None)
+        stored = dict(members[0][1])
+        stored["value"] = str(int(total)) if float(total).is_integer() else str(round(total, 6))
+        preview.rows.append(stored)
+        preview.row_numbers.append(members[0][0])
+        summed += len(members)
+    if summed:
+        preview.notes.append(
+            f"{summed:,} rows were added up into {(made := sum(1 for m in groups.values() if len(m) > 1)):,} "
+            f"figure{'s' if made != 1 else ''} (the parts of each year, or the values the filters keep)."
+        )
+
+
+def labels_of(prompt: Prompt) -> dict[str, str]:
+    return {c.id: c.label for c in prompt.columns}
+
+
+def _choice_label(prompt: Prompt, choice) -> str:
+    col = prompt.columns[0]
+    return next((o.label for o in content().options(col) if o.id == choice), str(choice))
+
+
+# --- Choices saved for the next file from the same source -----------------------------------------
+
+
+def source_key(prompt_id: str, headers: list[str]) -> str:
+    """What makes two files the same source: the import and the column names (case, spaces and
+    punctuation ignored, in any order)."""
+    import hashlib  # noqa: PLC0415 - only here
+
+    names = "\n".join(sorted(header_key(h) for h in headers if not re.fullmatch(r"column[a-z]+", header_key(h))))
+    return hashlib.sha256(f"{prompt_id}\n{names}".encode()).hexdigest()
+
+
+def saved_options(engine: Engine, partnership_id: int, prompt_id: str, headers: list[str]) -> tuple[ImportOptions, str] | None:
+    """The choices saved the last time a file from this source was imported, and that file's name."""
+    with read_session(engine) as session:
+        found = session.exec(
+            select(ImportMapping).where(
+                ImportMapping.partnership_id == partnership_id,
+                ImportMapping.prompt_id == prompt_id,
+                ImportMapping.source_key == source_key(prompt_id, headers),
+            )
+        ).first()
+        if found is None:
+            return None
+        return ImportOptions.from_json(found.options_json), found.filename
+
+
+def save_options(
+    engine: Engine, partnership_id: int, prompt_id: str, preview: Preview, *, author: Author, session: Session | None = None
+) -> None:
+    """Keep the choices a preview was made with, for the next file from the same source (one per source)."""
+    options = preview.options
+    if not options or not preview.headers:
+        return
+    key = source_key(prompt_id, preview.headers)
+    with write_session(engine, session=session) as session:
+        found = session.exec(
+            select(ImportMapping).where(
+                ImportMapping.partnership_id == partnership_id, ImportMapping.prompt_id == prompt_id, ImportMapping.source_key == key
+            )
+        ).first()
+        found = found or ImportMapping(partnership_id=partnership_id, prompt_id=prompt_id, source_key=key, options_json="{}")
+        found.options_json = options.to_json()
+        found.filename = preview.filename[:200]
+        found.updated_at = utcnow()
+        found.updated_by_name = author.name[:120]
+        session.add(found)
+
+
+def with_saved_choices(engine: Engine, partnership_id: int, preview: Preview, again: Callable[[ImportOptions], Preview]) -> Preview:
+    """When no choice was made for a file that needs one and choices were saved for a file from the
+    same source, the preview made with them (saying so); otherwise ``preview`` as it is."""
+    if preview.options or not preview.problem_count:
+        return preview
+    saved = saved_options(engine, partnership_id, preview.prompt_id, preview.headers)
+    if saved is None:
+        return preview
+    options, name = saved
+    second = again(options)
+    shown = options.area and f" (the area {options.area})" or ""
+    second.notes.insert(0, f"Using the choices saved when '{name}' was imported{shown}; change them if this file differs.")
+    return second
+
+
+def stored_figures(engine: Engine, partnership_id: int) -> list[dict[str, str | None]]:
+    """Every stored local figure and identification measure, as a person or a script checks them:
+    the table, the figure (id and label), the detail, the year, the value as written (a code stays a
+    code) and the source."""
+    out: list[dict[str, str | None]] = []
+    for prompt_id, table in ((FIGURES, "local figures"), (MEASURES, "identification measures")):
+        prompt = content().prompts[prompt_id]
+        choice = prompt.columns[0]
+        labels = {o.id: o.label for o in content().options(choice)}
+        for row in list_rows(engine, partnership_id, prompt_id):
+            v = row.values
+            out.append(
+                {
+                    "table": table,
+                    "figure": v.get(choice.id),
+                    "label": labels.get(v.get(choice.id) or "", v.get(choice.id) or ""),
+                    "detail": v.get("detail") or "",
+                    "year": v.get("period"),
+                    "value": v.get("value"),
+                    "source": v.get("source") or "",
+                }
+            )
+    return out
 
 
 # --- Templates ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ in data/templates/README.md."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -37,7 +38,18 @@ from strategy.core.revisions import load, record_revision
 from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import Column, content
 from strategy.tabular.formulas import plain_csv_bytes
-from strategy.tabular.reading import ImportRefused, Preview, cell_text, file_name, folded_words, header_key, is_blank, read_sheet
+from strategy.tabular.reading import (
+    ImportOptions,
+    ImportRefused,
+    Preview,
+    Table,
+    cell_text,
+    file_name,
+    folded_words,
+    header_key,
+    is_blank,
+    read_sheet,
+)
 
 COMMENT_LIMIT = 5000
 SHORT_LIMIT = 200
@@ -55,8 +67,19 @@ SNAPSHOT_COLUMNS = (
     FileColumn("statement", ("Statement", "Statement code", "Code", "Statement number"), required=True),
     FileColumn("rating", ("Rating", "Progress", "Progress rating", "Score"), required=True),
     FileColumn("comment", ("Comment", "Comments", "Any other comments", "Notes")),
-    FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service")),
-    FileColumn("role", ("Role", "Job title", "Job role", "Position")),
+    FileColumn(
+        "agency",
+        (
+            "Agency",
+            "Organisation",
+            "Organization",
+            "Agency or organisation",
+            "Service",
+            "Which agency do you work for",
+            "Which organisation do you work for",
+        ),
+    ),
+    FileColumn("role", ("Role", "Job title", "Job role", "Position", "What is your role")),
 )
 AUDIT_COLUMNS = (
     FileColumn("agency", ("Agency", "Organisation", "Organization", "Agency or organisation", "Service"), required=True),
@@ -89,15 +112,35 @@ def _match(preview: Preview, table, columns: tuple[FileColumn, ...]) -> dict[str
     )
 
 
-def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...], parse: Callable[[dict], dict]) -> Preview:
+def _rows(
+    data: bytes,
+    filename: str,
+    label: str,
+    columns: tuple[FileColumn, ...],
+    parse: Callable[[dict], dict],
+    options: ImportOptions | None = None,
+    reshape: Callable[[Table], tuple[Table, list[int], str] | None] | None = None,
+) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
-    header names) into values to store, raising InvalidInput naming the column id in ``exc.column``."""
-    table = read_sheet(data, filename)
-    preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as)
+    header names) into values to store, raising InvalidInput naming the column id in ``exc.column``.
+    ``options`` choose the sheet, the row of column names and (``mapping``) the file's column for a field.
+    ``reshape`` may turn the file into rows of the template's shape (with each row's number in the
+    file, and a note saying what was done)."""
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as, options=options)
+    preview.read_from(table)
+    numbers: list[int] | None = None
+    reshaped = reshape(table) if reshape is not None else None
+    if reshaped is not None:
+        table, numbers, note = reshaped
+        preview.notes.append(note)
+    if options.mapping:
+        columns = _remapped(preview, table.headers, columns, options.mapping)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
     for index, raw in enumerate(table.rows):
-        number = index + 2
+        number = numbers[index] if numbers is not None else table.row_number(index)
         if all(is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
             preview.blank_rows += 1
             continue
@@ -118,6 +161,20 @@ def _rows(data: bytes, filename: str, label: str, columns: tuple[FileColumn, ...
         preview.rows.append(values)
         preview.row_numbers.append(number)
     return preview
+
+
+def _remapped(preview: Preview, headers: list[str], columns: tuple[FileColumn, ...], mapping: dict[str, str]) -> tuple[FileColumn, ...]:
+    """The columns with the file's own names added where a --map names them (FIELD=COLUMN)."""
+    extra: dict[str, str] = {}
+    for name, target in mapping.items():
+        found = next((c for c in columns if header_key(name) in {header_key(n) for n in (c.id, *c.names)}), None)
+        if found is None:
+            preview.add_problem(1, "", f"'{name}' is not a column of this survey; they are {', '.join(c.names[0] for c in columns)}.")
+        elif not any(header_key(h) == header_key(target) for h in headers):
+            preview.add_problem(1, "", f"The file has no column '{target}'.")
+        else:
+            extra[found.id] = target
+    return tuple(FileColumn(c.id, (*c.names, extra[c.id]) if c.id in extra else c.names, c.required) for c in columns)
 
 
 class _CellProblem(InvalidInput):
@@ -158,7 +215,9 @@ def _snapshot_rating(value) -> int | None:
     raise InvalidInput(f"'{shorten(cell_text(value), 60)}' is not a rating on the scale. Use {options}, or leave it blank.")
 
 
-def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str) -> Preview:
+def preview_snapshot_survey(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+) -> Preview:
     """What importing this frontline survey into the snapshot would store, and every problem."""
     get_snapshot(engine, partnership_id, snapshot_id)
     statements = snapshot_statements(engine, partnership_id, snapshot_id)
@@ -198,15 +257,62 @@ def preview_snapshot_survey(engine: Engine, partnership_id: int, snapshot_id: in
             "role": _short_text(cells, "role", what="The role"),
         }
 
-    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse)
+    def reshape(table: Table) -> tuple[Table, list[int], str] | None:
+        """One column per statement (a form's grid question): each rated statement becomes a row."""
+        statement_names = {header_key(n) for n in SNAPSHOT_COLUMNS[0].names}
+        if any(header_key(h) in statement_names for h in table.headers):
+            return None
+        found: dict[str, SnapshotStatement] = {}
+        for h in table.headers:
+            key = header_key(h)
+            match = by_key.get(key) or next(
+                (
+                    st
+                    for st in statements
+                    if (header_key(st.text) and key.endswith(header_key(st.text))) or re.match(rf"^\s*{re.escape(st.code)}\b", h, re.I)
+                ),
+                None,
+            )
+            if match is not None:
+                found[h] = match
+        if len(found) < 2:
+            return None
+        rest = [h for h in table.headers if h not in found]
+        rows: list[dict[str | None, Any]] = []
+        numbers: list[int] = []
+        comments = {header_key(n) for n in SNAPSHOT_COLUMNS[2].names}
+        for index, raw in enumerate(table.rows):
+            first = True
+            for h, st in found.items():
+                if is_blank(raw.get(h)):
+                    continue
+                # A comment on the whole response goes with its first rating only, not repeated on each.
+                kept: dict[str | None, Any] = {r: (raw.get(r) if first or header_key(r) not in comments else None) for r in rest}
+                rows.append({**kept, "Statement": st.code, "Rating": raw.get(h)})
+                numbers.append(table.row_number(index))
+                first = False
+        if not rows:
+            return None
+        note = f"The file has one column per statement ({len(found)} of them): each rating becomes a row of its own."
+        return Table([*rest, "Statement", "Rating"], rows, table.read_as), numbers, note
+
+    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options, reshape)
 
 
 def import_snapshot_survey(
-    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    author: Author,
+    replace: bool = True,
+    options: ImportOptions | None = None,
 ) -> int:
     """Store every rating in the file (replacing the snapshot's frontline ratings, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
-    preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename)
+    preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename, options)
     return _store(
         engine,
         partnership_id,

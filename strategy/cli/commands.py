@@ -105,7 +105,36 @@ def cmd_freeze(args) -> None:
     print(f"Froze draft version {label(version.number)} of '{args.name}'.")
 
 
-def _import_file(args, run):
+def _options(args):
+    """The import's choices from --mapping FILE, then --sheet, --header-row, --area, --map and --filter."""
+    from strategy.tabular.reading import ImportOptions
+
+    options = ImportOptions()
+    if getattr(args, "mapping", None):
+        options = ImportOptions.from_json(Path(args.mapping).read_bytes(), f"'{Path(args.mapping).name}'")
+    mapping = dict(options.mapping) | dict(ImportOptions.pairs(getattr(args, "map", None), "FIELD=COLUMN"))
+    filters: dict[str, tuple[str, ...]] = {}
+    for column, value in ImportOptions.pairs(getattr(args, "filter", None), "COLUMN=VALUE"):
+        filters[column] = (*filters.get(column, ()), value)
+    return ImportOptions(
+        sheet=getattr(args, "sheet", None) or options.sheet,
+        header_row=getattr(args, "header_row", None) or options.header_row,
+        area=getattr(args, "area", None) or options.area,
+        mapping=mapping,
+        filters=options.filters | filters,
+    )
+
+
+def _say_preview(preview) -> None:
+    """What the reader decided and, when the file is refused, its problems grouped by kind (a screenful)."""
+    for note in preview.notes:
+        print(note)
+    if preview.problem_count:
+        for line in preview.grouped():
+            print("Needs attention: " + line, file=sys.stderr)
+
+
+def _import_file(args, run, preview=None):
     from strategy.core.authors import Author
     from strategy.people.partnerships import find_partnership
     from strategy.tabular.reading import ImportRefused, read_file
@@ -113,33 +142,72 @@ def _import_file(args, run):
     engine = _engine()
     partnership = find_partnership(engine, args.name)
     data = read_file(args.file)
+    options = _options(args)
+    if getattr(args, "save_mapping", None):
+        _write(args.save_mapping, options.to_json().encode("utf-8"))
+    if preview is not None:
+        _say_preview(preview(engine, partnership, data, Path(args.file).name, options))
     try:
-        count = run(engine, partnership.id, data, Path(args.file).name, Author.make(args.by or "Command line import"))
+        count = run(engine, partnership.id, data, Path(args.file).name, Author.make(args.by or "Command line import"), options)
     except ImportRefused as exc:
         raise WorkbookError(exc.one_line()) from None
     return partnership, count
 
 
 def cmd_import_survey(args) -> None:
-    from strategy.answers.io import import_survey
+    from strategy.answers.io import SURVEY, import_survey, partnership_preview
 
     partnership, count = _import_file(
-        args, lambda engine, pid, data, name, author: import_survey(engine, pid, data, name, author=author, replace=not args.append)
+        args,
+        lambda engine, pid, data, name, author, options: import_survey(
+            engine, pid, data, name, author=author, replace=not args.append, options=options
+        ),
+        lambda engine, p, data, name, options: partnership_preview(engine, p.id, data, name, SURVEY, options),
     )
     how = "added to the responses there" if args.append else "replacing the responses there before"
     print(f"Imported {count} survey response{'s' if count != 1 else ''} into '{partnership.name}' ({how}).")
 
 
 def cmd_import_figures(args) -> None:
-    from strategy.answers.io import FIGURES, MEASURES, import_figures
+    from strategy.answers.io import FIGURES, MEASURES, import_figures, partnership_preview
 
     prompt_id = MEASURES if args.measures else FIGURES
     partnership, count = _import_file(
         args,
-        lambda engine, pid, data, name, author: import_figures(engine, pid, data, name, prompt_id=prompt_id, author=author, replace=False),
+        lambda engine, pid, data, name, author, options: import_figures(
+            engine, pid, data, name, prompt_id=prompt_id, author=author, replace=args.replace, options=options
+        ),
+        lambda engine, p, data, name, options: partnership_preview(engine, p.id, data, name, prompt_id, options),
     )
     what = "identification measure" if args.measures else "local figure"
     print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
+
+
+def cmd_figures(args) -> None:
+    import json
+
+    from strategy.answers.io import stored_figures
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    figures = stored_figures(engine, stored_id(find_partnership(engine, args.name)))
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    for f in figures:
+        print("\t".join(str(f[k] or "") for k in ("table", "label", "detail", "year", "value", "source")).replace("\n", " "))
+
+
+def _import_choices(p, *, area: bool = False) -> None:
+    """The flags every import takes to meet a file where it is."""
+    p.add_argument("--sheet", help="the workbook's sheet to read, by name or number (default: the first holding a table)")
+    p.add_argument("--header-row", type=int, help="the row holding the column names (default: found below any title lines)")
+    if area:
+        p.add_argument("--area", help="in a file of several areas, the partnership's (its name or code)")
+        p.add_argument("--filter", action="append", metavar="COLUMN=VALUE", help="read only the rows with this value (repeat for more)")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="read FIELD from COLUMN, or give it one value for every row")
+    p.add_argument("--mapping", metavar="FILE", help="the choices saved as a mapping file (JSON), as --save-mapping writes them")
+    p.add_argument("--save-mapping", metavar="FILE", help="write these choices to a mapping file (JSON) for next time")
 
 
 def cmd_check(args) -> None:
@@ -165,7 +233,12 @@ def cmd_import_actions(args) -> None:
 
     engine = _engine()
     partnership = find_partnership(engine, args.name)
-    preview = preview_import(engine, stored_id(partnership), read_file(args.file), Path(args.file).name)
+    options = _options(args)
+    if args.save_mapping:
+        _write(args.save_mapping, options.to_json().encode("utf-8"))
+    preview = preview_import(engine, stored_id(partnership), read_file(args.file), Path(args.file).name, options)
+    for note in preview.base.notes:
+        print(note)
     print(preview.summary())
     for line in [f"  {a['aim']} / {a['outcome']} / {a['title']}" for a in preview.actions[:50]]:
         print(line.replace("\n", " "))
@@ -174,8 +247,8 @@ def cmd_import_actions(args) -> None:
     if preview.ignored_columns:
         print("Columns not read: " + "; ".join(preview.ignored_columns))
     if preview.problems:
-        for problem in preview.problems:
-            print("Needs attention: " + problem.describe(), file=sys.stderr)
+        for line in preview.base.grouped():
+            print("Needs attention: " + line, file=sys.stderr)
         raise WorkbookError(ImportRefused(preview.base).one_line())
     if not args.yes:
         print("Nothing imported yet. Run again with --yes to import this.")
@@ -208,11 +281,11 @@ def cmd_import_snapshot_survey(args) -> None:
 
     title = ""
 
-    def run(engine, pid, data, name, author):
+    def run(engine, pid, data, name, author, options):
         nonlocal title
         snap = find_snapshot(engine, pid, args.snapshot)
         title = snap.title
-        return import_snapshot_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append)
+        return import_snapshot_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append, options=options)
 
     partnership, count = _import_file(args, run)
     print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{title}' for '{partnership.name}'.")
@@ -411,20 +484,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p)
     p.set_defaults(func=cmd_import_survey)
 
     p = sub.add_parser("import-figures", help="add local figures (or, with --measures, identification measures)")
     p.add_argument("name")
     p.add_argument("file")
     p.add_argument("--measures", action="store_true", help="import into the identification measures")
+    p.add_argument("--replace", action="store_true", help="replace the figures there instead of adding to them")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p, area=True)
     p.set_defaults(func=cmd_import_figures)
+
+    p = sub.add_parser("figures", help="the stored local figures and identification measures (year, value as written, source)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="as JSON, one entry per figure")
+    p.set_defaults(func=cmd_figures)
 
     p = sub.add_parser("import-actions", help="preview importing an action plan from .xlsx or .csv (--yes imports it)")
     p.add_argument("name")
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="import what the preview lists")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p)
     p.set_defaults(func=cmd_import_actions)
 
     p = sub.add_parser("export-actions", help="write a partnership's action plan (.xlsx or .csv by the extension)")
@@ -438,6 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
     p.add_argument("--append", action="store_true", help="add to the ratings there instead of replacing them")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p)
     p.set_defaults(func=cmd_import_snapshot_survey)
 
     p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")

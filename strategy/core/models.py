@@ -538,3 +538,22 @@ class MeasureReading(SQLModel, table=True):
     deleted_at: datetime | None = None
     author_name: str = Field(default="", max_length=120)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImportMapping(SQLModel, table=True):
+    """The choices made for a file (sheet, header row, area, columns, filters), saved per partnership
+    and offered again for a file from the same source: the same import and the same column names."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("partnership_id", "prompt_id", "source_key", name="uq_import_mapping_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    prompt_id: str = Field(max_length=120)
+    #: A digest of the file's column names (case, spaces and punctuation ignored).
+    source_key: str = Field(max_length=64)
+    #: The file it was made for, as the person knows it.
+    filename: str = Field(default="", max_length=200)
+    options_json: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)

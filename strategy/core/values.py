@@ -11,17 +11,26 @@ from datetime import date, datetime
 
 from strategy.core.errors import InvalidInput
 
-#: Codes published statistics use instead of a number (GSS/ONS and the DfE): kept as written,
-#: never counted as zero.
+#: Codes published statistics use instead of a number (the GSS/ONS symbols, explore education
+#: statistics, StatsWales and the Home Office): kept as written, never counted as zero.
 STATISTIC_CODES = {
     "c": "suppressed",
     "z": "not applicable",
     ":": "not available",
     "x": "not available",
+    "k": "fewer than 0.5, rounded to 0",
+    "u": "low reliability",
+    "low": "a small number, rounded to 0",
+    "*": "suppressed",
+    ".": "not applicable",
+    "..": "not available",
+    "-": "not available",
     "[c]": "suppressed",
     "[z]": "not applicable",
     "[x]": "not available",
-    "..": "not available",
+    "[k]": "fewer than 0.5, rounded to 0",
+    "[u]": "low reliability",
+    "[low]": "a small number, rounded to 0",
 }
 YEARS = (1990, 2100)
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -72,7 +81,10 @@ def parse_statistic(value, *, what: str = "This figure") -> str | None:
     try:
         number = parse_number(value, what=what, minimum=0)
     except InvalidInput as exc:
-        raise InvalidInput(exc.message + " Published codes are allowed: c (suppressed), z (not applicable), : (not available).") from None
+        raise InvalidInput(
+            exc.message + " Published codes are allowed: c (suppressed), z (not applicable), : (not available), and the "
+            "others as published (x, k, u, low, *, ., .., [c]...)."
+        ) from None
     return _show(number)
 
 
@@ -83,14 +95,49 @@ def statistic_value(stored: str | None) -> float | None:
     return float(stored)
 
 
-def parse_period(value, *, what: str = "The year") -> str | None:
-    """A year (2024) or a financial or academic year (2023/24, also written 2023-24 or
-    2023/2024). Stored as 2024 or 2023/24."""
+#: explore education statistics' time identifiers (the ``time_identifier`` column) that make a
+#: six-digit ``time_period`` such as 202324 one year running over two.
+SPANNING_IDENTIFIERS = ("financial year", "academic year", "tax year")
+#: ... and those whose ``time_period`` is a single year.
+SINGLE_IDENTIFIERS = ("calendar year", "reporting year")
+
+
+def parse_period(value, *, what: str = "The year", identifier: str = "") -> str | None:
+    """A year (2024) or a financial or academic year (2023/24, also written 2023-24, 2023/2024,
+    as explore education statistics do, 202324, or as the ONS do, "Year ending March 2024" and
+    "Mid-2024"). ``identifier`` is an explore education statistics ``time_identifier`` (Financial
+    year, Academic year, Calendar year, Reporting year...). Stored as 2024 or 2023/24."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = re.sub(r"\s+", " ", str(value).strip())
+    kind = re.sub(r"\s+", " ", str(identifier or "").strip().casefold())
+    ending = re.fullmatch(r"(?:year ending|ye|year to|12 months ending)\s+(march|mar)\s+(\d{4}|\d{2})", text, re.I)
+    if ending:
+        last = int(ending.group(2)) + (2000 if len(ending.group(2)) == 2 else 0)
+        text = f"{last - 1}/{last % 100:02d}"
+    mid = re.fullmatch(r"mid[- ]?(\d{4})", text, re.I)
+    if mid:
+        text = mid.group(1)
+    ees = re.fullmatch(r"(\d{4})(\d{2})", text)
+    if ees:
+        first, second = int(ees.group(1)), int(ees.group(2))
+        if kind in SINGLE_IDENTIFIERS:
+            raise InvalidInput(f"{what} '{value}' is a {identifier} but written as two years. Check the time_period.")
+        if kind and kind not in SPANNING_IDENTIFIERS and "year" not in kind:
+            raise InvalidInput(
+                f"{what} '{value}' is for a {identifier}, not a whole year. Keep only the rows for whole years "
+                "(filter the time_identifier column)."
+            )
+        if (first + 1) % 100 != second:
+            raise InvalidInput(f"{what} '{value}' should run over two years in a row, such as {first}{(first + 1) % 100:02d}.")
+        text = f"{first}/{second:02d}"
+    elif kind and kind not in SPANNING_IDENTIFIERS and kind not in SINGLE_IDENTIFIERS and "year" not in kind:
+        raise InvalidInput(
+            f"{what} '{value}' is for a {identifier}, not a whole year. Keep only the rows for whole years "
+            "(filter the time_identifier column)."
+        )
     single = re.fullmatch(r"(\d{4})", text)
     double = re.fullmatch(r"(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})", text)
     if single:

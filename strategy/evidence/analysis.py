@@ -873,7 +873,10 @@ def survey_summary(rows: list[Row]) -> Survey:
         means[key] = None if pd.isna(mean) else round(float(mean), 2)
     answered = frame["confidence"].dropna() if not frame.empty else pd.Series(dtype=float)
     share = round(100 * float((answered >= 4).mean()), 1) if len(answered) else None
-    return Survey(len(frame), means, share, _grouped(frame, "agency", "Agency"), _grouped(frame, "role", "Role"))
+    # A response naming several agencies (a form's multiple answers, "Education; Police") counts
+    # once in the overall figures and once under each agency it names.
+    by_agency = frame.assign(agency=frame["agency"].str.split("; ")).explode("agency") if not frame.empty else frame
+    return Survey(len(frame), means, share, _grouped(by_agency, "agency", "Agency"), _grouped(frame, "role", "Role"))
 
 
 def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from strategy.core.authors import Author
-from strategy.core.db import write_session
+from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
 from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import record_revision
@@ -48,7 +48,7 @@ from strategy.plan.operations import (
     recommendations,
 )
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
-from strategy.tabular.reading import IgnoredColumn, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
+from strategy.tabular.reading import IgnoredColumn, ImportOptions, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -100,9 +100,9 @@ def _single(text: str) -> Span | None:
     if m:
         d = date(int(m[1]), int(m[2]), int(m[3]))
         return Span(d, d)
-    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", t)
+    m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})", t)
     if m:
-        d = date(int(m[3]), int(m[2]), int(m[1]))
+        d = date(_year(m[3]), int(m[2]), int(m[1]))
         return Span(d, d)
     m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", t)
     if m and m[2] in MONTHS:
@@ -116,6 +116,15 @@ def _single(text: str) -> Span | None:
         y = _year(m[2])
         first, last = SEASONS[m[1]]
         return Span(date(y, first, 1), _month_end(y + (1 if last < first else 0), last))
+    m = re.fullmatch(r"q([1-4])\s*(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})|(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})\s*q([1-4])", t)
+    if m:  # a quarter of a financial year: Q1 is April to June, Q4 January to March of the next year
+        q, first, second = (int(m[1]), int(m[2]), m[3]) if m[1] else (int(m[6]), int(m[4]), m[5])
+        if (int(second) if len(second) == 4 else 2000 + int(second)) != first + 1 and (first + 1) % 100 != int(second) % 100:
+            return None
+        month = 3 * q + 1
+        year = first + (1 if month > 12 else 0)
+        month = month - 12 if month > 12 else month
+        return Span(date(year, month, 1), _month_end(year, month + 2))
     m = re.fullmatch(r"q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4])", t)
     if m:
         q, y = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
@@ -134,7 +143,7 @@ def _single(text: str) -> Span | None:
     return None
 
 
-def parse_when(value: object, *, what: str = "The date") -> Span | None:
+def parse_when(value: object, *, what: str = "The date", first_year: int | None = None) -> Span | None:
     """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
     2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
     (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
@@ -157,6 +166,17 @@ def parse_when(value: object, *, what: str = "The date") -> Span | None:
         if m:
             only_end, low = True, m[3]
         low = re.sub(r"^(from|starting|start:?|commencing)\s+", "", low)
+        nth = re.fullmatch(r"(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?year\s+(\d{1,2})(?:\s+of the strategy)?", low)
+        if nth:  # "By end of Year 2": the strategy's second year, from 1 April of its first year
+            if first_year is None:
+                raise InvalidInput(
+                    f"{what} '{text}' counts from the strategy's start, which the partnership has not given. "
+                    "Give the strategy's years (the partnership's period), or write the date."
+                )
+            n = int(nth.group(1))
+            if n < 1:
+                raise InvalidInput(f"{what} '{text}' should count from year 1.")
+            low = f"{first_year + n - 1}/{(first_year + n) % 100:02d}"
         try:
             span = _single(low)
             if span is None:
@@ -296,11 +316,84 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "stage": ("Stage or priority", "Stage", "Priority level"),
     "component": ("Core component", "Component"),
     "recs": ("Recommendations", "Recommendation", "National review recommendations", "Review recommendations"),
-    "status": ("Status", "Progress"),
+    "status": (
+        "Status",
+        "Progress",
+        "RAG",
+        "RAG status",
+        "RAG rating",
+        "BRAG",
+        "BRAG status",
+        "Status (RAG)",
+        "Progress (RAG)",
+        "Progress rating",
+    ),
     "when_text": ("Timescale as written",),
     "code": ("Code", "Ref", "Reference"),
 }
 REQUIRED = ("aim", "outcome", "action", "leads")
+
+#: How plans write where an action has got to, as letters, words and colours (a RAG or BRAG rating),
+#: and the status each becomes. The preview shows the ones used.
+STATUS_WORDS: dict[str, str] = {
+    "b": "complete",
+    "blue": "complete",
+    "complete": "complete",
+    "completed": "complete",
+    "done": "complete",
+    "achieved": "complete",
+    "closed": "complete",
+    "delivered": "complete",
+    "g": "in_progress",
+    "green": "in_progress",
+    "on track": "in_progress",
+    "ongoing": "in_progress",
+    "underway": "in_progress",
+    "started": "in_progress",
+    "a": "in_progress",
+    "amber": "in_progress",
+    "some slippage": "in_progress",
+    "at risk": "delayed",
+    "r": "delayed",
+    "red": "delayed",
+    "off track": "delayed",
+    "behind": "delayed",
+    "overdue": "delayed",
+    "grey": "not_started",
+    "gray": "not_started",
+    "not yet started": "not_started",
+    "cancelled": "stopped",
+    "canceled": "stopped",
+    "withdrawn": "stopped",
+    "no longer needed": "stopped",
+}
+
+
+_JOB_TITLE = re.compile(
+    r"\b(head of|manager|officer|director|coordinator|co-ordinator|chair|dsl|designated|nurse|adviser|advisor|"
+    r"practitioner|social worker|consultant|team leader|deputy|assistant|lead for|lead professional|ceo)\b",
+    re.I,
+)
+_PERSON = re.compile(r"^(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+\S+.*|[A-Z]\.\s?[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)$", re.I)
+
+
+def looks_like_a_person(lead: str) -> bool:
+    """A lead written as a job title ("Head of Safeguarding") or a person ("Dr Patel", "J. Smith"), not an agency."""
+    return bool(_JOB_TITLE.search(lead) or _PERSON.match(lead.strip()))
+
+
+def status_of(text: str) -> tuple[str, str] | None:
+    """A RAG letter, colour or progress word as a status: (the word as matched, the status id), else None.
+    "Amber - some delay" and "G (on track)" read by their first word."""
+    low = re.sub(r"\s+", " ", text.strip().casefold())
+    if low in STATUS_WORDS:
+        return low, STATUS_WORDS[low]
+    first = re.split(r"\s*[-–:(/,]\s*|\s+", low, maxsplit=1)[0]
+    if first in STATUS_WORDS and first in ("b", "blue", "g", "green", "a", "amber", "r", "red", "grey", "gray", "complete", "completed"):
+        return first, STATUS_WORDS[first]
+    return None
+
+
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●\-–*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+", re.I)
 
 
@@ -358,6 +451,8 @@ def _split_lines(value) -> list[str]:
     if not text:
         return []
     lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) == 1 and re.match(r"^\s*\(?1[.)]\s+\S", lines[0]) and re.search(r"\s\(?2[.)]\s+\S", lines[0]):
+        lines = [p.strip() for p in re.split(r"\s+(?=\(?\d{1,2}[.)]\s+\S)", lines[0]) if p.strip()]  # "1. Train staff 2. Audit cases"
     marked = [bool(_BULLET.match(ln)) for ln in lines]
     if sum(marked) < 2 and not (len(lines) > 1 and all(marked)):
         return [_BULLET.sub("", lines[0])] if len(lines) == 1 else [text]
@@ -401,10 +496,25 @@ def _text(value) -> str:
     return clean_text(str(value)).strip()
 
 
-def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str) -> PlanPreview:
-    """Read a plan file and say what importing it would create; nothing is written."""
-    table = read_sheet(data, filename)
-    return preview_rows(engine, partnership_id, table.headers, table.rows, filename, read_as=table.read_as)
+def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None) -> PlanPreview:
+    """Read a plan file and say what importing it would create; nothing is written. ``options`` choose
+    the sheet, the row of column names (found below a title by default) and, with ``mapping``, the
+    file's column for a field (aim, outcome, action, leads, start, end, when, status...)."""
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    preview = preview_rows(
+        engine,
+        partnership_id,
+        table.headers,
+        table.rows,
+        filename,
+        read_as=table.read_as,
+        first_row=table.first_row,
+        mapping=options.mapping,
+    )
+    preview.base.read_from(table)
+    preview.base.options = options
+    return preview
 
 
 def preview_rows(
@@ -415,13 +525,27 @@ def preview_rows(
     filename: str,
     *,
     read_as: str = "",
+    first_row: int = 2,
+    mapping: Mapping[str, str] | None = None,
 ) -> PlanPreview:
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
     base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=read_as)
     preview = PlanPreview(filename=filename, base=base)
     known = {header_key(alias): fld for fld, names in ALIASES.items() for alias in names}
     columns: dict[str, str] = {}
+    for name, target in (mapping or {}).items():
+        fld = known.get(header_key(name)) or (name if name in ALIASES else None)
+        header = next((h for h in headers if header_key(h) == header_key(target)), None)
+        if fld is None:
+            base.add_problem(1, "", f"'{name}' is not a field of the plan; they are {', '.join(ALIASES)}.")
+        elif header is None:
+            base.add_problem(1, "", f"The file has no column '{target}'.")
+        else:
+            columns[fld] = header
+            base.columns.append((header, ALIASES[fld][0]))
     for h in headers:
+        if h in columns.values():
+            continue
         fld = known.get(header_key(h))
         if fld and fld not in columns:
             columns[fld] = h
@@ -441,6 +565,7 @@ def preview_rows(
         )
         return preview
     plan = load_plan(engine, partnership_id)
+    first_year = _strategy_start(engine, partnership_id)
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
     actions_known = {
@@ -455,7 +580,7 @@ def preview_rows(
     seen_outcomes: set[tuple[str, str]] = set()
     aim = outcome = ""
     for index, row in enumerate(rows):
-        number = index + 2
+        number = first_row + index
         values = {f: _cell(row, columns, f) for f in ALIASES}
         if all(_text(v) == "" for v in values.values()):
             base.blank_rows += 1
@@ -496,7 +621,7 @@ def preview_rows(
                 preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
         if not action_texts:
             continue
-        fields, ok = _row_fields(values, columns, number, base, known_agencies)
+        fields, ok = _row_fields(values, columns, number, base, known_agencies, first_year)
         for name in fields.get("leads", []):
             if name_key(name) not in agencies_known and name_key(name) not in new_agency_keys:
                 new_agency_keys[name_key(name)] = name
@@ -512,10 +637,34 @@ def preview_rows(
                 base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
                 base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
+    people = [n for n in preview.new_agencies if looks_like_a_person(n)]
+    if people:
+        base.notes.append(
+            "These leads look like job titles or people rather than agencies: "
+            + "; ".join(f"'{n}'" for n in people[:8])
+            + (f" and {len(people) - 8} more" if len(people) > 8 else "")
+            + ". The plan names the agency that leads each action: put the agency in the file instead (a person's name is not needed)."
+        )
+    words: dict[str, str] = {}
+    for spec in base.rows:
+        words |= spec.pop("_status_words", {})
+    if words:
+        labels = option_labels("action_statuses")
+        shown = "; ".join(f"'{w}' → {labels[s]}" for w, s in sorted(words.items(), key=lambda kv: kv[0].casefold()))
+        base.notes.append(f"The status is read from '{columns['status']}': {shown}.")
     return preview
 
 
-def _row_fields(values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str]) -> tuple[dict, bool]:
+def _strategy_start(engine: Engine, partnership_id: int) -> int | None:
+    """The first year of the partnership's strategy, which "Year 2" counts from."""
+    with read_session(engine) as session:
+        p = session.get(Partnership, partnership_id)
+        return p.period_start if p else None
+
+
+def _row_fields(
+    values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str], first_year: int | None = None
+) -> tuple[dict, bool]:
     ok = True
     fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
     start = end = None
@@ -525,7 +674,7 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         if _text(raw) == "":
             continue
         try:
-            span = parse_when(raw, what=f"The {what.lower()} date")
+            span = parse_when(raw, what=f"The {what.lower()} date", first_year=first_year)
         except InvalidInput as exc:
             base.add_problem(number, columns[key], exc.message)
             ok = False
@@ -535,7 +684,9 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         if span is None:
             continue
         if key == "when":
-            start, end = span.start, span.end
+            # A lone date under a timescale is when the action is due, not when it starts.
+            lone_day = isinstance(raw, (date, datetime)) or (span.start == span.end)
+            start, end = (None, span.end) if lone_day else (span.start, span.end)
         elif key == "start":
             start = span.start or span.end
         else:
@@ -559,6 +710,16 @@ def _row_fields(values: dict, columns: dict[str, str], number: int, base: Previe
         ("status", "action_statuses", "status"),
     ):
         raw = _text(values[key])
+        if (
+            key == "status"
+            and raw
+            and (found := status_of(raw))
+            and name_key(raw) not in {name_key(v) for v in option_labels(ref).values()}
+        ):
+            fields["status"] = found[1]
+            base_statuses = fields.setdefault("_status_words", {})
+            base_statuses[raw] = found[1]
+            continue
         try:
             fields[key] = _choice(raw, ref, f"The {what}")
         except InvalidInput as exc:

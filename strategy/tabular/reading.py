@@ -9,7 +9,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
+import time as clock
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -35,8 +37,40 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 
 
-#: An .xlsx is a zip: what it may unpack to (a small file can unpack to gigabytes).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: An .xlsx is a zip: what it may unpack to (a small file can unpack to gigabytes). Counted as it
+#: is unpacked, not taken from what the zip claims.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+#: The shared text of a workbook (every distinct text cell), unpacked: openpyxl holds it all in memory.
+MAX_SHARED_TEXT_BYTES = 30 * 1024 * 1024
+
+
+#: The longest cell, in characters: Excel's own limit (a longer one was made by something else).
+MAX_CELL_CHARS = 32_767
+
+
+#: Cells with something in them, in all the sheets read.
+MAX_CELLS = 2_000_000
+
+
+#: How far down a sheet a row may sit, blank rows included (a sheet can claim a million rows).
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+
+
+#: How long reading one file may take, in seconds.
+MAX_SECONDS = 30.0
+
+
+#: Rows looked at for the column names (below title lines).
+HEADER_SEARCH_ROWS = 30
+
+
+#: Kinds of problem shown on a screen or in a message; rows shown for each.
+MAX_GROUPS_SHOWN = 8
+
+
+ROWS_SHOWN = 5
 
 
 #: Problems kept in a preview (the count goes on past it).
@@ -80,6 +114,22 @@ class Preview:
     columns: list[tuple[str, str]] = field(default_factory=list)
     rows_in_file: int = 0
     blank_rows: int = 0
+    #: What was decided on the person's behalf (header row, sheet, columns added up...), one sentence each.
+    notes: list[str] = field(default_factory=list)
+    #: A workbook's sheets, and the one read.
+    sheets: list[str] = field(default_factory=list)
+    sheet: str = ""
+    #: For a file holding several areas: each area with its number of rows, the ones that look like
+    #: the partnership's, and the one chosen ("" until chosen).
+    areas: list[tuple[str, int]] = field(default_factory=list)
+    suggested_areas: list[str] = field(default_factory=list)
+    area: str = ""
+    #: Rows left out because they are for another area, or by a filter.
+    other_rows: int = 0
+    #: The choices the preview was made with (sheet, header row, area, mapping, filters).
+    options: ImportOptions | None = None
+    #: The file's column names (what makes two files the same source).
+    headers: list[str] = field(default_factory=list)
 
     @property
     def ready(self) -> int:
@@ -96,19 +146,120 @@ class Preview:
     def add_problem(self, row: int, column: str, message: str) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(Problem(row, shorten(column, 100), shorten(message, 400)))
+            self.problems.append(Problem(row, shorten(column, 100), shorten(message, 600)))
+
+    def read_from(self, table: Table) -> None:
+        """Take what the reader decided from the table read."""
+        self.notes[:0] = table.notes
+        self.sheets, self.sheet = list(table.sheets), table.sheet
+        self.headers = list(table.headers)
+
+    def grouped(self, most: int = MAX_GROUPS_SHOWN) -> list[str]:
+        """The problems for a screen: one line per kind (the same column and the same message once the
+        values it quotes are set aside), with how many rows and the first few, most frequent first."""
+        return group_problems(self.problems, self.problem_count, most)
+
+
+def _kind(problem: Problem) -> tuple[str, str]:
+    return problem.column, re.sub(r"'[^']*'|\d[\d,./:-]*", "…", problem.message)
+
+
+def group_problems(problems: list[Problem], total: int, most: int = MAX_GROUPS_SHOWN) -> list[str]:
+    groups: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(_kind(p), []).append(p)
+    ordered = sorted(groups.values(), key=lambda ps: (-len(ps), ps[0].row))
+    lines = []
+    for ps in ordered[:most]:
+        first = ps[0]
+        rows = [p.row for p in ps if p.row > 1]
+        if len(ps) == 1:
+            lines.append(sentence(first.describe()))
+            continue
+        where = f"column '{first.column}', " if first.column else ""
+        shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN]) + (" …" if len(rows) > ROWS_SHOWN else "")
+        lines.append(f"{len(ps):,} rows ({where}rows {shown}): {sentence(first.message)}")
+    kept = sum(len(ps) for ps in ordered[:most])
+    if total > kept:
+        lines.append(f"… and {total - kept:,} more problem{'s' if total - kept != 1 else ''}.")
+    return lines
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """The choices a person makes about a file, the same from a page, the command line or a saved
+    mapping: the sheet, the row of column names, the partnership's area in a file of several,
+    which column (or fixed value) each field takes, and filters keeping only some rows."""
+
+    sheet: str | None = None
+    header_row: int | None = None
+    area: str | None = None
+    #: field id (or its template name) -> the file's column, or a value used for every row.
+    mapping: dict[str, str] = field(default_factory=dict)
+    #: the file's column -> the values kept (a row with any of them is read).
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.sheet or self.header_row or self.area or self.mapping or self.filters)
+
+    def to_json(self) -> str:
+        import json
+
+        data: dict[str, object] = {"sheet": self.sheet, "header_row": self.header_row, "area": self.area, "map": self.mapping}
+        data["filter"] = {k: list(v) for k, v in self.filters.items()}
+        return json.dumps({k: v for k, v in data.items() if v not in (None, {}, "")}, ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, name: str = "the mapping") -> ImportOptions:
+        """Options from a mapping file (as ``to_json`` writes it); refused with a message when it is not one."""
+        import json
+
+        try:
+            data = json.loads(text)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput(f"{name} is not a mapping file (JSON, as the preview saves it).") from None
+        if not isinstance(data, dict):
+            raise InvalidInput(f"{name} is not a mapping file (JSON, as the preview saves it).")
+        known = {"sheet", "header_row", "area", "map", "filter"}
+        unknown = [k for k in data if k not in known]
+        if unknown:
+            raise InvalidInput(f"{name} has '{shorten(str(unknown[0]), 40)}', which is not one of: {', '.join(sorted(known))}.")
+        mapping, filters = data.get("map") or {}, data.get("filter") or {}
+        if not isinstance(mapping, dict) or not isinstance(filters, dict):
+            raise InvalidInput(f"In {name}, 'map' and 'filter' should each be a set of COLUMN: VALUE pairs.")
+        header_row = data.get("header_row")
+        if header_row is not None and not (isinstance(header_row, int) and header_row >= 1):
+            raise InvalidInput(f"In {name}, 'header_row' should be a row number such as 4.")
+        return cls(
+            sheet=None if data.get("sheet") in (None, "") else str(data["sheet"]),
+            header_row=header_row,
+            area=None if data.get("area") in (None, "") else str(data["area"]),
+            mapping={str(k): str(v) for k, v in mapping.items()},
+            filters={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in filters.items()},
+        )
+
+    @staticmethod
+    def pairs(items: list[str] | None, what: str) -> list[tuple[str, str]]:
+        """ "FIELD=COLUMN" (or "COLUMN=VALUE") arguments as pairs; refused when one has no '='."""
+        out = []
+        for item in items or []:
+            left, sep, right = item.partition("=")
+            if not sep or not left.strip():
+                raise InvalidInput(f"'{shorten(item, 60)}' should be written {what}, with an '=' between.")
+            out.append((left.strip(), right.strip()))
+        return out
 
 
 class ImportRefused(InvalidInput):
-    """A file with problems: nothing was imported. ``problems`` lists them (the first thousand)."""
+    """A file with problems: nothing was imported. ``problems`` lists them (the first thousand);
+    the message groups them by kind, a screenful at most."""
 
     def __init__(self, preview: Preview):
         self.problems = list(preview.problems)
         self.problem_count = preview.problem_count
-        shown = " ".join(sentence(p.describe()) for p in self.problems[:3])
-        more = self.problem_count - min(3, len(self.problems))
+        self.lines = group_problems(self.problems, self.problem_count, 3)
         count = f"{self.problem_count:,} problem{'s' if self.problem_count != 1 else ''}"
-        super().__init__(f"Nothing was imported: the file has {count}. {shown}" + (f" (and {more:,} more)" if more > 0 else ""))
+        super().__init__(f"Nothing was imported: the file has {count}. " + " ".join(self.lines))
 
     def one_line(self) -> str:
         """The first problem and how many more, for a terminal."""
@@ -129,6 +280,21 @@ class Table:
     headers: list[str]
     rows: list[dict[str | None, Any]]
     read_as: str
+    #: The row number the spreadsheet shows for ``rows[0]`` (2 when the column names are in row 1).
+    first_row: int = 2
+    #: What the reader decided on the person's behalf (the header row found below title lines, the
+    #: sheet chosen, a second row of column names read), one sentence each.
+    notes: list[str] = field(default_factory=list)
+    #: Every sheet's name, for a workbook; empty for a CSV.
+    sheets: list[str] = field(default_factory=list)
+    #: The sheet read, for a workbook.
+    sheet: str = ""
+    #: The lines above the column names (a title, notes, a source), as text.
+    title_lines: list[str] = field(default_factory=list)
+
+    def row_number(self, index: int) -> int:
+        """The spreadsheet's number for ``rows[index]``."""
+        return self.first_row + index
 
 
 def column_letter(index: int) -> str:
@@ -178,7 +344,39 @@ def read_table(data: bytes, filename: str) -> list[dict[str | None, Any]]:
     return read_sheet(data, filename).rows
 
 
-def read_sheet(data: bytes, filename: str) -> Table:
+class _Deadline:
+    """The time limit on reading one file, and the cells counted against the cell limit."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.ends = clock.monotonic() + MAX_SECONDS
+        self.cells = 0
+
+    def check(self) -> None:
+        if clock.monotonic() > self.ends:
+            raise InvalidInput(
+                f"'{self.name}' took longer than {MAX_SECONDS:,.0f} seconds to read, so it was not imported. "
+                "Save only the sheet and columns needed (as CSV if you can) and try again."
+            )
+
+    def count(self, cells: int) -> None:
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise InvalidInput(
+                f"'{self.name}' has more than {MAX_CELLS:,} cells with something in them; the most it takes is "
+                f"{MAX_CELLS:,}. Save only the sheet and columns needed, or split the file."
+            )
+
+
+def read_sheet(data: bytes, filename: str, *, sheet: str | int | None = None, header_row: int | None = None) -> Table:
+    """A sheet read into named columns. ``sheet`` is a workbook sheet's name or number (1 is the
+    first); without it, the first sheet holding a table is read (a cover or contents sheet is passed
+    over). ``header_row`` is the row the spreadsheet shows the column names in; without it, the
+    column names are found below any title lines (and the table says so in ``notes``). A second row
+    of column names, as SmartSurvey and SurveyMonkey write, is read with the first.
+
+    Every file is read within the same fixed limits: its size, what it unpacks to (counted while
+    unpacking), the longest cell, the cells, rows and columns, and the time taken."""
     name = file_name(filename)
     if data is None or len(data) == 0:
         raise InvalidInput(f"'{name}' is empty (0 bytes). Choose the file again, or save it again from Excel.")
@@ -187,8 +385,11 @@ def read_sheet(data: bytes, filename: str) -> Table:
             f"'{name}' is {len(data) / 1024 / 1024:,.1f} MB; the most it takes is {MAX_MEGABYTES} MB. "
             "Save only the sheet and columns needed, or split the file."
         )
+    deadline = _Deadline(name)
+    sheets: list[str] = []
+    chosen = ""
     if data[:4] == b"PK\x03\x04":  # a zip: an .xlsx whatever its name says
-        grid, read_as = _xlsx_grid(data, name)
+        grid, read_as, sheets, chosen = _xlsx_grid(data, name, sheet, deadline)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise InvalidInput(
             f"'{name}' is an old-style Excel file (.xls) or a password-protected workbook. "
@@ -199,8 +400,12 @@ def read_sheet(data: bytes, filename: str) -> Table:
             raise InvalidInput(
                 f"'{name}' is named as an Excel workbook but is not one (it may be damaged). Save it again from Excel as .xlsx or CSV."
             )
-        grid, read_as = _csv_grid(data, name)
-    return _to_table(grid, name, read_as)
+        if sheet not in (None, "", 1, "1"):
+            raise InvalidInput(f"'{name}' is a CSV file, which has one sheet only; leave out the sheet.")
+        grid, read_as = _csv_grid(data, name, deadline)
+    table = _to_table(grid, name, read_as, header_row)
+    table.sheets, table.sheet = sheets, chosen
+    return table
 
 
 def file_name(filename: str) -> str:
@@ -272,7 +477,7 @@ def _delimiter(text: str) -> tuple[str, str]:
     return (best if counts[best] else ","), {",": "comma", ";": "semicolon", "\t": "tab"}[best if counts[best] else ","]
 
 
-def _csv_grid(data: bytes, name: str) -> tuple[list[list], str]:
+def _csv_grid(data: bytes, name: str, deadline: _Deadline) -> tuple[list[list], str]:
     text, encoding = _decode(data, name)
     sample = text[:65536]
     if sample and len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
@@ -290,8 +495,11 @@ def _csv_grid(data: bytes, name: str) -> tuple[list[list], str]:
         for record in reader:
             if grid and any(cell.strip() for cell in record):
                 non_blank += 1
-                if non_blank > MAX_ROWS:
+                if non_blank > MAX_ROWS + HEADER_SEARCH_ROWS:
                     raise too_many_rows(name)
+            if not len(grid) % 1024:
+                deadline.check()
+            deadline.count(sum(1 for cell in record if cell))
             grid.append(record)
             if len(grid) == 1 and len(record) > MAX_COLUMNS:  # refuse thousands of columns before reading on
                 named = sum(1 for c in record if c.strip())
@@ -318,22 +526,134 @@ def _too_many_columns(name: str, count: int) -> InvalidInput:
     )
 
 
-def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
+def _check_unpacked(zf: zipfile.ZipFile, name: str, deadline: _Deadline) -> None:
+    """Unpack every part once, counting what it really unpacks to (a zip's own sizes can lie), and
+    refuse a workbook over the limits before openpyxl holds any of it: the whole, the shared text,
+    and any run of text longer than a cell can be (Excel's limit, in the bytes it could take)."""
+    total = 0
+    for info in zf.infolist():
+        part = info.filename
+        shared = part.lower().endswith("sharedstrings.xml")
+        scan = part.lower().endswith(".xml")
+        size = 0
+        run = 0  # text since the last '<', carried from one chunk to the next
+        try:
+            with zf.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if total > MAX_UNPACKED_BYTES:
+                        raise _too_big_unpacked(name)
+                    if shared and size > MAX_SHARED_TEXT_BYTES:
+                        raise InvalidInput(
+                            f"'{name}' holds more than {MAX_SHARED_TEXT_BYTES // 1024 // 1024} MB of text; the most it takes is "
+                            f"{MAX_SHARED_TEXT_BYTES // 1024 // 1024} MB. Save only the sheet and columns needed, or save it as CSV."
+                        )
+                    if scan:
+                        parts = chunk.split(b"<")
+                        run += len(parts[0])
+                        longest = max(run, max(map(len, parts[1:-1]), default=0))
+                        if len(parts) > 1:
+                            run = len(parts[-1])
+                            longest = max(longest, run)
+                        if longest > 8 * MAX_CELL_CHARS:
+                            raise InvalidInput(
+                                f"'{name}' has a cell longer than {MAX_CELL_CHARS:,} characters, more than Excel itself "
+                                "lets a cell hold, so it was not made by Excel and was not read. Save it again from Excel."
+                            )
+                    deadline.check()
+        except InvalidInput:
+            raise
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+            raise InvalidInput(f"'{name}' looks like an Excel workbook but is damaged. Save it again from Excel as .xlsx or CSV.") from None
+
+
+def _too_big_unpacked(name: str) -> InvalidInput:
+    return InvalidInput(
+        f"'{name}' unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; the most it takes "
+        f"is {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Save only the sheet needed."
+    )
+
+
+def _sheet_grid(sheet, name: str, deadline: _Deadline) -> list[list]:
+    """One sheet's rows (blank rows between rows kept, trailing blanks dropped), within the limits."""
+    try:
+        sheet.reset_dimensions()  # the size a sheet claims is not trusted: only the cells it holds are read
+    except AttributeError:  # pragma: no cover - a sheet type without it
+        pass
+    grid: list[list] = []
+    non_blank = 0
+    pending_blank = 0  # blank rows are counted, and kept only when a row with values follows
+    position = 0
+    for cells in sheet.iter_rows(values_only=True):
+        position += 1
+        if not position % 256:
+            deadline.check()
+        if position > MAX_SHEET_ROWS:
+            raise InvalidInput(
+                f"'{name}' has rows beyond row {MAX_SHEET_ROWS:,} of sheet '{shorten(sheet.title, 40)}'; the most it takes is "
+                f"{MAX_ROWS:,} rows. Delete the rows below the table (or save only the table as CSV) and try again."
+            )
+        values: list[Any] = list(cells)
+        while values and is_blank(values[-1]):
+            values.pop()
+        filled = len([v for v in values if not is_blank(v)])
+        if filled > MAX_COLUMNS or len(values) > 5 * MAX_COLUMNS:
+            raise _too_many_columns(name, max(filled, len(values)))
+        deadline.count(filled)
+        for v in values:
+            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                raise InvalidInput(f"Row {position} of '{name}' has a cell longer than {MAX_CELL_CHARS:,} characters. Check that row.")
+        if not grid:
+            grid.append(values)
+            continue
+        if not values:
+            pending_blank += 1
+            continue
+        non_blank += 1
+        if non_blank > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise too_many_rows(name)
+        grid.extend([] for _ in range(pending_blank))
+        pending_blank = 0
+        grid.append(values)
+    return grid
+
+
+def _has_table(grid: list[list]) -> bool:
+    """A sheet with at least two named columns and a row of values under them (not a cover, contents or notes sheet)."""
+    counts = [len([v for v in row if not is_blank(v)]) for row in grid[: HEADER_SEARCH_ROWS + 50]]
+    return any(c >= 2 for c in counts[:HEADER_SEARCH_ROWS]) and sum(1 for c in counts if c >= 2) >= 2
+
+
+def _pick_sheet(names: list[str], wanted: str | int | None, name: str) -> int | None:
+    if wanted is None or (isinstance(wanted, str) and not wanted.strip()):
+        return None
+    listed = "; ".join(f"{i}. {shorten(n, 40)}" for i, n in enumerate(names, 1))
+    text = str(wanted).strip()
+    for i, n in enumerate(names):
+        if n.strip().casefold() == text.casefold():
+            return i
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= len(names):
+            return number - 1
+    raise InvalidInput(f"'{name}' has no sheet '{shorten(text, 40)}'. Its sheets are: {listed}. Give a sheet's name or number.")
+
+
+def _xlsx_grid(data: bytes, name: str, wanted: str | int | None, deadline: _Deadline) -> tuple[list[list], str, list[str], str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-            unpacked = sum(i.file_size for i in zf.infolist())
+            if "xl/workbook.xml" not in names:
+                raise InvalidInput(
+                    f"'{name}' is a zip file but not an Excel workbook (it may be a Word or OpenDocument file). "
+                    "Save it from Excel as .xlsx or CSV."
+                )
+            if sum(i.file_size for i in zf.infolist()) > 4 * MAX_UNPACKED_BYTES:  # what it claims: refused unread
+                raise _too_big_unpacked(name)
+            _check_unpacked(zf, name, deadline)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InvalidInput(f"'{name}' looks like an Excel workbook but is damaged. Save it again from Excel as .xlsx or CSV.") from None
-    if "xl/workbook.xml" not in names:
-        raise InvalidInput(
-            f"'{name}' is a zip file but not an Excel workbook (it may be a Word or OpenDocument file). Save it from Excel as .xlsx or CSV."
-        )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput(
-            f"'{name}' unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB; the most it takes "
-            f"is {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Save only the sheet needed."
-        )
     import openpyxl  # late: only an Excel file needs it
 
     try:
@@ -343,30 +663,25 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
             f"'{name}' looks like an Excel workbook but could not be opened (it may be damaged). Save it again from Excel as .xlsx or CSV."
         ) from None
     try:
-        if not workbook.worksheets:
+        sheets = [ws.title for ws in workbook.worksheets]
+        if not sheets:
             raise InvalidInput(f"'{name}' has no sheets.")
-        sheet = workbook.worksheets[0]
-        grid: list[list] = []
-        non_blank = 0
-        pending_blank = 0  # blank rows are counted, and kept only when a row with values follows
-        for cells in sheet.iter_rows(values_only=True):
-            values: list[Any] = list(cells)
-            while values and is_blank(values[-1]):
-                values.pop()
-            if not grid:
-                if len([v for v in values if not is_blank(v)]) > MAX_COLUMNS:
-                    raise _too_many_columns(name, len([v for v in values if not is_blank(v)]))
-                grid.append(values)
-                continue
-            if not values:
-                pending_blank += 1
-                continue
-            non_blank += 1
-            if non_blank > MAX_ROWS:
-                raise too_many_rows(name)
-            grid.extend([] for _ in range(pending_blank))
-            pending_blank = 0
-            grid.append(values)
+        index = _pick_sheet(sheets, wanted, name)
+        passed: list[str] = []
+        if index is not None:
+            grid = _sheet_grid(workbook.worksheets[index], name, deadline)
+        else:
+            index, grid = 0, []
+            for i, ws in enumerate(workbook.worksheets):
+                found = _sheet_grid(ws, name, deadline)
+                if i == 0:
+                    grid = found
+                if _has_table(found):
+                    index, grid = i, found
+                    break
+                passed.append(ws.title)
+            else:
+                index, passed = 0, []
     except InvalidInput:
         raise
     except Exception:  # noqa: BLE001
@@ -375,8 +690,16 @@ def _xlsx_grid(data: bytes, name: str) -> tuple[list[list], str]:
         ) from None
     finally:
         workbook.close()
-    sheets = len(workbook.sheetnames)
-    return grid, "Excel workbook" + (f", first of {sheets} sheets ('{shorten(sheet.title, 40)}')" if sheets > 1 else "")
+    title = sheets[index]
+    if len(sheets) == 1:
+        read_as = "Excel workbook"
+    elif index == 0 and wanted in (None, ""):
+        read_as = f"Excel workbook, first of {len(sheets)} sheets ('{shorten(title, 40)}')"
+    else:
+        read_as = f"Excel workbook, sheet {index + 1} of {len(sheets)} ('{shorten(title, 40)}')"
+        if passed:
+            read_as += "; the sheets before it hold no table"
+    return grid, read_as, sheets, title
 
 
 def _header_text(value) -> str:
@@ -388,12 +711,83 @@ def _header_text(value) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
-def _to_table(grid: list[list], name: str, read_as: str) -> Table:
-    if not grid or not any(not is_blank(v) for v in grid[0]):
-        if any(any(not is_blank(v) for v in row) for row in grid):
-            raise InvalidInput(f"Row 1 of '{name}' is empty. The first row should hold the column names, such as those in the template.")
-        raise InvalidInput(f"'{name}' has nothing in it. Put the column names in row 1 and one response or figure in each row below.")
-    raw_headers = [_header_text(v) for v in grid[0]]
+def _filled(row: list) -> int:
+    return len([v for v in row if not is_blank(v)])
+
+
+def _find_header(grid: list[list]) -> int:
+    """The index of the row holding the column names: the first row (of the first few) at least half
+    as wide as the widest of them whose next row with anything in it is as wide too (so a title,
+    even one whose commas split it over a few cells, followed by a blank line or a source line, is
+    passed over). 0 when the file starts with its column names."""
+    counts = [_filled(row) for row in grid[:HEADER_SEARCH_ROWS]]
+    widest = max(counts, default=0)
+    if widest < 2:
+        return 0
+    threshold = max(2, math.ceil(widest / 2))
+    for index, count in enumerate(counts):
+        if count < threshold:
+            continue
+        following = next((_filled(row) for row in grid[index + 1 :] if _filled(row) and not _is_subheader(row)), None)
+        if following is None or following >= threshold:
+            return index
+    return 0
+
+
+#: Words in a second row of column names (SmartSurvey, SurveyMonkey): the answer under its question.
+_SUBHEADER_WORDS = {"response", "open-ended response", "open ended response", "responses", "comment", "other (please specify)"}
+
+
+def _is_subheader(row: list) -> bool:
+    values = [v for v in row if not is_blank(v)]
+    return bool(values) and all(isinstance(v, str) for v in values) and any(v.strip().casefold() in _SUBHEADER_WORDS for v in values)
+
+
+def _to_table(grid: list[list], name: str, read_as: str, header_row: int | None = None) -> Table:
+    notes: list[str] = []
+    if header_row is not None:
+        if header_row < 1 or header_row > len(grid):
+            raise InvalidInput(f"'{name}' has no row {header_row} (it has {len(grid):,} rows); give the row that holds the column names.")
+        top = header_row - 1
+        if not _filled(grid[top]):
+            raise InvalidInput(f"Row {header_row} of '{name}' is empty; give the row that holds the column names.")
+    else:
+        if not any(_filled(row) for row in grid):
+            raise InvalidInput(f"'{name}' has nothing in it. Put the column names in row 1 and one response or figure in each row below.")
+        top = _find_header(grid)
+        if top == 0 and not _filled(grid[0]):
+            raise InvalidInput(
+                f"Row 1 of '{name}' is empty. The first row should hold the column names, such as those in the template "
+                "(or give the row that holds them)."
+            )
+        if top:
+            lines = "row 1" if top == 1 else f"rows 1-{top}"
+            notes.append(
+                f"The column names are on row {top + 1}; {lines} look{'s' if top == 1 else ''} like a title and "
+                f"{'was' if top == 1 else 'were'} skipped. If the names are on another row, say which."
+            )
+    title_lines = [" ".join(cell_text(v) for v in row if not is_blank(v)) for row in grid[:top] if _filled(row)]
+    header_cells = list(grid[top])
+    start = top + 1
+    if start < len(grid) and _is_subheader(grid[start]):
+        sub = grid[start]
+        last = ""
+        merged = []
+        for i in range(max(len(header_cells), len(sub))):
+            main = _header_text(header_cells[i] if i < len(header_cells) else None)
+            below = _header_text(sub[i] if i < len(sub) else None)
+            if main:
+                last = main
+            if below and below.casefold() not in _SUBHEADER_WORDS:
+                merged.append(f"{main or last} - {below}" if (main or last) else below)
+            else:
+                merged.append(main)
+        header_cells = merged
+        start += 1
+        notes.append(
+            f"Row {top + 2} is a second row of column names (as SmartSurvey and SurveyMonkey write them): read with row {top + 1}."
+        )
+    raw_headers = [_header_text(v) for v in header_cells]
     while raw_headers and not raw_headers[-1]:
         raw_headers.pop()
     if len([h for h in raw_headers if h]) > MAX_COLUMNS:
@@ -403,15 +797,17 @@ def _to_table(grid: list[list], name: str, read_as: str) -> Table:
     for i, h in enumerate(headers):
         if h.casefold() in seen:
             raise InvalidInput(
-                f"Column '{shorten(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}). "
-                "Delete or rename one of them."
+                f"Column '{shorten(h, 100)}' appears twice (columns {column_letter(seen[h.casefold()])} and {column_letter(i)}"
+                f"{'' if top == 0 else f', in row {top + 1}'}). Delete or rename one of them."
             )
         seen[h.casefold()] = i
-    body = grid[1:]
-    while body and not any(not is_blank(v) for v in body[-1]):
+    body = grid[start:]
+    while body and not _filled(body[-1]):
         body.pop()
     if not body:
         raise InvalidInput(f"'{name}' has column names but no rows. Add one response or figure in each row under the column names.")
+    if sum(1 for record in body if _filled(record)) > MAX_ROWS:
+        raise too_many_rows(name)
     rows: list[dict[str | None, Any]] = []
     width = len(headers)
     for record in body:
@@ -420,7 +816,7 @@ def _to_table(grid: list[list], name: str, read_as: str) -> Table:
         if extra:
             row[None] = extra
         rows.append(row)
-    return Table(headers, rows, read_as)
+    return Table(headers, rows, read_as, first_row=start + 1, notes=notes, title_lines=title_lines)
 
 
 def header_key(text: str) -> str:

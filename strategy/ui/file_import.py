@@ -28,7 +28,7 @@ import streamlit as st
 
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
-from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview, file_name
+from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview, file_name, group_problems
 
 #: Ready rows shown in the preview.
 PREVIEW_ROWS = 20
@@ -111,9 +111,9 @@ def chosen_file(
     return None if upload is None else (upload.getvalue(), upload.name)
 
 
-def _read(key: str, data: bytes, filename: str, preview: Callable[[bytes, str], _P]) -> _P | WorkbookError:
-    """The file's preview, read once per file (not on every rerun)."""
-    token = hashlib.sha256(data).hexdigest() + "|" + filename
+def _read(key: str, data: bytes, filename: str, preview: Callable[[bytes, str], _P], choices: str = "") -> _P | WorkbookError:
+    """The file's preview, read once per file and set of choices (not on every rerun)."""
+    token = hashlib.sha256(data).hexdigest() + "|" + filename + "|" + choices
     cached = st.session_state.get(key)
     if cached and cached[0] == token:
         return cached[1]
@@ -144,22 +144,32 @@ def import_panel(
     commit: Callable[[bool], str],
     existing: Existing | None = None,
     replace: bool = True,
+    choices: str = "",
+    choose: Callable[[_P | WorkbookError], None] | None = None,
 ) -> None:
     """What the file would store and every problem in it, then (when there are none) the import
     button. ``preview`` reads the file (raising WorkbookError when it cannot); ``shown`` says what
     to show of its result; ``commit(replace)`` imports the file, all of it or nothing, and returns
     the sentence saying what was stored (or raises WorkbookError). With ``existing``, the person
-    chooses whether the import replaces the rows already stored; without, ``replace`` is passed."""
+    chooses whether the import replaces the rows already stored; without, ``replace`` is passed.
+    ``choices`` names the choices the preview was made with (a new preview when they change), and
+    ``choose(result)`` shows the widgets that change them (the sheet, the header row, the area...)."""
     st.markdown(f"**Preview of {md_escape(file_name(filename))}**")
-    result = _read(key("preview"), data, filename, preview)
+    result = _read(key("preview"), data, filename, preview, choices)
     if isinstance(result, WorkbookError):
         show_error("This file could not be read, so nothing was imported.", result.message)
+        if choose is not None:
+            choose(result)  # the choices (a sheet, a row) may be what makes it readable
         return
+    if choose is not None:
+        choose(result)
     view = shown(result)
     base = view.preview
     if view.summary:
         st.text(view.summary)
     st.text(f"Read as: {base.read_as}")
+    for note in base.notes:
+        st.text(note)  # may quote the file's title or column names: never markdown
     for column, (label, count) in zip(st.columns(len(view.counts())), view.counts(), strict=True):
         column.metric(label, f"{count:,}")
     if base.columns:
@@ -171,17 +181,19 @@ def import_panel(
     if base.problem_count:
         st.error(
             f"{base.problem_count:,} problem{'s' if base.problem_count != 1 else ''} to fix in the file: "
-            "nothing can be imported until there are none. Fix them and choose the file again.",
+            "nothing can be imported until there are none. Fix them (or make the choices above) and choose the file again.",
             icon="⚠️",
         )
+        st.text("\n".join(group_problems(base.problems, base.problem_count)))  # a screenful, by kind
         problems = base.problems[:PROBLEM_ROWS]
-        st.dataframe(
-            pd.DataFrame([(p.row, p.column, p.message) for p in problems], columns=["Row", "Column", "Problem"]),
-            hide_index=True,
-            column_config={"Problem": st.column_config.TextColumn(width="large")},
-        )
-        if base.problem_count > len(problems):
-            st.caption(f"Showing the first {len(problems):,} of {base.problem_count:,} problems.")
+        with st.expander(f"Every problem, by row ({base.problem_count:,})"):
+            st.dataframe(
+                pd.DataFrame([(p.row, p.column, p.message) for p in problems], columns=["Row", "Column", "Problem"]),
+                hide_index=True,
+                column_config={"Problem": st.column_config.TextColumn(width="large")},
+            )
+            if base.problem_count > len(problems):
+                st.caption(f"Showing the first {len(problems):,} of {base.problem_count:,} problems.")
     if not view.ready.empty:
         st.caption(f"The first {len(view.ready):,} of {base.ready:,} {view.noun} ready to import")
         st.dataframe(view.ready, hide_index=True)
@@ -192,8 +204,8 @@ def import_panel(
         return
     if existing is not None:
         order: list[Mode] = ["replace", "add"] if existing.default == "replace" else ["add", "replace"]
-        choices = {"replace": existing.replace, "add": existing.add}
-        replace = st.radio(existing.question, order, format_func=choices.__getitem__, key=key("mode")) == "replace"
+        answers = {"replace": existing.replace, "add": existing.add}
+        replace = st.radio(existing.question, order, format_func=answers.__getitem__, key=key("mode")) == "replace"
     if st.button(view.button, type="primary", key=key("go")):
         with st.spinner("Importing the file…"):
             try:

@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, preview_file, template_csv
+from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_figures, import_survey, partnership_preview, template_csv
 from strategy.answers.operations import list_rows
+from strategy.core.errors import InvalidInput, WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.guide.content import Prompt, content
-from strategy.tabular.reading import Preview
+from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import
 from strategy.ui.state import author_or_refuse, bump, current_author
 
@@ -70,9 +71,70 @@ def import_panel(engine: Engine, partnership: Partnership, prompt: Prompt) -> No
         preview_and_import(engine, partnership, prompt, *chosen)
 
 
+def _lines(text: str, what: str) -> list[tuple[str, str]]:
+    return ImportOptions.pairs([line for line in (text or "").splitlines() if line.strip()], what)
+
+
+def chosen_options(keys: file_import.Keys) -> tuple[ImportOptions, str]:
+    """The choices made in the panel's widgets (from the last run), and what is wrong with them ("" if nothing)."""
+    state = st.session_state
+    header = str(state.get(keys("header-row")) or "").strip()
+    try:
+        mapping = dict(_lines(state.get(keys("map"), ""), "FIELD=COLUMN"))
+        filters: dict[str, tuple[str, ...]] = {}
+        for column, value in _lines(state.get(keys("filter"), ""), "COLUMN=VALUE"):
+            filters[column] = (*filters.get(column, ()), value)
+        if header and not header.isdigit():
+            raise InvalidInput(f"The row holding the column names should be a number, not '{header}'.")
+    except InvalidInput as exc:
+        return ImportOptions(), exc.message
+    return (
+        ImportOptions(
+            sheet=state.get(keys("sheet")) or None,
+            header_row=int(header) if header else None,
+            area=state.get(keys("area")) or None,
+            mapping=mapping,
+            filters=filters,
+        ),
+        "",
+    )
+
+
+def choose(keys: file_import.Keys, result: Preview | WorkbookError, *, published: bool) -> None:
+    """The choices about the file: its sheet, the row holding the column names, the partnership's area
+    in a file of several (the one matching the partnership offered first), and (for figures) which
+    column each field takes and which rows to keep."""
+    with st.expander("How to read the file", expanded=isinstance(result, Preview) and len(result.areas) > 1 and not result.area):
+        if isinstance(result, Preview) and len(result.sheets) > 1:
+            st.selectbox(
+                "Sheet", result.sheets, index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0, key=keys("sheet")
+            )
+        st.text_input("Row holding the column names (blank: found below any title)", key=keys("header-row"))
+        if isinstance(result, Preview) and len(result.areas) > 1:
+            names = [a for a, _ in result.areas]
+            offered = [a for a in result.suggested_areas if a in names] + [a for a in names if a not in result.suggested_areas]
+            st.selectbox(
+                "Which area is the partnership's? Only its rows are imported.",
+                ["", *offered],
+                format_func=lambda a: a or "Choose the area…",
+                key=keys("area"),
+            )
+        if published:
+            st.text_area(
+                "Columns (one FIELD=COLUMN a line, such as value=number_of_children; a value that is not a column is "
+                "used for every row, such as measure=plans_sexual_abuse)",
+                key=keys("map"),
+            )
+            st.text_area("Keep only rows with (one COLUMN=VALUE a line, such as category_of_abuse=Sexual abuse)", key=keys("filter"))
+
+
 def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt, data: bytes, filename: str) -> None:
     """What the file would store, every problem in it, and (when there are none) the import button."""
     pid = stored_id(partnership)
+    keys = _keys(pid, prompt.id)
+    options, wrong = chosen_options(keys)
+    if wrong:
+        file_import.show_error("A choice about the file needs fixing.", wrong)
     existing = len(list_rows(engine, pid, prompt.id))
     default: file_import.Mode = "replace" if prompt.id == SURVEY else "add"
     asked = None
@@ -96,9 +158,9 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
     def commit(replace: bool) -> str:
         author = author_or_refuse()
         if prompt.id == SURVEY:
-            count = import_survey(engine, pid, data, filename, author=author, replace=replace)
+            count = import_survey(engine, pid, data, filename, author=author, replace=replace, options=options)
         else:
-            count = import_figures(engine, pid, data, filename, prompt_id=prompt.id, author=author, replace=replace)
+            count = import_figures(engine, pid, data, filename, prompt_id=prompt.id, author=author, replace=replace, options=options)
         bump(pid, prompt.id)  # a fresh table, showing what is now stored
         return f"Imported {_plural(count, prompt.id)}."
 
@@ -106,11 +168,13 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         _keys(pid, prompt.id),
         data,
         filename,
-        preview=lambda d, name: preview_file(d, name, prompt.id),
+        preview=lambda d, name: partnership_preview(engine, pid, d, name, prompt.id, options),
         shown=shown,
         commit=commit,
         existing=asked,
         replace=default == "replace",
+        choices=options.to_json(),
+        choose=lambda result: choose(keys, result, published=prompt.id != SURVEY),
     )
 
 
