@@ -5,27 +5,22 @@ Pure functions returning bytes. Built from small functions with named styles ens
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Inches
 from sqlalchemy.engine import Engine
 
 from strategy import __version__
-from strategy.answers.operations import Row, all_rows, decode_image, get_answers
+from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
-from strategy.core.dates import UK, uk_date, uk_long_date
+from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
-from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
@@ -37,17 +32,23 @@ from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
+from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
     MARKING_STYLE,
     bullets,
     chart,
+    contents_from_headings,
     ensure_styles,
+    footer_with_pages,
     gap,
+    logo,
     note,
-    page_field,
+    numbered,
     paragraphs,
     safe_text,
+    save,
+    set_properties,
     simple_table,
     table_of_contents,
 )
@@ -83,31 +84,19 @@ def _version(ctx: DraftContext) -> str:
     return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
 
 
-def _logo(ctx: DraftContext) -> None:
-    """The partnership's logo at the top of the title page, with alt text; a damaged one is left out."""
-
-    stored = ctx.value("finalise.logo")
-    if not stored:
-        return
-    try:
-        ctx.doc.add_picture(io.BytesIO(decode_image(stored)), width=Inches(1.8))
-    except (InvalidInput, ValueError, KeyError, ZeroDivisionError):  # python-docx could not read the picture
-        return
-    ctx.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    ctx.doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(f"Logo of {ctx.partnership.name}"))
-
-
 def _title_page(ctx: DraftContext, now: datetime) -> None:
+    """The cover: the logo, the marking, the strategy's title as the large heading and the
+    partnership's name under it, then the period, version, date and status."""
     doc, p = ctx.doc, ctx.partnership
-    _logo(ctx)
+    logo(doc, ctx.brand, p.name)
     if _marking(ctx):
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
         doc.add_paragraph("DRAFT", style=MARKING_STYLE)
     if ctx.review_comments is not None:
         doc.add_paragraph("REVIEW COPY: open comments are listed at the end of each section", style=MARKING_STYLE)
-    doc.add_paragraph(safe_text(p.name), style="Title")
-    doc.add_paragraph(safe_text(ctx.value("finalise.title").strip() or DEFAULT_TITLE), style="Subtitle")
+    doc.add_paragraph(safe_text(_title(ctx)), style="Title")
+    doc.add_paragraph(safe_text(p.name), style="Subtitle")
     period = period_label(p)
     if period:
         doc.add_paragraph(f"Strategy period: {period}")
@@ -126,13 +115,13 @@ def _title_page(ctx: DraftContext, now: datetime) -> None:
 def _document_control(ctx: DraftContext, now: datetime) -> None:
     """The table councils put at the front of a published strategy (Guide §13.2)."""
     doc = ctx.doc
-    doc.add_paragraph("Document control", style="Title")
+    doc.add_paragraph("Document control", style=FRONT_HEADING_STYLE)
     approved_by = ctx.value("finalise.approved_by").strip()
     approved_on = ctx.value("finalise.approval_date")
     review = ctx.value("finalise.next_review")
     rows = [
         ("Version", _version(ctx)),
-        ("Date of this version", uk_long_date(now.astimezone(UK).date())),
+        ("Date of this version", uk_date(now.astimezone(UK).date())),
         ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
         ("Status", _status_words(ctx)),
         ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
@@ -144,29 +133,27 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text = label
-        for run in cells[0].paragraphs[0].runs:
-            run.bold = True
         cells[1].text = safe_text(value)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _header_footer(ctx: DraftContext) -> None:
-    """Every section (portrait and landscape) carries the partnership, the marking and page numbers."""
+    """The header (marking, partnership) and the footer (page numbers, then the marking) are written
+    once, in the first section; every later section, portrait or landscape, shares them, so the
+    marking is printed once at the top and once at the foot of every page."""
     marking = _marking(ctx)
     draft = " · DRAFT" if _is_draft(ctx) else ""
-    for section in ctx.doc.sections:
-        header = section.header.paragraphs[0]
-        header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer = section.footer.paragraphs[0]
-        footer.text = safe_text(f"{ctx.partnership.name} · Child sexual abuse strategy{draft} · Page ")
-        page_field(footer, "PAGE")
-        footer.add_run(" of ")
-        page_field(footer, "NUMPAGES")
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if marking:
-            below = section.footer.add_paragraph(marking)
-            below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first, *later = ctx.doc.sections
+    for section in later:
+        section.header.is_linked_to_previous = True
+        section.footer.is_linked_to_previous = True
+    header = first.header.paragraphs[0]
+    header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer_with_pages(first, f"{ctx.partnership.name} · Child sexual abuse strategy{draft}")
+    if marking:
+        below = first.footer.add_paragraph(marking)
+        below.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _document_text(doc: DocxDocument) -> list[str]:
@@ -197,22 +184,22 @@ def _glossary(ctx: DraftContext) -> None:
     simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
 
 
+def _title(ctx: DraftContext) -> str:
+    return ctx.value("finalise.title").strip() or DEFAULT_TITLE
+
+
 def _properties(ctx: DraftContext, now: datetime) -> None:
-    props = ctx.doc.core_properties
+    """Title, subject, author and British English (the text's own language is set by the house style)."""
     title = ctx.value("finalise.title").strip() or "child sexual abuse strategy"
-    props.title = safe_text(f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""))[:255]
-    props.subject = DEFAULT_TITLE
-    props.author = safe_text(ctx.value("finalise.document_author").strip() or ctx.partnership.name)[:255]
-    props.keywords = "child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower())
-    props.category = _marking(ctx)
-    props.language = "en-GB"
-    props.created = now.astimezone(UTC).replace(tzinfo=None)  # the property is UTC
-    props.comments = "Draft produced by the Child Sexual Abuse Strategy Workbook."
-    # Language of the text itself, for spelling and screen readers.
-    rpr = ctx.doc.styles["Normal"].element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-GB")
-    rpr.append(lang)
+    set_properties(
+        ctx.doc,
+        title=f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""),
+        subject=DEFAULT_TITLE,
+        author=ctx.value("finalise.document_author").strip() or ctx.partnership.name,
+        now=now,
+        keywords="child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower()),
+    )
+    ctx.doc.core_properties.category = _marking(ctx)
 
 
 def _labels(ctx: DraftContext, prompt_id: str) -> list[str]:
@@ -277,8 +264,7 @@ def _section_vision(ctx: DraftContext) -> None:
     doc.add_heading("Strategic priorities", level=2)
     priorities = ctx.rows.get("vision.priorities", [])
     if priorities:
-        for row in priorities:
-            para = doc.add_paragraph(safe_text(row.values.get("priority")), style="List Number")
+        for row, para in zip(priorities, numbered(doc, [str(r.values.get("priority") or "") for r in priorities]), strict=True):
             why = row.values.get("why")
             if why:
                 para.add_run(safe_text(f": {why}"))
@@ -744,10 +730,10 @@ def build_draft(
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
-    ensure_styles(doc)
+    ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     _title_page(ctx, now)
-    table_of_contents(doc)
+    contents = table_of_contents(doc)
     landscape = False
     for section in ctx.content.reference("template_sections").items:
         if (section["id"] in LANDSCAPE) != landscape:  # wide tables get landscape pages of their own
@@ -768,9 +754,8 @@ def build_draft(
     appendix_recommendations(ctx)
     _glossary(ctx)
     _header_footer(ctx)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    contents_from_headings(doc, contents, number_headings(doc))
+    return save(doc, ctx.brand)
 
 
 def _open_comments(ctx: DraftContext, section_id: str) -> None:
@@ -785,7 +770,8 @@ def _open_comments(ctx: DraftContext, section_id: str) -> None:
         return
     for about, comment in found:
         who = comment.author_name + (f", {comment.author_agency}" if comment.author_agency else "")
-        ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {uk_date(comment.created_at)})"), style="List Bullet")
+        when = uk_long_date(to_uk(comment.created_at).date())
+        ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {when})"), style="List Bullet")
 
 
 def export_docx(
