@@ -65,7 +65,7 @@ def test_the_snapshot_report_reads_as_a_finished_document(engine, demo):
     assert [h for h in _headings(doc, 2) if h in {d.label for d in sn.domains()}] == [d.label for d in sn.domains()]
     assert "Not rated yet" not in text and "Not written yet" not in text
     assert "Recovery support: red" in text
-    assert "Strategic session: 19/03/2026" in text
+    assert "Strategic session: 19 March 2026" in text  # prose gives dates in words
     assert "Commission therapeutic support" in text and "(status: open)" in text
     assert "frontline practitioners" in text.lower()
     header = doc.tables[1].rows[0]._tr

@@ -10,6 +10,7 @@ from strategy.documents.draft import draft_filename, export_docx
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
 from strategy.ui.state import current_author, show_error
+from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf
 
 engine, partnership = page_context()
 
@@ -39,3 +40,18 @@ if built and built[0] == partnership.id:
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
+    # The same draft as a tagged, accessible PDF, made by LibreOffice where it is installed.
+    if not pdf_available():
+        st.info(NOT_INSTALLED)
+    elif st.button("Make a PDF of this draft"):
+        with st.spinner("Making the PDF with LibreOffice…"):
+            try:
+                st.session_state["draft_pdf"] = (partnership.id, built[1], to_pdf(built[1]))
+                record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="PDF of the Word draft")
+            except WorkbookError as exc:
+                show_error(exc)
+    made = st.session_state.get("draft_pdf")
+    if made and made[0] == partnership.id and made[1] == built[1]:
+        st.download_button(
+            "Download as PDF", data=made[2], file_name=built[2].removesuffix(".docx") + ".pdf", mime="application/pdf", icon="📕"
+        )

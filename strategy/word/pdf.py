@@ -84,8 +84,9 @@ def _convert(program: str, source: Path, folder: Path) -> bytes:
     if proc.returncode != 0 or not out.exists():
         detail = (err or b"").decode("utf-8", "replace").strip().splitlines()
         raise PdfUnavailable(
-            "LibreOffice could not turn the Word file into a PDF" + (f" ({detail[-1][:200]})" if detail else "") + ". "
-            "The Word file itself is fine: download it and save it as PDF from Word."
+            "LibreOffice could not turn the Word file into a PDF"
+            + (f" ({detail[-1][:200]})" if detail else "")
+            + ". The Word file itself is fine: download it and save it as PDF from Word."
         )
     return out.read_bytes()
 
@@ -178,3 +179,18 @@ def to_pdf(docx: bytes) -> bytes:
         source.write_bytes(numbered)
         (folder / "document.pdf").unlink()
         return _convert(program, source, folder)
+
+
+def to_png(docx: bytes, *, dpi: int = 150) -> bytes:
+    """The first page of the document as a PNG picture (the strategy on a page, for a website or a
+    slide), drawn from its PDF; or PdfUnavailable with a message that says what to do."""
+    import pypdfium2  # only here: the picture is the one thing that needs it
+
+    pdf = pypdfium2.PdfDocument(to_pdf(docx))
+    try:
+        image = pdf[0].render(scale=dpi / 72).to_pil()
+    finally:
+        pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

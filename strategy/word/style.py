@@ -337,7 +337,7 @@ def fit_table(table: Table, width: int, brand: Brand) -> None:
     tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
     tbl_pr.append(
         parse_xml(
-            f'<w:tblLook {nsdecls("w")} w:val="04A0" w:firstRow="{1 if headers else 0}" w:lastRow="0" '
+            f'<w:tblLook {nsdecls("w")} w:val="{"0420" if headers else "0400"}" w:firstRow="{1 if headers else 0}" w:lastRow="0" '
             'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
         )
     )
