@@ -82,6 +82,23 @@ def cmd_export_docx(args) -> None:
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
+def cmd_on_a_page(args) -> None:
+    from strategy.core.audit_log import record_now
+    from strategy.documents.on_a_page import build_on_a_page
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    pid = stored_id(find_partnership(engine, args.name))
+    data = build_on_a_page(engine, pid)
+    if args.pdf or args.png:
+        from strategy.word.pdf import to_pdf, to_png
+
+        data = to_png(data) if args.png else to_pdf(data)
+    out = _write(args.out, data)
+    record_now(engine, None, "export", partnership_id=pid, detail=f"Strategy on a page from the command line to {out.name}")
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
 def cmd_next_period(args) -> None:
     from strategy.people.partnerships import find_partnership, get_partnership
     from strategy.people.periods import start_next_period
@@ -382,6 +399,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="write a tagged, accessible PDF instead (needs LibreOffice)")
     _no_charts_option(p)
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("on-a-page", help="write the strategy on a page: vision, priorities, aims, outcomes, headline measures")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the file to write (.docx; .pdf with --pdf, .png with --png)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--pdf", action="store_true", help="a tagged PDF instead of Word (needs LibreOffice)")
+    kind.add_argument("--png", action="store_true", help="a PNG picture of the page instead of Word (needs LibreOffice)")
+    p.set_defaults(func=cmd_on_a_page)
 
     p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")
     p.add_argument("name")

@@ -21,6 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 #: A4, in every document and every section.
 A4_SHORT, A4_LONG = Mm(210), Mm(297)
@@ -316,9 +317,9 @@ def fit_table(table: Table, width: int, brand: Brand) -> None:
     for r, row in enumerate(table.rows):
         for tc in row._tr.tc_lst:
             for p in tc.iterchildren(qn("w:p")):
-                style = p.pPr.pStyle.val if p.pPr is not None and p.pPr.pStyle is not None else None
-                if style in (None, "Normal"):
-                    p.style = TABLE_HEADER_STYLE if r < headers else TABLE_TEXT_STYLE
+                paragraph = Paragraph(p, table._parent)
+                if paragraph.style is None or paragraph.style.name == "Normal":
+                    paragraph.style = TABLE_HEADER_STYLE if r < headers else TABLE_TEXT_STYLE
             if r < headers:
                 tc_pr = tc.get_or_add_tcPr()
                 old = tc_pr.find(qn("w:shd"))
