@@ -327,7 +327,10 @@ def fit_table(table: Table, width: int, brand: Brand) -> None:
                     tc_pr.remove(old)
                 tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{brand.accent}"/>'))
     grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
-    widths = column_widths(_texts(table), headers, int(width))
+    texts = _texts(table)
+    if not grid or not texts:  # nothing to size
+        return
+    widths = column_widths(texts, headers, int(width))
     table.autofit = False
     tbl_pr = table._tbl.tblPr
     for tag in ("w:tblW", "w:tblLayout", "w:tblLook"):
@@ -423,7 +426,8 @@ def fit_tables(doc: DocxDocument, brand: Brand = DEFAULT_BRAND) -> None:
         sect_pr = section_of(tbl, body)
         section = Section(sect_pr, doc.part)
         width = text_width(section)
-        if not is_landscape(section) and sum(_bounds(_texts(table), _header_rows(table))[0]) > width:
+        texts = _texts(table)
+        if texts and texts[0] and not is_landscape(section) and sum(_bounds(texts, _header_rows(table))[0]) > width:
             _turn_landscape(tbl, sect_pr)
             width = Emu(A4_LONG - (section.left_margin or 0) - (section.right_margin or 0))
         fit_table(table, width, brand)
