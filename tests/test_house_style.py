@@ -388,6 +388,24 @@ def test_the_strategy_on_a_page_is_one_landscape_page_with_the_vision_priorities
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_a_fresh_partnerships_page_says_what_is_missing_and_hostile_text_stays_text(engine, partnership, author):
+    hostile = "<script>alert(1)</script> & \u202e\x07 ]]>"
+    save_answer(engine, partnership.id, "vision.statement", f"Vision {hostile} " + "long words " * 400, expected_version=0, author=author)
+    doc = open_docx(build_on_a_page(engine, partnership.id, now=NOW))
+    texts = [p.text for p in doc.paragraphs]
+    vision = next(t for t in texts if t.startswith("Vision <script>"))
+    assert len(vision) <= 400 and vision.endswith("…")  # cut at a word to fit the page; the draft has it all
+    gaps = [p.text for p in doc.paragraphs if p.style.name == "Workbook Gap"]
+    assert [g.split(" (")[0] for g in gaps] == [
+        "Not written yet: the strategic priorities",
+        "Not written yet: the strategic aims and their outcomes",
+    ]
+    assert (
+        doc.core_properties.title
+        == "Harbourshire Partnership: Strategy for preventing, identifying and responding to child sexual abuse on a page"
+    )
+
+
 def test_without_libreoffice_the_pdf_is_refused_with_what_to_install(monkeypatch):
     monkeypatch.setattr(word_pdf, "libreoffice", lambda: None)
     with pytest.raises(word_pdf.PdfUnavailable, match="apt-get install libreoffice-writer-nogui"):
@@ -445,5 +463,10 @@ def test_the_draft_page_offers_the_pdf(documents, tmp_path, monkeypatch, db_temp
         labels = [d.proto.label for d in at.get("download_button")]
         assert "Download as PDF" in labels
         assert at.session_state["draft_pdf"][2].startswith(b"%PDF")
+        # The strategy on a page, built on the same page: Word, and the picture shown and offered.
+        next(b for b in at.button if b.label == "Build the strategy on a page").click().run(timeout=400)
+        assert not at.exception
+        labels = [d.proto.label for d in at.get("download_button")]
+        assert "Download the strategy on a page (Word)" in labels and "Download the strategy on a page (PNG picture)" in labels
     finally:
         dispose_engine(url)
