@@ -129,7 +129,7 @@ def test_the_contents_list_holds_the_headings_and_stays_a_word_field(draft):
     # Every section and appendix heading is listed, in order, before anyone updates a field.
     assert [p.text.split("\t")[0] for p in draft.paragraphs if p.style.name == TOC_STYLES[0]] == headings
     assert entries[1] == "1.1 Purpose of the strategy"  # second-level headings carry their number 1.1
-    assert "11. Monitoring and evaluation" in entries and entries[-1] == "Appendix B: Glossary"
+    assert "11. Monitoring and evaluation" in entries and entries[-1] == "Table C11: Resources to support practice"
     # Word can still update it: the TOC field is there, and each entry points at its heading's bookmark.
     instructions = " ".join(el.text for el in draft.element.body.iter(qn("w:instrText")))
     assert 'TOC \\o "1-2"' in instructions
@@ -145,6 +145,24 @@ def test_second_level_headings_are_numbered_with_words_own_numbering(draft):
     glossary_part = [p for p in draft.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     appendix = glossary_part[[p.text for p in glossary_part].index("Appendix A: The national review's recommendations") + 1]
     assert appendix._p.pPr.numPr is None  # the appendices are not numbered
+
+
+def test_section_4_keeps_the_summaries_and_the_detailed_tables_go_to_appendix_c(draft):
+    body = list(draft.element.body.iterchildren())
+    heading_1 = [p for p in draft.paragraphs if p.style.name == "Heading 1"]
+    names = [p.text for p in heading_1]
+    assert names[-3:] == ["Appendix A: The national review's recommendations", "Appendix B: Glossary", "Appendix C: The evidence in detail"]
+    start, end = (
+        body.index(heading_1[names.index(n)]._p) for n in ("4. Local and regional context", "5. Strategic aims and intended outcomes")
+    )
+    in_section_4 = [t for t in draft.tables if start < body.index(t._tbl) < end]
+    assert len(in_section_4) <= 3  # the forms, the groups and the yearly figures beside their chart
+    pointers = [p.text for p in draft.paragraphs if p.text.startswith("The full table is in Appendix C, table C")]
+    tables = [p.text for p in draft.paragraphs if p.style.name == "Heading 2" and p.text.startswith("Table C")]
+    assert len(pointers) == len(tables) >= 8
+    for pointer, heading in zip(pointers, tables, strict=True):  # each pointer names the table it points to
+        assert pointer.removeprefix("The full table is in Appendix C, table ").rstrip(".") == heading.removeprefix("Table ")
+    assert "Table C2: The support matrix: what support exists for each group affected" in tables
 
 
 # --- House style, brand, tables ----------------------------------------------------------------------

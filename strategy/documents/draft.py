@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
 from sqlalchemy.engine import Engine
 
 from strategy import __version__
@@ -36,6 +38,7 @@ from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
     MARKING_STYLE,
+    NOTE_STYLE,
     bullets,
     chart,
     contents_from_headings,
@@ -52,6 +55,15 @@ from strategy.word.toolkit import (
     simple_table,
     table_of_contents,
 )
+
+EVIDENCE_APPENDIX = "Appendix C: The evidence in detail"
+
+
+def _detail(ctx: DraftContext, title: str, write: Callable[[], None]) -> None:
+    """A detailed evidence table goes to the evidence appendix (Appendix C); the section keeps its
+    summary and says where the table is."""
+    ctx.details.append((title, write))
+    ctx.doc.add_paragraph(safe_text(f"The full table is in Appendix C, table C{len(ctx.details)}: {title}."), style=NOTE_STYLE)
 
 
 def _has_code(values) -> bool:
@@ -162,6 +174,38 @@ def _document_text(doc: DocxDocument) -> list[str]:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
     return texts
+
+
+def _evidence_appendix(ctx: DraftContext):
+    """Appendix C: the detailed evidence tables of section 4, numbered C1, C2... as the section
+    refers to them. Returns the first element of the appendix (None when there is none)."""
+    if not ctx.details:
+        return None
+    ctx.doc.add_page_break()
+    start = ctx.doc.paragraphs[-1]._p
+    ctx.doc.add_heading(EVIDENCE_APPENDIX, level=1)
+    ctx.doc.add_paragraph("The tables behind the summaries in section 4, 'Local and regional context', as the partnership recorded them.")
+    for number, (title, write) in enumerate(ctx.details, start=1):
+        ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
+        write()
+    return start
+
+
+def _move_to_end(doc: DocxDocument, start) -> None:
+    """Move everything from ``start`` up to the glossary (the last appendix written) to the end of
+    the body, so the appendices run A, B, C."""
+    body = doc.element.body
+    children = list(body.iterchildren())
+    first = children.index(start)
+    glossary_break = next(
+        i for i in range(len(children) - 1, first, -1) if children[i].tag == qn("w:p") and children[i].xpath(".//w:br[@w:type='page']")
+    )
+    final = body.find(qn("w:sectPr"))
+    for element in children[first:glossary_break]:
+        if final is not None:
+            final.addprevious(element)
+        else:
+            body.append(element)
 
 
 def _glossary(ctx: DraftContext) -> None:
@@ -364,9 +408,13 @@ def _context_figures(ctx: DraftContext) -> None:
     ctx.doc.add_heading("Who lives here", level=2)
     rows = ctx.rows.get("context.figures", [])
     if rows:
-        prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
-        if _has_code(r.values.get("value") for r in rows):
-            note(ctx, ev.CODES_FOOTNOTE)
+
+        def write() -> None:
+            prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
+            if _has_code(r.values.get("value") for r in rows):
+                note(ctx, ev.CODES_FOOTNOTE)
+
+        _detail(ctx, "Local figures", write)
     else:
         _not_yet(ctx, "the local figures (child population, looked-after children and others)", "Context", "§4.3")
     if ctx.value("context.population_notes").strip():
@@ -416,16 +464,20 @@ def _support(ctx: DraftContext) -> None:
         _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
     else:
         table = ev.support_matrix_table(rows, nation)
-        simple_table(
-            ctx,
-            [table.index.name, *table.columns],
-            [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
-        )
-        note(
-            ctx,
-            "Each cell says what exists for that group: Available, Partly available, None, Not known, "
-            "or Not recorded where the partnership has not yet said.",
-        )
+
+        def write() -> None:
+            simple_table(
+                ctx,
+                [table.index.name, *table.columns],
+                [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
+            )
+            note(
+                ctx,
+                "Each cell says what exists for that group: Available, Partly available, None, Not known, "
+                "or Not recorded where the partnership has not yet said.",
+            )
+
+        _detail(ctx, "The support matrix: what support exists for each group affected", write)
         gaps = ev.support_gaps(rows, nation)
         doc.add_heading("Gaps in support", level=3)
         if gaps.none:
@@ -475,7 +527,10 @@ def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> 
     ]
     if body:
         ctx.doc.add_heading(heading, level=3)
-        simple_table(ctx, ["Question", "Answer"], body)
+        ctx.doc.add_paragraph(
+            f"The partnership answered {len(body)} of the {len(ctx.content.list_options(ref_id, ctx.partnership.nation))} questions."
+        )
+        _detail(ctx, heading, lambda: simple_table(ctx, ["Question", "Answer"], body))
 
 
 def _disruption(ctx: DraftContext) -> None:
@@ -498,7 +553,7 @@ def _disruption(ctx: DraftContext) -> None:
     if not body:
         _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
         return
-    simple_table(ctx, ["Measure", *(c.label for c in columns)], body)
+    _detail(ctx, "Prevention and disruption measures", lambda: simple_table(ctx, ["Measure", *(c.label for c in columns)], body))
     if unrecorded:
         gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
 
@@ -507,7 +562,10 @@ def _case_reviews(ctx: DraftContext) -> None:
     ctx.doc.add_heading("Case reviews and serious incidents", level=2)
     rows = ctx.rows.get("response.case_reviews", [])
     if rows:
-        prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows)
+        ctx.doc.add_paragraph(
+            f"{len(rows)} local case review{'s' if len(rows) != 1 else ''} and serious incident{'s' if len(rows) != 1 else ''} shape this strategy."
+        )
+        _detail(ctx, "Case reviews and serious incidents", lambda: prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows))
     else:
         _not_yet(ctx, "the local case reviews and serious incidents and their learning", "Current response", "§5.4")
 
@@ -518,10 +576,9 @@ def _courses(ctx: DraftContext) -> None:
     if not rows:
         _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
         return
-    prompt_table(
-        ctx, ctx.content.prompts["workforce.courses"], rows, ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
-    )
     ctx.doc.add_paragraph(safe_text(_courses_summary(ctx, rows)))
+    columns = ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
+    _detail(ctx, "Training on offer", lambda: prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows, columns))
     uncovered = _forms_without_course(ctx, rows)
     if uncovered:
         gap(ctx, f"No course recorded covers: {'; '.join(uncovered)} (Guide §6.1).")
@@ -548,17 +605,21 @@ def _attendance(ctx: DraftContext) -> None:
         _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
         return
     t = att.by_agency
-    simple_table(
-        ctx,
-        ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
-        [
-            [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
-            for a, e, n, p, low in zip(
-                t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
-            )
-        ],
-    )
-    note(ctx, "Every course recorded, added together for each agency.")
+
+    def write() -> None:
+        simple_table(
+            ctx,
+            ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+            [
+                [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+                for a, e, n, p, low in zip(
+                    t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
+                )
+            ],
+        )
+        note(ctx, "Every course recorded, added together for each agency.")
+
+    _detail(ctx, "Training attendance by agency", write)
     ctx.doc.add_paragraph(safe_text(_attendance_summary(att, listed=True)))
     if att.flagged:
         bullets(ctx, att.flagged)
@@ -593,8 +654,12 @@ def _survey(ctx: DraftContext) -> None:
         return
     doc.add_paragraph(safe_text(_survey_summary(survey)))
     for table, heading in ((survey.by_agency, "Agency"), (survey.by_role, "Role")):
-        simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
-        note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+
+        def write(table=table, heading=heading) -> None:
+            simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
+            note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+
+        _detail(ctx, f"Staff survey: average ratings by {heading.lower()}", write)
     reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
     if reflection:
         doc.add_heading("Reflection point", level=4)
@@ -630,7 +695,7 @@ def _resources(ctx: DraftContext) -> None:
         if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
-        simple_table(ctx, ["Question", "Where we are", "Answer"], body)
+        _detail(ctx, "Resources to support practice", lambda: simple_table(ctx, ["Question", "Where we are", "Answer"], body))
     else:
         _not_yet(ctx, "the audit of resources that support practice", "Workforce", "§6.2")
 
@@ -752,7 +817,10 @@ def build_draft(
     if landscape:
         set_orientation(doc, False)  # the appendices are portrait again
     appendix_recommendations(ctx)
-    _glossary(ctx)
+    evidence = _evidence_appendix(ctx)
+    _glossary(ctx)  # read from everything above, the evidence appendix too
+    if evidence is not None:  # the glossary is Appendix B: it goes before the evidence
+        _move_to_end(doc, evidence)
     _header_footer(ctx)
     contents_from_headings(doc, contents, number_headings(doc))
     return save(doc, ctx.brand)

@@ -4,7 +4,8 @@ Used by the draft and by the plan's sections."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from docx.document import Document as DocxDocument
@@ -55,6 +56,8 @@ class DraftContext:
     version_label: str | None = None
     #: A review copy: open comments by template section id (strategy.finalise.review.open_comments_by_section).
     review_comments: dict | None = None
+    #: Detailed evidence tables kept for the evidence appendix: (title, what writes the table), in order.
+    details: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
