@@ -488,3 +488,25 @@ def test_the_draft_page_offers_the_pdf(documents, tmp_path, monkeypatch, db_temp
         assert "Download the strategy on a page (Word)" in labels and "Download the strategy on a page (PNG picture)" in labels
     finally:
         dispose_engine(url)
+
+
+def test_the_draft_page_says_what_to_install_when_libreoffice_is_missing(documents, tmp_path, monkeypatch, db_templates, sqlite_demo_id):
+    from strategy.core.authors import Author
+    from strategy.ui.state import PARTNERSHIP_KEY
+
+    monkeypatch.setattr(word_pdf, "libreoffice", lambda: None)
+    url = db_templates.sqlite(tmp_path / "app.sqlite3", demo=True)
+    monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state[PARTNERSHIP_KEY] = str(sqlite_demo_id)
+        sign_in_as(at, Author.make("Sam"), partnership_id=sqlite_demo_id)
+        at.run()
+        at.session_state["draft_docx"] = (sqlite_demo_id, documents["draft"], "demo-strategy-draft.docx")
+        at.switch_page("views/draft.py").run()
+        assert not at.exception
+        assert "Make a PDF of this draft" not in [b.label for b in at.button]
+        assert any("apt-get install libreoffice-writer-nogui" in i.value for i in at.info)
+        assert "Download the Word draft" in [d.proto.label for d in at.get("download_button")]  # the Word file is still there
+    finally:
+        dispose_engine(url)
