@@ -116,6 +116,19 @@ def test_the_title_page_leads_with_the_strategys_title_then_the_partnership(draf
     assert after == ("Subtitle", "Demo partnership")
 
 
+@pytest.mark.parametrize("name", ["draft", "progress report", "snapshot report", "audit briefing", "strategy on a page"])
+def test_headings_never_skip_a_level(documents, name):
+    """A screen reader's list of headings makes sense: no Heading 3 straight under a Heading 1."""
+    previous = 0
+    for p in open_docx(documents[name]).paragraphs:
+        if p.style.name.startswith("Heading "):
+            level = int(p.style.name.split()[1])
+            assert level <= previous + 1, (name, p.text)
+            previous = level
+        elif p.style.name == "Title":
+            previous = 0
+
+
 # --- Contents and numbered headings -----------------------------------------------------------------
 
 
@@ -458,6 +471,18 @@ def test_export_docx_pdf_from_the_command_line(demo, tmp_path, soffice):
     )
     assert refused.returncode == 1 and "LibreOffice" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
     assert not missing.exists()
+    # The strategy on a page as a picture.
+    picture = tmp_path / "page.png"
+    made = subprocess.run(
+        [sys.executable, "-m", "strategy", "on-a-page", "Demo partnership", "--out", str(picture), "--png"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert made.returncode == 0, made.stderr
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 # --- The page ---------------------------------------------------------------------------------------------

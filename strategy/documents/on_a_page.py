@@ -94,7 +94,7 @@ def build_on_a_page(engine: Engine, partnership_id: int, *, now: datetime | None
     title_style = doc.styles["Title"]
     title_style.font.size = Pt(20)
     title_style.paragraph_format.space_after = Pt(0)
-    heading = doc.styles["Heading 2"]
+    heading = doc.styles["Heading 1"]
     heading.font.size = Pt(12)
     heading.paragraph_format.space_before = Pt(6)
     heading.paragraph_format.space_after = Pt(3)
@@ -118,14 +118,14 @@ def build_on_a_page(engine: Engine, partnership_id: int, *, now: datetime | None
         4
     )
 
-    doc.add_heading("Our vision", level=2)
+    doc.add_heading("Our vision", level=1)
     vision = value("vision.statement")
     if vision:
         doc.add_paragraph(safe_text(_cut(vision, VISION_CHARS)), style=CALLOUT_STYLE)
     else:
         _gap(doc, "the shared vision")
 
-    doc.add_heading("Our priorities", level=2)
+    doc.add_heading("Our priorities", level=1)
     priorities = [_cut(r.values.get("priority"), PRIORITY_CHARS) for r in rows.get("vision.priorities", []) if r.values.get("priority")]
     if priorities:
         table = doc.add_table(rows=1, cols=len(priorities))
@@ -135,7 +135,7 @@ def build_on_a_page(engine: Engine, partnership_id: int, *, now: datetime | None
     else:
         _gap(doc, "the strategic priorities")
 
-    doc.add_heading("Our aims, what will change, and how we will know", level=2)
+    doc.add_heading("Our aims, what will change, and how we will know", level=1)
     aims = plan.aims[:MOST_AIMS]
     if not aims:
         _gap(doc, "the strategic aims and their outcomes")
