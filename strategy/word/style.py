@@ -48,7 +48,7 @@ TABLE_TEXT_STYLE = "Workbook Table Text"
 TABLE_HEADER_STYLE = "Workbook Table Header"
 CALLOUT_STYLE = "Workbook Call-out"
 FRONT_HEADING_STYLE = "TOC Heading"  # built in: looks like a heading, never listed in the contents
-TOC_STYLES = ("TOC 1", "TOC 2")
+TOC_STYLES = ("toc 1", "toc 2")  # Word's own names for the contents styles, so its updates use them
 
 _TABLE_TEXT_PT = 9.5
 _GREY_TEXT = RGBColor(0x40, 0x40, 0x40)
@@ -183,6 +183,8 @@ def house_style(doc: DocxDocument, brand: Brand = DEFAULT_BRAND) -> None:
     _callout(_paragraph_style(doc, CALLOUT_STYLE), brand)
     for i, name in enumerate(TOC_STYLES):
         toc = _paragraph_style(doc, name)
+        toc.style_id = f"TOC{i + 1}"
+        toc.element.attrib.pop(qn("w:customStyle"), None)  # Word's built-in style, not one of ours
         toc.paragraph_format.left_indent = Mm(6 * i)
         toc.paragraph_format.space_after = Pt(3 if i else 4)
         toc.font.bold = i == 0
