@@ -114,7 +114,7 @@ def test_the_audit_briefing_has_the_shape_partnerships_publish(engine, demo):
 def test_the_word_draft_summarises_the_self_assessment_in_section_4(engine, demo, partnership):
     _, text = _text(export_docx(engine, demo, charts=False))
     assert "What our self-assessment found" in text
-    assert "System-wide snapshot 'Snapshot 2026' (19/03/2026): Awareness" in text
+    assert "System-wide snapshot 'Snapshot 2026' (19 March 2026): Awareness" in text  # a sentence: the date in words
     assert "Thematic audit 'The multi-agency response to child sexual abuse in the family environment'" in text
     _, empty = _text(export_docx(engine, partnership.id, charts=False))
     assert "Not written yet: a system-wide snapshot or a thematic multi-agency audit" in empty
