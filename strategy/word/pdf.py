@@ -108,10 +108,9 @@ def _words_pattern(text: str) -> re.Pattern:
     return re.compile(r"(?:^|\n)\s*" + r"\s+".join(re.escape(w) for w in words) + r"\s*(?:\n|$)")
 
 
-def heading_pages(pdf: bytes, entries: list[str], start: int = 0) -> dict[int, int]:
-    """The page (from 1) each contents entry's heading is on, found in order in the PDF's text after
-    page ``start``; an entry not found keeps no number."""
-    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+def heading_pages(pages: list[str], entries: list[str], start: int = 0) -> dict[int, int]:
+    """The page (from 1) each contents entry's heading is on, found in order in the text of the PDF's
+    ``pages`` from index ``start``; an entry not found keeps no number."""
     found: dict[int, int] = {}
     current = start
     for n, entry in enumerate(entries):
@@ -141,7 +140,7 @@ def with_contents_pages(docx: bytes, pdf: bytes) -> bytes | None:
         return None
     texts = [p.text.split("\t")[0].strip() for p in entries]
     reader_pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
-    pages = heading_pages(pdf, texts, start=_first_body_page(reader_pages, texts))
+    pages = heading_pages(reader_pages, texts, start=_first_body_page(reader_pages, texts))
     for n, paragraph in enumerate(entries):
         for run in _page_runs(paragraph):
             t = run.find(qn("w:t"))
