@@ -63,13 +63,14 @@ st.markdown(
     "each aim with its outcomes and headline measures, from the same answers and plan as the draft."
 )
 if st.button("Build the strategy on a page"):
-    try:
-        page = build_on_a_page(engine, partnership.id)
-        picture = to_png(page) if pdf_available() else None
-        st.session_state["on_a_page"] = (partnership.id, page, picture, on_a_page_filename(partnership.name))
-        record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Strategy on a page")
-    except WorkbookError as exc:
-        show_error(exc)
+    with st.spinner("Building the strategy on a page…"):
+        try:
+            page = build_on_a_page(engine, partnership.id)
+            picture = to_png(page) if pdf_available() else None
+            st.session_state["on_a_page"] = (partnership.id, page, picture, on_a_page_filename(partnership.name))
+            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Strategy on a page")
+        except WorkbookError as exc:
+            show_error(exc)
 summary = st.session_state.get("on_a_page")
 if summary and summary[0] == partnership.id:
     st.download_button(
