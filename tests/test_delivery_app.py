@@ -150,7 +150,7 @@ def test_progress_report_command(tmp_path, engine, url, demo):
     doc = Document(io.BytesIO(out.read_bytes()))
     assert len(doc.inline_shapes) == 0  # --no-charts: no pictures (the in-process tests draw them)
     text = [p.text for p in doc.paragraphs]
-    assert "Updates since the last report" in text and any("Updates since 01/10/2026" in t for t in text)
+    assert "Updates since the last report" in text and any("Updates since 1 October 2026" in t for t in text)
     dates = [
         row.cells[0].text
         for t in doc.tables

@@ -72,6 +72,6 @@ def test_loading_the_demo_again_puts_back_what_was_changed(engine):
 def test_demo_export_contains_the_partnership_name(engine):
     pid = ensure_demo(engine)
     doc = Document(io.BytesIO(export_docx(engine, pid)))
-    assert "Demo partnership" in [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert "Demo partnership" in [p.text for p in doc.paragraphs if p.style.name == "Subtitle"]
     assert doc.core_properties.title.startswith("Demo partnership")
     assert "Covering: Harbourshire and the Vale of Ashby" in [p.text for p in doc.paragraphs]

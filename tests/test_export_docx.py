@@ -122,7 +122,10 @@ def test_created_time_is_stored_in_utc(fresh_doc):
 
 def test_title_page_and_footer(fresh_doc):
     texts = [(p.style.name, p.text) for p in fresh_doc.paragraphs[:10]]
-    assert ("Title", "Harbourshire Partnership") in texts
+    # The strategy's title is the large heading; the partnership's name sits under it.
+    title = next(i for i, (style, _) in enumerate(texts) if style == "Title")
+    assert texts[title] == ("Title", "Strategy for preventing, identifying and responding to child sexual abuse")
+    assert texts[title + 1] == ("Subtitle", "Harbourshire Partnership")
     assert ("Normal", "Strategy period: 2026 to 2029") in texts
     assert ("Normal", "Date: 1 July 2026") in texts
     assert ("Workbook Marking", "DRAFT") in texts
@@ -256,7 +259,7 @@ def test_export_survives_any_text_even_written_straight_into_the_database(engine
     assert not ILLEGAL_IN_XML.search(everything)
     assert "Start" + hostile in everything  # the controls are gone, everything else is exactly as typed
     assert "Second line" in everything and "Third" in everything
-    assert f"Board {hostile}" in [p.text for p in doc.paragraphs if p.style.name == "Title"]
+    assert f"Board {hostile}" in [p.text for p in doc.paragraphs if p.style.name == "Subtitle"]
     assert doc.core_properties.title.startswith(f"Board {hostile}")
     intro = [p.text for p in sections(doc)["1. Introduction"]]
     assert "Start" + hostile in intro and "Second line" in intro and "Third" in intro

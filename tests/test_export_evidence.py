@@ -73,8 +73,10 @@ def test_demo_local_figures_keep_published_codes_as_written_with_a_note(demo):
     assert len(figures.rows) == len(wanted) + 1 and repeats_header(figures)
     values = column(figures, "Value")
     assert "c" in values and ":" in values and "0" not in values
-    notes = [p.text for p in sections(demo)[S4] if p.style.name == "Caption"]
+    # The table and its note are in the evidence appendix; section 4 says where.
+    notes = [p.text for p in sections(demo)["Appendix C: The evidence in detail"] if p.style.name == "Caption"]
     assert any(n.startswith("Figures are shown as published. c means the figure was suppressed") for n in notes)
+    assert "The full table is in Appendix C, table C1: Local figures." in texts(sections(demo)[S4])
 
 
 def test_demo_identification_table_runs_from_the_oldest_year(demo):

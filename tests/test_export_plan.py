@@ -9,10 +9,12 @@ import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
+from docx.section import Section
 
 from strategy.answers.operations import save_answer
 from strategy.documents.draft import export_docx
 from strategy.plan import operations as P
+from strategy.word.style import section_of
 
 S = {
     n: h
@@ -85,9 +87,10 @@ def test_the_action_plan_is_one_table_per_aim_in_the_guides_layout_on_landscape_
     assert first.rows[2].cells[0].text == row.cells[0].text  # the outcome cell is merged down its actions
     body = doc.element.body
     heading = next(p for p in doc.paragraphs if p.text == S[10])
-    # Section 10 starts a landscape section (sections 10-11); the appendices are portrait again.
-    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
-    assert doc.sections[1].page_width > doc.sections[1].page_height
+    # Section 10 is on landscape pages (sections 10-11); the appendices are portrait again.
+    s10 = Section(section_of(heading._p, body), doc.part)
+    assert s10.orientation == WD_ORIENT.LANDSCAPE and s10.page_width > s10.page_height
+    assert doc.sections[0].orientation == doc.sections[-1].orientation == WD_ORIENT.PORTRAIT
     assert list(body).index(heading._p) > 0
     recs = tables_headed(doc, "Recommendation")[0]
     assert [r.cells[0].text[:2] for r in recs.rows[1:]] == ["1.", "2.", "3.", "4.", "5.", "6."]

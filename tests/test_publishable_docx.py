@@ -38,7 +38,7 @@ def test_a_fresh_document_control_table_says_what_is_not_decided_yet(engine, par
     control = control_table(doc_of(engine, partnership.id))
     assert control == {
         "Version": "Draft (workbook 0.1.0)",
-        "Date of this version": "1 July 2026",
+        "Date of this version": "01/07/2026",
         "Author": "Harbourshire Partnership",
         "Status": "Draft for discussion",
         "Approved by": "Not yet approved",
@@ -63,7 +63,7 @@ def test_the_finalise_chapter_fills_the_title_page_marking_and_control_table(eng
     doc = doc_of(engine, pid)
     first = [(p.style.name, p.text) for p in doc.paragraphs[:10]]
     assert first[0] == ("Workbook Marking", "OFFICIAL")
-    assert ("Subtitle", "Our strategy on child sexual abuse 2026 to 2029") in first
+    assert ("Title", "Our strategy on child sexual abuse 2026 to 2029") in first
     assert ("Workbook Marking", "Status: Approved") in first
     # Approved: no DRAFT marking anywhere on the title page, in the header or the footer.
     assert not any(text == "DRAFT" or "DRAFT" in text for _, text in first)
@@ -73,7 +73,7 @@ def test_the_finalise_chapter_fills_the_title_page_marking_and_control_table(eng
     assert [p.text for p in section.footer.paragraphs][-1] == "OFFICIAL"
     assert control_table(doc) == {
         "Version": "1.0",
-        "Date of this version": "1 July 2026",
+        "Date of this version": "01/07/2026",
         "Author": "Business manager",
         "Status": "Approved",
         "Approved by": "The partnership executive, 12/03/2027",
@@ -170,7 +170,7 @@ def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_
     assert f"Page 2 of {len(reader.pages)}" in words
     # The Word file itself reads back with the same headings.
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "1. Introduction" and headings[-1] == "Appendix B: Glossary"
+    assert headings[0] == "1. Introduction" and headings[-2:] == ["Appendix B: Glossary", "Appendix C: The evidence in detail"]
 
 
 def _png(width=60, height=30) -> bytes:

@@ -65,7 +65,7 @@ def test_the_snapshot_report_reads_as_a_finished_document(engine, demo):
     assert [h for h in _headings(doc, 2) if h in {d.label for d in sn.domains()}] == [d.label for d in sn.domains()]
     assert "Not rated yet" not in text and "Not written yet" not in text
     assert "Recovery support: red" in text
-    assert "Strategic session: 19/03/2026" in text
+    assert "Strategic session: 19 March 2026" in text  # prose gives dates in words
     assert "Commission therapeutic support" in text and "(status: open)" in text
     assert "frontline practitioners" in text.lower()
     header = doc.tables[1].rows[0]._tr
@@ -114,7 +114,7 @@ def test_the_audit_briefing_has_the_shape_partnerships_publish(engine, demo):
 def test_the_word_draft_summarises_the_self_assessment_in_section_4(engine, demo, partnership):
     _, text = _text(export_docx(engine, demo, charts=False))
     assert "What our self-assessment found" in text
-    assert "System-wide snapshot 'Snapshot 2026' (19/03/2026): Awareness" in text
+    assert "System-wide snapshot 'Snapshot 2026' (19 March 2026): Awareness" in text  # a sentence: the date in words
     assert "Thematic audit 'The multi-agency response to child sexual abuse in the family environment'" in text
     _, empty = _text(export_docx(engine, partnership.id, charts=False))
     assert "Not written yet: a system-wide snapshot or a thematic multi-agency audit" in empty

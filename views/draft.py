@@ -4,12 +4,15 @@ import streamlit as st
 
 from strategy.answers.progress import chapter_progress
 from strategy.core.audit_log import record_now
+from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.draft import draft_filename, export_docx
+from strategy.documents.on_a_page import build_on_a_page, on_a_page_filename
 from strategy.ui.building import build_document
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
-from strategy.ui.state import current_author
+from strategy.ui.state import current_author, show_error
+from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf, to_png
 
 engine, partnership = page_context()
 
@@ -35,3 +38,52 @@ if built and built[0] == partnership.id:
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
+    # The same draft as a tagged, accessible PDF, made by LibreOffice where it is installed.
+    if not pdf_available():
+        st.info(NOT_INSTALLED)
+    elif st.button("Make a PDF of this draft"):
+        with st.spinner("Making the PDF with LibreOffice…"):
+            try:
+                st.session_state["draft_pdf"] = (partnership.id, built[1], to_pdf(built[1]))
+                record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="PDF of the Word draft")
+            except WorkbookError as exc:
+                show_error(exc)
+    made = st.session_state.get("draft_pdf")
+    if made and made[0] == partnership.id and made[1] == built[1]:
+        st.download_button(
+            "Download as PDF", data=made[2], file_name=built[2].removesuffix(".docx") + ".pdf", mime="application/pdf", icon="📕"
+        )
+
+st.header("The strategy on a page")
+st.markdown(
+    "One A4 landscape page to pin to the wall or put at the front of board papers: the vision, the priorities, "
+    "each aim with its outcomes and headline measures, from the same answers and plan as the draft."
+)
+if st.button("Build the strategy on a page"):
+    with st.spinner("Building the strategy on a page…"):
+        try:
+            page = build_on_a_page(engine, partnership.id)
+            picture = to_png(page) if pdf_available() else None
+            st.session_state["on_a_page"] = (partnership.id, page, picture, on_a_page_filename(partnership.name))
+            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Strategy on a page")
+        except WorkbookError as exc:
+            show_error(exc)
+summary = st.session_state.get("on_a_page")
+if summary and summary[0] == partnership.id:
+    st.download_button(
+        "Download the strategy on a page (Word)",
+        data=summary[1],
+        file_name=summary[3],
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon="📄",
+    )
+    if summary[2] is not None:
+        st.image(summary[2], caption="The strategy on a page")
+        st.download_button(
+            "Download the strategy on a page (PNG picture)",
+            data=summary[2],
+            file_name=summary[3].removesuffix(".docx") + ".png",
+            mime="image/png",
+        )
+    else:
+        st.info(NOT_INSTALLED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,12 +19,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from strategy.core.authors import Author
+from strategy.core.dates import uk_long_date
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.core.models import Snapshot, SnapshotRating, SnapshotResponse, SnapshotStatement, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
-from strategy.core.values import parse_date, uk_day
+from strategy.core.values import parse_date
 from strategy.guide.content import content
 
 STATEMENT_LIMIT = 600
@@ -590,7 +592,7 @@ def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
     snap = snaps[-1]
     scores = domain_scores(engine, partnership_id, stored_id(snap))
     parts = [f"{r['Domain']} {r['RAG'].lower()}" for _, r in scores.iterrows() if r["rag"]]
-    when = f" ({uk_day(snap.held_on)})" if snap.held_on else ""
+    when = f" ({uk_long_date(date.fromisoformat(snap.held_on))})" if snap.held_on else ""  # a sentence: the date in words
     lines = [f"System-wide snapshot '{snap.title}'{when}: " + "; ".join(parts) + "."]
     lines += gap_findings(scores)
     return lines

@@ -76,9 +76,31 @@ def cmd_export_docx(args) -> None:
     engine = _engine()
     pid = stored_id(find_partnership(engine, args.name))
     data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy, charts=not args.no_charts)
+    if args.pdf:
+        from strategy.word.pdf import to_pdf
+
+        data = to_pdf(data)  # a tagged PDF through LibreOffice, or a message saying what to install
     out = _write(args.out, data)
     what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
+    what += " as PDF" if args.pdf else ""
     record_now(engine, None, "export", partnership_id=pid, detail=f"{what} from the command line to {out.name}")
+    print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def cmd_on_a_page(args) -> None:
+    from strategy.core.audit_log import record_now
+    from strategy.documents.on_a_page import build_on_a_page
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    pid = stored_id(find_partnership(engine, args.name))
+    data = build_on_a_page(engine, pid)
+    if args.pdf or args.png:
+        from strategy.word.pdf import to_pdf, to_png
+
+        data = to_png(data) if args.png else to_pdf(data)
+    out = _write(args.out, data)
+    record_now(engine, None, "export", partnership_id=pid, detail=f"Strategy on a page from the command line to {out.name}")
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
@@ -455,11 +477,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export-docx", help="write a partnership's Word draft")
     p.add_argument("name")
-    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--out", required=True, help="the .docx file to write (.pdf with --pdf)")
     p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
     p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
+    p.add_argument("--pdf", action="store_true", help="write a tagged, accessible PDF instead (needs LibreOffice)")
     _no_charts_option(p)
     p.set_defaults(func=cmd_export_docx)
+
+    p = sub.add_parser("on-a-page", help="write the strategy on a page: vision, priorities, aims, outcomes, headline measures")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the file to write (.docx; .pdf with --pdf, .png with --png)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--pdf", action="store_true", help="a tagged PDF instead of Word (needs LibreOffice)")
+    kind.add_argument("--png", action="store_true", help="a PNG picture of the page instead of Word (needs LibreOffice)")
+    p.set_defaults(func=cmd_on_a_page)
 
     p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")
     p.add_argument("name")

@@ -8,11 +8,13 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from strategy.answers.operations import get_answers
 from strategy.assessments import audit as au
 from strategy.assessments.recommendations import list_recommendations
 from strategy.core.dates import UK
 from strategy.documents.snapshot_report import recommendations_section
 from strategy.people.partnerships import get_partnership
+from strategy.word.answers import brand_of
 from strategy.word.toolkit import FINDING_STYLE, bullets, chart, finish, gap, lines_of, new_document, safe_text, shade, simple_table
 
 
@@ -42,6 +44,7 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
         now,
         charts=charts,
         lines=[f"Period: {audit.period}"] if audit.period else [],
+        brand=brand_of(get_answers(engine, partnership_id)),
     )
     doc = ctx.doc
 

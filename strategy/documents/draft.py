@@ -5,27 +5,24 @@ Pure functions returning bytes. Built from small functions with named styles ens
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches
 from sqlalchemy.engine import Engine
 
 from strategy import __version__
-from strategy.answers.operations import Row, all_rows, decode_image, get_answers
+from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
-from strategy.core.dates import UK, uk_date, uk_long_date
+from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
-from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
@@ -37,22 +34,37 @@ from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
+from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
     MARKING_STYLE,
+    NOTE_STYLE,
     bullets,
     chart,
+    contents_from_headings,
     ensure_styles,
+    footer_with_pages,
     gap,
+    logo,
     note,
-    page_field,
+    numbered,
     paragraphs,
     safe_text,
     save,
+    set_properties,
     simple_table,
     step,
     table_of_contents,
 )
+
+EVIDENCE_APPENDIX = "Appendix C: The evidence in detail"
+
+
+def _detail(ctx: DraftContext, title: str, write: Callable[[], None]) -> None:
+    """A detailed evidence table goes to the evidence appendix (Appendix C); the section keeps its
+    summary and says where the table is."""
+    ctx.details.append((title, write))
+    ctx.doc.add_paragraph(safe_text(f"The full table is in Appendix C, table C{len(ctx.details)}: {title}."), style=NOTE_STYLE)
 
 
 def _has_code(values) -> bool:
@@ -85,31 +97,19 @@ def _version(ctx: DraftContext) -> str:
     return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
 
 
-def _logo(ctx: DraftContext) -> None:
-    """The partnership's logo at the top of the title page, with alt text; a damaged one is left out."""
-
-    stored = ctx.value("finalise.logo")
-    if not stored:
-        return
-    try:
-        ctx.doc.add_picture(io.BytesIO(decode_image(stored)), width=Inches(1.8))
-    except (InvalidInput, ValueError, KeyError, ZeroDivisionError):  # python-docx could not read the picture
-        return
-    ctx.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    ctx.doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(f"Logo of {ctx.partnership.name}"))
-
-
 def _title_page(ctx: DraftContext, now: datetime) -> None:
+    """The cover: the logo, the marking, the strategy's title as the large heading and the
+    partnership's name under it, then the period, version, date and status."""
     doc, p = ctx.doc, ctx.partnership
-    _logo(ctx)
+    logo(doc, ctx.brand, p.name)
     if _marking(ctx):
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
         doc.add_paragraph("DRAFT", style=MARKING_STYLE)
     if ctx.review_comments is not None:
         doc.add_paragraph("REVIEW COPY: open comments are listed at the end of each section", style=MARKING_STYLE)
-    doc.add_paragraph(safe_text(p.name), style="Title")
-    doc.add_paragraph(safe_text(ctx.value("finalise.title").strip() or DEFAULT_TITLE), style="Subtitle")
+    doc.add_paragraph(safe_text(_title(ctx)), style="Title")
+    doc.add_paragraph(safe_text(p.name), style="Subtitle")
     period = period_label(p)
     if period:
         doc.add_paragraph(f"Strategy period: {period}")
@@ -128,13 +128,13 @@ def _title_page(ctx: DraftContext, now: datetime) -> None:
 def _document_control(ctx: DraftContext, now: datetime) -> None:
     """The table councils put at the front of a published strategy (Guide §13.2)."""
     doc = ctx.doc
-    doc.add_paragraph("Document control", style="Title")
+    doc.add_paragraph("Document control", style=FRONT_HEADING_STYLE)
     approved_by = ctx.value("finalise.approved_by").strip()
     approved_on = ctx.value("finalise.approval_date")
     review = ctx.value("finalise.next_review")
     rows = [
         ("Version", _version(ctx)),
-        ("Date of this version", uk_long_date(now.astimezone(UK).date())),
+        ("Date of this version", uk_date(now.astimezone(UK).date())),
         ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
         ("Status", _status_words(ctx)),
         ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
@@ -146,29 +146,27 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].text = label
-        for run in cells[0].paragraphs[0].runs:
-            run.bold = True
         cells[1].text = safe_text(value)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _header_footer(ctx: DraftContext) -> None:
-    """Every section (portrait and landscape) carries the partnership, the marking and page numbers."""
+    """The header (marking, partnership) and the footer (page numbers, then the marking) are written
+    once, in the first section; every later section, portrait or landscape, shares them, so the
+    marking is printed once at the top and once at the foot of every page."""
     marking = _marking(ctx)
     draft = " · DRAFT" if _is_draft(ctx) else ""
-    for section in ctx.doc.sections:
-        header = section.header.paragraphs[0]
-        header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer = section.footer.paragraphs[0]
-        footer.text = safe_text(f"{ctx.partnership.name} · Child sexual abuse strategy{draft} · Page ")
-        page_field(footer, "PAGE")
-        footer.add_run(" of ")
-        page_field(footer, "NUMPAGES")
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if marking:
-            below = section.footer.add_paragraph(marking)
-            below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first, *later = ctx.doc.sections
+    for section in later:
+        section.header.is_linked_to_previous = True
+        section.footer.is_linked_to_previous = True
+    header = first.header.paragraphs[0]
+    header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer_with_pages(first, f"{ctx.partnership.name} · Child sexual abuse strategy{draft}")
+    if marking:
+        below = first.footer.add_paragraph(marking)
+        below.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _document_text(doc: DocxDocument) -> list[str]:
@@ -177,6 +175,38 @@ def _document_text(doc: DocxDocument) -> list[str]:
         for row in table.rows:
             texts += [cell.text for cell in row.cells]
     return texts
+
+
+def _evidence_appendix(ctx: DraftContext):
+    """Appendix C: the detailed evidence tables of section 4, numbered C1, C2... as the section
+    refers to them. Returns the first element of the appendix (None when there is none)."""
+    if not ctx.details:
+        return None
+    ctx.doc.add_page_break()
+    start = ctx.doc.paragraphs[-1]._p
+    ctx.doc.add_heading(EVIDENCE_APPENDIX, level=1)
+    ctx.doc.add_paragraph("The tables behind the summaries in section 4, 'Local and regional context', as the partnership recorded them.")
+    for number, (title, write) in enumerate(ctx.details, start=1):
+        ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
+        write()
+    return start
+
+
+def _move_to_end(doc: DocxDocument, start) -> None:
+    """Move everything from ``start`` up to the glossary (the last appendix written) to the end of
+    the body, so the appendices run A, B, C."""
+    body = doc.element.body
+    children = list(body.iterchildren())
+    first = children.index(start)
+    glossary_break = next(
+        i for i in range(len(children) - 1, first, -1) if children[i].tag == qn("w:p") and children[i].xpath(".//w:br[@w:type='page']")
+    )
+    final = body.find(qn("w:sectPr"))
+    for element in children[first:glossary_break]:
+        if final is not None:
+            final.addprevious(element)
+        else:
+            body.append(element)
 
 
 def _glossary(ctx: DraftContext) -> None:
@@ -199,22 +229,22 @@ def _glossary(ctx: DraftContext) -> None:
     simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
 
 
+def _title(ctx: DraftContext) -> str:
+    return ctx.value("finalise.title").strip() or DEFAULT_TITLE
+
+
 def _properties(ctx: DraftContext, now: datetime) -> None:
-    props = ctx.doc.core_properties
+    """Title, subject, author and British English (the text's own language is set by the house style)."""
     title = ctx.value("finalise.title").strip() or "child sexual abuse strategy"
-    props.title = safe_text(f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""))[:255]
-    props.subject = DEFAULT_TITLE
-    props.author = safe_text(ctx.value("finalise.document_author").strip() or ctx.partnership.name)[:255]
-    props.keywords = "child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower())
-    props.category = _marking(ctx)
-    props.language = "en-GB"
-    props.created = now.astimezone(UTC).replace(tzinfo=None)  # the property is UTC
-    props.comments = "Draft produced by the Child Sexual Abuse Strategy Workbook."
-    # Language of the text itself, for spelling and screen readers.
-    rpr = ctx.doc.styles["Normal"].element.get_or_add_rPr()
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "en-GB")
-    rpr.append(lang)
+    set_properties(
+        ctx.doc,
+        title=f"{ctx.partnership.name}: {title}" + (" (draft)" if _is_draft(ctx) else ""),
+        subject=DEFAULT_TITLE,
+        author=ctx.value("finalise.document_author").strip() or ctx.partnership.name,
+        now=now,
+        keywords="child sexual abuse; strategy; safeguarding; " + ("draft" if _is_draft(ctx) else _status_words(ctx).lower()),
+    )
+    ctx.doc.core_properties.category = _marking(ctx)
 
 
 def _labels(ctx: DraftContext, prompt_id: str) -> list[str]:
@@ -279,8 +309,7 @@ def _section_vision(ctx: DraftContext) -> None:
     doc.add_heading("Strategic priorities", level=2)
     priorities = ctx.rows.get("vision.priorities", [])
     if priorities:
-        for row in priorities:
-            para = doc.add_paragraph(safe_text(row.values.get("priority")), style="List Number")
+        for row, para in zip(priorities, numbered(doc, [str(r.values.get("priority") or "") for r in priorities]), strict=True):
             why = row.values.get("why")
             if why:
                 para.add_run(safe_text(f": {why}"))
@@ -380,9 +409,13 @@ def _context_figures(ctx: DraftContext) -> None:
     ctx.doc.add_heading("Who lives here", level=2)
     rows = ctx.rows.get("context.figures", [])
     if rows:
-        prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
-        if _has_code(r.values.get("value") for r in rows):
-            note(ctx, ev.CODES_FOOTNOTE)
+
+        def write() -> None:
+            prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
+            if _has_code(r.values.get("value") for r in rows):
+                note(ctx, ev.CODES_FOOTNOTE)
+
+        _detail(ctx, "Local figures", write)
     else:
         _not_yet(ctx, "the local figures (child population, looked-after children and others)", "Context", "§4.3")
     if ctx.value("context.population_notes").strip():
@@ -432,16 +465,20 @@ def _support(ctx: DraftContext) -> None:
         _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
     else:
         table = ev.support_matrix_table(rows, nation)
-        simple_table(
-            ctx,
-            [table.index.name, *table.columns],
-            [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
-        )
-        note(
-            ctx,
-            "Each cell says what exists for that group: Available, Partly available, None, Not known, "
-            "or Not recorded where the partnership has not yet said.",
-        )
+
+        def write() -> None:
+            simple_table(
+                ctx,
+                [table.index.name, *table.columns],
+                [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
+            )
+            note(
+                ctx,
+                "Each cell says what exists for that group: Available, Partly available, None, Not known, "
+                "or Not recorded where the partnership has not yet said.",
+            )
+
+        _detail(ctx, "The support matrix: what support exists for each group affected", write)
         gaps = ev.support_gaps(rows, nation)
         doc.add_heading("Gaps in support", level=3)
         if gaps.none:
@@ -491,7 +528,10 @@ def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> 
     ]
     if body:
         ctx.doc.add_heading(heading, level=3)
-        simple_table(ctx, ["Question", "Answer"], body)
+        ctx.doc.add_paragraph(
+            f"The partnership answered {len(body)} of the {len(ctx.content.list_options(ref_id, ctx.partnership.nation))} questions."
+        )
+        _detail(ctx, heading, lambda: simple_table(ctx, ["Question", "Answer"], body))
 
 
 def _disruption(ctx: DraftContext) -> None:
@@ -514,7 +554,7 @@ def _disruption(ctx: DraftContext) -> None:
     if not body:
         _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
         return
-    simple_table(ctx, ["Measure", *(c.label for c in columns)], body)
+    _detail(ctx, "Prevention and disruption measures", lambda: simple_table(ctx, ["Measure", *(c.label for c in columns)], body))
     if unrecorded:
         gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
 
@@ -523,7 +563,10 @@ def _case_reviews(ctx: DraftContext) -> None:
     ctx.doc.add_heading("Case reviews and serious incidents", level=2)
     rows = ctx.rows.get("response.case_reviews", [])
     if rows:
-        prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows)
+        ctx.doc.add_paragraph(
+            f"{len(rows)} local case review{'s' if len(rows) != 1 else ''} and serious incident{'s' if len(rows) != 1 else ''} shape this strategy."
+        )
+        _detail(ctx, "Case reviews and serious incidents", lambda: prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows))
     else:
         _not_yet(ctx, "the local case reviews and serious incidents and their learning", "Current response", "§5.4")
 
@@ -534,10 +577,9 @@ def _courses(ctx: DraftContext) -> None:
     if not rows:
         _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
         return
-    prompt_table(
-        ctx, ctx.content.prompts["workforce.courses"], rows, ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
-    )
     ctx.doc.add_paragraph(safe_text(_courses_summary(ctx, rows)))
+    columns = ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
+    _detail(ctx, "Training on offer", lambda: prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows, columns))
     uncovered = _forms_without_course(ctx, rows)
     if uncovered:
         gap(ctx, f"No course recorded covers: {'; '.join(uncovered)} (Guide §6.1).")
@@ -564,17 +606,21 @@ def _attendance(ctx: DraftContext) -> None:
         _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
         return
     t = att.by_agency
-    simple_table(
-        ctx,
-        ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
-        [
-            [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
-            for a, e, n, p, low in zip(
-                t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
-            )
-        ],
-    )
-    note(ctx, "Every course recorded, added together for each agency.")
+
+    def write() -> None:
+        simple_table(
+            ctx,
+            ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+            [
+                [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+                for a, e, n, p, low in zip(
+                    t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
+                )
+            ],
+        )
+        note(ctx, "Every course recorded, added together for each agency.")
+
+    _detail(ctx, "Training attendance by agency", write)
     ctx.doc.add_paragraph(safe_text(_attendance_summary(att, listed=True)))
     if att.flagged:
         bullets(ctx, att.flagged)
@@ -609,8 +655,12 @@ def _survey(ctx: DraftContext) -> None:
         return
     doc.add_paragraph(safe_text(_survey_summary(survey)))
     for table, heading in ((survey.by_agency, "Agency"), (survey.by_role, "Role")):
-        simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
-        note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+
+        def write(table=table, heading=heading) -> None:
+            simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
+            note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+
+        _detail(ctx, f"Staff survey: average ratings by {heading.lower()}", write)
     reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
     if reflection:
         doc.add_heading("Reflection point", level=4)
@@ -646,7 +696,7 @@ def _resources(ctx: DraftContext) -> None:
         if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
-        simple_table(ctx, ["Question", "Where we are", "Answer"], body)
+        _detail(ctx, "Resources to support practice", lambda: simple_table(ctx, ["Question", "Where we are", "Answer"], body))
     else:
         _not_yet(ctx, "the audit of resources that support practice", "Workforce", "§6.2")
 
@@ -746,10 +796,10 @@ def build_draft(
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
-    ensure_styles(doc)
+    ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     _title_page(ctx, now)
-    table_of_contents(doc)
+    contents = table_of_contents(doc)
     landscape = False
     sections = ctx.content.reference("template_sections").items
     for number, section in enumerate(sections):
@@ -771,9 +821,13 @@ def build_draft(
         set_orientation(doc, False)  # the appendices are portrait again
     step("Writing the appendices and the glossary", 0.9)
     appendix_recommendations(ctx)
-    _glossary(ctx)
+    evidence = _evidence_appendix(ctx)
+    _glossary(ctx)  # read from everything above, the evidence appendix too
+    if evidence is not None:  # the glossary is Appendix B: it goes before the evidence
+        _move_to_end(doc, evidence)
     _header_footer(ctx)
-    return save(doc)
+    contents_from_headings(doc, contents, number_headings(doc))
+    return save(doc, ctx.brand)
 
 
 def _open_comments(ctx: DraftContext, section_id: str) -> None:
@@ -788,7 +842,8 @@ def _open_comments(ctx: DraftContext, section_id: str) -> None:
         return
     for about, comment in found:
         who = comment.author_name + (f", {comment.author_agency}" if comment.author_agency else "")
-        ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {uk_date(comment.created_at)})"), style="List Bullet")
+        when = uk_long_date(to_uk(comment.created_at).date())
+        ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {when})"), style="List Bullet")
 
 
 def export_docx(

@@ -8,22 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import all_rows, get_answers
 from strategy.core.dates import UK, uk_long_date
-from strategy.core.values import uk_day
 from strategy.delivery import charts as delivery_chart
 from strategy.delivery import operations as D
 from strategy.delivery.operations import Section
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
-from strategy.word.answers import DraftContext
-from strategy.word.toolkit import chart, ensure_styles, gap, note, safe_text, save, simple_table, step
+from strategy.word.answers import DraftContext, brand_of
+from strategy.word.toolkit import chart, finish, gap, new_document, note, safe_text, simple_table, step
 
 
 def _table(ctx: DraftContext, frame) -> None:
@@ -65,21 +61,24 @@ def build_progress_report(
 ) -> bytes:
     now = now or datetime.now(UK)
     partnership = get_partnership(d.engine, d.partnership_id)
-    doc = Document()
-    ctx = DraftContext(
-        doc, content(), partnership, get_answers(d.engine, d.partnership_id), all_rows(d.engine, d.partnership_id), charts, d.plan
+    answers = get_answers(d.engine, d.partnership_id)
+    brand = brand_of(answers)
+    since = f" Updates since {uk_long_date(d.since)}." if d.since else ""
+    # Landscape A4: the update and indicator tables are wide, and every table fills the page's width.
+    base = new_document(
+        partnership,
+        "Progress on the child sexual abuse strategy",
+        f"Report of {uk_long_date(d.today)}",
+        now,
+        charts=charts,
+        lines=[
+            f"For the partnership's board or scrutiny committee (Guide §15).{since} Progress updates are asked for every {d.interval} days."
+        ],
+        brand=brand,
+        landscape=True,
     )
-    ensure_styles(doc)
-    page = doc.sections[0]  # landscape: the update and indicator tables are wide
-    page.orientation, page.page_width, page.page_height = WD_ORIENT.LANDSCAPE, page.page_height, page.page_width
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = safe_text(f"{partnership.name}: progress report")
-    doc.add_heading(safe_text(f"{partnership.name}: progress on the child sexual abuse strategy"), level=0)
-    since = f" Updates since {uk_day(d.since.isoformat())}." if d.since else ""
-    doc.add_paragraph(
-        f"Report of {uk_long_date(d.today)} for the partnership's board or scrutiny committee "
-        f"(Guide §15).{since} Progress updates are asked for every {d.interval} days."
-    )
+    doc = base.doc
+    ctx = DraftContext(doc, content(), partnership, answers, all_rows(d.engine, d.partnership_id), charts, d.plan)
 
     step("Summing up the actions by status", 0.05)
     actions = D.action_status_table(d)
@@ -154,7 +153,7 @@ def build_progress_report(
             doc.add_paragraph(safe_text(section.empty))
         else:
             _table(ctx, frame)
-    return save(doc)
+    return finish(base)
 
 
 def export_progress_report(

@@ -12,12 +12,13 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from strategy.answers.operations import get_answers
 from strategy.assessments import snapshot as sn
 from strategy.assessments.recommendations import STATUSES, list_recommendations
 from strategy.core.dates import UK
 from strategy.core.models import Partnership, SnapshotResponse, stored_id
-from strategy.core.values import uk_day
 from strategy.people.partnerships import get_partnership
+from strategy.word.answers import brand_of
 from strategy.word.toolkit import (
     FINDING_STYLE,
     DocContext,
@@ -26,8 +27,10 @@ from strategy.word.toolkit import (
     finish,
     gap,
     lines_of,
+    long_day,
     new_document,
     note,
+    numbered,
     paragraphs,
     safe_text,
     shade,
@@ -47,10 +50,11 @@ def recommendations_section(ctx: DocContext, recs, *, empty: str, intro: str = "
     if not recs:
         gap(ctx, empty)
         return
+    items = []
     for rec in recs:
         status = STATUSES.get(rec.status, rec.status)
-        extra = f" (status: {status.lower()}" + ("; in the action plan" if rec.action_id else "") + ")"
-        ctx.doc.add_paragraph(safe_text(rec.text + extra), style="List Number")
+        items.append(rec.text + f" (status: {status.lower()}" + ("; in the action plan" if rec.action_id else "") + ")")
+    numbered(ctx.doc, items)
 
 
 # --- The snapshot report ------------------------------------------------------------------------
@@ -102,9 +106,15 @@ def build_snapshot_report(
     frontline = sn.responses(engine, snapshot_id)
     lines = []
     if snap.held_on:
-        lines.append(f"Strategic session: {uk_day(snap.held_on)}")
+        lines.append(f"Strategic session: {long_day(snap.held_on)}")
     ctx = new_document(
-        partnership, "System-wide snapshot of the response to child sexual abuse", snap.title, now, charts=charts, lines=lines
+        partnership,
+        "System-wide snapshot of the response to child sexual abuse",
+        snap.title,
+        now,
+        charts=charts,
+        lines=lines,
+        brand=brand_of(get_answers(engine, partnership_id)),
     )
     doc = ctx.doc
 

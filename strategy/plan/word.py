@@ -6,14 +6,14 @@ A section with nothing yet says what is missing, as the rest of the draft does."
 
 from __future__ import annotations
 
-from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.shared import Inches
+from docx.enum.section import WD_SECTION
 
 from strategy.core.models import PlanAction, stored_id
 from strategy.core.values import uk_day
 from strategy.plan import charts as plan_chart
 from strategy.plan import operations as P
 from strategy.word.answers import DraftContext, answer_section, prompt_table, section_not_started
+from strategy.word.style import page_setup
 from strategy.word.toolkit import bullets, chart, gap, repeat_header, safe_text, simple_table
 
 #: Template sections printed on landscape pages (wide tables).
@@ -21,14 +21,8 @@ LANDSCAPE = {"s10", "s11"}
 
 
 def set_orientation(doc, landscape: bool) -> None:
-    """Start a new section (on a new page) in landscape or portrait."""
-    current = doc.sections[-1]
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    width, height = current.page_width, current.page_height
-    if landscape != (width > height):
-        width, height = height, width
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = width, height
+    """Start a new section (on a new page): A4, landscape or portrait."""
+    page_setup(doc.add_section(WD_SECTION.NEW_PAGE), landscape=landscape)
 
 
 def _plan(ctx: DraftContext) -> P.Plan:
@@ -168,7 +162,6 @@ def _component_tail(ctx: DraftContext, prompt_id: str, component: str, chapter, 
 
 # --- Section 10: the action plan ----------------------------------------------------------------
 
-ACTION_WIDTHS = [2.0, 3.0, 1.6, 1.4, 1.5]  # inches, on a landscape page
 ACTION_HEADERS = [
     "Intended outcome",
     "Action",
@@ -206,12 +199,9 @@ def section_action_plan(ctx: DraftContext) -> None:
             gap(ctx, "Not written yet: actions for this aim (workbook page 'Action plan', Guide §12).")
             continue
         table = doc.add_table(rows=1, cols=len(ACTION_HEADERS))
-        table.style = "Table Grid"
-        table.autofit = False
+        table.style = "Table Grid"  # the house table style, sized to its content, when the draft is saved
         for cell, header in zip(table.rows[0].cells, ACTION_HEADERS, strict=True):
             cell.text = header
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
         repeat_header(table.rows[0])
         for o in outcomes:
             actions = plan.actions.get(stored_id(o), [])
@@ -237,9 +227,6 @@ def section_action_plan(ctx: DraftContext) -> None:
                 cells[4].text = safe_text("; ".join(e for e in extra if e))
             if first is not None and len(actions) > 1:
                 first.text = safe_text(f"{plan.code('outcome', o.id)} {o.title}")
-        for row in table.rows:  # the action gets the most room on the landscape page
-            for cell, width in zip(row.cells, ACTION_WIDTHS, strict=True):
-                cell.width = Inches(width)
     checks = [f.message for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action")]
     if checks:
         doc.add_heading("Still to settle", level=2)

@@ -4,15 +4,19 @@ Used by the draft and by the plan's sections."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from docx.document import Document as DocxDocument
 
-from strategy.answers.operations import Row
+from strategy.answers.operations import Row, decode_image
+from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import uk_day
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Content, Prompt
+from strategy.word.style import Brand, brand_from
 from strategy.word.toolkit import (
     gap,
     paragraphs,
@@ -20,6 +24,22 @@ from strategy.word.toolkit import (
     safe_text,
     warm_charts,
 )
+
+
+def brand_of(answers: dict[str, Answer]) -> Brand:
+    """The partnership's brand from its Finalise answers: accent colour, font and logo."""
+
+    def value(prompt_id: str) -> str:
+        a = answers.get(prompt_id)
+        return a.value if a else ""
+
+    logo = None
+    if value("finalise.logo"):
+        try:
+            logo = decode_image(value("finalise.logo"))
+        except InvalidInput:  # a damaged picture is left out, never breaks the document
+            logo = None
+    return brand_from(value("finalise.accent"), value("finalise.font"), logo)
 
 
 @dataclass
@@ -37,6 +57,8 @@ class DraftContext:
     version_label: str | None = None
     #: A review copy: open comments by template section id (strategy.finalise.review.open_comments_by_section).
     review_comments: dict | None = None
+    #: Detailed evidence tables kept for the evidence appendix: (title, what writes the table), in order.
+    details: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         warm_charts(self)  # the drawing process starts while the first sections are written
@@ -44,6 +66,10 @@ class DraftContext:
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
         return a.value if a else ""
+
+    @cached_property
+    def brand(self) -> Brand:
+        return brand_of(self.answers)
 
 
 def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None, level: int = 2) -> None:
@@ -64,8 +90,6 @@ def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: li
     table.style = "Table Grid"
     for cell, col in zip(table.rows[0].cells, cols, strict=True):
         cell.text = col.label
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
     repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells

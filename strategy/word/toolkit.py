@@ -21,7 +21,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 from docx import Document
@@ -37,6 +37,19 @@ from strategy import __version__
 from strategy.core.dates import UK, uk_long_date
 from strategy.core.models import Partnership
 from strategy.core.text import clean_text
+from strategy.word.style import (
+    CALLOUT_STYLE,
+    DEFAULT_BRAND,
+    FRONT_HEADING_STYLE,
+    Brand,
+    fill_contents,
+    fit_tables,
+    house_style,
+    is_landscape,
+    page_setup,
+    restart_numbering,
+    typed_list_item,
+)
 
 
 class HasDocument(Protocol):
@@ -140,8 +153,11 @@ def _remember_style_ids(doc: DocxDocument) -> None:
     part._workbook_style_ids = remembered  # type: ignore[attr-defined]
 
 
-def ensure_styles(doc: DocxDocument) -> None:
+def ensure_styles(doc: DocxDocument, brand: Brand = DEFAULT_BRAND) -> None:
+    """The house style and the brand (strategy.word.style), A4 pages, and the workbook's own styles."""
     _remember_style_ids(doc)
+    house_style(doc, brand)
+    page_setup(doc.sections[0], landscape=is_landscape(doc.sections[0]))
     styles = doc.styles
     if GAP_STYLE not in [s.name for s in styles]:
         gap = styles.add_style(GAP_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -156,19 +172,30 @@ def ensure_styles(doc: DocxDocument) -> None:
         mark.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if FINDING_STYLE not in [s.name for s in styles]:
         finding = styles.add_style(FINDING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-        finding.base_style = styles["Normal"]
+        finding.base_style = styles[CALLOUT_STYLE]  # a call-out: tinted, with the accent bar
         finding.font.bold = True
-        finding.font.size = Pt(16)
-        finding.font.color.rgb = RGBColor(0x00, 0x3C, 0x71)
-        finding.paragraph_format.space_before = Pt(12)
-        finding.paragraph_format.space_after = Pt(12)
+        finding.font.size = Pt(14)
 
 
 def paragraphs(doc: DocxDocument, text: str, style: str | None = None) -> None:
-    """Each line of typed text as its own paragraph; blank lines dropped."""
+    """Each line of typed text as its own paragraph; blank lines dropped. Lines typed as a list
+    ("- ...", "* ...", "• ...", "1. ...", "2) ...") become a real bulleted or numbered list, and each
+    numbered list counts from 1."""
+    previous = None
     for line in safe_text(text).split("\n"):
-        if line.strip():
+        if not line.strip():
+            previous = None if previous != "List Number" else previous
+            continue
+        item = typed_list_item(line)
+        if item is None:
             doc.add_paragraph(line, style=style)
+            previous = None
+            continue
+        list_style, words = item
+        para = doc.add_paragraph(words, style=list_style)
+        if list_style == "List Number" and previous != "List Number":
+            restart_numbering(doc, para)
+        previous = list_style
 
 
 def gap(ctx: HasDocument, what: str) -> None:
@@ -180,9 +207,7 @@ def simple_table(ctx: HasDocument, headers: list[str], body: list[list[str]]) ->
     table = ctx.doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = safe_text(header)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+        cell.text = safe_text(header)  # styled as a header row (shaded, bold) when the document is saved
     repeat_header(table.rows[0])
     for values in body:
         for cell, value in zip(table.add_row().cells, values, strict=True):
@@ -198,6 +223,18 @@ def bullets(ctx: HasDocument, items: list[str]) -> None:
         ctx.doc.add_paragraph(safe_text(item), style="List Bullet")
 
 
+def numbered(doc: DocxDocument, items: list[str]) -> list:
+    """A numbered list that counts from 1 (python-docx's "List Number" alone carries on counting from
+    the list before). Returns the paragraphs, for a caller that adds to them."""
+    out: list = []
+    for item in items:
+        para = doc.add_paragraph(safe_text(item), style="List Number")
+        if not out:
+            restart_numbering(doc, para)
+        out.append(para)
+    return out
+
+
 def repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -205,8 +242,9 @@ def repeat_header(row) -> None:
     tr_pr.append(header)
 
 
-def table_of_contents(doc: DocxDocument) -> None:
-    doc.add_paragraph("Contents", style="Title")
+def table_of_contents(doc: DocxDocument):
+    """A contents field; returns its paragraph, for ``contents_from_headings`` once the headings are written."""
+    doc.add_paragraph("Contents", style=FRONT_HEADING_STYLE)
     paragraph = doc.add_paragraph()
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
@@ -227,6 +265,12 @@ def table_of_contents(doc: DocxDocument) -> None:
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+    return paragraph
+
+
+def contents_from_headings(doc: DocxDocument, placeholder, labels: dict[int, str] | None = None) -> list[str]:
+    """Fill the contents field with the headings written after it (strategy.word.style.fill_contents)."""
+    return fill_contents(doc, placeholder, labels)
 
 
 def page_field(paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -494,10 +538,12 @@ def _place_charts(doc: DocxDocument) -> None:
     charts.pending.clear()
 
 
-def save(doc: DocxDocument) -> bytes:
-    """The one way a document is written out: its charts (drawn meanwhile) put in place, then the bytes."""
+def save(doc: DocxDocument, brand: Brand = DEFAULT_BRAND) -> bytes:
+    """The one way a document is written out: its charts (drawn meanwhile) put in place, every table
+    fitted to the width of its page, then the bytes."""
     _place_charts(doc)
     step("Saving the document", 0.99)
+    fit_tables(doc, brand)
     buffer = io.BytesIO()
     doc.save(buffer)
     step("Done", 1.0)
@@ -511,28 +557,76 @@ class DocContext:
     doc: DocxDocument
     partnership: Partnership
     charts: bool = True
+    brand: Brand = DEFAULT_BRAND
 
 
-def new_document(partnership: Partnership, title: str, subtitle: str, now: datetime, *, charts: bool, lines: list[str]) -> DocContext:
+def logo(doc: DocxDocument, brand: Brand, partnership_name: str) -> bool:
+    """The partnership's logo, centred, with alt text naming the partnership; a damaged one is left out."""
+    if not brand.logo:
+        return False
+    try:
+        doc.add_picture(io.BytesIO(brand.logo), width=Inches(1.8))
+    except (ValueError, KeyError, ZeroDivisionError, TypeError):  # python-docx could not read the picture
+        return False
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(f"Logo of {partnership_name}"))
+    return True
+
+
+def set_properties(doc: DocxDocument, *, title: str, subject: str, author: str, now: datetime, keywords: str = "") -> None:
+    """The document's core properties: title, subject, author (the partnership), British English."""
+    props = doc.core_properties
+    props.title = safe_text(title)[:255]
+    props.subject = safe_text(subject)[:255]
+    props.author = safe_text(author)[:255]
+    props.last_modified_by = safe_text(author)[:255]
+    props.keywords = safe_text(keywords)[:255]
+    props.language = "en-GB"
+    props.created = props.modified = now.astimezone(UTC).replace(tzinfo=None)  # the properties are UTC
+    props.comments = "Produced by the Child Sexual Abuse Strategy Workbook."
+
+
+def footer_with_pages(section, text: str) -> None:
+    """One footer line: the text, then "Page 3 of 40" filled in by Word and LibreOffice."""
+    footer = section.footer.paragraphs[0]
+    footer.text = safe_text(f"{text} · Page ")
+    page_field(footer, "PAGE")
+    footer.add_run(" of ")
+    page_field(footer, "NUMPAGES")
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def new_document(
+    partnership: Partnership,
+    title: str,
+    subtitle: str,
+    now: datetime,
+    *,
+    charts: bool,
+    lines: list[str],
+    brand: Brand = DEFAULT_BRAND,
+    landscape: bool = False,
+) -> DocContext:
+    """A document in the house style with a cover: the logo, the title first, the partnership under
+    it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set."""
     doc = Document()
-    ensure_styles(doc)
-    ctx = DocContext(doc, partnership, charts)
+    if landscape:
+        page_setup(doc.sections[0], landscape=True)
+    ensure_styles(doc, brand)
+    ctx = DocContext(doc, partnership, charts, brand)
     warm_charts(ctx)
-    doc.add_paragraph(safe_text(partnership.name), style="Subtitle")
+    logo(doc, brand, partnership.name)
     doc.add_paragraph(safe_text(title), style="Title")
-    doc.add_paragraph(safe_text(subtitle), style="Subtitle")
+    doc.add_paragraph(safe_text(partnership.name), style="Subtitle")
+    if subtitle:
+        doc.add_paragraph(safe_text(subtitle), style="Subtitle")
     for line in lines:
         doc.add_paragraph(safe_text(line))
     doc.add_paragraph(
         f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy Workbook {__version__}.", style="Caption"
     )
-    props = doc.core_properties
-    props.title = safe_text(f"{partnership.name}: {title}")[:255]
-    props.author = safe_text(partnership.name)[:255]
-    props.language = "en-GB"
-    props.created = now.astimezone(UTC).replace(tzinfo=None)
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = safe_text(f"{partnership.name} · {title}")
+    set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
+    footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
     return ctx
 
 
@@ -550,5 +644,16 @@ def lines_of(text: str) -> list[str]:
     return [line.strip().lstrip("•-*✓ ").strip() for line in safe_text(text).split("\n") if line.strip().lstrip("•-*✓ ").strip()]
 
 
+def long_day(iso: str | None) -> str:
+    """A stored date (2027-03-31) the way prose gives it: "31 March 2027" ("" for none)."""
+    if not iso:
+        return ""
+    try:
+        return uk_long_date(date.fromisoformat(iso))
+    except ValueError:
+        return safe_text(iso)
+
+
 def finish(ctx: DocContext) -> bytes:
-    return save(ctx.doc)
+    """The document's bytes, its charts in place and every table fitted to the width of its page first."""
+    return save(ctx.doc, ctx.brand)
