@@ -7,6 +7,7 @@ A section with nothing yet says what is missing, as the rest of the draft does."
 from __future__ import annotations
 
 from docx.enum.section import WD_SECTION
+from docx.table import _Cell
 
 from strategy.core.models import PlanAction, stored_id
 from strategy.core.values import uk_day
@@ -198,35 +199,45 @@ def section_action_plan(ctx: DraftContext) -> None:
         if not any(plan.actions.get(stored_id(o)) for o in outcomes):
             gap(ctx, "Not written yet: actions for this aim (workbook page 'Action plan', Guide §12).")
             continue
-        table = doc.add_table(rows=1, cols=len(ACTION_HEADERS))
-        table.style = "Table Grid"  # the house table style, sized to its content, when the draft is saved
-        for cell, header in zip(table.rows[0].cells, ACTION_HEADERS, strict=True):
-            cell.text = header
-        repeat_header(table.rows[0])
+        # Each row's cells, and whether its outcome cell starts or carries on a cell merged down the
+        # outcome's actions. The table is made with every row at once and merged in its XML:
+        # python-docx's add_row() and merge() work the grid out again for each (seconds at 400 actions).
+        rows: list[tuple[list[str], str | None]] = []
         for o in outcomes:
             actions = plan.actions.get(stored_id(o), [])
-            first = None
             slots: list[PlanAction | None] = [*actions] or [None]  # an outcome with no action still gets a row
-            for x in slots:
-                cells = table.add_row().cells
-                if first is None:
-                    first = cells[0]
-                    cells[0].text = safe_text(f"{plan.code('outcome', o.id)} {o.title}")
-                else:
-                    first = first.merge(cells[0])
+            label = safe_text(f"{plan.code('outcome', o.id)} {o.title}")
+            for n, x in enumerate(slots):
+                merged = None if len(slots) == 1 else ("restart" if n == 0 else "continue")
+                first = label if n == 0 else ""
                 if x is None:
-                    cells[1].text = "No action yet"
+                    rows.append(([first, "No action yet", "", "", ""], merged))
                     continue
-                cells[1].text = safe_text(f"{plan.code('action', x.id)} {x.title}")
-                cells[2].text = safe_text("; ".join(P.leads(x)) or "No lead yet")
-                cells[3].text = safe_text(_dates(x))
                 recs = [r.replace("rec", "") for r in P.recommendations(x)]
                 extra = [comps.get(x.component, ""), stages.get(x.stage, ""), statuses.get(x.status, "")]
                 if recs:
                     extra.append("Recommendations " + ", ".join(recs))
-                cells[4].text = safe_text("; ".join(e for e in extra if e))
-            if first is not None and len(actions) > 1:
-                first.text = safe_text(f"{plan.code('outcome', o.id)} {o.title}")
+                cells = [
+                    first,
+                    safe_text(f"{plan.code('action', x.id)} {x.title}"),
+                    safe_text("; ".join(P.leads(x)) or "No lead yet"),
+                    safe_text(_dates(x)),
+                    safe_text("; ".join(e for e in extra if e)),
+                ]
+                rows.append((cells, merged))
+        table = doc.add_table(rows=1 + len(rows), cols=len(ACTION_HEADERS))
+        table.style = "Table Grid"  # the house table style, sized to its content, when the draft is saved
+        trs = table._tbl.tr_lst
+        for tc, header in zip(trs[0].tc_lst, ACTION_HEADERS, strict=True):
+            _Cell(tc, table).text = header
+        for tr, (cells, merged) in zip(trs[1:], rows, strict=True):
+            tcs = tr.tc_lst
+            for tc, value in zip(tcs, cells, strict=True):
+                if value:
+                    _Cell(tc, table).text = value
+            if merged:
+                tcs[0].vMerge = merged
+        repeat_header(table.rows[0])
     checks = [f.message for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action")]
     if checks:
         doc.add_heading("Still to settle", level=2)
@@ -236,10 +247,11 @@ def section_action_plan(ctx: DraftContext) -> None:
     doc.add_paragraph(
         "The six recommendations of the national review for safeguarding partners, and the actions that answer each (Guide, Appendix)."
     )
-    rows = []
-    for rec, acts in P.recommendation_coverage(plan):
-        rows.append([f"{rec['number']}. {rec['label']}", "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"])
-    simple_table(ctx, ["Recommendation", "Actions that answer it"], rows)
+    coverage = [
+        [f"{rec['number']}. {rec['label']}", "; ".join(plan.code("action", x.id) for x in acts) or "No action answers it yet"]
+        for rec, acts in P.recommendation_coverage(plan)
+    ]
+    simple_table(ctx, ["Recommendation", "Actions that answer it"], coverage)
     timeline = plan_chart.gantt_figure(plan)
     chart(
         ctx,

@@ -319,9 +319,10 @@ def fit_table(table: Table, width: int, brand: Brand) -> None:
     for r, row in enumerate(table.rows):
         for tc in row._tr.tc_lst:
             for p in tc.iterchildren(qn("w:p")):
-                paragraph = Paragraph(p, table._parent)
-                if paragraph.style is None or paragraph.style.name == "Normal":
-                    paragraph.style = TABLE_HEADER_STYLE if r < headers else TABLE_TEXT_STYLE
+                # The style's id read from the XML: python-docx's paragraph.style scans every style of
+                # the document for each cell (fifteen seconds for a large partnership's draft).
+                if _style_id(p) in ("", "Normal"):
+                    Paragraph(p, table._parent).style = TABLE_HEADER_STYLE if r < headers else TABLE_TEXT_STYLE
             if r < headers:
                 tc_pr = tc.get_or_add_tcPr()
                 old = tc_pr.find(qn("w:shd"))
@@ -468,6 +469,12 @@ def restart_numbering(doc: DocxDocument, paragraph) -> None:
 _SECTION_NUMBER = re.compile(r"^(\d+)\.\s")
 
 
+def style_names(doc: DocxDocument) -> dict[str, str]:
+    """Each style's name by its id, read once: python-docx's ``paragraph.style`` scans every style of
+    the document for each paragraph it is asked about."""
+    return {s.style_id: s.name for s in doc.styles}
+
+
 def number_headings(doc: DocxDocument) -> dict[int, str]:
     """Number the second-level headings under each numbered section 1.1, 1.2... with Word's own
     list numbering (the heading's text stays as written). Returns each numbered paragraph's label
@@ -491,8 +498,9 @@ def number_headings(doc: DocxDocument) -> dict[int, str]:
     num_id = numbering.add_num(abstract_id).numId
     labels: dict[int, str] = {}
     section, sub = None, 0
+    names = style_names(doc)
     for i, p in enumerate(doc.paragraphs):
-        name = p.style.name if p.style is not None else ""
+        name = names.get(_style_id(p._p), "Normal")
         if name == "Heading 1":
             found = _SECTION_NUMBER.match(p.text)
             section, sub = (int(found.group(1)), 0) if found else (None, 0)
@@ -539,11 +547,12 @@ def fill_contents(doc: DocxDocument, placeholder, labels: dict[int, str] | None 
     entries: list[tuple[str, str, int]] = []  # text, bookmark, level
     after = False
     bookmark = 0
+    names = style_names(doc)
     for i, p in enumerate(doc.paragraphs):
         if p._p is placeholder._p:
             after = True
             continue
-        name = p.style.name if p.style is not None else ""
+        name = names.get(_style_id(p._p), "Normal")
         if not after or name not in ("Heading 1", "Heading 2") or not p.text.strip():
             continue
         bookmark += 1

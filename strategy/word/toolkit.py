@@ -31,6 +31,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from strategy import __version__
@@ -204,14 +205,17 @@ def gap(ctx: HasDocument, what: str) -> None:
 
 def simple_table(ctx: HasDocument, headers: list[str], body: list[list[str]]) -> None:
     """A table of ready-made texts, with a bold header row that repeats on every page."""
-    table = ctx.doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = safe_text(header)  # styled as a header row (shaded, bold) when the document is saved
-    repeat_header(table.rows[0])
     for values in body:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = safe_text(value)
+        if len(values) != len(headers):
+            raise ValueError(f"A row of {len(values)} cells for a table of {len(headers)} columns.")
+    # Every row made at once and filled cell by cell in the XML: python-docx's add_row() and
+    # row.cells work out the table's grid again for each row (seconds for a large partnership).
+    table = ctx.doc.add_table(rows=1 + len(body), cols=len(headers))
+    table.style = "Table Grid"
+    for tr, values in zip(table._tbl.tr_lst, [headers, *body], strict=True):
+        for tc, value in zip(tr.tc_lst, values, strict=True):
+            _Cell(tc, table).text = safe_text(value)  # the header row is styled (shaded, bold) when saved
+    repeat_header(table.rows[0])
 
 
 def note(ctx: HasDocument, text: str) -> None:
