@@ -3,6 +3,7 @@ a scrutineer who reads and comments but cannot write, members, the audit log, ba
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -32,20 +33,31 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def test_first_run_creates_the_administrator_then_asks_everyone_to_sign_in(engine):
+def test_first_run_creates_the_administrator_then_asks_everyone_to_sign_in(engine, capfd):
     at = bare().run()
     assert "Welcome: create the administrator" in [s.value for s in at.subheader]
+    # The server printed a one-time setup code to its console and log; the page asks for it.
+    logged = re.search(r"setup code for the first-run page is ([A-Z0-9-]{23})", capfd.readouterr().err)
+    assert logged, "no setup code in the server's log"
     boxes = {t.label: t for t in at.text_input}
+    boxes["Setup code (from the server's console or log)"].input("AAAAA-BBBBB-CCCCC-DDDDD")
     boxes["Username"].input("sam.patel")
     boxes["Your name (shown beside what you write)"].input("Sam Patel")
     boxes["Your agency or organisation"].input("Harbourshire Council")
-    boxes["Password (at least 10 characters)"].input("short")
-    boxes["The same password again"].input("short")
+    boxes["Password (at least 12 characters)"].input(PASSWORD)
+    boxes["The same password again"].input(PASSWORD)
     button(at, "Create the administrator").click().run()
-    assert any("at least 10 characters" in e.value for e in at.error)
+    assert any("setup code is not right" in e.value for e in at.error)
     assert count_accounts(engine) == 0
     boxes = {t.label: t for t in at.text_input}
-    boxes["Password (at least 10 characters)"].input(PASSWORD)
+    boxes["Setup code (from the server's console or log)"].input(logged.group(1))
+    boxes["Password (at least 12 characters)"].input("short")
+    boxes["The same password again"].input("short")
+    button(at, "Create the administrator").click().run()
+    assert any("at least 12 characters" in e.value for e in at.error)
+    assert count_accounts(engine) == 0
+    boxes = {t.label: t for t in at.text_input}
+    boxes["Password (at least 12 characters)"].input(PASSWORD)
     boxes["The same password again"].input(PASSWORD)
     button(at, "Create the administrator").click().run()
     assert not at.exception
@@ -71,6 +83,50 @@ def test_sign_in_with_a_wrong_then_the_right_password_and_sign_out(engine):
     button(at, "Sign out").click().run()
     assert "Sign in" in [s.value for s in at.subheader]
     assert any("You have signed out" in i.value for i in at.info)
+
+
+def test_a_password_change_signs_out_the_other_browser_but_not_this_one(engine):
+    create_account(engine, username="jo", display_name="Jo Evans", agency="Police", password=PASSWORD, author=SYSTEM)
+    browsers = []
+    for _ in range(2):
+        at = bare().run()
+        at.text_input[0].input("jo")
+        at.text_input[1].input(PASSWORD)
+        button(at, "Sign in").click().run()
+        assert any("Signed in as Jo Evans (Police)" in c.value for c in at.caption)
+        browsers.append(at)
+    here, elsewhere = browsers
+    open_page(here, "views/account.py")
+    boxes = {t.label: t for t in here.text_input}
+    boxes["Current password"].input(PASSWORD)
+    boxes["New password (at least 12 characters)"].input("purple kettle harbour")
+    boxes["The new password again"].input("purple kettle harbour")
+    button(here, "Change password").click().run()
+    assert any("Your password is changed" in s.value for s in here.success)
+    here.run()
+    assert any("Signed in as Jo Evans (Police)" in c.value for c in here.caption)  # this browser carries on
+    elsewhere.run()
+    assert ACCOUNT_KEY not in elsewhere.session_state
+    assert any("password of this account was changed" in i.value for i in elsewhere.info)
+
+
+def test_an_administrator_unlocks_a_username_on_the_account_page(engine):
+    from strategy.people.accounts import sign_in, wait_seconds
+
+    create_account(engine, username="jo", display_name="Jo Evans", password=PASSWORD, author=SYSTEM)
+    for _ in range(8):
+        try:
+            sign_in(engine, "jo", "not the password!")
+        except Exception:  # noqa: BLE001 - refused, as expected
+            pass
+    assert wait_seconds(engine, "jo") > 0
+    at = bare()
+    sign_in_as(at)
+    open_page(at, "views/account.py")
+    next(s for s in at.selectbox if s.label == "Account").select("jo").run()
+    button(at, "Let them sign in again now").click().run()
+    assert any("can sign in again at once" in s.value for s in at.success)
+    assert wait_seconds(engine, "jo") == 0
 
 
 def test_the_idle_timeout_signs_out_and_keeps_what_was_saved(engine):

@@ -105,7 +105,7 @@ def test_a_file_that_is_not_a_backup_is_refused(text, message):
 def test_a_damaged_row_restores_nothing(engine, demo, fresh):
     data = backup_partnership(engine, demo)
     data["tables"]["revision"][5]["created_at"] = "31/02/2026"
-    with pytest.raises(InvalidInput, match="a row is damaged"):
+    with pytest.raises(InvalidInput, match="revision row 6, column .created_at. should be a date"):
         restore_partnership(fresh, data)
     assert list_partnerships(fresh) == []
 

@@ -17,6 +17,9 @@ AUTHOR_KEY = "workbook_author"
 #: The signed-in account's id, and when it last clicked (for the idle timeout).
 ACCOUNT_KEY = "workbook_account_id"
 LAST_SEEN_KEY = "workbook_last_seen"
+#: The account's session epoch when this browser session signed in: a password change or reset
+#: raises the stored one, and a session holding an older value is signed out.
+EPOCH_KEY = "workbook_session_epoch"
 PARTNERSHIP_PARAM = "p"
 PARTNERSHIP_KEY = "workbook_partnership"
 
