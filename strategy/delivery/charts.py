@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from strategy.core.text import chart_escape
 from strategy.delivery import operations as D
 
 
@@ -27,7 +28,7 @@ def status_figure(counts: pd.DataFrame, by: str | None = None) -> go.Figure:
         for status in [s["label"] for s in D.statuses()]:
             if status in counts.columns and counts[status].sum():
                 fig.add_bar(
-                    y=counts[by],
+                    y=counts[by].map(chart_escape),
                     x=counts[status],
                     name=status,
                     orientation="h",
@@ -56,7 +57,7 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
         y=counted["Counted as"] if len(counted) else [],
         mode="lines+markers+text",
         name="Reading",
-        text=counted["Value"] if len(counted) else [],
+        text=counted["Value"].map(chart_escape) if len(counted) else [],
         textposition="top center",
         line={"color": "#0072B2"},
     )
@@ -66,7 +67,7 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
             if value is not None and not pd.isna(value):
                 fig.add_hline(y=value, line_dash=dash, line_color=colour, annotation_text=f"{column} {value:g}", annotation_position=where)
     fig.update_layout(
-        title=title[:90],
+        title=chart_escape(title[:90]),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         template="plotly_white",
         height=340,

@@ -198,7 +198,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         f"target than the time passed minus {round(D.OFF_TRACK_MARGIN * 100)} percentage points."
     )
     for m, row in zip(measures, summary.itertuples(), strict=True):
-        with st.expander(f"{row.Code} {shorten(m.indicator, 90)} · {row.Judgement}"):
+        with st.expander(f"{row.Code} {md_escape(shorten(m.indicator, 90))} · {row.Judgement}"):
             table = D.readings_table(d, stored_id(m))
             if table.empty:
                 st.caption("No readings yet.")

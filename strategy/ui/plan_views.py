@@ -226,7 +226,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     aim_choices = {stored_id(a): f"{plan.code('aim', stored_id(a))} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
         code = plan.code("aim", stored_id(aim))
-        with st.expander(f"{code} {aim.title}", expanded=len(plan.aims) <= 2):
+        with st.expander(f"{code} {md_escape(aim.title)}", expanded=len(plan.aims) <= 2):
             _fill(
                 f"aim-{aim.id}",
                 {_k("aim-title", aim.id): aim.title, _k("aim-desc", aim.id): aim.description, _k("aim-why", aim.id): aim.rationale},
