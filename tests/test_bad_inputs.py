@@ -107,6 +107,13 @@ def _restore(w, mutate, author=None):
     return restore_partnership(w["engine"], read_backup(_backup_bytes(w, mutate)), new_name="Copy", author=author or SYSTEM)
 
 
+def _deep_list(depth: int) -> list:
+    out: list = []
+    for _ in range(depth):
+        out = [out]
+    return out
+
+
 def _restore_dict(w, mutate):
     data = json.loads(json.dumps(w["backup"]))
     mutate(data)
@@ -320,6 +327,11 @@ CASES = {
         lambda w: _restore_dict(w, lambda d: d["tables"]["answer"][0].update(value="\x00")),
         InvalidInput,
         "invisible control character",
+    ),
+    "backup dict nested 100,000 deep straight to restore": (
+        lambda w: _restore_dict(w, lambda d: d["tables"]["answer"][0].update(value=_deep_list(100_000))),
+        InvalidInput,
+        "nested far too deeply",
     ),
     "restore by an owner (not an administrator)": (
         lambda w: restore_partnership(w["engine"], w["backup"], new_name="Copy", author=w["owner"]),

@@ -331,10 +331,13 @@ def restore_partnership(
 
 
 def _restore(engine: Engine, data: dict, *, new_name: str | None, author: Author | None, session: Session | None) -> int:
+    try:
+        text = json.dumps(data)
+    except (RecursionError, TypeError, ValueError):
+        raise InvalidInput("This is not a workbook backup: it holds values a backup never has, or is nested far too deeply.") from None
+    checked = read_backup(text)  # every check, whoever built the dict
     if not isinstance(data, dict) or "format" not in data:
-        data = read_backup(json.dumps(data))
-    else:
-        read_backup(json.dumps(data))  # every check, whoever built the dict
+        data = checked
     spec = dict(data["partnership"])
     name = _check_name(new_name if new_name is not None else spec.get("name", ""))
     partnership_table = _partnership_table()
