@@ -287,3 +287,31 @@ def test_passwords_are_hashed_at_a_strong_cost_outside_the_tests(quick_password_
     assert real.memory_cost >= 19 * 1024 and real.time_cost >= 2
     stored = real.hash("correct horse battery")
     assert stored.startswith("$argon2id$") and f"m={real.memory_cost},t={real.time_cost}" in stored
+
+
+def test_failed_sign_ins_at_the_same_moment_are_all_refused_and_all_counted(engine):
+    import threading
+
+    from sqlmodel import Session, select
+
+    from strategy.core.models import SignInThrottle
+
+    first_admin(engine, username="sam", display_name="Sam", password=PASSWORD)
+    start, outcomes = threading.Barrier(6), []
+
+    def attempt():
+        start.wait()
+        try:
+            sign_in(engine, "new.name", "not the password", client="198.51.100.1", settings=SETTINGS)
+        except Exception as exc:  # noqa: BLE001 - recorded and checked below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(outcomes) == 6 and all(isinstance(e, NotAllowed) for e in outcomes), outcomes
+    with Session(engine) as session:
+        counted = session.exec(select(SignInThrottle.failures).where(SignInThrottle.key == "name:new.name")).one()
+    assert 3 <= counted <= 6  # each counted once, except those that arrived while the wait was already on

@@ -359,6 +359,25 @@ def sign_in(
 ) -> Account:
     """Check a username and password; the account, or NotAllowed with a plain message. ``client``
     names where the attempt comes from (the browser's address), for the throttling."""
+    try:
+        return _sign_in(engine, username, password, client=client, now=now, settings=settings, session=session)
+    except IntegrityError:
+        if session is not None:
+            raise
+        # Two failures counted at the same moment for a new key: count this one again, now the row exists.
+        return _sign_in(engine, username, password, client=client, now=now, settings=settings)
+
+
+def _sign_in(
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    client: str | None,
+    now: datetime | None,
+    settings: Settings | None,
+    session: Session | None = None,
+) -> Account:
     now, settings = now or utcnow(), settings or get_settings()
     key = normalise_name(username or "").lower().replace(" ", "")[:120]
     keys = _throttle_keys(key, client, settings)
