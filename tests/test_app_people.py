@@ -269,3 +269,17 @@ def test_streamlit_config_keeps_xsrf_protection_on_and_limits_uploads():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableXsrfProtection"] is True
     assert 0 < config["server"]["maxUploadSize"] <= 20
+
+
+def test_only_an_administrator_is_offered_a_restore(engine, sqlite_demo_id):
+    owner = bare()
+    owner.session_state[PARTNERSHIP_KEY] = str(sqlite_demo_id)
+    sign_in_as(owner, Author.make("Olu Owner", "Council"), role="owner", partnership_id=sqlite_demo_id)
+    open_page(owner, "views/backup.py")
+    assert any("Only a site administrator can restore" in i.value for i in owner.info)
+    assert not owner.get("file_uploader")
+    admin = bare()
+    admin.session_state[PARTNERSHIP_KEY] = str(sqlite_demo_id)
+    sign_in_as(admin)
+    open_page(admin, "views/backup.py")
+    assert admin.get("file_uploader")
