@@ -209,3 +209,21 @@ def test_no_page_renders_markup_from_peoples_text(poisoned, page):
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert rendered_payloads(at) == []
+
+
+def test_the_conflict_view_and_the_changed_notice_show_the_other_persons_name_as_typed(engine):
+    from strategy.people.partnerships import create_partnership
+    from tests.test_app import app, open_page, text_area
+
+    p = create_partnership(engine, name="Harbourshire", nation="england")
+    label = "Why does your partnership need this strategy?"
+    mallory = Author.make("**pwn**<b>pwn</b>$x^2$ Mal", "![i](//e.example/t.png) Agency")
+    a = open_page(app(p.id, mallory), "views/introduction.py")
+    b = open_page(app(p.id, Author.make("Ben", "Health")), "views/introduction.py")
+    text_area(a, label).input("**pwn**<b>pwn</b> text").run()
+    text_area(b, label).input("Ben's text").run()
+    assert any("saved this answer while you were editing it" in w.value for w in b.warning)
+    assert rendered_payloads(b) == []
+    b.switch_page("views/shared_vision.py").run()
+    b.switch_page("views/introduction.py").run()
+    assert rendered_payloads(b) == []
