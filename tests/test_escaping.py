@@ -227,3 +227,17 @@ def test_the_conflict_view_and_the_changed_notice_show_the_other_persons_name_as
     b.switch_page("views/shared_vision.py").run()
     b.switch_page("views/introduction.py").run()
     assert rendered_payloads(b) == []
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_as_typed(engine):
+    from strategy.people.partnerships import create_partnership
+    from tests.test_app import app, open_page
+
+    taken = "**pwn**<b>pwn</b>$x^2$ Vale"
+    create_partnership(engine, name=taken, nation="wales")
+    at = open_page(app(), "views/partnerships.py")
+    boxes = {t.label: t for t in at.text_input}
+    boxes["Name"].input(taken.upper())
+    next(b for b in at.button if b.label == "Create partnership").click().run()
+    assert any("already exists" in e.value for e in at.error)
+    assert rendered_payloads(at) == []

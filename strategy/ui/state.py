@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -11,6 +13,7 @@ from strategy.core.db import prepare_database
 from strategy.core.errors import NotAllowed, NotFound, StorageError, WorkbookError
 from strategy.core.models import Partnership
 from strategy.core.settings import get_settings
+from strategy.core.text import md_escape
 from strategy.people.partnerships import get_partnership
 
 AUTHOR_KEY = "workbook_author"
@@ -86,8 +89,13 @@ def choose_partnership(partnership_id: int | None) -> None:
         st.session_state[PARTNERSHIP_KEY] = str(partnership_id)
 
 
+_MARKUP = re.compile(r"[\\`*_{}\[\]<>$~|#]")
+
+
 def show_error(exc: WorkbookError) -> None:
-    st.error(exc.message, icon="⚠️")
+    """A refusal's message. Messages can quote what a person typed or a file held: any markdown, HTML or
+    LaTeX in one is shown as typed (md_escape); a message with none is shown as written."""
+    st.error(md_escape(exc.message) if _MARKUP.search(exc.message) else exc.message, icon="⚠️")
 
 
 def bump(partnership_id: int, prompt_id: str) -> None:
