@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy.core.errors import StorageError
-from strategy.ui.layout import database_unavailable, sidebar
+from strategy.ui.layout import database_unavailable, sidebar, unexpected_error
 from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
 
@@ -77,3 +77,5 @@ try:
     navigation.run()
 except StorageError as exc:
     database_unavailable(exc)
+except Exception as exc:  # noqa: BLE001 - a fault in a page: a reference to quote, never a traceback
+    unexpected_error(exc, navigation.title)

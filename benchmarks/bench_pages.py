@@ -30,7 +30,7 @@ from strategy.core.errors import NotFound
 from strategy.demo import ensure_demo
 from strategy.demo.large import ensure_large_demo
 from strategy.people.accounts import create_account, find_account
-from strategy.ui.state import ACCOUNT_KEY, PARTNERSHIP_KEY
+from strategy.ui.state import ACCOUNT_KEY, EPOCH_KEY, PARTNERSHIP_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -50,19 +50,20 @@ class StatementCounter:
         self.count += 1
 
 
-def _admin(engine) -> int:
+def _admin(engine):
     try:
-        return find_account(engine, "bench.admin").id
+        return find_account(engine, "bench.admin")
     except NotFound:
         return create_account(
             engine, username="bench.admin", display_name="Bench Admin", password=None, is_admin=True, author=Author(name="Workbook")
-        ).id
+        )
 
 
-def _app(account_id: int, partnership_id: int) -> AppTest:
+def _app(account, partnership_id: int) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=600)
     at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    at.session_state[ACCOUNT_KEY] = account_id
+    at.session_state[ACCOUNT_KEY] = account.id  # signed in as the page's own sign-in does
+    at.session_state[EPOCH_KEY] = account.session_epoch
     at.run()
     return at
 

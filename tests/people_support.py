@@ -38,6 +38,14 @@ def member(
     return author_for(account)
 
 
+def first_admin(engine, **fields):
+    """The first-run administrator, made as the first-run page makes it: with the setup code that the
+    server printed."""
+    from strategy.people.accounts import create_first_admin, new_setup_code
+
+    return create_first_admin(engine, setup_code=new_setup_code(engine), **fields)
+
+
 def snapshot(engine) -> dict:
     """Every stored row of every table except the audit log (which records refusals)."""
     out = {}
@@ -60,7 +68,7 @@ def sign_in_as(
     from strategy.core.db import prepare_database
     from strategy.core.errors import NotFound
     from strategy.people.accounts import find_account
-    from strategy.ui.state import ACCOUNT_KEY
+    from strategy.ui.state import ACCOUNT_KEY, EPOCH_KEY
 
     engine = prepare_database(url or os.environ["DATABASE_URL"])
     author = author or Author.make("Alex Admin", "Harbourshire Council")
@@ -81,4 +89,5 @@ def sign_in_as(
     if role and partnership_id is not None:
         set_member_role(engine, partnership_id, username, role, author=Author(name="Workbook"))
     at.session_state[ACCOUNT_KEY] = account.id
+    at.session_state[EPOCH_KEY] = account.session_epoch
     return author_for(account)

@@ -105,7 +105,7 @@ def test_a_file_that_is_not_a_backup_is_refused(text, message):
 def test_a_damaged_row_restores_nothing(engine, demo, fresh):
     data = backup_partnership(engine, demo)
     data["tables"]["revision"][5]["created_at"] = "31/02/2026"
-    with pytest.raises(InvalidInput, match="a row is damaged"):
+    with pytest.raises(InvalidInput, match="revision row 6, column .created_at. should be a date"):
         restore_partnership(fresh, data)
     assert list_partnerships(fresh) == []
 
@@ -114,3 +114,23 @@ def test_backup_json_is_readable_text(engine, demo):
     text = backup_json(engine, demo)
     assert "Why was this removed? <b>" in text  # as typed, not escaped away
     assert read_backup(text.encode())["partnership"]["name"] == "Demo partnership"
+
+
+def test_restores_refused_or_not_are_recorded_in_the_audit_log(engine, demo):
+    from strategy.core.audit_log import sign_in_events
+    from strategy.core.authors import Author
+    from strategy.core.errors import NotAllowed
+    from tests.people_support import member
+
+    data = backup_partnership(engine, demo)
+    viewer = member(engine, demo, "viewer", "vera")
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        restore_partnership(engine, data, new_name="Copy", author=viewer)
+    bad = json.loads(json.dumps(data))
+    bad["tables"]["answer"][0]["value"] = "\x00"
+    with pytest.raises(InvalidInput, match="control character"):
+        restore_partnership(engine, bad, new_name="Copy", author=Author(name="Workbook"))
+    refused = [e for e in sign_in_events(engine) if e.action == "restore_refused"]
+    assert [e.actor for e in refused] == ["Workbook", "Vera (Harbourshire Council)"]
+    assert "control character" in refused[0].detail and "Only an administrator" in refused[1].detail
+    restore_partnership(engine, data, new_name="Copy", author=Author(name="Workbook"))

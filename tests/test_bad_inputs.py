@@ -17,10 +17,19 @@ from strategy.core.authors import Author
 from strategy.core.errors import InvalidInput, NotAllowed, NotFound, WorkbookError
 from strategy.core.models import utcnow
 from strategy.core.settings import Settings
-from strategy.people.accounts import create_account, create_first_admin, set_disabled, set_member_role, sign_in
+from strategy.people.accounts import (
+    change_password,
+    create_account,
+    create_first_admin,
+    set_disabled,
+    set_member_role,
+    set_password,
+    sign_in,
+    unlock_sign_in,
+)
 from strategy.people.backup import backup_partnership, read_backup, restore_partnership
 from strategy.people.partnerships import create_partnership
-from tests.people_support import PASSWORD, member, snapshot
+from tests.people_support import PASSWORD, first_admin, member, snapshot
 
 SYSTEM = Author(name="Workbook")
 SETTINGS = Settings(database_url="", sign_in_attempts=3, sign_in_delay_seconds=30)
@@ -29,7 +38,7 @@ SETTINGS = Settings(database_url="", sign_in_attempts=3, sign_in_delay_seconds=3
 @pytest.fixture
 def w(engine):
     """A partnership with an answer, a row, a comment, an administrator and one member per role."""
-    create_first_admin(engine, username="admin", display_name="Ada Admin", password=PASSWORD)
+    admin = first_admin(engine, username="admin", display_name="Ada Admin", password=PASSWORD)
     p = create_partnership(engine, name="Harbourshire Partnership", nation="england")
     other = create_partnership(engine, name="Vale", nation="wales")
     save_answer(engine, p.id, "intro.purpose", "Our purpose", expected_version=0, author=SYSTEM)
@@ -44,6 +53,7 @@ def w(engine):
         "comment": comment,
         "elsewhere": elsewhere,
         "backup": backup_partnership(engine, p.id),
+        "admin": admin,
         **roles,
     }
 
@@ -81,6 +91,35 @@ def _locked_out(w):
     return sign_in(w["engine"], "admin", PASSWORD, now=now + timedelta(seconds=5), settings=SETTINGS)
 
 
+def _unknown_locked_out(w):
+    now = utcnow()
+    for _ in range(3):
+        with pytest.raises(NotAllowed, match="do not match"):
+            sign_in(w["engine"], "ghost", "wrong password", now=now, settings=SETTINGS)
+    return sign_in(w["engine"], "ghost", PASSWORD, now=now + timedelta(seconds=5), settings=SETTINGS)
+
+
+def _nested(depth: int) -> bytes:
+    return ('{"format": "csa-strategy-workbook-backup", "format_version": 1, "x": ' + "[" * depth + "]" * depth + "}").encode()
+
+
+def _restore(w, mutate, author=None):
+    return restore_partnership(w["engine"], read_backup(_backup_bytes(w, mutate)), new_name="Copy", author=author or SYSTEM)
+
+
+def _deep_list(depth: int) -> list:
+    out: list = []
+    for _ in range(depth):
+        out = [out]
+    return out
+
+
+def _restore_dict(w, mutate):
+    data = json.loads(json.dumps(w["backup"]))
+    mutate(data)
+    return restore_partnership(w["engine"], data, new_name="Copy", author=SYSTEM)
+
+
 def _edit_deleted_row(w):
     delete_row(w["engine"], w["p"].id, w["row"].id, author=SYSTEM)
     before = snapshot(w["engine"])
@@ -101,12 +140,30 @@ CASES = {
     "name whitespace only": (lambda w: _account(w, display_name=" \u00a0 \t"), InvalidInput, "Please give your name"),
     "name 121 characters": (lambda w: _account(w, display_name="N" * 121), InvalidInput, "longer than 120"),
     "agency 201 characters": (lambda w: _account(w, agency="A" * 201), InvalidInput, "longer than 200"),
-    "password 9 characters": (lambda w: _account(w, password="123456789"), InvalidInput, "at least 10"),
+    "password 9 characters": (lambda w: _account(w, password="123456789"), InvalidInput, "at least 12"),
+    "password 11 characters": (lambda w: _account(w, password="purplekettl"), InvalidInput, "at least 12"),
+    "password 'password12'": (lambda w: _account(w, password="password12"), InvalidInput, "at least 12"),
+    "password of ten spaces": (lambda w: _account(w, password=" " * 10), InvalidInput, "at least 12"),
+    "password of twelve spaces": (lambda w: _account(w, password=" " * 12), InvalidInput, "list of common and breached"),
+    "password on the deny list": (lambda w: _account(w, password="password1234"), InvalidInput, "list of common and breached"),
+    "password a listed one with digits": (lambda w: _account(w, password="Sunshine2026!"), InvalidInput, "list of common and breached"),
+    "password the username": (lambda w: _account(w, password="new.person2026"), InvalidInput, "list of common and breached"),
+    "password with a control character": (lambda w: _account(w, password="good password\x07x"), InvalidInput, "control character"),
+    "administrator resetting to a common password": (
+        lambda w: set_password(w["engine"], "viewer", "qwertyuiop123", author=SYSTEM),
+        InvalidInput,
+        "list of common and breached",
+    ),
+    "changing your own password to a common one": (
+        lambda w: change_password(w["engine"], w["admin"].id, PASSWORD, "iloveyouiloveyou", author=SYSTEM),
+        InvalidInput,
+        "list of common and breached",
+    ),
     "password 1 MB paste": (lambda w: _account(w, password="p" * 1_048_576), InvalidInput, "longer than 1,000"),
     "password with a NUL character": (lambda w: _account(w, password="good password\x00"), InvalidInput, "control character"),
     "email without @": (lambda w: _account(w, email="sam.patel.gov.uk"), InvalidInput, "is not an email address"),
     "second first administrator": (
-        lambda w: create_first_admin(w["engine"], username="mallory", display_name="M", password=PASSWORD),
+        lambda w: create_first_admin(w["engine"], username="mallory", display_name="M", password=PASSWORD, setup_code=""),
         NotAllowed,
         "already been created",
     ),
@@ -122,6 +179,27 @@ CASES = {
         "do not match an account",
     ),
     "right password during the wait after 3 failures": (_locked_out, NotAllowed, "Too many failed sign-ins"),
+    "unknown username after 3 failures": (_unknown_locked_out, NotAllowed, "Too many failed sign-ins"),
+    "unknown username": (
+        lambda w: sign_in(w["engine"], "no.such.person", PASSWORD, settings=SETTINGS),
+        NotAllowed,
+        "do not match an account",
+    ),
+    "sign-in with a 1 MB username": (
+        lambda w: sign_in(w["engine"], "a" * 1_048_576, PASSWORD, settings=SETTINGS),
+        NotAllowed,
+        "do not match",
+    ),
+    "viewer unlocking a username": (
+        lambda w: unlock_sign_in(w["engine"], "admin", author=w["viewer"]),
+        NotAllowed,
+        "Only an administrator",
+    ),
+    "owner resetting someone's password": (
+        lambda w: set_password(w["engine"], "viewer", "purple kettle harbour", author=w["owner"]),
+        NotAllowed,
+        "Only an administrator",
+    ),
     # Roles
     "role 'boss'": (lambda w: set_member_role(w["engine"], w["p"].id, "viewer", "boss", author=SYSTEM), InvalidInput, "not a role"),
     "role for an unknown account": (
@@ -173,11 +251,97 @@ CASES = {
         "format version 2",
     ),
     "backup with a date 31/02/2026": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(updated_at="31/02/2026")),
+        InvalidInput,
+        "answer row 1, column 'updated_at' should be a date",
+    ),
+    "backup nested 100,000 deep": (lambda w: read_backup(_nested(100_000)), InvalidInput, "nested far deeper"),
+    "backup row nested inside a value": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(value={"a": [[[[]]]]})),
+        InvalidInput,
+        "column 'value' should be text, not dict",
+    ),
+    "backup answer a number instead of text": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(value=42)),
+        InvalidInput,
+        "should be text, not int",
+    ),
+    "backup version as text": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(version="1")),
+        InvalidInput,
+        "column 'version' should be a number",
+    ),
+    "backup answer 2 MB": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(value="x" * 2_000_000)),
+        InvalidInput,
+        "the most it can hold is",
+    ),
+    "backup answer with a NUL character": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(value="Our\x00purpose")),
+        InvalidInput,
+        "invisible control character",
+    ),
+    "backup author name with a right-to-left override": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(updated_by_name="Ada \u202enimdA")),
+        InvalidInput,
+        "direction override",
+    ),
+    "backup partnership name with a right-to-left override": (
         lambda w: restore_partnership(
-            w["engine"], read_backup(_backup_bytes(w, lambda d: d["tables"]["answer"][0].update(updated_at="31/02/2026"))), new_name="Copy"
+            w["engine"], read_backup(_backup_bytes(w, lambda d: d["partnership"].update(name="Vale \u202ecopy")))
         ),
         InvalidInput,
-        "a row is damaged",
+        "direction override",
+    ),
+    "backup nation 'scotland'": (
+        lambda w: _restore(w, lambda d: d["partnership"].update(nation="scotland")),
+        InvalidInput,
+        "England or Wales",
+    ),
+    "backup comment replying to an unknown id": (
+        lambda w: _restore(w, lambda d: d["tables"]["comment"][0].update(parent_id=999)),
+        InvalidInput,
+        "names comment 999, which is not in the backup",
+    ),
+    "backup row without an id": (
+        lambda w: _restore(w, lambda d: d["tables"]["item"][0].pop("id")),
+        InvalidInput,
+        "item row 1 has no id",
+    ),
+    "backup two rows with the same id": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"].append(dict(d["tables"]["answer"][0], prompt_id="intro.scope"))),
+        InvalidInput,
+        "same id as another row",
+    ),
+    "backup row with an unknown column": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(is_admin=True)),
+        InvalidInput,
+        "column this workbook does not know",
+    ),
+    "backup row naming another partnership": (
+        lambda w: _restore(w, lambda d: d["tables"]["answer"][0].update(partnership_id=2)),
+        InvalidInput,
+        "column this workbook does not know",
+    ),
+    "backup as a dict straight to restore, unchecked by read_backup": (
+        lambda w: _restore_dict(w, lambda d: d["tables"]["answer"][0].update(value="\x00")),
+        InvalidInput,
+        "invisible control character",
+    ),
+    "backup dict nested 100,000 deep straight to restore": (
+        lambda w: _restore_dict(w, lambda d: d["tables"]["answer"][0].update(value=_deep_list(100_000))),
+        InvalidInput,
+        "nested far too deeply",
+    ),
+    "restore by an owner (not an administrator)": (
+        lambda w: restore_partnership(w["engine"], w["backup"], new_name="Copy", author=w["owner"]),
+        NotAllowed,
+        "Only an administrator",
+    ),
+    "restore by a viewer": (
+        lambda w: restore_partnership(w["engine"], w["backup"], new_name="Copy", author=w["viewer"]),
+        NotAllowed,
+        "Only an administrator",
     ),
     "restore onto the same name in capitals": (
         lambda w: restore_partnership(
@@ -221,12 +385,12 @@ def test_bad_input_is_refused_with_a_message_and_nothing_changes(w, case):
         assert {k: v for k, v in after.items() if k not in ("account", "item", "revision")} == {
             k: v for k, v in before.items() if k not in ("account", "item", "revision")
         }
-    elif case in ("right password during the wait after 3 failures", "sign-in with an empty password"):
-        # Only the account's count of failed sign-ins moves (that is what imposes the wait).
-        assert {k: v for k, v in after.items() if k != "account"} == {k: v for k, v in before.items() if k != "account"}
+    elif case.startswith(("right password during", "sign-in with", "unknown username")):
+        # Only the counts of failed sign-ins move (that is what imposes the wait).
+        assert {k: v for k, v in after.items() if k != "sign_in_throttle"} == {k: v for k, v in before.items() if k != "sign_in_throttle"}
     else:
         assert after == before
 
 
-def test_there_are_at_least_25_named_cases():
-    assert len(CASES) >= 25
+def test_there_are_at_least_70_named_cases():
+    assert len(CASES) >= 70

@@ -36,7 +36,7 @@ def test_users_add_list_set_role_and_disable(tmp_path):
     assert run(url, "users", "disable", "rae").stdout.strip() == "'rae' is disabled."
     assert "disabled" in run(url, "users", "list").stdout.splitlines()[0]
 
-    assert "at least 10 characters" in one_line_error(run_in(url, "short\n", "users", "add", "x1", "--name", "X", "--password-stdin"))
+    assert "at least 12 characters" in one_line_error(run_in(url, "short\n", "users", "add", "x1", "--name", "X", "--password-stdin"))
     assert "already exists" in one_line_error(run_in(url, "", "users", "add", "SAM.PATEL", "--name", "S", "--sso-only"))
     assert "No account is called 'nobody'" in one_line_error(run(url, "users", "disable", "nobody"))
 
@@ -66,3 +66,27 @@ def test_backup_and_restore_from_the_command_line(tmp_path):
 
     (tmp_path / "notes.json").write_text("meeting notes", encoding="utf-8")
     assert "not a workbook backup" in one_line_error(run(url, "restore", str(tmp_path / "notes.json")))
+
+
+def test_first_run_setup_code_unlock_and_the_administrator_from_the_command_line(tmp_path):
+    from strategy.core.db import prepare_database
+    from strategy.people.accounts import create_first_admin
+
+    url = f"sqlite:///{tmp_path / 'workbook.sqlite3'}"
+    made = run(url, "users", "setup-code")
+    assert made.returncode == 0, made.stderr
+    code = made.stdout.strip().split(": ")[1].split(" ")[0]
+    assert len(code) == 23 and code.count("-") == 3
+    # The code from the command line is the one the first-run page takes.
+    admin = create_first_admin(prepare_database(url), username="sam", display_name="Sam", password="purple kettle harbour", setup_code=code)
+    assert admin.is_admin
+    assert "already been created" in one_line_error(run(url, "users", "setup-code"))
+    assert run(url, "users", "unlock", "sam").stdout.strip() == "'sam' can sign in again at once, from anywhere."
+
+
+def test_users_add_admin_works_on_a_fresh_server_without_a_setup_code(tmp_path):
+    url = f"sqlite:///{tmp_path / 'workbook.sqlite3'}"
+    added = run_in(url, "purple kettle harbour\n", "users", "add", "sam", "--name", "Sam Patel", "--admin", "--password-stdin")
+    assert (added.returncode, added.stdout.strip()) == (0, "Created account 'sam' (administrator)."), added.stderr
+    weak = run_in(url, "password1234\n", "users", "add", "jo", "--name", "Jo", "--password-stdin")
+    assert "list of common and breached passwords" in one_line_error(weak)

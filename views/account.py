@@ -6,10 +6,19 @@ import streamlit as st
 from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
-from strategy.people.accounts import change_password, create_account, get_account, list_accounts, set_disabled
+from strategy.people.accounts import (
+    MIN_PASSWORD,
+    change_password,
+    create_account,
+    get_account,
+    list_accounts,
+    set_disabled,
+    set_password,
+    unlock_sign_in,
+)
 from strategy.ui.layout import page_context
 from strategy.ui.signin import sign_out_button
-from strategy.ui.state import current_author, show_error
+from strategy.ui.state import EPOCH_KEY, current_author, show_error
 
 engine, _ = page_context(need_partnership=False)
 author = current_author()
@@ -28,15 +37,16 @@ if account.password_hash:
     st.subheader("Change your password")
     with st.form("change_password", clear_on_submit=True):
         old = st.text_input("Current password", type="password", max_chars=1000)
-        new = st.text_input("New password (at least 10 characters)", type="password", max_chars=1000)
+        new = st.text_input(f"New password (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000)
         again = st.text_input("The new password again", type="password", max_chars=1000)
         if st.form_submit_button("Change password"):
             if new != again:
                 st.error("The two new passwords differ. Type them again.", icon="⚠️")
             else:
                 try:
-                    change_password(engine, account.id, old, new, author=author)
-                    st.success("Your password is changed.")
+                    # This session keeps going; every other session of the account is signed out.
+                    st.session_state[EPOCH_KEY] = change_password(engine, account.id, old, new, author=author)
+                    st.success("Your password is changed. Anywhere else you were signed in has been signed out.")
                 except WorkbookError as exc:
                     show_error(exc)
 
@@ -64,7 +74,7 @@ if account.is_admin:
         agency = st.text_input("Agency or organisation", max_chars=200)
         email = st.text_input("Work email, for single sign-on (optional)", max_chars=320)
         password = st.text_input(
-            "First password (at least 10 characters; leave empty for single sign-on only)", type="password", max_chars=1000
+            f"First password (at least {MIN_PASSWORD} characters; leave empty for single sign-on only)", type="password", max_chars=1000
         )
         admin = st.checkbox("Administrator (creates accounts and opens every partnership)")
         if st.form_submit_button("Create account", type="primary"):
@@ -92,5 +102,32 @@ if account.is_admin:
                 try:
                     set_disabled(engine, chosen.username, not chosen.disabled, author=author)
                     st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
+
+    st.subheader("Sign-in help")
+    st.caption(
+        "After repeated failed sign-ins a username has to wait before trying again. Let someone in at once "
+        "(once you know it is them), or set a new password for them: that also signs out every browser "
+        "where they are signed in."
+    )
+    helped = st.selectbox("Account", [a.username for a in accounts], index=None, placeholder="Choose an account", key="help_account")
+    if helped is not None:
+        if st.button("Let them sign in again now", key="unlock"):
+            try:
+                unlock_sign_in(engine, helped, author=author)
+                st.success(f"{md_escape(helped)} can sign in again at once.")
+            except WorkbookError as exc:
+                show_error(exc)
+        with st.form("reset_password", clear_on_submit=True):
+            reset = st.text_input(
+                f"New password for {md_escape(helped)} (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000
+            )
+            if st.form_submit_button("Set this password"):
+                try:
+                    set_password(engine, helped, reset, author=author)
+                    if helped == account.username:
+                        st.session_state[EPOCH_KEY] = get_account(engine, account.id).session_epoch
+                    st.success(f"The password of {md_escape(helped)} is set; their other sessions are signed out. Tell them privately.")
                 except WorkbookError as exc:
                     show_error(exc)

@@ -127,7 +127,7 @@ if cases:
     grades = au.grade_table(cases)
     chart_with_table(au.grade_figure(grades), grades, k("grades", pid, audit.id), "Audited cases by grade.")
 for case in cases:
-    with st.expander(f"{case.reference} · {au.grade_label(case.grade)}"):
+    with st.expander(f"{md_escape(case.reference)} · {au.grade_label(case.grade)}"):
         with st.form(k("case", case.id, case.version)):
             reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT)
             agencies = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from strategy.core.access import can
+from strategy.core.access import can, role_in
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.backup import backup_json, read_backup, restore_partnership
@@ -43,7 +43,13 @@ if partnership is not None:
         st.info("Only the partnership's owners can make a backup.", icon="🔒")
 
 st.subheader("Restore a backup as a new partnership")
-st.caption("A restore always creates a new partnership; it never overwrites one. If the name is taken, give another.")
+if role_in(engine, author, None) != "admin":
+    st.info("Only a site administrator can restore a backup. Ask them to restore it for you.", icon="🔒")
+    st.stop()
+st.caption(
+    "A restore always creates a new partnership; it never overwrites one. If the name is taken, give another. "
+    "Every value in the file is checked first; a file that fails any check restores nothing."
+)
 upload = st.file_uploader("Backup file (.json)", type=["json"], max_upload_size=20)
 new_name = st.text_input("Name for the restored partnership (leave empty to keep the name in the file)", max_chars=120)
 if upload is not None and st.button("Restore"):

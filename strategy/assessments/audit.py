@@ -19,7 +19,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
-from strategy.core.text import check_length, clean_text, normalise_name
+from strategy.core.text import chart_escape, check_length, clean_text, normalise_name
 from strategy.guide.content import content
 
 THEME_LIMIT = 200
@@ -434,7 +434,7 @@ def confidence_figure(summary: SurveySummary) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(
         name="Identifying",
-        x=t["Agency"],
+        x=t["Agency"].map(chart_escape),
         y=t["Identifying (average of 5)"],
         marker_color="#0B4F8A",
         text=t["Identifying (average of 5)"],
@@ -442,7 +442,7 @@ def confidence_figure(summary: SurveySummary) -> go.Figure:
     )
     fig.add_bar(
         name="Responding",
-        x=t["Agency"],
+        x=t["Agency"].map(chart_escape),
         y=t["Responding (average of 5)"],
         marker_color="#E69F00",
         text=t["Responding (average of 5)"],
@@ -462,7 +462,12 @@ def barrier_figure(summary: SurveySummary) -> go.Figure:
     t = summary.barriers
     fig = go.Figure(
         go.Bar(
-            x=t["Responses"], y=t["What stops use"], orientation="h", marker_color="#0B4F8A", text=t["Responses"], textposition="outside"
+            x=t["Responses"],
+            y=t["What stops use"].map(chart_escape),
+            orientation="h",
+            marker_color="#0B4F8A",
+            text=t["Responses"],
+            textposition="outside",
         )
     )
     fig.update_layout(

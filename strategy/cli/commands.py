@@ -342,7 +342,7 @@ def _password(args) -> str:
         return sys.stdin.readline().rstrip("\n")
     import getpass
 
-    first = getpass.getpass("Password (at least 10 characters): ")
+    first = getpass.getpass("Password (at least 12 characters, not a common one): ")
     if getpass.getpass("The same password again: ") != first:
         raise WorkbookError("The two passwords differ; nothing was created.")
     return first
@@ -388,7 +388,12 @@ def cmd_users(args) -> None:
         print(f"'{a.username}' is {'disabled' if a.disabled else 'enabled again'}.")
     elif args.users_command == "set-password":
         accounts.set_password(engine, args.username, _password(args), author=SYSTEM)
-        print(f"The password of '{args.username}' is changed.")
+        print(f"The password of '{args.username}' is changed; every browser signed in with it is signed out.")
+    elif args.users_command == "unlock":
+        accounts.unlock_sign_in(engine, args.username, author=SYSTEM)
+        print(f"'{args.username}' can sign in again at once, from anywhere.")
+    elif args.users_command == "setup-code":
+        print(f"Setup code for the first-run page: {accounts.new_setup_code(engine)} (any older code no longer works).")
 
 
 def cmd_backup(args) -> None:
@@ -568,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     _no_charts_option(p)
     p.set_defaults(func=cmd_audit_briefing)
 
-    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password")
+    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password, unlock, setup-code")
     users = p.add_subparsers(dest="users_command", required=True, metavar="USERS_COMMAND")
     u = users.add_parser("add", help="create an account (asks for its password)")
     u.add_argument("username")
@@ -590,9 +595,14 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("username")
     u.add_argument("--undo", action="store_true")
     u.set_defaults(func=cmd_users)
-    u = users.add_parser("set-password", help="set an account's password (asks for it)")
+    u = users.add_parser("set-password", help="set an account's password (asks for it); signs out its sessions")
     u.add_argument("username")
     u.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("unlock", help="let a username sign in again at once after repeated failed sign-ins")
+    u.add_argument("username")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("setup-code", help="a new one-time setup code for the first-run page (only before any account exists)")
     u.set_defaults(func=cmd_users)
 
     p = sub.add_parser("backup", help="write a whole partnership to a JSON file (docs/backup-format.md)")

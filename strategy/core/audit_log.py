@@ -24,6 +24,7 @@ ACTIONS = {
     "account_disabled": "disabled an account",
     "account_enabled": "enabled an account",
     "password_changed": "changed a password",
+    "sign_in_unlocked": "let a username sign in again at once",
     "partnership_created": "created the partnership",
     "partnership_changed": "changed the partnership's details",
     "partnership_archived": "archived the partnership",
@@ -38,6 +39,7 @@ ACTIONS = {
     "export": "exported",
     "backup": "backed up the partnership",
     "restore": "restored the partnership",
+    "restore_refused": "tried to restore a backup that was refused",
     # Revisions (content changes)
     "create": "wrote",
     "edit": "changed",

@@ -177,6 +177,7 @@ def prepare_database(url: str) -> Engine:
                 )
             if not path.parent.exists():
                 raise StorageError(f"The folder for the database, {path.parent}, does not exist. Create it or change DATABASE_URL.")
+            _create_private(path)
         elif path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file. Change DATABASE_URL.")
         elif not os.access(path, os.W_OK):
@@ -211,8 +212,32 @@ def prepare_database(url: str) -> Engine:
             raise _storage_error(url, exc) from exc
     if path is not None and not _marker(path).exists():
         _marker(path).write_text("This file marks that the workbook database next to it has been created.\n")
+    if path is not None:
+        _keep_private(path)
     _prepared.add(url)
     return engine
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite file readable by the server's user only (it holds password hashes); SQLite gives
+    its -wal and -shm files the same permissions."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StorageError(f"The database {path} could not be created ({exc.strerror}). Check the folder's permissions.") from exc
+
+
+def _keep_private(path: Path) -> None:
+    """Take away other users' access to a database (and its -wal/-shm files) that we own, as a file made
+    by an older version may have it."""
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if each.exists() and each.stat().st_uid == os.getuid() and each.stat().st_mode & 0o077:
+                each.chmod(each.stat().st_mode & 0o700)
+        except OSError:
+            pass  # someone else's file: the server's operator decides
 
 
 def _known_revision(script: ScriptDirectory, revision: str) -> bool:

@@ -413,6 +413,34 @@ class Account(SQLModel, table=True):
     last_failed_at: datetime | None = None
     last_sign_in_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    #: Raised by every password change or reset: a browser session signed in under an older value is
+    #: signed out at its next click.
+    session_epoch: int = Field(default=0)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per key: a username from one client, a username from anywhere, or one
+    client whatever the username (the same for names with no account, so they cannot be told apart)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, unique=True)
+    #: The username the key is about ('' for a client-wide key): what an administrator's unlock clears.
+    username: str = Field(default="", max_length=120, index=True)
+    failures: int = Field(default=0)
+    last_failed_at: datetime | None = None
+
+
+class SetupCode(SQLModel, table=True):
+    """The one-time code that the first-run page asks for before creating the first administrator;
+    printed to the server's console and log, stored only as a hash, deleted once used."""
+
+    __tablename__ = "setup_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Membership(SQLModel, table=True):

@@ -38,6 +38,10 @@ class Settings:
     #: Single sign-on: an email the workbook does not know gets a viewer account (WORKBOOK_SSO_AUTO_CREATE=1)
     #: instead of being refused.
     sso_auto_create: bool = False
+    #: Behind a reverse proxy, the request header that names the browser's address (for example
+    #: X-Real-IP, which deploy/nginx.conf sets): sign-in throttling counts per client by it
+    #: (WORKBOOK_CLIENT_IP_HEADER). Empty: the address of the connection itself.
+    client_ip_header: str = ""
 
 
 def get_settings() -> Settings:
@@ -49,4 +53,5 @@ def get_settings() -> Settings:
         sign_in_attempts=max(1, _number("WORKBOOK_SIGN_IN_ATTEMPTS", 5)),
         sign_in_delay_seconds=_number("WORKBOOK_SIGN_IN_DELAY_SECONDS", 30),
         sso_auto_create=os.environ.get("WORKBOOK_SSO_AUTO_CREATE", "").strip().lower() in ("1", "true", "yes"),
+        client_ip_header=os.environ.get("WORKBOOK_CLIENT_IP_HEADER", "").strip(),
     )

@@ -10,6 +10,11 @@ from strategy.core.errors import InvalidInput
 # C0 controls except tab and newline, DEL, the non-characters U+FFFE/U+FFFF, and lone surrogates:
 # python-docx refuses them and they never mean anything in an answer.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+#: What ``clean_text`` removes: a file that still holds one (a backup) was not written by the workbook.
+ILLEGAL_CHARACTERS = _ILLEGAL
+#: Direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): in a name they can make
+#: it read differently from what it is ("Trojan Source"), so names drop them; long text keeps them.
+DIRECTION_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -27,8 +32,9 @@ def removed_characters(before: str, after: str) -> int:
 
 
 def normalise_name(value: str) -> str:
-    """A name as shown: cleaned, spaces (including non-breaking ones) collapsed and trimmed."""
-    value = unicodedata.normalize("NFC", clean_text(value).replace("\n", " "))
+    """A name as shown: cleaned, direction overrides dropped, spaces (including non-breaking ones)
+    collapsed and trimmed."""
+    value = unicodedata.normalize("NFC", DIRECTION_OVERRIDES.sub("", clean_text(value)).replace("\n", " "))
     return _SPACES.sub(" ", value).strip()
 
 
@@ -52,6 +58,14 @@ def md_escape(value: str) -> str:
     """Text a person typed, made literal for Streamlit's markdown (labels, titles, captions):
     no links, images, HTML or formatting survive."""
     return _MD_SPECIAL.sub(r"\\\1", clean_text(value or "")).replace("\n", " ")
+
+
+def chart_escape(value: object) -> str:
+    """Text a person typed, made literal for a plotly chart's titles, labels and hover text: plotly
+    reads a subset of HTML there (links, images through styles, line breaks), so &, < and > become
+    entities and nothing of it is interpreted."""
+    text = clean_text("" if value is None else str(value)).replace("\n", " ")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def shorten(text: object, limit: int = 80) -> str:

@@ -4,13 +4,11 @@ status colours are colour-blind safe and every bar is labelled with its status."
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from strategy.core.text import clean_text, shorten
+from strategy.core.text import chart_escape, shorten
 from strategy.delivery import operations as D
 
 
@@ -31,7 +29,7 @@ def status_figure(counts: pd.DataFrame, by: str | None = None) -> go.Figure:
         for status in [s["label"] for s in D.statuses()]:
             if status in counts.columns and counts[status].sum():
                 fig.add_bar(
-                    y=counts[by],
+                    y=counts[by].map(chart_escape),
                     x=counts[status],
                     name=status,
                     orientation="h",
@@ -60,7 +58,7 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
         y=counted["Counted as"] if len(counted) else [],
         mode="lines+markers+text",
         name="Reading",
-        text=counted["Value"] if len(counted) else [],
+        text=counted["Value"].map(chart_escape) if len(counted) else [],
         textposition="top center",
         line={"color": "#0072B2"},
     )
@@ -70,7 +68,7 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
             if value is not None and not pd.isna(value):
                 fig.add_hline(y=value, line_dash=dash, line_color=colour, annotation_text=f"{column} {value:g}", annotation_position=where)
     fig.update_layout(
-        title=title[:90],
+        title=chart_escape(title[:90]),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         template="plotly_white",
         height=340,
@@ -78,11 +76,6 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
         xaxis={"type": "category"},
     )
     return fig
-
-
-def _plain(text: str) -> str:
-    """People's text made literal for plotly labels, which render a little HTML."""
-    return html.escape(clean_text(text or "").replace("\n", " "), quote=False)
 
 
 #: Baseline and target lines: told apart by their dashes and the legend, not by colour alone.
@@ -98,7 +91,7 @@ def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> go.Figure:
     fig = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=[_plain(shorten(title, 48 if columns == 2 else 90)) for title, _ in panels],
+        subplot_titles=[chart_escape(shorten(title, 48 if columns == 2 else 90)) for title, _ in panels],
         vertical_spacing=min(0.15, 0.6 / rows),
         horizontal_spacing=0.08,
     )
@@ -110,7 +103,7 @@ def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> go.Figure:
             y=list(counted["Counted as"]) if len(counted) else [],
             mode="lines+markers+text",
             name="Reading",
-            text=[_plain(str(v)) for v in counted["Value"]] if len(counted) else [],
+            text=[chart_escape(str(v)) for v in counted["Value"]] if len(counted) else [],
             textposition="top center",
             cliponaxis=False,  # a label above the highest point stays whole
             line={"color": "#0072B2"},

@@ -10,7 +10,6 @@ of sums and charts (a gap in a line, never a dip to zero).
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
-from strategy.core.text import clean_text, name_key
+from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
@@ -279,13 +278,13 @@ def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None
             go.Scatter(
                 x=periods,
                 y=[t.value for t in totals],
-                name=_plain(label),
+                name=chart_escape(label),
                 mode="lines+markers",
                 connectgaps=False,
                 line={"color": palette[i % len(palette)], "dash": dashes[i % len(dashes)], "width": 3},
                 marker={"size": 9, "symbol": i % 10},
-                customdata=[_plain(t.text or "no figure") for t in totals],
-                hovertemplate="%{x}: %{customdata}<extra>" + _plain(label)[:60] + "</extra>",
+                customdata=[chart_escape(t.text or "no figure") for t in totals],
+                hovertemplate="%{x}: %{customdata}<extra>" + chart_escape(label)[:60] + "</extra>",
             )
         )
     fig.update_layout(
@@ -297,11 +296,6 @@ def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None
         template="plotly_white",
     )
     return fig
-
-
-def _plain(text: str) -> str:
-    """People's text made literal for plotly labels, which render a little HTML."""
-    return html.escape(clean_text(text or "").replace("\n", " "), quote=False)
 
 
 @dataclass(frozen=True)
@@ -504,7 +498,7 @@ def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
             width=0.5,
             text=[f"Identified: {whole(p.identified)}"],
             textposition="outside",
-            hovertemplate=f"Identified ({_plain(p.identified_period or '')}): {whole(p.identified)}<extra></extra>",
+            hovertemplate=f"Identified ({chart_escape(p.identified_period or '')}): {whole(p.identified)}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -529,7 +523,7 @@ def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
     )
     top = max(p.identified * 1.6, p.estimate * 0.12)
     ticks = _ticks(top, hidden)
-    title = "The tip of the iceberg" + (f" in {_plain(area)}" if area else "")
+    title = "The tip of the iceberg" + (f" in {chart_escape(area)}" if area else "")
     fig.update_layout(
         title={
             "text": f"{title}<br><sup>{whole(p.identified)} identified against an estimated {about(p.estimate)} "
@@ -587,7 +581,7 @@ SHORT_AVAILABILITY = {"Partly available": "Partly", "Not recorded": ""}
 def _wrap(text: str, width: int) -> str:
     """A label broken into lines of about ``width`` characters for a chart axis."""
     lines, line = [], ""
-    for word in _plain(text).split():
+    for word in chart_escape(text).split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
@@ -619,15 +613,15 @@ def support_heatmap(rows: list[Row], nation: str) -> go.Figure:
             exists = values.get("exists") or ""
             z_row.append(AVAILABILITY_ORDER.index(exists) if exists in AVAILABILITY_ORDER else None)
             text_row.append(words.get(exists, "Not recorded"))
-            lines = [f"<b>{_plain(g.label)}</b>", _plain(t.label), f"What exists: {words.get(exists, 'not recorded')}"]
+            lines = [f"<b>{chart_escape(g.label)}</b>", chart_escape(t.label), f"What exists: {words.get(exists, 'not recorded')}"]
             if values.get("providers"):
-                lines.append("Provider(s): " + _plain(values["providers"])[:120])
+                lines.append("Provider(s): " + chart_escape(values["providers"])[:120])
             if values.get("waiting_list") is True:
                 lines.append("Waiting list: yes")
             if values.get("typical_wait_weeks") not in (None, ""):
                 lines.append(f"Typical wait: {whole(float(values['typical_wait_weeks']))} weeks")
             if values.get("gaps"):
-                lines.append("Gaps: " + _plain(values["gaps"])[:160])
+                lines.append("Gaps: " + chart_escape(values["gaps"])[:160])
             hover_row.append("<br>".join(lines))
         z.append(z_row)
         text.append(text_row)
@@ -789,7 +783,7 @@ def attendance_figure(att: Attendance) -> go.Figure | None:
         return None
     colours = [FLAG_COLOUR if low else OK_COLOUR for low in t["Below half"]]
     labels = [f"{p:.0f}%" + (" (below half)" if low else "") for p, low in zip(t["Per cent attended"], t["Below half"], strict=True)]
-    names = [f"{_plain(a)} · {_plain(c)[:50]}" for a, c in zip(t["Agency"], t["Course"], strict=True)]
+    names = [f"{chart_escape(a)} · {chart_escape(c)[:50]}" for a, c in zip(t["Agency"], t["Course"], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=t["Per cent attended"],
@@ -889,7 +883,7 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
     for i, label in enumerate(SURVEY_MEASURES.values()):
         fig.add_trace(
             go.Bar(
-                x=[_plain(a) for a in table[by]],
+                x=[chart_escape(a) for a in table[by]],
                 y=table[label],
                 name=label,
                 marker={"color": palette[i], "pattern": {"shape": patterns[i]}},

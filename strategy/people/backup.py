@@ -16,19 +16,21 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, insert, select
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, Text, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 import strategy.core.models  # noqa: F401  (registers every table in the metadata)
-from strategy.core.access import require_active, require_role
-from strategy.core.audit_log import record
+from strategy.core.access import require_admin, require_role
+from strategy.core.audit_log import record, record_now
 from strategy.core.authors import Author
 from strategy.core.db import write_session
-from strategy.core.errors import InvalidInput
+from strategy.core.errors import InvalidInput, StorageError, WorkbookError
 from strategy.core.models import Membership, Partnership, utcnow
-from strategy.core.text import name_key, normalise_name
-from strategy.people.partnerships import _check_name
+from strategy.core.text import DIRECTION_OVERRIDES, ILLEGAL_CHARACTERS, name_key, normalise_name
+from strategy.guide.content import content
+from strategy.people.partnerships import _check_areas, _check_name, _check_nation, _check_period
 
 FORMAT = "csa-strategy-workbook-backup"
 FORMAT_VERSION = 1
@@ -37,6 +39,11 @@ EXCLUDED = {"membership": "names site accounts", "auditevent": "records the back
 #: Columns holding another row's id without a declared foreign key: (table, column) -> table.
 SOFT_REFERENCES = {("revision", "item_id"): "item"}
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
+#: The longest free text a restored row may hold outside the JSON columns: a 1 MB picture as text
+#: (about 1.4 million characters), well above any question's limit (answers get their question's).
+MAX_TEXT = 1_500_000
+#: The most rows a restored table may hold.
+MAX_ROWS = 200_000
 
 
 #: Tables whose ids others name (beyond foreign keys): restored first.
@@ -165,6 +172,8 @@ def read_backup(text: str | bytes) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"This file is not a workbook backup (not valid JSON: {exc.msg}, line {exc.lineno}).") from None
+    except RecursionError:
+        raise InvalidInput("This file is not a workbook backup: its JSON is nested far deeper than a backup ever is.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput("This file is not a workbook backup (its 'format' is not the workbook's).")
     version = data.get("format_version")
@@ -175,29 +184,167 @@ def read_backup(text: str | bytes) -> dict:
     if not isinstance(data.get("partnership"), dict) or not isinstance(data.get("tables"), dict):
         raise InvalidInput("This backup is incomplete: it has no partnership or no tables.")
     known = {t.name for t in partnership_tables()}
-    unknown = sorted(set(data["tables"]) - known)
+    unknown = sorted(set(data["tables"]) - known, key=str)
     if unknown:
         raise InvalidInput(
-            f"This backup holds tables this workbook does not know ({', '.join(unknown)}); "
+            f"This backup holds tables this workbook does not know ({', '.join(map(str, unknown))[:300]}); "
             "it was written by a newer version. Update the workbook first."
         )
+    check_backup(data)
     return data
+
+
+def _where(table: str, n: int, column: str) -> str:
+    return f"The backup's {table} row {n}, column '{column}'"
+
+
+def _check_value(table: Table, column, value, n: int) -> None:
+    """One value against the checks the pages apply: InvalidInput naming where it is."""
+    where = _where(table.name, n, column.name)
+    kind = getattr(column.type, "impl", column.type)
+    if value is None:
+        if not column.nullable and column.name != "id":
+            raise InvalidInput(f"{where} is empty, but it must hold a value. Nothing was restored.")
+        return
+    if isinstance(kind, Boolean):
+        ok = isinstance(value, bool)
+    elif isinstance(kind, Integer):
+        ok = isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
+    elif isinstance(kind, Float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise InvalidInput(f"{where} should be {_kind_name(kind)}, not {type(value).__name__} {str(value)[:40]!r}. Nothing was restored.")
+    if not isinstance(value, str):
+        return
+    if isinstance(kind, (DateTime, Date)):
+        try:
+            (datetime if isinstance(kind, DateTime) else date).fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(f"{where} should be a date, not {value[:40]!r}. Nothing was restored.") from None
+        return
+    if ILLEGAL_CHARACTERS.search(value):
+        raise InvalidInput(
+            f"{where} contains an invisible control character (such as NUL) that the workbook never stores. "
+            "The file is damaged or was edited by hand. Nothing was restored."
+        )
+    limit = getattr(kind, "length", None)
+    if isinstance(kind, String) and not isinstance(kind, Text) and limit:
+        if DIRECTION_OVERRIDES.search(value):
+            raise InvalidInput(
+                f"{where} contains a direction override character (such as U+202E), which can disguise what a name "
+                "says. Nothing was restored."
+            )
+    elif column.name.endswith("_json"):
+        limit = MAX_BACKUP_BYTES
+    else:
+        limit = MAX_TEXT
+    if table.name == "answer" and column.name == "value":
+        limit = _answer_limit(n, limit)
+    if limit and len(value) > limit:
+        raise InvalidInput(f"{where} is {len(value):,} characters long; the most it can hold is {limit:,}. Nothing was restored.")
+
+
+_ANSWER_PROMPT: dict[int, str] = {}
+
+
+def _answer_limit(n: int, default: int) -> int:
+    prompt = content().prompts.get(_ANSWER_PROMPT.get(n, ""))
+    return prompt.limit if prompt is not None and prompt.type in ("text", "longtext") else default
+
+
+def _kind_name(kind) -> str:
+    if isinstance(kind, Boolean):
+        return "true or false"
+    if isinstance(kind, (Integer, Float)):
+        return "a number"
+    return "text"
+
+
+def check_backup(data: dict) -> None:
+    """Every row of a parsed backup checked before anything is written (see the module's notes)."""
+    spec = data["partnership"]
+    columns = _partnership_table().c
+    for key, value in spec.items():
+        if key not in columns or key in ("id", "name_key"):
+            raise InvalidInput(
+                f"The backup's partnership has a field this workbook does not know ({str(key)[:60]!r}). Nothing was restored."
+            )
+        _check_value(_partnership_table(), columns[key], value, 1)
+    _check_name(str(spec.get("name", "")))
+    _check_nation(str(spec.get("nation", "")))
+    _check_period(spec.get("period_start"), spec.get("period_end"))
+    _check_areas(str(spec.get("areas", "") or ""))
+    ids: dict[str, set[int]] = {}
+    for table in partnership_tables():
+        rows = data["tables"].get(table.name, [])
+        if not isinstance(rows, list):
+            raise InvalidInput(f"The backup's {table.name} table is not a list of rows. Nothing was restored.")
+        if len(rows) > MAX_ROWS:
+            raise InvalidInput(f"The backup's {table.name} table has {len(rows):,} rows; the most a restore takes is {MAX_ROWS:,}.")
+        seen: set[int] = set()
+        _ANSWER_PROMPT.clear()
+        for n, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                raise InvalidInput(f"The backup's {table.name} row {n} is not a record. Nothing was restored.")
+            unknown = [k for k in row if k not in table.c or k == "partnership_id"]
+            if unknown:
+                raise InvalidInput(
+                    f"The backup's {table.name} row {n} has a column this workbook does not know ({str(unknown[0])[:60]!r}). "
+                    "Nothing was restored."
+                )
+            if not isinstance(row.get("id"), int) or isinstance(row.get("id"), bool) or row["id"] in seen:
+                raise InvalidInput(
+                    f"The backup's {table.name} row {n} has no id of its own (or the same id as another row). Nothing was restored."
+                )
+            seen.add(row["id"])
+            if table.name == "answer" and isinstance(row.get("prompt_id"), str):
+                _ANSWER_PROMPT[n] = row["prompt_id"]
+            for column in table.c:
+                if column.name in row:
+                    _check_value(table, column, row[column.name], n)
+        ids[table.name] = seen
+    for table in partnership_tables():
+        for ref, target in _references(table).items():
+            for n, row in enumerate(data["tables"].get(table.name, []), start=1):
+                value = row.get(ref)
+                if value is not None and value not in ids.get(target, set()):
+                    raise InvalidInput(
+                        f"{_where(table.name, n, ref)} names {target} {value}, which is not in the backup. "
+                        "The file is damaged or was edited by hand. Nothing was restored."
+                    )
 
 
 def restore_partnership(
     engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None, session: Session | None = None
 ) -> int:
     """Create a new partnership from a backup (all rows, or on any problem none). Returns its id.
-    Refuses (InvalidInput) when a partnership of that name exists: give ``new_name``."""
+    Site administrators only. Refuses (InvalidInput) when a partnership of that name exists: give
+    ``new_name``. A refusal is recorded in the audit log, with its reason."""
+    try:
+        return _restore(engine, data, new_name=new_name, author=author, session=session)
+    except WorkbookError as exc:
+        if session is None and not isinstance(exc, StorageError):
+            record_now(engine, author, "restore_refused", detail=exc.message[:500])
+        raise
 
-    data = read_backup(json.dumps(data)) if not isinstance(data, dict) or "format" not in data else data
+
+def _restore(engine: Engine, data: dict, *, new_name: str | None, author: Author | None, session: Session | None) -> int:
+    try:
+        text = json.dumps(data)
+    except (RecursionError, TypeError, ValueError):
+        raise InvalidInput("This is not a workbook backup: it holds values a backup never has, or is nested far too deeply.") from None
+    checked = read_backup(text)  # every check, whoever built the dict
+    if not isinstance(data, dict) or "format" not in data:
+        data = checked
     spec = dict(data["partnership"])
     name = _check_name(new_name if new_name is not None else spec.get("name", ""))
     partnership_table = _partnership_table()
     columns = partnership_table.c
     try:
         with write_session(engine, session=session) as session:
-            require_active(session, author)
+            require_admin(session, author)
             if session.execute(select(columns.id).where(columns.name_key == name_key(name))).first():
                 raise InvalidInput(
                     f"A partnership called '{normalise_name(name)}' already exists, and a restore never "
@@ -223,7 +370,12 @@ def restore_partnership(
             )
             return pid
     except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"The backup could not be restored: a row is damaged ({exc}). Nothing was restored.") from None
+        raise InvalidInput(f"The backup could not be restored: a row is damaged ({str(exc)[:200]}). Nothing was restored.") from None
+    except SQLAlchemyError as exc:  # a constraint the checks above did not foresee: refused, not a traceback
+        raise InvalidInput(
+            "The backup could not be restored: its rows do not fit together "
+            f"({type(exc.orig if hasattr(exc, 'orig') else exc).__name__}). Nothing was restored."
+        ) from None
 
 
 def _restore_row(session, table: Table, row: dict, pid: int, refs: dict[str, str], maps: dict) -> None:

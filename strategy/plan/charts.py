@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.core.models import stored_id
-from strategy.core.text import shorten
+from strategy.core.text import chart_escape, shorten
 from strategy.plan.operations import Plan, gantt_rows, leads
 
 GAP = "#B3261E"
@@ -75,10 +75,10 @@ def chain_figure(plan: Plan) -> go.Figure:
                     {
                         "x": 2,
                         "y": y,
-                        "label": f"{plan.code('action', x.id)} {shorten(x.title, 38)}",
+                        "label": f"{plan.code('action', x.id)} {chart_escape(shorten(x.title, 38))}",
                         "kind": "action",
                         "gap": "",
-                        "hover": f"{x.title}<br>Lead: {lead}",
+                        "hover": f"{chart_escape(x.title)}<br>Lead: {chart_escape(lead)}",
                     }
                 )
                 y += 1
@@ -92,10 +92,10 @@ def chain_figure(plan: Plan) -> go.Figure:
                 {
                     "x": 1,
                     "y": oy,
-                    "label": f"{plan.code('outcome', o.id)} {shorten(o.title, 34)}",
+                    "label": f"{plan.code('outcome', o.id)} {chart_escape(shorten(o.title, 34))}",
                     "kind": "outcome",
                     "gap": ", ".join(gaps),
-                    "hover": o.title,
+                    "hover": chart_escape(o.title),
                 }
             )
             for ay in action_ys if actions else []:
@@ -108,10 +108,10 @@ def chain_figure(plan: Plan) -> go.Figure:
             {
                 "x": 0,
                 "y": ay_mid,
-                "label": f"{plan.code('aim', aim.id)} {shorten(aim.title, 30)}",
+                "label": f"{plan.code('aim', aim.id)} {chart_escape(shorten(aim.title, 30))}",
                 "kind": "aim",
                 "gap": "" if outcomes else "no outcome",
-                "hover": aim.title,
+                "hover": chart_escape(aim.title),
             }
         )
         for oy in outcome_ys if outcomes else []:
@@ -173,6 +173,8 @@ def gantt_figure(plan: Plan) -> go.Figure | None:
     import plotly.express as px
 
     table = table.copy()
+    for column in ("Action", "Lead", "Aim"):  # people's text: literal in the chart, never plotly's HTML
+        table[column] = table[column].map(chart_escape)
     table["Start"] = pd.to_datetime(table["Start"])
     table["Finish"] = pd.to_datetime(table["Finish"]) + pd.Timedelta(days=1)
     table["Label"] = table["Code"] + " " + table["Action"]

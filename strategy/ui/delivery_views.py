@@ -202,7 +202,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
     )
     for m, row in zip(measures, summary.itertuples(), strict=True):
         typed = [_k(f, m.id) for f in ("period", "value", "source", "note")]
-        box = lazy_expander(f"{row.Code} {shorten(m.indicator, 90)} · {row.Judgement}", key=_k("open", m.id), keep=typed)
+        box = lazy_expander(f"{row.Code} {md_escape(shorten(m.indicator, 90))} · {row.Judgement}", key=_k("open", m.id), keep=typed)
         if not box.open:
             continue  # its chart and form are drawn when opened: sixty measures cost one
         with box:

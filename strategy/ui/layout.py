@@ -6,7 +6,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.core.access import ROLE_LABELS, readable_partnerships, role_in
+from strategy.core.logs import log_error
 from strategy.core.models import Partnership
+from strategy.core.text import md_escape
 from strategy.people.partnerships import list_partnerships
 from strategy.ui.signin import sign_out_button
 from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop
@@ -23,7 +25,7 @@ def sidebar(engine: Engine) -> Partnership | None:
         partnerships = readable_partnerships(engine, author, list_partnerships(engine))
         if partnerships:
             ids = [p.id for p in partnerships]
-            names = {p.id: p.name for p in partnerships}
+            names = {p.id: p.name for p in partnerships}  # a selectbox shows its options as plain text
             if partnership and partnership.id not in ids:  # archived but in hand
                 ids.append(partnership.id)
                 names[partnership.id] = partnership.name + " (archived)"
@@ -39,10 +41,22 @@ def sidebar(engine: Engine) -> Partnership | None:
             )
         if author:
             role = role_in(engine, author, partnership.id if partnership else None)
-            st.caption(f"Signed in as {author.label}" + (f" · {ROLE_LABELS[role]}" if role else ""))
+            st.caption(f"Signed in as {md_escape(author.label)}" + (f" · {ROLE_LABELS[role]}" if role else ""))
 
             sign_out_button(engine)
     return partnership
+
+
+def unexpected_error(exc: BaseException, where: str = "") -> None:
+    """Something went wrong that the workbook did not foresee: the details go to the server's log under
+    a reference, and the person sees the reference (never a traceback or a server path)."""
+    reference = log_error(exc, where)
+    st.error(
+        f"Something went wrong on this page, and it has been recorded (reference {reference}). What you saved "
+        "before is safe. Try again; if it happens again, tell whoever runs the workbook and quote the reference.",
+        icon="⚠️",
+    )
+    st.stop()
 
 
 def database_unavailable(exc) -> None:

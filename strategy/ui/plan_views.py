@@ -232,7 +232,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
         outcomes = plan.outcomes.get(stored_id(aim), [])
         typed = [_k(f, aim.id) for f in ("aim-title", "aim-desc", "aim-why", "new-outcome", "new-outcome-why")]
         typed += [_k(f, o.id) for o in outcomes for f in ("outcome-title", "outcome-why")]
-        box = lazy_expander(f"{code} {aim.title}", key=_k("aim-open", aim.id), expanded=len(plan.aims) <= 2, keep=typed)
+        box = lazy_expander(f"{code} {md_escape(aim.title)}", key=_k("aim-open", aim.id), expanded=len(plan.aims) <= 2, keep=typed)
         if not box.open:
             continue  # drawn when opened: a large plan's page shows its aims at once
         with box:

@@ -7,19 +7,22 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.core.audit_log import record_now
+from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
 from strategy.core.models import utcnow
 from strategy.core.settings import DATA_DIR, get_settings
 from strategy.people.accounts import (
+    MIN_PASSWORD,
     author_for,
     count_accounts,
     create_first_admin,
+    ensure_setup_code,
     get_account,
     session_expired,
     sign_in,
     sign_in_with_email,
 )
-from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY
+from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY
 
 NOTICE_KEY = "workbook_signin_notice"
 
@@ -48,7 +51,7 @@ def _sso_user() -> dict | None:
 def sign_out(message: str | None = None):
     """Forget the signed-in account in this browser session; returns who it was (or None)."""
     author = st.session_state.get(AUTHOR_KEY)
-    for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY):
+    for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY, EPOCH_KEY):
         st.session_state.pop(key, None)
     if message:
         st.session_state[NOTICE_KEY] = message
@@ -57,8 +60,23 @@ def sign_out(message: str | None = None):
 
 def _start(account) -> None:
     st.session_state[ACCOUNT_KEY] = account.id
+    st.session_state[EPOCH_KEY] = account.session_epoch
     st.session_state[LAST_SEEN_KEY] = utcnow()
     st.session_state[AUTHOR_KEY] = author_for(account)
+
+
+def client_address() -> str | None:
+    """Where this browser connects from, for sign-in throttling: the header the reverse proxy sets
+    (WORKBOOK_CLIENT_IP_HEADER) or the connection's own address (None on this machine itself)."""
+    header = get_settings().client_ip_header
+    try:
+        if header:
+            value = st.context.headers.get(header)
+            if value:
+                return value.split(",")[-1].strip()[:100]
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser connection (tests)
+        return None
 
 
 def require_account(engine: Engine) -> bool:
@@ -71,6 +89,8 @@ def require_account(engine: Engine) -> bool:
         now = utcnow()
         if account is None or account.disabled:
             sign_out("Your account has been disabled. Ask an administrator.")
+        elif st.session_state.get(EPOCH_KEY) != account.session_epoch:
+            sign_out("The password of this account was changed, so you were signed out here. Sign in with the new password.")
         elif session_expired(st.session_state.get(LAST_SEEN_KEY), now, settings):
             sign_out(
                 f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
@@ -106,7 +126,7 @@ def sign_in_page(engine: Engine) -> None:
         password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                _start(sign_in(engine, username, password, settings=get_settings()))
+                _start(sign_in(engine, username, password, client=client_address(), settings=get_settings()))
                 st.session_state.pop(NOTICE_KEY, None)
                 st.rerun()
             except WorkbookError as exc:
@@ -123,22 +143,32 @@ def sign_in_page(engine: Engine) -> None:
 
 def _first_run(engine: Engine) -> None:
     st.subheader("Welcome: create the administrator")
+    made = ensure_setup_code(engine)
     st.markdown(
         "This workbook has no accounts yet. Create the first one: the administrator, who creates the "
         "other accounts and can open every partnership. Keep the password somewhere safe."
     )
+    st.info(
+        "To prove you run this server, type the **setup code** that the workbook printed in the server's "
+        "console or log"
+        + (f" at {uk_time(made)}" if made else "")
+        + ". Lost it? On the server, run `python -m strategy users setup-code` for a new one, or create the "
+        'administrator there with `python -m strategy users add NAME --name "Your Name" --admin`.',
+        icon="🔐",
+    )
     with st.form("first_admin"):
+        code = st.text_input("Setup code (from the server's console or log)", max_chars=60, placeholder="XXXXX-XXXXX-XXXXX-XXXXX")
         username = st.text_input("Username", max_chars=120, placeholder="for example, sam.patel")
         name = st.text_input("Your name (shown beside what you write)", max_chars=120)
         agency = st.text_input("Your agency or organisation", max_chars=200)
-        password = st.text_input("Password (at least 10 characters)", type="password", max_chars=1000)
+        password = st.text_input(f"Password (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000)
         again = st.text_input("The same password again", type="password", max_chars=1000)
         if st.form_submit_button("Create the administrator", type="primary"):
             if password != again:
                 st.error("The two passwords differ. Type them again.", icon="⚠️")
                 return
             try:
-                _start(create_first_admin(engine, username=username, display_name=name, agency=agency, password=password))
+                _start(create_first_admin(engine, username=username, display_name=name, agency=agency, password=password, setup_code=code))
                 st.rerun()
             except WorkbookError as exc:
                 st.error(exc.message, icon="⚠️")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -11,12 +13,16 @@ from strategy.core.db import prepare_database
 from strategy.core.errors import NotAllowed, NotFound, StorageError, WorkbookError
 from strategy.core.models import Partnership
 from strategy.core.settings import get_settings
+from strategy.core.text import md_escape
 from strategy.people.partnerships import get_partnership
 
 AUTHOR_KEY = "workbook_author"
 #: The signed-in account's id, and when it last clicked (for the idle timeout).
 ACCOUNT_KEY = "workbook_account_id"
 LAST_SEEN_KEY = "workbook_last_seen"
+#: The account's session epoch when this browser session signed in: a password change or reset
+#: raises the stored one, and a session holding an older value is signed out.
+EPOCH_KEY = "workbook_session_epoch"
 PARTNERSHIP_PARAM = "p"
 PARTNERSHIP_KEY = "workbook_partnership"
 
@@ -83,8 +89,13 @@ def choose_partnership(partnership_id: int | None) -> None:
         st.session_state[PARTNERSHIP_KEY] = str(partnership_id)
 
 
+_MARKUP = re.compile(r"[\\`*_{}\[\]<>$~|#]")
+
+
 def show_error(exc: WorkbookError) -> None:
-    st.error(exc.message, icon="⚠️")
+    """A refusal's message. Messages can quote what a person typed or a file held: any markdown, HTML or
+    LaTeX in one is shown as typed (md_escape); a message with none is shown as written."""
+    st.error(md_escape(exc.message) if _MARKUP.search(exc.message) else exc.message, icon="⚠️")
 
 
 def bump(partnership_id: int, prompt_id: str) -> None:

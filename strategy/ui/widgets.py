@@ -169,7 +169,7 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
     if exc is None:
         return
     with st.container(border=True):
-        st.warning(f"{exc.message} Their save: {uk_time(exc.theirs_at)}.", icon="🔀")
+        st.warning(f"{md_escape(exc.message)} Their save: {uk_time(exc.theirs_at)}.", icon="🔀")
         left, right = st.columns(2)
         with left:
             st.markdown(f"**Saved by {md_escape(exc.theirs_by or 'someone else')}**")
@@ -298,13 +298,13 @@ def _changed_notice(pid: int, prompt: Prompt) -> None:
         return
     if len(changed) == 3:
         st.warning(
-            f"{changed[0] or 'Someone'} saved a new version of this answer at {uk_time(changed[1])} while you "
+            f"{md_escape(changed[0] or 'Someone')} saved a new version of this answer at {uk_time(changed[1])} while you "
             "were writing. When you save, you will see both texts and choose.",
             icon="🔄",
         )
     else:
         st.info(
-            f"Changed by {changed[0] or 'someone'} at {uk_time(changed[1])} since you opened this page; you are seeing the new text.",
+            f"Changed by {md_escape(changed[0] or 'someone')} at {uk_time(changed[1])} since you opened this page; you are seeing the new text.",
             icon="🔄",
         )
 
@@ -569,8 +569,9 @@ def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
     for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
         col = columns[col_id]
         st.warning(
-            f"{exc.theirs_by or 'Someone'} changed '{col.label}' to '{_cell_text(col, exc.theirs, partnership.nation)}' "
-            f"while you were editing. Your '{_cell_text(col, exc.mine, partnership.nation)}' is kept in the history.",
+            f"{md_escape(exc.theirs_by or 'Someone')} changed '{md_escape(col.label)}' to "
+            f"'{md_escape(_cell_text(col, exc.theirs, partnership.nation))}' while you were editing. "
+            f"Your '{md_escape(_cell_text(col, exc.mine, partnership.nation))}' is kept in the history.",
             icon="🔀",
         )
         st.button(
