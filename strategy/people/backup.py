@@ -317,20 +317,29 @@ def check_backup(data: dict) -> None:
 
 
 def restore_partnership(
-    engine: Engine, data: dict, *, new_name: str | None = None, author: Author | None = None, session: Session | None = None
+    engine: Engine,
+    data: dict,
+    *,
+    new_name: str | None = None,
+    author: Author | None = None,
+    session: Session | None = None,
+    next_period_of: int | None = None,
 ) -> int:
     """Create a new partnership from a backup (all rows, or on any problem none). Returns its id.
-    Site administrators only. Refuses (InvalidInput) when a partnership of that name exists: give
-    ``new_name``. A refusal is recorded in the audit log, with its reason."""
+    Site administrators only; or, with ``next_period_of``, an owner carrying that partnership of theirs
+    into its next strategy period (strategy.people.periods). Refuses (InvalidInput) when a partnership
+    of that name exists: give ``new_name``. A refusal is recorded in the audit log, with its reason."""
     try:
-        return _restore(engine, data, new_name=new_name, author=author, session=session)
+        return _restore(engine, data, new_name=new_name, author=author, session=session, next_period_of=next_period_of)
     except WorkbookError as exc:
         if session is None and not isinstance(exc, StorageError):
             record_now(engine, author, "restore_refused", detail=exc.message[:500])
         raise
 
 
-def _restore(engine: Engine, data: dict, *, new_name: str | None, author: Author | None, session: Session | None) -> int:
+def _restore(
+    engine: Engine, data: dict, *, new_name: str | None, author: Author | None, session: Session | None, next_period_of: int | None = None
+) -> int:
     try:
         text = json.dumps(data)
     except (RecursionError, TypeError, ValueError):
@@ -344,7 +353,10 @@ def _restore(engine: Engine, data: dict, *, new_name: str | None, author: Author
     columns = partnership_table.c
     try:
         with write_session(engine, session=session) as session:
-            require_admin(session, author)
+            if next_period_of is not None:
+                require_role(session, author, next_period_of, "manage")
+            else:
+                require_admin(session, author)
             if session.execute(select(columns.id).where(columns.name_key == name_key(name))).first():
                 raise InvalidInput(
                     f"A partnership called '{normalise_name(name)}' already exists, and a restore never "

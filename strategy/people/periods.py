@@ -46,7 +46,9 @@ def start_next_period(
     was_archived = old.archived
     set_archived(engine, partnership_id, True, author=author)
     try:
-        return restore_partnership(engine, data, new_name=name or next_period_name(old, start, end), author=author)
+        return restore_partnership(
+            engine, data, new_name=name or next_period_name(old, start, end), author=author, next_period_of=partnership_id
+        )
     except Exception:
         set_archived(engine, partnership_id, was_archived, author=author)  # the old period stays as it was
         raise
