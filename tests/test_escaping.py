@@ -241,3 +241,20 @@ def test_a_refusal_quoting_what_was_typed_shows_it_as_typed(engine):
     next(b for b in at.button if b.label == "Create partnership").click().run()
     assert any("already exists" in e.value for e in at.error)
     assert rendered_payloads(at) == []
+
+
+def test_a_kept_error_message_quoting_typed_text_is_shown_as_typed():
+    # Messages saved for the next run (a table cell refused, a comment refused...) go through the same
+    # one function as a refusal shown at once: what they quote is never rendered.
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from strategy.ui.state import show_message
+
+        show_message("'**bold** <img src=x> [link](http://x) $x^2$' is too long for the name. Nothing was saved.")
+        show_message("A plain message stays as written.")
+
+    at = AppTest.from_function(page).run()
+    shown = [e.value for e in at.error]
+    assert shown[0].startswith("'\\*\\*bold\\*\\*") and "\\[link\\]" in shown[0]
+    assert shown[1] == "A plain message stays as written."

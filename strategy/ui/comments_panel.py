@@ -11,7 +11,7 @@ from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Comment, Partnership, stored_id
 from strategy.core.text import md_escape
-from strategy.ui.state import author_or_refuse, current_author
+from strategy.ui.state import author_or_refuse, current_author, show_message
 
 
 def _k(*parts) -> str:
@@ -82,7 +82,7 @@ def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, ki
                     )
         error = st.session_state.get(_k("commenterr", pid, kind, key))
         if error:
-            st.error(error, icon="⚠️")
+            show_message(error)
         if comment_ok:
             box = _k("newcomment", pid, kind, key)
             st.text_area(

@@ -17,7 +17,7 @@ from strategy.core.text import md_escape
 from strategy.finalise.language import EXEMPT_PROMPT, LanguageReport, language_report
 from strategy.guide.content import Prompt
 from strategy.ui.pages import CHAPTER_PAGES
-from strategy.ui.state import author_or_refuse, bump
+from strategy.ui.state import author_or_refuse, bump, show_message
 
 
 def _report(engine: Engine, partnership: Partnership) -> LanguageReport:
@@ -46,7 +46,7 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
     report = _report(engine, partnership)
     st.subheader("Language check", anchor=False)
     if st.session_state.get("language_msg"):
-        st.error(st.session_state["language_msg"], icon="⚠️")
+        show_message(st.session_state["language_msg"])
     if not report.terms:
         st.success(f"Read {report.texts_read} answers and table cells: none uses a term the guide steers away from.", icon="✅")
     else:

@@ -11,7 +11,7 @@ from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.people.partnerships import list_partnerships
 from strategy.ui.signin import sign_out_button
-from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop
+from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop, show_error
 
 
 def _picked(key: str) -> None:
@@ -61,7 +61,7 @@ def unexpected_error(exc: BaseException, where: str = "") -> None:
 
 def database_unavailable(exc) -> None:
     """The database cannot be reached now: say so plainly and stop; every click tries again."""
-    st.error(exc.message, icon="⚠️")
+    show_error(exc)
     st.info(
         "Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
         "click anywhere once the database is back, or copy it somewhere safe meanwhile.",

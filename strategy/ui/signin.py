@@ -22,7 +22,7 @@ from strategy.people.accounts import (
     sign_in,
     sign_in_with_email,
 )
-from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY
+from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
 
@@ -130,7 +130,7 @@ def sign_in_page(engine: Engine) -> None:
                 st.session_state.pop(NOTICE_KEY, None)
                 st.rerun()
             except WorkbookError as exc:
-                st.error(exc.message, icon="⚠️")
+                show_error(exc)
     if sso_configured():
         st.button("Sign in with your organisation's account", on_click=st.login)
     st.caption(
@@ -171,7 +171,7 @@ def _first_run(engine: Engine) -> None:
                 _start(create_first_admin(engine, username=username, display_name=name, agency=agency, password=password, setup_code=code))
                 st.rerun()
             except WorkbookError as exc:
-                st.error(exc.message, icon="⚠️")
+                show_error(exc)
 
 
 def sign_out_button(engine: Engine, key: str = "sign_out") -> None:

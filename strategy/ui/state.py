@@ -39,7 +39,7 @@ def engine_or_stop() -> Engine:
     try:
         return _engine_for(url)
     except StorageError as exc:
-        st.error(exc.message, icon="⚠️")
+        show_error(exc)
         st.stop()
 
 
@@ -95,7 +95,13 @@ _MARKUP = re.compile(r"[\\`*_{}\[\]<>$~|#]")
 def show_error(exc: WorkbookError) -> None:
     """A refusal's message. Messages can quote what a person typed or a file held: any markdown, HTML or
     LaTeX in one is shown as typed (md_escape); a message with none is shown as written."""
-    st.error(md_escape(exc.message) if _MARKUP.search(exc.message) else exc.message, icon="⚠️")
+    show_message(exc.message)
+
+
+def show_message(message: str) -> None:
+    """An error message kept from an earlier run (a refusal's words, saved for the page to show), shown
+    as ``show_error`` shows one: what it quotes is never rendered."""
+    st.error(md_escape(message) if _MARKUP.search(message) else message, icon="⚠️")
 
 
 def bump(partnership_id: int, prompt_id: str) -> None:

@@ -41,7 +41,7 @@ from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop
+from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 
 NO_IDENTIFYING_DETAILS = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
@@ -262,7 +262,7 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
     pid = stored_id(partnership)
     error = st.session_state.pop(_k("err", pid, prompt.id), None)
     if error:
-        st.error(error, icon="⚠️")
+        show_message(error)
     typed = st.session_state.get(_k("ans", pid, prompt.id))
     if typed is not None and _from_widget(prompt, typed) != st.session_state.get(_k("base", pid, prompt.id)):
         # Written before the role changed: not saved, but shown so it can be copied elsewhere.
@@ -343,7 +343,7 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
         st.caption(NO_IDENTIFYING_DETAILS)
     error = st.session_state.get(_k("err", pid, prompt.id))
     if error:
-        st.error(error, icon="⚠️")
+        show_message(error)
     _conflict_view(engine, pid, prompt)
     base = st.session_state.get(_k("base", pid, prompt.id))
     if stored and stored.value == base:
@@ -564,7 +564,7 @@ def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
 def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
     pid = stored_id(partnership)
     for message in st.session_state.get(_k("tablemsg", pid, prompt.id), []):
-        st.error(message, icon="⚠️")
+        show_message(message)
     columns = {c.id: c for c in row_columns(prompt)}
     for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
         col = columns[col_id]
