@@ -21,7 +21,6 @@ from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 #: A4, in every document and every section.
 A4_SHORT, A4_LONG = Mm(210), Mm(297)
@@ -311,18 +310,36 @@ def _texts(table: Table) -> list[list[str]]:
     return texts
 
 
+def _set_style_id(p, style_id: str | None) -> None:
+    """Give a paragraph (its XML) the style ``style_id``: the first child of its properties."""
+    pPr = p.find(qn("w:pPr"))
+    if pPr is None:
+        pPr = OxmlElement("w:pPr")
+        p.insert(0, pPr)
+    old = pPr.find(qn("w:pStyle"))
+    if old is not None:
+        pPr.remove(old)
+    if style_id:
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), style_id)
+        pPr.insert(0, style)
+
+
 def fit_table(table: Table, width: int, brand: Brand) -> None:
     """Style a table the house way and size its columns to its content across ``width``."""
     if table.style is None or table.style.name in ("Normal Table", "Table Grid"):
         table.style = TABLE_STYLE
     headers = _header_rows(table)
+    part = table.part
+    header_id = part.get_style_id(TABLE_HEADER_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    text_id = part.get_style_id(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     for r, row in enumerate(table.rows):
         for tc in row._tr.tc_lst:
             for p in tc.iterchildren(qn("w:p")):
-                # The style's id read from the XML: python-docx's paragraph.style scans every style of
+                # The style read and set in the XML: python-docx's paragraph.style scans every style of
                 # the document for each cell (fifteen seconds for a large partnership's draft).
                 if _style_id(p) in ("", "Normal"):
-                    Paragraph(p, table._parent).style = TABLE_HEADER_STYLE if r < headers else TABLE_TEXT_STYLE
+                    _set_style_id(p, header_id if r < headers else text_id)
             if r < headers:
                 tc_pr = tc.get_or_add_tcPr()
                 old = tc_pr.find(qn("w:shd"))
