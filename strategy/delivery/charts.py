@@ -4,9 +4,10 @@ status colours are colour-blind safe and every bar is labelled with its status."
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from strategy.core.text import chart_escape, shorten
 from strategy.delivery import operations as D
@@ -82,59 +83,88 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
 _REFERENCE_LINES = (("Baseline", "#767676", "dot"), ("Target", "#007A5E", "dash"))
 
 
-def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> go.Figure:
+def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> dict:
     """Several measures' readings, one panel each under its title (small multiples, for a report that
     has a chart per aim rather than per measure), each with its baseline and target as lines. Codes
-    (c, z, :) are gaps, never zero."""
+    (c, z, :) are gaps, never zero.
+
+    Written as the figure's JSON rather than through plotly's figure objects, which check every
+    property of every panel as it is set (a second and a half for a large partnership's report)."""
     columns = 1 if len(panels) <= 2 else 2
     rows = -(-len(panels) // columns)
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[chart_escape(shorten(title, 48 if columns == 2 else 90)) for title, _ in panels],
-        vertical_spacing=min(0.15, 0.6 / rows),
-        horizontal_spacing=0.08,
-    )
-    for number, (_title, table) in enumerate(panels):
-        row, col = number // columns + 1, number % columns + 1
-        counted = table.dropna(subset=["Counted as"]) if len(table) else table
-        fig.add_scatter(
-            x=list(counted["Period"]) if len(counted) else [],
-            y=list(counted["Counted as"]) if len(counted) else [],
-            mode="lines+markers+text",
-            name="Reading",
-            text=[chart_escape(str(v)) for v in counted["Value"]] if len(counted) else [],
-            textposition="top center",
-            cliponaxis=False,  # a label above the highest point stays whole
-            line={"color": "#0072B2"},
-            showlegend=number == 0,
-            row=row,
-            col=col,
+    gap_x, gap_y = 0.08, min(0.15, 0.6 / rows)
+    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
+    data: list[dict] = []
+    layout: dict = {
+        "template": _white_template(),
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "height": indicators_height(len(panels)),
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        "annotations": [],
+    }
+    for number, (title, table) in enumerate(panels):
+        row, col = divmod(number, columns)
+        suffix = str(number + 1) if number else ""
+        x0, top = col * (width + gap_x), 1 - row * (height + gap_y)
+        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}", "type": "category"}
+        layout[f"yaxis{suffix}"] = {"domain": [top - height, top], "anchor": f"x{suffix}"}
+        layout["annotations"].append(
+            {
+                "text": chart_escape(shorten(title, 48 if columns == 2 else 90)),
+                "x": x0 + width / 2,
+                "y": top,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
         )
-        periods = list(table["Period"]) if len(table) else []
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "showlegend": number == 0}
+        counted = table.dropna(subset=["Counted as"]) if len(table) else table
+        data.append(
+            {
+                "type": "scatter",
+                "x": [str(p) for p in counted["Period"]] if len(counted) else [],
+                "y": [float(v) for v in counted["Counted as"]] if len(counted) else [],
+                "mode": "lines+markers+text",
+                "name": "Reading",
+                "text": [chart_escape(str(v)) for v in counted["Value"]] if len(counted) else [],
+                "textposition": "top center",
+                "cliponaxis": False,  # a label above the highest point stays whole
+                "line": {"color": "#0072B2"},
+                **axes,
+            }
+        )
+        periods = [str(p) for p in table["Period"]] if len(table) else []
         for column, colour, dash in _REFERENCE_LINES:
             value = table[column].iloc[0] if len(table) else None
             if value is None or pd.isna(value) or not periods:
                 continue
-            fig.add_scatter(
-                x=periods,
-                y=[value] * len(periods),
-                mode="lines",
-                name=column,
-                line={"color": colour, "dash": dash},
-                showlegend=number == 0,
-                row=row,
-                col=col,
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": periods,
+                    "y": [float(value)] * len(periods),
+                    "mode": "lines",
+                    "name": column,
+                    "line": {"color": colour, "dash": dash},
+                    **axes,
+                }
             )
-    fig.update_xaxes(type="category")
-    fig.update_annotations(font_size=13)  # the panels' titles
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        template="plotly_white",
-        height=indicators_height(len(panels)),
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-    )
-    return fig
+    return {"data": data, "layout": layout}
+
+
+_TEMPLATE: dict | None = None
+
+
+def _white_template() -> dict:
+    """plotly's "plotly_white" look as JSON (a figure written as JSON names no template by name)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = json.loads(go.Figure(layout={"template": "plotly_white"}).to_json())["layout"]["template"]
+    return _TEMPLATE
 
 
 def indicators_height(panels: int) -> int:

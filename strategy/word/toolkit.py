@@ -297,7 +297,8 @@ def page_field(paragraph, instruction: str, placeholder: str = "1") -> None:
 
 def chart_spec(fig, *, width: int = 900, height: int = 560) -> str:
     """What the drawing process is sent for one figure: one line of JSON."""
-    return json.dumps({"figure": json.loads(fig.to_json()), "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
+    figure = fig if isinstance(fig, dict) else json.loads(fig.to_json())  # a figure already written as JSON, or plotly's
+    return json.dumps({"figure": figure, "opts": {"format": "png", "width": width, "height": height, "scale": 2}})
 
 
 #: A drawing process with nothing to draw for this long is stopped (its browser holds memory).
