@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from strategy.core.changes import UntilChanged
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape, shorten
@@ -258,6 +259,19 @@ def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
     )
 
 
+#: The dashboard's charts, kept until the partnership changes (made again for other figures too).
+_KEPT = UntilChanged()
+
+
+def _status_figure(engine: Engine, partnership: Partnership, counts: pd.DataFrame, by: str | None = None):
+    return _KEPT.get(
+        engine,
+        stored_id(partnership),
+        ("status", by, counts.to_csv()),
+        lambda: delivery_chart.status_figure(counts, by) if by else delivery_chart.status_figure(counts),
+    )
+
+
 def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     st.title("Scrutineer's dashboard")
     st.caption(f"{md_escape(partnership.name)} · Guide §15")
@@ -282,7 +296,7 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     st.header("Actions by status", divider="gray")
     counts = D.status_counts(actions)
     chart, table = st.columns([3, 2])
-    chart.plotly_chart(delivery_chart.status_figure(counts), key=_k("status-chart"))
+    chart.plotly_chart(_status_figure(engine, partnership, counts), key=_k("status-chart"))
     table.dataframe(counts, hide_index=True, width="stretch")
     by_label = st.radio("Break down by", list(BY), horizontal=True, key=_k("by"))
     by = BY[by_label]
@@ -290,7 +304,7 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     if breakdown.empty:
         st.caption("No actions match the filters.")
     else:
-        st.plotly_chart(delivery_chart.status_figure(breakdown, by), key=_k("by-chart"))
+        st.plotly_chart(_status_figure(engine, partnership, breakdown, by), key=_k("by-chart"))
         st.dataframe(breakdown, hide_index=True, width="stretch")
     with st.expander(f"Every action ({len(actions)})"):
         _show(actions, "No actions match the filters.")
