@@ -160,7 +160,7 @@ def test_a_truncated_database_is_refused_and_left_alone(used_database):
     assert path.read_bytes() == damaged
 
 
-def test_a_read_only_database_file_is_refused_at_start(used_database, monkeypatch):
+def test_a_read_only_database_file_opens_for_reading_and_refuses_saves(used_database, monkeypatch, capsys):
     path, url = used_database
     path.chmod(0o444)
     try:
@@ -175,11 +175,20 @@ def test_a_read_only_database_file_is_refused_at_start(used_database, monkeypatc
                 return real_access(p, mode, *args, **kwargs)
 
             monkeypatch.setattr("strategy.core.db.os.access", access)
+        engine = prepare_database(url)  # an archived copy can still be read and listed (issue 17)
+        assert [p.name for p in list_partnerships(engine)] == ["Harbourshire Partnership"]
         with pytest.raises(StorageError) as info:
-            prepare_database(url)
+            create_partnership(engine, name="Vale Partnership", nation="wales")
         assert "read-only" in info.value.message
         assert "write access" in info.value.message
+        dispose_engine(url)
+        monkeypatch.setenv("DATABASE_URL", url)
+        from strategy.cli import main
+
+        main(["list"])  # the command line lists it too
+        assert "Harbourshire Partnership" in capsys.readouterr().out
     finally:
+        dispose_engine(url)
         path.chmod(0o644)
     assert _names_in_file(path) == ["Harbourshire Partnership"]
 

@@ -161,6 +161,29 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _open_read_only(url: str, path: Path) -> Engine:
+    """A database file this account may read but not write (an archived copy, a file kept read-only on
+    purpose): opened in SQLite's read-only mode, so everything can be read and listed and any save is
+    refused with a message. Refused at once when its schema would need upgrading (that is a write)."""
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    engine = _build_engine(read_only)
+    try:
+        current = current_revision(engine)
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise _storage_error(url, exc) from exc
+    if current != ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head():
+        engine.dispose()
+        raise StorageError(
+            f"The database {path} is read-only, and this version of the workbook needs to update it before it can be "
+            "used. Ask whoever runs the workbook to give it write access; nothing has been changed."
+        )
+    with _lock:
+        _engines[url] = engine
+        _prepared.add(url)
+    return engine
+
+
 def prepare_database(url: str) -> Engine:
     """Check the database is usable and bring its schema up to date. Raises StorageError with a
     message that says what to do; never creates an empty database where one has vanished."""
@@ -181,9 +204,7 @@ def prepare_database(url: str) -> Engine:
         elif path.is_dir():
             raise StorageError(f"{path} is a folder, not a database file. Change DATABASE_URL.")
         elif not os.access(path, os.W_OK):
-            raise StorageError(
-                f"The database {path} is read-only, so nothing could be saved. Ask whoever runs the workbook to give it write access."
-            )
+            return _open_read_only(url, path)
     engine = get_engine(url)
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     try:
