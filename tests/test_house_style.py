@@ -485,6 +485,28 @@ def test_export_docx_pdf_from_the_command_line(demo, tmp_path, soffice):
     assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["progress-report", "Demo partnership"], ["snapshot-report", "Demo partnership"], ["audit-briefing", "Demo partnership", "1"]],
+)
+def test_the_other_documents_as_tagged_pdfs_from_the_command_line(demo, tmp_path, soffice, command):
+    engine, _pid = demo
+    out = tmp_path / "document.pdf"
+    run = subprocess.run(
+        [sys.executable, "-m", "strategy", *command, "--out", str(out), "--pdf", "--no-charts"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": str(engine.url)},
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert run.returncode == 0, run.stderr
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged, for screen readers
+    assert {round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))} == {595, 842}
+
+
 # --- The page ---------------------------------------------------------------------------------------------
 
 

@@ -289,6 +289,16 @@ def cmd_export_actions(args) -> None:
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
+def _as_asked(args, data: bytes) -> bytes:
+    """The Word document, or with ``--pdf`` a tagged PDF of it through LibreOffice (or a message saying
+    what to install)."""
+    if getattr(args, "pdf", False):
+        from strategy.word.pdf import to_pdf
+
+        return to_pdf(data)
+    return data
+
+
 def _write(out_path: str, data: bytes) -> Path:
     out = Path(out_path)
     if out.parent and not out.parent.exists():
@@ -321,7 +331,9 @@ def cmd_snapshot_report(args) -> None:
     engine = _engine()
     partnership = find_partnership(engine, args.name)
     snap = find_snapshot(engine, stored_id(partnership), args.snapshot)
-    out = _write(args.out, build_snapshot_report(engine, stored_id(partnership), stored_id(snap), charts=not args.no_charts))
+    out = _write(
+        args.out, _as_asked(args, build_snapshot_report(engine, stored_id(partnership), stored_id(snap), charts=not args.no_charts))
+    )
     print(f"Wrote the report on '{snap.title}' to {out}.")
 
 
@@ -333,7 +345,9 @@ def cmd_audit_briefing(args) -> None:
     engine = _engine()
     partnership = find_partnership(engine, args.name)
     audit = find_audit(engine, stored_id(partnership), args.audit)
-    out = _write(args.out, build_audit_briefing(engine, stored_id(partnership), stored_id(audit), charts=not args.no_charts))
+    out = _write(
+        args.out, _as_asked(args, build_audit_briefing(engine, stored_id(partnership), stored_id(audit), charts=not args.no_charts))
+    )
     print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
@@ -433,16 +447,19 @@ def cmd_progress_report(args) -> None:
     if out.parent and not out.parent.exists():
         raise WorkbookError(f"The folder {out.parent} does not exist.")
     data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since, charts=not args.no_charts)
+    data = _as_asked(args, data)
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
-def _no_charts_option(p) -> None:
+def _no_charts_option(p, *, pdf: bool = False) -> None:
     p.add_argument(
         "--no-charts",
         action="store_true",
         help="leave out the chart pictures (each takes seconds to draw); the same figures stay in the tables",
     )
+    if pdf:
+        p.add_argument("--pdf", action="store_true", help="write a tagged, accessible PDF instead (needs LibreOffice)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -562,15 +579,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")
     p.add_argument("name")
     p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
-    p.add_argument("--out", required=True, help="the .docx file to write")
-    _no_charts_option(p)
+    p.add_argument("--out", required=True, help="the .docx file to write (.pdf with --pdf)")
+    _no_charts_option(p, pdf=True)
     p.set_defaults(func=cmd_snapshot_report)
 
     p = sub.add_parser("audit-briefing", help="write a thematic audit's briefing as a Word document")
     p.add_argument("name")
     p.add_argument("audit", help="the audit's theme, or its number in the list")
-    p.add_argument("--out", required=True, help="the .docx file to write")
-    _no_charts_option(p)
+    p.add_argument("--out", required=True, help="the .docx file to write (.pdf with --pdf)")
+    _no_charts_option(p, pdf=True)
     p.set_defaults(func=cmd_audit_briefing)
 
     p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password, unlock, setup-code")
@@ -618,7 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.add_argument("--since", help="only updates from this date, day first (31/03/2026)")
-    _no_charts_option(p)
+    _no_charts_option(p, pdf=True)
     p.set_defaults(func=cmd_progress_report)
     return parser
 
