@@ -4,14 +4,13 @@ import streamlit as st
 
 from strategy.answers.progress import chapter_progress
 from strategy.core.audit_log import record_now
-from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.draft import draft_filename, export_docx
 from strategy.documents.on_a_page import build_on_a_page, on_a_page_filename
 from strategy.ui.building import build_document
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
-from strategy.ui.state import current_author, show_error
+from strategy.ui.state import current_author
 from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf, to_png
 
 engine, partnership = page_context()
@@ -42,12 +41,10 @@ if built and built[0] == partnership.id:
     if not pdf_available():
         st.info(NOT_INSTALLED)
     elif st.button("Make a PDF of this draft"):
-        with st.spinner("Making the PDF with LibreOffice…"):
-            try:
-                st.session_state["draft_pdf"] = (partnership.id, built[1], to_pdf(built[1]))
-                record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="PDF of the Word draft")
-            except WorkbookError as exc:
-                show_error(exc)
+        pdf = build_document("the PDF", lambda: to_pdf(built[1]))
+        if pdf is not None:
+            st.session_state["draft_pdf"] = (partnership.id, built[1], pdf)
+            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="PDF of the Word draft")
     made = st.session_state.get("draft_pdf")
     if made and made[0] == partnership.id and made[1] == built[1]:
         st.download_button(
@@ -60,14 +57,13 @@ st.markdown(
     "each aim with its outcomes and headline measures, from the same answers and plan as the draft."
 )
 if st.button("Build the strategy on a page"):
-    with st.spinner("Building the strategy on a page…"):
-        try:
-            page = build_on_a_page(engine, partnership.id)
-            picture = to_png(page) if pdf_available() else None
-            st.session_state["on_a_page"] = (partnership.id, page, picture, on_a_page_filename(partnership.name))
-            record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Strategy on a page")
-        except WorkbookError as exc:
-            show_error(exc)
+    made_page = build_document(
+        "the strategy on a page",
+        lambda: (page := build_on_a_page(engine, partnership.id), to_png(page) if pdf_available() else None),
+    )
+    if made_page is not None:
+        st.session_state["on_a_page"] = (partnership.id, *made_page, on_a_page_filename(partnership.name))
+        record_now(engine, current_author(), "export", partnership_id=partnership.id, detail="Strategy on a page")
 summary = st.session_state.get("on_a_page")
 if summary and summary[0] == partnership.id:
     st.download_button(

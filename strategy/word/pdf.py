@@ -8,10 +8,8 @@ share state, and a hang is ended (by its process group) after PDF_TIMEOUT_SECOND
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,6 +20,7 @@ from pypdf import PdfReader
 
 from strategy.core.errors import WorkbookError
 from strategy.word.style import TOC_STYLES
+from strategy.word.toolkit import stop_process_group
 
 PDF_TIMEOUT_SECONDS = 300
 
@@ -75,7 +74,7 @@ def _convert(program: str, source: Path, folder: Path) -> bytes:
     try:
         _, err = proc.communicate(timeout=PDF_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        _stop(proc)
+        stop_process_group(proc)
         raise PdfUnavailable(
             f"LibreOffice took longer than {PDF_TIMEOUT_SECONDS // 60} minutes to make the PDF and was stopped. "
             "Try again, or build it without charts."
@@ -89,18 +88,6 @@ def _convert(program: str, source: Path, folder: Path) -> bytes:
             + ". The Word file itself is fine: download it and save it as PDF from Word."
         )
     return out.read_bytes()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """End LibreOffice and anything it started (its own process group), by id."""
-    try:
-        if hasattr(os, "killpg"):
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:  # pragma: no cover - Windows has no process groups
-            proc.kill()
-    except OSError:
-        pass
-    proc.communicate()
 
 
 def _words_pattern(text: str) -> re.Pattern:

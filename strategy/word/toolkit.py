@@ -414,21 +414,23 @@ class ChartDrawer:
         self._stop()
 
     def _stop(self) -> None:
-        """End the drawing process and the browser it started (its own process group), by id."""
+        """End the drawing process and the browser it started."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        try:
-            if hasattr(os, "killpg"):
-                os.killpg(proc.pid, signal.SIGKILL)
-            else:  # pragma: no cover - Windows has no process groups
-                proc.kill()
-        except OSError:
-            pass
-        for pipe in (proc.stdin, proc.stdout):
-            if pipe is not None:
-                pipe.close()
-        proc.wait()
+        if proc is not None:
+            stop_process_group(proc)
+
+
+def stop_process_group(proc: subprocess.Popen) -> None:
+    """End a helper process started with ``start_new_session=True`` (the chart drawer, LibreOffice)
+    and everything it started (its own process group), by id, and reap it."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups
+            proc.kill()
+    except OSError:
+        pass
+    proc.communicate()
 
 
 _shared: ChartDrawer | None = None
