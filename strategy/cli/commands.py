@@ -443,12 +443,11 @@ def cmd_progress_report(args) -> None:
     engine = _engine()
     since_text = parse_date(args.since, what="The --since date") if args.since else None
     since = date.fromisoformat(since_text) if since_text else None
-    out = Path(args.out)
-    if out.parent and not out.parent.exists():
-        raise WorkbookError(f"The folder {out.parent} does not exist.")
+    if Path(args.out).parent and not Path(args.out).parent.exists():  # said before the report is built
+        raise WorkbookError(f"The folder {Path(args.out).parent} does not exist.")
     data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since, charts=not args.no_charts)
     data = _as_asked(args, data)
-    out.write_bytes(data)
+    out = _write(args.out, data)
     print(f"Wrote {out} ({len(data):,} bytes).")
 
 
