@@ -3,6 +3,7 @@
 import streamlit as st
 
 from strategy.core.errors import StorageError
+from strategy.ui.browser import page_script
 from strategy.ui.layout import database_unavailable, sidebar, unexpected_error
 from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
@@ -14,6 +15,7 @@ try:
     signed_in = require_account(engine)
 except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)
     database_unavailable(exc)
+page_script()  # saves long answers while typing; keeps the sign-in cookie (strategy/ui/browser.py)
 
 # Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(

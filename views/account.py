@@ -17,7 +17,7 @@ from strategy.people.accounts import (
     unlock_sign_in,
 )
 from strategy.ui.layout import page_context
-from strategy.ui.signin import sign_out_button
+from strategy.ui.signin import keep_this_browser, sign_out_button
 from strategy.ui.state import EPOCH_KEY, current_author, show_error
 
 engine, _ = page_context(need_partnership=False)
@@ -46,6 +46,7 @@ if account.password_hash:
                 try:
                     # This session keeps going; every other session of the account is signed out.
                     st.session_state[EPOCH_KEY] = change_password(engine, account.id, old, new, author=author)
+                    keep_this_browser(engine, account.id)
                     st.success("Your password is changed. Anywhere else you were signed in has been signed out.")
                 except WorkbookError as exc:
                     show_error(exc)
@@ -128,6 +129,7 @@ if account.is_admin:
                     set_password(engine, helped, reset, author=author)
                     if helped == account.username:
                         st.session_state[EPOCH_KEY] = get_account(engine, account.id).session_epoch
+                        keep_this_browser(engine, account.id)
                     st.success(f"The password of {md_escape(helped)} is set; their other sessions are signed out. Tell them privately.")
                 except WorkbookError as exc:
                     show_error(exc)

@@ -432,6 +432,23 @@ class SignInThrottle(SQLModel, table=True):
     last_failed_at: datetime | None = None
 
 
+class BrowserSession(SQLModel, table=True):
+    """A browser that stays signed in across a reload: the browser keeps a random token in a cookie,
+    the server keeps only its hash with the account and the session epoch it was made under. Useless
+    without this row: revoked at sign-out, dead when the account is disabled, its password changes
+    (the epoch) or the idle timeout passes since ``last_seen_at``."""
+
+    __tablename__ = "browser_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=128, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True, ondelete="CASCADE")
+    session_epoch: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
 class SetupCode(SQLModel, table=True):
     """The one-time code that the first-run page asks for before creating the first administrator;
     printed to the server's console and log, stored only as a hash, deleted once used."""

@@ -51,6 +51,7 @@ from strategy.core.logs import get_logger
 from strategy.core.models import Account, Membership, Partnership, SetupCode, SignInThrottle, stored_id, utcnow
 from strategy.core.settings import DATA_DIR, Settings, get_settings
 from strategy.core.text import normalise_name
+from strategy.people.browser_sessions import revoke_account_sessions
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000
@@ -471,6 +472,7 @@ def change_password(engine: Engine, account_id: int, old: str, new: str, *, auth
         account.password_hash = _hasher.hash(new)
         account.session_epoch += 1
         session.add(account)
+        revoke_account_sessions(session, account_id)
         record(session, author, "password_changed", detail=f"{account.username} (other sessions signed out)")
         return account.session_epoch
 
@@ -487,6 +489,7 @@ def set_password(engine: Engine, username: str, new: str, *, author: Author, ses
         stored.password_hash, stored.failed_sign_ins, stored.last_failed_at = _hasher.hash(new), 0, None
         stored.session_epoch += 1  # every session signed in with the old password ends
         session.add(stored)
+        revoke_account_sessions(session, stored_id(stored))
         session.execute(delete(SignInThrottle).where(col(SignInThrottle.username) == stored.username))
         record(session, author, "password_changed", detail=f"{account.username} (set by an administrator; its sessions signed out)")
 
@@ -506,6 +509,8 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Autho
                 raise InvalidInput("This is the only administrator left; make another administrator first.")
         stored.disabled = disabled
         session.add(stored)
+        if disabled:
+            revoke_account_sessions(session, stored_id(stored))
         record(session, author, "account_disabled" if disabled else "account_enabled", detail=stored.username)
         return stored
 

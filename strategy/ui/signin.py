@@ -22,9 +22,21 @@ from strategy.people.accounts import (
     sign_in,
     sign_in_with_email,
 )
+from strategy.people.browser_sessions import (
+    COOKIE,
+    open_browser_session,
+    resume_browser_session,
+    revoke_browser_session,
+    touch_browser_session,
+)
+from strategy.ui.browser import CLEAR_COOKIE_KEY, TOKEN_KEY
 from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
+#: This browser session already tried its cookie (a dead token is not looked up on every run).
+RESUME_TRIED_KEY = "workbook_resume_tried"
+#: When this session last renewed its record's idle clock (written at most once a minute).
+TOUCHED_KEY = "workbook_session_touched"
 
 
 def privacy_notice() -> str:
@@ -48,21 +60,66 @@ def _sso_user() -> dict | None:
     return user if user.get("is_logged_in") and user.get("email") else None
 
 
-def sign_out(message: str | None = None):
-    """Forget the signed-in account in this browser session; returns who it was (or None)."""
+def sign_out(message: str | None = None, engine: Engine | None = None):
+    """Forget the signed-in account in this browser session, and its cookie (revoked on the server when
+    the engine is given); returns who it was (or None)."""
     author = st.session_state.get(AUTHOR_KEY)
-    for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY, EPOCH_KEY):
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token and engine is not None:
+        revoke_browser_session(engine, token)
+    for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY, EPOCH_KEY, TOUCHED_KEY):
         st.session_state.pop(key, None)
+    st.session_state[CLEAR_COOKIE_KEY] = True
+    st.session_state[RESUME_TRIED_KEY] = True  # the cookie read when this session began is no longer good
     if message:
         st.session_state[NOTICE_KEY] = message
     return author
 
 
-def _start(account) -> None:
+def _start(account, engine: Engine | None = None, token: str | None = None) -> None:
+    """Signed in: this browser session holds the account; a new sign-in (engine given) also gets a
+    session record whose token the browser keeps, so a reload stays signed in."""
     st.session_state[ACCOUNT_KEY] = account.id
     st.session_state[EPOCH_KEY] = account.session_epoch
     st.session_state[LAST_SEEN_KEY] = utcnow()
     st.session_state[AUTHOR_KEY] = author_for(account)
+    if token is None and engine is not None:
+        token = open_browser_session(engine, account.id)
+    if token:
+        st.session_state[TOKEN_KEY] = token
+        st.session_state[TOUCHED_KEY] = utcnow()
+    st.session_state.pop(CLEAR_COOKIE_KEY, None)
+
+
+def keep_this_browser(engine: Engine, account_id: int) -> None:
+    """After this person changed their own password (every kept session of the account was revoked):
+    this browser carries on, with a new token."""
+    if st.session_state.get(TOKEN_KEY):
+        st.session_state[TOKEN_KEY] = open_browser_session(engine, account_id)
+
+
+def _cookie_token() -> str | None:
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser connection (tests)
+        return None
+
+
+def _resume(engine: Engine) -> bool:
+    """A new browser session (a reload, a new tab): signed in again by its cookie while the server's
+    record of it is alive."""
+    if st.session_state.get(RESUME_TRIED_KEY):
+        return False
+    st.session_state[RESUME_TRIED_KEY] = True
+    token = _cookie_token()
+    if not token:
+        return False
+    account = resume_browser_session(engine, token)
+    if account is None:
+        st.session_state[CLEAR_COOKIE_KEY] = True
+        return False
+    _start(account, token=token)
+    return True
 
 
 def client_address() -> str | None:
@@ -88,22 +145,29 @@ def require_account(engine: Engine) -> bool:
         account = get_account(engine, account_id)
         now = utcnow()
         if account is None or account.disabled:
-            sign_out("Your account has been disabled. Ask an administrator.")
+            sign_out("Your account has been disabled. Ask an administrator.", engine)
         elif st.session_state.get(EPOCH_KEY) != account.session_epoch:
-            sign_out("The password of this account was changed, so you were signed out here. Sign in with the new password.")
+            sign_out("The password of this account was changed, so you were signed out here. Sign in with the new password.", engine)
         elif session_expired(st.session_state.get(LAST_SEEN_KEY), now, settings):
             sign_out(
                 f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
-                "Everything you saved is kept; sign in again to carry on."
+                "Everything you saved is kept; sign in again to carry on.",
+                engine,
             )
         else:
             st.session_state[LAST_SEEN_KEY] = now
             st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
+            touched = st.session_state.get(TOUCHED_KEY)
+            if st.session_state.get(TOKEN_KEY) and (touched is None or (now - touched).total_seconds() >= 60):
+                touch_browser_session(engine, st.session_state[TOKEN_KEY], now=now)
+                st.session_state[TOUCHED_KEY] = now
             return True
+    elif _resume(engine):
+        return True
     sso = _sso_user()
     if sso is not None and st.session_state.get("sso_refused") != sso["email"]:
         try:
-            _start(sign_in_with_email(engine, sso["email"], sso.get("name") or "", settings=settings))
+            _start(sign_in_with_email(engine, sso["email"], sso.get("name") or "", settings=settings), engine)
             return True
         except WorkbookError as exc:
             st.session_state["sso_refused"] = sso["email"]
@@ -126,7 +190,7 @@ def sign_in_page(engine: Engine) -> None:
         password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                _start(sign_in(engine, username, password, client=client_address(), settings=get_settings()))
+                _start(sign_in(engine, username, password, client=client_address(), settings=get_settings()), engine)
                 st.session_state.pop(NOTICE_KEY, None)
                 st.rerun()
             except WorkbookError as exc:
@@ -168,7 +232,10 @@ def _first_run(engine: Engine) -> None:
                 st.error("The two passwords differ. Type them again.", icon="⚠️")
                 return
             try:
-                _start(create_first_admin(engine, username=username, display_name=name, agency=agency, password=password, setup_code=code))
+                _start(
+                    create_first_admin(engine, username=username, display_name=name, agency=agency, password=password, setup_code=code),
+                    engine,
+                )
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
@@ -176,7 +243,7 @@ def _first_run(engine: Engine) -> None:
 
 def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
     def _out():
-        author = sign_out("You have signed out.")
+        author = sign_out("You have signed out.", engine)
         if author is not None:
             record_now(engine, author, "sign_out")
         if _sso_user() is not None:

@@ -1,0 +1,220 @@
+"""Nothing typed is lost, in a real browser: a long answer saves two seconds after the last keystroke
+without leaving the field; a reload, closing the tab or the server being killed right after loses
+nothing; a reload keeps the person signed in, on the same page and partnership, until they sign out.
+
+One Streamlit server for the module on a SQLite file of its own, Debian's chromium through Playwright
+(tests/browser_support.py). Each test checks what the person sees and what the database holds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import (
+    UI_TIMEOUT_MS,
+    StreamlitServer,
+    answer_box,
+    create_people,
+    give_name,
+    launch_chromium,
+    open_app,
+    require_browser,
+    wait_idle,
+)
+
+from strategy.answers.operations import get_answer
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.people.partnerships import create_partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_autosave")]
+
+PARTNERSHIP = "Vale Autosave Partnership"
+PEOPLE = [("Nia Evans", "Vale Council"), ("Owen Rees", "Vale Police"), ("Lowri Hale", "Vale Health"), ("Ifan Bell", "Vale Council")]
+PURPOSE = ("intro.purpose", "Why does your partnership need this strategy?")
+AUDIENCE = ("intro.audience", "Who is the strategy for?")
+NATIONAL = ("intro.national_picture", "How would you summarise the national picture for your readers?")
+SCOPE_NOTES = ("intro.scope_notes", "Anything else about the scope")
+SAVED_AT = re.compile(r"^Saved at \d\d:\d\d$")
+
+
+class Book:
+    def __init__(self, server, engine, partnership_id, browser):
+        self.server, self.engine, self.partnership_id, self.browser = server, engine, partnership_id, browser
+        self.dialogs: list[str] = []
+
+    def url(self, path: str = "introduction") -> str:
+        return f"{self.server.url}/{path}?p={self.partnership_id}"
+
+    def stored(self, prompt) -> str | None:
+        answer = get_answer(self.engine, self.partnership_id, prompt[0])
+        return answer.value if answer else None
+
+    def context(self):
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        return context
+
+    def page(self, context):
+        page = context.new_page()
+        page.on("dialog", self._dialog)
+        return page
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.type)
+        dialog.accept()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    folder = tmp_path_factory.mktemp("autosave")
+    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
+    engine = prepare_database(url)
+    partnership = create_partnership(engine, name=PARTNERSHIP, nation="wales")
+    create_people(engine, PEOPLE)
+    server = StreamlitServer(url, folder / "streamlit.log")
+    playwright = sync_playwright().start()
+    try:
+        browser = launch_chromium(playwright)
+        try:
+            server.start()
+            yield Book(server, engine, partnership.id, browser)
+        finally:
+            browser.close()
+    finally:
+        server.stop()
+        playwright.stop()
+        dispose_engine(url)
+
+
+def _status(page, label: str):
+    return page.locator("[data-testid='stElementContainer']").filter(has=answer_box(page, label)).locator(".wb-save-status")
+
+
+def _type(page, label: str, text: str) -> None:
+    box = answer_box(page, label)
+    box.click()
+    page.keyboard.type(text, delay=5)
+
+
+def test_a_long_answer_saves_while_typing_and_says_so(book):
+    from playwright.sync_api import expect
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url())
+        give_name(page, *PEOPLE[0])
+        _type(page, PURPOSE[1], "Children in the Vale are sexually abused every day; few are identified.")
+        expect(_status(page, PURPOSE[1])).to_have_text(re.compile("Not saved yet"))
+        # No click elsewhere, no Ctrl+Enter: the text is stored and the field still has the focus.
+        expect(_status(page, PURPOSE[1])).to_have_text(SAVED_AT, timeout=10_000)
+        assert book.stored(PURPOSE) == "Children in the Vale are sexually abused every day; few are identified."
+        assert page.evaluate("document.activeElement && document.activeElement.tagName") == "TEXTAREA"
+        # Typing on after a save goes on saving, and nothing typed during the save is dropped.
+        page.keyboard.type(" We will change that.", delay=5)
+        expect(_status(page, PURPOSE[1])).to_have_text(SAVED_AT, timeout=10_000)
+        assert book.stored(PURPOSE).endswith("few are identified. We will change that.")
+        expect(answer_box(page, PURPOSE[1])).to_have_value(book.stored(PURPOSE))
+        assert book.dialogs == []
+    finally:
+        context.close()
+
+
+def test_a_reload_at_once_keeps_the_text_and_the_person_signed_in_on_the_same_page(book):
+    from playwright.sync_api import expect
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url())
+        give_name(page, *PEOPLE[1])
+        _type(page, AUDIENCE[1], "Leaders first, then practitioners.")
+        page.reload(wait_until="domcontentloaded")  # at once: well inside the two seconds
+        wait_idle(page)
+        assert book.dialogs == ["beforeunload"]  # unsaved text: the browser asked before leaving
+        expect(page.get_by_role("button", name="Sign in", exact=True)).to_have_count(0)
+        expect(answer_box(page, AUDIENCE[1])).to_have_value("Leaders first, then practitioners.")
+        assert page.url == book.url()
+        expect(page.locator("[data-testid='stSidebar']").get_by_text("Owen Rees")).to_be_visible()
+        assert book.stored(AUDIENCE) == "Leaders first, then practitioners."
+    finally:
+        book.dialogs.clear()
+        context.close()
+
+
+def test_closing_the_tab_with_unsaved_text_asks_first_and_the_text_is_there_on_reopening(book):
+    from playwright.sync_api import expect
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url())
+        give_name(page, *PEOPLE[2])
+        _type(page, SCOPE_NOTES[1], "Online abuse included.")
+        with page.expect_event("close"):
+            page.close(run_before_unload=True)  # the browser asks first; the test answers "Leave"
+        assert book.dialogs == ["beforeunload"]
+        again = book.page(context)
+        open_app(again, book.url())
+        expect(again.get_by_role("button", name="Sign in", exact=True)).to_have_count(0)
+        expect(answer_box(again, SCOPE_NOTES[1])).to_have_value("Online abuse included.")
+        assert book.stored(SCOPE_NOTES) == "Online abuse included."
+    finally:
+        book.dialogs.clear()
+        context.close()
+
+
+def test_text_typed_two_seconds_before_the_server_is_killed_is_kept_and_the_person_still_signed_in(book):
+    from playwright.sync_api import expect
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url())
+        give_name(page, *PEOPLE[3])
+        _type(page, NATIONAL[1], "About 500,000 children each year.")
+        expect(_status(page, NATIONAL[1])).to_have_text(SAVED_AT, timeout=10_000)
+        process = book.server.process
+        process.kill()  # no clean shutdown: what is in the database is all there is
+        process.wait(15)
+        book.server.process = None
+        book.server.start()
+        later = book.page(context)
+        open_app(later, book.url())
+        expect(later.get_by_role("button", name="Sign in", exact=True)).to_have_count(0)
+        expect(answer_box(later, NATIONAL[1])).to_have_value("About 500,000 children each year.")
+        assert book.stored(NATIONAL) == "About 500,000 children each year."
+    finally:
+        context.close()
+
+
+def test_signing_out_ends_the_kept_session_so_a_reload_asks_to_sign_in(book):
+    from playwright.sync_api import expect
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url())
+        give_name(page, *PEOPLE[0])
+        cookie = [c for c in context.cookies() if c["name"] == "workbook_session"]
+        assert cookie and cookie[0]["sameSite"] == "Strict" and len(cookie[0]["value"]) >= 60
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="Sign out").click()
+        wait_idle(page)
+        page.reload(wait_until="domcontentloaded")
+        wait_idle(page)
+        expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+        # A copy of the old cookie, replayed, signs nobody in: the server revoked its record.
+        other = book.context()
+        try:
+            other.add_cookies([{**cookie[0]}])
+            replay = book.page(other)
+            open_app(replay, book.url())
+            expect(replay.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+        finally:
+            other.close()
+    finally:
+        context.close()
