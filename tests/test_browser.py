@@ -366,9 +366,13 @@ def test_two_people_saving_the_same_answer_see_a_conflict_and_can_keep_both(work
     expect(conflict.get_by_role("button", name="Use their text")).to_be_visible()
     expect(conflict.get_by_role("button", name="Use my text")).to_be_visible()
     assert workbook.stored(SCOPE_NOTES) == theirs, "a conflicting save must not overwrite the other person's text"
+    # One banner for one conflict: not also the older "saved a new version while you were writing".
+    stale = ben.get_by_text("saved a new version of this answer")
+    expect(stale).to_have_count(0)
 
     conflict.get_by_role("button", name="Keep both, one after the other").click()
     expect(warning).to_have_count(0)
+    expect(stale).to_have_count(0)
     both = f"{theirs}\n\n{mine}"
     expect(answer_box(ben, SCOPE_NOTES[1])).to_have_value(both)
     expect(status_of(ben, SCOPE_NOTES[1])).to_have_text(saved_by("Ben Hughes", "Harbourshire Council"))

@@ -75,6 +75,13 @@ def book(tmp_path_factory):
     engine = prepare_database(url)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="wales")
     create_people(engine, PEOPLE)
+    from strategy.core.authors import Author
+    from strategy.plan import operations as P
+
+    aim = P.add_aim(engine, partnership.id, title="Children are safer online", author=Author(name="Workbook"))
+    P.add_outcome(
+        engine, partnership.id, aim_id=aim.id, title="Parents know how to talk about online risks", author=Author(name="Workbook")
+    )
     server = StreamlitServer(url, folder / "streamlit.log")
     playwright = sync_playwright().start()
     try:
@@ -216,5 +223,36 @@ def test_signing_out_ends_the_kept_session_so_a_reload_asks_to_sign_in(book):
             expect(replay.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
         finally:
             other.close()
+    finally:
+        context.close()
+
+
+def test_an_action_typed_first_in_the_add_form_is_kept_until_its_outcome_is_chosen(book):
+    from playwright.sync_api import expect
+
+    from strategy.plan import operations as P
+
+    context = book.context()
+    try:
+        page = book.page(context)
+        open_app(page, book.url("action_plan"))
+        give_name(page, *PEOPLE[1])
+        form = page.locator("[data-testid='stForm']")
+        action = form.get_by_label("Action", exact=True)
+        action.fill("Run online-safety evenings for parents in every secondary school")
+        form.get_by_role("button", name="Add the action").click()
+        wait_idle(page)
+        expect(page.get_by_text("Not added yet: choose the intended outcome")).to_be_visible()
+        expect(action).to_have_value("Run online-safety evenings for parents in every secondary school")
+        assert P.load_plan(book.engine, book.partnership_id).all_actions() == []
+        chooser = form.get_by_role("combobox", name=re.compile("^Intended outcome"))
+        chooser.click()
+        chooser.press_sequentially("Parents know")
+        page.keyboard.press("Enter")
+        form.get_by_role("button", name="Add the action").click()
+        wait_idle(page)
+        expect(page.get_by_text(re.compile(r"Added A1\.O1\.1"))).to_be_visible()
+        titles = [a.title for a in P.load_plan(book.engine, book.partnership_id).all_actions()]
+        assert titles == ["Run online-safety evenings for parents in every secondary school"]
     finally:
         context.close()

@@ -288,3 +288,85 @@ def test_a_large_plans_aims_are_drawn_when_opened_and_typing_survives_closing(en
     assert at.text_area(key=f"plan|aim-desc|{aims[2].id}").value == "Typed, not yet saved"
     button(at, "Save the aim").click().run()
     assert P.load_plan(engine, pid).aims[2].description == "Typed, not yet saved"
+
+
+# --- Adding actions: nothing typed is lost --------------------------------------------------------
+
+
+def test_a_row_typed_action_first_is_kept_with_what_it_lacks_until_completed(engine, pid):
+    from strategy.ui import plan_views
+
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    labels = {"A1.O1 Outcome": outcome.id}
+    st.session_state[AUTHOR_KEY] = SAM
+    typed = {"Action": "Train every designated safeguarding lead", "Commencement": "01/04/2026"}
+    st.session_state["ed"] = {
+        "edited_rows": {},
+        "added_rows": [typed, {"Intended outcome": "A1.O1 Outcome", "Action": "Complete row"}],
+        "deleted_rows": [],
+    }
+    plan_views._table_changed(engine, pid, "ed", [], labels)
+    # The complete row is added; the one without an outcome is kept, saying what it lacks.
+    assert [a.title for a in P.load_plan(engine, pid).all_actions()] == ["Complete row"]
+    kept = st.session_state[plan_views._unsaved_key(pid)]
+    assert [(r["Action"], r["Commencement"], r["What is missing"]) for r in kept] == [
+        ("Train every designated safeguarding lead", "01/04/2026", "choose the intended outcome")
+    ]
+    # Choosing the outcome in the kept row adds it, with what was typed.
+    st.session_state["kept"] = {"edited_rows": {0: {"Intended outcome": "A1.O1 Outcome"}}, "added_rows": [], "deleted_rows": []}
+    plan_views._unsaved_changed(engine, pid, "kept", labels)
+    plan = P.load_plan(engine, pid)
+    assert sorted((a.title, a.start_date) for a in plan.all_actions()) == [
+        ("Complete row", None),
+        ("Train every designated safeguarding lead", "2026-04-01"),
+    ]
+    assert st.session_state[plan_views._unsaved_key(pid)] == []
+
+
+def test_pasted_rows_with_an_unknown_agency_or_a_bad_date_are_kept_and_the_rest_added(engine, pid):
+    from strategy.ui import plan_views
+
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=SAM)
+    labels = {"A1.O1 Outcome": outcome.id}
+    st.session_state[AUTHOR_KEY] = SAM
+    rows = [{"Intended outcome": "A1.O1 Outcome", "Action": f"Row {i}"} for i in range(5)]
+    rows[1]["Lead/responsible agency"] = "Harbour Light"
+    rows[3]["Completion"] = "31/02/2027"
+    st.session_state["ed"] = {"edited_rows": {}, "added_rows": rows, "deleted_rows": []}
+    plan_views._table_changed(engine, pid, "ed", [], labels)
+    assert sorted(a.title for a in P.load_plan(engine, pid).all_actions()) == ["Row 0", "Row 2", "Row 4"]
+    kept = st.session_state[plan_views._unsaved_key(pid)]
+    assert sorted(r["Action"] for r in kept) == ["Row 1", "Row 3"]
+    missing = {r["Action"]: r["What is missing"] for r in kept}
+    assert "Harbour Light" in missing["Row 1"]
+    assert "31/02/2027" in missing["Row 3"]
+    assert st.session_state[plan_views.PENDING_AGENCIES] == ["Harbour Light"]
+    plan_views._discard_unsaved(pid)
+    assert plan_views._unsaved_key(pid) not in st.session_state
+
+
+def test_the_add_action_form_keeps_what_was_typed_until_it_can_be_added(engine, pid):
+    aim = P.add_aim(engine, pid, title="Aim", author=SAM)
+    P.add_outcome(engine, pid, aim_id=aim.id, title="Every school knows the signs", author=SAM)
+    P.add_agency(engine, pid, "Harbourshire Council", author=SAM)
+    at = page(pid, "views/action_plan.py")
+    action = next(t for t in at.text_area if t.label == "Action")
+    action.input("Deliver signs-and-indicators training to every school")
+    button(at, "Add the action").click().run()
+    assert any("choose the intended outcome" in e for e in said(at.error))
+    assert P.load_plan(engine, pid).all_actions() == []
+    # What was typed is still there; choose the outcome and add it.
+    assert next(t for t in at.text_area if t.label == "Action").value == "Deliver signs-and-indicators training to every school"
+    outcome = next(s for s in at.selectbox if s.label.startswith("Intended outcome"))
+    assert outcome.options == ["A1.O1 Every school knows the signs"]
+    outcome.set_value(outcome.options and P.load_plan(engine, pid).all_outcomes()[0].id)
+    next(m for m in at.multiselect if m.label == "Lead/responsible agency").set_value(["Harbourshire Council"])
+    button(at, "Add the action").click().run()
+    assert not at.exception
+    actions = P.load_plan(engine, pid).all_actions()
+    assert [(a.title, P.leads(a)) for a in actions] == [("Deliver signs-and-indicators training to every school", ["Harbourshire Council"])]
+    assert any("Added A1.O1.1" in s for s in said(at.success))
+    # A fresh, empty form for the next action.
+    assert next(t for t in at.text_area if t.label == "Action").value == ""

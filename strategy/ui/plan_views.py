@@ -15,13 +15,14 @@ from sqlalchemy.engine import Engine
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape, shorten
+from strategy.guide.content import content
 from strategy.plan import charts as plan_chart
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
 from strategy.ui.lazy import lazy_expander
-from strategy.ui.plan_extras import PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
+from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import author_or_refuse, current_author
 from strategy.ui.widgets import identity_form
 
@@ -555,25 +556,9 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
             problems.append(f"{row['Code']}: {exc.message}")
         except WorkbookError as exc:
             problems.append(f"{row['Code']}: {exc.message}")
-    specs = []
-    for added in state.get("added_rows", []):
-        if not any(str(v or "").strip() for v in added.values()):
-            continue
-        try:
-            spec = {FIELD_OF[c]: _field_value(c, v, known) for c, v in added.items() if c in FIELD_OF}
-        except WorkbookError as exc:
-            problems.append(f"A new row: {exc.message}")
-            continue
-        spec["outcome_id"] = outcome_labels.get(added.get("Intended outcome") or "")
-        specs.append(spec)
-    if specs:
-        try:
-            P.create_actions(engine, pid, specs, author=author)
-        except P.UnknownAgency as exc:
-            st.session_state[PENDING_AGENCIES] = exc.names
-            problems.append(exc.message + " The new rows were not added; add the agencies, then paste them again.")
-        except WorkbookError as exc:
-            problems.append(exc.message)
+    new_rows = [added for added in state.get("added_rows", []) if any(str(v or "").strip() for v in added.values())]
+    if new_rows:
+        _add_rows(engine, pid, new_rows, outcome_labels, known)
     removed = []
     for index in state.get("deleted_rows", []):
         row = rows[int(index)]
@@ -589,44 +574,268 @@ def _table_changed(engine: Engine, pid: int, editor_key: str, rows: list[dict], 
     st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1
 
 
+def _unsaved_key(pid: int) -> str:
+    return _k("unsaved-rows", pid)
+
+
+def _add_rows(engine: Engine, pid: int, rows: list[dict], outcome_labels: dict[str, int], known: list[str]) -> int:
+    """Rows typed or pasted into the plan's table, added as actions. A row that cannot be added yet (no
+    outcome, no action, an agency not in the partnership, a date that is not one) is kept, with what it
+    lacks, in the table of rows not added yet, never dropped. Returns how many were added."""
+    author = current_author()
+    kept: list[dict] = []
+    ready: list[tuple[dict, dict]] = []
+    for row in rows:
+        row = {c: row.get(c) for c in ["Intended outcome", *EDITABLE]}
+        missing = []
+        if not outcome_labels.get(row.get("Intended outcome") or ""):
+            missing.append("choose the intended outcome")
+        if not str(row.get("Action") or "").strip():
+            missing.append("type the action")
+        try:
+            spec = {FIELD_OF[c]: _field_value(c, v, known) for c, v in row.items() if c in FIELD_OF and v not in (None, "")}
+        except WorkbookError as exc:
+            missing.append(exc.message)
+        if missing:
+            kept.append({**row, "What is missing": "; ".join(missing)})
+            continue
+        spec["outcome_id"] = outcome_labels[row["Intended outcome"]]
+        ready.append((row, spec))
+    added = 0
+    if author is None:
+        kept += [{**row, "What is missing": "sign in again (you were signed out)"} for row, _ in ready]
+        ready = []
+    elif ready:
+        try:  # all at once (hundreds pasted from Excel: one transaction)...
+            added = len(P.create_actions(engine, pid, [spec for _, spec in ready], author=author))
+            ready = []
+        except WorkbookError:
+            pass  # ...and where that is refused, one at a time, so a row's problem keeps that row only
+    for row, spec in ready:
+        try:
+            P.create_actions(engine, pid, [spec], author=author_or_refuse())
+            added += 1
+        except P.UnknownAgency as exc:
+            st.session_state[PENDING_AGENCIES] = sorted({*st.session_state.get(PENDING_AGENCIES, []), *exc.names})
+            kept.append({**row, "What is missing": exc.message})
+        except WorkbookError as exc:
+            kept.append({**row, "What is missing": exc.message.replace("None of the 1 new actions was added: ", "")})
+    st.session_state[_unsaved_key(pid)] = kept
+    if kept:
+        _say(
+            "warning",
+            f"{len(kept)} row{'s' if len(kept) != 1 else ''} not added yet: what you typed is kept under the table, "
+            "with what is missing. Complete or discard it there.",
+        )
+    elif added:
+        _say("success", f"Added {added} action{'s' if added != 1 else ''}.")
+    return added
+
+
+def _unsaved_changed(engine: Engine, pid: int, editor_key: str, outcome_labels: dict[str, int]) -> None:
+    rows = [dict(r) for r in st.session_state.get(_unsaved_key(pid), [])]
+    for index, changes in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
+        rows[int(index)].update(changes)
+    _add_rows(engine, pid, rows, outcome_labels, P.agencies(engine, pid))
+
+
+def _discard_unsaved(pid: int) -> None:
+    st.session_state.pop(_unsaved_key(pid), None)
+    _say("info", "The rows not added were discarded.")
+
+
+def _unsaved_rows(engine: Engine, pid: int, outcome_labels: dict[str, int], column_config: dict) -> None:
+    """Rows typed into the table that could not be added yet, kept until completed or discarded."""
+    rows = st.session_state.get(_unsaved_key(pid)) or []
+    if not rows:
+        return
+    st.markdown(f"**Not added yet ({len(rows)})**: complete each row and it is added to the plan; the last column says what is missing.")
+    key = _k("unsaved-editor", pid, st.session_state.get(_k("gen"), 0))
+    st.data_editor(
+        pd.DataFrame(rows, columns=["Intended outcome", *EDITABLE, "What is missing"]),
+        key=key,
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["What is missing"],
+        column_config={**column_config, "What is missing": st.column_config.TextColumn("What is missing", width=260)},
+        on_change=_unsaved_changed,
+        args=(engine, pid, key, outcome_labels),
+        width="stretch",
+    )
+    st.button("Discard these rows", key=_k("discard-unsaved", pid), on_click=_discard_unsaved, args=(pid,), icon="🗑️")
+
+
+def _column_config(outcome_labels: dict[str, int]) -> dict:
+    stages, comps = P.option_labels("action_stages"), P.option_labels("core_components")
+    statuses = P.option_labels("action_statuses")
+    # Widths in pixels, so every header reads in full ("Intended outcome", "Commencement").
+    return {
+        "Code": st.column_config.TextColumn("Code", disabled=True, width=80),
+        "Intended outcome": st.column_config.SelectboxColumn(
+            "Intended outcome",
+            options=list(outcome_labels),
+            width=280,
+            help="The outcome the action serves. Choosing another moves the action there, with that outcome's next code.",
+        ),
+        "Action": st.column_config.TextColumn("Action", width=360, max_chars=P.TEXT_LIMIT),
+        "Lead/responsible agency": st.column_config.TextColumn(
+            "Lead/responsible agency", width=210, help="One or more of the partnership's agencies, separated by ; "
+        ),
+        "Partners": st.column_config.TextColumn("Partners", width=160),
+        "Commencement": st.column_config.TextColumn("Commencement", width=130, help="Day first: 01/04/2026"),
+        "Completion": st.column_config.TextColumn("Completion", width=120, help="Day first: 31/03/2027"),
+        "Stage or priority": st.column_config.SelectboxColumn("Stage or priority", options=list(stages.values()), width=150),
+        "Core component": st.column_config.SelectboxColumn("Core component", options=list(comps.values()), width=190),
+        "Recommendations": st.column_config.TextColumn(
+            "Recommendations", width=160, help="National-review recommendation numbers, such as 1; 3"
+        ),
+        "Status": st.column_config.SelectboxColumn("Status", options=list(statuses.values()), width=130),
+        "Why it leads to the outcome": st.column_config.TextColumn("Why it leads to the outcome", width=260),
+    }
+
+
+# --- Adding one action with a form ----------------------------------------------------------------
+
+
+def _form_key(pid: int, name: str) -> str:
+    return _k("new-action", pid, st.session_state.get(_k("new-action-gen", pid), 0), name)
+
+
+def _form_say(pid: int, kind: str, text: str) -> None:
+    st.session_state[_k("new-action-msg", pid)] = (kind, text)
+
+
+def _add_action(engine: Engine, pid: int) -> None:
+    """The form's "Add the action": outcome and action needed; anything refused leaves the form as typed."""
+
+    def get(name: str):
+        return st.session_state.get(_form_key(pid, name))
+
+    start, end, title = get("start"), get("end"), str(get("title") or "")
+    missing = ["choose the intended outcome"] if not get("outcome") else []
+    if not title.strip():
+        missing.append("type the action")
+    if missing:
+        _form_say(pid, "error", "Not added yet: " + " and ".join(missing) + ". What you typed is still in the form.")
+        return
+    spec = {
+        "outcome_id": get("outcome"),
+        "title": title,
+        "leads": list(get("leads") or []),
+        "partners": get("partners") or "",
+        "start_date": start.isoformat() if start else None,
+        "end_date": end.isoformat() if end else None,
+        "component": get("component") or "",
+        "stage": get("stage") or "",
+        "recommendations": list(get("recs") or []),
+        "status": get("status") or "not_started",
+        "rationale": get("rationale") or "",
+    }
+    st.session_state.pop(PENDING_AGENCIES, None)
+    made = _run(P.create_actions, engine, pid, [spec])
+    if made is None:  # the reason is said beside the form, which keeps what was typed
+        kind, text = st.session_state.pop(MSG, ("error", "Not added."))
+        _form_say(pid, kind, text.replace("None of the 1 new actions was added: row 1: ", "Not added yet: "))
+        if st.session_state.get(PENDING_AGENCIES):
+            _form_say(
+                pid,
+                "warning",
+                f"Not added yet: {'; '.join(st.session_state[PENDING_AGENCIES])} is not one of the partnership's agencies. "
+                "Add it with the button under the form (or choose another), then press Add the action again.",
+            )
+        return
+    plan = P.load_plan(engine, pid)
+    action = made[0]
+    st.session_state[_k("new-action-gen", pid)] = st.session_state.get(_k("new-action-gen", pid), 0) + 1  # an empty form
+    _form_say(pid, "success", f"Added {plan.code('action', stored_id(action))}: {shorten(action.title, 80)}.")
+
+
+def _add_action_form(engine: Engine, pid: int, plan: P.Plan) -> None:
+    outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 90)}" for o in plan.all_outcomes()}
+    known = P.agencies(engine, pid)
+    stages, comps = P.option_labels("action_stages"), P.option_labels("core_components")
+    statuses = P.option_labels("action_statuses")
+    recs = {r["id"]: r["label"] for r in content().reference("recommendations").items}
+    with st.form(_form_key(pid, "form"), clear_on_submit=False):
+        st.selectbox(
+            "Intended outcome (the outcome this action serves)",
+            list(outcomes),
+            index=None,
+            format_func=lambda i: outcomes.get(i, str(i)),
+            placeholder="Choose the outcome",
+            key=_form_key(pid, "outcome"),
+        )
+        st.text_area("Action", max_chars=P.TEXT_LIMIT, height=80, key=_form_key(pid, "title"))
+        a, b = st.columns(2)
+        a.multiselect(
+            "Lead/responsible agency",
+            known,
+            accept_new_options=True,
+            placeholder="Choose or type an agency",
+            key=_form_key(pid, "leads"),
+        )
+        b.text_input("Partners", max_chars=P.TEXT_LIMIT, key=_form_key(pid, "partners"))
+        a.date_input("Commencement", value=None, format="DD/MM/YYYY", key=_form_key(pid, "start"))
+        b.date_input("Completion", value=None, format="DD/MM/YYYY", key=_form_key(pid, "end"))
+        a.selectbox(
+            "Core component",
+            list(comps),
+            index=None,
+            format_func=lambda i: comps[i],
+            placeholder="Choose one",
+            key=_form_key(pid, "component"),
+        )
+        b.selectbox(
+            "Stage or priority",
+            list(stages),
+            index=None,
+            format_func=lambda i: stages[i],
+            placeholder="Choose one",
+            key=_form_key(pid, "stage"),
+        )
+        a.multiselect(
+            "National-review recommendations it answers",
+            list(recs),
+            format_func=lambda i: f"{i} {recs[i]}",
+            placeholder="Choose any",
+            key=_form_key(pid, "recs"),
+        )
+        b.selectbox("Status", list(statuses), format_func=lambda i: statuses[i], key=_form_key(pid, "status"))
+        st.text_area("Why it leads to the outcome", max_chars=P.LONG_LIMIT, height=80, key=_form_key(pid, "rationale"))
+        st.form_submit_button("Add the action", type="primary", on_click=_add_action, args=(engine, pid), icon="➕")
+    said = st.session_state.pop(_k("new-action-msg", pid), None)
+    if said:
+        {"error": st.error, "success": st.success, "warning": st.warning}[said[0]](md_escape(said[1]))
+    pending = st.session_state.get(PENDING_AGENCIES)
+    if pending:
+        st.button(
+            f"Add {'; '.join(pending)} to the partnership's agencies",
+            key=_k("form-add-agencies"),
+            on_click=_add_pending_agencies,
+            args=(engine, pid),
+            icon="➕",
+        )
+
+
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
     pid = stored_id(partnership)
     rows = P.action_rows(plan)
-    outcome_labels = {f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 40)}": o.id for o in plan.all_outcomes()}
+    outcome_labels = {f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 40)}": stored_id(o) for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
     frame = pd.DataFrame(
         [{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: r[c] for c in EDITABLE}} for r in rows],
         columns=["Code", "Intended outcome", *EDITABLE],
     )
-    stages, comps = P.option_labels("action_stages"), P.option_labels("core_components")
-    statuses = P.option_labels("action_statuses")
     gen = st.session_state.get(_k("gen"), 0)
     key = _k("editor", pid, gen)
+    column_config = _column_config(outcome_labels)
     st.data_editor(
         frame,
         key=key,
         hide_index=True,
         num_rows="dynamic" if editable else "fixed",
         disabled=True if not editable else ["Code"],
-        column_config={
-            "Code": st.column_config.TextColumn("Code", disabled=True, width="small"),
-            "Intended outcome": st.column_config.SelectboxColumn(
-                "Intended outcome",
-                options=list(outcome_labels),
-                width="small",
-                help="The outcome the action serves. Choosing another moves the action there, with that outcome's next code.",
-            ),
-            "Action": st.column_config.TextColumn("Action", width="large", max_chars=P.TEXT_LIMIT),
-            "Lead/responsible agency": st.column_config.TextColumn(
-                "Lead/responsible agency", width="medium", help="One or more of the partnership's agencies, separated by ; "
-            ),
-            "Commencement": st.column_config.TextColumn("Commencement", help="Day first: 01/04/2026"),
-            "Completion": st.column_config.TextColumn("Completion", help="Day first: 31/03/2027"),
-            "Stage or priority": st.column_config.SelectboxColumn("Stage or priority", options=list(stages.values())),
-            "Core component": st.column_config.SelectboxColumn("Core component", options=list(comps.values())),
-            "Recommendations": st.column_config.TextColumn("Recommendations", help="National-review recommendation numbers, such as 1; 3"),
-            "Status": st.column_config.SelectboxColumn("Status", options=list(statuses.values())),
-        },
+        column_config=column_config,
         on_change=_table_changed,
         args=(engine, pid, key, rows, outcome_labels),
         width="stretch",
@@ -634,9 +843,11 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
     )
     if editable:
         st.caption(
-            "Each change saves as soon as you leave the cell. Add actions in the empty last row (choose the "
-            "outcome first), or paste many rows from Excel at once. Select rows and press Delete to remove them."
+            "Each change saves as soon as you leave the cell. Add one action with the form above, or in the empty "
+            "last row, or paste many rows from Excel at once: a row that cannot be added yet is kept below the "
+            "table with what it lacks. Select rows and press Delete to remove them."
         )
+        _unsaved_rows(engine, pid, outcome_labels, column_config)
     pending = st.session_state.get(PENDING_AGENCIES)
     if pending and editable:
         st.button(
@@ -782,6 +993,11 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     else:
         left, right = st.columns([5, 1])
         with left:
+            if editable:
+                # Open on an empty plan, and after an add (its message and a fresh form are inside).
+                just_added = _k("new-action-msg", pid) in st.session_state
+                with st.expander("➕ Add an action", expanded=not plan.all_actions() or just_added):
+                    _add_action_form(engine, pid, plan)
             _editor(engine, partnership, plan, editable)
         with right:
             st.markdown("**Checks**")

@@ -294,7 +294,8 @@ def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text
 
 def _changed_notice(pid: int, prompt: Prompt) -> None:
     changed = st.session_state.pop(_k("changed", pid, prompt.id), None)
-    if not changed:
+    if not changed or _k("conflict", pid, prompt.id) in st.session_state:
+        # A conflict waiting for a choice says all this already; a second banner would go out of date.
         return
     if len(changed) == 3:
         st.warning(
