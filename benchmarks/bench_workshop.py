@@ -5,13 +5,17 @@ reloads and saves again, as the conflict view lets them). Counted: errors (anyth
 conflict) and lost updates (a saved text missing at the end). Timed: p50/p95 of a save, against a
 single writer doing the same work alone in the same run.
 
-    python -m benchmarks.bench_workshop [--sessions 30] [--saves 50] [--postgres URL]
+    python -m benchmarks.bench_workshop [--sessions 30] [--saves 50] [--postgres URL] [--processes 2]
+
+On PostgreSQL each crowd runs twice: all in one app process, and shared out between two processes as
+deploy/ runs the app (nginx in front of two processes on one PostgreSQL, each browser session kept on one).
 
 Prints figures; asserts nothing. The test suite runs a small workshop for the counts only."""
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import tempfile
@@ -24,6 +28,7 @@ from strategy.answers.operations import add_row, get_answer, list_rows, save_ans
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import Conflict
+from strategy.guide.content import content
 from strategy.people.accounts import author_for, create_account, set_member_role
 from strategy.people.partnerships import create_partnership
 
@@ -47,8 +52,76 @@ class Result:
         return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def run_workshop(engine, sessions: int, saves: int, tag: str = "") -> Result:
-    """Run the workshop on ``engine``; returns the counts and timings."""
+def _people(url: str, pid: int, crowd: list[tuple[int, Author, int, str]], saves: int, barrier) -> dict:
+    """Some of the workshop's people, one thread each, in this process: what they saw."""
+    engine = prepare_database(url)
+    # Warm, as a running server is: the guide's content loaded, connections open and statements
+    # compiled before the clock starts.
+    content()
+    for _ in range(min(len(crowd), 10)):
+        get_answer(engine, pid, SHARED[0])
+        list_rows(engine, pid, TABLE)
+    out: dict = {"timings": [], "errors": [], "conflicts": 0, "own_last": {}, "shared_saved": []}
+    lock = threading.Lock()
+
+    def person(n: int, author: Author, row_id: int, mine: str) -> None:
+        barrier.wait()
+        shared = SHARED[n % len(SHARED)]
+
+        def timed(fn, *args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with lock:
+                    out["timings"].append(time.perf_counter() - t)
+
+        for i in range(saves):
+            try:
+                if i % 2 == 0:  # my own answer: never conflicts with anyone
+                    value = f"Person {n} save {i}"
+                    timed(update_cell, engine, pid, row_id, "name", value, expected=mine, author=author)
+                    mine = value
+                else:  # a shared answer: reload and save again after a conflict, as a person would
+                    token = f"[{n}.{i}]"
+                    while True:
+                        current = get_answer(engine, pid, shared)
+                        try:
+                            timed(
+                                save_answer,
+                                engine,
+                                pid,
+                                shared,
+                                ((current.value + " ") if current else "") + token,
+                                expected_version=current.version if current else 0,
+                                author=author,
+                            )
+                            break
+                        except Conflict:
+                            with lock:
+                                out["conflicts"] += 1
+                            time.sleep(random.uniform(0.01, 0.1))  # a person reads both texts before saving again
+                    with lock:
+                        out["shared_saved"].append((shared, token))
+            except Exception as exc:  # noqa: BLE001 - counted and printed, not raised
+                with lock:
+                    out["errors"].append(repr(exc))
+        with lock:
+            out["own_last"][row_id] = mine
+
+    threads = [threading.Thread(target=person, args=who) for who in crowd]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return out
+
+
+def run_workshop(engine, sessions: int, saves: int, tag: str = "", processes: int = 1) -> Result:
+    """Run the workshop on ``engine``; returns the counts and timings. With ``processes`` > 1 the people
+    are shared out between that many server processes (as deploy/ runs the app: each browser session
+    stays with one process), each with its own engine and its own Python interpreter."""
+    url = engine.url.render_as_string(hide_password=False)
     p = create_partnership(engine, name=f"Workshop {tag}{time.time_ns()}", nation="england")
     people = []
     for n in range(sessions):
@@ -58,65 +131,24 @@ def run_workshop(engine, sessions: int, saves: int, tag: str = "") -> Result:
         set_member_role(engine, p.id, account.username, "editor", author=SYSTEM)
         people.append(author_for(account))
     rows = [add_row(engine, p.id, TABLE, {"name": f"Person {n}"}, author=people[n]) for n in range(sessions)]
+    crowd = [(n, people[n], rows[n].id, rows[n].values.get("name")) for n in range(sessions)]
+    if processes <= 1:
+        parts = [_people(url, p.id, crowd, saves, threading.Barrier(sessions))]
+    else:
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine shared across a fork
+        with context.Manager() as manager:
+            barrier = manager.Barrier(sessions)
+            with context.Pool(processes) as pool:
+                parts = pool.starmap(_people, [(url, p.id, crowd[i::processes], saves, barrier) for i in range(processes)])
     result = Result(sessions, saves)
-    lock = threading.Lock()
     own_last: dict[int, str] = {}
     shared_saved: list[tuple[str, str]] = []
-    start = threading.Barrier(sessions)
-
-    def person(n: int) -> None:
-        author, row = people[n], rows[n]
-        mine = row.values.get("name")
-        start.wait()
-        shared = SHARED[n % len(SHARED)]
-
-        def timed(fn, *args, **kwargs):
-            t = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                with lock:
-                    result.timings.append(time.perf_counter() - t)
-
-        for i in range(saves):
-            try:
-                if i % 2 == 0:  # my own answer: never conflicts with anyone
-                    value = f"Person {n} save {i}"
-                    timed(update_cell, engine, p.id, row.id, "name", value, expected=mine, author=author)
-                    mine = value
-                else:  # a shared answer: reload and save again after a conflict, as a person would
-                    token = f"[{n}.{i}]"
-                    while True:
-                        current = get_answer(engine, p.id, shared)
-                        try:
-                            timed(
-                                save_answer,
-                                engine,
-                                p.id,
-                                shared,
-                                ((current.value + " ") if current else "") + token,
-                                expected_version=current.version if current else 0,
-                                author=author,
-                            )
-                            break
-                        except Conflict:
-                            with lock:
-                                result.conflicts += 1
-                            time.sleep(random.uniform(0.01, 0.1))  # a person reads both texts before saving again
-                    with lock:
-                        shared_saved.append((shared, token))
-            except Exception as exc:  # noqa: BLE001 - counted and printed, not raised
-                with lock:
-                    result.errors.append(repr(exc))
-        with lock:
-            own_last[row.id] = mine
-
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(sessions)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-
+    for part in parts:
+        result.timings += part["timings"]
+        result.errors += part["errors"]
+        result.conflicts += part["conflicts"]
+        own_last.update(part["own_last"])
+        shared_saved += part["shared_saved"]
     final_rows = {r.id: r.values.get("name") for r in list_rows(engine, p.id, TABLE)}
     result.lost_updates += sum(1 for rid, value in own_last.items() if final_rows.get(rid) != value)
     stored = {prompt: set(getattr(get_answer(engine, p.id, prompt), "value", "").split()) for prompt in SHARED}
@@ -124,23 +156,25 @@ def run_workshop(engine, sessions: int, saves: int, tag: str = "") -> Result:
     return result
 
 
-def report(label: str, engine, sessions: int, saves: int) -> None:
+def report(label: str, engine, sessions: int, saves: int, processes: int = 1) -> None:
     alone = run_workshop(engine, 1, saves, tag="alone ")
-    crowd = run_workshop(engine, sessions, saves, tag="crowd ")
     base50 = statistics.median(alone.timings)
     print(f"\n{label}")
     print("  (a save is one call: to your own row, or to an answer shared with 5 others)")
     print(f"  one person alone:      p50 {alone.pct(0.5) * 1000:7.1f} ms  p95 {alone.pct(0.95) * 1000:7.1f} ms")
-    print(
-        f"  {sessions} people at once:   p50 {crowd.pct(0.5) * 1000:7.1f} ms  p95 {crowd.pct(0.95) * 1000:7.1f} ms"
-        f"  (p50 {crowd.pct(0.5) / base50:.1f}x, p95 {crowd.pct(0.95) / base50:.1f}x the lone p50)"
-    )
-    print(
-        f"  saves {crowd.sessions * crowd.saves} (+{crowd.conflicts} refused as conflicts, then saved again)  "
-        f"errors {len(crowd.errors)}  lost updates {crowd.lost_updates}"
-    )
-    for error in crowd.errors[:5]:
-        print(f"    {error}")
+    for n in sorted({1, processes}):
+        crowd = run_workshop(engine, sessions, saves, tag="crowd ", processes=n)
+        where = "in one process" if n == 1 else f"in {n} processes"
+        print(
+            f"  {sessions} people at once {where}: p50 {crowd.pct(0.5) * 1000:7.1f} ms  p95 {crowd.pct(0.95) * 1000:7.1f} ms"
+            f"  (p50 {crowd.pct(0.5) / base50:.1f}x, p95 {crowd.pct(0.95) / base50:.1f}x the lone p50)"
+        )
+        print(
+            f"    saves {crowd.sessions * crowd.saves} (+{crowd.conflicts} refused as conflicts, then saved again)  "
+            f"errors {len(crowd.errors)}  lost updates {crowd.lost_updates}"
+        )
+        for error in crowd.errors[:5]:
+            print(f"    {error}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,13 +182,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (an empty database or schema)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="also share the people out between this many app processes, as deploy/ runs the app (default 2; 1: one process only)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        # One process only: deploy/ scales out on PostgreSQL (SQLite is the single-server default).
         report("SQLite", prepare_database(url), args.sessions, args.saves)
         dispose_engine(url)
     if args.postgres:
-        report("PostgreSQL", prepare_database(args.postgres), args.sessions, args.saves)
+        report("PostgreSQL", prepare_database(args.postgres), args.sessions, args.saves, args.processes)
 
 
 if __name__ == "__main__":
