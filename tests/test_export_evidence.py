@@ -195,6 +195,30 @@ def test_every_chart_of_a_document_is_drawn_by_one_process(engine, demo_id, monk
         assert shape._inline.docPr.get("title") in captions
 
 
+@pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
+def test_a_document_built_again_draws_only_charts_whose_figures_changed(engine, demo_id, monkeypatch):
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh, remembered\n")
+    drawer = export.shared_drawer()
+    drawer.forget()
+    sent: list[int] = []
+    batch = export.ChartDrawer._draw_batch
+
+    def counting(self, jobs):
+        sent.append(sum(1 for spec, _ in jobs if spec))
+        return batch(self, jobs)
+
+    monkeypatch.setattr(export.ChartDrawer, "_draw_batch", counting)
+    first = open_docx(export_docx(engine, demo_id, now=NOW))
+    drawn_first = sum(sent)
+    assert drawn_first >= 3
+    sent.clear()
+    again = open_docx(export_docx(engine, demo_id, now=NOW))
+    assert sum(sent) == 0  # the same figures: the same pictures, from memory
+    assert len(again.inline_shapes) == len(first.inline_shapes)
+    pictures = lambda doc: [doc.part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob for s in doc.inline_shapes]  # noqa: E731
+    assert pictures(again) == pictures(first)
+
+
 # --- Nothing written yet --------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ with the common front matter. Every document module builds with these and nothin
 from __future__ import annotations
 
 import atexit
+import hashlib
 import io
 import json
 import os
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -77,28 +79,41 @@ CHART_TIMEOUT_SECONDS = 45
 
 
 #: Draws plotly figures as PNG with Kaleido and the local Chromium, in a process of its own, so a
-#: missing browser, a crash or a hang can never break the export. One process (one browser) draws
-#: every chart of a document: a figure as one line of JSON on stdin; for each, its PNG on stdout after
-#: 8 bytes giving its length (0: this one could not be drawn).
+#: missing browser, a crash or a hang can never break the export. One process (one browser, two tabs,
+#: so two charts are drawn at once on two cores) draws every chart of a document: a figure as one line
+#: of JSON on stdin with its number ("id"); for each, on stdout as it is done, 8 bytes of that number,
+#: 8 bytes giving the PNG's length (0: this one could not be drawn) and the PNG.
 _RENDER_SCRIPT = (
     "import asyncio, json, struct, sys\n"
     "import kaleido\n"
     "async def main():\n"
     "    out = sys.stdout.buffer\n"
-    "    async with kaleido.Kaleido(mathjax=False) as k:\n"
-    "        while True:\n"
-    "            line = await asyncio.to_thread(sys.stdin.buffer.readline)\n"
-    "            if not line.strip():\n"
-    "                return\n"
-    "            spec = json.loads(line)\n"
+    "    done = asyncio.Lock()\n"
+    "    async with kaleido.Kaleido(n=2, mathjax=False) as k:\n"
+    "        async def one(spec):\n"
     "            try:\n"
     "                png = await k.calc_fig(spec['figure'], opts=spec['opts'])\n"
     "            except Exception:\n"
     "                png = b''\n"
-    "            out.write(struct.pack('>Q', len(png)) + png)\n"
-    "            out.flush()\n"
+    "            async with done:\n"
+    "                out.write(struct.pack('>QQ', spec['id'], len(png)) + png)\n"
+    "                out.flush()\n"
+    "        running = set()\n"
+    "        while True:\n"
+    "            line = await asyncio.to_thread(sys.stdin.buffer.readline)\n"
+    "            if not line.strip():\n"
+    "                await asyncio.gather(*running)\n"
+    "                return\n"
+    "            task = asyncio.create_task(one(json.loads(line)))\n"
+    "            running.add(task)\n"
+    "            task.add_done_callback(running.discard)\n"
     "asyncio.run(main())\n"
 )
+
+#: Pictures already drawn, by what was asked (the script and the figure): the same figure from the
+#: same data is the same picture, so a document built again draws only the charts whose data changed.
+#: At most this many bytes are kept, the least recently used dropped first.
+CHART_MEMORY_BYTES = 64 * 1024 * 1024
 
 _PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -321,10 +336,44 @@ class ChartDrawer:
         self._proc: subprocess.Popen | None = None
         self._script: str | None = None  # what the running process was started with
         self._broken = False
+        self._drawn: OrderedDict[str, bytes] = OrderedDict()
+        self._drawn_bytes = 0
+
+    @staticmethod
+    def _memory_key(spec: str) -> str:
+        return hashlib.sha256((_RENDER_SCRIPT + "\0" + spec).encode("utf-8")).hexdigest()
+
+    def _remembered(self, spec: str) -> bytes | None:
+        with self._guard:
+            key = self._memory_key(spec)
+            png = self._drawn.get(key)
+            if png is not None:
+                self._drawn.move_to_end(key)
+            return png
+
+    def _remember(self, spec: str, png: bytes) -> None:
+        with self._guard:
+            key = self._memory_key(spec)
+            if key in self._drawn or len(png) > CHART_MEMORY_BYTES:
+                return
+            self._drawn[key] = png
+            self._drawn_bytes += len(png)
+            while self._drawn_bytes > CHART_MEMORY_BYTES:
+                self._drawn_bytes -= len(self._drawn.popitem(last=False)[1])
+
+    def forget(self) -> None:
+        """Forget the pictures already drawn (benchmarks measure a first build)."""
+        with self._guard:
+            self._drawn.clear()
+            self._drawn_bytes = 0
 
     def draw(self, spec: str) -> Future[bytes | None]:
         future: Future[bytes | None] = Future()
-        self._submit((spec, future))
+        png = self._remembered(spec) if spec else None
+        if png is not None:
+            future.set_result(png)
+        else:
+            self._submit((spec, future))
         return future
 
     def warm(self) -> None:
@@ -361,14 +410,28 @@ class ChartDrawer:
                         self._stop()
                         return
                 continue
-            spec, future = job
+            # Everything asked for meanwhile goes to the process together, so its two tabs both draw.
+            batch, closing = [job], False
+            while True:
+                try:
+                    more = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    closing = True
+                    break
+                batch.append(more)
             try:
-                future.set_result(self._draw_one(spec))
+                self._draw_batch(batch)
             except Exception:  # noqa: BLE001 - a chart that cannot be drawn is left out, never an error
                 self._fail()
-                future.set_result(None)
+            for _, future in batch:
+                if not future.done():
+                    future.set_result(None)
             if self._jobs.empty():
                 self._broken = False  # what waited after a failure has its answer; the next ones try again
+            if closing:
+                self._jobs.put(None)
 
     def _start(self) -> subprocess.Popen | None:
         if self._proc is not None and self._script != _RENDER_SCRIPT:
@@ -390,24 +453,36 @@ class ChartDrawer:
             os.set_blocking(self._proc.stdin.fileno(), False)
         return self._proc
 
-    def _draw_one(self, spec: str) -> bytes | None:
+    def _draw_batch(self, batch: list[tuple[str, Future[bytes | None]]]) -> None:
+        """Send every chart of the batch, then take the pictures as they come (in any order). Each
+        picture has CHART_TIMEOUT_SECONDS from the one before it; a process that fails or hangs is
+        stopped and the charts still waiting get None."""
         proc = self._start()
-        if proc is None or not spec:  # no process, or only asked to start it
-            return None
+        wanted = {number: (spec, future) for number, (spec, future) in enumerate(batch) if spec}
+        if proc is None or not wanted:  # no process, or only asked to start it
+            return
         assert proc.stdin is not None and proc.stdout is not None
         deadline = time.monotonic() + CHART_TIMEOUT_SECONDS
-        if not _write_all(proc.stdin.fileno(), spec.encode("utf-8") + b"\n", deadline):
+        lines = b"".join(f'{{"id": {number}, {spec.strip()[1:]}'.encode() + b"\n" for number, (spec, _) in wanted.items())
+        if not _write_all(proc.stdin.fileno(), lines, deadline):
             self._fail()
-            return None
-        header = _read_exactly(proc.stdout.fileno(), 8, deadline)
-        if header is None:
-            self._fail()
-            return None
-        png = _read_exactly(proc.stdout.fileno(), struct.unpack(">Q", header)[0], deadline)
-        if png is None:
-            self._fail()
-            return None
-        return png if png.startswith(_PNG) else None
+            return
+        while wanted:
+            header = _read_exactly(proc.stdout.fileno(), 16, deadline)
+            if header is None:
+                self._fail()
+                return
+            number, size = struct.unpack(">QQ", header)
+            png = _read_exactly(proc.stdout.fileno(), size, deadline) if size else b""
+            if png is None or number not in wanted:
+                self._fail()
+                return
+            spec, future = wanted.pop(number)
+            drawn = png if png.startswith(_PNG) else None
+            if drawn is not None:
+                self._remember(spec, drawn)
+            future.set_result(drawn)
+            deadline = time.monotonic() + CHART_TIMEOUT_SECONDS
 
     def _fail(self) -> None:
         self._broken = True
