@@ -430,7 +430,7 @@ def _barrier(cells: dict) -> str:
     )
 
 
-def preview_audit_survey(data: bytes, filename: str) -> Preview:
+def preview_audit_survey(data: bytes, filename: str, options: ImportOptions | None = None) -> Preview:
     def parse(cells: dict) -> dict:
         agency = _short_text(cells, "agency", what="The agency")
         if not agency:
@@ -453,17 +453,25 @@ def preview_audit_survey(data: bytes, filename: str) -> Preview:
         values["comment"] = comment
         return values
 
-    return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse)
+    return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse, options)
 
 
 def import_audit_survey(
-    engine: Engine, partnership_id: int, audit_id: int, data: bytes, filename: str, *, author: Author, replace: bool = True
+    engine: Engine,
+    partnership_id: int,
+    audit_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    author: Author,
+    replace: bool = True,
+    options: ImportOptions | None = None,
 ) -> int:
     """Store every response (replacing the audit's responses, unless ``replace=False``), or nothing."""
     return _store(
         engine,
         partnership_id,
-        preview_audit_survey(data, filename),
+        preview_audit_survey(data, filename, options),
         AuditSurveyResponse,
         "audit_id",
         audit_id,

@@ -323,6 +323,45 @@ def cmd_import_snapshot_survey(args) -> None:
     print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{title}' for '{partnership.name}'.")
 
 
+def cmd_import_audit_survey(args) -> None:
+    from strategy.assessments.audit import find_audit
+    from strategy.assessments.io import import_audit_survey
+
+    theme = ""
+
+    def run(engine, pid, data, name, author, options):
+        nonlocal theme
+        audit = find_audit(engine, pid, args.audit)
+        theme = audit.theme
+        return import_audit_survey(engine, pid, stored_id(audit), data, name, author=author, replace=not args.append, options=options)
+
+    partnership, count = _import_file(args, run)
+    print(f"Imported {count} staff survey response{'s' if count != 1 else ''} into the audit '{theme}' for '{partnership.name}'.")
+
+
+def cmd_audit_log(args) -> None:
+    from strategy.core.audit_log import audit_log
+    from strategy.core.audit_log import record_now as record_event
+    from strategy.core.authors import Author
+    from strategy.core.dates import uk_time
+    from strategy.people.partnerships import find_partnership
+    from strategy.tabular.formulas import csv_bytes, xlsx_bytes
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise WorkbookError(f"Give the file to write a name ending .csv or .xlsx (not '{Path(args.out).name}').")
+    # The command line acts as the system, as it does for every other command.
+    events = audit_log(engine, stored_id(partnership), author=Author(name="Command line"), limit=10_000_000)
+    headers = ["When", "Who", "Did", "Detail"]
+    rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
+    data = csv_bytes(headers, rows) if suffix == ".csv" else xlsx_bytes(headers, rows, "Audit log")
+    out = _write(args.out, data)
+    record_event(engine, None, "export", partnership_id=stored_id(partnership), detail=f"Audit log from the command line to {out.name}")
+    print(f"Wrote {len(rows)} event{'s' if len(rows) != 1 else ''} of '{partnership.name}' to {out}.")
+
+
 def cmd_snapshot_report(args) -> None:
     from strategy.assessments.snapshot import find_snapshot
     from strategy.documents.snapshot_report import build_snapshot_report
@@ -574,6 +613,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
     _import_choices(p)
     p.set_defaults(func=cmd_import_snapshot_survey)
+
+    p = sub.add_parser("import-audit-survey", help="import a thematic audit's staff survey from a CSV or .xlsx")
+    p.add_argument("name")
+    p.add_argument("audit", help="the audit's theme, or its number in the list")
+    p.add_argument("file")
+    p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p)
+    p.set_defaults(func=cmd_import_audit_survey)
+
+    p = sub.add_parser("audit-log", help="write a partnership's audit log (.csv or .xlsx by the extension)")
+    p.add_argument("name")
+    p.add_argument("--out", required=True, help="the .csv or .xlsx file to write")
+    p.set_defaults(func=cmd_audit_log)
 
     p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")
     p.add_argument("name")
