@@ -554,9 +554,36 @@ def _disruption(ctx: DraftContext) -> None:
     if not body:
         _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
         return
+    _disruption_approaches(
+        ctx,
+        [stored.get(key, {}) for key, _ in ctx.content.grid_rows(prompt, ctx.partnership.nation)]
+        + [r.values for r in rows if r.row_key is None],
+    )
     _detail(ctx, "Prevention and disruption measures", lambda: simple_table(ctx, ["Measure", *(c.label for c in columns)], body))
     if unrecorded:
         gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
+
+
+def _disruption_approaches(ctx: DraftContext, measures: list[dict]) -> None:
+    """Guide §8.3: how the measures in use spread over the three approaches, and any approach with none."""
+    approaches = ctx.content.list_options("disruption_approaches", ctx.partnership.nation)
+    in_use = [m for m in measures if m.get("used") == "yes"]
+    if not in_use:
+        return
+    counts = {a.id: sum(1 for m in in_use if m.get("approach") == a.id) for a in approaches}
+    said = [f"{counts[a.id]} {a.label[0].lower() + a.label[1:]}" for a in approaches if counts[a.id]]
+    unsorted = len(in_use) - sum(counts.values())
+    text = f"Of the {len(in_use)} disruption measure{'s' if len(in_use) != 1 else ''} used here: " + "; ".join(
+        said or ["none has its approach recorded"]
+    )
+    if unsorted and said:
+        text += f"; {unsorted} without its approach recorded"
+    ctx.doc.add_paragraph(text + ".")
+    missing = [a.label for a in approaches if not counts[a.id]]
+    if missing and said:
+        gap(
+            ctx, f"No measure in use here takes the {'; '.join(m[0].lower() + m[1:] for m in missing)} approach to disruption (Guide §8.3)."
+        )
 
 
 def _case_reviews(ctx: DraftContext) -> None:
