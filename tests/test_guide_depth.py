@@ -32,6 +32,9 @@ def test_the_draft_counts_measures_in_use_by_approach_and_names_an_approach_with
         set_grid_cell(engine, pid, "response.disruption", key, "used", used, expected=None, author=author)
         set_grid_cell(engine, pid, "response.disruption", key, "approach", approach, expected=None, author=author)
     text = all_text(open_docx(export_docx(engine, pid, charts=False)))
-    assert "Of the 2 disruption measures used here: 1 direct (legal sanctions on the suspect); 1 disruption-supportive (in the community)." in text
+    assert (
+        "Of the 2 disruption measures used here: 1 direct (legal sanctions on the suspect); 1 disruption-supportive (in the community)."
+        in text
+    )
     # A measure not in use does not count for its approach: online has none in use.
     assert "No measure in use here takes the online approach to disruption (Guide §8.3)." in text
