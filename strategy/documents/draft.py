@@ -331,7 +331,10 @@ def _section_governance(ctx: DraftContext) -> None:
     members = ctx.rows.get("vision.steering_group", [])
     if members:
         prompt_table(
-            ctx, c.prompts["vision.steering_group"], members, ["name", "agency", "role", "authority_to_commit", "lived_experience"]
+            ctx,
+            c.prompts["vision.steering_group"],
+            members,
+            ["name", "agency", "role", "seniority", "authority_to_commit", "lived_experience"],
         )
     else:
         gap(ctx, "Not written yet: the steering group's members (workbook chapter 'Shared vision and governance').")
@@ -382,6 +385,14 @@ def _context_forms(ctx: DraftContext) -> None:
             f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
             "covering every form of child sexual abuse (Guide §4.1).",
         )
+    crossovers = ctx.rows.get("context.crossovers", [])
+    if crossovers:
+        ctx.doc.add_heading("Where the forms cross over", level=3)
+        ctx.doc.add_paragraph(
+            "The forms of abuse overlap, so the strategy does not answer any of them in a silo (Guide §4.1). "
+            f"The partnership sees {len(crossovers)} crossover{'s' if len(crossovers) != 1 else ''} locally:"
+        )
+        prompt_table(ctx, ctx.content.prompts["context.crossovers"], crossovers)
 
 
 def _context_groups(ctx: DraftContext) -> None:
@@ -491,6 +502,10 @@ def _support(ctx: DraftContext) -> None:
             doc.add_paragraph(
                 f"No group is recorded as having no support of a kind, and no wait is longer than {ev.LONG_WAIT_WEEKS} weeks."
             )
+        doubted = _support_doubted(ctx, rows)
+        if doubted:
+            doc.add_paragraph("Support that exists but is not thought effective locally, or only partly:")
+            bullets(ctx, doubted)
         noted = _support_notes(ctx, rows)
         if noted:
             doc.add_paragraph("Gaps the partnership noted:")
@@ -504,6 +519,19 @@ def _support(ctx: DraftContext) -> None:
     _questions(ctx, "response.support_questions", "support_questions", "Questions about the current support")
     if ctx.value("response.commissioning").strip():
         answer_section(ctx, "response.commissioning", "Commissioning", level=3)
+
+
+def _support_doubted(ctx: DraftContext, rows: list[Row]) -> list[str]:
+    """Guide §5.2: where support exists, whether it is thought to work here."""
+    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
+    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
+    words = {"no": "not thought effective", "partly": "partly effective"}
+    out = []
+    for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
+        if values.get("effective") in words:
+            group, _, kind = key.partition("|")
+            out.append(f"{groups.get(group, group)}, {types.get(kind, kind).lower()}: {words[values['effective']]}")
+    return out
 
 
 def _support_notes(ctx: DraftContext, rows: list[Row]) -> list[str]:

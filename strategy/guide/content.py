@@ -22,7 +22,14 @@ _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
 #: The checks a prompt may name in chapters.yaml (``checks:``); ``strategy.guide.checks.CHECKS`` has one
 #: function for each, and a test holds the two lists together.
-KNOWN_CHECKS = ("steering_group", "statutory_contributions", "forms_covered", "groups_considered")
+KNOWN_CHECKS = (
+    "steering_group",
+    "statutory_contributions",
+    "forms_covered",
+    "groups_considered",
+    "pathways_in_place",
+    "policies_reviewed",
+)
 
 
 class ContentError(Exception):

@@ -13,7 +13,7 @@ from strategy.core.models import PlanAction, stored_id
 from strategy.core.values import uk_day
 from strategy.plan import charts as plan_chart
 from strategy.plan import operations as P
-from strategy.word.answers import DraftContext, answer_section, prompt_table, section_not_started
+from strategy.word.answers import DraftContext, answer_section, grid_table, prompt_table, section_not_started
 from strategy.word.style import page_setup
 from strategy.word.toolkit import bullets, chart, gap, repeat_header, safe_text, simple_table
 
@@ -97,8 +97,23 @@ def _component(ctx: DraftContext, chapter_id: str, component: str, section_id: s
         for prompt in section.prompts:
             if prompt.type == "table":
                 continue
+            if prompt.type == "grid":
+                _grid_section(ctx, prompt)
+                continue
             answer_section(ctx, prompt.id, section.title if len(section.prompts) == 1 else None, level=2)
     _component_tail(ctx, rows_prompt.id, component, chapter, level=2)
+
+
+def _grid_section(ctx: DraftContext, prompt) -> None:
+    """A checklist grid in a component's section (the whole-system response's pathways, Guide §10)."""
+    ctx.doc.add_heading(ctx.content.fill(prompt.label, ctx.partnership.nation).rstrip("?"), level=2)
+    rows_from = prompt.rows_from if isinstance(prompt.rows_from, str) else (prompt.rows_from or [""])[0]
+    empty = grid_table(ctx, prompt, ctx.content.reference(rows_from).title if rows_from else "")
+    if len(empty) == len(ctx.content.grid_rows(prompt, ctx.partnership.nation)):
+        chapter = ctx.content.chapter_of(prompt.id)
+        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' (workbook chapter '{chapter.title}').")
+    elif empty:
+        gap(ctx, f"Not recorded yet: {'; '.join(empty)}.")
 
 
 def section_prevention(ctx: DraftContext) -> None:
@@ -266,10 +281,27 @@ def section_action_plan(ctx: DraftContext) -> None:
 
 
 def section_evaluation(ctx: DraftContext) -> None:
-    plan, doc = _plan(ctx), ctx.doc
+    plan = _plan(ctx)
     if not plan.all_measures():
         section_not_started(ctx, _section(ctx, "s11"))
+    else:
+        _evaluation(ctx, plan)
+    _policies(ctx)
+
+
+def _policies(ctx: DraftContext) -> None:
+    """Template section 11: the policies and procedures the strategy rests on, and when each is reviewed."""
+    rows = ctx.rows.get("review.policies", [])
+    ctx.doc.add_heading("Associated policies and procedures", level=2)
+    if not rows:
+        gap(ctx, "Not written yet: the associated policies and procedures and their review dates (workbook chapter 'Feedback and review').")
         return
+    ctx.doc.add_paragraph("The strategy rests on these policies and procedures, each reviewed on the date shown.")
+    prompt_table(ctx, ctx.content.prompts["review.policies"], rows)
+
+
+def _evaluation(ctx: DraftContext, plan: P.Plan) -> None:
+    doc = ctx.doc
     freq = P.option_labels("measure_frequencies")
     doc.add_heading("Evaluation framework", level=2)
     doc.add_paragraph("How the partnership will know each intended outcome has been achieved (Guide §7.2).")

@@ -22,6 +22,7 @@ from strategy.word.toolkit import (
     paragraphs,
     repeat_header,
     safe_text,
+    simple_table,
     warm_charts,
 )
 
@@ -95,6 +96,22 @@ def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: li
         cells = table.add_row().cells
         for cell, col in zip(cells, cols, strict=True):
             cell.text = cell_text(ctx, col, row.values.get(col.id))
+
+
+def grid_table(ctx: DraftContext, prompt: Prompt, first: str) -> list[str]:
+    """A grid prompt (one row per item of its list) as a table of the rows with anything recorded;
+    returns the labels of the rows with nothing recorded yet."""
+    stored = {r.row_key: r.values for r in ctx.rows.get(prompt.id, []) if r.row_key}
+    body, empty = [], []
+    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation):
+        values = stored.get(key, {})
+        if any(values.get(c.id) not in (None, "", []) for c in prompt.columns):
+            body.append([label, *(cell_text(ctx, c, values.get(c.id)) for c in prompt.columns)])
+        else:
+            empty.append(label)
+    if body:
+        simple_table(ctx, [first, *(c.label for c in prompt.columns)], body)
+    return empty
 
 
 def cell_text(ctx: DraftContext, col, value) -> str:
