@@ -29,6 +29,10 @@ ENGLAND_GROUP = [
     member("Detective superintendent", "police"),
     member("Survivors' panel lead", "voluntary", lived_experience=True),
     member("Consultant in public health", "public_health"),
+    # The partnership's other agencies (Guide §3.2: broadly representative of all of them).
+    member("Designated safeguarding lead", "education"),
+    member("Head of the probation delivery unit", "probation"),
+    member("Head of youth justice", "youth_justice"),
 ]
 WALES_GROUP = [
     member("Head of children's services", "local_authority", change_management=True),
@@ -37,6 +41,9 @@ WALES_GROUP = [
     member("Detective chief inspector", "police"),
     member("Survivors' panel lead", "voluntary", lived_experience=True),
     member("Consultant in public health", "public_health"),
+    member("Designated safeguarding lead", "education"),
+    member("Head of the probation delivery unit", "probation"),
+    member("Head of youth justice", "youth_justice"),
 ]
 
 
@@ -94,7 +101,7 @@ def test_members_who_cannot_commit_their_agency_are_counted_and_named():
     group = [dict(r, authority_to_commit=None) if r["agency_type"] in ("police", "voluntary") else r for r in ENGLAND_GROUP]
     found = warnings(check_steering_group(group, "england"))
     assert found == [
-        "2 of 5 members are not recorded as able to commit their agency to actions: Detective superintendent, Survivors' panel lead."
+        "2 of 8 members are not recorded as able to commit their agency to actions: Detective superintendent, Survivors' panel lead."
     ]
 
 
@@ -102,7 +109,7 @@ def test_no_change_management_experience_and_unnamed_representatives_are_warning
     group = [dict(r, change_management=None, named_representative=False) for r in ENGLAND_GROUP]
     found = warnings(check_steering_group(group, "england"))
     assert "No member is recorded with experience of change management (Guide §3.2)." in found
-    assert any(m.startswith("5 members are not named standing representatives") for m in found)
+    assert any(m.startswith("8 members are not named standing representatives") for m in found)
 
 
 def test_contributions_name_each_statutory_partner_without_one():

@@ -205,6 +205,7 @@ def test_demo_steering_group_table_has_a_repeating_header_and_every_member(demo_
         "Name",
         "Agency or organisation",
         "Role",
+        "Level",
         "Can commit their agency to actions",
         "Brings the voice of victims/survivors",
     ]
@@ -213,7 +214,7 @@ def test_demo_steering_group_table_has_a_repeating_header_and_every_member(demo_
     assert all(row._tr.trPr is None or row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
     assert len(table.rows) == len(members) + 1
     first = [c.text for c in table.rows[1].cells]
-    assert first == [members[0]["name"], members[0]["agency"], members[0]["role"], "Yes", "No"]
+    assert first == [members[0]["name"], members[0]["agency"], members[0]["role"], "Executive or strategic lead", "Yes", "No"]
 
 
 def test_demo_contributions_show_kinds_of_agency_by_label(demo_doc):
@@ -265,6 +266,6 @@ def test_export_survives_any_text_even_written_straight_into_the_database(engine
     assert "Start" + hostile in intro and "Second line" in intro and "Third" in intro
     members = table_with_header(doc, "Name")
     assert members.rows[1].cells[0].text.startswith("Start" + hostile)
-    assert members.rows[1].cells[4].text == "Yes"
+    assert members.rows[1].cells[5].text == "Yes"
     numbered = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
     assert len(numbered) == 1 and numbered[0].startswith("Start" + hostile)

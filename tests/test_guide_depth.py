@@ -114,3 +114,4 @@ def test_the_demo_draft_has_the_crossovers_the_pathways_the_policies_and_doubted
     text = all_text(doc)
     assert "Children at risk of sexual abuse, family and parenting support: not thought effective" in text
     assert "The partnership sees 3 crossovers locally:" in text
+    assert "Table C" in next(p.text for p in doc.paragraphs if p.style.name == "Heading 2" and "Where the forms cross over" in p.text)

@@ -142,7 +142,8 @@ def test_the_contents_list_holds_the_headings_and_stays_a_word_field(draft):
     # Every section and appendix heading is listed, in order, before anyone updates a field.
     assert [p.text.split("\t")[0] for p in draft.paragraphs if p.style.name == TOC_STYLES[0]] == headings
     assert entries[1] == "1.1 Purpose of the strategy"  # second-level headings carry their number 1.1
-    assert "11. Monitoring and evaluation" in entries and entries[-1] == "Table C11: Resources to support practice"
+    assert "11. Monitoring and evaluation" in entries
+    assert re.fullmatch(r"Table C\d+: Resources to support practice", entries[-1])
     # Word can still update it: the TOC field is there, and each entry points at its heading's bookmark.
     instructions = " ".join(el.text for el in draft.element.body.iter(qn("w:instrText")))
     assert 'TOC \\o "1-2"' in instructions
@@ -175,7 +176,7 @@ def test_section_4_keeps_the_summaries_and_the_detailed_tables_go_to_appendix_c(
     assert len(pointers) == len(tables) >= 8
     for pointer, heading in zip(pointers, tables, strict=True):  # each pointer names the table it points to
         assert pointer.removeprefix("The full table is in Appendix C, table ").rstrip(".") == heading.removeprefix("Table ")
-    assert "Table C2: The support matrix: what support exists for each group affected" in tables
+    assert any(re.fullmatch(r"Table C\d+: The support matrix: what support exists for each group affected", t) for t in tables)
 
 
 # --- House style, brand, tables ----------------------------------------------------------------------

@@ -392,7 +392,7 @@ def _context_forms(ctx: DraftContext) -> None:
             "The forms of abuse overlap, so the strategy does not answer any of them in a silo (Guide §4.1). "
             f"The partnership sees {len(crossovers)} crossover{'s' if len(crossovers) != 1 else ''} locally:"
         )
-        prompt_table(ctx, ctx.content.prompts["context.crossovers"], crossovers)
+        _detail(ctx, "Where the forms cross over", lambda: prompt_table(ctx, ctx.content.prompts["context.crossovers"], crossovers))
 
 
 def _context_groups(ctx: DraftContext) -> None:
