@@ -228,7 +228,9 @@ if writer:
             template=audit_template_csv(),
             template_name="audit_staff_survey_template.csv",
             preview=preview_audit_survey,
-            run=lambda data, name, replace: import_audit_survey(engine, pid, audit.id, data, name, author=author, replace=replace),
+            run=lambda data, name, replace, options: import_audit_survey(
+                engine, pid, audit.id, data, name, author=author, replace=replace, options=options
+            ),
             what="survey responses",
             existing=len(responses),
         )

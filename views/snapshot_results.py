@@ -126,8 +126,10 @@ if writer:
         k("snapshot-survey", pid, snapshot_id),
         template=snapshot_template_csv(),
         template_name="snapshot_survey_template.csv",
-        preview=lambda data, name: preview_snapshot_survey(engine, pid, snapshot_id, data, name),
-        run=lambda data, name, replace: import_snapshot_survey(engine, pid, snapshot_id, data, name, author=author, replace=replace),
+        preview=lambda data, name, options: preview_snapshot_survey(engine, pid, snapshot_id, data, name, options),
+        run=lambda data, name, replace, options: import_snapshot_survey(
+            engine, pid, snapshot_id, data, name, author=author, replace=replace, options=options
+        ),
         what="frontline ratings",
         existing=len(responses),
     )
