@@ -634,7 +634,22 @@ def new_document(
     )
     set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
     footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
+    mark_pages(doc, brand.marking, partnership.name)
     return ctx
+
+
+def mark_pages(doc: DocxDocument, marking: str, name: str) -> None:
+    """The classification marking once at the top and once at the foot of every page: in the first
+    section's header and footer, which every later section shares (they are linked to it)."""
+    if not marking:
+        return
+    first = doc.sections[0]
+    header = first.header.paragraphs[0]
+    header.text = safe_text(f"{marking} · {name}")
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    below = first.footer.add_paragraph(safe_text(marking))
+    below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.core_properties.category = safe_text(marking)[:255]
 
 
 def shade(cell, colour: str) -> None:
