@@ -97,6 +97,11 @@ def test_the_results_page_builds_the_report(engine, sqlite_demo_id):  # noqa: F8
     _finish_builds(at, 300)  # built in the background; charts drawn by a browser; guards a hang, times nothing
     assert not at.exception
     assert any(d.label == "Download the snapshot report" for d in at.get("download_button"))
+    # The same report as a tagged PDF, as the draft offers it.
+    _button(at, "Make a PDF").click().run()
+    _finish_builds(at, 300)
+    assert not at.exception
+    assert any(d.label == "Download as PDF" for d in at.get("download_button"))
 
 
 def test_a_note_left_by_clicking_a_rating_saves_both_without_a_conflict(engine):  # noqa: F811

@@ -4,7 +4,7 @@ person waiting for a large partnership's draft sees it move rather than a spinne
 ``document_job`` builds in the background (``strategy.word.jobs``): the button starts the build in a
 worker of the server, a part of the page polls its steps every second while it runs, and the result
 is offered when it is done, even after the person went to another page and came back.
-``build_document`` is the same build in the foreground, for what is quick."""
+``pdf_offer`` makes a Word document's tagged PDF the same way."""
 
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
-from strategy.ui.state import show_error, show_message
+from strategy.ui.state import show_message
 from strategy.word.jobs import JOBS, Job
 from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf
-from strategy.word.toolkit import reporting_progress
 
 T = TypeVar("T")
 
@@ -30,26 +28,6 @@ POLL_SECONDS = 1.0
 
 def _title(what: str) -> str:
     return what[0].upper() + what[1:]
-
-
-def build_document(what: str, build: Callable[[], T]) -> T | None:
-    """Run ``build`` with a progress bar that follows its steps; ``what`` names it ("the Word draft").
-    Returns what was built, or None after saying why it could not be (nothing is stored either way)."""
-    with st.status(f"Building {what}…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting…")
-
-        def told(step: str, fraction: float) -> None:
-            bar.progress(fraction, text=md_escape(step))
-
-        try:
-            with reporting_progress(told):
-                built = build()
-        except WorkbookError as exc:
-            status.update(label=f"{_title(what)} could not be built.", state="error")
-            show_error(exc)
-            return None
-        status.update(label=f"{_title(what)} is ready.", state="complete", expanded=False)
-        return built
 
 
 def job_key(engine: Engine, *parts: Hashable) -> tuple[Hashable, ...]:
