@@ -170,6 +170,20 @@ def test_the_contents_list_holds_the_headings_and_stays_a_word_field(draft):
     assert len(pagerefs) == len(entries) and set(pagerefs) <= bookmarks
 
 
+@pytest.mark.parametrize("name", ["progress report", "snapshot report"])
+def test_the_reports_contents_lists_hold_their_headings(documents, name):
+    """The longer reports open with a contents list too, filled before anyone presses anything; the
+    briefing (a few pages read in order) and the strategy on a page have none."""
+    doc = open_docx(documents[name])
+    headings = [p.text for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2") and p.text.strip()]
+    assert headings and _contents(doc) == headings
+    instructions = " ".join(el.text for el in doc.element.body.iter(qn("w:instrText")))
+    bookmarks = {el.get(qn("w:name")) for el in doc.element.body.iter(qn("w:bookmarkStart"))}
+    assert 'TOC \\o "1-2"' in instructions and set(re.findall(r"PAGEREF (_Toc\d+)", instructions)) <= bookmarks
+    for short in ("audit briefing", "strategy on a page"):
+        assert _contents(open_docx(documents[short])) == []
+
+
 def test_second_level_headings_are_numbered_with_words_own_numbering(draft):
     headings = [p for p in draft.paragraphs if p.style.name == "Heading 2"]
     purpose = next(p for p in headings if p.text == "Purpose of the strategy")

@@ -565,6 +565,8 @@ class DocContext:
     partnership: Partnership
     charts: bool = True
     brand: Brand = DEFAULT_BRAND
+    #: The contents list's field (its paragraph), filled with the headings when the document is finished.
+    contents: Paragraph | None = None
 
 
 def logo(doc: DocxDocument, brand: Brand, partnership_name: str) -> bool:
@@ -613,9 +615,11 @@ def new_document(
     lines: list[str],
     brand: Brand = DEFAULT_BRAND,
     landscape: bool = False,
+    contents: bool = False,
 ) -> DocContext:
     """A document in the house style with a cover: the logo, the title first, the partnership under
-    it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set."""
+    it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set; with
+    ``contents``, a contents list under the cover, filled with the headings when it is finished."""
     doc = Document()
     if landscape:
         page_setup(doc.sections[0], landscape=True)
@@ -635,6 +639,8 @@ def new_document(
     set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
     footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
     mark_pages(doc, brand.marking, partnership.name)
+    if contents:
+        ctx.contents = table_of_contents(doc)
     return ctx
 
 
@@ -677,5 +683,8 @@ def long_day(iso: str | None) -> str:
 
 
 def finish(ctx: DocContext) -> bytes:
-    """The document's bytes, its charts in place and every table fitted to the width of its page first."""
+    """The document's bytes, its contents list filled (if it has one), its charts in place and every
+    table fitted to the width of its page first."""
+    if ctx.contents is not None:
+        fill_contents(ctx.doc, ctx.contents)
     return save(ctx.doc, ctx.brand)
