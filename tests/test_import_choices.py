@@ -362,3 +362,28 @@ def test_the_survey_panel_shows_the_suggested_mapping_and_uses_it_when_asked(url
     _button(at, "Import 2 rows").click().run()
     assert [s.value for s in at.success] == ["Imported 2 frontline ratings."]
     assert [r.rating for r in sn.responses(engine, snap.id)] == [4, 2]
+
+
+def test_a_smartsurvey_export_on_a_seven_point_agree_scale_is_mapped_with_its_two_header_rows(engine, author):
+    import csv
+
+    pid = create_partnership(engine, name="Harbourshire Partnership", nation="england").id
+    first = ["UserNo", "Name", "Email", "IP Address", "Started", "Ended", "Which organisation do you work for?"]
+    first += ["I feel confident identifying and responding to child sexual abuse"]
+    second = ["", "", "", "", "", "", "Response", "Response"]
+    rows = [
+        [101, "", "", "192.0.2.10", "01/10/2025 09:00", "01/10/2025 09:07", "Health", "Somewhat agree"],
+        [102, "Alex Smith", "alex@example.org", "198.51.100.7", "01/10/2025 09:10", "01/10/2025 09:12", "Police", "Strongly agree"],
+        [103, "", "", "203.0.113.5", "01/10/2025 09:20", "01/10/2025 09:22", "Education", "Somewhat disagree"],
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([first, second, *rows])
+    data = out.getvalue().encode("utf-8")
+    preview = preview_survey(data, "smartsurvey.csv")
+    # "Strongly agree" is on the workbook's own scale; the seven-point scale's middle words are not.
+    assert preview.suggested_answers == {"Somewhat disagree": "2", "Somewhat agree": "4"}
+    options = ImportOptions(answers=preview.suggested_answers)
+    assert import_survey(engine, pid, data, "smartsurvey.csv", author=author, options=options) == 3
+    values = [r.values for r in list_rows(engine, pid, SURVEY)]
+    assert [(v["agency"], v["confidence"]) for v in values] == [("Health", 4), ("Police", 5), ("Education", 2)]
+    assert not any(s in json.dumps(values) for s in ("192.0.2.10", "alex@example.org", "Alex Smith"))
