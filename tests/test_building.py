@@ -13,6 +13,7 @@ from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from strategy.core.authors import Author
+from strategy.core.dates import uk_time
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import InvalidInput
 from strategy.people.partnerships import create_partnership
@@ -43,7 +44,7 @@ def test_a_build_runs_in_the_background_reporting_its_steps_then_gives_its_resul
     assert [j.what for j in jobs.running()] == ["the Word draft"]
     gate.set()
     assert job.wait(30)
-    assert (job.state, job.result, job.fraction, job.error) == ("done", b"PK-docx", 1.0, "")
+    assert (job.state, job.result, job.fraction, job.error) == ("done", b"PK-docx", 1.0, "") and job.finished_at is not None
     assert recorded == [b"PK-docx"]  # recorded once, after it was built
     assert jobs.get(("db", 1, "draft")) is job and jobs.running() == []
 
@@ -136,7 +137,9 @@ def test_the_page_offers_the_document_to_a_person_who_left_while_it_built_and_ca
     back.session_state[AUTHOR_KEY] = Author.make("Sam")
     back.run()
     assert not back.exception, [e.value for e in back.exception]
-    assert [s.value for s in back.success] == ["The Word draft is ready."]
+    assert [s.value for s in back.success] == [
+        f"The Word draft is ready (built at {uk_time(job.finished_at)}; build it again for the latest answers)."
+    ]
     assert [d.proto.label for d in back.get("download_button")] == ["Download the Word draft"]
     assert "Build the Word draft again" in [b.label for b in back.button]
     headings = [p.text for p in Document(io.BytesIO(job.result)).paragraphs if p.style.name == "Heading 1"]

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from strategy.core.dates import uk_time
 from strategy.core.text import md_escape
 from strategy.ui.state import show_message
 from strategy.word.jobs import JOBS, Job
@@ -52,7 +53,8 @@ def document_job(
 ) -> T | None:
     """The button that builds ``what`` in the background, its steps while it builds (the rest of the
     page, and every other page, stays usable), and what was built once it is done (returned, for the
-    page's download buttons), or None. ``key`` (from ``job_key``) says what is built: a second press,
+    page's download buttons), or None. ``key`` says what is built (the partnership, the document and
+    what it is built from; ``job_key`` adds the database): a second press,
     or another person asking for the same while it builds, joins the build under way. ``done(result)``
     runs once after a successful build (to record it in the audit log)."""
     full = job_key(engine, *key)
@@ -74,7 +76,7 @@ def document_job(
         st.error(f"{_title(what)} could not be built.", icon="⚠️")
         show_message(job.error)
         return None
-    st.success(f"{_title(what)} is ready.", icon="✅")
+    st.success(f"{_title(what)} is ready (built at {uk_time(job.finished_at)}; build it again for the latest answers).", icon="✅")
     return job.result
 
 

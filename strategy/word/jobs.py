@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from strategy.core.errors import WorkbookError
@@ -43,6 +44,8 @@ class Job:
     error: str = ""
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
+    #: When it finished, on the clock (for "built at 14:32": a build others may come back to later).
+    finished_at: datetime | None = None
     #: How many requests this build answers (the first, and each that joined it while it ran).
     requests: int = 1
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -119,7 +122,7 @@ class Jobs:
         else:
             job.result, job.fraction, job.step, job.state = result, 1.0, "Done.", "done"
         finally:
-            job.finished = time.monotonic()
+            job.finished, job.finished_at = time.monotonic(), datetime.now(UTC)
             job._done.set()
 
 
