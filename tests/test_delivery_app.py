@@ -138,7 +138,8 @@ def test_the_dashboard_filters_shows_tables_and_gives_the_report(engine, demo):
     at.text_input(key="delivery|since").input("01/10/2026").run()
     # The report draws a chart per indicator, a browser process each: minutes on a loaded two-core machine
     # before the charts are cached. The limit guards against a hang; it does not time the report.
-    next(b for b in at.button if b.label == "Prepare the progress report").click().run(timeout=300)
+    next(b for b in at.button if b.label == "Prepare the progress report").click().run()
+    _finish_builds(at, 300)
     assert not at.exception
     assert at.get("download_button")
 
@@ -185,3 +186,12 @@ def test_upgrading_from_the_plan_to_delivery_keeps_every_row(db_url):
     with engine.begin() as conn:  # removing a partnership takes its delivery with it
         conn.execute(text("DELETE FROM partnership WHERE id = 1"))
         assert conn.execute(text("SELECT count(*) FROM plan_update")).scalar_one() == 0
+
+
+def _finish_builds(at, timeout: float = 400):
+    """The documents building in the background finished, and the page run again to offer them."""
+    from strategy.word.jobs import JOBS
+
+    for job in JOBS.running():
+        assert job.wait(timeout), f"{job.what} was still building"
+    return at.run()

@@ -58,8 +58,8 @@ def _survey_app(url: str, pid: int, kind: str, owner: int, data: bytes, filename
             key,
             data,
             filename,
-            preview=lambda d, n: preview_snapshot_survey(engine, pid, owner, d, n),
-            run=lambda d, n, r: import_snapshot_survey(engine, pid, owner, d, n, author=current_author(), replace=r),
+            preview=lambda d, n, o: preview_snapshot_survey(engine, pid, owner, d, n, o),
+            run=lambda d, n, r, o: import_snapshot_survey(engine, pid, owner, d, n, author=current_author(), replace=r, options=o),
             what="frontline ratings",
             existing=len(sn.responses(engine, owner)),
         )
@@ -69,7 +69,7 @@ def _survey_app(url: str, pid: int, kind: str, owner: int, data: bytes, filename
             data,
             filename,
             preview=preview_audit_survey,
-            run=lambda d, n, r: import_audit_survey(engine, pid, owner, d, n, author=current_author(), replace=r),
+            run=lambda d, n, r, o: import_audit_survey(engine, pid, owner, d, n, author=current_author(), replace=r, options=o),
             what="survey responses",
             existing=len(au.survey_responses(engine, owner)),
         )

@@ -6,6 +6,7 @@ read page by page (page count, tagging, A4, contents page numbers, no word broke
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -108,6 +109,24 @@ def test_the_marking_is_in_one_header_and_one_footer_shared_by_every_section(dra
     assert sum(text.count("OFFICIAL") for text in footer) == 1 and footer[-1] == "OFFICIAL"
 
 
+@pytest.mark.parametrize("name", ["progress report", "snapshot report", "audit briefing", "strategy on a page"])
+def test_every_other_document_carries_the_marking_once_at_the_top_and_once_at_the_foot(documents, name):
+    doc = open_docx(documents[name])
+    first, *later = doc.sections
+    assert all(s.header.is_linked_to_previous and s.footer.is_linked_to_previous for s in later)
+    header = [p.text for p in first.header.paragraphs]
+    footer = [p.text for p in first.footer.paragraphs]
+    assert header == ["OFFICIAL · Demo partnership"]
+    assert sum(t.count("OFFICIAL") for t in footer) == 1 and footer[-1] == "OFFICIAL"
+    assert doc.core_properties.category == "OFFICIAL"
+
+
+def test_a_document_without_a_marking_prints_none(engine, partnership):
+    doc = open_docx(export_progress_report(engine, partnership.id, charts=False))
+    section = doc.sections[0]
+    assert "OFFICIAL" not in " ".join(p.text for p in (*section.header.paragraphs, *section.footer.paragraphs))
+
+
 def test_the_title_page_leads_with_the_strategys_title_then_the_partnership(draft):
     first = [(p.style.name, p.text) for p in draft.paragraphs[:12] if p.text]
     titles = [text for style, text in first if style == "Title"]
@@ -150,6 +169,20 @@ def test_the_contents_list_holds_the_headings_and_stays_a_word_field(draft):
     bookmarks = {el.get(qn("w:name")) for el in draft.element.body.iter(qn("w:bookmarkStart"))}
     pagerefs = re.findall(r"PAGEREF (_Toc\d+)", instructions)
     assert len(pagerefs) == len(entries) and set(pagerefs) <= bookmarks
+
+
+@pytest.mark.parametrize("name", ["progress report", "snapshot report"])
+def test_the_reports_contents_lists_hold_their_headings(documents, name):
+    """The longer reports open with a contents list too, filled before anyone presses anything; the
+    briefing (a few pages read in order) and the strategy on a page have none."""
+    doc = open_docx(documents[name])
+    headings = [p.text for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2") and p.text.strip()]
+    assert headings and _contents(doc) == headings
+    instructions = " ".join(el.text for el in doc.element.body.iter(qn("w:instrText")))
+    bookmarks = {el.get(qn("w:name")) for el in doc.element.body.iter(qn("w:bookmarkStart"))}
+    assert 'TOC \\o "1-2"' in instructions and set(re.findall(r"PAGEREF (_Toc\d+)", instructions)) <= bookmarks
+    for short in ("audit briefing", "strategy on a page"):
+        assert _contents(open_docx(documents[short])) == []
 
 
 def test_second_level_headings_are_numbered_with_words_own_numbering(draft):
@@ -243,15 +276,26 @@ def test_the_partnerships_accent_and_font_reach_headings_tables_and_text(engine,
 # --- Dates, lists, properties, pictures --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["draft", "progress report", "snapshot report", "audit briefing"])
+@pytest.mark.parametrize("name", ["draft", "progress report", "snapshot report", "audit briefing", "strategy on a page"])
 def test_prose_gives_dates_in_words_and_tables_give_them_as_numbers(documents, name):
     doc = open_docx(documents[name])
     prose = [p.text for p in doc.paragraphs if SHORT_DATE.search(p.text)]
+    prose += [p.text for s in doc.sections for p in (*s.header.paragraphs, *s.footer.paragraphs) if SHORT_DATE.search(p.text)]
     assert prose == []
+    odd = [c for c in _dated_cells(doc) if not re.fullmatch(r"\d{2}/\d{2}/\d{4}( to \d{2}/\d{2}/\d{4})?( \([^)]*\))?", c)]
+    assert odd == [], name  # a table gives a date one way: 31/03/2027
     # The document control table and the action plan give dates day first as numbers.
     if name == "draft":
         cells = [c.text for t in doc.tables for c in t._cells]
         assert "01/07/2026" in cells and any(re.fullmatch(r"\d{2}/\d{2}/\d{4} to \d{2}/\d{2}/\d{4}", c) for c in cells)
+
+
+def _dated_cells(doc) -> list[str]:
+    """Table cells holding nothing but a date in some style (31/03/2027, 31 March 2027, 2027-03-31)."""
+    long = re.compile(
+        r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}|\d{4}-\d{2}-\d{2}"
+    )
+    return [c.text for t in doc.tables for c in t._cells if SHORT_DATE.fullmatch(c.text.split(" to ")[0]) or long.fullmatch(c.text)]
 
 
 def test_lines_typed_as_lists_become_real_lists_and_each_numbered_list_counts_from_one(engine, partnership, author):
@@ -312,13 +356,36 @@ def test_every_picture_has_alt_text(engine, partnership, author):
     buffer = io.BytesIO()
     Image.new("RGB", (60, 30), (0, 60, 113)).save(buffer, format="PNG")
     save_answer(engine, partnership.id, "finalise.logo", buffer.getvalue(), expected_version=0, author=author)
+    snapshot = sn.create_snapshot(engine, partnership.id, title="Snapshot 2026", author=author)
+    audit = au.create_audit(engine, partnership.id, theme="Harmful sexual behaviour", author=author)
     for data in (
         export_docx(engine, partnership.id, now=NOW, charts=False),
         export_progress_report(engine, partnership.id, charts=False),
+        build_snapshot_report(engine, partnership.id, snapshot.id, now=NOW, charts=False),
+        build_audit_briefing(engine, partnership.id, audit.id, now=NOW, charts=False),
     ):
         doc = open_docx(data)
         assert doc.inline_shapes, "the logo is on the cover"
         assert all(shape._inline.docPr.get("descr") for shape in doc.inline_shapes)
+    page = open_docx(build_on_a_page(engine, partnership.id, now=NOW))  # one page of text: no logo, so no picture to describe
+    assert all(shape._inline.docPr.get("descr") for shape in page.inline_shapes)
+
+
+def test_every_chart_in_every_document_has_alt_text(demo):
+    """The demo's documents with their charts drawn: each picture says what it shows."""
+    engine, pid = demo
+    snapshot = sn.list_snapshots(engine, pid)[0]
+    audit = au.list_audits(engine, pid)[0]
+    for name, data in (
+        ("draft", export_docx(engine, pid, now=NOW)),
+        ("progress report", export_progress_report(engine, pid)),
+        ("snapshot report", build_snapshot_report(engine, pid, snapshot.id, now=NOW)),
+        ("audit briefing", build_audit_briefing(engine, pid, audit.id, now=NOW)),
+    ):
+        shapes = open_docx(data).inline_shapes
+        assert shapes, f"the {name} has charts"
+        described = [shape._inline.docPr.get("descr") or "" for shape in shapes]
+        assert all(len(d) > 10 for d in described), (name, described)
 
 
 # --- The demo's figures agree ---------------------------------------------------------------------------
@@ -486,6 +553,30 @@ def test_export_docx_pdf_from_the_command_line(demo, tmp_path, soffice):
     assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
+@pytest.mark.parametrize("name", ["progress report", "snapshot report", "audit briefing"])
+def test_the_other_documents_render_to_tagged_a4_pdfs_with_no_word_broken_in_a_cell(documents, soffice, name):
+    doc = open_docx(documents[name])
+    pdf = word_pdf.to_pdf(documents[name])
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+    assert all({round(float(p.mediabox.width)), round(float(p.mediabox.height))} == {595, 842} for p in reader.pages)
+    cell_words = {w for t in doc.tables for c in t._cells for w in WORD.findall(c.text)}
+    document_words = cell_words | {w for p in doc.paragraphs for w in WORD.findall(p.text)}
+    broken = []
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line for line in (page.extract_text() or "").split("\n") if line.strip()]
+        for upper, lower in zip(lines, lines[1:], strict=False):
+            left, right = WORD.findall(upper.split()[-1]), WORD.findall(lower.split()[0])
+            if left and right and left[-1] + right[0] in cell_words and left[-1] not in document_words:
+                broken.append((number, left[-1], right[0]))
+    assert broken == [], name
+    # The marking once at the top and once at the foot of every page.
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line for line in (page.extract_text() or "").split("\n") if line.strip()]
+        assert lines[0] == "OFFICIAL · Demo partnership" and lines[-1] == "OFFICIAL", (name, number)
+
+
 @pytest.mark.parametrize(
     "command",
     [["progress-report", "Demo partnership"], ["snapshot-report", "Demo partnership"], ["audit-briefing", "Demo partnership", "1"]],
@@ -524,13 +615,22 @@ def test_the_draft_page_offers_the_pdf(documents, tmp_path, monkeypatch, db_temp
         at.run()
         at.session_state["draft_docx"] = (sqlite_demo_id, documents["draft"], "demo-strategy-draft.docx")
         at.switch_page("views/draft.py").run()
-        next(b for b in at.button if b.label == "Make a PDF of this draft").click().run(timeout=400)
+        next(b for b in at.button if b.label == "Make a PDF").click().run()
+        _finish_builds(at)
         assert not at.exception
-        labels = [d.proto.label for d in at.get("download_button")]
-        assert "Download as PDF" in labels
-        assert at.session_state["draft_pdf"][2].startswith(b"%PDF")
+        assert "Download as PDF" in [d.proto.label for d in at.get("download_button")]
+        from strategy.core.db import get_engine
+        from strategy.ui.building import job_key
+        from strategy.word.jobs import JOBS
+
+        made = [
+            JOBS.get(job_key(get_engine(url), "draft", sqlite_demo_id, "pdf", d))
+            for d in (hashlib.sha256(documents["draft"]).hexdigest()[:16],)
+        ]
+        assert made[0] is not None and made[0].result.startswith(b"%PDF")
         # The strategy on a page, built on the same page: Word, and the picture shown and offered.
-        next(b for b in at.button if b.label == "Build the strategy on a page").click().run(timeout=400)
+        next(b for b in at.button if b.label == "Build the strategy on a page").click().run()
+        _finish_builds(at)
         assert not at.exception
         labels = [d.proto.label for d in at.get("download_button")]
         assert "Download the strategy on a page (Word)" in labels and "Download the strategy on a page (PNG picture)" in labels
@@ -553,8 +653,17 @@ def test_the_draft_page_says_what_to_install_when_libreoffice_is_missing(documen
         at.session_state["draft_docx"] = (sqlite_demo_id, documents["draft"], "demo-strategy-draft.docx")
         at.switch_page("views/draft.py").run()
         assert not at.exception
-        assert "Make a PDF of this draft" not in [b.label for b in at.button]
+        assert "Make a PDF" not in [b.label for b in at.button]
         assert any("apt-get install libreoffice-writer-nogui" in i.value for i in at.info)
         assert "Download the Word draft" in [d.proto.label for d in at.get("download_button")]  # the Word file is still there
     finally:
         dispose_engine(url)
+
+
+def _finish_builds(at, timeout: float = 400):
+    """The documents building in the background finished, and the page run again to offer them."""
+    from strategy.word.jobs import JOBS
+
+    for job in JOBS.running():
+        assert job.wait(timeout), f"{job.what} was still building"
+    return at.run()

@@ -40,8 +40,8 @@ HEADERS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agen
         ("2020/21", Span(date(2020, 4, 1), date(2021, 3, 31))),
         ("2020-2021", Span(date(2020, 4, 1), date(2021, 3, 31))),
         ("By 31 October 2023", Span(None, date(2023, 10, 31))),
-        ("Q3 2026", Span(date(2026, 7, 1), date(2026, 9, 30))),
-        ("2026 Q1", Span(date(2026, 1, 1), date(2026, 3, 31))),
+        ("Q3 2026/27", Span(date(2026, 10, 1), date(2026, 12, 31))),
+        ("2026/27 Q1", Span(date(2026, 4, 1), date(2026, 6, 30))),
         ("Spring 2027", Span(date(2027, 3, 1), date(2027, 5, 31))),
         ("April 2026 to March 2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
         ("01/04/2026 - 31/03/2027", Span(date(2026, 4, 1), date(2027, 3, 31))),
@@ -53,6 +53,17 @@ HEADERS = ["Strategic aim", "Intended outcome", "Action", "Lead/responsible agen
 )
 def test_dates_as_plans_write_them(written, span):
     assert parse_when(written) == span
+
+
+@pytest.mark.parametrize("written", ["Q3 2026", "2026 Q1", "Q1 2026 to Q2 2026"])
+def test_a_quarter_without_its_financial_year_is_asked_about_never_guessed(written):
+    with pytest.raises(InvalidInput, match="could be a calendar quarter .* or a quarter of the financial year") as raised:
+        parse_when(written, what="The completion date")
+    assert "Write 'Q" in raised.value.message and "--quarters" in raised.value.message
+    # Once the person says how the file writes them, each reading is the one asked for.
+    assert parse_when("Q3 2026", quarters="calendar") == Span(date(2026, 7, 1), date(2026, 9, 30))
+    assert parse_when("Q3 2026", quarters="financial") == Span(date(2026, 10, 1), date(2026, 12, 31))
+    assert parse_when("2026 Q1", quarters="financial") == Span(date(2026, 4, 1), date(2026, 6, 30))
 
 
 @pytest.mark.parametrize(
@@ -155,7 +166,14 @@ def test_import_tolerates_plans_as_people_write_them(engine, partnership, author
             "2026/27",
         ],
         [None, None, "Audit after a year", "harbourshire council", None, "By 31 October 2027"],
-        [None, "Outcome 2", "A long action written\nover two lines", "Harbourshire Police, Harbourshire Council", "Q3 2026", "Q4 2026"],
+        [
+            None,
+            "Outcome 2",
+            "A long action written\nover two lines",
+            "Harbourshire Police, Harbourshire Council",
+            "Q3 2026/27",
+            "Q4 2026/27",
+        ],
         ["", "", "", "", "", ""],
         ["Aim two", "Outcome 3", "Commission a service", "Harbour Light\nHarbourshire Police", None, None],
     ]

@@ -8,7 +8,7 @@ from strategy.assessments.io import audit_template_csv, import_audit_survey, pre
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.audit_briefing import briefing_filename, build_audit_briefing
-from strategy.ui.building import build_document
+from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel, removed_panel
 from strategy.ui.state import current_author, show_error
@@ -228,7 +228,9 @@ if writer:
             template=audit_template_csv(),
             template_name="audit_staff_survey_template.csv",
             preview=preview_audit_survey,
-            run=lambda data, name, replace: import_audit_survey(engine, pid, audit.id, data, name, author=author, replace=replace),
+            run=lambda data, name, replace, options: import_audit_survey(
+                engine, pid, audit.id, data, name, author=author, replace=replace, options=options
+            ),
             what="survey responses",
             existing=len(responses),
         )
@@ -242,16 +244,20 @@ st.markdown(
     f"A briefing on **{md_escape(audit.theme)}** in the shape partnerships publish: the one thing to do, key "
     "messages for leaders and practitioners, strengths, learning, recommendations and resources."
 )
-if st.button("Build the Word briefing", type="primary"):
-    briefing = build_document("the briefing", lambda: build_audit_briefing(engine, pid, audit.id))
-    if briefing is not None:
-        st.session_state[k("briefing", pid)] = (audit.id, briefing)
-built = st.session_state.get(k("briefing", pid))
-if built and built[0] == audit.id:
+briefing = document_job(
+    engine,
+    ("audit-briefing", pid, audit.id),
+    "the briefing",
+    lambda: build_audit_briefing(engine, pid, audit.id),
+    button="Build the Word briefing",
+)
+if briefing is not None:
+    briefing_name = briefing_filename(audit.theme)
     st.download_button(
         "Download the briefing",
-        data=built[1],
-        file_name=briefing_filename(audit.theme),
+        data=briefing,
+        file_name=briefing_name,
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
+    pdf_offer(engine, ("audit-briefing", pid, audit.id), briefing, briefing_name, "the briefing")

@@ -12,7 +12,7 @@ from strategy.core.text import md_escape
 from strategy.documents.draft import draft_filename, version_docx
 from strategy.finalise.review import CURRENT, add_section_comment, compare, freeze_version, label, list_versions
 from strategy.guide.content import content
-from strategy.ui.building import build_document
+from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
@@ -61,19 +61,23 @@ else:
 
 choices = [CURRENT] + [label(v.number) for v in versions]
 names = {CURRENT: "The current text", **{label(v.number): label(v.number) for v in versions}}
-cols = st.columns([3, 2, 2])
+cols = st.columns([3, 2])
 which = cols[0].selectbox("Word document of", choices, format_func=names.get, key="review_doc_of")
 review_copy = cols[1].toggle("Review copy", value=True, help="Lists the open comments at the end of each section.")
-if cols[2].button("Build the document", key="review_build"):
-    data = build_document("the Word document", lambda: version_docx(engine, pid, which, review_copy=review_copy))
-    if data is not None:
-        name = draft_filename(partnership).replace(
-            "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
-        )
-        st.session_state["review_docx"] = (pid, data, name)
-built = st.session_state.get("review_docx")
-if built and built[0] == pid:
-    st.download_button("Download the Word document", data=built[1], file_name=built[2], mime=DOCX, icon="📄")
+# Built in the background: the person can go on reading the comments below, or another page, meanwhile.
+built = document_job(
+    engine,
+    ("review", pid, which, review_copy),
+    "the Word document",
+    lambda: version_docx(engine, pid, which, review_copy=review_copy),
+    button="Build the document",
+    primary=False,
+)
+if built is not None:
+    name = draft_filename(partnership).replace(
+        "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
+    )
+    st.download_button("Download the Word document", data=built, file_name=name, mime=DOCX, icon="📄")
 
 # --- What changed ---------------------------------------------------------------------------------
 st.header("What changed", divider="gray")

@@ -12,7 +12,7 @@ from strategy.assessments.io import (
 from strategy.core.errors import WorkbookError
 from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
-from strategy.ui.building import build_document
+from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.layout import page_context
 from strategy.ui.snapshot_views import (
     RAG_MARK,
@@ -126,8 +126,10 @@ if writer:
         k("snapshot-survey", pid, snapshot_id),
         template=snapshot_template_csv(),
         template_name="snapshot_survey_template.csv",
-        preview=lambda data, name: preview_snapshot_survey(engine, pid, snapshot_id, data, name),
-        run=lambda data, name, replace: import_snapshot_survey(engine, pid, snapshot_id, data, name, author=author, replace=replace),
+        preview=lambda data, name, options: preview_snapshot_survey(engine, pid, snapshot_id, data, name, options),
+        run=lambda data, name, replace, options: import_snapshot_survey(
+            engine, pid, snapshot_id, data, name, author=author, replace=replace, options=options
+        ),
         what="frontline ratings",
         existing=len(responses),
     )
@@ -142,16 +144,20 @@ st.caption("Each recommendation can become an action in the action plan, where i
 recommendations_panel(engine, partnership, editable=writer, snapshot_id=snapshot_id)
 
 st.subheader("The snapshot report", anchor=False)
-if st.button("Build the Word report", type="primary"):
-    report = build_document("the report", lambda: build_snapshot_report(engine, pid, snapshot_id))
-    if report is not None:
-        st.session_state[k("report", pid)] = (snapshot_id, report)
-built = st.session_state.get(k("report", pid))
-if built and built[0] == snapshot_id:
+report = document_job(
+    engine,
+    ("snapshot-report", pid, snapshot_id),
+    "the report",
+    lambda: build_snapshot_report(engine, pid, snapshot_id),
+    button="Build the Word report",
+)
+if report is not None:
+    report_name = snapshot_filename(partnership, snap.title)
     st.download_button(
         "Download the snapshot report",
-        data=built[1],
-        file_name=snapshot_filename(partnership, snap.title),
+        data=report,
+        file_name=report_name,
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
+    pdf_offer(engine, ("snapshot-report", pid, snapshot_id), report, report_name, "the report")

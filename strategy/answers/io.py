@@ -171,6 +171,119 @@ NO_SCORE_WORDS = ("n/a", "na", "not applicable", "don't know", "dont know", "do 
 _SCORE_WITH_WORDS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:[-–—:.)=]|\s)\s*\D.*$", re.S)
 
 
+#: Answer words of other scales than the workbook's, lowest first: a file answered on one of them
+#: is mapped onto the workbook's scale by position (the mapping shown, to be confirmed).
+OTHER_SCALES: tuple[tuple[str, ...], ...] = (
+    ("very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied", "very satisfied"),
+    ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"),
+    ("strongly disagree", "disagree", "somewhat disagree", "neither agree nor disagree", "somewhat agree", "agree", "strongly agree"),
+    ("strongly disagree", "disagree", "slightly disagree", "neither agree nor disagree", "slightly agree", "agree", "strongly agree"),
+    ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"),
+    ("strongly disagree", "disagree", "agree", "strongly agree"),
+    ("very poor", "poor", "fair", "good", "very good"),
+    ("very poor", "poor", "fair", "good", "excellent"),
+    ("poor", "fair", "good", "very good", "excellent"),
+    ("not at all", "a little", "somewhat", "quite a lot", "a great deal"),
+    ("never", "rarely", "sometimes", "often", "always"),
+)
+
+
+def _on_scale(position: float, size: float, low: int, high: int) -> int:
+    """The point of ``low``..``high`` nearest a position 0..size on another scale (halves rounded up)."""
+    return min(high, max(low, int(low + position * (high - low) / size + 0.5))) if size else low
+
+
+def suggest_answers(unknown: list[str], *, low: int, high: int) -> dict[str, int]:
+    """Scores on the workbook's scale ``low``..``high`` for answers it does not read ("8" on a scale of
+    1 to 10, "Very satisfied", "Somewhat agree"): whole numbers from 0 or 1 up to 5, 7 or 10 (at least
+    two different ones above the top of the scale, so one stray number is not taken for a scale) spread evenly over it, and words by their place on one of OTHER_SCALES. Answers matching neither are
+    left out (they stay problems, or the person maps them)."""
+    numbers: dict[str, int] = {}
+    words: dict[str, str] = {}
+    for written in unknown:
+        text = " ".join(str(written).split())
+        if re.fullmatch(r"\d{1,2}(?:\.0)?", text):
+            numbers[text] = int(float(text))
+        elif text:
+            words[text] = folded_words(text)
+    out: dict[str, int] = {}
+    above = {n for n in numbers.values() if n > high}
+    if len(above) >= 2 and max(numbers.values()) <= 10:  # a scale, not one stray number
+        bottom = 0 if min(numbers.values()) == 0 else 1
+        top = next(t for t in (5, 7, 10) if t >= max(numbers.values()) and t > high)
+        out |= {w: _on_scale(n - bottom, top - bottom, low, high) for w, n in numbers.items()}
+    if words:
+        best = max(OTHER_SCALES, key=lambda sc: (sum(1 for f in words.values() if f in sc), -len(sc)))
+        out |= {w: _on_scale(best.index(f), len(best) - 1, low, high) for w, f in words.items() if f in best}
+    return out
+
+
+def answers_on_another_scale(
+    preview: Preview, cells: list[tuple[str, object]], *, low: int, high: int, reads: Callable[[object], object]
+) -> dict[str, int]:
+    """The answers mapping to read ``cells`` (column, cell) with: the person's own (``options.answers``),
+    and, for answers the workbook's scale ``low``..``high`` does not read (``reads`` raises
+    InvalidInput for them), a suggested mapping. A suggestion not yet confirmed is a problem that
+    shows it (the page offers to use it; the command line takes it as --answer flags); a mapping in
+    use is said in a note, and kept with the import's choices."""
+    chosen: dict[str, int] = {}
+    for written, score in (preview.options.answers if preview.options else {}).items():
+        try:
+            value = parse_number(score, what=f"The score for '{shorten(written, 40)}'", minimum=low, maximum=high)
+        except InvalidInput as exc:
+            preview.add_problem(1, "", exc.message)
+            continue
+        if value is None or not float(value).is_integer():
+            preview.add_problem(1, "", f"The score for '{shorten(written, 40)}' should be a whole number from {low} to {high}.")
+            continue
+        chosen[folded_words(written)] = int(value)
+    unknown: dict[str, str] = {}
+    for column, cell in cells:
+        if is_blank(cell) or folded_words(cell_text(cell)) in chosen:
+            continue
+        try:
+            reads(cell)
+        except InvalidInput:
+            unknown.setdefault(" ".join(cell_text(cell).split()), column)
+    if any(re.fullmatch(r"\d{1,2}(?:\.0)?", w) for w in unknown):  # a number scale: every number is on it, 5 of 10 too
+        for column, cell in cells:
+            text = " ".join(cell_text(cell).split())
+            if re.fullmatch(r"\d{1,2}(?:\.0)?", text) and folded_words(text) not in chosen:
+                unknown.setdefault(text, column)
+    suggested = suggest_answers(list(unknown), low=low, high=high)
+    if suggested:
+        ordered = sorted(suggested.items(), key=lambda kv: (kv[1], kv[0]))
+        preview.suggested_answers = {w: str(v) for w, v in ordered}
+        shown = "; ".join(f"'{w}' → {v}" for w, v in ordered[:15]) + (" …" if len(ordered) > 15 else "")
+        flags = " ".join(f"--answer '{w}={v}'" for w, v in ordered[:15])
+        columns = sorted({unknown[w] for w in suggested})
+        preview.add_problem(
+            1,
+            columns[0] if len(columns) == 1 else "",
+            f"The answers in {', '.join(repr(c) for c in columns[:3])} are on another scale than the workbook's "
+            f"{low} to {high}. Suggested: {shown}. Check it and use it (on the page: 'Use this mapping' under "
+            f"'How to read the file'; on the command line: {flags}), or change the file.",
+        )
+    if chosen:
+        used = {w: v for w, v in chosen.items() if any(folded_words(cell_text(c)) == w for _, c in cells)}
+        if used:
+            preview.notes.append(
+                f"Answers on another scale are read on the workbook's {low} to {high}, as chosen: "
+                + "; ".join(f"'{w}' → {v}" for w, v in sorted(used.items(), key=lambda kv: (kv[1], kv[0]))[:20])
+                + "."
+            )
+    return chosen
+
+
+def mapped_answer(value: object, answers: dict[str, int]) -> object:
+    """The score chosen for an answer written on another scale, else the answer as it is."""
+    if answers and not is_blank(value):
+        found = answers.get(folded_words(cell_text(value)))
+        if found is not None:
+            return found
+    return value
+
+
 # --- Reading a file -----------------------------------------------------------------------------
 
 
@@ -468,6 +581,17 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
     columns = {c.id: c for c in prompt.columns}
     choices = {c.id: _options(c) for c in prompt.columns if c.type == "choice"}
     words_read: dict[str, object] = {}  # a score written in words -> the score it became
+    answers: dict[str, int] = {}
+    scored = [(h, cid) for h, cid in mapping.items() if prompt.id == SURVEY and cid in SCORE_COLUMNS]
+    if scored:
+        first = columns[scored[0][1]]
+        answers = answers_on_another_scale(
+            preview,
+            [(h, raw.get(h)) for raw in table.rows for h, _ in scored],
+            low=int(first.min or 1),
+            high=int(first.max or 5),
+            reads=lambda cell: survey_score(cell, first),
+        )
     for index, raw in enumerate(table.rows):
         number = table.row_number(index)
         extra = raw.get(None)
@@ -488,12 +612,14 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
         values: dict = {}
         for header, cid in mapping.items():
             col = columns[cid]
+            cell = raw.get(header)
+            if answers and cid in SCORE_COLUMNS:
+                cell = mapped_answer(cell, answers)
             try:
-                values[cid] = _cell(raw.get(header), col, prompt, choices)
+                values[cid] = _cell(cell, col, prompt, choices)
             except InvalidInput as exc:
                 preview.add_problem(number, header, exc.message)
                 continue
-            cell = raw.get(header)
             if cid in SCORE_COLUMNS and isinstance(cell, str) and values[cid] is not None and not cell.strip().isdigit():
                 words_read.setdefault(" ".join(cell.split()), values[cid])
         if preview.problem_count > problems_before:

@@ -21,7 +21,15 @@ from sqlalchemy import update
 from sqlalchemy.engine import CursorResult, Engine
 from sqlmodel import Session, col
 
-from strategy.answers.io import NO_SCORE_WORDS, match_headers, survey_score
+from strategy.answers.io import (
+    NO_SCORE_WORDS,
+    answers_on_another_scale,
+    mapped_answer,
+    match_headers,
+    save_options,
+    survey_score,
+    with_saved_choices,
+)
 from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements
 from strategy.core.authors import Author
 from strategy.core.db import write_session
@@ -53,6 +61,17 @@ from strategy.tabular.reading import (
 
 COMMENT_LIMIT = 5000
 SHORT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Columns answered on the workbook's scale ``low``..``high``; ``reads`` raises InvalidInput for an
+    answer not on it."""
+
+    columns: tuple[str, ...]
+    low: int
+    high: int
+    reads: Callable[[Any], object]
 
 
 @dataclass(frozen=True)
@@ -120,12 +139,14 @@ def _rows(
     parse: Callable[[dict], dict],
     options: ImportOptions | None = None,
     reshape: Callable[[Table], tuple[Table, list[int], str] | None] | None = None,
+    scale: Scored | None = None,
 ) -> Preview:
     """Read and check every row; ``parse`` turns one row's cells (by column id, with the file's
     header names) into values to store, raising InvalidInput naming the column id in ``exc.column``.
     ``options`` choose the sheet, the row of column names and (``mapping``) the file's column for a field.
     ``reshape`` may turn the file into rows of the template's shape (with each row's number in the
-    file, and a note saying what was done)."""
+    file, and a note saying what was done). ``scale`` names the columns answered on the workbook's scale,
+    whose answers on another scale are mapped onto it (``options.answers``, or a suggestion to confirm)."""
     options = options or ImportOptions()
     table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
     preview = Preview(prompt_id=label, filename=file_name(filename), read_as=table.read_as, options=options)
@@ -139,6 +160,13 @@ def _rows(
         columns = _remapped(preview, table.headers, columns, options.mapping)
     mapping = _match(preview, table, columns)
     headers = {cid: header for header, cid in mapping.items()}
+    answers: dict[str, int] = {}
+    if scale is not None:
+        scored = [h for h, cid in mapping.items() if cid in scale.columns]
+        if scored:
+            answers = answers_on_another_scale(
+                preview, [(h, raw.get(h)) for raw in table.rows for h in scored], low=scale.low, high=scale.high, reads=scale.reads
+            )
     for index, raw in enumerate(table.rows):
         number = numbers[index] if numbers is not None else table.row_number(index)
         if all(is_blank(raw.get(h)) for h in mapping) and not raw.get(None):
@@ -153,6 +181,8 @@ def _rows(
             )
             continue
         cells = {cid: raw.get(header) for header, cid in mapping.items()}
+        if answers and scale is not None:
+            cells = {cid: mapped_answer(v, answers) if cid in scale.columns else v for cid, v in cells.items()}
         try:
             values = parse(cells)
         except _CellProblem as exc:
@@ -218,7 +248,17 @@ def _snapshot_rating(value) -> int | None:
 def preview_snapshot_survey(
     engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
 ) -> Preview:
-    """What importing this frontline survey into the snapshot would store, and every problem."""
+    """What importing this frontline survey into the snapshot would store, and every problem. Without
+    ``options``, a file that needs choices is read with those saved for a file with the same columns."""
+    first = _snapshot_preview(engine, partnership_id, snapshot_id, data, filename, options)
+    return with_saved_choices(
+        engine, partnership_id, first, lambda saved: _snapshot_preview(engine, partnership_id, snapshot_id, data, filename, saved)
+    )
+
+
+def _snapshot_preview(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+) -> Preview:
     get_snapshot(engine, partnership_id, snapshot_id)
     statements = snapshot_statements(engine, partnership_id, snapshot_id)
     by_key = {}
@@ -296,7 +336,9 @@ def preview_snapshot_survey(
         note = f"The file has one column per statement ({len(found)} of them): each rating becomes a row of its own."
         return Table([*rest, "Statement", "Rating"], rows, table.read_as), numbers, note
 
-    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options, reshape)
+    points = scale("progress")
+    rated = Scored(("rating",), points[0].value, points[-1].value, _snapshot_rating)
+    return _rows(data, filename, "snapshot survey", SNAPSHOT_COLUMNS, parse, options, reshape, rated)
 
 
 def import_snapshot_survey(
@@ -359,6 +401,7 @@ def _store(
             replaced = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result is a CursorResult; the stubs say Result
         for values in preview.rows:
             session.add(model(partnership_id=partnership_id, created_at=now, **{owner_field: owner_id}, **values))
+        save_options(engine, partnership_id, preview.prompt_id, preview, author=author, session=session)
         record_revision(
             session,
             author,
@@ -453,7 +496,8 @@ def preview_audit_survey(data: bytes, filename: str, options: ImportOptions | No
         values["comment"] = comment
         return values
 
-    return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse, options)
+    scored = Scored(("confidence_identify", "confidence_respond"), 1, 5, lambda cell: survey_score(cell, _SCORE))
+    return _rows(data, filename, "audit staff survey", AUDIT_COLUMNS, parse, options, scale=scored)
 
 
 def import_audit_survey(

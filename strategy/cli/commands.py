@@ -144,6 +144,9 @@ def _options(args):
         area=getattr(args, "area", None) or options.area,
         mapping=mapping,
         filters=options.filters | filters,
+        leads=dict(options.leads) | dict(ImportOptions.pairs(getattr(args, "lead", None), "AS WRITTEN=AGENCY")),
+        answers=dict(options.answers) | dict(ImportOptions.pairs(getattr(args, "answer", None), "AS WRITTEN=SCORE")),
+        quarters=getattr(args, "quarters", None) or options.quarters,
     )
 
 
@@ -220,8 +223,8 @@ def cmd_figures(args) -> None:
         print("\t".join(str(f[k] or "") for k in ("table", "label", "detail", "year", "value", "source")).replace("\n", " "))
 
 
-def _import_choices(p, *, area: bool = False) -> None:
-    """The flags every import takes to meet a file where it is."""
+def _import_choices(p, *, area: bool = False, plan: bool = False, answers: bool = False) -> None:
+    """The flags every import takes to meet a file where it is (and those a plan or a survey takes)."""
     p.add_argument("--sheet", help="the workbook's sheet to read, by name or number (default: the first holding a table)")
     p.add_argument("--header-row", type=int, help="the row holding the column names (default: found below any title lines)")
     if area:
@@ -229,6 +232,22 @@ def _import_choices(p, *, area: bool = False) -> None:
         p.add_argument("--filter", action="append", metavar="COLUMN=VALUE", help="read only the rows with this value (repeat for more)")
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="read FIELD from COLUMN, or give it one value for every row")
     p.add_argument("--mapping", metavar="FILE", help="the choices saved as a mapping file (JSON), as --save-mapping writes them")
+    if plan:
+        p.add_argument(
+            "--lead", action="append", metavar="AS WRITTEN=AGENCY", help="the agency for a lead written as a job title or a person (repeat)"
+        )
+        p.add_argument(
+            "--quarters",
+            choices=["financial", "calendar"],
+            help="how 'Q3 2025' (no financial year) is read: financial (October to December 2025) or calendar (July to September)",
+        )
+    if answers:
+        p.add_argument(
+            "--answer",
+            action="append",
+            metavar="AS WRITTEN=SCORE",
+            help="the workbook's score for an answer on another scale, such as 'Very satisfied=5' or 8=4 (repeat)",
+        )
     p.add_argument("--save-mapping", metavar="FILE", help="write these choices to a mapping file (JSON) for next time")
 
 
@@ -575,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
-    _import_choices(p)
+    _import_choices(p, answers=True)
     p.set_defaults(func=cmd_import_survey)
 
     p = sub.add_parser("import-figures", help="add local figures (or, with --measures, identification measures)")
@@ -597,7 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="import what the preview lists")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
-    _import_choices(p)
+    _import_choices(p, plan=True)
     p.set_defaults(func=cmd_import_actions)
 
     p = sub.add_parser("export-actions", help="write a partnership's action plan (.xlsx or .csv by the extension)")
@@ -611,7 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
     p.add_argument("--append", action="store_true", help="add to the ratings there instead of replacing them")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
-    _import_choices(p)
+    _import_choices(p, answers=True)
     p.set_defaults(func=cmd_import_snapshot_survey)
 
     p = sub.add_parser("import-audit-survey", help="import a thematic audit's staff survey from a CSV or .xlsx")

@@ -22,7 +22,7 @@ from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan import operations as P
 from strategy.word.answers import brand_of
 from strategy.word.style import CALLOUT_STYLE, TABLE_TEXT_STYLE, page_setup
-from strategy.word.toolkit import GAP_STYLE, ensure_styles, repeat_header, safe_text, save, set_properties
+from strategy.word.toolkit import GAP_STYLE, ensure_styles, mark_pages, repeat_header, safe_text, save, set_properties
 
 #: Most aims shown side by side; a plan with more lists the rest by title under the table.
 MOST_AIMS = 5
@@ -111,6 +111,7 @@ def build_on_a_page(engine: Engine, partnership_id: int, *, now: datetime | None
     footer = section.footer.paragraphs[0]
     footer.text = safe_text(f"{partnership.name} · Strategy on a page · {uk_long_date(now.astimezone(UK).date())}")
     footer.style = doc.styles["Caption"]
+    mark_pages(doc, brand.marking, partnership.name)
 
     doc.add_paragraph(safe_text(title), style="Title")
     period = period_label(partnership)

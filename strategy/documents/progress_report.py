@@ -76,6 +76,7 @@ def build_progress_report(
         ],
         brand=brand,
         landscape=True,
+        contents=True,
     )
     doc = base.doc
     ctx = DraftContext(doc, content(), partnership, answers, all_rows(d.engine, d.partnership_id), charts, d.plan)

@@ -115,6 +115,7 @@ def build_snapshot_report(
         charts=charts,
         lines=lines,
         brand=brand_of(get_answers(engine, partnership_id)),
+        contents=True,
     )
     doc = ctx.doc
 

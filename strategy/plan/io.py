@@ -27,6 +27,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from strategy.answers.io import save_options, saved_options
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
@@ -93,8 +94,31 @@ def _year(text: str) -> int:
     return year
 
 
-def _single(text: str) -> Span | None:
-    """One point or period, or None when not understood."""
+class AmbiguousQuarter(InvalidInput):
+    """A quarter written without its financial year ("Q3 2025"): a calendar quarter or a financial one?"""
+
+    def __init__(self, message: str, quarter: int = 0, year: int = 0):
+        super().__init__(message)
+        self.quarter, self.year = quarter, year
+
+
+def quarter_message(what: str, text: str, q: int, y: int) -> str:
+    fin = 3 * q + 1
+    fin_year = y + (1 if fin > 12 else 0)
+    fin = fin - 12 if fin > 12 else fin
+    calendar_months = f"{calendar.month_name[3 * q - 2]} to {calendar.month_name[3 * q]} {y}"
+    financial_months = f"{calendar.month_name[fin]} to {calendar.month_name[fin + 2]} {fin_year}"
+    return (
+        f"{what} '{text}' could be a calendar quarter ({calendar_months}) or a quarter of the financial year "
+        f"{y}/{(y + 1) % 100:02d} ({financial_months}), so it was not guessed. Write 'Q{q} {y}/{(y + 1) % 100:02d}' "
+        "for the financial quarter, or say how the file writes its quarters (on the page under 'How to read the "
+        "file'; on the command line --quarters financial or --quarters calendar)."
+    )
+
+
+def _single(text: str, quarters: str | None = None) -> Span | None:
+    """One point or period, or None when not understood. A quarter without its financial year
+    ("Q3 2025") is read as ``quarters`` says ("financial" or "calendar"), and refused when it says nothing."""
     t = text.strip().strip(".,").strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", t)
     if m:
@@ -128,6 +152,10 @@ def _single(text: str) -> Span | None:
     m = re.fullmatch(r"q([1-4])\s*(\d{4})|(\d{4})\s*q([1-4])", t)
     if m:
         q, y = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
+        if quarters == "financial":
+            return _single(f"q{q} {y}/{(y + 1) % 100:02d}")
+        if quarters != "calendar":
+            raise AmbiguousQuarter(quarter_message("The date", text.strip(), q, y), q, y)
         return Span(date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
     m = re.fullmatch(r"(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})", t)
     if m:
@@ -143,12 +171,14 @@ def _single(text: str) -> Span | None:
     return None
 
 
-def parse_when(value: object, *, what: str = "The date", first_year: int | None = None) -> Span | None:
+def parse_when(value: object, *, what: str = "The date", first_year: int | None = None, quarters: str | None = None) -> Span | None:
     """A timescale as plans write it, or None for a blank (or "ongoing", "TBC"). Understands 31/10/2026,
-    2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026 (July to September), 2026/27
-    (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a completion only), and ranges
-    ("April 2026 to March 2027", "2026 - 2027"). Raises InvalidInput for anything else, or a date
-    outside 2000-2099, or a range that ends before it starts."""
+    2026-10-31, 31 October 2026, October 2026, Oct-26, Spring 2026, Q3 2026/27 (a financial quarter:
+    October to December 2026), 2026/27 (1 April 2026 to 31 March 2027), 2026, "By 31 October 2026" (a
+    completion only), "By end of Year 2" (from ``first_year``), and ranges ("April 2026 to March
+    2027", "2026 - 2027"). "Q3 2026" is read as ``quarters`` says ("financial" or "calendar") and
+    refused (``AmbiguousQuarter``) when it says nothing. Raises InvalidInput for anything else, or a
+    date outside 2000-2099, or a range that ends before it starts."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -178,19 +208,21 @@ def parse_when(value: object, *, what: str = "The date", first_year: int | None 
                 raise InvalidInput(f"{what} '{text}' should count from year 1.")
             low = f"{first_year + n - 1}/{(first_year + n) % 100:02d}"
         try:
-            span = _single(low)
+            span = _single(low, quarters)
             if span is None:
                 parts = re.split(r"\s+(?:to|until|till|-|–|—)\s+|\s*[–—]\s*", low, maxsplit=1)
                 if len(parts) == 2:
-                    a, b = _single(parts[0]), _single(parts[1])
+                    a, b = _single(parts[0], quarters), _single(parts[1], quarters)
                     if a is not None and b is not None:
                         span = Span(a.start, b.end)
+        except AmbiguousQuarter as exc:
+            raise AmbiguousQuarter(quarter_message(what, text, exc.quarter, exc.year), exc.quarter, exc.year) from None
         except ValueError:
             raise InvalidInput(f"{what} '{text}' is not a real date (check the day and month; the day comes first).") from None
         if span is None:
             raise InvalidInput(
                 f"{what} '{text}' is not a date the workbook can read. Write it day first "
-                "(31/10/2026), or as October 2026, Q3 2026, 2026/27 or 'By 31 October 2026'."
+                "(31/10/2026), or as October 2026, Q3 2026/27, 2026/27 or 'By 31 October 2026'."
             )
         if only_end:
             span = Span(None, span.end)
@@ -411,6 +443,13 @@ class PlanPreview:
     aims: list[dict[str, str]] = field(default_factory=list)  # {title, description}
     #: Actions already in the plan under the same aim and outcome: left as they are.
     already: int = 0
+    #: Leads as written that look like job titles or people (mapped to an agency or not).
+    person_leads: list[str] = field(default_factory=list)
+
+    @property
+    def ambiguous_quarters(self) -> bool:
+        """Whether a date is a quarter without its financial year, to be asked about."""
+        return any("could be a calendar quarter" in p.message for p in self.base.problems)
 
     @property
     def actions(self) -> list[dict[str, Any]]:
@@ -483,6 +522,15 @@ def split_leads(value, known: list[str] | tuple[str, ...] = ()) -> list[str]:
     return [n for n in names if n]
 
 
+def _leads_written_in(rows: Sequence[Mapping[str | None, Any]], columns: dict[str, str], known: list[str]) -> list[str]:
+    """Every lead as the file writes it, each once."""
+    found: dict[str, str] = {}
+    for row in rows:
+        for n in split_leads(_cell(row, columns, "leads"), known):
+            found.setdefault(name_key(n), n)
+    return list(found.values())
+
+
 def _cell(row: Mapping[str | None, Any], columns: dict[str, str], key: str) -> Any:
     header = columns.get(key)
     return row.get(header) if header else None
@@ -496,10 +544,31 @@ def _text(value) -> str:
     return clean_text(str(value)).strip()
 
 
-def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None) -> PlanPreview:
+#: The name the plan's saved choices go under (``strategy.answers.io.save_options``).
+PLAN_IMPORT = "plan.action"
+
+
+def preview_import(
+    engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None, *, saved: bool = True
+) -> PlanPreview:
     """Read a plan file and say what importing it would create; nothing is written. ``options`` choose
-    the sheet, the row of column names (found below a title by default) and, with ``mapping``, the
-    file's column for a field (aim, outcome, action, leads, start, end, when, status...)."""
+    the sheet, the row of column names (found below a title by default), with ``mapping`` the file's
+    column for a field (aim, outcome, action, leads, start, end, when, status...), with ``leads`` the
+    agency for a lead written as a job title or a person, and with ``quarters`` how "Q3 2025" is read.
+    When no choice is made and the file needs one, the choices saved when a plan with the same
+    columns was imported are used (saying so), unless ``saved=False``."""
+    first = _preview_import(engine, partnership_id, data, filename, options)
+    if not saved or options or not (first.base.problem_count or first.person_leads):
+        return first
+    found = saved_options(engine, partnership_id, PLAN_IMPORT, first.base.headers)
+    if found is None:
+        return first
+    again = _preview_import(engine, partnership_id, data, filename, found[0])
+    again.base.notes.insert(0, f"Using the choices saved when '{found[1]}' was imported; change them if this file differs.")
+    return again
+
+
+def _preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None) -> PlanPreview:
     options = options or ImportOptions()
     table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
     preview = preview_rows(
@@ -511,6 +580,8 @@ def preview_import(engine: Engine, partnership_id: int, data: bytes, filename: s
         read_as=table.read_as,
         first_row=table.first_row,
         mapping=options.mapping,
+        leads=options.leads,
+        quarters=options.quarters,
     )
     preview.base.read_from(table)
     preview.base.options = options
@@ -527,6 +598,8 @@ def preview_rows(
     read_as: str = "",
     first_row: int = 2,
     mapping: Mapping[str, str] | None = None,
+    leads: Mapping[str, str] | None = None,
+    quarters: str | None = None,
 ) -> PlanPreview:
     """As ``preview_import``, for rows already read (a file, or rows pasted into the plan's table)."""
     base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=read_as)
@@ -566,6 +639,7 @@ def preview_rows(
         return preview
     plan = load_plan(engine, partnership_id)
     first_year = _strategy_start(engine, partnership_id)
+    lead_map = {name_key(k): normalise_name(v) for k, v in (leads or {}).items() if normalise_name(v)}
     aims_known = {name_key(a.title): a.title for a in plan.aims}
     outcomes_known = {(name_key(plan.aim_of(o).title), name_key(o.title)) for o in plan.all_outcomes()}
     actions_known = {
@@ -621,7 +695,10 @@ def preview_rows(
                 preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
         if not action_texts:
             continue
-        fields, ok = _row_fields(values, columns, number, base, known_agencies, first_year)
+        fields, ok = _row_fields(values, columns, number, base, known_agencies, first_year, quarters=quarters, leads=lead_map)
+        for name in fields.pop("_leads_written", []):
+            if looks_like_a_person(name) and name_key(name) not in agencies_known and name not in preview.person_leads:
+                preview.person_leads.append(name)
         for name in fields.get("leads", []):
             if name_key(name) not in agencies_known and name_key(name) not in new_agency_keys:
                 new_agency_keys[name_key(name)] = name
@@ -637,13 +714,21 @@ def preview_rows(
                 base.rows.append({"row": number, "aim": seen_aims[akey]["title"], "outcome": outcome, "title": title, **fields})
                 base.row_numbers.append(number)
     preview.new_agencies = list(new_agency_keys.values())
-    people = [n for n in preview.new_agencies if looks_like_a_person(n)]
+    people = [n for n in preview.person_leads if name_key(n) not in lead_map]
+    mapped = {n: lead_map[name_key(n)] for n in _leads_written_in(rows, columns, known_agencies) if name_key(n) in lead_map}
+    if mapped:
+        base.notes.append(
+            "Leads read as agencies, as chosen: "
+            + "; ".join(f"'{n}' → {a}" for n, a in sorted(mapped.items(), key=lambda kv: kv[0].casefold()))
+            + "."
+        )
     if people:
         base.notes.append(
             "These leads look like job titles or people rather than agencies: "
             + "; ".join(f"'{n}'" for n in people[:8])
             + (f" and {len(people) - 8} more" if len(people) > 8 else "")
-            + ". The plan names the agency that leads each action: put the agency in the file instead (a person's name is not needed)."
+            + ". The plan names the agency that leads each action: choose the agency for each under 'How to read the file' "
+            "(on the command line --lead 'AS WRITTEN=AGENCY'), or put the agency in the file (a person's name is not needed)."
         )
     words: dict[str, str] = {}
     for spec in base.rows:
@@ -663,10 +748,21 @@ def _strategy_start(engine: Engine, partnership_id: int) -> int | None:
 
 
 def _row_fields(
-    values: dict, columns: dict[str, str], number: int, base: Preview, known: list[str], first_year: int | None = None
+    values: dict,
+    columns: dict[str, str],
+    number: int,
+    base: Preview,
+    known: list[str],
+    first_year: int | None = None,
+    *,
+    quarters: str | None = None,
+    leads: Mapping[str, str] | None = None,
 ) -> tuple[dict, bool]:
     ok = True
-    fields: dict = {"leads": split_leads(values["leads"], known), "partners": _text(values["partners"])}
+    written_leads = split_leads(values["leads"], known)
+    chosen = leads or {}
+    mapped_leads = list(dict.fromkeys(chosen.get(name_key(n), n) for n in written_leads))
+    fields: dict = {"leads": mapped_leads, "partners": _text(values["partners"]), "_leads_written": written_leads}
     start = end = None
     written = []
     for key, what in (("when", "When"), ("start", "Commencement"), ("end", "Completion")):
@@ -674,7 +770,7 @@ def _row_fields(
         if _text(raw) == "":
             continue
         try:
-            span = parse_when(raw, what=f"The {what.lower()} date", first_year=first_year)
+            span = parse_when(raw, what=f"The {what.lower()} date", first_year=first_year, quarters=quarters)
         except InvalidInput as exc:
             base.add_problem(number, columns[key], exc.message)
             ok = False
@@ -774,6 +870,7 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
     with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise InvalidInput("That partnership no longer exists; nothing was imported.")
+        save_options(engine, partnership_id, PLAN_IMPORT, preview.base, author=author, session=session)
         for name in preview.new_agencies:
             agency = PlanAgency(partnership_id=partnership_id, name=name, name_key=name_key(name))
             session.add(agency)

@@ -130,6 +130,8 @@ class Preview:
     options: ImportOptions | None = None
     #: The file's column names (what makes two files the same source).
     headers: list[str] = field(default_factory=list)
+    #: Answers on another scale than the workbook's, as written -> the score suggested (to be confirmed).
+    suggested_answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ready(self) -> int:
@@ -185,6 +187,10 @@ def group_problems(problems: list[Problem], total: int, most: int = MAX_GROUPS_S
     return lines
 
 
+#: How a quarter written without its financial year ("Q3 2025") may be read, as a person chooses.
+QUARTERS = ("financial", "calendar")
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     """The choices a person makes about a file, the same from a page, the command line or a saved
@@ -198,15 +204,25 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     #: the file's column -> the values kept (a row with any of them is read).
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: A plan's leads as written (a job title, a person) -> the agency that leads.
+    leads: dict[str, str] = field(default_factory=dict)
+    #: A survey's answers as written on another scale ("7", "Very satisfied") -> the workbook's score.
+    answers: dict[str, str] = field(default_factory=dict)
+    #: How a plan's "Q3 2025" (no financial year) is read: "financial" (Q3 2025/26, October to
+    #: December 2025) or "calendar" (July to September 2025); None: asked, never guessed.
+    quarters: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.sheet or self.header_row or self.area or self.mapping or self.filters)
+        return bool(
+            self.sheet or self.header_row or self.area or self.mapping or self.filters or self.leads or self.answers or self.quarters
+        )
 
     def to_json(self) -> str:
         import json
 
         data: dict[str, object] = {"sheet": self.sheet, "header_row": self.header_row, "area": self.area, "map": self.mapping}
         data["filter"] = {k: list(v) for k, v in self.filters.items()}
+        data |= {"leads": self.leads, "answers": self.answers, "quarters": self.quarters}
         return json.dumps({k: v for k, v in data.items() if v not in (None, {}, "")}, ensure_ascii=False, indent=2)
 
     @classmethod
@@ -220,22 +236,29 @@ class ImportOptions:
             raise InvalidInput(f"{name} is not a mapping file (JSON, as the preview saves it).") from None
         if not isinstance(data, dict):
             raise InvalidInput(f"{name} is not a mapping file (JSON, as the preview saves it).")
-        known = {"sheet", "header_row", "area", "map", "filter"}
+        known = {"sheet", "header_row", "area", "map", "filter", "leads", "answers", "quarters"}
         unknown = [k for k in data if k not in known]
         if unknown:
             raise InvalidInput(f"{name} has '{shorten(str(unknown[0]), 40)}', which is not one of: {', '.join(sorted(known))}.")
         mapping, filters = data.get("map") or {}, data.get("filter") or {}
-        if not isinstance(mapping, dict) or not isinstance(filters, dict):
-            raise InvalidInput(f"In {name}, 'map' and 'filter' should each be a set of COLUMN: VALUE pairs.")
+        leads, answers = data.get("leads") or {}, data.get("answers") or {}
+        if not all(isinstance(d, dict) for d in (mapping, filters, leads, answers)):
+            raise InvalidInput(f"In {name}, 'map', 'filter', 'leads' and 'answers' should each be a set of NAME: VALUE pairs.")
         header_row = data.get("header_row")
         if header_row is not None and not (isinstance(header_row, int) and header_row >= 1):
             raise InvalidInput(f"In {name}, 'header_row' should be a row number such as 4.")
+        quarters = data.get("quarters")
+        if quarters not in (None, "", *QUARTERS):
+            raise InvalidInput(f"In {name}, 'quarters' should be one of: {', '.join(QUARTERS)}.")
         return cls(
             sheet=None if data.get("sheet") in (None, "") else str(data["sheet"]),
             header_row=header_row,
             area=None if data.get("area") in (None, "") else str(data["area"]),
             mapping={str(k): str(v) for k, v in mapping.items()},
             filters={str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v])) for k, v in filters.items()},
+            leads={str(k): str(v) for k, v in leads.items()},
+            answers={str(k): str(v) for k, v in answers.items()},
+            quarters=quarters or None,
         )
 
     @staticmethod

@@ -1,36 +1,118 @@
 """Building a document with its steps on screen: which part is being written and how far along, so a
-person waiting for a large partnership's draft sees it move rather than a spinner."""
+person waiting for a large partnership's draft sees it move rather than a spinner.
+
+``document_job`` builds in the background (``strategy.word.jobs``): the button starts the build in a
+worker of the server, a part of the page polls its steps every second while it runs, and the result
+is offered when it is done, even after the person went to another page and came back.
+``pdf_offer`` makes a Word document's tagged PDF the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import hashlib
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import streamlit as st
+from sqlalchemy.engine import Engine
 
-from strategy.core.errors import WorkbookError
+from strategy.core.dates import uk_time
 from strategy.core.text import md_escape
-from strategy.ui.state import show_error
-from strategy.word.toolkit import reporting_progress
+from strategy.ui.state import show_message
+from strategy.word.jobs import JOBS, Job
+from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf
 
 T = TypeVar("T")
 
+#: How often the page looks at a running build, in seconds.
+POLL_SECONDS = 1.0
 
-def build_document(what: str, build: Callable[[], T]) -> T | None:
-    """Run ``build`` with a progress bar that follows its steps; ``what`` names it ("the Word draft").
-    Returns what was built, or None after saying why it could not be (nothing is stored either way)."""
-    with st.status(f"Building {what}…", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting…")
 
-        def told(step: str, fraction: float) -> None:
-            bar.progress(fraction, text=md_escape(step))
+def _title(what: str) -> str:
+    return what[0].upper() + what[1:]
 
-        try:
-            with reporting_progress(told):
-                built = build()
-        except WorkbookError as exc:
-            status.update(label=f"{what[0].upper()}{what[1:]} could not be built.", state="error")
-            show_error(exc)
-            return None
-        status.update(label=f"{what[0].upper()}{what[1:]} is ready.", state="complete", expanded=False)
-        return built
+
+def job_key(engine: Engine, *parts: Hashable) -> tuple[Hashable, ...]:
+    """A build's key: the database (so two databases' partnership 1 differ) and what is built."""
+    return (engine.url.render_as_string(hide_password=True), *parts)
+
+
+def _seen_key(key: tuple[Hashable, ...]) -> str:
+    return "built|" + hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def document_job(
+    engine: Engine,
+    key: tuple[Hashable, ...],
+    what: str,
+    build: Callable[[], T],
+    *,
+    button: str,
+    primary: bool = True,
+    done: Callable[[Any], None] | None = None,
+    disabled: bool = False,
+) -> T | None:
+    """The button that builds ``what`` in the background, its steps while it builds (the rest of the
+    page, and every other page, stays usable), and what was built once it is done (returned, for the
+    page's download buttons), or None. ``key`` says what is built (the partnership, the document and
+    what it is built from; ``job_key`` adds the database): a second press,
+    or another person asking for the same while it builds, joins the build under way. ``done(result)``
+    runs once after a successful build (to record it in the audit log)."""
+    full = job_key(engine, *key)
+    job = JOBS.get(full)
+    label = button if job is None or job.running else f"{button} again"
+    if st.button(
+        label,
+        type="primary" if primary else "secondary",
+        disabled=disabled or (job is not None and job.running),
+        key=f"start|{_seen_key(full)}",
+    ):
+        job = JOBS.start(full, what, build, done=done)
+    if job is None:
+        return None
+    if job.running:
+        _follow(full)
+        return None
+    if job.state == "failed":
+        st.error(f"{_title(what)} could not be built.", icon="⚠️")
+        show_message(job.error)
+        return None
+    st.success(f"{_title(what)} is ready (built at {uk_time(job.finished_at)}; build it again for the latest answers).", icon="✅")
+    return job.result
+
+
+def _follow(key: tuple[Hashable, ...]) -> None:
+    """The running build's step and progress, looked at every second; the page runs again when it ends."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def progress() -> None:
+        job: Job | None = JOBS.get(key)
+        if job is None or not job.running:
+            st.rerun(scope="app")  # the page, with the result or the reason it failed
+            return
+        with st.status(f"Building {job.what}… (you can go on working on another page meanwhile)", expanded=True):
+            st.progress(job.fraction, text=md_escape(job.step))
+
+    progress()
+
+
+def pdf_offer(
+    engine: Engine, key: tuple[Hashable, ...], docx: bytes, filename: str, what: str, *, done: Callable[[Any], None] | None = None
+) -> None:
+    """ "Download as PDF" for a Word document just built: a tagged, accessible PDF made by LibreOffice in
+    the background (or what to install where it is not)."""
+    if not pdf_available():
+        st.info(NOT_INSTALLED)
+        return
+    digest = hashlib.sha256(docx).hexdigest()[:16]
+    pdf = document_job(
+        engine, (*key, "pdf", digest), f"the PDF of {what}", lambda: to_pdf(docx), button="Make a PDF", primary=False, done=done
+    )
+    if pdf is not None:
+        st.download_button(
+            "Download as PDF",
+            data=pdf,
+            file_name=filename.removesuffix(".docx") + ".pdf",
+            mime="application/pdf",
+            icon="📕",
+            key=f"pdf|{digest}",
+        )

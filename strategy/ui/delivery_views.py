@@ -23,7 +23,7 @@ from strategy.documents.progress_report import export_progress_report, report_fi
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.plan import operations as P
-from strategy.ui.building import build_document
+from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
@@ -330,18 +330,24 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     except WorkbookError as exc:
         st.error(md_escape(exc.message))
         return
-    if st.button("Prepare the progress report", key=_k("report")):
-        data = build_document("the progress report", lambda: export_progress_report(engine, stored_id(partnership), since=since))
-        if data is not None:
-            st.session_state[_k("built-report")] = (stored_id(partnership), since, data)
-    built = st.session_state.get(_k("built-report"))
-    if built and built[:2] == (stored_id(partnership), since):  # kept for the download, not made again per click
+    pid = stored_id(partnership)
+    built = document_job(
+        engine,
+        ("progress-report", pid, since),
+        "the progress report",
+        lambda: export_progress_report(engine, pid, since=since),
+        button="Prepare the progress report",
+        primary=False,
+    )
+    if built is not None:  # kept for the download, not made again per click
+        name = report_filename(partnership.name)
         st.download_button(
             "Download the progress report (.docx)",
-            built[2],
-            file_name=report_filename(partnership.name),
+            built,
+            file_name=name,
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key=_k("download"),
         )
+        pdf_offer(engine, ("progress-report", pid, since), built, name, "the progress report")
     if since:
         st.caption(f"Updates from {uk_day(since.isoformat())} onwards.")

@@ -8,6 +8,8 @@ through ``st.dataframe`` and ``st.text``, never as markdown."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -16,8 +18,9 @@ from strategy.answers.io import FIGURES, MEASURES, SURVEY, TEMPLATE_FOR, import_
 from strategy.answers.operations import list_rows
 from strategy.core.errors import InvalidInput, WorkbookError
 from strategy.core.models import Partnership, stored_id
+from strategy.core.text import md_escape
 from strategy.guide.content import Prompt, content
-from strategy.tabular.reading import ImportOptions, Preview
+from strategy.tabular.reading import QUARTERS, ImportOptions, Preview
 from strategy.ui import file_import
 from strategy.ui.state import author_or_refuse, bump, current_author
 
@@ -84,10 +87,17 @@ def chosen_options(keys: file_import.Keys) -> tuple[ImportOptions, str]:
         filters: dict[str, tuple[str, ...]] = {}
         for column, value in _lines(state.get(keys("filter"), ""), "COLUMN=VALUE"):
             filters[column] = (*filters.get(column, ()), value)
+        answers = dict(state.get(keys("answers-chosen")) or {}) | dict(_lines(state.get(keys("answers"), ""), "AS WRITTEN=SCORE"))
         if header and not header.isdigit():
             raise InvalidInput(f"The row holding the column names should be a number, not '{header}'.")
     except InvalidInput as exc:
         return ImportOptions(), exc.message
+    leads = {}
+    for index, lead in enumerate(state.get(keys("lead-names")) or []):
+        agency = str(state.get(keys(f"lead-{index}")) or "").strip()
+        if agency:
+            leads[lead] = agency
+    quarters = state.get(keys("quarters")) or None
     return (
         ImportOptions(
             sheet=state.get(keys("sheet")) or None,
@@ -95,24 +105,70 @@ def chosen_options(keys: file_import.Keys) -> tuple[ImportOptions, str]:
             area=state.get(keys("area")) or None,
             mapping=mapping,
             filters=filters,
+            leads=leads,
+            answers=answers,
+            quarters=quarters if quarters in QUARTERS else None,
         ),
         "",
     )
 
 
-def choose(keys: file_import.Keys, result: Preview | WorkbookError, *, published: bool) -> None:
+@dataclass(frozen=True)
+class PlanChoices:
+    """What a plan file asks of the person: an agency for each lead written as a job title or a person
+    (``agencies`` offered), and how its quarters without a financial year are read."""
+
+    person_leads: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    quarters: bool = False
+
+
+_QUARTER_WORDS = {
+    "": "Choose…",
+    "financial": "Quarters of the financial year: Q3 2025 is October to December 2025 (Q3 2025/26)",
+    "calendar": "Calendar quarters: Q3 2025 is July to September 2025",
+}
+
+
+def _use_answers(keys: file_import.Keys, suggested: dict[str, str]) -> None:
+    st.session_state[keys("answers-chosen")] = dict(suggested)
+
+
+def _clear_answers(keys: file_import.Keys) -> None:
+    st.session_state.pop(keys("answers-chosen"), None)
+
+
+def choose(
+    keys: file_import.Keys,
+    result: Preview | WorkbookError,
+    *,
+    published: bool,
+    survey: bool = False,
+    plan: PlanChoices | None = None,
+) -> None:
     """The choices about the file: its sheet, the row holding the column names, the partnership's area
-    in a file of several (the one matching the partnership offered first), and (for figures) which
-    column each field takes and which rows to keep."""
-    with st.expander("How to read the file", expanded=isinstance(result, Preview) and len(result.areas) > 1 and not result.area):
-        if isinstance(result, Preview) and len(result.sheets) > 1:
+    in a file of several (the one matching the partnership offered first), for figures which column
+    each field takes and which rows to keep, for a survey the mapping of answers on another scale
+    onto the workbook's (a suggestion shown, to use or change), and for a plan the agency for each
+    lead written as a job title or a person and how "Q3 2025" is read."""
+    preview = result if isinstance(result, Preview) else None
+    asks = preview is not None and (
+        (len(preview.areas) > 1 and not preview.area)
+        or bool(preview.suggested_answers)
+        or (plan is not None and (plan.quarters or bool(plan.person_leads)))
+    )
+    with st.expander("How to read the file", expanded=asks):
+        if preview is not None and len(preview.sheets) > 1:
             st.selectbox(
-                "Sheet", result.sheets, index=result.sheets.index(result.sheet) if result.sheet in result.sheets else 0, key=keys("sheet")
+                "Sheet",
+                preview.sheets,
+                index=preview.sheets.index(preview.sheet) if preview.sheet in preview.sheets else 0,
+                key=keys("sheet"),
             )
         st.text_input("Row holding the column names (blank: found below any title)", key=keys("header-row"))
-        if isinstance(result, Preview) and len(result.areas) > 1:
-            names = [a for a, _ in result.areas]
-            offered = [a for a in result.suggested_areas if a in names] + [a for a in names if a not in result.suggested_areas]
+        if preview is not None and len(preview.areas) > 1:
+            names = [a for a, _ in preview.areas]
+            offered = [a for a in preview.suggested_areas if a in names] + [a for a in names if a not in preview.suggested_areas]
             st.selectbox(
                 "Which area is the partnership's? Only its rows are imported.",
                 ["", *offered],
@@ -126,6 +182,50 @@ def choose(keys: file_import.Keys, result: Preview | WorkbookError, *, published
                 key=keys("map"),
             )
             st.text_area("Keep only rows with (one COLUMN=VALUE a line, such as category_of_abuse=Sexual abuse)", key=keys("filter"))
+        if survey:
+            _answers(keys, preview)
+        if plan is not None:
+            _plan_choices(keys, plan)
+
+
+def _answers(keys: file_import.Keys, preview: Preview | None) -> None:
+    """Answers on another scale: the suggested mapping, shown as a table to use; the mapping in use; and
+    the person's own lines."""
+    chosen = st.session_state.get(keys("answers-chosen")) or {}
+    if preview is not None and preview.suggested_answers:
+        st.markdown("**Answers on another scale**")
+        st.caption("The file's answers are not on the workbook's scale. Check the suggested score for each, then use it.")
+        st.dataframe(
+            pd.DataFrame(list(preview.suggested_answers.items()), columns=["Answer in the file", "Score in the workbook"]), hide_index=True
+        )
+        st.button("Use this mapping", key=keys("answers-use"), on_click=_use_answers, args=(keys, preview.suggested_answers))
+    if chosen:
+        st.caption("Answers on another scale, read as chosen")
+        st.dataframe(pd.DataFrame(list(chosen.items()), columns=["Answer in the file", "Score in the workbook"]), hide_index=True)
+        st.button("Clear this mapping", key=keys("answers-clear"), on_click=_clear_answers, args=(keys,))
+    st.text_area("Other answers to map (one AS WRITTEN=SCORE a line, such as Very satisfied=5)", key=keys("answers"))
+
+
+def _plan_choices(keys: file_import.Keys, plan: PlanChoices) -> None:
+    if plan.quarters or st.session_state.get(keys("quarters")):
+        st.radio(
+            "How does the file write its quarters? 'Q3 2025' could be either.",
+            list(_QUARTER_WORDS),
+            format_func=_QUARTER_WORDS.__getitem__,
+            key=keys("quarters"),
+        )
+    if plan.person_leads:
+        st.markdown("**Leads written as job titles or people**")
+        st.caption("Choose (or type) the agency that leads for each; left as it is, the lead is added as written.")
+        st.session_state[keys("lead-names")] = list(plan.person_leads)
+        for index, lead in enumerate(plan.person_leads):
+            st.selectbox(
+                md_escape(lead),  # from the file: never live markdown
+                ["", *plan.agencies],
+                format_func=lambda a: a or "Keep as written",
+                key=keys(f"lead-{index}"),
+                accept_new_options=True,
+            )
 
 
 def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt, data: bytes, filename: str) -> None:
@@ -174,7 +274,7 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         existing=asked,
         replace=default == "replace",
         choices=options.to_json(),
-        choose=lambda result: choose(keys, result, published=prompt.id != SURVEY),
+        choose=lambda result: choose(keys, result, published=prompt.id != SURVEY, survey=prompt.id == SURVEY),
     )
 
 

@@ -21,6 +21,7 @@ from strategy.plan import io as plan_io
 from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
+from strategy.ui.import_panel import PlanChoices, choose, chosen_options
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import author_or_refuse, current_author
@@ -875,7 +876,8 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
         "Lead/responsible agency, Commencement, Completion; also Status, Core component, Recommendations, "
         "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
         "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
-        "'Q3 2026' and 'By 31 October 2026' are understood. Nothing is stored until you confirm."
+        "'Q3 2026/27' (a financial quarter) and 'By 31 October 2026' are understood; for a lead written as a job title or a "
+        "person, and for 'Q3 2026' without its financial year, the preview asks. Nothing is stored until you confirm."
     )
     chosen = fi.chosen_file(_import_keys(pid), label="Plan file", disabled=not editable)
     if chosen is not None:
@@ -888,7 +890,13 @@ def _import_keys(pid: int) -> fi.Keys:
 
 
 def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None:
-    """What importing the chosen plan file would create, every problem in it, and (when there are none) the import button."""
+    """What importing the chosen plan file would create, every problem in it, and (when there are none)
+    the import button; with the choices about the file (sheet, header row, the agency for a lead
+    written as a job title or a person, how "Q3 2025" is read)."""
+    keys = _import_keys(pid)
+    options, wrong = chosen_options(keys)
+    if wrong:
+        fi.show_error("A choice about the file needs fixing.", wrong)
 
     def shown(preview: plan_io.PlanPreview) -> fi.Shown:
         base = preview.base
@@ -909,12 +917,30 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
 
     def commit(_replace: bool) -> str:
         author = author_or_refuse()
-        count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name), author=author)
+        count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name, options), author=author)
         st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
         return f"Imported {count} action{'s' if count != 1 else ''} from {file_name(name)}."
 
+    def choose_for(result: plan_io.PlanPreview | WorkbookError) -> None:
+        if isinstance(result, WorkbookError):
+            choose(keys, result, published=False)
+            return
+        asked = PlanChoices(
+            person_leads=tuple(result.person_leads),
+            agencies=tuple(P.agencies(engine, pid)),
+            quarters=result.ambiguous_quarters or bool(options.quarters),
+        )
+        choose(keys, result.base, published=False, plan=asked)
+
     fi.import_panel(
-        _import_keys(pid), data, name, preview=lambda d, n: plan_io.preview_import(engine, pid, d, n), shown=shown, commit=commit
+        keys,
+        data,
+        name,
+        preview=lambda d, n: plan_io.preview_import(engine, pid, d, n, options),
+        shown=shown,
+        commit=commit,
+        choices=options.to_json(),
+        choose=choose_for,
     )
 
 

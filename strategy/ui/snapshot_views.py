@@ -32,8 +32,9 @@ from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import Prompt
 from strategy.plan.operations import load_plan
-from strategy.tabular.reading import Preview
+from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import as fi
+from strategy.ui.import_panel import choose, chosen_options
 from strategy.ui.state import current_author, show_error
 
 SAME_FIGURES = "The same figures as a table"
@@ -118,13 +119,14 @@ def file_import(
     *,
     template: bytes,
     template_name: str,
-    preview: Callable[[bytes, str], Preview],
-    run: Callable[[bytes, str, bool], int],
+    preview: Callable[[bytes, str, ImportOptions], Preview],
+    run: Callable[[bytes, str, bool, ImportOptions], int],
     what: str,
     existing: int,
 ) -> None:
     """Template, uploader, the preview of what would be stored with every problem, and the import
-    (``run(data, name, replace)`` returns the number stored): the panel every import shows."""
+    (``run(data, name, replace, options)`` returns the number stored): the panel every import shows,
+    with the choices about the file (sheet, header row, answers on another scale)."""
 
     def keys(part: str) -> str:
         return k(key, part)
@@ -139,8 +141,8 @@ def preview_and_import(
     data: bytes,
     name: str,
     *,
-    preview: Callable[[bytes, str], Preview],
-    run: Callable[[bytes, str, bool], int],
+    preview: Callable[[bytes, str, ImportOptions], Preview],
+    run: Callable[[bytes, str, bool, ImportOptions], int],
     what: str,
     existing: int,
 ) -> None:
@@ -148,6 +150,10 @@ def preview_and_import(
 
     def keys(part: str) -> str:
         return k(key, part)
+
+    options, wrong = chosen_options(keys)
+    if wrong:
+        fi.show_error("A choice about the file needs fixing.", wrong)
 
     def shown(result: Preview) -> fi.Shown:
         return fi.Shown(
@@ -158,10 +164,20 @@ def preview_and_import(
         )
 
     def commit(replace: bool) -> str:
-        return f"Imported {run(data, name, replace):,} {what}."
+        return f"Imported {run(data, name, replace, options):,} {what}."
 
     asked = fi.Existing(f"The {existing:,} {what} already here", replace="Replace them", add="Add to them") if existing else None
-    fi.import_panel(keys, data, name, preview=preview, shown=shown, commit=commit, existing=asked)
+    fi.import_panel(
+        keys,
+        data,
+        name,
+        preview=lambda d, n: preview(d, n, options),
+        shown=shown,
+        commit=commit,
+        existing=asked,
+        choices=options.to_json(),
+        choose=lambda result: choose(keys, result, published=False, survey=True),
+    )
 
 
 #: The template's name for each column a survey file fills.

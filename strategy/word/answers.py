@@ -5,7 +5,7 @@ Used by the draft and by the plan's sections."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from docx.document import Document as DocxDocument
@@ -15,7 +15,7 @@ from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import uk_day
 from strategy.evidence import analysis as ev
-from strategy.guide.content import Content, Prompt
+from strategy.guide.content import Content, Prompt, content
 from strategy.word.style import Brand, brand_from
 from strategy.word.toolkit import (
     gap,
@@ -40,7 +40,16 @@ def brand_of(answers: dict[str, Answer]) -> Brand:
             logo = decode_image(value("finalise.logo"))
         except InvalidInput:  # a damaged picture is left out, never breaks the document
             logo = None
-    return brand_from(value("finalise.accent"), value("finalise.font"), logo)
+    brand = brand_from(value("finalise.accent"), value("finalise.font"), logo)
+    return replace(brand, marking=marking_of(value("finalise.classification")))
+
+
+def marking_of(chosen: str) -> str:
+    """The classification marking's words (OFFICIAL...) for the stored choice; "" for none."""
+    if chosen in ("", "none"):
+        return ""
+    prompt = content().prompts["finalise.classification"]
+    return next((o.label for o in content().options(prompt) if o.id == chosen), "")
 
 
 @dataclass

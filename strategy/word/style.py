@@ -60,6 +60,8 @@ class Brand:
     accent: str = ACCENTS[DEFAULT_ACCENT]
     font: str = FONTS[DEFAULT_FONT]
     logo: bytes | None = None
+    #: The classification marking printed once at the top and once at the foot of every page ("" for none).
+    marking: str = ""
 
     @property
     def rgb(self) -> RGBColor:

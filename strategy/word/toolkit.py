@@ -640,6 +640,8 @@ class DocContext:
     partnership: Partnership
     charts: bool = True
     brand: Brand = DEFAULT_BRAND
+    #: The contents list's field (its paragraph), filled with the headings when the document is finished.
+    contents: Paragraph | None = None
 
 
 def logo(doc: DocxDocument, brand: Brand, partnership_name: str) -> bool:
@@ -688,9 +690,11 @@ def new_document(
     lines: list[str],
     brand: Brand = DEFAULT_BRAND,
     landscape: bool = False,
+    contents: bool = False,
 ) -> DocContext:
     """A document in the house style with a cover: the logo, the title first, the partnership under
-    it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set."""
+    it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set; with
+    ``contents``, a contents list under the cover, filled with the headings when it is finished."""
     doc = Document()
     if landscape:
         page_setup(doc.sections[0], landscape=True)
@@ -709,7 +713,24 @@ def new_document(
     )
     set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
     footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
+    mark_pages(doc, brand.marking, partnership.name)
+    if contents:
+        ctx.contents = table_of_contents(doc)
     return ctx
+
+
+def mark_pages(doc: DocxDocument, marking: str, name: str) -> None:
+    """The classification marking once at the top and once at the foot of every page: in the first
+    section's header and footer, which every later section shares (they are linked to it)."""
+    if not marking:
+        return
+    first = doc.sections[0]
+    header = first.header.paragraphs[0]
+    header.text = safe_text(f"{marking} · {name}")
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    below = first.footer.add_paragraph(safe_text(marking))
+    below.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.core_properties.category = safe_text(marking)[:255]
 
 
 def shade(cell, colour: str) -> None:
@@ -737,5 +758,8 @@ def long_day(iso: str | None) -> str:
 
 
 def finish(ctx: DocContext) -> bytes:
-    """The document's bytes, its charts in place and every table fitted to the width of its page first."""
+    """The document's bytes, its contents list filled (if it has one), its charts in place and every
+    table fitted to the width of its page first."""
+    if ctx.contents is not None:
+        fill_contents(ctx.doc, ctx.contents)
     return save(ctx.doc, ctx.brand)
