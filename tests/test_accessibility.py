@@ -62,6 +62,12 @@ st.navigation({"Part one": [st.Page(bare, title="Bare", default=True)], "Part tw
 """
 
 # Every heading in the page's main area, in document order, with its level.
+# The parts of date fields a finger or pointer has to hit, smaller than 24 by 24 px (WCAG 2.5.8).
+SMALL_TARGETS_JS = """() => Array.from(document.querySelectorAll(
+    "[data-testid='stDateInputField'] [role='spinbutton'], [data-testid='stDateInputCalendarButton']"))
+    .map(e => e.getBoundingClientRect()).filter(r => r.width > 0 && (r.width < 24 || r.height < 24))
+    .map(r => `${Math.round(r.width)}x${Math.round(r.height)}`)"""
+
 HEADINGS_JS = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] :is(h1,h2,h3,h4,h5,h6)"))
     .map(h => [Number(h.tagName[1]), h.textContent.trim()])"""
 
@@ -178,9 +184,18 @@ def test_every_page_passes_axe_has_its_own_title_and_headings_in_order(servers):
     context.close()
 
     context, page = _signed_in(browser, workbook, ADMIN, demo)
+    # The whole guide in the sidebar, in order, without "View 21 more"; the picker names the partnership in use.
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    assert [links.nth(i).inner_text().strip() for i in range(links.count()) if links.nth(i).is_visible()][-1] == PAGES[-1][1]
+    assert sum(links.nth(i).is_visible() for i in range(links.count())) == len(PAGES)
+    assert page.locator("[data-testid='stSidebarNav']").get_by_role("button", name=re.compile("View .* more")).count() == 0
+    picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']")
+    assert "Demo partnership" in picker.inner_text()
     titles: dict[str, str] = {}
     found: dict[str, list[dict]] = {}
     jumps: dict[str, list[str]] = {}
+    small: dict[str, list[str]] = {}
+    dates = 0
     counts: Counter = Counter()
     try:
         for address, title in PAGES:
@@ -191,6 +206,10 @@ def test_every_page_passes_axe_has_its_own_title_and_headings_in_order(servers):
             own = [v for v in violations if v["id"] not in bare_rules]
             if own:
                 found[title] = own
+            dates += page.locator("[data-testid='stDateInputField']").count()
+            too_small = page.evaluate(SMALL_TARGETS_JS)
+            if too_small:
+                small[title] = too_small
             problems = heading_jumps(page.evaluate(HEADINGS_JS))
             if problems:
                 jumps[title] = problems
@@ -203,6 +222,7 @@ def test_every_page_passes_axe_has_its_own_title_and_headings_in_order(servers):
         f"axe-core finds serious or critical problems the bare Streamlit page does not have: {found}; "
         f"headings out of order (no jump from h1 to h3): {jumps}"
     )
+    assert dates and not small, f"date fields with touch targets under 24 px: {small} ({dates} date fields seen)"
     for title, shown in titles.items():
         assert shown == f"{title} · Demo partnership · {PRODUCT}", (title, shown)
     assert len(set(titles.values())) == len(PAGES), "two pages share a browser title"

@@ -130,10 +130,11 @@ for field, label in au.TEXT_FIELDS.items():
     )
 
 st.header("Audited cases", anchor=False)
-st.caption(
-    "Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
-    "NHS number or anything else that could identify a child or family."
-)
+if writer:
+    st.caption(
+        "Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
+        "NHS number or anything else that could identify a child or family."
+    )
 cases = au.list_cases(engine, audit.id)
 if cases:
     grades = au.grade_table(cases)
