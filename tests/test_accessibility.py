@@ -1,7 +1,7 @@
 """Every page clear to everyone, measured in a real browser on the demo partnership: axe-core finds no
 serious or critical problem that a bare Streamlit page does not also have, every page has its own
-browser title and its headings in order, the skip link is the first Tab stop and moves the focus into
-the page, and a scrutineer is never offered a field to type into.
+browser title and its headings in order, the skip link (Streamlit's own) is the first Tab stop and moves
+the focus into the page, and a scrutineer is never offered a field to type into.
 
 One workbook server and one bare Streamlit page (a title and nothing else, measured in the same run),
 one browser, every page of app.py visited once per person. axe-core comes from the PyPI package
@@ -240,14 +240,12 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_the_focus_into_the_page(s
         page.keyboard.press("Tab")
         focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.tagName]")
         assert focused == ["Skip to main content", "A"], focused
-        box = page.locator("#workbook-skip-link").bounding_box()
-        assert box is not None and box["y"] >= 0 and box["height"] >= 24, f"the focused skip link is not on screen: {box}"
+        # Shown when focused (Streamlit's own skip link, at the top left), and large enough to hit.
+        box = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return [r.y, r.height]; }")
+        assert box[0] >= 0 and box[1] >= 24, f"the focused skip link is not on screen: {box}"
         page.keyboard.press("Enter")
-        where = page.evaluate(
-            """() => { const main = document.querySelector("[data-testid='stMain']");
-                return [main.contains(document.activeElement), document.activeElement.textContent.trim()]; }"""
-        )
-        assert where == [True, "Action plan"], where
+        inside = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").contains(document.activeElement)")
+        assert inside, "the skip link did not move the focus into the main content"
         # The next Tab goes on inside the page, not back to the header or the sidebar.
         page.keyboard.press("Tab")
         inside = page.evaluate("() => document.querySelector(\"[data-testid='stMain']\").contains(document.activeElement)")

@@ -151,7 +151,7 @@ with st.expander("The rating scales"):
         for p in sn.scale(kind):
             st.markdown(f"{p.value} · **{md_escape(p.label)}**: {md_escape(p.descriptor)}")
 
-with st.expander("Your statements: edit, add and retire"):
+with st.expander("Your statements: edit, add and retire" if writer else "Your statements"):
     st.caption(
         "Your partnership's own copy of the statements. A retired statement is left out of new snapshots but "
         "stays readable in the snapshots that rated it."

@@ -1,9 +1,9 @@
-"""What makes every page clear to everyone (WCAG 2.2 AA): its own browser title, a skip link to the main
-content as the first Tab stop, a visible focus ring, caption text dark enough to read, and the
-safeguarding reminder shown once, in full contrast.
+"""What makes every page clear to everyone (WCAG 2.2 AA): its own browser title, a visible focus ring,
+caption text dark enough to read, date fields large enough to hit, and the safeguarding reminder shown
+once, in full contrast. (The skip link to the main content is Streamlit's own.)
 
-The markup injected here is fixed text of the workbook's own: nothing a person typed ever goes into it
-(a partnership's name reaches only the document title, which the browser shows as plain text)."""
+The style sheet injected here is fixed text of the workbook's own: nothing a person typed ever goes into
+it (a partnership's name reaches only the document title, which the browser shows as plain text)."""
 
 from __future__ import annotations
 
@@ -26,12 +26,6 @@ FOCUS_INK = "#1F4E79"
 
 _STYLE = f"""
 <style>
-  .workbook-skip-link {{
-    position: absolute; left: 0.5rem; top: -4rem; z-index: 1000010;
-    background: #ffffff; color: {FOCUS_INK}; padding: 0.75rem 1rem; font-weight: 600;
-    border: 2px solid {FOCUS_INK}; border-radius: 0.25rem; text-decoration: underline;
-  }}
-  .workbook-skip-link:focus {{ top: 0.5rem; }}
   :focus-visible {{ outline: 3px solid {FOCUS_INK} !important; outline-offset: 2px !important; }}
   [data-testid="stCaptionContainer"] {{ opacity: 1; color: {CAPTION_INK}; }}
   [data-testid="stCaptionContainer"] p {{ color: {CAPTION_INK}; }}
@@ -40,31 +34,6 @@ _STYLE = f"""
   }}
   [data-testid="stDateInputCalendarButton"] {{ min-width: 24px; min-height: 24px; }}
 </style>
-"""
-
-# Puts the skip link first in the document (before Streamlit's header and sidebar), once per browser tab.
-# Following it moves the focus to the page's main heading (or the main area), so the next Tab is in the page.
-_SCRIPT = """
-<script>
-(function () {
-  var doc = window.parent && window.parent.document ? window.parent.document : document;
-  if (doc.getElementById("workbook-skip-link")) { return; }
-  var link = doc.createElement("a");
-  link.id = "workbook-skip-link";
-  link.className = "workbook-skip-link";
-  link.href = "#workbook-main";
-  link.textContent = "Skip to main content";
-  link.addEventListener("click", function (event) {
-    event.preventDefault();
-    var main = doc.querySelector("[data-testid='stMain']") || doc.querySelector("main");
-    if (!main) { return; }
-    var target = main.querySelector("h1") || main;
-    target.setAttribute("tabindex", "-1");
-    target.focus();
-  });
-  doc.body.insertBefore(link, doc.body.firstChild);
-})();
-</script>
 """
 
 
@@ -80,8 +49,10 @@ def set_title(page: str, partnership: str | None = None) -> None:
 
 
 def page_frame() -> None:
-    """The skip link, the focus ring and readable captions, on every page (fixed markup only)."""
-    st.html(_STYLE + _SCRIPT, unsafe_allow_javascript=True)
+    """The focus ring, readable captions and date fields' touch targets, on every page: a style sheet
+    only (fixed text, no script). The skip link is Streamlit's own (1.67: "Skip to main content", the first
+    Tab stop, moving the focus to the main area), checked by tests/test_accessibility.py."""
+    st.html(_STYLE)
 
 
 def safeguarding_reminder() -> None:
