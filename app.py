@@ -3,12 +3,16 @@
 import streamlit as st
 
 from strategy.core.errors import StorageError
+from strategy.ui.a11y import page_frame, set_title
 from strategy.ui.browser import page_script
 from strategy.ui.layout import database_unavailable, sidebar, unexpected_error
 from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
 
-st.set_page_config(page_title="Child Sexual Abuse Strategy Workbook", page_icon="📘", layout="wide")
+# No page_title here: each page's own ("Action plan · Demo partnership · CSA Strategy Workbook") is set
+# below, once the page and the partnership are known (set_page_config's calls add up).
+st.set_page_config(page_icon="📘", layout="wide")
+page_frame()  # the skip link, the focus ring, readable captions
 
 engine = engine_or_stop()
 try:
@@ -65,17 +69,20 @@ navigation = st.navigation(
         ],
     },
     position="sidebar" if signed_in else "hidden",
+    expanded=True,  # the whole guide in order, never "View 21 more"
 )
 if not signed_in:
     # The sign-in (or first-run) form instead of the page asked for; the address keeps that page,
     # so signing in opens it.
+    set_title("Sign in")
     try:
         sign_in_page(engine)
     except StorageError as exc:
         database_unavailable(exc)
     st.stop()
 try:
-    sidebar(engine)
+    partnership = sidebar(engine)
+    set_title(navigation.title, partnership.name if partnership else None)
     navigation.run()
 except StorageError as exc:
     database_unavailable(exc)

@@ -64,9 +64,10 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run app.py`` in a child process, on 127.0.0.1 and a port of its own."""
+    """``streamlit run app.py`` (or ``script``) in a child process, on 127.0.0.1 and a port of its own."""
 
-    def __init__(self, database_url: str, log_path: Path, port: int | None = None):
+    def __init__(self, database_url: str, log_path: Path, port: int | None = None, script: str = "app.py"):
+        self.script = script
         self.database_url = database_url
         self.log_path = log_path
         self.port = port or free_port()
@@ -94,7 +95,7 @@ class StreamlitServer:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                self.script,
                 "--server.headless",
                 "true",
                 "--server.port",

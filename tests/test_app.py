@@ -93,7 +93,7 @@ def test_home_opens_the_demo_in_one_click(engine):
     at = app().run()
     next(b for b in at.button if b.label == "Open the demo partnership").click().run()
     assert not at.exception
-    assert "Demo partnership" in [s.value for s in at.subheader]
+    assert "Demo partnership" in [s.value for s in at.header]
     assert [p.name for p in list_partnerships(engine)] == ["Demo partnership"]
     # Every chapter of the demo is answered, so the home page says so.
     assert any("Every chapter so far is answered" in s.value for s in at.success)

@@ -429,7 +429,7 @@ def test_a_chapter_link_opened_first_after_a_restart_shows_the_whole_workbook(wo
         )
         expect(sidebar_link(page, SHARED_VISION), legacy).to_be_visible(timeout=5_000)
         expect(partnership_picker(page), legacy).to_have_value(PARTNERSHIP, timeout=5_000)
-        expect(page, legacy).to_have_title(re.compile("Child Sexual Abuse Strategy Workbook"), timeout=5_000)
+        expect(page, legacy).to_have_title(f"Introduction · {PARTNERSHIP} · CSA Strategy Workbook", timeout=5_000)
     finally:
         workbook.warm_up()
 

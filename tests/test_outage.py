@@ -134,4 +134,4 @@ def test_the_app_says_the_database_cannot_be_reached_and_recovers(relayed, monke
     relay.start()
     at.run()
     assert not at.exception and not at.error
-    assert "Harbourshire" in [s.value for s in at.subheader]
+    assert "Harbourshire" in [s.value for s in at.header]

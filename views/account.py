@@ -34,7 +34,7 @@ st.caption(
 sign_out_button(engine, key="sign_out_account_page")
 
 if account.password_hash:
-    st.subheader("Change your password")
+    st.header("Change your password")
     with st.form("change_password", clear_on_submit=True):
         old = st.text_input("Current password", type="password", max_chars=1000)
         new = st.text_input(f"New password (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000)
@@ -52,7 +52,7 @@ if account.password_hash:
                     show_error(exc)
 
 if account.is_admin:
-    st.subheader("Accounts")
+    st.header("Accounts")
     accounts = list_accounts(engine)
     st.dataframe(
         pd.DataFrame(
@@ -106,7 +106,7 @@ if account.is_admin:
                 except WorkbookError as exc:
                     show_error(exc)
 
-    st.subheader("Sign-in help")
+    st.header("Sign-in help")
     st.caption(
         "After repeated failed sign-ins a username has to wait before trying again. Let someone in at once "
         "(once you know it is them), or set a new password for them: that also signs out every browser "

@@ -63,7 +63,7 @@ st.dataframe(
 )
 
 if role_in(engine, author, None) == "admin":
-    st.subheader("Sign-ins (all accounts)")
+    st.header("Sign-ins (all accounts)")
     signins = sign_in_events(engine)
     st.dataframe(
         pd.DataFrame(

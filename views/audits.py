@@ -8,11 +8,13 @@ from strategy.assessments.io import audit_template_csv, import_audit_survey, pre
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
 from strategy.documents.audit_briefing import briefing_filename, build_audit_briefing
+from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.layout import page_context
+from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import chart_with_table, conflict_note, file_import, flash, k, recommendations_panel, removed_panel
 from strategy.ui.state import current_author, show_error
-from strategy.ui.widgets import NO_IDENTIFYING_DETAILS, identity_form
+from strategy.ui.widgets import identity_form
 
 engine, partnership = page_context()
 pid = partnership.id
@@ -30,20 +32,21 @@ parts = {p["id"]: p["label"] for p in au.parts_list()}
 grade_ids = ["", *au.GRADE_ORDER]
 
 audits = au.list_audits(engine, pid)
-with st.expander("Start a new audit", expanded=not audits):
-    with st.form(k("new-audit", pid), clear_on_submit=True):
-        theme = st.text_input(
-            "Theme", max_chars=au.THEME_LIMIT, placeholder="The multi-agency response to child sexual abuse in the family environment"
-        )
-        period = st.text_input("Period", max_chars=au.PERIOD_LIMIT, placeholder="January to March 2026")
-        chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.get)
-        if st.form_submit_button("Start the audit", type="primary", disabled=not writer):
-            try:
-                audit = au.create_audit(engine, pid, theme=theme, period=period, parts=chosen_parts, author=author)
-                st.session_state[k("audit", pid)] = audit.id
-                st.rerun()
-            except WorkbookError as exc:
-                show_error(exc)
+if writer:  # scrutineers and viewers read the audits; they have nothing to start
+    with st.expander("Start a new audit", expanded=not audits):
+        with st.form(k("new-audit", pid), clear_on_submit=True):
+            theme = st.text_input(
+                "Theme", max_chars=au.THEME_LIMIT, placeholder="The multi-agency response to child sexual abuse in the family environment"
+            )
+            period = st.text_input("Period", max_chars=au.PERIOD_LIMIT, placeholder="January to March 2026")
+            chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.get)
+            if st.form_submit_button("Start the audit", type="primary"):
+                try:
+                    audit = au.create_audit(engine, pid, theme=theme, period=period, parts=chosen_parts, author=author)
+                    st.session_state[k("audit", pid)] = audit.id
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
 removed_audits = au.list_audits(engine, pid, deleted=True)
 if writer:
     removed_panel(
@@ -72,20 +75,25 @@ view = au.view(audit)
 flash(k("audit-flash", pid))
 
 with st.expander("Theme, period and parts"):
-    with st.form(k("details", pid, audit.id, audit.version)):
-        theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT)
-        period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT)
-        chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.get)
-        if st.form_submit_button("Save", disabled=not writer):
-            try:
-                au.update_audit(
-                    engine, pid, audit.id, expected_version=audit.version, author=author, theme=theme, period=period, parts=chosen_parts
-                )
-                st.rerun()
-            except Conflict as exc:
-                st.error(conflict_note(exc), icon="⚠️")
-            except WorkbookError as exc:
-                show_error(exc)
+    if not writer:  # scrutineers and viewers: the details as text
+        read_only_text("Theme", audit.theme)
+        read_only_text("Period", audit.period)
+        read_only_text("Parts of the audit", "; ".join(parts.get(p, p) for p in view.parts))
+    else:
+        with st.form(k("details", pid, audit.id, audit.version)):
+            theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT)
+            period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT)
+            chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.get)
+            if st.form_submit_button("Save"):
+                try:
+                    au.update_audit(
+                        engine, pid, audit.id, expected_version=audit.version, author=author, theme=theme, period=period, parts=chosen_parts
+                    )
+                    st.rerun()
+                except Conflict as exc:
+                    st.error(conflict_note(exc), icon="⚠️")
+                except WorkbookError as exc:
+                    show_error(exc)
     if writer and st.button("Remove this audit", key=k("remove-audit", pid, audit.id)):
         au.remove_audit(engine, pid, audit.id, author=author)
         st.session_state.pop(k("audit", pid), None)
@@ -103,62 +111,74 @@ def save_text(field: str, key: str) -> None:
         st.session_state[k("audit-flash", pid)] = ("error", exc.message)
 
 
-st.subheader("Findings and the briefing's messages", anchor=False)
-st.caption("Each box saves when you leave it. Lists: one item per line. " + NO_IDENTIFYING_DETAILS)
+st.header("Findings and the briefing's messages", anchor=False)
+if writer:
+    st.caption("Each box saves when you leave it. Lists: one item per line.")
+    safeguarding_reminder()
 for field, label in au.TEXT_FIELDS.items():
     key = k("text", pid, audit.id, field, audit.version)
+    if not writer:  # scrutineers and viewers: the findings as text
+        read_only_text(label, view.texts.get(field, ""))
+        continue
     st.text_area(
         label,
         value=view.texts.get(field, ""),
         key=key,
-        disabled=not writer,
         height=68 if field == "one_thing" else 140,
         on_change=save_text,
         args=(field, key),
     )
 
-st.subheader("Audited cases", anchor=False)
-st.caption(
-    "Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
-    "NHS number or anything else that could identify a child or family."
-)
+st.header("Audited cases", anchor=False)
+if writer:
+    st.caption(
+        "Give each case a reference the partnership chooses, such as 'Case 1'. Never a name, a date of birth, an "
+        "NHS number or anything else that could identify a child or family."
+    )
 cases = au.list_cases(engine, audit.id)
 if cases:
     grades = au.grade_table(cases)
     chart_with_table(au.grade_figure(grades), grades, k("grades", pid, audit.id), "Audited cases by grade.")
 for case in cases:
     with st.expander(f"{md_escape(case.reference)} · {au.grade_label(case.grade)}"):
-        with st.form(k("case", case.id, case.version)):
-            reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT)
-            agencies = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT)
-            grade = st.selectbox(
-                "Grade", grade_ids, index=grade_ids.index(case.grade) if case.grade in grade_ids else 0, format_func=au.grade_label
-            )
-            strengths = st.text_area("Strengths", value=case.strengths)
-            learning = st.text_area("Learning", value=case.learning)
-            confirm = st.checkbox("This reference cannot identify anyone: use it as it is", key=k("case-ok", case.id))
-            if st.form_submit_button("Save the case", disabled=not writer):
-                try:
-                    au.update_case(
-                        engine,
-                        pid,
-                        case.id,
-                        expected_version=case.version,
-                        author=author,
-                        reference=reference,
-                        agencies=agencies,
-                        grade=grade,
-                        strengths=strengths,
-                        learning=learning,
-                        confirmed=confirm,
-                    )
-                    st.rerun()
-                except au.IdentifyingReference as exc:
-                    st.warning(exc.message, icon="⚠️")
-                except Conflict as exc:
-                    st.error(conflict_note(exc), icon="⚠️")
-                except WorkbookError as exc:
-                    show_error(exc)
+        if not writer:  # scrutineers and viewers: the case as text
+            read_only_text("Case reference", case.reference)
+            read_only_text("Agencies involved", case.agencies)
+            read_only_text("Grade", au.grade_label(case.grade))
+            read_only_text("Strengths", case.strengths)
+            read_only_text("Learning", case.learning)
+            continue
+            with st.form(k("case", case.id, case.version)):
+                reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT)
+                agencies = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT)
+                grade = st.selectbox(
+                    "Grade", grade_ids, index=grade_ids.index(case.grade) if case.grade in grade_ids else 0, format_func=au.grade_label
+                )
+                strengths = st.text_area("Strengths", value=case.strengths)
+                learning = st.text_area("Learning", value=case.learning)
+                confirm = st.checkbox("This reference cannot identify anyone: use it as it is", key=k("case-ok", case.id))
+                if st.form_submit_button("Save the case"):
+                    try:
+                        au.update_case(
+                            engine,
+                            pid,
+                            case.id,
+                            expected_version=case.version,
+                            author=author,
+                            reference=reference,
+                            agencies=agencies,
+                            grade=grade,
+                            strengths=strengths,
+                            learning=learning,
+                            confirmed=confirm,
+                        )
+                        st.rerun()
+                    except au.IdentifyingReference as exc:
+                        st.warning(exc.message, icon="⚠️")
+                    except Conflict as exc:
+                        st.error(conflict_note(exc), icon="⚠️")
+                    except WorkbookError as exc:
+                        show_error(exc)
         if writer and st.button("Remove this case", key=k("case-remove", case.id)):
             au.remove_case(engine, pid, case.id, author=author)
             st.rerun()
@@ -198,7 +218,7 @@ if writer:
                     au.remove_case(engine, pid, case.id, author=author, restore=True)
                     st.rerun()
 
-st.subheader("Staff survey", anchor=False)
+st.header("Staff survey", anchor=False)
 responses = au.survey_responses(engine, audit.id)
 summary = au.survey_summary(responses)
 if summary.responses:
@@ -235,11 +255,11 @@ if writer:
             existing=len(responses),
         )
 
-st.subheader("Recommendations", anchor=False)
+st.header("Recommendations", anchor=False)
 st.caption("Tracked as actions in the action plan and monitored by scrutiny.")
 recommendations_panel(engine, partnership, editable=writer, audit_id=audit.id)
 
-st.subheader("The briefing", anchor=False)
+st.header("The briefing", anchor=False)
 st.markdown(
     f"A briefing on **{md_escape(audit.theme)}** in the shape partnerships publish: the one thing to do, key "
     "messages for leaders and practitioners, strengths, learning, recommendations and resources."

@@ -20,7 +20,7 @@ st.markdown(
 )
 
 if partnership is not None:
-    st.subheader(f"Back up {md_escape(partnership.name)}")
+    st.header(f"Back up {md_escape(partnership.name)}")
     if can(engine, author, partnership.id, "manage"):
         if st.button("Make a backup", type="primary"):
             with st.status("Making the backup…") as status:
@@ -42,7 +42,7 @@ if partnership is not None:
     else:
         st.info("Only the partnership's owners can make a backup.", icon="🔒")
 
-st.subheader("Restore a backup as a new partnership")
+st.header("Restore a backup as a new partnership")
 if role_in(engine, author, None) != "admin":
     st.info("Only a site administrator can restore a backup. Ask them to restore it for you.", icon="🔒")
     st.stop()

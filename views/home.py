@@ -39,7 +39,7 @@ def _open_demo():
 
 
 if partnership is None:
-    st.subheader("Get started")
+    st.header("Get started")
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown("**See a finished example**")
@@ -54,7 +54,7 @@ if partnership is None:
     st.stop()
 
 words = nation_words(partnership.nation)
-st.subheader(md_escape(partnership.name))
+st.header(md_escape(partnership.name))
 st.caption(" · ".join(x for x in [words["label"], md_escape(partnership.areas), period_label(partnership)] if x))
 
 open_comments = sum(open_counts(engine, partnership.id).values())
@@ -76,7 +76,7 @@ else:
     st.success("Every chapter so far is answered. Download the Word draft and share it for review.", icon="🎉")
     st.page_link("views/draft.py", label="Go to the Word draft", icon="📄")
 
-st.subheader("Progress by chapter")
+st.header("Progress by chapter")
 for item in progress:
     cols = st.columns([3, 5, 2])
     cols[0].page_link(CHAPTER_PAGES[item.chapter.id], label=item.chapter.title)
@@ -89,7 +89,7 @@ with st.expander("The same figures as a table"):
 from strategy.plan.operations import load_plan, plan_checks  # noqa: E402
 
 plan = load_plan(engine, partnership.id)
-st.subheader("The plan")
+st.header("The plan")
 gaps = [f for f in plan_checks(plan) if f.kind != "rec_unanswered"]
 st.write(
     f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
@@ -100,7 +100,7 @@ cols = st.columns(3)
 cols[0].page_link("views/theory_of_change.py", label="Theory of Change", icon="🧩")
 cols[1].page_link("views/evaluation.py", label="Evaluation framework", icon="📏")
 cols[2].page_link("views/action_plan.py", label="Action plan", icon="🗓️")
-st.subheader("Ready to publish?")
+st.header("Ready to publish?")
 readiness = readiness_report(engine, partnership.id)
 met = [c.label for c in readiness.criteria if c.level == MET]
 st.markdown(

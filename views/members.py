@@ -49,7 +49,7 @@ message = st.session_state.pop("members_msg", None)
 if message:
     (st.success if message[0] == "success" else st.error)(message[1])
 
-st.subheader("Add a member or change a role")
+st.header("Add a member or change a role")
 accounts = [a for a in list_accounts(engine) if not a.disabled]
 labels = {a.username: f"{a.display_name} ({a.username})" + (f", {a.agency}" if a.agency else "") for a in accounts}
 with st.form("member_role"):
@@ -63,7 +63,7 @@ with st.form("member_role"):
             st.rerun()
 
 if members:
-    st.subheader("Remove a member")
+    st.header("Remove a member")
     st.caption("They lose access at their next click. What they wrote stays, with their name.")
     gone = st.selectbox(
         "Member",

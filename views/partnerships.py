@@ -57,7 +57,7 @@ if partnerships:
 else:
     st.info("No partnerships yet. Create yours below, or open the demo from the Home page.")
 
-st.subheader("Create a partnership")
+st.header("Create a partnership")
 st.caption("You become its owner, and can then add the other members on the Members page.")
 with st.form("create_partnership", clear_on_submit=False):
     name = st.text_input("Name", max_chars=120, placeholder="for example, Harbourshire Safeguarding Children Partnership")
@@ -82,11 +82,11 @@ with st.form("create_partnership", clear_on_submit=False):
             show_error(exc)
 
 if current and not can(engine, author, current.id, "manage"):
-    st.subheader(f"Details of {md_escape(current.name)}")
+    st.header(f"Details of {md_escape(current.name)}")
     st.text(f"{current.name}\n{NATIONS[current.nation]}\n{current.areas}\n{period_label(current)}".strip())
     st.caption("Only the partnership's owners can change its details.")
 elif current:
-    st.subheader(f"Details of {md_escape(current.name)}")
+    st.header(f"Details of {md_escape(current.name)}")
     with st.form("edit_partnership"):
         new_name = st.text_input("Name", value=current.name, max_chars=120)
         new_nation = st.radio("Nation", list(NATIONS), index=list(NATIONS).index(current.nation), format_func=NATIONS.get, horizontal=True)
@@ -117,7 +117,7 @@ elif current:
             args=(current.id, True),
         )
     if not current.archived:
-        st.subheader("Start the next strategy period")
+        st.header("Start the next strategy period")
         st.caption(
             "At the end of a strategy period (Guide §15.4), carry everything the partnership has written into a "
             "new workbook for the next period. This one is archived and stays readable, exactly as it is."

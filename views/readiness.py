@@ -34,7 +34,7 @@ st.dataframe(
 for criterion in report.criteria:
     icon, colour = LOOK[criterion.level]
     with st.container(border=True):
-        st.subheader(f"{icon} {criterion.label}: :{colour}[{criterion.word}]", anchor=False)
+        st.header(f"{icon} {criterion.label}: :{colour}[{criterion.word}]", anchor=False)
         st.caption(md_escape(criterion.question))
         for finding in criterion.to_fix():
             mark = LOOK[finding.level][0]

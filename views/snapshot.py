@@ -5,7 +5,9 @@ import streamlit as st
 from strategy.assessments import snapshot as sn
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
+from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.layout import page_context
+from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
@@ -24,21 +26,27 @@ writer = identity_form()
 author = current_author()
 
 snaps = sn.list_snapshots(engine, pid)
-with st.expander("Start a new snapshot", expanded=not snaps):
-    with st.form(k("new-snapshot", pid), clear_on_submit=True):
-        title = st.text_input("Title", placeholder="Snapshot 2026", max_chars=200)
-        held_on = st.date_input("Date of the strategic session", value=None, format="DD/MM/YYYY")
-        if st.form_submit_button("Start the snapshot", type="primary", disabled=not writer):
-            try:
-                snap = sn.create_snapshot(engine, pid, title=title, held_on=held_on, author=author)
-                st.session_state[k("snapshot", pid)] = snap.id
-                st.rerun()
-            except WorkbookError as exc:
-                show_error(exc)
+if writer:  # scrutineers and viewers read the snapshots; they have nothing to start
+    with st.expander("Start a new snapshot", expanded=not snaps):
+        with st.form(k("new-snapshot", pid), clear_on_submit=True):
+            title = st.text_input("Title", placeholder="Snapshot 2026", max_chars=200)
+            held_on = st.date_input("Date of the strategic session", value=None, format="DD/MM/YYYY")
+            if st.form_submit_button("Start the snapshot", type="primary"):
+                try:
+                    snap = sn.create_snapshot(engine, pid, title=title, held_on=held_on, author=author)
+                    st.session_state[k("snapshot", pid)] = snap.id
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
 if not snaps:
     st.info(
-        "No snapshot yet: start one above. The workbook's 22 starter statements are copied for your partnership, "
-        "and you can edit, add and retire them."
+        "No snapshot yet"
+        + (
+            ": start one above. The workbook's 22 starter statements are copied for your partnership, and you can "
+            "edit, add and retire them."
+            if writer
+            else "."
+        )
     )
     st.stop()
 
@@ -98,7 +106,7 @@ def save(**fields) -> None:
 
 
 editable = writer and statement.retired_at is None
-st.markdown("#### How strong is the evidence?")
+st.markdown("### How strong is the evidence?")
 rating_buttons(
     "evidence",
     rating.evidence_rating if rating else None,
@@ -106,7 +114,7 @@ rating_buttons(
     lambda v: save(evidence_rating=v),
     disabled=not editable,
 )
-st.markdown("#### How far has the partnership come?")
+st.markdown("### How far has the partnership come?")
 rating_buttons(
     "progress",
     rating.progress_rating if rating else None,
@@ -115,17 +123,21 @@ rating_buttons(
     disabled=not editable,
 )
 
-st.caption("Notes save when you leave each box. Do not enter anything that could identify a child or family.")
+if editable:
+    st.caption("Notes save when you leave each box.")
+    safeguarding_reminder()
 cols = st.columns(3)
 for column, (field, label) in zip(cols, sn.TEXT_FIELDS.items(), strict=True):
     key = k("note", pid, snapshot_id, statement.id, field, version)
     with column:
+        if not editable:  # scrutineers, viewers and retired statements: the notes as text
+            read_only_text(label, getattr(rating, field) if rating else "")
+            continue
         st.text_area(
             label,
             value=getattr(rating, field) if rating else "",
             key=key,
             height=140,
-            disabled=not editable,
             on_change=lambda field=field, key=key: save(**{field: st.session_state[key]}),
         )
 
@@ -139,7 +151,7 @@ with st.expander("The rating scales"):
         for p in sn.scale(kind):
             st.markdown(f"{p.value} · **{md_escape(p.label)}**: {md_escape(p.descriptor)}")
 
-with st.expander("Your statements: edit, add and retire"):
+with st.expander("Your statements: edit, add and retire" if writer else "Your statements"):
     st.caption(
         "Your partnership's own copy of the statements. A retired statement is left out of new snapshots but "
         "stays readable in the snapshots that rated it."
@@ -148,13 +160,12 @@ with st.expander("Your statements: edit, add and retire"):
         key = k("stmt", pid, s.id, s.version)
         c1, c2 = st.columns([5, 1])
         with c1:
-            text = st.text_area(
-                f"{s.code} · {sn.domain_label(s.domain)}" + (" (retired)" if s.retired_at else ""),
-                value=s.text,
-                key=key,
-                height=80,
-                disabled=not writer or s.retired_at is not None,
-            )
+            label = f"{s.code} · {sn.domain_label(s.domain)}" + (" (retired)" if s.retired_at else "")
+            if not writer or s.retired_at is not None:
+                read_only_text(label, s.text)
+                text = s.text
+            else:
+                text = st.text_area(label, value=s.text, key=key, height=80)
             if writer and s.retired_at is None and text != s.text and st.button("Save", key=k(key, "save")):
                 try:
                     sn.edit_statement(engine, pid, s.id, text=text, expected_version=s.version, author=author)

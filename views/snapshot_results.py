@@ -14,6 +14,7 @@ from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.layout import page_context
+from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
     RAG_MARK,
     chart_with_table,
@@ -50,31 +51,36 @@ if not snaps:
 snapshot_id = snapshot_picker(pid, snaps, "results-pick")
 snap = next(s for s in snaps if s.id == snapshot_id)
 
-with st.expander("Title, date and notes, or remove this snapshot"):
-    with st.form(k("snapshot-details", pid, snap.id, snap.version)):
-        title = st.text_input("Title", value=snap.title, max_chars=sn.TITLE_LIMIT)
-        held_on = st.text_input("Date of the strategic session (DD/MM/YYYY)", value=uk_day(snap.held_on) if snap.held_on else "")
-        notes = st.text_area(
-            "Notes",
-            value=snap.notes,
-            max_chars=sn.NOTE_LIMIT,
-            help="Who took part and how the session ran. No details that identify anyone.",
-        )
-        if st.form_submit_button("Save", disabled=not writer):
-            try:
-                sn.update_snapshot(
-                    engine, pid, snap.id, expected_version=snap.version, author=author, title=title, held_on=held_on, notes=notes
-                )
-                st.rerun()
-            except WorkbookError as exc:
-                show_error(exc)
+with st.expander("Title, date and notes" + (", or remove this snapshot" if writer else "")):
+    if not writer:  # scrutineers and viewers: the details as text
+        read_only_text("Title", snap.title)
+        read_only_text("Date of the strategic session", uk_day(snap.held_on) if snap.held_on else "")
+        read_only_text("Notes", snap.notes)
+    else:
+        with st.form(k("snapshot-details", pid, snap.id, snap.version)):
+            title = st.text_input("Title", value=snap.title, max_chars=sn.TITLE_LIMIT)
+            held_on = st.text_input("Date of the strategic session (DD/MM/YYYY)", value=uk_day(snap.held_on) if snap.held_on else "")
+            notes = st.text_area(
+                "Notes",
+                value=snap.notes,
+                max_chars=sn.NOTE_LIMIT,
+                help="Who took part and how the session ran. No details that identify anyone.",
+            )
+            if st.form_submit_button("Save"):
+                try:
+                    sn.update_snapshot(
+                        engine, pid, snap.id, expected_version=snap.version, author=author, title=title, held_on=held_on, notes=notes
+                    )
+                    st.rerun()
+                except WorkbookError as exc:
+                    show_error(exc)
     if writer and st.button("Remove this snapshot", key=k("remove-snapshot", pid, snap.id)):
         sn.remove_snapshot(engine, pid, snap.id, author=author)
         st.session_state.pop(k("snapshot", pid), None)
         st.rerun()
 
 scores = sn.domain_scores(engine, pid, snapshot_id)
-st.subheader("Domain scores and RAG", anchor=False)
+st.header("Domain scores and RAG", anchor=False)
 st.caption(
     "RAG from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or more green. The score is the "
     "evidence and progress ratings together as a percentage of the most they could be."
@@ -83,7 +89,7 @@ shown = scores.drop(columns=["domain", "rag"]).copy()
 shown["RAG"] = [f"{RAG_MARK[r]} {label}" for r, label in zip(scores["rag"], scores["RAG"], strict=True)]
 st.dataframe(shown, hide_index=True)
 
-st.subheader("Strategic and frontline views", anchor=False)
+st.header("Strategic and frontline views", anchor=False)
 chart_with_table(
     sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
     scores[["Domain", "Progress (average of 4)", "Frontline (average of 4)", "Frontline ratings", "Gap (strategic minus frontline)"]],
@@ -114,7 +120,7 @@ with st.expander("Every statement", expanded=False):
             hide_index=True,
         )
 
-st.subheader("Frontline survey", anchor=False)
+st.header("Frontline survey", anchor=False)
 responses = sn.responses(engine, snapshot_id)
 st.caption(
     f"{len(responses):,} frontline ratings imported. Practitioners rate the same statements on the progress "
@@ -135,15 +141,15 @@ if writer:
     )
 
 if len(snaps) > 1:
-    st.subheader("Snapshots over time", anchor=False)
+    st.header("Snapshots over time", anchor=False)
     frame = sn.compare_snapshots(engine, pid)
     chart_with_table(sn.trend_figure(frame), frame, k("trend", pid), "Average agreed progress by domain in each snapshot.")
 
-st.subheader("Recommendations", anchor=False)
+st.header("Recommendations", anchor=False)
 st.caption("Each recommendation can become an action in the action plan, where it is monitored.")
 recommendations_panel(engine, partnership, editable=writer, snapshot_id=snapshot_id)
 
-st.subheader("The snapshot report", anchor=False)
+st.header("The snapshot report", anchor=False)
 report = document_job(
     engine,
     ("snapshot-report", pid, snapshot_id),

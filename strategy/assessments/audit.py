@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from strategy.core import palette
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
@@ -349,14 +350,14 @@ def grade_table(cases: list[AuditCase]) -> pd.DataFrame:
 
 
 def grade_figure(table: pd.DataFrame) -> go.Figure:
-    colours = {g["label"]: g.get("colour", "#9E9E9E") for g in grades()}
+    colours = {g["label"]: g.get("colour", palette.GREY) for g in grades()}
     fig = go.Figure(
         go.Bar(
             x=table["Grade"],
             y=table["Cases"],
             text=table["Cases"],
             textposition="outside",
-            marker_color=[colours.get(g, "#9E9E9E") for g in table["Grade"]],
+            marker_color=[colours.get(g, palette.GREY) for g in table["Grade"]],
         )
     )
     fig.update_layout(title="Audited cases by grade", yaxis={"title": "Cases", "dtick": 1}, plot_bgcolor="white")
@@ -436,7 +437,7 @@ def confidence_figure(summary: SurveySummary) -> go.Figure:
         name="Identifying",
         x=t["Agency"].map(chart_escape),
         y=t["Identifying (average of 5)"],
-        marker_color="#0B4F8A",
+        marker_color=palette.NAVY,
         text=t["Identifying (average of 5)"],
         textposition="outside",
     )
@@ -444,7 +445,7 @@ def confidence_figure(summary: SurveySummary) -> go.Figure:
         name="Responding",
         x=t["Agency"].map(chart_escape),
         y=t["Responding (average of 5)"],
-        marker_color="#E69F00",
+        marker_color=palette.AMBER,
         text=t["Responding (average of 5)"],
         textposition="outside",
     )
@@ -465,7 +466,7 @@ def barrier_figure(summary: SurveySummary) -> go.Figure:
             x=t["Responses"],
             y=t["What stops use"].map(chart_escape),
             orientation="h",
-            marker_color="#0B4F8A",
+            marker_color=palette.NAVY,
             text=t["Responses"],
             textposition="outside",
         )

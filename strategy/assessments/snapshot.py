@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from strategy.core import palette
 from strategy.core.authors import Author
 from strategy.core.dates import uk_long_date
 from strategy.core.db import read_session, write_session
@@ -36,8 +37,8 @@ TEXT_FIELDS = {"evidence": "Evidence", "strengths": "Strengths", "development": 
 #: A domain whose strategic and frontline averages differ by this much (or more) is flagged.
 GAP_FLAG = 0.75
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "": "Not rated"}
-RAG_COLOURS = {"red": "#C0392B", "amber": "#E67E22", "green": "#1E7B4A", "": "#9E9E9E"}
-STRATEGIC_COLOUR, FRONTLINE_COLOUR = "#0B4F8A", "#E69F00"  # colour-blind-safe pair
+RAG_COLOURS = {"red": palette.RED, "amber": palette.AMBER, "green": palette.DARK_GREEN, "": palette.GREY}
+STRATEGIC_COLOUR, FRONTLINE_COLOUR = palette.NAVY, palette.AMBER  # colour-blind-safe pair
 
 
 @dataclass(frozen=True)

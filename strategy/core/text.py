@@ -72,3 +72,25 @@ def shorten(text: object, limit: int = 80) -> str:
     """Text on one line, cut to ``limit`` characters with an ellipsis: for labels, pickers and messages."""
     flat = " ".join(str("" if text is None else text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def plural(noun: str, count: int = 2) -> str:
+    """``noun`` for one, its plural otherwise: priority -> priorities, agency -> agencies, piece of feedback
+    -> pieces of feedback, risk -> risks."""
+    if count == 1:
+        return noun
+    head, sep, tail = noun.partition(" of ")
+    if sep:
+        return plural(head) + sep + tail
+    lower = noun.lower()
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    if lower.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def with_article(noun: str) -> str:
+    """ "a measure", "an agency", "an outcome": the article by the word's first letter (the workbook's item
+    names have no silent h and no "you"-sounding u)."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

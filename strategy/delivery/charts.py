@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
+from strategy.core import palette
 from strategy.core.text import chart_escape, shorten
 from strategy.delivery import operations as D
 
@@ -61,10 +62,13 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
         name="Reading",
         text=counted["Value"].map(chart_escape) if len(counted) else [],
         textposition="top center",
-        line={"color": "#0072B2"},
+        line={"color": palette.BLUE},
     )
     if len(table):
-        for column, colour, dash, where in (("Baseline", "#999999", "dot", "bottom left"), ("Target", "#009E73", "dash", "top left")):
+        for column, colour, dash, where in (
+            ("Baseline", palette.GREY, "dot", "bottom left"),
+            ("Target", palette.DARK_GREEN, "dash", "top left"),
+        ):
             value = table[column].iloc[0]
             if value is not None and not pd.isna(value):
                 fig.add_hline(y=value, line_dash=dash, line_color=colour, annotation_text=f"{column} {value:g}", annotation_position=where)
@@ -80,7 +84,7 @@ def indicator_figure(table: pd.DataFrame, title: str = "") -> go.Figure:
 
 
 #: Baseline and target lines: told apart by their dashes and the legend, not by colour alone.
-_REFERENCE_LINES = (("Baseline", "#767676", "dot"), ("Target", "#007A5E", "dash"))
+_REFERENCE_LINES = (("Baseline", palette.GREY, "dot"), ("Target", palette.DARK_GREEN, "dash"))
 
 
 def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> dict:
@@ -133,7 +137,7 @@ def indicators_figure(panels: list[tuple[str, pd.DataFrame]]) -> dict:
                 "text": [chart_escape(str(v)) for v in counted["Value"]] if len(counted) else [],
                 "textposition": "top center",
                 "cliponaxis": False,  # a label above the highest point stays whole
-                "line": {"color": "#0072B2"},
+                "line": {"color": palette.BLUE},
                 **axes,
             }
         )

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.core import palette
 from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
@@ -65,10 +66,10 @@ SURVEY_MEASURES = {
 
 #: Colours that stay distinct for the common kinds of colour blindness (Okabe and Ito), and a
 #: single-hue blue scale for the support matrix, darkest where nothing exists.
-IDENTIFIED_COLOUR = "#E69F00"
-HIDDEN_COLOUR = "#0072B2"
-FLAG_COLOUR = "#D55E00"
-OK_COLOUR = "#0072B2"
+IDENTIFIED_COLOUR = palette.AMBER
+HIDDEN_COLOUR = palette.BLUE
+FLAG_COLOUR = palette.VERMILION
+OK_COLOUR = palette.BLUE
 AVAILABILITY_ORDER = ("available", "unknown", "partly", "none")
 AVAILABILITY_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#08306b")
 
@@ -269,7 +270,7 @@ def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None
     if not periods:
         return None
     fig = go.Figure()
-    palette = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+    colours = palette.SERIES
     dashes = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
     for i, (label, rs) in enumerate(series.values()):
         grouped = _by_period(rs)
@@ -281,7 +282,7 @@ def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None
                 name=chart_escape(label),
                 mode="lines+markers",
                 connectgaps=False,
-                line={"color": palette[i % len(palette)], "dash": dashes[i % len(dashes)], "width": 3},
+                line={"color": colours[i % len(colours)], "dash": dashes[i % len(dashes)], "width": 3},
                 marker={"size": 9, "symbol": i % 10},
                 customdata=[chart_escape(t.text or "no figure") for t in totals],
                 hovertemplate="%{x}: %{customdata}<extra>" + chart_escape(label)[:60] + "</extra>",
@@ -517,7 +518,7 @@ def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
     )
     fig.add_hline(
         y=0,
-        line={"color": "#333333", "width": 2, "dash": "dash"},
+        line={"color": palette.INK, "width": 2, "dash": "dash"},
         annotation_text="Waterline: agencies see only what is above it",
         annotation_position="top right",
     )
@@ -798,7 +799,7 @@ def attendance_figure(att: Attendance) -> go.Figure | None:
     )
     fig.add_vline(
         x=ATTENDANCE_FLAG_PERCENT,
-        line={"dash": "dash", "color": "#333333"},
+        line={"dash": "dash", "color": palette.INK},
         annotation_text=f"{ATTENDANCE_FLAG_PERCENT}%",
         annotation_position="top",
     )
@@ -878,7 +879,7 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
     if table.empty:
         return None
     fig = go.Figure()
-    palette = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+    colours = palette.SERIES[:4]
     patterns = ("", "/", ".", "x")
     for i, label in enumerate(SURVEY_MEASURES.values()):
         fig.add_trace(
@@ -886,7 +887,7 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
                 x=[chart_escape(a) for a in table[by]],
                 y=table[label],
                 name=label,
-                marker={"color": palette[i], "pattern": {"shape": patterns[i]}},
+                marker={"color": colours[i], "pattern": {"shape": patterns[i]}},
                 text=[("" if pd.isna(v) else f"{v:.1f}") for v in table[label]],
                 textposition="outside",
                 hovertemplate="%{x}: %{y:.1f} of 5<extra>" + label + "</extra>",

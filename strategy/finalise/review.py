@@ -23,7 +23,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import DraftVersion, Partnership
 from strategy.core.revisions import record_revision
-from strategy.core.text import check_length, clean_text, shorten
+from strategy.core.text import check_length, clean_text, plural, shorten
 from strategy.guide.content import content
 from strategy.people.backup import partnership_content
 
@@ -233,7 +233,7 @@ def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str |
             text = f"'{shorten(prompt.label, 70)}': {max(added, removed)} row{'s' if max(added, removed) != 1 else ''} changed"
         else:
             parts = [f"{n} {word}" for n, word in ((added, "added or changed"), (removed, "removed or changed")) if n]
-            text = f"'{shorten(prompt.label, 70)}': {', '.join(parts)} ({prompt.item_label}s)"
+            text = f"'{shorten(prompt.label, 70)}': {', '.join(parts)} ({plural(prompt.item_label)})"
         by_chapter[chapter.id].changes.append(text)
 
     # The plan, by stable code.

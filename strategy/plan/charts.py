@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from strategy.core import palette
 from strategy.core.models import stored_id
 from strategy.core.text import chart_escape, shorten
 from strategy.plan.operations import Plan, gantt_rows, leads
 
-GAP = "#B3261E"
-COLOURS = {"aim": "#1F4E79", "outcome": "#2E7D32", "action": "#6A4C93"}
+GAP = palette.GAP
+COLOURS = palette.CHAIN
 
 
 def chain_table(plan: Plan) -> pd.DataFrame:
@@ -122,7 +123,7 @@ def chain_figure(plan: Plan) -> go.Figure:
     for x0, y0, x1, y1 in edges:
         ex += [x0, x1, None]
         ey += [y0, y1, None]
-    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#9E9E9E", "width": 1}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", line={"color": palette.GREY, "width": 1}, hoverinfo="skip", showlegend=False))
     for kind in ("aim", "outcome", "action"):
         for gap in (False, True):
             group = [n for n in nodes if n["kind"] == kind and bool(n["gap"]) == gap]

@@ -23,12 +23,12 @@ from strategy.documents.progress_report import export_progress_report, report_fi
 from strategy.features import SCRUTINY_SECTIONS
 from strategy.guide.content import content
 from strategy.plan import operations as P
+from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
 from strategy.ui.state import current_author
-from strategy.ui.widgets import NO_IDENTIFYING_DETAILS
 
 
 def _reading_label(names: dict[int, str], reading_id: int | None) -> str:
@@ -91,6 +91,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
     _clear_saved_fields()
     d = D.load_delivery(engine, stored_id(partnership))
     actions = D.action_status_table(d)
+    st.header("Where the actions stand", divider="gray")
     st.caption(f"Updates are due every {d.interval} days (set on the Implementation page).")
     left, right = st.columns(2)
     with left:
@@ -106,11 +107,22 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
             "Every action has a recent update.",
         )
 
-    st.header("Give an update", divider="gray")
-    st.caption(NO_IDENTIFYING_DETAILS)
     codes = {stored_id(x): f"{plan.code('action', stored_id(x))} {shorten(x.title, 90)}" for x in plan.all_actions()}
     labels = D.status_labels()
     current = dict(zip(actions["_id"], actions["Status"], strict=True))
+    if editable:  # scrutineers and viewers read the history below; they get no form to type into
+        _update_form(engine, partnership, codes, labels, current)
+
+    st.header("History", divider="gray")
+    chosen = st.selectbox(
+        "Show the updates of", [None, *codes], format_func=lambda i: "Every action" if i is None else codes[i], key=_k("history")
+    )
+    _show(D.updates_table(d, action_id=chosen), "No updates yet.")
+
+
+def _update_form(engine: Engine, partnership: Partnership, codes: dict, labels: dict, current: dict) -> None:
+    st.header("Give an update", divider="gray")
+    safeguarding_reminder()
     with st.form(_k("update"), border=True):
         action_id = st.selectbox("Action", list(codes), format_func=lambda i: f"{codes[i]} · now {current.get(i, '')}", key=_k("action"))
         a, b, c = st.columns(3)
@@ -119,7 +131,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
         completed = c.text_input("Completion date (for Complete)", key=_k("completed"), placeholder="31/03/2026")
         note = st.text_area("Progress note", key=_k("note"), max_chars=D.NOTE_LIMIT)
         evidence = st.text_input("Evidence (a document, a meeting, a figure)", key=_k("evidence"))
-        if st.form_submit_button("Save the update", type="primary", disabled=not editable):
+        if st.form_submit_button("Save the update", type="primary"):
             if _write(
                 D.add_update,
                 engine,
@@ -135,17 +147,11 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
                 st.session_state[CLEAR] = [_k("note"), _k("evidence"), _k("completed")]
                 st.rerun()
 
-    st.header("History", divider="gray")
-    chosen = st.selectbox(
-        "Show the updates of", [None, *codes], format_func=lambda i: "Every action" if i is None else codes[i], key=_k("history")
-    )
-    _show(D.updates_table(d, action_id=chosen), "No updates yet.")
-
 
 # --- Indicators ---------------------------------------------------------------------------------
 
 
-def _reading_form(engine: Engine, partnership: Partnership, measure, editable: bool) -> None:
+def _reading_form(engine: Engine, partnership: Partnership, measure) -> None:
     with st.form(_k("reading", measure.id), border=False):
         a, b = st.columns(2)
         period = a.text_input(
@@ -162,7 +168,7 @@ def _reading_form(engine: Engine, partnership: Partnership, measure, editable: b
         )
         source = a.text_input("Source", key=_k("source", measure.id), value=measure.collection[:300])
         note = b.text_input("Note", key=_k("note", measure.id))
-        if st.form_submit_button("Add the reading", disabled=not editable):
+        if st.form_submit_button("Add the reading"):
             if _write(
                 D.add_reading,
                 engine,
@@ -213,30 +219,29 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
             else:
                 st.plotly_chart(delivery_chart.indicator_figure(table), key=_k("chart", m.id))
                 st.dataframe(table.drop(columns=["_id", "_start"]), hide_index=True, width="stretch")
-                removable = {int(r["_id"]): f"{r['Period']}: {r['Value']}" for _, r in table.iterrows()}
-                choices: list[int | None] = [None, *removable]
-                c1, c2 = st.columns([3, 1])
-                gone = c1.selectbox(
-                    "Remove a reading",
-                    choices,
-                    key=_k("remove", m.id),
-                    format_func=partial(_reading_label, removable),
-                )
-                if c2.button("Remove", key=_k("remove-btn", m.id), disabled=not editable or gone is None):
-                    if _write(
-                        D.delete_reading, engine, stored_id(partnership), gone, done="Removed the reading; it can be restored below."
-                    ):
-                        st.rerun()
-            _reading_form(engine, partnership, m, editable)
+                if editable:  # scrutineers and viewers see the readings, with nothing to remove or add
+                    _remove_reading(engine, partnership, m, table)
+            if editable:
+                _reading_form(engine, partnership, m)
     removed = [r for r in D.list_readings(engine, stored_id(partnership), removed=True) if any(m.id == r.measure_id for m in measures)]
     if removed:
         with st.expander(f"Removed readings ({len(removed)})"):
             for r in removed[:100]:
                 a, b = st.columns([8, 2])
                 a.text(f"{plan.code('measure', r.measure_id)} {r.period}: {r.value}")
-                if b.button("Restore", key=_k("restore", r.id), disabled=not editable):
+                if editable and b.button("Restore", key=_k("restore", r.id)):
                     if _write(D.restore_reading, engine, partnership.id, r.id, done="Restored the reading."):
                         st.rerun()
+
+
+def _remove_reading(engine: Engine, partnership: Partnership, m, table: pd.DataFrame) -> None:
+    removable = {int(r["_id"]): f"{r['Period']}: {r['Value']}" for _, r in table.iterrows()}
+    choices: list[int | None] = [None, *removable]
+    c1, c2 = st.columns([3, 1])
+    gone = c1.selectbox("Remove a reading", choices, key=_k("remove", m.id), format_func=partial(_reading_label, removable))
+    if c2.button("Remove", key=_k("remove-btn", m.id), disabled=gone is None):
+        if _write(D.delete_reading, engine, stored_id(partnership), gone, done="Removed the reading; it can be restored below."):
+            st.rerun()
 
 
 # --- The scrutineer's dashboard ----------------------------------------------------------------

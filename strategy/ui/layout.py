@@ -29,10 +29,12 @@ def sidebar(engine: Engine) -> Partnership | None:
             if partnership and partnership.id not in ids:  # archived but in hand
                 ids.append(partnership.id)
                 names[partnership.id] = partnership.name + " (archived)"
+            # The picker always shows the partnership in use: set from it on every run (a page that opened
+            # one, such as "Open the demo" or a new partnership, changed it since the picker was last drawn).
+            st.session_state["sidebar_partnership"] = partnership.id if partnership else None
             st.selectbox(
                 "Partnership",
                 ids,
-                index=ids.index(partnership.id) if partnership else None,
                 format_func=lambda i: names[i],
                 placeholder="Choose a partnership",
                 key="sidebar_partnership",

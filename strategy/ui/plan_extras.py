@@ -110,14 +110,18 @@ def _component_extra(component: str):
         for x in plan.all_actions():
             if x.origin.startswith(f"component:{component}:item:"):
                 made.setdefault(int(x.origin.rsplit(":", 1)[1]), []).append(plan.code("action", stored_id(x)))
+        if not editable and not made:
+            return
         with st.container(border=True):
-            st.markdown("**Turn an activity into an action**")
+            st.markdown("**Turn an activity into an action**" if editable else "**Activities in the plan**")
             _messages()
             if made:
                 st.caption(
                     "Already in the plan: "
                     + md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made))
                 )
+            if not editable:  # scrutineers and viewers: what is already in the plan, nothing to choose
+                return
             waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
             outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 80)}" for o in plan.all_outcomes()}
             if not outcomes:
@@ -129,20 +133,18 @@ def _component_extra(component: str):
             if not waiting:
                 st.caption("Every activity above is already an action in the plan." if rows else "Add activities above first.")
                 return
-            st.selectbox("Activity", list(waiting), format_func=lambda v: waiting[v], key=_k("act-item", prompt.id), disabled=not editable)
+            st.selectbox("Activity", list(waiting), format_func=lambda v: waiting[v], key=_k("act-item", prompt.id))
             st.selectbox(
                 "Intended outcome it serves",
                 list(outcomes),
                 format_func=lambda v: outcomes[v],
                 index=None,
                 key=_k("act-outcome", prompt.id),
-                disabled=not editable,
                 placeholder="Choose an outcome",
             )
             st.button(
                 "Make it an action",
                 key=_k("act-go", prompt.id),
-                disabled=not editable,
                 type="primary",
                 on_click=_activity_to_action,
                 args=(engine, pid, prompt.id, component),

@@ -21,6 +21,7 @@ from strategy.plan import io as plan_io
 from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
+from strategy.ui import read_only
 from strategy.ui.import_panel import PlanChoices, choose, chosen_options
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
@@ -216,7 +217,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
         "in on the Action plan page.",
     )
     if plan.aims:
-        st.subheader("The chain")
+        st.header("The chain")
         st.plotly_chart(plan_chart.chain_figure(plan), key=_k("chain"))
         with st.expander("The same chain as a table"):
             st.dataframe(plan_chart.chain_table(plan), hide_index=True)
@@ -227,7 +228,10 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
             "'A workforce able to recognise and respond to child sexual abuse'."
         )
     undo_and_removed(engine, pid, editable, ("aim", "outcome"))
-    st.subheader("Strategic aims and intended outcomes")
+    st.header("Strategic aims and intended outcomes")
+    if not editable:  # scrutineers and viewers read the aims as text, not greyed-out fields
+        read_only.plan_aims(plan)
+        return
     aim_choices = {stored_id(a): f"{plan.code('aim', stored_id(a))} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
         code = plan.code("aim", stored_id(aim))
@@ -448,9 +452,11 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
         st.success("Every intended outcome has at least one measure.", icon="✅")
     table = measure_rows(plan)
     if not table.empty:
-        st.subheader("The framework")
+        st.header("The framework")
         st.dataframe(table, hide_index=True)
     undo_and_removed(engine, pid, editable, ("measure",))
+    if not editable:  # scrutineers and viewers read the framework above; no fields to type into
+        return
     outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {o.title}" for o in plan.all_outcomes()}
     with st.container(border=True):
         st.markdown("**Add a measure**")
@@ -467,7 +473,7 @@ def evaluation_page(engine: Engine, partnership: Partnership) -> None:
         st.button("Add the measure", key=_k("m-add"), on_click=_add_measure, args=(engine, pid), disabled=not editable, type="primary")
     measures = plan.all_measures()
     if measures:
-        st.subheader("Change a measure")
+        st.header("Change a measure")
         labels = {stored_id(m): f"{plan.code('measure', stored_id(m))} {shorten(m.indicator, 90)}" for m in measures}
         chosen = st.selectbox("Measure", list(labels), format_func=lambda v: labels[v], key=_k("m-pick"))
         m = next(x for x in measures if x.id == chosen)
@@ -1049,7 +1055,7 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
                 if tab.open:
                     with tab:
                         view(plan, table)
-    st.subheader("Export and import")
+    st.header("Export and import")
     a, b = st.columns(2)
     if not plan.empty:
         # Made when clicked, not on every run of the page.

@@ -92,6 +92,8 @@ def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[
         st.badge(f"Agreed: {chosen.label}", color=STREAMLIT_COLOUR[chosen.value], icon=":material/check:")
     else:
         st.badge("Not rated yet", color="gray")
+    if disabled:  # scrutineers, viewers and retired statements: the agreed rating above, no buttons
+        return
     columns = st.columns(len(points) + 1)
     for column, point in zip(columns, points, strict=False):
         tick = "✓ " if current == point.value else ""
@@ -103,12 +105,9 @@ def rating_buttons(kind: str, current: int | None, key: str, on_pick: Callable[[
                 help=point.descriptor,
                 on_click=on_pick,
                 args=(point.value,),
-                disabled=disabled,
             )
     with columns[-1]:
-        st.button(
-            "Clear", key=k(key, "clear"), on_click=on_pick, args=(None,), disabled=disabled or current is None, use_container_width=True
-        )
+        st.button("Clear", key=k(key, "clear"), on_click=on_pick, args=(None,), disabled=current is None, use_container_width=True)
 
 
 # --- Importing a survey file --------------------------------------------------------------------

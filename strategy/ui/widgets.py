@@ -35,18 +35,16 @@ from strategy.core.access import RIGHTS, role_in
 from strategy.core.dates import uk_time
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.models import Answer, Partnership, stored_id
-from strategy.core.text import md_escape
+from strategy.core.text import md_escape, plural, shorten, with_article
 from strategy.core.values import uk_day
 from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
+from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 
-NO_IDENTIFYING_DETAILS = (
-    "This is a strategy, not a case record: please do not enter names or other details that could "
-    "identify a child, a family or the person who has sexually abused a child."
-)
+NO_IDENTIFYING_DETAILS = SAFEGUARDING_REMINDER  # shown once per page (strategy.ui.a11y.safeguarding_reminder)
 
 
 def _k(*parts) -> str:
@@ -287,7 +285,7 @@ def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text
             _save(engine, pid, prompt.id, value=file.getvalue())
             st.session_state[_k("imagegen", pid, prompt.id)] = generation + 1  # an empty uploader again
 
-    st.file_uploader("Upload a PNG or JPEG (at most 1 MB)", type=["png", "jpg", "jpeg"], key=box, on_change=upload)
+    st.file_uploader("Upload a PNG or JPEG (at most 1 MB)", type=["png", "jpg", "jpeg"], key=box, on_change=upload, max_upload_size=1)
     if stored and stored.value:
         st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save, args=(engine, pid, prompt.id, ""))
 
@@ -340,8 +338,6 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
         st.multiselect(
             label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder="Choose all that apply", **common
         )
-    if prompt.identifying_details_note:
-        st.caption(NO_IDENTIFYING_DETAILS)
     error = st.session_state.get(_k("err", pid, prompt.id))
     if error:
         show_message(error)
@@ -558,8 +554,6 @@ def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
     st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
     if prompt.help:
         st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
-    if prompt.identifying_details_note:
-        st.caption(NO_IDENTIFYING_DETAILS)
 
 
 def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
@@ -605,7 +599,7 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
             column_config={col.id: _column_config(col, partnership.nation) for col in columns},
         )
         if not rows:
-            st.caption(f"No {prompt.item_label}s yet.")
+            st.caption(f"No {plural(prompt.item_label)} yet.")
         if prompt.checks and prompt.type == "table":
             _checks(partnership, prompt, [r.values for r in rows])
         return
@@ -625,13 +619,13 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
     )
     if editable:
         st.caption(
-            f"Each change saves as soon as you leave the cell. Add a {prompt.item_label} in the empty last row; "
+            f"Each change saves as soon as you leave the cell. Add {with_article(prompt.item_label)} in the empty last row; "
             "paste several rows from Excel at once. Select rows and press Delete to remove them."
         )
     _messages(engine, partnership, prompt)
     undo = st.session_state.get(_k("undo", pid, prompt.id))
     if undo and editable:
-        st.info(f"Removed {len(undo)} {prompt.item_label}{'s' if len(undo) > 1 else ''}.", icon="🗑️")
+        st.info(f"Removed {len(undo)} {plural(prompt.item_label, len(undo))}.", icon="🗑️")
         st.button("Undo", key=_k("undo-btn", pid, prompt.id), on_click=_undo_delete, args=(engine, pid, prompt.id, undo))
     if prompt.ordered and editable and len(rows) > 1:
         _reorder(engine, pid, prompt, rows)
@@ -669,7 +663,7 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
             width="stretch",
         )
         if prompt.extra_rows:
-            st.markdown(f"**{md_escape(prompt.item_label.capitalize())}s you add**")
+            st.markdown(f"**{md_escape(plural(prompt.item_label).capitalize())} you add**")
             table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], False, heading=False)
         if prompt.checks:
             _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
@@ -694,7 +688,7 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
         st.caption("Each change saves as soon as you leave the cell.")
     _messages(engine, partnership, prompt)
     if prompt.extra_rows:
-        st.markdown(f"**{md_escape(prompt.item_label.capitalize())}s you add**")
+        st.markdown(f"**{md_escape(plural(prompt.item_label).capitalize())} you add**")
         table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], editable, heading=False)
     if prompt.checks:
         _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
@@ -713,26 +707,28 @@ def _cell_text(col: Column, value, nation: str) -> str:
 
 def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
     first = prompt.columns[0].id
-    with st.expander(f"Change the order of the {prompt.item_label}s"):
+    with st.expander(f"Change the order of the {plural(prompt.item_label)}"):
         for position, row in enumerate(rows, start=1):
-            a, b, text = st.columns([1, 1, 10])
+            # Each button names its item ("Move 'Police' up"), so a screen reader says more than "up arrow".
+            name = md_escape(shorten(str(row.values.get(first) or f"{prompt.item_label} {position}"), 40))
+            text, a, b = st.columns([6, 3, 3], vertical_alignment="center")
+            text.text(f"{position}. {row.values.get(first) or ''}")
             a.button(
-                "↑",
+                f"Move '{name}' up",
                 key=_k("up", pid, row.id),
                 disabled=position == 1,
-                help="Move up",
+                icon=":material/arrow_upward:",
                 on_click=_move,
                 args=(engine, pid, prompt.id, row.id, -1),
             )
             b.button(
-                "↓",
+                f"Move '{name}' down",
                 key=_k("down", pid, row.id),
                 disabled=position == len(rows),
-                help="Move down",
+                icon=":material/arrow_downward:",
                 on_click=_move,
                 args=(engine, pid, prompt.id, row.id, 1),
             )
-            text.text(f"{position}. {row.values.get(first) or ''}")
 
 
 def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
@@ -740,7 +736,7 @@ def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
     if not removed:
         return
     first = row_columns(prompt)[0].id
-    with st.expander(f"Removed {prompt.item_label}s ({len(removed)})"):
+    with st.expander(f"Removed {plural(prompt.item_label)} ({len(removed)})"):
         for row in removed[-50:]:
             text, button = st.columns([8, 2])
             text.text(str(row.values.get(first) or "(no name)"))
@@ -749,13 +745,16 @@ def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
 
 # --- A whole chapter ----------------------------------------------------------------------------
 
+#: Where a person types free text (the safeguarding reminder goes just before the first of them).
+FREE_TEXT = ("longtext", "text", "table", "grid")
+
 
 def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> None:
     chapter: Chapter = content().chapter(chapter_id)
     st.title(chapter.title)
     st.caption(f"{md_escape(partnership.name)} · Guide {chapter.guide}")
     if chapter.summary:
-        st.markdown(md_escape(chapter.summary))
+        st.markdown(md_escape(content().fill(chapter.summary, partnership.nation)))
     editable = role_banner(engine, partnership)
     counts = open_counts(engine, stored_id(partnership))
     answers = get_answers(engine, stored_id(partnership))
@@ -763,7 +762,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     prompts = [p for p in chapter.prompts if p.counted]
     done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
     st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")
-    st.caption(NO_IDENTIFYING_DETAILS)
+    reminded = False
     for section in chapter.sections:
         st.header(section.title, divider="gray")
         if section.guide:
@@ -771,6 +770,9 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
         if section.intro:
             st.markdown(md_escape(content().fill(section.intro, partnership.nation)))
         for prompt in section.prompts:
+            if not reminded and editable and prompt.type in FREE_TEXT:
+                safeguarding_reminder()  # once per page, just before its first free-text box
+                reminded = True
             if prompt.type == "reference":
                 reference_list(partnership, prompt)
             elif prompt.type == "table":
