@@ -40,7 +40,7 @@ def button(at: AppTest, label: str):
 
 def test_first_run_creates_the_administrator_then_asks_everyone_to_sign_in(engine, capfd):
     at = bare().run()
-    assert "Welcome: create the administrator" in [s.value for s in at.subheader]
+    assert "Welcome: create the administrator" in [s.value for s in at.header]
     # The server printed a one-time setup code to its console and log; the page asks for it.
     logged = re.search(r"setup code for the first-run page is ([A-Z0-9-]{23})", capfd.readouterr().err)
     assert logged, "no setup code in the server's log"
@@ -86,7 +86,7 @@ def test_sign_in_with_a_wrong_then_the_right_password_and_sign_out(engine):
     button(at, "Sign in").click().run()
     assert any("Signed in as Jo Evans (Police)" in plain(c.value) for c in at.caption)
     button(at, "Sign out").click().run()
-    assert "Sign in" in [s.value for s in at.subheader]
+    assert "Sign in" in [s.value for s in at.header]
     assert any("You have signed out" in i.value for i in at.info)
 
 

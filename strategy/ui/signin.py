@@ -184,7 +184,7 @@ def sign_in_page(engine: Engine) -> None:
     if count_accounts(engine) == 0:
         _first_run(engine)
         return
-    st.subheader("Sign in")
+    st.header("Sign in")
     with st.form("sign_in"):
         username = st.text_input("Username", max_chars=120, autocomplete="username")
         password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
@@ -206,7 +206,7 @@ def sign_in_page(engine: Engine) -> None:
 
 
 def _first_run(engine: Engine) -> None:
-    st.subheader("Welcome: create the administrator")
+    st.header("Welcome: create the administrator")
     made = ensure_setup_code(engine)
     st.markdown(
         "This workbook has no accounts yet. Create the first one: the administrator, who creates the "
