@@ -811,7 +811,7 @@ def workshop_view(engine: Engine, partnership_id: int, workshop_id: int, *, auth
         votes_cast=sum(counts.values()),
         my_notes=sum(1 for n in views if n.mine),
         my_votes_used=own.votes_used if own else 0,
-        target=TARGETS[workshop.kind],
+        target=TARGETS.get(workshop.kind, TARGETS["custom"]),
     )
 
 
