@@ -344,3 +344,102 @@ def test_a_thread_race_on_one_persons_last_vote_counts_it_once(engine, room, ope
     reveal_votes(engine, pid, wid, author=room["lead"])
     view = workshop_view(engine, pid, wid, author=amy)
     assert sum(x.votes or 0 for x in view.themes) == 2 and view.votes_left == 0
+
+
+# --- The record ------------------------------------------------------------------------------------
+
+
+def _finished(engine, room):
+    pid, lead, amy, bo = room["pid"], room["lead"], room["amy"], room["bo"]
+    w = create_workshop(engine, pid, title="Record", kind="aims", held_on="14/03/2027", author=lead)
+    a = add_note(engine, pid, w.id, '=HYPERLINK("http://evil.example")', author=amy)
+    b = add_note(engine, pid, w.id, "<script>alert(1)</script> & ‘quotes’ ŵ 🙂", author=bo)
+    add_note(engine, pid, w.id, "Left ungrouped", author=bo)
+    _to(engine, pid, w.id, "grouping", lead)
+    theme = create_theme(engine, pid, w.id, "Safer online", notes={a.id: a.version, b.id: b.version}, author=lead)
+    _to(engine, pid, w.id, "voting", lead)
+    cast_vote(engine, pid, theme.id, author=amy)
+    _to(engine, pid, w.id, "result", lead)
+    return w
+
+
+def test_the_record_as_csv_is_one_row_per_note_and_cannot_run_formulas(engine, room):
+    import csv
+    import io
+
+    from strategy.tabular.formulas import unneutralise
+    from strategy.workshops.io import CSV_HEADERS, workshop_csv
+
+    w = _finished(engine, room)
+    data = workshop_csv(engine, room["pid"], w.id, author=room["sid"])  # a scrutineer may read the record
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == CSV_HEADERS and len(rows) == 4
+    assert rows[1][:5] == ["1: Record", "Safer online", '\'=HYPERLINK("http://evil.example")', "Amy Health (Harbourshire NHS)", "1"]
+    assert unneutralise(rows[1][2]) == '=HYPERLINK("http://evil.example")'
+    assert rows[2][2] == "<script>alert(1)</script> & ‘quotes’ ŵ 🙂"
+    assert rows[3][1] == "(not grouped)"
+    assert any(e.detail == "workshop 1 record (CSV)" for e in audit_log(engine, room["pid"], author=room["lead"]) if e.action == "export")
+
+
+def test_the_record_as_a_word_appendix_reads_back(engine, room):
+    import io
+
+    from docx import Document
+
+    from strategy.workshops.io import workshop_docx
+
+    w = _finished(engine, room)
+    doc = Document(io.BytesIO(workshop_docx(engine, room["pid"], w.id, author=room["lead"])))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Appendix: workshop 1, Record" in text and "<script>alert(1)</script> & ‘quotes’ ŵ 🙂 (Bo Police (Harbourshire Police))" in text
+    assert [c.text for c in doc.tables[0].rows[1].cells] == ["Safer online", "1", "2", "Safer online", "yes"]
+    assert any(e.detail == "workshop 1 record (Word)" for e in audit_log(engine, room["pid"], author=room["lead"]))
+
+
+def test_workshop_export_from_the_command_line(sqlite_engine, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import new_partnership
+
+    p = new_partnership(sqlite_engine)
+    w = create_workshop(sqlite_engine, p.id, title="Priorities, March", kind="priorities", author=SYSTEM)
+    add_note(sqlite_engine, p.id, w.id, "Online abuse", author=SYSTEM)
+    env = {"DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False)}
+    import os
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "strategy", "workshop-export", *args],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    done = run("Harbourshire Partnership", "priorities, MARCH", "--out", str(tmp_path / "w.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "Online abuse" in (tmp_path / "w.csv").read_text(encoding="utf-8-sig")
+    done = run("Harbourshire Partnership", "1", "--out", str(tmp_path / "w.docx"))
+    assert done.returncode == 0 and (tmp_path / "w.docx").stat().st_size > 1000
+    wrong = run("Harbourshire Partnership", "7", "--out", str(tmp_path / "x.csv"))
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: This partnership has no workshop '7'")
+
+
+def test_the_demo_has_a_finished_workshop_that_produced_its_priorities(engine, demo_id):
+    from strategy.demo import load_demo_data
+
+    (w,) = [w for w in list_workshops_for(engine, demo_id)]
+    view = workshop_view(engine, demo_id, w.id, author=SYSTEM)
+    assert view.workshop.stage == "applied" and view.participants == 11 and view.revealed
+    wanted = [r["priority"] for r in load_demo_data()["items"]["vision.priorities"]]
+    assert [t.wording for t in view.ranked()] == wanted
+    assert [r.values["priority"] for r in list_rows(engine, demo_id, "vision.priorities")] == wanted
+    events = audit_log(engine, demo_id, author=SYSTEM, limit=5000)
+    assert any("agreed at the workshop on 22/01/2026 (11 participants)" in e.detail for e in events if e.action == "import")
+
+
+def list_workshops_for(engine, pid):
+    from strategy.workshops.operations import list_workshops
+
+    return list_workshops(engine, pid, author=SYSTEM)

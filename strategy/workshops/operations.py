@@ -114,8 +114,9 @@ def participant_key(author: Author) -> str:
 def _role(session: Session, author: Author, partnership_id: int) -> str:
     """facilitator | participant (the same rights: owners, editors, administrators) | watcher. Refuses
     someone who is not (or no longer) a member."""
-    require_role(session, author, partnership_id, "read")
     role = role_of(session, author, partnership_id)
+    if role is None:
+        require_role(session, author, partnership_id, "read")  # not (or no longer) a member: says so
     return "facilitator" if role in RIGHTS["edit"] else "watcher"
 
 
@@ -927,10 +928,16 @@ def _write(
         save_answer(engine, partnership_id, "vision.statement", text, expected_version=version, author=author, session=session)
         return "the shared vision"
     if kind == "priorities":
+        # A priority the list has already keeps its "why it matters here"; a new one says where it came from.
+        why = {
+            name_key(r.values.get("priority", "")): r.values.get("why", "")
+            for r in list_rows(engine, partnership_id, "vision.priorities", session=session)
+        }
         rows = [
             {
                 "priority": " ".join(t.wording.split()),
-                "why": f"Agreed at workshop {workshop.number}, '{workshop.title}'"
+                "why": why.get(name_key(t.wording))
+                or f"Agreed at workshop {workshop.number}, '{workshop.title}'"
                 + (f" ({t.votes} vote{'s' if t.votes != 1 else ''})" if t.votes is not None else ""),
             }
             for t in items
