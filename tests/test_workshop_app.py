@@ -95,3 +95,21 @@ def test_the_shared_screen_shows_the_board_in_large_type(engine):
     assert any("What will our area be like for children" in t.value for t in at.title)
     shown = [m.value for m in at.markdown if "child" in m.value]
     assert shown and all("\\*\\*Every\\*\\*" in v and "\\<b\\>" in v for v in shown)
+
+
+def test_the_strategic_session_takes_a_private_rating_and_shows_the_spread(engine):
+    from strategy.assessments import snapshot as sn
+    from strategy.assessments.consensus import individual_ratings
+
+    pid = _partnership(engine)
+    sn.create_snapshot(engine, pid, title="Snapshot 2027", author=Author(name="Workbook"))
+    at = open_page(app(pid, Author.make("Amy Health", "NHS"), role="editor"), "views/snapshot.py")
+    assert not at.exception, [e.value for e in at.exception]
+    _button(at, "3 · Good evidence").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("the room (1 rated)" in m.value and "3 Good evidence\\: 1" in m.value for m in at.markdown)
+    assert _button(at, "✓ 3 · Good evidence")
+    snap = sn.find_snapshot(engine, pid)
+    kept = individual_ratings(engine, pid, snap.id, author=Author(name="Workbook"))
+    assert [(r.name, r.evidence_rating) for r in kept] == [("Amy Health", 3)]
+    assert sn.ratings(engine, snap.id) == {}  # the agreed rating is the group's, made separately

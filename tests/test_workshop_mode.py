@@ -443,3 +443,56 @@ def list_workshops_for(engine, pid):
     from strategy.workshops.operations import list_workshops
 
     return list_workshops(engine, pid, author=SYSTEM)
+
+
+# --- Consensus ratings in the snapshot's strategic session ------------------------------------------
+
+
+def test_each_person_rates_privately_the_spread_shows_and_the_agreed_rating_keeps_them(engine, room):
+    from strategy.assessments import snapshot as sn
+    from strategy.assessments.consensus import individual_ratings, rate_privately, spread
+
+    pid, lead, amy, bo, sid = room["pid"], room["lead"], room["amy"], room["bo"], room["sid"]
+    snap = sn.create_snapshot(engine, pid, title="Snapshot 2027", author=lead)
+    statement = sn.list_statements(engine, pid)[0]
+    rate_privately(engine, pid, snap.id, statement.id, evidence_rating=2, progress_rating=1, author=amy)
+    rate_privately(engine, pid, snap.id, statement.id, evidence_rating=3, author=bo)
+    rate_privately(engine, pid, snap.id, statement.id, evidence_rating=2, author=bo)  # changes her mind: one row still
+    room_now = spread(engine, pid, snap.id, statement.id, author=amy)
+    assert room_now.people == 2 and room_now.evidence == {2: 2} and room_now.progress == {1: 1}
+    assert (room_now.my_evidence, room_now.my_progress) == (2, 1)
+    assert "2 " in room_now.line("evidence") and ": 2" in room_now.line("evidence")
+    with pytest.raises(InvalidInput, match="can see the room's ratings but not rate"):
+        rate_privately(engine, pid, snap.id, statement.id, evidence_rating=4, author=sid)
+    with pytest.raises(InvalidInput, match="not on the evidence scale"):
+        rate_privately(engine, pid, snap.id, statement.id, evidence_rating=9, author=amy)
+    sn.rate_statement(engine, pid, snap.id, statement.id, expected_version=0, evidence_rating=2, progress_rating=1, author=lead)
+    assert sn.ratings(engine, snap.id)[statement.id].evidence_rating == 2
+    kept = individual_ratings(engine, pid, snap.id, author=lead)
+    assert [(r.name, r.evidence_rating, r.progress_rating) for r in kept] == [("Amy Health", 2, 1), ("Bo Police", 2, None)]
+
+
+def test_a_room_rating_at_once_loses_no_private_rating(engine, room):
+    from strategy.assessments import snapshot as sn
+    from strategy.assessments.consensus import rate_privately, spread
+
+    pid = room["pid"]
+    snap = sn.create_snapshot(engine, pid, title="Snapshot 2027", author=room["lead"])
+    statement = sn.list_statements(engine, pid)[0]
+    people = [member(engine, pid, "editor", f"rater{n}", name=f"Rater {n}") for n in range(10)]
+    start = threading.Barrier(len(people))
+    errors = []
+
+    def rate(n):
+        start.wait()
+        try:
+            rate_privately(engine, pid, snap.id, statement.id, evidence_rating=1 + n % 4, progress_rating=1 + n % 2, author=people[n])
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=rate, args=(n,)) for n in range(len(people))]
+    [th.start() for th in threads]
+    [th.join() for th in threads]
+    assert errors == []
+    room_now = spread(engine, pid, snap.id, statement.id, author=room["lead"])
+    assert room_now.people == 10 and room_now.evidence == {1: 3, 2: 3, 3: 2, 4: 2} and room_now.progress == {1: 5, 2: 5}

@@ -6,7 +6,7 @@ from strategy.assessments import snapshot as sn
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
 from strategy.ui.layout import page_context
-from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
+from strategy.ui.snapshot_views import conflict_note, flash, k, private_rating_panel, rating_buttons, snapshot_picker
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
 
@@ -98,6 +98,7 @@ def save(**fields) -> None:
 
 
 editable = writer and statement.retired_at is None
+private_rating_panel(engine, pid, snapshot_id, statement.id, editable)
 st.markdown("#### How strong is the evidence?")
 rating_buttons(
     "evidence",

@@ -290,6 +290,26 @@ class SnapshotRating(SQLModel, table=True):
     updated_by_name: str = Field(default="", max_length=120)
 
 
+class SnapshotPersonalRating(SQLModel, table=True):
+    """One person's private rating of one statement in the strategic session, kept with the agreed one
+    (``SnapshotRating``): each rates privately, the spread is shown, the group agrees (issue 18)."""
+
+    __tablename__ = "snapshot_personal_rating"
+    __table_args__ = (UniqueConstraint("snapshot_id", "statement_id", "participant", name="uq_snapshot_personal_rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    #: As in a workshop: "account:<id>", or "name:<name>" for the command line and the demo.
+    participant: str = Field(max_length=200)
+    name: str = Field(default="", max_length=120)
+    agency: str = Field(default="", max_length=200)
+    evidence_rating: int | None = None
+    progress_rating: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class SnapshotResponse(SQLModel, table=True):
     """One frontline practitioner's rating of one statement, imported from a survey file."""
 

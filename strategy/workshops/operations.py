@@ -120,13 +120,17 @@ def _role(session: Session, author: Author, partnership_id: int) -> str:
     return "facilitator" if role in RIGHTS["edit"] else "watcher"
 
 
-def _require_contributor(session: Session, author: Author, partnership_id: int) -> None:
+def require_contributor(
+    session: Session, author: Author, partnership_id: int, *, watching: str = "watch the workshop but not add notes or vote"
+) -> None:
+    """Owners, editors and administrators take part; a scrutineer or viewer is told they can only watch;
+    someone removed from the partnership (or disabled) is told so. Read from the database every call."""
     role = role_of(session, author, partnership_id)
     if role is None:
         require_role(session, author, partnership_id, "edit")  # someone removed or disabled: says so
     if role not in RIGHTS["edit"]:
         raise InvalidInput(
-            f"Your role in this partnership ({role}) can watch the workshop but not add notes or vote. "
+            f"Your role in this partnership ({role}) can {watching}. "
             "Ask an owner to make you an editor if you are taking part. Nothing was saved."
         )
 
@@ -155,7 +159,7 @@ def _note(session: Session, partnership_id: int, note_id: int) -> WorkshopNote:
     return row
 
 
-def _insert_ignoring_duplicate(session: Session, model, values: dict) -> int:
+def insert_ignoring_duplicate(session: Session, model, values: dict) -> int:
     """INSERT ... ON CONFLICT DO NOTHING on either database; the number of rows inserted (0 or 1)."""
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(model).values(**values).on_conflict_do_nothing()
@@ -167,7 +171,7 @@ def _participant(session: Session, workshop: Workshop, author: Author) -> Worksh
     """This person's row in the workshop, made the first time they take part (safe when two of
     their tabs do it at once)."""
     key = participant_key(author)
-    _insert_ignoring_duplicate(
+    insert_ignoring_duplicate(
         session,
         WorkshopParticipant,
         {
@@ -316,7 +320,7 @@ def add_note(
     NOTE_LIMIT, past NOTES_PER_PERSON for this person, or when the ideas stage has closed."""
     text = _text(text, "The note", NOTE_LIMIT)
     with write_session(engine, session=session) as session:
-        _require_contributor(session, author, partnership_id)
+        require_contributor(session, author, partnership_id)
         workshop = _workshop(session, partnership_id, workshop_id)
         _check_stage(workshop, NOTE_STAGES, "adding notes")
         me = _participant(session, workshop, author)
@@ -356,7 +360,7 @@ def remove_note(
 ) -> None:
     """Take a note off the board (its writer, or a facilitator); kept, restorable from the record."""
     with write_session(engine, session=session) as session:
-        _require_contributor(session, author, partnership_id)
+        require_contributor(session, author, partnership_id)
         note = _note(session, partnership_id, note_id)
         workshop = _workshop(session, partnership_id, note.workshop_id)
         _check_stage(workshop, GROUPING_STAGES, "changing notes")
@@ -626,7 +630,7 @@ def cast_vote(engine: Engine, partnership_id: int, theme_id: int, *, author: Aut
     """Put one of this person's votes on a theme; returns the votes they have left. One vote per
     theme per person; refused past the allowance or outside the voting stage."""
     with write_session(engine, session=session) as session:
-        _require_contributor(session, author, partnership_id)
+        require_contributor(session, author, partnership_id)
         theme = _theme(session, partnership_id, theme_id)
         workshop = _workshop(session, partnership_id, theme.workshop_id)
         if workshop.stage in ("ideas", "grouping"):
@@ -647,7 +651,7 @@ def cast_vote(engine: Engine, partnership_id: int, theme_id: int, *, author: Aut
                 f"You have used all {workshop.votes_per_person} of your votes. Take one back from another theme to put it here. "
                 "Nothing was changed."
             )
-        inserted = _insert_ignoring_duplicate(
+        inserted = insert_ignoring_duplicate(
             session,
             WorkshopVote,
             {
@@ -666,7 +670,7 @@ def cast_vote(engine: Engine, partnership_id: int, theme_id: int, *, author: Aut
 def withdraw_vote(engine: Engine, partnership_id: int, theme_id: int, *, author: Author, session: Session | None = None) -> int:
     """Take this person's vote back from a theme; returns the votes they have left."""
     with write_session(engine, session=session) as session:
-        _require_contributor(session, author, partnership_id)
+        require_contributor(session, author, partnership_id)
         theme = _theme(session, partnership_id, theme_id)
         workshop = _workshop(session, partnership_id, theme.workshop_id)
         _check_stage(workshop, VOTE_STAGES, "voting")

@@ -1,4 +1,5 @@
-"""workshops: a steering group's live workshop (notes, themes, votes) and a note on each revision
+"""workshops: a steering group's live workshop (notes, themes, votes), each person's private rating in
+the snapshot's strategic session, and a note on each revision
 saying why a change was made ("agreed at the workshop on 14/03/2027 (23 participants)")
 
 Revision ID: 0011
@@ -117,10 +118,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_workshop_vote_partnership_id", "workshop_vote", ["partnership_id"])
     op.create_index("ix_workshop_vote_workshop_id", "workshop_vote", ["workshop_id"])
+    op.create_table(
+        "snapshot_personal_rating",
+        *_common("snapshot_personal_rating"),
+        sa.Column("snapshot_id", sa.Integer(), nullable=False),
+        sa.Column("statement_id", sa.Integer(), nullable=False),
+        sa.Column("participant", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("agency", sa.String(length=200), nullable=False),
+        sa.Column("evidence_rating", sa.Integer(), nullable=True),
+        sa.Column("progress_rating", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["snapshot_id"], ["snapshot.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["statement_id"], ["snapshot_statement.id"], ondelete="CASCADE"),
+        sa.UniqueConstraint("snapshot_id", "statement_id", "participant", name="uq_snapshot_personal_rating"),
+    )
+    op.create_index("ix_snapshot_personal_rating_partnership_id", "snapshot_personal_rating", ["partnership_id"])
+    op.create_index("ix_snapshot_personal_rating_snapshot_id", "snapshot_personal_rating", ["snapshot_id"])
 
 
 def downgrade() -> None:
-    for table in ("workshop_vote", "workshop_note", "workshop_theme", "workshop_participant", "workshop"):
+    for table in ("snapshot_personal_rating", "workshop_vote", "workshop_note", "workshop_theme", "workshop_participant", "workshop"):
         op.drop_table(table)
     with op.batch_alter_table("revision") as batch:
         batch.drop_column("note")
