@@ -776,17 +776,12 @@ def workshop_view(engine: Engine, partnership_id: int, workshop_id: int, *, auth
             .where(WorkshopNote.workshop_id == workshop.id, col(WorkshopNote.deleted_at).is_(None))
             .order_by(col(WorkshopNote.id))
         ).all()
-        counts = dict(
-            session.exec(
-                select(WorkshopVote.theme_id, func.count())
-                .where(WorkshopVote.workshop_id == workshop.id)
-                .group_by(col(WorkshopVote.theme_id))
-            ).all()
-        )
-        mine = set(
-            session.exec(select(WorkshopVote.theme_id).where(WorkshopVote.workshop_id == workshop.id, WorkshopVote.participant == me))
-        )
+        votes = session.exec(select(WorkshopVote.theme_id, WorkshopVote.participant).where(WorkshopVote.workshop_id == workshop.id)).all()
         people = session.exec(select(WorkshopParticipant).where(WorkshopParticipant.workshop_id == workshop.id)).all()
+    counts: dict[int, int] = {}
+    for theme_id, _who in votes:
+        counts[theme_id] = counts.get(theme_id, 0) + 1
+    mine = {theme_id for theme_id, who in votes if who == me}
     views = [
         NoteView(stored_id(n), n.text, "" if workshop.anonymous else _by(n), n.theme_id, n.version, n.participant == me) for n in notes
     ]
