@@ -113,3 +113,38 @@ def test_the_strategic_session_takes_a_private_rating_and_shows_the_spread(engin
     kept = individual_ratings(engine, pid, snap.id, author=Author(name="Workbook"))
     assert [(r.name, r.evidence_rating) for r in kept] == [("Amy Health", 3)]
     assert sn.ratings(engine, snap.id) == {}  # the agreed rating is the group's, made separately
+
+
+def test_a_facilitator_runs_every_stage_from_the_page_into_the_strategy(engine):
+    from strategy.answers.operations import list_rows
+
+    pid = _partnership(engine)
+    system = Author(name="Workbook")
+    w = create_workshop(engine, pid, title="Priorities", kind="priorities", held_on="14/03/2027", author=system)
+    add_note(engine, pid, w.id, "Online abuse is rising", author=Author.make("Amy Health", "NHS"))
+    add_note(engine, pid, w.id, "Families go unseen", author=Author.make("Bo Police", "Police"))
+    at = open_page(app(pid, Author.make("Fran Facilitator", "Council"), role="owner"), PAGE)
+    _button(at, "Move on to grouping").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    for text, name in (("Online abuse is rising", "Online"), ("Families go unseen", "Within families")):
+        note_id = next(n.id for n in workshop_view(engine, pid, w.id, author=system).loose if n.text == text)
+        next(m for m in at.multiselect if m.label == "Notes").set_value([note_id])
+        next(t for t in at.text_input if t.label == "Name of the new theme").input(name)
+        _button(at, "Make the theme").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+    grouped = workshop_view(engine, pid, w.id, author=system).themes
+    assert [(t.title, [n.text for n in t.notes]) for t in grouped] == [
+        ("Online", ["Online abuse is rising"]),
+        ("Within families", ["Families go unseen"]),
+    ]
+    _button(at, "Move on to voting").click().run()
+    _button(at, "Reveal the votes").click().run()
+    _button(at, "Move on to result").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(t for t in at.text_input if t.label.startswith("Online")).input("Keep children safe online")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    _button(at, "Put the result into the strategic priorities, most important first").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("The workshop's result is in the strategy" in s.value for s in at.success)
+    assert [r.values["priority"] for r in list_rows(engine, pid, "vision.priorities")] == ["Keep children safe online", "Within families"]
