@@ -227,9 +227,11 @@ def _header(view: WorkshopView) -> None:
     w = view.workshop
     st.subheader(md_escape(w.prompt or w.title))
     st.caption(
-        f"{STAGE_LABELS[w.stage]} · {view.participants} taking part · {view.notes} notes"
-        + (f" · {view.votes_cast} votes cast" if w.stage in ("voting", "result", "applied") else "")
-        + (" · anonymous" if w.anonymous else "")
+        md_escape(  # "1. Ideas" would otherwise start a numbered list
+            f"{STAGE_LABELS[w.stage]} · {view.participants} taking part · {view.notes} notes"
+            + (f" · {view.votes_cast} votes cast" if w.stage in ("voting", "result", "applied") else "")
+            + (" · anonymous" if w.anonymous else "")
+        )
     )
 
 
@@ -309,7 +311,7 @@ def _shared_screen(view: WorkshopView) -> None:
     st.html(_LARGE)
     st.title(md_escape(w.prompt or w.title))
     cols = st.columns(3)
-    cols[0].metric("Stage", STAGE_LABELS[w.stage])
+    cols[0].metric("Stage", md_escape(STAGE_LABELS[w.stage]))
     cols[1].metric("Taking part", view.participants)
     cols[2].metric(
         "Votes cast" if w.stage in ("voting", "result", "applied") else "Notes", view.votes_cast if w.stage != "ideas" else view.notes
@@ -372,7 +374,7 @@ def _facilitator_controls(engine: Engine, pid: int, workshop: Workshop) -> None:
     wid = stored(w)
     index = STAGES.index(w.stage)
     seen_version = before.get("workshop", (wid, w.version))[1]  # two facilitators clicking at once: one moves it
-    st.markdown(f"**{STAGE_LABELS[w.stage]}** · the result goes into {md_escape(view.target)}.")
+    st.markdown(f"**{md_escape(STAGE_LABELS[w.stage])}** · the result goes into {md_escape(view.target)}.")
     cols = st.columns(3)
     if 0 < index < 4 and cols[0].button(f"Back to {STAGE_LABELS[STAGES[index - 1]][3:].lower()}", key="ws_back"):
         if _act(lambda: set_stage(engine, pid, wid, STAGES[index - 1], expected_version=seen_version, author=author)):
