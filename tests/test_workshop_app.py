@@ -148,3 +148,20 @@ def test_a_facilitator_runs_every_stage_from_the_page_into_the_strategy(engine):
     assert not at.exception, [e.value for e in at.exception]
     assert any("The workshop's result is in the strategy" in s.value for s in at.success)
     assert [r.values["priority"] for r in list_rows(engine, pid, "vision.priorities")] == ["Keep children safe online", "Within families"]
+
+
+def test_a_participant_removed_from_the_partnership_drops_out_at_the_next_refresh(engine):
+    from strategy.people.accounts import set_member_role
+
+    pid = _partnership(engine)
+    system = Author(name="Workbook")
+    create_workshop(engine, pid, title="Aims", kind="aims", author=system)
+    at = app(pid, Author.make("Amy Health", "NHS"), role="editor")
+    open_page(at, PAGE)
+    at.radio(key="workshop_mode").set_value("Take part").run()
+    assert any(t.label == "Your idea" for t in at.text_area)
+    set_member_role(engine, pid, "amy.health.editor", None, author=system)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any(t.label == "Your idea" for t in at.text_area)
+    assert any("not a member of that partnership" in w.value for w in at.warning)
