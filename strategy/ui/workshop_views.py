@@ -9,6 +9,7 @@ one function of ``strategy.workshops.operations``; their refusals are shown with
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -481,8 +482,9 @@ def _theme_form(engine: Engine, pid: int, theme: ThemeView, before: dict, author
 
 def _record_downloads(engine: Engine, pid: int, view: WorkshopView, author: Author) -> None:
     wid = stored(view.workshop)
-    held = uk_date(view.workshop.created_at)
-    st.caption(f"The record (set up {held}): every note with its theme and votes; each download is listed in the audit log.")
+    w = view.workshop
+    held = uk_date(date.fromisoformat(w.held_on)) if w.held_on else uk_date(w.created_at)
+    st.caption(f"The record of the workshop held on {held}: every note with its theme and votes; each download is listed in the audit log.")
     cols = st.columns(2)
     cols[0].download_button(
         "The record as CSV",
