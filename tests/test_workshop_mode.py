@@ -496,3 +496,23 @@ def test_a_room_rating_at_once_loses_no_private_rating(engine, room):
     assert errors == []
     room_now = spread(engine, pid, snap.id, statement.id, author=room["lead"])
     assert room_now.people == 10 and room_now.evidence == {1: 3, 2: 3, 3: 2, 4: 2} and room_now.progress == {1: 5, 2: 5}
+
+
+def test_taking_a_theme_off_the_board_puts_its_notes_back(engine, room, open_workshop):
+    from strategy.workshops.operations import remove_theme
+
+    pid, wid, lead = room["pid"], open_workshop.id, room["lead"]
+    note = add_note(engine, pid, wid, "Schools need support", author=room["amy"])
+    _to(engine, pid, wid, "grouping", lead)
+    theme = create_theme(engine, pid, wid, "Education", notes={note.id: note.version}, author=lead)
+    with pytest.raises(Conflict):
+        remove_theme(engine, pid, theme.id, expected_version=theme.version + 1, author=lead)
+    assert remove_theme(engine, pid, theme.id, expected_version=theme.version, author=lead) == 1
+    view = workshop_view(engine, pid, wid, author=lead)
+    assert view.themes == [] and [n.text for n in view.loose] == ["Schools need support"]
+    voted = create_theme(engine, pid, wid, "Voted", author=lead)
+    _to(engine, pid, wid, "voting", lead)
+    cast_vote(engine, pid, voted.id, author=room["amy"])
+    _to(engine, pid, wid, "grouping", lead)
+    with pytest.raises(InvalidInput, match="People have voted for this theme"):
+        remove_theme(engine, pid, voted.id, expected_version=voted.version, author=lead)

@@ -41,6 +41,7 @@ from strategy.workshops.operations import (
     create_workshop,
     list_workshops,
     move_note,
+    remove_theme,
     rename_theme,
     reveal_votes,
     set_stage,
@@ -429,6 +430,15 @@ def _grouping_forms(engine: Engine, pid: int, view: WorkshopView, seen_notes: di
                         moved += 1
                     st.session_state[FLASH_KEY] = f"Moved {moved} note{'s' if moved != 1 else ''}." if moved else None
                     st.rerun()
+            with st.form("ws_remove_theme", clear_on_submit=True):
+                gone: int = st.selectbox("Theme to take off the board", list(themes), format_func=lambda i: themes[i]) or 0
+                if st.form_submit_button("Take it off (its notes go back to not grouped)"):
+                    version = seen_themes.get(gone, next(t.version for t in view.themes if t.id == gone))
+                    if _act(
+                        lambda: remove_theme(engine, pid, gone, expected_version=version, author=author),
+                        "The theme is gone; its notes are back.",
+                    ):
+                        st.rerun()
             with st.form("ws_rename", clear_on_submit=True):
                 which: int = st.selectbox("Theme to rename", list(themes), format_func=lambda i: themes[i]) or 0
                 title = st.text_input("New name", max_chars=300)

@@ -520,6 +520,40 @@ def rename_theme(
         return theme
 
 
+def remove_theme(
+    engine: Engine, partnership_id: int, theme_id: int, *, expected_version: int, author: Author, session: Session | None = None
+) -> int:
+    """Take a theme off the board while grouping; its notes go back among those not grouped (none is
+    lost). Refused once it has votes. Returns how many notes went back."""
+    with write_session(engine, session=session) as session:
+        require_role(session, author, partnership_id, "edit")
+        theme = _theme(session, partnership_id, theme_id)
+        workshop = _workshop(session, partnership_id, theme.workshop_id)
+        _check_stage(workshop, GROUPING_STAGES, "changing the themes")
+        if session.exec(select(func.count()).select_from(WorkshopVote).where(WorkshopVote.theme_id == theme.id)).one():
+            raise InvalidInput("People have voted for this theme, so it stays. Rename it, or move its notes instead.")
+        _versioned(session, WorkshopTheme, theme, {"deleted_at": utcnow()}, expected_version, author, "theme")
+        moved = cast(
+            CursorResult[Any],
+            session.execute(
+                update(WorkshopNote)
+                .where(col(WorkshopNote.theme_id) == theme.id)
+                .values(theme_id=None, version=WorkshopNote.version + 1, updated_at=utcnow(), updated_by_name=author.name)
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="workshop.theme",
+            item_id=theme.id,
+            action="delete",
+            old_value=theme.title,
+        )
+        return moved
+
+
 def agree_wording(
     engine: Engine,
     partnership_id: int,
