@@ -35,6 +35,7 @@ from strategy.plan.operations import load_plan
 from strategy.tabular.reading import Preview
 from strategy.ui import file_import as fi
 from strategy.ui.state import current_author, show_error
+from strategy.workshops.operations import REFRESH_SECONDS
 
 SAME_FIGURES = "The same figures as a table"
 #: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
@@ -330,14 +331,14 @@ PRIVATE_ERROR_KEY = "snapshot_private_error"
 
 def private_rating_panel(engine: Engine, pid: int, snapshot_id: int, statement_id: int, can_rate: bool) -> None:
     """Each person's own rating from their laptop or phone, and the room's spread without names,
-    refreshing itself every two seconds; the agreed rating below is what the group then settles on."""
+    refreshing itself as the workshop's board does; the agreed rating below is what the group then settles on."""
     with st.container(border=True):
         st.markdown("#### Rate it yourself first")
         st.caption("Nobody sees who rated what: the room sees the spread, then agrees one rating below. Your own rating is kept with it.")
         _private_live(engine, pid, snapshot_id, statement_id, can_rate)
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every=REFRESH_SECONDS)
 def _private_live(engine: Engine, pid: int, snapshot_id: int, statement_id: int, can_rate: bool) -> None:
     from strategy.assessments.consensus import spread
     from strategy.core.errors import NotAllowed

@@ -1,6 +1,6 @@
 """The Workshops page's views (issue 18): setting a workshop up, the facilitator's controls, the
 participant's view (one column, so it works at a phone's width) and the shared screen in large type
-for the projector. The live part of each is a fragment that refreshes itself every two seconds; the
+for the projector. The live part of each is a fragment that refreshes itself every second and a half; the
 forms people type in sit outside it, so a refresh never takes away what is being typed.
 
 Everything a person typed is shown through ``md_escape`` (or as plain text); every change goes through
@@ -28,6 +28,7 @@ from strategy.workshops.operations import (
     MAX_VOTES,
     NOTE_LIMIT,
     NOTES_PER_PERSON,
+    REFRESH_SECONDS,
     STAGE_LABELS,
     STAGES,
     ThemeView,
@@ -50,8 +51,6 @@ from strategy.workshops.operations import (
     workshop_view,
 )
 
-#: How often the live part of each view refreshes itself (the issue asks for within three seconds).
-REFRESH_SECONDS = 2
 CHOSEN_KEY = "workshop_chosen"
 MODE_KEY = "workshop_mode"
 #: What the facilitator's screen showed (versions of the workshop, its notes and themes; the target's
