@@ -314,8 +314,8 @@ def test_bad_workshop_settings_are_refused(engine, room):
         create_workshop(engine, pid, title="X", kind="custom", author=lead)
 
 
-def test_thirty_people_adding_notes_and_voting_at_once_lose_nothing(engine, room):
-    """Counts only (the timings come from benchmarks/bench_workshop_live.py)."""
+def test_a_room_adding_notes_and_voting_at_once_loses_nothing(engine, room):
+    """Twelve people, counts only (thirty, and the timings, come from benchmarks/bench_workshop_live.py)."""
     from benchmarks.bench_workshop_live import run_live
 
     result = run_live(engine, people=12, notes=4)
