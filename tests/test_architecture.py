@@ -29,6 +29,7 @@ LAYERS = [
     "word",
     "plan",
     "delivery",
+    "workshops",
     "assessments",
     "finalise",
     "features",

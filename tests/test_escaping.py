@@ -79,6 +79,8 @@ STRUCTURAL = {
     "target_value",
     "origin",
     "areas",
+    "kind",
+    "participant",
 }
 
 

@@ -8,7 +8,7 @@ from strategy.core.text import md_escape
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
-from strategy.ui.snapshot_views import conflict_note, flash, k, rating_buttons, snapshot_picker
+from strategy.ui.snapshot_views import conflict_note, flash, k, private_rating_panel, rating_buttons, snapshot_picker
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
 
@@ -106,6 +106,7 @@ def save(**fields) -> None:
 
 
 editable = writer and statement.retired_at is None
+private_rating_panel(engine, pid, snapshot_id, statement.id, editable)
 st.markdown("### How strong is the evidence?")
 rating_buttons(
     "evidence",

@@ -409,6 +409,24 @@ def cmd_audit_briefing(args) -> None:
     print(f"Wrote the briefing on '{audit.theme}' to {out}.")
 
 
+def cmd_workshop_export(args) -> None:
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import find_partnership
+    from strategy.workshops.io import workshop_csv, workshop_docx
+    from strategy.workshops.operations import find_workshop
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".docx"):
+        raise WorkbookError(f"The record is written as .csv or .docx; {args.out} is neither. Nothing was written.")
+    engine = _engine()
+    author = Author.make("Command line")
+    pid = stored_id(find_partnership(engine, args.name))
+    workshop = find_workshop(engine, pid, args.workshop, author=author)
+    build = workshop_csv if suffix == ".csv" else workshop_docx
+    out = _write(args.out, build(engine, pid, stored_id(workshop), author=author))
+    print(f"Wrote the record of workshop {workshop.number}, '{workshop.title}', to {out}.")
+
+
 def _password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -660,6 +678,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .docx file to write (.pdf with --pdf)")
     _no_charts_option(p, pdf=True)
     p.set_defaults(func=cmd_audit_briefing)
+
+    p = sub.add_parser("workshop-export", help="write a workshop's record: notes, themes, votes, decisions (.csv or .docx)")
+    p.add_argument("name")
+    p.add_argument("workshop", help="the workshop's number or its title")
+    p.add_argument("--out", required=True, help="the .csv (one row per note) or .docx (an appendix) to write")
+    p.set_defaults(func=cmd_workshop_export)
 
     p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password, unlock, setup-code")
     users = p.add_subparsers(dest="users_command", required=True, metavar="USERS_COMMAND")

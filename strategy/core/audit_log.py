@@ -40,6 +40,9 @@ ACTIONS = {
     "backup": "backed up the partnership",
     "restore": "restored the partnership",
     "restore_refused": "tried to restore a backup that was refused",
+    "workshop_created": "set up a workshop",
+    "workshop_stage": "moved a workshop on",
+    "workshop_applied": "put a workshop's result into the strategy",
     # Revisions (content changes)
     "create": "wrote",
     "edit": "changed",
@@ -109,6 +112,7 @@ def audit_log(
         name = r.author_name + (f" ({r.author_agency})" if r.author_agency else "")
         action_key = "restore_row" if r.action == "restore" else r.action
         target = r.prompt_id + (f" row {r.item_id}" if r.item_id else "") + (f" · {r.field}" if r.field else "")
+        target += f" · {r.note}" if r.note else ""
         out.append(Event(r.created_at, name, action_key, ACTIONS.get(action_key, r.action), target))
     if action:
         out = [e for e in out if e.action == action]

@@ -106,6 +106,8 @@ class Revision(SQLModel, table=True):
     author_name: str = Field(default="", max_length=120)
     author_agency: str = Field(default="", max_length=200)
     author_user_id: int | None = None
+    #: Why the change was made, when a step says so ("agreed at the workshop on 14/03/2027 (23 participants)").
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 # --- The plan (Guide §7, §12): strategic aims -> intended outcomes -> actions, and measures ----------
@@ -286,6 +288,26 @@ class SnapshotRating(SQLModel, table=True):
     version: int = Field(default=1)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_name: str = Field(default="", max_length=120)
+
+
+class SnapshotPersonalRating(SQLModel, table=True):
+    """One person's private rating of one statement in the strategic session, kept with the agreed one
+    (``SnapshotRating``): each rates privately, the spread is shown, the group agrees (issue 18)."""
+
+    __tablename__ = "snapshot_personal_rating"
+    __table_args__ = (UniqueConstraint("snapshot_id", "statement_id", "participant", name="uq_snapshot_personal_rating"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    statement_id: int = Field(foreign_key="snapshot_statement.id", ondelete="CASCADE")
+    #: As in a workshop: "account:<id>", or "name:<name>" for the command line and the demo.
+    participant: str = Field(max_length=200)
+    name: str = Field(default="", max_length=120)
+    agency: str = Field(default="", max_length=200)
+    evidence_rating: int | None = None
+    progress_rating: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class SnapshotResponse(SQLModel, table=True):
@@ -602,3 +624,119 @@ class ImportMapping(SQLModel, table=True):
     options_json: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_name: str = Field(default="", max_length=120)
+
+
+# --- Workshop mode (issue 18): a steering group gathers ideas, groups them, votes, agrees -------------
+# A workshop belongs to a partnership and a question of the guide. ``participant`` is who someone is
+# in the workshop: "account:<id>" for a signed-in account, "name:<name>" for the command line and the
+# demo; names stay hidden from everyone else when the workshop is anonymous. Votes are counted per
+# theme; one vote per person per theme (a unique constraint), the allowance counted on the person's
+# WorkshopParticipant row in one UPDATE (``votes_used < allowance``), so thirty people voting at once
+# neither lose a vote nor count one twice.
+
+
+class Workshop(SQLModel, table=True):
+    __tablename__ = "workshop"
+    __table_args__ = (UniqueConstraint("partnership_id", "number", name="uq_workshop_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    #: 1, 2, 3... per partnership: how people and the command line name it.
+    number: int
+    title: str = Field(max_length=200)
+    #: vision | priorities | aims | outcomes | actions | forms | custom (strategy.workshops.operations.KINDS)
+    kind: str = Field(max_length=20)
+    #: The question put to the room (the guide's words, or the facilitator's own prompt).
+    prompt: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The aim whose outcomes, or the outcome whose actions, the workshop is about.
+    aim_id: int | None = Field(default=None, foreign_key="plan_aim.id", ondelete="SET NULL")
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="SET NULL")
+    anonymous: bool = Field(default=False)
+    votes_per_person: int = Field(default=3)
+    #: ideas | grouping | voting | result | applied
+    stage: str = Field(default="ideas", max_length=20)
+    revealed: bool = Field(default=False)
+    #: The wording agreed for a vision workshop (other kinds agree a wording per theme).
+    agreed_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    held_on: str = Field(default="", max_length=10)  # ISO
+    applied_at: datetime | None = None
+    #: What "into the strategy" wrote, in words.
+    applied_summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class WorkshopParticipant(SQLModel, table=True):
+    """Someone who has added a note or voted, with what they have used of their allowances."""
+
+    __tablename__ = "workshop_participant"
+    __table_args__ = (UniqueConstraint("workshop_id", "participant", name="uq_workshop_participant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    participant: str = Field(max_length=200)
+    name: str = Field(default="", max_length=120)
+    agency: str = Field(default="", max_length=200)
+    notes_added: int = Field(default=0)
+    votes_used: int = Field(default=0)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class WorkshopTheme(SQLModel, table=True):
+    """A group of notes the facilitator made and named; its agreed wording goes into the strategy."""
+
+    __tablename__ = "workshop_theme"
+    __table_args__ = (Index("ix_workshop_theme_workshop", "workshop_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    agreed_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: Left out of what goes into the strategy when False (the room decided against it).
+    included: bool = Field(default=True)
+    position: int = Field(default=0)
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class WorkshopNote(SQLModel, table=True):
+    """One sticky note: one person's idea, in a theme once grouped."""
+
+    __tablename__ = "workshop_note"
+    __table_args__ = (Index("ix_workshop_note_workshop", "workshop_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE")
+    theme_id: int | None = Field(default=None, foreign_key="workshop_theme.id", ondelete="SET NULL")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    participant: str = Field(max_length=200)
+    author_name: str = Field(default="", max_length=120)
+    author_agency: str = Field(default="", max_length=200)
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class WorkshopVote(SQLModel, table=True):
+    """One dot on one theme by one person (at most one each per theme)."""
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (UniqueConstraint("theme_id", "participant", name="uq_workshop_vote"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    workshop_id: int = Field(foreign_key="workshop.id", ondelete="CASCADE", index=True)
+    theme_id: int = Field(foreign_key="workshop_theme.id", ondelete="CASCADE")
+    participant: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)

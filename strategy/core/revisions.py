@@ -8,6 +8,9 @@ through ``record_revision`` (the one place role checks are made)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -19,12 +22,28 @@ from strategy.core.authors import Author
 from strategy.core.errors import Conflict, NotFound
 from strategy.core.models import Partnership, Revision, utcnow
 
+_NOTE: ContextVar[str | None] = ContextVar("revision_note", default=None)
+
+
+@contextmanager
+def revision_note(note: str) -> Iterator[None]:
+    """Every revision recorded inside the block carries ``note`` (why the change was made), so a step
+    that writes through the ordinary operations (a workshop's result going into the strategy) says so
+    in each change's history without those operations knowing about it."""
+    token = _NOTE.set(note)
+    try:
+        yield
+    finally:
+        _NOTE.reset(token)
+
 
 def record_revision(session: Session, author: Author, **fields) -> None:
     """Record a change, inside the write's transaction. The one choke point every content write
     passes through, so the role check lives here: a scrutineer, a viewer, someone removed from
     the partnership or a disabled account is refused (NotAllowed) and the transaction rolls back."""
     require_role(session, author, fields.get("partnership_id"), "edit")
+    if _NOTE.get() is not None and "note" not in fields:
+        fields["note"] = _NOTE.get()
     session.add(Revision(author_name=author.name, author_agency=author.agency, author_user_id=author.user_id, **fields))
 
 

@@ -31,6 +31,7 @@ from strategy.delivery.demo import ensure_delivery
 from strategy.guide.content import content
 from strategy.people.partnerships import create_partnership, find_partnership, set_archived, update_partnership
 from strategy.plan.demo import ensure_plan
+from strategy.workshops.demo import ensure_workshop_demo
 
 DEMO_FILE = DATA_DIR / "demo.yaml"
 
@@ -101,6 +102,8 @@ def ensure_demo(engine: Engine, data: dict | None = None) -> int:
     _ensure_comments(engine, pid, data.get("comments", []))
     if data.get("delivery"):
         ensure_delivery(engine, pid, data["delivery"], author)
+    if data.get("workshop"):
+        ensure_workshop_demo(engine, pid, data["workshop"])
     return pid
 
 

@@ -36,6 +36,7 @@ from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import as fi
 from strategy.ui.import_panel import choose, chosen_options
 from strategy.ui.state import current_author, show_error
+from strategy.workshops.operations import REFRESH_SECONDS
 
 SAME_FIGURES = "The same figures as a table"
 #: The colour Streamlit draws each scale point's dot and badge in, beside its word (never colour alone).
@@ -336,3 +337,64 @@ def removed_panel(title: str, removed: list, name, restore, key: str) -> None:
                     st.rerun()
                 except WorkbookError as exc:
                     show_error(exc)
+
+
+# --- Consensus: each person rates privately, the spread is shown, the group agrees (issue 18) -------
+
+PRIVATE_ERROR_KEY = "snapshot_private_error"
+
+
+def private_rating_panel(engine: Engine, pid: int, snapshot_id: int, statement_id: int, can_rate: bool) -> None:
+    """Each person's own rating from their laptop or phone, and the room's spread without names,
+    refreshing itself as the workshop's board does; the agreed rating below is what the group then settles on."""
+    with st.container(border=True):
+        st.markdown("#### Rate it yourself first")
+        st.caption("Nobody sees who rated what: the room sees the spread, then agrees one rating below. Your own rating is kept with it.")
+        _private_live(engine, pid, snapshot_id, statement_id, can_rate)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _private_live(engine: Engine, pid: int, snapshot_id: int, statement_id: int, can_rate: bool) -> None:
+    from strategy.assessments.consensus import spread
+    from strategy.core.errors import NotAllowed
+
+    author = current_author()
+    if author is None:
+        return
+    try:
+        room = spread(engine, pid, snapshot_id, statement_id, author=author)
+    except NotAllowed:
+        st.rerun(scope="app")  # removed from the partnership: the page closes it and says why
+        return
+    for kind, mine in (("evidence", room.my_evidence), ("progress", room.my_progress)):
+        if can_rate:
+            points = sn.scale(kind)
+            columns = st.columns(len(points))
+            for column, point in zip(columns, points, strict=True):
+                column.button(
+                    f"{'✓ ' if mine == point.value else ''}{point.value} · {point.label}",
+                    key=k("private", kind, pid, snapshot_id, statement_id, point.value),
+                    use_container_width=True,
+                    help=f"Your own {kind} rating: {point.descriptor}",
+                    on_click=_rate_privately,
+                    args=(engine, pid, snapshot_id, statement_id, kind, None if mine == point.value else point.value),
+                )
+        st.markdown(f"**{kind.title()}**, the room ({room.people} rated): {md_escape(room.line(kind))}")
+    error = st.session_state.pop(PRIVATE_ERROR_KEY, None)
+    if error:
+        show_error(WorkbookError(error))
+
+
+def _rate_privately(engine: Engine, pid: int, snapshot_id: int, statement_id: int, kind: str, value: int | None) -> None:
+    from strategy.assessments.consensus import rate_privately
+
+    author = current_author()
+    try:
+        if author is None:
+            raise WorkbookError("You are signed out, so nothing was saved. Sign in again.")
+        if kind == "evidence":
+            rate_privately(engine, pid, snapshot_id, statement_id, author=author, evidence_rating=value)
+        else:
+            rate_privately(engine, pid, snapshot_id, statement_id, author=author, progress_rating=value)
+    except WorkbookError as exc:
+        st.session_state[PRIVATE_ERROR_KEY] = exc.message

@@ -233,6 +233,8 @@ def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
         for rev in revisions[:50]:
             who = rev.author_name + (f", {rev.author_agency}" if rev.author_agency else "")
             st.markdown(f"**{uk_time(rev.created_at)}**, {md_escape(who)} {_ACTIONS.get(rev.action, rev.action)}:")
+            if rev.note:
+                st.caption(md_escape(rev.note))
             st.text(_display(prompt, rev.new_value or "") or "(empty)")
             if editable and rev.new_value is not None:
                 st.button(

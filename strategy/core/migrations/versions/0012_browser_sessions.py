@@ -1,16 +1,16 @@
 """browser sessions: a reload keeps a person signed in (a random token in a cookie, only its hash
 stored here, revoked at sign-out and dead after the idle timeout or a password change)
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
