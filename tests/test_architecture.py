@@ -30,6 +30,7 @@ LAYERS = [
     "plan",
     "delivery",
     "assessments",
+    "chain",
     "finalise",
     "features",
     "documents",

@@ -138,6 +138,7 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
         ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
         ("Status", _status_words(ctx)),
         ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
+        *[(f"Endorsement: {agency}", decision) for agency, decision in ctx.extras.get("endorsements", [])],
         ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
         ("Classification", _marking(ctx) or "No marking"),
     ]
@@ -789,13 +790,18 @@ def build_draft(
     self_assessment: list[str] | None = None,
     version_label: str | None = None,
     review_comments: dict | None = None,
+    endorsements: list[list[str]] | None = None,
+    chain=None,
 ) -> bytes:
-    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
+    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead).
+    ``endorsements``: the document-control lines of each partner's endorsement; ``chain``: how the
+    plan answers the evidence (strategy.chain.links.Coverage), for its appendix."""
     now = now or datetime.now(UK)
     doc = Document()
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
+    ctx.extras.update(endorsements=endorsements or [], chain=chain)
     ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     _title_page(ctx, now)

@@ -828,7 +828,7 @@ def update_measure(
     with read_session(engine, session=session) as session:
         current = session.get(PlanMeasure, measure_id)
     values = _measure_values(fields, current)
-    return _update(engine, PlanMeasure, partnership_id, measure_id, expected_version, author, lambda s, r: values)
+    return _update(engine, PlanMeasure, partnership_id, measure_id, expected_version, author, lambda s, r: values, session=session)
 
 
 def move_outcome(
