@@ -247,3 +247,72 @@ def test_the_chain_reads_back_to_the_evidence_and_forward_to_updates(engine, dem
     cov = coverage(engine, demo_id)
     assert any(a.kind == "priority" and a.answered_by for a in cov.items)
     assert cov.unanswered and all(not a.answered_by for a in cov.unanswered)
+
+
+# --- The Word draft: endorsements in the document-control table, and the chain's appendix ----------
+
+
+def test_the_word_draft_lists_endorsements_and_how_the_plan_answers_the_evidence(engine, demo_id, author):
+    import io
+
+    from docx import Document
+
+    from strategy.documents.draft import export_docx
+
+    record_endorsement(
+        engine,
+        demo_id,
+        agency="Harbourshire Police",
+        decision="endorsed",
+        name="Chief Constable",
+        role="Chief officer",
+        endorsed_on="04/03/2026",
+        author=author,
+    )
+    accept_suggestion(engine, demo_id, "iceberg#aim", author=author)
+    doc = Document(io.BytesIO(export_docx(engine, demo_id, charts=False)))
+    control = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
+    assert control["Endorsement: Harbourshire Police (Police, statutory partner)"] == "Endorsed: Chief Constable, Chief officer, 04/03/2026"
+    assert control["Endorsement: Vale of Ashby Council (Local authority, statutory partner)"] == "Not yet endorsed"
+    appendices = [p.text for p in doc.paragraphs if p.style.name == "Heading 1" and "Appendix" in p.text]
+    assert [a.split(":")[0].split()[-1] for a in appendices] == ["A", "B", "C", "D"]
+    assert appendices[-1].endswith("How the plan answers the evidence")
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any(c.startswith("A") and "More of the children who are sexually abused are identified" in c for c in cells)
+    assert "Nothing in the plan yet" in cells
+
+
+# --- The command line -----------------------------------------------------------------------------
+
+
+def test_suggest_endorse_and_chain_on_the_command_line(sqlite_engine, sqlite_demo_id, monkeypatch, capsys):
+    import json
+
+    from strategy.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", str(sqlite_engine.url))
+    assert main(["suggest", "Demo partnership", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert any(d["key"] == "iceberg#aim" and d["status"] == "open" and d["evidence"] for d in listed)
+    assert main(["suggest", "Demo partnership", "--accept", "iceberg#aim"]) == 0
+    assert main(["suggest", "Demo partnership", "--accept", "iceberg#aim"]) == 1
+    assert "Nothing was created twice" in capsys.readouterr().err
+    assert main(["suggest", "Demo partnership", "--json"]) == 0
+    accepted = next(d for d in json.loads(capsys.readouterr().out) if d["key"] == "iceberg#aim")
+    assert accepted["status"] == "accepted" and "strategic aim" in accepted["became"]
+
+    assert main(["endorse", "Demo partnership", "--agency", "Harbourshire Fire Service", "--by-name", "A", "--date", "01/03/2026"]) == 1
+    assert "not one of the partnership's agencies" in capsys.readouterr().err
+    assert (
+        main(["endorse", "Demo partnership", "--agency", "Harbourshire Police", "--by-name", "A Chief", "--date", "01/03/2026", "--json"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    data = json.loads(out[out.index("{") :])
+    assert "Harbourshire Police" not in data["statutory_awaited"] and "Vale of Ashby Council" in data["statutory_awaited"]
+
+    assert main(["chain", "Demo partnership", "--json"]) == 0
+    cov = json.loads(capsys.readouterr().out)
+    assert cov["unanswered"] > 0 and any(i["answered_by"] for i in cov["items"])
+    assert main(["chain", "Demo partnership", "--code", "A1.O1.1"]) == 0
+    assert "back: aim A1" in capsys.readouterr().out

@@ -21,12 +21,14 @@ from strategy import __version__
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
+from strategy.chain.links import coverage
 from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
 from strategy.finalise import review
+from strategy.finalise.endorsement import endorsement_rows, list_endorsements
 from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
 from strategy.guide.content import content
 from strategy.people.backup import restore_partnership
@@ -190,6 +192,45 @@ def _evidence_appendix(ctx: DraftContext):
     for number, (title, write) in enumerate(ctx.details, start=1):
         ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
         write()
+    return start
+
+
+CHAIN_APPENDIX = "How the plan answers the evidence"
+
+
+def _chain_appendix(ctx: DraftContext, letter: str):
+    """The appendix "How the plan answers the evidence": each priority and each finding in the
+    evidence with the aims, outcomes and measures that answer it, and a flag on what nothing answers.
+    Returns its first element (None when there is nothing to show)."""
+    chain = ctx.extras.get("chain")
+    if chain is None or not chain.items:
+        return None
+    doc = ctx.doc
+    doc.add_page_break()
+    start = doc.paragraphs[-1]._p
+    doc.add_heading(f"Appendix {letter}: {CHAIN_APPENDIX}", level=1)
+    unanswered = chain.unanswered
+    doc.add_paragraph(
+        safe_text(
+            f"The strategy's priorities and what the evidence in section 4 shows, each with the parts of the plan that answer it. "
+            f"{len(chain.items) - len(unanswered)} of {len(chain.items)} are answered by the plan"
+            + (f"; {len(unanswered)} are not yet." if unanswered else ".")
+        )
+    )
+    headings: dict[str, list] = {}
+    for item in chain.items:
+        headings.setdefault(item.heading, []).append(item)
+    for heading, items in headings.items():
+        doc.add_heading(safe_text(heading), level=2)
+        simple_table(
+            ctx,
+            ["What it shows", "Answered in the plan by"],
+            [[i.text, "; ".join(i.answered_by) or "Nothing in the plan yet"] for i in items],
+        )
+    if unanswered:
+        gap(ctx, f"{len(unanswered)} {'item is' if len(unanswered) == 1 else 'items are'} not yet answered by any aim, outcome or measure.")
+    if chain.gone:
+        note(ctx, "Parts of the plan were linked to evidence the workbook no longer shows: " + "; ".join(chain.gone))
     return start
 
 
@@ -828,9 +869,10 @@ def build_draft(
     step("Writing the appendices and the glossary", 0.9)
     appendix_recommendations(ctx)
     evidence = _evidence_appendix(ctx)
+    answers = _chain_appendix(ctx, "D" if evidence is not None else "C")
     _glossary(ctx)  # read from everything above, the evidence appendix too
-    if evidence is not None:  # the glossary is Appendix B: it goes before the evidence
-        _move_to_end(doc, evidence)
+    if evidence is not None or answers is not None:  # the glossary is Appendix B: it goes before the rest
+        _move_to_end(doc, evidence if evidence is not None else answers)
     _header_footer(ctx)
     contents_from_headings(doc, contents, number_headings(doc))
     return save(doc, ctx.brand)
@@ -875,6 +917,8 @@ def export_docx(
         self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
         version_label=version_label,
         review_comments=review_comments,
+        endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),
+        chain=coverage(engine, partnership_id),
     )
 
 
