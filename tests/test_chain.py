@@ -41,26 +41,29 @@ def _set_status(engine, pid, status, author):
 def test_every_statutory_partner_is_listed_and_approved_without_them_is_not_ready(engine, demo_id, author):
     found = list_endorsements(engine, demo_id)
     assert [line.agency for line in found.lines if line.statutory] == list(STATUTORY)
-    assert all(line.decision_words == "Not yet endorsed" for line in found.lines)
+    assert all(line.given for line in found.lines if line.statutory) and found.complete  # the demo's partners have endorsed
     _set_status(engine, demo_id, "approved", author)
+    assert _endorsement_finding(engine, demo_id).level == "met"
+
+    police = next(line for line in found.lines if line.agency == "Harbourshire Police")
+    record_endorsement(engine, demo_id, agency="harbourshire  police", decision="not yet", expected_version=police.version, author=author)
     finding = _endorsement_finding(engine, demo_id)
     assert finding.level == NOT_MET and "Harbourshire Police" in finding.message and "approved" in finding.message
+    assert "Vale of Ashby" not in finding.message
+    _set_status(engine, demo_id, "for_approval", author)
+    assert _endorsement_finding(engine, demo_id).level == "partly"  # a draft: still to come, not yet wrong
 
-    for agency in STATUTORY[:-1]:
-        record_endorsement(
-            engine, demo_id, agency=agency, decision="endorsed", name="Alex Jones", role="Director", endorsed_on="03/03/2026", author=author
-        )
-    finding = _endorsement_finding(engine, demo_id)
-    assert finding.level == NOT_MET and "Harbourshire Police" in finding.message and "Vale of Ashby" not in finding.message
+    police = next(line for line in list_endorsements(engine, demo_id).lines if line.agency == "Harbourshire Police")
     record_endorsement(
         engine,
         demo_id,
-        agency="harbourshire  police",  # case and spaces do not matter
+        agency="Harbourshire Police",
         decision="Endorsed with comments",
         name="Chief Constable",
         role="Chief officer of police",
         endorsed_on="04/03/2026",
         comments="Asks for a yearly report on online abuse.",
+        expected_version=police.version,
         author=author,
     )
     assert _endorsement_finding(engine, demo_id).level == "met"
@@ -70,6 +73,11 @@ def test_every_statutory_partner_is_listed_and_approved_without_them_is_not_read
         "2026-03-04",
         "Asks for a yearly report on online abuse.",
     )
+
+
+def test_a_fresh_partnership_with_no_endorsement_is_not_ready(engine, partnership):
+    finding = _endorsement_finding(engine, partnership.id)
+    assert finding.level == NOT_MET and "Police (no agency of this kind is recorded)" in finding.message
 
 
 @pytest.mark.parametrize(
@@ -95,7 +103,7 @@ def test_bad_endorsements_are_refused_and_nothing_is_saved(engine, demo_id, auth
 def test_a_second_person_changing_an_endorsement_meanwhile_is_a_conflict(engine, demo_id, author, other_author):
     from strategy.core.errors import Conflict
 
-    record_endorsement(engine, demo_id, agency="Harbourshire Police", decision="not_yet", author=author)
+    v = next(x for x in list_endorsements(engine, demo_id).lines if x.agency == "Harbourshire Police").version
     record_endorsement(
         engine,
         demo_id,
@@ -103,12 +111,13 @@ def test_a_second_person_changing_an_endorsement_meanwhile_is_a_conflict(engine,
         decision="endorsed",
         name="B",
         endorsed_on="02/03/2026",
-        expected_version=1,
+        expected_version=v,
         author=other_author,
     )
-    with pytest.raises(Conflict):
-        record_endorsement(engine, demo_id, agency="Harbourshire Police", decision="not_yet", expected_version=1, author=author)
-    assert next(x for x in list_endorsements(engine, demo_id).lines if x.agency == "Harbourshire Police").decision == "endorsed"
+    with pytest.raises(Conflict):  # loaded before the other person's change
+        record_endorsement(engine, demo_id, agency="Harbourshire Police", decision="not_yet", expected_version=v, author=author)
+    police = next(x for x in list_endorsements(engine, demo_id).lines if x.agency == "Harbourshire Police")
+    assert (police.decision, police.name) == ("endorsed", "B")
 
 
 # --- Suggestions from the evidence --------------------------------------------------------------
@@ -267,13 +276,17 @@ def test_the_word_draft_lists_endorsements_and_how_the_plan_answers_the_evidence
         name="Chief Constable",
         role="Chief officer",
         endorsed_on="04/03/2026",
+        expected_version=next(x for x in list_endorsements(engine, demo_id).lines if x.agency == "Harbourshire Police").version,
         author=author,
     )
     accept_suggestion(engine, demo_id, "iceberg#aim", author=author)
     doc = Document(io.BytesIO(export_docx(engine, demo_id, charts=False)))
     control = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert control["Endorsement: Harbourshire Police (Police, statutory partner)"] == "Endorsed: Chief Constable, Chief officer, 04/03/2026"
-    assert control["Endorsement: Vale of Ashby Council (Local authority, statutory partner)"] == "Not yet endorsed"
+    assert control["Endorsement: Vale of Ashby Council (Local authority, statutory partner)"] == (
+        "Endorsed: Tom Hughes, Director of Children's Services, 03/03/2026"
+    )
+    assert control["Endorsement: Probation Service, Harbourshire delivery unit"] == "Not yet endorsed"
     appendices = [p.text for p in doc.paragraphs if p.style.name == "Heading 1" and "Appendix" in p.text]
     assert [a.split(":")[0].split()[-1] for a in appendices] == ["A", "B", "C", "D"]
     assert appendices[-1].endswith("How the plan answers the evidence")
@@ -309,7 +322,10 @@ def test_suggest_endorse_and_chain_on_the_command_line(sqlite_engine, sqlite_dem
     )
     out = capsys.readouterr().out
     data = json.loads(out[out.index("{") :])
-    assert "Harbourshire Police" not in data["statutory_awaited"] and "Vale of Ashby Council" in data["statutory_awaited"]
+    police = next(x for x in data["endorsements"] if x["agency"] == "Harbourshire Police")
+    assert (police["endorsed_by"], police["date"], police["decision"]) == ("A Chief", "01/03/2026", "Endorsed") and not data[
+        "statutory_awaited"
+    ]
 
     assert main(["chain", "Demo partnership", "--json"]) == 0
     cov = json.loads(capsys.readouterr().out)

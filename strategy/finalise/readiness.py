@@ -394,6 +394,16 @@ def statutory_endorsements(i: Inputs) -> list[Finding]:
                 "finalise.endorsement",
             )
         ]
+    if not any(line.statutory and line.given for line in found.lines):
+        return [
+            Finding(
+                "readiness",
+                NOT_MET,
+                f"No statutory partner has endorsed the strategy yet: {names} (Guide §13.2).",
+                "finalise",
+                "finalise.endorsement",
+            )
+        ]
     return [
         Finding(
             "readiness",
