@@ -81,7 +81,7 @@ def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -
     for s in open_ones[:30]:
         # Keyed by the suggestion, not its place in the list: a decision moves the others up.
         box = f"sug|{pid}|{hashlib.sha1(s.key.encode()).hexdigest()[:12]}"
-        with st.expander(f"{KIND_WORDS[s.kind].capitalize()}: {s.text[:90]}"):
+        with st.expander(f"{KIND_WORDS[s.kind].capitalize()}: {md_escape(s.text[:90])}"):
             st.markdown(f"**From the evidence** ({md_escape(s.finding.heading)}): {md_escape(s.finding.text)}")
             st.session_state[box + "|kind"] = s.kind
             st.text_area("The words to use", value=s.text, key=box + "|text")
