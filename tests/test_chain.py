@@ -332,3 +332,67 @@ def test_suggest_endorse_and_chain_on_the_command_line(sqlite_engine, sqlite_dem
     assert cov["unanswered"] > 0 and any(i["answered_by"] for i in cov["items"])
     assert main(["chain", "Demo partnership", "--code", "A1.O1.1"]) == 0
     assert "back: aim A1" in capsys.readouterr().out
+
+
+# --- The next period, carried forward properly --------------------------------------------------
+
+
+def test_the_next_period_keeps_what_continues_summarises_what_is_done_and_resets_the_document(engine, demo_id, author):
+    from strategy.answers.operations import get_answers
+    from strategy.chain.next_period import carry_forward
+    from strategy.delivery.operations import latest_updates, list_readings, list_updates
+    from strategy.people.partnerships import get_partnership
+
+    old_plan = load_plan(engine, demo_id)
+    old_latest = latest_updates(list_updates(engine, demo_id))
+    done = [
+        old_plan.code("action", x.id)
+        for x in old_plan.all_actions()
+        if (old_latest[x.id].status if x.id in old_latest else x.status) == "complete"
+    ]
+    assert done, "the demo has completed actions"
+    old_readings = list_readings(engine, demo_id)
+    save_answer(
+        engine,
+        demo_id,
+        "finalise.title",
+        "Our strategy 2026 to 2029",
+        expected_version=get_answer(engine, demo_id, "finalise.title").version if get_answer(engine, demo_id, "finalise.title") else 0,
+        author=author,
+    )
+    kept = [old_plan.code("aim", a.id) for a in old_plan.aims[:-1]]
+    result = carry_forward(engine, demo_id, start=2029, end=2032, author=author, keep_aims=kept)
+
+    new_id = result.partnership_id
+    new_plan = load_plan(engine, new_id)
+    assert [new_plan.code("aim", a.id) for a in new_plan.aims] == kept
+    assert not set(done) & {new_plan.code("action", x.id) for x in new_plan.all_actions()}
+    assert set(result.actions_completed) <= set(done) and result.actions_completed
+    # Unfinished actions keep their history of updates.
+    carried = new_plan.all_actions()[0]
+    assert list_updates(engine, new_id, carried.id) or not [
+        u for u in list_updates(engine, demo_id) if old_plan.code("action", u.action_id) == new_plan.code("action", carried.id)
+    ]
+    # Each measure's latest reading is the new baseline; the old readings stay with the old period.
+    assert list_readings(engine, new_id) == [] and list_readings(engine, demo_id) == old_readings
+    m = next(m for m in new_plan.all_measures() if new_plan.code("measure", m.id) in result.new_baselines)
+    old_m = next(x for x in old_plan.all_measures() if old_plan.code("measure", x.id) == new_plan.code("measure", m.id))
+    last = [r for r in old_readings if r.measure_id == old_m.id][-1]
+    assert m.baseline_value == f"{last.value} ({last.period})" and m.baseline_date == last.period_start
+    answers = {k: a.value for k, a in get_answers(engine, new_id).items()}
+    assert answers["finalise.title"] == "Our strategy 2029 to 2032"
+    assert answers["finalise.status"] == "draft" and answers["finalise.version"] == "0.1" and not answers.get("finalise.next_review")
+    assert answers["intro.last_strategy"].startswith("The last strategy (2026 to 2029)") and done[0] in answers["intro.last_strategy"]
+    assert all(not line.given for line in list_endorsements(engine, new_id).lines)
+    # The old period is archived, readable and unchanged.
+    assert get_partnership(engine, demo_id).archived and len(load_plan(engine, demo_id).all_actions()) == len(old_plan.all_actions())
+    assert list_endorsements(engine, demo_id).complete
+
+
+def test_an_unknown_aim_to_keep_changes_nothing(engine, demo_id, author):
+    from strategy.chain.next_period import carry_forward
+
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput, match="No strategic aim has the code A99"):
+        carry_forward(engine, demo_id, start=2029, end=2032, author=author, keep_aims=["A1", "A99"])
+    assert snapshot(engine) == before

@@ -109,6 +109,23 @@ def cmd_next_period(args) -> None:
     from strategy.people.periods import start_next_period
 
     engine = _engine()
+    if args.carry:
+        from strategy.chain.next_period import carry_forward
+        from strategy.core.authors import Author
+
+        keep = [c.strip() for c in args.keep.split(",") if c.strip()] if args.keep else None
+        result = carry_forward(
+            engine,
+            stored_id(find_partnership(engine, args.name)),
+            start=args.start,
+            end=args.end,
+            name=args.as_name,
+            keep_aims=keep,
+            author=Author.make(args.by or "Command line"),
+        )
+        print(f"Started '{get_partnership(engine, result.partnership_id).name}'; '{args.name}' is archived and stays readable.")
+        print(result.summary())
+        return
     new_id = start_next_period(
         engine, stored_id(find_partnership(engine, args.name)), start=args.start, end=args.end, name=args.as_name, author=None
     )  # the command line acts as the system
@@ -616,6 +633,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, help="first year of the next period")
     p.add_argument("--end", required=True, help="last year of the next period")
     p.add_argument("--as", dest="as_name", help="the new partnership's name (default: the name with the new years)")
+    p.add_argument(
+        "--carry",
+        action="store_true",
+        help="carry forward properly: completed actions summarised not copied, latest readings as baselines, the document reset",
+    )
+    p.add_argument("--keep", help="with --carry: the codes of the aims that continue, comma separated (default: all)")
+    p.add_argument("--by", help="with --carry: the name recorded (default: Command line)")
     p.set_defaults(func=cmd_next_period)
 
     p = sub.add_parser("freeze", help="freeze the current text as the next numbered draft version (v0.1, v0.2...)")

@@ -307,6 +307,8 @@ def _section_introduction(ctx: DraftContext) -> None:
     answer_section(ctx, "intro.purpose", "Purpose of the strategy")
     if ctx.value("intro.audience").strip():
         answer_section(ctx, "intro.audience", "Who the strategy is for")
+    if ctx.value("intro.last_strategy").strip():
+        answer_section(ctx, "intro.last_strategy", "What the last strategy achieved")
     doc.add_heading("Scope", level=2)
     forms = _labels(ctx, "intro.scope_forms")
     if forms:
