@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import get_answers, save_answer
 from strategy.core.authors import Author
+from strategy.core.models import stored_id
 from strategy.core.values import uk_day
 from strategy.delivery.operations import delete_reading, latest_updates, list_readings, list_updates, status_labels
 from strategy.finalise.endorsement import NOT_YET, list_endorsements, record_endorsement
@@ -85,7 +86,7 @@ def achieved_text(engine: Engine, partnership_id: int) -> str:
     if open_:
         lines.append("Carried forward, not finished:")
         for x in open_:
-            u = latest.get(x.id)
+            u = latest.get(stored_id(x))
             lines.append(f"- {plan.code('action', x.id)} {x.title} ({labels.get(u.status, u.status) if u else 'no progress update'})")
     readings = list_readings(engine, partnership_id)
     measured = []
@@ -146,14 +147,14 @@ def carry_forward(
             result.aims_kept.append(code)
         else:
             result.aims_left.append(code)
-            delete(engine, new_id, "aim", aim.id, author=author)
+            delete(engine, new_id, "aim", stored_id(aim), author=author)
     plan = load_plan(engine, new_id)
     latest = latest_updates(list_updates(engine, new_id))
     for action in plan.all_actions():
         code = plan.code("action", action.id)
         if _is_complete(action, latest):
             result.actions_completed.append(code)
-            delete(engine, new_id, "action", action.id, author=author)
+            delete(engine, new_id, "action", stored_id(action), author=author)
         else:
             result.actions_carried.append(code)
     readings = list_readings(engine, new_id)
@@ -172,7 +173,7 @@ def carry_forward(
             )
             result.new_baselines.append(plan.code("measure", m.id))
     for r in list_readings(engine, new_id):
-        delete_reading(engine, new_id, r.id, author=author)
+        delete_reading(engine, new_id, stored_id(r), author=author)
     answers = get_answers(engine, new_id)
     wanted = dict(RESET)
     title = answers.get("finalise.title")
