@@ -165,7 +165,7 @@ def carry_forward(
             update_measure(
                 engine,
                 new_id,
-                m.id,
+                stored_id(m),
                 expected_version=m.version,
                 author=author,
                 baseline_value=f"{last.value} ({last.period})",
