@@ -89,3 +89,27 @@ def test_the_chain_page_accepts_and_dismisses_suggestions_and_shows_what_is_unan
     assert red.status == "dismissed" and red.decision.reason == "Recovery is already aim A3"
     frame = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
     assert "Recovery is already aim A3" in list(frame["Became / why dismissed"])
+
+
+def test_a_baseline_is_taken_from_a_figure_on_the_page_and_a_code_is_refused(engine, sqlite_demo_id):  # noqa: F811
+    from strategy.chain.links import recorded_figures
+    from strategy.core.models import stored_id
+    from strategy.plan.operations import load_plan
+
+    pid = sqlite_demo_id
+    measure = load_plan(engine, pid).all_measures()[0]
+    figures = recorded_figures(engine, pid)
+    code = next(f for f in figures if f.is_code)
+    number = next(f for f in figures if not f.is_code)
+    at = open_page(app(pid, Author.make("Sam")), "views/chain.py")
+    next(s for s in at.selectbox if s.key.endswith("|measure") and s.key.startswith("base|")).set_value(stored_id(measure))
+    next(s for s in at.selectbox if s.key.endswith("|figure")).set_value(code.item_id)
+    next(b for b in at.button if b.label == "Use it as the baseline").click().run()
+    assert any("cannot be a baseline: a code is never counted" in e.value.replace("\\", "") for e in at.error)
+    assert next(m for m in load_plan(engine, pid).all_measures() if m.id == measure.id).baseline_value == measure.baseline_value
+    next(s for s in at.selectbox if s.key.endswith("|figure")).set_value(number.item_id)
+    next(b for b in at.button if b.label == "Use it as the baseline").click().run()
+    assert not at.exception
+    stored = next(m for m in load_plan(engine, pid).all_measures() if m.id == measure.id)
+    assert stored.baseline_value == f"{number.value} ({number.period})"
+    assert any(number.source[:20] in md.value.replace("\\", "") for md in at.markdown)

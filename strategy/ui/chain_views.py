@@ -14,12 +14,23 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.chain.links import coverage, trace
+from strategy.answers.operations import list_rows
+from strategy.chain.findings import findings
+from strategy.chain.links import (
+    PRIORITIES,
+    baseline_from_figure,
+    baselines,
+    coverage,
+    link_evidence,
+    link_priority,
+    recorded_figures,
+    trace,
+)
 from strategy.chain.suggestions import KIND_WORDS, OPEN, accept_suggestion, became, dismiss_suggestion, suggestions
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.plan.operations import load_plan
-from strategy.ui.plan_extras import _messages, _run
+from strategy.ui.plan_extras import _messages, _run, _say
 from strategy.ui.widgets import role_banner
 
 STATUS_WORDS = {"open": "To decide", "accepted": "Accepted", "dismissed": "Dismissed"}
@@ -161,6 +172,78 @@ def _trace(engine: Engine, partnership: Partnership) -> None:
         st.caption("No progress updates, readings or review decisions yet.")
 
 
+def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
+    """Link an aim to a priority or a finding, and take a measure's baseline from a recorded figure."""
+    pid = stored_id(partnership)
+    plan = load_plan(engine, pid)
+    st.subheader("Links", anchor=False)
+    for b in baselines(engine, pid).values():
+        code = plan.code("measure", b.measure_id)
+        if code:
+            st.markdown(f"**{md_escape(code)}** {md_escape(b.words())}")
+    if not editable or plan.empty:
+        return
+    aims = {stored_id(a): f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims}
+    priorities = {r.id: str(r.values.get("priority") or "") for r in list_rows(engine, pid, PRIORITIES)}
+    finds = {f.key: f.text for f in findings(engine, pid)}
+    cols = st.columns(2)
+    with cols[0].popover("Link an aim to a priority or finding"):
+        st.selectbox(
+            "Strategic aim", list(aims), format_func=lambda i: aims[i][:100], index=None, key=f"link|{pid}|aim", placeholder="Choose"
+        )
+        st.selectbox(
+            "Priority",
+            list(priorities),
+            format_func=lambda i: priorities[i][:100],
+            index=None,
+            key=f"link|{pid}|priority",
+            placeholder="Choose",
+        )
+        st.selectbox(
+            "or a finding in the evidence",
+            list(finds),
+            format_func=lambda k: finds[k][:100],
+            index=None,
+            key=f"link|{pid}|finding",
+            placeholder="Choose",
+        )
+        st.button("Link them", key=f"link|{pid}|go", on_click=_link, args=(engine, pid))
+    measures = {stored_id(m): f"{plan.code('measure', m.id)} {m.indicator}" for m in plan.all_measures()}
+    figures = {f.item_id: f.words() for f in recorded_figures(engine, pid)}
+    with cols[1].popover("Take a measure's baseline from a recorded figure"):
+        st.selectbox(
+            "Measure", list(measures), format_func=lambda i: measures[i][:100], index=None, key=f"base|{pid}|measure", placeholder="Choose"
+        )
+        st.selectbox(
+            "Recorded figure",
+            list(figures),
+            format_func=lambda i: figures[i][:140],
+            index=None,
+            key=f"base|{pid}|figure",
+            placeholder="Choose",
+        )
+        st.button("Use it as the baseline", key=f"base|{pid}|go", on_click=_baseline, args=(engine, pid))
+
+
+def _link(engine: Engine, pid: int) -> None:
+    aim, priority, finding = (st.session_state.get(f"link|{pid}|{k}") for k in ("aim", "priority", "finding"))
+    if not aim or not (priority or finding):
+        _say("error", "Choose an aim, and a priority or a finding to link it to.")
+        return
+    if priority:
+        _run(link_priority, engine, pid, aim_id=aim, priority_id=priority, done="Linked the aim to the priority.")
+    if finding:
+        _run(link_evidence, engine, pid, evidence_key=finding, aim_id=aim, done="Linked the aim to the evidence.")
+
+
+def _baseline(engine: Engine, pid: int) -> None:
+    measure, figure = st.session_state.get(f"base|{pid}|measure"), st.session_state.get(f"base|{pid}|figure")
+    if not measure or not figure:
+        _say("error", "Choose a measure and a recorded figure.")
+        return
+    _run(baseline_from_figure, engine, pid, measure_id=measure, figure_id=figure, done="The measure's baseline now comes from that figure.")
+
+
 def chain_page(engine: Engine, partnership: Partnership) -> None:
     st.title("From evidence to plan")
     st.caption(f"{md_escape(partnership.name)} · Guide §4-7, §12, §15")
@@ -174,4 +257,5 @@ def chain_page(engine: Engine, partnership: Partnership) -> None:
     _messages()
     _suggestion_list(engine, partnership, editable)
     _coverage(engine, partnership)
+    _links(engine, partnership, editable)
     _trace(engine, partnership)
