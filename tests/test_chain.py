@@ -396,3 +396,34 @@ def test_an_unknown_aim_to_keep_changes_nothing(engine, demo_id, author):
     with pytest.raises(InvalidInput, match="No strategic aim has the code A99"):
         carry_forward(engine, demo_id, start=2029, end=2032, author=author, keep_aims=["A1", "A99"])
     assert snapshot(engine) == before
+
+
+# --- Rates per 10,000 children, beside a comparator ------------------------------------------------
+
+
+def test_identification_per_10000_children_beside_england_and_codes_never_a_rate(engine, demo_id, author):
+    from strategy.evidence import analysis as ev
+
+    rows = list_rows(engine, demo_id, "response.identification_figures")
+    population = ev.child_population(list_rows(engine, demo_id, "context.figures"))
+    assert population is not None and population.value == 142600
+    before = ev.rates_table(rows, population, "england")
+    counted = before[before["Per 10,000 children"].notna()].iloc[0]
+    first = next(r for r in rows if ev._measure_labels("england").get(r.values.get("measure")) == counted["Measure"])
+    measure, period = first.values["measure"], counted["Year"]
+    add_row(
+        engine,
+        demo_id,
+        "response.identification_figures",
+        {"measure": measure, "detail": "England", "period": period, "value": "21.4", "source": "DfE"},
+        author=author,
+    )
+    add_row(engine, demo_id, "response.identification_figures", {"measure": measure, "period": "2009/10", "value": "c"}, author=author)
+    table = ev.rates_table(list_rows(engine, demo_id, "response.identification_figures"), population, "england")
+    mine = table[(table["Year"] == period) & (table["Comparator"] == "England")]
+    assert len(mine) == 1 and mine.iloc[0]["Comparator per 10,000"] == "21.4"
+    number = ev.statistic_value(mine.iloc[0]["Number"].replace(",", ""))
+    assert mine.iloc[0]["Per 10,000 children"] == round(number / 142600 * 10_000, 1)
+    coded = table[(table["Year"] == "2009/10") & (table["Measure"] == counted["Measure"])]
+    assert list(coded["Number"]) == ["c"] and coded["Per 10,000 children"].isna().all()
+    assert ev.rates_table(rows, None, "england").empty

@@ -262,6 +262,50 @@ def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["Measure", *periods])
 
 
+#: Rates are given per this many children (Guide §5.1: figures per 10,000 children compare areas of any size).
+RATE_BASE = 10_000
+#: A row's detail naming a comparator area: the nation or "region" (as the person recorded or an import kept).
+COMPARATOR_WORDS = ("england", "wales", "region", "regional")
+
+
+def rates_table(rows: list[Row], population: Population | None, nation: str | None = None) -> pd.DataFrame:
+    """Each identification measure per 10,000 children, by year, from the child population in use;
+    beside it any comparator rows recorded for the same measure (a detail naming England, Wales or the
+    region, holding a published rate per 10,000). A code is never a rate: the cell is left empty and the
+    code shown. Empty when there is no child population."""
+    columns = ["Measure", "Year", "Number", "Per 10,000 children", "Comparator", "Comparator per 10,000"]
+    if population is None or population.value <= 0:
+        return pd.DataFrame(columns=columns)
+    comparators: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    local: list[Row] = []
+    for r in rows:
+        detail = name_key(_detail(r))
+        if any(w in detail.split() for w in COMPARATOR_WORDS):
+            key = (str(r.values.get("measure") or ""), str(r.values.get("period") or ""))
+            comparators.setdefault(key, []).append((_detail(r), str(r.values.get("value") or "")))
+        else:
+            local.append(r)
+    data = []
+    for measure, (label, rs) in _series(local, nation).items():
+        grouped = _by_period(rs)
+        for period in _latest_first(grouped):
+            total = _period_total(grouped[period])
+            rate = None if total.value is None else round(total.value / population.value * RATE_BASE, 1)
+            found = comparators.get((measure, period or ""), []) or [("", "")]
+            for where, value in found:
+                data.append(
+                    {
+                        "Measure": label,
+                        "Year": period or "year not given",
+                        "Number": total.text,
+                        "Per 10,000 children": rate,
+                        "Comparator": where,
+                        "Comparator per 10,000": value,
+                    }
+                )
+    return pd.DataFrame(data, columns=columns)
+
+
 def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None:
     """One line per measure over the years, oldest first; a code is a gap in the line."""
     series = _series(rows, nation)
