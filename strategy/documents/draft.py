@@ -201,10 +201,10 @@ CHAIN_APPENDIX = "How the plan answers the evidence"
 def _chain_appendix(ctx: DraftContext, letter: str):
     """The appendix "How the plan answers the evidence": each priority and each finding in the
     evidence with the aims, outcomes and measures that answer it, and a flag on what nothing answers.
-    Returns its first element (None when there is nothing to show)."""
+    Returns its first element (None when there is nothing to show, or no plan yet)."""
     chain = ctx.extras.get("chain")
-    if chain is None or not chain.items:
-        return None
+    if chain is None or not chain.items or ctx.plan is None or ctx.plan.empty:
+        return None  # with no plan yet, section 5 already says so
     doc = ctx.doc
     doc.add_page_break()
     start = doc.paragraphs[-1]._p
