@@ -203,7 +203,7 @@ def _chain_appendix(ctx: DraftContext, letter: str):
     evidence with the aims, outcomes and measures that answer it, and a flag on what nothing answers.
     Returns its first element (None when there is nothing to show, or no plan yet)."""
     chain = ctx.extras.get("chain")
-    if chain is None or not chain.items or ctx.plan is None or ctx.plan.empty:
+    if chain is None or not chain.items or getattr(ctx.plan, "empty", True):
         return None  # with no plan yet, section 5 already says so
     doc = ctx.doc
     doc.add_page_break()
