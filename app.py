@@ -44,6 +44,7 @@ navigation = st.navigation(
             st.Page("views/whole_system.py", title="Whole-system response", icon="🔗"),
             st.Page("views/workforce_development.py", title="Workforce development", icon="🎓"),
             st.Page("views/action_plan.py", title="Action plan", icon="🗓️"),
+            st.Page("views/chain.py", title="From evidence to plan", icon="⛓️"),
         ],
         "Where you stand: snapshot and audits": [
             st.Page("views/snapshot.py", title="System-wide snapshot", icon="🧩"),

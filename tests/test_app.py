@@ -244,10 +244,11 @@ def test_word_draft_downloads_with_the_eleven_headings(engine, sqlite_demo_id):
     assert download.proto.label == "Download the Word draft"
     data = at.session_state["draft_docx"][1]
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert len(headings) == 14 and headings[11:] == [
+    assert len(headings) == 15 and headings[11:] == [
         "Appendix A: The national review's recommendations",
         "Appendix B: Glossary",
         "Appendix C: The evidence in detail",
+        "Appendix D: How the plan answers the evidence",
     ]
     assert headings[0].endswith("Introduction") and headings[10].endswith("Monitoring and evaluation")
 

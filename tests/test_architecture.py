@@ -32,6 +32,7 @@ LAYERS = [
     "workshops",
     "assessments",
     "finalise",
+    "chain",
     "features",
     "documents",
     "demo",

@@ -57,7 +57,7 @@ def test_demo_then_export_writes_a_word_file(tmp_path):
     assert len(doc.inline_shapes) == 0
     assert "Demo partnership" in [p.text for p in doc.paragraphs if p.style.name == "Subtitle"]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert len(headings) == 14 and headings[10] == "11. Monitoring and evaluation" and headings[12] == "Appendix B: Glossary"
+    assert len(headings) == 15 and headings[10] == "11. Monitoring and evaluation" and headings[12] == "Appendix B: Glossary"
 
 
 def test_unknown_partnership_and_missing_folder_are_one_line_errors(tmp_path):

@@ -30,7 +30,8 @@ def test_reference_lists_are_not_counted_as_questions(engine, partnership):
     intro = _by_chapter(engine, partnership.id)["introduction"]
     all_prompts = content().chapter("introduction").prompts
     assert any(p.type == "reference" for p in all_prompts)
-    assert intro.total == len([p for p in all_prompts if p.type != "reference"])
+    assert intro.total == len([p for p in all_prompts if p.type != "reference" and not p.optional])
+    assert any(p.optional for p in all_prompts)  # "What did the last strategy achieve?" is not counted either
 
 
 def test_answering_moves_the_first_unanswered_on(engine, partnership, author):

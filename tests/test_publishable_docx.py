@@ -42,6 +42,10 @@ def test_a_fresh_document_control_table_says_what_is_not_decided_yet(engine, par
         "Author": "Harbourshire Partnership",
         "Status": "Draft for discussion",
         "Approved by": "Not yet approved",
+        # Each statutory partner's endorsement (Guide §13.2): none is recorded as an agency yet.
+        "Endorsement: Local authority (statutory partner)": "No agency of this kind is recorded yet",
+        "Endorsement: Integrated care board (statutory partner)": "No agency of this kind is recorded yet",
+        "Endorsement: Police (statutory partner)": "No agency of this kind is recorded yet",
         "Next review date": "Not set yet (Finalise chapter)",
         "Classification": "No marking",
     }
@@ -71,7 +75,13 @@ def test_the_finalise_chapter_fills_the_title_page_marking_and_control_table(eng
     assert section.header.paragraphs[0].text == "OFFICIAL · Harbourshire Partnership"
     assert "DRAFT" not in section.footer.paragraphs[0].text
     assert [p.text for p in section.footer.paragraphs][-1] == "OFFICIAL"
-    assert control_table(doc) == {
+    control = control_table(doc)
+    assert [k for k in control if k.startswith("Endorsement: ")] == [
+        "Endorsement: Local authority (statutory partner)",
+        "Endorsement: Integrated care board (statutory partner)",
+        "Endorsement: Police (statutory partner)",
+    ]  # each statutory partner's endorsement: tests/test_chain.py
+    assert {k: v for k, v in control.items() if not k.startswith("Endorsement: ")} == {
         "Version": "1.0",
         "Date of this version": "01/07/2026",
         "Author": "Business manager",
@@ -170,7 +180,11 @@ def test_the_demo_draft_opens_in_libreoffice_and_reads_back_from_the_pdf(sqlite_
     assert f"Page 2 of {len(reader.pages)}" in words
     # The Word file itself reads back with the same headings.
     headings = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.style.name == "Heading 1"]
-    assert headings[0] == "1. Introduction" and headings[-2:] == ["Appendix B: Glossary", "Appendix C: The evidence in detail"]
+    assert headings[0] == "1. Introduction" and headings[-3:] == [
+        "Appendix B: Glossary",
+        "Appendix C: The evidence in detail",
+        "Appendix D: How the plan answers the evidence",
+    ]
 
 
 def _png(width=60, height=30) -> bytes:

@@ -109,6 +109,23 @@ def cmd_next_period(args) -> None:
     from strategy.people.periods import start_next_period
 
     engine = _engine()
+    if args.carry:
+        from strategy.chain.next_period import carry_forward
+        from strategy.core.authors import Author
+
+        keep = [c.strip() for c in args.keep.split(",") if c.strip()] if args.keep else None
+        result = carry_forward(
+            engine,
+            stored_id(find_partnership(engine, args.name)),
+            start=args.start,
+            end=args.end,
+            name=args.as_name,
+            keep_aims=keep,
+            author=Author.make(args.by or "Command line"),
+        )
+        print(f"Started '{get_partnership(engine, result.partnership_id).name}'; '{args.name}' is archived and stays readable.")
+        print(result.summary())
+        return
     new_id = start_next_period(
         engine, stored_id(find_partnership(engine, args.name)), start=args.start, end=args.end, name=args.as_name, author=None
     )  # the command line acts as the system
@@ -264,6 +281,104 @@ def cmd_check(args) -> None:
         print(f"{criterion.label}: {criterion.word}")
         for finding in criterion.to_fix():
             print(f"  - {finding.message}")
+
+
+def cmd_suggest(args) -> None:
+    import json
+
+    from strategy.chain.suggestions import accept_suggestion, describe, dismiss_suggestion, suggestions, suggestions_json
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    pid = stored_id(find_partnership(engine, args.name))
+    author = Author.make(args.by or "Command line")
+    if args.accept:
+        d = accept_suggestion(engine, pid, args.accept, author=author, text=args.text, aim_id=args.aim, outcome_id=args.outcome)
+        print(f"Accepted: the {d.kind} '{d.text}' is in the plan, linked to its evidence.")
+        return
+    if args.dismiss:
+        dismiss_suggestion(engine, pid, args.dismiss, reason=args.reason or "", author=author)
+        print("Dismissed; the reason is kept.")
+        return
+    if args.json:
+        print(json.dumps(suggestions_json(engine, pid), ensure_ascii=False, indent=2))
+        return
+    for s in suggestions(engine, pid):
+        print(f"{s.key}\t{describe(s)}".replace("\n", " "))
+
+
+def cmd_endorse(args) -> None:
+    import json
+
+    from strategy.core.authors import Author
+    from strategy.finalise.endorsement import list_endorsements, record_endorsement
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    pid = stored_id(find_partnership(engine, args.name))
+    if args.agency:
+        current = next((x for x in list_endorsements(engine, pid).lines if x.agency.casefold() == args.agency.strip().casefold()), None)
+        record_endorsement(
+            engine,
+            pid,
+            agency=args.agency,
+            decision=args.decision or "endorsed",
+            name=args.by_name or "",
+            role=args.role or "",
+            endorsed_on=args.date,
+            comments=args.comments or "",
+            expected_version=current.version if current else 0,
+            author=Author.make(args.by or "Command line"),
+        )
+        print(f"Recorded {args.agency}'s decision.")
+    found = list_endorsements(engine, pid)
+    if args.json:
+        print(
+            json.dumps(
+                {"endorsements": [x.as_dict() for x in found.lines], "statutory_awaited": found.statutory_awaited()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for line in found.lines:
+        print("\t".join([line.agency, "statutory" if line.statutory else "", line.decision_words, line.name, line.role]).replace("\n", " "))
+    for kind in found.missing_kinds:
+        print(f"{kind}\tstatutory\tno agency of this kind is recorded")
+
+
+def cmd_chain(args) -> None:
+    import json
+
+    from strategy.chain.links import coverage, trace
+    from strategy.people.partnerships import find_partnership
+    from strategy.plan.operations import load_plan
+
+    engine = _engine()
+    pid = stored_id(find_partnership(engine, args.name))
+    if args.code:
+        plan = load_plan(engine, pid)
+        found = [(k, row_id) for (k, row_id), code in plan.codes.items() if code.casefold() == args.code.strip().casefold()]
+        found = [(k, row_id) for k, row_id in found if k in ("action", "measure")]
+        if not found:
+            raise WorkbookError(f"No action or measure has the code '{args.code}'. Codes look like A1.O2.3 (an action) or A1.O2.M1.")
+        t = trace(engine, pid, *found[0])
+        if args.json:
+            print(json.dumps(t.as_dict(), ensure_ascii=False, indent=2))
+            return
+        print(f"{t.subject.code} {t.subject.text}")
+        for step in t.back:
+            print(f"  back: {step.kind} {step.code} {step.text}".replace("\n", " "))
+        for step in t.forward:
+            print(f"  forward: {step.kind} {step.code} {step.text}".replace("\n", " "))
+        return
+    cov = coverage(engine, pid)
+    if args.json:
+        print(json.dumps(cov.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for item in cov.items:
+        print(f"{item.text}\t{'; '.join(item.answered_by) or 'NOT ANSWERED'}".replace("\n", " "))
 
 
 def cmd_import_actions(args) -> None:
@@ -594,6 +709,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, help="first year of the next period")
     p.add_argument("--end", required=True, help="last year of the next period")
     p.add_argument("--as", dest="as_name", help="the new partnership's name (default: the name with the new years)")
+    p.add_argument(
+        "--carry",
+        action="store_true",
+        help="carry forward properly: completed actions summarised not copied, latest readings as baselines, the document reset",
+    )
+    p.add_argument("--keep", help="with --carry: the codes of the aims that continue, comma separated (default: all)")
+    p.add_argument("--by", help="with --carry: the name recorded (default: Command line)")
     p.set_defaults(func=cmd_next_period)
 
     p = sub.add_parser("freeze", help="freeze the current text as the next numbered draft version (v0.1, v0.2...)")
@@ -606,6 +728,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true", help="one entry per criterion with its findings, as JSON")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("suggest", help="what the evidence suggests for the plan (accept with --accept KEY, dismiss with --dismiss KEY)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true", help="one entry per suggestion, with its evidence and status, as JSON")
+    p.add_argument("--accept", metavar="KEY", help="accept the suggestion with this key (it becomes an aim, outcome or measure)")
+    p.add_argument("--text", help="with --accept: the words to use instead of the suggestion's")
+    p.add_argument("--aim", type=int, help="with --accept of an outcome: the id of the aim it serves")
+    p.add_argument("--outcome", type=int, help="with --accept of a measure: the id of the outcome it measures")
+    p.add_argument("--dismiss", metavar="KEY", help="dismiss the suggestion with this key (give --reason)")
+    p.add_argument("--reason", help="with --dismiss: why (kept beside the suggestion)")
+    p.add_argument("--by", help="the name recorded (default: Command line)")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("endorse", help="each partner's endorsement (Guide §13.2); with --agency, record one")
+    p.add_argument("name")
+    p.add_argument("--agency", help="the endorsing agency (one of the partnership's agencies)")
+    p.add_argument("--decision", help="endorsed, with_comments or not_yet (default: endorsed)")
+    p.add_argument("--by-name", help="who endorsed it")
+    p.add_argument("--role", help="their role")
+    p.add_argument("--date", help="the date, day first (04/03/2026)")
+    p.add_argument("--comments", help="the agency's comments")
+    p.add_argument("--by", help="the name recorded as making the change (default: Command line)")
+    p.add_argument("--json", action="store_true", help="the endorsements as JSON")
+    p.set_defaults(func=cmd_endorse)
+
+    p = sub.add_parser("chain", help="how the plan answers the evidence; with --code, the chain through one action or measure")
+    p.add_argument("name")
+    p.add_argument("--code", help="an action's or a measure's code (A1.O2.3, A1.O2.M1)")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_chain)
 
     p = sub.add_parser("import-survey", help="import staff survey responses from a CSV or .xlsx (replaces them)")
     p.add_argument("name")

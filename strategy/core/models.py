@@ -740,3 +740,85 @@ class WorkshopVote(SQLModel, table=True):
     theme_id: int = Field(foreign_key="workshop_theme.id", ondelete="CASCADE")
     participant: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- The chain from evidence to plan (issue 19) -------------------------------------------------
+# Endorsements by each partner (Guide §13.2), the decisions taken on suggestions drawn from the
+# evidence, and the links between the plan and the evidence. Revisions use prompt_id
+# "finalise.endorsement" / "chain.suggestion" / "chain.link", item_id = the row id.
+
+
+class Endorsement(SQLModel, table=True):
+    """One agency's endorsement of the strategy: who, their role, when, and the decision."""
+
+    __tablename__ = "endorsement"
+    __table_args__ = (UniqueConstraint("partnership_id", "agency_key", name="uq_endorsement_agency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    agency: str = Field(max_length=200)
+    #: The agency's name folded (case and spaces ignored): one endorsement per agency.
+    agency_key: str = Field(max_length=800)
+    name: str = Field(default="", max_length=120)
+    role: str = Field(default="", max_length=200)
+    endorsed_on: str | None = Field(default=None, max_length=10)  # ISO
+    #: endorsed | with_comments | not_yet
+    decision: str = Field(default="not_yet", max_length=20)
+    comments: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class SuggestionDecision(SQLModel, table=True):
+    """What the partnership decided about one suggestion drawn from the evidence: accepted (and what
+    it became) or dismissed (and why). One decision per suggestion, so nothing is created twice."""
+
+    __tablename__ = "suggestion_decision"
+    __table_args__ = (UniqueConstraint("partnership_id", "key", name="uq_suggestion_decision_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=400)
+    #: accepted | dismissed
+    status: str = Field(max_length=20)
+    #: aim | outcome | measure: what the suggestion proposed.
+    kind: str = Field(max_length=20)
+    #: The words accepted (after any edit), or the suggestion's words when dismissed.
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The evidence it came from, in words, as it stood when the decision was taken.
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    aim_id: int | None = Field(default=None, foreign_key="plan_aim.id", ondelete="SET NULL")
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="SET NULL")
+    measure_id: int | None = Field(default=None, foreign_key="plan_measure.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    author_name: str = Field(default="", max_length=120)
+
+
+class EvidenceLink(SQLModel, table=True):
+    """A link from the plan to what it answers: an aim to a priority (``role`` "priority", ``item_id``
+    the priority's row), an aim, outcome or measure to a finding in the evidence (``role`` "evidence",
+    ``evidence_key``), or a measure's baseline to a recorded figure (``role`` "baseline", ``item_id``
+    the figure's row, with the year, value as written and source as they were when linked)."""
+
+    __tablename__ = "evidence_link"
+    __table_args__ = (Index("ix_evidence_link_partnership", "partnership_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    aim_id: int | None = Field(default=None, foreign_key="plan_aim.id", ondelete="CASCADE")
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="CASCADE")
+    measure_id: int | None = Field(default=None, foreign_key="plan_measure.id", ondelete="CASCADE")
+    item_id: int | None = Field(default=None, foreign_key="item.id", ondelete="CASCADE")
+    evidence_key: str = Field(default="", max_length=400)
+    #: What the evidence said when linked, so a link whose evidence has gone still reads.
+    label: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    period: str = Field(default="", max_length=40)
+    value: str = Field(default="", max_length=200)
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_name: str = Field(default="", max_length=120)

@@ -28,6 +28,7 @@ from strategy.core.errors import NotFound
 from strategy.core.models import stored_id
 from strategy.core.settings import DATA_DIR
 from strategy.delivery.demo import ensure_delivery
+from strategy.finalise.endorsement import list_endorsements, record_endorsement
 from strategy.guide.content import content
 from strategy.people.partnerships import create_partnership, find_partnership, set_archived, update_partnership
 from strategy.plan.demo import ensure_plan
@@ -100,11 +101,36 @@ def ensure_demo(engine: Engine, data: dict | None = None) -> int:
 
     ensure_snapshot_demo(engine, pid, author)
     _ensure_comments(engine, pid, data.get("comments", []))
+    _ensure_endorsements(engine, pid, data.get("endorsements", []), author)
     if data.get("delivery"):
         ensure_delivery(engine, pid, data["delivery"], author)
     if data.get("workshop"):
         ensure_workshop_demo(engine, pid, data["workshop"])
     return pid
+
+
+def _ensure_endorsements(engine: Engine, partnership_id: int, specs: list[dict], author: Author) -> None:
+    """Each partner's endorsement, recorded where it differs from what is stored."""
+    lines = {line.agency: line for line in list_endorsements(engine, partnership_id).lines}
+    for spec in specs:
+        line = lines.get(spec["agency"])
+        wanted = (spec["decision"], spec.get("name", ""), spec.get("role", ""), spec.get("comments", ""))
+        day = spec.get("date")
+        iso = f"{day[6:]}-{day[3:5]}-{day[:2]}" if day else None
+        if line is not None and (line.decision, line.name, line.role, line.comments) == wanted and line.endorsed_on == iso:
+            continue
+        record_endorsement(
+            engine,
+            partnership_id,
+            agency=spec["agency"],
+            decision=spec["decision"],
+            name=spec.get("name", ""),
+            role=spec.get("role", ""),
+            endorsed_on=day,
+            comments=spec.get("comments", ""),
+            expected_version=line.version if line else 0,
+            author=author,
+        )
 
 
 def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:

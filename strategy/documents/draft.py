@@ -21,12 +21,14 @@ from strategy import __version__
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
+from strategy.chain.links import coverage
 from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
 from strategy.evidence import analysis as ev
 from strategy.finalise import review
+from strategy.finalise.endorsement import endorsement_rows, list_endorsements
 from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
 from strategy.guide.content import content
 from strategy.people.backup import restore_partnership
@@ -138,6 +140,7 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
         ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
         ("Status", _status_words(ctx)),
         ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
+        *[(f"Endorsement: {agency}", decision) for agency, decision in ctx.extras.get("endorsements", [])],
         ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
         ("Classification", _marking(ctx) or "No marking"),
     ]
@@ -189,6 +192,45 @@ def _evidence_appendix(ctx: DraftContext):
     for number, (title, write) in enumerate(ctx.details, start=1):
         ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
         write()
+    return start
+
+
+CHAIN_APPENDIX = "How the plan answers the evidence"
+
+
+def _chain_appendix(ctx: DraftContext, letter: str):
+    """The appendix "How the plan answers the evidence": each priority and each finding in the
+    evidence with the aims, outcomes and measures that answer it, and a flag on what nothing answers.
+    Returns its first element (None when there is nothing to show, or no plan yet)."""
+    chain = ctx.extras.get("chain")
+    if chain is None or not chain.items or getattr(ctx.plan, "empty", True):
+        return None  # with no plan yet, section 5 already says so
+    doc = ctx.doc
+    doc.add_page_break()
+    start = doc.paragraphs[-1]._p
+    doc.add_heading(f"Appendix {letter}: {CHAIN_APPENDIX}", level=1)
+    unanswered = chain.unanswered
+    doc.add_paragraph(
+        safe_text(
+            f"The strategy's priorities and what the evidence in section 4 shows, each with the parts of the plan that answer it. "
+            f"{len(chain.items) - len(unanswered)} of {len(chain.items)} are answered by the plan"
+            + (f"; {len(unanswered)} are not yet." if unanswered else ".")
+        )
+    )
+    headings: dict[str, list] = {}
+    for item in chain.items:
+        headings.setdefault(item.heading, []).append(item)
+    for heading, items in headings.items():
+        doc.add_heading(safe_text(heading), level=2)
+        simple_table(
+            ctx,
+            ["What it shows", "Answered in the plan by"],
+            [[i.text, "; ".join(i.answered_by) or "Nothing in the plan yet"] for i in items],
+        )
+    if unanswered:
+        gap(ctx, f"{len(unanswered)} {'item is' if len(unanswered) == 1 else 'items are'} not yet answered by any aim, outcome or measure.")
+    if chain.gone:
+        note(ctx, "Parts of the plan were linked to evidence the workbook no longer shows: " + "; ".join(chain.gone))
     return start
 
 
@@ -265,6 +307,8 @@ def _section_introduction(ctx: DraftContext) -> None:
     answer_section(ctx, "intro.purpose", "Purpose of the strategy")
     if ctx.value("intro.audience").strip():
         answer_section(ctx, "intro.audience", "Who the strategy is for")
+    if ctx.value("intro.last_strategy").strip():
+        answer_section(ctx, "intro.last_strategy", "What the last strategy achieved")
     doc.add_heading("Scope", level=2)
     forms = _labels(ctx, "intro.scope_forms")
     if forms:
@@ -844,13 +888,18 @@ def build_draft(
     self_assessment: list[str] | None = None,
     version_label: str | None = None,
     review_comments: dict | None = None,
+    endorsements: list[list[str]] | None = None,
+    chain=None,
 ) -> bytes:
-    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead)."""
+    """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead).
+    ``endorsements``: the document-control lines of each partner's endorsement; ``chain``: how the
+    plan answers the evidence (strategy.chain.links.Coverage), for its appendix."""
     now = now or datetime.now(UK)
     doc = Document()
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
+    ctx.extras.update(endorsements=endorsements or [], chain=chain)
     ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -877,9 +926,10 @@ def build_draft(
     step("Writing the appendices and the glossary", 0.9)
     appendix_recommendations(ctx)
     evidence = _evidence_appendix(ctx)
+    answers = _chain_appendix(ctx, "D" if evidence is not None else "C")
     _glossary(ctx)  # read from everything above, the evidence appendix too
-    if evidence is not None:  # the glossary is Appendix B: it goes before the evidence
-        _move_to_end(doc, evidence)
+    if evidence is not None or answers is not None:  # the glossary is Appendix B: it goes before the rest
+        _move_to_end(doc, evidence if evidence is not None else answers)
     _header_footer(ctx)
     contents_from_headings(doc, contents, number_headings(doc))
     return save(doc, ctx.brand)
@@ -924,6 +974,8 @@ def export_docx(
         self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
         version_label=version_label,
         review_comments=review_comments,
+        endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),
+        chain=coverage(engine, partnership_id),
     )
 
 

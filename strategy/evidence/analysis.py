@@ -263,6 +263,50 @@ def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["Measure", *periods])
 
 
+#: Rates are given per this many children (Guide §5.1: figures per 10,000 children compare areas of any size).
+RATE_BASE = 10_000
+#: A row's detail naming a comparator area: the nation or "region" (as the person recorded or an import kept).
+COMPARATOR_WORDS = ("england", "wales", "region", "regional")
+
+
+def rates_table(rows: list[Row], population: Population | None, nation: str | None = None) -> pd.DataFrame:
+    """Each identification measure per 10,000 children, by year, from the child population in use;
+    beside it any comparator rows recorded for the same measure (a detail naming England, Wales or the
+    region, holding a published rate per 10,000). A code is never a rate: the cell is left empty and the
+    code shown. Empty when there is no child population."""
+    columns = ["Measure", "Year", "Number", "Per 10,000 children", "Comparator", "Comparator per 10,000"]
+    if population is None or population.value <= 0:
+        return pd.DataFrame(columns=columns)
+    comparators: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    local: list[Row] = []
+    for r in rows:
+        detail = name_key(_detail(r))
+        if any(w in detail.split() for w in COMPARATOR_WORDS):
+            key = (str(r.values.get("measure") or ""), str(r.values.get("period") or ""))
+            comparators.setdefault(key, []).append((_detail(r), str(r.values.get("value") or "")))
+        else:
+            local.append(r)
+    data = []
+    for measure, (label, rs) in _series(local, nation).items():
+        grouped = _by_period(rs)
+        for period in _latest_first(grouped):
+            total = _period_total(grouped[period])
+            rate = None if total.value is None else round(total.value / population.value * RATE_BASE, 1)
+            found = comparators.get((measure, period or ""), []) or [("", "")]
+            for where, value in found:
+                data.append(
+                    {
+                        "Measure": label,
+                        "Year": period or "year not given",
+                        "Number": total.text,
+                        "Per 10,000 children": rate,
+                        "Comparator": where,
+                        "Comparator per 10,000": value,
+                    }
+                )
+    return pd.DataFrame(data, columns=columns)
+
+
 def trend_figure(rows: list[Row], nation: str | None = None) -> go.Figure | None:
     """One line per measure over the years, oldest first; a code is a gap in the line."""
     series = _series(rows, nation)
@@ -663,29 +707,46 @@ def support_heatmap(rows: list[Row], nation: str) -> go.Figure:
 
 
 @dataclass(frozen=True)
+class SupportGap:
+    """One gap in the support matrix, with the ids behind it (for suggestions drawn from the evidence)."""
+
+    kind: str  # "none" | "long_wait"
+    group_id: str
+    group: str
+    support_id: str
+    support: str  # the kind of support, lower case first
+    weeks: float | None
+    text: str  # as listed in ``SupportGaps``
+
+
+@dataclass(frozen=True)
 class SupportGaps:
     none: list[str]  # "Group: no kind of support"
     long_waits: list[str]
     not_recorded: int
     cells: int
+    gaps: list[SupportGap] = field(default_factory=list)
 
 
 def support_gaps(rows: list[Row], nation: str) -> SupportGaps:
     """Where a group has no support of some kind, and where people wait more than LONG_WAIT_WEEKS."""
     groups, types, stored = _support_cells(rows, nation)
-    none, waits, blank = [], [], 0
+    none, waits, blank, gaps = [], [], 0, []
     for g in groups:
         for t in types:
             values = stored.get(f"{g.id}|{t.id}", {})
+            support = t.label[0].lower() + t.label[1:]
             if not values.get("exists"):
                 blank += 1
             if values.get("exists") == "none":
-                none.append(f"{g.label}: no {t.label[0].lower() + t.label[1:]}")
+                none.append(f"{g.label}: no {support}")
+                gaps.append(SupportGap("none", g.id, g.label, t.id, support, None, none[-1]))
             weeks = _number(values.get("typical_wait_weeks"))
             if weeks is not None and weeks > LONG_WAIT_WEEKS:
                 who = f" ({clean_text(values['providers']).strip()})" if values.get("providers") else ""
-                waits.append(f"{g.label}: {t.label[0].lower() + t.label[1:]}{who}: a typical wait of {whole(weeks)} weeks")
-    return SupportGaps(none, waits, blank, len(groups) * len(types))
+                waits.append(f"{g.label}: {support}{who}: a typical wait of {whole(weeks)} weeks")
+                gaps.append(SupportGap("long_wait", g.id, g.label, t.id, support, weeks, waits[-1]))
+    return SupportGaps(none, waits, blank, len(groups) * len(types), gaps)
 
 
 # --- Workforce (§6.1) ---------------------------------------------------------------------------
@@ -932,8 +993,13 @@ def reflection_point(engine: Engine, partnership_id: int) -> str | None:
 
 def forms_not_covered(rows: list[Row], nation: str | None = None) -> list[str]:
     """Forms the strategy does not yet fully cover (partly, not covered, or not recorded)."""
+    return [label for _id, label in forms_not_covered_ids(rows, nation)]
+
+
+def forms_not_covered_ids(rows: list[Row], nation: str | None = None) -> list[tuple[str, str]]:
+    """(id, label) of each form the strategy does not yet fully cover."""
     stored = {r.row_key: r.values for r in rows if r.row_key}
-    return [o.label for o in content().list_options("forms_of_abuse", nation) if stored.get(o.id, {}).get("coverage") != "covered"]
+    return [(o.id, o.label) for o in content().list_options("forms_of_abuse", nation) if stored.get(o.id, {}).get("coverage") != "covered"]
 
 
 def groups_not_considered(rows: list[Row], nation: str | None = None) -> list[str]:

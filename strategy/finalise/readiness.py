@@ -19,6 +19,7 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core.changes import UntilChanged
 from strategy.core.dates import UK
 from strategy.core.models import Answer, Partnership, stored_id
+from strategy.finalise.endorsement import FINAL_STATUSES, list_endorsements
 from strategy.finalise.language import language_report
 from strategy.guide import checks as guide_checks
 from strategy.guide.content import content
@@ -367,6 +368,51 @@ def review_date(i: Inputs) -> list[Finding]:
             )
         ]
     return [Finding("readiness", MET, f"The next review is set for {day:%d/%m/%Y}.", "finalise", "finalise.next_review")]
+
+
+@register("readiness")
+def statutory_endorsements(i: Inputs) -> list[Finding]:
+    """Guide §13.2: an approved (or published) strategy has every statutory partner's endorsement."""
+    found = list_endorsements(i.engine, stored_id(i.partnership))
+    awaited = found.statutory_awaited()
+    status = i.value("finalise.status")
+    if not awaited:
+        return [
+            Finding(
+                "readiness", MET, "Every statutory partner has endorsed the strategy (Guide §13.2).", "finalise", "finalise.endorsement"
+            )
+        ]
+    names = "; ".join(awaited)
+    if status in FINAL_STATUSES:
+        return [
+            Finding(
+                "readiness",
+                NOT_MET,
+                f"The status is {'approved' if status == 'approved' else 'published'}, but not every statutory partner has "
+                f"endorsed the strategy yet: {names} (Guide §13.2). Record their endorsements, or set the status back.",
+                "finalise",
+                "finalise.endorsement",
+            )
+        ]
+    if not any(line.statutory and line.given for line in found.lines):
+        return [
+            Finding(
+                "readiness",
+                NOT_MET,
+                f"No statutory partner has endorsed the strategy yet: {names} (Guide §13.2).",
+                "finalise",
+                "finalise.endorsement",
+            )
+        ]
+    return [
+        Finding(
+            "readiness",
+            PARTLY,
+            f"Still to endorse the strategy before it is approved: {names} (Guide §13.2).",
+            "finalise",
+            "finalise.endorsement",
+        )
+    ]
 
 
 @register("readiness")

@@ -825,10 +825,10 @@ def update_action(
 def update_measure(
     engine: Engine, partnership_id: int, measure_id: int, *, expected_version: int, author: Author, session: Session | None = None, **fields
 ) -> PlanMeasure:
-    with read_session(engine, session=session) as session:
-        current = session.get(PlanMeasure, measure_id)
+    with read_session(engine, session=session) as reading:
+        current = reading.get(PlanMeasure, measure_id)
     values = _measure_values(fields, current)
-    return _update(engine, PlanMeasure, partnership_id, measure_id, expected_version, author, lambda s, r: values)
+    return _update(engine, PlanMeasure, partnership_id, measure_id, expected_version, author, lambda s, r: values, session=session)
 
 
 def move_outcome(

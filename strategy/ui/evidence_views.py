@@ -80,6 +80,15 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
     st.caption(ev.CODES_FOOTNOTE)
     with st.expander(SAME_FIGURES):
         st.dataframe(table, hide_index=True)
+    population = ev.child_population(list_rows(engine, stored_id(partnership), "context.figures"))
+    rates = ev.rates_table(list_rows(engine, stored_id(partnership), prompt.id), population, partnership.nation)
+    if not rates.empty:
+        with st.expander("Per 10,000 children, beside England, Wales or the region where recorded"):
+            st.dataframe(rates, hide_index=True)
+            st.caption(
+                f"Worked out from the child population ({md_escape(population.how) if population else ''}). "
+                "A comparator is a row of the same measure and year whose detail names England, Wales or the region."
+            )
 
 
 def _trend(engine: Engine, partnership: Partnership, prompt: Prompt):

@@ -25,6 +25,7 @@ EXTRAS: dict[str, tuple[Extra, ...]] = {
     "context.population_notes": (snapshot_views.self_assessment_summary,),
     EXEMPT_PROMPT: (finalise_views.language_check,),
     GLOSSARY_PROMPT: (finalise_views.acronym_check,),
+    "finalise.approval_date": (finalise_views.endorsements_panel,),
 }
 
 

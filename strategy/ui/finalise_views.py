@@ -6,6 +6,8 @@ the page through st.dataframe, st.text or md_escape, never as live markdown or H
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -14,6 +16,7 @@ from strategy.answers.operations import add_row
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
+from strategy.core.values import uk_day
 from strategy.finalise.language import EXEMPT_PROMPT, LanguageReport, language_report
 from strategy.guide.content import Prompt
 from strategy.ui.pages import CHAPTER_PAGES
@@ -143,3 +146,89 @@ def acronym_check(engine: Engine, partnership: Partnership, prompt: Prompt, edit
         st.caption("The Word draft's glossary lists these, with any the draft's own headings and tables add.")
     if not acronyms.meanings and not acronyms.unexplained:
         st.info("Your text uses no acronyms yet.")
+
+
+# --- Endorsement by each partner (Guide §13.2) ------------------------------------------------------
+
+ENDORSE_MSG = "endorse_msg"
+
+
+def _endorse(engine: Engine, partnership: Partnership, key: str, version: int) -> None:
+    from strategy.finalise.endorsement import record_endorsement
+
+    state = st.session_state
+    day = state.get(key + "|date")
+    try:
+        record_endorsement(
+            engine,
+            stored_id(partnership),
+            agency=state.get(key + "|agency") or "",
+            decision=state.get(key + "|decision") or "not_yet",
+            name=state.get(key + "|name") or "",
+            role=state.get(key + "|role") or "",
+            endorsed_on=day.isoformat() if day else None,
+            comments=state.get(key + "|comments") or "",
+            expected_version=version,
+            author=author_or_refuse(),
+        )
+    except WorkbookError as exc:
+        state[ENDORSE_MSG] = exc.message
+        return
+    state[ENDORSE_MSG] = None
+
+
+def endorsements_panel(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    """Each partner's endorsement: who, their role, the date and the decision; statutory partners first."""
+    from strategy.finalise.endorsement import DECISIONS, list_endorsements
+
+    found = list_endorsements(engine, stored_id(partnership))
+    st.subheader("Endorsement by each partner", anchor=False)
+    st.caption(
+        "The guide expects every statutory partner to endorse the strategy before it is approved (Guide §13.2). "
+        "The readiness check treats an approved strategy without them as not ready, and the Word draft's "
+        "document-control table lists every endorsement."
+    )
+    if st.session_state.get(ENDORSE_MSG):
+        show_message(st.session_state[ENDORSE_MSG])
+    awaited = found.statutory_awaited()
+    if awaited:
+        st.warning("Still to endorse: " + "; ".join(md_escape(a) for a in awaited), icon="💡")
+    else:
+        st.success("Every statutory partner has endorsed the strategy.", icon="✅")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Agency": [x.agency for x in found.lines],
+                "Statutory partner": ["Yes" if x.statutory else "" for x in found.lines],
+                "Decision": [x.decision_words for x in found.lines],
+                "Endorsed by": [x.name for x in found.lines],
+                "Role": [x.role for x in found.lines],
+                "Date": [uk_day(x.endorsed_on) for x in found.lines],
+                "Comments": [x.comments for x in found.lines],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not editable or not found.lines:
+        return
+    key = f"endorse|{partnership.id}"
+    names = [x.agency for x in found.lines]
+    chosen = st.selectbox("Agency", names, key=key + "|agency", help="One of the partnership's agencies (Shared vision chapter).")
+    line = next(x for x in found.lines if x.agency == chosen)
+    with st.form(key + "|form"):
+        st.radio(
+            "Decision",
+            list(DECISIONS),
+            format_func=DECISIONS.get,
+            index=list(DECISIONS).index(line.decision),
+            key=key + "|decision",
+            horizontal=True,
+        )
+        st.text_input("Endorsed by", value=line.name, key=key + "|name", max_chars=120)
+        st.text_input("Their role", value=line.role, key=key + "|role", max_chars=200)
+        st.date_input(
+            "Date", value=date.fromisoformat(line.endorsed_on) if line.endorsed_on else None, key=key + "|date", format="DD/MM/YYYY"
+        )
+        st.text_area("Comments", value=line.comments, key=key + "|comments")
+        st.form_submit_button("Save this endorsement", on_click=_endorse, args=(engine, partnership, key, line.version))

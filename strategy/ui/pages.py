@@ -24,6 +24,9 @@ CHAPTER_PAGES = {
     "theory_of_change": "views/theory_of_change.py",
     "evaluation": "views/evaluation.py",
     "action_plan": "views/action_plan.py",
+    "chain": "views/chain.py",
+    "snapshot_results": "views/snapshot_results.py",
+    "audits": "views/audits.py",
 }
 
 

@@ -69,6 +69,9 @@ class DraftContext:
     review_comments: dict | None = None
     #: Detailed evidence tables kept for the evidence appendix: (title, what writes the table), in order.
     details: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    #: What higher layers hand the draft: "endorsements" (the document-control lines of
+    #: strategy.finalise.endorsement) and "chain" (strategy.chain's evidence coverage, for its appendix).
+    extras: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         warm_charts(self)  # the drawing process starts while the first sections are written

@@ -1,0 +1,134 @@
+"""What the evidence shows, as findings with stable keys: the gaps the workbook already works out
+(strategy.evidence.analysis, strategy.assessments), each named so the plan can link to it and a
+suggestion can say where it came from.
+
+A key is made from what the finding is about (ids of groups, kinds of support, forms of abuse; the
+folded names of agencies and courses; a short digest of an audit's theme and learning), never from row ids, so a key survives a backup, a new
+period and a re-import of the same figures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from strategy.answers.operations import all_rows, get_answers
+from strategy.assessments.audit import list_audits
+from strategy.assessments.snapshot import domain_scores, list_snapshots
+from strategy.core.models import stored_id
+from strategy.core.text import clean_text, name_key
+from strategy.evidence import analysis as ev
+from strategy.people.partnerships import get_partnership
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the evidence shows that the plan may need to answer."""
+
+    key: str
+    kind: str  # iceberg | support_none | support_wait | form | attendance | snapshot_red | audit_learning
+    heading: str  # where it comes from, in words ("Support matrix (Guide §5.2)")
+    text: str  # what it shows, in words
+    chapter_id: str
+    data: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "kind": self.kind, "from": self.heading, "evidence": self.text}
+
+
+HEADINGS = {
+    "iceberg": ("Identification: the estimate against the children identified (Guide §5.1)", "current_response"),
+    "support_none": ("Support matrix: a group with no support of a kind (Guide §5.2)", "current_response"),
+    "support_wait": (f"Support matrix: waits over {ev.LONG_WAIT_WEEKS} weeks (Guide §5.2)", "current_response"),
+    "form": ("Forms of child sexual abuse not yet fully covered (Guide §4.1)", "context"),
+    "attendance": (f"Training attended by under {ev.ATTENDANCE_FLAG_PERCENT}% of the staff who should (Guide §6.1)", "workforce"),
+    "snapshot_red": ("System-wide snapshot: domains rated red (Guide §15.3)", "snapshot_results"),
+    "audit_learning": ("Thematic audit: learning identified (Guide §15.3)", "audits"),
+}
+
+
+def _finding(key: str, kind: str, text: str, **data) -> Finding:
+    heading, chapter = HEADINGS[kind]
+    return Finding(key, kind, heading, text, chapter, data)
+
+
+def findings(engine: Engine, partnership_id: int) -> list[Finding]:
+    """Every finding in the evidence, in the order of the guide."""
+    nation = get_partnership(engine, partnership_id).nation
+    rows = all_rows(engine, partnership_id)
+    out: list[Finding] = []
+    p = ev.prevalence_from(get_answers(engine, partnership_id), rows, nation)
+    if p.complete and p.estimate is not None and p.identified is not None:
+        out.append(
+            _finding(
+                "iceberg",
+                "iceberg",
+                f"About {ev.about(p.estimate)} children a year are estimated to be sexually abused here; "
+                f"{ev.whole(p.identified)} were identified ({p.identified_how}). {p.sentence}",
+                measure=p.measure_label,
+                identified=ev.whole(p.identified),
+                period=p.identified_period or "",
+            )
+        )
+    for gap in ev.support_gaps(rows.get("response.support_matrix", []), nation).gaps:
+        kind = "support_none" if gap.kind == "none" else "support_wait"
+        out.append(
+            _finding(
+                f"{kind}|{gap.group_id}|{gap.support_id}",
+                kind,
+                gap.text + ".",
+                group=gap.group,
+                support=gap.support,
+                weeks=ev.whole(gap.weeks) if gap.weeks is not None else "",
+            )
+        )
+    for form_id, label in ev.forms_not_covered_ids(rows.get("context.forms", []), nation):
+        out.append(_finding(f"form|{form_id}", "form", f"{label} is not yet fully covered by the strategy.", form=label))
+    att = ev.attendance_gaps(rows.get("workforce.attendance", []))
+    if not att.empty:
+        for row in att.by_course.to_dict("records"):
+            if not row["Below half"]:
+                continue
+            agency, course, percent = row["Agency"], row["Course"], row["Per cent attended"]
+            out.append(
+                _finding(
+                    f"attendance|{name_key(agency)}|{name_key(course)}",
+                    "attendance",
+                    f"{agency}: {percent:.0f}% of the staff who should attend '{course}' have attended.",
+                    agency=agency,
+                    course=course,
+                    percent=f"{percent:.0f}%",
+                )
+            )
+    snapshots = list_snapshots(engine, partnership_id)
+    if snapshots:
+        latest = snapshots[-1]
+        scores = domain_scores(engine, partnership_id, stored_id(latest))
+        for r in scores.to_dict("records"):
+            if r["rag"] == "red":
+                out.append(
+                    _finding(
+                        f"snapshot_red|{r['domain']}",
+                        "snapshot_red",
+                        f"{r['Domain']} is rated red in the snapshot '{latest.title}' (progress {r['Progress (average of 4)']} out of 4).",
+                        domain=r["Domain"],
+                        snapshot=latest.title,
+                    )
+                )
+    for audit in list_audits(engine, partnership_id):
+        learning = json.loads(audit.fields_json or "{}").get("learning", "")
+        for line in clean_text(learning).splitlines():
+            line = line.strip(" -•\t")
+            if line:
+                out.append(
+                    _finding(
+                        "audit_learning|" + hashlib.sha1(f"{name_key(audit.theme)}|{name_key(line)}".encode()).hexdigest()[:16],
+                        "audit_learning",
+                        f"The thematic audit '{audit.theme}' found: {line}",
+                        theme=audit.theme,
+                        learning=line,
+                    )
+                )
+    return out
