@@ -401,6 +401,7 @@ def test_add_row_stores_every_column(engine, pid, member):
         "agency": "Harbourshire Council",
         "agency_type": "local_authority",
         "role": "",
+        "seniority": "",
         "authority_to_commit": True,
         "named_representative": None,
         "lived_experience": None,

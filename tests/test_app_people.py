@@ -70,8 +70,8 @@ def test_first_run_creates_the_administrator_then_asks_everyone_to_sign_in(engin
     assert any("Signed in as Sam Patel (Harbourshire Council)" in plain(c.value) for c in at.caption)
 
     later = bare().run()  # another browser: the sign-in form, no second administrator
-    assert "Sign in" in [s.value for s in later.subheader]
-    assert not any(s.value.startswith("Welcome") for s in later.subheader)
+    assert "Sign in" in [s.value for s in later.header]
+    assert not any(s.value.startswith("Welcome") for s in later.header)
 
 
 def test_sign_in_with_a_wrong_then_the_right_password_and_sign_out(engine):

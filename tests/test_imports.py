@@ -755,8 +755,16 @@ def test_cli_refuses_a_bad_file_with_one_line_and_imports_nothing(tmp_path):
     assert run_cli(url, "import-survey", "Harbourshire Partnership", str(good)).returncode == 0
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv('Agency,Confidence,Comment\nPolice,3,"two\nlines"\nHealth,6,\nSchools,7,\n'))
-    assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(bad))) == (
-        "error: Nothing was imported. Row 3, column 'Confidence': The score is 6; it cannot be more than 5. (and 1 more problem)"
+    # Two different scores above 5: read as another scale, with a mapping to check (issue 15).
+    assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(bad))).startswith(
+        "error: Nothing was imported. The answers in 'Confidence' are on another scale than the workbook's 1 to 5. "
+        "Suggested: '3' → 2; '6' → 4; '7' → 5."
+    )
+    # One stray score above 5 is an ordinary mistake, said as one.
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(csv("Agency,Confidence,Comment\nPolice,3,\nHealth,6,\n"))
+    assert one_line_error(run_cli(url, "import-survey", "Harbourshire Partnership", str(stray))) == (
+        "error: Nothing was imported. Row 3, column 'Confidence': The score is 6; it cannot be more than 5."
     )
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

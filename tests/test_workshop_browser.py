@@ -5,7 +5,7 @@ without anyone touching the page (the board refreshes itself); the shared screen
 from __future__ import annotations
 
 import pytest
-from browser_support import UI_TIMEOUT_MS, StreamlitServer, create_people, give_name, launch_chromium, open_app, require_browser
+from browser_support import UI_TIMEOUT_MS, StreamlitServer, create_people, give_name, launch_chromium, open_app, require_browser, wait_idle
 
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
@@ -58,6 +58,7 @@ def _open(browser, server, pid, who, viewport):
 
 def _view(page, name: str) -> None:
     page.locator("[data-testid='stRadio'] label").filter(has_text=name).click()
+    wait_idle(page)
 
 
 def test_a_participant_on_a_phone_adds_a_note_and_sees_others_arrive_by_themselves(room):
@@ -68,6 +69,7 @@ def test_a_participant_on_a_phone_adds_a_note_and_sees_others_arrive_by_themselv
     try:
         _view(page, "Take part")
         box = page.get_by_role("textbox", name="Your idea")
+        expect(box).to_have_count(1)  # the view before has gone (a rerun can show both for a moment)
         expect(box).to_be_editable()
         box.fill("Children online need safer apps <b>now</b>")
         page.get_by_role("button", name="Add my note").click()

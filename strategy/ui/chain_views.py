@@ -59,7 +59,7 @@ def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -
     pid = stored_id(partnership)
     found = suggestions(engine, pid)
     codes = became(engine, pid)
-    st.subheader("Suggestions from the evidence", anchor=False)
+    st.header("Suggestions from the evidence", anchor=False)
     if not found:
         st.info(
             "The evidence shows no gaps the workbook can turn into suggestions yet. Fill in the Context, Current response and Workforce chapters."
@@ -117,7 +117,7 @@ def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -
 
 def _coverage(engine: Engine, partnership: Partnership) -> None:
     cov = coverage(engine, stored_id(partnership))
-    st.subheader("How the plan answers the evidence", anchor=False)
+    st.header("How the plan answers the evidence", anchor=False)
     if not cov.items:
         st.info("No priorities or findings in the evidence yet.")
         return
@@ -148,7 +148,7 @@ def _trace(engine: Engine, partnership: Partnership) -> None:
     plan = load_plan(engine, pid)
     rows = [("action", stored_id(x), f"{plan.code('action', x.id)} {x.title}") for x in plan.all_actions()]
     rows += [("measure", stored_id(m), f"{plan.code('measure', m.id)} {m.indicator}") for m in plan.all_measures()]
-    st.subheader("The chain through one action or measure", anchor=False)
+    st.header("The chain through one action or measure", anchor=False)
     if not rows:
         st.info("The plan has no actions or measures yet.")
         return
@@ -176,7 +176,7 @@ def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
     """Link an aim to a priority or a finding, and take a measure's baseline from a recorded figure."""
     pid = stored_id(partnership)
     plan = load_plan(engine, pid)
-    st.subheader("Links", anchor=False)
+    st.header("Links", anchor=False)
     for b in baselines(engine, pid).values():
         code = plan.code("measure", b.measure_id)
         if code:

@@ -348,7 +348,7 @@ def private_rating_panel(engine: Engine, pid: int, snapshot_id: int, statement_i
     """Each person's own rating from their laptop or phone, and the room's spread without names,
     refreshing itself as the workshop's board does; the agreed rating below is what the group then settles on."""
     with st.container(border=True):
-        st.markdown("#### Rate it yourself first")
+        st.markdown("### Rate it yourself first")
         st.caption("Nobody sees who rated what: the room sees the spread, then agrees one rating below. Your own rating is kept with it.")
         _private_live(engine, pid, snapshot_id, statement_id, can_rate)
 

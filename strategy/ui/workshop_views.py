@@ -226,7 +226,7 @@ def live_board(engine: Engine, pid: int, workshop_id: int, mode: str) -> None:
 
 def _header(view: WorkshopView) -> None:
     w = view.workshop
-    st.subheader(md_escape(w.prompt or w.title))
+    st.header(md_escape(w.prompt or w.title))
     st.caption(
         md_escape(  # "1. Ideas" would otherwise start a numbered list
             f"{STAGE_LABELS[w.stage]} · {view.participants} taking part · {view.notes} notes"
