@@ -72,7 +72,8 @@ def test_a_participant_on_a_phone_adds_a_note_and_sees_others_arrive_by_themselv
         expect(box).to_have_count(1)  # the view before has gone (a rerun can show both for a moment)
         expect(box).to_be_editable()
         box.fill("Children online need safer apps <b>now</b>")
-        page.get_by_role("button", name="Add my note").click()
+        # The button of this box's own form (another view's note form can linger on screen for a moment).
+        page.locator("[data-testid='stForm']").filter(has=box).get_by_role("button", name="Add my note").click()
         expect(page.get_by_text("Children online need safer apps <b>now</b>", exact=False).first).to_be_visible()
         # Someone else adds a note from their own laptop; nobody touches this page.
         add_note(engine, pid, wid, "Abuse within families goes unseen", author=Author.make(*PEOPLE[1]))
