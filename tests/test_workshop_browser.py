@@ -4,6 +4,8 @@ without anyone touching the page (the board refreshes itself); the shared screen
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_support import UI_TIMEOUT_MS, StreamlitServer, create_people, give_name, launch_chromium, open_app, require_browser, wait_idle
 
@@ -68,12 +70,14 @@ def test_a_participant_on_a_phone_adds_a_note_and_sees_others_arrive_by_themselv
     context, page = _open(browser, server, pid, PEOPLE[0], PHONE)
     try:
         _view(page, "Take part")
+        # The participant's own note form (each view has its own; the one before can linger for a moment).
+        expect(page.get_by_role("button", name=re.compile("^Move on to"))).to_have_count(0)  # the facilitator's view has gone
         box = page.get_by_role("textbox", name="Your idea")
-        expect(box).to_have_count(1)  # the view before has gone (a rerun can show both for a moment)
+        expect(box).to_have_count(1)
+        form = page.locator("[data-testid='stForm']").filter(has=box)
         expect(box).to_be_editable()
         box.fill("Children online need safer apps <b>now</b>")
-        # The button of this box's own form (another view's note form can linger on screen for a moment).
-        page.locator("[data-testid='stForm']").filter(has=box).get_by_role("button", name="Add my note").click()
+        form.get_by_role("button", name="Add my note").click()
         expect(page.get_by_text("Children online need safer apps <b>now</b>", exact=False).first).to_be_visible()
         # Someone else adds a note from their own laptop; nobody touches this page.
         add_note(engine, pid, wid, "Abuse within families goes unseen", author=Author.make(*PEOPLE[1]))

@@ -100,7 +100,7 @@ def workshop_page(engine: Engine, partnership: Partnership) -> None:
     if mode == FACILITATE:
         _facilitator_controls(engine, pid, workshop)
     elif mode == TAKE_PART and facilitator and workshop.stage == "ideas":
-        _note_form(engine, pid, workshop)
+        _note_form(engine, pid, workshop, "take_part")
     elif mode == TAKE_PART and not facilitator:
         st.caption("You are watching: your role in this partnership can see the workshop but not add notes or vote.")
     live_board(engine, pid, stored(workshop), mode)
@@ -184,8 +184,9 @@ def _setup_form(engine: Engine, pid: int) -> None:
 # --- Taking part ----------------------------------------------------------------------------------
 
 
-def _note_form(engine: Engine, pid: int, workshop: Workshop) -> None:
-    with st.form("workshop_note", clear_on_submit=True):
+def _note_form(engine: Engine, pid: int, workshop: Workshop, where: str) -> None:
+    # A form of its own in each view: one key in two places leaves two on screen while the view changes.
+    with st.form(f"workshop_note_{where}", clear_on_submit=True):
         text = st.text_area(
             "Your idea",
             max_chars=NOTE_LIMIT,
@@ -390,7 +391,7 @@ def _facilitator_controls(engine: Engine, pid: int, workshop: Workshop) -> None:
     if w.stage in ("ideas", "grouping"):
         _grouping_forms(engine, pid, view, seen_notes, seen_themes, author)
     if w.stage == "ideas":
-        _note_form(engine, pid, w)
+        _note_form(engine, pid, w, "facilitate")
     if w.stage == "result":
         _result_forms(engine, pid, view, before, author)
     _record_downloads(engine, pid, view, author)
