@@ -393,6 +393,25 @@ def remove_note(
 # --- Grouping ------------------------------------------------------------------------------------
 
 
+def _edit_field(
+    session: Session, partnership_id: int, model, row, field: str, value, expected_version: int, author: Author, what: str, prompt_id: str
+) -> None:
+    """One field changed, version-checked (``_versioned``), and kept in the history as an edit."""
+    old = getattr(row, field)
+    _versioned(session, model, row, {field: value}, expected_version, author, what)
+    record_revision(
+        session,
+        author,
+        partnership_id=partnership_id,
+        prompt_id=prompt_id,
+        item_id=row.id,
+        field=field,
+        action="edit",
+        old_value=old,
+        new_value=value,
+    )
+
+
 def _versioned(session: Session, model, row, values: dict, expected_version: int, author: Author, what: str) -> None:
     """``UPDATE ... WHERE id = ? AND version = ?``; a lost race raises Conflict saying where the row is now."""
     result = cast(
@@ -526,19 +545,7 @@ def rename_theme(
         ).all()
         if any(name_key(t.title) == name_key(title) for t in others):
             raise InvalidInput(f"There is already a theme called '{title}'. Choose another name, or move the notes into that one.")
-        old = theme.title
-        _versioned(session, WorkshopTheme, theme, {"title": title}, expected_version, author, "theme")
-        record_revision(
-            session,
-            author,
-            partnership_id=partnership_id,
-            prompt_id="workshop.theme",
-            item_id=theme.id,
-            field="title",
-            action="edit",
-            old_value=old,
-            new_value=title,
-        )
+        _edit_field(session, partnership_id, WorkshopTheme, theme, "title", title, expected_version, author, "theme", "workshop.theme")
         return theme
 
 
@@ -620,19 +627,7 @@ def agree_vision(
         require_role(session, author, partnership_id, "edit")
         workshop = _workshop(session, partnership_id, workshop_id)
         _check_stage(workshop, ("result",), "agreeing the wording")
-        old = workshop.agreed_text
-        _versioned(session, Workshop, workshop, {"agreed_text": text}, expected_version, author, "workshop")
-        record_revision(
-            session,
-            author,
-            partnership_id=partnership_id,
-            prompt_id="workshop",
-            item_id=workshop.id,
-            field="agreed_text",
-            action="edit",
-            old_value=old,
-            new_value=text,
-        )
+        _edit_field(session, partnership_id, Workshop, workshop, "agreed_text", text, expected_version, author, "workshop", "workshop")
         return workshop
 
 
