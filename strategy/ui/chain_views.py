@@ -172,6 +172,11 @@ def _trace(engine: Engine, partnership: Partnership) -> None:
         st.caption("No progress updates, readings or review decisions yet.")
 
 
+def _pick(label: str, options: dict, key: str, *, width: int = 100) -> None:
+    """A choice among labelled options (shown shortened), none chosen at first."""
+    st.selectbox(label, list(options), format_func=lambda i: str(options[i])[:width], index=None, key=key, placeholder="Choose")
+
+
 def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
     """Link an aim to a priority or a finding, and take a measure's baseline from a recorded figure."""
     pid = stored_id(partnership)
@@ -188,40 +193,15 @@ def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
     finds = {f.key: f.text for f in findings(engine, pid)}
     cols = st.columns(2)
     with cols[0].popover("Link an aim to a priority or finding"):
-        st.selectbox(
-            "Strategic aim", list(aims), format_func=lambda i: aims[i][:100], index=None, key=f"link|{pid}|aim", placeholder="Choose"
-        )
-        st.selectbox(
-            "Priority",
-            list(priorities),
-            format_func=lambda i: priorities[i][:100],
-            index=None,
-            key=f"link|{pid}|priority",
-            placeholder="Choose",
-        )
-        st.selectbox(
-            "or a finding in the evidence",
-            list(finds),
-            format_func=lambda k: finds[k][:100],
-            index=None,
-            key=f"link|{pid}|finding",
-            placeholder="Choose",
-        )
+        _pick("Strategic aim", aims, f"link|{pid}|aim")
+        _pick("Priority", priorities, f"link|{pid}|priority")
+        _pick("or a finding in the evidence", finds, f"link|{pid}|finding")
         st.button("Link them", key=f"link|{pid}|go", on_click=_link, args=(engine, pid))
     measures = {stored_id(m): f"{plan.code('measure', m.id)} {m.indicator}" for m in plan.all_measures()}
     figures = {f.item_id: f.words() for f in recorded_figures(engine, pid)}
     with cols[1].popover("Take a measure's baseline from a recorded figure"):
-        st.selectbox(
-            "Measure", list(measures), format_func=lambda i: measures[i][:100], index=None, key=f"base|{pid}|measure", placeholder="Choose"
-        )
-        st.selectbox(
-            "Recorded figure",
-            list(figures),
-            format_func=lambda i: figures[i][:140],
-            index=None,
-            key=f"base|{pid}|figure",
-            placeholder="Choose",
-        )
+        _pick("Measure", measures, f"base|{pid}|measure")
+        _pick("Recorded figure", figures, f"base|{pid}|figure", width=140)
         st.button("Use it as the baseline", key=f"base|{pid}|go", on_click=_baseline, args=(engine, pid))
 
 
