@@ -283,6 +283,8 @@ def test_a_page_switch_while_typing_saves_nothing_the_person_did_not_touch(workb
         type_then_click_away(page, PURPOSE[1], text)
         switch_page(page, "Introduction")
         expect(answer_box(page, PURPOSE[1])).to_have_value(text)
+        # Saved as the page switched, or (were that save lost) kept by the browser and saved on return.
+        expect(status_of(page, PURPOSE[1])).to_have_text(saved_by("Dewi Morgan", "Harbourshire Council"))
         assert workbook.stored(PURPOSE, pid) == text
         assert workbook.stored(SCOPE_FORMS, pid) is None, (
             f"'{SCOPE_FORMS[1]}' was saved as {workbook.stored(SCOPE_FORMS, pid)!r} (attempt {attempt}) although "

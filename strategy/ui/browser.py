@@ -12,6 +12,7 @@ import streamlit as st
 
 from strategy.core.settings import get_settings
 from strategy.people.browser_sessions import COOKIE
+from strategy.ui.state import ACCOUNT_KEY
 
 #: The token of this browser's session record (strategy/people/browser_sessions.py), while signed in.
 TOKEN_KEY = "workbook_browser_token"
@@ -54,4 +55,8 @@ def page_script() -> None:
         cookie = {"name": COOKIE, "token": ""}
     run = st.session_state.get("workbook_run", 0) + 1
     st.session_state["workbook_run"] = run
-    _page_script(key="workbook_page_script", data={"run": run, "cookie": cookie, "unsaved": unsaved_answer_keys()}, height=0)
+    # Drafts kept in the browser belong to the account that typed them: a shared computer shows no one
+    # else's. The id is not a secret (the draft is in that browser already); it only tells people apart.
+    account = st.session_state.get(ACCOUNT_KEY)
+    data = {"run": run, "cookie": cookie, "unsaved": unsaved_answer_keys(), "account": str(account) if account else ""}
+    _page_script(key="workbook_page_script", data=data, height=0)
