@@ -19,7 +19,7 @@ try:
     signed_in = require_account(engine)
 except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)
     database_unavailable(exc)
-page_script()  # saves long answers while typing; keeps the sign-in cookie (strategy/ui/browser.py)
+page_script(engine)  # saves long answers while typing; keeps the sign-in cookie (strategy/ui/browser.py)
 
 # Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(

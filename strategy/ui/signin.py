@@ -29,7 +29,7 @@ from strategy.people.browser_sessions import (
     revoke_browser_session,
     touch_browser_session,
 )
-from strategy.ui.browser import CLEAR_COOKIE_KEY, TOKEN_KEY
+from strategy.ui.browser import CLEAR_COOKIE_KEY, FORGET_DRAFTS_KEY, TOKEN_KEY
 from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
@@ -60,9 +60,10 @@ def _sso_user() -> dict | None:
     return user if user.get("is_logged_in") and user.get("email") else None
 
 
-def sign_out(message: str | None = None, engine: Engine | None = None):
+def sign_out(message: str | None = None, engine: Engine | None = None, *, by_choice: bool = False):
     """Forget the signed-in account in this browser session, and its cookie (revoked on the server when
-    the engine is given); returns who it was (or None)."""
+    the engine is given); returns who it was (or None). Signing out by choice also forgets the drafts
+    this browser keeps (strategy/ui/browser.py); being signed out by the server keeps them for later."""
     author = st.session_state.get(AUTHOR_KEY)
     token = st.session_state.pop(TOKEN_KEY, None)
     if token and engine is not None:
@@ -70,6 +71,8 @@ def sign_out(message: str | None = None, engine: Engine | None = None):
     for key in (ACCOUNT_KEY, AUTHOR_KEY, LAST_SEEN_KEY, EPOCH_KEY, TOUCHED_KEY):
         st.session_state.pop(key, None)
     st.session_state[CLEAR_COOKIE_KEY] = True
+    if by_choice:
+        st.session_state[FORGET_DRAFTS_KEY] = True
     st.session_state[RESUME_TRIED_KEY] = True  # the cookie read when this session began is no longer good
     if message:
         st.session_state[NOTICE_KEY] = message
@@ -243,7 +246,7 @@ def _first_run(engine: Engine) -> None:
 
 def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
     def _out():
-        author = sign_out("You have signed out.", engine)
+        author = sign_out("You have signed out.", engine, by_choice=True)
         if author is not None:
             record_now(engine, author, "sign_out")
         if _sso_user() is not None:

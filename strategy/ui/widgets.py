@@ -3,7 +3,9 @@ Ctrl+Enter), version-checked, with a conflict view that keeps both texts."""
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -19,10 +21,12 @@ from strategy.answers.operations import (
     answer_history,
     decode_image,
     delete_row,
+    get_answer,
     get_answers,
     grid_rows,
     list_rows,
     move_row,
+    normalise_value,
     restore_answer,
     restore_row,
     row_columns,
@@ -39,6 +43,7 @@ from strategy.core.text import md_escape, plural, shorten, with_article
 from strategy.core.values import uk_day
 from strategy.guide.checks import run_checks
 from strategy.guide.content import Chapter, Column, Prompt, content
+from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
@@ -146,6 +151,55 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
     st.session_state[key] = _to_widget(prompt, saved.value)
     if saved.removed_characters:
         st.toast(f"Saved. {saved.removed_characters} invisible control character(s) pasted in were removed.")
+
+
+@functools.cache
+def _prompt_for_field() -> dict[str, str]:
+    # The page script knows a field by the class Streamlit gives its container (strategy/ui/browser.py).
+    return {re.sub(r"[^a-zA-Z0-9_-]", "-", prompt_id): prompt_id for prompt_id in content().prompts}
+
+
+def recover_draft(engine: Engine, field: str, text: str, base: str) -> str:
+    """Text the browser kept because its save may never have arrived (a reload or a closed tab at once,
+    a dropped connection), sent again: ``field`` names the answer as the page script does, ``base`` is
+    the text the person started from. Goes through the page's own version-checked save: stored when the
+    answer is still ``base``; when someone changed it since, both texts are shown for the person to
+    choose, theirs kept in the history already. Returns "same" (stored already), "saved", "conflict",
+    "refused" (the message is on the field, the text in it) or "gone" (no such answer here to write)."""
+    match = re.fullmatch(r"ans-(\d+)-(.+)", field)
+    prompt_id = _prompt_for_field().get(match.group(2)) if match else None
+    author = current_author()
+    if match is None or prompt_id is None or author is None:
+        return "gone"
+    pid, prompt = int(match.group(1)), content().prompts[prompt_id]
+    if prompt.type not in ("longtext", "text") or role_in(engine, author, pid) not in RIGHTS["edit"]:
+        return "gone"
+    stored = get_answer(engine, pid, prompt_id)
+    value, version = (stored.value, stored.version) if stored else ("", 0)
+    if normalise_value(prompt, text) == value:
+        return "same"
+    try:
+        nation = get_partnership(engine, pid).nation
+    except WorkbookError:
+        return "gone"
+    label = shorten(content().fill(prompt.label, nation), 80)
+    # Unchanged since the person began: saved as if typed now. Changed: a version that cannot match, so
+    # the save keeps their text in the history and the conflict view shows both.
+    _save(engine, pid, prompt_id, value=text, expected=version if value == normalise_value(prompt, base) else -1)
+    key, err = _k("ans", pid, prompt_id), _k("err", pid, prompt_id)
+    if _k("conflict", pid, prompt_id) in st.session_state:
+        st.session_state[key] = _to_widget(prompt, text)
+        st.toast(
+            f"What you typed for “{label}” before the page closed is kept: someone changed that answer since, so both texts are on its page for you to choose."
+        )
+        return "conflict"
+    if err in st.session_state:
+        # Refused (too long, say): the text waits in the field, with the message beside it.
+        st.session_state[key] = _to_widget(prompt, text)
+        st.session_state[_k("ver", pid, prompt_id)], st.session_state[_k("base", pid, prompt_id)] = version, value
+        return "refused"
+    st.toast(f"Saved what you typed for “{label}” before the page closed.")
+    return "saved"
 
 
 def _resolve(engine: Engine, pid: int, prompt_id: str, choice: str) -> None:

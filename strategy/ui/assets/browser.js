@@ -2,45 +2,57 @@
 // - long answers save while typing: two seconds after the last keystroke the text area is committed
 //   the way Ctrl+Enter commits it, so the page's own version-checked save runs, without leaving the field;
 // - a page with unsaved text asks before the tab closes or reloads (and sends what it can first);
-// - what is typed is also kept in this browser (localStorage) until the server holds it, so text whose
-//   save never arrived (a reload or a closed tab at once, a crash) comes back on the next visit and is saved;
+// - what is typed is also kept in this browser (localStorage) until the server has it, so text whose
+//   save never arrived (a reload or a closed tab at once, a dropped connection, a crash) is sent again on
+//   the next page load; the server saves it, or shows both texts when the answer changed since;
 // - the sign-in cookie is set or cleared as the server says (its value is a random token, nothing else).
 const DELAY_MS = 2000;
 const DRAFTS = 'workbook-drafts';
+const LIVE = 'workbook-live-pages';
 const DRAFT_DAYS = 14;
+const BEAT_MS = 5000;
+const LIVE_MS = 20000;
+// This page load: drafts typed here are sent again by another page only once this one has gone.
+const LOAD_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
-// Drafts: { [field key]: { text, base, account, at } }. base is the text the person started from, so a
-// draft is only saved by itself when the stored answer is still that text (nobody else changed it since).
-function loadDrafts() {
+function readStore(name) {
   try {
-    return JSON.parse(window.localStorage.getItem(DRAFTS) || '{}') || {};
+    return JSON.parse(window.localStorage.getItem(name) || '{}') || {};
   } catch (error) {
     return {};
   }
 }
 
-function storeDrafts(drafts) {
+function writeStore(name, value) {
   try {
-    if (Object.keys(drafts).length) window.localStorage.setItem(DRAFTS, JSON.stringify(drafts));
-    else window.localStorage.removeItem(DRAFTS);
+    if (Object.keys(value).length) window.localStorage.setItem(name, JSON.stringify(value));
+    else window.localStorage.removeItem(name);
   } catch (error) {
     // Storage full or refused (a private window): the server save still runs as before.
   }
 }
 
-function forgetAllDrafts() {
-  try {
-    window.localStorage.removeItem(DRAFTS);
-  } catch (error) {
-    // nothing kept, nothing to forget
-  }
+// Drafts: { [field key]: { text, base, account, load, at } }. base is the text the person started from:
+// the server saves a draft by itself only when the stored answer is still that text.
+function changeDrafts(change) {
+  const drafts = readStore(DRAFTS);
+  change(drafts);
+  writeStore(DRAFTS, drafts);
 }
 
-// Put text in a React-controlled text area as if typed, so Streamlit's own state follows.
-function setTyped(area, text) {
-  const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
-  setter.call(area, text);
-  area.dispatchEvent(new Event('input', { bubbles: true }));
+function beat() {
+  const live = readStore(LIVE);
+  const now = Date.now();
+  Object.keys(live).forEach((id) => {
+    if (now - live[id] > 3 * LIVE_MS) delete live[id];
+  });
+  live[LOAD_ID] = now;
+  writeStore(LIVE, live);
+}
+
+function isLive(load) {
+  const seen = readStore(LIVE)[load];
+  return Boolean(seen) && Date.now() - seen < LIVE_MS;
 }
 
 function answerBox(target) {
@@ -72,20 +84,11 @@ function statusFor(box) {
 }
 
 // Dark enough on white to read at a glance (at least 7:1): these are messages people must not miss.
-const COLOURS = { typing: '#6b3a00', saving: '#1f2933', saved: '#14532d', failed: '#8b0000', held: '#8b0000' };
+const COLOURS = { typing: '#6b3a00', saving: '#1f2933', saved: '#14532d', failed: '#8b0000' };
 
-function say(box, text, kind, action) {
+function say(box, text, kind) {
   const status = statusFor(box);
   status.textContent = text;
-  if (action) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'wb-save-action';
-    button.textContent = action.label;
-    button.style.marginLeft = '0.5rem';
-    button.addEventListener('click', action.run);
-    status.appendChild(button);
-  }
   status.dataset.kind = kind;
   status.style.color = COLOURS[kind] || '#1f2933';
   status.style.fontSize = '0.875rem';
@@ -96,29 +99,27 @@ function install() {
   const state = {
     timers: new Map(), // text area -> timer
     sent: new WeakMap(), // text area -> the text last sent
-    unsaved: new Set(), // keys the server holds as not saved (a refusal or a conflict)
-    base: new WeakMap(), // text area -> the text last known to be stored
-    seen: new WeakMap(), // text area -> the field it was checked for a draft as (React may reuse an element)
-    lastUnsaved: [], // as the server said in its latest run
-    held: new Set(), // text areas showing a recovered draft that waits for the person's choice
+    base: new WeakMap(), // text area -> the text it held when the person came to it
+    unsaved: {}, // field key -> 'conflict' or 'refused', as the server said in its latest run
     account: '', // who is signed in (drafts are theirs only)
+    resent: new Map(), // field key -> draft text sent again from this page load
+    trigger: null, // the component's setTriggerValue, for sending drafts again
   };
 
   function keepDraft(area, box) {
     const key = keyOf(box);
     if (!key || !state.account) return;
-    const drafts = loadDrafts();
-    const base = state.base.has(area) ? state.base.get(area) : area.defaultValue;
-    drafts[key] = { text: area.value, base, account: state.account, at: Date.now() };
-    storeDrafts(drafts);
+    if (!state.base.has(area)) state.base.set(area, state.sent.has(area) ? state.sent.get(area) : area.defaultValue);
+    const entry = { text: area.value, base: state.base.get(area), account: state.account, load: LOAD_ID, at: Date.now() };
+    changeDrafts((drafts) => {
+      drafts[key] = entry;
+    });
   }
 
-  function dropDraft(key) {
-    const drafts = loadDrafts();
-    if (key in drafts) {
-      delete drafts[key];
-      storeDrafts(drafts);
-    }
+  function dropDraft(key, text) {
+    changeDrafts((drafts) => {
+      if (drafts[key] && (text === undefined || drafts[key].text === text)) delete drafts[key];
+    });
   }
 
   function commit(area) {
@@ -133,6 +134,16 @@ function install() {
     );
   }
 
+  // What the field holds when the person comes to it is what they start from.
+  document.addEventListener(
+    'focusin',
+    (event) => {
+      const area = event.target;
+      if (answerBox(area) && !state.timers.has(area)) state.base.set(area, area.value);
+    },
+    true,
+  );
+
   document.addEventListener(
     'input',
     (event) => {
@@ -140,21 +151,10 @@ function install() {
       const box = answerBox(area);
       if (!box) return;
       if (!state.sent.has(area)) state.sent.set(area, area.defaultValue);
-      state.held.delete(area);
       keepDraft(area, box);
       say(box, 'Not saved yet: it saves two seconds after you stop typing.', 'typing');
       clearTimeout(state.timers.get(area));
       state.timers.set(area, setTimeout(() => commit(area), DELAY_MS));
-    },
-    true,
-  );
-
-  // What the field holds when the person first comes to it is what is stored.
-  document.addEventListener(
-    'focusin',
-    (event) => {
-      const area = event.target;
-      if (answerBox(area) && !state.base.has(area) && !state.timers.has(area)) state.base.set(area, area.value);
     },
     true,
   );
@@ -168,7 +168,6 @@ function install() {
       if (!box || !event.isTrusted || event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
       clearTimeout(state.timers.get(area));
       state.timers.delete(area);
-      state.held.delete(area);
       state.sent.set(area, area.value);
       say(box, 'Saving…', 'saving');
     },
@@ -184,7 +183,6 @@ function install() {
       if (box && state.timers.has(area)) {
         clearTimeout(state.timers.get(area));
         state.timers.delete(area);
-        state.held.delete(area);
         state.sent.set(area, area.value);
         say(box, 'Saving…', 'saving');
       }
@@ -197,7 +195,7 @@ function install() {
     document.querySelectorAll('[data-testid="stTextArea"] textarea').forEach((area) => {
       const box = answerBox(area);
       if (!box) return;
-      if (state.timers.has(area) || state.held.has(area) || state.unsaved.has(keyOf(box))) any = true;
+      if (state.timers.has(area) || keyOf(box) in state.unsaved) any = true;
     });
     return any;
   }
@@ -208,97 +206,72 @@ function install() {
 
   window.addEventListener('beforeunload', (event) => {
     if (!dirty()) return;
-    flush(); // sent now; the question below gives it time to arrive
+    flush(); // sent now; the question below gives it time to arrive (and the draft stays if it does not)
     event.preventDefault();
     event.returnValue = '';
   });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush();
   });
+  // This page is going: its drafts may be sent again by the next page at once.
+  window.addEventListener('pagehide', () => {
+    const live = readStore(LIVE);
+    delete live[LOAD_ID];
+    writeStore(LIVE, live);
+  });
+  beat();
+  setInterval(beat, BEAT_MS);
 
-  // A draft from an earlier visit whose save never arrived: back in its field. Saved by itself when
-  // the stored answer is still what the person started from; otherwise the person chooses.
-  function recover(area, box, draft) {
-    const shown = area.value;
-    if (draft.text === shown) return; // it arrived after all
-    state.base.set(area, draft.base); // the draft keeps the text it started from
-    setTyped(area, draft.text); // starts the two-second save, as typing does
-    if (shown === draft.base) {
-      say(box, 'Recovered what you typed here before the page closed. It saves in two seconds.', 'typing');
-      return;
-    }
-    clearTimeout(state.timers.get(area));
-    state.timers.delete(area);
-    state.held.add(area);
-    say(
-      box,
-      'Recovered what you typed here before the page closed, but the saved answer has changed since. ' +
-        'Press Ctrl+Enter to save yours in its place, or',
-      'held',
-      {
-        label: 'Keep the saved answer',
-        run: () => {
-          state.held.delete(area);
-          state.base.set(area, shown);
-          setTyped(area, shown);
-          clearTimeout(state.timers.get(area));
-          state.timers.delete(area);
-          state.sent.set(area, shown);
-          dropDraft(keyOf(box));
-          say(box, 'Kept the saved answer.', 'saved');
-        },
-      },
-    );
-  }
-
-  // After each run of the page: a sent text that the server now holds shows when it was saved, its
-  // draft in this browser is no longer needed, and fields drawn for the first time get their drafts.
+  // After each run of the page: a sent text that the server now has shows when it was saved and its
+  // draft goes; drafts whose save may never have arrived are sent to the server again.
   function afterRun() {
-    state.unsaved = new Set(state.lastUnsaved);
     const now = new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-    const drafts = loadDrafts();
-    const done = new Set(); // drafts no longer needed
-    Object.keys(drafts).forEach((key) => {
-      if (!drafts[key] || Date.now() - drafts[key].at > DRAFT_DAYS * 86400000) done.add(key);
-    });
+    const onScreen = new Map();
     document.querySelectorAll('[data-testid="stTextArea"] textarea').forEach((area) => {
       const box = answerBox(area);
       const key = box && keyOf(box);
       if (!key) return;
+      onScreen.set(key, area);
       const status = box.parentElement.querySelector(':scope > .wb-save-status');
-      const pending = state.timers.has(area) || state.held.has(area);
-      if (status && status.dataset.kind === 'saving' && !pending) {
-        if (state.unsaved.has(key)) {
-          say(box, 'Not saved: see the message below.', 'failed');
-        } else if (state.sent.get(area) === area.value) {
-          say(box, `Saved at ${now}`, 'saved');
-          state.base.set(area, area.value);
-        }
+      if (!status || status.dataset.kind !== 'saving' || state.timers.has(area)) return;
+      if (state.unsaved[key] === 'refused') {
+        say(box, 'Not saved: see the message below.', 'failed');
+      } else if (state.unsaved[key] === 'conflict') {
+        say(box, 'Not saved: someone else changed this answer. Both texts are below.', 'failed');
+        dropDraft(key, area.value); // the server keeps this text in the answer's history already
+      } else if (state.sent.get(area) === area.value) {
+        say(box, `Saved at ${now}`, 'saved');
+        state.base.set(area, area.value);
+        dropDraft(key, area.value);
       }
-      const draft = drafts[key];
-      const mine = draft && state.account && draft.account === state.account;
-      if (state.seen.get(area) !== key) {
-        state.seen.set(area, key);
-        if (!state.unsaved.has(key)) state.base.set(area, area.value);
-        if (mine && !pending) {
-          if (draft.text === area.value) {
-            done.add(key);
-          } else {
-            recover(area, box, draft);
-          }
-          return;
-        }
-      }
-      // Settled: the server holds this field as shown, and nothing is waiting in the browser.
-      if (mine && !pending && !state.unsaved.has(key) && (!status || status.dataset.kind !== 'saving')) done.add(key);
     });
-    if (done.size) {
-      // Read again: recovering a draft above writes it anew.
-      const fresh = loadDrafts();
-      done.forEach((key) => delete fresh[key]);
-      storeDrafts(fresh);
+    if (!state.account) return;
+    const again = [];
+    const drafts = readStore(DRAFTS);
+    const expired = [];
+    Object.entries(drafts).forEach(([key, draft]) => {
+      if (!draft || Date.now() - draft.at > DRAFT_DAYS * 86400000) {
+        expired.push(key);
+        return;
+      }
+      if (draft.account !== state.account || state.resent.get(key) === draft.text) return;
+      const area = onScreen.get(key);
+      if (area) {
+        if (state.timers.has(area) || key in state.unsaved) return; // still in this person's hands
+        const status = area.closest('[data-testid="stTextArea"]').parentElement.querySelector(':scope > .wb-save-status');
+        if (status && status.dataset.kind === 'saving') return; // on its way
+      }
+      if (draft.load !== LOAD_ID && isLive(draft.load)) return; // another open page is still typing it
+      if (draft.load === LOAD_ID && area && area.value === draft.text) return; // its status settles it
+      again.push({ key, text: draft.text, base: draft.base });
+    });
+    if (expired.length) changeDrafts((all) => expired.forEach((key) => delete all[key]));
+    if (again.length && state.trigger) {
+      again.forEach((draft) => state.resent.set(draft.key, draft.text));
+      state.trigger('drafts', again);
     }
   }
+
   // Streamlit marks its app element while a script run is in progress: settle statuses and drafts
   // once the page is fully drawn, not before.
   function idle() {
@@ -309,9 +282,15 @@ function install() {
     if (idle()) afterRun();
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-test-script-state'] });
 
-  function ran(data) {
+  function ran(component, data) {
     state.account = data.account || '';
-    state.lastUnsaved = data.unsaved || [];
+    state.unsaved = data.unsaved || {};
+    state.trigger = component.setTriggerValue;
+    // The server's answer to drafts sent again: gone once it has the text (saved, the same already, or
+    // kept beside someone else's change); kept while it refuses it (the message is on the field).
+    Object.entries(data.recovered || {}).forEach(([key, outcome]) => {
+      if (outcome !== 'refused') dropDraft(key, state.resent.get(key));
+    });
     // A run whose end came before this script heard of it (or a rerun with nothing new to draw).
     setTimeout(() => {
       if (idle()) afterRun();
@@ -331,7 +310,7 @@ export default function (component) {
       document.cookie = `${cookie.name}=; Path=/; Max-Age=0; SameSite=Strict${secure}`;
     }
   }
-  if (cookie && cookie.name && !cookie.token) forgetAllDrafts(); // signed out: nothing of theirs stays behind
+  if (data.forget_drafts) writeStore(DRAFTS, {}); // signed out: nothing typed here stays behind
   if (!window.__workbookPage) window.__workbookPage = install();
-  window.__workbookPage.ran(data);
+  window.__workbookPage.ran(component, data);
 }
