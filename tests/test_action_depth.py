@@ -606,3 +606,56 @@ def test_upgrading_from_0013_keeps_every_action_and_adds_the_new_fields(db_url):
 
     m = P.add_milestone(engine, 1, action_id=actions[0].id, title="First step", author=Author.make("Sam"))
     assert P.load_plan(engine, 1).milestones[actions[0].id][0].id == m.id
+
+
+def test_the_next_period_carries_each_actions_resources_milestones_and_outputs(engine, demo_id):
+    from strategy.people.periods import start_next_period
+
+    def depth(pid):
+        plan = P.load_plan(engine, pid)
+        return (
+            [(plan.code("action", x.id), x.cost_pence, x.funding_source, x.staff_time) for x in plan.all_actions()],
+            [(plan.code("action", x.id), m.title, m.due_date, m.status, m.done_date) for x, m in plan.all_milestones()],
+            [(plan.code("action", x.id), o.title, o.target, o.achieved, o.as_at) for x, o in plan.all_outputs()],
+        )
+
+    new_id = start_next_period(engine, demo_id, start=2029, end=2032, author=None)
+    assert depth(new_id) == depth(demo_id) and len(depth(new_id)[1]) == 7
+
+
+DEPTH_WRITES = {
+    "add_milestone": lambda e, w, a: P.add_milestone(e, w["p"], action_id=w["action"].id, title="Another", author=a),
+    "update_milestone": lambda e, w, a: P.update_milestone(
+        e, w["p"], w["milestone"].id, expected_version=w["milestone"].version, author=a, status="at_risk"
+    ),
+    "remove_milestone": lambda e, w, a: P.delete(e, w["p"], "milestone", w["milestone"].id, author=a),
+    "add_output": lambda e, w, a: P.add_output(e, w["p"], action_id=w["action"].id, title="Another", author=a),
+    "update_output": lambda e, w, a: P.update_output(e, w["p"], w["output"].id, expected_version=w["output"].version, author=a, achieved=9),
+    "update_resources": lambda e, w, a: P.update_action(
+        e, w["p"], w["action"].id, expected_version=w["action"].version, author=a, cost="£500"
+    ),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(DEPTH_WRITES))
+def test_only_those_who_may_edit_change_resources_milestones_and_outputs(engine, partnership, author, action, operation):
+    from strategy.core.errors import NotAllowed
+    from tests.people_support import member, snapshot
+
+    pid = partnership.id
+    world = {
+        "p": pid,
+        "action": action,
+        "milestone": P.add_milestone(engine, pid, action_id=action.id, title="Hotels briefed", author=author),
+        "output": P.add_output(engine, pid, action_id=action.id, title="Hotels visited", author=author, target=80),
+    }
+    people = {role: member(engine, pid, role, role) for role in ("scrutineer", "viewer", "editor")}
+    people["outsider"] = member(engine, None, None, "outsider")
+    before = snapshot(engine)
+    for role in ("scrutineer", "viewer", "outsider"):
+        with pytest.raises(NotAllowed):
+            DEPTH_WRITES[operation](engine, world, people[role])
+        assert snapshot(engine) == before, f"{operation} by a {role} changed what was stored"
+    DEPTH_WRITES[operation](engine, world, people["editor"])
+    after = snapshot(engine)
+    assert any(after[t] != before[t] for t in ("plan_milestone", "plan_output", "plan_action"))

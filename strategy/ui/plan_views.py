@@ -989,6 +989,40 @@ def _output_fields(prefix: str, editable: bool) -> None:
     c[2].text_input("As at (DD/MM/YYYY)", key=_k(prefix, "as_at"), disabled=not editable, help="Today if left empty when a count is given.")
 
 
+def _depth_tables(x, milestones: list, outputs: list) -> None:
+    statuses = P.option_labels("milestone_statuses")
+    st.subheader(f"Milestones ({len(milestones)})")
+    if milestones:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Milestone": m.title,
+                        "Due": P.uk_day(m.due_date),
+                        "Status": statuses.get(m.status, m.status),
+                        "Done on": P.uk_day(m.done_date),
+                        "Overdue": P.milestone_overdue(m),
+                        "Dates": P.milestone_date_warning(x, m.due_date),
+                    }
+                    for m in milestones
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("No milestones for this action yet.")
+    st.subheader(f"Output indicators ({len(outputs)})")
+    if outputs:
+        st.dataframe(
+            pd.DataFrame(
+                [{"Output indicator": o.title, "Target": P.number_text(o.target), "Achieved": P.output_progress(o)} for o in outputs]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("No output indicators for this action yet.")
+
+
 def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
     """One chosen action's resources, milestones and output indicators (Guide §12, §15.1): each
     milestone and output indicator saved with the version the person loaded, removable and restorable."""
@@ -1004,6 +1038,9 @@ def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
     st.caption("Resources: " + md_escape(resources) if resources else "Resources: none given yet (add them in the table above).")
     statuses = P.option_labels("milestone_statuses")
     milestones, outputs = plan.milestones.get(aid, []), plan.outputs.get(aid, [])
+    if not editable:  # scrutineers and viewers read them as tables, not greyed-out fields
+        _depth_tables(x, milestones, outputs)
+        return
     left, right = st.columns(2)
     with left:
         st.subheader(f"Milestones ({len(milestones)})")
