@@ -184,6 +184,50 @@ class PlanAction(SQLModel, table=True):
     status: str = Field(default="not_started", max_length=40)
     #: Where the action came from: "", "component:prevention", "import", "snapshot recommendation 3"...
     origin: str = Field(default="", max_length=200)
+    #: Resources (Guide §12): the cost in pence (None: not given), who funds it, and the staff time as written.
+    cost_pence: int | None = None
+    funding_source: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    staff_time: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanMilestone(SQLModel, table=True):
+    """A step within an action, with its own due date and status (Guide §12, §15.1)."""
+
+    __tablename__ = "plan_milestone"
+    __table_args__ = (Index("ix_plan_milestone_action", "action_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    action_id: int = Field(foreign_key="plan_action.id", ondelete="CASCADE")
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    due_date: str | None = Field(default=None, max_length=10)  # ISO
+    status: str = Field(default="not_started", max_length=20)  # not_started | on_track | at_risk | done
+    done_date: str | None = Field(default=None, max_length=10)  # ISO
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class PlanOutput(SQLModel, table=True):
+    """An output indicator of one action (Guide §15.1): what it delivers, counted against a target."""
+
+    __tablename__ = "plan_output"
+    __table_args__ = (Index("ix_plan_output_action", "action_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    action_id: int = Field(foreign_key="plan_action.id", ondelete="CASCADE")
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    target: float | None = None
+    achieved: float | None = None
+    as_at: str | None = Field(default=None, max_length=10)  # ISO: the day "achieved" was counted
     version: int = Field(default=1)
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

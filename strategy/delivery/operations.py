@@ -611,6 +611,92 @@ def _action_status_table(d: Delivery) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _shown_actions(d: Delivery) -> list:
+    """The live actions the filters keep, in plan order, with their codes."""
+    kept = set(action_status_table(d)["_id"])
+    return [x for x in d.plan.all_actions() if x.id in kept]
+
+
+MILESTONE_COLUMNS = ["Code", "Action", "Milestone", "Due", "Status", "Done on", "Overdue"]
+
+
+def milestone_table(d: Delivery) -> pd.DataFrame:
+    """The milestones due in the report's period (from ``since`` when given, to today) and every one
+    overdue (due before today and not done), in order of their due dates. Filtered as the actions are."""
+    statuses = P.option_labels("milestone_statuses")
+    start = d.since.isoformat() if d.since else None
+    today = d.today.isoformat()
+    rows = []
+    for x in _shown_actions(d):
+        for m in d.plan.milestones.get(stored_id(x), []):
+            overdue = P.milestone_overdue(m, d.today)
+            in_period = bool(m.due_date) and str(m.due_date) <= today and (start is None or str(m.due_date) >= start)
+            if not (overdue or in_period):
+                continue
+            rows.append(
+                {
+                    "Code": d.plan.code("action", x.id),
+                    "Action": x.title,
+                    "Milestone": m.title,
+                    "Due": uk_day(m.due_date),
+                    "Status": statuses.get(m.status, m.status),
+                    "Done on": uk_day(m.done_date),
+                    "Overdue": overdue,
+                    "_due": m.due_date or "",
+                }
+            )
+    rows.sort(key=lambda r: (r["_due"], r["Code"]))
+    return pd.DataFrame(rows, columns=[*MILESTONE_COLUMNS, "_due"])
+
+
+OUTPUT_COLUMNS = ["Code", "Action", "Output indicator", "Target", "Achieved", "As at", "Share of target"]
+
+
+def output_table(d: Delivery) -> pd.DataFrame:
+    """Each action's output indicators (Guide §15.1): what has been achieved against the target, as at when."""
+    rows = []
+    for x in _shown_actions(d):
+        for o in d.plan.outputs.get(stored_id(x), []):
+            share = P.percent(o.achieved, o.target) if o.achieved is not None and o.target else ""
+            rows.append(
+                {
+                    "Code": d.plan.code("action", x.id),
+                    "Action": x.title,
+                    "Output indicator": o.title,
+                    "Target": P.number_text(o.target) or "Not set",
+                    "Achieved": P.number_text(o.achieved) or "Not counted yet",
+                    "As at": uk_day(o.as_at),
+                    "Share of target": share,
+                }
+            )
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+RESOURCE_COLUMNS = ["Code", "Action", "Cost", "Funding source", "Staff time"]
+
+
+def resources_table(d: Delivery) -> pd.DataFrame:
+    """The actions with any resources given (cost, funding source, staff time; Guide §12)."""
+    rows = [
+        {
+            "Code": d.plan.code("action", x.id),
+            "Action": x.title,
+            "Cost": P.format_cost(x.cost_pence),
+            "Funding source": x.funding_source,
+            "Staff time": x.staff_time,
+        }
+        for x in _shown_actions(d)
+        if x.cost_pence is not None or x.funding_source or x.staff_time
+    ]
+    return pd.DataFrame(rows, columns=RESOURCE_COLUMNS)
+
+
+def total_cost(d: Delivery) -> str:
+    """The costs given for the actions shown, added up ("£42,500"), or "" when none has a cost."""
+    costs = [x.cost_pence for x in _shown_actions(d) if x.cost_pence is not None]
+    return P.format_cost(sum(costs)) if costs else ""
+
+
 def visible(table: pd.DataFrame) -> pd.DataFrame:
     """A table without its hidden (underscore) columns, for showing and for Word."""
     return table[[c for c in table.columns if not str(c).startswith("_") and c != "Colour"]].reset_index(drop=True)

@@ -115,6 +115,9 @@ def build_progress_report(
     else:
         _table(ctx, updates[["Date", "Code", "Status", "Progress note", "Evidence", "By"]])
 
+    step("Writing the milestones and outputs", 0.32)
+    _milestones_and_outputs(ctx, d)
+
     step("Writing the indicators", 0.4)
     doc.add_heading("Indicators", level=1)
     indicators = D.indicator_table(d)
@@ -155,6 +158,47 @@ def build_progress_report(
         else:
             _table(ctx, frame)
     return finish(base)
+
+
+def _milestones_and_outputs(ctx: DraftContext, d: D.Delivery) -> None:
+    """Milestones due in the period, the overdue ones named; each action's output indicators against
+    their targets; and the resources given for the actions (Guide §12, §15.1)."""
+    doc = ctx.doc
+    period = f"since {uk_long_date(d.since)}" if d.since else "up to this report"
+    doc.add_heading("Milestones", level=1)
+    milestones = D.milestone_table(d)
+    if milestones.empty:
+        gap(ctx, f"No milestone was due {period}, and none is overdue.")
+    else:
+        overdue = milestones[milestones["Overdue"]]
+        if overdue.empty:
+            doc.add_paragraph(f"{len(milestones)} milestones were due {period}; none is overdue.")
+        else:
+            doc.add_paragraph(
+                safe_text(
+                    f"{len(milestones)} milestones were due {period} or are overdue. Overdue: "
+                    + "; ".join(
+                        f"{r['Code']} {r['Milestone']} (due {uk_long_date(date.fromisoformat(r['_due']))})"
+                        for r in overdue.to_dict("records")
+                    )
+                    + "."
+                )
+            )
+        _table(ctx, milestones[D.MILESTONE_COLUMNS])
+    doc.add_heading("Output indicators", level=1)
+    outputs = D.output_table(d)
+    if outputs.empty:
+        gap(ctx, "No action has output indicators yet (workbook page 'Action plan', Guide §15.1).")
+    else:
+        doc.add_paragraph("What each action has delivered so far against its target (Guide §15.1).")
+        _table(ctx, outputs)
+    resources = D.resources_table(d)
+    if not resources.empty:
+        doc.add_heading("Resources", level=1)
+        total = D.total_cost(d)
+        if total:
+            doc.add_paragraph(f"The costs given for these actions come to {total}.")
+        _table(ctx, resources)
 
 
 def export_progress_report(

@@ -3,6 +3,9 @@ pages. Loading it again changes nothing; what a visitor changed is put back (by 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 from sqlalchemy.engine import Engine
 
 from strategy.core.authors import Author
@@ -26,6 +29,9 @@ def _action_fields(spec: dict) -> dict:
         "start_date": spec.get("start"),
         "end_date": spec.get("end"),
         "when_text": spec.get("when", ""),
+        "cost": spec.get("cost"),
+        "funding_source": spec.get("funding_source", ""),
+        "staff_time": spec.get("staff_time", ""),
     }
     if spec.get("when"):
         span = parse_when(spec["when"])
@@ -40,14 +46,17 @@ def _differs(row, stored: dict) -> dict:
 
 def _revive(engine: Engine, partnership_id: int, aims: list[dict], author: Author) -> None:
     """Bring back what a visitor removed (so its code comes back too) rather than adding it again."""
-    titles: dict[str, set[str]] = {"aim": set(), "outcome": set(), "action": set(), "measure": set()}
+    titles: dict[str, set[str]] = {k: set() for k in ("aim", "outcome", "action", "measure", "milestone", "output")}
     for a in aims:
         titles["aim"].add(name_key(a["aim"]))
         for o in a.get("outcomes", []):
             titles["outcome"].add(name_key(o["outcome"]))
             titles["action"].update(name_key(x["action"]) for x in o.get("actions", []))
             titles["measure"].update(name_key(m["indicator"]) for m in o.get("measures", []))
-    order = ["aim", "outcome", "action", "measure"]
+            for x in o.get("actions", []):
+                titles["milestone"].update(name_key(m["milestone"]) for m in x.get("milestones", []))
+                titles["output"].update(name_key(m["output"]) for m in x.get("outputs", []))
+    order = ["aim", "outcome", "action", "measure", "milestone", "output"]
     for r in sorted(P.removed(engine, partnership_id), key=lambda r: order.index(r.kind)):
         if name_key(r.title) in titles[r.kind]:
             try:
@@ -104,11 +113,12 @@ def _ensure_actions(engine, pid, outcome, specs, plan, author) -> None:
         fields = _action_fields(spec)
         action = existing.get(key)
         if action is None:
-            P.create_action(engine, pid, outcome_id=outcome.id, title=spec["action"], author=author, **fields)
-            continue
-        stored = P._action_values(engine, pid, fields, add_unknown=False, author=author)
-        if _differs(action, stored):
-            P.update_action(engine, pid, action.id, expected_version=action.version, author=author, **fields)
+            action = P.create_action(engine, pid, outcome_id=outcome.id, title=spec["action"], author=author, **fields)
+        else:
+            stored = P._action_values(engine, pid, fields, add_unknown=False, author=author)
+            if _differs(action, stored):
+                P.update_action(engine, pid, action.id, expected_version=action.version, author=author, **fields)
+        _ensure_within(engine, pid, stored_id(action), spec, plan, author)
     for key, action in existing.items():
         # Actions made from the demo's snapshot and audit recommendations belong to that loader.
         if key not in wanted and "recommendation" not in action.origin:
@@ -131,3 +141,26 @@ def _ensure_measures(engine, pid, outcome, specs, plan, author) -> None:
     for key, measure in existing.items():
         if key not in wanted:
             P.delete(engine, pid, "measure", measure.id, author=author)
+
+
+def _ensure_within(engine, pid, action_id: int, spec: dict, plan: P.Plan, author: Author) -> None:
+    """An action's milestones and output indicators as the demo gives them (by title)."""
+    kinds: list[tuple[str, str, Mapping[int, Sequence[Any]], Callable[..., Any], Callable[..., Any], Callable[..., dict]]] = [
+        ("milestone", "milestones", plan.milestones, P.add_milestone, P.update_milestone, P._milestone_values),
+        ("output", "outputs", plan.outputs, P.add_output, P.update_output, P._output_values),
+    ]
+    for kind, key, stored_rows, add, update, values_of in kinds:
+        existing = {name_key(r.title): r for r in stored_rows.get(action_id, [])}
+        wanted = set()
+        for item in spec.get(key, []):
+            fields = {k: v for k, v in item.items() if k != kind}
+            title = item[kind]
+            wanted.add(name_key(title))
+            row = existing.get(name_key(title))
+            if row is None:
+                add(engine, pid, action_id=action_id, title=title, author=author, **fields)
+            elif _differs(row, values_of(fields, row)):
+                update(engine, pid, stored_id(row), expected_version=row.version, author=author, **fields)
+        for name, row in existing.items():
+            if name not in wanted:
+                P.delete(engine, pid, kind, stored_id(row), author=author)

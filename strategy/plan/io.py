@@ -43,9 +43,11 @@ from strategy.plan.operations import (
     _choice,
     _rec_list,
     agencies,
+    format_cost,
     leads,
     load_plan,
     option_labels,
+    parse_cost,
     recommendations,
 )
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
@@ -255,6 +257,9 @@ EXPORT_COLUMNS = [
     "Description of strategic aim",
     "Timescale as written",
     "Code",
+    "Cost",
+    "Funding source",
+    "Staff time",
 ]
 
 
@@ -269,12 +274,32 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
     for aim in plan.aims:
         outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
-            rows.append([aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", stored_id(aim))])
+            rows.append(
+                [aim.title, "", "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("aim", stored_id(aim)), "", "", ""]
+            )
         for o in outcomes:
             actions = plan.actions.get(stored_id(o), [])
             if not actions:
                 rows.append(
-                    [aim.title, o.title, "", "", "", "", "", "", "", "", "", aim.description, "", plan.code("outcome", stored_id(o))]
+                    [
+                        aim.title,
+                        o.title,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        aim.description,
+                        "",
+                        plan.code("outcome", stored_id(o)),
+                        "",
+                        "",
+                        "",
+                    ]
                 )
             for x in actions:
                 rows.append(
@@ -293,13 +318,16 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
                         aim.description,
                         x.when_text,
                         plan.code("action", stored_id(x)),
+                        format_cost(x.cost_pence),
+                        x.funding_source,
+                        x.staff_time,
                     ]
                 )
     return rows
 
 
 #: The Excel export's column widths, in EXPORT_COLUMNS order.
-EXPORT_WIDTHS = (30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10)
+EXPORT_WIDTHS = (30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10, 12, 25, 25)
 
 
 def export_csv(engine: Engine, partnership_id: int) -> bytes:
@@ -361,6 +389,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "Progress rating",
     ),
     "when_text": ("Timescale as written",),
+    "cost": ("Cost", "Cost (£)", "Costs", "Budget", "Estimated cost"),
+    "funding": ("Funding source", "Funding", "Funded by", "Source of funding"),
+    "staff_time": ("Staff time", "Staffing", "Staff resource", "Staff resources"),
     "code": ("Code", "Ref", "Reference"),
 }
 REQUIRED = ("aim", "outcome", "action", "leads")
@@ -822,6 +853,17 @@ def _row_fields(
             base.add_problem(number, columns[key], exc.message)
             ok = False
     fields["status"] = fields.get("status") or "not_started"
+    try:
+        fields["cost_pence"] = parse_cost(values["cost"])
+    except InvalidInput as exc:
+        base.add_problem(number, columns["cost"], exc.message)
+        ok = False
+    for key, what in (("funding", "The funding source"), ("staff_time", "The staff time")):
+        text = _text(values[key])
+        if len(text) > TEXT_LIMIT:
+            base.add_problem(number, columns[key], f"{what} is {len(text):,} characters; the most is {TEXT_LIMIT:,}.")
+            ok = False
+        fields["funding_source" if key == "funding" else key] = text
     recs_raw = _text(values["recs"])
     if recs_raw:
         try:
@@ -950,6 +992,9 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
                 component=spec["component"],
                 status=spec["status"],
                 recommendations_json=json.dumps(spec["recommendations"]),
+                cost_pence=None if spec.get("cost_pence") is None else int(spec["cost_pence"] or 0),
+                funding_source=spec.get("funding_source", ""),
+                staff_time=spec.get("staff_time", ""),
                 origin="import",
                 updated_by_name=author.name,
             )

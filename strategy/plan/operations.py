@@ -3,9 +3,14 @@
 Every aim, outcome, action and measure has a stable code (A1, A1.O2, A1.O2.3, A1.O2.M1) from a number
 per parent that is never reused, so codes stay put when others are added, removed or reordered.
 Every write is version-checked, records a Revision (prompt_id ``plan.aim``/``plan.outcome``/
-``plan.action``/``plan.measure``/``plan.agency``, item_id = the row id) and deletes are soft: deleting an
-aim or outcome takes what hangs off it (stamped with the same moment) and ``restore`` brings all of it
-back. Nothing is ever orphaned: an outcome cannot be restored under a removed aim, and so on.
+``plan.action``/``plan.measure``/``plan.milestone``/``plan.output``/``plan.agency``, item_id = the row id)
+and deletes are soft: deleting an aim, outcome or action takes what hangs off it (stamped with the same
+moment) and ``restore`` brings all of it back. Nothing is ever orphaned: an outcome cannot be restored
+under a removed aim, a milestone under a removed action, and so on.
+
+An action carries its resources (cost, funding source, staff time; Guide §12), its milestones (each
+with a due date and status) and its output indicators (a target and what has been achieved so far,
+Guide §15.1).
 
 Other features turn their recommendations into actions through ``create_action``.
 """
@@ -13,6 +18,8 @@ Other features turn their recommendations into actions through ``create_action``
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,10 +33,21 @@ from strategy.answers.operations import all_rows
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanMeasure, PlanOutcome, stored_id, utcnow
+from strategy.core.models import (
+    Partnership,
+    PlanAction,
+    PlanAgency,
+    PlanAim,
+    PlanMeasure,
+    PlanMilestone,
+    PlanOutcome,
+    PlanOutput,
+    stored_id,
+    utcnow,
+)
 from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, name_key, normalise_name, shorten
-from strategy.core.values import parse_date, uk_day
+from strategy.core.values import parse_date, parse_number, uk_day
 from strategy.guide.content import content
 
 #: Dates in a plan must fall in this range (a 1900 or 2100 date is a typing slip).
@@ -39,21 +57,40 @@ TEXT_LIMIT = 5_000
 LONG_LIMIT = 20_000
 MAX_LEADS = 10
 
-#: A row of the plan, of any of the four kinds.
-PlanRow = PlanAim | PlanOutcome | PlanAction | PlanMeasure
+#: The most an action may cost (£1 billion): a larger figure is a typing slip.
+MAX_COST_PENCE = 100_000_000_000
+#: The largest target or count of an output indicator.
+MAX_OUTPUT = 10_000_000
+
+#: A row of the plan, of any of its kinds.
+PlanRow = PlanAim | PlanOutcome | PlanAction | PlanMeasure | PlanMilestone | PlanOutput
 #: One kind of plan row (what ``_live`` and ``_update`` return is the kind they are given).
 _Row = TypeVar("_Row", bound=PlanRow)
 #: A kind of plan row kept in order among its siblings (a measure has no position).
 _Ordered = TypeVar("_Ordered", bound=PlanAim | PlanOutcome | PlanAction)
 
-KINDS: dict[str, type[PlanRow]] = {"aim": PlanAim, "outcome": PlanOutcome, "action": PlanAction, "measure": PlanMeasure}
+KINDS: dict[str, type[PlanRow]] = {
+    "aim": PlanAim,
+    "outcome": PlanOutcome,
+    "action": PlanAction,
+    "measure": PlanMeasure,
+    "milestone": PlanMilestone,
+    "output": PlanOutput,
+}
 #: The kinds kept in order among their siblings, each with the column that names its parent.
 _ORDERED_KINDS: dict[str, tuple[type[PlanAim | PlanOutcome | PlanAction], str]] = {
     "aim": (PlanAim, "partnership_id"),
     "outcome": (PlanOutcome, "aim_id"),
     "action": (PlanAction, "outcome_id"),
 }
-WORDS = {"aim": "strategic aim", "outcome": "intended outcome", "action": "action", "measure": "measure"}
+WORDS = {
+    "aim": "strategic aim",
+    "outcome": "intended outcome",
+    "action": "action",
+    "measure": "measure",
+    "milestone": "milestone",
+    "output": "output indicator",
+}
 
 
 class UnknownAgency(InvalidInput):
@@ -80,6 +117,8 @@ class Plan:
     outcomes: dict[int, list[PlanOutcome]] = field(default_factory=dict)  # by aim id
     actions: dict[int, list[PlanAction]] = field(default_factory=dict)  # by outcome id
     measures: dict[int, list[PlanMeasure]] = field(default_factory=dict)  # by outcome id
+    milestones: dict[int, list[PlanMilestone]] = field(default_factory=dict)  # by action id, by due date
+    outputs: dict[int, list[PlanOutput]] = field(default_factory=dict)  # by action id
     codes: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def code(self, kind: str, row_id: int | None) -> str:
@@ -97,6 +136,16 @@ class Plan:
     def all_measures(self) -> list[PlanMeasure]:
         return [m for o in self.all_outcomes() for m in self.measures.get(stored_id(o), [])]
 
+    def action(self, action_id: int) -> PlanAction | None:
+        return next((x for x in self.all_actions() if x.id == action_id), None)
+
+    def all_milestones(self) -> list[tuple[PlanAction, PlanMilestone]]:
+        """Every live milestone with its action, in plan order."""
+        return [(x, m) for x in self.all_actions() for m in self.milestones.get(stored_id(x), [])]
+
+    def all_outputs(self) -> list[tuple[PlanAction, PlanOutput]]:
+        return [(x, o) for x in self.all_actions() for o in self.outputs.get(stored_id(x), [])]
+
     def aim_of(self, outcome: PlanOutcome) -> PlanAim:
         return next(a for a in self.aims if a.id == outcome.aim_id)
 
@@ -112,11 +161,15 @@ class Plan:
         ``deletion_impact`` reads it from the database): a page lists it beside every row."""
         outcomes = self.outcomes.get(row_id, []) if kind == "aim" else []
         outcome_ids = [stored_id(o) for o in outcomes] + ([row_id] if kind == "outcome" else [])
+        actions = [x for o in outcome_ids for x in self.actions.get(o, [])]
+        action_ids = [stored_id(x) for x in actions] + ([row_id] if kind == "action" else [])
         return _count_words(
             {
                 "outcome": outcomes,
-                "action": [x for o in outcome_ids for x in self.actions.get(o, [])],
+                "action": actions,
                 "measure": [m for o in outcome_ids for m in self.measures.get(o, [])],
+                "milestone": [m for a in action_ids for m in self.milestones.get(a, [])],
+                "output": [m for a in action_ids for m in self.outputs.get(a, [])],
             }
         )
 
@@ -145,6 +198,16 @@ def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = 
             ).all(),
             key=stored_id,
         )
+        milestones = sorted(
+            session.exec(
+                select(PlanMilestone).where(PlanMilestone.partnership_id == partnership_id, col(PlanMilestone.deleted_at).is_(None))
+            ).all(),
+            key=lambda m: (m.due_date or "9999", stored_id(m)),
+        )
+        outputs = sorted(
+            session.exec(select(PlanOutput).where(PlanOutput.partnership_id == partnership_id, col(PlanOutput.deleted_at).is_(None))).all(),
+            key=stored_id,
+        )
     plan = Plan(aims=aims)
     for aim in aims:
         plan.codes[("aim", stored_id(aim))] = f"A{aim.seq}"
@@ -163,6 +226,13 @@ def load_plan(engine: Engine, partnership_id: int, *, session: Session | None = 
             group = plan.measures.setdefault(m.outcome_id, [])
             group.append(m)
             plan.codes[("measure", stored_id(m))] = f"{plan.codes[('outcome', m.outcome_id)]}.M{len(group)}"
+    live_actions = {x.id for group in plan.actions.values() for x in group}
+    for ms in milestones:
+        if ms.action_id in live_actions:
+            plan.milestones.setdefault(ms.action_id, []).append(ms)
+    for out in outputs:
+        if out.action_id in live_actions:
+            plan.outputs.setdefault(out.action_id, []).append(out)
     return plan
 
 
@@ -368,6 +438,12 @@ def _action_values(
         )
     if "recommendations" in fields:
         out["recommendations_json"] = json.dumps(_rec_list(fields["recommendations"]))
+    if "cost" in fields:
+        out["cost_pence"] = parse_cost(fields["cost"])
+    if "funding_source" in fields:
+        out["funding_source"] = _optional(fields["funding_source"], "The funding source", TEXT_LIMIT)
+    if "staff_time" in fields:
+        out["staff_time"] = _optional(fields["staff_time"], "The staff time", TEXT_LIMIT)
     unknown = set(fields) - ACTION_FIELDS
     if unknown:
         raise InvalidInput(f"An action has no {', '.join(sorted(unknown))}.")
@@ -387,6 +463,9 @@ ACTION_FIELDS = {
     "status",
     "leads",
     "recommendations",
+    "cost",
+    "funding_source",
+    "staff_time",
 }
 MEASURE_FIELDS = {
     "indicator",
@@ -428,6 +507,297 @@ def _measure_values(fields: dict, current: PlanMeasure | None = None) -> dict:
     if "frequency" in fields:
         out["frequency"] = _choice(fields["frequency"], "measure_frequencies", "How often")
     return out
+
+
+# --- Resources, milestones and output indicators of an action -------------------------------------
+
+_MULTIPLIERS = {"k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
+_MONEY_WORDS = re.compile(r"^(?P<number>[0-9.,]+)\s*(?P<unit>k|m|bn|thousand|million|billion)?$")
+_UNIT_OF = {"thousand": "k", "million": "m", "billion": "bn"}
+
+
+def parse_cost(value) -> int | None:
+    """A cost in pounds as people write it, in pence: "£12,500", "12500", "12.5k", "£1.2m", "£250.50".
+    Empty gives None (not given). Negative amounts, other currencies, words and codes are refused with a
+    message that says how to write it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    how = "Write it in pounds, such as £12,500, 12500 or 12.5k, or leave it empty."
+    if isinstance(value, bool):
+        raise InvalidInput(f"The cost should be an amount of money, not yes/no. {how}")
+    if isinstance(value, (int, float)):
+        try:
+            pounds = parse_number(value, what="The cost")
+        except InvalidInput as exc:
+            raise InvalidInput(f"{exc.message} {how}") from None
+        if pounds is not None and pounds < 0:
+            raise InvalidInput(f"The cost is {value}; a cost cannot be negative. {how}")
+    else:
+        text = clean_text(str(value)).strip()
+        compact = re.sub(r"[\s\u00a0\u202f]+", "", text).lower()
+        if compact.startswith("-") or compact.startswith("−") or (compact.startswith("(") and compact.endswith(")")):
+            raise InvalidInput(f"The cost '{shorten(text, 40)}' is negative; a cost cannot be below £0. {how}")
+        if re.match(r"^(\$|€|usd|eur)", compact):
+            raise InvalidInput(f"The cost '{shorten(text, 40)}' is not in pounds. {how}")
+        compact = re.sub(r"^(£|gbp)", "", compact)
+        compact = re.sub(r"(gbp|pounds?)$", "", compact)
+        found = _MONEY_WORDS.match(compact)
+        if not found:
+            raise InvalidInput(f"The cost '{shorten(text, 40)}' is not an amount of money. {how}")
+        unit = _UNIT_OF.get(found["unit"] or "", found["unit"] or "")
+        try:
+            number = parse_number(found["number"], what=f"The cost '{shorten(text, 40)}'")
+        except InvalidInput as exc:
+            raise InvalidInput(f"{exc.message} {how}") from None
+        pounds = None if number is None else number * _MULTIPLIERS.get(unit, 1)
+    if pounds is None:
+        return None
+    pence = round(pounds * 100)
+    if pence > MAX_COST_PENCE:
+        raise InvalidInput(f"The cost {format_cost(pence)} is more than £1 billion; check the figure. {how}")
+    return pence
+
+
+def format_cost(pence: int | None) -> str:
+    """A cost as the plan shows it: "£12,500", or "£250.50" with pence; "" when none is given."""
+    if pence is None:
+        return ""
+    pounds, rest = divmod(pence, 100)
+    return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
+
+
+def resources_text(action: PlanAction) -> str:
+    """An action's resources in one line: "£12,500; funded by the police and crime commissioner; 0.2 FTE"."""
+    parts = []
+    if action.cost_pence is not None:
+        parts.append(format_cost(action.cost_pence))
+    if action.funding_source:
+        parts.append(f"funding: {action.funding_source}")
+    if action.staff_time:
+        parts.append(f"staff time: {action.staff_time}")
+    return "; ".join(parts)
+
+
+MILESTONE_FIELDS = {"title", "due_date", "status", "done_date"}
+OUTPUT_FIELDS = {"title", "target", "achieved", "as_at"}
+
+
+def _not_after_today(iso: str | None, what: str, today: date) -> None:
+    if iso and iso > today.isoformat():
+        raise InvalidInput(f"{what} {uk_day(iso)} is in the future; give the day it happened (today at the latest).")
+
+
+def _milestone_values(fields: dict, current: PlanMilestone | None = None, today: date | None = None) -> dict:
+    """Check and clean milestone fields (only those given). A milestone marked done gets today's date
+    unless one is given; a date done on a milestone that is not done is refused; one no longer done
+    loses its date done."""
+    unknown = set(fields) - MILESTONE_FIELDS
+    if unknown:
+        raise InvalidInput(f"A milestone has no {', '.join(sorted(unknown))}.")
+    today = today or date.today()
+    out: dict = {}
+    if "title" in fields:
+        out["title"] = _required(fields["title"], "The milestone", TEXT_LIMIT)
+    if "due_date" in fields:
+        out["due_date"] = plan_date(fields["due_date"], "The milestone's due date")
+    if "status" in fields:
+        out["status"] = _choice(fields["status"], "milestone_statuses", "The milestone's status") or "not_started"
+    if "done_date" in fields:
+        out["done_date"] = plan_date(fields["done_date"], "The date the milestone was done")
+        _not_after_today(out["done_date"], "The date the milestone was done", today)
+    status = out.get("status", current.status if current else "not_started")
+    done = out.get("done_date", current.done_date if current else None)
+    if status == "done" and not done:
+        out["done_date"] = today.isoformat()
+    elif status != "done" and done:
+        if "done_date" in fields and out["done_date"]:
+            label = option_labels("milestone_statuses").get(status, status)
+            raise InvalidInput(
+                f"The milestone has a date done ({uk_day(done)}) but its status is '{label}'. Choose 'Done', or clear the date done."
+            )
+        out["done_date"] = None
+    return out
+
+
+def _output_values(fields: dict, current: PlanOutput | None = None, today: date | None = None) -> dict:
+    """Check and clean output indicator fields (only those given). A new count of what has been achieved
+    is dated today unless a date is given."""
+    unknown = set(fields) - OUTPUT_FIELDS
+    if unknown:
+        raise InvalidInput(f"An output indicator has no {', '.join(sorted(unknown))}.")
+    today = today or date.today()
+    out: dict = {}
+    if "title" in fields:
+        out["title"] = _required(fields["title"], "The output indicator", AIM_LIMIT).replace("\n", " ")
+    for key, what in (("target", "The target"), ("achieved", "What has been achieved")):
+        if key in fields:
+            number = parse_number(fields[key], what=what, minimum=0, maximum=MAX_OUTPUT)
+            out[key] = None if number is None else float(number)
+    if "as_at" in fields:
+        out["as_at"] = plan_date(fields["as_at"], "The date of the count")
+        _not_after_today(out["as_at"], "The date of the count", today)
+    achieved_changed = "achieved" in out and (current is None or out["achieved"] != current.achieved)
+    # A new count without a new date is a count made today (the old date was for the old count).
+    date_kept = not out.get("as_at") or (current is not None and out.get("as_at") == current.as_at)
+    if achieved_changed and out["achieved"] is not None and date_kept:
+        out["as_at"] = today.isoformat()
+    return out
+
+
+def number_text(value: float | None) -> str:
+    """A target or count as written: 12 (not 12.0), 2.5; "" when none is given."""
+    if value is None:
+        return ""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def percent(part: float, whole: float) -> str:
+    """A share as a whole percentage, halves rounded up as people do (34 of 80 is 43%)."""
+    return f"{math.floor(100 * part / whole + 0.5)}%"
+
+
+def output_progress(output: PlanOutput) -> str:
+    """What an output indicator has achieved against its target, in words: "12 of 20 (60%) at 31/03/2026"."""
+    if output.achieved is None:
+        return "Nothing counted yet" + (f" (target {number_text(output.target)})" if output.target is not None else "")
+    text = number_text(output.achieved)
+    if output.target is not None:
+        text += f" of {number_text(output.target)}"
+        if output.target > 0:
+            text += f" ({percent(output.achieved, output.target)})"
+    if output.as_at:
+        text += f" at {uk_day(output.as_at)}"
+    return text
+
+
+def milestone_date_warning(action: PlanAction, due_date: str | None) -> str:
+    """Words when a milestone falls outside its action's dates (said, not refused: the action's dates
+    may be the ones to change), or ""."""
+    if not due_date:
+        return ""
+    if action.start_date and due_date < action.start_date:
+        return f"It is due on {uk_day(due_date)}, before its action commences ({uk_day(action.start_date)}). Check one of the dates."
+    if action.end_date and due_date > action.end_date:
+        return f"It is due on {uk_day(due_date)}, after its action's completion ({uk_day(action.end_date)}). Check one of the dates."
+    return ""
+
+
+def milestone_overdue(milestone: PlanMilestone, today: date | None = None) -> bool:
+    today = today or date.today()
+    return bool(milestone.due_date) and milestone.status != "done" and str(milestone.due_date) < today.isoformat()
+
+
+def add_milestone(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    action_id: int,
+    title: str,
+    author: Author,
+    today: date | None = None,
+    session: Session | None = None,
+    **fields,
+) -> PlanMilestone:
+    """A milestone within a live action: ``title``, and optionally ``due_date``, ``status``
+    (milestone_statuses: not_started, on_track, at_risk, done) and ``done_date``. A due date outside the
+    action's dates is allowed (``milestone_date_warning`` says so, and the checks list it)."""
+    values = _milestone_values({"title": title, **fields}, today=today)
+    with write_session(engine, session=session) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        milestone = PlanMilestone(partnership_id=partnership_id, action_id=stored_id(action), updated_by_name=author.name, **values)
+        session.add(milestone)
+        session.flush()
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="plan.milestone",
+            item_id=milestone.id,
+            action="create",
+            new_value=values["title"],
+        )
+        return milestone
+
+
+def update_milestone(
+    engine: Engine,
+    partnership_id: int,
+    milestone_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    today: date | None = None,
+    session: Session | None = None,
+    **fields,
+) -> PlanMilestone:
+    """Change a milestone's fields (as ``add_milestone``) if nobody has since ``expected_version``."""
+    return _update(
+        engine,
+        PlanMilestone,
+        partnership_id,
+        milestone_id,
+        expected_version,
+        author,
+        lambda s, row: _milestone_values(fields, row, today),
+        session=session,
+    )
+
+
+def add_output(
+    engine: Engine,
+    partnership_id: int,
+    *,
+    action_id: int,
+    title: str,
+    author: Author,
+    today: date | None = None,
+    session: Session | None = None,
+    **fields,
+) -> PlanOutput:
+    """An output indicator of a live action (Guide §15.1), such as "training sessions delivered":
+    ``title``, and optionally ``target`` and ``achieved`` (numbers, 0 or more) and ``as_at`` (the day of
+    the count; today when a count is given without one)."""
+    values = _output_values({"title": title, **fields}, today=today)
+    with write_session(engine, session=session) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        output = PlanOutput(partnership_id=partnership_id, action_id=stored_id(action), updated_by_name=author.name, **values)
+        session.add(output)
+        session.flush()
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id="plan.output",
+            item_id=output.id,
+            action="create",
+            new_value=values["title"],
+        )
+        return output
+
+
+def update_output(
+    engine: Engine,
+    partnership_id: int,
+    output_id: int,
+    *,
+    expected_version: int,
+    author: Author,
+    today: date | None = None,
+    session: Session | None = None,
+    **fields,
+) -> PlanOutput:
+    """Change an output indicator (its name, target, or the count and its date) if nobody has since
+    ``expected_version``."""
+    return _update(
+        engine,
+        PlanOutput,
+        partnership_id,
+        output_id,
+        expected_version,
+        author,
+        lambda s, row: _output_values(fields, row, today),
+        session=session,
+    )
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -545,8 +915,10 @@ def create_action(
     commencement), ``when_text`` (the timescale as written, e.g. "2020/21"), ``stage`` (an id from
     data/reference/action_stages.yaml), ``component`` (prevention | identification | response | workforce),
     ``recommendations`` (ids rec1..rec6 or numbers 1-6), ``status`` (action_statuses; default not_started),
-    ``rationale`` (why it leads to the outcome) and ``origin`` (where it came from, for example
-    "component:prevention", "snapshot recommendation 3" or "audit recommendation 5").
+    ``rationale`` (why it leads to the outcome), ``origin`` (where it came from, for example
+    "component:prevention", "snapshot recommendation 3" or "audit recommendation 5"), and its resources:
+    ``cost`` (pounds as written, "£12,500", "12.5k"; see ``parse_cost``), ``funding_source`` and
+    ``staff_time`` (text). Milestones and output indicators are added with ``add_milestone`` and ``add_output``.
 
     A lead that is not yet one of the partnership's agencies raises ``UnknownAgency`` (its ``names``
     can be added with ``add_agency``), unless ``add_unknown_agencies=True`` adds them. Any bad field raises
@@ -949,7 +1321,7 @@ def _children(session: Session, kind: str, row_id: int, *, deleted_at: datetime 
     def match(model):
         return model.deleted_at == deleted_at if deleted_at is not None else col(model.deleted_at).is_(None)
 
-    found: dict[str, list[PlanRow]] = {"outcome": [], "action": [], "measure": []}
+    found: dict[str, list[PlanRow]] = {kind: [] for kind in CHILD_KINDS}
     if kind == "aim":
         found["outcome"] = list(session.exec(select(PlanOutcome).where(PlanOutcome.aim_id == row_id, match(PlanOutcome))).all())
     outcome_ids = [o.id for o in found["outcome"]] + ([row_id] if kind == "outcome" else [])
@@ -958,15 +1330,27 @@ def _children(session: Session, kind: str, row_id: int, *, deleted_at: datetime 
         found["measure"] = list(
             session.exec(select(PlanMeasure).where(col(PlanMeasure.outcome_id).in_(outcome_ids), match(PlanMeasure))).all()
         )
+    action_ids = [x.id for x in found["action"]] + ([row_id] if kind == "action" else [])
+    if action_ids:
+        found["milestone"] = list(
+            session.exec(select(PlanMilestone).where(col(PlanMilestone.action_id).in_(action_ids), match(PlanMilestone))).all()
+        )
+        found["output"] = list(session.exec(select(PlanOutput).where(col(PlanOutput.action_id).in_(action_ids), match(PlanOutput))).all())
     return found
+
+
+#: What can hang off a plan row, in the order they are counted.
+CHILD_KINDS = ("outcome", "action", "measure", "milestone", "output")
 
 
 def _count_words(found: dict[str, list]) -> str:
     parts = []
-    for kind in ("outcome", "action", "measure"):
+    for kind in CHILD_KINDS:
         n = len(found.get(kind, []))
         if n:
-            word = {"outcome": "outcome", "action": "action", "measure": "measure"}[kind]
+            word = {"outcome": "outcome", "action": "action", "measure": "measure", "milestone": "milestone", "output": "output indicator"}[
+                kind
+            ]
             parts.append(f"{n} {word}{'s' if n != 1 else ''}")
     if not parts:
         return ""
@@ -983,14 +1367,14 @@ def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int,
 
 
 def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None) -> str:
-    """Remove an aim, outcome, action or measure with everything hanging off it (all restorable with
+    """Remove an aim, outcome, action, measure, milestone or output indicator with everything hanging off it (all restorable with
     ``restore``). Returns what went with it, in words."""
     model = KINDS[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
         row = _live(session, model, partnership_id, row_id)
         found = _children(session, kind, row_id)
-        for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
+        for child in [row, *(c for k in CHILD_KINDS for c in found[k])]:
             child.deleted_at = now
             child.version += 1
             _stamp(child, author, now)
@@ -1021,13 +1405,15 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
         if row.deleted_at is None:
             return ""
-        parent: PlanAim | PlanOutcome | None = None
+        parent: PlanAim | PlanOutcome | PlanAction | None = None
         if isinstance(row, PlanOutcome):
             parent = _parent(session, PlanAim, row.aim_id)
         elif isinstance(row, PlanAction | PlanMeasure):
             parent = _parent(session, PlanOutcome, row.outcome_id)
+        elif isinstance(row, PlanMilestone | PlanOutput):
+            parent = _parent(session, PlanAction, row.action_id)
         if parent is not None and parent.deleted_at is not None:
-            parent_word = WORDS["aim" if isinstance(parent, PlanAim) else "outcome"]
+            parent_word = WORDS[_kind_of(type(parent))]
             raise InvalidInput(
                 f"Its {parent_word} '{parent.title}' is removed too. "
                 f"Restore the {parent_word} first; this {WORDS[kind]} comes back with it "
@@ -1036,7 +1422,7 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
         if isinstance(row, PlanAim):
             _check_aim_title(session, partnership_id, row.title, row.id)
         found = _children(session, kind, row_id, deleted_at=row.deleted_at)
-        for child in [row, *found["outcome"], *found["action"], *found["measure"]]:
+        for child in [row, *(c for k in CHILD_KINDS for c in found[k])]:
             child.deleted_at = None
             child.version += 1
             _stamp(child, author, now)
@@ -1086,6 +1472,14 @@ def removed(engine: Engine, partnership_id: int, *, session: Session | None = No
         for kind, x, title in lower:
             if x.deleted_at is not None and outcomes[x.outcome_id].deleted_at != x.deleted_at:
                 result.append(Removed(kind, stored_id(x), title, x.deleted_at, x.updated_by_name))
+        actions = {x.id: x for x in session.exec(select(PlanAction).where(PlanAction.partnership_id == partnership_id)).all()}
+        within: list[tuple[str, PlanMilestone | PlanOutput]] = [
+            ("milestone", m) for m in _removed_rows(session, PlanMilestone, partnership_id)
+        ]
+        within += [("output", o) for o in _removed_rows(session, PlanOutput, partnership_id)]
+        for kind, row in within:
+            if row.deleted_at is not None and actions[row.action_id].deleted_at != row.deleted_at:
+                result.append(Removed(kind, stored_id(row), row.title, row.deleted_at, row.updated_by_name))
     return sorted(result, key=lambda r: r.removed_at, reverse=True)
 
 
@@ -1094,7 +1488,7 @@ def removed(engine: Engine, partnership_id: int, *, session: Session | None = No
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # no_outcome | no_action | no_measure | no_lead | no_dates | dates_reversed | rec_unanswered
+    kind: str  # no_outcome | no_action | no_measure | no_lead | no_dates | dates_reversed | milestone_dates | rec_unanswered
     code: str
     message: str
 
@@ -1129,6 +1523,11 @@ def plan_checks(plan: Plan) -> list[Finding]:
                     f"{code} '{shorten(x.title)}' completes ({uk_day(x.end_date)}) before it commences ({uk_day(x.start_date)}).",
                 )
             )
+    for x, m in plan.all_milestones():
+        warning = milestone_date_warning(x, m.due_date)
+        if warning:
+            code = plan.code("action", x.id)
+            findings.append(Finding("milestone_dates", code, f"{code} milestone '{shorten(m.title)}': {warning}"))
     for rec, acts in recommendation_coverage(plan):
         if not acts:
             findings.append(
@@ -1180,6 +1579,11 @@ def action_rows(plan: Plan) -> list[dict]:
                         "Status": statuses.get(x.status, x.status),
                         "Timescale as written": x.when_text,
                         "Origin": x.origin,
+                        "Cost": format_cost(x.cost_pence),
+                        "Funding source": x.funding_source,
+                        "Staff time": x.staff_time,
+                        "Milestones": len(plan.milestones.get(stored_id(x), [])),
+                        "Output indicators": len(plan.outputs.get(stored_id(x), [])),
                         "Why it leads to the outcome": x.rationale,
                         "_start": x.start_date,
                         "_end": x.end_date,

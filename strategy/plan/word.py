@@ -184,7 +184,27 @@ ACTION_HEADERS = [
     "Lead/responsible agency",
     "Dates for commencement/completion",
     "Component and recommendations",
+    "Resources",
 ]
+
+
+def action_detail(plan: P.Plan, x: PlanAction) -> list[str]:
+    """The lines under an action in the draft's table: its milestones (due date, status, date done) and
+    its output indicators (achieved against target), each on its own line."""
+    statuses = P.option_labels("milestone_statuses")
+    lines = []
+    milestones = plan.milestones.get(stored_id(x), [])
+    if milestones:
+        lines.append("Milestones:")
+        for m in milestones:
+            when = f"due {uk_day(m.due_date)}" if m.due_date else "no due date"
+            state = f"done on {uk_day(m.done_date)}" if m.status == "done" and m.done_date else statuses.get(m.status, m.status).lower()
+            lines.append(f"• {m.title} ({when}; {state})")
+    outputs = plan.outputs.get(stored_id(x), [])
+    if outputs:
+        lines.append("Output indicators:")
+        lines += [f"• {o.title}: {P.output_progress(o)}" for o in outputs]
+    return lines
 
 
 def _dates(x) -> str:
@@ -204,7 +224,8 @@ def section_action_plan(ctx: DraftContext) -> None:
     statuses = P.option_labels("action_statuses")
     stages = P.option_labels("action_stages")
     doc.add_paragraph(
-        "Each action serves one intended outcome from section 5, with a lead agency and a timescale (Guide §12). Codes match the workbook."
+        "Each action serves one intended outcome from section 5, with a lead agency, a timescale and the resources "
+        "it needs, and under it its milestones and output indicators (Guide §12, §15.1). Codes match the workbook."
     )
     for aim in plan.aims:
         doc.add_heading(safe_text(f"Strategic aim {plan.code('aim', aim.id)}: {aim.title}"), level=2)
@@ -226,7 +247,7 @@ def section_action_plan(ctx: DraftContext) -> None:
                 merged = None if len(slots) == 1 else ("restart" if n == 0 else "continue")
                 first = label if n == 0 else ""
                 if x is None:
-                    rows.append(([first, "No action yet", "", "", ""], merged))
+                    rows.append(([first, "No action yet", "", "", "", ""], merged))
                     continue
                 recs = [r.replace("rec", "") for r in P.recommendations(x)]
                 extra = [comps.get(x.component, ""), stages.get(x.stage, ""), statuses.get(x.status, "")]
@@ -234,10 +255,11 @@ def section_action_plan(ctx: DraftContext) -> None:
                     extra.append("Recommendations " + ", ".join(recs))
                 cells = [
                     first,
-                    safe_text(f"{plan.code('action', x.id)} {x.title}"),
+                    safe_text("\n".join([f"{plan.code('action', x.id)} {x.title}", *action_detail(plan, x)])),
                     safe_text("; ".join(P.leads(x)) or "No lead yet"),
                     safe_text(_dates(x)),
                     safe_text("; ".join(e for e in extra if e)),
+                    safe_text(P.resources_text(x)),
                 ]
                 rows.append((cells, merged))
         table = doc.add_table(rows=1 + len(rows), cols=len(ACTION_HEADERS))
@@ -253,7 +275,10 @@ def section_action_plan(ctx: DraftContext) -> None:
             if merged:
                 tcs[0].vMerge = merged
         repeat_header(table.rows[0])
-    checks = [f.message for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action")]
+    checks = [f.message for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action", "milestone_dates")]
+    costs = [x.cost_pence for x in plan.all_actions() if x.cost_pence is not None]
+    if costs:
+        doc.add_paragraph(f"The costs given for {len(costs)} of the {len(plan.all_actions())} actions come to {P.format_cost(sum(costs))}.")
     if checks:
         doc.add_heading("Still to settle", level=2)
         for message in checks:

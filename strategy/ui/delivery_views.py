@@ -320,6 +320,13 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
             st.caption(section.intro)
         _show(section.rows(d), section.empty)
 
+    st.header("Milestones due and overdue", divider="gray")
+    st.caption("Milestones within the actions that were due by today, and every one overdue (Guide §12, §15.1).")
+    _show(D.milestone_table(d), "No milestone is due yet or overdue.")
+    st.header("Output indicators", divider="gray")
+    st.caption("What each action has delivered so far against its target (Guide §15.1).")
+    _show(D.output_table(d), "No action has output indicators yet.")
+
     st.header("Indicators", divider="gray")
     _show(D.indicator_table(d).drop(columns=["_id"]), "The evaluation framework has no measures yet.")
 

@@ -187,7 +187,11 @@ def _save_group(group: str, widgets: dict[str, str], fn, *args, done: str, **fie
         for field, key in widgets.items():
             if field in theirs and st.session_state.get(key) == base.get(key):
                 value = theirs[field]
-                st.session_state[key] = P.uk_day(value) if field.endswith("_date") else value
+                if field.endswith("_date") or field == "as_at":
+                    value = P.uk_day(value)
+                elif isinstance(value, float):
+                    value = P.number_text(value)
+                st.session_state[key] = value
         shown = "; ".join(f"{k}: {v}" for k, v in theirs.items())
         _say("error", f"{exc.message} Their version: {shown}. Your changes are still in the fields: save again to keep them.")
         st.session_state[_k(group, "loaded")] = exc.theirs_version
@@ -512,6 +516,9 @@ EDITABLE = [
     "Recommendations",
     "Status",
     "Why it leads to the outcome",
+    "Cost",
+    "Funding source",
+    "Staff time",
 ]
 FIELD_OF = {
     "Action": "title",
@@ -524,6 +531,9 @@ FIELD_OF = {
     "Recommendations": "recommendations",
     "Status": "status",
     "Why it leads to the outcome": "rationale",
+    "Cost": "cost",
+    "Funding source": "funding_source",
+    "Staff time": "staff_time",
 }
 
 
@@ -698,7 +708,14 @@ def _column_config(outcome_labels: dict[str, int]) -> dict:
         ),
         "Status": st.column_config.SelectboxColumn("Status", options=list(statuses.values()), width=130),
         "Why it leads to the outcome": st.column_config.TextColumn("Why it leads to the outcome", width=260),
+        "Cost": st.column_config.TextColumn("Cost", width=110, help=COST_HELP),
+        "Funding source": st.column_config.TextColumn("Funding source", width=200),
+        "Staff time": st.column_config.TextColumn("Staff time", width=200, help=STAFF_HELP),
     }
+
+
+COST_HELP = "In pounds: £12,500, 12500 or 12.5k. Leave it empty if there is no cost to give."
+STAFF_HELP = "As you would say it, for example '0.2 FTE police sergeant'. Name roles, not people."
 
 
 # --- Adding one action with a form ----------------------------------------------------------------
@@ -737,6 +754,9 @@ def _add_action(engine: Engine, pid: int) -> None:
         "recommendations": list(get("recs") or []),
         "status": get("status") or "not_started",
         "rationale": get("rationale") or "",
+        "cost": get("cost") or "",
+        "funding_source": get("funding") or "",
+        "staff_time": get("staff") or "",
     }
     st.session_state.pop(PENDING_AGENCIES, None)
     made = _run(P.create_actions, engine, pid, [spec])
@@ -809,6 +829,10 @@ def _add_action_form(engine: Engine, pid: int, plan: P.Plan) -> None:
         )
         b.selectbox("Status", list(statuses), format_func=lambda i: statuses[i], key=_form_key(pid, "status"))
         st.text_area("Why it leads to the outcome", max_chars=P.LONG_LIMIT, height=80, key=_form_key(pid, "rationale"))
+        c = st.columns(3)
+        c[0].text_input("Cost (£)", key=_form_key(pid, "cost"), help=COST_HELP, placeholder="for example £12,500")
+        c[1].text_input("Funding source", max_chars=P.TEXT_LIMIT, key=_form_key(pid, "funding"))
+        c[2].text_input("Staff time", max_chars=P.TEXT_LIMIT, key=_form_key(pid, "staff"), help=STAFF_HELP)
         st.form_submit_button("Add the action", type="primary", on_click=_add_action, args=(engine, pid), icon="➕")
     said = st.session_state.pop(_k("new-action-msg", pid), None)
     if said:
@@ -866,6 +890,240 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
         )
 
 
+# --- Milestones and output indicators of one action ------------------------------------------------
+
+MILESTONE_WIDGETS = ("title", "due_date", "status", "done_date")
+OUTPUT_WIDGETS = ("title", "target", "achieved", "as_at")
+
+
+def _group_fields(prefix: str, names: tuple[str, ...]) -> dict:
+    return {n: st.session_state.get(_k(prefix, n)) or ("" if n != "status" else "not_started") for n in names}
+
+
+def _said_with_warning(done: str, warning: str) -> None:
+    _say("warning" if warning else "success", f"{done} {warning}".strip())
+
+
+def _add_milestone(engine: Engine, pid: int, action_id: int) -> None:
+    prefix = f"ms-new-{action_id}"
+    fields = _group_fields(prefix, MILESTONE_WIDGETS)
+    made = _run(P.add_milestone, engine, pid, action_id=action_id, **fields)
+    if made is not None:
+        action = P.load_plan(engine, pid).action(action_id)
+        _said_with_warning("Added the milestone.", P.milestone_date_warning(action, made.due_date) if action else "")
+        for n in MILESTONE_WIDGETS:
+            st.session_state[_k(prefix, n)] = None if n == "status" else ""
+
+
+def _save_milestone(engine: Engine, pid: int, action_id: int, milestone_id: int) -> None:
+    prefix = f"ms-{milestone_id}"
+    _save_group(
+        prefix,
+        {n: _k(prefix, n) for n in MILESTONE_WIDGETS},
+        P.update_milestone,
+        engine,
+        pid,
+        milestone_id,
+        done="Saved the milestone.",
+        **_group_fields(prefix, MILESTONE_WIDGETS),
+    )
+    plan = P.load_plan(engine, pid)
+    action = plan.action(action_id)
+    saved = next((m for m in plan.milestones.get(action_id, []) if m.id == milestone_id), None)
+    found = st.session_state.get(MSG)
+    if action and saved and found and found[0] == "success":
+        _said_with_warning(found[1], P.milestone_date_warning(action, saved.due_date))
+
+
+def _add_output(engine: Engine, pid: int, action_id: int) -> None:
+    prefix = f"out-new-{action_id}"
+    if _run(P.add_output, engine, pid, action_id=action_id, done="Added the output indicator.", **_group_fields(prefix, OUTPUT_WIDGETS)):
+        for n in OUTPUT_WIDGETS:
+            st.session_state[_k(prefix, n)] = ""
+
+
+def _save_output(engine: Engine, pid: int, output_id: int) -> None:
+    prefix = f"out-{output_id}"
+    _save_group(
+        prefix,
+        {n: _k(prefix, n) for n in OUTPUT_WIDGETS},
+        P.update_output,
+        engine,
+        pid,
+        output_id,
+        done="Saved the output indicator.",
+        **_group_fields(prefix, OUTPUT_WIDGETS),
+    )
+
+
+def _milestone_fields(prefix: str, editable: bool) -> None:
+    statuses = P.option_labels("milestone_statuses")
+    st.text_input("Milestone", key=_k(prefix, "title"), max_chars=P.TEXT_LIMIT, disabled=not editable)
+    c = st.columns(3)
+    c[0].text_input("Due (DD/MM/YYYY)", key=_k(prefix, "due_date"), disabled=not editable)
+    c[1].selectbox(
+        "Status",
+        list(statuses),
+        format_func=lambda v: statuses[v],
+        index=None,
+        placeholder="Not started",
+        key=_k(prefix, "status"),
+        disabled=not editable,
+    )
+    c[2].text_input(
+        "Done on (DD/MM/YYYY)", key=_k(prefix, "done_date"), disabled=not editable, help="Today if left empty when marked Done."
+    )
+
+
+def _output_fields(prefix: str, editable: bool) -> None:
+    st.text_input(
+        "Output indicator",
+        key=_k(prefix, "title"),
+        max_chars=P.AIM_LIMIT,
+        disabled=not editable,
+        placeholder="for example: training sessions delivered",
+    )
+    c = st.columns(3)
+    c[0].text_input("Target", key=_k(prefix, "target"), disabled=not editable, help="A number, such as 12.")
+    c[1].text_input("Achieved so far", key=_k(prefix, "achieved"), disabled=not editable, help="A number, such as 5.")
+    c[2].text_input("As at (DD/MM/YYYY)", key=_k(prefix, "as_at"), disabled=not editable, help="Today if left empty when a count is given.")
+
+
+def _depth_tables(x, milestones: list, outputs: list) -> None:
+    statuses = P.option_labels("milestone_statuses")
+    st.subheader(f"Milestones ({len(milestones)})")
+    if milestones:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Milestone": m.title,
+                        "Due": P.uk_day(m.due_date),
+                        "Status": statuses.get(m.status, m.status),
+                        "Done on": P.uk_day(m.done_date),
+                        "Overdue": P.milestone_overdue(m),
+                        "Dates": P.milestone_date_warning(x, m.due_date),
+                    }
+                    for m in milestones
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("No milestones for this action yet.")
+    st.subheader(f"Output indicators ({len(outputs)})")
+    if outputs:
+        st.dataframe(
+            pd.DataFrame(
+                [{"Output indicator": o.title, "Target": P.number_text(o.target), "Achieved": P.output_progress(o)} for o in outputs]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("No output indicators for this action yet.")
+
+
+def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
+    """One chosen action's resources, milestones and output indicators (Guide §12, §15.1): each
+    milestone and output indicator saved with the version the person loaded, removable and restorable."""
+    st.header("Milestones and output indicators")
+    actions = plan.all_actions()
+    labels = {stored_id(x): f"{plan.code('action', stored_id(x))} {shorten(x.title, 90)}" for x in actions}
+    chosen = st.selectbox("Action", list(labels), format_func=lambda v: labels.get(v, str(v)), key=_k("depth-action", pid))
+    x = plan.action(chosen) if chosen is not None else None
+    if x is None:
+        return
+    aid = stored_id(x)
+    resources = P.resources_text(x)
+    st.caption("Resources: " + md_escape(resources) if resources else "Resources: none given yet (add them in the table above).")
+    statuses = P.option_labels("milestone_statuses")
+    milestones, outputs = plan.milestones.get(aid, []), plan.outputs.get(aid, [])
+    if not editable:  # scrutineers and viewers read them as tables, not greyed-out fields
+        _depth_tables(x, milestones, outputs)
+        return
+    left, right = st.columns(2)
+    with left:
+        st.subheader(f"Milestones ({len(milestones)})")
+        for m in milestones:
+            prefix = f"ms-{m.id}"
+            with st.container(border=True):
+                _fill(
+                    prefix,
+                    {
+                        _k(prefix, "title"): m.title,
+                        _k(prefix, "due_date"): P.uk_day(m.due_date),
+                        _k(prefix, "status"): m.status,
+                        _k(prefix, "done_date"): P.uk_day(m.done_date),
+                    },
+                    m.version,
+                )
+                late = " · overdue" if P.milestone_overdue(m) else ""
+                st.caption(md_escape(f"{statuses.get(m.status, m.status)}{late}"))
+                _milestone_fields(prefix, editable)
+                warning = P.milestone_date_warning(x, m.due_date)
+                if warning:
+                    st.warning(md_escape(warning), icon="💡")
+                a, b = st.columns(2)
+                a.button(
+                    "Save the milestone",
+                    key=_k("ms-save", m.id),
+                    on_click=_save_milestone,
+                    args=(engine, pid, aid, m.id),
+                    disabled=not editable,
+                )
+                b.button(
+                    "Remove the milestone",
+                    key=_k("del", "milestone", m.id),
+                    on_click=_delete,
+                    args=(engine, pid, "milestone", stored_id(m), shorten(m.title, 60)),
+                    disabled=not editable,
+                    help="It can be restored under 'Removed'.",
+                )
+        if editable:
+            with st.container(border=True):
+                st.markdown("**Add a milestone**")
+                _milestone_fields(f"ms-new-{aid}", editable)
+                st.button("Add the milestone", key=_k("ms-add", aid), on_click=_add_milestone, args=(engine, pid, aid), icon="➕")
+    with right:
+        st.subheader(f"Output indicators ({len(outputs)})")
+        for o in outputs:
+            prefix = f"out-{o.id}"
+            with st.container(border=True):
+                _fill(
+                    prefix,
+                    {
+                        _k(prefix, "title"): o.title,
+                        _k(prefix, "target"): P.number_text(o.target),
+                        _k(prefix, "achieved"): P.number_text(o.achieved),
+                        _k(prefix, "as_at"): P.uk_day(o.as_at),
+                    },
+                    o.version,
+                )
+                st.caption(md_escape(P.output_progress(o)))
+                _output_fields(prefix, editable)
+                a, b = st.columns(2)
+                a.button(
+                    "Save the output indicator",
+                    key=_k("out-save", o.id),
+                    on_click=_save_output,
+                    args=(engine, pid, o.id),
+                    disabled=not editable,
+                )
+                b.button(
+                    "Remove the output indicator",
+                    key=_k("del", "output", o.id),
+                    on_click=_delete,
+                    args=(engine, pid, "output", stored_id(o), shorten(o.title, 60)),
+                    disabled=not editable,
+                    help="It can be restored under 'Removed'.",
+                )
+        if editable:
+            with st.container(border=True):
+                st.markdown("**Add an output indicator**")
+                _output_fields(f"out-new-{aid}", editable)
+                st.button("Add the output indicator", key=_k("out-add", aid), on_click=_add_output, args=(engine, pid, aid), icon="➕")
+
+
 def _view(table: pd.DataFrame, by: str, values: list[str]) -> None:
     shown = ["Code", "Action", "Lead/responsible agency", "Commencement", "Completion", "Status"]
     for value in values:
@@ -880,7 +1138,8 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
     st.markdown(
         "Import a plan from Excel or CSV in the guide's columns (Strategic aim, Intended outcome, Action, "
         "Lead/responsible agency, Commencement, Completion; also Status, Core component, Recommendations, "
-        "Partners, Stage or priority, or one 'When' column). Cells under a merged aim or outcome can be blank; "
+        "Partners, Stage or priority, Cost, Funding source, Staff time, or one 'When' column). A cost is in pounds: "
+        "'£12,500', '12500' or '12.5k'. Cells under a merged aim or outcome can be blank; "
         "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
         "'Q3 2026/27' (a financial quarter) and 'By 31 October 2026' are understood; for a lead written as a job title or a "
         "person, and for 'Q3 2026' without its financial year, the preview asks. Nothing is stored until you confirm."
@@ -961,10 +1220,11 @@ def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
                 "Leads": "; ".join(a["leads"]),
                 "Commencement": P.uk_day(a["start_date"]),
                 "Completion": P.uk_day(a["end_date"]),
+                "Cost": P.format_cost(a.get("cost_pence")),
             }
             for a in preview.actions[: fi.PREVIEW_ROWS]
         ],
-        columns=["Row", "Aim", "Outcome", "Action", "Leads", "Commencement", "Completion"],
+        columns=["Row", "Aim", "Outcome", "Action", "Leads", "Commencement", "Completion", "Cost"],
     )
 
 
@@ -1033,14 +1293,18 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
             _editor(engine, partnership, plan, editable)
         with right:
             st.markdown("**Checks**")
-            findings = [f for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action")]
+            findings = [
+                f for f in P.plan_checks(plan) if f.kind in ("no_lead", "no_dates", "dates_reversed", "no_action", "milestone_dates")
+            ]
             if not findings:
                 st.success("Every action has a lead and dates the right way round, and every outcome has an action.", icon="✅")
             for f in findings[:40]:
                 st.warning(md_escape(f.message), icon="💡")
             if len(findings) > 40:
                 st.caption(f"and {len(findings) - 40} more.")
-        undo_and_removed(engine, pid, editable, ("action",))
+        undo_and_removed(engine, pid, editable, ("action", "milestone", "output"))
+        if plan.all_actions():
+            depth_panel(engine, pid, plan, editable)
         known = P.agencies(engine, pid)
         st.caption(
             "The partnership's agencies (from the shared vision chapter and added here): "
