@@ -506,3 +506,16 @@ def test_the_record_exports_as_csv_and_excel_from_the_command_line_formula_safe(
     sheet = load_workbook(out_xlsx).worksheets[0]
     assert sheet.cell(2, 7).data_type == "s" and sheet.cell(2, 7).value.endswith("and <b>bold</b>")
     assert main(["involvement", p.name, "--out", str(tmp_path / "record.txt")]) != 0
+
+
+def test_the_demo_page_shows_its_engagements_and_the_you_said_we_did_table(engine, sqlite_demo_id):  # noqa: F811
+    at = open_page(app(sqlite_demo_id, Author.make("Sam")), "views/involvement.py")
+    assert not at.exception and not at.error
+    assert [h.value for h in at.subheader if "·" in h.value] == [
+        "04/02/2026 · Children and young people",
+        "21/01/2026 · Adult victims and survivors",
+        "12/11/2025 · Children and young people",
+    ]
+    frame = next(d.value for d in at.dataframe if "We did" in d.value.columns)
+    assert frame["We did"].str.contains("A4.O1.2 Change letters").any()
+    assert not any("no change in the plan linked yet" in w.value for w in at.warning)
