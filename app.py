@@ -31,6 +31,7 @@ navigation = st.navigation(
         ],
         "Part A: Where you are": [
             st.Page("views/shared_vision.py", title="Shared vision and governance", icon="🧭"),
+            st.Page("views/involvement.py", title="Involvement: you said, we did", icon="🗣️"),
             st.Page("views/workshop.py", title="Workshops", icon="🗳️"),
             st.Page("views/context.py", title="Context", icon="🗺️"),
             st.Page("views/current_response.py", title="Current response", icon="🔎"),

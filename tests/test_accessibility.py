@@ -171,7 +171,7 @@ def _visit(page, address: str, title: str) -> None:
 
 def test_every_page_passes_axe_has_its_own_title_and_headings_in_order(servers):
     workbook, bare, browser, demo = servers
-    assert len(PAGES) == 33, PAGES  # every page of app.py
+    assert len(PAGES) == 34, PAGES  # every page of app.py
 
     # The bare page first: what Streamlit itself brings.
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -496,6 +496,26 @@ def cmd_audit_log(args) -> None:
     print(f"Wrote {len(rows)} event{'s' if len(rows) != 1 else ''} of '{partnership.name}' to {out}.")
 
 
+def cmd_involvement(args) -> None:
+    from strategy.assessments import involvement
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    lines = involvement.list_engagements(engine, stored_id(partnership))
+    rows = involvement.record_rows(lines)
+    if not args.out:
+        for row in involvement.you_said_we_did(lines):
+            print(f"{row[0]}\n  You said: {row[1]}\n  We did: " + row[2].replace("\n", "\n          "))
+        print(f"{len(rows)} engagement{'s' if len(rows) != 1 else ''} recorded for '{partnership.name}'.")
+        return
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise WorkbookError(f"Give the file to write a name ending .csv or .xlsx (not '{Path(args.out).name}').")
+    out = _write(args.out, involvement.export_record(engine, stored_id(partnership), suffix[1:]))
+    print(f"Wrote {len(rows)} engagement{'s' if len(rows) != 1 else ''} of '{partnership.name}' to {out}.")
+
+
 def cmd_snapshot_report(args) -> None:
     from strategy.assessments.snapshot import find_snapshot
     from strategy.documents.snapshot_report import build_snapshot_report
@@ -816,6 +836,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .csv or .xlsx file to write")
     p.set_defaults(func=cmd_audit_log)
+
+    p = sub.add_parser("involvement", help="the record of involvement, 'you said, we did' (with --out, as .csv or .xlsx)")
+    p.add_argument("name")
+    p.add_argument("--out", help="the .csv or .xlsx file to write (default: print the record)")
+    p.set_defaults(func=cmd_involvement)
 
     p = sub.add_parser("snapshot-report", help="write a snapshot's report as a Word document")
     p.add_argument("name")

@@ -866,3 +866,60 @@ class EvidenceLink(SQLModel, table=True):
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     created_by_name: str = Field(default="", max_length=120)
+
+
+# --- A record of involvement: "you said, we did" (issue 21; Guide §3.1, §10.2) ---------------------
+# Each engagement with children, young people or adult victims and survivors, and what changed in
+# the plan because of it. Never a child's identity: the group is described, never named. Revisions
+# use prompt_id "involvement.engagement" / "involvement.change", item_id = the row id.
+
+
+class Engagement(SQLModel, table=True):
+    """One engagement: when, whose voices, with whom (a group described), how, the safeguards and
+    support offered, the payment or thanks, and what was heard."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (Index("ix_engagement_partnership", "partnership_id", "held_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    held_on: str = Field(max_length=10)  # ISO
+    #: children | survivors | families (data/reference/involvement_voices.yaml)
+    voices: str = Field(max_length=20)
+    #: A description of the group ("young people's advisory group, 14 to 17"), never a person.
+    group: str = Field(max_length=300)
+    #: workshop | survey | one_to_one | partner | other (data/reference/involvement_methods.yaml)
+    method: str = Field(max_length=20)
+    method_detail: str = Field(default="", max_length=300)
+    safeguards: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    thanks: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    heard: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class EngagementChange(SQLModel, table=True):
+    """What changed because of an engagement: a link to one aim, outcome or action of the plan (chosen,
+    not retyped) with a short note. The plan's rows are only ever soft-deleted, so a link to a removed
+    aim stays and shows it as removed; restoring the aim restores the link."""
+
+    __tablename__ = "engagement_change"
+    __table_args__ = (Index("ix_engagement_change_engagement", "engagement_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    #: aim | outcome | action
+    kind: str = Field(max_length=10)
+    aim_id: int | None = Field(default=None, foreign_key="plan_aim.id", ondelete="CASCADE")
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="CASCADE")
+    action_id: int | None = Field(default=None, foreign_key="plan_action.id", ondelete="CASCADE")
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    deleted_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)

@@ -22,6 +22,7 @@ from strategy.answers.operations import (
     save_answer,
     set_grid_cell,
 )
+from strategy.assessments import involvement
 from strategy.assessments.demo import ensure_snapshot_demo
 from strategy.core.authors import Author
 from strategy.core.errors import NotFound
@@ -102,6 +103,7 @@ def ensure_demo(engine: Engine, data: dict | None = None) -> int:
     ensure_snapshot_demo(engine, pid, author)
     _ensure_comments(engine, pid, data.get("comments", []))
     _ensure_endorsements(engine, pid, data.get("endorsements", []), author)
+    _ensure_involvement(engine, pid, data.get("involvement", []), author)
     if data.get("delivery"):
         ensure_delivery(engine, pid, data["delivery"], author)
     if data.get("workshop"):
@@ -131,6 +133,42 @@ def _ensure_endorsements(engine: Engine, partnership_id: int, specs: list[dict],
             expected_version=line.version if line else 0,
             author=author,
         )
+
+
+def _ensure_involvement(engine: Engine, partnership_id: int, specs: list[dict], author: Author) -> None:
+    """The record of involvement: each engagement (found by its date and group) and its links to the
+    plan by code, added where missing."""
+    by_code = {label.split(" ", 1)[0]: (kind, row_id) for kind, row_id, label in involvement.plan_choices(engine, partnership_id)}
+    stored = {(line.engagement.held_on, line.engagement.group): line for line in involvement.list_engagements(engine, partnership_id)}
+    for spec in specs:
+        day = spec["date"]
+        line = stored.get((f"{day[6:]}-{day[3:5]}-{day[:2]}", spec["group"]))
+        if line is None:
+            engagement = involvement.add_engagement(
+                engine,
+                partnership_id,
+                author=author,
+                held_on=day,
+                voices=spec["voices"],
+                group=spec["group"],
+                method=spec["method"],
+                method_detail=spec.get("method_detail", ""),
+                safeguards=spec.get("safeguards", ""),
+                thanks=spec.get("thanks", ""),
+                heard=spec.get("heard", ""),
+            )
+            linked: set[str] = set()
+            engagement_id = stored_id(engagement)
+        else:
+            linked = {c.code for c in line.changes}
+            engagement_id = stored_id(line.engagement)
+        for change in spec.get("changes", []):
+            if change["code"] in linked or change["code"] not in by_code:
+                continue
+            kind, row_id = by_code[change["code"]]
+            involvement.add_change(
+                engine, partnership_id, engagement_id, kind=kind, target_id=row_id, note=change.get("note", ""), author=author
+            )
 
 
 def _ensure_comments(engine: Engine, partnership_id: int, specs: list[dict]) -> None:

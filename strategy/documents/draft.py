@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from strategy import __version__
 from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.assessments import involvement
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
 from strategy.chain.links import coverage
@@ -359,7 +360,36 @@ def _section_vision(ctx: DraftContext) -> None:
                 para.add_run(safe_text(f": {why}"))
     else:
         gap(ctx, "Not written yet: the strategic priorities (workbook chapter 'Shared vision and governance').")
+    _involvement(ctx)
     answer_section(ctx, "vision.leadership", "Leadership commitments")
+
+
+def _involvement(ctx: DraftContext) -> None:
+    """How children, young people and adult victims and survivors shaped the strategy (Guide §3.1,
+    §10.1, §10.2): the "You said, we did" table from the record of involvement."""
+    lines = ctx.extras.get("involvement")
+    if lines is None:  # a draft built without the record (build_draft called directly)
+        return
+    ctx.doc.add_heading("You said, we did", level=2)
+    if not lines:
+        gap(
+            ctx,
+            "Not recorded yet: how children, young people and adult victims and survivors were involved and what "
+            "changed because of it (workbook page 'Involvement: you said, we did'; Guide §3.1, §10.2).",
+        )
+        return
+    counts = [f"{s.engagements} with {s.label[0].lower() + s.label[1:]}" for s in involvement.summary(lines) if s.engagements]
+    ctx.doc.add_paragraph(
+        safe_text(
+            f"This strategy was shaped by what people told us: {len(lines)} "
+            f"{'engagement' if len(lines) == 1 else 'engagements'} ({', '.join(counts)}). "
+            "Each is described by the group and never by a person."
+        )
+    )
+    simple_table(ctx, ["When and with whom", "You said", "We did"], involvement.you_said_we_did(lines))
+    missing = [s.label.lower() for s in involvement.summary(lines) if s.voice in involvement.REQUIRED_VOICES and not s.changes]
+    if missing:
+        gap(ctx, f"Still to show: a change made because of what {' and '.join(missing)} said (Guide §3.1, §10.2).")
 
 
 def _section_governance(ctx: DraftContext) -> None:
@@ -890,6 +920,7 @@ def build_draft(
     review_comments: dict | None = None,
     endorsements: list[list[str]] | None = None,
     chain=None,
+    involvement_lines: list | None = None,
 ) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead).
     ``endorsements``: the document-control lines of each partner's endorsement; ``chain``: how the
@@ -899,7 +930,7 @@ def build_draft(
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
-    ctx.extras.update(endorsements=endorsements or [], chain=chain)
+    ctx.extras.update(endorsements=endorsements or [], chain=chain, involvement=involvement_lines)
     ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     _title_page(ctx, now)
@@ -976,6 +1007,7 @@ def export_docx(
         review_comments=review_comments,
         endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),
         chain=coverage(engine, partnership_id),
+        involvement_lines=involvement.list_engagements(engine, partnership_id),
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.assessments import involvement
 from strategy.core.changes import UntilChanged
 from strategy.core.dates import UK
 from strategy.core.models import Answer, Partnership, stored_id
@@ -433,6 +434,51 @@ def update_interval(i: Inputs) -> list[Finding]:
             "readiness", MET, f"Action leads give progress updates every {value} days.", "implementation", "implementation.update_interval"
         )
     ]
+
+
+@register("coverage")
+def voices_heard(i: Inputs) -> list[Finding]:
+    """Guide §3.1, §10.1, §10.2: children and young people, and adult victims and survivors, were
+    involved, and each led to at least one change in the plan ("you said, we did")."""
+    found = {s.voice: s for s in involvement.summary(involvement.list_engagements(i.engine, stored_id(i.partnership)))}
+    expectation = content().fill("{involvement_expectation}", i.partnership.nation)
+    out = []
+    for voice, guide in zip(involvement.REQUIRED_VOICES, ("§3.1, §10.1", "§3.1, §10.2"), strict=True):
+        s = found[voice]
+        who = s.label[0].lower() + s.label[1:]
+        if not s.engagements:
+            out.append(
+                Finding(
+                    "coverage",
+                    NOT_MET,
+                    f"No engagement with {who} is recorded: the strategy should be shaped by what they say ({expectation}; Guide {guide}).",
+                    "involvement",
+                    f"involvement.{voice}",
+                )
+            )
+        elif not s.changes:
+            out.append(
+                Finding(
+                    "coverage",
+                    PARTLY,
+                    f"{s.engagements} {'engagement' if s.engagements == 1 else 'engagements'} with {who} recorded, but none is "
+                    f"linked yet to a change in the plan it led to (Guide {guide}).",
+                    "involvement",
+                    f"involvement.{voice}",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "coverage",
+                    MET,
+                    f"{s.label} were involved ({s.engagements} {'engagement' if s.engagements == 1 else 'engagements'}) and what "
+                    f"they said led to {s.changes} {'change' if s.changes == 1 else 'changes'} in the plan.",
+                    "involvement",
+                    f"involvement.{voice}",
+                )
+            )
+    return out
 
 
 # --- The report ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ CHAPTER_PAGES = {
     "evaluation": "views/evaluation.py",
     "action_plan": "views/action_plan.py",
     "chain": "views/chain.py",
+    "involvement": "views/involvement.py",
     "snapshot_results": "views/snapshot_results.py",
     "audits": "views/audits.py",
 }
