@@ -353,3 +353,21 @@ def test_a_backup_with_an_over_long_welsh_answer_is_refused(engine, wales, autho
     data["tables"]["answer_welsh"][0]["value"] = "t" * 100_001
     with pytest.raises(InvalidInput, match="answer_welsh row 1, column 'value' is 100,001 characters long"):
         check_backup(data)
+
+
+def test_a_scrutineer_or_viewer_cannot_write_welsh_and_nothing_changes(engine, wales, author, plan):
+    from strategy.core.errors import NotAllowed
+    from tests.people_support import member
+
+    save_welsh_answer(engine, wales, PURPOSE, "Cymraeg", expected_version=0, author=author)
+    save_welsh_title(engine, wales, "aim", plan["aim"].id, "Nod", expected_version=0, author=author)
+    for role in ("scrutineer", "viewer"):
+        who = member(engine, wales, role, f"rae-{role}")
+        with pytest.raises(NotAllowed):
+            save_welsh_answer(engine, wales, PURPOSE, "Newid", expected_version=1, author=who)
+        with pytest.raises(NotAllowed):
+            save_welsh_title(engine, wales, "aim", plan["aim"].id, "Newid", expected_version=1, author=who)
+        with pytest.raises(NotAllowed):
+            save_welsh_title(engine, wales, "outcome", plan["outcome"].id, "Newydd", expected_version=0, author=who)
+    assert welsh_answers(engine, wales)[PURPOSE].value == "Cymraeg"
+    assert welsh_titles(engine, wales) == {("aim", plan["aim"].id): "Nod"}

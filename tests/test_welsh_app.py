@@ -157,3 +157,11 @@ def test_a_scrutineer_in_wales_reads_the_welsh_as_text(engine, wales):  # noqa: 
     assert not at.exception
     assert all(t.label == "Add a comment" for t in at.text_area)
     assert {"Because <b>it</b> matters", "Oherwydd <b>ei fod</b> yn bwysig"} <= {t.value for t in at.text}
+
+
+def test_the_readiness_page_gives_the_welsh_as_advice(engine, wales):  # noqa: F811
+    save_answer(engine, wales, "intro.purpose", "English", expected_version=0, author=SAM)
+    at = open_page(app(wales, SAM), "views/readiness.py")
+    assert not at.exception
+    advice = next(e for e in at.expander if e.label.startswith("Advice (2)"))
+    assert any("No Welsh version yet of the answer 'Why does your partnership need this strategy?'." in m for m in said(advice.markdown))
