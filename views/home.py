@@ -45,7 +45,10 @@ if partnership is None:
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown("**See a finished example**")
-        st.caption("A fictional partnership with every chapter written. Change anything; run it again to reset it.")
+        st.caption(
+            "A fictional partnership with every chapter written. Change anything; run it again to reset it. "
+            "The Welsh demo is a smaller one in Wales, part of its text in Welsh."
+        )
         st.button("Open the demo partnership", type="primary", on_click=_open_demo)
         st.button("Open the Welsh demo (Bro Taf, in Wales)", on_click=_open_demo, args=(True,))
     with right.container(border=True):
