@@ -9,12 +9,14 @@ from strategy.core.authors import SYSTEM
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.demo import ensure_demo
+from strategy.demo.wales import ensure_wales_demo
 from strategy.finalise.readiness import MET, readiness_report
 from strategy.people.accounts import set_member_role
 from strategy.people.partnerships import nation_words, period_label
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
 from strategy.ui.state import choose_partnership, current_author, show_error
+from strategy.ui.welsh_views import welsh_summary
 
 engine, partnership = page_context(need_partnership=False)
 
@@ -26,9 +28,9 @@ st.markdown(
 )
 
 
-def _open_demo():
+def _open_demo(wales: bool = False):
     try:
-        demo = ensure_demo(engine)
+        demo = ensure_wales_demo(engine) if wales else ensure_demo(engine)
         author = current_author()
         if author is not None and author.user_id is not None and not can(engine, author, demo, "read"):
             # The demo is fictional: whoever opens it may try everything in it, members page included.
@@ -43,8 +45,12 @@ if partnership is None:
     left, right = st.columns(2)
     with left.container(border=True):
         st.markdown("**See a finished example**")
-        st.caption("A fictional partnership with every chapter written. Change anything; run it again to reset it.")
+        st.caption(
+            "A fictional partnership with every chapter written. Change anything; run it again to reset it. "
+            "The Welsh demo is a smaller one in Wales, part of its text in Welsh."
+        )
         st.button("Open the demo partnership", type="primary", on_click=_open_demo)
+        st.button("Open the Welsh demo (Bro Taf, in Wales)", on_click=_open_demo, args=(True,))
     with right.container(border=True):
         st.markdown("**Start your own**")
         st.caption("Create your partnership: its name, nation, areas and strategy period.")
@@ -84,6 +90,7 @@ for item in progress:
     cols[2].write(f"{item.answered} of {item.total}")
 with st.expander("The same figures as a table"):
     st.dataframe(progress_table(progress), hide_index=True)
+welsh_summary(engine, partnership)  # partnerships in Wales: how much has a Welsh version
 
 # The plan (Guide §7, §12): how far the chain from aims to actions has got.
 from strategy.plan.operations import load_plan, plan_checks  # noqa: E402

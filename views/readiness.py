@@ -43,6 +43,15 @@ for criterion in report.criteria:
             page = CHAPTER_PAGES.get(finding.chapter_id or "")
             if page:
                 cols[1].page_link(page, label="Put it right", icon="✏️")
+        advice = criterion.advice()
+        if advice:  # worth doing, but not counted for or against the criterion (the Welsh versions)
+            with st.expander(f"Advice ({len(advice)}): does not count against this criterion"):
+                for finding in advice:
+                    cols = st.columns([7, 3])
+                    cols[0].markdown(f"ℹ️ {md_escape(finding.message)}")
+                    page = CHAPTER_PAGES.get(finding.chapter_id or "")
+                    if page:
+                        cols[1].page_link(page, label="Put it right", icon="✏️")
         met = [f for f in criterion.findings if f.level == MET]
         if met:
             with st.expander(f"Met ({len(met)})"):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, update
 from sqlalchemy.engine import Engine
@@ -24,11 +24,14 @@ from sqlmodel import col as sql_column
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Answer, Item, Partnership, Revision, stored_id, utcnow
+from strategy.core.models import Answer, AnswerWelsh, Item, Partnership, Revision, stored_id, utcnow
 from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, removed_characters
 from strategy.core.values import parse_date, parse_number, parse_period, parse_statistic
 from strategy.guide.content import Column, Prompt, content
+
+#: A table of one text per partnership and prompt: the answers, and their Welsh versions.
+TextRow = TypeVar("TextRow", Answer, AnswerWelsh)
 
 
 @dataclass(frozen=True)
@@ -150,23 +153,98 @@ def save_answer(
 
     Raises ``Conflict`` (after keeping this text in the history) when someone has.
     """
-    caller_session = session  # ``session`` is rebound by each block below
     prompt = _prompt(prompt_id)
     stored = normalise_value(prompt, value)
     removed = removed_characters(str(value or ""), stored) if prompt.type in ("text", "longtext") else 0
+    return save_text(
+        engine,
+        Answer,
+        partnership_id,
+        prompt_id,
+        stored,
+        removed,
+        expected_version=expected_version,
+        author=author,
+        action=action,
+        session=session,
+    )
+
+
+def _current_text(session: Session, model: type[TextRow], partnership_id: int, prompt_id: str, *, fresh: bool = False) -> TextRow | None:
+    query = select(model).where(_text_column(model, "partnership_id") == partnership_id, _text_column(model, "prompt_id") == prompt_id)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return session.exec(query).first()
+
+
+def _text_column(model: type[TextRow], name: str) -> Any:
+    return sql_column(getattr(model, name))
+
+
+def save_text(
+    engine: Engine,
+    model: type[TextRow],
+    partnership_id: int,
+    prompt_id: str,
+    stored: str,
+    removed: int,
+    *,
+    expected_version: int,
+    author: Author,
+    action: str = "edit",
+    field: str | None = None,
+    extra: Callable[[Session], dict[str, Any]] | None = None,
+    what: str = "this answer",
+    session: Session | None = None,
+) -> Saved:
+    """The version-checked save behind ``save_answer`` (``Answer``) and the Welsh version of an answer
+    (``AnswerWelsh``, ``field`` "cy"): ``stored`` is the value already checked and cleaned. ``extra``
+    gives further columns to store with it, read inside the save's transaction."""
+    caller_session = session  # ``session`` is rebound by each block below
     now = utcnow()
     conflict: Conflict | None = None
+
+    def revision(session: Session, action: str, old: str | None) -> None:
+        record_revision(
+            session,
+            author,
+            partnership_id=partnership_id,
+            prompt_id=prompt_id,
+            field=field,
+            action=action,
+            old_value=old,
+            new_value=stored,
+            created_at=now,
+        )
+
+    def conflict_of(current: TextRow | None) -> Conflict:
+        return Conflict(
+            f"{current.updated_by_name if current else 'Someone'} saved {what} while you were editing it. "
+            "Both texts are kept: choose which to use, or combine them.",
+            mine=stored,
+            theirs=current.value if current else "",
+            theirs_version=current.version if current else 0,
+            theirs_by=current.updated_by_name if current else "",
+            theirs_at=current.updated_at if current else None,
+        )
+
     try:
         with write_session(engine, session=caller_session) as session:
             _ensure_partnership(session, partnership_id)
-            current = session.exec(select(Answer).where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)).first()
-            if current is not None and current.version == expected_version and current.value == stored:
+            more = extra(session) if extra is not None else {}
+            current = _current_text(session, model, partnership_id, prompt_id)
+            if (
+                current is not None
+                and current.version == expected_version
+                and current.value == stored
+                and all(getattr(current, k) == v for k, v in more.items())
+            ):
                 return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
             if current is None and expected_version == 0:
                 if stored == "":
                     return Saved("", 0, now, author.name, removed)
                 session.add(
-                    Answer(
+                    model(
                         partnership_id=partnership_id,
                         prompt_id=prompt_id,
                         value=stored,
@@ -175,26 +253,18 @@ def save_answer(
                         updated_by_name=author.name,
                         updated_by_agency=author.agency,
                         updated_by_user_id=author.user_id,
+                        **more,
                     )
                 )
-                record_revision(
-                    session,
-                    author,
-                    partnership_id=partnership_id,
-                    prompt_id=prompt_id,
-                    action="create",
-                    old_value=None,
-                    new_value=stored,
-                    created_at=now,
-                )
+                revision(session, "create", None)
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
             if current is not None:
                 result = cast(
                     CursorResult[Any],
                     session.execute(
-                        update(Answer)
-                        .where(sql_column(Answer.id) == current.id, sql_column(Answer.version) == expected_version)
+                        update(model)
+                        .where(_text_column(model, "id") == current.id, _text_column(model, "version") == expected_version)
                         .values(
                             value=stored,
                             version=expected_version + 1,
@@ -202,98 +272,70 @@ def save_answer(
                             updated_by_name=author.name,
                             updated_by_agency=author.agency,
                             updated_by_user_id=author.user_id,
+                            **more,
                         )
                         .execution_options(synchronize_session=False)
                     ),
                 )
                 if result.rowcount == 1:
-                    record_revision(
-                        session,
-                        author,
-                        partnership_id=partnership_id,
-                        prompt_id=prompt_id,
-                        action=action,
-                        old_value=current.value,
-                        new_value=stored,
-                        created_at=now,
-                    )
+                    revision(session, action, current.value)
                     return Saved(stored, expected_version + 1, now, author.name, removed)
             # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
             # Read again: on PostgreSQL the winner may have committed after ``current`` was read.
-            current = session.exec(
-                select(Answer)
-                .where(Answer.partnership_id == partnership_id, Answer.prompt_id == prompt_id)
-                .execution_options(populate_existing=True)
-            ).first()
+            current = _current_text(session, model, partnership_id, prompt_id, fresh=True)
             theirs = current.value if current else ""
             if stored != theirs:
-                record_revision(
-                    session,
-                    author,
-                    partnership_id=partnership_id,
-                    prompt_id=prompt_id,
-                    action="conflict_copy",
-                    old_value=theirs,
-                    new_value=stored,
-                    created_at=now,
-                )
+                revision(session, "conflict_copy", theirs)
             if stored == theirs and current is not None:
                 return Saved(stored, current.version, current.updated_at, current.updated_by_name, removed)
-            conflict = Conflict(
-                f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
-                "Both texts are kept: choose which to use, or combine them.",
-                mine=stored,
-                theirs=theirs,
-                theirs_version=current.version if current else 0,
-                theirs_by=current.updated_by_name if current else "",
-                theirs_at=current.updated_at if current else None,
-            )
+            conflict = conflict_of(current)
     except IntegrityError:
         if caller_session is not None:
             raise  # inside the caller's transaction, which this failure has spoilt: the caller decides
         # Two first saves at once: the other one won the insert. Load it and report the conflict.
-        current = get_answer(engine, partnership_id, prompt_id)
+        with read_session(engine) as session:
+            current = _current_text(session, model, partnership_id, prompt_id)
         with write_session(engine) as session:
-            record_revision(
-                session,
-                author,
-                partnership_id=partnership_id,
-                prompt_id=prompt_id,
-                action="conflict_copy",
-                old_value=current.value if current else "",
-                new_value=stored,
-                created_at=now,
-            )
-        conflict = Conflict(
-            f"{current.updated_by_name if current else 'Someone'} saved this answer while you were editing it. "
-            "Both texts are kept: choose which to use, or combine them.",
-            mine=stored,
-            theirs=current.value if current else "",
-            theirs_version=current.version if current else 0,
-            theirs_by=current.updated_by_name if current else "",
-            theirs_at=current.updated_at if current else None,
-        )
+            revision(session, "conflict_copy", current.value if current else "")
+        conflict = conflict_of(current)
     raise conflict
 
 
-def answer_history(engine: Engine, partnership_id: int, prompt_id: str, *, session: Session | None = None) -> list[Revision]:
-    """Every saved change to an answer, newest first, including conflict copies."""
+def answer_history(
+    engine: Engine, partnership_id: int, prompt_id: str, *, field: str | None = None, session: Session | None = None
+) -> list[Revision]:
+    """Every saved change to an answer, newest first, including conflict copies (``field`` "cy": to its
+    Welsh version)."""
     with read_session(engine, session=session) as session:
+        field_is = sql_column(Revision.field).is_(None) if field is None else sql_column(Revision.field) == field
         return list(
             session.exec(
                 select(Revision)
-                .where(Revision.partnership_id == partnership_id, Revision.prompt_id == prompt_id, sql_column(Revision.item_id).is_(None))
+                .where(
+                    Revision.partnership_id == partnership_id,
+                    Revision.prompt_id == prompt_id,
+                    sql_column(Revision.item_id).is_(None),
+                    field_is,
+                )
                 .order_by(sql_column(Revision.id).desc())
             ).all()
         )
 
 
-def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author, session: Session | None = None) -> Saved:
-    """Make an earlier text (any revision's new text) the current answer again; recorded as a revert."""
+def answer_revision(
+    engine: Engine, partnership_id: int, revision_id: int, *, field: str | None = None, session: Session | None = None
+) -> Revision:
+    """One revision of an answer (``field`` "cy": of its Welsh version), or NotFound."""
     with read_session(engine, session=session) as session:
         rev = session.get(Revision, revision_id)
-        if rev is None or rev.partnership_id != partnership_id or rev.item_id is not None:
+        if rev is None or rev.partnership_id != partnership_id or rev.item_id is not None or rev.field != field:
             raise NotFound("That earlier version could not be found.")
+        return rev
+
+
+def restore_answer(engine: Engine, partnership_id: int, revision_id: int, *, author: Author, session: Session | None = None) -> Saved:
+    """Make an earlier text (any revision's new text) the current answer again; recorded as a revert."""
+    rev = answer_revision(engine, partnership_id, revision_id, session=session)
     current = get_answer(engine, partnership_id, rev.prompt_id)
     return save_answer(
         engine,

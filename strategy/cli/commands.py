@@ -62,7 +62,12 @@ def cmd_demo(args) -> None:
 
     engine = _engine()
     started = time.perf_counter()
-    p = get_partnership(engine, ensure_large_demo(engine) if args.large else ensure_demo(engine))
+    if args.wales:
+        from strategy.demo.wales import ensure_wales_demo
+
+        p = get_partnership(engine, ensure_wales_demo(engine))
+    else:
+        p = get_partnership(engine, ensure_large_demo(engine) if args.large else ensure_demo(engine))
     took = f" ({time.perf_counter() - started:.0f} s)" if args.large else ""
     print(f"'{p.name}' is ready{took}.")
 
@@ -281,6 +286,8 @@ def cmd_check(args) -> None:
         print(f"{criterion.label}: {criterion.word}")
         for finding in criterion.to_fix():
             print(f"  - {finding.message}")
+        for finding in criterion.advice():
+            print(f"  - (advice) {finding.message}")
 
 
 def cmd_suggest(args) -> None:
@@ -704,6 +711,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the 'Large demo partnership' instead: the demo's chapters with 400 actions, 2,000 updates, "
         "60 measures, 1,000 survey responses, 300 comments and 20 versions (for trying speed)",
+    )
+    p.add_argument(
+        "--wales",
+        action="store_true",
+        help="the 'Bro Taf Demo Partnership' instead: a partnership in Wales with part of its text in Welsh",
     )
     p.set_defaults(func=cmd_demo)
 

@@ -57,6 +57,27 @@ class Answer(SQLModel, table=True):
     updated_by_user_id: int | None = None
 
 
+class AnswerWelsh(SQLModel, table=True):
+    """The Welsh version of one free-text answer of a partnership in Wales (issue 20), beside the English
+    ``Answer`` of the same prompt. ``english_text`` is the English as it stood when the Welsh was last
+    saved: when the English differs from it now, the Welsh is possibly out of date. Revisions use the
+    prompt's own id with ``field`` "cy"."""
+
+    __tablename__ = "answer_welsh"
+    __table_args__ = (UniqueConstraint("partnership_id", "prompt_id", name="uq_answer_welsh_prompt"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    prompt_id: str = Field(max_length=120)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    english_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+    updated_by_agency: str = Field(default="", max_length=200)
+    updated_by_user_id: int | None = None
+
+
 class Item(SQLModel, table=True):
     """One row of a table prompt (a steering group member, a priority...). Values are JSON."""
 
@@ -921,5 +942,35 @@ class EngagementChange(SQLModel, table=True):
     version: int = Field(default=1)
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- Welsh titles of the plan (issue 20) ----------------------------------------------------------
+
+
+class TitleWelsh(SQLModel, table=True):
+    """The Welsh title of one strategic priority (a row of ``vision.priorities``), aim, outcome or action,
+    for a partnership in Wales. One of ``item_id``, ``aim_id``, ``outcome_id``, ``action_id`` is set (as
+    ``kind`` says), each unique, so a title has one Welsh version; ``english_text`` is the English title
+    when the Welsh was last saved. Revisions use prompt_id "welsh.title", item_id = this row's id."""
+
+    __tablename__ = "title_welsh"
+    __table_args__ = (
+        Index("uq_title_welsh_item", "item_id", unique=True),
+        Index("uq_title_welsh_aim", "aim_id", unique=True),
+        Index("uq_title_welsh_outcome", "outcome_id", unique=True),
+        Index("uq_title_welsh_action", "action_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    #: priority | aim | outcome | action
+    kind: str = Field(max_length=20)
+    item_id: int | None = Field(default=None, foreign_key="item.id", ondelete="CASCADE")
+    aim_id: int | None = Field(default=None, foreign_key="plan_aim.id", ondelete="CASCADE")
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="CASCADE")
+    action_id: int | None = Field(default=None, foreign_key="plan_action.id", ondelete="CASCADE")
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    english_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = Field(default=1)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_name: str = Field(default="", max_length=120)

@@ -100,7 +100,8 @@ def ensure_demo(engine: Engine, data: dict | None = None) -> int:
     if data.get("plan"):
         ensure_plan(engine, pid, data["plan"], author)
 
-    ensure_snapshot_demo(engine, pid, author)
+    if data.get("snapshot_demo", True):  # the Demo partnership's snapshot and audits (not the Welsh demo's)
+        ensure_snapshot_demo(engine, pid, author)
     _ensure_comments(engine, pid, data.get("comments", []))
     _ensure_endorsements(engine, pid, data.get("endorsements", []), author)
     _ensure_involvement(engine, pid, data.get("involvement", []), author)

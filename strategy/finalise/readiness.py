@@ -16,10 +16,12 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
+from strategy.answers.welsh import KIND_WORDS, OUT_OF_DATE, out_of_date_words, welsh_applies, welsh_coverage
 from strategy.assessments import involvement
 from strategy.core.changes import UntilChanged
 from strategy.core.dates import UK
 from strategy.core.models import Answer, Partnership, stored_id
+from strategy.core.text import shorten
 from strategy.finalise.endorsement import FINAL_STATUSES, list_endorsements
 from strategy.finalise.language import language_report
 from strategy.guide import checks as guide_checks
@@ -28,7 +30,10 @@ from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import load_plan, plan_checks
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
-LEVEL_WORDS = {MET: "Met", PARTLY: "Partly met", NOT_MET: "Not met"}
+#: Advice: worth doing, but it does not count for or against the criterion (the Welsh versions: a
+#: partnership in Wales may publish in English first).
+ADVICE = "advice"
+LEVEL_WORDS = {MET: "Met", PARTLY: "Partly met", NOT_MET: "Not met", ADVICE: "Advice"}
 #: Findings listed one by one under a check before the rest are summed up.
 MAX_LISTED = 15
 
@@ -36,7 +41,7 @@ MAX_LISTED = 15
 @dataclass(frozen=True)
 class Finding:
     criterion: str
-    level: str  # met | partly | not_met
+    level: str  # met | partly | not_met | advice
     message: str
     chapter_id: str | None = None
     prompt_id: str | None = None
@@ -79,7 +84,7 @@ class CriterionResult:
 
     @property
     def level(self) -> str:
-        levels = {f.level for f in self.findings}
+        levels = {f.level for f in self.findings if f.level != ADVICE}
         if not levels or levels == {MET}:
             return MET
         if MET not in levels and PARTLY not in levels:
@@ -91,7 +96,11 @@ class CriterionResult:
         return LEVEL_WORDS[self.level]
 
     def to_fix(self) -> list[Finding]:
-        return [f for f in self.findings if f.level != MET]
+        return [f for f in self.findings if f.level not in (MET, ADVICE)]
+
+    def advice(self) -> list[Finding]:
+        """Findings worth acting on that do not count for or against the criterion."""
+        return [f for f in self.findings if f.level == ADVICE]
 
 
 @dataclass
@@ -479,6 +488,44 @@ def voices_heard(i: Inputs) -> list[Finding]:
                 )
             )
     return out
+
+
+@register("readiness")
+def welsh_versions(i: Inputs) -> list[Finding]:
+    """For a partnership in Wales: what a Welsh or bilingual document still lacks in Welsh. Advice only,
+    since a partnership may publish in English first and the Welsh after."""
+    if not welsh_applies(i.partnership.nation):
+        return []
+    coverage = welsh_coverage(i.engine, stored_id(i.partnership))
+    if not coverage.entries:
+        return []
+    if coverage.complete:
+        return [
+            Finding(
+                "readiness", MET, coverage.summary() + ": everything written has a Welsh version, ready for a Welsh or bilingual document."
+            )
+        ]
+    findings = [
+        Finding(
+            "readiness",
+            ADVICE,
+            coverage.summary() + ". For a Welsh or bilingual document, these need their Welsh version; "
+            "you may publish in English first and the Welsh after.",
+        )
+    ]
+    listed = []
+    for gap in coverage.missing + coverage.out_of_date:
+        what = f"'{shorten(gap.label, 80)}'" if gap.kind == "answer" else f"{gap.key} '{shorten(gap.label, 60)}'"
+        where = "the answer" if gap.kind == "answer" else f"the {KIND_WORDS[gap.kind]}"
+        if gap.state == OUT_OF_DATE:
+            message = (
+                f"The Welsh of {where} {what} is possibly out of date: "
+                + out_of_date_words(gap.english_changed_at)[len("Possibly out of date: ") :]
+            )
+        else:
+            message = f"No Welsh version yet of {where} {what}."
+        listed.append(Finding("readiness", ADVICE, message, gap.page, gap.key if gap.kind == "answer" else None))
+    return findings + _listed(listed, "readiness", ADVICE, "without an up-to-date Welsh version")
 
 
 # --- The report ---------------------------------------------------------------------------------

@@ -240,13 +240,15 @@ def _check_value(table: Table, column, value, n: int) -> None:
         limit = MAX_BACKUP_BYTES
     else:
         limit = MAX_TEXT
-    if table.name == "answer" and column.name == "value":
+    if table.name in _ANSWER_TABLES and column.name == "value":
         limit = _answer_limit(n, limit)
     if limit and len(value) > limit:
         raise InvalidInput(f"{where} is {len(value):,} characters long; the most it can hold is {limit:,}. Nothing was restored.")
 
 
 _ANSWER_PROMPT: dict[int, str] = {}
+#: Tables of one answer per prompt (the English, and its Welsh version): each value within its question's limit.
+_ANSWER_TABLES = ("answer", "answer_welsh")
 
 
 def _answer_limit(n: int, default: int) -> int:
@@ -299,7 +301,7 @@ def check_backup(data: dict) -> None:
                     f"The backup's {table.name} row {n} has no id of its own (or the same id as another row). Nothing was restored."
                 )
             seen.add(row["id"])
-            if table.name == "answer" and isinstance(row.get("prompt_id"), str):
+            if table.name in _ANSWER_TABLES and isinstance(row.get("prompt_id"), str):
                 _ANSWER_PROMPT[n] = row["prompt_id"]
             for column in table.c:
                 if column.name in row:

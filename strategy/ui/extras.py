@@ -10,7 +10,7 @@ from functools import cache
 
 from strategy.answers.io import FIGURES, MEASURES, SURVEY
 from strategy.finalise.language import EXEMPT_PROMPT, GLOSSARY_PROMPT
-from strategy.ui import evidence_views, finalise_views, import_panel, plan_extras, snapshot_views
+from strategy.ui import evidence_views, finalise_views, import_panel, plan_extras, snapshot_views, welsh_views
 
 Extra = Callable[..., None]
 
@@ -26,6 +26,8 @@ EXTRAS: dict[str, tuple[Extra, ...]] = {
     EXEMPT_PROMPT: (finalise_views.language_check,),
     GLOSSARY_PROMPT: (finalise_views.acronym_check,),
     "finalise.approval_date": (finalise_views.endorsements_panel,),
+    # The priorities' Welsh titles, for partnerships in Wales (nothing in England).
+    "vision.priorities": (welsh_views.priority_titles,),
 }
 
 

@@ -21,7 +21,7 @@ from strategy.plan import io as plan_io
 from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
-from strategy.ui import read_only
+from strategy.ui import read_only, welsh_views
 from strategy.ui.import_panel import PlanChoices, choose, chosen_options
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
@@ -235,6 +235,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
     st.header("Strategic aims and intended outcomes")
     if not editable:  # scrutineers and viewers read the aims as text, not greyed-out fields
         read_only.plan_aims(plan)
+        welsh_views.titles_table(engine, partnership, ("aim", "outcome"), editable)
         return
     aim_choices = {stored_id(a): f"{plan.code('aim', stored_id(a))} {a.title}" for a in plan.aims}
     for i, aim in enumerate(plan.aims):
@@ -321,6 +322,7 @@ def theory_of_change_page(engine: Engine, partnership: Partnership) -> None:
         st.text_area("Description", key=_k("new-aim-desc"), height=68, disabled=not editable)
         st.text_input("Why this aim serves the vision (optional)", key=_k("new-aim-why"), disabled=not editable)
         st.button("Add the aim", key=_k("add-aim"), on_click=_add_aim, args=(engine, pid), disabled=not editable, type="primary")
+    welsh_views.titles_table(engine, partnership, ("aim", "outcome"), editable)  # in Wales only
 
 
 # --- Evaluation framework -----------------------------------------------------------------------
@@ -1303,6 +1305,7 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
             if len(findings) > 40:
                 st.caption(f"and {len(findings) - 40} more.")
         undo_and_removed(engine, pid, editable, ("action", "milestone", "output"))
+        welsh_views.titles_table(engine, partnership, ("action",), editable)  # in Wales only
         if plan.all_actions():
             depth_panel(engine, pid, plan, editable)
         known = P.agencies(engine, pid)

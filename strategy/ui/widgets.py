@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -35,6 +35,17 @@ from strategy.answers.operations import (
     update_cell,
 )
 from strategy.answers.progress import is_answered
+from strategy.answers.welsh import (
+    FREE_TEXT_TYPES,
+    WELSH,
+    WelshAnswer,
+    out_of_date_words,
+    restore_welsh_answer,
+    save_welsh_answer,
+    welsh_answer_history,
+    welsh_answers,
+    welsh_applies,
+)
 from strategy.core.access import RIGHTS, role_in
 from strategy.core.dates import uk_time
 from strategy.core.errors import Conflict, WorkbookError
@@ -48,6 +59,7 @@ from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
+from strategy.ui.welsh_views import welsh_summary
 
 NO_IDENTIFYING_DETAILS = SAFEGUARDING_REMINDER  # shown once per page (strategy.ui.a11y.safeguarding_reminder)
 
@@ -80,9 +92,26 @@ def role_banner(engine: Engine, partnership: Partnership) -> bool:
 # --- Single answers -----------------------------------------------------------------------------
 
 
-def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
+#: An answer as stored in English (``Answer``) or its Welsh version (``WelshAnswer``), or nothing yet.
+Stored = Answer | WelshAnswer | None
+
+
+def _ak(kind: str, pid: int, prompt_id: str, lang: str = "") -> str:
+    """A key of an answer's field and its state; the Welsh version's ("cy") end in "|cy", so the page
+    script treats its text as it treats the English (strategy.ui.browser)."""
+    return _k(kind, pid, prompt_id, lang) if lang else _k(kind, pid, prompt_id)
+
+
+def _who(stored: Answer | WelshAnswer) -> tuple[str, datetime, str, int | None]:
+    """Who saved it, when, their agency and account."""
+    if isinstance(stored, WelshAnswer):
+        return stored.saved_by, stored.saved_at, stored.saved_by_agency, stored.saved_by_user_id
+    return stored.updated_by_name, stored.updated_at, stored.updated_by_agency, stored.updated_by_user_id
+
+
+def _sync_answer(pid: int, prompt: Prompt, stored: Stored, lang: str = "") -> None:
     """Put the stored answer in the field, unless the person has unsaved text there."""
-    key, ver, base = _k("ans", pid, prompt.id), _k("ver", pid, prompt.id), _k("base", pid, prompt.id)
+    key, ver, base = _ak("ans", pid, prompt.id, lang), _ak("ver", pid, prompt.id, lang), _ak("base", pid, prompt.id, lang)
     db_value = stored.value if stored else ""
     db_version = stored.version if stored else 0
     shown = _to_widget(prompt, db_value)
@@ -93,11 +122,11 @@ def _sync_answer(pid: int, prompt: Prompt, stored: Answer | None) -> None:
         # Someone else saved; this person had not changed the field, so show the new text and say so.
         st.session_state[key] = shown
         st.session_state[ver], st.session_state[base] = db_version, db_value
-        if stored is not None and stored.updated_by_user_id != getattr(current_author(), "user_id", None):
-            st.session_state[_k("changed", pid, prompt.id)] = (stored.updated_by_name, stored.updated_at)
+        if stored is not None and _who(stored)[3] != getattr(current_author(), "user_id", None):
+            st.session_state[_ak("changed", pid, prompt.id, lang)] = _who(stored)[:2]
     elif st.session_state.get(ver) != db_version and stored is not None:
         # Someone else saved while this person has unsaved text here: warn before they save.
-        st.session_state[_k("changed", pid, prompt.id)] = (stored.updated_by_name, stored.updated_at, "unsaved")
+        st.session_state[_ak("changed", pid, prompt.id, lang)] = (*_who(stored)[:2], "unsaved")
 
 
 def _to_widget(prompt: Prompt, value: str):
@@ -120,23 +149,31 @@ def _from_widget(prompt: Prompt, value) -> str:
     return value or ""
 
 
-def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | None = None) -> None:
-    """on_change: store what the person wrote. Never raises; problems are shown beside the field."""
+def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | None = None, lang: str = "", action: str = "edit") -> None:
+    """on_change: store what the person wrote (``lang`` "cy": its Welsh version). Never raises; problems
+    are shown beside the field."""
     prompt = content().prompts[prompt_id]
-    key, ver, base = _k("ans", pid, prompt_id), _k("ver", pid, prompt_id), _k("base", pid, prompt_id)
-    err, conflict = _k("err", pid, prompt_id), _k("conflict", pid, prompt_id)
+    key, ver, base = _ak("ans", pid, prompt_id, lang), _ak("ver", pid, prompt_id, lang), _ak("base", pid, prompt_id, lang)
+    err, conflict = _ak("err", pid, prompt_id, lang), _ak("conflict", pid, prompt_id, lang)
     author = current_author()
     if author is None:
         st.session_state[err] = "You are signed out; sign in again. Your text is still in the box."
         return
-    if value is None and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base, ""):
+    if value is None and action == "edit" and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base, ""):
         # Unchanged from what this person loaded. Streamlit can call every widget's on_change
         # when a page switch and a save arrive together; a field nobody touched is not saved.
         return
     raw = _from_widget(prompt, st.session_state[key]) if value is None else value
+    save = save_welsh_answer if lang == WELSH else save_answer
     try:
-        saved = save_answer(
-            engine, pid, prompt_id, raw, expected_version=st.session_state.get(ver, 0) if expected is None else expected, author=author
+        saved = save(
+            engine,
+            pid,
+            prompt_id,
+            raw,
+            expected_version=st.session_state.get(ver, 0) if expected is None else expected,
+            author=author,
+            action=action,
         )
     except Conflict as exc:
         st.session_state[conflict] = exc
@@ -167,27 +204,32 @@ def recover_draft(engine: Engine, field: str, text: str, base: str) -> str:
     choose, theirs kept in the history already. Returns "same" (stored already), "saved", "conflict",
     "refused" (the message is on the field, the text in it) or "gone" (no such answer here to write)."""
     match = re.fullmatch(r"ans-(\d+)-(.+)", field)
-    prompt_id = _prompt_for_field().get(match.group(2)) if match else None
+    rest, lang = (match.group(2), "") if match else ("", "")
+    prompt_id = _prompt_for_field().get(rest)
+    if prompt_id is None and rest.endswith("-cy"):  # the Welsh version of an answer (_ak)
+        prompt_id, lang = _prompt_for_field().get(rest[:-3]), WELSH
     author = current_author()
     if match is None or prompt_id is None or author is None:
         return "gone"
     pid, prompt = int(match.group(1)), content().prompts[prompt_id]
     if prompt.type not in ("longtext", "text") or role_in(engine, author, pid) not in RIGHTS["edit"]:
         return "gone"
-    stored = get_answer(engine, pid, prompt_id)
-    value, version = (stored.value, stored.version) if stored else ("", 0)
-    if normalise_value(prompt, text) == value:
-        return "same"
     try:
         nation = get_partnership(engine, pid).nation
     except WorkbookError:
         return "gone"
-    label = shorten(content().fill(prompt.label, nation), 80)
+    if lang and not welsh_applies(nation):
+        return "gone"
+    stored: Stored = welsh_answers(engine, pid).get(prompt_id) if lang else get_answer(engine, pid, prompt_id)
+    value, version = (stored.value, stored.version) if stored else ("", 0)
+    if normalise_value(prompt, text) == value:
+        return "same"
+    label = shorten(content().fill(prompt.label, nation), 80) + (" (Cymraeg)" if lang else "")
     # Unchanged since the person began: saved as if typed now. Changed: a version that cannot match, so
     # the save keeps their text in the history and the conflict view shows both.
-    _save(engine, pid, prompt_id, value=text, expected=version if value == normalise_value(prompt, base) else -1)
-    key, err = _k("ans", pid, prompt_id), _k("err", pid, prompt_id)
-    if _k("conflict", pid, prompt_id) in st.session_state:
+    _save(engine, pid, prompt_id, value=text, expected=version if value == normalise_value(prompt, base) else -1, lang=lang)
+    key, err = _ak("ans", pid, prompt_id, lang), _ak("err", pid, prompt_id, lang)
+    if _ak("conflict", pid, prompt_id, lang) in st.session_state:
         st.session_state[key] = _to_widget(prompt, text)
         st.toast(
             f"What you typed for “{label}” before the page closed is kept: someone changed that answer since, so both texts are on its page for you to choose."
@@ -196,28 +238,28 @@ def recover_draft(engine: Engine, field: str, text: str, base: str) -> str:
     if err in st.session_state:
         # Refused (too long, say): the text waits in the field, with the message beside it.
         st.session_state[key] = _to_widget(prompt, text)
-        st.session_state[_k("ver", pid, prompt_id)], st.session_state[_k("base", pid, prompt_id)] = version, value
+        st.session_state[_ak("ver", pid, prompt_id, lang)], st.session_state[_ak("base", pid, prompt_id, lang)] = version, value
         return "refused"
     st.toast(f"Saved what you typed for “{label}” before the page closed.")
     return "saved"
 
 
-def _resolve(engine: Engine, pid: int, prompt_id: str, choice: str) -> None:
+def _resolve(engine: Engine, pid: int, prompt_id: str, choice: str, lang: str = "") -> None:
     prompt = content().prompts[prompt_id]
-    exc: Conflict = st.session_state[_k("conflict", pid, prompt_id)]
+    exc: Conflict = st.session_state[_ak("conflict", pid, prompt_id, lang)]
     if choice == "mine":
-        _save(engine, pid, prompt_id, value=exc.mine, expected=exc.theirs_version)
+        _save(engine, pid, prompt_id, value=exc.mine, expected=exc.theirs_version, lang=lang)
     elif choice == "both":
-        _save(engine, pid, prompt_id, value=f"{exc.theirs}\n\n{exc.mine}", expected=exc.theirs_version)
+        _save(engine, pid, prompt_id, value=f"{exc.theirs}\n\n{exc.mine}", expected=exc.theirs_version, lang=lang)
     else:  # theirs: their text stays; mine is already in the history as a conflict copy
-        st.session_state[_k("ans", pid, prompt_id)] = _to_widget(prompt, exc.theirs)
-        st.session_state[_k("ver", pid, prompt_id)] = exc.theirs_version
-        st.session_state[_k("base", pid, prompt_id)] = exc.theirs
-        st.session_state.pop(_k("conflict", pid, prompt_id), None)
+        st.session_state[_ak("ans", pid, prompt_id, lang)] = _to_widget(prompt, exc.theirs)
+        st.session_state[_ak("ver", pid, prompt_id, lang)] = exc.theirs_version
+        st.session_state[_ak("base", pid, prompt_id, lang)] = exc.theirs
+        st.session_state.pop(_ak("conflict", pid, prompt_id, lang), None)
 
 
-def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
-    exc: Conflict | None = st.session_state.get(_k("conflict", pid, prompt.id))
+def _conflict_view(engine: Engine, pid: int, prompt: Prompt, lang: str = "") -> None:
+    exc: Conflict | None = st.session_state.get(_ak("conflict", pid, prompt.id, lang))
     if exc is None:
         return
     with st.container(border=True):
@@ -230,14 +272,16 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt) -> None:
             st.markdown("**Your text**")
             st.text(_display(prompt, exc.mine) or "(empty)")
         a, b, c = st.columns(3)
-        a.button("Use their text", key=_k("use-theirs", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "theirs"))
-        b.button("Use my text", key=_k("use-mine", pid, prompt.id), on_click=_resolve, args=(engine, pid, prompt.id, "mine"))
+        a.button(
+            "Use their text", key=_ak("use-theirs", pid, prompt.id, lang), on_click=_resolve, args=(engine, pid, prompt.id, "theirs", lang)
+        )
+        b.button("Use my text", key=_ak("use-mine", pid, prompt.id, lang), on_click=_resolve, args=(engine, pid, prompt.id, "mine", lang))
         if prompt.type in ("text", "longtext"):
             c.button(
                 "Keep both, one after the other",
-                key=_k("use-both", pid, prompt.id),
+                key=_ak("use-both", pid, prompt.id, lang),
                 on_click=_resolve,
-                args=(engine, pid, prompt.id, "both"),
+                args=(engine, pid, prompt.id, "both", lang),
             )
 
 
@@ -253,21 +297,21 @@ def _display(prompt: Prompt, value: str) -> str:
     return value
 
 
-def _restore(engine: Engine, pid: int, prompt_id: str, revision_id: int) -> None:
+def _restore(engine: Engine, pid: int, prompt_id: str, revision_id: int, lang: str = "") -> None:
     author = current_author()
     if author is None:
         return
     try:
-        saved = restore_answer(engine, pid, revision_id, author=author)
+        saved = (restore_welsh_answer if lang == WELSH else restore_answer)(engine, pid, revision_id, author=author)
     except Conflict as exc:
-        st.session_state[_k("conflict", pid, prompt_id)] = exc
+        st.session_state[_ak("conflict", pid, prompt_id, lang)] = exc
         return
     except WorkbookError as exc:
-        st.session_state[_k("err", pid, prompt_id)] = exc.message
+        st.session_state[_ak("err", pid, prompt_id, lang)] = exc.message
         return
     prompt = content().prompts[prompt_id]
-    st.session_state[_k("ans", pid, prompt_id)] = _to_widget(prompt, saved.value)
-    st.session_state[_k("ver", pid, prompt_id)], st.session_state[_k("base", pid, prompt_id)] = saved.version, saved.value
+    st.session_state[_ak("ans", pid, prompt_id, lang)] = _to_widget(prompt, saved.value)
+    st.session_state[_ak("ver", pid, prompt_id, lang)], st.session_state[_ak("base", pid, prompt_id, lang)] = saved.version, saved.value
     st.toast("The earlier text is back. The text it replaced is kept in the history.")
 
 
@@ -276,12 +320,13 @@ _ACTIONS = {
     "edit": "changed",
     "revert": "restored an earlier text",
     "conflict_copy": "saved at the same time as someone else (kept here, not used)",
+    "confirm": "confirmed the Welsh still matches the English",
 }
 
 
-def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
-    with st.expander("History of this answer"):
-        revisions = answer_history(engine, pid, prompt.id)
+def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool, lang: str = "") -> None:
+    with st.expander("History of the Welsh version" if lang == WELSH else "History of this answer"):
+        revisions = welsh_answer_history(engine, pid, prompt.id) if lang == WELSH else answer_history(engine, pid, prompt.id)
         if not revisions:
             st.caption("Nothing saved yet.")
         for rev in revisions[:50]:
@@ -295,7 +340,7 @@ def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool) -> None:
                     "Use this text again",
                     key=_k("restore", pid, prompt.id, rev.id),
                     on_click=_restore,
-                    args=(engine, pid, prompt.id, rev.id),
+                    args=(engine, pid, prompt.id, rev.id, lang),
                 )
         if len(revisions) > 50:
             st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
@@ -346,9 +391,9 @@ def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text
         st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save, args=(engine, pid, prompt.id, ""))
 
 
-def _changed_notice(pid: int, prompt: Prompt) -> None:
-    changed = st.session_state.pop(_k("changed", pid, prompt.id), None)
-    if not changed or _k("conflict", pid, prompt.id) in st.session_state:
+def _changed_notice(pid: int, prompt: Prompt, lang: str = "") -> None:
+    changed = st.session_state.pop(_ak("changed", pid, prompt.id, lang), None)
+    if not changed or _ak("conflict", pid, prompt.id, lang) in st.session_state:
         # A conflict waiting for a choice says all this already; a second banner would go out of date.
         return
     if len(changed) == 3:
@@ -364,7 +409,30 @@ def _changed_notice(pid: int, prompt: Prompt) -> None:
         )
 
 
-def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
+def answer_field(
+    engine: Engine,
+    partnership: Partnership,
+    prompt: Prompt,
+    stored: Answer | None,
+    editable: bool,
+    *,
+    welsh: dict[str, WelshAnswer] | None = None,
+) -> None:
+    """One answer's field. For a partnership in Wales a written answer has its Welsh version beside it
+    (``welsh``: the partnership's Welsh answers, read once per page; read here when not given)."""
+    if not (welsh_applies(partnership.nation) and prompt.type in FREE_TEXT_TYPES):
+        _answer_field(engine, partnership, prompt, stored, editable)
+        return
+    if welsh is None:
+        welsh = welsh_answers(engine, stored_id(partnership))
+    english, cymraeg = st.columns(2)
+    with english:
+        _answer_field(engine, partnership, prompt, stored, editable)
+    with cymraeg:
+        welsh_field(engine, partnership, prompt, welsh.get(prompt.id), stored, editable)
+
+
+def _answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None, editable: bool) -> None:
     pid, c = stored_id(partnership), content()
     if not editable:
         _read_only_answer(engine, partnership, prompt, stored)
@@ -405,6 +473,63 @@ def answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, store
     elif stored is None:
         st.caption("Not answered yet.")
     _history(engine, pid, prompt, editable)
+
+
+# --- The Welsh version of an answer (partnerships in Wales) -------------------------------------
+
+
+def welsh_field(
+    engine: Engine, partnership: Partnership, prompt: Prompt, stored: WelshAnswer | None, english: Answer | None, editable: bool
+) -> None:
+    """The Welsh version of a written answer, beside the English: saved and version-checked like it, with
+    the same conflict view and history, and "possibly out of date" when the English changed since."""
+    pid, c = stored_id(partnership), content()
+    label = f"{c.fill(prompt.label, partnership.nation)} (Cymraeg)"
+    if stored is not None and stored.out_of_date:
+        st.warning(out_of_date_words(stored.english_changed_at), icon="🕒")
+    if not editable:
+        st.markdown(f"**{md_escape(label)}**")
+        if stored and stored.value:
+            st.text(stored.value)
+            st.caption(f"Last saved at {uk_time(stored.saved_at)} by {md_escape(stored.saved_by)}")
+        else:
+            st.caption("No Welsh version yet.")
+        _history(engine, pid, prompt, False, WELSH)
+        return
+    _sync_answer(pid, prompt, stored, WELSH)
+    _changed_notice(pid, prompt, WELSH)
+    key = _ak("ans", pid, prompt.id, WELSH)
+    common: dict[str, Any] = dict(
+        key=key,
+        help="The Welsh version of this answer, for the Welsh and bilingual documents. It saves like the English.",
+        on_change=_save,
+        args=(engine, pid, prompt.id),
+        kwargs={"lang": WELSH},
+    )
+    if prompt.type == "longtext":
+        st.text_area(label, height=180, placeholder="Teipiwch yma (type the Welsh here). It saves when you click away.", **common)
+    else:
+        st.text_input(label, placeholder="Teipiwch yma (type the Welsh here)", **common)
+    error = st.session_state.get(_ak("err", pid, prompt.id, WELSH))
+    if error:
+        show_message(error)
+    _conflict_view(engine, pid, prompt, WELSH)
+    base = st.session_state.get(_ak("base", pid, prompt.id, WELSH))
+    if stored and stored.value and stored.value == base:
+        who = stored.saved_by + (f" ({stored.saved_by_agency})" if stored.saved_by_agency else "")
+        st.caption(f"✓ Saved at {uk_time(stored.saved_at)} by {md_escape(who)}")
+        if stored.out_of_date:
+            st.button(
+                "The Welsh still matches the English",
+                key=_ak("confirm", pid, prompt.id, WELSH),
+                on_click=_save,
+                args=(engine, pid, prompt.id),
+                kwargs={"value": stored.value, "expected": stored.version, "lang": WELSH, "action": "confirm"},
+                help="Marks the Welsh as up to date without changing it, when the change to the English does not affect it.",
+            )
+    elif english is not None and english.value and not (stored and stored.value):
+        st.caption("No Welsh version yet.")
+    _history(engine, pid, prompt, True, WELSH)
 
 
 # --- Reference lists ----------------------------------------------------------------------------
@@ -818,6 +943,9 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     prompts = [p for p in chapter.prompts if p.counted]
     done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
     st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")
+    welsh = welsh_answers(engine, stored_id(partnership)) if welsh_applies(partnership.nation) else None
+    if welsh is not None:
+        welsh_summary(engine, partnership, chapter.id)
     reminded = False
     for section in chapter.sections:
         st.header(section.title, divider="gray")
@@ -836,7 +964,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
             elif prompt.type == "grid":
                 grid_field(engine, partnership, prompt, rows.get(prompt.id, []), editable)
             else:
-                answer_field(engine, partnership, prompt, answers.get(prompt.id), editable)
+                answer_field(engine, partnership, prompt, answers.get(prompt.id), editable, welsh=welsh)
             extra = prompt_extras().get(prompt.id)
             if extra:
                 extra(engine, partnership, prompt, editable)

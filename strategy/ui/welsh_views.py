@@ -1,0 +1,170 @@
+"""The Welsh titles of the plan (issue 20), for partnerships in Wales: a table of each priority, aim,
+outcome or action with its English title and its Welsh one, saved cell by cell through
+``strategy.answers.welsh.save_welsh_title`` with the version the person loaded. Partnerships in England see
+nothing of it. The Welsh versions of answers are drawn beside the English by ``strategy.ui.widgets``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.answers.welsh import (
+    KIND_WORDS,
+    TITLE_PAGES,
+    WelshTitle,
+    out_of_date_words,
+    plan_titles,
+    save_welsh_title,
+    welsh_applies,
+    welsh_coverage,
+    welsh_title_rows,
+)
+from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.models import Partnership, stored_id
+from strategy.core.text import md_escape, plural, shorten
+from strategy.guide.content import Prompt
+from strategy.ui.state import current_author, show_message
+
+COLUMNS = ["Code", "English", "Cymraeg", "Welsh version"]
+
+
+def _k(*parts) -> str:
+    return "welsh-titles|" + "|".join(str(p) for p in parts)
+
+
+def _state_words(row: WelshTitle | None) -> str:
+    if row is None or not row.title:
+        return "Missing"
+    if row.out_of_date:
+        return out_of_date_words(row.english_changed_at)
+    return "Up to date"
+
+
+def _changed(engine: Engine, pid: int, group: str, editor_key: str, rows: list[dict]) -> None:
+    """on_change: save each Welsh title changed in the table, with the version shown."""
+    author = current_author()
+    messages: list[str] = []
+    conflicts: list[tuple[dict, Conflict]] = []
+    if author is None:
+        messages.append("You are signed out, so nothing was saved. Sign in again.")
+    else:
+        for index, changes in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
+            row = rows[int(index)]
+            if "Cymraeg" not in changes:
+                continue
+            try:
+                save_welsh_title(
+                    engine, pid, row["kind"], row["id"], changes["Cymraeg"] or "", expected_version=row["version"], author=author
+                )
+            except Conflict as exc:
+                conflicts.append((row, exc))
+            except WorkbookError as exc:
+                messages.append(f"{row['Code']}: {exc.message}")
+    st.session_state[_k("msg", pid, group)] = messages
+    st.session_state[_k("conflicts", pid, group)] = conflicts
+    st.session_state[_k("gen", pid, group)] = st.session_state.get(_k("gen", pid, group), 0) + 1
+
+
+def _use_mine(engine: Engine, pid: int, group: str, row: dict, exc: Conflict) -> None:
+    author = current_author()
+    try:
+        if author is None:
+            raise WorkbookError("You are signed out, so nothing was saved. Sign in again.")
+        save_welsh_title(engine, pid, row["kind"], row["id"], exc.mine, expected_version=exc.theirs_version, author=author)
+    except WorkbookError as err:
+        st.session_state[_k("msg", pid, group)] = [f"{row['Code']}: {err.message}"]
+    st.session_state[_k("conflicts", pid, group)] = []
+    st.session_state[_k("gen", pid, group)] = st.session_state.get(_k("gen", pid, group), 0) + 1
+
+
+def welsh_summary(engine: Engine, partnership: Partnership, *pages: str) -> None:
+    """For a partnership in Wales: how much has a Welsh version (on one chapter's or page's, or every one
+    when ``pages`` is empty), with what is possibly out of date. Nothing for a partnership in England."""
+    if not welsh_applies(partnership.nation):
+        return
+    coverage = welsh_coverage(engine, stored_id(partnership))
+    if pages:
+        coverage = coverage.for_page(*pages)
+    if not coverage.entries:
+        return
+    (st.success if coverage.complete else st.info)(md_escape(coverage.summary()) + ".", icon=":material/translate:")
+    if coverage.out_of_date:
+        with st.expander(f"Possibly out of date in Welsh ({len(coverage.out_of_date)})"):
+            for gap in coverage.out_of_date[:50]:
+                st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(out_of_date_words(gap.english_changed_at))}")
+
+
+def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...], editable: bool, *, summary: bool = True) -> None:
+    """The Welsh titles of ``kinds`` (priority, aim, outcome, action) beside the English, for a
+    partnership in Wales; nothing for one in England."""
+    if not welsh_applies(partnership.nation):
+        return
+    pid = stored_id(partnership)
+    group = "-".join(kinds)
+    titles = [t for t in plan_titles(engine, pid) if t.kind in kinds and t.english.strip()]
+    words = " and ".join(plural(KIND_WORDS[k]) for k in kinds)
+    st.subheader(f"Welsh titles (Cymraeg) of the {words}", anchor=False)
+    if summary:
+        welsh_summary(engine, partnership, *sorted({TITLE_PAGES[k] for k in kinds}))
+    if not titles:
+        st.caption(f"No {words} yet: their Welsh titles go here once they are added.")
+        return
+    stored = welsh_title_rows(engine, pid)
+    rows = []
+    for t in titles:
+        row = stored.get((t.kind, t.id))
+        rows.append(
+            {
+                "kind": t.kind,
+                "id": t.id,
+                "version": row.version if row else 0,
+                "Code": t.code,
+                "English": t.english,
+                "Cymraeg": row.title if row else "",
+                "Welsh version": _state_words(row),
+            }
+        )
+    frame = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=COLUMNS)
+    config = {
+        "Code": st.column_config.TextColumn("Code", disabled=True, width=80),
+        "English": st.column_config.TextColumn("English", disabled=True, width=360),
+        "Cymraeg": st.column_config.TextColumn(
+            "Cymraeg", width=360, help="The Welsh title, for the Welsh and bilingual documents. It saves when you leave the cell."
+        ),
+        "Welsh version": st.column_config.TextColumn("Welsh version", disabled=True, width=260),
+    }
+    if not editable:
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+        return
+    key = _k("editor", pid, group, st.session_state.get(_k("gen", pid, group), 0))
+    st.data_editor(
+        frame,
+        key=key,
+        hide_index=True,
+        num_rows="fixed",
+        disabled=["Code", "English", "Welsh version"],
+        column_config=config,
+        on_change=_changed,
+        args=(engine, pid, group, key, rows),
+        width="stretch",
+        height="content" if len(rows) <= 25 else 600,
+    )
+    st.caption(
+        "Type each Welsh title in the Cymraeg column; it saves when you leave the cell. A title whose English has "
+        "changed since shows as possibly out of date until its Welsh is saved again."
+    )
+    for message in st.session_state.get(_k("msg", pid, group), []):
+        show_message(message)
+    for n, (row, exc) in enumerate(st.session_state.get(_k("conflicts", pid, group), [])):
+        st.warning(
+            f"{md_escape(exc.theirs_by or 'Someone')} saved the Welsh of {md_escape(row['Code'])} as "
+            f"'{md_escape(str(exc.theirs))}' while you were editing. Your '{md_escape(str(exc.mine))}' is kept in the history.",
+            icon="🔀",
+        )
+        st.button("Use mine instead", key=_k("mine", pid, group, n), on_click=_use_mine, args=(engine, pid, group, row, exc))
+
+
+def priority_titles(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
+    """Beneath the strategic priorities (an extra of ``vision.priorities``): their Welsh titles, in Wales."""
+    titles_table(engine, partnership, ("priority",), editable, summary=False)  # the chapter's summary is at its top
