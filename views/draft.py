@@ -13,6 +13,7 @@ from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
 from strategy.ui.state import current_author
+from strategy.ui.welsh_views import document_language
 from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_png
 
 engine, partnership = page_context()
@@ -26,16 +27,18 @@ st.markdown(
 )
 st.dataframe(progress_table(chapter_progress(engine, pid)), hide_index=True)
 
+language = document_language(engine, partnership)  # Wales: English, Welsh or both; England: English
+what = "the Word draft" + {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(language, "")
 data = document_job(
     engine,
-    ("draft", pid),
-    "the Word draft",
-    lambda: export_docx(engine, pid),
+    ("draft", pid) if language == "en" else ("draft", pid, language),
+    what,
+    lambda: export_docx(engine, pid, language=language),
     button="Build the Word draft",
-    done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail="Word draft"),
+    done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail=what[4].upper() + what[5:]),
 )
 if data is not None:
-    st.session_state["draft_docx"] = (pid, data, draft_filename(partnership))
+    st.session_state["draft_docx"] = (pid, data, draft_filename(partnership, language=language))
 
 built = st.session_state.get("draft_docx")
 if built and built[0] == pid:
