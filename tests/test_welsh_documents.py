@@ -23,6 +23,7 @@ from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.errors import Conflict, InvalidInput
 from strategy.core.settings import DATA_DIR
 from strategy.documents.draft import draft_filename, export_docx
+from strategy.documents.on_a_page import build_on_a_page
 from strategy.documents.welsh import phrase_corrections
 from strategy.finalise.language import WELSH_WORDING_PROMPT
 from strategy.people.partnerships import create_partnership
@@ -177,7 +178,7 @@ def test_missing_welsh_is_marked_and_counted_never_filled_with_english(engine, w
     assert vision.text.startswith("[Testun Cymraeg ar goll:") and vision.style.name == "Workbook Gap"
     # The outcome and the priority have no Welsh title: marked in place.
     assert "[Testun Cymraeg ar goll: More children are helped to tell]" in joined
-    assert "[Testun Cymraeg ar goll: Listen to children]" in joined
+    assert "[Testun Cymraeg ar goll: Listen to children]: [Testun Cymraeg ar goll: They tell us]" in joined  # its reason too
     # The note at the start counts them, before the contents.
     note = next(p for p in doc.paragraphs if "darn; mae pob un wedi'i farcio" in p.text)
     count = int(note.text.split("Nid oes testun Cymraeg eto i ")[1].split()[0])
@@ -297,6 +298,8 @@ def test_a_correction_is_version_checked_like_every_row(engine, wales, author, o
     assert phrase_corrections(engine, pid).phrases == {"control.heading": "Rheoli dogfen"}
     with pytest.raises(InvalidInput):  # both columns are required: nothing half-written is stored
         add_row(engine, pid, WELSH_WORDING_PROMPT, {"now": "Cynnwys", "welsh": "   "}, author=author)
+    with pytest.raises(InvalidInput):  # longer than the column allows
+        add_row(engine, pid, WELSH_WORDING_PROMPT, {"now": "Cynnwys", "welsh": "ŵ" * 401}, author=author)
     assert len(list_rows(engine, pid, WELSH_WORDING_PROMPT)) == 1
 
 
@@ -322,12 +325,12 @@ def draft_page(pid: int) -> AppTest:
 def test_the_draft_page_offers_welsh_in_wales_only(page_engine, author):
     england = create_partnership(page_engine, name="Harbourshire", nation="england")
     at = draft_page(england.id)
-    assert not at.exception and not [r for r in at.radio if r.label == "Language of the draft"]
+    assert not at.exception and not [r for r in at.radio if r.label == "Language of the documents"]
 
     wales = create_partnership(page_engine, name="Bwrdd y Fro", nation="wales")
     add_row(page_engine, wales.id, WELSH_WORDING_PROMPT, {"now": "Nothing like it", "welsh": "Dim"}, author=author)
     at = draft_page(wales.id)
-    choice = next(r for r in at.radio if r.label == "Language of the draft")
+    choice = next(r for r in at.radio if r.label == "Language of the documents")
     assert choice.value == "en" and choice.options == ["English", "Welsh (Cymraeg)", "Bilingual (Welsh first, then English)"]
     assert any("'Nothing like it'" in w.value for w in at.warning)  # a correction that names no phrase
     choice.set_value("cy").run()
@@ -350,3 +353,72 @@ def test_a_welsh_glossary_explains_in_welsh_and_does_not_take_welsh_capitals_for
     meanings = {r.cells[0].text: r.cells[1].text for r in glossary.rows[1:]}
     assert meanings["MAPPA"] == "trefniadau amlasiantaethol i amddiffyn y cyhoedd"
     assert "DRAFFT" not in meanings and "SWYDDOGOL" not in meanings
+
+
+# --- The strategy on a page -----------------------------------------------------------------------
+
+
+def test_the_strategy_on_a_page_in_welsh_and_in_both(engine, wales, author):
+    pid = wales["p"].id
+    welsh = Translations(
+        answers={"vision.statement": WelshText("Mae pob plentyn yn y rhanbarth yn ddiogel rhag cam-drin rhywiol.")},
+        titles={("aim", wales["aim"].id): WelshText("Adnabod cam-drin yn gynt")},
+    )
+    doc = open_docx(build_on_a_page(engine, pid, now=NOW, language="cy", translations=welsh))
+    assert headings(doc) == ["Ein gweledigaeth", "Ein blaenoriaethau", "Ein nodau, beth fydd yn newid, a sut y byddwn yn gwybod"]
+    joined = "\n".join(texts(doc))
+    assert "Mae pob plentyn yn y rhanbarth yn ddiogel rhag cam-drin rhywiol." in joined and VISION_EN not in joined
+    assert "A1 Adnabod cam-drin yn gynt" in joined
+    assert "A1.O1 [Testun Cymraeg ar goll: More children are helped to tell]" in joined
+    assert "1. [Testun Cymraeg ar goll: Listen to children]" in joined
+    assert "Strategaeth ar dudalen · 31 Mawrth 2027" in doc.sections[0].footer.paragraphs[0].text
+    note = next(p for p in doc.paragraphs if p.text.startswith("Nid oes testun Cymraeg eto i "))
+    assert note.style.name == "Workbook Gap" and note.text.startswith(
+        f"Nid oes testun Cymraeg eto i {joined.count('[Testun Cymraeg ar goll:')} darn"
+    )
+
+    both = open_docx(build_on_a_page(engine, pid, now=NOW, language="bilingual", translations=welsh))
+    assert headings(both)[0] == "Ein gweledigaeth / Our vision"
+    paragraphs = [p.text for p in both.paragraphs]
+    assert f"Mae pob plentyn yn y rhanbarth yn ddiogel rhag cam-drin rhywiol.\n{VISION_EN}" in paragraphs
+
+    english = open_docx(build_on_a_page(engine, pid, now=NOW))
+    assert headings(english) == ["Our vision", "Our priorities", "Our aims, what will change, and how we will know"]
+    assert VISION_EN in [p.text for p in english.paragraphs] and "Testun Cymraeg" not in "\n".join(texts(english))
+
+
+def test_on_a_page_language_option(tmp_path):
+    url = f"sqlite:///{tmp_path / 'workbook.sqlite3'}"
+    assert run(url, "create", "Bwrdd y Fro", "--nation", "wales").returncode == 0
+    out = tmp_path / "page.docx"
+    done = run(url, "on-a-page", "Bwrdd y Fro", "--out", str(out), "--language", "cy")
+    assert done.returncode == 0, done.stderr
+    assert headings(Document(str(out)))[0] == "Ein gweledigaeth"
+    gaps = [p.text for p in Document(str(out)).paragraphs if p.style.name == "Workbook Gap"]
+    assert (
+        gaps[0]
+        == "Heb ei ysgrifennu eto: y weledigaeth a rennir (pennod 'Shared vision and governance' yn y llyfr gwaith a thudalennau'r cynllun)."
+    )
+
+
+def test_any_welsh_text_is_written_safely_and_an_out_of_date_title_is_marked(engine, wales):
+    hostile = "Ŵyr & <script>alert(1)</script> \x00\x07 ]]> =SUM(A1) \u202egwrthdro"
+    welsh = Translations(
+        answers={"intro.purpose": WelshText(hostile), "vision.statement": WelshText("   ")},  # blank Welsh is missing Welsh
+        titles={
+            ("aim", wales["aim"].id): WelshText("Adnabod cam-drin yn gynt", out_of_date=True),
+            ("outcome", wales["outcome"].id): WelshText(hostile),
+        },
+        phrases={"control.heading": "Rheoli <dogfennau> & \x01"},
+    )
+    doc = open_docx(export_docx(engine, wales["p"].id, now=NOW, charts=False, language="cy", translations=welsh))
+    joined = "\n".join(texts(doc))
+    assert "Ŵyr & <script>alert(1)</script>  ]]> =SUM(A1) \u202egwrthdro" in joined  # literal text; control characters dropped
+    assert "Rheoli <dogfennau> & " in joined
+    assert "Nod strategol A1: Adnabod cam-drin yn gynt [gall fod yn hen]" in headings(doc, 2)
+    vision = [p.text for p in doc.paragraphs][[p.text for p in doc.paragraphs].index("Ein gweledigaeth a rennir") + 1]
+    assert vision.startswith("[Testun Cymraeg ar goll:")
+    # Each place the title is printed: the headings of sections 5 and 10 and the chain's table.
+    printed = headings(doc, 2) + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert sum(t.count("[gall fod yn hen]") for t in printed) == 3
+    assert any("Gall 3 darn Cymraeg fod yn hen" in t for t in texts(doc))

@@ -66,15 +66,15 @@ st.markdown(
 )
 summary = document_job(
     engine,
-    ("on-a-page", pid),
+    ("on-a-page", pid) if language == "en" else ("on-a-page", pid, language),
     "the strategy on a page",
-    lambda: (page := build_on_a_page(engine, pid), to_png(page) if pdf_available() else None),
+    lambda: (page := build_on_a_page(engine, pid, language=language), to_png(page) if pdf_available() else None),
     button="Build the strategy on a page",
     primary=False,
     done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail="Strategy on a page"),
 )
 if summary is not None:
-    name = on_a_page_filename(partnership.name)
+    name = on_a_page_filename(partnership.name, language=language)
     st.download_button(
         "Download the strategy on a page (Word)",
         data=summary[0],

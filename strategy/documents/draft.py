@@ -407,7 +407,7 @@ def _section_vision(ctx: DraftContext) -> None:
         for row, para in zip(priorities, numbered(doc, titles), strict=True):
             why = row.values.get("why")
             if why:
-                para.add_run(safe_text(f": {why}"))
+                para.add_run(safe_text(f": {ctx.text(ctx.own(str(why)))}"))
     elif priorities:
         for row, para in zip(priorities, numbered(doc, [str(r.values.get("priority") or "") for r in priorities]), strict=True):
             why = row.values.get("why")

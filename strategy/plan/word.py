@@ -47,9 +47,9 @@ def section_aims(ctx: DraftContext) -> None:
     for aim in plan.aims:
         doc.add_heading(safe_text(ctx.say("plan.aim", code=plan.code("aim", aim.id), title=ctx.title("aim", aim.id, aim.title))), level=2)
         if aim.description:
-            doc.add_paragraph(safe_text(aim.description))
+            doc.add_paragraph(safe_text(ctx.text(ctx.own(aim.description))))
         if aim.rationale:
-            doc.add_paragraph(safe_text(ctx.say("plan.why", why=aim.rationale)), style="Intense Quote")
+            doc.add_paragraph(safe_text(ctx.say("plan.why", why=ctx.own(aim.rationale))), style="Intense Quote")
         outcomes = plan.outcomes.get(stored_id(aim), [])
         if not outcomes:
             gap(ctx, ctx.say("plan.no_outcomes"))
@@ -58,7 +58,9 @@ def section_aims(ctx: DraftContext) -> None:
                 safe_text(f"{plan.code('outcome', o.id)} {ctx.text(ctx.title('outcome', o.id, o.title))}"), style="List Bullet"
             )
             if o.rationale:
-                para.add_run(safe_text(f" (why: {o.rationale})" if ctx.language == "en" else f" ({ctx.say('plan.why', why=o.rationale)})"))
+                para.add_run(
+                    safe_text(f" (why: {o.rationale})" if ctx.language == "en" else f" ({ctx.say('plan.why', why=ctx.own(o.rationale))})")
+                )
     doc.add_heading(ctx.say("plan.chain"), level=2)
     figure = plan_chart.chain_figure(plan)
     chart(
@@ -251,7 +253,7 @@ def section_action_plan(ctx: DraftContext) -> None:
     for aim in plan.aims:
         doc.add_heading(safe_text(ctx.say("plan.aim", code=plan.code("aim", aim.id), title=ctx.title("aim", aim.id, aim.title))), level=2)
         if aim.description:
-            doc.add_paragraph(safe_text(aim.description))
+            doc.add_paragraph(safe_text(ctx.text(ctx.own(aim.description))))
         outcomes = plan.outcomes.get(stored_id(aim), [])
         if not any(plan.actions.get(stored_id(o)) for o in outcomes):
             gap(ctx, ctx.say("plan.no_actions_for_aim"))

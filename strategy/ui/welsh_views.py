@@ -23,12 +23,12 @@ def document_language(engine: Engine, partnership: Partnership) -> str:
         return "en"
     pid = stored_id(partnership)
     language = st.radio(
-        "Language of the draft",
+        "Language of the documents",
         list(LANGUAGE_NAMES),
         format_func=LANGUAGE_NAMES.get,
         horizontal=True,
         key=f"draft_language|{pid}",
-        help="A Welsh or bilingual draft marks every answer and title that has no Welsh text yet, and counts them "
+        help="A Welsh or bilingual document marks every answer and title that has no Welsh text yet, and counts them "
         "in a note at the start; it never fills them with the English.",
     )
     rows = list_rows(engine, pid, WELSH_WORDING_PROMPT)

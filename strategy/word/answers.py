@@ -113,8 +113,16 @@ class DraftContext:
             return Both(english, f"{welsh.value} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
         return Both(english, welsh.value)
 
-    def answer_text(self, prompt_id: str, english: str) -> Both | str:
-        """A short answer printed inside other text (the strategy's own title), like ``title``."""
+    def own(self, english: str) -> Both | str:
+        """The partnership's own prose that has no Welsh store (an aim's description, a reason): in a
+        Welsh or bilingual document marked as missing its Welsh, the English inside the mark."""
+        if self.language == "en" or not english.strip():
+            return english
+        return Both(english, self.missing(english))
+
+    def answer_text(self, prompt_id: str, english: str, shorten: Callable[[str], str] = str) -> Both | str:
+        """A short answer printed inside other text (the strategy's own title), like ``title``;
+        ``shorten`` cuts the Welsh as the English was cut to fit (the strategy on a page)."""
         if self.language == "en":
             return english
         welsh = self.translations.answer(prompt_id)
@@ -122,8 +130,8 @@ class DraftContext:
             return Both(english, self.missing(english))
         if welsh.out_of_date:
             self.welsh_out_of_date += 1
-            return Both(english, f"{welsh.value} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
-        return Both(english, welsh.value)
+            return Both(english, f"{shorten(welsh.value)} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
+        return Both(english, shorten(welsh.value))
 
     def fixed(self, key: str, english: str) -> str:
         """A heading the English gives as text (a chapter's section title): the phrase ``key`` in Welsh

@@ -21,6 +21,7 @@ import yaml
 
 from strategy.core.errors import InvalidInput
 from strategy.core.settings import DATA_DIR
+from strategy.word.toolkit import safe_text
 
 #: The languages a document can be written in: English (the default), Welsh, or both (Welsh first).
 LANGUAGES = ("en", "cy", "bilingual")
@@ -47,12 +48,19 @@ class Translations:
     phrases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def answer(self, prompt_id: str) -> WelshText | None:
-        found = self.answers.get(prompt_id)
-        return found if found is not None and found.value.strip() else None
+        return _usable(self.answers.get(prompt_id))
 
     def title(self, kind: str, item_id: int | None) -> WelshText | None:
-        found = self.titles.get((kind, item_id)) if item_id is not None else None
-        return found if found is not None and found.value.strip() else None
+        return _usable(self.titles.get((kind, item_id)) if item_id is not None else None)
+
+
+def _usable(found: WelshText | None) -> WelshText | None:
+    """A Welsh text as a document can print it (characters XML cannot hold dropped); None when it
+    is empty or blank: blank Welsh is missing Welsh."""
+    if found is None:
+        return None
+    clean = safe_text(found.value)
+    return WelshText(clean, found.out_of_date) if clean.strip() else None
 
 
 NO_WELSH = Translations()
@@ -97,8 +105,9 @@ def months_cy() -> list[str]:
 
 
 def welsh_phrase(key: str, overrides: Mapping[str, str] | None = None) -> str:
-    """The Welsh of one phrase: the partnership's correction where it made one, else the file's."""
-    corrected = (overrides or {}).get(key, "")
+    """The Welsh of one phrase: the partnership's correction where it made one (cleaned of what XML
+    cannot hold), else the file's."""
+    corrected = safe_text((overrides or {}).get(key, ""))
     return corrected if corrected.strip() else phrases()[key]["cy"]
 
 
