@@ -10,6 +10,7 @@ from strategy.core.text import md_escape
 from strategy.documents.draft import draft_filename, export_docx
 from strategy.documents.on_a_page import build_on_a_page, on_a_page_filename
 from strategy.ui.building import document_job, pdf_offer
+from strategy.ui.document_language import document_language
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
 from strategy.ui.state import current_author
@@ -26,16 +27,18 @@ st.markdown(
 )
 st.dataframe(progress_table(chapter_progress(engine, pid)), hide_index=True)
 
+language = document_language(engine, partnership)  # Wales: English, Welsh or both; England: English
+what = "the Word draft" + {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(language, "")
 data = document_job(
     engine,
-    ("draft", pid),
-    "the Word draft",
-    lambda: export_docx(engine, pid),
+    ("draft", pid) if language == "en" else ("draft", pid, language),
+    what,
+    lambda: export_docx(engine, pid, language=language),
     button="Build the Word draft",
-    done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail="Word draft"),
+    done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail=what[4].upper() + what[5:]),
 )
 if data is not None:
-    st.session_state["draft_docx"] = (pid, data, draft_filename(partnership))
+    st.session_state["draft_docx"] = (pid, data, draft_filename(partnership, language=language))
 
 built = st.session_state.get("draft_docx")
 if built and built[0] == pid:
@@ -63,15 +66,15 @@ st.markdown(
 )
 summary = document_job(
     engine,
-    ("on-a-page", pid),
+    ("on-a-page", pid) if language == "en" else ("on-a-page", pid, language),
     "the strategy on a page",
-    lambda: (page := build_on_a_page(engine, pid), to_png(page) if pdf_available() else None),
+    lambda: (page := build_on_a_page(engine, pid, language=language), to_png(page) if pdf_available() else None),
     button="Build the strategy on a page",
     primary=False,
     done=lambda _: record_now(engine, author, "export", partnership_id=pid, detail="Strategy on a page"),
 )
 if summary is not None:
-    name = on_a_page_filename(partnership.name)
+    name = on_a_page_filename(partnership.name, language=language)
     st.download_button(
         "Download the strategy on a page (Word)",
         data=summary[0],

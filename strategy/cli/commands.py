@@ -80,16 +80,28 @@ def cmd_export_docx(args) -> None:
 
     engine = _engine()
     pid = stored_id(find_partnership(engine, args.name))
-    data = version_docx(engine, pid, args.version or CURRENT, review_copy=args.review_copy, charts=not args.no_charts)
+    data = version_docx(
+        engine, pid, args.version or CURRENT, review_copy=args.review_copy, charts=not args.no_charts, language=args.language
+    )
     if args.pdf:
         from strategy.word.pdf import to_pdf
 
         data = to_pdf(data)  # a tagged PDF through LibreOffice, or a message saying what to install
     out = _write(args.out, data)
     what = ("review copy" if args.review_copy else "Word draft") + (f" of {args.version}" if args.version else "")
+    what += {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(args.language, "")
     what += " as PDF" if args.pdf else ""
     record_now(engine, None, "export", partnership_id=pid, detail=f"{what} from the command line to {out.name}")
     print(f"Wrote {out} ({len(data):,} bytes).")
+
+
+def _language_option(p) -> None:
+    p.add_argument(
+        "--language",
+        choices=("en", "cy", "bilingual"),
+        default="en",
+        help="en (the default), cy for Welsh, or bilingual (Welsh first, then English); missing Welsh is marked, never filled with English",
+    )
 
 
 def cmd_on_a_page(args) -> None:
@@ -99,7 +111,7 @@ def cmd_on_a_page(args) -> None:
 
     engine = _engine()
     pid = stored_id(find_partnership(engine, args.name))
-    data = build_on_a_page(engine, pid)
+    data = build_on_a_page(engine, pid, language=args.language)
     if args.pdf or args.png:
         from strategy.word.pdf import to_pdf, to_png
 
@@ -725,6 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", help="a frozen draft version, such as v0.2 (default: the current text)")
     p.add_argument("--review-copy", action="store_true", help="list the open comments under each section")
     p.add_argument("--pdf", action="store_true", help="write a tagged, accessible PDF instead (needs LibreOffice)")
+    _language_option(p)
     _no_charts_option(p)
     p.set_defaults(func=cmd_export_docx)
 
@@ -734,6 +747,7 @@ def build_parser() -> argparse.ArgumentParser:
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--pdf", action="store_true", help="a tagged PDF instead of Word (needs LibreOffice)")
     kind.add_argument("--png", action="store_true", help="a PNG picture of the page instead of Word (needs LibreOffice)")
+    _language_option(p)
     p.set_defaults(func=cmd_on_a_page)
 
     p = sub.add_parser("next-period", help="carry a partnership into its next strategy period (the old one is archived)")

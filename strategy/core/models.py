@@ -942,6 +942,8 @@ class EngagementChange(SQLModel, table=True):
     version: int = Field(default=1)
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
 
 
 # --- Welsh titles of the plan (issue 20) ----------------------------------------------------------

@@ -27,6 +27,7 @@ from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import STATISTIC_CODES, uk_day
+from strategy.documents.welsh import translations_for
 from strategy.evidence import analysis as ev
 from strategy.finalise import review
 from strategy.finalise.endorsement import endorsement_rows, list_endorsements
@@ -37,9 +38,11 @@ from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
+from strategy.word.language import NO_WELSH, Both, Translations, check_language, long_date, phrases
 from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
+    GAP_STYLE,
     MARKING_STYLE,
     NOTE_STYLE,
     bullets,
@@ -82,7 +85,9 @@ FINAL_STATUSES = ("approved", "published")
 def _marking(ctx: DraftContext) -> str:
     """The classification marking for the top of every page ("" for none)."""
     chosen = ctx.value("finalise.classification")
-    return "" if chosen in ("", "none") else _labels(ctx, "finalise.classification")[0]
+    if chosen in ("", "none"):
+        return ""
+    return ctx.say(f"marking.{chosen}") if f"marking.{chosen}" in phrases() else _labels(ctx, "finalise.classification")[0]
 
 
 def _is_draft(ctx: DraftContext) -> bool:
@@ -90,14 +95,31 @@ def _is_draft(ctx: DraftContext) -> bool:
 
 
 def _status_words(ctx: DraftContext) -> str:
+    chosen = ctx.value("finalise.status") or "draft"
+    if f"status.{chosen}" in phrases():
+        return ctx.say(f"status.{chosen}")
     labels = _labels(ctx, "finalise.status")
-    return labels[0] if labels else "Draft for discussion"
+    return labels[0] if labels else ctx.say("status.draft")
 
 
 def _version(ctx: DraftContext) -> str:
+    return ctx.text(_version_both(ctx))
+
+
+def _version_both(ctx: DraftContext) -> Both | str:
+    """The version's words, each language its own (for the title page's "Version: {version}")."""
     if ctx.version_label:
-        return f"{ctx.version_label} (frozen for review)"
-    return ctx.value("finalise.version").strip() or f"Draft (workbook {__version__})"
+        return (
+            ctx.both("draft.frozen", label=ctx.version_label) if ctx.language != "en" else ctx.say("draft.frozen", label=ctx.version_label)
+        )
+    own = ctx.value("finalise.version").strip()
+    if own:
+        return own
+    return (
+        ctx.both("draft.workbook_version", version=__version__)
+        if ctx.language != "en"
+        else ctx.say("draft.workbook_version", version=__version__)
+    )
 
 
 def _title_page(ctx: DraftContext, now: datetime) -> None:
@@ -108,42 +130,55 @@ def _title_page(ctx: DraftContext, now: datetime) -> None:
     if _marking(ctx):
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
-        doc.add_paragraph("DRAFT", style=MARKING_STYLE)
+        doc.add_paragraph(ctx.say("draft.marking_draft"), style=MARKING_STYLE)
     if ctx.review_comments is not None:
-        doc.add_paragraph("REVIEW COPY: open comments are listed at the end of each section", style=MARKING_STYLE)
+        doc.add_paragraph(ctx.say("draft.review_copy"), style=MARKING_STYLE)
     doc.add_paragraph(safe_text(_title(ctx)), style="Title")
     doc.add_paragraph(safe_text(p.name), style="Subtitle")
     period = period_label(p)
     if period:
-        doc.add_paragraph(f"Strategy period: {period}")
+        doc.add_paragraph(ctx.say("draft.period", period=period))
     if p.areas:
-        doc.add_paragraph(safe_text(f"Covering: {p.areas}"))
-    doc.add_paragraph(safe_text(f"Version: {_version(ctx)}"))
-    doc.add_paragraph(f"Date: {uk_long_date(now.astimezone(UK).date())}")
+        doc.add_paragraph(safe_text(ctx.say("draft.covering", areas=p.areas)))
+    doc.add_paragraph(safe_text(ctx.say("draft.version", version=_version_both(ctx))))
+    day = now.astimezone(UK).date()
+    doc.add_paragraph(ctx.say("draft.date", date=Both(uk_long_date(day), long_date(day, "cy"))))
     if _is_draft(ctx):
-        doc.add_paragraph(safe_text(f"Status: {_status_words(ctx)}. DRAFT, not approved"), style=MARKING_STYLE)
+        doc.add_paragraph(safe_text(ctx.say("draft.status_draft", status=_status_both(ctx))), style=MARKING_STYLE)
     else:
-        doc.add_paragraph(safe_text(f"Status: {_status_words(ctx)}"), style=MARKING_STYLE)
+        doc.add_paragraph(safe_text(ctx.say("draft.status", status=_status_both(ctx))), style=MARKING_STYLE)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     _document_control(ctx, now)
+
+
+def _status_both(ctx: DraftContext) -> Both | str:
+    """The status words for a {status} placeholder: each language its own in a bilingual document."""
+    if ctx.language != "bilingual":
+        return _status_words(ctx)
+    chosen = ctx.value("finalise.status") or "draft"
+    key = f"status.{chosen}" if f"status.{chosen}" in phrases() else "status.draft"
+    return ctx.both(key)
 
 
 def _document_control(ctx: DraftContext, now: datetime) -> None:
     """The table councils put at the front of a published strategy (Guide §13.2)."""
     doc = ctx.doc
-    doc.add_paragraph("Document control", style=FRONT_HEADING_STYLE)
+    doc.add_paragraph(ctx.say("control.heading"), style=FRONT_HEADING_STYLE)
     approved_by = ctx.value("finalise.approved_by").strip()
     approved_on = ctx.value("finalise.approval_date")
     review = ctx.value("finalise.next_review")
     rows = [
-        ("Version", _version(ctx)),
-        ("Date of this version", uk_date(now.astimezone(UK).date())),
-        ("Author", ctx.value("finalise.document_author").strip() or ctx.partnership.name),
-        ("Status", _status_words(ctx)),
-        ("Approved by", (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else "Not yet approved"),
-        *[(f"Endorsement: {agency}", decision) for agency, decision in ctx.extras.get("endorsements", [])],
-        ("Next review date", uk_day(review) if review else "Not set yet (Finalise chapter)"),
-        ("Classification", _marking(ctx) or "No marking"),
+        (ctx.say("control.version"), _version(ctx)),
+        (ctx.say("control.date"), uk_date(now.astimezone(UK).date())),
+        (ctx.say("control.author"), ctx.value("finalise.document_author").strip() or ctx.partnership.name),
+        (ctx.say("control.status"), _status_words(ctx)),
+        (
+            ctx.say("control.approved_by"),
+            (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else ctx.say("control.not_approved"),
+        ),
+        *[(ctx.say("control.endorsement", agency=agency), decision) for agency, decision in ctx.extras.get("endorsements", [])],
+        (ctx.say("control.next_review"), uk_day(review) if review else ctx.say("control.review_not_set")),
+        (ctx.say("control.classification"), _marking(ctx) or ctx.say("control.no_marking")),
     ]
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -159,7 +194,7 @@ def _header_footer(ctx: DraftContext) -> None:
     once, in the first section; every later section, portrait or landscape, shares them, so the
     marking is printed once at the top and once at the foot of every page."""
     marking = _marking(ctx)
-    draft = " · DRAFT" if _is_draft(ctx) else ""
+    draft = ctx.say("draft.footer_draft") if _is_draft(ctx) else ""
     first, *later = ctx.doc.sections
     for section in later:
         section.header.is_linked_to_previous = True
@@ -167,7 +202,10 @@ def _header_footer(ctx: DraftContext) -> None:
     header = first.header.paragraphs[0]
     header.text = safe_text(" · ".join(x for x in (marking, ctx.partnership.name) if x) + draft)
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer_with_pages(first, f"{ctx.partnership.name} · Child sexual abuse strategy{draft}")
+    footer_with_pages(
+        first,
+        ctx.say("draft.footer", name=ctx.partnership.name, draft=ctx.both("draft.footer_draft") if _is_draft(ctx) else ""),
+    )
     if marking:
         below = first.footer.add_paragraph(marking)
         below.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -188,7 +226,7 @@ def _evidence_appendix(ctx: DraftContext):
         return None
     ctx.doc.add_page_break()
     start = ctx.doc.paragraphs[-1]._p
-    ctx.doc.add_heading(EVIDENCE_APPENDIX, level=1)
+    ctx.doc.add_heading(ctx.say("appendix.evidence"), level=1)
     ctx.doc.add_paragraph("The tables behind the summaries in section 4, 'Local and regional context', as the partnership recorded them.")
     for number, (title, write) in enumerate(ctx.details, start=1):
         ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
@@ -209,7 +247,7 @@ def _chain_appendix(ctx: DraftContext, letter: str):
     doc = ctx.doc
     doc.add_page_break()
     start = doc.paragraphs[-1]._p
-    doc.add_heading(f"Appendix {letter}: {CHAIN_APPENDIX}", level=1)
+    doc.add_heading(ctx.say("appendix.chain", letter=letter), level=1)
     unanswered = chain.unanswered
     doc.add_paragraph(
         safe_text(
@@ -262,18 +300,30 @@ def _glossary(ctx: DraftContext) -> None:
     }
     found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
     ctx.doc.add_page_break()
-    ctx.doc.add_heading("Appendix B: Glossary", level=1)
+    ctx.doc.add_heading(ctx.say("appendix.b"), level=1)
     if not found.meanings and not found.unexplained:
-        ctx.doc.add_paragraph("This strategy uses no acronyms.")
+        ctx.doc.add_paragraph(ctx.say("glossary.none"))
         return
-    ctx.doc.add_paragraph("The abbreviations this strategy uses, and what they stand for.")
-    body = [[acronym, meaning] for acronym, meaning in found.glossary()]
-    body += [[acronym, "Meaning not given yet: add it in the workbook's Finalise chapter."] for acronym in sorted(found.unexplained)]
-    simple_table(ctx, ["Acronym", "Meaning"], sorted(body, key=lambda r: r[0].casefold()))
+    ctx.doc.add_paragraph(ctx.say("glossary.intro"))
+    body = [[acronym, _meaning(ctx, acronym, meaning, found.source.get(acronym))] for acronym, meaning in found.glossary()]
+    body += [[acronym, ctx.say("glossary.not_given")] for acronym in sorted(found.unexplained)]
+    simple_table(ctx, [ctx.say("glossary.acronym"), ctx.say("glossary.meaning")], sorted(body, key=lambda r: r[0].casefold()))
+
+
+def _meaning(ctx: DraftContext, acronym: str, meaning: str, source: str | None) -> str:
+    """An acronym's meaning in the document's language: the workbook's own list has its Welsh; a
+    meaning the partnership wrote is printed as it wrote it."""
+    key = f"acronym.{acronym}"
+    if ctx.language == "en" or source != "the workbook's list" or key not in phrases():
+        return meaning
+    return ctx.say(key)
 
 
 def _title(ctx: DraftContext) -> str:
-    return ctx.value("finalise.title").strip() or DEFAULT_TITLE
+    own = ctx.value("finalise.title").strip()
+    if not own:
+        return ctx.say("draft.default_title")
+    return ctx.text(ctx.answer_text("finalise.title", own)) if ctx.language != "en" else own
 
 
 def _properties(ctx: DraftContext, now: datetime) -> None:
@@ -310,7 +360,7 @@ def _section_introduction(ctx: DraftContext) -> None:
         answer_section(ctx, "intro.audience", "Who the strategy is for")
     if ctx.value("intro.last_strategy").strip():
         answer_section(ctx, "intro.last_strategy", "What the last strategy achieved")
-    doc.add_heading("Scope", level=2)
+    doc.add_heading(ctx.say("intro.scope"), level=2)
     forms = _labels(ctx, "intro.scope_forms")
     if forms:
         doc.add_paragraph("The strategy covers these forms of child sexual abuse:")
@@ -332,7 +382,7 @@ def _section_introduction(ctx: DraftContext) -> None:
         paragraphs(doc, ctx.value("intro.scope_notes"))
     answer_section(ctx, "intro.national_picture", "The national picture")
     answer_section(ctx, "intro.legislation", "Legislation, guidance and national reviews")
-    doc.add_heading("Definition of child sexual abuse", level=2)
+    doc.add_heading(ctx.say("intro.definition"), level=2)
     if ctx.value("intro.definition").strip():
         paragraphs(doc, ctx.value("intro.definition"))
     else:
@@ -351,15 +401,21 @@ def _section_introduction(ctx: DraftContext) -> None:
 def _section_vision(ctx: DraftContext) -> None:
     doc = ctx.doc
     answer_section(ctx, "vision.statement", "Our shared vision")
-    doc.add_heading("Strategic priorities", level=2)
+    doc.add_heading(ctx.say("vision.priorities"), level=2)
     priorities = ctx.rows.get("vision.priorities", [])
-    if priorities:
+    if priorities and ctx.language != "en":  # each priority's Welsh title; its reason as the partnership wrote it
+        titles = [ctx.text(ctx.title("priority", r.id, str(r.values.get("priority") or ""))) for r in priorities]
+        for row, para in zip(priorities, numbered(doc, titles), strict=True):
+            why = row.values.get("why")
+            if why:
+                para.add_run(safe_text(f": {ctx.text(ctx.own(str(why)))}"))
+    elif priorities:
         for row, para in zip(priorities, numbered(doc, [str(r.values.get("priority") or "") for r in priorities]), strict=True):
             why = row.values.get("why")
             if why:
                 para.add_run(safe_text(f": {why}"))
     else:
-        gap(ctx, "Not written yet: the strategic priorities (workbook chapter 'Shared vision and governance').")
+        gap(ctx, ctx.say("vision.priorities_missing"))
     _involvement(ctx)
     answer_section(ctx, "vision.leadership", "Leadership commitments")
 
@@ -370,38 +426,34 @@ def _involvement(ctx: DraftContext) -> None:
     lines = ctx.extras.get("involvement")
     if lines is None:  # a draft built without the record (build_draft called directly)
         return
-    ctx.doc.add_heading("You said, we did", level=2)
+    ctx.doc.add_heading(ctx.say("involvement.heading"), level=2)
     if not lines:
-        gap(
-            ctx,
-            "Not recorded yet: how children, young people and adult victims and survivors were involved and what "
-            "changed because of it (workbook page 'Involvement: you said, we did'; Guide §3.1, §10.2).",
-        )
+        gap(ctx, ctx.say("involvement.missing"))
         return
-    counts = [f"{s.engagements} with {s.label[0].lower() + s.label[1:]}" for s in involvement.summary(lines) if s.engagements]
-    ctx.doc.add_paragraph(
-        safe_text(
-            f"This strategy was shaped by what people told us: {len(lines)} "
-            f"{'engagement' if len(lines) == 1 else 'engagements'} ({', '.join(counts)}). "
-            "Each is described by the group and never by a person."
-        )
-    )
-    simple_table(ctx, ["When and with whom", "You said", "We did"], involvement.you_said_we_did(lines))
+    counts = [
+        ctx.say("involvement.count", n=s.engagements, who=s.label[0].lower() + s.label[1:])
+        for s in involvement.summary(lines)
+        if s.engagements
+    ]
+    intro = "involvement.intro_one" if len(lines) == 1 else "involvement.intro"
+    ctx.doc.add_paragraph(safe_text(ctx.say(intro, count=len(lines), groups=", ".join(counts))))
+    headers = [ctx.say("involvement.header.when"), ctx.say("involvement.header.said"), ctx.say("involvement.header.did")]
+    simple_table(ctx, headers, involvement.you_said_we_did(lines))
     missing = [s.label.lower() for s in involvement.summary(lines) if s.voice in involvement.REQUIRED_VOICES and not s.changes]
     if missing:
-        gap(ctx, f"Still to show: a change made because of what {' and '.join(missing)} said (Guide §3.1, §10.2).")
+        gap(ctx, ctx.say("involvement.still_to_show", who=" and ".join(missing)))
 
 
 def _section_governance(ctx: DraftContext) -> None:
     doc, c = ctx.doc, ctx.content
     answer_section(ctx, "governance.board", "Ownership and accountability")
-    doc.add_heading("What each agency contributes", level=2)
+    doc.add_heading(ctx.say("governance.contributions"), level=2)
     contributions = ctx.rows.get("vision.contributions", [])
     if contributions:
         prompt_table(ctx, c.prompts["vision.contributions"], contributions)
     else:
         gap(ctx, "Not written yet: what each agency contributes (workbook chapter 'Shared vision and governance').")
-    doc.add_heading("Steering group", level=2)
+    doc.add_heading(ctx.say("governance.steering_group"), level=2)
     members = ctx.rows.get("vision.steering_group", [])
     if members:
         prompt_table(
@@ -413,7 +465,7 @@ def _section_governance(ctx: DraftContext) -> None:
     else:
         gap(ctx, "Not written yet: the steering group's members (workbook chapter 'Shared vision and governance').")
     if ctx.value("vision.terms_of_reference").strip():
-        doc.add_heading("Terms of reference", level=3)
+        doc.add_heading(ctx.say("governance.terms_of_reference"), level=3)
         paragraphs(doc, ctx.value("vision.terms_of_reference"))
     answer_section(ctx, "governance.subgroups", "Subgroups")
     answer_section(ctx, "governance.reporting", "Reporting lines")
@@ -921,19 +973,26 @@ def build_draft(
     endorsements: list[list[str]] | None = None,
     chain=None,
     involvement_lines: list | None = None,
+    language: str = "en",
+    translations: Translations = NO_WELSH,
 ) -> bytes:
     """The draft strategy as .docx bytes (``charts=False``: no chart pictures, a note instead).
     ``endorsements``: the document-control lines of each partner's endorsement; ``chain``: how the
-    plan answers the evidence (strategy.chain.links.Coverage), for its appendix."""
+    plan answers the evidence (strategy.chain.links.Coverage), for its appendix. ``language``: "en",
+    "cy" or "bilingual" (Welsh first), with the partnership's Welsh in ``translations``."""
     now = now or datetime.now(UK)
     doc = Document()
     ctx = DraftContext(
         doc, content(), ctx_partnership, answers, rows, charts, plan, tuple(self_assessment or ()), version_label, review_comments
     )
+    ctx.language, ctx.translations = check_language(language), translations
     ctx.extras.update(endorsements=endorsements or [], chain=chain, involvement=involvement_lines)
     ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
+    if ctx.language == "cy":  # spelling and screen readers in Welsh
+        _proofing_language(doc, "cy-GB")
     _title_page(ctx, now)
+    welsh_note = _welsh_note_start(ctx)
     contents = table_of_contents(doc)
     landscape = False
     sections = ctx.content.reference("template_sections").items
@@ -944,7 +1003,8 @@ def build_draft(
             set_orientation(doc, landscape)
         else:
             doc.add_page_break()
-        doc.add_heading(f"{section['number']}. {section['label']}", level=1)
+        label = ctx.say("section." + section["id"])
+        doc.add_heading(f"{section['number']}. {label}", level=1)
         writer = _WRITERS.get(section["id"])
         if writer:
             writer(ctx)
@@ -962,8 +1022,39 @@ def build_draft(
     if evidence is not None or answers is not None:  # the glossary is Appendix B: it goes before the rest
         _move_to_end(doc, evidence if evidence is not None else answers)
     _header_footer(ctx)
+    _welsh_note_end(ctx, welsh_note)
     contents_from_headings(doc, contents, number_headings(doc))
     return save(doc, ctx.brand)
+
+
+def _proofing_language(doc: DocxDocument, tag: str) -> None:
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), tag)
+    doc.core_properties.language = tag
+
+
+def _welsh_note_start(ctx: DraftContext):
+    """A Welsh or bilingual draft opens with a note on its Welsh text; its counts are written at the
+    end (``_welsh_note_end``), once every passage has been marked."""
+    if ctx.language == "en":
+        return None
+    ctx.doc.add_paragraph(ctx.say("welsh.note_heading"), style=FRONT_HEADING_STYLE)
+    return ctx.doc.add_paragraph(style=GAP_STYLE)
+
+
+def _welsh_note_end(ctx: DraftContext, placeholder) -> None:
+    if placeholder is None:
+        return
+    lines = []
+    if ctx.welsh_missing:
+        lines.append(ctx.say("welsh.note_missing", count=ctx.welsh_missing))
+    if ctx.welsh_out_of_date:
+        lines.append(ctx.say("welsh.note_out_of_date", count=ctx.welsh_out_of_date))
+    if not lines:
+        lines.append(ctx.say("welsh.note_complete"))
+    lines.append(ctx.say("welsh.note_english_only"))
+    placeholder.text = "\n".join(lines)
 
 
 def _open_comments(ctx: DraftContext, section_id: str) -> None:
@@ -972,9 +1063,9 @@ def _open_comments(ctx: DraftContext, section_id: str) -> None:
     if ctx.review_comments is None:  # not a review copy
         return
     found = ctx.review_comments.get(section_id, [])
-    ctx.doc.add_heading("Open comments from reviewers", level=2)
+    ctx.doc.add_heading(ctx.say("review.open_comments"), level=2)
     if not found:
-        ctx.doc.add_paragraph("No open comments on this section.")
+        ctx.doc.add_paragraph(ctx.say("review.no_comments"))
         return
     for about, comment in found:
         who = comment.author_name + (f", {comment.author_agency}" if comment.author_agency else "")
@@ -990,11 +1081,18 @@ def export_docx(
     charts: bool = True,
     version_label: str | None = None,
     review_comments: dict | None = None,
+    language: str = "en",
+    translations: Translations | None = None,
 ) -> bytes:
     """The one way to the Word draft: page, CLI and tests all call this. ``version_label`` names a
-    frozen review version; ``review_comments`` makes a review copy (see strategy.finalise.review)."""
+    frozen review version; ``review_comments`` makes a review copy (see strategy.finalise.review).
+    ``language``: "en" (the default), "cy" or "bilingual"; the partnership's Welsh comes from
+    ``translations`` (by default ``translations_for``, read from the database)."""
+    check_language(language)
     step("Reading the partnership's answers and plan", 0.0)
     partnership = get_partnership(engine, partnership_id)
+    if translations is None:
+        translations = translations_for(engine, partnership_id) if language != "en" else NO_WELSH
     return build_draft(
         partnership,
         get_answers(engine, partnership_id),
@@ -1008,15 +1106,18 @@ def export_docx(
         endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),
         chain=coverage(engine, partnership_id),
         involvement_lines=involvement.list_engagements(engine, partnership_id),
+        language=language,
+        translations=translations,
     )
 
 
-def draft_filename(p: Partnership, now: datetime | None = None) -> str:
+def draft_filename(p: Partnership, now: datetime | None = None, *, language: str = "en") -> str:
     now = now or datetime.now(UK)
     safe = "".join(ch if ch.isalnum() else "-" for ch in p.name).strip("-").lower() or "partnership"
     while "--" in safe:
         safe = safe.replace("--", "-")
-    return f"{safe[:60]}-strategy-draft-{now.strftime('%Y-%m-%d')}.docx"
+    suffix = {"cy": "-cymraeg", "bilingual": "-dwyieithog-bilingual"}.get(language, "")
+    return f"{safe[:60]}-strategy-draft{suffix}-{now.strftime('%Y-%m-%d')}.docx"
 
 
 # --- The Word draft of a frozen review version (Guide §13.2) ----------------------------------
@@ -1030,12 +1131,14 @@ def version_docx(
     review_copy: bool = False,
     now: datetime | None = None,
     charts: bool = True,
+    language: str = "en",
 ) -> bytes:
     """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
-    the open comments under each section."""
+    the open comments under each section; ``language``: "en", "cy" or "bilingual"."""
+    check_language(language)
     comments = review.open_comments_by_section(engine, partnership_id) if review_copy else None
     if which == review.CURRENT:
-        return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments)
+        return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments, language=language)
     version = review.find_version(engine, partnership_id, which)
     data = review.version_content(engine, version)
     with tempfile.TemporaryDirectory(prefix="workbook-version-") as folder:
@@ -1043,6 +1146,14 @@ def version_docx(
         try:
             frozen = prepare_database(url)
             pid = restore_partnership(frozen, data)
-            return export_docx(frozen, pid, now=now, charts=charts, version_label=review.label(version.number), review_comments=comments)
+            return export_docx(
+                frozen,
+                pid,
+                now=now,
+                charts=charts,
+                version_label=review.label(version.number),
+                review_comments=comments,
+                language=language,
+            )
         finally:
             dispose_engine(url)

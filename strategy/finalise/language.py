@@ -27,7 +27,9 @@ EXEMPT_PROMPT = "finalise.language_exempt"
 GLOSSARY_PROMPT = "finalise.glossary"
 #: A sentence longer than this many words is hard to read aloud or take in at once.
 LONG_SENTENCE_WORDS = 40
-_SKIP_PROMPTS = {EXEMPT_PROMPT, GLOSSARY_PROMPT}
+#: Corrections to the documents' Welsh (strategy.documents.welsh): not text for the plain-English check.
+WELSH_WORDING_PROMPT = "finalise.welsh_wording"
+_SKIP_PROMPTS = {EXEMPT_PROMPT, GLOSSARY_PROMPT, WELSH_WORDING_PROMPT}
 
 
 @dataclass(frozen=True)

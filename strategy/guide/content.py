@@ -88,6 +88,11 @@ class Prompt(_Strict):
     max: float | None = None
     #: Left out of a chapter's progress: worth answering only where it applies (an exemption list...).
     optional: bool = False
+    #: Asked only of partnerships in these nations (empty: all).
+    nations: tuple[str, ...] = ()
+
+    def asked_in(self, nation: str) -> bool:
+        return not self.nations or nation in self.nations
 
     @property
     def limit(self) -> int:

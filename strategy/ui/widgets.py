@@ -954,6 +954,8 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
         if section.intro:
             st.markdown(md_escape(content().fill(section.intro, partnership.nation)))
         for prompt in section.prompts:
+            if not prompt.asked_in(partnership.nation):
+                continue
             if not reminded and editable and prompt.type in FREE_TEXT:
                 safeguarding_reminder()  # once per page, just before its first free-text box
                 reminded = True

@@ -16,6 +16,7 @@ from strategy.core.models import Answer, Partnership
 from strategy.core.values import uk_day
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Content, Prompt, content
+from strategy.word.language import NO_WELSH, Both, Translations, in_language, phrase, phrases
 from strategy.word.style import Brand, brand_from
 from strategy.word.toolkit import (
     gap,
@@ -72,9 +73,73 @@ class DraftContext:
     #: What higher layers hand the draft: "endorsements" (the document-control lines of
     #: strategy.finalise.endorsement) and "chain" (strategy.chain's evidence coverage, for its appendix).
     extras: dict = field(default_factory=dict)
+    #: The document's language: "en" (the default), "cy" or "bilingual" (Welsh first).
+    language: str = "en"
+    #: The Welsh of the partnership's answers and titles, and its corrections of the fixed phrases.
+    translations: Translations = NO_WELSH
+    #: Passages a Welsh or bilingual document marked: Welsh missing, Welsh possibly out of date.
+    welsh_missing: int = 0
+    welsh_out_of_date: int = 0
 
     def __post_init__(self) -> None:
         warm_charts(self)  # the drawing process starts while the first sections are written
+
+    def say(self, key: str, **values: object) -> str:
+        """A fixed phrase of the document in its language (strategy.word.language.phrase)."""
+        return phrase(key, self.language, self.translations.phrases, **values)
+
+    def both(self, key: str, **values: object) -> Both:
+        """A phrase in each language, for a {placeholder} of another phrase."""
+        return Both(phrase(key, "en", None, **values), phrase(key, "cy", self.translations.phrases, **values))
+
+    def text(self, value: Both | str) -> str:
+        return in_language(value, self.language)
+
+    def missing(self, what: str) -> str:
+        """The mark for a passage with no Welsh text yet (counted for the note at the start)."""
+        self.welsh_missing += 1
+        return phrase("welsh.missing", "cy", self.translations.phrases, what=what)
+
+    def title(self, kind: str, item_id: int | None, english: str) -> Both | str:
+        """A plan title ("aim", "outcome", "action", "priority") in the document's language: its Welsh,
+        marked where it is missing or may be out of date; never the English in its place."""
+        if self.language == "en":
+            return english
+        welsh = self.translations.title(kind, item_id)
+        if welsh is None:
+            return Both(english, self.missing(english)) if english.strip() else english
+        if welsh.out_of_date:
+            self.welsh_out_of_date += 1
+            return Both(english, f"{welsh.value} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
+        return Both(english, welsh.value)
+
+    def own(self, english: str) -> Both | str:
+        """The partnership's own prose that has no Welsh store (an aim's description, a reason): in a
+        Welsh or bilingual document marked as missing its Welsh, the English inside the mark."""
+        if self.language == "en" or not english.strip():
+            return english
+        return Both(english, self.missing(english))
+
+    def answer_text(self, prompt_id: str, english: str, shorten: Callable[[str], str] = str) -> Both | str:
+        """A short answer printed inside other text (the strategy's own title), like ``title``;
+        ``shorten`` cuts the Welsh as the English was cut to fit (the strategy on a page)."""
+        if self.language == "en":
+            return english
+        welsh = self.translations.answer(prompt_id)
+        if welsh is None:
+            return Both(english, self.missing(english))
+        if welsh.out_of_date:
+            self.welsh_out_of_date += 1
+            return Both(english, f"{shorten(welsh.value)} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
+        return Both(english, shorten(welsh.value))
+
+    def fixed(self, key: str, english: str) -> str:
+        """A heading the English gives as text (a chapter's section title): the phrase ``key`` in Welsh
+        where the file has it, else marked as missing."""
+        if self.language == "en":
+            return english
+        welsh = phrase(key, "cy", self.translations.phrases) if key in phrases() else self.missing(english)
+        return self.text(Both(english, welsh))
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)
@@ -86,15 +151,36 @@ class DraftContext:
 
 
 def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None, level: int = 2) -> None:
+    """An answer under its heading; in a Welsh document its Welsh (marked where missing or possibly out
+    of date), in a bilingual one the Welsh and then the English."""
     prompt = ctx.content.prompts[prompt_id]
     if heading:
-        ctx.doc.add_heading(heading, level=level)
+        ctx.doc.add_heading(ctx.fixed(f"answer.{prompt_id}", heading), level=level)
     text = ctx.value(prompt_id)
-    if text.strip():
-        paragraphs(ctx.doc, text)
+    label = ctx.content.fill(prompt.label, ctx.partnership.nation)
+    not_written = {"label": label, "chapter": ctx.content.chapter_of(prompt_id).title}
+    if ctx.language == "en":
+        if text.strip():
+            paragraphs(ctx.doc, text)
+        else:
+            gap(ctx, ctx.say("answer.not_written", **not_written))
+        return
+    welsh = ctx.translations.answer(prompt_id)
+    if welsh is None and not text.strip():
+        gap(ctx, ctx.say("answer.not_written", **not_written))
+        return
+    if welsh is None:
+        gap(ctx, ctx.missing(label))
     else:
-        chapter = ctx.content.chapter_of(prompt_id)
-        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' (workbook chapter '{chapter.title}').")
+        if welsh.out_of_date:
+            ctx.welsh_out_of_date += 1
+            gap(ctx, phrase("welsh.out_of_date", "cy", ctx.translations.phrases))
+        paragraphs(ctx.doc, welsh.value)
+    if ctx.language == "bilingual":
+        if text.strip():
+            paragraphs(ctx.doc, text)
+        else:
+            gap(ctx, phrase("answer.not_written", "en", None, **not_written))
 
 
 def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: list[str] | None = None) -> None:
@@ -128,7 +214,7 @@ def grid_table(ctx: DraftContext, prompt: Prompt, first: str) -> list[str]:
 
 def cell_text(ctx: DraftContext, col, value) -> str:
     if col.type == "yesno":
-        return {True: "Yes", False: "No"}.get(value, "")
+        return {True: ctx.say("word.yes"), False: ctx.say("word.no")}.get(value, "")
     if col.type in ("choice", "multichoice") and value:
         labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
         chosen: list[str] = value if isinstance(value, list) else [value]
@@ -145,9 +231,15 @@ def cell_text(ctx: DraftContext, col, value) -> str:
 
 def section_not_started(ctx: DraftContext, section: dict) -> None:
     chapters = ", ".join(f"'{name}'" for name in section.get("filled_by", []))
+    holds = section.get("holds", "").strip().rstrip(".").lower()
+    welsh_holds = f"section.{section['id']}.holds"
     gap(
         ctx,
-        f"Not written yet. This section will hold {section.get('holds', '').strip().rstrip('.').lower()}. "
-        f"It is filled from the workbook's {chapters} {'chapter' if len(section.get('filled_by', [])) == 1 else 'chapters'}"
-        f" (Guide {section.get('guide_chapters', '')}).",
+        ctx.say(
+            "section.not_started",
+            holds=Both(holds, phrase(welsh_holds, "cy", ctx.translations.phrases)) if welsh_holds in phrases() else holds,
+            chapters=chapters,
+            chapter_word=ctx.both("section.chapter" if len(section.get("filled_by", [])) == 1 else "section.chapters"),
+            guide=section.get("guide_chapters", ""),
+        ),
     )

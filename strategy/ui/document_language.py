@@ -1,0 +1,50 @@
+"""The Word draft page's choice of language for a partnership in Wales (Welsh Language Standards):
+English, Welsh or both, and the partnership's own corrections to the documents' Welsh wording. (Kept apart
+from strategy.ui.welsh_views, which the chapter widgets import: this one imports the widgets.)"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.answers.operations import list_rows
+from strategy.core.models import Partnership, stored_id
+from strategy.core.text import md_escape
+from strategy.documents.welsh import corrections_from
+from strategy.finalise.language import WELSH_WORDING_PROMPT
+from strategy.guide.content import content
+from strategy.ui.widgets import role_banner, table_field
+from strategy.word.language import LANGUAGE_NAMES
+
+
+def document_language(engine: Engine, partnership: Partnership) -> str:
+    """ "en" for a partnership in England (no choice shown); in Wales the language the person picks,
+    English by default, with the partnership's corrections to the Welsh wording below it."""
+    if partnership.nation != "wales":
+        return "en"
+    pid = stored_id(partnership)
+    language = st.radio(
+        "Language of the documents",
+        list(LANGUAGE_NAMES),
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+        key=f"draft_language|{pid}",
+        help="A Welsh or bilingual document marks every answer and title that has no Welsh text yet, and counts them "
+        "in a note at the start; it never fills them with the English.",
+    )
+    rows = list_rows(engine, pid, WELSH_WORDING_PROMPT)
+    with st.expander(f"Welsh wording of the documents ({len(rows)} correction{'s' if len(rows) != 1 else ''} of your own)"):
+        st.markdown(
+            "The documents' fixed Welsh words were written for review by a Welsh speaker in your partnership. "
+            "Correct any phrase here and your Welsh and bilingual documents use your wording."
+        )
+        table_field(engine, partnership, content().prompts[WELSH_WORDING_PROMPT], rows, role_banner(engine, partnership))
+        unmatched = corrections_from(rows).unmatched
+        if unmatched:
+            st.warning(
+                "These corrections name no phrase the documents print, so they are not used yet: "
+                + "; ".join(f"'{md_escape(text)}'" for text in unmatched)
+                + ". Copy the phrase exactly as the Welsh (or English) document prints it.",
+                icon="⚠️",
+            )
+    return language

@@ -1,0 +1,149 @@
+"""The documents' fixed words in English and in Welsh, and the Welsh of a partnership's own text.
+
+Every fixed word a document prints in Welsh goes through ``phrase`` (one lookup, read from
+``data/language/documents.yaml``): in English it gives exactly the English the documents always
+printed; in Welsh the Welsh (or the partnership's own correction of it); in a bilingual document the
+Welsh first and then the English, in the same style and size (Welsh Language Standards).
+
+The Welsh of the partnership's answers and plan titles comes from the caller as ``Translations``: the
+documents never fill a missing Welsh text with English; they mark it ("[Testun Cymraeg ar goll: ...]")
+and count it in a note at the start."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+import yaml
+
+from strategy.core.errors import InvalidInput
+from strategy.core.settings import DATA_DIR
+from strategy.word.toolkit import safe_text
+
+#: The languages a document can be written in: English (the default), Welsh, or both (Welsh first).
+LANGUAGES = ("en", "cy", "bilingual")
+LANGUAGE_NAMES = {"en": "English", "cy": "Welsh (Cymraeg)", "bilingual": "Bilingual (Welsh first, then English)"}
+PHRASES_FILE = DATA_DIR / "language" / "documents.yaml"
+
+
+@dataclass(frozen=True)
+class WelshText:
+    """The Welsh of one answer or title; ``out_of_date``: the English changed after it was translated."""
+
+    value: str
+    out_of_date: bool = False
+
+
+@dataclass(frozen=True)
+class Translations:
+    """What a document knows of the partnership's Welsh: its answers by prompt id, its plan titles by
+    (kind, id) with kind "priority", "aim", "outcome" or "action", and its own corrections of the
+    fixed phrases (key: Welsh). ``NO_WELSH`` is the default: no Welsh text at all."""
+
+    answers: Mapping[str, WelshText] = field(default_factory=lambda: MappingProxyType({}))
+    titles: Mapping[tuple[str, int], WelshText] = field(default_factory=lambda: MappingProxyType({}))
+    phrases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def answer(self, prompt_id: str) -> WelshText | None:
+        return _usable(self.answers.get(prompt_id))
+
+    def title(self, kind: str, item_id: int | None) -> WelshText | None:
+        return _usable(self.titles.get((kind, item_id)) if item_id is not None else None)
+
+
+def _usable(found: WelshText | None) -> WelshText | None:
+    """A Welsh text as a document can print it (characters XML cannot hold dropped); None when it
+    is empty or blank: blank Welsh is missing Welsh."""
+    if found is None:
+        return None
+    clean = safe_text(found.value)
+    return WelshText(clean, found.out_of_date) if clean.strip() else None
+
+
+NO_WELSH = Translations()
+
+
+@dataclass(frozen=True)
+class Both:
+    """A text in both languages, for a {placeholder} whose Welsh is not the English (a plan title)."""
+
+    en: str
+    cy: str
+
+
+def in_language(text: Both | str, language: str) -> str:
+    """The text a document of ``language`` prints for ``text`` (a plain str is the same in both)."""
+    if not isinstance(text, Both):
+        return text
+    if language == "en":
+        return text.en
+    return text.cy if language == "cy" else _joined(text.cy, text.en)
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidInput(f"The language {language!r} is not one the documents are written in: choose en, cy or bilingual.")
+    return language
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    with PHRASES_FILE.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def phrases() -> dict[str, dict[str, str]]:
+    """Every fixed phrase: key -> {"en": ..., "cy": ...}."""
+    return _data()["phrases"]
+
+
+def months_cy() -> list[str]:
+    return list(_data()["months_cy"])
+
+
+def welsh_phrase(key: str, overrides: Mapping[str, str] | None = None) -> str:
+    """The Welsh of one phrase: the partnership's correction where it made one (cleaned of what XML
+    cannot hold), else the file's."""
+    corrected = safe_text((overrides or {}).get(key, ""))
+    return corrected if corrected.strip() else phrases()[key]["cy"]
+
+
+def _joined(welsh: str, english: str) -> str:
+    """Both languages in one run of text, Welsh first: a short label on one line ("Cyflwyniad /
+    Introduction"), a sentence on lines of its own."""
+    if welsh == english:
+        return english
+    sentence = english.rstrip().endswith((".", ":", "]")) or ". " in english or len(english) > 60
+    return f"{welsh}\n{english}" if sentence else f"{welsh} / {english}"
+
+
+def phrase(key: str, language: str = "en", overrides: Mapping[str, str] | None = None, **values: object) -> str:
+    """The one lookup of the documents' fixed words. ``values`` fill the {placeholders}; a value that is
+    a ``Both`` gives each language its own (a plan title and its Welsh)."""
+    entry = phrases()[key]
+    en_values = {k: v.en if isinstance(v, Both) else v for k, v in values.items()}
+    english = entry["en"].format(**en_values) if values else entry["en"]
+    if language == "en":
+        return english
+    cy_values = {k: v.cy if isinstance(v, Both) else v for k, v in values.items()}
+    welsh_template = welsh_phrase(key, overrides)
+    try:
+        welsh = welsh_template.format(**cy_values) if values else welsh_template
+    except (KeyError, IndexError, ValueError):  # a correction that broke a {placeholder}: the file's Welsh
+        welsh = entry["cy"].format(**cy_values) if values else entry["cy"]
+    return welsh if language == "cy" else _joined(welsh, english)
+
+
+def welsh_date(day: date) -> str:
+    """A date as Welsh documents write it: "31 Mawrth 2027"."""
+    return f"{day.day} {months_cy()[day.month - 1]} {day.year}"
+
+
+def long_date(day: date, language: str = "en") -> str:
+    english = f"{day.day} {day.strftime('%B %Y')}"
+    if language == "en":
+        return english
+    return welsh_date(day) if language == "cy" else f"{welsh_date(day)} / {english}"
