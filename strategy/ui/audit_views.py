@@ -92,7 +92,7 @@ def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author
                     placeholder="The multi-agency response to child sexual abuse in the family environment",
                 )
                 period = st.text_input("Period", max_chars=au.PERIOD_LIMIT, placeholder="January to March 2026")
-                chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.get)
+                chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.__getitem__)
                 if st.form_submit_button("Start the audit", type="primary"):
                     try:
                         assert author is not None  # a writer is signed in
@@ -138,7 +138,7 @@ def _details(page: AuditPage) -> None:
         with st.form(k("details", pid, audit.id, audit.version)):
             theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT)
             period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT)
-            chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.get)
+            chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.__getitem__)
             if st.form_submit_button("Save"):
                 try:
                     au.update_audit(
