@@ -338,7 +338,7 @@ def test_the_briefing_shows_criteria_factors_owners_and_responses(engine, demo_i
     assert counted["Domestic abuse"] == "5 of 10" and counted["Online abuse as part of the harm"] == "2 of 10"
     cases = next(t for t in doc.tables if t.rows[0].cells[0].text == "Case")
     assert cases.rows[0].cells[3].text == "Factors present" and cases.rows[1].cells[3].text == "Domestic abuse"
-    assert "owner: Harbourshire County Council; due: 31/03/2027; status: accepted" in text
+    assert "owner: Harbourshire County Council; due: 31 March 2027; status: accepted" in text
     responses = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == ["Agency", "Response", "Date", "By"]]
     assert [r.cells[0].text for r in responses[0].rows[1:]] == ["Harbourshire County Council", "Harbourshire Police"]
     assert "Head of Safeguarding Learning" in text and "14/10/2026" in text

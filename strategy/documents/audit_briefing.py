@@ -26,6 +26,7 @@ from strategy.word.toolkit import (
     finish,
     gap,
     lines_of,
+    long_day,
     new_document,
     numbered,
     safe_text,
@@ -250,7 +251,7 @@ def _recommendations(ctx: DocContext, engine: Engine, partnership_id: int, audit
     numbered(
         doc,
         [
-            f"{r.text} (owner: {r.owner or 'not given yet'}; due: {uk_day(r.due_date) or 'not given yet'}; "
+            f"{r.text} (owner: {r.owner or 'not given yet'}; due: {long_day(r.due_date) if r.due_date else 'not given yet'}; "
             f"status: {STATUSES.get(r.status, r.status).lower()}" + ("; in the action plan" if r.action_id else "") + ")"
             for r in recs
         ],

@@ -381,6 +381,25 @@ def _briefing(page: AuditPage) -> None:
 # --- The case audit in depth (issue 21) ---------------------------------------------------------
 
 
+def _loaded(key: str, current):
+    """The version(s) this browser showed on its last run, which a save must expect (so a change saved
+    by someone else in between is a conflict, never overwritten); then remember what is shown now."""
+    stash = k("loaded", key)
+    before = st.session_state.get(stash, current)
+    st.session_state[stash] = current
+    return before
+
+
+def _generation(key: str) -> int:
+    """A form's generation: its key stays the same (what was typed survives a refusal or a conflict)
+    until a save succeeds, which starts a fresh form."""
+    return st.session_state.get(k("generation", key), 0)
+
+
+def _next_generation(key: str) -> None:
+    st.session_state[k("generation", key)] = _generation(key) + 1
+
+
 def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -> None:
     """Change one audited case, its factors included, version-checked."""
     assert page.author is not None  # only writers reach the form
@@ -454,7 +473,8 @@ def _criteria(page: AuditPage) -> None:
     cases_recorded = len(au.list_cases(engine, audit_id))
     for n, c in enumerate(criteria, start=1):
         with st.expander(f"Criterion {n}: {md_escape(c.text[:80])}"):
-            with st.form(k("criterion", c.id, c.version)):
+            loaded = _loaded(k("criterion", c.id), c.version)
+            with st.form(k("criterion", c.id, _generation(k("criterion", c.id)))):
                 text = st.text_area("What good looks like", value=c.text, max_chars=depth.CRITERION_LIMIT)
                 outcome = st.selectbox(
                     "Intended outcome",
@@ -471,13 +491,14 @@ def _criteria(page: AuditPage) -> None:
                             engine,
                             pid,
                             stored_id(c),
-                            expected_version=c.version,
+                            expected_version=loaded,
                             author=author,
                             text=text,
                             outcome_id=outcome,
                             met=met,
                             audited=audited,
                         )
+                        _next_generation(k("criterion", c.id))
                         st.rerun()
                     except Conflict as exc:
                         st.error(conflict_note(exc), icon="⚠️")
@@ -574,7 +595,7 @@ def _reading(page: AuditPage) -> None:
             )
             measure_id = st.selectbox("Measure", list(measures), format_func=measures.__getitem__)
             period = st.text_input(
-                "Period",
+                "Period of the reading",
                 value=depth.default_period(page.audit),
                 help="A year (2026), a financial year (2025/26) or a quarter (Q4 2025/26).",
             )
@@ -611,7 +632,8 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
     if page.writer and author is not None:
         listed = agencies(engine, pid)
         with st.popover("Owner and due date"):
-            with st.form(k("rec-owner", rec_id, rec.version)):
+            loaded = _loaded(k("rec-owner", rec_id), rec.version)
+            with st.form(k("rec-owner", rec_id, _generation(k("rec-owner", rec_id)))):
                 options = ["", *listed]
                 owner = st.selectbox(
                     "Owning agency",
@@ -620,11 +642,10 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
                     format_func=lambda a: a or "(not given)",
                 )
                 due = st.date_input("Due", value=date.fromisoformat(rec.due_date) if rec.due_date else None, format="DD/MM/YYYY")
-                if st.form_submit_button("Save"):
+                if st.form_submit_button("Save the owner and due date"):
                     try:
-                        update_recommendation(
-                            engine, pid, rec_id, expected_version=rec.version, author=author, owner=owner or "", due_date=due
-                        )
+                        update_recommendation(engine, pid, rec_id, expected_version=loaded, author=author, owner=owner or "", due_date=due)
+                        _next_generation(k("rec-owner", rec_id))
                         st.rerun()
                     except Conflict as exc:
                         st.error(conflict_note(exc), icon="⚠️")
@@ -634,9 +655,9 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
             st.caption(
                 "What the agency has done or will do, as it reported to the independent chair and scrutineer. Never name a child or family."
             )
-            versions = {x.agency: x.version for x in given}
+            versions = _loaded(k("rec-response", rec_id), {x.agency: x.version for x in given})
             texts = {x.agency: x.text for x in given}
-            with st.form(k("rec-response", rec_id, *versions.values())):
+            with st.form(k("rec-response", rec_id, _generation(k("rec-response", rec_id)))):
                 agency = st.selectbox("Agency", listed, index=None, placeholder="Choose the agency")
                 text = st.text_area(
                     "Response",
@@ -660,6 +681,7 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
                             expected_version=versions.get(agency, 0),
                             author=author,
                         )
+                        _next_generation(k("rec-response", rec_id))
                         st.rerun()
                     except Conflict as exc:
                         st.error(conflict_note(exc), icon="⚠️")
