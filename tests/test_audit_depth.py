@@ -360,6 +360,50 @@ def test_markup_and_formulas_stay_text_in_the_briefing_and_the_tracker(engine, w
     assert unneutralise(rows[1][7]) == "-2+3"
 
 
+def test_the_scrutineers_dashboard_shows_owner_due_date_and_who_has_responded(engine, demo_id, author):
+    from strategy.answers.comments import add_comment
+    from strategy.assessments.scrutiny import open_comments, open_recommendations
+    from strategy.delivery import operations as D
+
+    audit = au.list_audits(engine, demo_id)[0]
+    first = list_recommendations(engine, demo_id, audit_id=audit.id)[0]
+    add_comment(engine, demo_id, target_kind="item", target_key=f"recommendation:{first.id}", text="When?", author=author)
+    d = D.load_delivery(engine, demo_id, today=TODAY)
+    table = open_recommendations(d).set_index("Recommendation")
+    row = table.loc[first.text]
+    assert (row["Owner"], row["Due"], row["Responses from"]) == (
+        "Harbourshire County Council",
+        "31/03/2027",
+        "Harbourshire County Council; Harbourshire Police",
+    )
+    assert "Relaunch the information-sharing advice" not in " ".join(table.index)  # done: not open
+    about = set(open_comments(d)["About"])
+    assert f"Recommendation: {first.origin}" in about
+
+
+def test_the_audits_date_is_read_day_first_and_a_wrong_one_changes_nothing(engine, world, author):
+    pid, audit = world["pid"], world["audit"]
+    for wrong, words in (("31/02/2026", "not a real date"), ("2026-13-01", "not a real date"), ("March 2026", "not a date")):
+        with pytest.raises(InvalidInput, match=words):
+            au.update_audit(engine, pid, audit.id, expected_version=audit.version, author=author, held_on=wrong)
+    kept = au.get_audit(engine, pid, audit.id)
+    assert (kept.held_on, kept.version) == ("2026-03-31", 1)
+    assert depth.default_period(kept) == "2025/26"
+    moved = au.update_audit(engine, pid, audit.id, expected_version=1, author=author, held_on="01/04/2026")
+    assert depth.default_period(moved) == "2026/27"
+
+
+def test_peoples_words_are_escaped_in_the_charts(engine, world, author):
+    pid, audit = world["pid"], world["audit"]
+    depth.add_own_factor(engine, pid, audit.id, label="<a href='x'>Parent</a> & carer", expected_version=audit.version, author=author)
+    depth.add_criterion(engine, pid, audit.id, text="<img src=x onerror=alert(1)>", met=1, audited=3, author=author)
+    audit = au.get_audit(engine, pid, audit.id)
+    factors = depth.factor_figure(depth.factor_table(audit, au.list_cases(engine, audit.id)))
+    assert "&lt;a href='x'&gt;Parent&lt;/a&gt; &amp; carer" in list(factors.data[0].y)
+    criteria = depth.criteria_figure(depth.criteria_table(engine, pid, depth.list_criteria(engine, audit.id)))
+    assert list(criteria.data[0].y) == ["&lt;img src=x onerror=alert(1)&gt;"]
+
+
 # --- The migration --------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ People's text reaches the page only through md_escape, st.text, read_only_text o
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -102,8 +103,14 @@ def audits_page() -> None:
         "and each agency reports back on it to the independent chair and scrutineer."
     )
     responses = list_responses(engine, page.pid)
+    listed = agencies(engine, page.pid) if writer else []
+    counts = open_counts(engine, page.pid)
     recommendations_panel(
-        engine, partnership, editable=writer, audit_id=page.audit_id, extra=lambda rec: _accountability(page, rec, responses)
+        engine,
+        partnership,
+        editable=writer,
+        audit_id=page.audit_id,
+        extra=lambda rec: _accountability(page, rec, responses, listed, counts),
     )
     st.download_button(
         "Download the recommendations and responses (CSV)",
@@ -609,7 +616,9 @@ def _reading(page: AuditPage) -> None:
                     show_error(exc)
 
 
-def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, list[RecommendationResponse]]) -> None:
+def _accountability(
+    page: AuditPage, rec: Recommendation, responses: dict[int, list[RecommendationResponse]], listed: list[str], counts: Counter
+) -> None:
     """One recommendation's owner, due date and each agency's response: read by everyone, changed by
     editors (version-checked); scrutineers comment on it."""
     engine, pid, author = page.engine, page.pid, page.author
@@ -630,7 +639,6 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
     if not given:
         st.caption("No agency has responded yet.")
     if page.writer and author is not None:
-        listed = agencies(engine, pid)
         with st.popover("Owner and due date"):
             loaded = _loaded(k("rec-owner", rec_id), rec.version)
             with st.form(k("rec-owner", rec_id, _generation(k("rec-owner", rec_id)))):
@@ -691,4 +699,4 @@ def _accountability(page: AuditPage, rec: Recommendation, responses: dict[int, l
                     except WorkbookError as exc:
                         show_error(exc)
     key = f"recommendation:{rec_id}"
-    comments_panel(engine, page.partnership, "", "item", key, open_counts(engine, pid).get(("item", key), 0))
+    comments_panel(engine, page.partnership, "", "item", key, counts.get(("item", key), 0))
