@@ -131,3 +131,30 @@ def test_two_people_recording_one_agencys_response_nothing_is_lost(engine):  # n
     _button(at, "Save the owner and due date").click().run()
     stored = list_recommendations(engine, pid)[0]
     assert (stored.owner, stored.due_date) == ("Harbourshire Police", "2027-03-31")
+
+
+def test_a_case_changed_meanwhile_is_a_conflict_not_overwritten(engine):  # noqa: F811
+    pid, audit = _audit_with_cases(engine, cases=1)
+    at = open_page(app(pid, SAM), PAGE)
+    case = au.list_cases(engine, audit.id)[0]
+    au.update_case(engine, pid, case.id, expected_version=case.version, author=JO, reference="Case 1", factors=["neglect"])
+    next(m for m in at.multiselect if m.label == "Factors present").set_value(["domestic_abuse"])
+    _button(at, "Save the case").click().run()
+    assert any("Jo Evans changed this case" in e.value for e in at.error), [e.value for e in at.error]
+    assert au.case_factors(au.list_cases(engine, audit.id)[0]) == ["neglect"]
+
+
+def test_two_people_changing_one_recommendations_owner_the_second_is_told(engine):  # noqa: F811
+    from strategy.assessments.recommendations import update_recommendation
+
+    pid, audit = _audit_with_cases(engine, cases=0)
+    for name in ("Harbourshire Police", "Harbourshire County Council"):
+        P.add_agency(engine, pid, name, author=SAM)
+    rec = add_recommendation(engine, pid, audit_id=audit.id, text="Train school staff", author=SAM)
+    at = open_page(app(pid, SAM), PAGE)
+    update_recommendation(engine, pid, rec.id, expected_version=1, author=JO, owner="Harbourshire Police")  # meanwhile
+    next(s for s in at.selectbox if s.label == "Owning agency").set_value("Harbourshire County Council")
+    _button(at, "Save the owner and due date").click().run()
+    assert any("Jo Evans changed this recommendation" in e.value and "Harbourshire Police" in e.value for e in at.error)
+    assert list_recommendations(engine, pid)[0].owner == "Harbourshire Police"
+    assert next(s for s in at.selectbox if s.label == "Owning agency").value == "Harbourshire County Council"  # kept to save again

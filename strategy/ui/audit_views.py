@@ -411,20 +411,27 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
     """Change one audited case, its factors included, version-checked."""
     assert page.author is not None  # only writers reach the form
     grade_ids = ["", *au.GRADE_ORDER]
-    with st.form(k("case", case.id, case.version)):
-        reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT)
-        agencies_involved = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT)
+    loaded = _loaded(k("case", case.id), case.version)
+    form = k("case", case.id, _generation(k("case", case.id)))
+    with st.form(form):  # each field keyed: what was typed survives someone else's save, which is then a conflict
+        reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT, key=k(form, "ref"))
+        agencies_involved = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT, key=k(form, "ag"))
         grade = st.selectbox(
-            "Grade", grade_ids, index=grade_ids.index(case.grade) if case.grade in grade_ids else 0, format_func=au.grade_label
+            "Grade",
+            grade_ids,
+            index=grade_ids.index(case.grade) if case.grade in grade_ids else 0,
+            format_func=au.grade_label,
+            key=k(form, "grade"),
         )
         factors = st.multiselect(
             "Factors present",
             list(factor_names),
             default=[f for f in au.case_factors(case) if f in factor_names],
             format_func=factor_names.__getitem__,
+            key=k(form, "factors"),
         )
-        strengths = st.text_area("Strengths", value=case.strengths)
-        learning = st.text_area("Learning", value=case.learning)
+        strengths = st.text_area("Strengths", value=case.strengths, key=k(form, "strengths"))
+        learning = st.text_area("Learning", value=case.learning, key=k(form, "learning"))
         confirm = st.checkbox("This reference cannot identify anyone: use it as it is", key=k("case-ok", case.id))
         if st.form_submit_button("Save the case"):
             try:
@@ -432,7 +439,7 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
                     page.engine,
                     page.pid,
                     stored_id(case),
-                    expected_version=case.version,
+                    expected_version=loaded,
                     author=page.author,
                     reference=reference,
                     agencies=agencies_involved,
@@ -442,6 +449,7 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
                     confirmed=confirm,
                     factors=factors,
                 )
+                _next_generation(k("case", case.id))
                 st.rerun()
             except au.IdentifyingReference as exc:
                 st.warning(exc.message, icon="⚠️")
@@ -481,17 +489,19 @@ def _criteria(page: AuditPage) -> None:
     for n, c in enumerate(criteria, start=1):
         with st.expander(f"Criterion {n}: {md_escape(c.text[:80])}"):
             loaded = _loaded(k("criterion", c.id), c.version)
-            with st.form(k("criterion", c.id, _generation(k("criterion", c.id)))):
-                text = st.text_area("What good looks like", value=c.text, max_chars=depth.CRITERION_LIMIT)
+            form = k("criterion", c.id, _generation(k("criterion", c.id)))
+            with st.form(form):
+                text = st.text_area("What good looks like", value=c.text, max_chars=depth.CRITERION_LIMIT, key=k(form, "text"))
                 outcome = st.selectbox(
                     "Intended outcome",
                     outcome_ids,
                     index=outcome_ids.index(c.outcome_id) if c.outcome_id in outcome_ids else 0,
                     format_func=outcome_label,
+                    key=k(form, "outcome"),
                 )
                 cols = st.columns(2)
-                met = cols[0].number_input("Cases that met it", min_value=0, step=1, value=c.met)
-                audited = cols[1].number_input("Cases audited", min_value=0, step=1, value=c.audited)
+                met = cols[0].number_input("Cases that met it", min_value=0, step=1, value=c.met, key=k(form, "met"))
+                audited = cols[1].number_input("Cases audited", min_value=0, step=1, value=c.audited, key=k(form, "audited"))
                 if st.form_submit_button("Save the criterion"):
                     try:
                         depth.update_criterion(
@@ -641,15 +651,19 @@ def _accountability(
     if page.writer and author is not None:
         with st.popover("Owner and due date"):
             loaded = _loaded(k("rec-owner", rec_id), rec.version)
-            with st.form(k("rec-owner", rec_id, _generation(k("rec-owner", rec_id)))):
+            form = k("rec-owner", rec_id, _generation(k("rec-owner", rec_id)))
+            with st.form(form):
                 options = ["", *listed]
                 owner = st.selectbox(
                     "Owning agency",
                     options,
                     index=options.index(rec.owner) if rec.owner in options else 0,
                     format_func=lambda a: a or "(not given)",
+                    key=k(form, "owner"),
                 )
-                due = st.date_input("Due", value=date.fromisoformat(rec.due_date) if rec.due_date else None, format="DD/MM/YYYY")
+                due = st.date_input(
+                    "Due", value=date.fromisoformat(rec.due_date) if rec.due_date else None, format="DD/MM/YYYY", key=k(form, "due")
+                )
                 if st.form_submit_button("Save the owner and due date"):
                     try:
                         update_recommendation(engine, pid, rec_id, expected_version=loaded, author=author, owner=owner or "", due_date=due)
