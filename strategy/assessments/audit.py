@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,7 @@ from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import chart_escape, check_length, clean_text, normalise_name
+from strategy.core.values import parse_date
 from strategy.guide.content import content
 
 THEME_LIMIT = 200
@@ -41,6 +43,8 @@ TEXT_FIELDS = {
     "resources": "Resources to support practice",
 }
 GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")
+#: Marks a keyword argument not given (None is a value: it clears a date).
+UNCHANGED: Any = object()
 
 
 class IdentifyingReference(InvalidInput):
@@ -160,9 +164,11 @@ def create_audit(
     period: str = "",
     parts=(),
     texts: dict | None = None,
+    held_on=None,
     session: Session | None = None,
 ) -> ThematicAudit:
     theme, period, parts, texts = _theme(theme), _period(period), _parts(parts), _texts(texts or {})
+    held = parse_date(held_on, what="The date of the audit")
     with write_session(engine, session=session) as session:
         ensure_partnership(session, partnership_id)
         audit = ThematicAudit(
@@ -171,6 +177,7 @@ def create_audit(
             period=period,
             parts_json=json.dumps(parts),
             fields_json=json.dumps(texts, ensure_ascii=False),
+            held_on=held,
             updated_by_name=author.name,
         )
         session.add(audit)
@@ -217,12 +224,15 @@ def update_audit(
     period: str | None = None,
     parts=None,
     texts: dict | None = None,
+    held_on=UNCHANGED,
     session: Session | None = None,
 ) -> ThematicAudit:
-    """Change the audit's details or briefing texts (only those given), version-checked."""
+    """Change the audit's details or briefing texts (only those given), version-checked. ``held_on``
+    (the audit's date, day first) can be cleared with None."""
+    held = None if held_on is UNCHANGED else parse_date(held_on, what="The date of the audit")
     with write_session(engine, session=session) as session:
         audit = load(session, ThematicAudit, audit_id, partnership_id, "audit", lock=True)
-        values = {}
+        values: dict[str, str | None] = {}
         if theme is not None:
             values["theme"] = _theme(theme)
         if period is not None:
@@ -232,6 +242,8 @@ def update_audit(
         if texts is not None:
             merged = {**json.loads(audit.fields_json or "{}"), **_texts(texts)}
             values["fields_json"] = json.dumps(merged, ensure_ascii=False)
+        if held_on is not UNCHANGED:
+            values["held_on"] = held
         conflict = update_checked(
             session, ThematicAudit, audit, values, expected_version=expected_version, author=author, prompt_id="audit", what="audit"
         )
@@ -250,6 +262,32 @@ def remove_audit(
 
 
 # --- Audited cases ------------------------------------------------------------------------------
+
+
+def factors_list() -> list[dict]:
+    """The listed factors (data/reference/audit_factors.yaml)."""
+    return list(content().reference("audit_factors").items)
+
+
+def audit_factors(audit: ThematicAudit) -> dict[str, str]:
+    """Every factor this audit counts, id to label: the listed ones, then the partnership's own."""
+    own = json.loads(audit.factors_json or "[]")
+    return {**{f["id"]: f["label"] for f in factors_list()}, **{f["id"]: f["label"] for f in own}}
+
+
+def case_factors(case: AuditCase) -> list[str]:
+    return list(json.loads(case.factors_json or "[]"))
+
+
+def _factors(audit: ThematicAudit, factors) -> str:
+    known = audit_factors(audit)
+    chosen = list(dict.fromkeys(factors or []))
+    unknown = [f for f in chosen if f not in known]
+    if unknown:
+        raise InvalidInput(
+            f"{', '.join(map(str, unknown))} is not a factor this audit counts. Add it as the partnership's own factor first."
+        )
+    return json.dumps([f for f in known if f in chosen])
 
 
 def _case_values(reference, agencies, grade, strengths, learning, confirmed) -> dict:
@@ -277,14 +315,17 @@ def add_case(
     strengths: str = "",
     learning: str = "",
     confirmed: bool = False,
+    factors=(),
     session: Session | None = None,
 ) -> AuditCase:
     """Record one audited case. A reference that looks identifying raises IdentifyingReference
-    unless ``confirmed``; a reference already used in the audit is refused."""
+    unless ``confirmed``; a reference already used in the audit is refused. ``factors``: the ids of
+    the factors present (listed or the audit's own)."""
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
     with write_session(engine, session=session) as session:
-        load(session, ThematicAudit, audit_id, partnership_id, "audit")
+        audit = load(session, ThematicAudit, audit_id, partnership_id, "audit")
         _unique_reference(session, audit_id, values["reference"], None)
+        values["factors_json"] = _factors(audit, factors)
         case = AuditCase(partnership_id=partnership_id, audit_id=audit_id, updated_by_name=author.name, **values)
         session.add(case)
         created(session, case, author=author, prompt_id="audit.case")
@@ -310,12 +351,16 @@ def update_case(
     strengths: str = "",
     learning: str = "",
     confirmed: bool = False,
+    factors=None,
     session: Session | None = None,
 ) -> AuditCase:
+    """Change a case, version-checked; ``factors`` None leaves its factors as they are."""
     values = _case_values(reference, agencies, grade, strengths, learning, confirmed)
     with write_session(engine, session=session) as session:
         case = load(session, AuditCase, case_id, partnership_id, "case", lock=True)
         _unique_reference(session, case.audit_id, values["reference"], case.id)
+        if factors is not None:
+            values["factors_json"] = _factors(load(session, ThematicAudit, case.audit_id, partnership_id, "audit"), factors)
         conflict = update_checked(
             session, AuditCase, case, values, expected_version=expected_version, author=author, prompt_id="audit.case", what="case"
         )

@@ -9,18 +9,23 @@ import yaml
 from sqlalchemy.engine import Engine
 
 from strategy.assessments import audit as au
+from strategy.assessments import audit_depth as depth
 from strategy.assessments import snapshot as sn
 from strategy.assessments.io import import_audit_survey, import_snapshot_survey, preview_audit_survey, preview_snapshot_survey
 from strategy.assessments.recommendations import (
     add_recommendation,
     list_recommendations,
+    list_responses,
     recommendation_to_action,
     remove_recommendation,
+    save_response,
+    update_recommendation,
 )
 from strategy.core.authors import Author
 from strategy.core.errors import NotFound
 from strategy.core.models import stored_id
 from strategy.core.settings import DATA_DIR
+from strategy.core.values import parse_date
 from strategy.plan.operations import load_plan
 
 DEMO_FILE = DATA_DIR / "demo_snapshot.yaml"
@@ -121,6 +126,79 @@ def _audit(engine: Engine, pid: int, spec: dict, author: Author) -> None:
     have = [{k: getattr(r, k) for k in wanted_rows[0]} for r in au.survey_responses(engine, audit_id)]
     if have != wanted_rows:
         import_audit_survey(engine, pid, audit_id, data, AUDIT_SURVEY.name, author=author)
-    _recommendations(
-        engine, pid, [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])], author, audit_id=audit_id
-    )
+    wanted_recs = [r if isinstance(r, dict) else {"text": r} for r in spec.get("recommendations", [])]
+    _recommendations(engine, pid, wanted_recs, author, audit_id=audit_id)
+    _audit_depth(engine, pid, audit_id, spec, wanted_recs, author)
+
+
+def _audit_depth(engine: Engine, pid: int, audit_id: int, spec: dict, wanted_recs: list[dict], author: Author) -> None:
+    """The audit's date, criteria, the partnership's own factors, each case's factors, and each
+    recommendation's owner, due date, status and responses (issue 21); written only where they differ."""
+    audit = au.get_audit(engine, pid, audit_id)
+    held = parse_date(spec.get("held_on"))
+    if audit.held_on != held:
+        audit = au.update_audit(engine, pid, audit_id, expected_version=audit.version, author=author, held_on=held)
+    own = set(au.audit_factors(audit).values())
+    for label in spec.get("own_factors", []):
+        if label not in own:
+            depth.add_own_factor(engine, pid, audit_id, label=label, expected_version=audit.version, author=author)
+            audit = au.get_audit(engine, pid, audit_id)
+    plan = load_plan(engine, pid)
+    outcomes = {plan.code("outcome", o.id): stored_id(o) for o in plan.all_outcomes()}
+    wanted = [(c["text"], outcomes.get(c.get("outcome", "")), c.get("met"), c.get("audited")) for c in spec.get("criteria", [])]
+    have = depth.list_criteria(engine, audit_id)
+    if [(c.text, c.outcome_id, c.met, c.audited) for c in have] != wanted:
+        for c in have:
+            depth.remove_criterion(engine, pid, stored_id(c), author=author)
+        for text, outcome_id, met, audited in wanted:
+            depth.add_criterion(engine, pid, audit_id, text=text, outcome_id=outcome_id, met=met, audited=audited, author=author)
+    ticks = spec.get("case_factors", {})
+    for case in au.list_cases(engine, audit_id):
+        factors = ticks.get(case.reference, [])
+        if au.case_factors(case) != [f for f in au.audit_factors(audit) if f in factors]:
+            au.update_case(
+                engine,
+                pid,
+                stored_id(case),
+                expected_version=case.version,
+                author=author,
+                reference=case.reference,
+                agencies=case.agencies,
+                grade=case.grade,
+                strengths=case.strengths,
+                learning=case.learning,
+                factors=factors,
+            )
+    recs = list_recommendations(engine, pid, audit_id=audit_id)
+    responses = list_responses(engine, pid, [stored_id(r) for r in recs])
+    for rec, w in zip(recs, wanted_recs, strict=True):
+        due = parse_date(w.get("due"))
+        status = w.get("status", rec.status)
+        if (rec.owner, rec.due_date, rec.status) != (w.get("owner", ""), due, status):
+            update_recommendation(
+                engine,
+                pid,
+                stored_id(rec),
+                expected_version=rec.version,
+                author=author,
+                owner=w.get("owner", ""),
+                due_date=due,
+                status=status,
+            )
+        given = {(x.agency, x.text, x.responded_on, x.responded_by): x for x in responses.get(stored_id(rec), [])}
+        by_agency = {x.agency: x for x in given.values()}
+        for r in w.get("responses", []):
+            key = (r["agency"], r["text"], parse_date(r.get("date")), r.get("by", ""))
+            if key not in given:
+                current = by_agency.get(r["agency"])
+                save_response(
+                    engine,
+                    pid,
+                    stored_id(rec),
+                    agency=r["agency"],
+                    text=r["text"],
+                    responded_on=r.get("date"),
+                    responded_by=r.get("by", ""),
+                    expected_version=current.version if current else 0,
+                    author=author,
+                )

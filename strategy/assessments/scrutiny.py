@@ -8,28 +8,34 @@ import pandas as pd
 
 from strategy.answers.comments import threads
 from strategy.assessments import audit as au
-from strategy.assessments.recommendations import STATUSES, list_recommendations
+from strategy.assessments.recommendations import STATUSES, list_recommendations, list_responses
 from strategy.core.dates import uk_date
 from strategy.core.models import stored_id
+from strategy.core.values import uk_day
 from strategy.delivery.operations import Delivery, Section
 from strategy.guide.content import content
 
 
 def open_recommendations(d: Delivery) -> pd.DataFrame:
-    """Audit and snapshot recommendations not yet done, with the action each became (Guide §15.2)."""
+    """Audit and snapshot recommendations not yet done, with the owning agency, the due date, the
+    agencies that have reported back and the action each became (Guide §15.2)."""
 
     codes = {x.id: d.plan.code("action", stored_id(x)) for x in d.plan.all_actions()}
+    responses = list_responses(d.engine, d.partnership_id)
     rows = [
         {
             "From": r.origin,
             "Recommendation": r.text,
+            "Owner": r.owner,
+            "Due": uk_day(r.due_date),
             "Status": STATUSES.get(r.status, r.status),
+            "Responses from": "; ".join(x.agency for x in responses.get(stored_id(r), [])),
             "Action": codes.get(r.action_id, "Not in the plan yet" if r.action_id is None else "Action removed"),
         }
         for r in list_recommendations(d.engine, d.partnership_id)
         if r.status != "done"
     ]
-    return pd.DataFrame(rows, columns=["From", "Recommendation", "Status", "Action"])
+    return pd.DataFrame(rows, columns=["From", "Recommendation", "Owner", "Due", "Status", "Responses from", "Action"])
 
 
 def audit_learning(d: Delivery) -> pd.DataFrame:
@@ -54,6 +60,7 @@ def open_comments(d: Delivery) -> pd.DataFrame:
     """Comments from scrutineers and reviewers not yet resolved."""
 
     c = content()
+    recommendations = {f"recommendation:{r.id}": r.origin for r in list_recommendations(d.engine, d.partnership_id)}
     rows = []
     for thread in threads(d.engine, d.partnership_id):
         if not thread.open:
@@ -61,6 +68,8 @@ def open_comments(d: Delivery) -> pd.DataFrame:
         comment = thread.comment
         if comment.target_kind == "prompt" and comment.target_key in c.prompts:
             about = f"{c.chapter_of(comment.target_key).title}: {c.prompts[comment.target_key].label}"
+        elif comment.target_kind == "item" and comment.target_key in recommendations:
+            about = f"Recommendation: {recommendations[comment.target_key]}"
         elif comment.target_kind == "section":
             about = f"Draft section {comment.target_key}"
         else:

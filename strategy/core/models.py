@@ -406,6 +406,10 @@ class ThematicAudit(SQLModel, table=True):
     parts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     #: Briefing texts, each a longtext (lists one item per line): see strategy.assessments.audit.TEXT_FIELDS.
     fields_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    #: The day the audit reported (ISO): the date a count from it is a measure's reading for.
+    held_on: str | None = Field(default=None, max_length=10)
+    #: The partnership's own factors for this audit, beside the listed ones: JSON [{"id": "own1", "label": ...}].
+    factors_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     deleted_at: datetime | None = None
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
@@ -426,6 +430,28 @@ class AuditCase(SQLModel, table=True):
     grade: str = Field(default="", max_length=40)
     strengths: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     learning: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    #: The factors present in the case (ids from audit_factors or the audit's own), JSON list; never details.
+    factors_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    deleted_at: datetime | None = None
+    version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class AuditCriterion(SQLModel, table=True):
+    """What good looks like in an audit (Guide §15.2), optionally tied to one of the plan's outcomes,
+    with how many of the cases audited met it (``met`` of ``audited``)."""
+
+    __tablename__ = "audit_criterion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    audit_id: int = Field(foreign_key="thematic_audit.id", ondelete="CASCADE", index=True)
+    position: int = Field(default=0)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    outcome_id: int | None = Field(default=None, foreign_key="plan_outcome.id", ondelete="SET NULL")
+    met: int | None = None
+    audited: int | None = None
     deleted_at: datetime | None = None
     version: int = Field(default=1)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -471,8 +497,33 @@ class Recommendation(SQLModel, table=True):
     status: str = Field(default="open", max_length=20)  # open | accepted | done
     action_id: int | None = None
     origin: str = Field(default="", max_length=200)
+    #: The agency that owns it (one of the partnership's agencies) and when it is due (ISO).
+    owner: str = Field(default="", max_length=200)
+    due_date: str | None = Field(default=None, max_length=10)
     deleted_at: datetime | None = None
     version: int = Field(default=1)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_name: str = Field(default="", max_length=120)
+
+
+class RecommendationResponse(SQLModel, table=True):
+    """One agency's report back on a recommendation (to the independent chair and scrutineer): what it
+    has done, when and who reported it. One per agency per recommendation, version-checked."""
+
+    __tablename__ = "recommendation_response"
+    __table_args__ = (UniqueConstraint("recommendation_id", "agency_key", name="uq_recommendation_response_agency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", ondelete="CASCADE")
+    agency: str = Field(max_length=200)
+    #: The agency's name folded (case and spaces ignored).
+    agency_key: str = Field(max_length=800)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    responded_on: str | None = Field(default=None, max_length=10)  # ISO
+    responded_by: str = Field(default="", max_length=120)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_name: str = Field(default="", max_length=120)
 

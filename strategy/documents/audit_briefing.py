@@ -6,16 +6,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import get_answers
 from strategy.assessments import audit as au
-from strategy.assessments.recommendations import list_recommendations
+from strategy.assessments import audit_depth as depth
+from strategy.assessments.recommendations import STATUSES, list_recommendations, list_responses
 from strategy.core.dates import UK
-from strategy.documents.snapshot_report import recommendations_section
+from strategy.core.models import stored_id
+from strategy.core.values import uk_day
 from strategy.people.partnerships import get_partnership
 from strategy.word.answers import brand_of
-from strategy.word.toolkit import FINDING_STYLE, bullets, chart, finish, gap, lines_of, new_document, safe_text, shade, simple_table
+from strategy.word.toolkit import (
+    FINDING_STYLE,
+    DocContext,
+    bullets,
+    chart,
+    finish,
+    gap,
+    lines_of,
+    long_day,
+    new_document,
+    numbered,
+    safe_text,
+    shade,
+    simple_table,
+)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -130,15 +147,28 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
             "Audited cases by grade (the same figures are in the table above).",
         )
         colours = {g["id"]: g.get("colour") for g in au.grades()}
+        factor_names = au.audit_factors(audit)
         simple_table(
             ctx,
-            ["Case", "Agencies involved", "Grade", "Strengths", "Learning"],
-            [[c.reference, c.agencies, au.grade_label(c.grade), c.strengths, c.learning] for c in cases],
+            ["Case", "Agencies involved", "Grade", "Factors present", "Strengths", "Learning"],
+            [
+                [
+                    c.reference,
+                    c.agencies,
+                    au.grade_label(c.grade),
+                    "; ".join(factor_names.get(f, f) for f in au.case_factors(c)),
+                    c.strengths,
+                    c.learning,
+                ]
+                for c in cases
+            ],
         )
         for row, c in zip(ctx.doc.tables[-1].rows[1:], cases, strict=True):
             colour = colours.get(c.grade)
             if colour:
                 shade(row.cells[2], colour)
+    _criteria(ctx, engine, partnership_id, audit_id)
+    _factors(ctx, audit, cases)
 
     doc.add_heading("Multi-agency practice strengths", level=1)
     _list_or_gap(ctx, texts.get("strengths", ""), "the practice strengths the audit found")
@@ -149,18 +179,99 @@ def build_audit_briefing(engine: Engine, partnership_id: int, audit_id: int, *, 
         bullets(ctx, lines_of(texts["findings"]))
 
     doc.add_heading("Recommendations", level=1)
-    recommendations_section(
-        ctx,
-        list_recommendations(engine, partnership_id, audit_id=audit_id),
-        empty="No recommendations recorded yet.",
-        intro="Each recommendation becomes an action in the partnership's action plan. Progress on "
-        "them is monitored by the partnership's scrutiny arrangements on behalf of the "
-        "safeguarding partners (Guide §15.1, §15.2).",
-    )
+    _recommendations(ctx, engine, partnership_id, audit_id)
 
     doc.add_heading("Resources to support practice", level=1)
     _list_or_gap(ctx, texts.get("resources", ""), "the resources practitioners should know about")
     return finish(ctx)
+
+
+def _criteria(ctx: DocContext, engine: Engine, partnership_id: int, audit_id: int) -> None:
+    """What good looked like: each criterion, the intended outcome it serves and how many cases met it."""
+    ctx.doc.add_heading("What good looks like: the audit's criteria", level=2)
+    table = depth.criteria_table(engine, partnership_id, depth.list_criteria(engine, audit_id))
+    if table.empty:
+        gap(ctx, "No criteria recorded for this audit: what good looks like, tied to the plan's intended outcomes.")
+        return
+    simple_table(
+        ctx,
+        ["Criterion", "Intended outcome", "Cases that met it", "Per cent"],
+        [[r["Criterion"], r["Intended outcome"] or "–", *_met(r["Cases that met it"], r["Cases audited"])] for _, r in table.iterrows()],
+    )
+    if table["Cases audited"].notna().any():
+        chart(
+            ctx,
+            depth.criteria_figure(table),
+            "Horizontal bars: the per cent of cases audited that met each criterion, each labelled with the number of cases.",
+            "Cases that met each criterion (the same figures are in the table above).",
+        )
+
+
+def _met(met, audited) -> list[str]:
+    if pd.isna(audited) or pd.isna(met):
+        return ["Not counted yet", "–"]
+    return [f"{int(met)} of {int(audited)}", f"{round(100 * met / audited)}%" if audited else "–"]
+
+
+def _factors(ctx: DocContext, audit, cases) -> None:
+    """The factors present across the audited cases, counted."""
+    ctx.doc.add_heading("Factors present across the cases", level=2)
+    table = depth.factor_table(audit, cases)
+    if table.empty or not table["Cases"].any():
+        gap(ctx, "No factors recorded for the audited cases.")
+        return
+    ctx.doc.add_paragraph(
+        safe_text("How many of the audited cases had each factor present. A case can have several factors; no detail of any case is given.")
+    )
+    simple_table(
+        ctx, ["Factor", "Cases", "Per cent"], [[r.Factor, f"{r.Cases} of {r[2]}", f"{r[3]}%"] for r in table.itertuples(index=False)]
+    )
+    chart(
+        ctx,
+        depth.factor_figure(table),
+        "Horizontal bars: the number of audited cases in which each factor was present, most first.",
+        "Factors across the audited cases (the same figures are in the table above).",
+    )
+
+
+def _recommendations(ctx: DocContext, engine: Engine, partnership_id: int, audit_id: int) -> None:
+    """Each recommendation with its owner, due date and status, then each agency's response."""
+    doc = ctx.doc
+    doc.add_paragraph(
+        safe_text(
+            "Each recommendation becomes an action in the partnership's action plan. Each agency reports back "
+            "on it to the independent chair and scrutineer, and progress is monitored by the partnership's "
+            "scrutiny arrangements on behalf of the safeguarding partners (Guide §15.1, §15.2)."
+        )
+    )
+    recs = list_recommendations(engine, partnership_id, audit_id=audit_id)
+    if not recs:
+        gap(ctx, "No recommendations recorded yet.")
+        return
+    numbered(
+        doc,
+        [
+            f"{r.text} (owner: {r.owner or 'not given yet'}; due: {long_day(r.due_date) if r.due_date else 'not given yet'}; "
+            f"status: {STATUSES.get(r.status, r.status).lower()}" + ("; in the action plan" if r.action_id else "") + ")"
+            for r in recs
+        ],
+    )
+    responses = list_responses(engine, partnership_id, [stored_id(r) for r in recs])
+    doc.add_heading("What each agency reported back", level=2)
+    if not any(responses.values()):
+        gap(ctx, "No agency has reported back on the recommendations yet.")
+        return
+    for n, r in enumerate(recs, start=1):
+        given = responses.get(stored_id(r), [])
+        doc.add_heading(f"Recommendation {n}", level=3)
+        if not given:
+            gap(ctx, "No response from any agency yet.")
+            continue
+        simple_table(
+            ctx,
+            ["Agency", "Response", "Date", "By"],
+            [[x.agency, x.text, uk_day(x.responded_on) or "–", x.responded_by or "–"] for x in given],
+        )
 
 
 def briefing_filename(audit_theme: str) -> str:

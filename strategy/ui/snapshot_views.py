@@ -204,10 +204,17 @@ def _shown_value(_column: str, value: object) -> object:
 
 
 def recommendations_panel(
-    engine: Engine, partnership: Partnership, *, editable: bool, snapshot_id: int | None = None, audit_id: int | None = None
+    engine: Engine,
+    partnership: Partnership,
+    *,
+    editable: bool,
+    snapshot_id: int | None = None,
+    audit_id: int | None = None,
+    extra: Callable[[Recommendation], None] | None = None,
 ) -> None:
     """The recommendations of one snapshot or audit: add, change status, remove (with undo), and make
-    each one an action in the action plan in one step (when the action plan is part of the workbook)."""
+    each one an action in the action plan in one step (when the action plan is part of the workbook).
+    ``extra(rec)`` renders more inside each recommendation's box (the audit's owner and responses)."""
     pid = stored_id(partnership)
     owner = {"snapshot_id": snapshot_id} if snapshot_id is not None else {"audit_id": audit_id}
     key = k("recs", pid, snapshot_id, audit_id)
@@ -223,6 +230,8 @@ def recommendations_panel(
                 f"{md_escape(rec.origin)} · status: {STATUSES.get(rec.status, rec.status).lower()}"
                 + (" · in the action plan" if rec.action_id else "")
             )
+            if extra is not None:
+                extra(rec)
             if not editable or author is None:
                 continue
             cols = st.columns([2, 2, 1])
