@@ -175,7 +175,8 @@ def open_app(page, url: str) -> None:
 
 def answer_box(page, label: str):
     """The text area whose label is ``label`` (found through its Streamlit container)."""
-    return page.locator("[data-testid='stTextArea']").filter(has_text=label).locator("textarea")
+    # By its exact accessible name: a partnership in Wales also has "<label> (Cymraeg)" beside it.
+    return page.locator("[data-testid='stTextArea']").get_by_role("textbox", name=label, exact=True)
 
 
 def answer_block(page, label: str):

@@ -303,7 +303,7 @@ def _engagement(engine: Engine, pid: int, line: inv.EngagementLine, editable: bo
     e = line.engagement
     eid = stored_id(e)
     with st.container(border=True):
-        st.subheader(f"{uk_day(e.held_on)} · {inv.voices().get(e.voices, e.voices)}", anchor=False)
+        st.subheader(md_escape(f"{uk_day(e.held_on)} · {inv.voices().get(e.voices, e.voices)}"), anchor=False)
         read_only_text("With whom", e.group)
         read_only_text("How", inv.method_words(e))
         read_only_text("Safeguards and support offered", e.safeguards, empty="Not recorded.")

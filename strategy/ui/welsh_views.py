@@ -80,19 +80,23 @@ def _use_mine(engine: Engine, pid: int, group: str, row: dict, exc: Conflict) ->
 
 def welsh_summary(engine: Engine, partnership: Partnership, *pages: str) -> None:
     """For a partnership in Wales: how much has a Welsh version (on one chapter's or page's, or every one
-    when ``pages`` is empty), with what is possibly out of date. Nothing for a partnership in England."""
+    when ``pages`` is empty), with what is possibly out of date. Nothing for a partnership in England.
+
+    Always one container, whatever it holds: were it to appear with the first answer written, every
+    field after it would be drawn anew by the browser, and the person typing in one would lose its focus."""
     if not welsh_applies(partnership.nation):
         return
     coverage = welsh_coverage(engine, stored_id(partnership))
     if pages:
         coverage = coverage.for_page(*pages)
-    if not coverage.entries:
-        return
-    (st.success if coverage.complete else st.info)(md_escape(coverage.summary()) + ".", icon=":material/translate:")
-    if coverage.out_of_date:
-        with st.expander(f"Possibly out of date in Welsh ({len(coverage.out_of_date)})"):
-            for gap in coverage.out_of_date[:50]:
-                st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(out_of_date_words(gap.english_changed_at))}")
+    with st.container():
+        if not coverage.entries:
+            return
+        (st.success if coverage.complete else st.info)(md_escape(coverage.summary()) + ".", icon=":material/translate:")
+        if coverage.out_of_date:
+            with st.expander(f"Possibly out of date in Welsh ({len(coverage.out_of_date)})"):
+                for gap in coverage.out_of_date[:50]:
+                    st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(out_of_date_words(gap.english_changed_at))}")
 
 
 def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...], editable: bool, *, summary: bool = True) -> None:

@@ -86,7 +86,13 @@ function statusFor(box) {
 // Dark enough on white to read at a glance (at least 7:1): these are messages people must not miss.
 const COLOURS = { typing: '#6b3a00', saving: '#1f2933', saved: '#14532d', failed: '#8b0000' };
 
+// The last status of each field, by its key: Streamlit may draw a field's element anew (a layout that
+// changes around it), and the status must follow the field, not the element.
+const STATUSES = new Map();
+
 function say(box, text, kind) {
+  const key = keyOf(box);
+  if (key) STATUSES.set(key, { text, kind });
   const status = statusFor(box);
   status.textContent = text;
   status.dataset.kind = kind;
@@ -98,19 +104,26 @@ function say(box, text, kind) {
 function install() {
   const state = {
     timers: new Map(), // text area -> timer
-    sent: new WeakMap(), // text area -> the text last sent
-    base: new WeakMap(), // text area -> the text it held when the person came to it
+    sent: new Map(), // field (its key, or the text area) -> the text last sent
+    base: new Map(), // field -> the text it held when the person came to it
     unsaved: {}, // field key -> 'conflict' or 'refused', as the server said in its latest run
     account: '', // who is signed in (drafts are theirs only)
     resent: new Map(), // field key -> draft text sent again from this page load
     trigger: null, // the component's setTriggerValue, for sending drafts again
   };
 
+  // A field by its key, so what is known of it outlives the element Streamlit draws it in.
+  function field(area) {
+    const box = answerBox(area);
+    return (box && keyOf(box)) || area;
+  }
+
   function keepDraft(area, box) {
     const key = keyOf(box);
     if (!key || !state.account) return;
-    if (!state.base.has(area)) state.base.set(area, state.sent.has(area) ? state.sent.get(area) : area.defaultValue);
-    const entry = { text: area.value, base: state.base.get(area), account: state.account, load: LOAD_ID, at: Date.now() };
+    const id = field(area);
+    if (!state.base.has(id)) state.base.set(id, state.sent.has(id) ? state.sent.get(id) : area.defaultValue);
+    const entry = { text: area.value, base: state.base.get(id), account: state.account, load: LOAD_ID, at: Date.now() };
     changeDrafts((drafts) => {
       drafts[key] = entry;
     });
@@ -126,8 +139,8 @@ function install() {
     clearTimeout(state.timers.get(area));
     state.timers.delete(area);
     const box = answerBox(area);
-    if (!box || !area.isConnected || state.sent.get(area) === area.value) return;
-    state.sent.set(area, area.value);
+    if (!box || !area.isConnected || state.sent.get(field(area)) === area.value) return;
+    state.sent.set(field(area), area.value);
     say(box, 'Saving…', 'saving');
     area.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', keyCode: 13, which: 13, ctrlKey: true, bubbles: true, cancelable: true }),
@@ -139,7 +152,7 @@ function install() {
     'focusin',
     (event) => {
       const area = event.target;
-      if (answerBox(area) && !state.timers.has(area)) state.base.set(area, area.value);
+      if (answerBox(area) && !state.timers.has(area)) state.base.set(field(area), area.value);
     },
     true,
   );
@@ -150,7 +163,7 @@ function install() {
       const area = event.target;
       const box = answerBox(area);
       if (!box) return;
-      if (!state.sent.has(area)) state.sent.set(area, area.defaultValue);
+      if (!state.sent.has(field(area))) state.sent.set(field(area), area.defaultValue);
       keepDraft(area, box);
       say(box, 'Not saved yet: it saves two seconds after you stop typing.', 'typing');
       clearTimeout(state.timers.get(area));
@@ -168,7 +181,7 @@ function install() {
       if (!box || !event.isTrusted || event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
       clearTimeout(state.timers.get(area));
       state.timers.delete(area);
-      state.sent.set(area, area.value);
+      state.sent.set(field(area), area.value);
       say(box, 'Saving…', 'saving');
     },
     true,
@@ -183,7 +196,7 @@ function install() {
       if (box && state.timers.has(area)) {
         clearTimeout(state.timers.get(area));
         state.timers.delete(area);
-        state.sent.set(area, area.value);
+        state.sent.set(field(area), area.value);
         say(box, 'Saving…', 'saving');
       }
     },
@@ -232,16 +245,21 @@ function install() {
       const key = box && keyOf(box);
       if (!key) return;
       onScreen.set(key, area);
-      const status = box.parentElement.querySelector(':scope > .wb-save-status');
+      let status = box.parentElement.querySelector(':scope > .wb-save-status');
+      const last = STATUSES.get(key);
+      if (!status && last && !state.timers.has(area)) {
+        say(box, last.text, last.kind); // the field was drawn anew: its status follows it
+        status = box.parentElement.querySelector(':scope > .wb-save-status');
+      }
       if (!status || status.dataset.kind !== 'saving' || state.timers.has(area)) return;
       if (state.unsaved[key] === 'refused') {
         say(box, 'Not saved: see the message below.', 'failed');
       } else if (state.unsaved[key] === 'conflict') {
         say(box, 'Not saved: someone else changed this answer. Both texts are below.', 'failed');
         dropDraft(key, area.value); // the server keeps this text in the answer's history already
-      } else if (state.sent.get(area) === area.value) {
+      } else if (state.sent.get(key) === area.value) {
         say(box, `Saved at ${now}`, 'saved');
-        state.base.set(area, area.value);
+        state.base.set(key, area.value);
         dropDraft(key, area.value);
       }
     });
