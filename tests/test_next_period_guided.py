@@ -281,3 +281,17 @@ def test_the_plain_copy_is_linked_too_and_cannot_be_repeated(engine, demo_id):
     assert before is not None and before.previous_id == demo_id and "copied as it stood" in before.carried
     with pytest.raises(InvalidInput, match="already continued by"):
         start_next_period(engine, demo_id, start=2032, end=2035, author=None, name="Later")
+
+
+def test_two_owners_starting_at_once_the_second_is_refused(engine, demo_id, author, monkeypatch):
+    """The second owner's check ran before the first one's link was stored (simulated): the unique link
+    refuses it, with a message, and leaves nothing of it behind."""
+    from strategy.people import periods
+
+    first = carry_forward(engine, demo_id, start=2029, end=2032, author=author)
+    before = snapshot(engine)
+    monkeypatch.setattr(periods, "period_link", lambda *a, **k: (None, None))
+    with pytest.raises(InvalidInput, match="Someone else started the next period"):
+        carry_forward(engine, demo_id, start=2029, end=2032, author=author, name="Demo, second try")
+    monkeypatch.undo()
+    assert snapshot(engine) == before and period_link(engine, demo_id)[1].next_id == first.partnership_id

@@ -7,6 +7,7 @@ starts from everything the partnership wrote and can still show where each text 
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from strategy.core.access import require_role
@@ -89,5 +90,11 @@ def start_next_period(
                 created_by_name=author.name if author else "",
             )
         )
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # someone else started it meanwhile: the link is unique each way
+            raise InvalidInput(
+                "Someone else started the next period of this partnership a moment ago. Open the partnerships "
+                "list to find it. Nothing changed."
+            ) from None
         return new_id
