@@ -295,3 +295,22 @@ def test_two_owners_starting_at_once_the_second_is_refused(engine, demo_id, auth
         carry_forward(engine, demo_id, start=2029, end=2032, author=author, name="Demo, second try")
     monkeypatch.undo()
     assert snapshot(engine) == before and period_link(engine, demo_id)[1].next_id == first.partnership_id
+
+
+def test_a_draft_in_wales_sets_its_rates_beside_wales_and_the_region(engine, author):
+    p = create_partnership(engine, name="Cwm Partnership", nation="wales")
+    measure = next(iter(ev._measure_labels("wales")))
+    add_row(engine, p.id, "context.figures", {"indicator": "child_population", "period": "2024", "value": "50000"}, author=author)
+    for detail, value in (("", "120"), ("Wales", "30.5"), ("Region", "27.0")):
+        add_row(
+            engine,
+            p.id,
+            "response.identification_figures",
+            {"measure": measure, "detail": detail, "period": "2024/25", "value": value},
+            author=author,
+        )
+    doc = Document(io.BytesIO(export_docx(engine, p.id, charts=False)))
+    body = [[c.text for c in r.cells] for r in _rates_table(doc).rows[1:]]
+    assert sorted((r[4], r[5]) for r in body) == [("Region", "27"), ("Wales", "30.5")]
+    assert all(r[3] == "24.0" and r[2] == "120" for r in body)  # 120 / 50,000 children x 10,000
+    assert not any("No comparator recorded yet" in para.text for para in doc.paragraphs)
