@@ -15,6 +15,7 @@ from strategy.people.accounts import set_member_role
 from strategy.people.partnerships import nation_words, period_label
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
+from strategy.ui.period_views import period_links
 from strategy.ui.state import choose_partnership, current_author, show_error
 from strategy.ui.welsh_views import welsh_summary
 
@@ -62,6 +63,7 @@ if partnership is None:
 words = nation_words(partnership.nation)
 st.header(md_escape(partnership.name))
 st.caption(" · ".join(x for x in [words["label"], md_escape(partnership.areas), period_label(partnership)] if x))
+period_links(engine, partnership)
 
 open_comments = sum(open_counts(engine, partnership.id).values())
 if open_comments:

@@ -7,8 +7,8 @@ from strategy.core.access import can, readable_partnerships
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
-from strategy.people.periods import start_next_period
 from strategy.ui.layout import page_context
+from strategy.ui.period_views import next_period_started, next_period_step, period_links
 from strategy.ui.state import choose_partnership, current_author, show_error
 
 engine, current = page_context(need_partnership=False)
@@ -17,6 +17,9 @@ NATIONS = {"england": "England", "wales": "Wales"}
 
 st.title("Partnerships")
 st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
+next_period_started()
+if current:
+    period_links(engine, current)
 
 
 def _archive(partnership_id: int, archived: bool) -> None:
@@ -116,23 +119,6 @@ elif current:
             on_click=_archive,
             args=(current.id, True),
         )
-    if not current.archived:
-        st.header("Start the next strategy period")
-        st.caption(
-            "At the end of a strategy period (Guide §15.4), carry everything the partnership has written into a "
-            "new workbook for the next period. This one is archived and stays readable, exactly as it is."
-        )
-        with st.form("next_period"):
-            c1, c2 = st.columns(2)
-            next_start = c1.text_input("First year of the next period", value=str(current.period_end or ""))
-            next_end = c2.text_input("Last year of the next period", value=str(current.period_end + 3) if current.period_end else "")
-            if st.form_submit_button("Start the next period"):
-                with st.status("Copying the workbook into the next period…") as status:
-                    try:
-                        new_id = start_next_period(engine, current.id, start=next_start, end=next_end, author=author)
-                        choose_partnership(new_id)
-                        status.update(label="The next period is ready and in use.", state="complete")
-                        st.rerun()
-                    except WorkbookError as exc:
-                        status.update(label="The next period could not be started.", state="error")
-                        show_error(exc)
+
+if current:
+    next_period_step(engine, current, author)

@@ -740,9 +740,9 @@ def _set_removed(
         return _row(item)
 
 
-def delete_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:
+def delete_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author, session: Session | None = None) -> Row:
     """Remove a row from the table; it stays restorable (``restore_row``)."""
-    return _set_removed(engine, partnership_id, item_id, True, author)
+    return _set_removed(engine, partnership_id, item_id, True, author, session=session)
 
 
 def restore_row(engine: Engine, partnership_id: int, item_id: int, *, author: Author) -> Row:

@@ -650,6 +650,24 @@ class AuditEvent(SQLModel, table=True):
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+# --- Strategy periods (Guide §15.4): the link between a period and the one that continues it -------
+
+
+class PeriodLink(SQLModel, table=True):
+    """One strategy period continued by the next (issue 19): each partnership continues at most one and
+    is continued by at most one. ``carried`` says, in words, what came across and what did not. It has no
+    ``partnership_id`` column, so a backup of either period never carries the link."""
+
+    __tablename__ = "period_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    previous_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", unique=True)
+    next_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", unique=True)
+    carried: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_name: str = Field(default="", max_length=120)
+
+
 # --- Review (Guide §13.2): numbered draft versions frozen for reviewers ---------------------------
 
 

@@ -568,6 +568,7 @@ def _identification(ctx: DraftContext) -> None:
         simple_table(ctx, list(table.columns), table.astype(str).values.tolist())
         if _has_code(v for col in table.columns[1:] for v in table[col]):
             note(ctx, ev.CODES_FOOTNOTE)
+        _identification_rates(ctx, rows)
     else:
         _not_yet(ctx, "the yearly figures for children identified", "Current response", "§5.1")
     doc.add_heading("Estimated scale against children identified", level=3)
@@ -592,6 +593,51 @@ def _identification(ctx: DraftContext) -> None:
         doc.add_paragraph(safe_text(p.method))
     if ctx.value("response.identification_notes").strip():
         paragraphs(doc, ctx.value("response.identification_notes"))
+
+
+def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
+    """Guide §5.1: each identification figure per 10,000 children, beside England's or Wales's and the
+    region's where the partnership recorded them; where no child population is recorded, what to add."""
+    ctx.doc.add_heading("Per 10,000 children", level=3)
+    population = ev.child_population(ctx.rows.get("context.figures", []))
+    if population is None or population.value <= 0:
+        gap(
+            ctx,
+            "Not worked out yet: the figures per 10,000 children, which let a reader compare this area with "
+            f"{'Wales' if ctx.partnership.nation == 'wales' else 'England'} and the region. Add the child population "
+            "(children aged 0 to 17, with its year) to the local figures in the workbook chapter 'Context' (Guide §4.3).",
+        )
+        return
+    table = ev.rates_table(rows, population, ctx.partnership.nation)
+    if table.empty:
+        gap(ctx, "Not worked out yet: no identification figure has a measure to set against the child population.")
+        return
+    body = [
+        [
+            str(r["Measure"]),
+            str(r["Year"]),
+            str(r["Number"]),
+            ""
+            if r["Per 10,000 children"] is None or r["Per 10,000 children"] != r["Per 10,000 children"]
+            else f"{r['Per 10,000 children']:.1f}",
+            str(r["Comparator"] or ""),
+            str(r["Comparator per 10,000"] or ""),
+        ]
+        for r in table.to_dict("records")
+    ]
+    simple_table(ctx, list(table.columns), body)
+    note(
+        ctx,
+        f"Worked out from the child population ({population.how}). A comparator is a published rate recorded for the "
+        "same measure and year, named England, Wales or the region; an empty rate means the figure is a code or not given.",
+    )
+    if not any(row[4] for row in body):
+        gap(
+            ctx,
+            "No comparator recorded yet: add the published rate for "
+            f"{'Wales' if ctx.partnership.nation == 'wales' else 'England'} or the region as an identification figure "
+            "whose detail names it (workbook chapter 'Current response', Guide §5.1).",
+        )
 
 
 def _support(ctx: DraftContext) -> None:
