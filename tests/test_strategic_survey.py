@@ -25,6 +25,7 @@ from strategy.assessments.io import (
     import_strategic_survey,
     preview_strategic_survey,
     strategic_columns,
+    strategic_survey_csv,
     strategic_template_csv,
 )
 from strategy.core.errors import InvalidInput
@@ -192,6 +193,13 @@ def test_formula_text_is_stored_as_text_and_written_to_the_report_as_text(engine
     assert (r.agency, r.role, r.comment) == ("=cmd|' /C calc'!A0", "+Manager", '=HYPERLINK("http://x","y")')
     doc = Document(io.BytesIO(build_snapshot_report(engine, partnership.id, snap.id, charts=False)))
     assert any('=HYPERLINK("http://x","y")' in p.text for p in doc.paragraphs)
+    exported = strategic_survey_csv(engine, partnership.id, snap.id)
+    cells = next(csv.reader(io.StringIO(exported.decode("utf-8-sig").splitlines()[1])))
+    assert cells[0] == "'=cmd|' /C calc'!A0" and cells[1] == "'+Manager" and cells[-1] == '\'=HYPERLINK("http://x","y")'
+    # The export imports back to the same text and answers.
+    import_strategic_survey(engine, partnership.id, snap.id, exported, "export.csv", author=author)
+    again = sn.strategic_responses(engine, snap.id)[0]
+    assert (again.agency, again.role, again.comment, again.answers) == (r.agency, r.role, r.comment, r.answers)
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,15 @@ from strategy.answers.io import (
     with_saved_choices,
 )
 from strategy.assessments.involvement import identifying_warning
-from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements, strategic_about, strategic_questions
+from strategy.assessments.snapshot import (
+    get_snapshot,
+    scale,
+    snapshot_statements,
+    strategic_about,
+    strategic_answers,
+    strategic_questions,
+    strategic_responses,
+)
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
@@ -49,7 +57,7 @@ from strategy.core.models import (
 from strategy.core.revisions import load, record_revision
 from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import Column, content
-from strategy.tabular.formulas import plain_csv_bytes
+from strategy.tabular.formulas import csv_bytes, plain_csv_bytes
 from strategy.tabular.reading import (
     ImportOptions,
     ImportRefused,
@@ -600,6 +608,21 @@ def import_strategic_survey(
         author=author,
         replace=replace,
     )
+
+
+def strategic_survey_csv(engine: Engine, partnership_id: int, snapshot_id: int) -> bytes:
+    """The snapshot's strategic survey responses as a CSV in the template's layout (one row per person,
+    answers as numbers 1 to 4): every cell guarded so it cannot run as a formula, and the file imports
+    back to the same answers."""
+    get_snapshot(engine, partnership_id, snapshot_id)
+    columns = strategic_columns()
+    headers = [c.names[1] if c.id in ("agency", "role", "comment") else c.names[0] for c in columns]
+    rows = []
+    for r in strategic_responses(engine, snapshot_id):
+        answers = strategic_answers(r)
+        values = {"agency": r.agency, "role": r.role, "comment": r.comment}
+        rows.append([values[c.id] if c.id in values else ("" if answers.get(c.id) is None else answers[c.id]) for c in columns])
+    return csv_bytes(headers, rows)
 
 
 def strategic_template_csv() -> bytes:

@@ -21,6 +21,7 @@ from strategy.assessments.io import (
     SNAPSHOT_COLUMNS,
     import_strategic_survey,
     preview_strategic_survey,
+    strategic_survey_csv,
     strategic_template_csv,
 )
 from strategy.assessments.recommendations import (
@@ -234,6 +235,15 @@ def strategic_survey_section(engine: Engine, pid: int, snapshot_id: int, *, writ
             said = [(r.comment, r.role, r.agency) for r in responses if r.comment]
             if said:
                 st.dataframe(pd.DataFrame(said, columns=["Comment", "Role", "Agency"]), hide_index=True)
+        st.download_button(
+            "Download the strategic survey responses (CSV)",
+            data=lambda: strategic_survey_csv(engine, pid, snapshot_id),
+            file_name="strategic-survey-responses.csv",
+            mime="text/csv",
+            key=k("strategic-export", pid, snapshot_id),
+            icon=":material/download:",
+            on_click="ignore",
+        )
     if writer and author is not None:
         file_import(
             k("strategic-survey", pid, snapshot_id),
