@@ -140,6 +140,10 @@ def test_the_report_has_the_two_surveys_side_by_side(engine, partnership, author
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "2 strategic professionals answered" in text
     assert "“Waits are long.” (Designated nurse, Health)" in text
+    assert (
+        "Awareness: in the surveys, frontline practitioners answer higher than strategic professionals do (2.0 against 3.5 out of 4)."
+        in text
+    )
 
 
 def test_a_frontline_export_given_as_the_strategic_survey_is_refused_saying_which(engine, partnership, author, snap):

@@ -33,6 +33,7 @@ def test_the_results_page_shows_the_two_surveys_side_by_side_on_the_demo(engine,
     downloads = [b.proto.label for b in at.get("download_button")]
     assert downloads.count("Download the template (CSV)") == 2  # the frontline survey's and the strategic survey's
     assert "Download the strategic survey responses (CSV)" in downloads
+    assert any("Protection: initial response: in the surveys, strategic professionals answer higher" in w.value for w in at.warning)
 
 
 def test_a_scrutineer_sees_the_results_but_no_import(engine, sqlite_demo_id):  # noqa: F811

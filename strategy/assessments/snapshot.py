@@ -570,6 +570,23 @@ def survey_comparison(engine: Engine, partnership_id: int, snapshot_id: int) -> 
     return pd.DataFrame(out)
 
 
+def survey_gap_findings(frame: pd.DataFrame) -> list[str]:
+    """Plain sentences for each domain where the two surveys' averages differ by GAP_FLAG or more."""
+    findings = []
+    for _, row in frame.iterrows():
+        gap = row[SURVEY_DIFFERENCE]
+        if gap is None or pd.isna(gap) or abs(gap) < GAP_FLAG:
+            continue
+        higher, lower = (
+            ("strategic professionals", "frontline practitioners") if gap > 0 else ("frontline practitioners", "strategic professionals")
+        )
+        findings.append(
+            f"{row['Domain']}: in the surveys, {higher} answer higher than {lower} do "
+            f"({row[STRATEGIC_SURVEY_AVERAGE]} against {row[FRONTLINE_SURVEY_AVERAGE]} out of 4)."
+        )
+    return findings
+
+
 def survey_figure(frame: pd.DataFrame, title: str) -> go.Figure:
     """The strategic and frontline surveys' averages by domain, side by side (the figures of ``survey_comparison``)."""
     fig = go.Figure()

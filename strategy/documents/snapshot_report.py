@@ -143,6 +143,10 @@ def _surveys_section(ctx: DocContext, engine: Engine, partnership_id: int, snaps
         "practitioners' survey for each domain, on a scale of 1 to 4.",
         "The two surveys by domain (the same figures are in the table above).",
     )
+    findings = sn.survey_gap_findings(frame)
+    if findings:
+        doc.add_paragraph(f"Where the two surveys differ by {sn.GAP_FLAG:g} or more on the four-point scale:")
+        bullets(ctx, findings)
     if strategic:
         doc.add_heading("The strategic survey's questions", level=2)
         questions = sn.strategic_question_table(engine, snapshot_id)

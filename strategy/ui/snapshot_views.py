@@ -229,6 +229,8 @@ def strategic_survey_section(engine: Engine, pid: int, snapshot_id: int, *, writ
             "The average answer in the strategic professionals' survey and in the frontline practitioners' survey for "
             "each domain, on a scale of 1 to 4 (how many answers are in the table).",
         )
+        for line in sn.survey_gap_findings(frame):
+            st.warning(line, icon="↕️")  # the domains and figures are the workbook's own, as in gap_findings
     if responses:
         with st.expander("The strategic survey, question by question"):
             st.dataframe(sn.strategic_question_table(engine, snapshot_id).drop(columns=["domain"]), hide_index=True)
