@@ -59,9 +59,11 @@ def test_the_snapshot_report_reads_as_a_finished_document(engine, demo):
         "Strengths",
         "Areas for development",
         "Strategic and frontline views",
+        "The strategic and frontline surveys",
         "Domain by domain",
         "Recommendations",
     ]
+    assert "6 strategic professionals answered the strategic professionals' survey" in text
     assert [h for h in _headings(doc, 2) if h in {d.label for d in sn.domains()}] == [d.label for d in sn.domains()]
     assert "Not rated yet" not in text and "Not written yet" not in text
     assert "Recovery support: red" in text

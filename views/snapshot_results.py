@@ -1,4 +1,4 @@
-"""System-wide snapshot results: domain scores and RAG, the frontline survey, strategic and frontline
+"""System-wide snapshot results: domain scores and RAG, the frontline and strategic professionals' surveys, strategic and frontline
 views compared, snapshots over time, recommendations and the Word report."""
 
 import streamlit as st
@@ -23,6 +23,7 @@ from strategy.ui.snapshot_views import (
     recommendations_panel,
     removed_panel,
     snapshot_picker,
+    strategic_survey_section,
 )
 from strategy.ui.state import current_author, show_error
 from strategy.ui.widgets import identity_form
@@ -139,6 +140,9 @@ if writer:
         what="frontline ratings",
         existing=len(responses),
     )
+
+st.header("Strategic professionals' survey", anchor=False)
+strategic_survey_section(engine, pid, snapshot_id, writer=writer, author=author)
 
 if len(snaps) > 1:
     st.header("Snapshots over time", anchor=False)

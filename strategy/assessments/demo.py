@@ -1,4 +1,5 @@
-"""The demo partnership's snapshot (strategic ratings for every statement, a frontline survey) and
+"""The demo partnership's snapshot (strategic ratings for every statement, a frontline survey and a
+strategic professionals' survey) and
 thematic audit (ten cases, a staff survey, briefing texts, recommendations), from
 data/demo_snapshot.yaml and the two CSV files beside it. Loading again changes nothing: each part
 is written only where it differs from the file."""
@@ -11,7 +12,14 @@ from sqlalchemy.engine import Engine
 from strategy.assessments import audit as au
 from strategy.assessments import audit_depth as depth
 from strategy.assessments import snapshot as sn
-from strategy.assessments.io import import_audit_survey, import_snapshot_survey, preview_audit_survey, preview_snapshot_survey
+from strategy.assessments.io import (
+    import_audit_survey,
+    import_snapshot_survey,
+    import_strategic_survey,
+    preview_audit_survey,
+    preview_snapshot_survey,
+    preview_strategic_survey,
+)
 from strategy.assessments.recommendations import (
     add_recommendation,
     list_recommendations,
@@ -30,6 +38,8 @@ from strategy.plan.operations import load_plan
 
 DEMO_FILE = DATA_DIR / "demo_snapshot.yaml"
 SNAPSHOT_SURVEY = DATA_DIR / "demo_snapshot_survey.csv"
+#: The strategic professionals' survey, as Microsoft Forms exports it (ID, times, email and name columns included).
+STRATEGIC_SURVEY = DATA_DIR / "demo_snapshot_strategic_survey.csv"
 AUDIT_SURVEY = DATA_DIR / "demo_audit_survey.csv"
 
 
@@ -90,6 +100,22 @@ def _snapshot(engine: Engine, pid: int, spec: dict, author: Author) -> None:
     ]
     if have != wanted_rows:
         import_snapshot_survey(engine, pid, snap_id, data, SNAPSHOT_SURVEY.name, author=author)
+    data = STRATEGIC_SURVEY.read_bytes()
+    wanted_strategic: list[dict[str, object]] = [
+        {
+            "agency": r["agency"],
+            "role": r["role"],
+            "comment": r["comment"],
+            "answers": {k: v for k, v in r.items() if k not in ("agency", "role", "comment")},
+        }
+        for r in preview_strategic_survey(engine, pid, snap_id, data, STRATEGIC_SURVEY.name).rows
+    ]
+    have_strategic: list[dict[str, object]] = [
+        {"agency": r.agency, "role": r.role, "comment": r.comment, "answers": sn.strategic_answers(r)}
+        for r in sn.strategic_responses(engine, snap_id)
+    ]
+    if have_strategic != wanted_strategic:
+        import_strategic_survey(engine, pid, snap_id, data, STRATEGIC_SURVEY.name, author=author)
     _recommendations(engine, pid, spec.get("recommendations", []), author, snapshot_id=snap_id)
 
 

@@ -11,7 +11,9 @@ in data/templates/README.md."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +32,16 @@ from strategy.answers.io import (
     survey_score,
     with_saved_choices,
 )
-from strategy.assessments.snapshot import get_snapshot, scale, snapshot_statements
+from strategy.assessments.involvement import identifying_warning
+from strategy.assessments.snapshot import (
+    get_snapshot,
+    scale,
+    snapshot_statements,
+    strategic_about,
+    strategic_answers,
+    strategic_questions,
+    strategic_responses,
+)
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
@@ -39,13 +50,14 @@ from strategy.core.models import (
     Snapshot,
     SnapshotResponse,
     SnapshotStatement,
+    SnapshotStrategicResponse,
     ThematicAudit,
     utcnow,
 )
 from strategy.core.revisions import load, record_revision
 from strategy.core.text import check_length, clean_text, shorten
 from strategy.guide.content import Column, content
-from strategy.tabular.formulas import plain_csv_bytes
+from strategy.tabular.formulas import csv_bytes, plain_csv_bytes
 from strategy.tabular.reading import (
     ImportOptions,
     ImportRefused,
@@ -299,6 +311,13 @@ def _snapshot_preview(
 
     def reshape(table: Table) -> tuple[Table, list[int], str] | None:
         """One column per statement (a form's grid question): each rated statement becomes a row."""
+        strategic = [c.id for c in strategic_columns()[2:-1] if any(header_key(n) in map(header_key, table.headers) for n in c.names)]
+        if len(strategic) >= 2:
+            raise InvalidInput(
+                f"'{file_name(filename)}' looks like the strategic professionals' survey, not the frontline practitioners' "
+                f"survey: its columns are the strategic survey's questions ({', '.join(strategic[:5])}). Import it under "
+                "'Strategic professionals' survey' on this page. Nothing was imported."
+            )
         statement_names = {header_key(n) for n in SNAPSHOT_COLUMNS[0].names}
         if any(header_key(h) in statement_names for h in table.headers):
             return None
@@ -435,6 +454,188 @@ def snapshot_template_csv() -> bytes:
     )
 
 
+# --- The snapshot's strategic professionals' survey ---------------------------------------------
+
+STRATEGIC = "snapshot strategic survey"
+
+
+def strategic_columns() -> tuple[FileColumn, ...]:
+    """The strategic survey's columns: agency and role (each by its question too), one per question
+    (headed by the question's text, as Microsoft Forms heads them, or by its code), and the comment."""
+    about = strategic_about()
+    agency, role, comment = SNAPSHOT_COLUMNS[3], SNAPSHOT_COLUMNS[4], SNAPSHOT_COLUMNS[2]
+    return (
+        FileColumn("agency", (agency.names[0], about["agency"], *agency.names[1:])),
+        FileColumn("role", (role.names[0], about["role"], *role.names[1:])),
+        *(FileColumn(q.code, (q.text, q.code, f"{q.code} {q.text}")) for q in strategic_questions()),
+        FileColumn("comment", (comment.names[0], about["comment"], *comment.names[1:])),
+    )
+
+
+def _frontline_likeness(engine: Engine, partnership_id: int, snapshot_id: int, headers: list[str]) -> str | None:
+    """Why a file looks like the frontline practitioners' survey (its columns are the snapshot's
+    statements, or the template's Statement and Rating), or None."""
+    keys = {header_key(h) for h in headers}
+    if {header_key("Statement"), header_key("Rating")} <= keys:
+        return "it has the frontline template's 'Statement' and 'Rating' columns"
+    statements = snapshot_statements(engine, partnership_id, snapshot_id)
+    found = [
+        st.code
+        for st in statements
+        if any(
+            header_key(st.text) and (k == header_key(st.text) or k.endswith(header_key(st.text))) or k == header_key(st.code) for k in keys
+        )
+    ]
+    if len(found) >= 2:
+        return f"its columns are the snapshot's statements ({', '.join(found[:5])}{' …' if len(found) > 5 else ''})"
+    return None
+
+
+def preview_strategic_survey(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+) -> Preview:
+    """What importing this strategic professionals' survey into the snapshot would store (one row per
+    response: agency, role, each question's rating, the comment), and every problem. A Microsoft Forms
+    export is read as it is downloaded: its ID, times, email and name columns are never read. A file of
+    the frontline survey is refused, saying so. Without ``options``, a file that needs choices is read
+    with those saved for a file with the same columns."""
+    first = _strategic_preview(engine, partnership_id, snapshot_id, data, filename, options)
+    return with_saved_choices(
+        engine, partnership_id, first, lambda saved: _strategic_preview(engine, partnership_id, snapshot_id, data, filename, saved)
+    )
+
+
+def _strategic_preview(
+    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+) -> Preview:
+    get_snapshot(engine, partnership_id, snapshot_id)
+    options = options or ImportOptions()
+    table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    why = _frontline_likeness(engine, partnership_id, snapshot_id, table.headers)
+    if why:
+        raise InvalidInput(
+            f"'{file_name(filename)}' looks like the frontline practitioners' survey, not the strategic professionals' "
+            f"survey: {why}. Import it under 'Frontline survey' on this page. Nothing was imported."
+        )
+    questions = strategic_questions()
+    codes = tuple(q.code for q in questions)
+    columns = strategic_columns()
+    keys = {header_key(h) for h in table.headers}
+    present = [c for c in columns if c.id in codes and any(header_key(n) in keys for n in c.names)]
+
+    def parse(cells: dict) -> dict:
+        values: dict[str, object] = {
+            "agency": _short_text(cells, "agency", what="The agency"),
+            "role": _short_text(cells, "role", what="The role"),
+        }
+        for code in codes:
+            try:
+                values[code] = _snapshot_rating(cells.get(code))
+            except InvalidInput as exc:
+                raise _CellProblem(code, exc.message) from None
+        comment = clean_text(cell_text(cells.get("comment"))).strip()
+        try:
+            check_length(comment, COMMENT_LIMIT, "The comment")
+        except InvalidInput as exc:
+            raise _CellProblem("comment", exc.message) from None
+        reason = identifying_warning(comment)
+        if reason:
+            raise _CellProblem(
+                "comment",
+                f"The answer may identify a child: {reason}. The survey describes services, never a person: take the "
+                "detail out of the file and choose it again.",
+            )
+        if all(values[c] is None for c in codes) and not comment:
+            raise _CellProblem(codes[0], "The response answers none of the questions and has no comment. Delete the row.")
+        values["comment"] = comment
+        return values
+
+    points = scale("progress")
+    rated = Scored(codes, points[0].value, points[-1].value, _snapshot_rating)
+    preview = _rows(data, filename, STRATEGIC, columns, parse, options, scale=rated)
+    if not present and not preview.problem_count:
+        preview.add_problem(
+            1,
+            "",
+            "The file has none of the strategic survey's questions as a column. Head each answer column with the question's "
+            "text (as Microsoft Forms does) or its code, as in the template.",
+        )
+    elif not present:
+        preview.add_problem(1, "", "The file has none of the strategic survey's questions as a column (see the template).")
+    missing = [c.id for c in columns if c.id in codes and c not in present]
+    if present and missing:
+        preview.notes.append(f"The file has no column for {', '.join(missing)}: those questions are left unanswered for every response.")
+    return preview
+
+
+def import_strategic_survey(
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    data: bytes,
+    filename: str,
+    *,
+    author: Author,
+    replace: bool = True,
+    options: ImportOptions | None = None,
+) -> int:
+    """Store every response in the file (replacing the snapshot's strategic survey, unless
+    ``replace=False``), or nothing if any row has a problem. Returns the number of responses stored."""
+    preview = preview_strategic_survey(engine, partnership_id, snapshot_id, data, filename, options)
+    codes = [q.code for q in strategic_questions()]
+    stored = dataclasses.replace(
+        preview,
+        rows=[
+            {
+                "agency": row["agency"],
+                "role": row["role"],
+                "comment": row["comment"],
+                "answers": json.dumps({c: row.get(c) for c in codes}),
+            }
+            for row in preview.rows
+        ],
+    )
+    return _store(
+        engine,
+        partnership_id,
+        stored,
+        SnapshotStrategicResponse,
+        "snapshot_id",
+        snapshot_id,
+        Snapshot,
+        what="strategic survey responses",
+        prompt_id="snapshot.strategic_survey",
+        author=author,
+        replace=replace,
+    )
+
+
+def strategic_survey_csv(engine: Engine, partnership_id: int, snapshot_id: int) -> bytes:
+    """The snapshot's strategic survey responses as a CSV in the template's layout (one row per person,
+    answers as numbers 1 to 4): every cell guarded so it cannot run as a formula, and the file imports
+    back to the same answers."""
+    get_snapshot(engine, partnership_id, snapshot_id)
+    columns = strategic_columns()
+    headers = [c.names[1] if c.id in ("agency", "role", "comment") else c.names[0] for c in columns]
+    rows = []
+    for r in strategic_responses(engine, snapshot_id):
+        answers = strategic_answers(r)
+        values = {"agency": r.agency, "role": r.role, "comment": r.comment}
+        rows.append([values[c.id] if c.id in values else ("" if answers.get(c.id) is None else answers[c.id]) for c in columns])
+    return csv_bytes(headers, rows)
+
+
+def strategic_template_csv() -> bytes:
+    """The strategic survey to fill in, in the layout of a Microsoft Forms export: one row per
+    respondent, one column per question headed by its text (answers 1 to 4 or the scale's words)."""
+    columns = strategic_columns()
+    points = scale("progress")
+    first = ["Police", "Detective chief inspector"] + [str(points[(n % 3) + 1].value) for n in range(len(columns) - 3)] + [""]
+    second = ["Health", "Designated nurse"] + [points[(n % 2) + 1].label for n in range(len(columns) - 3)]
+    second.append("Waiting times for therapy are our biggest worry.")
+    return plain_csv_bytes([[c.names[1] if c.id in ("agency", "role", "comment") else c.names[0] for c in columns], first, second])
+
+
 # --- A thematic audit's staff survey ------------------------------------------------------------
 
 
@@ -537,4 +738,8 @@ def audit_template_csv() -> bytes:
     )
 
 
-TEMPLATE_FILES = {"snapshot_survey_template.csv": snapshot_template_csv, "audit_staff_survey_template.csv": audit_template_csv}
+TEMPLATE_FILES = {
+    "snapshot_survey_template.csv": snapshot_template_csv,
+    "snapshot_strategic_survey_template.csv": strategic_template_csv,
+    "audit_staff_survey_template.csv": audit_template_csv,
+}

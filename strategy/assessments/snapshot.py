@@ -9,6 +9,7 @@ edit, add and retire statements; a retired statement stays readable in the snaps
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,7 @@ from strategy.core.authors import Author
 from strategy.core.dates import uk_long_date
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
-from strategy.core.models import Snapshot, SnapshotRating, SnapshotResponse, SnapshotStatement, stored_id
+from strategy.core.models import Snapshot, SnapshotRating, SnapshotResponse, SnapshotStatement, SnapshotStrategicResponse, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
 from strategy.core.values import parse_date
@@ -39,6 +40,10 @@ GAP_FLAG = 0.75
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "": "Not rated"}
 RAG_COLOURS = {"red": palette.RED, "amber": palette.AMBER, "green": palette.DARK_GREEN, "": palette.GREY}
 STRATEGIC_COLOUR, FRONTLINE_COLOUR = palette.NAVY, palette.AMBER  # colour-blind-safe pair
+#: The columns of ``survey_comparison``: the two surveys' answers side by side, by domain.
+STRATEGIC_SURVEY_AVERAGE, STRATEGIC_SURVEY_COUNT = "Strategic survey (average of 4)", "Strategic survey answers"
+FRONTLINE_SURVEY_AVERAGE, FRONTLINE_SURVEY_COUNT = "Frontline survey (average of 4)", "Frontline survey answers"
+SURVEY_DIFFERENCE = "Difference (strategic minus frontline)"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,28 @@ def domains() -> list[Domain]:
 
 def domain_label(domain_id: str) -> str:
     return next((d.label for d in domains() if d.id == domain_id), domain_id)
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A question of the strategic professionals' survey, answered on the progress scale."""
+
+    code: str
+    domain: str
+    text: str
+    guide: str
+
+
+def strategic_questions() -> list[SurveyQuestion]:
+    """The strategic professionals' survey's questions, in order (data/reference/snapshot_strategic_survey.yaml)."""
+    return [
+        SurveyQuestion(i["id"], i["domain"], i["label"], i.get("guide", "")) for i in content().reference("snapshot_strategic_survey").items
+    ]
+
+
+def strategic_about() -> dict[str, str]:
+    """The survey's questions about the respondent (agency, role) and its closing free-text question."""
+    return dict((content().reference("snapshot_strategic_survey").model_extra or {}).get("about", {}))
 
 
 def rag_for(mean: float | None) -> str:
@@ -473,6 +500,110 @@ def statement_table(engine: Engine, partnership_id: int, snapshot_id: int) -> pd
             }
         )
     return pd.DataFrame(rows)
+
+
+def strategic_responses(engine: Engine, snapshot_id: int, *, session: Session | None = None) -> list[SnapshotStrategicResponse]:
+    """The strategic professionals' survey responses imported into a snapshot (the live import)."""
+    with read_session(engine, session=session) as session:
+        return list(
+            session.exec(
+                select(SnapshotStrategicResponse)
+                .where(SnapshotStrategicResponse.snapshot_id == snapshot_id, col(SnapshotStrategicResponse.deleted_at).is_(None))
+                .order_by(col(SnapshotStrategicResponse.id))
+            ).all()
+        )
+
+
+def strategic_answers(response: SnapshotStrategicResponse) -> dict[str, int | None]:
+    """One response's ratings, question code -> 1 to 4 (None where left blank or 'don't know')."""
+    try:
+        data = json.loads(response.answers or "{}")
+    except ValueError:
+        return {}
+    return {str(k): (int(v) if isinstance(v, int) else None) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def strategic_question_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
+    """One row per question of the strategic survey: its domain, the average rating and how many answered."""
+    answered = [strategic_answers(r) for r in strategic_responses(engine, snapshot_id)]
+    rows = []
+    for q in strategic_questions():
+        values = [a[q.code] for a in answered if a.get(q.code) is not None]
+        rows.append(
+            {
+                "Code": q.code,
+                "Domain": domain_label(q.domain),
+                "domain": q.domain,
+                "Question": q.text,
+                "Average (of 4)": round(sum(values) / len(values), 2) if values else None,  # type: ignore[arg-type]
+                "Answers": len(values),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def survey_comparison(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.DataFrame:
+    """By domain, the two surveys' answers side by side: the strategic professionals' average rating
+    (every answer to the domain's questions) and how many answers, the frontline practitioners' average
+    rating (every rating of the domain's statements) and how many, and the difference. Both on the
+    progress scale, 1 to 4; the chart (``survey_figure``) draws these same figures."""
+    questions = strategic_question_table(engine, snapshot_id)
+    front = statement_table(engine, partnership_id, snapshot_id)
+    out = []
+    for d in domains():
+        q = questions[questions.domain == d.id]
+        s_n = int(q["Answers"].sum()) if not q.empty else 0
+        s_mean = round(float((q["Average (of 4)"].fillna(0) * q["Answers"]).sum() / s_n), 2) if s_n else None
+        f = front[front.domain == d.id] if not front.empty else front
+        f_n = int(f["Frontline ratings"].sum()) if not f.empty else 0
+        f_mean = round(float((f["Frontline average"].fillna(0) * f["Frontline ratings"]).sum() / f_n), 2) if f_n else None
+        out.append(
+            {
+                "Domain": d.label,
+                STRATEGIC_SURVEY_AVERAGE: s_mean,
+                STRATEGIC_SURVEY_COUNT: s_n,
+                FRONTLINE_SURVEY_AVERAGE: f_mean,
+                FRONTLINE_SURVEY_COUNT: f_n,
+                SURVEY_DIFFERENCE: round(s_mean - f_mean, 2) if s_mean is not None and f_mean is not None else None,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def survey_gap_findings(frame: pd.DataFrame) -> list[str]:
+    """Plain sentences for each domain where the two surveys' averages differ by GAP_FLAG or more."""
+    findings = []
+    for _, row in frame.iterrows():
+        gap = row[SURVEY_DIFFERENCE]
+        if gap is None or pd.isna(gap) or abs(gap) < GAP_FLAG:
+            continue
+        higher, lower = (
+            ("strategic professionals", "frontline practitioners") if gap > 0 else ("frontline practitioners", "strategic professionals")
+        )
+        findings.append(
+            f"{row['Domain']}: in the surveys, {higher} answer higher than {lower} do "
+            f"({row[STRATEGIC_SURVEY_AVERAGE]} against {row[FRONTLINE_SURVEY_AVERAGE]} out of 4)."
+        )
+    return findings
+
+
+def survey_figure(frame: pd.DataFrame, title: str) -> go.Figure:
+    """The strategic and frontline surveys' averages by domain, side by side (the figures of ``survey_comparison``)."""
+    fig = go.Figure()
+    for name, column, colour in (
+        ("Strategic professionals' survey", STRATEGIC_SURVEY_AVERAGE, STRATEGIC_COLOUR),
+        ("Frontline practitioners' survey", FRONTLINE_SURVEY_AVERAGE, FRONTLINE_COLOUR),
+    ):
+        fig.add_bar(name=name, x=frame["Domain"], y=frame[column], marker_color=colour, text=frame[column], textposition="outside")
+    fig.update_layout(
+        barmode="group",
+        title=title,
+        yaxis={"range": [0, 4.4], "title": "Average rating (1 to 4)"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 60, "b": 40},
+        plot_bgcolor="white",
+    )
+    return fig
 
 
 def domain_scores(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.DataFrame:

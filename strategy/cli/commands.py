@@ -476,6 +476,22 @@ def cmd_import_snapshot_survey(args) -> None:
     print(f"Imported {count} frontline rating{'s' if count != 1 else ''} into '{title}' for '{partnership.name}'.")
 
 
+def cmd_import_strategic_survey(args) -> None:
+    from strategy.assessments.io import import_strategic_survey
+    from strategy.assessments.snapshot import find_snapshot
+
+    title = ""
+
+    def run(engine, pid, data, name, author, options):
+        nonlocal title
+        snap = find_snapshot(engine, pid, args.snapshot)
+        title = snap.title
+        return import_strategic_survey(engine, pid, snap.id, data, name, author=author, replace=not args.append, options=options)
+
+    partnership, count = _import_file(args, run)
+    print(f"Imported {count} strategic survey response{'s' if count != 1 else ''} into '{title}' for '{partnership.name}'.")
+
+
 def cmd_import_audit_survey(args) -> None:
     from strategy.assessments.audit import find_audit
     from strategy.assessments.io import import_audit_survey
@@ -848,6 +864,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
     _import_choices(p, answers=True)
     p.set_defaults(func=cmd_import_snapshot_survey)
+
+    p = sub.add_parser(
+        "import-strategic-survey", help="import a snapshot's strategic professionals' survey (a Microsoft Forms export) from a CSV or .xlsx"
+    )
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--snapshot", help="the snapshot's title (default: the latest)")
+    p.add_argument("--append", action="store_true", help="add to the responses there instead of replacing them")
+    p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    _import_choices(p, answers=True)
+    p.set_defaults(func=cmd_import_strategic_survey)
 
     p = sub.add_parser("import-audit-survey", help="import a thematic audit's staff survey from a CSV or .xlsx")
     p.add_argument("name")

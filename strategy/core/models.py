@@ -394,6 +394,25 @@ class SnapshotResponse(SQLModel, table=True):
     deleted_at: datetime | None = None
 
 
+class SnapshotStrategicResponse(SQLModel, table=True):
+    """One senior leader's or manager's answers to the snapshot's strategic professionals' survey,
+    imported from a survey file: their agency and role (never their name), each question's rating on
+    the progress scale (``answers``, JSON: question code -> 1 to 4 or null) and their comment."""
+
+    __tablename__ = "snapshot_strategic_response"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE")
+    snapshot_id: int = Field(foreign_key="snapshot.id", ondelete="CASCADE", index=True)
+    agency: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=200)
+    answers: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    #: Set when a later import replaced this response (kept, not deleted).
+    deleted_at: datetime | None = None
+
+
 class ThematicAudit(SQLModel, table=True):
     """A thematic multi-agency audit: its theme, period, parts, findings and briefing text."""
 

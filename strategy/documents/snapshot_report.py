@@ -1,5 +1,6 @@
 """The snapshot report as a Word document: domain scores and RAG, strengths and areas for
-development, the gap between strategic and frontline views, domain by domain detail, change since
+development, the gap between strategic and frontline views, the strategic professionals' and
+frontline practitioners' surveys side by side, domain by domain detail, change since
 the last snapshot, and the recommendations.
 
 Built like the Word draft (``strategy.documents.draft``): pure functions returning bytes, named
@@ -92,6 +93,74 @@ def _findings(table: pd.DataFrame, column: str, counts) -> list[str]:
         if note or (rating is not None and not pd.isna(rating) and counts(rating)):
             out.append(f"{r.Code} {r.Statement} ({r['Progress rating']})" + (f": {note}" if note else ""))
     return out
+
+
+def _surveys_section(ctx: DocContext, engine: Engine, partnership_id: int, snapshot_id: int) -> None:
+    """The strategic professionals' survey beside the frontline practitioners' survey, by domain:
+    a table and a chart of the same figures, and the strategic survey's comments."""
+    doc = ctx.doc
+    doc.add_heading("The strategic and frontline surveys", level=1)
+    strategic = sn.strategic_responses(engine, snapshot_id)
+    frame = sn.survey_comparison(engine, partnership_id, snapshot_id)
+    fronts = int(frame[sn.FRONTLINE_SURVEY_COUNT].sum())
+    doc.add_paragraph(
+        safe_text(
+            (
+                f"{len(strategic)} strategic professional{'s' if len(strategic) != 1 else ''} answered the strategic "
+                f"professionals' survey ({len(sn.strategic_questions())} questions, two for each domain)"
+                if strategic
+                else "No strategic professionals' survey has been imported for this snapshot yet"
+            )
+            + (f"; frontline practitioners gave {fronts} ratings in their survey." if fronts else "; no frontline survey yet.")
+            + " Both answer on the progress scale, 1 to 4; each figure is the average of every answer in the domain, "
+            "with the number of answers in brackets."
+        )
+    )
+    if not strategic and not fronts:
+        gap(ctx, "No survey yet: import the strategic and frontline surveys on the Snapshot results page.")
+        return
+
+    def cell(average, count) -> str:
+        return f"{number(average)} ({count})" if count else "–"
+
+    simple_table(
+        ctx,
+        ["Domain", "Strategic survey (of 4)", "Frontline survey (of 4)", "Difference"],
+        [
+            [
+                r["Domain"],
+                cell(r[sn.STRATEGIC_SURVEY_AVERAGE], r[sn.STRATEGIC_SURVEY_COUNT]),
+                cell(r[sn.FRONTLINE_SURVEY_AVERAGE], r[sn.FRONTLINE_SURVEY_COUNT]),
+                number(r[sn.SURVEY_DIFFERENCE]),
+            ]
+            for _, r in frame.iterrows()
+        ],
+    )
+    chart(
+        ctx,
+        sn.survey_figure(frame, "The strategic and frontline surveys, by domain"),
+        "Grouped bars: the average answer in the strategic professionals' survey and in the frontline "
+        "practitioners' survey for each domain, on a scale of 1 to 4.",
+        "The two surveys by domain (the same figures are in the table above).",
+    )
+    findings = sn.survey_gap_findings(frame)
+    if findings:
+        doc.add_paragraph(f"Where the two surveys differ by {sn.GAP_FLAG:g} or more on the four-point scale:")
+        bullets(ctx, findings)
+    if strategic:
+        doc.add_heading("The strategic survey's questions", level=2)
+        questions = sn.strategic_question_table(engine, snapshot_id)
+        simple_table(
+            ctx,
+            ["Code", "Domain", "Question", "Average (of 4)"],
+            [[r.Code, r.Domain, r.Question, cell(r["Average (of 4)"], r.Answers)] for _, r in questions.iterrows()],
+        )
+        said = [r for r in strategic if r.comment]
+        if said:
+            doc.add_heading("What strategic professionals said", level=2)
+            for r in said[:15]:
+                who = ", ".join(x for x in (r.role, r.agency) if x)
+                doc.add_paragraph(safe_text(f"“{r.comment}”" + (f" ({who})" if who else "")), style="Quote")
 
 
 def build_snapshot_report(
@@ -189,6 +258,8 @@ def build_snapshot_report(
             doc.add_paragraph(
                 f"In every domain the strategic and frontline views are within {sn.GAP_FLAG:g} of each other on the four-point scale."
             )
+
+    _surveys_section(ctx, engine, partnership_id, snapshot_id)
 
     doc.add_heading("Domain by domain", level=1)
     comments: dict[int, list[SnapshotResponse]] = {}

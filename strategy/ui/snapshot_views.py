@@ -16,7 +16,14 @@ from sqlalchemy.engine import Engine
 
 from strategy.assessments import audit as au
 from strategy.assessments import snapshot as sn
-from strategy.assessments.io import AUDIT_COLUMNS, SNAPSHOT_COLUMNS
+from strategy.assessments.io import (
+    AUDIT_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    import_strategic_survey,
+    preview_strategic_survey,
+    strategic_survey_csv,
+    strategic_template_csv,
+)
 from strategy.assessments.recommendations import (
     STATUSES,
     add_recommendation,
@@ -181,7 +188,7 @@ def preview_and_import(
 
 
 #: The template's name for each column a survey file fills.
-_TEMPLATE_NAMES = {c.id: c.names[0] for c in (*SNAPSHOT_COLUMNS, *AUDIT_COLUMNS)}
+_TEMPLATE_NAMES = {c.id: c.names[0] for c in (*SNAPSHOT_COLUMNS, *AUDIT_COLUMNS)} | {q.code: q.code for q in sn.strategic_questions()}
 
 
 def _ready_frame(preview: Preview) -> pd.DataFrame:
@@ -198,6 +205,59 @@ def _shown_value(_column: str, value: object) -> object:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     return value
+
+
+# --- The strategic professionals' survey --------------------------------------------------------
+
+
+def strategic_survey_section(engine: Engine, pid: int, snapshot_id: int, *, writer: bool, author: Author | None) -> None:
+    """The strategic professionals' survey beside the frontline practitioners' survey by domain
+    (a chart and the same figures as a table), its questions' averages, and its import."""
+    responses = sn.strategic_responses(engine, snapshot_id)
+    frame = sn.survey_comparison(engine, pid, snapshot_id)
+    st.caption(
+        f"{len(responses):,} strategic professionals' responses imported. Senior leaders and managers answer "
+        f"{len(sn.strategic_questions())} questions, two for each domain, on the progress scale (1 to 4, or its words), "
+        "one row per person: a Microsoft Forms export can be imported as it is downloaded. Its ID, start and completion "
+        "times, email and name columns are never imported. Guide §15.2."
+    )
+    if responses or int(frame[sn.FRONTLINE_SURVEY_COUNT].sum()):
+        chart_with_table(
+            sn.survey_figure(frame, "The strategic and frontline surveys, by domain"),
+            frame,
+            k("surveys", pid, snapshot_id),
+            "The average answer in the strategic professionals' survey and in the frontline practitioners' survey for "
+            "each domain, on a scale of 1 to 4 (how many answers are in the table).",
+        )
+        for line in sn.survey_gap_findings(frame):
+            st.warning(line, icon="↕️")  # the domains and figures are the workbook's own, as in gap_findings
+    if responses:
+        with st.expander("The strategic survey, question by question"):
+            st.dataframe(sn.strategic_question_table(engine, snapshot_id).drop(columns=["domain"]), hide_index=True)
+            said = [(r.comment, r.role, r.agency) for r in responses if r.comment]
+            if said:
+                st.dataframe(pd.DataFrame(said, columns=["Comment", "Role", "Agency"]), hide_index=True)
+        st.download_button(
+            "Download the strategic survey responses (CSV)",
+            data=lambda: strategic_survey_csv(engine, pid, snapshot_id),
+            file_name="strategic-survey-responses.csv",
+            mime="text/csv",
+            key=k("strategic-export", pid, snapshot_id),
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    if writer and author is not None:
+        file_import(
+            k("strategic-survey", pid, snapshot_id),
+            template=strategic_template_csv(),
+            template_name="snapshot_strategic_survey_template.csv",
+            preview=lambda data, name, options: preview_strategic_survey(engine, pid, snapshot_id, data, name, options),
+            run=lambda data, name, replace, options: import_strategic_survey(
+                engine, pid, snapshot_id, data, name, author=author, replace=replace, options=options
+            ),
+            what="strategic survey responses",
+            existing=len(responses),
+        )
 
 
 # --- Recommendations ----------------------------------------------------------------------------
