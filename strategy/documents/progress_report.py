@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from strategy import __version__
 from strategy.answers.operations import all_rows, get_answers
 from strategy.core.dates import UK, uk_long_date
+from strategy.core.models import stored_id
 from strategy.delivery import charts as delivery_chart
 from strategy.delivery import operations as D
 from strategy.delivery.operations import Section
@@ -149,9 +150,9 @@ def _plan_codes(d: D.Delivery) -> dict[str, tuple[str, int]]:
     """Each aim's and action's code, to find its Welsh title: code -> (kind, id)."""
     found: dict[str, tuple[str, int]] = {}
     for aim in d.plan.aims:
-        found[d.plan.code("aim", aim.id)] = ("aim", aim.id)
+        found[d.plan.code("aim", aim.id)] = ("aim", stored_id(aim))
     for action in d.plan.all_actions():
-        found[d.plan.code("action", action.id)] = ("action", action.id)
+        found[d.plan.code("action", action.id)] = ("action", stored_id(action))
     return found
 
 
@@ -323,9 +324,8 @@ def _milestones_and_outputs(ctx: DraftContext, d: D.Delivery, codes: dict[str, t
     """Milestones due in the period, the overdue ones named; each action's output indicators against
     their targets; and the resources given for the actions (Guide §12, §15.1)."""
     doc = ctx.doc
-    period = ctx.both("report.period_since", date=_date(d.since)) if d.since else ctx.both("report.period_all")
-    if ctx.language == "en":
-        period = period.en
+    both = ctx.both("report.period_since", date=_date(d.since)) if d.since else ctx.both("report.period_all")
+    period: Both | str = both.en if ctx.language == "en" else both
     doc.add_heading(ctx.say("report.milestones"), level=1)
     milestones = D.milestone_table(d)
     if milestones.empty:
