@@ -308,3 +308,18 @@ def test_the_demos_report_in_welsh_has_every_header_and_fixed_word_in_welsh(engi
     assert judged <= {"Ar y trywydd iawn", "Oddi ar y trywydd", "Wedi'i gyrraedd", "Heb ei farnu"}
     off_track = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Pam")
     assert all("Testun Cymraeg" not in r.cells[-1].text for r in off_track.rows[1:])
+
+
+def test_a_correction_of_a_shared_header_reaches_the_draft_and_the_report(engine, wales, author):
+    """ "Cam gweithredu" heads a column of the draft's action plan and of the report's tables: one
+    correction of the text the documents print changes it in both; a correction by key changes its one."""
+    from strategy.documents.welsh import phrase_corrections
+
+    pid = wales["p"].id
+    add_row(engine, pid, WELSH_WORDING_PROMPT, {"now": "Cam gweithredu", "welsh": "Gweithred"}, author=author)
+    add_row(engine, pid, WELSH_WORDING_PROMPT, {"now": "report.col.code", "welsh": "Côd"}, author=author)
+    corrected = phrase_corrections(engine, pid).phrases
+    assert corrected["plan.header.action"] == corrected["report.col.action"] == "Gweithred"
+    assert corrected["report.col.code"] == "Côd" and "appendix.a_header.code" not in corrected
+    doc = open_docx(export_progress_report(engine, pid, today=TODAY, charts=False, language="cy"))
+    assert [c.text for c in table_by_header(doc, "Côd").rows[0].cells][:2] == ["Côd", "Gweithred"]
