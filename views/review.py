@@ -14,6 +14,7 @@ from strategy.finalise.review import CURRENT, add_section_comment, compare, free
 from strategy.guide.content import content
 from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
+from strategy.ui.document_language import language_choice
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
 
@@ -64,17 +65,18 @@ names = {CURRENT: "The current text", **{label(v.number): label(v.number) for v 
 cols = st.columns([3, 2])
 which = cols[0].selectbox("Word document of", choices, format_func=names.get, key="review_doc_of")
 review_copy = cols[1].toggle("Review copy", value=True, help="Lists the open comments at the end of each section.")
+language = language_choice(partnership, "review")  # Wales: English, Welsh or both; England: English
 # Built in the background: the person can go on reading the comments below, or another page, meanwhile.
 built = document_job(
     engine,
-    ("review", pid, which, review_copy),
-    "the Word document",
-    lambda: version_docx(engine, pid, which, review_copy=review_copy),
+    ("review", pid, which, review_copy) if language == "en" else ("review", pid, which, review_copy, language),
+    "the Word document" + {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(language, ""),
+    lambda: version_docx(engine, pid, which, review_copy=review_copy, language=language),
     button="Build the document",
     primary=False,
 )
 if built is not None:
-    name = draft_filename(partnership).replace(
+    name = draft_filename(partnership, language=language).replace(
         "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
     )
     st.download_button("Download the Word document", data=built, file_name=name, mime=DOCX, icon="📄")

@@ -691,7 +691,9 @@ def cmd_progress_report(args) -> None:
     since = date.fromisoformat(since_text) if since_text else None
     if Path(args.out).parent and not Path(args.out).parent.exists():  # said before the report is built
         raise WorkbookError(f"The folder {Path(args.out).parent} does not exist.")
-    data = export_progress_report(engine, stored_id(find_partnership(engine, args.name)), since=since, charts=not args.no_charts)
+    data = export_progress_report(
+        engine, stored_id(find_partnership(engine, args.name)), since=since, charts=not args.no_charts, language=args.language
+    )
     data = _as_asked(args, data)
     out = _write(args.out, data)
     print(f"Wrote {out} ({len(data):,} bytes).")
@@ -961,6 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .docx file to write")
     p.add_argument("--since", help="only updates from this date, day first (31/03/2026)")
     _no_charts_option(p, pdf=True)
+    _language_option(p)
     p.set_defaults(func=cmd_progress_report)
     return parser
 

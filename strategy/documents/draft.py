@@ -1036,9 +1036,9 @@ def build_draft(
     ensure_styles(doc, ctx.brand)
     _properties(ctx, now)
     if ctx.language == "cy":  # spelling and screen readers in Welsh
-        _proofing_language(doc, "cy-GB")
+        proofing_language(doc, "cy-GB")
     _title_page(ctx, now)
-    welsh_note = _welsh_note_start(ctx)
+    welsh_note = welsh_note_start(ctx)
     contents = table_of_contents(doc)
     landscape = False
     sections = ctx.content.reference("template_sections").items
@@ -1068,28 +1068,29 @@ def build_draft(
     if evidence is not None or answers is not None:  # the glossary is Appendix B: it goes before the rest
         _move_to_end(doc, evidence if evidence is not None else answers)
     _header_footer(ctx)
-    _welsh_note_end(ctx, welsh_note)
+    welsh_note_end(ctx, welsh_note)
     contents_from_headings(doc, contents, number_headings(doc))
     return save(doc, ctx.brand)
 
 
-def _proofing_language(doc: DocxDocument, tag: str) -> None:
+def proofing_language(doc: DocxDocument, tag: str) -> None:
     lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:val"), tag)
     doc.core_properties.language = tag
 
 
-def _welsh_note_start(ctx: DraftContext):
+def welsh_note_start(ctx: DraftContext):
     """A Welsh or bilingual draft opens with a note on its Welsh text; its counts are written at the
-    end (``_welsh_note_end``), once every passage has been marked."""
+    end (``welsh_note_end``), once every passage has been marked."""
     if ctx.language == "en":
         return None
     ctx.doc.add_paragraph(ctx.say("welsh.note_heading"), style=FRONT_HEADING_STYLE)
     return ctx.doc.add_paragraph(style=GAP_STYLE)
 
 
-def _welsh_note_end(ctx: DraftContext, placeholder) -> None:
+def welsh_note_end(ctx: DraftContext, placeholder, *, last: str = "welsh.note_english_only") -> None:
+    """The note's counts; ``last``: the phrase that ends it (what the document leaves in English)."""
     if placeholder is None:
         return
     lines = []
@@ -1099,7 +1100,7 @@ def _welsh_note_end(ctx: DraftContext, placeholder) -> None:
         lines.append(ctx.say("welsh.note_out_of_date", count=ctx.welsh_out_of_date))
     if not lines:
         lines.append(ctx.say("welsh.note_complete"))
-    lines.append(ctx.say("welsh.note_english_only"))
+    lines.append(ctx.say(last))
     placeholder.text = "\n".join(lines)
 
 

@@ -33,24 +33,28 @@ class Corrections:
 
 
 def corrections_from(rows: list[Row]) -> Corrections:
-    """Match each correction to its phrase: by the Welsh the documents print now, by the English, or by
-    the key; the later of two rows for one phrase wins (rows are in the table's order)."""
+    """Match each correction to its phrases: by the Welsh the documents print now, by the English, or by
+    the key. A text several phrases print (a table header "Cam gweithredu" in the draft and in the
+    progress report) is corrected wherever it is printed; a key names its one phrase. The later of two
+    rows for one phrase wins (rows are in the table's order)."""
     every = phrases()
-    by_text: dict[str, str] = {}
+    by_text: dict[str, list[str]] = {}
     for key, entry in every.items():
         for text in (key, entry["en"], entry["cy"]):
-            by_text.setdefault(_folded(text), key)
+            named = by_text.setdefault(_folded(text), [])
+            if key not in named:
+                named.append(key)
     found: dict[str, str] = {}
     unmatched: list[str] = []
     for row in rows:
         now, welsh = str(row.values.get("now") or "").strip(), str(row.values.get("welsh") or "").strip()
         if not now or not welsh:
             continue
-        named = by_text.get(_folded(now))
-        if named is None:
+        keys = by_text.get(_folded(now))
+        if not keys:
             unmatched.append(now)
-        else:
-            found[named] = welsh
+        for key in keys or ():
+            found[key] = welsh
     return Corrections(found, tuple(unmatched))
 
 

@@ -25,6 +25,7 @@ from strategy.guide.content import content
 from strategy.plan import operations as P
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
+from strategy.ui.document_language import language_choice
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
@@ -343,16 +344,19 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
         st.error(md_escape(exc.message))
         return
     pid = stored_id(partnership)
+    language = language_choice(partnership, "report", "Language of the progress report")  # Wales only
+    job = ("progress-report", pid, since) if language == "en" else ("progress-report", pid, since, language)
+    what = "the progress report" + {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(language, "")
     built = document_job(
         engine,
-        ("progress-report", pid, since),
-        "the progress report",
-        lambda: export_progress_report(engine, pid, since=since),
+        job,
+        what,
+        lambda: export_progress_report(engine, pid, since=since, language=language),
         button="Prepare the progress report",
         primary=False,
     )
     if built is not None:  # kept for the download, not made again per click
-        name = report_filename(partnership.name)
+        name = report_filename(partnership.name, language=language)
         st.download_button(
             "Download the progress report (.docx)",
             built,
@@ -360,6 +364,6 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key=_k("download"),
         )
-        pdf_offer(engine, ("progress-report", pid, since), built, name, "the progress report")
+        pdf_offer(engine, job, built, name, what)
     if since:
         st.caption(f"Updates from {uk_day(since.isoformat())} onwards.")

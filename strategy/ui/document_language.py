@@ -17,21 +17,30 @@ from strategy.ui.widgets import role_banner, table_field
 from strategy.word.language import LANGUAGE_NAMES
 
 
+def language_choice(partnership: Partnership, where: str = "draft", label: str = "Language of the documents") -> str:
+    """ "en" for a partnership in England (no choice shown); in Wales the language the person picks for
+    the documents built ``where`` (a page's own key), English by default. The corrections to the Welsh
+    wording are on the Word draft page (``document_language``) and apply to every document."""
+    if partnership.nation != "wales":
+        return "en"
+    return st.radio(
+        label,
+        list(LANGUAGE_NAMES),
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+        key=f"{where}_language|{stored_id(partnership)}",
+        help="A Welsh or bilingual document marks every answer, title and note that has no Welsh text yet, and counts "
+        "them in a note at the start; it never fills them with the English.",
+    )
+
+
 def document_language(engine: Engine, partnership: Partnership) -> str:
     """ "en" for a partnership in England (no choice shown); in Wales the language the person picks,
     English by default, with the partnership's corrections to the Welsh wording below it."""
     if partnership.nation != "wales":
         return "en"
     pid = stored_id(partnership)
-    language = st.radio(
-        "Language of the documents",
-        list(LANGUAGE_NAMES),
-        format_func=LANGUAGE_NAMES.get,
-        horizontal=True,
-        key=f"draft_language|{pid}",
-        help="A Welsh or bilingual document marks every answer and title that has no Welsh text yet, and counts them "
-        "in a note at the start; it never fills them with the English.",
-    )
+    language = language_choice(partnership)
     rows = list_rows(engine, pid, WELSH_WORDING_PROMPT)
     with st.expander(f"Welsh wording of the documents ({len(rows)} correction{'s' if len(rows) != 1 else ''} of your own)"):
         st.markdown(

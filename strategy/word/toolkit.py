@@ -691,10 +691,12 @@ def new_document(
     brand: Brand = DEFAULT_BRAND,
     landscape: bool = False,
     contents: bool = False,
+    produced: str | None = None,
 ) -> DocContext:
     """A document in the house style with a cover: the logo, the title first, the partnership under
     it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set; with
-    ``contents``, a contents list under the cover, filled with the headings when it is finished."""
+    ``contents``, a contents list under the cover, filled with the headings when it is finished.
+    ``produced``: the cover's last line in the document's language (by default the English one)."""
     doc = Document()
     if landscape:
         page_setup(doc.sections[0], landscape=True)
@@ -709,7 +711,10 @@ def new_document(
     for line in lines:
         doc.add_paragraph(safe_text(line))
     doc.add_paragraph(
-        f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy Workbook {__version__}.", style="Caption"
+        safe_text(produced)
+        if produced is not None
+        else f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy Workbook {__version__}.",
+        style="Caption",
     )
     set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
     footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
