@@ -158,3 +158,22 @@ def test_two_people_changing_one_recommendations_owner_the_second_is_told(engine
     assert any("Jo Evans changed this recommendation" in e.value and "Harbourshire Police" in e.value for e in at.error)
     assert list_recommendations(engine, pid)[0].owner == "Harbourshire Police"
     assert next(s for s in at.selectbox if s.label == "Owning agency").value == "Harbourshire County Council"  # kept to save again
+
+
+def test_the_audits_details_changed_meanwhile_are_a_conflict_and_what_was_typed_stays(engine):  # noqa: F811
+    """The details form was keyed by the audit's version: after someone else's save it came back empty
+    and this person's submit was dropped without a word."""
+    pid, audit = _audit_with_cases(engine, cases=0)
+    at = open_page(app(pid, SAM), PAGE)
+    au.update_audit(engine, pid, audit.id, expected_version=audit.version, author=JO, theme="Online harm")  # meanwhile
+
+    def theme():  # the details form's (the new-audit form above has a Theme too)
+        return next(t for t in at.text_input if t.label == "Theme" and (t.key or "").endswith("|theme"))
+
+    theme().input("Harmful sexual behaviour in schools")
+    _button(at, "Save").click().run()
+    assert any("Jo Evans changed this audit" in e.value for e in at.error), [e.value for e in at.error]
+    assert au.list_audits(engine, pid)[0].theme == "Online harm"
+    assert theme().value == "Harmful sexual behaviour in schools"
+    _button(at, "Save").click().run()  # having seen theirs: saved over it, theirs kept in the history
+    assert au.list_audits(engine, pid)[0].theme == "Harmful sexual behaviour in schools"

@@ -126,7 +126,7 @@ def test_a_welsh_report_has_the_welsh_headings_tables_and_dates(engine, wales):
     assert any("Diweddariadau ers 1 Gorffennaf 2026." in t and "bob 90 diwrnod" in t for t in paragraphs)
     assert any(t.startswith("Cynhyrchwyd ar ") for t in paragraphs)
     # The summary sentence and its table, in Welsh with the status words and colours in Welsh.
-    assert "1 o gamau gweithredu: 1 mewn perygl. 0 yn hwyr; 1 angen diweddariad." in paragraphs
+    assert "1 cam gweithredu: 1 mewn perygl. 0 yn hwyr; 1 angen diweddariad." in paragraphs
     summary = table_by_header(doc, "Statws")
     assert [c.text for c in summary.rows[0].cells] == ["Statws", "Lliw", "Camau gweithredu"]
     assert ["Mewn perygl", "Ambr", "1"] in [[c.text for c in r.cells] for r in summary.rows]
@@ -176,7 +176,7 @@ def test_a_bilingual_report_holds_both_with_welsh_first(engine, wales):
     paragraphs = [p.text for p in doc.paragraphs]
     assert "Cynnydd ar y strategaeth cam-drin plant yn rhywiol / Progress on the child sexual abuse strategy" in paragraphs
     assert "Adroddiad 31 Mawrth 2027 / Report of 31 March 2027" in paragraphs
-    summary = "1 o gamau gweithredu: 1 mewn perygl. 0 yn hwyr; 1 angen diweddariad.\n1 actions: 1 at risk. 0 overdue; 1 due for an update."
+    summary = "1 cam gweithredu: 1 mewn perygl. 0 yn hwyr; 1 angen diweddariad.\n1 action: 1 at risk. 0 overdue; 1 due for an update."
     assert summary in paragraphs
     updates = table_by_header(doc, "Dyddiad / Date")
     assert updates.rows[1].cells[2].text == "Mewn perygl / At risk"
@@ -192,7 +192,7 @@ def test_the_english_report_is_unchanged_and_a_bad_language_is_refused(engine, w
     assert headings(doc) == ENGLISH_HEADINGS
     joined = "\n".join(texts(doc))
     assert "Testun Cymraeg" not in joined and "Cymraeg" not in joined
-    assert "1 actions: 1 at risk. 0 overdue; 1 due for an update." in [p.text for p in doc.paragraphs]
+    assert "1 action: 1 at risk. 0 overdue; 1 due for an update." in [p.text for p in doc.paragraphs]  # one action, not "1 actions"
     assert NOTE_EN in joined and "Report of 31 March 2027" in joined
     with pytest.raises(InvalidInput, match="choose en, cy or bilingual"):
         export_progress_report(engine, wales["p"].id, language="fr")

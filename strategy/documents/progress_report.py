@@ -238,7 +238,8 @@ def build_progress_report(
         counts = D.status_counts(actions)
         rag = {s["label"]: s["rag"] for s in D.statuses()}
         overdue, due = int(actions["Overdue"].sum()), int(actions["Due for an update"].sum())
-        doc.add_paragraph(ctx.say("report.actions_count", count=len(actions), statuses=_by_language(ctx, counts), overdue=overdue, due=due))
+        key = "report.actions_count_one" if len(actions) == 1 else "report.actions_count"
+        doc.add_paragraph(ctx.say(key, count=len(actions), statuses=_by_language(ctx, counts), overdue=overdue, due=due))
         chart(
             ctx,
             delivery_chart.status_figure(counts),

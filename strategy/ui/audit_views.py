@@ -181,29 +181,38 @@ def _details(page: AuditPage) -> None:
             read_only_text("Date of the audit", uk_day(audit.held_on))
             read_only_text("Parts of the audit", "; ".join(parts.get(p, p) for p in view.parts))
             return
-        with st.form(k("details", pid, audit.id, audit.version)):
-            theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT)
-            period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT)
+        # Keyed by generation, not by version: a form keyed by the version was a new, empty form after
+        # someone else's save, and this person's submit was dropped without a word. Now what they typed
+        # stays, and saving it against the version they saw is a conflict, said as one.
+        loaded = _loaded(k("details", audit.id), audit.version)
+        form = k("details", pid, audit.id, _generation(k("details", audit.id)))
+        with st.form(form):
+            theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT, key=k(form, "theme"))
+            period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT, key=k(form, "period"))
             held_on = st.date_input(
                 "Date of the audit",
                 value=date.fromisoformat(audit.held_on) if audit.held_on else None,
                 format="DD/MM/YYYY",
                 help="The day the audit reported: a count from it becomes a measure's reading for this date's financial year.",
+                key=k(form, "held"),
             )
-            chosen_parts = st.multiselect("Parts of the audit", list(parts), default=view.parts, format_func=parts.__getitem__)
+            chosen_parts = st.multiselect(
+                "Parts of the audit", list(parts), default=view.parts, format_func=parts.__getitem__, key=k(form, "parts")
+            )
             if st.form_submit_button("Save"):
                 try:
                     au.update_audit(
                         page.engine,
                         pid,
                         page.audit_id,
-                        expected_version=audit.version,
+                        expected_version=loaded,
                         author=page.author,
                         theme=theme,
                         period=period,
                         parts=chosen_parts,
                         held_on=held_on,
                     )
+                    _next_generation(k("details", audit.id))
                     st.rerun()
                 except Conflict as exc:
                     st.error(conflict_note(exc), icon="⚠️")
