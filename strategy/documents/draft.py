@@ -625,13 +625,25 @@ def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
         ]
         for r in table.to_dict("records")
     ]
-    simple_table(ctx, list(table.columns), body)
-    note(
-        ctx,
-        f"Worked out from the child population ({population.how}). A comparator is a published rate recorded for the "
-        "same measure and year, named England, Wales or the region; an empty rate means the figure is a code or not given.",
+    compared = sum(1 for row in body if row[4])
+    worked = sum(1 for row in body if row[3])
+    ctx.doc.add_paragraph(
+        safe_text(
+            f"{worked} of the {len(body)} identification {'figure is' if len(body) == 1 else 'figures are'} set against the "
+            f"child population ({population.how}); {compared} {'has' if compared == 1 else 'have'} a published comparator beside it."
+        )
     )
-    if not any(row[4] for row in body):
+
+    def write() -> None:  # in Appendix C, as section 4's other detailed tables are
+        simple_table(ctx, list(table.columns), body)
+        note(
+            ctx,
+            f"Worked out from the child population ({population.how}). A comparator is a published rate recorded for the "
+            "same measure and year, named England, Wales or the region; an empty rate means the figure is a code or not given.",
+        )
+
+    _detail(ctx, "Identification figures per 10,000 children, with their comparators", write)
+    if not compared:
         gap(
             ctx,
             "No comparator recorded yet: add the published rate for "
