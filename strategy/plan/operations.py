@@ -687,6 +687,19 @@ def milestone_overdue(milestone: PlanMilestone, today: date | None = None) -> bo
     return bool(milestone.due_date) and milestone.status != "done" and str(milestone.due_date) < today.isoformat()
 
 
+def _add_to_action(engine: Engine, model, partnership_id: int, action_id: int, prompt_id: str, values: dict, author: Author, *, session):
+    """A milestone or output indicator under a live action, with its "create" revision."""
+    with write_session(engine, session=session) as session:
+        action = _live(session, PlanAction, partnership_id, action_id)
+        row = model(partnership_id=partnership_id, action_id=stored_id(action), updated_by_name=author.name, **values)
+        session.add(row)
+        session.flush()
+        record_revision(
+            session, author, partnership_id=partnership_id, prompt_id=prompt_id, item_id=row.id, action="create", new_value=values["title"]
+        )
+        return row
+
+
 def add_milestone(
     engine: Engine,
     partnership_id: int,
@@ -702,21 +715,7 @@ def add_milestone(
     (milestone_statuses: not_started, on_track, at_risk, done) and ``done_date``. A due date outside the
     action's dates is allowed (``milestone_date_warning`` says so, and the checks list it)."""
     values = _milestone_values({"title": title, **fields}, today=today)
-    with write_session(engine, session=session) as session:
-        action = _live(session, PlanAction, partnership_id, action_id)
-        milestone = PlanMilestone(partnership_id=partnership_id, action_id=stored_id(action), updated_by_name=author.name, **values)
-        session.add(milestone)
-        session.flush()
-        record_revision(
-            session,
-            author,
-            partnership_id=partnership_id,
-            prompt_id="plan.milestone",
-            item_id=milestone.id,
-            action="create",
-            new_value=values["title"],
-        )
-        return milestone
+    return _add_to_action(engine, PlanMilestone, partnership_id, action_id, "plan.milestone", values, author, session=session)
 
 
 def update_milestone(
@@ -758,21 +757,7 @@ def add_output(
     ``title``, and optionally ``target`` and ``achieved`` (numbers, 0 or more) and ``as_at`` (the day of
     the count; today when a count is given without one)."""
     values = _output_values({"title": title, **fields}, today=today)
-    with write_session(engine, session=session) as session:
-        action = _live(session, PlanAction, partnership_id, action_id)
-        output = PlanOutput(partnership_id=partnership_id, action_id=stored_id(action), updated_by_name=author.name, **values)
-        session.add(output)
-        session.flush()
-        record_revision(
-            session,
-            author,
-            partnership_id=partnership_id,
-            prompt_id="plan.output",
-            item_id=output.id,
-            action="create",
-            new_value=values["title"],
-        )
-        return output
+    return _add_to_action(engine, PlanOutput, partnership_id, action_id, "plan.output", values, author, session=session)
 
 
 def update_output(

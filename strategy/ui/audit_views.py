@@ -7,8 +7,10 @@ People's text reaches the page only through md_escape, st.text, read_only_text o
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -200,8 +202,10 @@ def _details(page: AuditPage) -> None:
                 "Parts of the audit", list(parts), default=view.parts, format_func=parts.__getitem__, key=k(form, "parts")
             )
             if st.form_submit_button("Save"):
-                try:
-                    au.update_audit(
+                _submit(
+                    k("details", audit.id),
+                    partial(
+                        au.update_audit,
                         page.engine,
                         pid,
                         page.audit_id,
@@ -211,13 +215,8 @@ def _details(page: AuditPage) -> None:
                         period=period,
                         parts=chosen_parts,
                         held_on=held_on,
-                    )
-                    _next_generation(k("details", audit.id))
-                    st.rerun()
-                except Conflict as exc:
-                    st.error(conflict_note(exc), icon="⚠️")
-                except WorkbookError as exc:
-                    show_error(exc)
+                    ),
+                )
         if st.button("Remove this audit", key=k("remove-audit", pid, audit.id)):
             au.remove_audit(page.engine, pid, page.audit_id, author=page.author)
             st.session_state.pop(k("audit", pid), None)
@@ -416,6 +415,21 @@ def _next_generation(key: str) -> None:
     st.session_state[k("generation", key)] = _generation(key) + 1
 
 
+def _submit(form_key: str, save: Callable[[], object]) -> None:
+    """A form's version-checked save: saved, a fresh form; refused or clashing with someone else's save,
+    said, with what was typed left in the form to save again."""
+    try:
+        save()
+    except Conflict as exc:
+        st.error(conflict_note(exc), icon="⚠️")
+        return
+    except WorkbookError as exc:
+        show_error(exc)
+        return
+    _next_generation(form_key)
+    st.rerun()
+
+
 def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -> None:
     """Change one audited case, its factors included, version-checked."""
     assert page.author is not None  # only writers reach the form
@@ -512,8 +526,10 @@ def _criteria(page: AuditPage) -> None:
                 met = cols[0].number_input("Cases that met it", min_value=0, step=1, value=c.met, key=k(form, "met"))
                 audited = cols[1].number_input("Cases audited", min_value=0, step=1, value=c.audited, key=k(form, "audited"))
                 if st.form_submit_button("Save the criterion"):
-                    try:
-                        depth.update_criterion(
+                    _submit(
+                        k("criterion", c.id),
+                        partial(
+                            depth.update_criterion,
                             engine,
                             pid,
                             stored_id(c),
@@ -523,13 +539,8 @@ def _criteria(page: AuditPage) -> None:
                             outcome_id=outcome,
                             met=met,
                             audited=audited,
-                        )
-                        _next_generation(k("criterion", c.id))
-                        st.rerun()
-                    except Conflict as exc:
-                        st.error(conflict_note(exc), icon="⚠️")
-                    except WorkbookError as exc:
-                        show_error(exc)
+                        ),
+                    )
             if st.button("Remove this criterion", key=k("criterion-remove", c.id)):
                 depth.remove_criterion(engine, pid, stored_id(c), author=author)
                 st.rerun()
@@ -674,14 +685,19 @@ def _accountability(
                     "Due", value=date.fromisoformat(rec.due_date) if rec.due_date else None, format="DD/MM/YYYY", key=k(form, "due")
                 )
                 if st.form_submit_button("Save the owner and due date"):
-                    try:
-                        update_recommendation(engine, pid, rec_id, expected_version=loaded, author=author, owner=owner or "", due_date=due)
-                        _next_generation(k("rec-owner", rec_id))
-                        st.rerun()
-                    except Conflict as exc:
-                        st.error(conflict_note(exc), icon="⚠️")
-                    except WorkbookError as exc:
-                        show_error(exc)
+                    _submit(
+                        k("rec-owner", rec_id),
+                        partial(
+                            update_recommendation,
+                            engine,
+                            pid,
+                            rec_id,
+                            expected_version=loaded,
+                            author=author,
+                            owner=owner or "",
+                            due_date=due,
+                        ),
+                    )
         with st.popover("Record an agency's response"):
             st.caption(
                 "What the agency has done or will do, as it reported to the independent chair and scrutineer. Never name a child or family."

@@ -1065,22 +1065,7 @@ def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
                 warning = P.milestone_date_warning(x, m.due_date)
                 if warning:
                     st.warning(md_escape(warning), icon="💡")
-                a, b = st.columns(2)
-                a.button(
-                    "Save the milestone",
-                    key=_k("ms-save", m.id),
-                    on_click=_save_milestone,
-                    args=(engine, pid, aid, m.id),
-                    disabled=not editable,
-                )
-                b.button(
-                    "Remove the milestone",
-                    key=_k("del", "milestone", m.id),
-                    on_click=_delete,
-                    args=(engine, pid, "milestone", stored_id(m), shorten(m.title, 60)),
-                    disabled=not editable,
-                    help="It can be restored under 'Removed'.",
-                )
+                _save_or_remove(engine, pid, "milestone", m, "ms-save", _save_milestone, (engine, pid, aid, m.id), editable)
         if editable:
             with st.container(border=True):
                 st.markdown("**Add a milestone**")
@@ -1103,27 +1088,27 @@ def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
                 )
                 st.caption(md_escape(P.output_progress(o)))
                 _output_fields(prefix, editable)
-                a, b = st.columns(2)
-                a.button(
-                    "Save the output indicator",
-                    key=_k("out-save", o.id),
-                    on_click=_save_output,
-                    args=(engine, pid, o.id),
-                    disabled=not editable,
-                )
-                b.button(
-                    "Remove the output indicator",
-                    key=_k("del", "output", o.id),
-                    on_click=_delete,
-                    args=(engine, pid, "output", stored_id(o), shorten(o.title, 60)),
-                    disabled=not editable,
-                    help="It can be restored under 'Removed'.",
-                )
+                _save_or_remove(engine, pid, "output indicator", o, "out-save", _save_output, (engine, pid, o.id), editable)
         if editable:
             with st.container(border=True):
                 st.markdown("**Add an output indicator**")
                 _output_fields(f"out-new-{aid}", editable)
                 st.button("Add the output indicator", key=_k("out-add", aid), on_click=_add_output, args=(engine, pid, aid), icon="➕")
+
+
+def _save_or_remove(engine, pid: int, what: str, row, save_key: str, save, args: tuple, editable: bool) -> None:
+    """A milestone's or output indicator's two buttons: save it, or remove it (restorable)."""
+    kind = what.split()[0]  # "milestone" | "output", as the plan's removal knows them
+    a, b = st.columns(2)
+    a.button(f"Save the {what}", key=_k(save_key, row.id), on_click=save, args=args, disabled=not editable)
+    b.button(
+        f"Remove the {what}",
+        key=_k("del", kind, row.id),
+        on_click=_delete,
+        args=(engine, pid, kind, stored_id(row), shorten(row.title, 60)),
+        disabled=not editable,
+        help="It can be restored under 'Removed'.",
+    )
 
 
 def _view(table: pd.DataFrame, by: str, values: list[str]) -> None:
