@@ -6,7 +6,6 @@ recommendations and the text of the briefing partnerships publish."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from strategy.core import palette
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.identifying import reference_warning
 from strategy.core.models import AuditCase, AuditSurveyResponse, ThematicAudit, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import chart_escape, check_length, clean_text, normalise_name
@@ -76,31 +76,7 @@ def barrier_label(barrier_id: str) -> str:
 
 # --- Case references ----------------------------------------------------------------------------
 
-_DATE = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})\b|\b\d{4}-\d{2}-\d{2}\b")
-_MONTH_DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
-_NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
-_NAME = re.compile(r"\b[A-Z][a-z'’\-]+\s+[A-Z][a-z'’\-]+\b")
-_INITIALS_DOB = re.compile(r"\bdob\b|\bd\.o\.b\b|born", re.I)
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
-_NI = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I)
-
-
-def reference_warning(reference: str) -> str | None:
-    """Why a case reference might identify a child (a name, a date such as a date of birth, an NHS
-    number, a National Insurance number, a postcode), or None. The reference is still the
-    partnership's choice: this only asks them to think again."""
-    ref = normalise_name(reference)
-    if _NHS.search(ref):
-        return "it has ten digits, like an NHS number"
-    if _DATE.search(ref) or _MONTH_DATE.search(ref) or _INITIALS_DOB.search(ref):
-        return "it contains a date, which could be a date of birth"
-    if _NI.search(ref):
-        return "it looks like a National Insurance number"
-    if _POSTCODE.search(ref):
-        return "it looks like a postcode"
-    if _NAME.search(ref):
-        return "it looks like a person's name (two words starting with capitals)"
-    return None
+# reference_warning lives in strategy.core.identifying, beside the check of longer text.
 
 
 def _reference(reference: str, confirmed: bool) -> str:

@@ -15,7 +15,6 @@ removed) and comes back with the aim. Every save is version-checked and kept as 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,11 +22,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from strategy.assessments.audit import reference_warning
 from strategy.core.authors import Author
 from strategy.core.dates import UK
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
+from strategy.core.identifying import identifying_warning
 from strategy.core.models import Engagement, EngagementChange, PlanAction, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
@@ -237,43 +236,6 @@ def summary(lines: list[EngagementLine]) -> list[VoiceSummary]:
 
 
 # --- Checking what people type ------------------------------------------------------------------
-
-#: A capitalised word and an age: "Jamie aged 12", "Jamie is 12", "Jamie, 12," or "Jamie (12)".
-_NAME_AGE = (
-    re.compile(r"\b([A-Z][a-z'’\-]+)\s*(?:,\s*|\(\s*|\s+)(?:aged?|is|was)\s+\d{1,2}\b(?!\s*(?:to|-|–|and)\s*\d)"),
-    re.compile(r"\b([A-Z][a-z'’\-]+)\s*(?:,|\()\s*\d{1,2}\s*(?:\)|,|;|\.|$|\s+(?:said|told|says|tells|years?)\b)", re.M),
-)
-#: Words that begin a description of a group, not a name ("Children aged 11", "Members, 12, said").
-_GROUP_WORDS = frozenset(
-    "children young people girls boys pupils students learners members participants survivors adults parents carers "
-    "families those all some most many few none each everyone year years group groups age ages".split()
-)
-_DOB = re.compile(r"\bdob\b|\bd\.o\.b\b|\bdate of birth\b|\bborn on\b", re.I)
-_NHS = re.compile(r"(?<!\d)\d{3}[\s-]?\d{3}[\s-]?\d{4}(?!\d)")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-_NI = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
-
-
-def identifying_warning(text: str, *, short: bool = False) -> str | None:
-    """Why ``text`` might identify a child, or None. ``short``: a short description (the group),
-    checked as case references are (two capitalised words there look like a name). In longer text a
-    name is only flagged beside an age ("Jamie, 12"), since sentences are full of capitals."""
-    if short:
-        why = reference_warning(text)
-        if why:
-            return why
-    for pattern in _NAME_AGE:
-        if any(m.group(1).casefold() not in _GROUP_WORDS for m in pattern.finditer(text)):
-            return "it looks like a child's name with their age"
-    if _DOB.search(text):
-        return "it mentions a date of birth"
-    if _NHS.search(text):
-        return "it has ten digits, like an NHS number"
-    if _NI.search(text):
-        return "it looks like a National Insurance number"
-    if _POSTCODE.search(text):
-        return "it looks like a postcode"
-    return None
 
 
 def _check_identifying(values: dict[str, str], confirmed: bool) -> None:

@@ -32,7 +32,6 @@ from strategy.answers.io import (
     survey_score,
     with_saved_choices,
 )
-from strategy.assessments.involvement import identifying_warning
 from strategy.assessments.snapshot import (
     get_snapshot,
     scale,
@@ -45,6 +44,7 @@ from strategy.assessments.snapshot import (
 from strategy.core.authors import Author
 from strategy.core.db import write_session
 from strategy.core.errors import InvalidInput
+from strategy.core.identifying import identifying_warning
 from strategy.core.models import (
     AuditSurveyResponse,
     Snapshot,
