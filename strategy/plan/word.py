@@ -7,6 +7,7 @@ A section with nothing yet says what is missing, as the rest of the draft does."
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from docx.enum.section import WD_SECTION
 from docx.table import _Cell
@@ -234,12 +235,16 @@ _ACTION_HEADER_KEYS = [
 ]
 
 
+def _say(ctx: DraftContext | None, key: str, **values: object) -> str:
+    """A fixed phrase in the document's language; in English when there is no document (the plan's own lines)."""
+    return ctx.say(key, **values) if ctx is not None else phrase(key, "en", None, **values)
+
+
 def action_detail(plan: P.Plan, x: PlanAction, ctx: DraftContext | None = None) -> list[str]:
     """The lines under an action in the draft's table: its milestones (due date, status, date done) and
     its output indicators (achieved against target), each on its own line, in the document's language."""
 
-    def say(key: str, **values) -> str:
-        return ctx.say(key, **values) if ctx is not None else phrases()[key]["en"].format(**values)
+    say = partial(_say, ctx)
 
     def own(text: str) -> str:
         return ctx.text(ctx.own(text)) if ctx is not None else text
@@ -295,9 +300,7 @@ def _resources(ctx: DraftContext, x: PlanAction) -> str:
 
 
 def _dates(x, ctx: DraftContext | None = None) -> str:
-    def say(key: str, **values) -> str:
-        return ctx.say(key, **values) if ctx is not None else phrases()[key]["en"].format(**values)
-
+    say = partial(_say, ctx)
     start, end = uk_day(x.start_date), uk_day(x.end_date)
     text = say("plan.dates", start=start or say("plan.not_set"), end=end or say("plan.not_set")) if (start or end) else say("plan.not_set")
     if x.when_text:
