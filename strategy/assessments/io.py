@@ -374,6 +374,20 @@ def import_snapshot_survey(
     """Store every rating in the file (replacing the snapshot's frontline ratings, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number stored."""
     preview = preview_snapshot_survey(engine, partnership_id, snapshot_id, data, filename, options)
+    return store_snapshot_survey(engine, partnership_id, snapshot_id, preview, author=author, replace=replace)
+
+
+def store_snapshot_survey(
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    preview: Preview,
+    *,
+    author: Author,
+    replace: bool,
+    session: Session | None = None,
+) -> int:
+    """Store a frontline survey preview's rows (an import, or a response through a survey link)."""
     return _store(
         engine,
         partnership_id,
@@ -386,6 +400,7 @@ def import_snapshot_survey(
         prompt_id="snapshot.survey",
         author=author,
         replace=replace,
+        session=session,
     )
 
 
@@ -492,21 +507,38 @@ def _frontline_likeness(engine: Engine, partnership_id: int, snapshot_id: int, h
 
 
 def preview_strategic_survey(
-    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    data: bytes,
+    filename: str,
+    options: ImportOptions | None = None,
+    *,
+    identifying_confirmed: bool = False,
 ) -> Preview:
     """What importing this strategic professionals' survey into the snapshot would store (one row per
     response: agency, role, each question's rating, the comment), and every problem. A Microsoft Forms
     export is read as it is downloaded: its ID, times, email and name columns are never read. A file of
     the frontline survey is refused, saying so. Without ``options``, a file that needs choices is read
-    with those saved for a file with the same columns."""
-    first = _strategic_preview(engine, partnership_id, snapshot_id, data, filename, options)
+    with those saved for a file with the same columns. A comment that may identify a child is a problem,
+    unless the person who wrote it has confirmed it does not (``identifying_confirmed``: a survey link asks)."""
+    first = _strategic_preview(engine, partnership_id, snapshot_id, data, filename, options, identifying_confirmed)
     return with_saved_choices(
-        engine, partnership_id, first, lambda saved: _strategic_preview(engine, partnership_id, snapshot_id, data, filename, saved)
+        engine,
+        partnership_id,
+        first,
+        lambda saved: _strategic_preview(engine, partnership_id, snapshot_id, data, filename, saved, identifying_confirmed),
     )
 
 
 def _strategic_preview(
-    engine: Engine, partnership_id: int, snapshot_id: int, data: bytes, filename: str, options: ImportOptions | None = None
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    data: bytes,
+    filename: str,
+    options: ImportOptions | None = None,
+    identifying_confirmed: bool = False,
 ) -> Preview:
     get_snapshot(engine, partnership_id, snapshot_id)
     options = options or ImportOptions()
@@ -538,7 +570,7 @@ def _strategic_preview(
             check_length(comment, COMMENT_LIMIT, "The comment")
         except InvalidInput as exc:
             raise _CellProblem("comment", exc.message) from None
-        reason = identifying_warning(comment)
+        reason = None if identifying_confirmed else identifying_warning(comment)
         if reason:
             raise _CellProblem(
                 "comment",
@@ -582,6 +614,20 @@ def import_strategic_survey(
     """Store every response in the file (replacing the snapshot's strategic survey, unless
     ``replace=False``), or nothing if any row has a problem. Returns the number of responses stored."""
     preview = preview_strategic_survey(engine, partnership_id, snapshot_id, data, filename, options)
+    return store_strategic_survey(engine, partnership_id, snapshot_id, preview, author=author, replace=replace)
+
+
+def store_strategic_survey(
+    engine: Engine,
+    partnership_id: int,
+    snapshot_id: int,
+    preview: Preview,
+    *,
+    author: Author,
+    replace: bool,
+    session: Session | None = None,
+) -> int:
+    """Store a strategic survey preview's responses (an import, or a response through a survey link)."""
     codes = [q.code for q in strategic_questions()]
     stored = dataclasses.replace(
         preview,
@@ -607,6 +653,7 @@ def import_strategic_survey(
         prompt_id="snapshot.strategic_survey",
         author=author,
         replace=replace,
+        session=session,
     )
 
 
@@ -713,10 +760,19 @@ def import_audit_survey(
     options: ImportOptions | None = None,
 ) -> int:
     """Store every response (replacing the audit's responses, unless ``replace=False``), or nothing."""
+    return store_audit_survey(
+        engine, partnership_id, audit_id, preview_audit_survey(data, filename, options), author=author, replace=replace
+    )
+
+
+def store_audit_survey(
+    engine: Engine, partnership_id: int, audit_id: int, preview: Preview, *, author: Author, replace: bool, session: Session | None = None
+) -> int:
+    """Store an audit staff survey preview's responses (an import, or a response through a survey link)."""
     return _store(
         engine,
         partnership_id,
-        preview_audit_survey(data, filename, options),
+        preview,
         AuditSurveyResponse,
         "audit_id",
         audit_id,
@@ -725,6 +781,7 @@ def import_audit_survey(
         prompt_id="audit.survey",
         author=author,
         replace=replace,
+        session=session,
     )
 
 

@@ -508,6 +508,51 @@ def cmd_import_audit_survey(args) -> None:
     print(f"Imported {count} staff survey response{'s' if count != 1 else ''} into the audit '{theme}' for '{partnership.name}'.")
 
 
+def cmd_survey_link(args) -> None:
+    from datetime import date
+
+    from strategy.assessments import survey_links as sl
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import find_partnership
+
+    engine = _engine()
+    partnership = find_partnership(engine, args.name)
+    pid = stored_id(partnership)
+    target = 0
+    if args.kind in ("frontline", "strategic"):
+        from strategy.assessments.snapshot import find_snapshot
+
+        target = stored_id(find_snapshot(engine, pid, args.snapshot))
+    elif args.kind == "audit":
+        from strategy.assessments.audit import find_audit
+
+        if not args.audit:
+            raise WorkbookError("Say which audit with --audit (its theme, or its number in the list).")
+        target = stored_id(find_audit(engine, pid, args.audit))
+    closes: date | None = None
+    if args.closes:
+        from strategy.core.values import parse_date
+
+        day = parse_date(args.closes, what="The closing date")
+        closes = date.fromisoformat(day) if day else None
+    author = Author.make(args.by or "Command line")
+    status = sl.survey_link_status(engine, pid, args.kind, target)
+    if status is None or args.new:
+        token = sl.open_survey_link(engine, pid, args.kind, target, author=author, closes_on=closes)
+        print(f"A link for {sl.survey_name(args.kind)} of '{partnership.name}'. Share it; it is shown only now:")
+        print(f"  {sl.link_path(token)}")
+        print("  (after the workbook's address, for example https://workbook.example.org" + sl.link_path(token) + ")")
+    elif closes is not None or args.close or args.reopen:
+        sl.set_survey_link(
+            engine, pid, args.kind, target, author=author, closes_on=closes, closed=True if args.close else (False if args.reopen else None)
+        )
+    else:
+        print(f"{sl.survey_name(args.kind).capitalize()} has a link already (shown when it was opened; --new makes another).")
+    status = sl.survey_link_status(engine, pid, args.kind, target)
+    assert status is not None
+    print(f"{status.state}; {status.count}.")
+
+
 def cmd_audit_log(args) -> None:
     from strategy.core.audit_log import audit_log
     from strategy.core.audit_log import record_now as record_event
@@ -886,6 +931,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
     _import_choices(p)
     p.set_defaults(func=cmd_import_audit_survey)
+
+    p = sub.add_parser(
+        "survey-link",
+        help="open a survey's link, answered without an account (prints its path once), or change its closing date, close or reopen it; "
+        "prints the count",
+    )
+    p.add_argument("name")
+    p.add_argument("kind", choices=("staff", "frontline", "strategic", "audit"), help="which survey")
+    p.add_argument("--snapshot", help="frontline or strategic: the snapshot's title (default: the latest)")
+    p.add_argument("--audit", help="audit: the audit's theme, or its number in the list")
+    p.add_argument("--closes", help="the closing date, DD/MM/YYYY (a new link: four weeks from today without one)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--close", action="store_true", help="close the link now")
+    group.add_argument("--reopen", action="store_true", help="reopen a link closed early (the same link works again)")
+    group.add_argument("--new", action="store_true", help="a new link (the one shared before stops working)")
+    p.add_argument("--by", help="the name recorded (default: Command line)")
+    p.set_defaults(func=cmd_survey_link)
 
     p = sub.add_parser("audit-log", help="write a partnership's audit log (.csv or .xlsx by the extension)")
     p.add_argument("name")

@@ -3,7 +3,7 @@ SQLModel table models do not validate on construction (ENGINEERING.md)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -587,6 +587,42 @@ class SignInThrottle(SQLModel, table=True):
     username: str = Field(default="", max_length=120, index=True)
     failures: int = Field(default=0)
     last_failed_at: datetime | None = None
+
+
+class SurveyLink(SQLModel, table=True):
+    """A survey answered in the browser without an account (strategy.assessments.survey_links): one per
+    survey (``kind`` staff, frontline, strategic or audit; ``target_id`` the snapshot or audit, 0 for the
+    staff survey). The link's random token is never stored, only its SHA-256. Open until ``closes_on``
+    (a UK day, inclusive) unless ``closed_at`` is set; ``responses`` counts what arrived through it."""
+
+    __tablename__ = "survey_link"
+    __table_args__ = (UniqueConstraint("partnership_id", "kind", "target_id", name="uq_survey_link"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(foreign_key="partnership.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=20)
+    target_id: int = Field(default=0)
+    token_hash: str = Field(max_length=64, unique=True)
+    closes_on: date
+    closed_at: datetime | None = None
+    responses: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_name: str = Field(default="", max_length=120)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveySubmission(SQLModel, table=True):
+    """When a response arrived through a survey link, and from where (a one-way hash of the address,
+    or of the browser session where there is none): what the rate limits count, shared by every app
+    process. Rows older than an hour are deleted as new ones arrive."""
+
+    __tablename__ = "survey_submission"
+    __table_args__ = (Index("ix_survey_submission_link_at", "link_id", "submitted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="survey_link.id", ondelete="CASCADE")
+    client_hash: str = Field(max_length=64)
+    submitted_at: datetime = Field(default_factory=utcnow)
 
 
 class BrowserSession(SQLModel, table=True):

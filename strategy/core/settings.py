@@ -42,6 +42,11 @@ class Settings:
     #: X-Real-IP, which deploy/nginx.conf sets): sign-in throttling counts per client by it
     #: (WORKBOOK_CLIENT_IP_HEADER). Empty: the address of the connection itself.
     client_ip_header: str = ""
+    #: Survey links (strategy.assessments.survey_links): responses accepted from one address (or one
+    #: browser session where the address is unknown) in a minute (WORKBOOK_SURVEY_PER_CLIENT), and by one
+    #: survey from everyone in a minute (WORKBOOK_SURVEY_PER_MINUTE).
+    survey_per_client_per_minute: int = 10
+    survey_per_minute: int = 120
 
 
 def get_settings() -> Settings:
@@ -54,4 +59,6 @@ def get_settings() -> Settings:
         sign_in_delay_seconds=_number("WORKBOOK_SIGN_IN_DELAY_SECONDS", 30),
         sso_auto_create=os.environ.get("WORKBOOK_SSO_AUTO_CREATE", "").strip().lower() in ("1", "true", "yes"),
         client_ip_header=os.environ.get("WORKBOOK_CLIENT_IP_HEADER", "").strip(),
+        survey_per_client_per_minute=max(1, _number("WORKBOOK_SURVEY_PER_CLIENT", 10)),
+        survey_per_minute=max(1, _number("WORKBOOK_SURVEY_PER_MINUTE", 120)),
     )
