@@ -8,6 +8,7 @@ from strategy.ui.browser import page_script
 from strategy.ui.layout import database_unavailable, sidebar, unexpected_error
 from strategy.ui.signin import require_account, sign_in_page
 from strategy.ui.state import engine_or_stop
+from strategy.ui.survey_views import public_survey_page, survey_token_in_address
 
 # No page_title here: each page's own ("Action plan · Demo partnership · CSA Strategy Workbook") is set
 # below, once the page and the partnership are known (set_page_config's calls add up).
@@ -15,6 +16,15 @@ st.set_page_config(page_icon="📘", layout="wide")
 page_frame()  # the skip link, the focus ring, readable captions
 
 engine = engine_or_stop()
+survey_token = survey_token_in_address()
+if survey_token is not None:
+    # A survey link (?survey=TOKEN): the survey alone, answered without an account; no navigation and
+    # nothing else of the workbook. Every other page stays behind the sign-in below.
+    try:
+        public_survey_page(engine, survey_token)
+    except StorageError as exc:
+        database_unavailable(exc)
+    st.stop()
 try:
     signed_in = require_account(engine)
 except StorageError as exc:  # the database went away after the start (PostgreSQL restarting, say)

@@ -26,6 +26,7 @@ from strategy.ui.snapshot_views import (
     strategic_survey_section,
 )
 from strategy.ui.state import current_author, show_error
+from strategy.ui.survey_views import survey_link_panel
 from strategy.ui.widgets import identity_form
 
 engine, partnership = page_context()
@@ -140,6 +141,7 @@ if writer:
         what="frontline ratings",
         existing=len(responses),
     )
+survey_link_panel(engine, pid, "frontline", snapshot_id, writer=writer, author=author)
 
 st.header("Strategic professionals' survey", anchor=False)
 strategic_survey_section(engine, pid, snapshot_id, writer=writer, author=author)

@@ -43,6 +43,7 @@ from strategy.ui.snapshot_views import (
     removed_panel,
 )
 from strategy.ui.state import current_author, show_error
+from strategy.ui.survey_views import survey_link_panel
 from strategy.ui.widgets import identity_form
 
 CASE_REFERENCE_NOTE = (
@@ -365,6 +366,7 @@ def _survey(page: AuditPage) -> None:
             what="survey responses",
             existing=len(responses),
         )
+    survey_link_panel(engine, pid, "audit", audit_id, writer=True, author=author)
 
 
 def _briefing(page: AuditPage) -> None:

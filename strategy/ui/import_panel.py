@@ -23,6 +23,7 @@ from strategy.guide.content import Prompt, content
 from strategy.tabular.reading import QUARTERS, ImportOptions, Preview
 from strategy.ui import file_import
 from strategy.ui.state import author_or_refuse, bump, current_author
+from strategy.ui.survey_views import survey_link_panel
 
 _WHAT = {SURVEY: ("response", "responses"), FIGURES: ("figure", "figures"), MEASURES: ("figure", "figures")}
 
@@ -52,6 +53,7 @@ def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, edit
             "imported. Download the template to see the columns."
         )
         import_panel(engine, partnership, prompt)
+    survey_link_panel(engine, stored_id(partnership), "staff", writer=editable, author=current_author())
 
 
 def figures_import(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:

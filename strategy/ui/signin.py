@@ -30,7 +30,7 @@ from strategy.people.browser_sessions import (
     touch_browser_session,
 )
 from strategy.ui.browser import CLEAR_COOKIE_KEY, FORGET_DRAFTS_KEY, TOKEN_KEY
-from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, show_error
+from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, client_address, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
 #: This browser session already tried its cookie (a dead token is not looked up on every run).
@@ -123,20 +123,6 @@ def _resume(engine: Engine) -> bool:
         return False
     _start(account, token=token)
     return True
-
-
-def client_address() -> str | None:
-    """Where this browser connects from, for sign-in throttling: the header the reverse proxy sets
-    (WORKBOOK_CLIENT_IP_HEADER) or the connection's own address (None on this machine itself)."""
-    header = get_settings().client_ip_header
-    try:
-        if header:
-            value = st.context.headers.get(header)
-            if value:
-                return value.split(",")[-1].strip()[:100]
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no browser connection (tests)
-        return None
 
 
 def require_account(engine: Engine) -> bool:

@@ -43,6 +43,7 @@ from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import as fi
 from strategy.ui.import_panel import choose, chosen_options
 from strategy.ui.state import current_author, show_error
+from strategy.ui.survey_views import survey_link_panel
 from strategy.workshops.operations import REFRESH_SECONDS
 
 SAME_FIGURES = "The same figures as a table"
@@ -258,6 +259,7 @@ def strategic_survey_section(engine: Engine, pid: int, snapshot_id: int, *, writ
             what="strategic survey responses",
             existing=len(responses),
         )
+    survey_link_panel(engine, pid, "strategic", snapshot_id, writer=writer, author=author)
 
 
 # --- Recommendations ----------------------------------------------------------------------------

@@ -108,3 +108,19 @@ def bump(partnership_id: int, prompt_id: str) -> None:
     """A fresh table editor from what is now stored: its pending edits have all been saved or reported."""
     key = f"tablegen|{partnership_id}|{prompt_id}"
     st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
+def client_address() -> str | None:
+    """Where this browser connects from, for sign-in throttling and a survey link's rate limits: the header
+    the reverse proxy sets (WORKBOOK_CLIENT_IP_HEADER) or the connection's own address (None on this
+    machine itself)."""
+    header = get_settings().client_ip_header
+    try:
+        if header:
+            value = st.context.headers.get(header)
+            if value:
+                return value.split(",")[-1].strip()[:100]
+        address = st.context.ip_address
+        return address if isinstance(address, str) and address else None  # AppTest gives a stand-in object
+    except Exception:  # noqa: BLE001 - no browser connection (tests)
+        return None

@@ -1,0 +1,244 @@
+"""Surveys answered through a link (``strategy.assessments.survey_links``): the public page a link opens
+(``/?survey=TOKEN``, shown by app.py instead of the sign-in page: no account, no navigation, nothing of
+the workbook but the survey), and the facilitator's panel beside each survey's import (open a link,
+the closing date, close or reopen it, the live count of responses).
+
+People's text (the partnership's name, statements, what was typed) is shown through ``md_escape`` or
+widgets' own labels, never as markdown."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from strategy.assessments import survey_links as sl
+from strategy.core.dates import uk_date
+from strategy.core.errors import WorkbookError
+from strategy.core.text import md_escape
+from strategy.ui.a11y import set_title
+from strategy.ui.state import client_address, show_error
+
+#: This browser session's own key for the rate limits, where its address is unknown.
+SESSION_CLIENT = "survey_client"
+#: The token of a link just opened, by survey: shown to its facilitator in this session only.
+JUST_OPENED = "survey_link_opened"
+
+
+def survey_token_in_address() -> str | None:
+    """The token when the address carries ``?survey=...`` (the public page), else None."""
+    try:
+        value = st.query_params.get(sl.LINK_PARAMETER)
+    except Exception:  # noqa: BLE001 - no query parameters (tests without a browser)
+        return None
+    return None if value is None else str(value)
+
+
+def _client() -> str:
+    """Where the response comes from: the browser's address (behind the proxy, the header it sets), or,
+    where there is none, this browser session's own random key."""
+    address = client_address()
+    if address:
+        return f"address:{address}"
+    if SESSION_CLIENT not in st.session_state:
+        st.session_state[SESSION_CLIENT] = secrets.token_hex(16)
+    return f"session:{st.session_state[SESSION_CLIENT]}"
+
+
+def _k(*parts: object) -> str:
+    return "|".join(str(p) for p in ("survey", *parts))
+
+
+# --- The public page ----------------------------------------------------------------------------
+
+
+def public_survey_page(engine: Engine, token: str) -> None:
+    """The survey the link opens, or (a wrong, unknown, closed or expired link) a message and nothing else."""
+    try:
+        form = sl.survey_form(engine, token)
+    except sl.SurveyUnavailable as exc:
+        set_title("Survey")
+        st.title("Survey", anchor=False)
+        st.info(exc.message, icon="🔗")
+        return
+    set_title(form.title)
+    st.title(form.title, anchor=False)
+    st.markdown(md_escape(f"For {form.partnership_name}. Open until {uk_date(form.closes_on)}."))
+    st.markdown(md_escape(form.intro))
+    st.info(form.privacy, icon="🔏")
+    generation = st.session_state.get(_k("generation", form.link_id), 0)
+    done = _k("done", form.link_id)
+    if st.session_state.get(done):
+        st.success("Thank you: your answers were sent.", icon="✅")
+
+        def again() -> None:
+            st.session_state.pop(done, None)
+            st.session_state[_k("generation", form.link_id)] = generation + 1  # a fresh, empty form
+
+        st.button("Answer again, for someone else using this device", key=_k("again", form.link_id), on_click=again)
+        return
+    _survey_form(engine, token, form, generation)
+
+
+def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: int) -> None:
+    warned_key = _k("warned", form.link_id)
+    message_key = _k("message", form.link_id)
+    with st.form(_k("form", form.link_id, generation), clear_on_submit=False, enter_to_submit=False):
+        answers: dict[str, str] = {}
+        group = ""
+        for q in form.questions:
+            if q.group and q.group != group:
+                group = q.group
+                st.subheader(group, anchor=False)
+            answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id))
+        warned = st.session_state.get(warned_key)
+        confirmed = False
+        if warned:
+            st.warning(md_escape(warned), icon="🛡️")
+            confirmed = st.checkbox(
+                "I have checked: what I wrote cannot identify a child or a family", key=_k("confirm", form.link_id, generation)
+            )
+        sent = st.form_submit_button("Send my answers", type="primary")
+    if sent:
+        try:
+            sl.submit_survey_response(engine, token, answers, client=_client(), confirmed=confirmed)
+        except sl.SurveyUnavailable as exc:
+            st.session_state[message_key] = exc.message
+        except sl.NeedsConfirmation as exc:
+            st.session_state[warned_key] = exc.message
+            st.session_state.pop(message_key, None)
+            st.rerun()
+        except WorkbookError as exc:
+            st.session_state[message_key] = exc.message
+        else:
+            for key in (warned_key, message_key):
+                st.session_state.pop(key, None)
+            st.session_state[_k("done", form.link_id)] = True
+            st.rerun()
+    message = st.session_state.get(message_key)
+    if message:
+        show_error(WorkbookError(message))
+
+
+def _question(q: sl.Question, key: str) -> str:
+    label = q.label + (" (required)" if q.required else "")
+    if q.kind == "text":
+        return st.text_input(label, max_chars=q.limit, key=key)
+    if q.kind == "longtext":
+        return st.text_area(
+            label,
+            max_chars=q.limit,
+            key=key,
+            help="Please do not write a child's or a family's name, or anything that could identify them.",
+        )
+    labels = dict(q.options)
+    if q.kind == "choice":
+        picked = st.selectbox(label, list(labels), format_func=labels.get, index=None, placeholder="Choose an answer", key=key)
+    else:
+        picked = st.radio(
+            label,
+            list(labels),
+            format_func=labels.get,
+            index=None,
+            horizontal=q.kind != "scale" or len(labels) <= 5,
+            key=key,
+            help="1 is the lowest, 5 the highest. Leave it blank if you do not know." if q.kind == "scale" and len(labels) == 5 else None,
+        )
+    return picked or ""
+
+
+# --- The facilitator's panel --------------------------------------------------------------------
+
+
+def _full_link(token: str) -> str:
+    """The link to share: this workbook's address (as the facilitator's browser reached it) and the path."""
+    path = sl.link_path(token)
+    try:
+        url = urlsplit(st.context.url or "")
+    except Exception:  # noqa: BLE001 - no browser connection (tests)
+        return path
+    return f"{url.scheme}://{url.netloc}{path}" if url.scheme and url.netloc else path
+
+
+def survey_link_panel(engine: Engine, partnership_id: int, kind: str, target_id: int = 0, *, writer: bool, author) -> None:
+    """Beside a survey's import: its link (opened, closed, reopened here), its closing date and the live
+    count of responses that came through it. Only someone who may edit sees the controls."""
+    status = sl.survey_link_status(engine, partnership_id, kind, target_id)
+    if not writer and status is None:
+        return
+    with st.expander("Answer in the browser: a survey link", expanded=status is not None and status.is_open):
+        st.caption(
+            f"Share a link to {sl.survey_name(kind)}: anyone with it answers in their browser, without an account, "
+            "and their answers are added here as an import's are. No names or email addresses are asked for. "
+            "You can still import a Microsoft Forms export instead."
+        )
+        _live_count(engine, partnership_id, kind, target_id)
+        opened = st.session_state.get(JUST_OPENED, {}).get((partnership_id, kind, target_id))
+        if opened:
+            st.markdown("**The link to share** (shown only now; copy it before you leave the page):")
+            st.code(_full_link(opened), language=None)
+        elif status is not None:
+            st.caption("The link was shown when it was opened. Lost it? Make a new link: the old one then stops working.")
+        if writer and author is not None:
+            _controls(engine, partnership_id, kind, target_id, status, author)
+
+
+@st.fragment(run_every=timedelta(seconds=15))
+def _live_count(engine: Engine, partnership_id: int, kind: str, target_id: int) -> None:
+    status = sl.survey_link_status(engine, partnership_id, kind, target_id)
+    if status is None:
+        st.text("No link yet.")
+    else:
+        st.text(f"{status.state}. {status.count}.")
+
+
+def _controls(engine: Engine, partnership_id: int, kind: str, target_id: int, status: sl.LinkStatus | None, author) -> None:
+    today = sl.uk_today()
+    default = status.closes_on if status is not None and status.closes_on >= today else today + timedelta(days=sl.DEFAULT_OPEN_DAYS)
+    key = _k("link", partnership_id, kind, target_id)
+    closes: date = st.date_input(
+        "Closing date (the link works until the end of this day)",
+        value=default,
+        min_value=today,
+        max_value=today + timedelta(days=sl.MAX_OPEN_DAYS),
+        format="DD/MM/YYYY",
+        key=key + "|closes",
+    )
+    columns = st.columns(3)
+    try:
+        if status is None:
+            if columns[0].button("Open a link", type="primary", key=key + "|open"):
+                _opened(
+                    partnership_id,
+                    kind,
+                    target_id,
+                    sl.open_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes),
+                )
+        else:
+            if status.is_open:
+                if columns[0].button("Close the link now", key=key + "|close"):
+                    sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closed=True)
+                    st.rerun()
+            elif columns[0].button("Reopen the link", key=key + "|reopen"):
+                sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes, closed=False)
+                st.rerun()
+            if status.is_open and closes != status.closes_on and columns[1].button("Change the closing date", key=key + "|date"):
+                sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes)
+                st.rerun()
+            if columns[2].button("Make a new link", key=key + "|new", help="The link shared before stops working."):
+                _opened(
+                    partnership_id,
+                    kind,
+                    target_id,
+                    sl.open_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes),
+                )
+    except WorkbookError as exc:
+        show_error(exc)
+
+
+def _opened(partnership_id: int, kind: str, target_id: int, token: str) -> None:
+    st.session_state.setdefault(JUST_OPENED, {})[(partnership_id, kind, target_id)] = token
+    st.rerun()
