@@ -290,7 +290,8 @@ def open_survey_link(
         target = _target(engine, partnership_id, kind, target_id, session=session)
         link = _find(session, partnership_id, kind, target)
         replaced = link is not None
-        link = link or SurveyLink(partnership_id=partnership_id, kind=kind, target_id=target, created_at=now)
+        if link is None:
+            link = SurveyLink(partnership_id=partnership_id, kind=kind, target_id=target, token_hash=token_hash(token), closes_on=closes)
         link.token_hash = token_hash(token)
         link.closes_on, link.closed_at = closes, None
         link.created_at, link.created_by_name, link.updated_at = now, author.name[:120], now
@@ -539,7 +540,7 @@ def _as_file(form: SurveyForm, answers: dict[str, str]) -> bytes:
         return csv_bytes(headers, [[answers.get(c.id, "") for c in content().prompts[SURVEY].columns]])
     if form.kind == "frontline":
         names = [c.names[0] for c in SNAPSHOT_COLUMNS]  # Statement, Rating, Comment, Agency, Role
-        rows = []
+        rows: list[list[str]] = []
         for q in form.questions:
             if q.id.startswith("statement:") and answers[q.id]:
                 # A comment on the whole response goes with its first rating, as a form's export is imported.

@@ -135,13 +135,17 @@ def _question(q: sl.Question, key: str) -> str:
             help="Please do not write a child's or a family's name, or anything that could identify them.",
         )
     labels = dict(q.options)
+
+    def shown(value: str) -> str:
+        return labels.get(value, value)
+
     if q.kind == "choice":
-        picked = st.selectbox(label, list(labels), format_func=labels.get, index=None, placeholder="Choose an answer", key=key)
+        picked = st.selectbox(label, list(labels), format_func=shown, index=None, placeholder="Choose an answer", key=key)
     else:
         picked = st.radio(
             label,
             list(labels),
-            format_func=labels.get,
+            format_func=shown,
             index=None,
             horizontal=q.kind != "scale" or len(labels) <= 5,
             key=key,
