@@ -169,3 +169,38 @@ def test_the_facilitator_opens_a_link_beside_the_import_and_sees_the_count(engin
     assert any(t.value.startswith("Closed early") for t in at.text)
     with pytest.raises(sl.SurveyUnavailable):
         sl.survey_form(engine, token)
+
+
+def _signed_in(pid: int, page: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[PARTNERSHIP_KEY] = str(pid)
+    sign_in_as(at, AUTHOR, partnership_id=pid)
+    at.run()
+    return at.switch_page(page).run()
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [("views/snapshot_results.py", "frontline"), ("views/snapshot_results.py", "strategic"), ("views/audits.py", "audit")],
+)
+def test_each_survey_has_its_link_beside_its_import(engine, pid, page, kind):
+    from strategy.assessments import audit as au
+    from strategy.assessments import snapshot as sn
+
+    target = stored_id(
+        au.create_audit(engine, pid, theme="Intrafamilial abuse", author=AUTHOR)
+        if kind == "audit"
+        else sn.create_snapshot(engine, pid, title="Snapshot 2026", author=AUTHOR)
+    )
+    at = _signed_in(pid, page)
+    assert not at.exception, [e.value for e in at.exception]
+    opener = f"survey|link|{pid}|{kind}|{target}|open"
+    at.button(key=opener).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    token = next(c.value for c in at.code if "?survey=" in c.value).split("?survey=", 1)[1]
+    form = sl.survey_form(engine, token)
+    assert (form.kind, form.target_id) == (kind, target)
+    rated = next(q for q in form.questions if q.kind == "scale")
+    sl.submit_survey_response(engine, token, {"agency": "Police", rated.id: rated.options[0][0]}, client="a")
+    at.run()
+    assert any("1 response through the link" in t.value for t in at.text)

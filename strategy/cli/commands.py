@@ -537,6 +537,8 @@ def cmd_survey_link(args) -> None:
         closes = date.fromisoformat(day) if day else None
     author = Author.make(args.by or "Command line")
     status = sl.survey_link_status(engine, pid, args.kind, target)
+    if status is None and (args.close or args.reopen):
+        raise WorkbookError(f"{sl.survey_name(args.kind).capitalize()} has no link yet. Open one first (without --close or --reopen).")
     if status is None or args.new:
         token = sl.open_survey_link(engine, pid, args.kind, target, author=author, closes_on=closes)
         print(f"A link for {sl.survey_name(args.kind)} of '{partnership.name}'. Share it; it is shown only now:")

@@ -92,7 +92,7 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         for q in form.questions:
             if q.group and q.group != group:
                 group = q.group
-                st.subheader(group, anchor=False)
+                st.header(group, anchor=False)
             answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id))
         warned = st.session_state.get(warned_key)
         confirmed = False
