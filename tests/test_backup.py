@@ -72,11 +72,11 @@ def test_a_restore_never_overwrites_an_existing_partnership(engine, demo):
     assert len(list_partnerships(engine)) == 2
 
 
-def test_every_table_with_a_partnership_id_is_backed_up_except_memberships_and_the_audit_log():
+def test_every_table_with_a_partnership_id_is_backed_up_except_memberships_the_audit_log_and_survey_links():
     from sqlmodel import SQLModel
 
     with_pid = {t.name for t in SQLModel.metadata.sorted_tables if "partnership_id" in t.c}
-    assert {t.name for t in partnership_tables()} == with_pid - {"membership", "auditevent"}
+    assert {t.name for t in partnership_tables()} == with_pid - {"membership", "auditevent", "survey_link"}
 
 
 @pytest.mark.parametrize(

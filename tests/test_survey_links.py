@@ -385,3 +385,19 @@ def test_the_command_line_opens_closes_and_counts(engine_url, engine, partnershi
     assert wrong.returncode != 0
     assert _count(engine, Item) == 0 and _count(engine, SnapshotResponse) == 0
     assert _count(engine, SnapshotStrategicResponse) == 0 and _count(engine, AuditSurveyResponse) == 0
+
+
+def test_a_backup_restore_leaves_the_links_behind(engine, partnership, author):
+    """A link's token is live: a restored copy (or the next period, made the same way) opens its own links,
+    and the copy's answers through the old link are the original's."""
+    from strategy.people.backup import backup_partnership, restore_partnership
+
+    pid = stored_id(partnership)
+    token = sl.open_survey_link(engine, pid, "staff", author=author, now=NOW)
+    sl.submit_survey_response(engine, token, STAFF, client="a", now=NOW)
+    data = backup_partnership(engine, pid)
+    assert "survey_link" not in data["tables"]
+    copy = restore_partnership(engine, data, new_name="Harbourshire copy")
+    assert len(list_rows(engine, copy, SURVEY)) == 1  # the answers are the partnership's, and come along
+    assert sl.survey_link_status(engine, copy, "staff") is None
+    assert sl.survey_form(engine, token).partnership_id == pid

@@ -35,7 +35,12 @@ from strategy.people.partnerships import _check_areas, _check_name, _check_natio
 FORMAT = "csa-strategy-workbook-backup"
 FORMAT_VERSION = 1
 #: Tables with a partnership_id that a backup leaves out, and why.
-EXCLUDED = {"membership": "names site accounts", "auditevent": "records the backup itself"}
+EXCLUDED = {
+    "membership": "names site accounts",
+    "auditevent": "records the backup itself",
+    # A survey link's token is live and unique: a restored copy (or the next period) opens its own links.
+    "survey_link": "holds a live link's token",
+}
 #: Columns holding another row's id without a declared foreign key: (table, column) -> table.
 SOFT_REFERENCES = {("revision", "item_id"): "item"}
 MAX_BACKUP_BYTES = 200 * 1024 * 1024
