@@ -107,6 +107,17 @@ def test_the_token_is_stored_only_as_its_hash(engine, partnership, author):
     assert token not in json.dumps(link.model_dump(mode="json"))
     assert link.token_hash == sl.token_hash(token)
     assert link.closes_on == date(2026, 12, 29)  # four weeks without a closing date
+    from strategy.core.audit_log import audit_log
+
+    logged = [e for e in audit_log(engine, stored_id(partnership), author=author) if e.action == "survey_link"]
+    assert [(e.who, e.what, e.detail) for e in logged] == [
+        (
+            "Sam Patel (Harbourshire Council)",
+            "opened, closed or changed a survey link",
+            "Staff survey on child sexual abuse: a link, open until 29/12/2026",
+        )
+    ]
+    assert token not in logged[0].detail
 
 
 @pytest.mark.parametrize("token", ["", "short", "x" * 43, "a b c", "<script>alert(1)</script>" * 3])

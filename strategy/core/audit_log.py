@@ -43,6 +43,7 @@ ACTIONS = {
     "workshop_created": "set up a workshop",
     "workshop_stage": "moved a workshop on",
     "workshop_applied": "put a workshop's result into the strategy",
+    "survey_link": "opened, closed or changed a survey link",
     # Revisions (content changes)
     "create": "wrote",
     "edit": "changed",
