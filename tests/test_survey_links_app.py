@@ -16,6 +16,7 @@ from strategy.assessments import survey_links as sl
 from strategy.core.authors import Author
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import stored_id
+from strategy.core.text import md_escape
 from strategy.people.partnerships import create_partnership
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import member, sign_in_as
@@ -62,7 +63,7 @@ def _texts(at: AppTest) -> str:
 
 
 def _radio(at: AppTest, label: str):
-    return next(r for r in at.radio if r.label == label)
+    return next(r for r in at.radio if r.label == md_escape(label))
 
 
 def _fill(at: AppTest, comment: str = "") -> None:
@@ -89,7 +90,7 @@ def test_a_link_opens_the_survey_without_signing_in_and_the_answers_are_stored(e
     assert "Staff survey on child sexual abuse" in shown and "Harbourshire Partnership" in shown
     assert "No names or email addresses" in shown
     assert "Sign in" not in shown and not at.sidebar.selectbox  # no sign-in form, no partnership picker
-    assert [w.label for w in at.text_input] == ["Agency (required)", "Role"]
+    assert [w.label for w in at.text_input] == [md_escape("Agency (required)"), "Role"]
     _fill(at, "More training on talking with children.")
     at = _send(at)
     assert not at.exception
@@ -204,3 +205,23 @@ def test_each_survey_has_its_link_beside_its_import(engine, pid, page, kind):
     sl.submit_survey_response(engine, token, {"agency": "Police", rated.id: rated.options[0][0]}, client="a")
     at.run()
     assert any("1 response through the link" in t.value for t in at.text)
+
+
+def test_a_statement_written_as_markdown_is_shown_as_typed(engine, pid):
+    from strategy.assessments import snapshot as sn
+
+    snap = sn.create_snapshot(engine, pid, title="Snapshot 2026", author=AUTHOR)
+    statement = sn.snapshot_statements(engine, pid, stored_id(snap))[0]
+    sn.edit_statement(
+        engine,
+        pid,
+        stored_id(statement),
+        text="Children [know](https://example.org) where to **turn**",
+        expected_version=statement.version,
+        author=AUTHOR,
+    )
+    token = sl.open_survey_link(engine, pid, "frontline", stored_id(snap), author=AUTHOR)
+    at = _public(token)
+    assert not at.exception
+    shown = next(r.label for r in at.radio if "example" in r.label)
+    assert shown == md_escape(f"{statement.code}. Children [know](https://example.org) where to **turn**")

@@ -92,7 +92,7 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         for q in form.questions:
             if q.group and q.group != group:
                 group = q.group
-                st.header(group, anchor=False)
+                st.header(md_escape(group), anchor=False)
             answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id))
         warned = st.session_state.get(warned_key)
         confirmed = False
@@ -124,7 +124,7 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
 
 
 def _question(q: sl.Question, key: str) -> str:
-    label = q.label + (" (required)" if q.required else "")
+    label = md_escape(q.label + (" (required)" if q.required else ""))  # a statement is the partnership's own text
     if q.kind == "text":
         return st.text_input(label, max_chars=q.limit, key=key)
     if q.kind == "longtext":
