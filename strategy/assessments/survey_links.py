@@ -115,7 +115,8 @@ class NeedsConfirmation(InvalidInput):
 class Question:
     """One question of a survey's form. ``id`` names the answer; ``kind`` is text, longtext, scale (one of
     ``options``, or no answer), yes_no or choice; ``options`` are (the value written to the survey's file,
-    the words shown); ``group`` is a heading the question sits under (a snapshot's domain)."""
+    the words shown); ``group`` is a heading the question sits under (a snapshot's domain); ``own_text``: the label is the
+    partnership's own words (a snapshot statement), the others are the product's data."""
 
     id: str
     label: str
@@ -124,6 +125,8 @@ class Question:
     required: bool = False
     limit: int = SHORT_LIMIT
     group: str = ""
+    #: The label is the partnership's own text (a snapshot statement), not the product's words.
+    own_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,7 +400,9 @@ def _frontline_questions(engine: Engine, partnership_id: int, snapshot_id: int) 
         Question("agency", names["agency"], "text"),
         Question("role", names["role"], "text"),
         *(
-            Question(f"statement:{s.code}", f"{s.code}. {s.text}", "scale", _progress_options(), group=domain_label(s.domain))
+            Question(
+                f"statement:{s.code}", f"{s.code}. {s.text}", "scale", _progress_options(), group=domain_label(s.domain), own_text=True
+            )
             for s in statements
         ),
         Question("comment", names["comment"], "longtext", limit=COMMENT_LIMIT),

@@ -8,12 +8,14 @@ widgets' own labels, never as markdown."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.elements.lib.utils import LabelVisibility
 
 from strategy.assessments import survey_links as sl
 from strategy.core.dates import uk_date
@@ -26,6 +28,8 @@ from strategy.ui.state import client_address, show_error
 SESSION_CLIENT = "survey_client"
 #: The token of a link just opened, by survey: shown to its facilitator in this session only.
 JUST_OPENED = "survey_link_opened"
+#: What Streamlit's label markdown reads as markup (links, images, emphasis, code, HTML, LaTeX, tables).
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~$]")
 
 
 def survey_token_in_address() -> str | None:
@@ -92,7 +96,7 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         for q in form.questions:
             if q.group and q.group != group:
                 group = q.group
-                st.header(md_escape(group), anchor=False)
+                st.header(group, anchor=False)
             answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id))
         warned = st.session_state.get(warned_key)
         confirmed = False
@@ -124,9 +128,15 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
 
 
 def _question(q: sl.Question, key: str) -> str:
-    label = md_escape(q.label + (" (required)" if q.required else ""))  # a statement is the partnership's own text
+    label = q.label + (" (required)" if q.required else "")
+    visibility: LabelVisibility = "visible"
+    if q.own_text:
+        # The partnership's own words: shown literally above, and named for screen readers without
+        # anything Streamlit's label markdown would read as a link, an image, emphasis or HTML.
+        st.markdown(md_escape(label))
+        label, visibility = _MARKUP.sub("", label), "collapsed"
     if q.kind == "text":
-        return st.text_input(label, max_chars=q.limit, key=key)
+        return st.text_input(label, max_chars=q.limit, key=key, label_visibility=visibility)
     if q.kind == "longtext":
         return st.text_area(
             label,
@@ -148,6 +158,7 @@ def _question(q: sl.Question, key: str) -> str:
             format_func=shown,
             index=None,
             horizontal=q.kind != "scale" or len(labels) <= 5,
+            label_visibility=visibility,
             key=key,
             help="1 is the lowest, 5 the highest. Leave it blank if you do not know." if q.kind == "scale" and len(labels) == 5 else None,
         )
