@@ -196,6 +196,9 @@ def test_a_thousand_responses_from_one_address_in_a_minute_are_refused_after_the
     assert stored == 10 and len(refused) == 990
     assert len(list_rows(engine, pid, SURVEY)) == 10
     assert _count(engine, SurveySubmission) == 10
+    with Session(engine) as session:
+        history = session.exec(select(Revision).where(Revision.author_name == "Survey link")).all()
+    assert len(history) == 10  # one entry per response stored, none for those refused
     assert sl.survey_link_status(engine, pid, "staff", now=NOW).responses == 10
     first = refused[0]
     assert "your network" in first.message and "Your answers are still here" in first.message

@@ -615,6 +615,26 @@ def _seconds(n: int) -> str:
     return f"{n} second{'' if n == 1 else 's'}"
 
 
+def _check_rate(session: Session, link_id: int, client_key: str, now: datetime, settings: Settings) -> None:
+    """TooManyResponses when this client, or everyone, has sent the most a minute allows."""
+    since = now - WINDOW
+    if _count(session, link_id, since, client_key) >= settings.survey_per_client_per_minute:
+        wait = _wait(session, link_id, since, now, client_key)
+        raise TooManyResponses(
+            f"Too many responses have come from your network in the last minute (the most is "
+            f"{settings.survey_per_client_per_minute} a minute), so this one was not sent. Your answers are still "
+            f"here: send them again in {_seconds(wait)}.",
+            wait,
+        )
+    if _count(session, link_id, since) >= settings.survey_per_minute:
+        wait = _wait(session, link_id, since, now)
+        raise TooManyResponses(
+            f"The survey has had a great many responses in the last minute (the most is {settings.survey_per_minute} "
+            f"a minute), so this one was not sent. Your answers are still here: send them again in {_seconds(wait)}.",
+            wait,
+        )
+
+
 def submit_survey_response(
     engine: Engine,
     token: str,
@@ -634,28 +654,15 @@ def submit_survey_response(
     settings = settings or get_settings()
     form = survey_form(engine, token, now=now)
     clean = _answers(form, answers, confirmed)
-    preview = _preview(engine, form, _as_file(form, clean), confirmed)
     client_key = _client_hash(form.link_id, client or "unknown")
-    since = now - WINDOW
+    with read_session(engine) as session:  # a flood is refused here, without taking the write lock
+        _check_rate(session, form.link_id, client_key, now, settings)
+    preview = _preview(engine, form, _as_file(form, clean), confirmed)
     with write_session(engine) as session:
         link = _open_link(session, token, now, lock=True)  # one response at a time per survey, in every process
         link_id = stored_id(link)
         session.execute(delete(SurveySubmission).where(col(SurveySubmission.submitted_at) < now - KEEP))
-        if _count(session, link_id, since, client_key) >= settings.survey_per_client_per_minute:
-            wait = _wait(session, link_id, since, now, client_key)
-            raise TooManyResponses(
-                f"Too many responses have come from your network in the last minute (the most is "
-                f"{settings.survey_per_client_per_minute} a minute), so this one was not sent. Your answers are still "
-                f"here: send them again in {_seconds(wait)}.",
-                wait,
-            )
-        if _count(session, link_id, since) >= settings.survey_per_minute:
-            wait = _wait(session, link_id, since, now)
-            raise TooManyResponses(
-                f"The survey has had a great many responses in the last minute (the most is {settings.survey_per_minute} "
-                f"a minute), so this one was not sent. Your answers are still here: send them again in {_seconds(wait)}.",
-                wait,
-            )
+        _check_rate(session, link_id, client_key, now, settings)
         stored = _store(engine, form, preview, session)
         session.add(SurveySubmission(link_id=link_id, client_hash=client_key, submitted_at=now))
         link.responses += 1
