@@ -226,3 +226,13 @@ def test_a_statement_written_as_markdown_is_shown_as_typed_and_named_without_mar
     typed = f"{statement.code}. Children [know](https://example.org) where to **turn**"
     assert md_escape(typed) in [m.value for m in at.markdown]  # shown literally: no link, no bold
     assert f"{statement.code}. Children know(https://example.org) where to turn" in [r.label for r in at.radio]
+
+
+def test_dont_know_takes_back_a_rating(engine, pid, token):
+    at = _public(token)
+    _fill(at)
+    _radio(at, "Confidence identifying and responding (1-5)").set_value("dont-know")
+    _radio(at, "Skills in responding (1-5)").set_value("2")
+    at = _send(at)
+    values = list_rows(engine, pid, SURVEY)[0].values
+    assert values["confidence"] is None and values["skills"] == 2

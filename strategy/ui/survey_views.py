@@ -28,6 +28,8 @@ from strategy.ui.state import client_address, show_error
 SESSION_CLIENT = "survey_client"
 #: The token of a link just opened, by survey: shown to its facilitator in this session only.
 JUST_OPENED = "survey_link_opened"
+#: The choice that leaves a rating or a yes/no unanswered.
+_DONT_KNOW = "dont-know"
 #: What Streamlit's label markdown reads as markup (links, images, emphasis, code, HTML, LaTeX, tables).
 _MARKUP = re.compile(r"[\\`*_\[\]<>#|~$]")
 
@@ -145,6 +147,8 @@ def _question(q: sl.Question, key: str) -> str:
             help="Please do not write a child's or a family's name, or anything that could identify them.",
         )
     labels = dict(q.options)
+    if q.kind in ("scale", "yes_no"):
+        labels[_DONT_KNOW] = "Don't know"  # a way back to no answer once one is picked
 
     def shown(value: str) -> str:
         return labels.get(value, value)
@@ -157,12 +161,12 @@ def _question(q: sl.Question, key: str) -> str:
             list(labels),
             format_func=shown,
             index=None,
-            horizontal=q.kind != "scale" or len(labels) <= 5,
+            horizontal=True,
             label_visibility=visibility,
             key=key,
-            help="1 is the lowest, 5 the highest. Leave it blank if you do not know." if q.kind == "scale" and len(labels) == 5 else None,
+            help="1 is the lowest, 5 the highest." if q.kind == "scale" and len(q.options) == 5 else None,
         )
-    return picked or ""
+    return "" if picked in (None, _DONT_KNOW) else str(picked)
 
 
 # --- The facilitator's panel --------------------------------------------------------------------
