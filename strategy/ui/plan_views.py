@@ -1129,7 +1129,9 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
         "'£12,500', '12500' or '12.5k'. Cells under a merged aim or outcome can be blank; "
         "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
         "'Q3 2026/27' (a financial quarter) and 'By 31 October 2026' are understood; for a lead written as a job title or a "
-        "person, and for 'Q3 2026' without its financial year, the preview asks. Nothing is stored until you confirm."
+        "person, and for 'Q3 2026' without its financial year, the preview asks. An Excel file's sheets 'Milestones' "
+        "and 'Output indicators' (as the download writes them, each row naming its action by code) are read with the plan; "
+        "a CSV of milestones or output indicators alone is read by its columns. Nothing is stored until you confirm."
     )
     chosen = fi.chosen_file(_import_keys(pid), label="Plan file", disabled=not editable)
     if chosen is not None:
@@ -1159,7 +1161,9 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
             importable=preview.ok,
             noun="actions",
             summary=preview.summary(),
-            nothing="Everything in the file is already in the plan." if preview.already else "The file has no aims, outcomes or actions.",
+            nothing="Everything in the file is already in the plan."
+            if preview.already_all
+            else "The file has no aims, outcomes, actions, milestones or output indicators.",
             metrics=[
                 ("Actions ready", base.ready),
                 ("Rows with problems", base.rows_with_problems),
@@ -1169,9 +1173,10 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
 
     def commit(_replace: bool) -> str:
         author = author_or_refuse()
-        count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name, options), author=author)
+        preview = plan_io.preview_import(engine, pid, data, name, options)
+        count = plan_io.commit_import(engine, pid, preview, author=author)
         st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
-        return f"Imported {count} action{'s' if count != 1 else ''} from {file_name(name)}."
+        return f"{preview.imported_text(count)} from {file_name(name)}."
 
     def choose_for(result: plan_io.PlanPreview | WorkbookError) -> None:
         if isinstance(result, WorkbookError):
@@ -1321,4 +1326,20 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
         b.download_button(
             "Download as CSV", data=partial(plan_io.export_csv, engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄"
         )
+        if plan.milestones or plan.outputs:
+            c, d = st.columns(2)
+            c.download_button(
+                "Milestones as CSV",
+                data=partial(plan_io.export_csv, engine, pid, "milestones"),
+                file_name="milestones.csv",
+                mime="text/csv",
+                icon="📄",
+            )
+            d.download_button(
+                "Output indicators as CSV",
+                data=partial(plan_io.export_csv, engine, pid, "outputs"),
+                file_name="output-indicators.csv",
+                mime="text/csv",
+                icon="📄",
+            )
     _import_panel(engine, partnership, editable)
