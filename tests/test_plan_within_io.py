@@ -190,3 +190,59 @@ def _pid(engine, name):
     from strategy.people.partnerships import find_partnership
 
     return find_partnership(engine, name).id
+
+
+# --- Milestones on the timeline ----------------------------------------------------------------------
+
+
+def test_milestones_are_marks_on_their_actions_row_done_due_and_overdue_each_drawn_differently(engine, partnership, plan, author):
+    from datetime import date
+
+    from strategy.plan.charts import MILESTONE_MARKS, gantt_figure, milestone_table
+
+    first, second = plan
+    pid = partnership.id
+    P.add_milestone(engine, pid, action_id=first.id, title="Review <b>done</b>", author=author, due_date="31/03/2027")
+    P.add_milestone(engine, pid, action_id=second.id, title="Leaflet", author=author, due_date="01/06/2026")  # second has no dates
+    P.add_milestone(engine, pid, action_id=second.id, title="Someday", author=author)
+    today = date(2026, 6, 15)
+    loaded = P.load_plan(engine, pid)
+    fig = gantt_figure(loaded, today=today)
+    marks = {t.name: t for t in fig.data if t.name in {m["name"] for m in MILESTONE_MARKS.values()}}
+    done, due, overdue = marks["Milestone done"], marks["Milestone due"], marks["Milestone overdue"]
+    # shape and colour, not colour alone
+    assert len({done.marker.symbol, due.marker.symbol, overdue.marker.symbol}) == 3
+    assert len({done.marker.color, due.marker.color, overdue.marker.color}) == 3
+    row = "A1.O1.1 Restart Operation Makesafe"
+    assert list(done.y) == [row] and str(done.x[0])[:10] == "2026-09-30"
+    assert list(due.y) == [row] and str(due.x[0])[:10] == "2027-03-31"
+    assert "Review &lt;b&gt;done&lt;/b&gt;" in due.hovertext[0] and "<b>" not in due.hovertext[0]
+    # 03/04/2026 (at risk) and the second action's 01/06/2026 have passed undone: overdue
+    assert sorted(zip(overdue.y, (str(x)[:10] for x in overdue.x), strict=True)) == [
+        ("A1.O1.1 Restart Operation Makesafe", "2026-04-03"),
+        ("A1.O1.2 Brief taxi drivers", "2026-06-01"),
+    ]
+    assert "=HYPERLINK" in overdue.hovertext[[*overdue.y].index(row)]
+    # The table beside the chart holds the same figures, and says which milestone is not on the chart.
+    table = milestone_table(loaded, today=today)
+    shown = {(r["Milestone"], r["Due"], r["On the chart"]) for r in table.to_dict("records")}
+    assert shown == {
+        ("Hotels briefed", "30/09/2026", "Done"),
+        (HOSTILE, "03/04/2026", "Overdue"),
+        ("Review <b>done</b>", "31/03/2027", "Due"),
+        ("Leaflet", "01/06/2026", "Overdue"),
+        ("Someday", "no due date (not on the chart)", ""),
+    }
+
+
+def test_a_plan_whose_only_dates_are_milestones_still_gets_a_timeline(engine, partnership, author):
+    from strategy.plan.charts import gantt_figure
+
+    pid = partnership.id
+    aim = P.add_aim(engine, pid, title="Aim", author=author)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="Outcome", author=author)
+    x = P.create_action(engine, pid, outcome_id=outcome.id, title="Undated action", author=author)
+    assert gantt_figure(P.load_plan(engine, pid)) is None
+    P.add_milestone(engine, pid, action_id=x.id, title="Step", author=author, due_date="01/06/2026", status="on_track")
+    fig = gantt_figure(P.load_plan(engine, pid))
+    assert fig is not None and [t.name for t in fig.data] in (["Milestone due"], ["Milestone overdue"])

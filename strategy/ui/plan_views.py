@@ -1251,11 +1251,15 @@ def _by_recommendation(plan: P.Plan, table: pd.DataFrame) -> None:
 def _timeline(plan: P.Plan, table: pd.DataFrame) -> None:
     fig = plan_chart.gantt_figure(plan)
     if fig is None:
-        st.info("No action has dates yet.")
+        st.info("No action or milestone has dates yet.")
     else:
         st.plotly_chart(fig, key=_k("gantt"))
     with st.expander("The same timeline as a table"):
         st.dataframe(plan_chart.gantt_table(plan).drop(columns=["Start", "Finish"]), hide_index=True)
+        milestones = plan_chart.milestone_table(plan)
+        if not milestones.empty:
+            st.markdown("**Milestones** (on the chart: a filled circle when done, an open triangle when due, a cross when overdue)")
+            st.dataframe(milestones.drop(columns=["_due"]), hide_index=True)
 
 
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
