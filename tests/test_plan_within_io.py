@@ -26,7 +26,7 @@ from strategy.plan.io import (
 )
 from strategy.tabular.reading import ImportRefused
 
-HOSTILE = "=HYPERLINK(\"http://x\") <b>bold</b> & ‘Ŵ’"
+HOSTILE = '=HYPERLINK("http://x") <b>bold</b> & ‘Ŵ’'
 
 
 @pytest.fixture
@@ -73,7 +73,9 @@ def test_the_excel_export_has_a_sheet_each_for_milestones_and_output_indicators_
     assert rows[0] == MILESTONE_COLUMNS and rows[1][2] == "'" + HOSTILE
 
 
-def test_the_export_imported_into_a_new_partnership_carries_milestones_and_outputs_and_again_adds_nothing(engine, partnership, plan, author):
+def test_the_export_imported_into_a_new_partnership_carries_milestones_and_outputs_and_again_adds_nothing(
+    engine, partnership, plan, author
+):
     data = export_xlsx(engine, partnership.id)
     fresh = create_partnership(engine, name="Vale Board", nation="wales")
     preview = preview_import(engine, fresh.id, data, "action-plan.xlsx")
@@ -125,7 +127,9 @@ def test_a_csv_of_milestones_adds_them_to_the_actions_its_codes_name(engine, par
 
 def test_a_csv_of_output_indicators_given_with_its_kind(engine, partnership, plan, author):
     _, second = plan
-    data = _csv(["Code", "Output indicator", "Target", "Achieved", "Count as at"], [["A1.O1.2", "Drivers briefed", "1,200", "300", "28/02/2026"]])
+    data = _csv(
+        ["Code", "Output indicator", "Target", "Achieved", "Count as at"], [["A1.O1.2", "Drivers briefed", "1,200", "300", "28/02/2026"]]
+    )
     preview = preview_import(engine, partnership.id, data, "outputs.csv", kind="outputs")
     assert preview.problems == []
     commit_import(engine, partnership.id, preview, author=author)
@@ -149,7 +153,9 @@ def test_every_wrong_row_is_named_with_what_to_fix_and_nothing_is_stored(engine,
     preview = preview_import(engine, partnership.id, buffer.getvalue(), "plan.xlsx")
     said = [p.describe() for p in preview.problems]
     assert len(said) == 5
-    assert said[0].startswith("Row 5, column 'Action code' on sheet 'Milestones': No action in the plan or in this file has the code 'A9.O9.9'")
+    assert said[0].startswith(
+        "Row 5, column 'Action code' on sheet 'Milestones': No action in the plan or in this file has the code 'A9.O9.9'"
+    )
     assert said[1].startswith("Row 6, column 'Due' on sheet 'Milestones': The milestone's due date '31/02/2026' is not a real date")
     assert "the day comes first" in said[1]
     assert said[2].startswith("Row 7, column 'Status' on sheet 'Milestones': The milestone's status 'Finished-ish' is not one of:")
