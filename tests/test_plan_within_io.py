@@ -252,3 +252,19 @@ def test_a_plan_whose_only_dates_are_milestones_still_gets_a_timeline(engine, pa
     P.add_milestone(engine, pid, action_id=x.id, title="Step", author=author, due_date="01/06/2026", status="on_track")
     fig = gantt_figure(P.load_plan(engine, pid))
     assert fig is not None and [t.name for t in fig.data] in (["Milestone due"], ["Milestone overdue"])
+
+
+def test_milestone_statuses_written_as_plans_write_them_are_read_and_said(engine, partnership, plan, author):
+    _, second = plan
+    data = _csv(
+        ["Action code", "Milestone", "Due", "Status"],
+        [["A1.O1.2", "Leaflet", "01/06/2026", "Completed"], ["A1.O1.2", "Visits", "", "Amber"]],
+    )
+    preview = preview_import(engine, partnership.id, data, "m.csv")
+    assert preview.problems == []
+    assert "The milestones' status is read as: 'Amber' → At risk; 'Completed' → Done." in preview.base.notes
+    commit_import(engine, partnership.id, preview, author=author)
+    assert [(m.title, m.status) for m in P.load_plan(engine, partnership.id).milestones[second.id]] == [
+        ("Leaflet", "done"),
+        ("Visits", "at_risk"),
+    ]

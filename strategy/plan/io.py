@@ -933,6 +933,25 @@ WITHIN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 _WITHIN_NOUN = {"milestones": "milestone", "outputs": "output indicator"}
+#: How plans write where a milestone has got to, beyond the list's own words, and the status each becomes
+#: (the preview shows the ones used).
+MILESTONE_STATUS_WORDS = {
+    "complete": "done",
+    "completed": "done",
+    "achieved": "done",
+    "delivered": "done",
+    "blue": "done",
+    "green": "on_track",
+    "on target": "on_track",
+    "in progress": "on_track",
+    "amber": "at_risk",
+    "red": "at_risk",
+    "delayed": "at_risk",
+    "overdue": "at_risk",
+    "off track": "at_risk",
+    "not yet started": "not_started",
+    "grey": "not_started",
+}
 
 
 def _kind_of(headers: Sequence[str]) -> str:
@@ -995,6 +1014,7 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
         for row in rows
     }
     seen: dict[tuple[tuple[str, str, str], str], int] = {}
+    status_words: dict[str, str] = {}  # a status as written -> the milestone status it was read as
     ready = preview.milestones if kind == "milestones" else preview.outputs
     check = _milestone_values if kind == "milestones" else _output_values
     for index, row in enumerate(table.rows):
@@ -1038,6 +1058,9 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
             raw = raw.date() if isinstance(raw, datetime) else raw
             if isinstance(raw, str) or raw is None:
                 raw = _text(raw)
+            word = " ".join(str(raw).casefold().split())
+            if kind == "milestones" and f == "status" and word in MILESTONE_STATUS_WORDS:
+                status_words[str(raw)] = raw = MILESTONE_STATUS_WORDS[word]
             fields[f] = raw
             try:
                 check({f: raw, "status": "done"} if f == "done_date" else {f: raw})  # the date alone; with the status below
@@ -1065,6 +1088,10 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
                 preview.outputs_already += 1
             continue
         ready.append({"row": number, "sheet": sheet, "action": key, "action_code": code, **fields})
+    if status_words:
+        labels = option_labels("milestone_statuses")
+        shown = "; ".join(f"'{w}' → {labels[v]}" for w, v in sorted(status_words.items(), key=lambda kv: kv[0].casefold()))
+        base.notes.append(f"The milestones' status is read as: {shown}.")
 
 
 def _strategy_start(engine: Engine, partnership_id: int) -> int | None:
