@@ -599,8 +599,9 @@ class PlanPreview:
 
     def imported_text(self, count: int) -> str:
         """What an import stored, in words: "Imported 3 actions, 2 milestones and 1 output indicator"."""
-        parts = [f"{count} action{'s' if count != 1 else ''}"]
-        for n, noun in ((len(self.milestones), "milestone"), (len(self.outputs), "output indicator")):
+        within = [(len(self.milestones), "milestone"), (len(self.outputs), "output indicator")]
+        parts = [f"{count} action{'s' if count != 1 else ''}"] if count or not any(n for n, _ in within) else []
+        for n, noun in within:
             if n:
                 parts.append(f"{n} {noun}{'s' if n != 1 else ''}")
         return "Imported " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])

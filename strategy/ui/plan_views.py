@@ -1156,16 +1156,17 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
         base = preview.base
         return fi.Shown(
             base,
-            ready=_actions_frame(preview),
+            ready=_actions_frame(preview) if preview.actions else _within_frame(preview),
             button="Import these",
             importable=preview.ok,
-            noun="actions",
+            noun="actions" if preview.actions else "milestones and output indicators",
             summary=preview.summary(),
             nothing="Everything in the file is already in the plan."
             if preview.already_all
             else "The file has no aims, outcomes, actions, milestones or output indicators.",
             metrics=[
                 ("Actions ready", base.ready),
+                ("Milestones and output indicators ready", len(preview.milestones) + len(preview.outputs)),
                 ("Rows with problems", base.rows_with_problems),
                 ("Blank rows skipped", base.blank_rows),
             ],
@@ -1218,6 +1219,30 @@ def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
         ],
         columns=["Row", "Aim", "Outcome", "Action", "Leads", "Commencement", "Completion", "Cost"],
     )
+
+
+def _within_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
+    """The milestones and output indicators a file adds, when it adds no action (a CSV of them alone)."""
+    rows = [
+        {
+            "Row": m["row"],
+            "Action": m["action_code"] or m["action"][2],
+            "Adds": f"Milestone: {m['title']}",
+            "Due or target": P.uk_day(m.get("due_date")),
+            "Status or achieved": P.option_labels("milestone_statuses").get(m.get("status") or "", ""),
+        }
+        for m in preview.milestones
+    ] + [
+        {
+            "Row": o["row"],
+            "Action": o["action_code"] or o["action"][2],
+            "Adds": f"Output indicator: {o['title']}",
+            "Due or target": P.number_text(o.get("target")),
+            "Status or achieved": P.number_text(o.get("achieved")),
+        }
+        for o in preview.outputs
+    ]
+    return pd.DataFrame(rows[: fi.PREVIEW_ROWS], columns=["Row", "Action", "Adds", "Due or target", "Status or achieved"])
 
 
 def _by_aim(plan: P.Plan, table: pd.DataFrame) -> None:
