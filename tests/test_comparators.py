@@ -178,6 +178,17 @@ def test_choosing_the_nation_itself_keeps_no_comparator(engine, author):
     assert not any("comparator" in n for n in preview.notes)
 
 
+def test_a_region_chosen_keeps_the_nation_beside_it():
+    options = ImportOptions(area="North East", mapping=OPTIONS.mapping, filters=OPTIONS.filters)
+    preview = preview_figures(ees_file(), "cin.csv", MEASURES, options)
+    assert [(r["detail"], r["period"], r["value"]) for r in preview.rows] == [
+        ("Sexual abuse", "2022/23", "140"),
+        ("Sexual abuse", "2023/24", "151"),
+        ("Sexual abuse, England (comparator: rate per 10,000 children)", "2022/23", "2"),
+        ("Sexual abuse, England (comparator: rate per 10,000 children)", "2023/24", "2.1"),
+    ]
+
+
 @pytest.mark.parametrize(
     "detail, comparator",
     [
@@ -206,3 +217,23 @@ def test_a_comparator_recorded_by_hand_is_never_counted_in_the_areas_own_numbers
     stored = list_rows(engine, pid, MEASURES)
     assert ev.trend_table(stored, "wales").iloc[0]["2023/24"] == "19"  # 7 + 12, not 7 + 12 + 4.4
     assert comparator_parts("Wales") == ("Wales", True)
+
+
+def test_a_comparator_cannot_become_the_areas_baseline(engine, author):
+    from strategy.chain.links import baseline_from_figure, recorded_figures
+    from strategy.core.errors import InvalidInput
+    from strategy.plan import operations as P
+
+    pid = create_partnership(engine, name="Hartlepool Safeguarding Children Partnership", nation="england", areas="Hartlepool").id
+    import_figures(engine, pid, ees_file(), "cin.csv", prompt_id=MEASURES, author=author, options=OPTIONS)
+    aim = P.add_aim(engine, pid, title="Children are identified sooner", author=author)
+    outcome = P.add_outcome(engine, pid, aim_id=aim.id, title="More children are identified", author=author)
+    measure = P.add_measure(engine, pid, outcome_id=outcome.id, indicator="Children on a plan under sexual abuse", author=author)
+    figures = recorded_figures(engine, pid)
+    england = next(f for f in figures if f.is_comparator and "England" in f.what and f.period == "2023/24")
+    with pytest.raises(InvalidInput, match="is a comparator .* not the area's own"):
+        baseline_from_figure(engine, pid, measure_id=measure.id, figure_id=england.item_id, author=author)
+    assert P.load_plan(engine, pid).all_measures()[0].baseline_value == ""
+    own = next(f for f in figures if not f.is_comparator and f.period == "2023/24")
+    baseline_from_figure(engine, pid, measure_id=measure.id, figure_id=own.item_id, author=author)
+    assert P.load_plan(engine, pid).all_measures()[0].baseline_value == "18 (2023/24)"

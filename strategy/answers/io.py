@@ -1084,8 +1084,8 @@ def _comparator_rows(geo: AreaColumns, everything: list[tuple[int, dict]], mine:
     when the chosen area is itself the nation or a region."""
     mine_ids = {id(r) for _, r in mine}
     ranks = {geo.rank_of(r) for _, r in mine}
-    if not mine or ranks & {2, 3}:
-        return []
+    if not mine or 3 in ranks:
+        return []  # the nation itself; a region chosen keeps the nation only
 
     def keys(rank: int) -> set[str]:
         return {header_key(v) for _, r in mine for v in (geo.name_at(r, rank), *geo.codes_at(r, rank)) if v}
@@ -1103,7 +1103,7 @@ def _comparator_rows(geo: AreaColumns, everything: list[tuple[int, dict]], mine:
         own = {header_key(v) for v in (geo.name_at(r, rank), *geo.codes_at(r, rank)) if v}
         if rank == 3 and (not countries or own & countries):
             found.setdefault((False, header_key(name)), (name, []))[1].append((number, r))
-        elif rank == 2 and regions and own & regions:
+        elif rank == 2 and regions and own & regions and ranks == {1}:
             found.setdefault((True, header_key(name)), (name, []))[1].append((number, r))
         elif rank == 1 and not (set(geo.names) | set(geo.codes)) & {2, 3} and header_key(name) in nations:
             found.setdefault((False, header_key(name)), (name, []))[1].append((number, r))  # StatsWales: Wales beside its councils
@@ -1149,7 +1149,13 @@ def _keep_comparators(
         for row, number in zip(scratch.rows, scratch.row_numbers, strict=True):
             if (row.get(prompt.columns[0].id), row.get("period")) not in wanted:
                 continue
-            row = {**row, "detail": comparator_detail(area, rate=bool(rate), region=region, detail=str(row.get("detail") or ""))[:limit]}
+            marked = comparator_detail(area, rate=bool(rate), region=region)
+            local = str(row.get("detail") or "")
+            room = limit - len(marked) - 2  # the mark is never cut: without it the row would count as the area's own
+            row = {
+                **row,
+                "detail": comparator_detail(area, rate=bool(rate), region=region, detail=shorten(local, room) if room > 1 else ""),
+            }
             preview.rows.append(row)
             preview.row_numbers.append(number)
             count += 1
