@@ -268,3 +268,22 @@ def test_milestone_statuses_written_as_plans_write_them_are_read_and_said(engine
         ("Leaflet", "done"),
         ("Visits", "at_risk"),
     ]
+
+
+def test_real_excel_dates_are_read_and_the_same_milestone_twice_is_a_problem(engine, partnership, plan, author):
+    from datetime import datetime
+
+    wb = load_workbook(io.BytesIO(export_xlsx(engine, partnership.id)))
+    ms = wb["Milestones"]
+    ms.append(["A1.O1.2", "", "Leaflet", datetime(2026, 4, 3), "", ""])  # row 4: a date cell, not text
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    preview = preview_import(engine, partnership.id, buffer.getvalue(), "plan.xlsx")
+    assert preview.problems == [] and [(m["title"], m["due_date"]) for m in preview.milestones] == [("Leaflet", "2026-04-03")]
+    ms.append(["a1.o1.2", "", " leaflet ", "05/04/2026", "", ""])  # row 5: the same milestone again
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    twice = preview_import(engine, partnership.id, buffer.getvalue(), "plan.xlsx")
+    assert [p.describe() for p in twice.problems] == [
+        "Row 5, column 'Milestone' on sheet 'Milestones': The same milestone for the same action is on row 4; keep one of them."
+    ]

@@ -1079,7 +1079,11 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
             continue
         title_key = name_key(fields["title"])
         if (key, title_key) in seen:
-            problem("title", f"The same {noun} for the same action is on row {seen[(key, title_key)]}; keep one of them.")
+            base.add_problem(
+                number,
+                columns["title"] + where,
+                f"The same {noun} for the same action is on row {seen[(key, title_key)]}; keep one of them.",
+            )
             continue
         seen[(key, title_key)] = number
         if (key, title_key) in existing:
