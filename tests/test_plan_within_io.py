@@ -185,6 +185,9 @@ def test_cli_exports_and_imports_milestones_and_outputs(engine, engine_url, part
     out = capsys.readouterr().out
     assert "milestone of A1.O1.1: Hotels briefed" in out
     assert "Imported 2 actions, 2 milestones and 1 output indicator into 'Vale Board'." in out
+    # Only the milestones of a whole workbook: its "Milestones" sheet is read (already there: nothing to add).
+    assert main(["import-actions", "Vale Board", str(xlsx), "--kind", "milestones"]) == 0
+    assert "Will add 0 milestones (2 already in the plan, left as they are)." in capsys.readouterr().out
     outputs = tmp_path / "outputs.csv"
     outputs.write_bytes(_csv(["Action code", "Output indicator", "Target"], [["A1.O1.2", "Firms visited", "twelve"]]))
     assert main(["import-actions", "Vale Board", str(outputs), "--kind", "outputs", "--yes"]) == 1

@@ -725,6 +725,9 @@ def _preview_import(
     options = options or ImportOptions()
     table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
     kind = _kind(kind) if kind else _kind_of(table.headers)
+    own_sheet = next((n for n in table.sheets if n.strip().casefold() == KINDS[kind].casefold()), None)
+    if kind != "actions" and not options.sheet and own_sheet and own_sheet != table.sheet:
+        table = read_sheet(data, filename, sheet=own_sheet, header_row=options.header_row)  # the workbook's "Milestones" sheet
     if kind != "actions":
         base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=table.read_as)
         preview = PlanPreview(filename=filename, base=base)
