@@ -161,7 +161,12 @@ def test_the_plan_is_previewed_with_its_actions_then_imported(url, engine, pid, 
     assert "Will create 1 new strategic aim, 1 new intended outcome and 1 action. New agencies to add: Police." in [
         t.value for t in at.text
     ]
-    assert [m.label for m in at.metric] == ["Actions ready", "Rows with problems", "Blank rows skipped"]
+    assert [m.label for m in at.metric] == [
+        "Actions ready",
+        "Milestones and output indicators ready",
+        "Rows with problems",
+        "Blank rows skipped",
+    ]
     ready = at.dataframe[-1].value
     assert list(ready.iloc[0][["Aim", "Outcome", "Action"]]) == ["=Safer families", "'+44 7700 helpline", "'tis the season"]
     columns = next(d.value for d in at.dataframe if list(d.value.columns) == ["Column in the file", "Goes into"])
@@ -169,6 +174,19 @@ def test_the_plan_is_previewed_with_its_actions_then_imported(url, engine, pid, 
     _click(at, "Import these")
     assert [s.value for s in at.success] == ["Imported 1 action from plan.csv."]
     assert [x.title for x in P.load_plan(engine, pid).all_actions()] == ["'tis the season"]
+
+
+def test_a_csv_of_milestones_is_previewed_by_action_then_imported(url, engine, pid, author):
+    _a_plan(engine, pid, author)
+    data = csv_bytes(["Action code", "Milestone", "Due", "Status"], [["A1.O1.1", "=Briefing held", "03/04/2026", "On track"]])
+    at = _run(_plan_app, (url, pid, data, "milestones.csv"), author)
+    assert "Will add 1 milestone." in " ".join(t.value for t in at.text)
+    ready = at.dataframe[-1].value
+    assert list(ready.iloc[0][["Action", "Adds", "Due or target"]]) == ["A1.O1.1", "Milestone: =Briefing held", "03/04/2026"]
+    _click(at, "Import these")
+    assert [s.value for s in at.success] == ["Imported 1 milestone from milestones.csv."]
+    [(_, milestone)] = P.load_plan(engine, pid).all_milestones()
+    assert (milestone.title, milestone.due_date, milestone.status) == ("=Briefing held", "2026-04-03", "on_track")
 
 
 def test_a_plan_already_imported_says_so_and_offers_no_button(url, engine, pid, author):

@@ -209,7 +209,7 @@ def test_an_import_that_fails_at_the_click_stores_nothing_and_says_so(url, engin
     assert list_rows(engine, pid, SURVEY) == []
 
 
-def test_a_file_of_several_areas_asks_which_is_the_partnerships_and_imports_only_its_rows(url, engine, author):
+def test_a_file_of_several_areas_asks_which_is_the_partnerships_and_imports_its_rows_with_the_comparators(url, engine, author):
     from tests.test_published_files import ees_csv
 
     pid = create_partnership(engine, name="Hartlepool Safeguarding Children Partnership", nation="england").id
@@ -223,9 +223,22 @@ def test_a_file_of_several_areas_asks_which_is_the_partnerships_and_imports_only
     at.text_area[1].set_value("category_of_abuse=Sexual abuse")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "Only the rows for Hartlepool are read; the 8 rows for other areas are left out." in [t.value for t in at.text]
+    shown = [t.value for t in at.text]
+    assert (
+        "Only the rows for Hartlepool are read as its own figures; the 8 rows for other areas are left out, "
+        "except the comparators below." in shown
+    )
+    assert any(t.startswith("Beside Hartlepool's figures, England's and the North East region's") for t in shown)
     import_button(at).click().run()
-    assert sorted((r.values["period"], r.values["value"]) for r in list_rows(engine, pid, MEASURES)) == [
+    stored = list_rows(engine, pid, MEASURES)
+    assert sorted((r.values["period"], r.values["value"]) for r in stored if "comparator" not in r.values["detail"]) == [
         ("2022/23", "c"),
         ("2023/24", "18"),
+    ]
+    # England's and the North East's numbers beside them, marked as comparators (the file has no rate column)
+    assert sorted((r.values["detail"], r.values["period"], r.values["value"]) for r in stored if "comparator" in r.values["detail"]) == [
+        ("England (comparator: number; the file gives no rate)", "2022/23", "2380"),
+        ("England (comparator: number; the file gives no rate)", "2023/24", "2510"),
+        ("North East region (comparator: number; the file gives no rate)", "2022/23", "140"),
+        ("North East region (comparator: number; the file gives no rate)", "2023/24", "151"),
     ]

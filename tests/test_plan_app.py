@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -153,12 +155,16 @@ def test_the_action_plan_page_shows_checks_views_and_downloads_on_the_demo(engin
     assert any("Every action has a lead and dates" in x for x in said(at.success))
     assert [t.label for t in at.tabs] == ["By aim", "By agency", "By component", "By recommendation", "Timeline"]
     labels = [d.proto.label for d in at.get("download_button")]
-    assert labels == ["Download as Excel", "Download as CSV"]
+    assert labels == ["Download as Excel", "Download as CSV", "Milestones as CSV", "Output indicators as CSV"]
     assert made == []  # the files are made when a download is clicked, not on every run of the page
     assert not at.get("plotly_chart")  # the timeline is drawn when its tab is open
     at.session_state["plan|views"] = "Timeline"
     at.run()
     assert len(at.get("plotly_chart")) == 1
+    # The demo's milestones are on the chart, and in a table of their own under it.
+    names = {t["name"] for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t.get("name")}
+    assert names & {"Milestone done", "Milestone due", "Milestone overdue"}
+    assert any("Milestones" in x for x in said(at.markdown))
 
 
 def test_the_action_plan_page_on_a_plan_with_gaps(engine, pid):

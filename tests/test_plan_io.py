@@ -20,6 +20,8 @@ from strategy.plan.io import (
     export_csv,
     export_rows,
     export_xlsx,
+    milestone_rows,
+    output_rows,
     parse_when,
     preview_import,
 )
@@ -118,6 +120,7 @@ def test_the_demo_plan_exported_to_excel_and_imported_into_a_new_partnership_is_
     assert "Probation Service, Harbourshire delivery unit" in preview.new_agencies  # a comma inside a name survives
     commit_import(engine, fresh.id, preview, author=author)
     assert export_rows(engine, fresh.id) == export_rows(engine, demo)
+    assert milestone_rows(engine, fresh.id) == milestone_rows(engine, demo) and output_rows(engine, fresh.id) == output_rows(engine, demo)
     # and the CSV says the same
     assert export_csv(engine, fresh.id) == export_csv(engine, demo)
 
@@ -276,7 +279,8 @@ def test_cli_previews_then_imports_with_yes_and_exports_by_extension(engine, eng
     assert "Will create 4 new strategic aims, 8 new intended outcomes and 20 actions." in out
     assert "Nothing imported yet. Run again with --yes" in out
     assert main(["import-actions", "Vale Board", str(xlsx), "--yes"]) == 0
-    assert "Imported 20 actions into 'Vale Board'." in capsys.readouterr().out
+    # The demo's milestones and output indicators travel on their own sheets.
+    assert "Imported 20 actions, 7 milestones and 4 output indicators into 'Vale Board'." in capsys.readouterr().out
     csv_out = tmp_path / "plan.csv"
     assert main(["export-actions", "Vale Board", "--out", str(csv_out)]) == 0
     assert csv_out.read_bytes() == export_csv(engine, demo)

@@ -100,9 +100,19 @@ def hartlepool(engine):
     )
 
 
-def stored(engine, pid, prompt_id=MEASURES) -> list[tuple]:
+def stored(engine, pid, prompt_id=MEASURES, *, comparators: bool = False) -> list[tuple]:
+    """The figures stored: the area's own (or, with ``comparators``, only the nation's and region's kept beside them)."""
     choice = "measure" if prompt_id == MEASURES else "indicator"
-    return sorted((r.values[choice], r.values["detail"], r.values["period"], r.values["value"]) for r in list_rows(engine, pid, prompt_id))
+    return sorted(
+        (r.values[choice], r.values["detail"], r.values["period"], r.values["value"])
+        for r in list_rows(engine, pid, prompt_id)
+        if ("(comparator:" in (r.values.get("detail") or "")) == comparators
+    )
+
+
+def own(rows: list[dict]) -> list[dict]:
+    """A preview's rows for the area itself (not the comparators kept beside them)."""
+    return [r for r in rows if "(comparator:" not in (r.get("detail") or "")]
 
 
 EES_OPTIONS = {"measure": "plans_sexual_abuse", "value": "number_of_children"}
@@ -131,13 +141,15 @@ def test_a_file_of_many_areas_is_refused_until_the_partnerships_area_is_chosen(e
 def test_the_partnerships_rows_are_stored_with_the_figures_as_published(engine, hartlepool, author):
     pid = hartlepool.id
     options = ImportOptions(area="Hartlepool", mapping=EES_OPTIONS, filters={"category_of_abuse": ("Sexual abuse",)})
-    assert import_figures(engine, pid, ees_csv(), "cin_2024.csv", prompt_id=MEASURES, author=author, options=options) == 2
+    # Hartlepool's two years, and England's and the North East's beside them as comparators (numbers only:
+    # the file has no rate column).
+    assert import_figures(engine, pid, ees_csv(), "cin_2024.csv", prompt_id=MEASURES, author=author, options=options) == 6
     # Hartlepool's own 18, not England's 2,510; the suppressed year kept as c, never a number.
     assert stored(engine, pid) == [("plans_sexual_abuse", "", "2022/23", "c"), ("plans_sexual_abuse", "", "2023/24", "18")]
     # The same by the area's code (old or new), and a code kept as written.
     by_code = ImportOptions(area="E06000005", mapping=EES_OPTIONS, filters={"category_of_abuse": ("Sexual abuse",)})
     preview = preview_figures(ees_csv(), "cin_2024.csv", MEASURES, by_code)
-    assert [(r["period"], r["value"]) for r in preview.rows] == [("2022/23", "9"), ("2023/24", "low")]
+    assert [(r["period"], r["value"]) for r in own(preview.rows)] == [("2022/23", "9"), ("2023/24", "low")]
     national = preview_figures(
         ees_csv(), "cin_2024.csv", MEASURES, ImportOptions(area="England", mapping=EES_OPTIONS, filters=by_code.filters)
     )
@@ -292,12 +304,20 @@ def test_a_statswales_download_with_title_lines_and_years_across(engine, author)
     assert "3 areas (Wales, Cardiff, Swansea)" in refused.problems[0].message and "Cardiff looks like yours" in refused.problems[0].message
     assert "quotes" not in refused.problems[0].message  # the title lines are not mistaken for rows
     options = ImportOptions(area="cardiff", mapping={"measure": "plans_sexual_abuse"})
-    assert import_figures(engine, pid, statswales_csv(), "statswales.csv", prompt_id=MEASURES, author=author, options=options) == 4
+    assert import_figures(engine, pid, statswales_csv(), "statswales.csv", prompt_id=MEASURES, author=author, options=options) == 8
     assert stored(engine, pid) == [
         ("plans_sexual_abuse", "", "2019/20", "15"),
         ("plans_sexual_abuse", "", "2020/21", "*"),
         ("plans_sexual_abuse", "", "2021/22", "12"),
         ("plans_sexual_abuse", "", "2022/23", "17"),
+    ]
+    # The Wales row beside them, as a comparator: its numbers as published (StatsWales gives no rate column).
+    wales = "Wales (comparator: number; the file gives no rate)"
+    assert stored(engine, pid, comparators=True) == [
+        ("plans_sexual_abuse", wales, "2019/20", "210"),
+        ("plans_sexual_abuse", wales, "2020/21", "195"),
+        ("plans_sexual_abuse", wales, "2021/22", "."),
+        ("plans_sexual_abuse", wales, "2022/23", "230"),
     ]
 
 
@@ -341,11 +361,11 @@ def test_the_cli_takes_every_choice_and_prints_the_stored_figures_as_json(engine
     assert "Hartlepool looks like yours" in err and "--area" in err
     mapping = tmp_path / "cin-mapping.json"
     assert main([*args, "--area", "Hartlepool", "--save-mapping", str(mapping)]) == 0
-    assert "Imported 2 identification measures" in capsys.readouterr().out
+    assert "Imported 6 identification measures" in capsys.readouterr().out  # 2 of Hartlepool's, 4 comparators
     assert json.loads(mapping.read_text())["area"] == "Hartlepool"
     assert main(["figures", hartlepool.name, "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert [(f["figure"], f["year"], f["value"]) for f in figures] == [
+    assert [(f["figure"], f["year"], f["value"]) for f in figures if "comparator" not in (f["detail"] or "")] == [
         ("plans_sexual_abuse", "2022/23", "c"),
         ("plans_sexual_abuse", "2023/24", "18"),
     ]
@@ -608,7 +628,7 @@ def test_the_choices_made_are_saved_and_used_again_for_next_years_file(engine, h
         preview.notes[0]
         == "Using the choices saved when 'cin_2024.csv' was imported (the area Hartlepool); change them if this file differs."
     )
-    assert import_figures(engine, hartlepool.id, next_year, "cin_2025.csv", prompt_id=MEASURES, author=author, replace=True) == 2
+    assert import_figures(engine, hartlepool.id, next_year, "cin_2025.csv", prompt_id=MEASURES, author=author, replace=True) == 6
     assert stored(engine, hartlepool.id) == [("plans_sexual_abuse", "", "2023/24", "c"), ("plans_sexual_abuse", "", "2024/25", "18")]
     # Saved per partnership: another partnership is still asked.
     other = create(engine, name="Darlington Partnership", nation="england", areas="Darlington").id
@@ -698,13 +718,17 @@ def test_a_wide_ees_file_of_factors_at_assessment_reads_the_chosen_columns_added
     preview = preview_figures(data, "factors.csv", MEASURES, options)
     assert "'Child sexual exploitation' is published as 'c', so the columns cannot be added up." in preview.problems[0].message
     alone = ImportOptions(area="Hartlepool", mapping={"measure": "assessments_sexual_abuse", "value": "Sexual abuse"})
-    assert import_figures(engine, hartlepool.id, data, "factors.csv", prompt_id=MEASURES, author=author, options=alone) == 2
+    assert import_figures(engine, hartlepool.id, data, "factors.csv", prompt_id=MEASURES, author=author, options=alone) == 3
     assert stored(engine, hartlepool.id) == [
         ("assessments_sexual_abuse", "", "2022/23", "55"),
         ("assessments_sexual_abuse", "", "2023/24", "61"),
     ]
+    # England's national row for 2023/24 beside them (the file has no regional row, and no English row for 2022/23).
+    assert stored(engine, hartlepool.id, comparators=True) == [
+        ("assessments_sexual_abuse", "England (comparator: number; the file gives no rate)", "2023/24", "33320")
+    ]
     both = preview_figures(data.replace(b",55,c,", b",55,20,"), "factors.csv", MEASURES, options)
-    assert [(r["period"], r["value"]) for r in both.rows] == [("2023/24", "83"), ("2022/23", "75")]
+    assert [(r["period"], r["value"]) for r in own(both.rows)] == [("2023/24", "83"), ("2022/23", "75")]
 
 
 def test_a_title_split_by_its_commas_is_still_a_title():
@@ -718,7 +742,7 @@ def test_a_title_split_by_its_commas_is_still_a_title():
 def test_statswales_with_the_area_column_unnamed_and_ons_long_names():
     data = statswales_csv().replace(b"Area,2019-20", b",2019-20")
     preview = preview_figures(data, "statswales.csv", MEASURES, ImportOptions(area="Swansea", mapping={"measure": "plans_sexual_abuse"}))
-    assert preview.problems == [] and [(r["period"], r["value"]) for r in preview.rows] == [
+    assert preview.problems == [] and [(r["period"], r["value"]) for r in own(preview.rows)] == [
         ("2019/20", "9"),
         ("2020/21", "11"),
         ("2021/22", "13"),

@@ -29,7 +29,16 @@ from strategy.core.values import parse_number, parse_period, parse_statistic, st
 from strategy.guide.content import Column, Prompt, content
 from strategy.people.partnerships import get_partnership
 from strategy.tabular.formulas import plain_csv_bytes
-from strategy.tabular.geography import AreaColumns, area_columns, geography_role, listed, matches, suggest
+from strategy.tabular.geography import (
+    NATIONS,
+    AreaColumns,
+    area_columns,
+    comparator_detail,
+    geography_role,
+    listed,
+    matches,
+    suggest,
+)
 from strategy.tabular.reading import (
     IgnoredColumn,
     ImportOptions,
@@ -850,6 +859,7 @@ def _filter_matches(value, wanted: tuple[str, ...]) -> bool:
 def _published_preview(table: Table, filename: str, prompt: Prompt, options: ImportOptions, areas_hint: tuple[str, ...]) -> Preview:
     preview = Preview(prompt_id=prompt.id, filename=file_name(filename), read_as=table.read_as, options=options)
     preview.read_from(table)
+    comparators: list[tuple[str, bool, list]] = []  # the nation's and the region's rows, kept beside the area's
     choice_id = prompt.columns[0].id
     labels = {c.id: c.label for c in prompt.columns}
     columns = {c.id: c for c in prompt.columns}
@@ -1027,7 +1037,10 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
                 return preview
             preview.area = chosen[0][0]
             before = len(kept)
+            everything = kept
             kept = [(n, r) for n, r in kept if matches(*geo.area_of(r), options.area)]
+            if prompt.id == MEASURES:
+                comparators = _comparator_rows(geo, everything, kept)
             preview.other_rows += before - len(kept)
             if len(areas) > 1:
                 preview.notes.append(
@@ -1056,7 +1069,119 @@ def _published_preview(table: Table, filename: str, prompt: Prompt, options: Imp
         preview.notes.append(f"The file names no areas, so every row is read (the area '{options.area}' was not needed).")
     if not preview.problem_count:
         _published_rows(preview, prompt, kept, source, fixed, added, across, identifier, filters, table.headers)
+    if comparators and not preview.problem_count and preview.rows:
+        _keep_comparators(preview, prompt, comparators, source, fixed, added, across, identifier, filters, table)
     return preview
+
+
+#: A column of published rates per 10,000 children ("rate_per_10000", "Rate per 10,000 children").
+_RATE_COLUMN = re.compile(r"rate.*10[,. _]?000|per[ _]?10[,. _]?000", re.I)
+
+
+def _comparator_rows(geo: AreaColumns, everything: list[tuple[int, dict]], mine: list[tuple[int, dict]]) -> list[tuple[str, bool, list]]:
+    """The rows of the nation and of the region holding the chosen area, from a file of several areas
+    (its country and region columns say which): [(the area's name, whether a region, its rows)]. None
+    when the chosen area is itself the nation or a region."""
+    mine_ids = {id(r) for _, r in mine}
+    ranks = {geo.rank_of(r) for _, r in mine}
+    if not mine or 3 in ranks:
+        return []  # the nation itself; a region chosen keeps the nation only
+
+    def keys(rank: int) -> set[str]:
+        return {header_key(v) for _, r in mine for v in (geo.name_at(r, rank), *geo.codes_at(r, rank)) if v}
+
+    regions, countries = keys(2), keys(3)
+    nations = {header_key(n) for n in NATIONS}
+    found: dict[tuple[bool, str], tuple[str, list]] = {}
+    for number, r in everything:
+        if id(r) in mine_ids:
+            continue
+        rank = geo.rank_of(r)
+        if rank is None:
+            continue
+        name = geo.name_at(r, rank) or (geo.codes_at(r, rank) or [""])[0]
+        own = {header_key(v) for v in (geo.name_at(r, rank), *geo.codes_at(r, rank)) if v}
+        if rank == 3 and (not countries or own & countries):
+            found.setdefault((False, header_key(name)), (name, []))[1].append((number, r))
+        elif rank == 2 and regions and own & regions and ranks == {1}:
+            found.setdefault((True, header_key(name)), (name, []))[1].append((number, r))
+        elif rank == 1 and not (set(geo.names) | set(geo.codes)) & {2, 3} and header_key(name) in nations:
+            found.setdefault((False, header_key(name)), (name, []))[1].append((number, r))  # StatsWales: Wales beside its councils
+    return [(name, region, rows) for (region, _), (name, rows) in sorted(found.items())]
+
+
+def _keep_comparators(
+    preview: Preview,
+    prompt: Prompt,
+    comparators: list[tuple[str, bool, list]],
+    source: dict[str, str],
+    fixed: dict[str, str],
+    added: list[str],
+    across: list[tuple[str, str]],
+    identifier: str | None,
+    filters: dict[str, tuple[str, ...]],
+    table: Table,
+) -> None:
+    """Beside the area's own figures, the nation's and the region's for the same measures and years, each
+    stored with a detail marking it a comparator (``comparator_detail``): never counted with the area's.
+    The file's own rate per 10,000 children is kept when it has that column; otherwise the comparator's
+    number, and its rate left empty (the workbook has no population to divide it by). A comparator that
+    cannot be read is left out with a note; the area's own figures are imported all the same."""
+    used = {*source.values(), *added, *(h for h, _ in across)}
+    rate = next((h for h in table.headers if h not in used and _RATE_COLUMN.search(h)), None)
+    wanted = {(r.get(prompt.columns[0].id), r.get("period")) for r in preview.rows}
+    limit = next((c.limit for c in prompt.columns if c.id == "detail"), None) or 200
+    kept: list[str] = []
+    for area, region, rows in comparators:
+        scratch = Preview(prompt_id=prompt.id, filename=preview.filename, read_as=preview.read_as)
+        if rate:
+            _published_rows(scratch, prompt, rows, {**source, "value": rate}, fixed, [], [], identifier, filters, table.headers)
+        else:
+            _published_rows(scratch, prompt, rows, source, fixed, added, across, identifier, filters, table.headers)
+        shown = f"the {area} region" if region and "region" not in area.casefold() else area
+        if scratch.problem_count:
+            preview.notes.append(f"{shown}'s rows are not kept as a comparator: {scratch.problems[0].describe()}")
+            continue
+        if rate and any("added up" in n for n in scratch.notes):
+            preview.notes.append(f"{shown}'s rates are not kept as a comparator: rates for parts of a year cannot be added up.")
+            continue
+        count = 0
+        for row, number in zip(scratch.rows, scratch.row_numbers, strict=True):
+            if (row.get(prompt.columns[0].id), row.get("period")) not in wanted:
+                continue
+            marked = comparator_detail(area, rate=bool(rate), region=region)
+            local = str(row.get("detail") or "")
+            room = limit - len(marked) - 2  # the mark is never cut: without it the row would count as the area's own
+            row = {
+                **row,
+                "detail": comparator_detail(area, rate=bool(rate), region=region, detail=shorten(local, room) if room > 1 else ""),
+            }
+            preview.rows.append(row)
+            preview.row_numbers.append(number)
+            count += 1
+        if count:
+            kept.append(shown)
+    if not kept:
+        return
+    names = " and ".join(f"{k}'s" for k in kept)
+    preview.notes = [
+        n.replace(" are read; the", " are read as its own figures; the", 1).replace(
+            " are left out.", " are left out, except the comparators below."
+        )
+        if n.startswith(f"Only the rows for {preview.area} are read")
+        else n
+        for n in preview.notes
+    ]
+    how = (
+        f"their published rates per 10,000 children, from the column '{rate}'"
+        if rate
+        else "their numbers only: the file has no column of rates per 10,000 children, so their rates are left empty "
+        "rather than worked out from a population the workbook does not have"
+    )
+    preview.notes.append(
+        f"Beside {preview.area}'s figures, {names} for the same measures and years are kept as comparators ({how}). "
+        "They are shown beside the area's rates per 10,000 children and never counted in its own totals."
+    )
 
 
 _CODES_LOWER = {"c", "z", ":", "x", "k", "u", "low", "*", ".", "..", "-", "[c]", "[z]", "[x]", "[k]", "[u]", "[low]"}

@@ -33,6 +33,7 @@ from strategy.core.values import STATISTIC_CODES, period_sort_key, uk_day
 from strategy.delivery.operations import list_readings, list_updates, status_labels
 from strategy.guide.content import content
 from strategy.plan.operations import KINDS, Plan, load_plan, update_measure
+from strategy.tabular.geography import is_comparator
 
 PROMPT = "chain.link"
 FIGURE_TABLES = {"context.figures": "indicator", "response.identification_figures": "measure"}
@@ -143,6 +144,11 @@ class Figure:
     source: str
 
     @property
+    def is_comparator(self) -> bool:
+        """The nation's or a region's figure kept beside the area's (never the area's own baseline)."""
+        return is_comparator(self.series[2])
+
+    @property
     def is_code(self) -> bool:
         return self.value.strip().lower() in STATISTIC_CODES or not self.value.strip()
 
@@ -183,6 +189,11 @@ def baseline_from_figure(engine: Engine, partnership_id: int, *, measure_id: int
     figure = next((f for f in recorded_figures(engine, partnership_id) if f.item_id == figure_id), None)
     if figure is None:
         raise NotFound("That figure is no longer recorded (someone may have removed it). Nothing was changed.")
+    if figure.is_comparator:
+        raise InvalidInput(
+            f"The figure {figure.words()} is a comparator (the nation's or a region's), not the area's own, so it "
+            "cannot be the area's baseline. Choose the area's own figure for that year. Nothing was changed."
+        )
     if figure.is_code:
         raise InvalidInput(
             f"The figure {figure.words()} is not a number, so it cannot be a baseline: a code is never counted. "

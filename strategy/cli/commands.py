@@ -411,7 +411,7 @@ def cmd_import_actions(args) -> None:
     options = _options(args)
     if args.save_mapping:
         _write(args.save_mapping, options.to_json().encode("utf-8"))
-    preview = preview_import(engine, stored_id(partnership), read_file(args.file), Path(args.file).name, options)
+    preview = preview_import(engine, stored_id(partnership), read_file(args.file), Path(args.file).name, options, kind=args.kind)
     for note in preview.base.notes:
         print(note)
     print(preview.summary())
@@ -419,6 +419,11 @@ def cmd_import_actions(args) -> None:
         print(line.replace("\n", " "))
     if len(preview.actions) > 50:
         print(f"  ... and {len(preview.actions) - 50} more")
+    for kind, rows in (("milestone", preview.milestones), ("output indicator", preview.outputs)):
+        for spec in rows[:50]:
+            print(f"  {kind} of {spec['action_code'] or spec['action'][2]}: {spec['title']}".replace("\n", " "))
+        if len(rows) > 50:
+            print(f"  ... and {len(rows) - 50} more {kind}s")
     if preview.ignored_columns:
         print("Columns not read: " + "; ".join(preview.ignored_columns))
     if preview.problems:
@@ -429,7 +434,7 @@ def cmd_import_actions(args) -> None:
         print("Nothing imported yet. Run again with --yes to import this.")
         return
     count = commit_import(engine, stored_id(partnership), preview, author=Author.make(args.by or "Command line import"))
-    print(f"Imported {count} action{'s' if count != 1 else ''} into '{partnership.name}'.")
+    print(f"{preview.imported_text(count)} into '{partnership.name}'.")
 
 
 def cmd_export_actions(args) -> None:
@@ -437,7 +442,7 @@ def cmd_export_actions(args) -> None:
     from strategy.plan.io import export_file
 
     engine = _engine()
-    data = export_file(engine, stored_id(find_partnership(engine, args.name)), Path(args.out).name)
+    data = export_file(engine, stored_id(find_partnership(engine, args.name)), Path(args.out).name, args.kind)
     out = _write(args.out, data)
     print(f"Wrote {out} ({len(data):,} bytes).")
 
@@ -897,12 +902,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="import what the preview lists")
     p.add_argument("--by", help="the name recorded for the import (default: Command line import)")
+    p.add_argument(
+        "--kind",
+        choices=("actions", "milestones", "outputs"),
+        help="what the file holds: the plan's actions (an Excel file's 'Milestones' and 'Output indicators' sheets are read "
+        "with them), or only milestones or output indicators, each naming its action by code (default: by its columns)",
+    )
     _import_choices(p, plan=True)
     p.set_defaults(func=cmd_import_actions)
 
     p = sub.add_parser("export-actions", help="write a partnership's action plan (.xlsx or .csv by the extension)")
     p.add_argument("name")
     p.add_argument("--out", required=True, help="the .xlsx or .csv file to write")
+    p.add_argument(
+        "--kind",
+        choices=("actions", "milestones", "outputs"),
+        default="actions",
+        help="for a .csv, which part: the actions (default), milestones or outputs (output indicators); "
+        "an .xlsx holds all three, a sheet each",
+    )
     p.set_defaults(func=cmd_export_actions)
 
     p = sub.add_parser("import-snapshot-survey", help="import a snapshot's frontline survey from a CSV or .xlsx")

@@ -24,6 +24,7 @@ from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
+from strategy.tabular.geography import comparator_parts, is_comparator
 
 # --- Rules and constants, in one place ---------------------------------------------------------
 
@@ -202,7 +203,7 @@ def child_population(rows: list[Row]) -> Population | None:
     """The child population from the Context figures: the latest year's total row (no detail);
     else the sum of that year's age bands. A year whose figure is a code, or whose bands include a
     code, gives no number and an earlier year is used instead (and ``how`` says so)."""
-    mine = [r for r in rows if r.values.get("indicator") == "child_population"]
+    mine = [r for r in rows if r.values.get("indicator") == "child_population" and not is_comparator(r.values.get("detail"))]
     skipped = []
     for period in _latest_first(_by_period(mine)):
         total = _period_total(_by_period(mine)[period])
@@ -227,12 +228,14 @@ def _measure_labels(nation: str | None) -> dict[str, str]:
 
 
 def _series(rows: list[Row], nation: str | None) -> dict[str, tuple[str, list[Row]]]:
-    """Rows grouped into series: one per measure; "other" measures one per detail (what it is)."""
+    """The area's own rows grouped into series: one per measure; "other" measures one per detail (what
+    it is). A comparator's row (the nation's or the region's, ``is_comparator``) is never in a series, so
+    never counted in the area's totals, its trend or its estimate."""
     labels = _measure_labels(nation)
     out: dict[str, tuple[str, list[Row]]] = {}
     for r in rows:
         measure = r.values.get("measure")
-        if not measure:
+        if not measure or is_comparator(r.values.get("detail")):
             continue
         if measure == "other":
             what = _detail(r) or "Other measure"
@@ -265,29 +268,31 @@ def trend_table(rows: list[Row], nation: str | None = None) -> pd.DataFrame:
 
 #: Rates are given per this many children (Guide §5.1: figures per 10,000 children compare areas of any size).
 RATE_BASE = 10_000
-#: A row's detail naming a comparator area: the nation or "region" (as the person recorded or an import kept).
-COMPARATOR_WORDS = ("england", "wales", "region", "regional")
 
 
 def rates_table(rows: list[Row], population: Population | None, nation: str | None = None) -> pd.DataFrame:
     """Each identification measure per 10,000 children, by year, from the child population in use;
-    beside it any comparator rows recorded for the same measure (a detail naming England, Wales or the
-    region, holding a published rate per 10,000). A code is never a rate: the cell is left empty and the
+    beside it any comparator rows for the same measure and year (``is_comparator``: the nation's or the
+    region's, recorded by a person as a published rate per 10,000, or kept by the import of an official
+    file). A comparator the file gave only as a number shows its number and no rate: the workbook does not
+    divide it by a population it does not have. A code is never a rate: the cell is left empty and the
     code shown. Empty when there is no child population."""
     columns = ["Measure", "Year", "Number", "Per 10,000 children", "Comparator", "Comparator per 10,000"]
     if population is None or population.value <= 0:
         return pd.DataFrame(columns=columns)
     comparators: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    local: list[Row] = []
     for r in rows:
-        detail = name_key(_detail(r))
-        if any(w in detail.split() for w in COMPARATOR_WORDS):
+        if is_comparator(r.values.get("detail")):
             key = (str(r.values.get("measure") or ""), str(r.values.get("period") or ""))
-            comparators.setdefault(key, []).append((_detail(r), str(r.values.get("value") or "")))
-        else:
-            local.append(r)
+            area, is_rate = comparator_parts(_detail(r))
+            value = str(r.values.get("value") or "")
+            if is_rate:
+                comparators.setdefault(key, []).append((area, value))
+            else:
+                shown = whole(number) if (number := statistic_value(value)) is not None else value
+                comparators.setdefault(key, []).append((f"{area} ({shown}; no published rate)", ""))
     data = []
-    for measure, (label, rs) in _series(local, nation).items():
+    for measure, (label, rs) in _series(rows, nation).items():
         grouped = _by_period(rs)
         for period in _latest_first(grouped):
             total = _period_total(grouped[period])

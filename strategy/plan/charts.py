@@ -1,15 +1,18 @@
 """Pictures of the plan (plotly), each with a table of the same content: the Theory of Change chain
-(aims -> outcomes -> actions, gaps marked) and the action plan's timeline."""
+(aims -> outcomes -> actions, gaps marked) and the action plan's timeline (with each action's milestones)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.core import palette
-from strategy.core.models import stored_id
+from strategy.core.models import PlanMilestone, stored_id
 from strategy.core.text import chart_escape, shorten
-from strategy.plan.operations import Plan, gantt_rows, leads
+from strategy.core.values import uk_day
+from strategy.plan.operations import Plan, gantt_rows, leads, milestone_overdue, option_labels
 
 GAP = palette.GAP
 COLOURS = palette.CHAIN
@@ -166,37 +169,99 @@ def gantt_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(gantt_rows(plan), columns=["Code", "Action", "Lead", "Aim", "Start", "Finish", "Dates", "Status"])
 
 
-def gantt_figure(plan: Plan) -> go.Figure | None:
-    """The actions with dates as bars on a timeline, coloured by aim (None when no action has a date)."""
+#: How each state of a milestone is drawn on the timeline: a shape and a colour of its own (never colour
+#: alone), and the legend's name.
+MILESTONE_MARKS = {
+    "Done": {"symbol": "circle", "color": palette.DARK_GREEN, "name": "Milestone done"},
+    "Due": {"symbol": "triangle-up-open", "color": palette.INK, "name": "Milestone due"},
+    "Overdue": {"symbol": "x", "color": GAP, "name": "Milestone overdue"},
+}
+
+
+def milestone_state(milestone: PlanMilestone, today: date | None = None) -> str:
+    """Where a milestone stands for the timeline: Done, Overdue (its due date passed and not done) or Due."""
+    if milestone.status == "done":
+        return "Done"
+    return "Overdue" if milestone_overdue(milestone, today) else "Due"
+
+
+def milestone_table(plan: Plan, today: date | None = None) -> pd.DataFrame:
+    """The timeline's milestones as a table (the chart's figures): each with its action, due date, status
+    and state. One without a due date is listed and said not to be on the chart."""
+    statuses = option_labels("milestone_statuses")
+    rows = [
+        {
+            "Code": plan.code("action", stored_id(x)),
+            "Action": shorten(x.title, 60),
+            "Milestone": m.title,
+            "Due": uk_day(m.due_date) if m.due_date else "no due date (not on the chart)",
+            "Status": statuses.get(m.status, m.status),
+            "Done on": uk_day(m.done_date),
+            "On the chart": milestone_state(m, today) if m.due_date else "",
+            "_due": m.due_date,
+        }
+        for x, m in plan.all_milestones()
+    ]
+    return pd.DataFrame(rows, columns=["Code", "Action", "Milestone", "Due", "Status", "Done on", "On the chart", "_due"])
+
+
+def gantt_figure(plan: Plan, today: date | None = None) -> go.Figure | None:
+    """The actions with dates as bars on a timeline, coloured by aim, and each milestone with a due date
+    as a mark on its action's row on that day: done, due or overdue each with its own shape and colour
+    (None when neither an action nor a milestone has a date)."""
     table = gantt_table(plan)
-    if table.empty:
+    milestones = milestone_table(plan, today)
+    milestones = milestones[milestones["_due"].notna()]
+    if table.empty and milestones.empty:
         return None
     import plotly.express as px
 
-    table = table.copy()
-    for column in ("Action", "Lead", "Aim"):  # people's text: literal in the chart, never plotly's HTML
-        table[column] = table[column].map(chart_escape)
-    table["Start"] = pd.to_datetime(table["Start"])
-    table["Finish"] = pd.to_datetime(table["Finish"]) + pd.Timedelta(days=1)
-    table["Label"] = table["Code"] + " " + table["Action"]
-    fig = px.timeline(table, x_start="Start", x_end="Finish", y="Label", color="Aim", hover_data=["Lead", "Dates", "Status"])
-    # An action with only one date is a milestone: a diamond on that day, not an invisible one-day bar.
-    one_date = table[table["Dates"].str.startswith("no commencement") | table["Dates"].str.endswith("no completion")]
-    if not one_date.empty:
+    fig = go.Figure()
+    if not table.empty:
+        table = table.copy()
+        for column in ("Action", "Lead", "Aim"):  # people's text: literal in the chart, never plotly's HTML
+            table[column] = table[column].map(chart_escape)
+        table["Start"] = pd.to_datetime(table["Start"])
+        table["Finish"] = pd.to_datetime(table["Finish"]) + pd.Timedelta(days=1)
+        table["Label"] = table["Code"] + " " + table["Action"]
+        fig = px.timeline(table, x_start="Start", x_end="Finish", y="Label", color="Aim", hover_data=["Lead", "Dates", "Status"])
+        # An action with only one date is a milestone: a diamond on that day, not an invisible one-day bar.
+        one_date = table[table["Dates"].str.startswith("no commencement") | table["Dates"].str.endswith("no completion")]
+        if not one_date.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=one_date["Finish"] - pd.Timedelta(days=1),
+                    y=one_date["Label"],
+                    mode="markers",
+                    marker={"symbol": "diamond", "size": 12, "color": "#222222"},
+                    name="Only one date given",
+                    hovertext=one_date["Dates"],
+                    hoverinfo="text",
+                )
+            )
+    for state, mark in MILESTONE_MARKS.items():
+        group = milestones[milestones["On the chart"] == state]
+        if group.empty:
+            continue
         fig.add_trace(
             go.Scatter(
-                x=one_date["Finish"] - pd.Timedelta(days=1),
-                y=one_date["Label"],
+                x=pd.to_datetime(group["_due"]),
+                # the action's row, labelled as its bar is (an action without dates gets a row for its milestones)
+                y=group["Code"] + " " + group["Action"].map(chart_escape),
                 mode="markers",
-                marker={"symbol": "diamond", "size": 12, "color": "#222222"},
-                name="Only one date given",
-                hovertext=one_date["Dates"],
+                marker={"symbol": mark["symbol"], "size": 13, "color": mark["color"], "line": {"width": 2, "color": mark["color"]}},
+                name=mark["name"],
+                hovertext=[
+                    f"{chart_escape(title)}<br>Due {due} ({status.lower()})" + (f"<br>Done on {done}" if done else "")
+                    for title, due, status, done in zip(group["Milestone"], group["Due"], group["Status"], group["Done on"], strict=True)
+                ],
                 hoverinfo="text",
             )
         )
+    count = len(set(table["Code"]).union(milestones["Code"])) if not table.empty else milestones["Code"].nunique()
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(tickformat="%b %Y")
+    fig.update_xaxes(tickformat="%b %Y", type="date")
     fig.update_layout(
-        height=max(300, 24 * len(table) + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.15}
+        height=max(300, 24 * count + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.15}
     )
     return fig

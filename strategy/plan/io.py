@@ -41,7 +41,11 @@ from strategy.plan.operations import (
     PLAN_YEARS,
     TEXT_LIMIT,
     _choice,
+    _milestone_values,
+    _output_values,
     _rec_list,
+    add_milestone,
+    add_output,
     agencies,
     format_cost,
     leads,
@@ -50,8 +54,18 @@ from strategy.plan.operations import (
     parse_cost,
     recommendations,
 )
-from strategy.tabular.formulas import csv_bytes, xlsx_bytes
-from strategy.tabular.reading import IgnoredColumn, ImportOptions, ImportRefused, Preview, Problem, file_name, header_key, read_sheet
+from strategy.tabular.formulas import Sheet, csv_bytes, xlsx_sheets_bytes
+from strategy.tabular.reading import (
+    IgnoredColumn,
+    ImportOptions,
+    ImportRefused,
+    Preview,
+    Problem,
+    Table,
+    file_name,
+    header_key,
+    read_sheet,
+)
 
 # --- Dates as plans write them ------------------------------------------------------------------
 
@@ -330,23 +344,78 @@ def export_rows(engine: Engine, partnership_id: int) -> list[list[str]]:
 EXPORT_WIDTHS = (30, 40, 50, 25, 14, 14, 14, 22, 30, 25, 18, 30, 18, 10, 12, 25, 25)
 
 
-def export_csv(engine: Engine, partnership_id: int) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written; formula-safe."""
+#: The Excel export's sheets beside the plan: each action's milestones and its output indicators
+#: (Guide §12, §15.1), one row each, naming its action by code. As CSV, each is a file of its own.
+MILESTONE_COLUMNS = ["Action code", "Action", "Milestone", "Due", "Status", "Date done"]
+OUTPUT_COLUMNS = ["Action code", "Action", "Output indicator", "Target", "Achieved", "Count as at"]
+#: What the plan's export and import hold: the kind -> the sheet's name in the Excel file.
+KINDS = {"actions": "Action plan", "milestones": "Milestones", "outputs": "Output indicators"}
+_WITHIN_WIDTHS = (12, 50, 50, 14, 14, 14)
+
+
+def _number_cell(value: float | None) -> int | float | None:
+    return None if value is None else int(value) if float(value).is_integer() else value
+
+
+def milestone_rows(engine: Engine, partnership_id: int) -> list[list[Any]]:
+    """Every live milestone under MILESTONE_COLUMNS, in plan order (by due date within an action)."""
+    plan = load_plan(engine, partnership_id)
+    statuses = option_labels("milestone_statuses")
+    return [
+        [plan.code("action", stored_id(x)), x.title, m.title, uk_day(m.due_date), statuses.get(m.status, m.status), uk_day(m.done_date)]
+        for x, m in plan.all_milestones()
+    ]
+
+
+def output_rows(engine: Engine, partnership_id: int) -> list[list[Any]]:
+    """Every live output indicator under OUTPUT_COLUMNS (targets and counts as numbers)."""
+    plan = load_plan(engine, partnership_id)
+    return [
+        [plan.code("action", stored_id(x)), x.title, o.title, _number_cell(o.target), _number_cell(o.achieved), uk_day(o.as_at)]
+        for x, o in plan.all_outputs()
+    ]
+
+
+def _kind(kind: str | None) -> str:
+    kind = (kind or "actions").strip().casefold()
+    aliases = {"action": "actions", "milestone": "milestones", "output": "outputs", "output indicators": "outputs", "indicators": "outputs"}
+    kind = aliases.get(kind, kind)
+    if kind not in KINDS:
+        raise InvalidInput(f"'{kind}' is not a part of the plan that travels as a file; choose actions, milestones or outputs.")
+    return kind
+
+
+def export_csv(engine: Engine, partnership_id: int, kind: str = "actions") -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows £, Welsh and curly quotes as written; formula-safe.
+    ``kind`` is "actions" (the plan), "milestones" or "outputs" (output indicators)."""
+    kind = _kind(kind)
+    if kind == "milestones":
+        return csv_bytes(MILESTONE_COLUMNS, milestone_rows(engine, partnership_id))
+    if kind == "outputs":
+        return csv_bytes(OUTPUT_COLUMNS, output_rows(engine, partnership_id))
     return csv_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id))
 
 
 def export_xlsx(engine: Engine, partnership_id: int) -> bytes:
-    """An Excel workbook whose every cell is text, never a formula, wrapped to its column's width."""
-    return xlsx_bytes(EXPORT_COLUMNS, export_rows(engine, partnership_id), "Action plan", widths=EXPORT_WIDTHS, wrap=True)
+    """An Excel workbook whose every cell is text (or a number), never a formula, wrapped to its column's
+    width: the plan on the sheet "Action plan", then the sheets "Milestones" and "Output indicators"."""
+    return xlsx_sheets_bytes(
+        [
+            Sheet(KINDS["actions"], EXPORT_COLUMNS, export_rows(engine, partnership_id), EXPORT_WIDTHS),
+            Sheet(KINDS["milestones"], MILESTONE_COLUMNS, milestone_rows(engine, partnership_id), _WITHIN_WIDTHS),
+            Sheet(KINDS["outputs"], OUTPUT_COLUMNS, output_rows(engine, partnership_id), _WITHIN_WIDTHS),
+        ],
+        wrap=True,
+    )
 
 
-def export_file(engine: Engine, partnership_id: int, filename: str) -> bytes:
-    """The plan as .xlsx or .csv, chosen by the file name's extension."""
+def export_file(engine: Engine, partnership_id: int, filename: str, kind: str = "actions") -> bytes:
+    """The plan as .xlsx (every part, a sheet each) or .csv (the ``kind`` asked for), by the file name's extension."""
     lower = filename.lower()
     if lower.endswith(".xlsx"):
         return export_xlsx(engine, partnership_id)
     if lower.endswith(".csv"):
-        return export_csv(engine, partnership_id)
+        return export_csv(engine, partnership_id, kind)
     raise InvalidInput(f"'{filename}' should end in .xlsx or .csv, so the workbook knows which to write.")
 
 
@@ -476,6 +545,14 @@ class PlanPreview:
     already: int = 0
     #: Leads as written that look like job titles or people (mapped to an agency or not).
     person_leads: list[str] = field(default_factory=list)
+    #: Milestones and output indicators to add (each with its row, sheet, the action it belongs to as
+    #: (aim, outcome, action) name keys, and its checked fields), and how many are already in the plan.
+    milestones: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    milestones_already: int = 0
+    outputs_already: int = 0
+    #: The action sheet's codes (A1.O2.3, folded) -> the action's (aim, outcome, action) name keys.
+    file_codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     @property
     def ambiguous_quarters(self) -> bool:
@@ -497,7 +574,37 @@ class PlanPreview:
 
     @property
     def ok(self) -> bool:
-        return self.base.problem_count == 0 and bool(self.actions or self.new_aims or self.new_outcomes or self.new_agencies)
+        return self.base.problem_count == 0 and bool(
+            self.actions or self.new_aims or self.new_outcomes or self.new_agencies or self.milestones or self.outputs
+        )
+
+    @property
+    def already_all(self) -> int:
+        """Rows of any kind already in the plan, left as they are."""
+        return self.already + self.milestones_already + self.outputs_already
+
+    def within_summary(self) -> str:
+        """The milestones and output indicators the import adds, in words ("" when the file has none)."""
+        parts = []
+        for count, already, noun in (
+            (len(self.milestones), self.milestones_already, "milestone"),
+            (len(self.outputs), self.outputs_already, "output indicator"),
+        ):
+            if count or already:
+                text = f"{count} {noun}{'s' if count != 1 else ''}"
+                if already:
+                    text += f" ({already} already in the plan, left as {'they are' if already != 1 else 'it is'})"
+                parts.append(text)
+        return ("Will add " + " and ".join(parts) + ".") if parts else ""
+
+    def imported_text(self, count: int) -> str:
+        """What an import stored, in words: "Imported 3 actions, 2 milestones and 1 output indicator"."""
+        within = [(len(self.milestones), "milestone"), (len(self.outputs), "output indicator")]
+        parts = [f"{count} action{'s' if count != 1 else ''}"] if count or not any(n for n, _ in within) else []
+        for n, noun in within:
+            if n:
+                parts.append(f"{n} {noun}{'s' if n != 1 else ''}")
+        return "Imported " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
     def summary(self) -> str:
         n = len(self.actions)
@@ -511,6 +618,8 @@ class PlanPreview:
             text += f" {self.already} action{'s are' if self.already != 1 else ' is'} already in the plan and will be left as they are."
         if self.new_agencies:
             text += " New agencies to add: " + "; ".join(self.new_agencies) + "."
+        if self.within_summary():
+            text += " " + self.within_summary()
         return text
 
 
@@ -580,28 +689,52 @@ PLAN_IMPORT = "plan.action"
 
 
 def preview_import(
-    engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None, *, saved: bool = True
+    engine: Engine,
+    partnership_id: int,
+    data: bytes,
+    filename: str,
+    options: ImportOptions | None = None,
+    *,
+    saved: bool = True,
+    kind: str | None = None,
 ) -> PlanPreview:
     """Read a plan file and say what importing it would create; nothing is written. ``options`` choose
     the sheet, the row of column names (found below a title by default), with ``mapping`` the file's
     column for a field (aim, outcome, action, leads, start, end, when, status...), with ``leads`` the
     agency for a lead written as a job title or a person, and with ``quarters`` how "Q3 2025" is read.
     When no choice is made and the file needs one, the choices saved when a plan with the same
-    columns was imported are used (saying so), unless ``saved=False``."""
-    first = _preview_import(engine, partnership_id, data, filename, options)
+    columns was imported are used (saying so), unless ``saved=False``.
+
+    An Excel file's sheets "Milestones" and "Output indicators" (as the export writes them) are read
+    with its plan. ``kind`` ("milestones" or "outputs") reads a file holding only those, such as a CSV;
+    without it, a file whose columns are a milestone's or an output indicator's is read as one."""
+    first = _preview_import(engine, partnership_id, data, filename, options, kind)
     if not saved or options or not (first.base.problem_count or first.person_leads):
         return first
     found = saved_options(engine, partnership_id, PLAN_IMPORT, first.base.headers)
     if found is None:
         return first
-    again = _preview_import(engine, partnership_id, data, filename, found[0])
+    again = _preview_import(engine, partnership_id, data, filename, found[0], kind)
     again.base.notes.insert(0, f"Using the choices saved when '{found[1]}' was imported; change them if this file differs.")
     return again
 
 
-def _preview_import(engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None) -> PlanPreview:
+def _preview_import(
+    engine: Engine, partnership_id: int, data: bytes, filename: str, options: ImportOptions | None = None, kind: str | None = None
+) -> PlanPreview:
     options = options or ImportOptions()
     table = read_sheet(data, filename, sheet=options.sheet, header_row=options.header_row)
+    kind = _kind(kind) if kind else _kind_of(table.headers)
+    own_sheet = next((n for n in table.sheets if n.strip().casefold() == KINDS[kind].casefold()), None)
+    if kind != "actions" and not options.sheet and own_sheet and own_sheet != table.sheet:
+        table = read_sheet(data, filename, sheet=own_sheet, header_row=options.header_row)  # the workbook's "Milestones" sheet
+    if kind != "actions":
+        base = Preview(prompt_id="plan.action", filename=file_name(filename), read_as=table.read_as)
+        preview = PlanPreview(filename=filename, base=base)
+        _within_rows(engine, partnership_id, preview, kind, table, "")
+        preview.base.read_from(table)
+        preview.base.options = options
+        return preview
     preview = preview_rows(
         engine,
         partnership_id,
@@ -616,6 +749,17 @@ def _preview_import(engine: Engine, partnership_id: int, data: bytes, filename: 
     )
     preview.base.read_from(table)
     preview.base.options = options
+    if not preview.base.problem_count or not any(p.row <= 1 for p in preview.base.problems):
+        for within, sheet_name in (("milestones", KINDS["milestones"]), ("outputs", KINDS["outputs"])):
+            if any(name.strip().casefold() == sheet_name.casefold() for name in table.sheets) and sheet_name != table.sheet:
+                try:
+                    within_table = read_sheet(data, filename, sheet=sheet_name)
+                except InvalidInput as exc:
+                    if "no rows" in exc.message or "has nothing in it" in exc.message:
+                        continue  # an empty sheet, as the export writes for a plan without any
+                    preview.base.add_problem(1, "", f"The sheet '{sheet_name}' could not be read: {exc.message}")
+                    continue
+                _within_rows(engine, partnership_id, preview, within, within_table, sheet_name)
     return preview
 
 
@@ -726,6 +870,8 @@ def preview_rows(
                 preview.new_outcomes.append((seen_aims[akey]["title"], outcome))
         if not action_texts:
             continue
+        if one and len(action_texts) == 1:
+            preview.file_codes[_text(values["code"]).casefold()] = (*okey, name_key(action_texts[0]))
         fields, ok = _row_fields(values, columns, number, base, known_agencies, first_year, quarters=quarters, leads=lead_map)
         for name in fields.pop("_leads_written", []):
             if looks_like_a_person(name) and name_key(name) not in agencies_known and name not in preview.person_leads:
@@ -769,6 +915,191 @@ def preview_rows(
         shown = "; ".join(f"'{w}' → {labels[s]}" for w, s in sorted(words.items(), key=lambda kv: kv[0].casefold()))
         base.notes.append(f"The status is read from '{columns['status']}': {shown}.")
     return preview
+
+
+#: The columns of the milestone and output indicator sheets: field -> the names accepted for it.
+WITHIN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "milestones": {
+        "code": ("Action code", "Code", "Action ref", "Action reference", "Ref"),
+        "action": ("Action",),
+        "title": ("Milestone", "Milestones", "Milestone title", "Step"),
+        "due_date": ("Due", "Due date", "Due by", "Date due", "Deadline"),
+        "status": ("Status", "Milestone status", "Progress"),
+        "done_date": ("Date done", "Done on", "Date completed", "Completed on"),
+    },
+    "outputs": {
+        "code": ("Action code", "Code", "Action ref", "Action reference", "Ref"),
+        "action": ("Action",),
+        "title": ("Output indicator", "Output indicators", "Output", "Outputs", "Indicator"),
+        "target": ("Target",),
+        "achieved": ("Achieved", "Achieved so far", "Actual", "Count"),
+        "as_at": ("Count as at", "As at", "Date of count", "Counted on"),
+    },
+}
+_WITHIN_NOUN = {"milestones": "milestone", "outputs": "output indicator"}
+#: How plans write where a milestone has got to, beyond the list's own words, and the status each becomes
+#: (the preview shows the ones used).
+MILESTONE_STATUS_WORDS = {
+    "complete": "done",
+    "completed": "done",
+    "achieved": "done",
+    "delivered": "done",
+    "blue": "done",
+    "green": "on_track",
+    "on target": "on_track",
+    "in progress": "on_track",
+    "amber": "at_risk",
+    "red": "at_risk",
+    "delayed": "at_risk",
+    "overdue": "at_risk",
+    "off track": "at_risk",
+    "not yet started": "not_started",
+    "grey": "not_started",
+}
+
+
+def _kind_of(headers: Sequence[str]) -> str:
+    """What a sheet holds, by its columns: a plan's actions, unless it has no aim or outcome column
+    and has a milestone's or an output indicator's."""
+    keys = {header_key(h) for h in headers}
+    plan_keys = {header_key(a) for f in ("aim", "outcome") for a in ALIASES[f]}
+    if keys & plan_keys:
+        return "actions"
+    for kind in ("milestones", "outputs"):
+        if keys & {header_key(a) for a in WITHIN_ALIASES[kind]["title"]}:
+            return kind
+    return "actions"
+
+
+def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind: str, table: Table, sheet: str) -> None:
+    """Check a sheet (or file) of milestones or output indicators, each naming its action by code (or by
+    its exact name): the action in the plan, or one the same file's plan sheet adds. Every problem goes
+    into the preview by row and column (and sheet); rows already in the plan (the same action and the
+    same title) are counted and left as they are."""
+    base, noun = preview.base, _WITHIN_NOUN[kind]
+    aliases = WITHIN_ALIASES[kind]
+    where = f"' on sheet '{sheet}" if sheet else ""
+    known = {header_key(a): f for f, names in aliases.items() for a in names}
+    columns: dict[str, str] = {}
+    for h in table.headers:
+        f = known.get(header_key(h))
+        if f and f not in columns:
+            columns[f] = h
+            base.columns.append((f"{h} (sheet {sheet})" if sheet else h, aliases[f][0]))
+        elif h:
+            base.ignored.append(IgnoredColumn(h + (f" (sheet {sheet})" if sheet else ""), "not a column the plan reads"))
+    if "title" not in columns or ("code" not in columns and "action" not in columns):
+        wanted = " and ".join(repr(c) for c in (MILESTONE_COLUMNS if kind == "milestones" else OUTPUT_COLUMNS)[:3:2])
+        base.add_problem(
+            1,
+            "",
+            f"{('The sheet ' + repr(sheet)) if sheet else 'The file'} has no column for {wanted}: each {noun} needs the code of "
+            f"its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported.",
+        )
+        return
+    plan = load_plan(engine, partnership_id)
+    keys_of: dict[int, tuple[str, str, str]] = {}
+    by_code: dict[str, tuple[str, str, str]] = {}
+    by_title: dict[str, set[tuple[str, str, str]]] = {}
+    for o in plan.all_outcomes():
+        for x in plan.actions.get(stored_id(o), []):
+            names = (name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title))
+            keys_of[stored_id(x)] = names
+            by_code[plan.code("action", stored_id(x)).casefold()] = names
+            by_title.setdefault(names[2], set()).add(names)
+    for spec in preview.actions:
+        names = (name_key(spec["aim"]), name_key(spec["outcome"]), name_key(spec["title"]))
+        by_title.setdefault(names[2], set()).add(names)
+    by_code |= preview.file_codes  # the file's own codes name the file's actions
+    existing = {
+        (keys_of[x_id], name_key(row.title))
+        for x_id, rows in (plan.milestones if kind == "milestones" else plan.outputs).items()
+        if x_id in keys_of
+        for row in rows
+    }
+    seen: dict[tuple[tuple[str, str, str], str], int] = {}
+    status_words: dict[str, str] = {}  # a status as written -> the milestone status it was read as
+    ready = preview.milestones if kind == "milestones" else preview.outputs
+    check = _milestone_values if kind == "milestones" else _output_values
+    for index, row in enumerate(table.rows):
+        number = table.row_number(index)
+        values = {f: _cell(row, columns, f) for f in aliases}
+        if all(_text(v) == "" for v in values.values()):
+            base.blank_rows += 1
+            continue
+        base.rows_in_file += 1
+        wrong: list[tuple[str, str]] = []  # (field, what to fix)
+
+        def problem(field_name: str, message: str, wrong: list[tuple[str, str]] = wrong) -> None:
+            wrong.append((field_name, message))
+
+        code, action_name = _text(values["code"]), _text(values["action"])
+        key: tuple[str, str, str] | None = by_code.get(code.casefold()) if code else None
+        if key is None:
+            found = by_title.get(name_key(action_name), set()) if action_name else set()
+            if code and len(found) != 1:
+                problem(
+                    "code",
+                    f"No action in the plan or in this file has the code '{code}'. Use the action's code as the plan's export "
+                    "writes it (such as A1.O2.3), or add the action first.",
+                )
+            elif not code and len(found) > 1:
+                problem("action", f"Several actions are called '{action_name}'; give the action's code (such as A1.O2.3).")
+            elif not code and not found:
+                problem(
+                    "code" if "code" in columns else "action",
+                    f"No action is given for this {noun}; give the code of its action (such as A1.O2.3)."
+                    if not action_name
+                    else f"No action in the plan or in this file is called '{action_name}'; give the action's code (such as A1.O2.3).",
+                )
+            else:
+                key = next(iter(found))
+        fields: dict[str, Any] = {}
+        for f in aliases:
+            if f in ("code", "action") or f not in columns:
+                continue
+            raw = values[f]
+            raw = raw.date() if isinstance(raw, datetime) else raw
+            if isinstance(raw, str) or raw is None:
+                raw = _text(raw)
+            word = " ".join(str(raw).casefold().split())
+            if kind == "milestones" and f == "status" and word in MILESTONE_STATUS_WORDS:
+                status_words[str(raw)] = raw = MILESTONE_STATUS_WORDS[word]
+            fields[f] = raw
+            try:
+                check({f: raw, "status": "done"} if f == "done_date" else {f: raw})  # the date alone; with the status below
+            except InvalidInput as exc:
+                problem(f, exc.message)
+        if not wrong:
+            try:
+                fields = check(fields)
+            except InvalidInput as exc:
+                problem("done_date" if kind == "milestones" else "as_at", exc.message)
+        for field_name, message in wrong:
+            column = columns.get(field_name, "")
+            base.add_problem(number, column + where if column else "", message)
+        if wrong or key is None:
+            continue
+        title_key = name_key(fields["title"])
+        if (key, title_key) in seen:
+            base.add_problem(
+                number,
+                columns["title"] + where,
+                f"The same {noun} for the same action is on row {seen[(key, title_key)]}; keep one of them.",
+            )
+            continue
+        seen[(key, title_key)] = number
+        if (key, title_key) in existing:
+            if kind == "milestones":
+                preview.milestones_already += 1
+            else:
+                preview.outputs_already += 1
+            continue
+        ready.append({"row": number, "sheet": sheet, "action": key, "action_code": code, **fields})
+    if status_words:
+        labels = option_labels("milestone_statuses")
+        shown = "; ".join(f"'{w}' → {labels[v]}" for w, v in sorted(status_words.items(), key=lambda kv: kv[0].casefold()))
+        base.notes.append(f"The milestones' status is read as: {shown}.")
 
 
 def _strategy_start(engine: Engine, partnership_id: int) -> int | None:
@@ -906,9 +1237,9 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
     if preview.base.problem_count:
         raise ImportRefused(preview.base)
     if not preview.ok:
-        if preview.already:
+        if preview.already_all:
             raise InvalidInput("Everything in the file is already in the plan, so nothing was imported.")
-        raise InvalidInput("The file has no aims, outcomes or actions to import.")
+        raise InvalidInput("The file has no aims, outcomes, actions, milestones or output indicators to import.")
     with write_session(engine, session=session) as session:
         if session.get(Partnership, partnership_id) is None:
             raise InvalidInput("That partnership no longer exists; nothing was imported.")
@@ -1011,4 +1342,28 @@ def commit_import(engine: Engine, partnership_id: int, preview: PlanPreview, *, 
                 new_value=x.title,
                 field=f"import of {preview.filename}"[:120],
             )
+        _store_within(engine, partnership_id, preview, author, session)
         return len(preview.actions)
+
+
+def _store_within(engine: Engine, partnership_id: int, preview: PlanPreview, author: Author, session: Session) -> None:
+    """The previewed milestones and output indicators, each under its action (found again by its aim,
+    outcome and name, as the actions were just stored), in the import's transaction."""
+    if not (preview.milestones or preview.outputs):
+        return
+    plan = load_plan(engine, partnership_id, session=session)
+    action_ids = {
+        (name_key(plan.aim_of(o).title), name_key(o.title), name_key(x.title)): stored_id(x)
+        for o in plan.all_outcomes()
+        for x in plan.actions.get(stored_id(o), [])
+    }
+    for spec in preview.milestones:
+        fields = {k: spec[k] for k in ("due_date", "status", "done_date") if k in spec}
+        add_milestone(
+            engine, partnership_id, action_id=action_ids[spec["action"]], title=spec["title"], author=author, session=session, **fields
+        )
+    for spec in preview.outputs:
+        counts = {k: spec[k] for k in ("target", "achieved", "as_at") if k in spec}
+        add_output(
+            engine, partnership_id, action_id=action_ids[spec["action"]], title=spec["title"], author=author, session=session, **counts
+        )

@@ -402,7 +402,8 @@ def section_action_plan(ctx: DraftContext) -> None:
     chart(
         ctx,
         timeline,
-        "Timeline of the actions with dates, coloured by strategic aim; the dates are in the tables above.",
+        "Timeline of the actions with dates, coloured by strategic aim, with each milestone marked on its action's row "
+        "(a filled circle when done, an open triangle when due, a cross when overdue); the dates are in the tables above.",
         "The action plan's timeline.",
         height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560,
     )

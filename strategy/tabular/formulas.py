@@ -24,6 +24,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import TypeVar, overload
@@ -95,28 +96,44 @@ def xlsx_bytes(
     Numbers and dates are stored as themselves; anything else as text, never as a formula, and
     neutralised as in a CSV. ``widths`` sets the first columns' widths; ``wrap`` wraps long text.
     Characters an .xlsx cannot hold (control characters other than tab and line breaks) are left out."""
+    return xlsx_sheets_bytes([Sheet(title, headers, rows, widths)], wrap=wrap)
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook to write: its name, column names, rows and the first columns' widths."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    widths: Sequence[int] = ()
+
+
+def xlsx_sheets_bytes(sheets: Sequence[Sheet], *, wrap: bool = False) -> bytes:
+    """An Excel workbook of several sheets, each written as ``xlsx_bytes`` writes its one."""
     wb = Workbook()
-    ws = wb.worksheets[0]
-    ws.title = title[:31] or "Export"
     bold = Font(bold=True)
     wrapped = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate([headers, *rows], start=1):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c)
-            if value is None:
-                continue
-            if isinstance(value, (int, float, Decimal, date, time, timedelta)):  # bool is an int; datetime a date
-                cell.value = value
-            else:
-                cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-                cell.data_type = "s"  # openpyxl would otherwise take "=..." as a formula
-            if r == 1:
-                cell.font = bold
-            elif wrap:
-                cell.alignment = wrapped
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
+    for n, sheet in enumerate(sheets):
+        ws = wb.worksheets[0] if n == 0 else wb.create_sheet()
+        ws.title = sheet.title[:31] or f"Sheet {n + 1}"
+        for r, row in enumerate([sheet.headers, *sheet.rows], start=1):
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c)
+                if value is None:
+                    continue
+                if isinstance(value, (int, float, Decimal, date, time, timedelta)):  # bool is an int; datetime a date
+                    cell.value = value
+                else:
+                    cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+                    cell.data_type = "s"  # openpyxl would otherwise take "=..." as a formula
+                if r == 1:
+                    cell.font = bold
+                elif wrap:
+                    cell.alignment = wrapped
+        for index, width in enumerate(sheet.widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

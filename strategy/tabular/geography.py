@@ -98,6 +98,21 @@ class AreaColumns:
     def __bool__(self) -> bool:
         return bool(self.names or self.codes)
 
+    def rank_of(self, row: dict) -> int | None:
+        """The rank of the most local area a row names (1 a council or force, 2 a region, 3 a country), or None."""
+        for rank in sorted(set(self.names) | set(self.codes)):
+            if self.name_at(row, rank) or self.codes_at(row, rank):
+                return rank
+        return None
+
+    def name_at(self, row: dict, rank: int) -> str:
+        """The name a row gives at one rank ("" when it gives none)."""
+        name = self.names.get(rank)
+        return "" if name is None or is_blank(row.get(name)) else cell_text(row.get(name)).strip()
+
+    def codes_at(self, row: dict, rank: int) -> list[str]:
+        return [cell_text(row.get(c)).strip() for c in self.codes.get(rank, []) if not is_blank(row.get(c))]
+
     def area_of(self, row: dict) -> tuple[str, list[str]]:
         """The row's area (the most local name given) and its codes; ("", []) when it names none."""
         for rank in sorted(set(self.names) | set(self.codes)):
@@ -175,3 +190,46 @@ def suggest(areas: list[str], *partnership_words: str) -> list[str]:
 def listed(areas: list[str], most: int = 8) -> str:
     shown = ", ".join(shorten(a, 50) for a in areas[:most])
     return shown + (f" and {len(areas) - most:,} more" if len(areas) > most else "")
+
+
+# --- Comparators: the nation's and the region's rows beside the partnership's -------------------------
+
+#: The nations a published file's national row names.
+NATIONS = ("England", "Wales", "England and Wales")
+#: What marks a stored figure's detail as a comparator's (a nation's or a region's), never the area's own.
+COMPARATOR_MARK = "comparator"
+_RATE_WORDS = "rate per 10,000 children"
+_NUMBER_WORDS = "number; the file gives no rate"
+
+
+def comparator_detail(area: str, *, rate: bool, region: bool = False, detail: str = "") -> str:
+    """The detail a comparator figure is stored with: "England (comparator: rate per 10,000 children)",
+    "North East region (comparator: number; the file gives no rate)", after the local detail if any."""
+    name = area if not region or "region" in area.casefold() else f"{area} region"
+    marked = f"{name} ({COMPARATOR_MARK}: {_RATE_WORDS if rate else _NUMBER_WORDS})"
+    return f"{detail}, {marked}" if detail else marked
+
+
+def is_comparator(detail: object) -> bool:
+    """Whether a figure's detail says it is a comparator (the nation's or a region's), never to be counted
+    with the area's own figures: one an import marked, or one a person recorded naming the nation or a
+    region ("England", "Wales average", "Regional rate", "Region: North East"). A detail such as
+    "North Wales Police" is the area's own."""
+    text = " ".join(str(detail or "").split()).casefold()
+    if not text:
+        return False
+    if f"({COMPARATOR_MARK}:" in text or text.startswith(COMPARATOR_MARK):
+        return True
+    words = re.sub(r"[^\w]+", " ", text).strip()
+    nations = tuple(n.casefold() for n in NATIONS)
+    return words in nations or words.startswith(tuple(f"{n} " for n in nations) + ("region", "national"))
+
+
+def comparator_parts(detail: str) -> tuple[str, bool]:
+    """A comparator's area as stored, and whether its value is a published rate (an import's mark says
+    so; a comparator a person recorded holds a rate, as the workbook asks)."""
+    text = " ".join(str(detail or "").split())
+    found = re.search(rf"^(?:(.*), )?(.+?) \({COMPARATOR_MARK}: (.+)\)$", text)
+    if not found:
+        return text, True
+    return found.group(2), found.group(3) == _RATE_WORDS

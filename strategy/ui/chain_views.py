@@ -198,7 +198,7 @@ def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
         _pick("or a finding in the evidence", finds, f"link|{pid}|finding")
         st.button("Link them", key=f"link|{pid}|go", on_click=_link, args=(engine, pid))
     measures = {stored_id(m): f"{plan.code('measure', m.id)} {m.indicator}" for m in plan.all_measures()}
-    figures = {f.item_id: f.words() for f in recorded_figures(engine, pid)}
+    figures = {f.item_id: f.words() for f in recorded_figures(engine, pid) if not f.is_comparator}
     with cols[1].popover("Take a measure's baseline from a recorded figure"):
         _pick("Measure", measures, f"base|{pid}|measure")
         _pick("Recorded figure", figures, f"base|{pid}|figure", width=140)

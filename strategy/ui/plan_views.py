@@ -1129,7 +1129,9 @@ def _import_panel(engine: Engine, partnership: Partnership, editable: bool) -> N
         "'£12,500', '12500' or '12.5k'. Cells under a merged aim or outcome can be blank; "
         "several actions or leads can share a cell, one per line. Dates such as 'March 2026', '2026/27', "
         "'Q3 2026/27' (a financial quarter) and 'By 31 October 2026' are understood; for a lead written as a job title or a "
-        "person, and for 'Q3 2026' without its financial year, the preview asks. Nothing is stored until you confirm."
+        "person, and for 'Q3 2026' without its financial year, the preview asks. An Excel file's sheets 'Milestones' "
+        "and 'Output indicators' (as the download writes them, each row naming its action by code) are read with the plan; "
+        "a CSV of milestones or output indicators alone is read by its columns. Nothing is stored until you confirm."
     )
     chosen = fi.chosen_file(_import_keys(pid), label="Plan file", disabled=not editable)
     if chosen is not None:
@@ -1154,14 +1156,17 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
         base = preview.base
         return fi.Shown(
             base,
-            ready=_actions_frame(preview),
+            ready=_actions_frame(preview) if preview.actions else _within_frame(preview),
             button="Import these",
             importable=preview.ok,
-            noun="actions",
+            noun="actions" if preview.actions else "milestones and output indicators",
             summary=preview.summary(),
-            nothing="Everything in the file is already in the plan." if preview.already else "The file has no aims, outcomes or actions.",
+            nothing="Everything in the file is already in the plan."
+            if preview.already_all
+            else "The file has no aims, outcomes, actions, milestones or output indicators.",
             metrics=[
                 ("Actions ready", base.ready),
+                ("Milestones and output indicators ready", len(preview.milestones) + len(preview.outputs)),
                 ("Rows with problems", base.rows_with_problems),
                 ("Blank rows skipped", base.blank_rows),
             ],
@@ -1169,9 +1174,10 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
 
     def commit(_replace: bool) -> str:
         author = author_or_refuse()
-        count = plan_io.commit_import(engine, pid, plan_io.preview_import(engine, pid, data, name, options), author=author)
+        preview = plan_io.preview_import(engine, pid, data, name, options)
+        count = plan_io.commit_import(engine, pid, preview, author=author)
         st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
-        return f"Imported {count} action{'s' if count != 1 else ''} from {file_name(name)}."
+        return f"{preview.imported_text(count)} from {file_name(name)}."
 
     def choose_for(result: plan_io.PlanPreview | WorkbookError) -> None:
         if isinstance(result, WorkbookError):
@@ -1215,6 +1221,30 @@ def _actions_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
     )
 
 
+def _within_frame(preview: plan_io.PlanPreview) -> pd.DataFrame:
+    """The milestones and output indicators a file adds, when it adds no action (a CSV of them alone)."""
+    rows = [
+        {
+            "Row": m["row"],
+            "Action": m["action_code"] or m["action"][2],
+            "Adds": f"Milestone: {m['title']}",
+            "Due or target": P.uk_day(m.get("due_date")),
+            "Status or achieved": P.option_labels("milestone_statuses").get(m.get("status") or "", ""),
+        }
+        for m in preview.milestones
+    ] + [
+        {
+            "Row": o["row"],
+            "Action": o["action_code"] or o["action"][2],
+            "Adds": f"Output indicator: {o['title']}",
+            "Due or target": P.number_text(o.get("target")),
+            "Status or achieved": P.number_text(o.get("achieved")),
+        }
+        for o in preview.outputs
+    ]
+    return pd.DataFrame(rows[: fi.PREVIEW_ROWS], columns=["Row", "Action", "Adds", "Due or target", "Status or achieved"])
+
+
 def _by_aim(plan: P.Plan, table: pd.DataFrame) -> None:
     _view(table, "Strategic aim", list(dict.fromkeys(table["Strategic aim"])))
 
@@ -1246,11 +1276,15 @@ def _by_recommendation(plan: P.Plan, table: pd.DataFrame) -> None:
 def _timeline(plan: P.Plan, table: pd.DataFrame) -> None:
     fig = plan_chart.gantt_figure(plan)
     if fig is None:
-        st.info("No action has dates yet.")
+        st.info("No action or milestone has dates yet.")
     else:
         st.plotly_chart(fig, key=_k("gantt"))
     with st.expander("The same timeline as a table"):
         st.dataframe(plan_chart.gantt_table(plan).drop(columns=["Start", "Finish"]), hide_index=True)
+        milestones = plan_chart.milestone_table(plan)
+        if not milestones.empty:
+            st.markdown("**Milestones** (on the chart: a filled circle when done, an open triangle when due, a cross when overdue)")
+            st.dataframe(milestones.drop(columns=["_due"]), hide_index=True)
 
 
 def action_plan_page(engine: Engine, partnership: Partnership) -> None:
@@ -1321,4 +1355,20 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
         b.download_button(
             "Download as CSV", data=partial(plan_io.export_csv, engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄"
         )
+        if plan.milestones or plan.outputs:
+            c, d = st.columns(2)
+            c.download_button(
+                "Milestones as CSV",
+                data=partial(plan_io.export_csv, engine, pid, "milestones"),
+                file_name="milestones.csv",
+                mime="text/csv",
+                icon="📄",
+            )
+            d.download_button(
+                "Output indicators as CSV",
+                data=partial(plan_io.export_csv, engine, pid, "outputs"),
+                file_name="output-indicators.csv",
+                mime="text/csv",
+                icon="📄",
+            )
     _import_panel(engine, partnership, editable)
