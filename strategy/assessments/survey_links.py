@@ -33,6 +33,7 @@ from functools import cache
 import yaml
 from sqlalchemy import delete, func
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from strategy.answers.io import SCORE_COLUMNS, SURVEY, partnership_preview, template_headers
@@ -288,25 +289,35 @@ def open_survey_link(
     today = uk_today(now)
     closes = _closing(closes_on, today)
     token = secrets.token_urlsafe(32)
-    with write_session(engine) as session:
-        require_role(session, author, partnership_id, "edit")
-        target = _target(engine, partnership_id, kind, target_id, session=session)
-        link = _find(session, partnership_id, kind, target)
-        replaced = link is not None
-        if link is None:
-            link = SurveyLink(partnership_id=partnership_id, kind=kind, target_id=target, token_hash=token_hash(token), closes_on=closes)
-        link.token_hash = token_hash(token)
-        link.closes_on, link.closed_at = closes, None
-        link.created_at, link.created_by_name, link.updated_at = now, author.name[:120], now
-        session.add(link)
-        detail = f"{survey_title(kind)}: a {'new ' if replaced else ''}link, open until {uk_date(closes)}"
-        record(
-            session,
-            author,
-            "survey_link",
-            partnership_id=partnership_id,
-            detail=detail + (" (the old link stopped working)" if replaced else ""),
-        )
+    # Two facilitators opening the first link at once (PostgreSQL): the second insert meets the unique
+    # rule; tried again, it finds the first one's link and replaces it, as a later click would.
+    for attempt in range(2):
+        try:
+            with write_session(engine) as session:
+                require_role(session, author, partnership_id, "edit")
+                target = _target(engine, partnership_id, kind, target_id, session=session)
+                link = _find(session, partnership_id, kind, target)
+                replaced = link is not None
+                if link is None:
+                    link = SurveyLink(
+                        partnership_id=partnership_id, kind=kind, target_id=target, token_hash=token_hash(token), closes_on=closes
+                    )
+                link.token_hash = token_hash(token)
+                link.closes_on, link.closed_at = closes, None
+                link.created_at, link.created_by_name, link.updated_at = now, author.name[:120], now
+                session.add(link)
+                detail = f"{survey_title(kind)}: a {'new ' if replaced else ''}link, open until {uk_date(closes)}"
+                record(
+                    session,
+                    author,
+                    "survey_link",
+                    partnership_id=partnership_id,
+                    detail=detail + (" (the old link stopped working)" if replaced else ""),
+                )
+            break
+        except IntegrityError:
+            if attempt:
+                raise
     return token
 
 
