@@ -48,7 +48,7 @@ def _english_fragments() -> list[str]:
     at their {placeholders}), long enough not to be a word a name could hold."""
     out = []
     for key, entry in phrases().items():
-        if key.startswith(("evidence.", "answer.response.commissioning")) and not key.startswith("evidence.nation"):
+        if key.startswith(("evidence.", "chain.", "answer.response.commissioning")) and not key.startswith("evidence.nation"):
             out += [part.strip() for part in re.split(r"\{\w+\}", entry["en"]) if len(part.strip()) >= 12]
     return out
 
@@ -62,7 +62,8 @@ def _section_4(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
         if element.tag.endswith("}p"):
             p = Paragraph(element, doc)
             if p.style.name == "Heading 1":
-                inside = p.text.startswith("4.") or "dystiolaeth yn fanwl" in p.text
+                # Section 4, the evidence appendix and the appendix on how the plan answers the evidence.
+                inside = p.text.startswith("4.") or (p.text.startswith("Atodiad") and "dystiolaeth" in p.text)
             if inside:
                 paragraphs.append((p.style.name, p.text))
         elif element.tag.endswith("}tbl") and inside:
@@ -87,8 +88,12 @@ def test_the_welsh_demo_draft_has_no_english_fixed_sentence_in_section_4(engine)
     assert [h for h in _headings(paragraphs) if h in WELSH_SECTION_4] == WELSH_SECTION_4
     _no_english_left(paragraphs, cells)
     gaps = [t for style, t in paragraphs if style == "Workbook Gap"]
-    assert gaps and all(t.startswith("Heb ei") for t in gaps), gaps  # "Not written yet" in Welsh
+    assert gaps and all(t.startswith(("Heb ei", "Nid yw")) for t in gaps), gaps  # "Not written yet" in Welsh
     assert "Heb ei ysgrifennu eto: y ffigurau blynyddol ar gyfer y plant a nodwyd (pennod 'Current response'" in "\n".join(gaps)
+    printed = [t for _, t in paragraphs]
+    assert "Atodiad C: Sut mae'r cynllun yn ateb y dystiolaeth" in printed
+    assert "Blaenoriaeth strategol (Canllaw §3.1)" in printed
+    assert {"Beth mae'n ei ddangos", "Wedi'i ateb yn y cynllun gan"} <= set(cells)
 
 
 def _in_wales(engine, pid: int) -> None:

@@ -26,8 +26,9 @@ from tests.test_app import APP, engine, url  # noqa: F401  (fixtures)
 PURPOSE_EN = "Why does your partnership need this strategy?"
 PURPOSE_CY = "Pam mae angen y strategaeth hon ar eich partneriaeth?"
 #: How much of the chapters has its Welsh: every chapter and section title and every question, and the
-#: help of these many questions (the Introduction and Shared vision chapters). Raise it as Welsh is added.
-HELP_IN_WELSH = 21
+#: help of these many questions (the Introduction, Shared vision, Context, Current response and Workforce
+#: chapters; the help of the later chapters is still English). Raise it as Welsh is added.
+HELP_IN_WELSH = 42
 
 
 def _fields(text_: str) -> set[str]:
@@ -70,9 +71,9 @@ def test_the_chapters_welsh_coverage_is_counted():
     with_help = [p for p in prompts if p.help]
     translated = [p for p in with_help if p.help_cy]
     assert len(translated) == HELP_IN_WELSH, f"{len(translated)} of {len(with_help)} helps have Welsh: update HELP_IN_WELSH"
-    for p in prompts:  # the Welsh keeps the nation's placeholders the English has
+    for p in prompts:  # the Welsh uses no placeholder the English lacks (the nation's English words it says in Welsh)
         if p.help_cy:
-            assert _fields(p.help_cy) == _fields(p.help), p.id
+            assert _fields(p.help_cy) <= _fields(p.help), p.id
     assert c.label_in(c.prompts["intro.purpose"], "wales", "cy") == PURPOSE_CY
     assert c.label_in(c.prompts["intro.purpose"], "wales", "en") == PURPOSE_EN
     legislation = c.help_in(c.prompts["intro.legislation"], "wales", "cy")

@@ -6,6 +6,7 @@ Pure functions returning bytes. Built from small functions with named styles ens
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -249,28 +250,39 @@ def _chain_appendix(ctx: DraftContext, letter: str):
     start = doc.paragraphs[-1]._p
     doc.add_heading(ctx.say("appendix.chain", letter=letter), level=1)
     unanswered = chain.unanswered
-    doc.add_paragraph(
-        safe_text(
-            f"The strategy's priorities and what the evidence in section 4 shows, each with the parts of the plan that answer it. "
-            f"{len(chain.items) - len(unanswered)} of {len(chain.items)} are answered by the plan"
-            + (f"; {len(unanswered)} are not yet." if unanswered else ".")
-        )
-    )
+    rest = ctx.both("chain.intro_not_yet", count=len(unanswered)) if unanswered else "."
+    doc.add_paragraph(safe_text(ctx.say("chain.intro", answered=len(chain.items) - len(unanswered), total=len(chain.items), rest=rest)))
     headings: dict[str, list] = {}
     for item in chain.items:
         headings.setdefault(item.heading, []).append(item)
+    nothing = ctx.say("chain.nothing_yet")
     for heading, items in headings.items():
-        doc.add_heading(safe_text(heading), level=2)
+        doc.add_heading(safe_text(_chain_heading(ctx, heading)), level=2)
         simple_table(
             ctx,
-            ["What it shows", "Answered in the plan by"],
-            [[i.text, "; ".join(i.answered_by) or "Nothing in the plan yet"] for i in items],
+            [ctx.say("chain.header.shows"), ctx.say("chain.header.answered_by")],
+            [[i.text, "; ".join(i.answered_by) or nothing] for i in items],
         )
     if unanswered:
-        gap(ctx, f"{len(unanswered)} {'item is' if len(unanswered) == 1 else 'items are'} not yet answered by any aim, outcome or measure.")
+        gap(ctx, _plural(ctx, "chain.unanswered", len(unanswered)))
     if chain.gone:
-        note(ctx, "Parts of the plan were linked to evidence the workbook no longer shows: " + "; ".join(chain.gone))
+        note(ctx, ctx.say("chain.gone", items="; ".join(chain.gone)))
     return start
+
+
+def _chain_heading(ctx: DraftContext, english: str) -> str:
+    """A heading of the appendix (where a finding comes from) in the document's language: the phrase
+    ``chain.heading.*`` whose English it is, its numbers kept."""
+    if ctx.language == "en":
+        return english
+    for key, entry in phrases().items():
+        if key.startswith("chain.heading."):
+            parts = re.split(r"\{(\w+)\}", entry["en"])
+            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            found = re.fullmatch(pattern, english)
+            if found:
+                return ctx.say(key, **found.groupdict())
+    return english
 
 
 def _move_to_end(doc: DocxDocument, start) -> None:
