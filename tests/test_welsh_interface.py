@@ -160,6 +160,20 @@ def test_upgrading_keeps_every_account_and_gives_each_english(db_url):
     assert [tuple(r) for r in rows] == [(f"person{n}", f"Person ŵ {n}", 3, "en") for n in range(5)]
 
 
+def test_the_command_line_sets_a_persons_language(tmp_path, db_templates):
+    from tests.test_welsh_documents import run
+
+    cli_url = db_templates.sqlite(tmp_path / "cli.sqlite3")
+    db = prepare_database(cli_url)
+    member(db, None, None, "ann")
+    done = run(cli_url, "users", "language", "ann", "cy")
+    assert done.returncode == 0, done.stderr
+    assert "Cymraeg" in done.stdout and find_account(db, "ann").interface_language == "cy"
+    refused = run(cli_url, "users", "language", "ann", "fr")
+    assert refused.returncode != 0 and "choose en" in refused.stderr + refused.stdout
+    assert find_account(db, "ann").interface_language == "cy"
+
+
 # --- On the pages (AppTest) -----------------------------------------------------------------------
 
 
