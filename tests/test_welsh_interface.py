@@ -25,9 +25,9 @@ from tests.test_app import APP, engine, url  # noqa: F401  (fixtures)
 
 PURPOSE_EN = "Why does your partnership need this strategy?"
 PURPOSE_CY = "Pam mae angen y strategaeth hon ar eich partneriaeth?"
-#: The chapters' Welsh: every chapter and section title, every question's label and every question's help.
-#: (The columns of tables and grids, the chapters' summaries and the sections' introductions are listed as
-#: still English in data/language/interface.yaml.)
+#: The chapters' Welsh: every chapter's title and summary, every section's title and introduction, every
+#: question's label and help. (The columns of tables and grids are listed as still English in
+#: data/language/interface.yaml.)
 
 
 def _fields(text_: str) -> set[str]:
@@ -66,6 +66,8 @@ def test_the_chapters_welsh_coverage_is_counted():
     prompts = list(c.prompts.values())
     assert all(ch.title_cy for ch in c.chapters)
     assert all(s.title_cy for ch in c.chapters for s in ch.sections)
+    assert all(ch.summary_cy for ch in c.chapters if ch.summary)
+    assert all(s.intro_cy for ch in c.chapters for s in ch.sections if s.intro)
     assert all(p.label_cy for p in prompts)
     with_help = [p for p in prompts if p.help]
     assert len(with_help) > 80
@@ -218,6 +220,7 @@ def test_a_person_who_chose_cymraeg_sees_welsh_and_another_on_the_same_partnersh
     assert purpose.help.startswith("Dywedwch mewn ychydig o baragraffau")
     assert any(c.value.startswith("✓ Cadwyd am ") for c in a.caption)
     assert any(h.value == "Diben y strategaeth" for h in a.header)
+    assert any(m.value.replace("\\", "").startswith("Pam mae angen strategaeth ar gam-drin plant yn rhywiol") for m in a.markdown)
     assert any(c.value.startswith("Wedi mewngofnodi fel Ann Jones") and "· Golygydd" in c.value for c in a.sidebar.caption)
 
     b = _app(wales, ben)

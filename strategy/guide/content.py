@@ -137,6 +137,7 @@ class Section(_Strict):
     title_cy: str = ""
     guide: str = ""
     intro: str = ""
+    intro_cy: str = ""
     prompts: tuple[Prompt, ...]
 
 
@@ -148,6 +149,7 @@ class Chapter(_Strict):
     guide: str = ""
     template_sections: tuple[int, ...] = ()
     summary: str = ""
+    summary_cy: str = ""
     sections: tuple[Section, ...]
 
     @property
@@ -294,7 +296,9 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
                 _check_fills(text, nations, p.id)
         for s in c.sections:
             _check_fills(s.intro, nations, f"section {c.id}.{s.id} intro")
+            _check_fills(s.intro_cy, nations, f"section {c.id}.{s.id} intro_cy")
         _check_fills(c.summary, nations, f"chapter {c.id} summary")
+        _check_fills(c.summary_cy, nations, f"chapter {c.id} summary_cy")
     return Content(chapters=chapters, references=references, nations=nations)
 
 

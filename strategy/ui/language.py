@@ -76,3 +76,12 @@ def label_of(prompt: Prompt, nation: str) -> str:
 
 def help_of(prompt: Prompt, nation: str) -> str:
     return content().help_in(prompt, nation, ui_language())
+
+
+def summary_of(chapter: Chapter, nation: str) -> str:
+    """A chapter's summary in this person's language, the nation's words filled in."""
+    return content().fill(chapter.summary_cy if ui_language() == "cy" and chapter.summary_cy else chapter.summary, nation)
+
+
+def intro_of(section: Section, nation: str) -> str:
+    return content().fill(section.intro_cy if ui_language() == "cy" and section.intro_cy else section.intro, nation)

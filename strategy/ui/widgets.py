@@ -58,7 +58,7 @@ from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.language import help_of, label_of, t, title_of
+from strategy.ui.language import help_of, intro_of, label_of, summary_of, t, title_of
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 from strategy.ui.welsh_views import welsh_summary
 
@@ -944,7 +944,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
     st.title(title_of(chapter))
     st.caption(f"{md_escape(partnership.name)} · {t('chapter.guide', ref=chapter.guide)}")
     if chapter.summary:
-        st.markdown(md_escape(content().fill(chapter.summary, partnership.nation)))
+        st.markdown(md_escape(summary_of(chapter, partnership.nation)))
     editable = role_banner(engine, partnership)
     counts = open_counts(engine, stored_id(partnership))
     answers = get_answers(engine, stored_id(partnership))
@@ -961,7 +961,7 @@ def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> N
         if section.guide:
             st.caption(t("chapter.guide", ref=section.guide))
         if section.intro:
-            st.markdown(md_escape(content().fill(section.intro, partnership.nation)))
+            st.markdown(md_escape(intro_of(section, partnership.nation)))
         for prompt in section.prompts:
             if not prompt.asked_in(partnership.nation):
                 continue
