@@ -208,6 +208,7 @@ def test_a_person_who_chose_cymraeg_sees_welsh_and_another_on_the_same_partnersh
     a.sidebar.radio(key="sidebar_language").set_value("cy").run()
     assert not a.exception
     assert find_account(engine, "ann.jones.editor").interface_language == "cy"
+    assert "Bydd y llyfr gwaith yn Gymraeg i chi." in [toast.value for toast in a.toast]
     nav = _navigation(a)
     assert {"Hafan", "Cyflwyniad", "Cynllun gweithredu", "Eich cyfrif"} <= set(nav) and "Home" not in nav
     assert a.title[0].value == "Llyfr Gwaith Strategaeth Cam-drin Plant yn Rhywiol"

@@ -42,6 +42,7 @@ def _chosen(engine: Engine | None, key: str) -> None:
         return  # not signed in yet: this browser session only
     try:
         set_interface_language(engine, author.user_id, language, author=author)
+        st.toast(t("language.saved"))  # kept on the account: the same at the next sign-in
     except WorkbookError as exc:
         show_error(exc)
 
