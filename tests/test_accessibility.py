@@ -29,6 +29,7 @@ from browser_support import (
 )
 
 from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.interface import ui_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -39,9 +40,9 @@ PRODUCT = "CSA Strategy Workbook"
 
 #: Every page registered in app.py: (address, title).
 PAGES = [
-    ("" if "default=True" in line else Path(path).stem, title)
+    ("" if "default=True" in line else Path(path).stem, ui_text(key))  # the English titles, the default
     for line in (ROOT / "app.py").read_text(encoding="utf-8").splitlines()
-    for path, title in re.findall(r'st\.Page\("([^"]+)", title="([^"]+)"', line)
+    for path, key in re.findall(r'st\.Page\("([^"]+)", title=t\("([^"]+)"\)', line)
 ]
 
 # The bare page: a title and nothing else, in Streamlit's own sidebar navigation with sections (as app.py

@@ -16,6 +16,7 @@ from strategy.people.accounts import (
     set_password,
     unlock_sign_in,
 )
+from strategy.ui.language import language_picker, t
 from strategy.ui.layout import page_context
 from strategy.ui.signin import keep_this_browser, sign_out_button
 from strategy.ui.state import EPOCH_KEY, current_author, show_error
@@ -24,30 +25,34 @@ engine, _ = page_context(need_partnership=False)
 author = current_author()
 account = get_account(engine, author.user_id)
 
-st.title("Your account")
+st.title(t("account.title"))
 st.markdown(f"**{md_escape(account.display_name)}**" + (f", {md_escape(account.agency)}" if account.agency else ""))
 st.caption(
-    f"Username {md_escape(account.username)}"
-    + (" · administrator" if account.is_admin else "")
-    + ". Your name is recorded beside everything you save."
+    t("account.username", username=md_escape(account.username))
+    + (t("account.administrator") if account.is_admin else "")
+    + t("account.name_recorded")
 )
 sign_out_button(engine, key="sign_out_account_page")
 
+st.header(t("account.language_heading"))
+st.caption(t("account.language_caption"))
+language_picker(engine, key="account_language")  # the same choice as the sidebar's, kept on the account
+
 if account.password_hash:
-    st.header("Change your password")
+    st.header(t("account.password_heading"))
     with st.form("change_password", clear_on_submit=True):
-        old = st.text_input("Current password", type="password", max_chars=1000)
-        new = st.text_input(f"New password (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000)
-        again = st.text_input("The new password again", type="password", max_chars=1000)
-        if st.form_submit_button("Change password"):
+        old = st.text_input(t("account.current_password"), type="password", max_chars=1000)
+        new = st.text_input(t("account.new_password", n=MIN_PASSWORD), type="password", max_chars=1000)
+        again = st.text_input(t("account.again"), type="password", max_chars=1000)
+        if st.form_submit_button(t("account.change_button")):
             if new != again:
-                st.error("The two new passwords differ. Type them again.", icon="⚠️")
+                st.error(t("account.differ"), icon="⚠️")
             else:
                 try:
                     # This session keeps going; every other session of the account is signed out.
                     st.session_state[EPOCH_KEY] = change_password(engine, account.id, old, new, author=author)
                     keep_this_browser(engine, account.id)
-                    st.success("Your password is changed. Anywhere else you were signed in has been signed out.")
+                    st.success(t("account.changed"))
                 except WorkbookError as exc:
                     show_error(exc)
 

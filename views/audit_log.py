@@ -10,13 +10,14 @@ from strategy.core.access import can, role_in
 from strategy.core.audit_log import ACTIONS, audit_log, sign_in_events
 from strategy.core.dates import uk_time
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
 
 engine, partnership = page_context()
 author = current_author()
 
-st.title("Audit log")
+st.title(t("nav.audit_log"))
 if not can(engine, author, partnership.id, "manage"):
     st.info("Only the partnership's owners can read its audit log.", icon="🔒")
     st.stop()

@@ -7,13 +7,14 @@ from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.backup import backup_json, read_backup, restore_partnership
 from strategy.people.partnerships import get_partnership
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import choose_partnership, current_author, show_error
 
 engine, partnership = page_context(need_partnership=False)
 author = current_author()
 
-st.title("Backup and restore")
+st.title(t("nav.backup"))
 st.markdown(
     "A backup holds a whole partnership (answers, tables, their history and comments) in one JSON "
     "file, described in docs/backup-format.md. Keep it as securely as the workbook itself."

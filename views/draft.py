@@ -11,6 +11,7 @@ from strategy.documents.draft import draft_filename, export_docx
 from strategy.documents.on_a_page import build_on_a_page, on_a_page_filename
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.document_language import document_language
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
 from strategy.ui.state import current_author
@@ -20,7 +21,7 @@ engine, partnership = page_context()
 pid = partnership.id
 author = current_author()
 
-st.title("Word draft")
+st.title(t("nav.draft"))
 st.markdown(
     f"The draft strategy for **{md_escape(partnership.name)}**, in the guide's eleven-section template "
     "(Guide §2). Sections the workbook has no answers for yet say what is missing and which chapter fills them."

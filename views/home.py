@@ -13,6 +13,7 @@ from strategy.demo.wales import ensure_wales_demo
 from strategy.finalise.readiness import MET, readiness_report
 from strategy.people.accounts import set_member_role
 from strategy.people.partnerships import nation_words, period_label
+from strategy.ui.language import label_of, t, title_of
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES, progress_table
 from strategy.ui.period_views import period_links
@@ -21,12 +22,8 @@ from strategy.ui.welsh_views import welsh_summary
 
 engine, partnership = page_context(need_partnership=False)
 
-st.title("Child Sexual Abuse Strategy Workbook")
-st.markdown(
-    "Work through the CSA Centre's guide *Developing your strategic response to child sexual abuse* "
-    "chapter by chapter. Every answer saves as you write it, and the draft strategy comes out as a Word "
-    "document in the guide's eleven-section template."
-)
+st.title(t("app.title"))
+st.markdown(t("home.intro"))
 
 
 def _open_demo(wales: bool = False):
@@ -42,20 +39,17 @@ def _open_demo(wales: bool = False):
 
 
 if partnership is None:
-    st.header("Get started")
+    st.header(t("home.get_started"))
     left, right = st.columns(2)
     with left.container(border=True):
-        st.markdown("**See a finished example**")
-        st.caption(
-            "A fictional partnership with every chapter written. Change anything; run it again to reset it. "
-            "The Welsh demo is a smaller one in Wales, part of its text in Welsh."
-        )
-        st.button("Open the demo partnership", type="primary", on_click=_open_demo)
-        st.button("Open the Welsh demo (Bro Taf, in Wales)", on_click=_open_demo, args=(True,))
+        st.markdown(f"**{t('home.see_example')}**")
+        st.caption(t("home.example_caption"))
+        st.button(t("home.open_demo"), type="primary", on_click=_open_demo)
+        st.button(t("home.open_wales_demo"), on_click=_open_demo, args=(True,))
     with right.container(border=True):
-        st.markdown("**Start your own**")
-        st.caption("Create your partnership: its name, nation, areas and strategy period.")
-        st.page_link("views/partnerships.py", label="Create a partnership", icon="➕")
+        st.markdown(f"**{t('home.start_own')}**")
+        st.caption(t("home.start_caption"))
+        st.page_link("views/partnerships.py", label=t("home.create"), icon="➕")
     if st.session_state.get("home_error"):
         show_error(WorkbookError(st.session_state.pop("home_error")))
     st.stop()
@@ -77,20 +71,21 @@ progress = chapter_progress(engine, partnership.id)
 step = next_step(progress)
 if step:
     with st.container(border=True):
-        what = step.first_unanswered.label if step.first_unanswered else "the remaining questions"
-        st.markdown(f"**What to do next:** {md_escape(step.chapter.title)}: {md_escape(what)}")
-        st.page_link(CHAPTER_PAGES[step.chapter.id], label=f"Go to {step.chapter.title}", icon="➡️")
+        what = label_of(step.first_unanswered, partnership.nation) if step.first_unanswered else t("home.remaining")
+        chapter_title = title_of(step.chapter)
+        st.markdown(t("home.what_next", chapter=md_escape(chapter_title), what=md_escape(what)))
+        st.page_link(CHAPTER_PAGES[step.chapter.id], label=t("home.go_to", page=chapter_title), icon="➡️")
 else:
-    st.success("Every chapter so far is answered. Download the Word draft and share it for review.", icon="🎉")
-    st.page_link("views/draft.py", label="Go to the Word draft", icon="📄")
+    st.success(t("home.all_answered"), icon="🎉")
+    st.page_link("views/draft.py", label=t("home.go_to_draft"), icon="📄")
 
-st.header("Progress by chapter")
+st.header(t("home.progress"))
 for item in progress:
     cols = st.columns([3, 5, 2])
-    cols[0].page_link(CHAPTER_PAGES[item.chapter.id], label=item.chapter.title)
+    cols[0].page_link(CHAPTER_PAGES[item.chapter.id], label=title_of(item.chapter))
     cols[1].progress(item.fraction)
-    cols[2].write(f"{item.answered} of {item.total}")
-with st.expander("The same figures as a table"):
+    cols[2].write(t("home.of", done=item.answered, total=item.total))
+with st.expander(t("home.as_table")):
     st.dataframe(progress_table(progress), hide_index=True)
 welsh_summary(engine, partnership)  # partnerships in Wales: how much has a Welsh version
 
@@ -98,7 +93,7 @@ welsh_summary(engine, partnership)  # partnerships in Wales: how much has a Wels
 from strategy.plan.operations import load_plan, plan_checks  # noqa: E402
 
 plan = load_plan(engine, partnership.id)
-st.header("The plan")
+st.header(t("home.plan"))
 gaps = [f for f in plan_checks(plan) if f.kind != "rec_unanswered"]
 st.write(
     f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
@@ -106,10 +101,10 @@ st.write(
     f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} to close"
 )
 cols = st.columns(3)
-cols[0].page_link("views/theory_of_change.py", label="Theory of Change", icon="🧩")
-cols[1].page_link("views/evaluation.py", label="Evaluation framework", icon="📏")
-cols[2].page_link("views/action_plan.py", label="Action plan", icon="🗓️")
-st.header("Ready to publish?")
+cols[0].page_link("views/theory_of_change.py", label=t("nav.theory_of_change"), icon="🧩")
+cols[1].page_link("views/evaluation.py", label=t("nav.evaluation"), icon="📏")
+cols[2].page_link("views/action_plan.py", label=t("nav.action_plan"), icon="🗓️")
+st.header(t("home.ready"))
 readiness = readiness_report(engine, partnership.id)
 met = [c.label for c in readiness.criteria if c.level == MET]
 st.markdown(
@@ -117,4 +112,4 @@ st.markdown(
     + "; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria)
     + "."
 )
-st.page_link("views/readiness.py", label="Go to the readiness check", icon="🎯")
+st.page_link("views/readiness.py", label=t("home.go_to_readiness"), icon="🎯")

@@ -7,6 +7,7 @@ from strategy.core.access import ROLE_HELP, ROLE_LABELS, ROLES, can
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.accounts import list_accounts, list_members, set_member_role
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
 
@@ -14,7 +15,7 @@ engine, partnership = page_context()
 author = current_author()
 manage = can(engine, author, partnership.id, "manage")
 
-st.title("Members")
+st.title(t("nav.members"))
 st.caption(f"Who can open {md_escape(partnership.name)}, and what each can do.")
 st.markdown("\n".join(f"- **{ROLE_LABELS[r]}**: {ROLE_HELP[r]}" for r in ROLES))
 

@@ -7,6 +7,7 @@ from strategy.core.access import can, readable_partnerships
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.partnerships import create_partnership, list_partnerships, period_label, set_archived, update_partnership
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.period_views import next_period_started, next_period_step, period_links
 from strategy.ui.state import choose_partnership, current_author, show_error
@@ -15,7 +16,7 @@ engine, current = page_context(need_partnership=False)
 author = current_author()
 NATIONS = {"england": "England", "wales": "Wales"}
 
-st.title("Partnerships")
+st.title(t("nav.partnerships"))
 st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
 next_period_started()
 if current:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.signin import privacy_notice
 
 page_context(need_partnership=False)
-st.title("Privacy notice")
+st.title(t("nav.privacy"))
 st.markdown(privacy_notice())

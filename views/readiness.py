@@ -6,13 +6,14 @@ import streamlit as st
 
 from strategy.core.text import md_escape
 from strategy.finalise.readiness import MET, NOT_MET, readiness_report
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES
 
 engine, partnership = page_context()
 LOOK = {MET: ("✅", "green"), "partly": ("🟠", "orange"), NOT_MET: ("❌", "red")}
 
-st.title("Readiness check")
+st.title(t("nav.readiness"))
 st.caption(f"{md_escape(partnership.name)} · Guide §13.1")
 st.markdown(
     "Before the draft goes to the board, test it against the guide's five criteria for success. The workbook "

@@ -15,6 +15,7 @@ from strategy.guide.content import content
 from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.document_language import language_choice
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
 
@@ -22,7 +23,7 @@ engine, partnership = page_context()
 pid, author = partnership.id, current_author()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-st.title("Review")
+st.title(t("nav.review"))
 st.caption(f"{md_escape(partnership.name)} · Guide §13.2")
 st.markdown(
     "Before the strategy goes for sign-off, people inside and outside the steering group read a draft and say "

@@ -6,6 +6,7 @@ from strategy.assessments import snapshot as sn
 from strategy.core.errors import Conflict, WorkbookError
 from strategy.core.text import md_escape
 from strategy.ui.a11y import safeguarding_reminder
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import conflict_note, flash, k, private_rating_panel, rating_buttons, snapshot_picker
@@ -15,7 +16,7 @@ from strategy.ui.widgets import identity_form
 engine, partnership = page_context()
 pid = partnership.id
 
-st.title("System-wide snapshot")
+st.title(t("nav.snapshot"))
 st.markdown(
     "A facilitated session in which strategic leaders agree, statement by statement, how strong the evidence is "
     "and how far the partnership has come, across five domains: awareness, prevention, protection (initial "

@@ -13,6 +13,7 @@ from strategy.core.errors import WorkbookError
 from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.ui.building import document_job, pdf_offer
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
@@ -32,7 +33,7 @@ from strategy.ui.widgets import identity_form
 engine, partnership = page_context()
 pid = partnership.id
 
-st.title("Snapshot results")
+st.title(t("nav.snapshot_results"))
 writer = identity_form()
 author = current_author()
 snaps = sn.list_snapshots(engine, pid)

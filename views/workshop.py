@@ -6,12 +6,13 @@ view and the shared screen for the projector each keep themselves current."""
 import streamlit as st
 
 from strategy.core.text import md_escape
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.workshop_views import workshop_page
 
 engine, partnership = page_context()
 
-st.title("Workshops")
+st.title(t("nav.workshop"))
 st.caption(f"{md_escape(partnership.name)} · Guide Part A: the steering group's workshops")
 st.markdown(
     "Run the guide's Part A as a workshop: everyone adds notes from their own laptop or phone, the facilitator "

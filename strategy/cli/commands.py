@@ -706,6 +706,11 @@ def cmd_users(args) -> None:
         print(f"'{args.username}' can sign in again at once, from anywhere.")
     elif args.users_command == "setup-code":
         print(f"Setup code for the first-run page: {accounts.new_setup_code(engine)} (any older code no longer works).")
+    elif args.users_command == "language":
+        from strategy.core.interface import INTERFACE_LANGUAGES
+
+        a = accounts.set_interface_language(engine, stored_id(accounts.find_account(engine, args.username)), args.language, author=SYSTEM)
+        print(f"The workbook's screens are in {INTERFACE_LANGUAGES[a.interface_language]} for '{a.username}'.")
 
 
 def cmd_backup(args) -> None:
@@ -999,7 +1004,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .csv (one row per note) or .docx (an appendix) to write")
     p.set_defaults(func=cmd_workshop_export)
 
-    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password, unlock, setup-code")
+    p = sub.add_parser("users", help="accounts: add, list, set-role, disable, set-password, unlock, setup-code, language")
     users = p.add_subparsers(dest="users_command", required=True, metavar="USERS_COMMAND")
     u = users.add_parser("add", help="create an account (asks for its password)")
     u.add_argument("username")
@@ -1029,6 +1034,10 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("username")
     u.set_defaults(func=cmd_users)
     u = users.add_parser("setup-code", help="a new one-time setup code for the first-run page (only before any account exists)")
+    u.set_defaults(func=cmd_users)
+    u = users.add_parser("language", help="the language of the screens for an account: en (English, the default) or cy (Cymraeg)")
+    u.add_argument("username")
+    u.add_argument("language", help="en or cy")
     u.set_defaults(func=cmd_users)
 
     p = sub.add_parser("backup", help="write a whole partnership to a JSON file (docs/backup-format.md)")

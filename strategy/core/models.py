@@ -573,6 +573,8 @@ class Account(SQLModel, table=True):
     #: Raised by every password change or reset: a browser session signed in under an older value is
     #: signed out at its next click.
     session_epoch: int = Field(default=0)
+    #: The language of the screens this person chose: "en" (the default) or "cy" (strategy/core/interface.py).
+    interface_language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
 
 
 class SignInThrottle(SQLModel, table=True):

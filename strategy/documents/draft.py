@@ -6,6 +6,7 @@ Pure functions returning bytes. Built from small functions with named styles ens
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -38,7 +39,7 @@ from strategy.people.partnerships import get_partnership, period_label
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
-from strategy.word.language import NO_WELSH, Both, Translations, check_language, long_date, phrases
+from strategy.word.language import NO_WELSH, Both, Translations, check_language, long_date, phrase, phrases
 from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
@@ -66,11 +67,11 @@ from strategy.word.toolkit import (
 EVIDENCE_APPENDIX = "Appendix C: The evidence in detail"
 
 
-def _detail(ctx: DraftContext, title: str, write: Callable[[], None]) -> None:
+def _detail(ctx: DraftContext, title: Both | str, write: Callable[[], None]) -> None:
     """A detailed evidence table goes to the evidence appendix (Appendix C); the section keeps its
     summary and says where the table is."""
     ctx.details.append((title, write))
-    ctx.doc.add_paragraph(safe_text(f"The full table is in Appendix C, table C{len(ctx.details)}: {title}."), style=NOTE_STYLE)
+    ctx.doc.add_paragraph(safe_text(ctx.say("evidence.full_table", number=len(ctx.details), title=title)), style=NOTE_STYLE)
 
 
 def _has_code(values) -> bool:
@@ -227,9 +228,9 @@ def _evidence_appendix(ctx: DraftContext):
     ctx.doc.add_page_break()
     start = ctx.doc.paragraphs[-1]._p
     ctx.doc.add_heading(ctx.say("appendix.evidence"), level=1)
-    ctx.doc.add_paragraph("The tables behind the summaries in section 4, 'Local and regional context', as the partnership recorded them.")
+    ctx.doc.add_paragraph(ctx.say("evidence.appendix_intro"))
     for number, (title, write) in enumerate(ctx.details, start=1):
-        ctx.doc.add_heading(safe_text(f"Table C{number}: {title}"), level=2)
+        ctx.doc.add_heading(safe_text(ctx.say("evidence.table", number=number, title=title)), level=2)
         write()
     return start
 
@@ -249,28 +250,39 @@ def _chain_appendix(ctx: DraftContext, letter: str):
     start = doc.paragraphs[-1]._p
     doc.add_heading(ctx.say("appendix.chain", letter=letter), level=1)
     unanswered = chain.unanswered
-    doc.add_paragraph(
-        safe_text(
-            f"The strategy's priorities and what the evidence in section 4 shows, each with the parts of the plan that answer it. "
-            f"{len(chain.items) - len(unanswered)} of {len(chain.items)} are answered by the plan"
-            + (f"; {len(unanswered)} are not yet." if unanswered else ".")
-        )
-    )
+    rest = ctx.both("chain.intro_not_yet", count=len(unanswered)) if unanswered else "."
+    doc.add_paragraph(safe_text(ctx.say("chain.intro", answered=len(chain.items) - len(unanswered), total=len(chain.items), rest=rest)))
     headings: dict[str, list] = {}
     for item in chain.items:
         headings.setdefault(item.heading, []).append(item)
+    nothing = ctx.say("chain.nothing_yet")
     for heading, items in headings.items():
-        doc.add_heading(safe_text(heading), level=2)
+        doc.add_heading(safe_text(_chain_heading(ctx, heading)), level=2)
         simple_table(
             ctx,
-            ["What it shows", "Answered in the plan by"],
-            [[i.text, "; ".join(i.answered_by) or "Nothing in the plan yet"] for i in items],
+            [ctx.say("chain.header.shows"), ctx.say("chain.header.answered_by")],
+            [[i.text, "; ".join(i.answered_by) or nothing] for i in items],
         )
     if unanswered:
-        gap(ctx, f"{len(unanswered)} {'item is' if len(unanswered) == 1 else 'items are'} not yet answered by any aim, outcome or measure.")
+        gap(ctx, _plural(ctx, "chain.unanswered", len(unanswered)))
     if chain.gone:
-        note(ctx, "Parts of the plan were linked to evidence the workbook no longer shows: " + "; ".join(chain.gone))
+        note(ctx, ctx.say("chain.gone", items="; ".join(chain.gone)))
     return start
+
+
+def _chain_heading(ctx: DraftContext, english: str) -> str:
+    """A heading of the appendix (where a finding comes from) in the document's language: the phrase
+    ``chain.heading.*`` whose English it is, its numbers kept."""
+    if ctx.language == "en":
+        return english
+    for key, entry in phrases().items():
+        if key.startswith("chain.heading."):
+            parts = re.split(r"\{(\w+)\}", entry["en"])
+            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            found = re.fullmatch(pattern, english)
+            if found:
+                return ctx.say(key, **found.groupdict())
+    return english
 
 
 def _move_to_end(doc: DocxDocument, start) -> None:
@@ -486,136 +498,190 @@ def _grid_values(ctx: DraftContext, prompt_id: str) -> dict[str, dict]:
 
 
 def _not_yet(ctx: DraftContext, what: str, chapter: str, guide: str) -> None:
-    gap(ctx, f"Not written yet: {what} (workbook chapter '{chapter}', Guide {guide}).")
+    """A part of the evidence not written yet: ``what`` is the key of its words (evidence.what.*)."""
+    gap(ctx, ctx.say("evidence.not_yet", what=ctx.both(f"evidence.what.{what}"), chapter=chapter, guide=guide))
+
+
+def _plural(ctx: DraftContext, key: str, count: int, **values: object) -> str:
+    """``key``_one or ``key``_many (the English plural; the Welsh keeps the singular after a number)."""
+    return ctx.say(f"{key}_{'one' if count == 1 else 'many'}", count=count, **values)
+
+
+def _nation(ctx: DraftContext, key: str = "evidence.nation") -> Both:
+    return ctx.both(f"{key}.{'wales' if ctx.partnership.nation == 'wales' else 'england'}")
+
+
+def _headers(ctx: DraftContext, keys: list[str]) -> list[str]:
+    return [ctx.say(f"evidence.col.{k}") for k in keys]
 
 
 def _context_forms(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Forms of child sexual abuse", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.forms"), level=2)
     stored = _grid_values(ctx, "context.forms")
     if not any(v.get("coverage") or v.get("how") for v in stored.values()):
-        _not_yet(ctx, "how the strategy names and covers each form of child sexual abuse", "Context", "§4.1")
+        _not_yet(ctx, "forms", "Context", "§4.1")
         return
     body = [
         [
             o.label,
-            _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or "Not recorded",
+            _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or ctx.say("evidence.not_recorded"),
             stored.get(o.id, {}).get("how") or "",
         ]
         for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)
     ]
-    simple_table(ctx, ["Form of child sexual abuse", "Covered by the strategy", "How the strategy names and covers it"], body)
+    simple_table(ctx, _headers(ctx, ["form", "covered", "how_covered"]), body)
     missing = ev.forms_not_covered(ctx.rows.get("context.forms", []), ctx.partnership.nation)
     if missing:
-        gap(
-            ctx,
-            f"Not yet fully covered: {'; '.join(missing)}. The guide asks for the broadest focus, "
-            "covering every form of child sexual abuse (Guide §4.1).",
-        )
+        gap(ctx, ctx.say("evidence.forms_missing", forms="; ".join(missing)))
     crossovers = ctx.rows.get("context.crossovers", [])
     if crossovers:
-        ctx.doc.add_heading("Where the forms cross over", level=3)
-        ctx.doc.add_paragraph(
-            "The forms of abuse overlap, so the strategy does not answer any of them in a silo (Guide §4.1). "
-            f"The partnership sees {len(crossovers)} crossover{'s' if len(crossovers) != 1 else ''} locally:"
-        )
-        _detail(ctx, "Where the forms cross over", lambda: prompt_table(ctx, ctx.content.prompts["context.crossovers"], crossovers))
+        ctx.doc.add_heading(ctx.say("evidence.h.crossovers"), level=3)
+        ctx.doc.add_paragraph(_plural(ctx, "evidence.crossovers", len(crossovers)))
+        _detail(ctx, ctx.both("evidence.h.crossovers"), lambda: prompt_table(ctx, ctx.content.prompts["context.crossovers"], crossovers))
 
 
 def _context_groups(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Who is affected", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.groups"), level=2)
     stored = _grid_values(ctx, "context.groups")
     if not any(v.get("considered") is not None or v.get("notes") for v in stored.values()):
-        _not_yet(ctx, "which groups affected by child sexual abuse the strategy has considered", "Context", "§4.2")
+        _not_yet(ctx, "groups", "Context", "§4.2")
         return
-    yes_no: dict[bool | None, str] = {True: "Yes", False: "No"}
+    yes_no: dict[bool | None, str] = {True: ctx.say("word.yes"), False: ctx.say("word.no")}
     body = [
         [
             o.label,
-            yes_no.get(stored.get(o.id, {}).get("considered"), "Not recorded"),
+            yes_no.get(stored.get(o.id, {}).get("considered"), ctx.say("evidence.not_recorded")),
             stored.get(o.id, {}).get("notes") or "",
         ]
         for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)
     ]
-    simple_table(ctx, ["Group affected", "Considered", "Local notes"], body)
+    simple_table(ctx, _headers(ctx, ["group", "considered", "local_notes"]), body)
     missing = ev.groups_not_considered(ctx.rows.get("context.groups", []), ctx.partnership.nation)
     if missing:
-        gap(ctx, f"Not yet considered: {'; '.join(missing)}. Every group affected needs a response (Guide §4.2).")
+        gap(ctx, ctx.say("evidence.groups_missing", groups="; ".join(missing)))
 
 
 def _context_figures(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Who lives here", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.figures"), level=2)
     rows = ctx.rows.get("context.figures", [])
     if rows:
 
         def write() -> None:
             prompt_table(ctx, ctx.content.prompts["context.figures"], rows)
             if _has_code(r.values.get("value") for r in rows):
-                note(ctx, ev.CODES_FOOTNOTE)
+                note(ctx, ctx.say("evidence.codes_footnote"))
 
-        _detail(ctx, "Local figures", write)
+        _detail(ctx, ctx.both("evidence.detail.figures"), write)
     else:
-        _not_yet(ctx, "the local figures (child population, looked-after children and others)", "Context", "§4.3")
+        _not_yet(ctx, "figures", "Context", "§4.3")
     if ctx.value("context.population_notes").strip():
-        paragraphs(ctx.doc, ctx.value("context.population_notes"))
+        answer_section(ctx, "context.population_notes")  # in a Welsh document its Welsh, or marked
+
+
+def _unidentified(ctx: DraftContext, ratio: float) -> Both:
+    """ "For every child identified, about N more are not." in each language (rounded as
+    strategy.evidence.analysis.unidentified_sentence rounds it)."""
+    more = ratio - 1
+    if more < 0.5:
+        return ctx.both("evidence.unidentified_as_many")
+    n = round(more) if more < 100 else int(round(more / 10) * 10)
+    return ctx.both("evidence.unidentified_one" if n == 1 else "evidence.unidentified_many", n=f"{n:,}")
+
+
+def _prevalence_words(ctx: DraftContext, p: ev.Prevalence) -> tuple[Both | str, list[str], str]:
+    """The estimate's sentence, its workings and how it is worked out, in the document's language (the
+    English exactly as strategy.evidence.analysis words it)."""
+    assert p.ratio is not None
+    if ctx.language == "en":
+        return p.sentence, p.workings, p.method
+    if p.rate_is_default:
+        source: Both | str = ctx.both("evidence.rate_source_default")
+    elif p.rate_source == "the rate the partnership entered (no source given yet)":
+        source = ctx.both("evidence.rate_source_entered")
+    else:  # the partnership's own words: their Welsh, or marked as missing it
+        source = ctx.answer_text("response.prevalence_source", p.rate_source.rstrip("."))
+    if p.population_how == "the child population entered under Identification":
+        population_how: Both | str = ctx.both("evidence.population_entered")
+    else:
+        # The Welsh names the year of the figure used; the English keeps its full account of how it was found.
+        population_how = Both(
+            p.population_how, phrase("evidence.population_for", "cy", ctx.translations.phrases, period=_population_year(ctx))
+        )
+    workings = [ctx.say("evidence.working.rate", rate=ev.whole(p.rate), source=source)]
+    if p.population is not None:
+        workings.append(ctx.say("evidence.working.population", population=ev.whole(p.population), how=population_how))
+    if p.estimate is not None:
+        workings.append(ctx.say("evidence.working.estimate", estimate=ev.about(p.estimate)))
+    if p.identified is not None:
+        year = p.identified_period or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
+        identified_how = Both(p.identified_how, f"{p.measure_label}, {year}")
+        workings.append(ctx.say("evidence.working.identified", identified=ev.whole(p.identified), how=identified_how))
+    return _unidentified(ctx, p.ratio), workings, ctx.say("evidence.method", rate=ev.whole(p.rate))
+
+
+def _population_year(ctx: DraftContext) -> str:
+    found = ev.child_population(ctx.rows.get("context.figures", []))
+    return (found.period if found and found.period else None) or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
 
 
 def _identification(ctx: DraftContext) -> None:
     doc = ctx.doc
-    doc.add_heading("How children are identified now", level=2)
+    doc.add_heading(ctx.say("evidence.h.identified"), level=2)
     rows = ctx.rows.get("response.identification_figures", [])
     if rows:
         table = ev.trend_table(rows, ctx.partnership.nation)
-        simple_table(ctx, list(table.columns), table.astype(str).values.tolist())
+        simple_table(ctx, [ctx.say("evidence.col.measure"), *list(table.columns)[1:]], table.astype(str).values.tolist())
         if _has_code(v for col in table.columns[1:] for v in table[col]):
-            note(ctx, ev.CODES_FOOTNOTE)
+            note(ctx, ctx.say("evidence.codes_footnote"))
         _identification_rates(ctx, rows)
     else:
-        _not_yet(ctx, "the yearly figures for children identified", "Current response", "§5.1")
-    doc.add_heading("Estimated scale against children identified", level=3)
+        _not_yet(ctx, "identified", "Current response", "§5.1")
+    doc.add_heading(ctx.say("evidence.h.scale"), level=3)
     p = ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation)
     if not p.complete:
-        gap(ctx, "Not written yet: the local prevalence estimate. Still needed: " + "; ".join(p.missing) + ".")
+        missing = "; ".join(p.missing) if ctx.language == "en" else "; ".join(ctx.say(k, **v) for k, v in p.missing_keys)
+        gap(ctx, ctx.say("evidence.prevalence_missing", missing=missing))
     else:
         assert p.identified is not None and p.estimate is not None  # a complete estimate has both
-        alt = (
-            f"Chart: the tip of the iceberg. {ev.whole(p.identified)} children identified "
-            f"({p.measure_label}, {p.identified_period or 'year not given'}) above the waterline; an estimated "
-            f"{ev.about(p.estimate)} children sexually abused in a year, most of them below it. {p.sentence}"
+        sentence, workings, method = _prevalence_words(ctx, p)
+        alt = ctx.say(
+            "evidence.iceberg_alt",
+            identified=ev.whole(p.identified),
+            measure=p.measure_label,
+            period=p.identified_period or ctx.both("evidence.year_not_given"),
+            estimate=ev.about(p.estimate),
+            sentence=sentence,
         )
         chart(
             ctx,
             ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name),
             alt,
-            "The tip of the iceberg: children identified against the local estimate.",
+            ctx.say("evidence.iceberg_caption"),
         )
-        doc.add_paragraph(safe_text(p.sentence), style=FINDING_STYLE)
-        bullets(ctx, p.workings)
-        doc.add_paragraph(safe_text(p.method))
+        doc.add_paragraph(safe_text(ctx.text(sentence)), style=FINDING_STYLE)
+        bullets(ctx, workings)
+        doc.add_paragraph(safe_text(method))
     if ctx.value("response.identification_notes").strip():
-        paragraphs(doc, ctx.value("response.identification_notes"))
+        answer_section(ctx, "response.identification_notes")
 
 
 def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
     """Guide §5.1: each identification figure per 10,000 children, beside England's or Wales's and the
     region's where the partnership recorded them; where no child population is recorded, what to add."""
-    ctx.doc.add_heading("Per 10,000 children", level=3)
+    ctx.doc.add_heading(ctx.say("evidence.h.per_10000"), level=3)
     population = ev.child_population(ctx.rows.get("context.figures", []))
     if population is None or population.value <= 0:
-        gap(
-            ctx,
-            "Not worked out yet: the figures per 10,000 children, which let a reader compare this area with "
-            f"{'Wales' if ctx.partnership.nation == 'wales' else 'England'} and the region. Add the child population "
-            "(children aged 0 to 17, with its year) to the local figures in the workbook chapter 'Context' (Guide §4.3).",
-        )
+        gap(ctx, ctx.say("evidence.rates_no_population", nation=_nation(ctx, "evidence.nation_with")))
         return
     table = ev.rates_table(rows, population, ctx.partnership.nation)
     if table.empty:
-        gap(ctx, "Not worked out yet: no identification figure has a measure to set against the child population.")
+        gap(ctx, ctx.say("evidence.rates_no_measure"))
         return
+    not_given = ctx.say("evidence.year_not_given")
     body = [
         [
             str(r["Measure"]),
-            str(r["Year"]),
+            not_given if r["Year"] == "year not given" else str(r["Year"]),
             str(r["Number"]),
             ""
             if r["Per 10,000 children"] is None or r["Per 10,000 children"] != r["Per 10,000 children"]
@@ -627,89 +693,98 @@ def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
     ]
     compared = sum(1 for row in body if row[4])
     worked = sum(1 for row in body if row[3])
+    how: Both | str = population.how
+    if ctx.language != "en":
+        how = Both(population.how, phrase("evidence.population_for", "cy", ctx.translations.phrases, period=_population_year(ctx)))
     ctx.doc.add_paragraph(
         safe_text(
-            f"{worked} of the {len(body)} identification {'figure is' if len(body) == 1 else 'figures are'} set against the "
-            f"child population ({population.how}); {compared} {'has' if compared == 1 else 'have'} a published comparator beside it."
+            _plural(
+                ctx,
+                "evidence.rates_summary",
+                len(body),
+                worked=worked,
+                total=len(body),
+                how=how,
+                compared=ctx.both("evidence.compared_one" if compared == 1 else "evidence.compared_many", count=compared),
+            )
         )
     )
 
     def write() -> None:  # in Appendix C, as section 4's other detailed tables are
-        simple_table(ctx, list(table.columns), body)
-        note(
-            ctx,
-            f"Worked out from the child population ({population.how}). A comparator is a published rate recorded for the "
-            "same measure and year, named England, Wales or the region; an empty rate means the figure is a code or not given.",
-        )
+        simple_table(ctx, _headers(ctx, ["measure", "year", "number", "per_10000", "comparator", "comparator_per_10000"]), body)
+        note(ctx, ctx.say("evidence.rates_note", how=how))
 
-    _detail(ctx, "Identification figures per 10,000 children, with their comparators", write)
+    _detail(ctx, ctx.both("evidence.detail.rates"), write)
     if not compared:
-        gap(
-            ctx,
-            "No comparator recorded yet: add the published rate for "
-            f"{'Wales' if ctx.partnership.nation == 'wales' else 'England'} or the region as an identification figure "
-            "whose detail names it (workbook chapter 'Current response', Guide §5.1).",
-        )
+        gap(ctx, ctx.say("evidence.rates_no_comparator", nation=_nation(ctx)))
 
 
 def _support(ctx: DraftContext) -> None:
     doc, nation = ctx.doc, ctx.partnership.nation
-    doc.add_heading("Support for each group affected", level=2)
+    doc.add_heading(ctx.say("evidence.h.support"), level=2)
     rows = ctx.rows.get("response.support_matrix", [])
     if not any(r.values for r in rows):
-        _not_yet(ctx, "the support matrix: what support exists for each group affected", "Current response", "§5.2")
+        _not_yet(ctx, "support", "Current response", "§5.2")
     else:
         table = ev.support_matrix_table(rows, nation)
+        not_recorded = ctx.say("evidence.not_recorded")
 
         def write() -> None:
             simple_table(
                 ctx,
-                [table.index.name, *table.columns],
-                [[group, *values] for group, values in zip(table.index, table.values.tolist(), strict=True)],
+                [ctx.say("evidence.col.group"), *table.columns],
+                [
+                    [group, *(not_recorded if v == "Not recorded" else v for v in values)]
+                    for group, values in zip(table.index, table.values.tolist(), strict=True)
+                ],
             )
-            note(
-                ctx,
-                "Each cell says what exists for that group: Available, Partly available, None, Not known, "
-                "or Not recorded where the partnership has not yet said.",
-            )
+            note(ctx, ctx.say("evidence.support_note"))
 
-        _detail(ctx, "The support matrix: what support exists for each group affected", write)
+        _detail(ctx, ctx.both("evidence.detail.support"), write)
         gaps = ev.support_gaps(rows, nation)
-        doc.add_heading("Gaps in support", level=3)
-        if gaps.none:
-            doc.add_paragraph("Groups with no support of these kinds:")
-            bullets(ctx, gaps.none)
-        if gaps.long_waits:
-            doc.add_paragraph(f"Waits longer than {ev.LONG_WAIT_WEEKS} weeks:")
-            bullets(ctx, gaps.long_waits)
-        if not gaps.none and not gaps.long_waits:
-            doc.add_paragraph(
-                f"No group is recorded as having no support of a kind, and no wait is longer than {ev.LONG_WAIT_WEEKS} weeks."
+        doc.add_heading(ctx.say("evidence.h.support_gaps"), level=3)
+        nones = [g for g in gaps.gaps if g.kind == "none"]
+        waits = [g for g in gaps.gaps if g.kind == "long_wait"]
+        if nones:
+            doc.add_paragraph(ctx.say("evidence.support_none"))
+            bullets(
+                ctx,
+                [
+                    g.text if ctx.language == "en" else ctx.say("evidence.support_none_item", group=g.group, support=g.support)
+                    for g in nones
+                ],
             )
+        if waits:
+            doc.add_paragraph(ctx.say("evidence.support_waits", weeks=ev.LONG_WAIT_WEEKS))
+            bullets(ctx, [g.text if ctx.language == "en" else _wait_words(ctx, g, rows) for g in waits])
+        if not nones and not waits:
+            doc.add_paragraph(ctx.say("evidence.support_no_gaps", weeks=ev.LONG_WAIT_WEEKS))
         doubted = _support_doubted(ctx, rows)
         if doubted:
-            doc.add_paragraph("Support that exists but is not thought effective locally, or only partly:")
+            doc.add_paragraph(ctx.say("evidence.support_doubted"))
             bullets(ctx, doubted)
         noted = _support_notes(ctx, rows)
         if noted:
-            doc.add_paragraph("Gaps the partnership noted:")
+            doc.add_paragraph(ctx.say("evidence.support_noted"))
             bullets(ctx, noted)
         if gaps.not_recorded:
-            gap(
-                ctx,
-                f"Not recorded yet: {gaps.not_recorded} of the {gaps.cells} combinations of group and kind "
-                "of support (workbook chapter 'Current response', Guide §5.2).",
-            )
-    _questions(ctx, "response.support_questions", "support_questions", "Questions about the current support")
+            gap(ctx, ctx.say("evidence.support_not_recorded", blank=gaps.not_recorded, cells=gaps.cells))
+    _questions(ctx, "response.support_questions", "support_questions", "evidence.h.support_questions")
     if ctx.value("response.commissioning").strip():
         answer_section(ctx, "response.commissioning", "Commissioning", level=3)
+
+
+def _wait_words(ctx: DraftContext, g: ev.SupportGap, rows: list[Row]) -> str:
+    values = next((r.values for r in rows if r.row_key == f"{g.group_id}|{g.support_id}"), {})
+    who = f" ({safe_text(values['providers']).strip()})" if values.get("providers") else ""
+    return ctx.say("evidence.support_wait_item", group=g.group, support=g.support, who=who, weeks=ev.whole(g.weeks or 0))
 
 
 def _support_doubted(ctx: DraftContext, rows: list[Row]) -> list[str]:
     """Guide §5.2: where support exists, whether it is thought to work here."""
     groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
     types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
-    words = {"no": "not thought effective", "partly": "partly effective"}
+    words = {"no": ctx.say("evidence.support_not_effective"), "partly": ctx.say("evidence.support_partly_effective")}
     out = []
     for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
         if values.get("effective") in words:
@@ -730,7 +805,7 @@ def _support_notes(ctx: DraftContext, rows: list[Row]) -> list[str]:
     return out
 
 
-def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> None:
+def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading_key: str) -> None:
     """A grid of questions answered in words, as a two-column table (only the answered ones)."""
     stored = _grid_values(ctx, prompt_id)
     body = [
@@ -739,15 +814,14 @@ def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading: str) -> 
         if (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
-        ctx.doc.add_heading(heading, level=3)
-        ctx.doc.add_paragraph(
-            f"The partnership answered {len(body)} of the {len(ctx.content.list_options(ref_id, ctx.partnership.nation))} questions."
-        )
-        _detail(ctx, heading, lambda: simple_table(ctx, ["Question", "Answer"], body))
+        ctx.doc.add_heading(ctx.say(heading_key), level=3)
+        total = len(ctx.content.list_options(ref_id, ctx.partnership.nation))
+        ctx.doc.add_paragraph(ctx.say("evidence.questions_answered", answered=len(body), total=total))
+        _detail(ctx, ctx.both(heading_key), lambda: simple_table(ctx, _headers(ctx, ["question", "answer"]), body))
 
 
 def _disruption(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Prevention and disruption", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.disruption"), level=2)
     prompt = ctx.content.prompts["response.disruption"]
     rows = ctx.rows.get("response.disruption", [])
     stored = _grid_values(ctx, "response.disruption")
@@ -764,16 +838,20 @@ def _disruption(ctx: DraftContext) -> None:
         if r.row_key is None:
             body.append([r.values.get("label") or "", *(cell_text(ctx, c, r.values.get(c.id)) for c in columns)])
     if not body:
-        _not_yet(ctx, "which disruption measures are used here and how well they work", "Current response", "§5.3")
+        _not_yet(ctx, "disruption", "Current response", "§5.3")
         return
     _disruption_approaches(
         ctx,
         [stored.get(key, {}) for key, _ in ctx.content.grid_rows(prompt, ctx.partnership.nation)]
         + [r.values for r in rows if r.row_key is None],
     )
-    _detail(ctx, "Prevention and disruption measures", lambda: simple_table(ctx, ["Measure", *(c.label for c in columns)], body))
+    _detail(
+        ctx,
+        ctx.both("evidence.detail.disruption"),
+        lambda: simple_table(ctx, [ctx.say("evidence.col.measure"), *(c.label for c in columns)], body),
+    )
     if unrecorded:
-        gap(ctx, f"Not recorded yet: {'; '.join(unrecorded)}.")
+        gap(ctx, ctx.say("evidence.not_recorded_yet", items="; ".join(unrecorded)))
 
 
 def _disruption_approaches(ctx: DraftContext, measures: list[dict]) -> None:
@@ -785,52 +863,47 @@ def _disruption_approaches(ctx: DraftContext, measures: list[dict]) -> None:
     counts = {a.id: sum(1 for m in in_use if m.get("approach") == a.id) for a in approaches}
     said = [f"{counts[a.id]} {a.label[0].lower() + a.label[1:]}" for a in approaches if counts[a.id]]
     unsorted = len(in_use) - sum(counts.values())
-    text = f"Of the {len(in_use)} disruption measure{'s' if len(in_use) != 1 else ''} used here: " + "; ".join(
-        said or ["none has its approach recorded"]
-    )
+    text = _plural(ctx, "evidence.disruption", len(in_use), said="; ".join(said) if said else ctx.both("evidence.disruption_none_sorted"))
     if unsorted and said:
-        text += f"; {unsorted} without its approach recorded"
+        text += ctx.say("evidence.disruption_unsorted", count=unsorted)
     ctx.doc.add_paragraph(text + ".")
     missing = [a.label for a in approaches if not counts[a.id]]
     if missing and said:
-        gap(
-            ctx, f"No measure in use here takes the {'; '.join(m[0].lower() + m[1:] for m in missing)} approach to disruption (Guide §8.3)."
-        )
+        gap(ctx, ctx.say("evidence.disruption_missing", approaches="; ".join(m[0].lower() + m[1:] for m in missing)))
 
 
 def _case_reviews(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Case reviews and serious incidents", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.case_reviews"), level=2)
     rows = ctx.rows.get("response.case_reviews", [])
     if rows:
-        ctx.doc.add_paragraph(
-            f"{len(rows)} local case review{'s' if len(rows) != 1 else ''} and serious incident{'s' if len(rows) != 1 else ''} shape this strategy."
+        ctx.doc.add_paragraph(_plural(ctx, "evidence.case_reviews", len(rows)))
+        _detail(
+            ctx,
+            ctx.both("evidence.h.case_reviews"),
+            lambda: prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows),
         )
-        _detail(ctx, "Case reviews and serious incidents", lambda: prompt_table(ctx, ctx.content.prompts["response.case_reviews"], rows))
     else:
-        _not_yet(ctx, "the local case reviews and serious incidents and their learning", "Current response", "§5.4")
+        _not_yet(ctx, "case_reviews", "Current response", "§5.4")
 
 
 def _courses(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Training on offer", level=3)
+    ctx.doc.add_heading(ctx.say("evidence.h.courses"), level=3)
     rows = ctx.rows.get("workforce.courses", [])
     if not rows:
-        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+        _not_yet(ctx, "courses", "Workforce", "§6.1")
         return
     ctx.doc.add_paragraph(safe_text(_courses_summary(ctx, rows)))
     columns = ["course", "provider", "focus", "forms", "audience", "delivery", "frequency"]
-    _detail(ctx, "Training on offer", lambda: prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows, columns))
+    _detail(ctx, ctx.both("evidence.h.courses"), lambda: prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows, columns))
     uncovered = _forms_without_course(ctx, rows)
     if uncovered:
-        gap(ctx, f"No course recorded covers: {'; '.join(uncovered)} (Guide §6.1).")
+        gap(ctx, ctx.say("evidence.no_course_covers", forms="; ".join(uncovered)))
 
 
 def _courses_summary(ctx: DraftContext, rows: list[Row]) -> str:
     specific = sum(r.values.get("focus") == "csa_specific" for r in rows)
     multi = sum(r.values.get("delivery") in ("multi_agency", "both") for r in rows)
-    return (
-        f"{len(rows)} course{'s' if len(rows) != 1 else ''} recorded: {specific} specific to child sexual abuse, "
-        f"{multi} offered to a multi-agency audience."
-    )
+    return _plural(ctx, "evidence.courses", len(rows), specific=specific, multi=multi)
 
 
 def _forms_without_course(ctx: DraftContext, rows: list[Row]) -> list[str]:
@@ -839,74 +912,104 @@ def _forms_without_course(ctx: DraftContext, rows: list[Row]) -> list[str]:
 
 
 def _attendance(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Attendance by agency", level=3)
+    ctx.doc.add_heading(ctx.say("evidence.h.attendance"), level=3)
     att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
     if att.empty:
-        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+        _not_yet(ctx, "attendance", "Workforce", "§6.1")
         return
     t = att.by_agency
+    yes, no = ctx.say("word.yes"), ctx.say("word.no")
 
     def write() -> None:
         simple_table(
             ctx,
-            ["Agency", "Staff who should attend", "Staff who attended", "Per cent attended", "Below half"],
+            _headers(ctx, ["agency", "should_attend", "attended", "per_cent", "below_half"]),
             [
-                [a, ev.whole(e), ev.whole(n), _percent_text(p), "Yes" if low else "No"]
+                [a, ev.whole(e), ev.whole(n), _percent_text(p), yes if low else no]
                 for a, e, n, p, low in zip(
                     t["Agency"], t["Staff who should attend"], t["Staff who attended"], t["Per cent attended"], t["Below half"], strict=True
                 )
             ],
         )
-        note(ctx, "Every course recorded, added together for each agency.")
+        note(ctx, ctx.say("evidence.attendance_note"))
 
-    _detail(ctx, "Training attendance by agency", write)
-    ctx.doc.add_paragraph(safe_text(_attendance_summary(att, listed=True)))
+    _detail(ctx, ctx.both("evidence.detail.attendance"), write)
+    ctx.doc.add_paragraph(safe_text(_attendance_summary(ctx, att, listed=True)))
     if att.flagged:
         bullets(ctx, att.flagged)
         if att.flagged_agencies:
-            ctx.doc.add_paragraph(
-                safe_text(f"Across all their courses together, these agencies trained fewer than half: {'; '.join(att.flagged_agencies)}.")
-            )
+            ctx.doc.add_paragraph(safe_text(ctx.say("evidence.attendance_agencies", agencies="; ".join(att.flagged_agencies))))
 
 
 def _percent_text(value) -> str:
     return "" if value is None or value != value else f"{value:.0f}%"  # value != value: missing (NaN)
 
 
-def _attendance_summary(att: ev.Attendance, *, listed: bool = False) -> str:
+def _attendance_summary(ctx: DraftContext, att: ev.Attendance, *, listed: bool = False) -> str:
     """One sentence on the attendance gaps; ``listed``: the gaps follow as a list."""
     if not att.flagged:
-        return "Every agency with figures trained at least half of the staff who should attend each course."
-    text = "Agencies that trained fewer than half of the staff who should attend a course, lowest first" + (
-        ":" if listed else f": {'; '.join(att.flagged)}."
-    )
-    if att.flagged_agencies and not listed:
-        text += f" Across all their courses together: {'; '.join(att.flagged_agencies)}."
+        return ctx.say("evidence.attendance_ok")
+    if listed:
+        return ctx.say("evidence.attendance_listed")
+    text = ctx.say("evidence.attendance_flagged", flagged="; ".join(att.flagged))
+    if att.flagged_agencies:
+        text += ctx.say("evidence.attendance_across", agencies="; ".join(att.flagged_agencies))
     return text
 
 
 def _survey(ctx: DraftContext) -> None:
     doc = ctx.doc
-    doc.add_heading("Staff survey", level=3)
+    doc.add_heading(ctx.say("evidence.h.survey"), level=3)
     survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
     if survey.responses == 0:
-        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+        _not_yet(ctx, "survey", "Workforce", "§6.1")
         return
-    doc.add_paragraph(safe_text(_survey_summary(survey)))
-    for table, heading in ((survey.by_agency, "Agency"), (survey.by_role, "Role")):
+    doc.add_paragraph(safe_text(_survey_summary(ctx, survey)))
+    headers = [ctx.say("evidence.col.responses"), *(ctx.say(f"evidence.survey.{key}") for key in ev.SURVEY_MEASURES)]
+    for table, by in ((survey.by_agency, "agency"), (survey.by_role, "role")):
 
-        def write(table=table, heading=heading) -> None:
-            simple_table(ctx, list(table.columns), [_survey_row(row) for row in table.to_dict("records")])
-            note(ctx, f"Average ratings by {heading.lower()}, from 1 (low) to 5 (high).")
+        def write(table=table, by=by) -> None:
+            simple_table(ctx, [ctx.say(f"evidence.col.{by}"), *headers], [_survey_row(row) for row in table.to_dict("records")])
+            note(ctx, ctx.say(f"evidence.survey_note_{by}"))
 
-        _detail(ctx, f"Staff survey: average ratings by {heading.lower()}", write)
-    reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+        _detail(ctx, ctx.both(f"evidence.detail.survey_{by}"), write)
+    reflection = _reflection(ctx, survey)
     if reflection:
-        doc.add_heading("Reflection point", level=4)
+        doc.add_heading(ctx.say("evidence.h.reflection"), level=4)
         doc.add_paragraph(safe_text(reflection), style="Intense Quote")
     if ctx.value("workforce.survey_reflection").strip():
-        doc.add_heading("The partnership's reflection", level=4)
-        paragraphs(doc, ctx.value("workforce.survey_reflection"))
+        doc.add_heading(ctx.say("evidence.h.own_reflection"), level=4)
+        answer_section(ctx, "workforce.survey_reflection")
+
+
+def _reflection(ctx: DraftContext, survey: ev.Survey) -> str | None:
+    """Guide §6.1's reflection point (strategy.evidence.analysis.reflection_text) in the document's language."""
+    p = ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation)
+    english = ev.reflection_text(p, survey)
+    if english is None or ctx.language == "en" or p.ratio is None:
+        return english
+    ratings = []
+    if survey.means.get("confidence") is not None:
+        ratings.append(ctx.both("evidence.reflection_mean", mean=f"{survey.means['confidence']:.1f}"))
+    if survey.confident_share is not None:
+        ratings.append(ctx.both("evidence.reflection_share", share=f"{survey.confident_share:.0f}"))
+    unidentified = _unidentified(ctx, p.ratio)
+
+    def lower(text: str) -> str:
+        return text[0].lower() + text[1:]
+
+    return ctx.text(
+        Both(
+            english,
+            phrase(
+                "evidence.reflection",
+                "cy",
+                ctx.translations.phrases,
+                ratings="; ".join(r.cy for r in ratings),
+                unidentified=lower(unidentified.cy),
+            ),
+        )
+    )
 
 
 def _survey_row(row: dict) -> list[str]:
@@ -915,18 +1018,22 @@ def _survey_row(row: dict) -> list[str]:
     return [name, str(responses), *("" if m is None or m != m else f"{m:.1f}" for m in means)]
 
 
-def _survey_summary(survey: ev.Survey) -> str:
-    means = [f"{label.lower()} {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items() if survey.means.get(key) is not None]
-    text = f"{survey.responses} staff answered the survey."
+def _survey_summary(ctx: DraftContext, survey: ev.Survey) -> str:
+    means = [
+        f"{ctx.say(f'evidence.survey.{key}').lower()} {survey.means[key]:.1f}"
+        for key in ev.SURVEY_MEASURES
+        if survey.means.get(key) is not None
+    ]
+    text = ctx.say("evidence.survey_answered", count=survey.responses)
     if means:
-        text += f" Average ratings out of 5: {'; '.join(means)}."
+        text += ctx.say("evidence.survey_means", means="; ".join(means))
     if survey.confident_share is not None:
-        text += f" {survey.confident_share:.0f}% rated their confidence in identifying and responding 4 or 5."
+        text += ctx.say("evidence.survey_share", share=f"{survey.confident_share:.0f}")
     return text
 
 
 def _resources(ctx: DraftContext) -> None:
-    ctx.doc.add_heading("Resources to support practice", level=3)
+    ctx.doc.add_heading(ctx.say("evidence.h.resources"), level=3)
     stored = _grid_values(ctx, "workforce.resources")
     status = ctx.content.prompts["workforce.resources"].columns[0]
     body = [
@@ -935,17 +1042,18 @@ def _resources(ctx: DraftContext) -> None:
         if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
-        _detail(ctx, "Resources to support practice", lambda: simple_table(ctx, ["Question", "Where we are", "Answer"], body))
+        _detail(
+            ctx,
+            ctx.both("evidence.detail.resources"),
+            lambda: simple_table(ctx, _headers(ctx, ["question", "where_we_are", "answer"]), body),
+        )
     else:
-        _not_yet(ctx, "the audit of resources that support practice", "Workforce", "§6.2")
+        _not_yet(ctx, "resources", "Workforce", "§6.2")
 
 
 def _section_context(ctx: DraftContext) -> None:
     """Section 4: the evidence from the Context, Current response and Workforce chapters."""
-    ctx.doc.add_paragraph(
-        "This section sets out the evidence the partnership gathered on child sexual abuse in the "
-        "area and on the current response to it (Guide §4 to §6)."
-    )
+    ctx.doc.add_paragraph(ctx.say("evidence.intro"))
     _context_forms(ctx)
     _context_groups(ctx)
     _context_figures(ctx)
@@ -953,10 +1061,10 @@ def _section_context(ctx: DraftContext) -> None:
     _support(ctx)
     _disruption(ctx)
     _case_reviews(ctx)
-    ctx.doc.add_heading("The workforce: training, knowledge and confidence", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.workforce"), level=2)
     _courses(ctx)
     _attendance(ctx)
-    _questions(ctx, "workforce.training_questions", "training_questions", "The training audit")
+    _questions(ctx, "workforce.training_questions", "training_questions", "evidence.h.training_audit")
     _survey(ctx)
     _resources(ctx)
     _self_assessment(ctx)
@@ -964,12 +1072,12 @@ def _section_context(ctx: DraftContext) -> None:
 
 def _self_assessment(ctx: DraftContext) -> None:
     """The latest system-wide snapshot (domain RAG) and thematic audit, in brief (Guide §15.2)."""
-    ctx.doc.add_heading("What our self-assessment found", level=2)
+    ctx.doc.add_heading(ctx.say("evidence.h.self_assessment"), level=2)
     if ctx.self_assessment:
         bullets(ctx, list(ctx.self_assessment))
-        ctx.doc.add_paragraph("The full findings are in the snapshot report and the audit briefing.")
+        ctx.doc.add_paragraph(ctx.say("evidence.self_assessment_more"))
     else:
-        _not_yet(ctx, "a system-wide snapshot or a thematic multi-agency audit", "Where you stand", "§15.2")
+        _not_yet(ctx, "self_assessment", "Where you stand", "§15.2")
 
 
 # --- Section 9: workforce development -----------------------------------------------------------
@@ -977,32 +1085,32 @@ def _self_assessment(ctx: DraftContext) -> None:
 
 def _section_workforce(ctx: DraftContext) -> None:
     doc = ctx.doc
-    doc.add_heading("What the workforce audit found", level=2)
+    doc.add_heading(ctx.say("evidence.h.workforce_audit"), level=2)
     findings = []
     courses = ctx.rows.get("workforce.courses", [])
     if courses:
         findings.append(_courses_summary(ctx, courses))
         uncovered = _forms_without_course(ctx, courses)
         if uncovered:
-            findings.append(f"No course recorded covers: {'; '.join(uncovered)}.")
+            findings.append(ctx.say("evidence.no_course_covers_short", forms="; ".join(uncovered)))
     att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
     if not att.empty:
-        findings.append(_attendance_summary(att))
+        findings.append(_attendance_summary(ctx, att))
     survey = ev.survey_summary(ctx.rows.get("workforce.staff_survey", []))
     if survey.responses:
-        findings.append(_survey_summary(survey))
+        findings.append(_survey_summary(ctx, survey))
     if findings:
         bullets(ctx, findings)
-        reflection = ev.reflection_text(ev.prevalence_from(ctx.answers, ctx.rows, ctx.partnership.nation), survey)
+        reflection = _reflection(ctx, survey)
         if reflection:
             doc.add_paragraph(safe_text(reflection), style="Intense Quote")
-        doc.add_paragraph("The full findings are in section 4, 'The workforce: training, knowledge and confidence'.")
+        doc.add_paragraph(ctx.say("evidence.workforce_more"))
     if not courses:
-        _not_yet(ctx, "the training audit: the courses on offer", "Workforce", "§6.1")
+        _not_yet(ctx, "courses", "Workforce", "§6.1")
     if att.empty:
-        _not_yet(ctx, "training attendance by agency", "Workforce", "§6.1")
+        _not_yet(ctx, "attendance", "Workforce", "§6.1")
     if not survey.responses:
-        _not_yet(ctx, "the staff survey results", "Workforce", "§6.1")
+        _not_yet(ctx, "survey", "Workforce", "§6.1")
 
     planned_workforce_development(ctx)
 

@@ -367,6 +367,8 @@ class Prevalence:
     sentence: str  # the quotable sentence, or what is missing
     method: str
     missing: list[str] = field(default_factory=list)
+    #: The same, as (phrase key, values) for the documents' Welsh (data/language/documents.yaml).
+    missing_keys: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -415,12 +417,14 @@ def unidentified_sentence(ratio: float) -> str:
 def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str | None = None) -> Prevalence:
     """The estimate from answers (prompt id -> Answer or text) and rows (prompt id -> rows)."""
     missing: list[str] = []
+    keys: list[tuple[str, dict[str, str]]] = []
     rate = _number(_value(answers, "response.prevalence_rate"))
     rate_is_default = rate is None
     if rate is None:
         rate = DEFAULT_RATE_PERCENT
     elif rate <= 0:
         missing.append("a national rate above zero: the rate entered under Identification is 0")
+        keys.append(("evidence.missing.rate_zero", {}))
     source = clean_text(_value(answers, "response.prevalence_source")).strip()
     if not source:
         source = DEFAULT_RATE_SOURCE if rate_is_default else "the rate the partnership entered (no source given yet)"
@@ -436,8 +440,10 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
                 "the child population: add the total number of children (under 18) in Context, "
                 "'Who lives here' (Guide §4.3), or enter the population to use under Identification"
             )
+            keys.append(("evidence.missing.population", {}))
         elif population <= 0:
             missing.append("a child population above zero")
+            keys.append(("evidence.missing.population_zero", {}))
             population = None
 
     estimate = population * rate / 100 if population and rate > 0 else None
@@ -469,6 +475,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
             f"'{labels['assessments_sexual_abuse']}' or '{labels['plans_sexual_abuse']}' under "
             "Current response, 'Identification' (Guide §5.1)"
         )
+        keys.append(("evidence.missing.identified", {"first": labels["assessments_sexual_abuse"], "second": labels["plans_sexual_abuse"]}))
 
     ratio = None
     if estimate is not None and identified is not None:
@@ -478,6 +485,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
             missing.append(
                 f"a figure above zero for '{label}' ({period or 'year not given'}): with none identified the comparison cannot be made"
             )
+            keys.append(("evidence.missing.identified_zero", {"measure": label, "period": period or ""}))
     if missing or ratio is None:
         sentence = "The estimate cannot be worked out yet. Still needed: " + "; ".join(missing) + "."
     else:
@@ -498,6 +506,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
         sentence=sentence,
         method=method_text(rate),
         missing=missing,
+        missing_keys=keys,
     )
 
 

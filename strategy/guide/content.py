@@ -67,6 +67,10 @@ class Prompt(_Strict):
     type: Literal["text", "longtext", "number", "date", "image", "choice", "multichoice", "table", "grid", "reference"]
     label: str
     help: str = ""
+    #: The question and its help in Welsh, for a person who chose Cymraeg for the screens (empty: not
+    #: yet translated, and the English shows; data/language/interface.yaml lists what is still English).
+    label_cy: str = ""
+    help_cy: str = ""
     guide: str = ""
     placeholder: str = ""
     max_chars: int | None = None
@@ -130,18 +134,22 @@ class Prompt(_Strict):
 class Section(_Strict):
     id: str
     title: str
+    title_cy: str = ""
     guide: str = ""
     intro: str = ""
+    intro_cy: str = ""
     prompts: tuple[Prompt, ...]
 
 
 class Chapter(_Strict):
     id: str
     title: str
+    title_cy: str = ""
     part: Literal["start", "A", "B", "C"]
     guide: str = ""
     template_sections: tuple[int, ...] = ()
     summary: str = ""
+    summary_cy: str = ""
     sections: tuple[Section, ...]
 
     @property
@@ -215,6 +223,14 @@ class Content(BaseModel):
     def reference(self, ref_id: str) -> ReferenceList:
         return self.references[ref_id]
 
+    def label_in(self, prompt: Prompt, nation: str, language: str = "en") -> str:
+        """A question as the screens show it: in Welsh where the person chose Cymraeg and the question
+        has its Welsh, else in English; the nation's words filled in."""
+        return self.fill(prompt.label_cy if language == "cy" and prompt.label_cy else prompt.label, nation)
+
+    def help_in(self, prompt: Prompt, nation: str, language: str = "en") -> str:
+        return self.fill(prompt.help_cy if language == "cy" and prompt.help_cy else prompt.help, nation)
+
     def fill(self, text: str, nation: str) -> str:
         """Put the nation's words into help text (``{plan_term}`` and friends)."""
         return string.Formatter().vformat(text, (), _Words(self.nations[nation].words()))
@@ -276,11 +292,13 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
             for check in p.checks:
                 if check not in KNOWN_CHECKS:
                     raise ContentError(f"chapters.yaml: {p.id} names an unknown check {check!r}")
-            for text in (p.label, p.help, *(col.help for col in p.columns)):
+            for text in (p.label, p.help, p.label_cy, p.help_cy, *(col.help for col in p.columns)):
                 _check_fills(text, nations, p.id)
         for s in c.sections:
             _check_fills(s.intro, nations, f"section {c.id}.{s.id} intro")
+            _check_fills(s.intro_cy, nations, f"section {c.id}.{s.id} intro_cy")
         _check_fills(c.summary, nations, f"chapter {c.id} summary")
+        _check_fills(c.summary_cy, nations, f"chapter {c.id} summary_cy")
     return Content(chapters=chapters, references=references, nations=nations)
 
 

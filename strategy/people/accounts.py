@@ -47,6 +47,7 @@ from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotAllowed, NotFound
+from strategy.core.interface import check_interface_language
 from strategy.core.logs import get_logger
 from strategy.core.models import Account, Membership, Partnership, SetupCode, SignInThrottle, stored_id, utcnow
 from strategy.core.settings import DATA_DIR, Settings, get_settings
@@ -512,6 +513,21 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, author: Autho
         if disabled:
             revoke_account_sessions(session, stored_id(stored))
         record(session, author, "account_disabled" if disabled else "account_enabled", detail=stored.username)
+        return stored
+
+
+def set_interface_language(engine: Engine, account_id: int, language: str, *, author: Author, session: Session | None = None) -> Account:
+    """A person's choice of the screens' language ("en" or "cy"), kept on their account so that every
+    page and every later sign-in shows it. Only the person themselves (or an administrator) changes it."""
+    chosen = check_interface_language(language)
+    with write_session(engine, session=session) as session:
+        if author.user_id != account_id:
+            require_admin(session, author)
+        stored = session.get(Account, account_id)
+        if stored is None:
+            raise NotFound("That account no longer exists.")
+        stored.interface_language = chosen
+        session.add(stored)
         return stored
 
 

@@ -69,9 +69,8 @@ def section_aims(ctx: DraftContext) -> None:
     chart(
         ctx,
         figure,
-        "Diagram of the strategic aims, their intended outcomes and the actions under each, with gaps "
-        "marked. The same chain is in the table below.",
-        "The Theory of Change: aims, intended outcomes and actions.",
+        ctx.say("plan.chain_alt"),
+        ctx.say("plan.chain_caption"),
         height=min(1350, max(560, int(figure.layout.height or 560))),
     )
     simple_table(ctx, [ctx.say(f"chain.{h}") for h in ("aim", "outcome", "action", "measures")], _chain_rows(ctx, plan))
@@ -402,9 +401,8 @@ def section_action_plan(ctx: DraftContext) -> None:
     chart(
         ctx,
         timeline,
-        "Timeline of the actions with dates, coloured by strategic aim, with each milestone marked on its action's row "
-        "(a filled circle when done, an open triangle when due, a cross when overdue); the dates are in the tables above.",
-        "The action plan's timeline.",
+        ctx.say("plan.timeline_alt"),
+        ctx.say("plan.timeline_caption"),
         height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560,
     )
 

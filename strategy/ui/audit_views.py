@@ -31,6 +31,7 @@ from strategy.plan.operations import agencies
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.comments_panel import comments_panel
+from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
@@ -82,7 +83,7 @@ def audits_page() -> None:
     """The whole page, top to bottom."""
     engine, partnership = page_context()
     assert partnership is not None  # page_context stops the page when none is chosen
-    st.title("Thematic audits")
+    st.title(t("nav.audits"))
     st.markdown(INTRO)
     writer = identity_form()
     author = current_author()

@@ -30,6 +30,7 @@ from strategy.chain.suggestions import KIND_WORDS, OPEN, accept_suggestion, beca
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.plan.operations import load_plan
+from strategy.ui.language import t
 from strategy.ui.plan_extras import _messages, _run, _say
 from strategy.ui.widgets import role_banner
 
@@ -225,7 +226,7 @@ def _baseline(engine: Engine, pid: int) -> None:
 
 
 def chain_page(engine: Engine, partnership: Partnership) -> None:
-    st.title("From evidence to plan")
+    st.title(t("nav.chain"))
     st.caption(f"{md_escape(partnership.name)} · Guide §4-7, §12, §15")
     st.markdown(
         "What the evidence shows becomes priorities and aims, aims become outcomes with measures, and outcomes "

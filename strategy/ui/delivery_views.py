@@ -26,6 +26,7 @@ from strategy.plan import operations as P
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.document_language import language_choice
+from strategy.ui.language import t
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
@@ -279,7 +280,7 @@ def _status_figure(engine: Engine, partnership: Partnership, counts: pd.DataFram
 
 
 def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
-    st.title("Scrutineer's dashboard")
+    st.title(t("nav.scrutiny"))
     st.caption(f"{md_escape(partnership.name)} · Guide §15")
     st.markdown(
         "Where delivery stands: actions by status, what is overdue or due for an update, indicators off "

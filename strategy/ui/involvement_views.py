@@ -22,6 +22,7 @@ from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import content
 from strategy.ui.a11y import safeguarding_reminder
+from strategy.ui.language import t
 from strategy.ui.read_only import read_only_text
 from strategy.ui.state import author_or_refuse, show_message
 from strategy.ui.widgets import role_banner
@@ -347,7 +348,7 @@ def _table(engine: Engine, pid: int, lines: list[inv.EngagementLine]) -> None:
 
 def involvement_page(engine: Engine, partnership: Partnership) -> None:
     pid = stored_id(partnership)
-    st.title("Involvement: you said, we did")
+    st.title(t("nav.involvement"))
     st.caption(f"{md_escape(partnership.name)} · Guide §3.1, §10.1, §10.2")
     expectation = content().fill("{involvement_expectation}", partnership.nation)
     st.markdown(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from strategy.core.access import ROLE_LABELS, readable_partnerships, role_in
+from strategy.core.access import readable_partnerships, role_in
 from strategy.core.logs import log_error
 from strategy.core.models import Partnership
 from strategy.core.text import md_escape
 from strategy.people.partnerships import list_partnerships
+from strategy.ui.language import language_picker, t
 from strategy.ui.signin import sign_out_button
 from strategy.ui.state import choose_partnership, current_author, current_partnership, engine_or_stop, show_error
 
@@ -28,24 +29,25 @@ def sidebar(engine: Engine) -> Partnership | None:
             names = {p.id: p.name for p in partnerships}  # a selectbox shows its options as plain text
             if partnership and partnership.id not in ids:  # archived but in hand
                 ids.append(partnership.id)
-                names[partnership.id] = partnership.name + " (archived)"
+                names[partnership.id] = t("sidebar.archived", name=partnership.name)
             # The picker always shows the partnership in use: set from it on every run (a page that opened
             # one, such as "Open the demo" or a new partnership, changed it since the picker was last drawn).
             st.session_state["sidebar_partnership"] = partnership.id if partnership else None
             st.selectbox(
-                "Partnership",
+                t("sidebar.partnership"),
                 ids,
                 format_func=lambda i: names[i],
-                placeholder="Choose a partnership",
+                placeholder=t("sidebar.choose_partnership"),
                 key="sidebar_partnership",
                 on_change=_picked,
                 args=("sidebar_partnership",),
             )
         if author:
             role = role_in(engine, author, partnership.id if partnership else None)
-            st.caption(f"Signed in as {md_escape(author.label)}" + (f" · {ROLE_LABELS[role]}" if role else ""))
+            st.caption(t("sidebar.signed_in_as", who=md_escape(author.label)) + (f" · {t('role.' + role)}" if role else ""))
 
             sign_out_button(engine)
+            language_picker(engine, key="sidebar_language")
     return partnership
 
 
@@ -81,7 +83,7 @@ def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership 
     if notice:
         st.warning(notice, icon="🔒")
     if need_partnership and partnership is None:
-        st.info("Choose a partnership in the sidebar first, or create one on the Partnerships page.", icon="👈")
-        st.page_link("views/partnerships.py", label="Go to Partnerships", icon="🏠")
+        st.info(t("frame.choose_partnership_first"), icon="👈")
+        st.page_link("views/partnerships.py", label=t("frame.go_to_partnerships"), icon="🏠")
         st.stop()
     return engine, partnership

@@ -30,6 +30,7 @@ from strategy.people.browser_sessions import (
     touch_browser_session,
 )
 from strategy.ui.browser import CLEAR_COOKIE_KEY, FORGET_DRAFTS_KEY, TOKEN_KEY
+from strategy.ui.language import language_picker, t, use_language
 from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, client_address, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
@@ -86,6 +87,7 @@ def _start(account, engine: Engine | None = None, token: str | None = None) -> N
     st.session_state[EPOCH_KEY] = account.session_epoch
     st.session_state[LAST_SEEN_KEY] = utcnow()
     st.session_state[AUTHOR_KEY] = author_for(account)
+    use_language(account.interface_language)  # the person's own choice of the screens' language
     if token is None and engine is not None:
         token = open_browser_session(engine, account.id)
     if token:
@@ -146,6 +148,7 @@ def require_account(engine: Engine) -> bool:
         else:
             st.session_state[LAST_SEEN_KEY] = now
             st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
+            use_language(account.interface_language)  # chosen here or in another browser: the account's
             touched = st.session_state.get(TOUCHED_KEY)
             if st.session_state.get(TOKEN_KEY) and (touched is None or (now - touched).total_seconds() >= 60):
                 touch_browser_session(engine, st.session_state[TOKEN_KEY], now=now)
@@ -166,18 +169,19 @@ def require_account(engine: Engine) -> bool:
 
 def sign_in_page(engine: Engine) -> None:
     """The sign-in form, or on the very first run the form that creates the administrator."""
-    st.title("Child Sexual Abuse Strategy Workbook")
+    st.title(t("app.title"))
+    language_picker(engine, key="signin_language")  # this browser session only, until signed in
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
         st.info(notice, icon="🔒")
     if count_accounts(engine) == 0:
         _first_run(engine)
         return
-    st.header("Sign in")
+    st.header(t("signin.heading"))
     with st.form("sign_in"):
-        username = st.text_input("Username", max_chars=120, autocomplete="username")
-        password = st.text_input("Password", type="password", max_chars=1000, autocomplete="current-password")
-        if st.form_submit_button("Sign in", type="primary"):
+        username = st.text_input(t("signin.username"), max_chars=120, autocomplete="username")
+        password = st.text_input(t("signin.password"), type="password", max_chars=1000, autocomplete="current-password")
+        if st.form_submit_button(t("signin.button"), type="primary"):
             try:
                 _start(sign_in(engine, username, password, client=client_address(), settings=get_settings()), engine)
                 st.session_state.pop(NOTICE_KEY, None)
@@ -185,12 +189,9 @@ def sign_in_page(engine: Engine) -> None:
             except WorkbookError as exc:
                 show_error(exc)
     if sso_configured():
-        st.button("Sign in with your organisation's account", on_click=st.login)
-    st.caption(
-        "No account yet? Ask the workbook's administrator to create one for you. "
-        "The workbook is a strategy tool: never enter details that could identify a child or a family."
-    )
-    with st.expander("Privacy notice"):
+        st.button(t("signin.sso"), on_click=st.login)
+    st.caption(t("signin.no_account"))
+    with st.expander(t("signin.privacy")):
         st.markdown(privacy_notice())
 
 
@@ -238,4 +239,4 @@ def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
         if _sso_user() is not None:
             st.logout()
 
-    st.button("Sign out", key=key, on_click=_out)
+    st.button(t("sidebar.sign_out"), key=key, on_click=_out)

@@ -58,6 +58,7 @@ from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
+from strategy.ui.language import help_of, intro_of, label_of, summary_of, t, title_of
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 from strategy.ui.welsh_views import welsh_summary
 
@@ -263,22 +264,30 @@ def _conflict_view(engine: Engine, pid: int, prompt: Prompt, lang: str = "") -> 
     if exc is None:
         return
     with st.container(border=True):
-        st.warning(f"{md_escape(exc.message)} Their save: {uk_time(exc.theirs_at)}.", icon="🔀")
+        st.warning(f"{md_escape(exc.message)} {t('conflict.their_save', when=uk_time(exc.theirs_at))}", icon="🔀")
         left, right = st.columns(2)
         with left:
-            st.markdown(f"**Saved by {md_escape(exc.theirs_by or 'someone else')}**")
-            st.text(_display(prompt, exc.theirs) or "(empty)")
+            st.markdown(t("conflict.saved_by", who=md_escape(exc.theirs_by or t("conflict.someone_else"))))
+            st.text(_display(prompt, exc.theirs) or t("conflict.empty"))
         with right:
-            st.markdown("**Your text**")
-            st.text(_display(prompt, exc.mine) or "(empty)")
+            st.markdown(t("conflict.yours"))
+            st.text(_display(prompt, exc.mine) or t("conflict.empty"))
         a, b, c = st.columns(3)
         a.button(
-            "Use their text", key=_ak("use-theirs", pid, prompt.id, lang), on_click=_resolve, args=(engine, pid, prompt.id, "theirs", lang)
+            t("conflict.use_theirs"),
+            key=_ak("use-theirs", pid, prompt.id, lang),
+            on_click=_resolve,
+            args=(engine, pid, prompt.id, "theirs", lang),
         )
-        b.button("Use my text", key=_ak("use-mine", pid, prompt.id, lang), on_click=_resolve, args=(engine, pid, prompt.id, "mine", lang))
+        b.button(
+            t("conflict.use_mine"),
+            key=_ak("use-mine", pid, prompt.id, lang),
+            on_click=_resolve,
+            args=(engine, pid, prompt.id, "mine", lang),
+        )
         if prompt.type in ("text", "longtext"):
             c.button(
-                "Keep both, one after the other",
+                t("conflict.keep_both"),
                 key=_ak("use-both", pid, prompt.id, lang),
                 on_click=_resolve,
                 args=(engine, pid, prompt.id, "both", lang),
@@ -346,18 +355,21 @@ def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool, lang: str
             st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
 
 
+def _guide(prompt: Prompt) -> str:
+    return t("chapter.guide_suffix", ref=prompt.guide) if prompt.guide else ""
+
+
 def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, stored: Answer | None) -> None:
     """For scrutineers and viewers: the answer as text, not a greyed-out field."""
-    c = content()
-    st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
+    st.markdown(f"**{md_escape(label_of(prompt, partnership.nation))}**")
     if prompt.help:
-        st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
+        st.caption(md_escape(help_of(prompt, partnership.nation)) + _guide(prompt))
     if stored and stored.value:
         st.text(_display(prompt, stored.value))
         who = stored.updated_by_name + (f" ({stored.updated_by_agency})" if stored.updated_by_agency else "")
-        st.caption(f"Last saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
+        st.caption(t("common.last_saved_at", when=uk_time(stored.updated_at), who=md_escape(who)))
     else:
-        st.caption("Not answered yet.")
+        st.caption(t("common.not_answered"))
     pid = stored_id(partnership)
     error = st.session_state.pop(_k("err", pid, prompt.id), None)
     if error:
@@ -439,12 +451,12 @@ def _answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stor
         return
     _sync_answer(pid, prompt, stored)
     _changed_notice(pid, prompt)
-    label = c.fill(prompt.label, partnership.nation)
-    help_text = c.fill(prompt.help, partnership.nation) + (f" (Guide {prompt.guide})" if prompt.guide else "")
+    label = label_of(prompt, partnership.nation)
+    help_text = help_of(prompt, partnership.nation) + _guide(prompt)
     key = _k("ans", pid, prompt.id)
     common: dict[str, Any] = dict(key=key, help=help_text or None, on_change=_save, args=(engine, pid, prompt.id), disabled=not editable)
     if prompt.type == "longtext":
-        placeholder = prompt.placeholder or "Type here. It saves when you click away or press Ctrl+Enter."
+        placeholder = prompt.placeholder or t("common.type_here")
         st.text_area(label, height=180, placeholder=placeholder, **common)
     elif prompt.type in ("text", "number"):
         st.text_input(label, placeholder=prompt.placeholder or None, **common)
@@ -455,13 +467,11 @@ def _answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stor
     elif prompt.type == "choice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
-        st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder="Choose one", **common)
+        st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder=t("common.choose_one"), **common)
     elif prompt.type == "multichoice":
         options = c.options(prompt, partnership.nation)
         labels = {o.id: o.label for o in options}
-        st.multiselect(
-            label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder="Choose all that apply", **common
-        )
+        st.multiselect(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder=t("common.choose_all"), **common)
     error = st.session_state.get(_k("err", pid, prompt.id))
     if error:
         show_message(error)
@@ -469,9 +479,9 @@ def _answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stor
     base = st.session_state.get(_k("base", pid, prompt.id))
     if stored and stored.value == base:
         who = stored.updated_by_name + (f" ({stored.updated_by_agency})" if stored.updated_by_agency else "")
-        st.caption(f"✓ Saved at {uk_time(stored.updated_at)} by {md_escape(who)}")
+        st.caption(t("common.saved_at", when=uk_time(stored.updated_at), who=md_escape(who)))
     elif stored is None:
-        st.caption("Not answered yet.")
+        st.caption(t("common.not_answered"))
     _history(engine, pid, prompt, editable)
 
 
@@ -483,8 +493,8 @@ def welsh_field(
 ) -> None:
     """The Welsh version of a written answer, beside the English: saved and version-checked like it, with
     the same conflict view and history, and "possibly out of date" when the English changed since."""
-    pid, c = stored_id(partnership), content()
-    label = f"{c.fill(prompt.label, partnership.nation)} (Cymraeg)"
+    pid = stored_id(partnership)
+    label = f"{label_of(prompt, partnership.nation)} (Cymraeg)"
     if stored is not None and stored.out_of_date:
         st.warning(out_of_date_words(stored.english_changed_at), icon="🕒")
     if not editable:
@@ -517,7 +527,7 @@ def welsh_field(
     base = st.session_state.get(_ak("base", pid, prompt.id, WELSH))
     if stored and stored.value and stored.value == base:
         who = stored.saved_by + (f" ({stored.saved_by_agency})" if stored.saved_by_agency else "")
-        st.caption(f"✓ Saved at {uk_time(stored.saved_at)} by {md_escape(who)}")
+        st.caption(t("common.saved_at", when=uk_time(stored.saved_at), who=md_escape(who)))
         if stored.out_of_date:
             st.button(
                 "The Welsh still matches the English",
@@ -731,10 +741,9 @@ def _move(engine: Engine, pid: int, prompt_id: str, item_id: int, direction: int
 
 
 def _prompt_heading(partnership: Partnership, prompt: Prompt) -> None:
-    c = content()
-    st.markdown(f"**{md_escape(c.fill(prompt.label, partnership.nation))}**")
+    st.markdown(f"**{md_escape(label_of(prompt, partnership.nation))}**")
     if prompt.help:
-        st.caption(md_escape(c.fill(prompt.help, partnership.nation)) + (f" (Guide {prompt.guide})" if prompt.guide else ""))
+        st.caption(md_escape(help_of(prompt, partnership.nation)) + _guide(prompt))
 
 
 def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
@@ -932,27 +941,27 @@ FREE_TEXT = ("longtext", "text", "table", "grid")
 
 def chapter_page(engine: Engine, partnership: Partnership, chapter_id: str) -> None:
     chapter: Chapter = content().chapter(chapter_id)
-    st.title(chapter.title)
-    st.caption(f"{md_escape(partnership.name)} · Guide {chapter.guide}")
+    st.title(title_of(chapter))
+    st.caption(f"{md_escape(partnership.name)} · {t('chapter.guide', ref=chapter.guide)}")
     if chapter.summary:
-        st.markdown(md_escape(content().fill(chapter.summary, partnership.nation)))
+        st.markdown(md_escape(summary_of(chapter, partnership.nation)))
     editable = role_banner(engine, partnership)
     counts = open_counts(engine, stored_id(partnership))
     answers = get_answers(engine, stored_id(partnership))
     rows = all_rows(engine, stored_id(partnership))
     prompts = [p for p in chapter.prompts if p.counted]
     done = sum(is_answered(p, answers[p.id].value if p.id in answers else None, rows.get(p.id)) for p in prompts)
-    st.progress(done / len(prompts) if prompts else 1.0, text=f"{done} of {len(prompts)} answered")
+    st.progress(done / len(prompts) if prompts else 1.0, text=t("chapter.answered", done=done, total=len(prompts)))
     welsh = welsh_answers(engine, stored_id(partnership)) if welsh_applies(partnership.nation) else None
     if welsh is not None:
         welsh_summary(engine, partnership, chapter.id)
     reminded = False
     for section in chapter.sections:
-        st.header(section.title, divider="gray")
+        st.header(title_of(section), divider="gray")
         if section.guide:
-            st.caption(f"Guide {section.guide}")
+            st.caption(t("chapter.guide", ref=section.guide))
         if section.intro:
-            st.markdown(md_escape(content().fill(section.intro, partnership.nation)))
+            st.markdown(md_escape(intro_of(section, partnership.nation)))
         for prompt in section.prompts:
             if not prompt.asked_in(partnership.nation):
                 continue

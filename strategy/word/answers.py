@@ -16,7 +16,7 @@ from strategy.core.models import Answer, Partnership
 from strategy.core.values import uk_day
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Content, Prompt, content
-from strategy.word.language import NO_WELSH, Both, Translations, in_language, phrase, phrases
+from strategy.word.language import NO_WELSH, Both, Translations, figure_in_language, in_language, phrase, phrases
 from strategy.word.style import Brand, brand_from
 from strategy.word.toolkit import (
     gap,
@@ -69,7 +69,7 @@ class DraftContext:
     #: A review copy: open comments by template section id (strategy.finalise.review.open_comments_by_section).
     review_comments: dict | None = None
     #: Detailed evidence tables kept for the evidence appendix: (title, what writes the table), in order.
-    details: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    details: list[tuple[Both | str, Callable[[], None]]] = field(default_factory=list)
     #: What higher layers hand the draft: "endorsements" (the document-control lines of
     #: strategy.finalise.endorsement) and "chain" (strategy.chain's evidence coverage, for its appendix).
     extras: dict = field(default_factory=dict)
@@ -140,6 +140,10 @@ class DraftContext:
             return english
         welsh = phrase(key, "cy", self.translations.phrases) if key in phrases() else self.missing(english)
         return self.text(Both(english, welsh))
+
+    def figure_words(self, fig):
+        """A chart's drawn words (title, axes, legend, labels) in the document's language."""
+        return figure_in_language(fig, self.language, self.translations.phrases)
 
     def value(self, prompt_id: str) -> str:
         a = self.answers.get(prompt_id)

@@ -12,6 +12,8 @@ and count it in a note at the start."""
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -147,3 +149,75 @@ def long_date(day: date, language: str = "en") -> str:
     if language == "en":
         return english
     return welsh_date(day) if language == "cy" else f"{welsh_date(day)} / {english}"
+
+
+# --- Charts: the words drawn into a picture, in the document's language -----------------------------
+
+#: The phrases whose English a chart may draw: the charts' own words, and the status words of delivery.
+CHART_PREFIXES = ("chart.", "report.value.")
+#: Where a figure holds words a reader sees in the picture: titles, axis titles, tick labels, legend
+#: names, bar and marker labels, annotations (hover text is not in a picture).
+_CHART_TEXT_KEYS = frozenset({"text", "name", "ticktext", "x", "y", "annotation_text"})
+
+
+@functools.lru_cache(maxsize=1)
+def _chart_patterns() -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
+    """The chart phrases by their exact English, and those with {placeholders} as patterns that find
+    the values in the English the chart was drawn with."""
+    exact, patterns = {}, []
+    for key, entry in phrases().items():
+        if not key.startswith(CHART_PREFIXES):
+            continue
+        parts = re.split(r"\{(\w+)\}", entry["en"])
+        if len(parts) == 1:
+            exact[entry["en"]] = key
+        else:
+            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            patterns.append((re.compile(f"^{pattern}$", re.S), key))
+    patterns.sort(key=lambda found: -len(found[0].pattern))  # the most specific first
+    return exact, patterns
+
+
+def chart_words(english: str, language: str, overrides: Mapping[str, str] | None = None) -> str:
+    """One string a chart draws, in ``language``: a chart phrase's Welsh (its values kept), bilingual
+    as "Welsh / English"; anything else (people's words, numbers, codes) as it is."""
+    if language == "en" or not english.strip():
+        return english
+    exact, patterns = _chart_patterns()
+    key, values = exact.get(english), {}
+    if key is None:
+        for pattern, candidate in patterns:
+            matched = pattern.match(english)
+            if matched:
+                key, values = candidate, {k: chart_words(v, language, overrides) for k, v in matched.groupdict().items()}
+                break
+    if key is None:
+        return english
+    welsh = welsh_phrase(key, overrides)
+    try:
+        welsh = welsh.format(**values) if values else welsh
+    except (KeyError, IndexError, ValueError):
+        welsh = phrases()[key]["cy"].format(**values) if values else phrases()[key]["cy"]
+    if language == "cy":
+        return welsh
+    return f"{welsh}<br>{english}" if "<br>" in english else f"{welsh} / {english}"
+
+
+def figure_in_language(fig, language: str, overrides: Mapping[str, str] | None = None):
+    """A plotly figure (or its dict) with the words it draws in ``language`` (titles, axis titles, tick
+    labels, legend, bar labels, annotations), from the chart phrases of data/language/documents.yaml.
+    English: the figure as it is."""
+    if language == "en" or fig is None:
+        return fig
+    figure = fig if isinstance(fig, dict) else json.loads(fig.to_json())
+
+    def walk(node, key: str = ""):
+        if isinstance(node, dict):
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        if isinstance(node, str) and key in _CHART_TEXT_KEYS:
+            return chart_words(node, language, overrides)
+        return node
+
+    return walk(figure)

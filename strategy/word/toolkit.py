@@ -588,6 +588,9 @@ def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -
     if fig is None:
         note(ctx, CHART_NOT_AVAILABLE)
         return
+    in_language = getattr(ctx, "figure_words", None)  # a Welsh or bilingual document: its words drawn in its language
+    if in_language is not None:
+        fig = in_language(fig)
     charts = _charts_of(ctx.doc)
     picture = ctx.doc.add_paragraph()
     caption_paragraph = ctx.doc.add_paragraph(safe_text(caption), style=NOTE_STYLE)
