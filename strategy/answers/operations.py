@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel import col as sql_column
 
+from strategy.core.access import partnership_and_role
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
@@ -52,9 +53,12 @@ def _prompt(prompt_id: str) -> Prompt:
         raise NotFound(f"The workbook has no question {prompt_id!r}.") from None
 
 
+PARTNERSHIP_GONE = "That partnership no longer exists, so this could not be saved."
+
+
 def _ensure_partnership(session: Session, partnership_id: int) -> None:
     if session.get(Partnership, partnership_id) is None:
-        raise NotFound("That partnership no longer exists, so this could not be saved.")
+        raise NotFound(PARTNERSHIP_GONE)
 
 
 def normalise_value(prompt: Prompt, value) -> str:
@@ -230,7 +234,11 @@ def save_text(
 
     try:
         with write_session(engine, session=caller_session) as session:
-            _ensure_partnership(session, partnership_id)
+            if caller_session is None:  # its own transaction: with the role, read before the answer's row is locked
+                if not partnership_and_role(session, author, partnership_id):
+                    raise NotFound(PARTNERSHIP_GONE)
+            else:
+                _ensure_partnership(session, partnership_id)
             more = extra(session) if extra is not None else {}
             current = _current_text(session, model, partnership_id, prompt_id)
             if (
