@@ -220,7 +220,6 @@ def test_a_document_built_again_draws_only_charts_whose_figures_changed(engine, 
     assert pictures(again) == pictures(first)
 
 
-
 @pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
 def test_a_chart_drawn_after_others_in_one_process_is_the_picture_a_fresh_process_draws(monkeypatch):
     # The drawing process keeps its browser tabs between charts (no reload after each): nothing of an
@@ -244,6 +243,7 @@ def test_a_chart_drawn_after_others_in_one_process_is_the_picture_a_fresh_proces
     assert all(png and png.startswith(b"\x89PNG") for png in drawn)
     assert len({drawn[0], drawn[1], drawn[2]}) == 3
     assert drawn[2] == alone
+
 
 # --- Nothing written yet --------------------------------------------------------------------------
 

@@ -267,7 +267,7 @@ def save_text(
                 revision(session, "create", None)
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
-            if current is not None:
+            if current is not None and current.version == expected_version:  # else someone has saved since: no update can match
                 result = cast(
                     CursorResult[Any],
                     session.execute(

@@ -80,7 +80,7 @@ def partnership_and_role(session: Session, author: Author | None, partnership_id
     if author is None or author.user_id is None:
         return session.exec(select(Partnership.id).where(Partnership.id == partnership_id)).first() is not None
     row = session.exec(
-        select(Partnership.id, Account.id, Account.is_admin, Account.disabled, Membership.role)
+        select(Partnership.id, Account.is_admin, Account.disabled, Membership.role)
         .select_from(Partnership)
         .outerjoin(Account, col(Account.id) == author.user_id)
         .outerjoin(Membership, (col(Membership.account_id) == Account.id) & (col(Membership.partnership_id) == Partnership.id))
@@ -88,7 +88,8 @@ def partnership_and_role(session: Session, author: Author | None, partnership_id
     ).first()
     if row is None:
         return False
-    standing = None if row[1] is None else (bool(row[2]), bool(row[3]), row[4])
+    # ``is_admin`` is never NULL in a row of ``account``: NULL here means there is no such account.
+    standing = None if row[1] is None else (bool(row[1]), bool(row[2]), row[3])
     session.info.setdefault(_PREFETCHED, {})[(author.user_id, partnership_id)] = standing
     return True
 
