@@ -267,7 +267,10 @@ def save_text(
                 revision(session, "create", None)
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
-            if current is not None and current.version == expected_version:  # else someone has saved since: no update can match
+            # In its own session ``current`` was just read from the database: at another version, someone
+            # has saved since and no update can match (in a caller's session it may be an older copy).
+            out_of_date = caller_session is None and current is not None and current.version != expected_version
+            if current is not None and not out_of_date:
                 result = cast(
                     CursorResult[Any],
                     session.execute(
@@ -290,7 +293,8 @@ def save_text(
                     return Saved(stored, expected_version + 1, now, author.name, removed)
             # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
             # Read again: on PostgreSQL the winner may have committed after ``current`` was read.
-            current = _current_text(session, model, partnership_id, prompt_id, fresh=True)
+            if not out_of_date:
+                current = _current_text(session, model, partnership_id, prompt_id, fresh=True)
             theirs = current.value if current else ""
             if stored != theirs:
                 revision(session, "conflict_copy", theirs)
