@@ -220,6 +220,31 @@ def test_a_document_built_again_draws_only_charts_whose_figures_changed(engine, 
     assert pictures(again) == pictures(first)
 
 
+@pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
+def test_a_chart_drawn_after_others_in_one_process_is_the_picture_a_fresh_process_draws(monkeypatch):
+    # The drawing process keeps its browser tabs between charts (no reload after each): nothing of an
+    # earlier chart may show in a later one.
+    import plotly.graph_objects as go
+
+    monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh, tabs kept\n")
+    figures = [
+        go.Figure(go.Bar(x=["A", "B", "C"], y=[3, 1, 2], text=[3, 1, 2])).update_layout(title="First"),
+        go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[4, 2, 5, 1], mode="lines+markers")).update_layout(title="Second", height=400),
+        go.Figure(go.Bar(y=["Long label one", "Two"], x=[5, 7], orientation="h")).update_layout(title="Third"),
+    ]
+    specs = [export.chart_spec(f, height=380) for f in figures]
+    several, fresh = export.ChartDrawer(), export.ChartDrawer()
+    try:
+        drawn = [several.draw(spec).result(timeout=120) for spec in specs]
+        alone = fresh.draw(specs[2]).result(timeout=120)
+    finally:
+        several.close()
+        fresh.close()
+    assert all(png and png.startswith(b"\x89PNG") for png in drawn)
+    assert len({drawn[0], drawn[1], drawn[2]}) == 3
+    assert drawn[2] == alone
+
+
 # --- Nothing written yet --------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from sqlmodel import col as sql_column
 
+from strategy.core.access import partnership_and_role
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
@@ -52,9 +53,12 @@ def _prompt(prompt_id: str) -> Prompt:
         raise NotFound(f"The workbook has no question {prompt_id!r}.") from None
 
 
+PARTNERSHIP_GONE = "That partnership no longer exists, so this could not be saved."
+
+
 def _ensure_partnership(session: Session, partnership_id: int) -> None:
     if session.get(Partnership, partnership_id) is None:
-        raise NotFound("That partnership no longer exists, so this could not be saved.")
+        raise NotFound(PARTNERSHIP_GONE)
 
 
 def normalise_value(prompt: Prompt, value) -> str:
@@ -230,7 +234,11 @@ def save_text(
 
     try:
         with write_session(engine, session=caller_session) as session:
-            _ensure_partnership(session, partnership_id)
+            if caller_session is None:  # its own transaction: with the role, read before the answer's row is locked
+                if not partnership_and_role(session, author, partnership_id):
+                    raise NotFound(PARTNERSHIP_GONE)
+            else:
+                _ensure_partnership(session, partnership_id)
             more = extra(session) if extra is not None else {}
             current = _current_text(session, model, partnership_id, prompt_id)
             if (
@@ -259,7 +267,10 @@ def save_text(
                 revision(session, "create", None)
                 session.flush()
                 return Saved(stored, 1, now, author.name, removed)
-            if current is not None:
+            # In its own session ``current`` was just read from the database: at another version, someone
+            # has saved since and no update can match (in a caller's session it may be an older copy).
+            out_of_date = caller_session is None and current is not None and current.version != expected_version
+            if current is not None and not out_of_date:
                 result = cast(
                     CursorResult[Any],
                     session.execute(
@@ -282,7 +293,8 @@ def save_text(
                     return Saved(stored, expected_version + 1, now, author.name, removed)
             # Someone else saved first (or deleted what this person loaded): keep this text, then say so.
             # Read again: on PostgreSQL the winner may have committed after ``current`` was read.
-            current = _current_text(session, model, partnership_id, prompt_id, fresh=True)
+            if not out_of_date:
+                current = _current_text(session, model, partnership_id, prompt_id, fresh=True)
             theirs = current.value if current else ""
             if stored != theirs:
                 revision(session, "conflict_copy", theirs)

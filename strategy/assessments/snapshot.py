@@ -470,11 +470,26 @@ def responses(engine: Engine, snapshot_id: int, *, session: Session | None = Non
         )
 
 
+def _response_ratings(engine: Engine, snapshot_id: int) -> list[tuple[int, int | None]]:
+    """(statement id, rating) of each frontline response, as ``responses`` lists them: two columns
+    read, not a thousand whole rows (the Word draft reads them for each snapshot summary)."""
+    with read_session(engine) as session:
+        return [
+            (statement_id, rating)
+            for statement_id, rating in session.exec(
+                select(SnapshotResponse.statement_id, SnapshotResponse.rating)
+                .where(SnapshotResponse.snapshot_id == snapshot_id, col(SnapshotResponse.deleted_at).is_(None))
+                .order_by(col(SnapshotResponse.id))
+            ).all()
+        ]
+
+
 def statement_table(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.DataFrame:
     """One row per statement: the agreed ratings and notes, and the frontline average and count."""
     rated = ratings(engine, snapshot_id)
     front = pd.DataFrame(
-        [{"statement_id": r.statement_id, "rating": r.rating} for r in responses(engine, snapshot_id)], columns=["statement_id", "rating"]
+        [{"statement_id": statement_id, "rating": rating} for statement_id, rating in _response_ratings(engine, snapshot_id)],
+        columns=["statement_id", "rating"],
     )
     rows = []
     for s in snapshot_statements(engine, partnership_id, snapshot_id):

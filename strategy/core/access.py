@@ -12,7 +12,7 @@ or disabled loses access at their next click."""
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from strategy.core.authors import Author
 from strategy.core.db import read_session
@@ -42,27 +42,66 @@ _REFUSED = {
 }
 
 
+_ACCOUNT_GONE = "Your account has been disabled or removed, so nothing was saved. Ask an administrator."
+
+
 def _account(session: Session, author: Author) -> Account:
     account = session.get(Account, author.user_id)
     if account is None or account.disabled:
-        raise NotAllowed("Your account has been disabled or removed, so nothing was saved. Ask an administrator.")
+        raise NotAllowed(_ACCOUNT_GONE)
     return account
+
+
+#: Where ``prefetch_role`` leaves what it read, in the session, for the next ``require_role``.
+_PREFETCHED = "workbook_role_prefetched"
+
+
+def _standing(session: Session, user_id: int, partnership_id: int | None) -> tuple[bool, bool, str | None] | None:
+    """(is an administrator, is disabled, role in the partnership or None) of an account, or None when
+    there is no such account: the account and its membership in one round trip (a save at a busy
+    workshop waits for each)."""
+    prefetched = session.info.get(_PREFETCHED)
+    if prefetched and (user_id, partnership_id) in prefetched:
+        return prefetched.pop((user_id, partnership_id))
+    row = session.exec(
+        select(Account.is_admin, Account.disabled, Membership.role)
+        .select_from(Account)
+        .outerjoin(Membership, (col(Membership.account_id) == Account.id) & (col(Membership.partnership_id) == partnership_id))
+        .where(Account.id == user_id)
+    ).first()
+    return None if row is None else (bool(row[0]), bool(row[1]), row[2] if partnership_id is not None else None)
+
+
+def partnership_and_role(session: Session, author: Author | None, partnership_id: int) -> bool:
+    """Whether the partnership exists; and read now, in the same round trip, what the next
+    ``require_role`` for this person and partnership in this session checks (it still decides then,
+    and reads afresh after that). A save reads both before it takes its row's lock, so others saving
+    the same answer at a workshop wait for less, and each save waits for one round trip, not three."""
+    if author is None or author.user_id is None:
+        return session.exec(select(Partnership.id).where(Partnership.id == partnership_id)).first() is not None
+    row = session.exec(
+        select(Partnership.id, Account.is_admin, Account.disabled, Membership.role)
+        .select_from(Partnership)
+        .outerjoin(Account, col(Account.id) == author.user_id)
+        .outerjoin(Membership, (col(Membership.account_id) == Account.id) & (col(Membership.partnership_id) == Partnership.id))
+        .where(Partnership.id == partnership_id)
+    ).first()
+    if row is None:
+        return False
+    # ``is_admin`` is never NULL in a row of ``account``: NULL here means there is no such account.
+    standing = None if row[1] is None else (bool(row[1]), bool(row[2]), row[3])
+    session.info.setdefault(_PREFETCHED, {})[(author.user_id, partnership_id)] = standing
+    return True
 
 
 def role_of(session: Session, author: Author, partnership_id: int | None) -> str | None:
     """'admin', 'owner', 'editor', 'scrutineer', 'viewer' or None (not a member). The system actor is 'admin'."""
     if author.user_id is None:
         return "admin"
-    account = session.get(Account, author.user_id)
-    if account is None or account.disabled:
+    standing = _standing(session, author.user_id, partnership_id)
+    if standing is None or standing[1]:
         return None
-    if account.is_admin:
-        return "admin"
-    if partnership_id is None:
-        return None
-    return session.exec(
-        select(Membership.role).where(Membership.partnership_id == partnership_id, Membership.account_id == author.user_id)
-    ).first()
+    return "admin" if standing[0] else standing[2]
 
 
 def require_role(session: Session, author: Author | None, partnership_id: int | None, needed: str) -> None:
@@ -70,10 +109,12 @@ def require_role(session: Session, author: Author | None, partnership_id: int | 
     'edit' or 'manage') in the partnership. Called inside the write's own transaction."""
     if author is None or author.user_id is None:
         return
-    account = _account(session, author)
-    if account.is_admin:
+    standing = _standing(session, author.user_id, partnership_id)
+    if standing is None or standing[1]:
+        raise NotAllowed(_ACCOUNT_GONE)
+    if standing[0]:
         return
-    role = role_of(session, author, partnership_id)
+    role = standing[2]
     if role is None:
         raise (
             NotAllowed("You are no longer a member of this partnership, so nothing was saved. Ask one of its owners if you need access.")

@@ -49,6 +49,7 @@ from strategy.word.toolkit import (
     bullets,
     chart,
     contents_from_headings,
+    document_text,
     ensure_styles,
     footer_with_pages,
     gap,
@@ -212,14 +213,6 @@ def _header_footer(ctx: DraftContext) -> None:
         below.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _document_text(doc: DocxDocument) -> list[str]:
-    texts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            texts += [cell.text for cell in row.cells]
-    return texts
-
-
 def _evidence_appendix(ctx: DraftContext):
     """Appendix C: the detailed evidence tables of section 4, numbered C1, C2... as the section
     refers to them. Returns the first element of the appendix (None when there is none)."""
@@ -310,7 +303,7 @@ def _glossary(ctx: DraftContext) -> None:
         for r in ctx.rows.get(GLOSSARY_PROMPT, [])
         if r.values.get("acronym")
     }
-    found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=_document_text(ctx.doc))
+    found = acronyms_in([], nation=ctx.partnership.nation, own=own, raw=document_text(ctx.doc))
     ctx.doc.add_page_break()
     ctx.doc.add_heading(ctx.say("appendix.b"), level=1)
     if not found.meanings and not found.unexplained:
@@ -652,12 +645,13 @@ def _identification(ctx: DraftContext) -> None:
             estimate=ev.about(p.estimate),
             sentence=sentence,
         )
-        chart(
-            ctx,
-            ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name),
-            alt,
-            ctx.say("evidence.iceberg_caption"),
-        )
+        if ctx.charts:  # the figure is built only for a picture
+            chart(
+                ctx,
+                ev.iceberg_figure(p, ctx.partnership.areas or ctx.partnership.name),
+                alt,
+                ctx.say("evidence.iceberg_caption"),
+            )
         doc.add_paragraph(safe_text(ctx.text(sentence)), style=FINDING_STYLE)
         bullets(ctx, workings)
         doc.add_paragraph(safe_text(method))

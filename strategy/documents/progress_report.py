@@ -165,6 +165,8 @@ MEASURES_PER_CHART = 6
 
 
 def _measures_chart(ctx: DraftContext, aim_code: str, measures: list) -> None:
+    if not ctx.charts:  # the figure is built only for a picture
+        return
     names = [f"{row.Code} {ctx.text(ctx.own(str(row.Indicator)))}" for row, _ in measures]
     chart(
         ctx,
@@ -242,7 +244,7 @@ def build_progress_report(
         doc.add_paragraph(ctx.say(key, count=len(actions), statuses=_by_language(ctx, counts), overdue=overdue, due=due))
         chart(
             ctx,
-            delivery_chart.status_figure(counts),
+            delivery_chart.status_figure(counts) if ctx.charts else None,
             ctx.say("report.status_alt"),
             ctx.say("report.status_caption"),
             height=380,

@@ -65,14 +65,15 @@ def section_aims(ctx: DraftContext) -> None:
                     safe_text(f" (why: {o.rationale})" if ctx.language == "en" else f" ({ctx.say('plan.why', why=ctx.own(o.rationale))})")
                 )
     doc.add_heading(ctx.say("plan.chain"), level=2)
-    figure = plan_chart.chain_figure(plan)
-    chart(
-        ctx,
-        figure,
-        ctx.say("plan.chain_alt"),
-        ctx.say("plan.chain_caption"),
-        height=min(1350, max(560, int(figure.layout.height or 560))),
-    )
+    if ctx.charts:  # the figure is built only for a picture
+        figure = plan_chart.chain_figure(plan)
+        chart(
+            ctx,
+            figure,
+            ctx.say("plan.chain_alt"),
+            ctx.say("plan.chain_caption"),
+            height=min(1350, max(560, int(figure.layout.height or 560))),
+        )
     simple_table(ctx, [ctx.say(f"chain.{h}") for h in ("aim", "outcome", "action", "measures")], _chain_rows(ctx, plan))
     gaps = [_finding(ctx, f) for f in P.plan_checks(plan) if f.kind in ("no_outcome", "no_action", "no_measure")]
     if gaps:
@@ -397,14 +398,15 @@ def section_action_plan(ctx: DraftContext) -> None:
         for rec, acts in P.recommendation_coverage(plan)
     ]
     simple_table(ctx, [ctx.say("plan.header.recommendation"), ctx.say("plan.header.answered_by")], coverage)
-    timeline = plan_chart.gantt_figure(plan)
-    chart(
-        ctx,
-        timeline,
-        ctx.say("plan.timeline_alt"),
-        ctx.say("plan.timeline_caption"),
-        height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560,
-    )
+    if ctx.charts:  # the figure is built only for a picture
+        timeline = plan_chart.gantt_figure(plan)
+        chart(
+            ctx,
+            timeline,
+            ctx.say("plan.timeline_alt"),
+            ctx.say("plan.timeline_caption"),
+            height=min(900, max(560, int(timeline.layout.height or 560))) if timeline is not None else 560,
+        )
 
 
 # --- Section 11: monitoring and evaluation ------------------------------------------------------

@@ -327,8 +327,9 @@ def _set_style_id(p, style_id: str | None) -> None:
         pPr.insert(0, style)
 
 
-def fit_table(table: Table, width: int, brand: Brand) -> None:
-    """Style a table the house way and size its columns to its content across ``width``."""
+def fit_table(table: Table, width: int, brand: Brand, *, texts: list[list[str]] | None = None) -> None:
+    """Style a table the house way and size its columns to its content across ``width`` (``texts``:
+    the table's ``_texts``, when the caller has them already)."""
     if table.style is None or table.style.name in ("Normal Table", "Table Grid"):
         table.style = TABLE_STYLE
     headers = _header_rows(table)
@@ -349,7 +350,7 @@ def fit_table(table: Table, width: int, brand: Brand) -> None:
                     tc_pr.remove(old)
                 tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{brand.accent}"/>'))
     grid = table._tbl.tblGrid.findall(qn("w:gridCol"))
-    texts = _texts(table)
+    texts = _texts(table) if texts is None else texts  # styling the cells above changes no text
     if not grid or not texts:  # nothing to size
         return
     widths = column_widths(texts, headers, int(width))
@@ -452,7 +453,7 @@ def fit_tables(doc: DocxDocument, brand: Brand = DEFAULT_BRAND) -> None:
         if texts and texts[0] and not is_landscape(section) and sum(_bounds(texts, _header_rows(table))[0]) > width:
             _turn_landscape(tbl, sect_pr)
             width = Emu(A4_LONG - (section.left_margin or 0) - (section.right_margin or 0))
-        fit_table(table, width, brand)
+        fit_table(table, width, brand, texts=texts)
 
 
 # --- Lists ---------------------------------------------------------------------------------------
