@@ -26,15 +26,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from strategy.answers.operations import add_rows, get_answer, list_rows, save_answer
-from strategy.core.access import RIGHTS, require_role
+from strategy.core.access import RIGHTS, require_role, role_of
 from strategy.core.audit_log import record
 from strategy.core.authors import Author
 from strategy.core.dates import uk_date
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
 from strategy.core.models import (
-    Account,
-    Membership,
     Partnership,
     PlanAim,
     PlanOutcome,
@@ -116,27 +114,10 @@ def participant_key(author: Author) -> str:
     return f"name:{name_key(author.name)}"[:200]
 
 
-def _role_now(session: Session, author: Author, partnership_id: int) -> str | None:
-    """``role_of`` in one round trip (the account and its membership together): a refresh runs every
-    couple of seconds on thirty screens, so it counts. Same answers: 'admin' for the command line and
-    administrators, None for a disabled account or someone not (or no longer) a member."""
-    if author.user_id is None:
-        return "admin"
-    row = session.exec(
-        select(Account.is_admin, Account.disabled, Membership.role)
-        .select_from(Account)
-        .outerjoin(Membership, (col(Membership.account_id) == Account.id) & (col(Membership.partnership_id) == partnership_id))
-        .where(Account.id == author.user_id)
-    ).first()
-    if row is None or row[1]:
-        return None
-    return "admin" if row[0] else row[2]
-
-
 def _role(session: Session, author: Author, partnership_id: int) -> str:
     """facilitator | participant (the same rights: owners, editors, administrators) | watcher. Refuses
     someone who is not (or no longer) a member."""
-    role = _role_now(session, author, partnership_id)
+    role = role_of(session, author, partnership_id)
     if role is None:
         require_role(session, author, partnership_id, "read")  # not (or no longer) a member: says so
     return "facilitator" if role in RIGHTS["edit"] else "watcher"
@@ -147,7 +128,7 @@ def require_contributor(
 ) -> None:
     """Owners, editors and administrators take part; a scrutineer or viewer is told they can only watch;
     someone removed from the partnership (or disabled) is told so. Read from the database every call."""
-    role = _role_now(session, author, partnership_id)
+    role = role_of(session, author, partnership_id)
     if role is None:
         require_role(session, author, partnership_id, "edit")  # someone removed or disabled: says so
     if role not in RIGHTS["edit"]:
