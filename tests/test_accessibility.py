@@ -31,7 +31,7 @@ from browser_support import (
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.interface import ui_text
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("accessibility")]  # its own server and Chromium
 
 ADMIN = ("Alex Access", "Harbourshire Council")
 SCRUTINEER = ("Sam Scrutiny", "Independent scrutiny")
@@ -102,18 +102,17 @@ def heading_jumps(levels: list[tuple[int, str]]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def servers(tmp_path_factory, db_templates):
     require_browser()
     from playwright.sync_api import sync_playwright
 
     from strategy.core.authors import Author
-    from strategy.demo import ensure_demo
     from strategy.people.accounts import create_account, set_member_role
 
     folder = tmp_path_factory.mktemp("accessibility")
-    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
+    url = db_templates.sqlite(folder / "workbook.sqlite3", demo=True)  # a copy of the demo's template
     engine = prepare_database(url)
-    demo = ensure_demo(engine)
+    demo = db_templates.demo_id("sqlite")
     create_people(engine, [ADMIN])
     create_account(
         engine,

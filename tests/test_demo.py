@@ -37,8 +37,8 @@ def test_demo_data_only_names_questions_and_options_the_workbook_has():
     assert all(prompts[i].type == "table" for i in data["items"])
 
 
-def test_loading_the_demo_twice_changes_nothing(engine):
-    pid = ensure_demo(engine)
+def test_loading_the_demo_twice_changes_nothing(engine, demo_id):
+    pid = demo_id  # the template's ensure_demo on an empty database, copied (tests/db_support.py)
     first = snapshot(engine, pid)
     assert first[0] > 0 and first[1] > 0
     assert ensure_demo(engine) == pid
@@ -46,8 +46,8 @@ def test_loading_the_demo_twice_changes_nothing(engine):
     assert [p.name for p in list_partnerships(engine)] == ["Demo partnership"]
 
 
-def test_every_question_of_the_demo_is_answered(engine):
-    pid = ensure_demo(engine)
+def test_every_question_of_the_demo_is_answered(engine, demo_id):
+    pid = demo_id
     progress = chapter_progress(engine, pid)
     unanswered = [(cp.chapter.id, cp.first_unanswered.id) for cp in progress if not cp.done]
     assert unanswered == []
@@ -55,8 +55,8 @@ def test_every_question_of_the_demo_is_answered(engine):
     assert sum(cp.total for cp in progress) == len([p for p in content().prompts.values() if p.counted])
 
 
-def test_loading_the_demo_again_puts_back_what_was_changed(engine):
-    pid = ensure_demo(engine)
+def test_loading_the_demo_again_puts_back_what_was_changed(engine, demo_id):
+    pid = demo_id
     original = get_answers(engine, pid)["vision.statement"]
     someone = Author.make("Curious visitor")
     save_answer(engine, pid, "vision.statement", "Scribbled over", expected_version=original.version, author=someone)
@@ -69,8 +69,8 @@ def test_loading_the_demo_again_puts_back_what_was_changed(engine):
     assert "Scribbled over" in kept
 
 
-def test_demo_export_contains_the_partnership_name(engine):
-    pid = ensure_demo(engine)
+def test_demo_export_contains_the_partnership_name(engine, demo_id):
+    pid = demo_id
     doc = Document(io.BytesIO(export_docx(engine, pid)))
     assert "Demo partnership" in [p.text for p in doc.paragraphs if p.style.name == "Subtitle"]
     assert doc.core_properties.title.startswith("Demo partnership")

@@ -174,7 +174,9 @@ def test_a_chart_that_hangs_is_abandoned_after_the_time_limit(engine, partnershi
 
 
 @pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
-def test_every_chart_of_a_document_is_drawn_by_one_process(engine, demo_id, monkeypatch):
+def test_every_chart_of_a_document_is_drawn_by_one_process(sqlite_engine, sqlite_demo_id, monkeypatch):
+    # The drawing process, which reads no database: on SQLite only (PostgreSQL's demo exports elsewhere).
+    engine, demo_id = sqlite_engine, sqlite_demo_id
     # A script that differs from the real one by a comment: drawn afresh, not from the suite's cache.
     monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh\n")
     export.shared_drawer().close()  # none running from an earlier test
@@ -197,7 +199,9 @@ def test_every_chart_of_a_document_is_drawn_by_one_process(engine, demo_id, monk
 
 
 @pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
-def test_a_document_built_again_draws_only_charts_whose_figures_changed(engine, demo_id, monkeypatch):
+def test_a_document_built_again_draws_only_charts_whose_figures_changed(sqlite_engine, sqlite_demo_id, monkeypatch):
+    # The drawing process, which reads no database: on SQLite only (PostgreSQL's demo exports elsewhere).
+    engine, demo_id = sqlite_engine, sqlite_demo_id
     monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh, remembered\n")
     drawer = export.shared_drawer()
     drawer.forget()
@@ -335,7 +339,9 @@ def test_building_the_draft_tells_each_step_in_order(engine, demo_id):
 
 
 @pytest.mark.skipif(not CAN_DRAW, reason="needs Kaleido and a local Chromium to draw charts")
-def test_the_next_document_draws_with_the_process_already_running(engine, demo_id, monkeypatch):
+def test_the_next_document_draws_with_the_process_already_running(sqlite_engine, sqlite_demo_id, monkeypatch):
+    # The drawing process, which reads no database: on SQLite only (PostgreSQL's demo exports elsewhere).
+    engine, demo_id = sqlite_engine, sqlite_demo_id
     monkeypatch.setattr(export, "_RENDER_SCRIPT", export._RENDER_SCRIPT + "# drawn afresh, kept\n")
     export.shared_drawer().close()
     started = []

@@ -30,7 +30,6 @@ from strategy.assessments import snapshot as sn
 from strategy.core.dates import UK
 from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.settings import DATA_DIR
-from strategy.demo import ensure_demo
 from strategy.documents.audit_briefing import build_audit_briefing
 from strategy.documents.draft import export_docx
 from strategy.documents.on_a_page import build_on_a_page
@@ -48,14 +47,17 @@ A4 = {(Mm(210), Mm(297)), (Mm(297), Mm(210))}
 TOLERANCE = Mm(1)
 SHORT_DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
 WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
+#: On one xdist worker: the demo's five documents and its PDF (module fixtures) are then made once a run.
+pytestmark = pytest.mark.xdist_group("house-style")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo partnership in a database of this module's own (the documents only read it)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('house') / 'demo.sqlite3'}"
+def demo(tmp_path_factory, db_templates):
+    """The demo partnership in a database of this module's own (the documents only read it): a copy of
+    this process's demo template (tests/db_support.py)."""
+    url = db_templates.sqlite(tmp_path_factory.mktemp("house") / "demo.sqlite3", demo=True)
     engine = prepare_database(url)
-    pid = ensure_demo(engine)
+    pid = db_templates.demo_id("sqlite")
     yield engine, pid
     dispose_engine(url)
 

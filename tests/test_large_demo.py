@@ -27,6 +27,9 @@ from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import sign_in_as
 from tests.test_app import APP
 
+#: On one xdist worker: the large partnership (about half a minute to build) is then built once a run.
+pytestmark = pytest.mark.xdist_group("large-demo")
+
 #: The pages whose cost could grow with a partnership's size (tables, charts, checks, histories).
 PAGES = [
     "views/home.py",
