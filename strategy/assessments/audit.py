@@ -6,6 +6,7 @@ recommendations and the text of the briefing partnerships publish."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from strategy.core.revisions import created, ensure_partnership, load, set_remov
 from strategy.core.text import chart_escape, check_length, clean_text, normalise_name
 from strategy.core.values import parse_date
 from strategy.guide.content import content
+from strategy.word.language import Both, phrase
 
 THEME_LIMIT = 200
 PERIOD_LIMIT = 60
@@ -502,38 +504,54 @@ def barrier_figure(summary: SurveySummary) -> go.Figure:
     return fig
 
 
-def awareness_sentence(summary: SurveySummary) -> str:
+def awareness_sentence(summary: SurveySummary, language: str = "en", overrides: Mapping[str, str] | None = None) -> str:
+    """The staff survey in a few sentences, in ``language`` (the documents' phrases)."""
     if not summary.responses:
         return ""
-    parts = [f"{summary.responses} practitioners answered the staff survey."]
+    parts = [phrase("assess.survey_answered", language, overrides, count=summary.responses)]
     if summary.aware_percent is not None:
-        parts.append(f"{summary.aware_percent}% knew about the strategy and toolkit")
         if summary.used_percent_of_aware is not None:
-            parts[-1] += f"; of those, {summary.used_percent_of_aware}% had used the toolkit."
+            parts.append(phrase("assess.aware_used", language, overrides, aware=summary.aware_percent, used=summary.used_percent_of_aware))
         else:
-            parts[-1] += "."
+            parts.append(phrase("assess.aware", language, overrides, aware=summary.aware_percent))
     if not summary.barriers.empty:
         top = summary.barriers.iloc[0]
-        parts.append(f"The most common reason for not using it: '{top['What stops use']}' ({top['Responses']}).")
+        found = next((b["id"] for b in content().reference("audit_barriers").items if b["label"] == top["What stops use"]), None)
+        english = str(top["What stops use"])
+        barrier = Both(english, content().list_label("audit_barriers", found, None, "cy") if found is not None else english)
+        parts.append(phrase("assess.top_barrier", language, overrides, barrier=barrier, count=top["Responses"]))
     return " ".join(parts)
 
 
-def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
-    """A few sentences on the latest thematic audit for the Context chapter and the Word draft."""
+def latest_summary(engine: Engine, partnership_id: int, language: str = "en", overrides: Mapping[str, str] | None = None) -> list[str]:
+    """A few sentences on the latest thematic audit for the Context chapter and the Word draft, in
+    ``language`` ("en", "cy" or "bilingual"; ``overrides``: the partnership's corrections of the Welsh)."""
+    if language == "bilingual":  # each sentence in Welsh, then in English
+        both = zip(latest_summary(engine, partnership_id, "cy", overrides), latest_summary(engine, partnership_id), strict=True)
+        return [f"{welsh}\n{english}" for welsh, english in both]
     audits = list_audits(engine, partnership_id)
     if not audits:
         return []
     audit = audits[-1]
     cases = list_cases(engine, stored_id(audit))
-    lines = [
-        f"Thematic audit '{audit.theme}'"
-        + (f" ({audit.period})" if audit.period else "")
-        + f": {len(cases)} case{'s' if len(cases) != 1 else ''} audited."
-    ]
-    graded = grade_table(cases)
+    key = "assess.audit_one" if len(cases) == 1 else "assess.audit_many"
+    period = f" ({audit.period})" if audit.period else ""
+    line = phrase(key, language, overrides, theme=audit.theme, period=period, count=len(cases))
     if cases:
-        lines[0] += " Grades: " + ", ".join(f"{r.Grade.lower()} {r.Cases}" for r in graded.itertuples() if r.Cases) + "."
-    sentence = awareness_sentence(survey_summary(survey_responses(engine, stored_id(audit))))
+        counts = [(g, sum(1 for c in cases if c.grade == g)) for g in GRADE_ORDER]
+        counts.append(("", sum(1 for c in cases if not c.grade)))
+
+        def grade_words(lang: str) -> str:
+            def name(grade: str) -> str:
+                if not grade:
+                    return phrase("assess.not_graded", lang, overrides)
+                return content().list_label("audit_grades", grade, None, lang) if lang == "cy" else grade_label(grade)
+
+            return ", ".join(f"{name(g).lower()} {n}" for g, n in counts if n)
+
+        line += phrase("assess.audit_grades", language, overrides, grades=grade_words(language))
+    lines = [line]
+    sentence = awareness_sentence(survey_summary(survey_responses(engine, stored_id(audit))), language, overrides)
     if sentence:
         lines.append(sentence)
     return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,7 @@ from strategy.core.revisions import created, ensure_partnership, load, set_remov
 from strategy.core.text import check_length, clean_text, normalise_name
 from strategy.core.values import parse_date
 from strategy.guide.content import content
+from strategy.word.language import Both, phrase, welsh_date
 
 STATEMENT_LIMIT = 600
 NOTE_LIMIT = 5000
@@ -660,19 +662,36 @@ def domain_scores(engine: Engine, partnership_id: int, snapshot_id: int) -> pd.D
     return pd.DataFrame(out)
 
 
-def gap_findings(scores: pd.DataFrame) -> list[str]:
-    """Plain sentences for each domain where the strategic and frontline views differ by GAP_FLAG or more."""
+def gap_findings(scores: pd.DataFrame, language: str = "en", overrides: Mapping[str, str] | None = None) -> list[str]:
+    """Plain sentences for each domain where the strategic and frontline views differ by GAP_FLAG or more,
+    in ``language`` (the documents' phrases; the English is the one the workbook always printed)."""
     findings = []
     for _, row in scores.iterrows():
         gap = row["Gap (strategic minus frontline)"]
         if gap is None or pd.isna(gap) or abs(gap) < GAP_FLAG:
             continue
-        higher, lower = ("strategic leaders", "frontline practitioners") if gap > 0 else ("frontline practitioners", "strategic leaders")
+        leaders, frontline = "assess.strategic_leaders", "assess.frontline_practitioners"
+        higher, lower = (leaders, frontline) if gap > 0 else (frontline, leaders)
         findings.append(
-            f"{row['Domain']}: {higher} rate progress higher than {lower} do "
-            f"({row['Progress (average of 4)']} against {row['Frontline (average of 4)']} out of 4)."
+            phrase(
+                "assess.snapshot_gap",
+                language,
+                overrides,
+                domain=_domain_name(row, language),
+                higher=Both(phrase(higher), phrase(higher, "cy", overrides)),
+                lower=Both(phrase(lower), phrase(lower, "cy", overrides)),
+                strategic=row["Progress (average of 4)"],
+                frontline=row["Frontline (average of 4)"],
+            )
         )
     return findings
+
+
+def _domain_name(row, language: str) -> Both | str:
+    """A domain's name for a sentence in ``language`` (its Welsh from snapshot_domains' label_cy)."""
+    if language == "en":
+        return str(row["Domain"])
+    return Both(str(row["Domain"]), content().list_label("snapshot_domains", row["domain"], None, "cy"))
 
 
 def comparison_figure(scores: pd.DataFrame, title: str) -> go.Figure:
@@ -731,15 +750,24 @@ def trend_figure(frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def latest_summary(engine: Engine, partnership_id: int) -> list[str]:
-    """A few sentences on the latest snapshot for the Context chapter and the Word draft (empty if none)."""
+def latest_summary(engine: Engine, partnership_id: int, language: str = "en", overrides: Mapping[str, str] | None = None) -> list[str]:
+    """A few sentences on the latest snapshot for the Context chapter and the Word draft (empty if none),
+    in ``language`` ("en", "cy" or "bilingual"; ``overrides``: the partnership's corrections of the Welsh)."""
     snaps = [s for s in list_snapshots(engine, partnership_id) if ratings(engine, stored_id(s))]
     if not snaps:
         return []
     snap = snaps[-1]
     scores = domain_scores(engine, partnership_id, stored_id(snap))
-    parts = [f"{r['Domain']} {r['RAG'].lower()}" for _, r in scores.iterrows() if r["rag"]]
-    when = f" ({uk_long_date(date.fromisoformat(snap.held_on))})" if snap.held_on else ""  # a sentence: the date in words
-    lines = [f"System-wide snapshot '{snap.title}'{when}: " + "; ".join(parts) + "."]
-    lines += gap_findings(scores)
+    rated = [r for _, r in scores.iterrows() if r["rag"]]
+    english = "; ".join(f"{r['Domain']} {r['RAG'].lower()}" for r in rated)
+    welsh = "; ".join(
+        f"{content().list_label('snapshot_domains', r['domain'], None, 'cy')} {phrase('report.value.' + r['rag'], 'cy', overrides).lower()}"
+        for r in rated
+    )
+    when: Both | str = ""
+    if snap.held_on:  # a sentence: the date in words
+        held = date.fromisoformat(snap.held_on)
+        when = Both(f" ({uk_long_date(held)})", f" ({welsh_date(held)})")
+    lines = [phrase("assess.snapshot", language, overrides, title=snap.title, when=when, ratings=Both(english, welsh))]
+    lines += gap_findings(scores, language, overrides)
     return lines

@@ -25,7 +25,9 @@ from strategy.people.partnerships import get_partnership
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the evidence shows that the plan may need to answer."""
+    """One thing the evidence shows that the plan may need to answer. ``data`` holds what its sentence
+    is made of (names, figures and the list ids behind them), for the documents' Welsh of ``text``
+    (the phrases ``finding.<kind>`` of data/language/documents.yaml)."""
 
     key: str
     kind: str  # iceberg | support_none | support_wait | form | attendance | snapshot_red | audit_learning
@@ -70,6 +72,10 @@ def findings(engine: Engine, partnership_id: int) -> list[Finding]:
                 measure=p.measure_label,
                 identified=ev.whole(p.identified),
                 period=p.identified_period or "",
+                measure_id=p.measure or "",
+                estimate=ev.about(p.estimate),
+                ratio=p.ratio,
+                how=p.identified_how,
             )
         )
     for gap in ev.support_gaps(rows.get("response.support_matrix", []), nation).gaps:
@@ -82,10 +88,12 @@ def findings(engine: Engine, partnership_id: int) -> list[Finding]:
                 group=gap.group,
                 support=gap.support,
                 weeks=ev.whole(gap.weeks) if gap.weeks is not None else "",
+                group_id=gap.group_id,
+                support_id=gap.support_id,
             )
         )
     for form_id, label in ev.forms_not_covered_ids(rows.get("context.forms", []), nation):
-        out.append(_finding(f"form|{form_id}", "form", f"{label} is not yet fully covered by the strategy.", form=label))
+        out.append(_finding(f"form|{form_id}", "form", f"{label} is not yet fully covered by the strategy.", form=label, form_id=form_id))
     att = ev.attendance_gaps(rows.get("workforce.attendance", []))
     if not att.empty:
         for row in att.by_course.to_dict("records"):
@@ -115,6 +123,8 @@ def findings(engine: Engine, partnership_id: int) -> list[Finding]:
                         f"{r['Domain']} is rated red in the snapshot '{latest.title}' (progress {r['Progress (average of 4)']} out of 4).",
                         domain=r["Domain"],
                         snapshot=latest.title,
+                        domain_id=r["domain"],
+                        progress=r["Progress (average of 4)"],
                     )
                 )
     for audit in list_audits(engine, partnership_id):

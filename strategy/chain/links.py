@@ -379,6 +379,8 @@ class Answered:
     heading: str
     text: str
     answered_by: list[str]
+    #: The finding itself (evidence only): what a Welsh document words its text from.
+    finding: Finding | None = None
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "from": self.heading, "text": self.text, "answered_by": self.answered_by}
@@ -426,7 +428,7 @@ def coverage(engine: Engine, partnership_id: int) -> Coverage:
         items.append(Answered("priority", "Strategic priority (Guide §3.1)", str(row.values.get("priority") or ""), by))
     for f in current:
         by = [a for link in links if link.role == "evidence" and link.evidence_key == f.key if (a := _answerer(plan, link))]
-        items.append(Answered("evidence", f.heading, f.text, by))
+        items.append(Answered("evidence", f.heading, f.text, by, f))
     gone = [link.label for link in links if link.role == "evidence" and link.evidence_key not in keys and _answerer(plan, link)]
     return Coverage(items, gone)
 

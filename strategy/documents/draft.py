@@ -254,13 +254,56 @@ def _chain_appendix(ctx: DraftContext, letter: str):
         simple_table(
             ctx,
             [ctx.say("chain.header.shows"), ctx.say("chain.header.answered_by")],
-            [[i.text, "; ".join(i.answered_by) or nothing] for i in items],
+            [[_finding_words(ctx, i), "; ".join(i.answered_by) or nothing] for i in items],
         )
     if unanswered:
         gap(ctx, _plural(ctx, "chain.unanswered", len(unanswered)))
     if chain.gone:
         note(ctx, ctx.say("chain.gone", items="; ".join(chain.gone)))
     return start
+
+
+def _finding_words(ctx: DraftContext, item) -> str:
+    """What a finding in the evidence shows, in the document's language: in English its own sentence;
+    in Welsh the phrase ``finding.<kind>`` with the list names in Welsh (the partnership's own words,
+    agencies, courses, titles and learning, as written). A priority is the partnership's own text."""
+    finding = item.finding
+    if ctx.language == "en" or finding is None:
+        return item.text
+    d, kind = finding.data, finding.kind
+    if kind == "iceberg":
+        ratio = d.get("ratio")
+        year = d.get("period") or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
+        measure = ctx.content.list_label("identification_measures", d.get("measure_id"), ctx.partnership.nation, "cy")
+        return ctx.say(
+            "finding.iceberg",
+            estimate=d.get("estimate", ""),
+            identified=d.get("identified", ""),
+            how=Both(d.get("how", ""), f"{measure}, {year}"),
+            sentence=_unidentified(ctx, ratio) if ratio is not None else "",
+        )
+    if kind in ("support_none", "support_wait"):
+        values = next(
+            (r.values for r in ctx.rows.get("response.support_matrix", []) if r.row_key == f"{d['group_id']}|{d['support_id']}"), {}
+        )
+        who = f" ({safe_text(values['providers']).strip()})" if values.get("providers") else ""
+        return ctx.say(
+            "finding.support_none" if kind == "support_none" else "finding.support_wait",
+            group=ctx.names("groups_affected", [d["group_id"]]),
+            support=ctx.names("support_types", [d["support_id"]], lower=True),
+            who=who,
+            weeks=d.get("weeks", ""),
+        )
+    if kind == "form":
+        return ctx.say("finding.form", form=ctx.names("forms_of_abuse", [d["form_id"]]))
+    if kind == "attendance":
+        return ctx.say("finding.attendance", agency=d["agency"], course=d["course"], percent=d["percent"])
+    if kind == "snapshot_red":
+        domain = Both(d["domain"], ctx.content.list_label("snapshot_domains", d["domain_id"], None, "cy"))
+        return ctx.say("finding.snapshot_red", domain=domain, snapshot=d["snapshot"], progress=d["progress"])
+    if kind == "audit_learning":
+        return ctx.say("finding.audit_learning", theme=d["theme"], learning=d["learning"])
+    return item.text
 
 
 def _chain_heading(ctx: DraftContext, english: str) -> str:
@@ -350,7 +393,7 @@ def _labels(ctx: DraftContext, prompt_id: str) -> list[str]:
     value = ctx.value(prompt_id)
     if not value:
         return []
-    labels = {o.id: o.label for o in ctx.content.options(prompt, ctx.partnership.nation)}
+    labels = {o.id: o.label for o in ctx.content.options(prompt, ctx.partnership.nation, ctx.language)}
     ids = json.loads(value) if prompt.type == "multichoice" else [value]
     return [labels.get(i, i) for i in ids]
 
@@ -482,7 +525,7 @@ def _section_governance(ctx: DraftContext) -> None:
 
 
 def _choice_label(ctx: DraftContext, ref_id: str, value) -> str:
-    labels = {o.id: o.label for o in ctx.content.list_options(ref_id, ctx.partnership.nation)}
+    labels = {o.id: o.label for o in ctx.content.list_options(ref_id, ctx.partnership.nation, ctx.language)}
     return labels.get(value, value or "")
 
 
@@ -520,12 +563,12 @@ def _context_forms(ctx: DraftContext) -> None:
             _choice_label(ctx, "coverage_levels", stored.get(o.id, {}).get("coverage")) or ctx.say("evidence.not_recorded"),
             stored.get(o.id, {}).get("how") or "",
         ]
-        for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation)
+        for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation, ctx.language)
     ]
     simple_table(ctx, _headers(ctx, ["form", "covered", "how_covered"]), body)
-    missing = ev.forms_not_covered(ctx.rows.get("context.forms", []), ctx.partnership.nation)
+    missing = [form_id for form_id, _ in ev.forms_not_covered_ids(ctx.rows.get("context.forms", []), ctx.partnership.nation)]
     if missing:
-        gap(ctx, ctx.say("evidence.forms_missing", forms="; ".join(missing)))
+        gap(ctx, ctx.say("evidence.forms_missing", forms=ctx.names("forms_of_abuse", missing)))
     crossovers = ctx.rows.get("context.crossovers", [])
     if crossovers:
         ctx.doc.add_heading(ctx.say("evidence.h.crossovers"), level=3)
@@ -546,12 +589,12 @@ def _context_groups(ctx: DraftContext) -> None:
             yes_no.get(stored.get(o.id, {}).get("considered"), ctx.say("evidence.not_recorded")),
             stored.get(o.id, {}).get("notes") or "",
         ]
-        for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)
+        for o in ctx.content.list_options("groups_affected", ctx.partnership.nation, ctx.language)
     ]
     simple_table(ctx, _headers(ctx, ["group", "considered", "local_notes"]), body)
-    missing = ev.groups_not_considered(ctx.rows.get("context.groups", []), ctx.partnership.nation)
+    missing = [group_id for group_id, _ in ev.groups_not_considered_ids(ctx.rows.get("context.groups", []), ctx.partnership.nation)]
     if missing:
-        gap(ctx, ctx.say("evidence.groups_missing", groups="; ".join(missing)))
+        gap(ctx, ctx.say("evidence.groups_missing", groups=ctx.names("groups_affected", missing)))
 
 
 def _context_figures(ctx: DraftContext) -> None:
@@ -607,7 +650,10 @@ def _prevalence_words(ctx: DraftContext, p: ev.Prevalence) -> tuple[Both | str, 
         workings.append(ctx.say("evidence.working.estimate", estimate=ev.about(p.estimate)))
     if p.identified is not None:
         year = p.identified_period or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
-        identified_how = Both(p.identified_how, f"{p.measure_label}, {year}")
+        measure = (
+            ctx.content.list_label("identification_measures", p.measure, ctx.partnership.nation, "cy") if p.measure else p.measure_label
+        )
+        identified_how = Both(p.identified_how, f"{measure}, {year}")
         workings.append(ctx.say("evidence.working.identified", identified=ev.whole(p.identified), how=identified_how))
     return _unidentified(ctx, p.ratio), workings, ctx.say("evidence.method", rate=ev.whole(p.rate))
 
@@ -623,7 +669,8 @@ def _identification(ctx: DraftContext) -> None:
     rows = ctx.rows.get("response.identification_figures", [])
     if rows:
         table = ev.trend_table(rows, ctx.partnership.nation)
-        simple_table(ctx, [ctx.say("evidence.col.measure"), *list(table.columns)[1:]], table.astype(str).values.tolist())
+        body = [[_measure_name(ctx, first), *rest] for first, *rest in table.astype(str).values.tolist()]
+        simple_table(ctx, [ctx.say("evidence.col.measure"), *list(table.columns)[1:]], body)
         if _has_code(v for col in table.columns[1:] for v in table[col]):
             note(ctx, ctx.say("evidence.codes_footnote"))
         _identification_rates(ctx, rows)
@@ -640,7 +687,7 @@ def _identification(ctx: DraftContext) -> None:
         alt = ctx.say(
             "evidence.iceberg_alt",
             identified=ev.whole(p.identified),
-            measure=p.measure_label,
+            measure=ctx.names("identification_measures", [p.measure]) if p.measure else p.measure_label,
             period=p.identified_period or ctx.both("evidence.year_not_given"),
             estimate=ev.about(p.estimate),
             sentence=sentence,
@@ -659,6 +706,13 @@ def _identification(ctx: DraftContext) -> None:
         answer_section(ctx, "response.identification_notes")
 
 
+def _measure_name(ctx: DraftContext, english: str) -> str:
+    """An identification measure's name as the evidence tables print it (the list's English name, or
+    the partnership's own for a measure it added), in the document's language."""
+    found = next((o.id for o in ctx.content.list_options("identification_measures", ctx.partnership.nation) if o.label == english), None)
+    return ctx.content.list_label("identification_measures", found, ctx.partnership.nation, ctx.language) if found else english
+
+
 def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
     """Guide §5.1: each identification figure per 10,000 children, beside England's or Wales's and the
     region's where the partnership recorded them; where no child population is recorded, what to add."""
@@ -674,7 +728,7 @@ def _identification_rates(ctx: DraftContext, rows: list[Row]) -> None:
     not_given = ctx.say("evidence.year_not_given")
     body = [
         [
-            str(r["Measure"]),
+            _measure_name(ctx, str(r["Measure"])),
             not_given if r["Year"] == "year not given" else str(r["Year"]),
             str(r["Number"]),
             ""
@@ -720,7 +774,7 @@ def _support(ctx: DraftContext) -> None:
     if not any(r.values for r in rows):
         _not_yet(ctx, "support", "Current response", "§5.2")
     else:
-        table = ev.support_matrix_table(rows, nation)
+        table = ev.support_matrix_table(rows, nation, ctx.language)
         not_recorded = ctx.say("evidence.not_recorded")
 
         def write() -> None:
@@ -744,7 +798,13 @@ def _support(ctx: DraftContext) -> None:
             bullets(
                 ctx,
                 [
-                    g.text if ctx.language == "en" else ctx.say("evidence.support_none_item", group=g.group, support=g.support)
+                    g.text
+                    if ctx.language == "en"
+                    else ctx.say(
+                        "evidence.support_none_item",
+                        group=ctx.names("groups_affected", [g.group_id]),
+                        support=ctx.names("support_types", [g.support_id], lower=True),
+                    )
                     for g in nones
                 ],
             )
@@ -771,13 +831,19 @@ def _support(ctx: DraftContext) -> None:
 def _wait_words(ctx: DraftContext, g: ev.SupportGap, rows: list[Row]) -> str:
     values = next((r.values for r in rows if r.row_key == f"{g.group_id}|{g.support_id}"), {})
     who = f" ({safe_text(values['providers']).strip()})" if values.get("providers") else ""
-    return ctx.say("evidence.support_wait_item", group=g.group, support=g.support, who=who, weeks=ev.whole(g.weeks or 0))
+    return ctx.say(
+        "evidence.support_wait_item",
+        group=ctx.names("groups_affected", [g.group_id]),
+        support=ctx.names("support_types", [g.support_id], lower=True),
+        who=who,
+        weeks=ev.whole(g.weeks or 0),
+    )
 
 
 def _support_doubted(ctx: DraftContext, rows: list[Row]) -> list[str]:
     """Guide §5.2: where support exists, whether it is thought to work here."""
-    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
-    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
+    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation, ctx.language)}
+    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation, ctx.language)}
     words = {"no": ctx.say("evidence.support_not_effective"), "partly": ctx.say("evidence.support_partly_effective")}
     out = []
     for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
@@ -788,8 +854,8 @@ def _support_doubted(ctx: DraftContext, rows: list[Row]) -> list[str]:
 
 
 def _support_notes(ctx: DraftContext, rows: list[Row]) -> list[str]:
-    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation)}
-    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation)}
+    groups = {o.id: o.label for o in ctx.content.list_options("groups_affected", ctx.partnership.nation, ctx.language)}
+    types = {o.id: o.label for o in ctx.content.list_options("support_types", ctx.partnership.nation, ctx.language)}
     out = []
     for key, values in ((r.row_key, r.values) for r in rows if r.row_key):
         text = safe_text(values.get("gaps") or "").strip()
@@ -804,12 +870,12 @@ def _questions(ctx: DraftContext, prompt_id: str, ref_id: str, heading_key: str)
     stored = _grid_values(ctx, prompt_id)
     body = [
         [o.label, stored[o.id].get("answer") or ""]
-        for o in ctx.content.list_options(ref_id, ctx.partnership.nation)
+        for o in ctx.content.list_options(ref_id, ctx.partnership.nation, ctx.language)
         if (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
         ctx.doc.add_heading(ctx.say(heading_key), level=3)
-        total = len(ctx.content.list_options(ref_id, ctx.partnership.nation))
+        total = len(ctx.content.list_options(ref_id, ctx.partnership.nation, ctx.language))
         ctx.doc.add_paragraph(ctx.say("evidence.questions_answered", answered=len(body), total=total))
         _detail(ctx, ctx.both(heading_key), lambda: simple_table(ctx, _headers(ctx, ["question", "answer"]), body))
 
@@ -822,7 +888,7 @@ def _disruption(ctx: DraftContext) -> None:
     columns = list(prompt.columns)
     body = []
     unrecorded = []
-    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation):
+    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language):
         values = stored.get(key, {})
         if any(values.get(c.id) not in (None, "", []) for c in columns):
             body.append([label, *(cell_text(ctx, c, values.get(c.id)) for c in columns)])
@@ -836,7 +902,7 @@ def _disruption(ctx: DraftContext) -> None:
         return
     _disruption_approaches(
         ctx,
-        [stored.get(key, {}) for key, _ in ctx.content.grid_rows(prompt, ctx.partnership.nation)]
+        [stored.get(key, {}) for key, _ in ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language)]
         + [r.values for r in rows if r.row_key is None],
     )
     _detail(
@@ -855,15 +921,22 @@ def _disruption_approaches(ctx: DraftContext, measures: list[dict]) -> None:
     if not in_use:
         return
     counts = {a.id: sum(1 for m in in_use if m.get("approach") == a.id) for a in approaches}
-    said = [f"{counts[a.id]} {a.label[0].lower() + a.label[1:]}" for a in approaches if counts[a.id]]
+
+    def said_in(language: str) -> str:
+        names = {a.id: ctx.content.list_label("disruption_approaches", a.id, ctx.partnership.nation, language) for a in approaches}
+        return "; ".join(f"{counts[a.id]} {names[a.id][0].lower() + names[a.id][1:]}" for a in approaches if counts[a.id])
+
+    said: Both | str = said_in("en") if ctx.language == "en" else Both(said_in("en"), said_in("cy"))
     unsorted = len(in_use) - sum(counts.values())
-    text = _plural(ctx, "evidence.disruption", len(in_use), said="; ".join(said) if said else ctx.both("evidence.disruption_none_sorted"))
-    if unsorted and said:
+    text = _plural(
+        ctx, "evidence.disruption", len(in_use), said=said if any(counts.values()) else ctx.both("evidence.disruption_none_sorted")
+    )
+    if unsorted and any(counts.values()):
         text += ctx.say("evidence.disruption_unsorted", count=unsorted)
     ctx.doc.add_paragraph(text + ".")
-    missing = [a.label for a in approaches if not counts[a.id]]
-    if missing and said:
-        gap(ctx, ctx.say("evidence.disruption_missing", approaches="; ".join(m[0].lower() + m[1:] for m in missing)))
+    missing = [a.id for a in approaches if not counts[a.id]]
+    if missing and any(counts.values()):
+        gap(ctx, ctx.say("evidence.disruption_missing", approaches=ctx.names("disruption_approaches", missing, lower=True)))
 
 
 def _case_reviews(ctx: DraftContext) -> None:
@@ -891,7 +964,7 @@ def _courses(ctx: DraftContext) -> None:
     _detail(ctx, ctx.both("evidence.h.courses"), lambda: prompt_table(ctx, ctx.content.prompts["workforce.courses"], rows, columns))
     uncovered = _forms_without_course(ctx, rows)
     if uncovered:
-        gap(ctx, ctx.say("evidence.no_course_covers", forms="; ".join(uncovered)))
+        gap(ctx, ctx.say("evidence.no_course_covers", forms=ctx.names("forms_of_abuse", uncovered)))
 
 
 def _courses_summary(ctx: DraftContext, rows: list[Row]) -> str:
@@ -901,8 +974,9 @@ def _courses_summary(ctx: DraftContext, rows: list[Row]) -> str:
 
 
 def _forms_without_course(ctx: DraftContext, rows: list[Row]) -> list[str]:
+    """The ids of the forms of abuse no course covers (named with ``ctx.names``)."""
     covered = {f for r in rows for f in (r.values.get("forms") or [])}
-    return [o.label for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation) if o.id not in covered]
+    return [o.id for o in ctx.content.list_options("forms_of_abuse", ctx.partnership.nation) if o.id not in covered]
 
 
 def _attendance(ctx: DraftContext) -> None:
@@ -1032,7 +1106,7 @@ def _resources(ctx: DraftContext) -> None:
     status = ctx.content.prompts["workforce.resources"].columns[0]
     body = [
         [o.label, cell_text(ctx, status, stored[o.id].get("status")), stored[o.id].get("answer") or ""]
-        for o in ctx.content.list_options("resources_questions", ctx.partnership.nation)
+        for o in ctx.content.list_options("resources_questions", ctx.partnership.nation, ctx.language)
         if stored.get(o.id, {}).get("status") or (stored.get(o.id, {}).get("answer") or "").strip()
     ]
     if body:
@@ -1086,7 +1160,7 @@ def _section_workforce(ctx: DraftContext) -> None:
         findings.append(_courses_summary(ctx, courses))
         uncovered = _forms_without_course(ctx, courses)
         if uncovered:
-            findings.append(ctx.say("evidence.no_course_covers_short", forms="; ".join(uncovered)))
+            findings.append(ctx.say("evidence.no_course_covers_short", forms=ctx.names("forms_of_abuse", uncovered)))
     att = ev.attendance_gaps(ctx.rows.get("workforce.attendance", []))
     if not att.empty:
         findings.append(_attendance_summary(ctx, att))
@@ -1261,7 +1335,8 @@ def export_docx(
         now=now,
         charts=charts,
         plan=load_plan(engine, partnership_id),
-        self_assessment=snapshot_summary(engine, partnership_id) + audit_summary(engine, partnership_id),
+        self_assessment=snapshot_summary(engine, partnership_id, language, translations.phrases)
+        + audit_summary(engine, partnership_id, language, translations.phrases),
         version_label=version_label,
         review_comments=review_comments,
         endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),

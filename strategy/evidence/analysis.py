@@ -625,10 +625,10 @@ def _ticks(top: float, bottom: float) -> list[float]:
 # --- Support (§5.2) ----------------------------------------------------------------------------
 
 
-def _support_cells(rows: list[Row], nation: str) -> tuple[list, list, dict]:
+def _support_cells(rows: list[Row], nation: str, language: str = "en") -> tuple[list, list, dict]:
     c = content()
-    groups = c.list_options("groups_affected", nation)
-    types = c.list_options("support_types", nation)
+    groups = c.list_options("groups_affected", nation, language)
+    types = c.list_options("support_types", nation, language)
     stored = {r.row_key: r.values for r in rows if r.row_key}
     return groups, types, stored
 
@@ -649,10 +649,11 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join([*lines, line])
 
 
-def support_matrix_table(rows: list[Row], nation: str) -> pd.DataFrame:
-    """Groups down, kinds of support across, each cell in words ("Available", "None", "Not recorded")."""
-    groups, types, stored = _support_cells(rows, nation)
-    words = {o.id: o.label for o in content().list_options("availability", nation)}
+def support_matrix_table(rows: list[Row], nation: str, language: str = "en") -> pd.DataFrame:
+    """Groups down, kinds of support across, each cell in words ("Available", "None", "Not recorded"),
+    the lists' names in ``language`` (a Welsh document's; "Not recorded" is left for the caller to word)."""
+    groups, types, stored = _support_cells(rows, nation, language)
+    words = {o.id: o.label for o in content().list_options("availability", nation, language)}
     data = {}
     for t in types:
         data[t.label] = [words.get(stored.get(f"{g.id}|{t.id}", {}).get("exists") or "", "Not recorded") for g in groups]
@@ -1017,5 +1018,12 @@ def forms_not_covered_ids(rows: list[Row], nation: str | None = None) -> list[tu
 
 
 def groups_not_considered(rows: list[Row], nation: str | None = None) -> list[str]:
+    return [label for _id, label in groups_not_considered_ids(rows, nation)]
+
+
+def groups_not_considered_ids(rows: list[Row], nation: str | None = None) -> list[tuple[str, str]]:
+    """(id, label) of each group affected the partnership has not yet said it considered."""
     stored = {r.row_key: r.values for r in rows if r.row_key}
-    return [o.label for o in content().list_options("groups_affected", nation) if stored.get(o.id, {}).get("considered") is not True]
+    return [
+        (o.id, o.label) for o in content().list_options("groups_affected", nation) if stored.get(o.id, {}).get("considered") is not True
+    ]

@@ -199,25 +199,31 @@ class Content(BaseModel):
                 return c
         raise KeyError(prompt_id)
 
-    def options(self, owner: Prompt | Column, nation: str | None = None) -> list[Option]:
-        """The choices for a choice prompt or column, in the nation's words where they differ."""
+    def options(self, owner: Prompt | Column, nation: str | None = None, language: str = "en") -> list[Option]:
+        """The choices for a choice prompt or column, in the nation's words where they differ, named in
+        ``language`` (see ``item_label``); the ids are always the stored values."""
         if owner.options:
             return list(owner.options)
         if owner.options_from is None:
             raise ContentError(f"chapters.yaml: {owner.id} has no options and no options_from")
-        return self.list_options(owner.options_from, nation)
+        return self.list_options(owner.options_from, nation, language)
 
-    def list_options(self, ref_id: str, nation: str | None) -> list[Option]:
+    def list_options(self, ref_id: str, nation: str | None, language: str = "en") -> list[Option]:
         ref = self.references[ref_id]
         items = ref.for_nation(nation) if nation else list(ref.items)
-        return [Option(id=i["id"], label=(i.get("label_by_nation") or {}).get(nation, i["label"])) for i in items]
+        return [Option(id=i["id"], label=item_label(i, nation, language)) for i in items]
 
-    def grid_rows(self, prompt: Prompt, nation: str | None = None) -> list[tuple[str, str]]:
+    def list_label(self, ref_id: str, item_id: object, nation: str | None = None, language: str = "en") -> str:
+        """One item's name in ``language`` (the id as written where the list has no such item)."""
+        found = next((i for i in self.references[ref_id].items if str(i["id"]) == str(item_id)), None)
+        return item_label(found, nation, language) if found else str(item_id or "")
+
+    def grid_rows(self, prompt: Prompt, nation: str | None = None, language: str = "en") -> list[tuple[str, str]]:
         """A grid's fixed rows as (row key, label); two lists give "a|b" keys in their cross product."""
         sources = (prompt.rows_from,) if isinstance(prompt.rows_from, str) else tuple(prompt.rows_from or ())
         if len(sources) == 1:
-            return [(o.id, o.label) for o in self.list_options(sources[0], nation)]
-        first, second = (self.list_options(src, nation) for src in sources[:2])
+            return [(o.id, o.label) for o in self.list_options(sources[0], nation, language)]
+        first, second = (self.list_options(src, nation, language) for src in sources[:2])
         return [(f"{a.id}|{b.id}", f"{a.label}: {b.label}") for a in first for b in second]
 
     def reference(self, ref_id: str) -> ReferenceList:
@@ -234,6 +240,17 @@ class Content(BaseModel):
     def fill(self, text: str, nation: str) -> str:
         """Put the nation's words into help text (``{plan_term}`` and friends)."""
         return string.Formatter().vformat(text, (), _Words(self.nations[nation].words()))
+
+
+def item_label(item: dict, nation: str | None = None, language: str = "en") -> str:
+    """The one lookup of a reference-list item's name: in English its label (the nation's wording where
+    it differs); in Welsh (``"cy"``) its ``label_cy`` (the English where a list has no Welsh); in a
+    bilingual document (``"bilingual"``) "Welsh / English". The stored value is always the item's id."""
+    english = (item.get("label_by_nation") or {}).get(nation, item["label"]) if nation else item["label"]
+    welsh = item.get("label_cy") or ""
+    if language == "en" or not welsh:
+        return english
+    return welsh if language == "cy" or welsh == english else f"{welsh} / {english}"
 
 
 class _Words(dict):
@@ -263,6 +280,8 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
             raise ContentError(f"reference/{path.name}: every item needs an id and a label")
         if len(item_ids) != len(set(item_ids)):
             raise ContentError(f"reference/{path.name}: item ids repeat")
+        if any("label_cy" in i and not (isinstance(i["label_cy"], str) and i["label_cy"].strip()) for i in ref.items):
+            raise ContentError(f"reference/{path.name}: a label_cy (an item's Welsh name) is empty or not text")
         references[ref.id] = ref
     try:
         nations = {n["id"]: Nation.model_validate(n) for n in _read_yaml(data_dir / "nations.yaml")["nations"]}

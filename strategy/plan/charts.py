@@ -205,10 +205,23 @@ def milestone_table(plan: Plan, today: date | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Code", "Action", "Milestone", "Due", "Status", "Done on", "On the chart", "_due"])
 
 
-def gantt_figure(plan: Plan, today: date | None = None) -> go.Figure | None:
+def month_ticks(first: date, last: date, month_names: list[str]) -> tuple[list[str], list[str]]:
+    """Ticks on the first of the month from ``first`` to ``last`` (every 1, 2, 3, 6 or 12 months, at
+    most about twelve), each named "<month> <year>" with ``month_names``."""
+    months, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    step = next((n for n in (1, 2, 3, 6, 12) if len(months) / n <= 12), 12)
+    chosen = months[::step] or [date(first.year, first.month, 1)]
+    return [d.isoformat() for d in chosen], [f"{month_names[d.month - 1]} {d.year}" for d in chosen]
+
+
+def gantt_figure(plan: Plan, today: date | None = None, month_names: list[str] | None = None) -> go.Figure | None:
     """The actions with dates as bars on a timeline, coloured by aim, and each milestone with a due date
     as a mark on its action's row on that day: done, due or overdue each with its own shape and colour
-    (None when neither an action nor a milestone has a date)."""
+    (None when neither an action nor a milestone has a date). ``month_names``: the twelve months as
+    the axis names them (a Welsh document's; plotly itself writes English "Mar 2027")."""
     table = gantt_table(plan)
     milestones = milestone_table(plan, today)
     milestones = milestones[milestones["_due"].notna()]
@@ -261,6 +274,11 @@ def gantt_figure(plan: Plan, today: date | None = None) -> go.Figure | None:
     count = len(set(table["Code"]).union(milestones["Code"])) if not table.empty else milestones["Code"].nunique()
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(tickformat="%b %Y", type="date")
+    if month_names:
+        days = [*pd.to_datetime(table["Start"]), *pd.to_datetime(table["Finish"])] if not table.empty else []
+        days += list(pd.to_datetime(milestones["_due"]))
+        values, words = month_ticks(min(days).date(), max(days).date(), month_names)
+        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=words)
     fig.update_layout(
         height=max(300, 24 * count + 140), margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": -0.15}
     )

@@ -17,7 +17,7 @@ from strategy.core.values import uk_day
 from strategy.plan import charts as plan_chart
 from strategy.plan import operations as P
 from strategy.word.answers import DraftContext, answer_section, grid_table, prompt_table, section_not_started
-from strategy.word.language import Both, phrase, phrases
+from strategy.word.language import Both, chart_months, phrase, phrases
 from strategy.word.style import page_setup
 from strategy.word.toolkit import bullets, chart, gap, repeat_header, safe_text, simple_table
 
@@ -143,7 +143,7 @@ def _grid_section(ctx: DraftContext, prompt) -> None:
     ctx.doc.add_heading(ctx.content.fill(prompt.label, ctx.partnership.nation).rstrip("?"), level=2)
     rows_from = prompt.rows_from if isinstance(prompt.rows_from, str) else (prompt.rows_from or [""])[0]
     empty = grid_table(ctx, prompt, ctx.content.reference(rows_from).title if rows_from else "")
-    if len(empty) == len(ctx.content.grid_rows(prompt, ctx.partnership.nation)):
+    if len(empty) == len(ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language)):
         chapter = ctx.content.chapter_of(prompt.id)
         gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' (workbook chapter '{chapter.title}').")
     elif empty:
@@ -399,7 +399,7 @@ def section_action_plan(ctx: DraftContext) -> None:
     ]
     simple_table(ctx, [ctx.say("plan.header.recommendation"), ctx.say("plan.header.answered_by")], coverage)
     if ctx.charts:  # the figure is built only for a picture
-        timeline = plan_chart.gantt_figure(plan)
+        timeline = plan_chart.gantt_figure(plan, month_names=chart_months(ctx.language))
         chart(
             ctx,
             timeline,

@@ -31,7 +31,7 @@ from strategy.plan.operations import agencies
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.comments_panel import comments_panel
-from strategy.ui.language import t
+from strategy.ui.language import list_names, name_in, t
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
@@ -127,10 +127,15 @@ def audits_page() -> None:
     _briefing(page)
 
 
+def _grade_name(grade_id: str) -> str:
+    """A grade's name in this person's language (the stored value stays the id)."""
+    return list_names("audit_grades").get(grade_id) or au.grade_label(grade_id)
+
+
 def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author: Author | None) -> ThematicAudit | None:
     """Start a new audit, bring back a removed one, and choose the one to work on (None when there is none)."""
     pid = stored_id(partnership)
-    parts = {p["id"]: p["label"] for p in au.parts_list()}
+    parts = list_names("audit_parts")
     audits = au.list_audits(engine, pid)
     if writer:  # scrutineers and viewers read the audits; they have nothing to start
         with st.expander("Start a new audit", expanded=not audits):
@@ -177,7 +182,7 @@ def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author
 def _details(page: AuditPage) -> None:
     audit, pid = page.audit, page.pid
     view = au.view(audit)
-    parts = {p["id"]: p["label"] for p in au.parts_list()}
+    parts = list_names("audit_parts")
     with st.expander("Theme, period and parts"):
         if not page.writer or page.author is None:  # scrutineers and viewers: the details as text
             read_only_text("Theme", audit.theme)
@@ -268,7 +273,7 @@ def _cases(page: AuditPage) -> None:
     if page.writer:
         st.caption(CASE_REFERENCE_NOTE)
     cases = au.list_cases(engine, page.audit_id)
-    factor_names = au.audit_factors(page.audit)
+    factor_names = name_in("audit_factors", au.audit_factors(page.audit))  # the partnership's own as written
     if cases:
         grades = au.grade_table(cases)
         chart_with_table(au.grade_figure(grades), grades, k("grades", pid, page.audit_id), "Audited cases by grade.")
@@ -293,7 +298,7 @@ def _cases(page: AuditPage) -> None:
         st.markdown("**Add a case**")
         reference = st.text_input("Case reference", max_chars=au.REFERENCE_LIMIT, placeholder=f"Case {len(cases) + 1}")
         agencies = st.text_input("Agencies involved", max_chars=au.AGENCIES_LIMIT)
-        grade = st.selectbox("Grade", grade_ids, format_func=au.grade_label)
+        grade = st.selectbox("Grade", grade_ids, format_func=_grade_name)
         factors = st.multiselect("Factors present", list(factor_names), format_func=factor_names.__getitem__)
         strengths = st.text_area("Strengths")
         learning = st.text_area("Learning")
@@ -446,7 +451,7 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
             "Grade",
             grade_ids,
             index=grade_ids.index(case.grade) if case.grade in grade_ids else 0,
-            format_func=au.grade_label,
+            format_func=_grade_name,
             key=k(form, "grade"),
         )
         factors = st.multiselect(

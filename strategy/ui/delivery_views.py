@@ -26,7 +26,7 @@ from strategy.plan import operations as P
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.document_language import language_choice
-from strategy.ui.language import t
+from strategy.ui.language import list_names, name_in, t
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
 from strategy.ui.plan_views import _page_head
@@ -110,7 +110,7 @@ def progress_updates_page(engine: Engine, partnership: Partnership) -> None:
         )
 
     codes = {stored_id(x): f"{plan.code('action', stored_id(x))} {shorten(x.title, 90)}" for x in plan.all_actions()}
-    labels = D.status_labels()
+    labels = name_in("progress_statuses", D.status_labels())
     current = dict(zip(actions["_id"], actions["Status"], strict=True))
     if editable:  # scrutineers and viewers read the history below; they get no form to type into
         _update_form(engine, partnership, codes, labels, current)
@@ -254,7 +254,7 @@ BY = {"Strategic aim": "Strategic aim", "Agency": "Lead", "Core component": "Cor
 def _filters(plan: P.Plan, actions: pd.DataFrame) -> D.Filters:
     aims = {stored_id(a): f"{plan.code('aim', stored_id(a))} {shorten(a.title, 60)}" for a in plan.aims}
     agencies = sorted({n for leads in actions["_leads"] for n in leads})
-    components = P.option_labels("core_components")
+    components = list_names("core_components")
     recs = {r["id"]: f"{r['number']} {r['label']}" for r in content().reference("recommendations").items}
     c = st.columns(5)
     return D.Filters(

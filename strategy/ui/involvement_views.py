@@ -22,7 +22,7 @@ from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import content
 from strategy.ui.a11y import safeguarding_reminder
-from strategy.ui.language import t
+from strategy.ui.language import name_in, t
 from strategy.ui.read_only import read_only_text
 from strategy.ui.state import author_or_refuse, show_message
 from strategy.ui.widgets import role_banner
@@ -185,7 +185,7 @@ def _summary(lines: list[inv.EngagementLine]) -> None:
 
 def _engagement_form(engine: Engine, pid: int, key: str, *, line: inv.EngagementLine | None, today: date) -> None:
     e = line.engagement if line else None
-    voices, methods = inv.voices(), inv.methods()
+    voices, methods = name_in("involvement_voices", inv.voices()), name_in("involvement_methods", inv.methods())
     with st.form(key + "|form", clear_on_submit=False):
         st.date_input(
             "Date",

@@ -86,3 +86,15 @@ def summary_of(chapter: Chapter, nation: str) -> str:
 
 def intro_of(section: Section, nation: str) -> str:
     return content().fill(section.intro_cy if ui_language() == "cy" and section.intro_cy else section.intro, nation)
+
+
+def list_names(ref_id: str, nation: str | None = None) -> dict[str, str]:
+    """A reference list's names by id in this person's language (its ``label_cy`` for Cymraeg), for a
+    selectbox's ``format_func``: what is stored stays the id, whatever the language."""
+    return {o.id: o.label for o in content().list_options(ref_id, nation, ui_language())}
+
+
+def name_in(ref_id: str, names: dict[str, str]) -> dict[str, str]:
+    """``names`` (id to English, a list's items and perhaps the partnership's own) with the list's items
+    in this person's language; the partnership's own names as they were written."""
+    return {**names, **{k: v for k, v in list_names(ref_id).items() if k in names}}

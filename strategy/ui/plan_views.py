@@ -23,6 +23,7 @@ from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
 from strategy.ui import read_only, welsh_views
 from strategy.ui.import_panel import PlanChoices, choose, chosen_options
+from strategy.ui.language import list_names
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import author_or_refuse, current_author
@@ -394,7 +395,7 @@ def _save_measure(engine: Engine, pid: int, measure_id: int) -> None:
 
 
 def _measure_form(prefix: str, editable: bool, values: dict | None = None, version: int = 0) -> None:
-    freq = P.option_labels("measure_frequencies")
+    freq = list_names("measure_frequencies")
     if values is not None:
         _fill(prefix, {_k(prefix, k): values.get(k) or ("" if k != "frequency" else None) for k in MEASURE_LABELS}, version)
     st.text_area(
@@ -782,8 +783,8 @@ def _add_action(engine: Engine, pid: int) -> None:
 def _add_action_form(engine: Engine, pid: int, plan: P.Plan) -> None:
     outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 90)}" for o in plan.all_outcomes()}
     known = P.agencies(engine, pid)
-    stages, comps = P.option_labels("action_stages"), P.option_labels("core_components")
-    statuses = P.option_labels("action_statuses")
+    stages, comps = list_names("action_stages"), list_names("core_components")
+    statuses = list_names("action_statuses")
     recs = {r["id"]: r["label"] for r in content().reference("recommendations").items}
     with st.form(_form_key(pid, "form"), clear_on_submit=False):
         st.selectbox(
@@ -959,7 +960,7 @@ def _save_output(engine: Engine, pid: int, output_id: int) -> None:
 
 
 def _milestone_fields(prefix: str, editable: bool) -> None:
-    statuses = P.option_labels("milestone_statuses")
+    statuses = list_names("milestone_statuses")
     st.text_input("Milestone", key=_k(prefix, "title"), max_chars=P.TEXT_LIMIT, disabled=not editable)
     c = st.columns(3)
     c[0].text_input("Due (DD/MM/YYYY)", key=_k(prefix, "due_date"), disabled=not editable)
@@ -992,7 +993,7 @@ def _output_fields(prefix: str, editable: bool) -> None:
 
 
 def _depth_tables(x, milestones: list, outputs: list) -> None:
-    statuses = P.option_labels("milestone_statuses")
+    statuses = list_names("milestone_statuses")
     st.subheader(f"Milestones ({len(milestones)})")
     if milestones:
         st.dataframe(

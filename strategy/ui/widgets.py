@@ -58,7 +58,7 @@ from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.language import help_of, intro_of, label_of, summary_of, t, title_of
+from strategy.ui.language import help_of, intro_of, label_of, summary_of, t, title_of, ui_language
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 from strategy.ui.welsh_views import welsh_summary
 
@@ -300,7 +300,7 @@ def _display(prompt: Prompt, value: str) -> str:
     if prompt.type == "image":
         return "(a picture)" if value else ""
     if prompt.type in ("choice", "multichoice"):
-        labels = {o.id: o.label for o in content().options(prompt)}
+        labels = {o.id: o.label for o in content().options(prompt, None, ui_language())}
         ids = json.loads(value) if prompt.type == "multichoice" and value else ([value] if value else [])
         return "; ".join(labels.get(i, i) for i in ids)
     return value
@@ -465,11 +465,11 @@ def _answer_field(engine: Engine, partnership: Partnership, prompt: Prompt, stor
     elif prompt.type == "image":
         _image_field(engine, pid, prompt, label, help_text, stored)
     elif prompt.type == "choice":
-        options = c.options(prompt, partnership.nation)
+        options = c.options(prompt, partnership.nation, ui_language())  # named in the person's language; the ids are stored
         labels = {o.id: o.label for o in options}
         st.selectbox(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder=t("common.choose_one"), **common)
     elif prompt.type == "multichoice":
-        options = c.options(prompt, partnership.nation)
+        options = c.options(prompt, partnership.nation, ui_language())  # named in the person's language; the ids are stored
         labels = {o.id: o.label for o in options}
         st.multiselect(label, [o.id for o in options], format_func=lambda i: labels.get(i, i), placeholder=t("common.choose_all"), **common)
     error = st.session_state.get(_k("err", pid, prompt.id))
@@ -572,10 +572,10 @@ def _column_config(col: Column, nation: str):
     if col.type == "yesno":
         return st.column_config.CheckboxColumn(col.label, help=help_text)
     if col.type == "choice":
-        options = content().options(col, nation)
+        options = content().options(col, nation, ui_language())
         return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=help_text, required=col.required)
     if col.type == "multichoice":
-        options = content().options(col, nation)
+        options = content().options(col, nation, ui_language())
         return st.column_config.MultiselectColumn(col.label, options=[o.label for o in options], help=help_text)
     if col.type == "number":
         return st.column_config.NumberColumn(col.label, help=help_text, min_value=col.min, max_value=col.max)
@@ -591,7 +591,7 @@ def _column_config(col: Column, nation: str):
 
 
 def _labels_for(col: Column, nation: str) -> tuple[dict, dict]:
-    options = content().options(col, nation)
+    options = content().options(col, nation, ui_language())
     return {o.id: o.label for o in options}, {o.label: o.id for o in options}
 
 
@@ -830,9 +830,9 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
     pid, c = stored_id(partnership), content()
     _prompt_heading(partnership, prompt)
     stored = {r.row_key: r for r in rows if r.row_key}
-    fixed = c.grid_rows(prompt, partnership.nation)
+    fixed = c.grid_rows(prompt, partnership.nation, ui_language())
     if isinstance(prompt.rows_from, tuple):
-        groups = c.list_options(prompt.rows_from[0], partnership.nation)
+        groups = c.list_options(prompt.rows_from[0], partnership.nation, ui_language())
         group_labels = {g.id: g.label for g in groups}
         chosen = st.selectbox(
             f"Show {c.reference(prompt.rows_from[0]).title.lower()}",

@@ -4,7 +4,7 @@ Used by the draft and by the plan's sections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -141,6 +141,17 @@ class DraftContext:
         welsh = phrase(key, "cy", self.translations.phrases) if key in phrases() else self.missing(english)
         return self.text(Both(english, welsh))
 
+    def names(self, ref_id: str, ids: Iterable[str], lower: bool = False) -> Both | str:
+        """Names from a reference list for a sentence ("; " between them), each language its own
+        (strategy.guide.content.item_label); ``lower``: each name starts in lower case."""
+        chosen = list(ids)
+
+        def joined(language: str) -> str:
+            labels = [self.content.list_label(ref_id, i, self.partnership.nation, language) for i in chosen]
+            return "; ".join(label[0].lower() + label[1:] if lower and label else label for label in labels)
+
+        return joined("en") if self.language == "en" else Both(joined("en"), joined("cy"))
+
     def figure_words(self, fig):
         """A chart's drawn words (title, axes, legend, labels) in the document's language."""
         return figure_in_language(fig, self.language, self.translations.phrases)
@@ -205,7 +216,7 @@ def grid_table(ctx: DraftContext, prompt: Prompt, first: str) -> list[str]:
     returns the labels of the rows with nothing recorded yet."""
     stored = {r.row_key: r.values for r in ctx.rows.get(prompt.id, []) if r.row_key}
     body, empty = [], []
-    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation):
+    for key, label in ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language):
         values = stored.get(key, {})
         if any(values.get(c.id) not in (None, "", []) for c in prompt.columns):
             body.append([label, *(cell_text(ctx, c, values.get(c.id)) for c in prompt.columns)])
@@ -220,7 +231,7 @@ def cell_text(ctx: DraftContext, col, value) -> str:
     if col.type == "yesno":
         return {True: ctx.say("word.yes"), False: ctx.say("word.no")}.get(value, "")
     if col.type in ("choice", "multichoice") and value:
-        labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation)}
+        labels = {o.id: o.label for o in ctx.content.options(col, ctx.partnership.nation, ctx.language)}
         chosen: list[str] = value if isinstance(value, list) else [value]
         return safe_text("; ".join(labels.get(v, v) for v in chosen))
     if col.type == "date" and value:

@@ -144,6 +144,15 @@ def welsh_date(day: date) -> str:
     return f"{day.day} {months_cy()[day.month - 1]} {day.year}"
 
 
+def chart_months(language: str) -> list[str] | None:
+    """The month names a chart's date axis writes in ``language``: None in English (plotly's own "Mar");
+    the Welsh months in Welsh; "Mawrth / Mar" in a bilingual document."""
+    if language == "en":
+        return None
+    english = [date(2000, month, 1).strftime("%b") for month in range(1, 13)]
+    return months_cy() if language == "cy" else [f"{cy} / {en}" for cy, en in zip(months_cy(), english, strict=True)]
+
+
 def long_date(day: date, language: str = "en") -> str:
     english = f"{day.day} {day.strftime('%B %Y')}"
     if language == "en":
