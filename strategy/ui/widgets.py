@@ -53,7 +53,7 @@ from strategy.core.models import Answer, Partnership, stored_id
 from strategy.core.text import md_escape, plural, shorten, with_article
 from strategy.core.values import uk_day
 from strategy.guide.checks import run_checks
-from strategy.guide.content import Chapter, Column, Prompt, content
+from strategy.guide.content import Chapter, Column, Prompt, content, item_label
 from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
@@ -552,7 +552,8 @@ def reference_list(partnership: Partnership, prompt: Prompt) -> None:
         for item in ref.for_nation(partnership.nation):
             text = item.get("text") or item.get("note") or item.get("description") or ""
             cite = item.get("citation")
-            st.markdown(f"**{md_escape(item['label'])}**" + (f" ({md_escape(cite)})" if cite else ""))
+            name = item_label(item, partnership.nation, ui_language())
+            st.markdown(f"**{md_escape(name)}**" + (f" ({md_escape(cite)})" if cite else ""))
             if text:
                 st.text(text.strip()) if item.get("quotation") else st.caption(md_escape(text.strip()))
         if ref.guide:
