@@ -193,3 +193,20 @@ def test_every_welsh_word_has_its_english_with_the_same_placeholders():
     assert set(about["about_cy"]) == set(about["about"])
     for column in content().prompts[SURVEY].columns:
         assert column.label and column.label_cy, column.id
+
+
+def test_in_welsh_the_warning_and_its_confirmation_are_welsh_and_a_closed_link_says_so_in_welsh(engine):
+    pid = _partnership(engine, "wales")
+    token = sl.open_survey_link(engine, pid, "staff", author=AUTHOR)
+    at = _public(token)
+    at.text_input(key=_key(at, "agency")).input("Heddlu")
+    at.text_area(key=_key(at, "comment")).input("Jamie, 12, told a teacher.")
+    at = at.button(key=next(b.key for b in at.button if b.label == "Anfon fy atebion")).click().run()
+    assert [w.value.startswith("Gall rhywfaint") for w in at.warning] == [True]
+    assert [c.label for c in at.checkbox] == [sl.say("confirm", "cy")]
+    assert list_rows(engine, pid, SURVEY) == []
+    sl.set_survey_link(engine, pid, "staff", author=AUTHOR, closed=True)
+    at.checkbox(key=at.checkbox[0].key).check()
+    at = at.button(key=next(b.key for b in at.button if b.label == "Anfon fy atebion")).click().run()
+    assert [i.value for i in at.info] == [sl.say("closed", "cy"), sl.say("closed", "en")] and not at.text_input
+    assert list_rows(engine, pid, SURVEY) == []

@@ -71,7 +71,8 @@ def _language() -> str:
     treated no less favourably than English; a page opening in English with Welsh a click away would put
     Welsh second. Both languages side by side would double every question and make a long survey hard
     to read and to use with a screen reader, so the page is one language at a time, Cymraeg first, with
-    the choice "Cymraeg / English" at the top, where anyone sees it."""
+    the choice "Cymraeg / English" at the top, where anyone sees it before answering (the answers are
+    inside a form, held by the browser until sent: a change of language starts the form afresh)."""
     chosen = st.session_state.get(LANGUAGE_KEY, "cy")
     return chosen if chosen in sl.LANGUAGES else "cy"
 
@@ -134,8 +135,9 @@ def public_survey_page(engine: Engine, token: str) -> None:
 
 
 def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: int) -> None:
-    warned_key = _k("warned", form.link_id)
-    message_key = _k("message", form.link_id)
+    # Kept in the language they were given in: after a switch of language, sending again says it anew.
+    warned_key = _k("warned", form.link_id, form.language)
+    message_key = _k("message", form.link_id, form.language)
     with st.form(_k("form", form.link_id, generation), clear_on_submit=False, enter_to_submit=False):
         answers: dict[str, str] = {}
         group = ""
@@ -154,7 +156,7 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         try:
             sl.submit_survey_response(engine, token, answers, client=_client(), confirmed=confirmed, language=form.language)
         except sl.SurveyUnavailable as exc:
-            st.session_state[message_key] = exc.message
+            st.session_state[message_key] = exc.message_cy if form.language == "cy" else exc.message
         except sl.NeedsConfirmation as exc:
             st.session_state[warned_key] = exc.message
             st.session_state.pop(message_key, None)
