@@ -274,3 +274,54 @@ def test_a_scrutineer_sees_text_not_fields_on_every_page(servers):
     finally:
         context.close()
     assert not offered, f"A scrutineer is shown fields they cannot type into: {offered}"
+
+
+def test_the_public_survey_page_passes_axe_in_english_and_in_welsh(servers):
+    """The survey a link opens (``/?survey=TOKEN``, no account) is not in the sidebar, so not in PAGES: it
+    is opened here by its link, as the public reach it. England's staff survey; a partnership in Wales's
+    strategic survey (headings by domain) in Cymraeg, as it opens, and in English after the choice."""
+    from strategy.assessments import snapshot as sn
+    from strategy.assessments import survey_links as sl
+    from strategy.core.authors import Author
+    from strategy.core.models import stored_id
+    from strategy.demo.wales import ensure_wales_demo
+
+    workbook, bare, browser, demo = servers
+    engine = prepare_database(workbook.database_url)
+    author = Author(name="Alex Access")
+    wales = ensure_wales_demo(engine)
+    snapshot = stored_id(sn.create_snapshot(engine, wales, title="Cipolwg 2026", author=author))
+    links = [
+        ("England", sl.open_survey_link(engine, demo, "staff", author=author), "Staff survey on child sexual abuse"),
+        ("Cymraeg", sl.open_survey_link(engine, wales, "strategic", snapshot, author=author), "Arolwg gweithwyr proffesiynol strategol"),
+    ]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    open_app(page, bare.url + "/")
+    page.get_by_role("heading", level=1).first.wait_for(timeout=UI_TIMEOUT_MS)
+    bare_rules = {v["id"] for v in run_axe(page)}
+    found: dict[str, list[dict]] = {}
+    jumps: dict[str, list[str]] = {}
+    try:
+        for name, token, title in links:
+            open_app(page, workbook.url + sl.link_path(token))
+            page.get_by_role("heading", level=1, name=title).wait_for(timeout=UI_TIMEOUT_MS)
+            wait_idle(page)
+            views = [(name, title)]
+            if name == "Cymraeg":
+                views.append(("English", "Strategic professionals' survey"))
+            for view, heading in views:
+                if view == "English":
+                    page.get_by_role("radiogroup", name="Cymraeg / English").get_by_text("English", exact=True).click()
+                    page.get_by_role("heading", level=1, name=heading).wait_for(timeout=UI_TIMEOUT_MS)
+                    wait_idle(page)
+                assert page.title().startswith(heading), (view, page.title())
+                own = [v for v in run_axe(page) if v["id"] not in bare_rules]
+                if own:
+                    found[view] = own
+                problems = heading_jumps(page.evaluate(HEADINGS_JS))
+                if problems:
+                    jumps[view] = problems
+    finally:
+        context.close()
+    assert not found and not jumps, f"axe-core findings the bare page does not have: {found}; headings out of order: {jumps}"

@@ -50,7 +50,7 @@ from strategy.assessments.io import (
     store_strategic_survey,
     strategic_columns,
 )
-from strategy.assessments.snapshot import domain_label, get_snapshot, scale, snapshot_statements, strategic_about, strategic_questions
+from strategy.assessments.snapshot import domain_label, get_snapshot, snapshot_statements, strategic_about, strategic_questions
 from strategy.core.access import require_role
 from strategy.core.audit_log import record
 from strategy.core.authors import Author
@@ -88,7 +88,14 @@ NO_ANSWER = ""
 
 
 class SurveyUnavailable(NotFound):
-    """The link is wrong, unknown, closed or past its closing date: the message is all the page shows."""
+    """The link is wrong, unknown, closed or past its closing date: the message is all the page shows.
+    ``message_cy`` is the same in Welsh; ``wales`` whether the link's partnership is in Wales (None: a
+    link not recognised, whose partnership is unknown)."""
+
+    def __init__(self, key: str, wales: bool | None = None, **values: object):
+        super().__init__(say(key, "en", **values))
+        self.message_cy = say(key, "cy", **values)
+        self.wales = wales
 
 
 class TooManyResponses(InvalidInput):
@@ -102,13 +109,10 @@ class TooManyResponses(InvalidInput):
 class NeedsConfirmation(InvalidInput):
     """Some text may identify a child: ``warnings`` are (question, why). Nothing was stored."""
 
-    def __init__(self, warnings: list[tuple[str, str]]):
-        lines = "; ".join(f"'{q}': {why}" for q, why in warnings)
-        super().__init__(
-            f"Some of what you wrote may identify a child or a family ({lines}). Please take out names, dates of birth, "
-            "addresses and any numbers that could identify someone. If it cannot identify anyone, tick the box to say "
-            "so and send it again."
-        )
+    def __init__(self, warnings: list[tuple[str, str]], language: str = "en"):
+        # In Welsh, the questions only: the reasons (strategy.core.identifying) are in English.
+        lines = "; ".join(f"'{q}'" if language == "cy" else f"'{q}': {why}" for q, why in warnings)
+        super().__init__(say("identifying", language, lines=lines))
         self.warnings = warnings
 
 
@@ -144,6 +148,10 @@ class SurveyForm:
     privacy: str
     closes_on: date
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    #: "en" or "cy": the language the words and questions are in.
+    language: str = "en"
+    #: The partnership is in Wales: the page offers Cymraeg and English (Welsh first).
+    wales: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,8 +193,24 @@ def _words() -> dict:
     return yaml.safe_load((DATA_DIR / "survey_links.yaml").read_text(encoding="utf-8"))
 
 
-def survey_title(kind: str) -> str:
-    return str(_words()["kinds"][_kind(kind)]["title"])
+#: The languages a Welsh partnership's page is offered in, Welsh first.
+LANGUAGES = ("cy", "en")
+
+
+def _cy(language: str) -> bool:
+    return language == "cy"
+
+
+def say(key: str, language: str = "en", **values: object) -> str:
+    """One of the page's fixed words (data/survey_links.yaml ``messages``) in English or Welsh."""
+    entry = _words()["messages"][key]
+    text = " ".join(str(entry["cy" if _cy(language) else "en"]).split())
+    return text.format(**values) if values else text
+
+
+def survey_title(kind: str, language: str = "en") -> str:
+    words = _words()["kinds"][_kind(kind)]
+    return str(words["title_cy"] if _cy(language) else words["title"])
 
 
 def survey_name(kind: str) -> str:
@@ -194,8 +218,8 @@ def survey_name(kind: str) -> str:
     return str(_words()["kinds"][_kind(kind)]["facilitator"])
 
 
-def privacy_line() -> str:
-    return " ".join(str(_words()["privacy"]).split())
+def privacy_line(language: str = "en") -> str:
+    return " ".join(str(_words()["privacy_cy" if _cy(language) else "privacy"]).split())
 
 
 def _kind(kind: str) -> str:
@@ -383,63 +407,90 @@ def _scale_options(low: int, high: int) -> tuple[tuple[str, str], ...]:
     return tuple((str(n), str(n)) for n in range(low, high + 1))
 
 
-def _progress_options() -> tuple[tuple[str, str], ...]:
-    return tuple((str(p.value), f"{p.value}: {p.label}") for p in scale("progress"))
+def _item_label(item: dict, language: str) -> str:
+    """A reference item's words in the language (its ``label_cy`` in Welsh, the English where it has none)."""
+    return str(item.get("label_cy") or item["label"]) if _cy(language) else str(item["label"])
 
 
-def _staff_questions() -> tuple[Question, ...]:
-    """The staff survey's columns (data/chapters.yaml, workforce.staff_survey)."""
+def _progress_options(language: str = "en") -> tuple[tuple[str, str], ...]:
+    # The value stored is the scale's number in either language; only the words shown differ.
+    items = content().reference("snapshot_progress_scale").items
+    return tuple((str(i["id"]), f"{i['id']}: {_item_label(i, language)}") for i in items)
+
+
+def _domain(domain_id: str, language: str) -> str:
+    item = next((i for i in content().reference("snapshot_domains").items if i["id"] == domain_id), None)
+    return domain_label(domain_id) if item is None else _item_label(item, language)
+
+
+def _code_question_cy(kind: str, question_id: str, english: str, language: str) -> str:
+    """A question whose English is in code: its Welsh from data/survey_links.yaml ``questions_cy``."""
+    return str(_words()["questions_cy"][kind].get(question_id) or english) if _cy(language) else english
+
+
+def _staff_questions(language: str = "en") -> tuple[Question, ...]:
+    """The staff survey's columns (data/chapters.yaml, workforce.staff_survey; ``label_cy`` in Welsh)."""
     out = []
     for c in content().prompts[SURVEY].columns:
+        label = c.label_cy if _cy(language) and c.label_cy else c.label
         if c.id in SCORE_COLUMNS:
-            out.append(Question(c.id, c.label, "scale", _scale_options(int(c.min or 1), int(c.max or 5))))
+            out.append(Question(c.id, label, "scale", _scale_options(int(c.min or 1), int(c.max or 5))))
         else:
             out.append(
                 Question(
-                    c.id, c.label, "longtext" if c.type == "longtext" else "text", required=c.required, limit=min(c.limit, COMMENT_LIMIT)
+                    c.id, label, "longtext" if c.type == "longtext" else "text", required=c.required, limit=min(c.limit, COMMENT_LIMIT)
                 )
             )
     return tuple(out)
 
 
-def _frontline_questions(engine: Engine, partnership_id: int, snapshot_id: int) -> tuple[Question, ...]:
+def _frontline_questions(engine: Engine, partnership_id: int, snapshot_id: int, language: str = "en") -> tuple[Question, ...]:
     """Agency and role, each of the snapshot's statements on the progress scale, and a comment: the
-    frontline template's columns, one rating per statement (as a form's grid question is imported)."""
-    names = {c.id: c.names[0] for c in SNAPSHOT_COLUMNS}
+    frontline template's columns, one rating per statement (as a form's grid question is imported). The
+    statements are the partnership's own words, shown as written (a snapshot keeps no Welsh version)."""
+    names = {c.id: _code_question_cy("frontline", c.id, c.names[0], language) for c in SNAPSHOT_COLUMNS}
     statements = [s for s in snapshot_statements(engine, partnership_id, snapshot_id) if s.retired_at is None]
+    options = _progress_options(language)
     return (
         Question("agency", names["agency"], "text"),
         Question("role", names["role"], "text"),
         *(
-            Question(
-                f"statement:{s.code}", f"{s.code}. {s.text}", "scale", _progress_options(), group=domain_label(s.domain), own_text=True
-            )
+            Question(f"statement:{s.code}", f"{s.code}. {s.text}", "scale", options, group=_domain(s.domain, language), own_text=True)
             for s in statements
         ),
         Question("comment", names["comment"], "longtext", limit=COMMENT_LIMIT),
     )
 
 
-def _strategic_questions() -> tuple[Question, ...]:
+def _strategic_questions(language: str = "en") -> tuple[Question, ...]:
     about = strategic_about()
+    if _cy(language):
+        about |= dict((content().reference("snapshot_strategic_survey").model_extra or {}).get("about_cy", {}))
+    items = {i["id"]: i for i in content().reference("snapshot_strategic_survey").items}
+    options = _progress_options(language)
     return (
         Question("agency", about["agency"], "text"),
         Question("role", about["role"], "text"),
-        *(Question(q.code, q.text, "scale", _progress_options(), group=domain_label(q.domain)) for q in strategic_questions()),
+        *(
+            Question(q.code, _item_label(items[q.code], language), "scale", options, group=_domain(q.domain, language))
+            for q in strategic_questions()
+        ),
         Question("comment", about["comment"], "longtext", limit=COMMENT_LIMIT),
     )
 
 
-def _audit_questions() -> tuple[Question, ...]:
-    """The audit staff survey's columns (strategy.assessments.io.AUDIT_COLUMNS), the barriers from data/reference/audit_barriers.yaml."""
+def _audit_questions(language: str = "en") -> tuple[Question, ...]:
+    """The audit staff survey's columns (strategy.assessments.io.AUDIT_COLUMNS), the barriers from
+    data/reference/audit_barriers.yaml. The values stored are the English answers in either language."""
     out = []
-    barriers = tuple((i["label"], i["label"]) for i in content().reference("audit_barriers").items)
+    barriers = tuple((i["label"], _item_label(i, language)) for i in content().reference("audit_barriers").items)
+    yes_no = _words()["yes_no"]
     for c in AUDIT_COLUMNS:
-        label = c.names[0]
+        label = _code_question_cy("audit", c.id, c.names[0], language)
         if c.id.startswith("confidence_"):
             out.append(Question(c.id, label, "scale", _scale_options(1, 5)))
         elif c.id in ("aware_strategy", "used_toolkit"):
-            out.append(Question(c.id, label, "yes_no", (("Yes", "Yes"), ("No", "No"))))
+            out.append(Question(c.id, label, "yes_no", tuple((v, str(yes_no[v]["cy" if _cy(language) else "en"])) for v in ("Yes", "No"))))
         elif c.id == "barrier":
             out.append(Question(c.id, label, "choice", barriers))
         else:
@@ -450,70 +501,70 @@ def _audit_questions() -> tuple[Question, ...]:
     return tuple(out)
 
 
-def survey_questions(engine: Engine, partnership_id: int, kind: str, target_id: int = 0) -> tuple[Question, ...]:
-    """The questions of the survey, from the same data as its import template."""
+def survey_questions(engine: Engine, partnership_id: int, kind: str, target_id: int = 0, language: str = "en") -> tuple[Question, ...]:
+    """The questions of the survey, from the same data as its import template, in English or Welsh."""
     if _kind(kind) == "staff":
-        return _staff_questions()
+        return _staff_questions(language)
     if kind == "frontline":
-        return _frontline_questions(engine, partnership_id, target_id)
+        return _frontline_questions(engine, partnership_id, target_id, language)
     if kind == "strategic":
-        return _strategic_questions()
-    return _audit_questions()
+        return _strategic_questions(language)
+    return _audit_questions(language)
 
 
 # --- The public page: a link's form and a response ----------------------------------------------
-
-_UNKNOWN = (
-    "This survey link is not recognised. Check that you have the whole link, exactly as it was sent to you, "
-    "or ask the person who sent it for the link again."
-)
 
 
 def _open_link(session: Session, token: str, now: datetime, *, lock: bool = False) -> SurveyLink:
     """The link the token opens, or SurveyUnavailable with the message to show (and nothing else)."""
     token = (token or "").strip()
     if not _TOKEN_SHAPE.match(token):
-        raise SurveyUnavailable(_UNKNOWN)
+        raise SurveyUnavailable("unknown")
     wanted = token_hash(token)
     q = select(SurveyLink).where(SurveyLink.token_hash == wanted)
     link = session.exec(q.with_for_update() if lock else q).first()
     if link is None or not hmac.compare_digest(link.token_hash, wanted):
-        raise SurveyUnavailable(_UNKNOWN)
+        raise SurveyUnavailable("unknown")
     partnership = session.get(Partnership, link.partnership_id)
+    wales = partnership is not None and partnership.nation == "wales"
     if link.closed_at is not None or partnership is None or partnership.archived:
-        raise SurveyUnavailable("This survey has closed: it is no longer taking answers. Thank you for your interest.")
+        raise SurveyUnavailable("closed", wales)
     if uk_today(now) > link.closes_on:
-        raise SurveyUnavailable(
-            f"This survey closed on {uk_date(link.closes_on)}: it is no longer taking answers. Thank you for your interest."
-        )
+        raise SurveyUnavailable("closed_on", wales, date=uk_date(link.closes_on))
     return link
 
 
-def survey_form(engine: Engine, token: str, *, now: datetime | None = None) -> SurveyForm:
+def survey_form(engine: Engine, token: str, *, language: str = "en", now: datetime | None = None) -> SurveyForm:
     """What the page shows for this link: its survey's title, words, privacy line and questions. A wrong,
-    unknown, closed or expired link raises SurveyUnavailable, whose message is all there is to show."""
+    unknown, closed or expired link raises SurveyUnavailable, whose message is all there is to show.
+    ``language`` "cy" gives the Welsh, for a partnership in Wales only (England's page is in English)."""
     now = now or utcnow()
     with read_session(engine) as session:
         link = _open_link(session, token, now)
         partnership = session.get(Partnership, link.partnership_id)
         assert partnership is not None  # checked in _open_link
         name = partnership.name
+        wales = partnership.nation == "wales"
+    language = "cy" if wales and _cy(language) else "en"
     try:
         _target(engine, link.partnership_id, link.kind, link.target_id)
     except NotFound:
-        raise SurveyUnavailable("This survey is no longer running: the partnership has removed it.") from None
+        raise SurveyUnavailable("removed", wales) from None
     words = _words()["kinds"][link.kind]
+    cy = _cy(language)
     return SurveyForm(
         link_id=stored_id(link),
         partnership_id=link.partnership_id,
         partnership_name=name,
         kind=link.kind,
         target_id=link.target_id,
-        title=str(words["title"]),
-        intro=" ".join(str(words["intro"]).split()),
-        privacy=privacy_line(),
+        title=str(words["title_cy" if cy else "title"]),
+        intro=" ".join(str(words["intro_cy" if cy else "intro"]).split()),
+        privacy=privacy_line(language),
         closes_on=link.closes_on,
-        questions=survey_questions(engine, link.partnership_id, link.kind, link.target_id),
+        questions=survey_questions(engine, link.partnership_id, link.kind, link.target_id, language),
+        language=language,
+        wales=wales,
     )
 
 
@@ -522,6 +573,7 @@ def _answers(form: SurveyForm, answers: dict[str, str], confirmed: bool) -> dict
     identify a child (unless ``confirmed``)."""
     clean: dict[str, str] = {}
     warnings: list[tuple[str, str]] = []
+    language = form.language
     for q in form.questions:
         raw = answers.get(q.id)
         value = clean_text(str(raw if raw is not None else "")).strip()
@@ -529,23 +581,21 @@ def _answers(form: SurveyForm, answers: dict[str, str], confirmed: bool) -> dict
             if q.kind == "text":
                 value = " ".join(value.split())
             if len(value) > q.limit:
-                raise InvalidInput(
-                    f"The answer to '{q.label}' is {len(value):,} characters long; the most is {q.limit:,}. Please shorten it."
-                )
+                raise InvalidInput(say("too_long", language, question=q.label, length=f"{len(value):,}", most=f"{q.limit:,}"))
             why = identifying_warning(value) if value else None
             if why:
                 warnings.append((q.label, why))
         elif value and value not in {v for v, _ in q.options}:
-            raise InvalidInput(f"'{value[:60]}' is not one of the answers to '{q.label}'. Choose one of the answers shown.")
+            raise InvalidInput(say("not_an_answer", language, value=value[:60], question=q.label))
         if q.required and not value:
-            raise InvalidInput(f"Please answer '{q.label}': every response needs it.")
+            raise InvalidInput(say("needs_answer", language, question=q.label))
         clean[q.id] = value
     if not any(clean.get(q.id) for q in form.questions if q.kind not in ("text",)):
-        raise InvalidInput("The response answers none of the questions. Answer at least one before sending it.")
+        raise InvalidInput(say("nothing_answered", language))
     if form.kind == "frontline" and not any(clean[q.id] for q in form.questions if q.id.startswith("statement:")):
-        raise InvalidInput("Rate at least one statement before sending the response.")
+        raise InvalidInput(say("no_rating", language))
     if warnings and not confirmed:
-        raise NeedsConfirmation(warnings)
+        raise NeedsConfirmation(warnings, language)
     return clean
 
 
@@ -580,7 +630,8 @@ def _preview(engine: Engine, form: SurveyForm, data: bytes, confirmed: bool) -> 
     else:
         preview = preview_audit_survey(data, SOURCE)
     if preview.problem_count:
-        raise InvalidInput("The response was not sent: " + " ".join(p.message for p in preview.problems[:3]))
+        # The import's own checks speak English (a response of the page's own choices rarely meets them).
+        raise InvalidInput(say("not_sent", form.language, problems=" ".join(p.message for p in preview.problems[:3])))
     return preview
 
 
@@ -622,28 +673,21 @@ def _count(session: Session, link_id: int, since: datetime, client_hash: str | N
     return int(session.exec(q).one())
 
 
-def _seconds(n: int) -> str:
-    return f"{n} second{'' if n == 1 else 's'}"
+def _seconds(n: int, language: str = "en") -> str:
+    return say("seconds_one" if n == 1 else "seconds_many", language, n=n)
 
 
-def _check_rate(session: Session, link_id: int, client_key: str, now: datetime, settings: Settings) -> None:
+def _check_rate(session: Session, link_id: int, client_key: str, now: datetime, settings: Settings, language: str = "en") -> None:
     """TooManyResponses when this client, or everyone, has sent the most a minute allows."""
     since = now - WINDOW
     if _count(session, link_id, since, client_key) >= settings.survey_per_client_per_minute:
         wait = _wait(session, link_id, since, now, client_key)
         raise TooManyResponses(
-            f"Too many responses have come from your network in the last minute (the most is "
-            f"{settings.survey_per_client_per_minute} a minute), so this one was not sent. Your answers are still "
-            f"here: send them again in {_seconds(wait)}.",
-            wait,
+            say("too_many_client", language, most=settings.survey_per_client_per_minute, wait=_seconds(wait, language)), wait
         )
     if _count(session, link_id, since) >= settings.survey_per_minute:
         wait = _wait(session, link_id, since, now)
-        raise TooManyResponses(
-            f"The survey has had a great many responses in the last minute (the most is {settings.survey_per_minute} "
-            f"a minute), so this one was not sent. Your answers are still here: send them again in {_seconds(wait)}.",
-            wait,
-        )
+        raise TooManyResponses(say("too_many_all", language, most=settings.survey_per_minute, wait=_seconds(wait, language)), wait)
 
 
 def submit_survey_response(
@@ -653,6 +697,7 @@ def submit_survey_response(
     *,
     client: str,
     confirmed: bool = False,
+    language: str = "en",
     now: datetime | None = None,
     settings: Settings | None = None,
 ) -> int:
@@ -660,20 +705,21 @@ def submit_survey_response(
     to what is there, in one transaction with the rate limits' count. ``client`` is where it comes from (an
     address, or a browser session's own key). Returns the number of rows stored (one per rating for the
     frontline survey, otherwise 1). Raises SurveyUnavailable, NeedsConfirmation, TooManyResponses or
-    InvalidInput, storing nothing."""
+    InvalidInput, storing nothing; their messages in ``language`` (Welsh for a partnership in Wales that
+    chose it). What is stored is the same in either language: the same codes and numbers, text as typed."""
     now = now or utcnow()
     settings = settings or get_settings()
-    form = survey_form(engine, token, now=now)
+    form = survey_form(engine, token, language=language, now=now)
     clean = _answers(form, answers, confirmed)
     client_key = _client_hash(form.link_id, client or "unknown")
     with read_session(engine) as session:  # a flood is refused here, without taking the write lock
-        _check_rate(session, form.link_id, client_key, now, settings)
+        _check_rate(session, form.link_id, client_key, now, settings, form.language)
     preview = _preview(engine, form, _as_file(form, clean), confirmed)
     with write_session(engine) as session:
         link = _open_link(session, token, now, lock=True)  # one response at a time per survey, in every process
         link_id = stored_id(link)
         session.execute(delete(SurveySubmission).where(col(SurveySubmission.submitted_at) < now - KEEP))
-        _check_rate(session, link_id, client_key, now, settings)
+        _check_rate(session, link_id, client_key, now, settings, form.language)
         stored = _store(engine, form, preview, session)
         session.add(SurveySubmission(link_id=link_id, client_hash=client_key, submitted_at=now))
         link.responses += 1

@@ -48,6 +48,8 @@ class Option(_Strict):
 class Column(_Strict):
     id: str
     label: str
+    #: The column's Welsh, where a survey link's page shows it as a question (data/survey_links.yaml).
+    label_cy: str = ""
     type: Literal["text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno"]
     help: str = ""
     required: bool = False

@@ -61,37 +61,83 @@ def _k(*parts: object) -> str:
 # --- The public page ----------------------------------------------------------------------------
 
 
-def public_survey_page(engine: Engine, token: str) -> None:
-    """The survey the link opens, or (a wrong, unknown, closed or expired link) a message and nothing else."""
-    try:
-        form = sl.survey_form(engine, token)
-    except sl.SurveyUnavailable as exc:
+#: The page's language for a partnership in Wales, in this browser session.
+LANGUAGE_KEY = "survey_language"
+
+
+def _language() -> str:
+    """The language chosen at the top of a Welsh partnership's page. It opens in Cymraeg: the Welsh
+    Language Standards ask that a form the public fills in be available in Welsh and that Welsh be
+    treated no less favourably than English; a page opening in English with Welsh a click away would put
+    Welsh second. Both languages side by side would double every question and make a long survey hard
+    to read and to use with a screen reader, so the page is one language at a time, Cymraeg first, with
+    the choice "Cymraeg / English" at the top, where anyone sees it before answering (the answers are
+    inside a form, held by the browser until sent: a change of language starts the form afresh)."""
+    chosen = st.session_state.get(LANGUAGE_KEY, "cy")
+    return chosen if chosen in sl.LANGUAGES else "cy"
+
+
+def _unavailable(exc: sl.SurveyUnavailable) -> None:
+    """A wrong, closed or removed link: the message alone. Wales: Welsh first, then English; a link not
+    recognised (its partnership unknown): English, then Welsh; England: English only."""
+    shown: tuple[str, ...]
+    if exc.wales:
+        set_title("Arolwg / Survey")
+        st.title("Arolwg / Survey", anchor=False)
+        shown = (exc.message_cy, exc.message) if _language() == "cy" else (exc.message, exc.message_cy)
+    elif exc.wales is None:
+        set_title("Survey / Arolwg")
+        st.title("Survey / Arolwg", anchor=False)
+        shown = (exc.message, exc.message_cy)
+    else:
         set_title("Survey")
         st.title("Survey", anchor=False)
-        st.info(exc.message, icon="🔗")
+        shown = (exc.message,)
+    for message in shown:
+        st.info(message, icon="🔗")
+
+
+def public_survey_page(engine: Engine, token: str) -> None:
+    """The survey the link opens, or (a wrong, unknown, closed or expired link) a message and nothing else.
+    A partnership in Wales: in Cymraeg or English, as the person chooses at the top (Cymraeg first)."""
+    try:
+        form = sl.survey_form(engine, token, language=_language())
+    except sl.SurveyUnavailable as exc:
+        _unavailable(exc)
         return
+    if form.wales:
+        st.session_state[LANGUAGE_KEY] = form.language  # the choice shows the language in use
+        st.radio(
+            sl.say("language_label", form.language),
+            list(sl.LANGUAGES),
+            format_func=lambda code: {"cy": "Cymraeg", "en": "English"}[code],
+            horizontal=True,
+            key=LANGUAGE_KEY,
+        )
+    language = form.language
     set_title(form.title)
     st.title(form.title, anchor=False)
-    st.markdown(md_escape(f"For {form.partnership_name}. Open until {uk_date(form.closes_on)}."))
+    st.markdown(md_escape(sl.say("for_partnership", language, name=form.partnership_name, date=uk_date(form.closes_on))))
     st.markdown(md_escape(form.intro))
     st.info(form.privacy, icon="🔏")
     generation = st.session_state.get(_k("generation", form.link_id), 0)
     done = _k("done", form.link_id)
     if st.session_state.get(done):
-        st.success("Thank you: your answers were sent.", icon="✅")
+        st.success(sl.say("thanks", language), icon="✅")
 
         def again() -> None:
             st.session_state.pop(done, None)
             st.session_state[_k("generation", form.link_id)] = generation + 1  # a fresh, empty form
 
-        st.button("Answer again, for someone else using this device", key=_k("again", form.link_id), on_click=again)
+        st.button(sl.say("again", language), key=_k("again", form.link_id), on_click=again)
         return
     _survey_form(engine, token, form, generation)
 
 
 def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: int) -> None:
-    warned_key = _k("warned", form.link_id)
-    message_key = _k("message", form.link_id)
+    # Kept in the language they were given in: after a switch of language, sending again says it anew.
+    warned_key = _k("warned", form.link_id, form.language)
+    message_key = _k("message", form.link_id, form.language)
     with st.form(_k("form", form.link_id, generation), clear_on_submit=False, enter_to_submit=False):
         answers: dict[str, str] = {}
         group = ""
@@ -99,20 +145,18 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
             if q.group and q.group != group:
                 group = q.group
                 st.header(group, anchor=False)
-            answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id))
+            answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id), form.language)
         warned = st.session_state.get(warned_key)
         confirmed = False
         if warned:
             st.warning(md_escape(warned), icon="🛡️")
-            confirmed = st.checkbox(
-                "I have checked: what I wrote cannot identify a child or a family", key=_k("confirm", form.link_id, generation)
-            )
-        sent = st.form_submit_button("Send my answers", type="primary")
+            confirmed = st.checkbox(sl.say("confirm", form.language), key=_k("confirm", form.link_id, generation))
+        sent = st.form_submit_button(sl.say("send", form.language), type="primary")
     if sent:
         try:
-            sl.submit_survey_response(engine, token, answers, client=_client(), confirmed=confirmed)
+            sl.submit_survey_response(engine, token, answers, client=_client(), confirmed=confirmed, language=form.language)
         except sl.SurveyUnavailable as exc:
-            st.session_state[message_key] = exc.message
+            st.session_state[message_key] = exc.message_cy if form.language == "cy" else exc.message
         except sl.NeedsConfirmation as exc:
             st.session_state[warned_key] = exc.message
             st.session_state.pop(message_key, None)
@@ -129,8 +173,8 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         show_error(WorkbookError(message))
 
 
-def _question(q: sl.Question, key: str) -> str:
-    label = q.label + (" (required)" if q.required else "")
+def _question(q: sl.Question, key: str, language: str) -> str:
+    label = f"{q.label} {sl.say('required', language)}" if q.required else q.label
     visibility: LabelVisibility = "visible"
     if q.own_text:
         # The partnership's own words: shown literally above, and named for screen readers without
@@ -144,17 +188,17 @@ def _question(q: sl.Question, key: str) -> str:
             label,
             max_chars=q.limit,
             key=key,
-            help="Please do not write a child's or a family's name, or anything that could identify them.",
+            help=sl.say("comment_help", language),
         )
     labels = dict(q.options)
     if q.kind in ("scale", "yes_no"):
-        labels[_DONT_KNOW] = "Don't know"  # a way back to no answer once one is picked
+        labels[_DONT_KNOW] = sl.say("dont_know", language)  # a way back to no answer once one is picked
 
     def shown(value: str) -> str:
         return labels.get(value, value)
 
     if q.kind == "choice":
-        picked = st.selectbox(label, list(labels), format_func=shown, index=None, placeholder="Choose an answer", key=key)
+        picked = st.selectbox(label, list(labels), format_func=shown, index=None, placeholder=sl.say("choose", language), key=key)
     else:
         picked = st.radio(
             label,
@@ -164,7 +208,7 @@ def _question(q: sl.Question, key: str) -> str:
             horizontal=True,
             label_visibility=visibility,
             key=key,
-            help="1 is the lowest, 5 the highest." if q.kind == "scale" and len(q.options) == 5 else None,
+            help=sl.say("scale_help", language) if q.kind == "scale" and len(q.options) == 5 else None,
         )
     return "" if picked in (None, _DONT_KNOW) else str(picked)
 
