@@ -23,11 +23,12 @@ from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
 from strategy.ui import read_only, welsh_views
 from strategy.ui.import_panel import PlanChoices, choose, chosen_options
-from strategy.ui.language import list_names
+from strategy.ui.language import list_names, ui_language
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import MSG, PENDING_AGENCIES, UNDO, _add_pending_agencies, _k, _messages, _run, _say, _value
 from strategy.ui.state import author_or_refuse, current_author
 from strategy.ui.widgets import identity_form
+from strategy.word.language import chart_months
 
 # --- Removing, undo and restoring ---------------------------------------------------------------
 
@@ -1275,7 +1276,7 @@ def _by_recommendation(plan: P.Plan, table: pd.DataFrame) -> None:
 
 
 def _timeline(plan: P.Plan, table: pd.DataFrame) -> None:
-    fig = plan_chart.gantt_figure(plan)
+    fig = plan_chart.gantt_figure(plan, month_names=chart_months(ui_language()))
     if fig is None:
         st.info("No action or milestone has dates yet.")
     else:

@@ -42,6 +42,7 @@ from strategy.plan.operations import load_plan
 from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import as fi
 from strategy.ui.import_panel import choose, chosen_options
+from strategy.ui.language import list_names
 from strategy.ui.state import current_author, show_error
 from strategy.ui.survey_views import survey_link_panel
 from strategy.workshops.operations import REFRESH_SECONDS
@@ -334,7 +335,7 @@ def recommendations_panel(
                 domain = st.selectbox(
                     "Domain",
                     [""] + [d.id for d in sn.domains()],
-                    format_func=lambda d: sn.domain_label(d) if d else "(none)",
+                    format_func=lambda d: list_names("snapshot_domains").get(d) or sn.domain_label(d) if d else "(none)",
                     key=k(key, "dom"),
                 )
             if st.form_submit_button("Add the recommendation"):
