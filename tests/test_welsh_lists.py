@@ -215,6 +215,9 @@ def test_the_bro_taf_demo_in_welsh_and_bilingual(engine):
     assert any(r[0] == english for r in en_rows)
     assert any(r[0] == welsh for r in cy_rows) and not any(r[0] == english for r in cy_rows)
     assert any(r[0] == f"{welsh}\n{english}" for r in bi_rows)
+    # Document control: a statutory kind of agency with none recorded, by its Welsh name.
+    assert ["Endorsement: Police (statutory partner)", "No agency of this kind is recorded yet"] in en_rows
+    assert ["Ardystiad: Heddlu (partner statudol)", "Nid oes asiantaeth o'r math hwn wedi'i chofnodi eto"] in cy_rows
 
 
 def test_the_welsh_timeline_names_its_months_in_welsh(sqlite_engine, sqlite_demo_id, drawn):  # noqa: F811

@@ -178,7 +178,7 @@ def _document_control(ctx: DraftContext, now: datetime) -> None:
             ctx.say("control.approved_by"),
             (approved_by + (f", {uk_day(approved_on)}" if approved_on else "")) if approved_by else ctx.say("control.not_approved"),
         ),
-        *[(ctx.say("control.endorsement", agency=agency), decision) for agency, decision in ctx.extras.get("endorsements", [])],
+        *[(ctx.say("control.endorsement", agency=agency), ctx.text(decision)) for agency, decision in ctx.extras.get("endorsements", [])],
         (ctx.say("control.next_review"), uk_day(review) if review else ctx.say("control.review_not_set")),
         (ctx.say("control.classification"), _marking(ctx) or ctx.say("control.no_marking")),
     ]
@@ -1204,7 +1204,7 @@ def build_draft(
     self_assessment: list[str] | None = None,
     version_label: str | None = None,
     review_comments: dict | None = None,
-    endorsements: list[list[str]] | None = None,
+    endorsements: list[list[Both | str]] | list[list[str]] | None = None,
     chain=None,
     involvement_lines: list | None = None,
     language: str = "en",
@@ -1308,6 +1308,16 @@ def _open_comments(ctx: DraftContext, section_id: str) -> None:
         ctx.doc.add_paragraph(safe_text(f"{about}: {comment.text} ({who}, {when})"), style="List Bullet")
 
 
+def _endorsements(engine: Engine, partnership_id: int, language: str, translations: Translations) -> list[list[Both | str]]:
+    """Document control's endorsement lines, each cell in both languages (the draft prints its own)."""
+    found = list_endorsements(engine, partnership_id)
+    english = endorsement_rows(found)
+    if language == "en":
+        return [list(row) for row in english]
+    welsh = endorsement_rows(found, "cy", translations.phrases)
+    return [[Both(en, cy) for en, cy in zip(e, w, strict=True)] for e, w in zip(english, welsh, strict=True)]
+
+
 def export_docx(
     engine: Engine,
     partnership_id: int,
@@ -1339,7 +1349,7 @@ def export_docx(
         + audit_summary(engine, partnership_id, language, translations.phrases),
         version_label=version_label,
         review_comments=review_comments,
-        endorsements=endorsement_rows(list_endorsements(engine, partnership_id)),
+        endorsements=_endorsements(engine, partnership_id, language, translations),
         chain=coverage(engine, partnership_id),
         involvement_lines=involvement.list_engagements(engine, partnership_id),
         language=language,

@@ -11,6 +11,7 @@ Every save is version-checked and recorded (prompt_id ``finalise.endorsement``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from strategy.core.values import uk_day
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import agencies, plan_date
+from strategy.word.language import Both, phrase
 
 PROMPT = "finalise.endorsement"
 ENDORSED, WITH_COMMENTS, NOT_YET = "endorsed", "with_comments", "not_yet"
@@ -220,14 +222,25 @@ def record_endorsement(
     return row
 
 
-def endorsement_rows(found: Endorsements) -> list[list[str]]:
-    """The document-control table's lines: "Agency (kind)" and "Decision, name, role, date"."""
+def endorsement_rows(found: Endorsements, language: str = "en", overrides: Mapping[str, str] | None = None) -> list[list[str]]:
+    """The document-control table's lines: "Agency (kind)" and "Decision, name, role, date", in the
+    document's ``language`` (the kind of agency by its Welsh name; the English as it always was)."""
+
+    def kind(words: str) -> Both | str:
+        found_id = next((t["id"] for t in content().reference("agency_types").items if t["label"] == words), None)
+        return Both(words, content().list_label("agency_types", found_id, None, "cy")) if found_id else words
+
     out = []
     for line in found.lines:
         if not line.statutory and line.version == 0:
             continue  # an agency that has not been asked is not listed in the document
         who = ", ".join(x for x in (line.name, line.role, uk_day(line.endorsed_on)) if x)
-        label = line.agency + (f" ({line.kind}, statutory partner)" if line.statutory else "")
-        out.append([label, line.decision_words + (f": {who}" if who and line.given else "")])
-    out += [[f"{k} (statutory partner)", "No agency of this kind is recorded yet"] for k in found.missing_kinds]
+        label = (
+            phrase("endorse.statutory", language, overrides, agency=line.agency, kind=kind(line.kind)) if line.statutory else line.agency
+        )
+        out.append([label, phrase(f"endorse.{line.decision}", language, overrides) + (f": {who}" if who and line.given else "")])
+    out += [
+        [phrase("endorse.missing_kind", language, overrides, kind=kind(k)), phrase("endorse.no_agency", language, overrides)]
+        for k in found.missing_kinds
+    ]
     return out
