@@ -168,6 +168,9 @@ def test_the_welsh_draft_prints_the_welsh_names_where_the_english_prints_the_eng
     # The forms of abuse with how far the strategy covers each.
     assert any(r[:2] == ["Camfanteisio'n rhywiol ar blant", "Wedi'i enwi a'i gwmpasu"] for r in cy_rows)
     assert any(r[:2] == ["Child sexual exploitation", "Named and covered"] for r in en_rows)
+    # The whole-system response's pathways: the list's title and its names.
+    assert any(r[0] == "Llwybrau a pharhad" for r in cy_rows) and any(r[0] == "Pathways and continuity" for r in en_rows)
+    assert any(r[0] == "Un pwynt cyswllt i'r teulu" for r in cy_rows)
     # The identification figures by measure.
     assert any(r[0] == "Plant a welwyd gan ganolfan atgyfeirio ymosodiadau rhywiol" for r in cy_rows)
     # The self-assessment's sentences and the findings the plan answers.

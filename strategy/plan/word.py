@@ -140,14 +140,28 @@ def _component(ctx: DraftContext, chapter_id: str, component: str, section_id: s
 
 def _grid_section(ctx: DraftContext, prompt) -> None:
     """A checklist grid in a component's section (the whole-system response's pathways, Guide §10)."""
-    ctx.doc.add_heading(ctx.content.fill(prompt.label, ctx.partnership.nation).rstrip("?"), level=2)
+    label = ctx.content.fill(prompt.label, ctx.partnership.nation)
+    welsh_label = ctx.content.label_in(prompt, ctx.partnership.nation, "cy")
+    ctx.doc.add_heading(ctx.text(Both(label.rstrip("?"), welsh_label.rstrip("?"))), level=2)
     rows_from = prompt.rows_from if isinstance(prompt.rows_from, str) else (prompt.rows_from or [""])[0]
-    empty = grid_table(ctx, prompt, ctx.content.reference(rows_from).title if rows_from else "")
+    title: Both | str = ""
+    if rows_from:
+        ref = ctx.content.reference(rows_from)
+        title = Both(ref.title, (ref.model_extra or {}).get("title_cy") or ref.title)
+    empty = grid_table(ctx, prompt, ctx.text(title))
     if len(empty) == len(ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language)):
         chapter = ctx.content.chapter_of(prompt.id)
-        gap(ctx, f"Not written yet: '{ctx.content.fill(prompt.label, ctx.partnership.nation)}' (workbook chapter '{chapter.title}').")
+        gap(ctx, ctx.say("answer.not_written", label=Both(label, welsh_label), chapter=chapter.title))
     elif empty:
-        gap(ctx, f"Not recorded yet: {'; '.join(empty)}.")
+        gap(
+            ctx,
+            ctx.say(
+                "evidence.not_recorded_yet",
+                items=ctx.names(
+                    rows_from, [key for key, name in ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language) if name in empty]
+                ),
+            ),
+        )
 
 
 def section_prevention(ctx: DraftContext) -> None:
