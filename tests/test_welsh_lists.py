@@ -260,3 +260,28 @@ def test_a_person_who_chose_cymraeg_picks_from_welsh_names_and_the_ids_are_store
     forms = next(m for m in at.multiselect if m.label.startswith("Pa ffurfiau"))
     assert forms.value == ["exploitation", "online"]
     assert "Camfanteisio'n rhywiol ar blant" in forms.format_func("exploitation")
+
+
+def test_an_engagement_recorded_in_cymraeg_stores_the_english_ids(url):  # noqa: F811
+    from strategy.assessments import involvement as inv
+    from strategy.core.authors import Author
+    from strategy.people.partnerships import create_partnership
+    from tests.test_app import app, open_page
+
+    engine = prepare_database(url)
+    p = create_partnership(engine, name="Bro Morgannwg", nation="wales")
+    at = open_page(app(p.id, Author.make("Sam")), "views/home.py")
+    at.sidebar.radio(key="sidebar_language").set_value("cy").run()
+    at.switch_page("views/involvement.py").run()
+    assert not at.exception
+    voices = next(s for s in at.selectbox if s.label == "Whose voices")
+    assert voices.options == ["Plant a phobl ifanc", "Dioddefwyr a goroeswyr sy'n oedolion", "Rhieni, gofalwyr a theuluoedd"]
+    voices.set_value("survivors")
+    next(s for s in at.selectbox if s.label == "How").set_value("survey")
+    next(d for d in at.date_input if d.label == "Date").set_value(date(2025, 11, 12))
+    next(t for t in at.text_input if t.label.startswith("With whom")).set_value("survivors' forum")
+    next(t for t in at.text_area if t.label == "What was heard").set_value("Clearer information on what happens next")
+    next(b for b in at.button if b.label == "Record this engagement").click().run()
+    assert not at.exception and not at.error
+    [line] = inv.list_engagements(engine, p.id)
+    assert (line.engagement.voices, line.engagement.method) == ("survivors", "survey")
