@@ -188,6 +188,7 @@ def test_a_suggestion_whose_evidence_was_removed_meanwhile_creates_nothing(engin
     key = next(s.key for s in suggestions(engine, demo_id) if s.finding.kind == "attendance")
     for r in rows:  # the training records are removed while the person reads the suggestion
         delete_row(engine, demo_id, r.id, author=author)
+    assert key not in {s.key for s in suggestions(engine, demo_id)}  # the findings kept until a change are read again
     before = snapshot(engine)
     outcome = load_plan(engine, demo_id).all_outcomes()[0]
     with pytest.raises(NotFound, match="changed or been removed.*Nothing was created"):

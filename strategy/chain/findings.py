@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import all_rows, get_answers
 from strategy.assessments.audit import list_audits
 from strategy.assessments.snapshot import domain_scores, list_snapshots
+from strategy.core.changes import UntilChanged
 from strategy.core.models import stored_id
 from strategy.core.text import clean_text, name_key
 from strategy.evidence import analysis as ev
@@ -56,8 +57,17 @@ def _finding(key: str, kind: str, text: str, **data) -> Finding:
     return Finding(key, kind, heading, text, chapter, data)
 
 
+#: The findings read every row of the evidence (a large partnership's 1,000 survey responses among them),
+#: and the chain page asks for them four times a run: kept until the partnership changes.
+_KEPT = UntilChanged()
+
+
 def findings(engine: Engine, partnership_id: int) -> list[Finding]:
-    """Every finding in the evidence, in the order of the guide."""
+    """Every finding in the evidence, in the order of the guide (a new list each call; the findings are frozen)."""
+    return list(_KEPT.get(engine, partnership_id, "findings", lambda: _findings_now(engine, partnership_id)))
+
+
+def _findings_now(engine: Engine, partnership_id: int) -> list[Finding]:
     nation = get_partnership(engine, partnership_id).nation
     rows = all_rows(engine, partnership_id)
     out: list[Finding] = []

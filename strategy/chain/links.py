@@ -321,12 +321,13 @@ def _evidence_steps(links: list[EvidenceLink], current: dict[str, Finding], **wh
     return out
 
 
-def trace(engine: Engine, partnership_id: int, kind: str, row_id: int) -> Trace:
+def trace(engine: Engine, partnership_id: int, kind: str, row_id: int, *, plan: Plan | None = None) -> Trace:
     """The chain through one action or measure: back to its outcome, aim, priorities and evidence;
-    forward to its progress updates, readings and the review decisions that name it."""
+    forward to its progress updates, readings and the review decisions that name it. ``plan``: the plan
+    the caller has already loaded for this partnership (the chain page loads it once a run)."""
     if kind not in ("action", "measure"):
         raise InvalidInput("The chain is read from an action or a measure.")
-    plan = load_plan(engine, partnership_id)
+    plan = plan or load_plan(engine, partnership_id)
     row = next((x for x in (plan.all_actions() if kind == "action" else plan.all_measures()) if x.id == row_id), None)
     if row is None:
         raise NotFound(f"That {kind} is not in the plan (it may have been removed).")
@@ -416,9 +417,10 @@ def _answerer(plan: Plan, link: EvidenceLink) -> str:
     return ""
 
 
-def coverage(engine: Engine, partnership_id: int) -> Coverage:
-    """For every finding and every priority: what in the plan answers it, and what nothing answers."""
-    plan = load_plan(engine, partnership_id)
+def coverage(engine: Engine, partnership_id: int, *, plan: Plan | None = None) -> Coverage:
+    """For every finding and every priority: what in the plan answers it, and what nothing answers
+    (``plan``, as ``trace`` takes it)."""
+    plan = plan or load_plan(engine, partnership_id)
     links = _links(engine, partnership_id)
     current = findings(engine, partnership_id)
     keys = {f.key for f in current}

@@ -23,7 +23,7 @@ from strategy.core.models import EvidenceLink, SuggestionDecision, stored_id
 from strategy.core.revisions import created
 from strategy.core.text import clean_text, shorten
 from strategy.core.values import uk_day
-from strategy.plan.operations import add_aim, add_measure, add_outcome, load_plan
+from strategy.plan.operations import Plan, add_aim, add_measure, add_outcome, load_plan
 
 PROMPT = "chain.suggestion"
 OPEN, ACCEPTED, DISMISSED = "open", "accepted", "dismissed"
@@ -132,9 +132,10 @@ def suggestions(engine: Engine, partnership_id: int) -> list[Suggestion]:
     return out
 
 
-def became(engine: Engine, partnership_id: int) -> dict[str, str]:
-    """Suggestion key -> the code of what an accepted suggestion became ("A3", "A1.O2.M1")."""
-    plan = load_plan(engine, partnership_id)
+def became(engine: Engine, partnership_id: int, *, plan: Plan | None = None) -> dict[str, str]:
+    """Suggestion key -> the code of what an accepted suggestion became ("A3", "A1.O2.M1"); ``plan``, one
+    the caller has already loaded."""
+    plan = plan or load_plan(engine, partnership_id)
     out = {}
     for key, d in _decisions(engine, partnership_id).items():
         for kind, row_id in (("aim", d.aim_id), ("outcome", d.outcome_id), ("measure", d.measure_id)):

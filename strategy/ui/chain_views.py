@@ -29,7 +29,7 @@ from strategy.chain.links import (
 from strategy.chain.suggestions import KIND_WORDS, OPEN, accept_suggestion, became, dismiss_suggestion, suggestions
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
-from strategy.plan.operations import load_plan
+from strategy.plan.operations import Plan, load_plan
 from strategy.ui.language import t
 from strategy.ui.plan_extras import _messages, _run, _say
 from strategy.ui.widgets import role_banner
@@ -56,10 +56,10 @@ def _dismiss(engine: Engine, pid: int, key: str, box: str) -> None:
     _run(dismiss_suggestion, engine, pid, key, reason=st.session_state.get(box + "|reason") or "", done="Dismissed; the reason is kept.")
 
 
-def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -> None:
+def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, editable: bool) -> None:
     pid = stored_id(partnership)
     found = suggestions(engine, pid)
-    codes = became(engine, pid)
+    codes = became(engine, pid, plan=plan)
     st.header("Suggestions from the evidence", anchor=False)
     if not found:
         st.info(
@@ -83,7 +83,6 @@ def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -
     )
     if not editable:
         return
-    plan = load_plan(engine, pid)
     parents = {
         "outcome": {stored_id(a): f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims},
         "measure": {stored_id(o): f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()},
@@ -116,8 +115,8 @@ def _suggestion_list(engine: Engine, partnership: Partnership, editable: bool) -
         st.caption(f"Showing 30 of {len(open_ones)}; decide these first, or use `python -m strategy suggest`.")
 
 
-def _coverage(engine: Engine, partnership: Partnership) -> None:
-    cov = coverage(engine, stored_id(partnership))
+def _coverage(engine: Engine, partnership: Partnership, plan: Plan) -> None:
+    cov = coverage(engine, stored_id(partnership), plan=plan)
     st.header("How the plan answers the evidence", anchor=False)
     if not cov.items:
         st.info("No priorities or findings in the evidence yet.")
@@ -144,9 +143,8 @@ def _coverage(engine: Engine, partnership: Partnership) -> None:
         st.caption("Linked to evidence the workbook no longer shows: " + md_escape("; ".join(cov.gone)))
 
 
-def _trace(engine: Engine, partnership: Partnership) -> None:
+def _trace(engine: Engine, partnership: Partnership, plan: Plan) -> None:
     pid = stored_id(partnership)
-    plan = load_plan(engine, pid)
     rows = [("action", stored_id(x), f"{plan.code('action', x.id)} {x.title}") for x in plan.all_actions()]
     rows += [("measure", stored_id(m), f"{plan.code('measure', m.id)} {m.indicator}") for m in plan.all_measures()]
     st.header("The chain through one action or measure", anchor=False)
@@ -155,7 +153,7 @@ def _trace(engine: Engine, partnership: Partnership) -> None:
         return
     chosen = st.selectbox("Action or measure", range(len(rows)), format_func=lambda i: rows[i][2][:120], key=f"chain|{pid}|pick")
     kind, row_id, _label = rows[chosen]
-    t = trace(engine, pid, kind, row_id)
+    t = trace(engine, pid, kind, row_id, plan=plan)
     st.markdown("**Back to the evidence**")
     st.dataframe(
         pd.DataFrame({"Step": [s.kind for s in t.back], "Code": [s.code for s in t.back], "What": [s.text for s in t.back]}),
@@ -178,10 +176,9 @@ def _pick(label: str, options: dict, key: str, *, width: int = 100) -> None:
     st.selectbox(label, list(options), format_func=lambda i: str(options[i])[:width], index=None, key=key, placeholder="Choose")
 
 
-def _links(engine: Engine, partnership: Partnership, editable: bool) -> None:
+def _links(engine: Engine, partnership: Partnership, plan: Plan, editable: bool) -> None:
     """Link an aim to a priority or a finding, and take a measure's baseline from a recorded figure."""
     pid = stored_id(partnership)
-    plan = load_plan(engine, pid)
     st.header("Links", anchor=False)
     for b in baselines(engine, pid).values():
         code = plan.code("measure", b.measure_id)
@@ -236,7 +233,8 @@ def chain_page(engine: Engine, partnership: Partnership) -> None:
     )
     editable = role_banner(engine, partnership)
     _messages()
-    _suggestion_list(engine, partnership, editable)
-    _coverage(engine, partnership)
-    _links(engine, partnership, editable)
-    _trace(engine, partnership)
+    plan = load_plan(engine, stored_id(partnership))  # once a run: each part below reads it
+    _suggestion_list(engine, partnership, plan, editable)
+    _coverage(engine, partnership, plan)
+    _links(engine, partnership, plan, editable)
+    _trace(engine, partnership, plan)
