@@ -32,55 +32,61 @@ except StorageError as exc:  # the database went away after the start (PostgreSQ
     database_unavailable(exc)
 page_script(engine)  # saves long answers while typing; keeps the sign-in cookie (strategy/ui/browser.py)
 
-# Every page file is registered here, grouped as the guide is (Part A, Part B, Part C); the titles in
-# the person's own choice of language (data/language/interface.yaml, English unless they chose Cymraeg).
+
+def _page(name: str, icon: str, *, default: bool = False) -> st.Page:
+    """views/NAME.py, titled by the interface's words ``nav.NAME``: in the person's own choice of language
+    (data/language/interface.yaml, English unless they chose Cymraeg)."""
+    return st.Page(f"views/{name}.py", title=t(f"nav.{name}"), icon=icon, default=default)
+
+
+# Every page file is registered here, grouped as the guide is (Part A, Part B, Part C).
 navigation = st.navigation(
     {
         t("nav.group.workbook"): [
-            st.Page("views/home.py", title=t("nav.home"), icon="🏠", default=True),
-            st.Page("views/partnerships.py", title=t("nav.partnerships"), icon="🤝"),
-            st.Page("views/introduction.py", title=t("nav.introduction"), icon="📖"),
+            _page("home", "🏠", default=True),
+            _page("partnerships", "🤝"),
+            _page("introduction", "📖"),
         ],
         t("nav.group.part_a"): [
-            st.Page("views/shared_vision.py", title=t("nav.shared_vision"), icon="🧭"),
-            st.Page("views/involvement.py", title=t("nav.involvement"), icon="🗣️"),
-            st.Page("views/workshop.py", title=t("nav.workshop"), icon="🗳️"),
-            st.Page("views/context.py", title=t("nav.context"), icon="🗺️"),
-            st.Page("views/current_response.py", title=t("nav.current_response"), icon="🔎"),
-            st.Page("views/workforce.py", title=t("nav.workforce"), icon="👥"),
-            st.Page("views/theory_of_change.py", title=t("nav.theory_of_change"), icon="🧩"),
-            st.Page("views/evaluation.py", title=t("nav.evaluation"), icon="📏"),
+            _page("shared_vision", "🧭"),
+            _page("involvement", "🗣️"),
+            _page("workshop", "🗳️"),
+            _page("context", "🗺️"),
+            _page("current_response", "🔎"),
+            _page("workforce", "👥"),
+            _page("theory_of_change", "🧩"),
+            _page("evaluation", "📏"),
         ],
         t("nav.group.part_b"): [
-            st.Page("views/prevention.py", title=t("nav.prevention"), icon="🛡️"),
-            st.Page("views/identification.py", title=t("nav.identification"), icon="👁️"),
-            st.Page("views/whole_system.py", title=t("nav.whole_system"), icon="🔗"),
-            st.Page("views/workforce_development.py", title=t("nav.workforce_development"), icon="🎓"),
-            st.Page("views/action_plan.py", title=t("nav.action_plan"), icon="🗓️"),
-            st.Page("views/chain.py", title=t("nav.chain"), icon="⛓️"),
+            _page("prevention", "🛡️"),
+            _page("identification", "👁️"),
+            _page("whole_system", "🔗"),
+            _page("workforce_development", "🎓"),
+            _page("action_plan", "🗓️"),
+            _page("chain", "⛓️"),
         ],
         t("nav.group.where_you_stand"): [
-            st.Page("views/snapshot.py", title=t("nav.snapshot"), icon="🧩"),
-            st.Page("views/snapshot_results.py", title=t("nav.snapshot_results"), icon="📊"),
-            st.Page("views/audits.py", title=t("nav.audits"), icon="🔬"),
+            _page("snapshot", "🧩"),
+            _page("snapshot_results", "📊"),
+            _page("audits", "🔬"),
         ],
         t("nav.group.part_c"): [
-            st.Page("views/finalise.py", title=t("nav.finalise"), icon="✅"),
-            st.Page("views/readiness.py", title=t("nav.readiness"), icon="🎯"),
-            st.Page("views/review.py", title=t("nav.review"), icon="💬"),
-            st.Page("views/draft.py", title=t("nav.draft"), icon="📄"),
-            st.Page("views/implementation.py", title=t("nav.implementation"), icon="🚀"),
-            st.Page("views/progress_updates.py", title=t("nav.progress_updates"), icon="📝"),
-            st.Page("views/indicators.py", title=t("nav.indicators"), icon="📈"),
-            st.Page("views/feedback_review.py", title=t("nav.feedback_review"), icon="🔁"),
-            st.Page("views/scrutiny.py", title=t("nav.scrutiny"), icon="🔍"),
+            _page("finalise", "✅"),
+            _page("readiness", "🎯"),
+            _page("review", "💬"),
+            _page("draft", "📄"),
+            _page("implementation", "🚀"),
+            _page("progress_updates", "📝"),
+            _page("indicators", "📈"),
+            _page("feedback_review", "🔁"),
+            _page("scrutiny", "🔍"),
         ],
         t("nav.group.people"): [
-            st.Page("views/members.py", title=t("nav.members"), icon="🧑‍🤝‍🧑"),
-            st.Page("views/audit_log.py", title=t("nav.audit_log"), icon="🗒️"),
-            st.Page("views/backup.py", title=t("nav.backup"), icon="💾"),
-            st.Page("views/account.py", title=t("nav.account"), icon="🔑"),
-            st.Page("views/privacy.py", title=t("nav.privacy"), icon="🔏"),
+            _page("members", "🧑‍🤝‍🧑"),
+            _page("audit_log", "🗒️"),
+            _page("backup", "💾"),
+            _page("account", "🔑"),
+            _page("privacy", "🔏"),
         ],
     },
     position="sidebar" if signed_in else "hidden",

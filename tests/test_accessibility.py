@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -40,9 +39,9 @@ PRODUCT = "CSA Strategy Workbook"
 
 #: Every page registered in app.py: (address, title).
 PAGES = [
-    ("" if "default=True" in line else Path(path).stem, ui_text(key))  # the English titles, the default
+    ("" if "default=True" in line else name, ui_text(f"nav.{name}"))  # the English titles, the default
     for line in (ROOT / "app.py").read_text(encoding="utf-8").splitlines()
-    for path, key in re.findall(r'st\.Page\("([^"]+)", title=t\("([^"]+)"\)', line)
+    for name in re.findall(r'_page\("(\w+)"', line)
 ]
 
 # The bare page: a title and nothing else, in Streamlit's own sidebar navigation with sections (as app.py

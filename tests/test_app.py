@@ -62,7 +62,7 @@ def text_area(at: AppTest, label: str):
 def test_every_page_file_is_registered_in_app_py():
     source = (ROOT / "app.py").read_text()
     for page in PAGES:
-        assert f'st.Page("{page}"' in source, f"{page} is not registered in app.py"
+        assert f'_page("{Path(page).stem}"' in source, f"{page} is not registered in app.py"
 
 
 def test_only_strategy_ui_imports_streamlit():

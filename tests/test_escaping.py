@@ -137,7 +137,7 @@ def poison(engine, partnership_id: int) -> int:
 
 
 def pages() -> list[str]:
-    return sorted(re.findall(r'st\.Page\("(views/[a-z_]+\.py)"', (ROOT / "app.py").read_text()))
+    return sorted(f"views/{name}.py" for name in re.findall(r'_page\("([a-z_]+)"', (ROOT / "app.py").read_text()))
 
 
 MARKDOWN_ELEMENTS = {"markdown", "caption", "title", "header", "subheader", "heading", "alert", "toast", "latex", "metric", "html"}
