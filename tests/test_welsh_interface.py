@@ -4,6 +4,7 @@ PostgreSQL), shown on every page and after a new session; English stays the defa
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -55,7 +56,7 @@ def test_the_interface_file_is_marked_for_review_by_a_welsh_speaker_and_lists_wh
 
 def test_every_page_in_the_navigation_has_its_welsh_title():
     source = (INTERFACE_FILE.parent.parent.parent / "app.py").read_text(encoding="utf-8")
-    keys = [line.split('title=t("')[1].split('"')[0] for line in source.splitlines() if 'st.Page("' in line]
+    keys = [f"nav.{name}" for name in re.findall(r'_page\("(\w+)"', source)]
     assert len(keys) == 34
     assert all(ui_text(k, "cy") != ui_text(k, "en") for k in keys if k != "nav.draft")
     assert ui_text("nav.home", "cy") == "Hafan" and ui_text("nav.action_plan", "cy") == "Cynllun gweithredu"
