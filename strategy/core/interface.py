@@ -1,7 +1,8 @@
 """The words of the screens in English and in Welsh: a person's own choice of interface language.
 
-One lookup, ``ui_text``, reads ``data/language/interface.yaml`` (English and Welsh side by side, the
-same {placeholders}). English is the default for everyone; a person who chooses Cymraeg has it stored
+One lookup, ``ui_text``, reads ``data/language/interface.yaml`` and the pages' own files beside it,
+``data/language/interface_*.yaml`` (English and Welsh side by side, the same {placeholders}; a key is
+in one file only). English is the default for everyone; a person who chooses Cymraeg has it stored
 on their account (``Account.interface_language``, strategy/people/accounts.py) and sees it on every
 page. What people typed is never translated. The chapters' questions carry their own Welsh
 (``label_cy``, ``help_cy`` in data/chapters.yaml, strategy/guide/content.py)."""
@@ -9,6 +10,8 @@ page. What people typed is never translated. The chapters' questions carry their
 from __future__ import annotations
 
 import functools
+import re
+from pathlib import Path
 
 import yaml
 
@@ -21,15 +24,32 @@ DEFAULT_LANGUAGE = "en"
 INTERFACE_FILE = DATA_DIR / "language" / "interface.yaml"
 
 
+def interface_files() -> list[Path]:
+    """interface.yaml (the frame: navigation, signing in, Home, the chapters), then each group of pages'
+    own file, interface_NAME.yaml."""
+    return [INTERFACE_FILE, *sorted(INTERFACE_FILE.parent.glob("interface_*.yaml"))]
+
+
+def _read(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
 @functools.lru_cache(maxsize=1)
 def _data() -> dict:
-    with INTERFACE_FILE.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return _read(INTERFACE_FILE)
 
 
+@functools.lru_cache(maxsize=1)
 def interface_strings() -> dict[str, dict[str, str]]:
-    """Every string of the screens: key -> {"en": ..., "cy": ...}."""
-    return _data()["strings"]
+    """Every string of the screens, from every interface file: key -> {"en": ..., "cy": ...}."""
+    strings: dict[str, dict[str, str]] = {}
+    for path in interface_files():
+        for key, entry in (_read(path).get("strings") or {}).items():
+            if key in strings:
+                raise ValueError(f"{path.name}: the key {key!r} is already in another interface file.")
+            strings[key] = entry
+    return strings
 
 
 def not_yet_in_welsh() -> list[str]:
@@ -49,3 +69,58 @@ def ui_text(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str
     entry = interface_strings()[key]
     text = entry["cy"] if language == "cy" else entry["en"]
     return text.format(**values) if values else text
+
+
+# --- The package's messages (refusals, warnings) in Welsh -------------------------------------------
+# The strategy package raises its messages in English (WorkbookError.message: the command line, the
+# logs and the tests read them so). The screens show them in the person's language through a
+# catalogue, data/language/messages_*.yaml: each entry is a message's English as the code writes it,
+# its variable parts as {p0}, {p1}... in order, and its Welsh with the same placeholders in any order.
+# scripts/message_catalogue.py lists the messages from the code; tests/test_welsh_messages.py checks
+# that every one has its Welsh. A message the catalogue does not know is shown in English.
+MESSAGE_FILES_GLOB = "messages_*.yaml"
+_PLACEHOLDER = re.compile(r"\{(p\d+)\}")
+
+
+def message_files() -> list[Path]:
+    return sorted(INTERFACE_FILE.parent.glob(MESSAGE_FILES_GLOB))
+
+
+@functools.lru_cache(maxsize=1)
+def message_catalogue() -> list[dict[str, str]]:
+    """Every entry of every message file: {"en": template, "cy": template}."""
+    entries: list[dict[str, str]] = []
+    for path in message_files():
+        entries.extend(_read(path).get("messages") or [])
+    return entries
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    # split gives literal, name, literal, name, ...: literals escaped, each name a lazy group
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    return re.compile(regex + r"\Z", re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled() -> list[tuple[re.Pattern[str], str]]:
+    usable = [e for e in message_catalogue() if e.get("cy") and _PLACEHOLDER.sub("", e["en"]).strip()]
+    # the most literal text first, so a general template never takes a specific message's place
+    usable.sort(key=lambda e: len(_PLACEHOLDER.sub("", e["en"])), reverse=True)
+    return [(_pattern(e["en"]), e["cy"]) for e in usable]
+
+
+def _fill(template: str, parts: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
+
+
+def message_in(message: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A package message in ``language``: its Welsh from the catalogue, the variable parts (names, numbers,
+    what a person typed) as they were; English when the catalogue has no Welsh for it."""
+    if language != "cy" or not message:
+        return message
+    for pattern, welsh in _compiled():
+        found = pattern.match(message)
+        if found:
+            return _fill(welsh, found.groupdict())
+    return message

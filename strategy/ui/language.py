@@ -14,9 +14,7 @@ from strategy.core.errors import WorkbookError
 from strategy.core.interface import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, ui_text
 from strategy.guide.content import Chapter, Prompt, Section, content
 from strategy.people.accounts import set_interface_language
-from strategy.ui.state import current_author, show_error
-
-LANGUAGE_KEY = "workbook_language"
+from strategy.ui.state import LANGUAGE_KEY, current_author, show_error
 
 
 def ui_language() -> str:

@@ -11,6 +11,7 @@ from strategy.core.access import can
 from strategy.core.authors import Author
 from strategy.core.db import prepare_database
 from strategy.core.errors import NotAllowed, NotFound, StorageError, WorkbookError
+from strategy.core.interface import DEFAULT_LANGUAGE, message_in
 from strategy.core.models import Partnership
 from strategy.core.settings import get_settings
 from strategy.core.text import md_escape
@@ -25,6 +26,8 @@ LAST_SEEN_KEY = "workbook_last_seen"
 EPOCH_KEY = "workbook_session_epoch"
 PARTNERSHIP_PARAM = "p"
 PARTNERSHIP_KEY = "workbook_partnership"
+#: The screens' language for this browser session, "en" or "cy" (strategy/ui/language.py sets it).
+LANGUAGE_KEY = "workbook_language"
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,15 +96,29 @@ _MARKUP = re.compile(r"[\\`*_{}\[\]<>$~|#]")
 
 
 def show_error(exc: WorkbookError) -> None:
-    """A refusal's message. Messages can quote what a person typed or a file held: any markdown, HTML or
-    LaTeX in one is shown as typed (md_escape); a message with none is shown as written."""
+    """A refusal's message, in the person's language. Messages can quote what a person typed or a file
+    held: any markdown, HTML or LaTeX in one is shown as typed (md_escape); a message with none is shown
+    as written."""
     show_message(exc.message)
+
+
+def message_text(message: str) -> str:
+    """A package message (WorkbookError.message) ready for the screen: in the person's language (the
+    Welsh catalogue, strategy.core.interface.message_in) and safe to render (what it quotes is shown as
+    typed)."""
+    shown = message_in(message, st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE))
+    return md_escape(shown) if _MARKUP.search(shown) else shown
+
+
+def error_text(exc: WorkbookError) -> str:
+    """``message_text`` of a refusal: for st.warning(error_text(exc)) and the like."""
+    return message_text(exc.message)
 
 
 def show_message(message: str) -> None:
     """An error message kept from an earlier run (a refusal's words, saved for the page to show), shown
-    as ``show_error`` shows one: what it quotes is never rendered."""
-    st.error(md_escape(message) if _MARKUP.search(message) else message, icon="⚠️")
+    as ``show_error`` shows one: in the person's language, what it quotes never rendered."""
+    st.error(message_text(message), icon="⚠️")
 
 
 def bump(partnership_id: int, prompt_id: str) -> None:

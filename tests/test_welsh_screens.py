@@ -1,0 +1,127 @@
+"""Every fixed word of the screens comes from the interface files, so a person who chose Cymraeg reads it
+in Welsh: no label, caption, heading, button, help or message is written out in the pages' code.
+
+The check reads the code of strategy/ui and views/: a Streamlit call (st.button, col.caption,
+st.column_config.TextColumn...) whose label, help or text is a string with words in it fails, naming the
+file and line. The words belong in data/language/interface*.yaml, shown through t("key")."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREEN_FILES = sorted([*(ROOT / "strategy" / "ui").glob("*.py"), *(ROOT / "views").glob("*.py")])
+
+#: Streamlit's calls that put words on the screen, whatever they are called on (st, a column, a tab).
+SHOWING = {
+    "title", "header", "subheader", "caption", "markdown", "write", "text", "button", "download_button",
+    "link_button", "page_link", "text_input", "text_area", "number_input", "date_input", "time_input",
+    "selectbox", "multiselect", "radio", "checkbox", "toggle", "slider", "select_slider", "file_uploader",
+    "info", "warning", "error", "success", "toast", "expander", "tabs", "popover", "form_submit_button",
+    "metric", "spinner", "status", "progress", "dialog", "pills", "segmented_control", "feedback",
+    "TextColumn", "NumberColumn", "SelectboxColumn", "CheckboxColumn", "DateColumn", "DatetimeColumn",
+    "LinkColumn", "ListColumn", "ProgressColumn", "Column", "BarChartColumn", "LineChartColumn",
+}  # fmt: skip
+#: The arguments that are words for people (icon, key, format and the like are not).
+WORDED = {"label", "help", "placeholder", "caption", "text", "title", "body", "value_label", "label_visibility_text"}
+#: Calls whose first argument is not words: st.text for a preformatted value, st.write of a data frame.
+NOT_WORDS_FIRST = {"progress"}
+
+#: Files whose words are still written out in English (the interface file's not_yet_in_welsh says so on
+#: the screens). Shrinks to nothing as the pages get their Welsh.
+STILL_ENGLISH: set[str] = {
+    "strategy/ui/audit_views.py",
+    "strategy/ui/building.py",
+    "strategy/ui/chain_views.py",
+    "strategy/ui/comments_panel.py",
+    "strategy/ui/delivery_views.py",
+    "strategy/ui/document_language.py",
+    "strategy/ui/evidence_views.py",
+    "strategy/ui/file_import.py",
+    "strategy/ui/finalise_views.py",
+    "strategy/ui/import_panel.py",
+    "strategy/ui/involvement_views.py",
+    "strategy/ui/layout.py",
+    "strategy/ui/period_views.py",
+    "strategy/ui/plan_extras.py",
+    "strategy/ui/plan_views.py",
+    "strategy/ui/read_only.py",
+    "strategy/ui/signin.py",
+    "strategy/ui/snapshot_views.py",
+    "strategy/ui/survey_views.py",
+    "strategy/ui/welsh_views.py",
+    "strategy/ui/widgets.py",
+    "strategy/ui/workshop_views.py",
+    "views/account.py",
+    "views/audit_log.py",
+    "views/backup.py",
+    "views/draft.py",
+    "views/home.py",
+    "views/members.py",
+    "views/partnerships.py",
+    "views/readiness.py",
+    "views/review.py",
+    "views/snapshot.py",
+    "views/snapshot_results.py",
+    "views/workshop.py",
+}
+
+
+def _has_words(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(ch.isalpha() for ch in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(_has_words(part) for part in node.values if isinstance(part, ast.Constant))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _has_words(node.left) or _has_words(node.right)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(_has_words(item) for item in node.elts)
+    if isinstance(node, ast.IfExp):
+        return _has_words(node.body) or _has_words(node.orelse)
+    return False
+
+
+def words_written_out(path: Path) -> list[str]:
+    """Each place in ``path`` where a Streamlit call is given words as a string: "line N: st.button"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        name = node.func.attr
+        if name not in SHOWING:
+            continue
+        arguments = [] if name in NOT_WORDS_FIRST else node.args[:1]
+        arguments += [kw.value for kw in node.keywords if kw.arg in WORDED]
+        if any(_has_words(argument) for argument in arguments):
+            found.append(f"line {node.lineno}: .{name}(...)")
+    return found
+
+
+@pytest.mark.parametrize("path", SCREEN_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_screens_words_come_from_the_interface_files(path):
+    relative = str(path.relative_to(ROOT))
+    found = words_written_out(path)
+    if relative in STILL_ENGLISH:
+        assert found, f"{relative} has no words written out any more: take it off STILL_ENGLISH"
+        return
+    assert not found, f"{relative} writes words out instead of t('key') from data/language/interface*.yaml: {found}"
+
+
+def test_the_check_finds_words_written_out(tmp_path):
+    """The check itself: words in a call fail it, a key through t() and an icon pass."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'st.button("Save")\ncol.caption(f"Saved by {who}")\nst.tabs(["History", t("x")])\n'
+        'st.column_config.TextColumn(t("a"), help="Why")\nst.button(t("save"), icon="💾", key="save")\n'
+        'st.markdown(f"**{name}**")\n',
+        encoding="utf-8",
+    )
+    assert words_written_out(sample) == [
+        "line 1: .button(...)",
+        "line 2: .caption(...)",
+        "line 3: .tabs(...)",
+        "line 4: .TextColumn(...)",
+    ]
