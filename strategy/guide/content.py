@@ -48,10 +48,12 @@ class Option(_Strict):
 class Column(_Strict):
     id: str
     label: str
-    #: The column's Welsh, where a survey link's page shows it as a question (data/survey_links.yaml).
+    #: The column's Welsh: its header on the screens for a person who chose Cymraeg, in a Welsh
+    #: document's table, and its question on a survey link's page (data/survey_links.yaml).
     label_cy: str = ""
     type: Literal["text", "longtext", "number", "statistic", "period", "date", "choice", "multichoice", "yesno"]
     help: str = ""
+    help_cy: str = ""
     required: bool = False
     options: tuple[Option, ...] = ()
     options_from: str | None = None

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.errors import WorkbookError
 from strategy.core.interface import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, ui_text
-from strategy.guide.content import Chapter, Prompt, Section, content
+from strategy.guide.content import Chapter, Column, Prompt, Section, content
 from strategy.people.accounts import set_interface_language
 from strategy.ui.state import LANGUAGE_KEY, current_author, show_error
 
@@ -71,6 +71,16 @@ def title_of(item: Chapter | Section) -> str:
 def label_of(prompt: Prompt, nation: str) -> str:
     """A question's label in this person's language, the nation's words filled in."""
     return content().label_in(prompt, nation, ui_language())
+
+
+def column_label_of(column: Column) -> str:
+    """A table column's header in this person's language (English where it has no Welsh yet)."""
+    return column.label_cy if ui_language() == "cy" and column.label_cy else column.label
+
+
+def column_help_of(column: Column, nation: str) -> str:
+    """A table column's help in this person's language, the nation's words filled in."""
+    return content().fill(column.help_cy if ui_language() == "cy" and column.help_cy else column.help, nation)
 
 
 def help_of(prompt: Prompt, nation: str) -> str:
