@@ -36,7 +36,7 @@ def test_every_message_the_code_raises_is_in_the_catalogue_and_nothing_else_is()
         f"write their Welsh. First: {new[:3]}"
     )
     assert not catalogued - set(in_code), "the catalogue has messages the code no longer raises"
-    for text, files in in_code.items():
+    for _text, files in in_code.items():
         assert catalogue_file_for(files[0]).exists()
 
 
@@ -51,3 +51,50 @@ def test_a_message_comes_out_in_welsh_with_what_it_quotes_kept():
     assert quoted in shown and shown != message
     assert message_in(message, "en") == message  # English stays as the code wrote it
     assert message_in("A message the catalogue does not know.", "cy") == "A message the catalogue does not know."
+
+
+# --- msgs1: real refusals from the package's own functions come out in Welsh, their values kept ---------
+
+
+def _refusal_msgs1(call) -> str:
+    from strategy.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        call()
+    return caught.value.message
+
+
+def test_msgs1_a_too_short_or_too_long_password_is_refused_in_welsh_with_its_numbers():
+    from strategy.people.accounts import MIN_PASSWORD, hash_password
+
+    short = _refusal_msgs1(lambda: hash_password("short1"))
+    assert f"at least {MIN_PASSWORD} characters" in short
+    assert message_in(short, "cy").startswith(f"Mae angen o leiaf {MIN_PASSWORD} nod yn y cyfrinair;")
+    long = _refusal_msgs1(lambda: hash_password("x" * 5000))
+    assert message_in(long, "cy") == "Mae'r cyfrinair yn hwy na 1,000 nod; defnyddiwch un byrrach, os gwelwch yn dda."
+    assert message_in(long, "en") == long
+
+
+def test_msgs1_an_answer_too_long_and_a_decimal_comma_are_refused_in_welsh_with_the_values_kept():
+    from strategy.answers.operations import normalise_value
+    from strategy.guide.content import content
+
+    prompts = list(content().prompts.values())
+    text_prompt = next(p for p in prompts if p.type == "text" and p.limit)
+    too_long = _refusal_msgs1(lambda: normalise_value(text_prompt, "a" * (text_prompt.limit + 1)))
+    welsh = message_in(too_long, "cy")
+    assert f"{text_prompt.limit + 1:,} nod o hyd" in welsh and f"yw {text_prompt.limit:,}." in welsh
+    assert welsh.endswith("Ni chadwyd dim.") and "characters" not in welsh
+    number_prompt = next(p for p in prompts if p.type == "number")
+    comma = _refusal_msgs1(lambda: normalise_value(number_prompt, "1,5"))
+    assert "mae wedi'i ysgrifennu '1,5'. Defnyddiwch bwynt ar gyfer degolion" in message_in(comma, "cy")
+
+
+def test_msgs1_an_empty_or_headers_only_file_is_refused_in_welsh_naming_the_file():
+    from strategy.tabular.reading import read_sheet
+
+    name = "ymatebion **Bro Taf**.csv"
+    empty = _refusal_msgs1(lambda: read_sheet(b"", name))
+    assert message_in(empty, "cy") == f"Mae '{name}' yn wag (0 beit). Dewiswch y ffeil eto, neu cadwch hi eto o Excel."
+    headers_only = _refusal_msgs1(lambda: read_sheet(b"name,score\n", name))
+    assert message_in(headers_only, "cy").startswith(f"Mae gan '{name}' enwau colofnau ond dim rhesi.")
