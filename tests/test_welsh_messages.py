@@ -98,3 +98,27 @@ def test_msgs1_an_empty_or_headers_only_file_is_refused_in_welsh_naming_the_file
     assert message_in(empty, "cy") == f"Mae '{name}' yn wag (0 beit). Dewiswch y ffeil eto, neu cadwch hi eto o Excel."
     headers_only = _refusal_msgs1(lambda: read_sheet(b"name,score\n", name))
     assert message_in(headers_only, "cy").startswith(f"Mae gan '{name}' enwau colofnau ond dim rhesi.")
+
+
+def test_every_phrase_the_code_fills_into_a_message_has_its_welsh():
+    from strategy.core.interface import message_phrases
+    from strategy.core.message_sources import phrases_in_code
+
+    missing = sorted(phrases_in_code() - set(message_phrases()))
+    assert not missing, f"data/language/message_phrases.yaml lacks {missing}"
+    assert all(welsh.strip() for welsh in message_phrases().values())
+
+
+def test_the_codes_own_words_and_a_message_within_a_message_come_out_in_welsh():
+    """ "Row 4: {the row's refusal}" and "The due date ..." read in Welsh all through; a name stays."""
+    from strategy.core.errors import InvalidInput
+    from strategy.core.values import parse_number
+
+    with pytest.raises(InvalidInput) as caught:
+        parse_number("1,5", what="The due date")
+    inner = caught.value.message
+    shown = message_in(inner, "cy")
+    assert shown.startswith("Y dyddiad erbyn") and "The due date" not in shown and "'1,5'" in shown
+    wrapped = message_in(f"Nothing was imported. Row 4: {inner}", "cy")
+    assert "Row 4" not in wrapped and "4" in wrapped and "Y dyddiad erbyn" in wrapped, wrapped
+    assert message_in("The first year should be between 1990 and 2100.", "cy") == "Dylai'r flwyddyn gyntaf fod rhwng 1990 a 2100."

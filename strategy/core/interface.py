@@ -82,8 +82,19 @@ MESSAGE_FILES_GLOB = "messages_*.yaml"
 _PLACEHOLDER = re.compile(r"\{(p\d+)\}")
 
 
+#: The English words the code puts into its messages ("The due date", "recommendation"): each with its
+#: Welsh, so a message's variable parts read in Welsh too (strategy.core.message_sources finds them).
+PHRASES_FILE = DATA_DIR / "language" / "message_phrases.yaml"
+
+
 def message_files() -> list[Path]:
     return sorted(INTERFACE_FILE.parent.glob(MESSAGE_FILES_GLOB))
+
+
+@functools.lru_cache(maxsize=1)
+def message_phrases() -> dict[str, str]:
+    """English phrase -> Welsh, for the words the code fills into its messages."""
+    return dict(_read(PHRASES_FILE).get("phrases") or {}) if PHRASES_FILE.exists() else {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,17 +121,35 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
     return [(_pattern(e["en"]), e["cy"]) for e in usable]
 
 
-def _fill(template: str, parts: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
+def _fill(template: str, parts: dict[str, str], depth: int) -> str:
+    return _PLACEHOLDER.sub(lambda m: _part_in_welsh(parts[m.group(1)], depth), template)
 
 
-def message_in(message: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """A package message in ``language``: its Welsh from the catalogue, the variable parts (names, numbers,
-    what a person typed) as they were; English when the catalogue has no Welsh for it."""
-    if language != "cy" or not message:
-        return message
+def _part_in_welsh(part: str, depth: int) -> str:
+    """A message's variable part: a phrase of the code's own in Welsh ("The due date"), a message within
+    the message ("Row 4: {the row's own refusal}") in Welsh, anything else (names, numbers, what a person
+    typed) as it was."""
+    phrases = message_phrases()
+    if part in phrases:
+        return phrases[part]
+    if part[:1].isupper() and part[1:] and part[0].lower() + part[1:] in phrases:  # "This answer" from "this answer"
+        welsh = phrases[part[0].lower() + part[1:]]
+        return welsh[:1].upper() + welsh[1:]
+    return _message_in_welsh(part, depth + 1) if depth < 2 else part
+
+
+def _message_in_welsh(message: str, depth: int) -> str:
     for pattern, welsh in _compiled():
         found = pattern.match(message)
         if found:
-            return _fill(welsh, found.groupdict())
+            return _fill(welsh, found.groupdict(), depth)
     return message
+
+
+def message_in(message: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A package message in ``language``: its Welsh from the catalogue, with its variable parts in Welsh
+    where they are the code's own words or a message of their own, and as they were where they are names,
+    numbers or what a person typed; English when the catalogue has no Welsh for it."""
+    if language != "cy" or not message:
+        return message
+    return _message_in_welsh(message, 0)

@@ -85,6 +85,25 @@ def messages_in_code(package_dir: Path = PACKAGE_DIR) -> dict[str, list[str]]:
     return dict(found)
 
 
+def phrases_in_code(package_dir: Path = PACKAGE_DIR) -> set[str]:
+    """The words the code fills into its messages: every ``what="..."`` given to a check (and each check's
+    default), and the plan kinds' names (a ``KIND_WORDS`` dict, strategy.answers.welsh)."""
+    found: set[str] = set()
+    for path in sorted(package_dir.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "what":
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    found.add(node.value.value)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                if any(isinstance(target, ast.Name) and target.id == "KIND_WORDS" for target in node.targets):
+                    found.update(v.value for v in node.value.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
+                    if arg.arg == "what" and isinstance(default, ast.Constant) and isinstance(default.value, str):
+                        found.add(default.value)
+    return found
+
+
 def catalogue_file_for(where: str) -> Path:
     """messages_LAYER.yaml: the messages of strategy/LAYER/ (the top-level modules' in messages_core)."""
     parts = Path(where).parts
