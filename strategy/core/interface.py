@@ -109,7 +109,7 @@ def message_catalogue() -> list[dict[str, str]]:
 def _pattern(template: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(template)
     # split gives literal, name, literal, name, ...: literals escaped, each name a lazy group
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
     return re.compile(regex + r"\Z", re.DOTALL)
 
 

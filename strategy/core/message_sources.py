@@ -18,6 +18,9 @@ import yaml
 from strategy.core.interface import INTERFACE_FILE, message_catalogue
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: The errors whose message is not their first argument: _CellProblem(column, message). (SurveyUnavailable
+#: is not listed: its first argument is a reason, and it carries its own Welsh, message_cy.)
+MESSAGE_ARGUMENT = {"_CellProblem": 1}
 #: The errors whose messages reach a person (strategy.core.errors and their subclasses in the package).
 ERROR_NAMES = {
     "WorkbookError",
@@ -31,7 +34,6 @@ ERROR_NAMES = {
     "UnknownAgency",
     "AmbiguousQuarter",
     "_CellProblem",
-    "SurveyUnavailable",
     "TooManyResponses",
     "NeedsConfirmation",
     "IdentifyingDetails",
@@ -74,9 +76,11 @@ def messages_in_code(package_dir: Path = PACKAGE_DIR) -> dict[str, list[str]]:
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
             call = node.exc
-            if _error_name(call) is None or not call.args:
+            name = _error_name(call)
+            position = MESSAGE_ARGUMENT.get(name or "", 0)
+            if name is None or len(call.args) <= position:
                 continue
-            text = _template(call.args[0], [0])
+            text = _template(call.args[position], [0])
             if text is None or not any(ch.isalpha() for ch in text.replace("{p", "")):
                 continue
             where = str(path.relative_to(package_dir.parent))
