@@ -13,13 +13,14 @@ from strategy.core.errors import WorkbookError
 from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.ui.building import document_job, pdf_offer
-from strategy.ui.language import t
+from strategy.ui.language import t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
     RAG_MARK,
     chart_with_table,
     file_import,
+    frame_in_language,
     k,
     recommendations_panel,
     removed_panel,
@@ -40,36 +41,36 @@ snaps = sn.list_snapshots(engine, pid)
 removed = sn.list_snapshots(engine, pid, deleted=True)
 if writer:
     removed_panel(
-        "Removed snapshots",
+        t("assess.results.removed"),
         removed,
         lambda r: r.title,
         lambda r: sn.remove_snapshot(engine, pid, r.id, author=author, restore=True),
         "restore-snapshot",
     )
 if not snaps:
-    st.info("No snapshot yet. Start one on the System-wide snapshot page.")
-    st.page_link("views/snapshot.py", label="System-wide snapshot", icon="🧩")
+    st.info(t("assess.results.none"))
+    st.page_link(page="views/snapshot.py", label=t("nav.snapshot"), icon="🧩")
     st.stop()
 
 snapshot_id = snapshot_picker(pid, snaps, "results-pick")
 snap = next(s for s in snaps if s.id == snapshot_id)
 
-with st.expander("Title, date and notes" + (", or remove this snapshot" if writer else "")):
+with st.expander(t("assess.results.details_remove") if writer else t("assess.results.details")):
     if not writer:  # scrutineers and viewers: the details as text
-        read_only_text("Title", snap.title)
-        read_only_text("Date of the strategic session", uk_day(snap.held_on) if snap.held_on else "")
-        read_only_text("Notes", snap.notes)
+        read_only_text(t("assess.title"), snap.title, empty=t("assess.not_written"))
+        read_only_text(t("assess.snap.held_on"), uk_day(snap.held_on) if snap.held_on else "", empty=t("assess.not_written"))
+        read_only_text(t("assess.notes"), snap.notes, empty=t("assess.not_written"))
     else:
         with st.form(k("snapshot-details", pid, snap.id, snap.version)):
-            title = st.text_input("Title", value=snap.title, max_chars=sn.TITLE_LIMIT)
-            held_on = st.text_input("Date of the strategic session (DD/MM/YYYY)", value=uk_day(snap.held_on) if snap.held_on else "")
+            title = st.text_input(t("assess.title"), value=snap.title, max_chars=sn.TITLE_LIMIT)
+            held_on = st.text_input(t("assess.results.held_on_typed"), value=uk_day(snap.held_on) if snap.held_on else "")
             notes = st.text_area(
-                "Notes",
+                t("assess.notes"),
                 value=snap.notes,
                 max_chars=sn.NOTE_LIMIT,
-                help="Who took part and how the session ran. No details that identify anyone.",
+                help=t("assess.results.notes_help"),
             )
-            if st.form_submit_button("Save"):
+            if st.form_submit_button(t("assess.save")):
                 try:
                     sn.update_snapshot(
                         engine, pid, snap.id, expected_version=snap.version, author=author, title=title, held_on=held_on, notes=notes
@@ -77,59 +78,54 @@ with st.expander("Title, date and notes" + (", or remove this snapshot" if write
                     st.rerun()
                 except WorkbookError as exc:
                     show_error(exc)
-    if writer and st.button("Remove this snapshot", key=k("remove-snapshot", pid, snap.id)):
+    if writer and st.button(t("assess.results.remove"), key=k("remove-snapshot", pid, snap.id)):
         sn.remove_snapshot(engine, pid, snap.id, author=author)
         st.session_state.pop(k("snapshot", pid), None)
         st.rerun()
 
 scores = sn.domain_scores(engine, pid, snapshot_id)
-st.header("Domain scores and RAG", anchor=False)
-st.caption(
-    "RAG from the average agreed progress rating: under 2 red, 2 up to 3 amber, 3 or more green. The score is the "
-    "evidence and progress ratings together as a percentage of the most they could be."
-)
+st.header(t("assess.results.scores"), anchor=False)
+st.caption(t("assess.results.scores_caption"))
 shown = scores.drop(columns=["domain", "rag"]).copy()
-shown["RAG"] = [f"{RAG_MARK[r]} {label}" for r, label in zip(scores["rag"], scores["RAG"], strict=True)]
-st.dataframe(shown, hide_index=True)
+shown["RAG"] = [f"{RAG_MARK[r]} {label}" for r, label in zip(scores["rag"], frame_in_language(scores)["RAG"], strict=True)]
+st.dataframe(frame_in_language(shown), hide_index=True)
 
-st.header("Strategic and frontline views", anchor=False)
+st.header(t("assess.results.views"), anchor=False)
 chart_with_table(
-    sn.comparison_figure(scores, "Strategic and frontline views of progress, by domain"),
+    sn.comparison_figure(scores, t("assess.chart.compare_title")),
     scores[["Domain", "Progress (average of 4)", "Frontline (average of 4)", "Frontline ratings", "Gap (strategic minus frontline)"]],
     k("compare", pid, snapshot_id),
-    "Average agreed progress and average frontline rating for each domain, on a scale of 1 to 4.",
+    t("assess.results.compare_alt"),
 )
-for line in sn.gap_findings(scores):
+for line in sn.gap_findings(scores, ui_language()):
     st.warning(line, icon="↕️")
 
-with st.expander("Every statement", expanded=False):
+with st.expander(t("assess.results.every_statement"), expanded=False):
     table = sn.statement_table(engine, pid, snapshot_id)
     if not table.empty:
         st.dataframe(
-            table[
-                [
-                    "Code",
-                    "Domain",
-                    "Statement",
-                    "Evidence rating",
-                    "Progress rating",
-                    "Frontline average",
-                    "Frontline ratings",
-                    "Evidence",
-                    "Strengths",
-                    "Areas for development",
+            frame_in_language(
+                table[
+                    [
+                        "Code",
+                        "Domain",
+                        "Statement",
+                        "Evidence rating",
+                        "Progress rating",
+                        "Frontline average",
+                        "Frontline ratings",
+                        "Evidence",
+                        "Strengths",
+                        "Areas for development",
+                    ]
                 ]
-            ],
+            ),
             hide_index=True,
         )
 
-st.header("Frontline survey", anchor=False)
+st.header(t("assess.chart.frontline_survey"), anchor=False)
 responses = sn.responses(engine, snapshot_id)
-st.caption(
-    f"{len(responses):,} frontline ratings imported. Practitioners rate the same statements on the progress "
-    "scale (1 to 4, or its words), one row per statement they rate. Names and email addresses in the file are "
-    "never imported. Columns: see the template and data/templates/README.md."
-)
+st.caption(t("assess.results.frontline_caption", n=f"{len(responses):,}"))
 if writer:
     file_import(
         k("snapshot-survey", pid, snapshot_id),
@@ -139,38 +135,38 @@ if writer:
         run=lambda data, name, replace, options: import_snapshot_survey(
             engine, pid, snapshot_id, data, name, author=author, replace=replace, options=options
         ),
-        what="frontline ratings",
+        what=t("assess.what.frontline"),
         existing=len(responses),
     )
 survey_link_panel(engine, pid, "frontline", snapshot_id, writer=writer, author=author)
 
-st.header("Strategic professionals' survey", anchor=False)
+st.header(t("assess.chart.strategic_survey"), anchor=False)
 strategic_survey_section(engine, pid, snapshot_id, writer=writer, author=author)
 
 if len(snaps) > 1:
-    st.header("Snapshots over time", anchor=False)
+    st.header(t("assess.results.over_time"), anchor=False)
     frame = sn.compare_snapshots(engine, pid)
-    chart_with_table(sn.trend_figure(frame), frame, k("trend", pid), "Average agreed progress by domain in each snapshot.")
+    chart_with_table(sn.trend_figure(frame), frame, k("trend", pid), t("assess.results.trend_alt"))
 
-st.header("Recommendations", anchor=False)
-st.caption("Each recommendation can become an action in the action plan, where it is monitored.")
+st.header(t("assess.recommendations"), anchor=False)
+st.caption(t("assess.results.recs_caption"))
 recommendations_panel(engine, partnership, editable=writer, snapshot_id=snapshot_id)
 
-st.header("The snapshot report", anchor=False)
+st.header(t("assess.results.report"), anchor=False)
 report = document_job(
     engine,
     ("snapshot-report", pid, snapshot_id),
-    "the report",
+    t("assess.results.the_report"),
     lambda: build_snapshot_report(engine, pid, snapshot_id),
-    button="Build the Word report",
+    button=t("assess.results.build"),
 )
 if report is not None:
     report_name = snapshot_filename(partnership, snap.title)
     st.download_button(
-        "Download the snapshot report",
+        t("assess.results.download"),
         data=report,
         file_name=report_name,
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
-    pdf_offer(engine, ("snapshot-report", pid, snapshot_id), report, report_name, "the report")
+    pdf_offer(engine, ("snapshot-report", pid, snapshot_id), report, report_name, t("assess.results.the_report"))

@@ -31,7 +31,7 @@ from strategy.plan.operations import agencies
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.comments_panel import comments_panel
-from strategy.ui.language import list_names, name_in, t
+from strategy.ui.language import list_names, name_in, t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
 from strategy.ui.snapshot_views import (
@@ -39,25 +39,17 @@ from strategy.ui.snapshot_views import (
     conflict_note,
     file_import,
     flash,
+    frame_in_language,
     k,
     recommendations_panel,
     removed_panel,
 )
-from strategy.ui.state import current_author, show_error
+from strategy.ui.state import current_author, error_text, show_error
 from strategy.ui.survey_views import survey_link_panel
 from strategy.ui.widgets import identity_form
 
-CASE_REFERENCE_NOTE = (
-    "Give each case a reference the partnership chooses, such as 'Case 1'. It must not be a name, a date of "
-    "birth, an NHS number or a case number from an agency's system, nor anything else that could identify a "
-    "child or family. Tick the factors present; never describe them."
-)
-INTRO = (
-    "A thematic multi-agency audit looks at practice through several windows at once: data, learning from case "
-    "reviews, a frontline staff survey and an audit of a sample of children's cases. Its strengths, learning and "
-    "recommendations feed the strategy's context and its action plan, and scrutiny follows the recommendations. "
-    "Guide §15.2."
-)
+#: The page's words are in data/language/interface_assess.yaml: the note on case references is
+#: t("assess.case.reference_note"), the introduction t("assess.audit.intro").
 
 
 @dataclass(frozen=True)
@@ -84,12 +76,12 @@ def audits_page() -> None:
     engine, partnership = page_context()
     assert partnership is not None  # page_context stops the page when none is chosen
     st.title(t("nav.audits"))
-    st.markdown(INTRO)
+    st.markdown(t("assess.audit.intro"))
     writer = identity_form()
     author = current_author()
     audit = _choose_audit(engine, partnership, writer, author)
     if audit is None:
-        st.info("No thematic audit yet: start one above.")
+        st.info(t("assess.audit.none"))
         st.stop()
         return
     page = AuditPage(engine, partnership, writer, author, audit)
@@ -101,11 +93,8 @@ def audits_page() -> None:
     _factors(page)
     _reading(page)
     _survey(page)
-    st.header("Recommendations", anchor=False)
-    st.caption(
-        "Tracked as actions in the action plan and monitored by scrutiny. Each has an owning agency and a due date, "
-        "and each agency reports back on it to the independent chair and scrutineer."
-    )
+    st.header(t("assess.recommendations"), anchor=False)
+    st.caption(t("assess.audit.recs_caption"))
     responses = list_responses(engine, page.pid)
     listed = agencies(engine, page.pid) if writer else []
     counts = open_counts(engine, page.pid)
@@ -117,7 +106,7 @@ def audits_page() -> None:
         extra=lambda rec: _accountability(page, rec, responses, listed, counts),
     )
     st.download_button(
-        "Download the recommendations and responses (CSV)",
+        t("assess.audit.tracker_download"),
         data=lambda: depth.tracker_csv(engine, page.pid, page.audit_id),
         file_name="audit-recommendations-and-responses.csv",
         mime="text/csv",
@@ -129,7 +118,7 @@ def audits_page() -> None:
 
 def _grade_name(grade_id: str) -> str:
     """A grade's name in this person's language (the stored value stays the id)."""
-    return list_names("audit_grades").get(grade_id) or au.grade_label(grade_id)
+    return list_names("audit_grades").get(grade_id) or (au.grade_label(grade_id) if grade_id else t("assess.grade.none"))
 
 
 def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author: Author | None) -> ThematicAudit | None:
@@ -138,16 +127,18 @@ def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author
     parts = list_names("audit_parts")
     audits = au.list_audits(engine, pid)
     if writer:  # scrutineers and viewers read the audits; they have nothing to start
-        with st.expander("Start a new audit", expanded=not audits):
+        with st.expander(t("assess.audit.new"), expanded=not audits):
             with st.form(k("new-audit", pid), clear_on_submit=True):
                 theme = st.text_input(
-                    "Theme",
+                    t("assess.audit.theme"),
                     max_chars=au.THEME_LIMIT,
-                    placeholder="The multi-agency response to child sexual abuse in the family environment",
+                    placeholder=t("assess.audit.theme_placeholder"),
                 )
-                period = st.text_input("Period", max_chars=au.PERIOD_LIMIT, placeholder="January to March 2026")
-                chosen_parts = st.multiselect("Parts of the audit", list(parts), format_func=parts.__getitem__)
-                if st.form_submit_button("Start the audit", type="primary"):
+                period = st.text_input(
+                    t("assess.audit.period"), max_chars=au.PERIOD_LIMIT, placeholder=t("assess.audit.period_placeholder")
+                )
+                chosen_parts = st.multiselect(t("assess.audit.parts"), list(parts), format_func=parts.__getitem__)
+                if st.form_submit_button(t("assess.audit.start"), type="primary"):
                     try:
                         assert author is not None  # a writer is signed in
                         audit = au.create_audit(engine, pid, theme=theme, period=period, parts=chosen_parts, author=author)
@@ -158,7 +149,7 @@ def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author
     removed_audits = au.list_audits(engine, pid, deleted=True)
     if writer and author is not None:
         removed_panel(
-            "Removed audits",
+            t("assess.audit.removed"),
             removed_audits,
             lambda r: r.theme,
             lambda r: au.remove_audit(engine, pid, r.id, author=author, restore=True),
@@ -169,7 +160,7 @@ def _choose_audit(engine: Engine, partnership: Partnership, writer: bool, author
     ids = [stored_id(a) for a in audits]
     chosen = st.session_state.get(k("audit", pid))
     audit_id = st.selectbox(
-        "Audit",
+        t("assess.audit.audit"),
         ids,
         index=ids.index(chosen) if chosen in ids else len(ids) - 1,
         format_func=lambda i: next(a.theme for a in audits if a.id == i),
@@ -183,12 +174,13 @@ def _details(page: AuditPage) -> None:
     audit, pid = page.audit, page.pid
     view = au.view(audit)
     parts = list_names("audit_parts")
-    with st.expander("Theme, period and parts"):
+    with st.expander(t("assess.audit.details")):
         if not page.writer or page.author is None:  # scrutineers and viewers: the details as text
-            read_only_text("Theme", audit.theme)
-            read_only_text("Period", audit.period)
-            read_only_text("Date of the audit", uk_day(audit.held_on))
-            read_only_text("Parts of the audit", "; ".join(parts.get(p, p) for p in view.parts))
+            empty = t("assess.not_written")
+            read_only_text(t("assess.audit.theme"), audit.theme, empty=empty)
+            read_only_text(t("assess.audit.period"), audit.period, empty=empty)
+            read_only_text(t("assess.audit.held_on"), uk_day(audit.held_on), empty=empty)
+            read_only_text(t("assess.audit.parts"), "; ".join(parts.get(p, p) for p in view.parts), empty=empty)
             return
         # Keyed by generation, not by version: a form keyed by the version was a new, empty form after
         # someone else's save, and this person's submit was dropped without a word. Now what they typed
@@ -196,19 +188,19 @@ def _details(page: AuditPage) -> None:
         loaded = _loaded(k("details", audit.id), audit.version)
         form = k("details", pid, audit.id, _generation(k("details", audit.id)))
         with st.form(form):
-            theme = st.text_input("Theme", value=audit.theme, max_chars=au.THEME_LIMIT, key=k(form, "theme"))
-            period = st.text_input("Period", value=audit.period, max_chars=au.PERIOD_LIMIT, key=k(form, "period"))
+            theme = st.text_input(t("assess.audit.theme"), value=audit.theme, max_chars=au.THEME_LIMIT, key=k(form, "theme"))
+            period = st.text_input(t("assess.audit.period"), value=audit.period, max_chars=au.PERIOD_LIMIT, key=k(form, "period"))
             held_on = st.date_input(
-                "Date of the audit",
+                t("assess.audit.held_on"),
                 value=date.fromisoformat(audit.held_on) if audit.held_on else None,
                 format="DD/MM/YYYY",
-                help="The day the audit reported: a count from it becomes a measure's reading for this date's financial year.",
+                help=t("assess.audit.held_on_help"),
                 key=k(form, "held"),
             )
             chosen_parts = st.multiselect(
-                "Parts of the audit", list(parts), default=view.parts, format_func=parts.__getitem__, key=k(form, "parts")
+                t("assess.audit.parts"), list(parts), default=view.parts, format_func=parts.__getitem__, key=k(form, "parts")
             )
-            if st.form_submit_button("Save"):
+            if st.form_submit_button(t("assess.save")):
                 _submit(
                     k("details", audit.id),
                     partial(
@@ -224,7 +216,7 @@ def _details(page: AuditPage) -> None:
                         held_on=held_on,
                     ),
                 )
-        if st.button("Remove this audit", key=k("remove-audit", pid, audit.id)):
+        if st.button(t("assess.audit.remove"), key=k("remove-audit", pid, audit.id)):
             au.remove_audit(page.engine, pid, page.audit_id, author=page.author)
             st.session_state.pop(k("audit", pid), None)
             st.rerun()
@@ -241,20 +233,21 @@ def _save_text(page: AuditPage, field: str, key: str) -> None:
     except Conflict as exc:
         st.session_state[k("audit-flash", page.pid)] = ("error", conflict_note(exc))
     except WorkbookError as exc:
-        st.session_state[k("audit-flash", page.pid)] = ("error", exc.message)
+        st.session_state[k("audit-flash", page.pid)] = ("error", error_text(exc))
 
 
 def _findings(page: AuditPage) -> None:
     audit = page.audit
     texts = au.view(audit).texts
-    st.header("Findings and the briefing's messages", anchor=False)
+    st.header(t("assess.audit.findings"), anchor=False)
     if page.writer:
-        st.caption("Each box saves when you leave it. Lists: one item per line.")
+        st.caption(t("assess.audit.findings_caption"))
         safeguarding_reminder()
-    for field, label in au.TEXT_FIELDS.items():
+    for field in au.TEXT_FIELDS:
+        label = t(f"assess.audit.text.{field}")
         key = k("text", page.pid, audit.id, field, audit.version)
         if not page.writer:  # scrutineers and viewers: the findings as text
-            read_only_text(label, texts.get(field, ""))
+            read_only_text(label, texts.get(field, ""), empty=t("assess.not_written"))
             continue
         st.text_area(
             label,
@@ -269,41 +262,48 @@ def _findings(page: AuditPage) -> None:
 def _cases(page: AuditPage) -> None:
     engine, pid, author = page.engine, page.pid, page.author
     grade_ids = ["", *au.GRADE_ORDER]
-    st.header("Audited cases", anchor=False)
+    st.header(t("assess.case.heading"), anchor=False)
     if page.writer:
-        st.caption(CASE_REFERENCE_NOTE)
+        st.caption(t("assess.case.reference_note"))
     cases = au.list_cases(engine, page.audit_id)
     factor_names = name_in("audit_factors", au.audit_factors(page.audit))  # the partnership's own as written
     if cases:
         grades = au.grade_table(cases)
-        chart_with_table(au.grade_figure(grades), grades, k("grades", pid, page.audit_id), "Audited cases by grade.")
+        chart_with_table(au.grade_figure(grades), grades, k("grades", pid, page.audit_id), t("assess.case.grades_alt"))
     for case in cases:
-        with st.expander(f"{md_escape(case.reference)} · {au.grade_label(case.grade)}"):
+        with st.expander(f"{md_escape(case.reference)} · {_grade_name(case.grade)}"):
             if not page.writer:  # scrutineers and viewers: the case as text
-                read_only_text("Case reference", case.reference)
-                read_only_text("Agencies involved", case.agencies)
-                read_only_text("Grade", au.grade_label(case.grade))
-                read_only_text("Factors present", "; ".join(factor_names.get(f, f) for f in au.case_factors(case)), empty="None ticked.")
-                read_only_text("Strengths", case.strengths)
-                read_only_text("Learning", case.learning)
+                empty = t("assess.not_written")
+                read_only_text(t("assess.case.reference"), case.reference, empty=empty)
+                read_only_text(t("assess.case.agencies"), case.agencies, empty=empty)
+                read_only_text(t("assess.case.grade"), _grade_name(case.grade), empty=empty)
+                read_only_text(
+                    t("assess.case.factors"),
+                    "; ".join(factor_names.get(f, f) for f in au.case_factors(case)),
+                    empty=t("assess.case.none_ticked"),
+                )
+                read_only_text(t("assess.case.strengths"), case.strengths, empty=empty)
+                read_only_text(t("assess.case.learning"), case.learning, empty=empty)
                 continue
             if author is not None:
                 _case_form(page, case, factor_names)
-            if author is not None and st.button("Remove this case", key=k("case-remove", case.id)):
+            if author is not None and st.button(t("assess.case.remove"), key=k("case-remove", case.id)):
                 au.remove_case(engine, pid, stored_id(case), author=author)
                 st.rerun()
     if not page.writer or author is None:
         return
     with st.form(k("new-case", pid, page.audit_id)):
-        st.markdown("**Add a case**")
-        reference = st.text_input("Case reference", max_chars=au.REFERENCE_LIMIT, placeholder=f"Case {len(cases) + 1}")
-        agencies = st.text_input("Agencies involved", max_chars=au.AGENCIES_LIMIT)
-        grade = st.selectbox("Grade", grade_ids, format_func=_grade_name)
-        factors = st.multiselect("Factors present", list(factor_names), format_func=factor_names.__getitem__)
-        strengths = st.text_area("Strengths")
-        learning = st.text_area("Learning")
-        confirm = st.checkbox("This reference cannot identify anyone: use it as it is")
-        if st.form_submit_button("Add the case", type="primary"):
+        st.markdown(f"**{t('assess.case.add_heading')}**")
+        reference = st.text_input(
+            t("assess.case.reference"), max_chars=au.REFERENCE_LIMIT, placeholder=t("assess.case.placeholder", n=len(cases) + 1)
+        )
+        agencies = st.text_input(t("assess.case.agencies"), max_chars=au.AGENCIES_LIMIT)
+        grade = st.selectbox(t("assess.case.grade"), grade_ids, format_func=_grade_name)
+        factors = st.multiselect(t("assess.case.factors"), list(factor_names), format_func=factor_names.__getitem__)
+        strengths = st.text_area(t("assess.case.strengths"))
+        learning = st.text_area(t("assess.case.learning"))
+        confirm = st.checkbox(t("assess.case.confirm"))
+        if st.form_submit_button(t("assess.case.add"), type="primary"):
             try:
                 au.add_case(
                     engine,
@@ -320,47 +320,43 @@ def _cases(page: AuditPage) -> None:
                 )
                 st.rerun()
             except au.IdentifyingReference as exc:
-                st.warning(exc.message + " Tick the box to confirm, then add the case again.", icon="⚠️")
+                st.warning(error_text(exc) + t("assess.case.tick_to_confirm"), icon="⚠️")
             except WorkbookError as exc:
                 show_error(exc)
     removed = au.list_cases(engine, page.audit_id, deleted=True)
     if removed:
-        with st.expander(f"Removed cases ({len(removed)})"):
+        with st.expander(t("assess.case.removed", n=len(removed))):
             for case in removed:
-                if st.button(f"Bring back {case.reference}", key=k("case-restore", case.id)):
+                if st.button(t("assess.bring_back_named", name=case.reference), key=k("case-restore", case.id)):
                     au.remove_case(engine, pid, stored_id(case), author=author, restore=True)
                     st.rerun()
 
 
 def _survey(page: AuditPage) -> None:
     engine, pid, audit_id = page.engine, page.pid, page.audit_id
-    st.header("Staff survey", anchor=False)
+    st.header(t("assess.survey.heading"), anchor=False)
     responses = au.survey_responses(engine, audit_id)
     summary = au.survey_summary(responses)
     if summary.responses:
-        st.text(au.awareness_sentence(summary))
+        st.text(au.awareness_sentence(summary, ui_language()))
         chart_with_table(
             au.confidence_figure(summary),
             summary.confidence,
             k("confidence", pid, audit_id),
-            "Average confidence in identifying and responding, by agency (1 to 5).",
+            t("assess.survey.confidence_alt"),
         )
         if not summary.barriers.empty:
             chart_with_table(
                 au.barrier_figure(summary),
                 summary.barriers,
                 k("barriers", pid, audit_id),
-                "What stops practitioners using the strategy and toolkit.",
+                t("assess.survey.barriers_alt"),
             )
     if not page.writer or page.author is None:
         return
     author = page.author
-    with st.expander("Import the staff survey (CSV or Excel)", expanded=not responses):
-        st.caption(
-            "One response per row: agency, role, confidence identifying and responding (1 to 5 or words such "
-            "as 'Fairly confident'), aware of the strategy (yes/no), used the toolkit (yes/no), what stops use, "
-            "comment. Names and email addresses are never imported."
-        )
+    with st.expander(t("assess.survey.import"), expanded=not responses):
+        st.caption(t("assess.survey.import_caption"))
         file_import(
             k("audit-survey", pid, audit_id),
             template=audit_template_csv(),
@@ -369,7 +365,7 @@ def _survey(page: AuditPage) -> None:
             run=lambda data, name, replace, options: import_audit_survey(
                 engine, pid, audit_id, data, name, author=author, replace=replace, options=options
             ),
-            what="survey responses",
+            what=t("assess.what.survey"),
             existing=len(responses),
         )
     survey_link_panel(engine, pid, "audit", audit_id, writer=True, author=author)
@@ -377,28 +373,25 @@ def _survey(page: AuditPage) -> None:
 
 def _briefing(page: AuditPage) -> None:
     engine, pid, audit_id = page.engine, page.pid, page.audit_id
-    st.header("The briefing", anchor=False)
-    st.markdown(
-        f"A briefing on **{md_escape(page.audit.theme)}** in the shape partnerships publish: the one thing to do, key "
-        "messages for leaders and practitioners, strengths, learning, recommendations and resources."
-    )
+    st.header(t("assess.briefing.heading"), anchor=False)
+    st.markdown(t("assess.briefing.intro", theme=md_escape(page.audit.theme)))
     briefing = document_job(
         engine,
         ("audit-briefing", pid, audit_id),
-        "the briefing",
+        t("assess.briefing.the_briefing"),
         lambda: build_audit_briefing(engine, pid, audit_id),
-        button="Build the Word briefing",
+        button=t("assess.briefing.build"),
     )
     if briefing is not None:
         briefing_name = briefing_filename(page.audit.theme)
         st.download_button(
-            "Download the briefing",
+            t("assess.briefing.download"),
             data=briefing,
             file_name=briefing_name,
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon="📄",
         )
-        pdf_offer(engine, ("audit-briefing", pid, audit_id), briefing, briefing_name, "the briefing")
+        pdf_offer(engine, ("audit-briefing", pid, audit_id), briefing, briefing_name, t("assess.briefing.the_briefing"))
 
 
 # --- The case audit in depth (issue 21) ---------------------------------------------------------
@@ -445,26 +438,26 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
     loaded = _loaded(k("case", case.id), case.version)
     form = k("case", case.id, _generation(k("case", case.id)))
     with st.form(form):  # each field keyed: what was typed survives someone else's save, which is then a conflict
-        reference = st.text_input("Case reference", value=case.reference, max_chars=au.REFERENCE_LIMIT, key=k(form, "ref"))
-        agencies_involved = st.text_input("Agencies involved", value=case.agencies, max_chars=au.AGENCIES_LIMIT, key=k(form, "ag"))
+        reference = st.text_input(t("assess.case.reference"), value=case.reference, max_chars=au.REFERENCE_LIMIT, key=k(form, "ref"))
+        agencies_involved = st.text_input(t("assess.case.agencies"), value=case.agencies, max_chars=au.AGENCIES_LIMIT, key=k(form, "ag"))
         grade = st.selectbox(
-            "Grade",
+            t("assess.case.grade"),
             grade_ids,
             index=grade_ids.index(case.grade) if case.grade in grade_ids else 0,
             format_func=_grade_name,
             key=k(form, "grade"),
         )
         factors = st.multiselect(
-            "Factors present",
+            t("assess.case.factors"),
             list(factor_names),
             default=[f for f in au.case_factors(case) if f in factor_names],
             format_func=factor_names.__getitem__,
             key=k(form, "factors"),
         )
-        strengths = st.text_area("Strengths", value=case.strengths, key=k(form, "strengths"))
-        learning = st.text_area("Learning", value=case.learning, key=k(form, "learning"))
-        confirm = st.checkbox("This reference cannot identify anyone: use it as it is", key=k("case-ok", case.id))
-        if st.form_submit_button("Save the case"):
+        strengths = st.text_area(t("assess.case.strengths"), value=case.strengths, key=k(form, "strengths"))
+        learning = st.text_area(t("assess.case.learning"), value=case.learning, key=k(form, "learning"))
+        confirm = st.checkbox(t("assess.case.confirm"), key=k("case-ok", case.id))
+        if st.form_submit_button(t("assess.case.save")):
             try:
                 au.update_case(
                     page.engine,
@@ -483,7 +476,7 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
                 _next_generation(k("case", case.id))
                 st.rerun()
             except au.IdentifyingReference as exc:
-                st.warning(exc.message, icon="⚠️")
+                st.warning(error_text(exc), icon="⚠️")
             except Conflict as exc:
                 st.error(conflict_note(exc), icon="⚠️")
             except WorkbookError as exc:
@@ -493,47 +486,42 @@ def _case_form(page: AuditPage, case: AuditCase, factor_names: dict[str, str]) -
 def _criteria(page: AuditPage) -> None:
     """What good looks like: criteria tied to the plan's outcomes, with how many cases met each."""
     engine, pid, audit_id, author = page.engine, page.pid, page.audit_id, page.author
-    st.header("What good looks like: criteria", anchor=False)
-    st.caption(
-        "Each criterion is something good practice shows, such as 'The child's views were recorded', tied where it "
-        "fits to one of the plan's intended outcomes, with how many of the cases audited met it. Guide §15.2."
-    )
+    st.header(t("assess.criterion.heading"), anchor=False)
+    st.caption(t("assess.criterion.caption"))
     criteria = depth.list_criteria(engine, audit_id)
     table = depth.criteria_table(engine, pid, criteria)
     if criteria:
-        st.dataframe(table, hide_index=True)
+        st.dataframe(frame_in_language(table), hide_index=True)
         if table["Cases audited"].notna().any():
-            chart_with_table(
-                depth.criteria_figure(table), table, k("criteria", pid, audit_id), "Cases audited that met each criterion (per cent)."
-            )
+            chart_with_table(depth.criteria_figure(table), table, k("criteria", pid, audit_id), t("assess.criterion.chart_alt"))
     elif not page.writer:
-        st.caption("No criteria recorded for this audit.")
+        st.caption(t("assess.criterion.none"))
     if not page.writer or author is None:
         return
     outcomes = depth.outcome_choices(engine, pid)
     outcome_ids: list[int | None] = [None, *outcomes]
 
     def outcome_label(i: int | None) -> str:
-        return "(not tied to an outcome)" if i is None else outcomes[i]
+        return t("assess.criterion.no_outcome") if i is None else outcomes[i]
 
     cases_recorded = len(au.list_cases(engine, audit_id))
     for n, c in enumerate(criteria, start=1):
-        with st.expander(f"Criterion {n}: {md_escape(c.text[:80])}"):
+        with st.expander(t("assess.criterion.expander", n=n, text=md_escape(c.text[:80]))):
             loaded = _loaded(k("criterion", c.id), c.version)
             form = k("criterion", c.id, _generation(k("criterion", c.id)))
             with st.form(form):
-                text = st.text_area("What good looks like", value=c.text, max_chars=depth.CRITERION_LIMIT, key=k(form, "text"))
+                text = st.text_area(t("assess.criterion.text"), value=c.text, max_chars=depth.CRITERION_LIMIT, key=k(form, "text"))
                 outcome = st.selectbox(
-                    "Intended outcome",
+                    t("assess.criterion.outcome"),
                     outcome_ids,
                     index=outcome_ids.index(c.outcome_id) if c.outcome_id in outcome_ids else 0,
                     format_func=outcome_label,
                     key=k(form, "outcome"),
                 )
                 cols = st.columns(2)
-                met = cols[0].number_input("Cases that met it", min_value=0, step=1, value=c.met, key=k(form, "met"))
-                audited = cols[1].number_input("Cases audited", min_value=0, step=1, value=c.audited, key=k(form, "audited"))
-                if st.form_submit_button("Save the criterion"):
+                met = cols[0].number_input(t("assess.criterion.met"), min_value=0, step=1, value=c.met, key=k(form, "met"))
+                audited = cols[1].number_input(t("assess.criterion.audited"), min_value=0, step=1, value=c.audited, key=k(form, "audited"))
+                if st.form_submit_button(t("assess.criterion.save")):
                     _submit(
                         k("criterion", c.id),
                         partial(
@@ -549,24 +537,24 @@ def _criteria(page: AuditPage) -> None:
                             audited=audited,
                         ),
                     )
-            if st.button("Remove this criterion", key=k("criterion-remove", c.id)):
+            if st.button(t("assess.criterion.remove"), key=k("criterion-remove", c.id)):
                 depth.remove_criterion(engine, pid, stored_id(c), author=author)
                 st.rerun()
     with st.form(k("new-criterion", pid, audit_id), clear_on_submit=True):
-        st.markdown("**Add a criterion**")
-        text = st.text_area("What good looks like", max_chars=depth.CRITERION_LIMIT, placeholder="The child's views were recorded")
-        outcome = st.selectbox("Intended outcome", outcome_ids, format_func=outcome_label)
+        st.markdown(f"**{t('assess.criterion.add_heading')}**")
+        text = st.text_area(t("assess.criterion.text"), max_chars=depth.CRITERION_LIMIT, placeholder=t("assess.criterion.placeholder"))
+        outcome = st.selectbox(t("assess.criterion.outcome"), outcome_ids, format_func=outcome_label)
         cols = st.columns(2)
-        met = cols[0].number_input("Cases that met it", min_value=0, step=1, value=None)
-        audited = cols[1].number_input("Cases audited", min_value=0, step=1, value=cases_recorded or None)
-        if st.form_submit_button("Add the criterion"):
+        met = cols[0].number_input(t("assess.criterion.met"), min_value=0, step=1, value=None)
+        audited = cols[1].number_input(t("assess.criterion.audited"), min_value=0, step=1, value=cases_recorded or None)
+        if st.form_submit_button(t("assess.criterion.add")):
             try:
                 depth.add_criterion(engine, pid, audit_id, text=text, outcome_id=outcome, met=met, audited=audited, author=author)
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
     removed_panel(
-        "Removed criteria",
+        t("assess.criterion.removed"),
         depth.list_criteria(engine, audit_id, deleted=True),
         lambda c: c.text[:60],
         lambda c: depth.remove_criterion(engine, pid, stored_id(c), author=author, restore=True),
@@ -577,26 +565,22 @@ def _criteria(page: AuditPage) -> None:
 def _factors(page: AuditPage) -> None:
     """The factors present across the audited cases, as a chart and a table; the partnership's own factors."""
     engine, pid, audit, author = page.engine, page.pid, page.audit, page.author
-    st.header("Factors across the cases", anchor=False)
-    st.caption(
-        "How many of the audited cases had each factor present (ticked on each case above): domestic abuse, "
-        "parental ill health, substance misuse, language barriers, special educational needs or disability, "
-        "missed school, other harms, and any the partnership adds."
-    )
+    st.header(t("assess.factor.heading"), anchor=False)
+    st.caption(t("assess.factor.caption"))
     cases = au.list_cases(engine, page.audit_id)
     table = depth.factor_table(audit, cases)
     if table.empty:
-        st.caption("No cases recorded yet, so nothing is counted.")
+        st.caption(t("assess.factor.none"))
     else:
-        chart_with_table(depth.factor_figure(table), table, k("factors", pid, page.audit_id), "Factors present across the audited cases.")
+        chart_with_table(depth.factor_figure(table), table, k("factors", pid, page.audit_id), t("assess.factor.chart_alt"))
     if not page.writer or author is None:
         return
     own = {f: label for f, label in au.audit_factors(audit).items() if f not in {x["id"] for x in au.factors_list()}}
-    with st.expander("The partnership's own factors"):
+    with st.expander(t("assess.factor.own")):
         for factor_id, label in own.items():
             cols = st.columns([4, 1])
             cols[0].text(label)
-            if cols[1].button("Remove", key=k("factor-remove", pid, page.audit_id, factor_id)):
+            if cols[1].button(t("assess.remove"), key=k("factor-remove", pid, page.audit_id, factor_id)):
                 try:
                     depth.remove_own_factor(engine, pid, page.audit_id, factor_id, expected_version=audit.version, author=author)
                     st.rerun()
@@ -605,8 +589,8 @@ def _factors(page: AuditPage) -> None:
                 except WorkbookError as exc:
                     show_error(exc)
         with st.form(k("new-factor", pid, page.audit_id), clear_on_submit=True):
-            label = st.text_input("Add a factor", max_chars=depth.FACTOR_LIMIT, placeholder="Parent in prison")
-            if st.form_submit_button("Add the factor"):
+            label = st.text_input(t("assess.factor.add"), max_chars=depth.FACTOR_LIMIT, placeholder=t("assess.factor.placeholder"))
+            if st.form_submit_button(t("assess.factor.add_button")):
                 try:
                     depth.add_own_factor(engine, pid, page.audit_id, label=label, expected_version=audit.version, author=author)
                     st.rerun()
@@ -621,35 +605,34 @@ def _reading(page: AuditPage) -> None:
     engine, pid, audit_id, author = page.engine, page.pid, page.audit_id, page.author
     if not page.writer or author is None:
         return
-    with st.expander("Record a count as a measure's reading"):
-        st.caption(
-            "A criterion's or a factor's count from this audit becomes the reading of one of the evaluation framework's "
-            "measures for the audit's period. The reading says it came from this audit."
-        )
+    with st.expander(t("assess.reading.heading")):
+        st.caption(t("assess.reading.caption"))
         counts = {c.key: c for c in depth.audit_counts(engine, pid, audit_id) if c.of}
         measures = depth.measure_choices(engine, pid)
         if not counts:
-            st.info("Nothing counted yet: record the cases' factors or a criterion's count first.")
+            st.info(t("assess.reading.nothing"))
             return
         if not measures:
-            st.info("The evaluation framework has no measures yet. Add one on the Evaluation framework page first.")
+            st.info(t("assess.reading.no_measures"))
             return
         with st.form(k("reading", pid, audit_id)):
             count = st.selectbox(
-                "Count", list(counts), format_func=lambda key: f"{counts[key].label} ({counts[key].met} of {counts[key].of})"
+                t("assess.reading.count"),
+                list(counts),
+                format_func=lambda key: t("assess.reading.count_of", label=counts[key].label, met=counts[key].met, of=counts[key].of),
             )
-            measure_id = st.selectbox("Measure", list(measures), format_func=measures.__getitem__)
+            measure_id = st.selectbox(t("assess.reading.measure"), list(measures), format_func=measures.__getitem__)
             period = st.text_input(
-                "Period of the reading",
+                t("assess.reading.period"),
                 value=depth.default_period(page.audit),
-                help="A year (2026), a financial year (2025/26) or a quarter (Q4 2025/26).",
+                help=t("assess.reading.period_help"),
             )
-            if st.form_submit_button("Record the reading"):
+            if st.form_submit_button(t("assess.reading.record")):
                 try:
                     reading = depth.record_audit_reading(
                         engine, pid, audit_id, measure_id=measure_id, count=count, period=period, author=author
                     )
-                    st.success(f"Recorded {md_escape(reading.value)} for {md_escape(reading.period)}.", icon="✅")
+                    st.success(t("assess.reading.recorded", value=md_escape(reading.value), period=md_escape(reading.period)), icon="✅")
                 except WorkbookError as exc:
                     show_error(exc)
 
@@ -662,37 +645,44 @@ def _accountability(
     engine, pid, author = page.engine, page.pid, page.author
     rec_id = stored_id(rec)
     given = responses.get(rec_id, [])
+    not_given = t("assess.rec.not_given_yet")
     st.markdown(
-        f"**Owner:** {md_escape(rec.owner) if rec.owner else 'not given yet'} · "
-        f"**Due:** {uk_day(rec.due_date) if rec.due_date else 'not given yet'}"
+        t(
+            "assess.rec.owner_due",
+            owner=md_escape(rec.owner) if rec.owner else not_given,
+            due=uk_day(rec.due_date) if rec.due_date else not_given,
+        )
     )
     for x in given:
         st.markdown(
-            f"**{md_escape(x.agency)}** responded"
-            + (f" on {uk_day(x.responded_on)}" if x.responded_on else "")
+            t("assess.rec.responded", agency=md_escape(x.agency))
+            + (t("assess.rec.responded_on", day=uk_day(x.responded_on)) if x.responded_on else "")
             + (f", {md_escape(x.responded_by)}" if x.responded_by else "")
-            + f" (recorded {uk_date(x.updated_at)})"
+            + t("assess.rec.recorded", when=uk_date(x.updated_at))
         )
         st.text(x.text)
     if not given:
-        st.caption("No agency has responded yet.")
+        st.caption(t("assess.rec.no_response"))
     if page.writer and author is not None:
-        with st.popover("Owner and due date"):
+        with st.popover(t("assess.rec.owner_popover")):
             loaded = _loaded(k("rec-owner", rec_id), rec.version)
             form = k("rec-owner", rec_id, _generation(k("rec-owner", rec_id)))
             with st.form(form):
                 options = ["", *listed]
                 owner = st.selectbox(
-                    "Owning agency",
+                    t("assess.rec.owner"),
                     options,
                     index=options.index(rec.owner) if rec.owner in options else 0,
-                    format_func=lambda a: a or "(not given)",
+                    format_func=lambda a: a or t("assess.rec.not_given"),
                     key=k(form, "owner"),
                 )
                 due = st.date_input(
-                    "Due", value=date.fromisoformat(rec.due_date) if rec.due_date else None, format="DD/MM/YYYY", key=k(form, "due")
+                    t("assess.rec.due"),
+                    value=date.fromisoformat(rec.due_date) if rec.due_date else None,
+                    format="DD/MM/YYYY",
+                    key=k(form, "due"),
                 )
-                if st.form_submit_button("Save the owner and due date"):
+                if st.form_submit_button(t("assess.rec.save_owner")):
                     _submit(
                         k("rec-owner", rec_id),
                         partial(
@@ -706,22 +696,20 @@ def _accountability(
                             due_date=due,
                         ),
                     )
-        with st.popover("Record an agency's response"):
-            st.caption(
-                "What the agency has done or will do, as it reported to the independent chair and scrutineer. Never name a child or family."
-            )
+        with st.popover(t("assess.rec.response_popover")):
+            st.caption(t("assess.rec.response_caption"))
             versions = _loaded(k("rec-response", rec_id), {x.agency: x.version for x in given})
             texts = {x.agency: x.text for x in given}
             with st.form(k("rec-response", rec_id, _generation(k("rec-response", rec_id)))):
-                agency = st.selectbox("Agency", listed, index=None, placeholder="Choose the agency")
+                agency = st.selectbox(t("assess.col.agency"), listed, index=None, placeholder=t("assess.rec.choose_agency"))
                 text = st.text_area(
-                    "Response",
+                    t("assess.rec.response"),
                     max_chars=RESPONSE_LIMIT,
-                    help="Choosing an agency that has responded replaces its response; theirs is kept in the history.",
+                    help=t("assess.rec.response_help"),
                 )
-                day = st.date_input("Date of the response", value=None, format="DD/MM/YYYY")
-                by = st.text_input("Given by (a role, such as 'Head of Safeguarding')", max_chars=120)
-                if st.form_submit_button("Save the response"):
+                day = st.date_input(t("assess.rec.response_date"), value=None, format="DD/MM/YYYY")
+                by = st.text_input(t("assess.rec.given_by"), max_chars=120)
+                if st.form_submit_button(t("assess.rec.save_response")):
                     try:
                         if agency is None:
                             raise WorkbookError("Choose the agency that is responding. Nothing was saved.")
@@ -741,7 +729,7 @@ def _accountability(
                     except Conflict as exc:
                         st.error(conflict_note(exc), icon="⚠️")
                         if agency in texts:
-                            st.caption("The response you loaded:")
+                            st.caption(t("assess.rec.you_loaded"))
                             st.text(texts[agency])
                     except WorkbookError as exc:
                         show_error(exc)
