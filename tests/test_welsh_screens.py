@@ -27,8 +27,8 @@ SHOWING = {
 }  # fmt: skip
 #: The arguments that are words for people (icon, key, format and the like are not).
 WORDED = {"label", "help", "placeholder", "caption", "text", "title", "body", "value_label", "label_visibility_text"}
-#: Calls whose first argument is not words: st.text for a preformatted value, st.write of a data frame.
-NOT_WORDS_FIRST = {"progress"}
+#: Calls whose first argument is not words: a progress fraction, a page link's page (its label= is words).
+NOT_WORDS_FIRST = {"progress", "page_link"}
 
 #: Files whose words are still written out in English (the interface file's not_yet_in_welsh says so on
 #: the screens). Shrinks to nothing as the pages get their Welsh.
