@@ -35,7 +35,6 @@ NOT_WORDS_FIRST = {"progress"}
 STILL_ENGLISH: set[str] = {
     "strategy/ui/audit_views.py",
     "strategy/ui/building.py",
-    "strategy/ui/chain_views.py",
     "strategy/ui/comments_panel.py",
     "strategy/ui/delivery_views.py",
     "strategy/ui/document_language.py",
@@ -43,7 +42,6 @@ STILL_ENGLISH: set[str] = {
     "strategy/ui/file_import.py",
     "strategy/ui/finalise_views.py",
     "strategy/ui/import_panel.py",
-    "strategy/ui/involvement_views.py",
     "strategy/ui/layout.py",
     "strategy/ui/period_views.py",
     "strategy/ui/plan_extras.py",
@@ -51,10 +49,8 @@ STILL_ENGLISH: set[str] = {
     "strategy/ui/read_only.py",
     "strategy/ui/signin.py",
     "strategy/ui/snapshot_views.py",
-    "strategy/ui/survey_views.py",
     "strategy/ui/welsh_views.py",
     "strategy/ui/widgets.py",
-    "strategy/ui/workshop_views.py",
     "views/account.py",
     "views/audit_log.py",
     "views/backup.py",
@@ -66,7 +62,6 @@ STILL_ENGLISH: set[str] = {
     "views/review.py",
     "views/snapshot.py",
     "views/snapshot_results.py",
-    "views/workshop.py",
 }
 
 
