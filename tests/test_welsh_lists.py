@@ -274,14 +274,14 @@ def test_an_engagement_recorded_in_cymraeg_stores_the_english_ids(url):  # noqa:
     at.sidebar.radio(key="sidebar_language").set_value("cy").run()
     at.switch_page("views/involvement.py").run()
     assert not at.exception
-    voices = next(s for s in at.selectbox if s.label == "Whose voices")
+    voices = next(s for s in at.selectbox if s.label == "Lleisiau pwy")
     assert voices.options == ["Plant a phobl ifanc", "Dioddefwyr a goroeswyr sy'n oedolion", "Rhieni, gofalwyr a theuluoedd"]
     voices.set_value("survivors")
-    next(s for s in at.selectbox if s.label == "How").set_value("survey")
-    next(d for d in at.date_input if d.label == "Date").set_value(date(2025, 11, 12))
-    next(t for t in at.text_input if t.label.startswith("With whom")).set_value("survivors' forum")
-    next(t for t in at.text_area if t.label == "What was heard").set_value("Clearer information on what happens next")
-    next(b for b in at.button if b.label == "Record this engagement").click().run()
+    next(s for s in at.selectbox if s.label == "Sut").set_value("survey")
+    next(d for d in at.date_input if d.label == "Dyddiad").set_value(date(2025, 11, 12))
+    next(t for t in at.text_input if t.label.startswith("Gyda phwy")).set_value("survivors' forum")
+    next(t for t in at.text_area if t.label == "Yr hyn a glywyd").set_value("Clearer information on what happens next")
+    next(b for b in at.button if b.label == "Cofnodi'r ymgysylltiad hwn").click().run()
     assert not at.exception and not at.error
     [line] = inv.list_engagements(engine, p.id)
     assert (line.engagement.voices, line.engagement.method) == ("survivors", "survey")

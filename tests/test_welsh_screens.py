@@ -34,7 +34,6 @@ NOT_WORDS_FIRST = {"progress", "page_link"}
 #: the screens). Shrinks to nothing as the pages get their Welsh.
 STILL_ENGLISH: set[str] = {
     "strategy/ui/building.py",
-    "strategy/ui/chain_views.py",
     "strategy/ui/comments_panel.py",
     "strategy/ui/delivery_views.py",
     "strategy/ui/document_language.py",
@@ -42,17 +41,14 @@ STILL_ENGLISH: set[str] = {
     "strategy/ui/file_import.py",
     "strategy/ui/finalise_views.py",
     "strategy/ui/import_panel.py",
-    "strategy/ui/involvement_views.py",
     "strategy/ui/layout.py",
     "strategy/ui/period_views.py",
     "strategy/ui/plan_extras.py",
     "strategy/ui/plan_views.py",
     "strategy/ui/read_only.py",
     "strategy/ui/signin.py",
-    "strategy/ui/survey_views.py",
     "strategy/ui/welsh_views.py",
     "strategy/ui/widgets.py",
-    "strategy/ui/workshop_views.py",
     "views/account.py",
     "views/audit_log.py",
     "views/backup.py",
@@ -62,7 +58,6 @@ STILL_ENGLISH: set[str] = {
     "views/partnerships.py",
     "views/readiness.py",
     "views/review.py",
-    "views/workshop.py",
 }
 
 

@@ -13,10 +13,6 @@ from strategy.ui.workshop_views import workshop_page
 engine, partnership = page_context()
 
 st.title(t("nav.workshop"))
-st.caption(f"{md_escape(partnership.name)} · Guide Part A: the steering group's workshops")
-st.markdown(
-    "Run the guide's Part A as a workshop: everyone adds notes from their own laptop or phone, the facilitator "
-    "groups them into themes, everyone has a few votes to spread, and the result goes into the vision, the "
-    "priorities or the action plan, noted as agreed at the workshop. Put **Shared screen** on the projector."
-)
+st.caption(t("together.workshop.page_caption", name=md_escape(partnership.name)))
+st.markdown(t("together.workshop.page_intro"))
 workshop_page(engine, partnership)

@@ -34,7 +34,18 @@ from strategy.ui.language import t
 from strategy.ui.plan_extras import _messages, _run, _say
 from strategy.ui.widgets import role_banner
 
-STATUS_WORDS = {"open": "To decide", "accepted": "Accepted", "dismissed": "Dismissed"}
+#: A suggestion's decision, a suggestion's kind (KIND_WORDS in strategy.chain.suggestions) and a step of the
+#: chain (Step.kind in strategy.chain.links): keys of the interface file.
+STATUS_WORDS = {status: f"together.chain.status.{status}" for status in ("open", "accepted", "dismissed")}
+STEPS = ("priority", "evidence", "aim", "outcome", "action", "measure", "baseline", "reading", "update", "review")
+
+
+def _kind(kind: str) -> str:
+    return t(f"together.chain.kind.{kind}") if kind in KIND_WORDS else kind
+
+
+def _step(kind: str) -> str:
+    return t(f"together.chain.step.{kind}") if kind in STEPS else kind
 
 
 def _accept(engine: Engine, pid: int, key: str, box: str) -> None:
@@ -48,32 +59,30 @@ def _accept(engine: Engine, pid: int, key: str, box: str) -> None:
         text=st.session_state.get(box + "|text"),
         aim_id=parent if kind == "outcome" else None,
         outcome_id=parent if kind == "measure" else None,
-        done="Accepted: it is in the plan now, linked to the evidence it came from.",
+        done=t("together.chain.accepted"),
     )
 
 
 def _dismiss(engine: Engine, pid: int, key: str, box: str) -> None:
-    _run(dismiss_suggestion, engine, pid, key, reason=st.session_state.get(box + "|reason") or "", done="Dismissed; the reason is kept.")
+    _run(dismiss_suggestion, engine, pid, key, reason=st.session_state.get(box + "|reason") or "", done=t("together.chain.dismissed"))
 
 
 def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, editable: bool) -> None:
     pid = stored_id(partnership)
     found = suggestions(engine, pid)
     codes = became(engine, pid, plan=plan)
-    st.header("Suggestions from the evidence", anchor=False)
+    st.header(t("together.chain.suggestions"), anchor=False)
     if not found:
-        st.info(
-            "The evidence shows no gaps the workbook can turn into suggestions yet. Fill in the Context, Current response and Workforce chapters."
-        )
+        st.info(t("together.chain.no_suggestions"))
         return
     st.dataframe(
         pd.DataFrame(
             {
-                "Suggests a": [KIND_WORDS[s.kind] for s in found],
-                "Suggestion": [s.text for s in found],
-                "From the evidence": [s.finding.text for s in found],
-                "Decision": [STATUS_WORDS[s.status] for s in found],
-                "Became / why dismissed": [
+                t("together.chain.col_suggests"): [_kind(s.kind) for s in found],
+                t("together.chain.col_suggestion"): [s.text for s in found],
+                t("together.chain.col_from"): [s.finding.text for s in found],
+                t("together.chain.col_decision"): [t(STATUS_WORDS[s.status]) for s in found],
+                t("together.chain.col_became"): [
                     codes.get(s.key, "") if s.status == "accepted" else (s.decision.reason if s.decision else "") for s in found
                 ],
             }
@@ -88,98 +97,113 @@ def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, edita
         "measure": {stored_id(o): f"{plan.code('outcome', o.id)} {o.title}" for o in plan.all_outcomes()},
     }
     open_ones = [s for s in found if s.status == OPEN]
-    st.caption(f"{len(open_ones)} to decide. Open one to accept it (you can change the words first) or dismiss it with a reason.")
+    st.caption(t("together.chain.to_decide", count=len(open_ones)))
     for s in open_ones[:30]:
         # Keyed by the suggestion, not its place in the list: a decision moves the others up.
         box = f"sug|{pid}|{hashlib.sha1(s.key.encode()).hexdigest()[:12]}"
-        with st.expander(f"{KIND_WORDS[s.kind].capitalize()}: {md_escape(s.text[:90])}"):
-            st.markdown(f"**From the evidence** ({md_escape(s.finding.heading)}): {md_escape(s.finding.text)}")
+        with st.expander(f"{_kind(s.kind).capitalize()}: {md_escape(s.text[:90])}"):
+            st.markdown(t("together.chain.from_evidence", heading=md_escape(s.finding.heading), text=md_escape(s.finding.text)))
             st.session_state[box + "|kind"] = s.kind
-            st.text_area("The words to use", value=s.text, key=box + "|text")
+            st.text_area(t("together.chain.words"), value=s.text, key=box + "|text")
             if s.needs:
                 options = parents[s.kind]
                 st.selectbox(
-                    "The strategic aim it serves" if s.kind == "outcome" else "The intended outcome it measures",
+                    t("together.chain.aim_served") if s.kind == "outcome" else t("together.chain.outcome_measured"),
                     list(options),
-                    format_func=lambda i, o=options: o[i],
+                    format_func=options.__getitem__,
                     index=None,
                     key=box + "|parent",
-                    placeholder="Choose",
+                    placeholder=t("together.chain.choose"),
                 )
             cols = st.columns(2)
-            cols[0].button("Accept", key=box + "|accept", on_click=_accept, args=(engine, pid, s.key, box), type="primary")
-            with cols[1].popover("Dismiss"):
-                st.text_input("Why it is dismissed (kept)", key=box + "|reason")
-                st.button("Dismiss it", key=box + "|dismiss", on_click=_dismiss, args=(engine, pid, s.key, box))
+            cols[0].button(
+                t("together.chain.accept"), key=box + "|accept", on_click=_accept, args=(engine, pid, s.key, box), type="primary"
+            )
+            with cols[1].popover(t("together.chain.dismiss")):
+                st.text_input(t("together.chain.why"), key=box + "|reason")
+                st.button(t("together.chain.dismiss_it"), key=box + "|dismiss", on_click=_dismiss, args=(engine, pid, s.key, box))
     if len(open_ones) > 30:
-        st.caption(f"Showing 30 of {len(open_ones)}; decide these first, or use `python -m strategy suggest`.")
+        st.caption(t("together.chain.showing", count=len(open_ones)))
 
 
 def _coverage(engine: Engine, partnership: Partnership, plan: Plan) -> None:
     cov = coverage(engine, stored_id(partnership), plan=plan)
-    st.header("How the plan answers the evidence", anchor=False)
+    st.header(t("together.chain.coverage"), anchor=False)
     if not cov.items:
-        st.info("No priorities or findings in the evidence yet.")
+        st.info(t("together.chain.no_items"))
         return
     unanswered = cov.unanswered
     if unanswered:
-        st.warning(
-            f"{len(unanswered)} of {len(cov.items)} priorities and findings are not answered by any aim, outcome or measure yet.", icon="💡"
-        )
+        st.warning(t("together.chain.unanswered", count=len(unanswered), total=len(cov.items)), icon="💡")
     else:
-        st.success("Every priority and finding is answered by the plan.", icon="✅")
+        st.success(t("together.chain.all_answered"), icon="✅")
     st.dataframe(
         pd.DataFrame(
             {
-                "From": [i.heading for i in cov.items],
-                "What it shows": [i.text for i in cov.items],
-                "Answered in the plan by": ["; ".join(i.answered_by) or "Nothing yet" for i in cov.items],
+                t("together.chain.col_source"): [i.heading for i in cov.items],
+                t("together.chain.col_shows"): [i.text for i in cov.items],
+                t("together.chain.col_answered"): ["; ".join(i.answered_by) or t("together.chain.nothing_yet") for i in cov.items],
             }
         ),
         hide_index=True,
         width="stretch",
     )
     if cov.gone:
-        st.caption("Linked to evidence the workbook no longer shows: " + md_escape("; ".join(cov.gone)))
+        st.caption(t("together.chain.gone", gone=md_escape("; ".join(cov.gone))))
 
 
 def _trace(engine: Engine, partnership: Partnership, plan: Plan) -> None:
     pid = stored_id(partnership)
     rows = [("action", stored_id(x), f"{plan.code('action', x.id)} {x.title}") for x in plan.all_actions()]
     rows += [("measure", stored_id(m), f"{plan.code('measure', m.id)} {m.indicator}") for m in plan.all_measures()]
-    st.header("The chain through one action or measure", anchor=False)
+    st.header(t("together.chain.trace"), anchor=False)
     if not rows:
-        st.info("The plan has no actions or measures yet.")
+        st.info(t("together.chain.no_actions"))
         return
-    chosen = st.selectbox("Action or measure", range(len(rows)), format_func=lambda i: rows[i][2][:120], key=f"chain|{pid}|pick")
+    chosen = st.selectbox(t("together.chain.pick"), range(len(rows)), format_func=lambda i: rows[i][2][:120], key=f"chain|{pid}|pick")
     kind, row_id, _label = rows[chosen]
-    t = trace(engine, pid, kind, row_id, plan=plan)
-    st.markdown("**Back to the evidence**")
+    chain = trace(engine, pid, kind, row_id, plan=plan)
+    step, what = t("together.chain.col_step"), t("together.chain.col_what")
+    st.markdown(t("together.chain.back"))
     st.dataframe(
-        pd.DataFrame({"Step": [s.kind for s in t.back], "Code": [s.code for s in t.back], "What": [s.text for s in t.back]}),
+        pd.DataFrame(
+            {
+                step: [_step(s.kind) for s in chain.back],
+                t("together.chain.col_code"): [s.code for s in chain.back],
+                what: [s.text for s in chain.back],
+            }
+        ),
         hide_index=True,
         width="stretch",
     )
-    st.markdown("**Forward: updates, readings and review decisions**")
-    if t.forward:
+    st.markdown(t("together.chain.forward"))
+    if chain.forward:
         st.dataframe(
-            pd.DataFrame({"Step": [s.kind for s in t.forward], "When": [s.code for s in t.forward], "What": [s.text for s in t.forward]}),
+            pd.DataFrame(
+                {
+                    step: [_step(s.kind) for s in chain.forward],
+                    t("together.chain.col_when"): [s.code for s in chain.forward],
+                    what: [s.text for s in chain.forward],
+                }
+            ),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.caption("No progress updates, readings or review decisions yet.")
+        st.caption(t("together.chain.nothing_forward"))
 
 
 def _pick(label: str, options: dict, key: str, *, width: int = 100) -> None:
     """A choice among labelled options (shown shortened), none chosen at first."""
-    st.selectbox(label, list(options), format_func=lambda i: str(options[i])[:width], index=None, key=key, placeholder="Choose")
+    st.selectbox(
+        label, list(options), format_func=lambda i: str(options[i])[:width], index=None, key=key, placeholder=t("together.chain.choose")
+    )
 
 
 def _links(engine: Engine, partnership: Partnership, plan: Plan, editable: bool) -> None:
     """Link an aim to a priority or a finding, and take a measure's baseline from a recorded figure."""
     pid = stored_id(partnership)
-    st.header("Links", anchor=False)
+    st.header(t("together.chain.links"), anchor=False)
     for b in baselines(engine, pid).values():
         code = plan.code("measure", b.measure_id)
         if code:
@@ -190,47 +214,42 @@ def _links(engine: Engine, partnership: Partnership, plan: Plan, editable: bool)
     priorities = {r.id: str(r.values.get("priority") or "") for r in list_rows(engine, pid, PRIORITIES)}
     finds = {f.key: f.text for f in findings(engine, pid)}
     cols = st.columns(2)
-    with cols[0].popover("Link an aim to a priority or finding"):
-        _pick("Strategic aim", aims, f"link|{pid}|aim")
-        _pick("Priority", priorities, f"link|{pid}|priority")
-        _pick("or a finding in the evidence", finds, f"link|{pid}|finding")
-        st.button("Link them", key=f"link|{pid}|go", on_click=_link, args=(engine, pid))
+    with cols[0].popover(t("together.chain.link_aim")):
+        _pick(t("together.chain.aim"), aims, f"link|{pid}|aim")
+        _pick(t("together.chain.priority"), priorities, f"link|{pid}|priority")
+        _pick(t("together.chain.or_finding"), finds, f"link|{pid}|finding")
+        st.button(t("together.chain.link_them"), key=f"link|{pid}|go", on_click=_link, args=(engine, pid))
     measures = {stored_id(m): f"{plan.code('measure', m.id)} {m.indicator}" for m in plan.all_measures()}
     figures = {f.item_id: f.words() for f in recorded_figures(engine, pid) if not f.is_comparator}
-    with cols[1].popover("Take a measure's baseline from a recorded figure"):
-        _pick("Measure", measures, f"base|{pid}|measure")
-        _pick("Recorded figure", figures, f"base|{pid}|figure", width=140)
-        st.button("Use it as the baseline", key=f"base|{pid}|go", on_click=_baseline, args=(engine, pid))
+    with cols[1].popover(t("together.chain.take_baseline")):
+        _pick(t("together.chain.measure"), measures, f"base|{pid}|measure")
+        _pick(t("together.chain.figure"), figures, f"base|{pid}|figure", width=140)
+        st.button(t("together.chain.use_baseline"), key=f"base|{pid}|go", on_click=_baseline, args=(engine, pid))
 
 
 def _link(engine: Engine, pid: int) -> None:
     aim, priority, finding = (st.session_state.get(f"link|{pid}|{k}") for k in ("aim", "priority", "finding"))
     if not aim or not (priority or finding):
-        _say("error", "Choose an aim, and a priority or a finding to link it to.")
+        _say("error", t("together.chain.choose_link"))
         return
     if priority:
-        _run(link_priority, engine, pid, aim_id=aim, priority_id=priority, done="Linked the aim to the priority.")
+        _run(link_priority, engine, pid, aim_id=aim, priority_id=priority, done=t("together.chain.linked_priority"))
     if finding:
-        _run(link_evidence, engine, pid, evidence_key=finding, aim_id=aim, done="Linked the aim to the evidence.")
+        _run(link_evidence, engine, pid, evidence_key=finding, aim_id=aim, done=t("together.chain.linked_evidence"))
 
 
 def _baseline(engine: Engine, pid: int) -> None:
     measure, figure = st.session_state.get(f"base|{pid}|measure"), st.session_state.get(f"base|{pid}|figure")
     if not measure or not figure:
-        _say("error", "Choose a measure and a recorded figure.")
+        _say("error", t("together.chain.choose_baseline"))
         return
-    _run(baseline_from_figure, engine, pid, measure_id=measure, figure_id=figure, done="The measure's baseline now comes from that figure.")
+    _run(baseline_from_figure, engine, pid, measure_id=measure, figure_id=figure, done=t("together.chain.baseline_done"))
 
 
 def chain_page(engine: Engine, partnership: Partnership) -> None:
     st.title(t("nav.chain"))
-    st.caption(f"{md_escape(partnership.name)} · Guide §4-7, §12, §15")
-    st.markdown(
-        "What the evidence shows becomes priorities and aims, aims become outcomes with measures, and outcomes "
-        "become actions. Here the workbook turns what your evidence shows into suggestions for the plan, shows "
-        "which parts of the plan answer each priority and finding, and follows any action or measure back to "
-        "the evidence and forward to what has happened since."
-    )
+    st.caption(t("together.chain.page_caption", name=md_escape(partnership.name)))
+    st.markdown(t("together.chain.page_intro"))
     editable = role_banner(engine, partnership)
     _messages()
     plan = load_plan(engine, stored_id(partnership))  # once a run: each part below reads it

@@ -17,12 +17,13 @@ from sqlalchemy.engine import Engine
 from strategy.assessments import involvement as inv
 from strategy.core.dates import UK
 from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.interface import message_in
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import content
 from strategy.ui.a11y import safeguarding_reminder
-from strategy.ui.language import name_in, t
+from strategy.ui.language import name_in, t, ui_language
 from strategy.ui.read_only import read_only_text
 from strategy.ui.state import author_or_refuse, show_message
 from strategy.ui.widgets import role_banner
@@ -30,7 +31,28 @@ from strategy.ui.widgets import role_banner
 MSG = "involvement_msg"
 #: Keys of the forms whose last save was refused as possibly identifying: they show the confirmation.
 CONFIRM = "involvement_confirm"
-CONFIRM_LABEL = "I have checked: nothing here could identify a child, a family or anyone else"
+#: The confirmation's words (a key: shown through t()).
+CONFIRM_LABEL = "together.involvement.confirm"
+#: The plan's kinds of row, as a change's link names them (inv.KIND_WORDS), and the fields a conflict names
+#: (inv.FIELD_WORDS): keys of the interface file.
+KIND_KEYS = {kind: f"together.involvement.kind.{kind}" for kind in inv.KIND_WORDS}
+FIELD_KEYS = {name: f"together.involvement.field.{name}" for name in inv.FIELD_WORDS}
+
+
+def _kind(kind: str) -> str:
+    return t(KIND_KEYS[kind]) if kind in KIND_KEYS else kind
+
+
+def _voices() -> dict[str, str]:
+    return name_in("involvement_voices", inv.voices())
+
+
+def _method_words(e) -> str:
+    """How the engagement was held (inv.method_words), the list's name in this person's language."""
+    label = name_in("involvement_methods", inv.methods()).get(e.method, e.method)
+    if e.method == "other" and e.method_detail:
+        return e.method_detail
+    return f"{label}: {e.method_detail}" if e.method_detail else label
 
 
 def _k(*parts) -> str:
@@ -66,8 +88,8 @@ def _call(form_key: str, fn, *args, done: str, **kwargs) -> bool:
         _say("error", exc.message)
         return False
     except Conflict as exc:
-        theirs = "; ".join(f"{inv.FIELD_WORDS.get(name, name)}: {value}" for name, value in (exc.theirs or {}).items())
-        _say("error", f"{exc.message} What is saved now: {theirs}")
+        theirs = "; ".join(f"{t(FIELD_KEYS[name]) if name in FIELD_KEYS else name}: {value}" for name, value in (exc.theirs or {}).items())
+        _say("error", t("together.involvement.saved_now", message=message_in(exc.message, ui_language()), theirs=theirs))
         return False
     except WorkbookError as exc:
         _say("error", exc.message)
@@ -102,7 +124,7 @@ def _add(engine: Engine, pid: int, key: str) -> None:
         engine,
         pid,
         confirmed=bool(st.session_state.get(key + "|confirm")),
-        done="Engagement recorded. Now link what changed because of it.",
+        done=t("together.involvement.recorded"),
         **_fields(key),
     ):
         for name in ("group", "method_detail", "safeguards", "thanks", "heard", "confirm"):
@@ -118,7 +140,7 @@ def _update(engine: Engine, pid: int, eid: int, version: int, key: str) -> None:
         eid,
         expected_version=version,
         confirmed=bool(st.session_state.get(key + "|confirm")),
-        done="Engagement saved.",
+        done=t("together.involvement.saved"),
         **_fields(key),
     )
 
@@ -126,7 +148,7 @@ def _update(engine: Engine, pid: int, eid: int, version: int, key: str) -> None:
 def _link(engine: Engine, pid: int, eid: int, key: str) -> None:
     chosen = st.session_state.get(key + "|target")
     if not chosen:
-        _say("error", "Choose the aim, outcome or action that changed. Nothing was saved.")
+        _say("error", t("together.involvement.choose_target"))
         return
     kind, target = chosen
     if _call(
@@ -139,7 +161,7 @@ def _link(engine: Engine, pid: int, eid: int, key: str) -> None:
         target_id=target,
         note=st.session_state.get(key + "|note") or "",
         confirmed=bool(st.session_state.get(key + "|confirm")),
-        done="Change linked.",
+        done=t("together.involvement.linked"),
     ):
         st.session_state.pop(key + "|note", None)
 
@@ -154,7 +176,7 @@ def _note(engine: Engine, pid: int, cid: int, version: int, key: str) -> None:
         note=st.session_state.get(key + "|note") or "",
         expected_version=version,
         confirmed=bool(st.session_state.get(key + "|confirm")),
-        done="Note saved.",
+        done=t("together.involvement.note_saved"),
     )
 
 
@@ -170,17 +192,17 @@ def _summary(lines: list[inv.EngagementLine]) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                "Whose voices": [s.label for s in rows],
-                "Engagements": [s.engagements for s in rows],
-                "Changes in the plan": [s.changes for s in rows],
+                t("together.involvement.voices"): [_voices().get(s.voice, s.label) for s in rows],
+                t("together.involvement.engagements"): [s.engagements for s in rows],
+                t("together.involvement.changes"): [s.changes for s in rows],
             }
         ),
         hide_index=True,
     )
     for s in rows:
         if s.voice in inv.REQUIRED_VOICES and not s.changes:
-            what = "no engagement recorded yet" if not s.engagements else "no change in the plan linked yet"
-            st.warning(f"{s.label}: {what}. The readiness check asks for at least one change each (Guide §3.1, §10.2).", icon="💡")
+            what = t("together.involvement.no_engagement") if not s.engagements else t("together.involvement.no_change")
+            st.warning(t("together.involvement.readiness", voices=_voices().get(s.voice, s.label), what=what), icon="💡")
 
 
 def _engagement_form(engine: Engine, pid: int, key: str, *, line: inv.EngagementLine | None, today: date) -> None:
@@ -188,67 +210,73 @@ def _engagement_form(engine: Engine, pid: int, key: str, *, line: inv.Engagement
     voices, methods = name_in("involvement_voices", inv.voices()), name_in("involvement_methods", inv.methods())
     with st.form(key + "|form", clear_on_submit=False):
         st.date_input(
-            "Date",
+            t("together.involvement.date"),
             value=date.fromisoformat(e.held_on) if e else today,
             min_value=date(2000, 1, 1),
             max_value=today,
             format="DD/MM/YYYY",
             key=key + "|held_on",
-            help="When the engagement happened (day first). Record it once it has happened.",
+            help=t("together.involvement.date_help"),
         )
         st.selectbox(
-            "Whose voices",
+            t("together.involvement.voices"),
             list(voices),
             index=list(voices).index(e.voices) if e else 0,
             format_func=lambda v: voices[v],
             key=key + "|voices",
         )
         st.text_input(
-            "With whom (a group, never a person)",
+            t("together.involvement.group"),
             value=e.group if e else "",
             max_chars=inv.GROUP_LIMIT,
             key=key + "|group",
-            placeholder="young people's advisory group, 14 to 17",
-            help=inv.GROUP_HELP,
+            placeholder=t("together.involvement.group_placeholder"),
+            help=t("together.involvement.group_help"),
         )
-        st.caption("Describe the group, never a person: no names, initials, dates of birth or schools that could identify a child.")
+        st.caption(t("together.involvement.group_caption"))
         st.selectbox(
-            "How", list(methods), index=list(methods).index(e.method) if e else 0, format_func=lambda m: methods[m], key=key + "|method"
+            t("together.involvement.how"),
+            list(methods),
+            index=list(methods).index(e.method) if e else 0,
+            format_func=lambda m: methods[m],
+            key=key + "|method",
         )
         st.text_input(
-            "How, in a few words (needed for 'Another way')",
+            t("together.involvement.how_detail"),
             value=e.method_detail if e else "",
             max_chars=inv.DETAIL_LIMIT,
             key=key + "|method_detail",
         )
         st.text_area(
-            "Safeguards and support offered",
+            t("together.involvement.safeguards"),
             value=e.safeguards if e else "",
             key=key + "|safeguards",
-            help="Who was there, consent, a quiet space, support afterwards, information about services.",
+            help=t("together.involvement.safeguards_help"),
         )
-        st.text_area("Payment or thanks", value=e.thanks if e else "", key=key + "|thanks", help="Guide §10.2: paid in line with staff.")
         st.text_area(
-            "What was heard", value=e.heard if e else "", key=key + "|heard", help="What they said, in their words where they agreed."
+            t("together.involvement.thanks"), value=e.thanks if e else "", key=key + "|thanks", help=t("together.involvement.thanks_help")
+        )
+        st.text_area(
+            t("together.involvement.heard"), value=e.heard if e else "", key=key + "|heard", help=t("together.involvement.heard_help")
         )
         if key in _confirming():
-            st.checkbox(CONFIRM_LABEL, key=key + "|confirm")
+            st.checkbox(t(CONFIRM_LABEL), key=key + "|confirm")
         if e is None:
-            st.form_submit_button("Record this engagement", type="primary", on_click=_add, args=(engine, pid, key))
+            st.form_submit_button(t("together.involvement.record_button"), type="primary", on_click=_add, args=(engine, pid, key))
         else:
-            st.form_submit_button("Save this engagement", on_click=_update, args=(engine, pid, stored_id(e), e.version, key))
+            st.form_submit_button(t("together.involvement.save_button"), on_click=_update, args=(engine, pid, stored_id(e), e.version, key))
 
 
 def _changes(engine: Engine, pid: int, line: inv.EngagementLine, editable: bool, choices: list[tuple[str, int, str]]) -> None:
     eid = stored_id(line.engagement)
-    st.markdown("**What changed because of it**")
+    st.markdown(t("together.involvement.what_changed_bold"))
     if not line.changes:
-        st.caption("No change in the plan linked yet.")
+        st.caption(t("together.involvement.no_change_caption"))
     for c in line.changes:
         cid = stored_id(c.change)
         if c.removed:
             st.warning(
-                f"{md_escape(c.label)}. The link is kept and comes back if it is restored in the plan.",
+                t("together.involvement.removed_target", label=md_escape(c.label)),
                 icon="🗑️",
             )
         else:
@@ -257,17 +285,20 @@ def _changes(engine: Engine, pid: int, line: inv.EngagementLine, editable: bool,
             st.text(c.change.note)
         if editable:
             key = _k("note", pid, cid, c.change.version)
-            with st.expander(f"Change the note or remove the link to {c.code or 'the removed ' + inv.KIND_WORDS[c.change.kind]}"):
+            target = c.code or t("together.involvement.the_removed", kind=_kind(c.change.kind))
+            with st.expander(t("together.involvement.change_note", target=target)):
                 with st.form(key + "|form"):
-                    st.text_area("What changed", value=c.change.note, key=key + "|note")
+                    st.text_area(t("together.involvement.what_changed"), value=c.change.note, key=key + "|note")
                     if key in _confirming():
-                        st.checkbox(CONFIRM_LABEL, key=key + "|confirm")
-                    st.form_submit_button("Save the note", on_click=_note, args=(engine, pid, cid, c.change.version, key))
+                        st.checkbox(t(CONFIRM_LABEL), key=key + "|confirm")
+                    st.form_submit_button(
+                        t("together.involvement.save_note"), on_click=_note, args=(engine, pid, cid, c.change.version, key)
+                    )
                 st.button(
-                    "Remove this link",
+                    t("together.involvement.unlink"),
                     key=_k("unlink", pid, cid),
                     on_click=_simple,
-                    args=(inv.remove_change, engine, pid, cid, "Link removed. Bring it back below if that was a mistake."),
+                    args=(inv.remove_change, engine, pid, cid, t("together.involvement.unlinked")),
                 )
     if not editable:
         return
@@ -278,25 +309,25 @@ def _changes(engine: Engine, pid: int, line: inv.EngagementLine, editable: bool,
     if options:
         with st.form(key + "|form", clear_on_submit=False):
             st.selectbox(
-                "Link a change: the aim, outcome or action it changed",
+                t("together.involvement.link_label"),
                 options,
                 index=None,
                 format_func=lambda o: labels[o],
                 key=key + "|target",
-                placeholder="Choose from the plan",
+                placeholder=t("together.involvement.choose_from_plan"),
             )
-            st.text_area("What changed, in a sentence", key=key + "|note")
+            st.text_area(t("together.involvement.what_changed_sentence"), key=key + "|note")
             if key in _confirming():
-                st.checkbox(CONFIRM_LABEL, key=key + "|confirm")
-            st.form_submit_button("Link this change", on_click=_link, args=(engine, pid, eid, key))
+                st.checkbox(t(CONFIRM_LABEL), key=key + "|confirm")
+            st.form_submit_button(t("together.involvement.link_button"), on_click=_link, args=(engine, pid, eid, key))
     elif not choices:
-        st.caption("The plan has no aims yet: add them on the Theory of Change page, then link what changed.")
+        st.caption(t("together.involvement.no_aims"))
     for removed in inv.removed_changes(engine, pid, eid):
         st.button(
-            f"Bring back the removed link ({inv.KIND_WORDS[removed.kind]})",
+            t("together.involvement.relink", kind=_kind(removed.kind)),
             key=_k("relink", pid, stored_id(removed)),
             on_click=_simple,
-            args=(inv.restore_change, engine, pid, stored_id(removed), "Link brought back."),
+            args=(inv.restore_change, engine, pid, stored_id(removed), t("together.involvement.relinked")),
         )
 
 
@@ -304,41 +335,44 @@ def _engagement(engine: Engine, pid: int, line: inv.EngagementLine, editable: bo
     e = line.engagement
     eid = stored_id(e)
     with st.container(border=True):
-        st.subheader(md_escape(f"{uk_day(e.held_on)} · {inv.voices().get(e.voices, e.voices)}"), anchor=False)
-        read_only_text("With whom", e.group)
-        read_only_text("How", inv.method_words(e))
-        read_only_text("Safeguards and support offered", e.safeguards, empty="Not recorded.")
-        read_only_text("Payment or thanks", e.thanks, empty="Not recorded.")
-        read_only_text("What was heard", e.heard, empty="Not recorded.")
-        st.caption(f"Last changed by {md_escape(e.updated_by_name or 'someone')}.")
+        st.subheader(md_escape(f"{uk_day(e.held_on)} · {_voices().get(e.voices, e.voices)}"), anchor=False)
+        not_recorded = t("together.involvement.not_recorded")
+        read_only_text(t("together.involvement.with_whom"), e.group)
+        read_only_text(t("together.involvement.how"), _method_words(e))
+        read_only_text(t("together.involvement.safeguards"), e.safeguards, empty=not_recorded)
+        read_only_text(t("together.involvement.thanks"), e.thanks, empty=not_recorded)
+        read_only_text(t("together.involvement.heard"), e.heard, empty=not_recorded)
+        who = md_escape(e.updated_by_name) if e.updated_by_name else t("together.involvement.someone")
+        st.caption(t("together.involvement.last_changed", who=who))
         _changes(engine, pid, line, editable, choices)
         if editable:
-            with st.expander("Change this engagement"):
+            with st.expander(t("together.involvement.change_engagement")):
                 _engagement_form(engine, pid, _k("edit", pid, eid, e.version), line=line, today=today)
             st.button(
-                "Remove this engagement",
+                t("together.involvement.remove"),
                 key=_k("remove", pid, eid),
                 on_click=_simple,
-                args=(inv.remove_engagement, engine, pid, eid, "Engagement removed, with its links kept. Bring it back below."),
+                args=(inv.remove_engagement, engine, pid, eid, t("together.involvement.removed")),
             )
 
 
 def _table(engine: Engine, pid: int, lines: list[inv.EngagementLine]) -> None:
     rows = inv.you_said_we_did(lines)
-    st.subheader("You said, we did", anchor=False)
-    st.caption("As the Word draft shows it, in section 2.")
-    st.dataframe(pd.DataFrame(rows, columns=["When and with whom", "You said", "We did"]), hide_index=True, width="stretch")
+    st.subheader(t("together.involvement.yswd"), anchor=False)
+    st.caption(t("together.involvement.yswd_caption"))
+    columns = [t("together.involvement.col_when"), t("together.involvement.col_said"), t("together.involvement.col_did")]
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
     a, b = st.columns(2)
     # Made when clicked, not on every run of the page.
     a.download_button(
-        "Download the record as Excel",
+        t("together.involvement.excel"),
         data=partial(inv.export_record, engine, pid, "xlsx"),
         file_name="involvement.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon="📊",
     )
     b.download_button(
-        "Download the record as CSV",
+        t("together.involvement.csv"),
         data=partial(inv.export_record, engine, pid, "csv"),
         file_name="involvement.csv",
         mime="text/csv",
@@ -349,16 +383,11 @@ def _table(engine: Engine, pid: int, lines: list[inv.EngagementLine]) -> None:
 def involvement_page(engine: Engine, partnership: Partnership) -> None:
     pid = stored_id(partnership)
     st.title(t("nav.involvement"))
-    st.caption(f"{md_escape(partnership.name)} · Guide §3.1, §10.1, §10.2")
+    st.caption(t("together.involvement.page_caption", name=md_escape(partnership.name)))
     expectation = content().fill("{involvement_expectation}", partnership.nation)
-    st.markdown(
-        md_escape(
-            "The strategy should be shaped by children and young people, by adult victims and survivors and by "
-            f"families ({expectation}). Record each time you heard from them, what they said, and what changed in "
-            'the plan because of it: the Word draft turns this into a "You said, we did" table, and the readiness '
-            "check looks for at least one change from children and young people and one from adult victims and survivors."
-        )
-    )
+    if ui_language() == "cy" and partnership.nation in ("england", "wales"):
+        expectation = t(f"together.involvement.expectation.{partnership.nation}")
+    st.markdown(md_escape(t("together.involvement.page_intro", expectation=expectation)))
     editable = role_banner(engine, partnership)
     _messages()
     lines = inv.list_engagements(engine, pid)
@@ -367,23 +396,23 @@ def involvement_page(engine: Engine, partnership: Partnership) -> None:
     choices = inv.plan_choices(engine, pid)
     if editable:
         safeguarding_reminder()
-        with st.expander("Record an engagement", expanded=not lines):
+        with st.expander(t("together.involvement.record_one"), expanded=not lines):
             _engagement_form(engine, pid, _k("new", pid), line=None, today=today)
-    st.header("The record", divider="gray")
+    st.header(t("together.involvement.the_record"), divider="gray")
     if not lines:
-        st.caption("No engagement recorded yet.")
+        st.caption(t("together.involvement.none"))
     for line in lines:
         _engagement(engine, pid, line, editable, choices, today)
     if lines:
         _table(engine, pid, lines)
     gone = inv.list_engagements(engine, pid, removed=True)
     if gone and editable:
-        st.header("Removed engagements", divider="gray")
+        st.header(t("together.involvement.removed_header"), divider="gray")
         for line in gone:
             e = line.engagement
             st.button(
-                md_escape(f"Bring back {uk_day(e.held_on)}, {e.group}"),
+                md_escape(t("together.involvement.restore", day=uk_day(e.held_on), group=e.group)),
                 key=_k("restore", pid, stored_id(e)),
                 on_click=_simple,
-                args=(inv.restore_engagement, engine, pid, stored_id(e), "Engagement brought back, with its links."),
+                args=(inv.restore_engagement, engine, pid, stored_id(e), t("together.involvement.restored")),
             )

@@ -22,6 +22,7 @@ from strategy.core.dates import uk_date
 from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.ui.a11y import set_title
+from strategy.ui.language import t
 from strategy.ui.state import client_address, show_error
 
 #: This browser session's own key for the rate limits, where its address is unknown.
@@ -71,8 +72,9 @@ def _language() -> str:
     treated no less favourably than English; a page opening in English with Welsh a click away would put
     Welsh second. Both languages side by side would double every question and make a long survey hard
     to read and to use with a screen reader, so the page is one language at a time, Cymraeg first, with
-    the choice "Cymraeg / English" at the top, where anyone sees it before answering (the answers are
-    inside a form, held by the browser until sent: a change of language starts the form afresh)."""
+    the choice "Cymraeg / English" at the top, where anyone sees it before answering. What was typed
+    survives a change of language: the fields are not inside a form (which the browser holds until sent),
+    and each answer is kept under a key that does not name the language (``_kept``)."""
     chosen = st.session_state.get(LANGUAGE_KEY, "cy")
     return chosen if chosen in sl.LANGUAGES else "cy"
 
@@ -82,16 +84,18 @@ def _unavailable(exc: sl.SurveyUnavailable) -> None:
     recognised (its partnership unknown): English, then Welsh; England: English only."""
     shown: tuple[str, ...]
     if exc.wales:
-        set_title("Arolwg / Survey")
-        st.title("Arolwg / Survey", anchor=False)
+        title = f"{sl.say('survey', 'cy')} / {sl.say('survey', 'en')}"
+        set_title(title)
+        st.title(title, anchor=False)
         shown = (exc.message_cy, exc.message) if _language() == "cy" else (exc.message, exc.message_cy)
     elif exc.wales is None:
-        set_title("Survey / Arolwg")
-        st.title("Survey / Arolwg", anchor=False)
+        title = f"{sl.say('survey', 'en')} / {sl.say('survey', 'cy')}"
+        set_title(title)
+        st.title(title, anchor=False)
         shown = (exc.message, exc.message_cy)
     else:
-        set_title("Survey")
-        st.title("Survey", anchor=False)
+        set_title(sl.say("survey", "en"))
+        st.title(sl.say("survey", "en"), anchor=False)
         shown = (exc.message,)
     for message in shown:
         st.info(message, icon="🔗")
@@ -134,24 +138,40 @@ def public_survey_page(engine: Engine, token: str) -> None:
     _survey_form(engine, token, form, generation)
 
 
+def _kept(link_id: int, generation: int) -> dict[str, object]:
+    """The answers given so far in this browser session, by question, whatever the language: a change of
+    language draws the fields again in the other language with these in them."""
+    return st.session_state.setdefault(_k("kept", link_id, generation), {})
+
+
+def _keep(key: str, question: str, kept: dict[str, object]) -> None:
+    kept[question] = st.session_state.get(key)
+
+
 def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: int) -> None:
     # Kept in the language they were given in: after a switch of language, sending again says it anew.
     warned_key = _k("warned", form.link_id, form.language)
     message_key = _k("message", form.link_id, form.language)
-    with st.form(_k("form", form.link_id, generation), clear_on_submit=False, enter_to_submit=False):
-        answers: dict[str, str] = {}
-        group = ""
-        for q in form.questions:
-            if q.group and q.group != group:
-                group = q.group
-                st.header(group, anchor=False)
-            answers[q.id] = _question(q, _k("q", form.link_id, generation, q.id), form.language)
-        warned = st.session_state.get(warned_key)
-        confirmed = False
-        if warned:
-            st.warning(md_escape(warned), icon="🛡️")
-            confirmed = st.checkbox(sl.say("confirm", form.language), key=_k("confirm", form.link_id, generation))
-        sent = st.form_submit_button(sl.say("send", form.language), type="primary")
+    kept = _kept(form.link_id, generation)
+    # Not a form: a form's fields are held by the browser until sent, so a change of language (which
+    # draws the page again) would lose what was typed. Each field's key names the question, never the
+    # language, and what it holds is also kept in ``kept``.
+    answers: dict[str, str] = {}
+    group = ""
+    for q in form.questions:
+        if q.group and q.group != group:
+            group = q.group
+            st.header(group, anchor=False)
+        key = _k("q", form.link_id, generation, q.id)
+        if key not in st.session_state and kept.get(q.id) is not None:
+            st.session_state[key] = kept[q.id]  # the field was not drawn on the last run: what it held
+        answers[q.id] = _question(q, key, form.language, kept)
+    warned = st.session_state.get(warned_key)
+    confirmed = False
+    if warned:
+        st.warning(md_escape(warned), icon="🛡️")
+        confirmed = st.checkbox(sl.say("confirm", form.language), key=_k("confirm", form.link_id, generation))
+    sent = st.button(sl.say("send", form.language), type="primary", key=_k("send", form.link_id, generation))
     if sent:
         try:
             sl.submit_survey_response(engine, token, answers, client=_client(), confirmed=confirmed, language=form.language)
@@ -173,22 +193,25 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         show_error(WorkbookError(message))
 
 
-def _question(q: sl.Question, key: str, language: str) -> str:
+def _question(q: sl.Question, key: str, language: str, kept: dict[str, object]) -> str:
     label = f"{q.label} {sl.say('required', language)}" if q.required else q.label
     visibility: LabelVisibility = "visible"
+    keep = (key, q.id, kept)  # on each change, the answer is kept whatever the language
     if q.own_text:
         # The partnership's own words: shown literally above, and named for screen readers without
         # anything Streamlit's label markdown would read as a link, an image, emphasis or HTML.
         st.markdown(md_escape(label))
         label, visibility = _MARKUP.sub("", label), "collapsed"
     if q.kind == "text":
-        return st.text_input(label, max_chars=q.limit, key=key, label_visibility=visibility)
+        return st.text_input(label, max_chars=q.limit, key=key, label_visibility=visibility, on_change=_keep, args=keep)
     if q.kind == "longtext":
         return st.text_area(
             label,
             max_chars=q.limit,
             key=key,
             help=sl.say("comment_help", language),
+            on_change=_keep,
+            args=keep,
         )
     labels = dict(q.options)
     if q.kind in ("scale", "yes_no"):
@@ -198,7 +221,9 @@ def _question(q: sl.Question, key: str, language: str) -> str:
         return labels.get(value, value)
 
     if q.kind == "choice":
-        picked = st.selectbox(label, list(labels), format_func=shown, index=None, placeholder=sl.say("choose", language), key=key)
+        picked = st.selectbox(
+            label, list(labels), format_func=shown, index=None, placeholder=sl.say("choose", language), key=key, on_change=_keep, args=keep
+        )
     else:
         picked = st.radio(
             label,
@@ -209,6 +234,8 @@ def _question(q: sl.Question, key: str, language: str) -> str:
             label_visibility=visibility,
             key=key,
             help=sl.say("scale_help", language) if q.kind == "scale" and len(q.options) == 5 else None,
+            on_change=_keep,
+            args=keep,
         )
     return "" if picked in (None, _DONT_KNOW) else str(picked)
 
@@ -232,19 +259,15 @@ def survey_link_panel(engine: Engine, partnership_id: int, kind: str, target_id:
     status = sl.survey_link_status(engine, partnership_id, kind, target_id)
     if not writer and status is None:
         return
-    with st.expander("Answer in the browser: a survey link", expanded=status is not None and status.is_open):
-        st.caption(
-            f"Share a link to {sl.survey_name(kind)}: anyone with it answers in their browser, without an account, "
-            "and their answers are added here as an import's are. No names or email addresses are asked for. "
-            "You can still import a Microsoft Forms export instead."
-        )
+    with st.expander(t("together.survey.panel"), expanded=status is not None and status.is_open):
+        st.caption(t("together.survey.panel_caption", survey=t(f"together.survey.name.{kind}")))
         _live_count(engine, partnership_id, kind, target_id)
         opened = st.session_state.get(JUST_OPENED, {}).get((partnership_id, kind, target_id))
         if opened:
-            st.markdown("**The link to share** (shown only now; copy it before you leave the page):")
+            st.markdown(t("together.survey.link_to_share"))
             st.code(_full_link(opened), language=None)
         elif status is not None:
-            st.caption("The link was shown when it was opened. Lost it? Make a new link: the old one then stops working.")
+            st.caption(t("together.survey.link_lost"))
         if writer and author is not None:
             _controls(engine, partnership_id, kind, target_id, status, author)
 
@@ -253,9 +276,23 @@ def survey_link_panel(engine: Engine, partnership_id: int, kind: str, target_id:
 def _live_count(engine: Engine, partnership_id: int, kind: str, target_id: int) -> None:
     status = sl.survey_link_status(engine, partnership_id, kind, target_id)
     if status is None:
-        st.text("No link yet.")
+        st.text(t("together.survey.no_link"))
     else:
-        st.text(f"{status.state}. {status.count}.")
+        st.text(f"{_state(status)}. {_count(status)}.")
+
+
+def _state(status: sl.LinkStatus) -> str:
+    """The link's state in this person's language (as ``LinkStatus.state`` says it in English)."""
+    if status.closed_at is not None:
+        return t("together.survey.closed_early", date=uk_date(status.closed_at))
+    if status.today > status.closes_on:
+        return t("together.survey.closed_on", date=uk_date(status.closes_on))
+    return t("together.survey.open_until", date=uk_date(status.closes_on))
+
+
+def _count(status: sl.LinkStatus) -> str:
+    key = "together.survey.count_one" if status.responses == 1 else "together.survey.count"
+    return t(key, count=f"{status.responses:,}")
 
 
 def _controls(engine: Engine, partnership_id: int, kind: str, target_id: int, status: sl.LinkStatus | None, author) -> None:
@@ -263,7 +300,7 @@ def _controls(engine: Engine, partnership_id: int, kind: str, target_id: int, st
     default = status.closes_on if status is not None and status.closes_on >= today else today + timedelta(days=sl.DEFAULT_OPEN_DAYS)
     key = _k("link", partnership_id, kind, target_id)
     closes: date = st.date_input(
-        "Closing date (the link works until the end of this day)",
+        t("together.survey.closing_date"),
         value=default,
         min_value=today,
         max_value=today + timedelta(days=sl.MAX_OPEN_DAYS),
@@ -273,7 +310,7 @@ def _controls(engine: Engine, partnership_id: int, kind: str, target_id: int, st
     columns = st.columns(3)
     try:
         if status is None:
-            if columns[0].button("Open a link", type="primary", key=key + "|open"):
+            if columns[0].button(t("together.survey.open"), type="primary", key=key + "|open"):
                 _opened(
                     partnership_id,
                     kind,
@@ -282,16 +319,16 @@ def _controls(engine: Engine, partnership_id: int, kind: str, target_id: int, st
                 )
         else:
             if status.is_open:
-                if columns[0].button("Close the link now", key=key + "|close"):
+                if columns[0].button(t("together.survey.close"), key=key + "|close"):
                     sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closed=True)
                     st.rerun()
-            elif columns[0].button("Reopen the link", key=key + "|reopen"):
+            elif columns[0].button(t("together.survey.reopen"), key=key + "|reopen"):
                 sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes, closed=False)
                 st.rerun()
-            if status.is_open and closes != status.closes_on and columns[1].button("Change the closing date", key=key + "|date"):
+            if status.is_open and closes != status.closes_on and columns[1].button(t("together.survey.change_date"), key=key + "|date"):
                 sl.set_survey_link(engine, partnership_id, kind, target_id, author=author, closes_on=closes)
                 st.rerun()
-            if columns[2].button("Make a new link", key=key + "|new", help="The link shared before stops working."):
+            if columns[2].button(t("together.survey.new"), key=key + "|new", help=t("together.survey.new_help")):
                 _opened(
                     partnership_id,
                     kind,

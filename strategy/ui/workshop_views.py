@@ -21,6 +21,7 @@ from strategy.core.errors import NotAllowed, NotFound, WorkbookError
 from strategy.core.models import Partnership, Workshop
 from strategy.core.text import md_escape, shorten
 from strategy.plan.operations import load_plan
+from strategy.ui.language import t
 from strategy.ui.state import author_or_refuse, current_author, show_error, show_message
 from strategy.workshops.io import workshop_csv, workshop_docx, workshop_filename
 from strategy.workshops.operations import (
@@ -61,6 +62,27 @@ ERROR_KEY = "workshop_error"
 STAGE_SEEN_KEY = "workshop_stage_seen"
 TAKE_PART, FACILITATE, SCREEN = "Take part", "Facilitate", "Shared screen"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: The views' keys in the interface file (the radio's values stay the English names).
+MODE_WORDS = {
+    TAKE_PART: "together.workshop.mode.take_part",
+    FACILITATE: "together.workshop.mode.facilitate",
+    SCREEN: "together.workshop.mode.screen",
+}
+
+
+def stage_label(stage: str) -> str:
+    """A stage's name with its number ("1. Ideas"), in this person's language."""
+    return t(f"together.workshop.stage.{stage}") if stage in STAGE_LABELS else stage
+
+
+def _stage_word(stage: str) -> str:
+    """A stage's name inside a sentence ("ideas")."""
+    return t(f"together.workshop.stage_word.{stage}")
+
+
+def _target(kind: str) -> str:
+    """Where the workshop's result goes (``TARGETS`` in strategy.workshops.operations), in this person's language."""
+    return t(f"together.workshop.target.{kind if kind in KINDS else 'custom'}")
 
 
 def workshop_page(engine: Engine, partnership: Partnership) -> None:
@@ -77,24 +99,33 @@ def workshop_page(engine: Engine, partnership: Partnership) -> None:
         return
     facilitator = can(engine, author, pid, "edit")
     if facilitator:
-        with st.expander("Set up a workshop", expanded=not workshops, icon="➕"):
+        with st.expander(t("together.workshop.set_up"), expanded=not workshops, icon="➕"):
             _setup_form(engine, pid)
     if not workshops:
-        st.info("No workshop yet. An owner or editor sets one up; everyone else then joins it here from their own laptop or phone.")
+        st.info(t("together.workshop.none"))
         return
     by_id = {w.id: w for w in workshops}
     if st.session_state.get(CHOSEN_KEY) not in by_id:
         st.session_state[CHOSEN_KEY] = workshops[0].id
+    # Each choice's name made now, in this person's language (a format_func runs outside the page too).
+    names = {i: f"{w.number}. {w.title} · {stage_label(w.stage)}" for i, w in by_id.items()}
     chosen = st.selectbox(
-        "Workshop",
+        t("together.workshop.workshop"),
         list(by_id),
-        format_func=lambda i: f"{by_id[i].number}. {by_id[i].title} · {STAGE_LABELS[by_id[i].stage]}",
+        format_func=names.__getitem__,
         key=CHOSEN_KEY,
     )
     modes = [TAKE_PART, SCREEN] + ([FACILITATE] if facilitator else [])
     if st.session_state.get(MODE_KEY) not in modes:
         st.session_state[MODE_KEY] = FACILITATE if facilitator else TAKE_PART
-    mode = st.radio("View", modes, horizontal=True, key=MODE_KEY, label_visibility="collapsed")
+    mode = st.radio(
+        t("together.workshop.view"),
+        modes,
+        format_func={m: t(MODE_WORDS[m]) for m in modes}.__getitem__,
+        horizontal=True,
+        key=MODE_KEY,
+        label_visibility="collapsed",
+    )
     workshop = by_id[chosen]
     st.session_state[STAGE_SEEN_KEY] = (workshop.id, workshop.stage)
     if mode == FACILITATE:
@@ -102,7 +133,7 @@ def workshop_page(engine: Engine, partnership: Partnership) -> None:
     elif mode == TAKE_PART and facilitator and workshop.stage == "ideas":
         _note_form(engine, pid, workshop, "take_part")
     elif mode == TAKE_PART and not facilitator:
-        st.caption("You are watching: your role in this partnership can see the workshop but not add notes or vote.")
+        st.caption(t("together.workshop.watching"))
     live_board(engine, pid, stored(workshop), mode)
 
 
@@ -140,25 +171,41 @@ def _setup_form(engine: Engine, pid: int) -> None:
     aims = {a.id: f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims}
     outcomes = {o.id: f"{plan.code('outcome', o.id)} {shorten(o.title, 80)}" for o in plan.all_outcomes()}
     kind: str = (
-        st.selectbox("What is the workshop about?", list(KINDS), format_func=lambda k: KINDS[k], key="workshop_new_kind") or "custom"
+        st.selectbox(
+            t("together.workshop.about"),
+            list(KINDS),
+            format_func={k: t(f"together.workshop.kind.{k}") for k in KINDS}.__getitem__,
+            key="workshop_new_kind",
+        )
+        or "custom"
     )
     with st.form("workshop_new", clear_on_submit=True):
-        title = st.text_input("Title", max_chars=200, placeholder="for example, Priorities workshop, March")
+        title = st.text_input(t("together.workshop.title"), max_chars=200, placeholder=t("together.workshop.title_placeholder"))
         prompt = st.text_area(
-            "The question for the room" + ("" if kind == "custom" else " (leave empty for the guide's question)"), max_chars=2000
+            t("together.workshop.question") if kind == "custom" else t("together.workshop.question_guide"), max_chars=2000
         )
         aim_id = outcome_id = None
         if kind == "outcomes":
-            aim_id = st.selectbox("The aim", list(aims), format_func=lambda i: aims[i], index=None, placeholder="Choose an aim")
+            aim_id = st.selectbox(
+                t("together.workshop.aim"),
+                list(aims),
+                format_func=lambda i: aims[i],
+                index=None,
+                placeholder=t("together.workshop.choose_aim"),
+            )
         if kind == "actions":
             outcome_id = st.selectbox(
-                "The intended outcome", list(outcomes), format_func=lambda i: outcomes[i], index=None, placeholder="Choose an outcome"
+                t("together.workshop.outcome"),
+                list(outcomes),
+                format_func=lambda i: outcomes[i],
+                index=None,
+                placeholder=t("together.workshop.choose_outcome"),
             )
         cols = st.columns(3)
-        held_on = cols[0].date_input("Held on", format="DD/MM/YYYY")
-        votes = cols[1].number_input("Votes each", min_value=1, max_value=MAX_VOTES, value=3)
-        anonymous = cols[2].toggle("Anonymous notes", help="Nobody sees who wrote which note, on screen or in the record.")
-        if st.form_submit_button("Set up the workshop", type="primary"):
+        held_on = cols[0].date_input(t("together.workshop.held_on"), format="DD/MM/YYYY")
+        votes = cols[1].number_input(t("together.workshop.votes_each"), min_value=1, max_value=MAX_VOTES, value=3)
+        anonymous = cols[2].toggle(t("together.workshop.anonymous"), help=t("together.workshop.anonymous_help"))
+        if st.form_submit_button(t("together.workshop.set_up_button"), type="primary"):
             try:
                 w = create_workshop(
                     engine,
@@ -177,7 +224,7 @@ def _setup_form(engine: Engine, pid: int) -> None:
                 show_error(exc)
                 return
             st.session_state[CHOSEN_KEY] = w.id
-            st.session_state[FLASH_KEY] = f"Workshop {w.number} is set up. Everyone can join it on this page now."
+            st.session_state[FLASH_KEY] = t("together.workshop.is_set_up", number=w.number)
             st.rerun()
 
 
@@ -188,15 +235,15 @@ def _note_form(engine: Engine, pid: int, workshop: Workshop, where: str) -> None
     # A form of its own in each view: one key in two places leaves two on screen while the view changes.
     with st.form(f"workshop_note_{where}", clear_on_submit=True):
         text = st.text_area(
-            "Your idea",
+            t("together.workshop.your_idea"),
             max_chars=NOTE_LIMIT,
             height=100,
-            help=f"One idea a note, up to {NOTE_LIMIT:,} characters; up to {NOTES_PER_PERSON} notes each."
-            + (" Notes are anonymous." if workshop.anonymous else " Your name is shown with it."),
+            help=t("together.workshop.idea_help", limit=f"{NOTE_LIMIT:,}", notes=NOTES_PER_PERSON)
+            + t("together.workshop.idea_anonymous" if workshop.anonymous else "together.workshop.idea_named"),
         )
-        if st.form_submit_button("Add my note", type="primary", use_container_width=True):
+        if st.form_submit_button(t("together.workshop.add_note"), type="primary", use_container_width=True):
             if _act(lambda: add_note(engine, pid, stored(workshop), text, author=author_or_refuse())):
-                st.toast("Your note is on the board.")
+                st.toast(t("together.workshop.note_added"))
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -230,15 +277,15 @@ def _header(view: WorkshopView) -> None:
     st.header(md_escape(w.prompt or w.title))
     st.caption(
         md_escape(  # "1. Ideas" would otherwise start a numbered list
-            f"{STAGE_LABELS[w.stage]} · {view.participants} taking part · {view.notes} notes"
-            + (f" · {view.votes_cast} votes cast" if w.stage in ("voting", "result", "applied") else "")
-            + (" · anonymous" if w.anonymous else "")
+            t("together.workshop.header", stage=stage_label(w.stage), people=view.participants, notes=view.notes)
+            + (t("together.workshop.header_votes", votes=view.votes_cast) if w.stage in ("voting", "result", "applied") else "")
+            + (t("together.workshop.header_anonymous") if w.anonymous else "")
         )
     )
 
 
 def _note_line(text: str, by: str, mine: bool) -> str:
-    return "- " + md_escape(text) + (f" · *{md_escape(by)}*" if by else "") + (" (yours)" if mine else "")
+    return "- " + md_escape(text) + (f" · *{md_escape(by)}*" if by else "") + (t("together.workshop.yours") if mine else "")
 
 
 def _participant(engine: Engine, pid: int, view: WorkshopView) -> None:
@@ -246,25 +293,24 @@ def _participant(engine: Engine, pid: int, view: WorkshopView) -> None:
     w = view.workshop
     _header(view)
     if view.can_take_part and w.stage == "ideas":
-        st.caption(f"You have added {view.my_notes} of your {NOTES_PER_PERSON} notes.")
+        st.caption(t("together.workshop.my_notes", mine=view.my_notes, notes=NOTES_PER_PERSON))
     if w.stage == "voting" and view.can_take_part:
         st.info(
-            f"You have {view.votes_left} of {w.votes_per_person} votes left: one each on the themes that matter most. "
-            "How the votes fall stays secret until the facilitator reveals it.",
+            t("together.workshop.votes_left", left=view.votes_left, votes=w.votes_per_person),
             icon="🗳️",
         )
     for theme in view.ranked():
         with st.container(border=True):
-            votes = f" · {theme.votes} vote{'s' if theme.votes != 1 else ''}" if theme.votes is not None else ""
-            st.markdown(f"**{md_escape(theme.title)}**{votes}" + (" · ✔ your vote" if theme.my_vote else ""))
+            votes = _votes(theme.votes, " · ") if theme.votes is not None else ""
+            st.markdown(f"**{md_escape(theme.title)}**{votes}" + (t("together.workshop.your_vote") if theme.my_vote else ""))
             if w.stage in ("result", "applied") and theme.agreed_text:
-                st.markdown(f"Agreed: {md_escape(theme.agreed_text)}")
+                st.markdown(t("together.workshop.agreed", text=md_escape(theme.agreed_text)))
             if theme.notes:
                 st.markdown("\n".join(_note_line(n.text, n.by, n.mine) for n in theme.notes))
             if w.stage == "voting" and view.can_take_part:
                 if theme.my_vote:
                     st.button(
-                        "Take back my vote",
+                        t("together.workshop.unvote"),
                         key=f"ws_unvote_{theme.id}",
                         on_click=_vote,
                         args=(engine, pid, theme.id, False),
@@ -272,7 +318,7 @@ def _participant(engine: Engine, pid: int, view: WorkshopView) -> None:
                     )
                 else:
                     st.button(
-                        "Vote for this",
+                        t("together.workshop.vote"),
                         key=f"ws_vote_{theme.id}",
                         on_click=_vote,
                         args=(engine, pid, theme.id, True),
@@ -282,11 +328,16 @@ def _participant(engine: Engine, pid: int, view: WorkshopView) -> None:
                     )
     if view.loose:
         with st.container(border=True):
-            st.markdown("**Notes not grouped yet**" if view.themes else "**Notes so far**")
+            st.markdown(t("together.workshop.loose_bold") if view.themes else t("together.workshop.so_far_bold"))
             st.markdown("\n".join(_note_line(n.text, n.by, n.mine) for n in view.loose))
     error = st.session_state.pop(ERROR_KEY, None)
     if error:
         show_message(error)
+
+
+def _votes(count: int, before: str) -> str:
+    """ " · 1 vote", " · 3 votes": the count of a theme's votes."""
+    return before + t("together.workshop.votes_one" if count == 1 else "together.workshop.votes_many", votes=count)
 
 
 def _vote(engine: Engine, pid: int, theme_id: int, cast: bool) -> None:
@@ -313,13 +364,14 @@ def _shared_screen(view: WorkshopView) -> None:
     st.html(_LARGE)
     st.title(md_escape(w.prompt or w.title))
     cols = st.columns(3)
-    cols[0].metric("Stage", md_escape(STAGE_LABELS[w.stage]))
-    cols[1].metric("Taking part", view.participants)
+    cols[0].metric(t("together.workshop.stage"), md_escape(stage_label(w.stage)))
+    cols[1].metric(t("together.workshop.taking_part"), view.participants)
     cols[2].metric(
-        "Votes cast" if w.stage in ("voting", "result", "applied") else "Notes", view.votes_cast if w.stage != "ideas" else view.notes
+        t("together.workshop.votes_cast") if w.stage in ("voting", "result", "applied") else t("together.workshop.notes"),
+        view.votes_cast if w.stage != "ideas" else view.notes,
     )
     if w.stage == "voting" and not w.revealed:
-        st.markdown("Votes are secret until the facilitator reveals them.")
+        st.markdown(t("together.workshop.secret"))
     themes = view.ranked()
     for start in range(0, len(themes), 3):
         row = st.columns(3)
@@ -329,20 +381,20 @@ def _shared_screen(view: WorkshopView) -> None:
                 st.header(md_escape(theme.wording if w.stage in ("result", "applied") else theme.title) + votes, divider="gray")
                 st.markdown("\n".join(_note_line(n.text, n.by, False) for n in theme.notes[:8]) or " ")
                 if len(theme.notes) > 8:
-                    st.markdown(f"and {len(theme.notes) - 8} more")
+                    st.markdown(t("together.workshop.more", count=len(theme.notes) - 8))
     if view.loose:
-        st.header("Notes" if not view.themes else "Not grouped yet", divider="gray")
+        st.header(t("together.workshop.notes") if not view.themes else t("together.workshop.loose"), divider="gray")
         st.markdown("\n".join(_note_line(n.text, n.by, False) for n in view.loose[-30:]))
 
 
 def _board(view: WorkshopView, *, facilitator: bool) -> None:
     _header(view)
     for theme in view.ranked():
-        votes = f" · {theme.votes} votes" if theme.votes is not None else ""
-        with st.expander(f"{md_escape(theme.title)} · {len(theme.notes)} notes{votes}", expanded=True):
-            st.markdown("\n".join(_note_line(n.text, n.by, False) for n in theme.notes) or "(no notes yet)")
+        votes = t("together.workshop.board_votes", votes=theme.votes) if theme.votes is not None else ""
+        with st.expander(t("together.workshop.board_theme", theme=md_escape(theme.title), notes=len(theme.notes)) + votes, expanded=True):
+            st.markdown("\n".join(_note_line(n.text, n.by, False) for n in theme.notes) or t("together.workshop.no_notes"))
     if view.loose:
-        st.markdown(f"**Not grouped yet ({len(view.loose)})**")
+        st.markdown(t("together.workshop.loose_count", count=len(view.loose)))
         st.markdown("\n".join(_note_line(n.text, n.by, False) for n in view.loose))
 
 
@@ -376,15 +428,15 @@ def _facilitator_controls(engine: Engine, pid: int, workshop: Workshop) -> None:
     wid = stored(w)
     index = STAGES.index(w.stage)
     seen_version = before.get("workshop", (wid, w.version))[1]  # two facilitators clicking at once: one moves it
-    st.markdown(f"**{md_escape(STAGE_LABELS[w.stage])}** · the result goes into {md_escape(view.target)}.")
+    st.markdown(t("together.workshop.goes_into", stage=md_escape(stage_label(w.stage)), target=md_escape(_target(w.kind))))
     cols = st.columns(3)
-    if 0 < index < 4 and cols[0].button(f"Back to {STAGE_LABELS[STAGES[index - 1]][3:].lower()}", key="ws_back"):
+    if 0 < index < 4 and cols[0].button(t("together.workshop.back", stage=_stage_word(STAGES[index - 1])), key="ws_back"):
         if _act(lambda: set_stage(engine, pid, wid, STAGES[index - 1], expected_version=seen_version, author=author)):
             st.rerun()
-    if index < 3 and cols[1].button(f"Move on to {STAGE_LABELS[STAGES[index + 1]][3:].lower()}", key="ws_next", type="primary"):
+    if index < 3 and cols[1].button(t("together.workshop.next", stage=_stage_word(STAGES[index + 1])), key="ws_next", type="primary"):
         if _act(lambda: set_stage(engine, pid, wid, STAGES[index + 1], expected_version=seen_version, author=author)):
             st.rerun()
-    if w.stage == "voting" and not w.revealed and cols[2].button("Reveal the votes", key="ws_reveal"):
+    if w.stage == "voting" and not w.revealed and cols[2].button(t("together.workshop.reveal"), key="ws_reveal"):
         if _act(lambda: reveal_votes(engine, pid, wid, author=author)):
             st.rerun()
 
@@ -407,44 +459,52 @@ def _grouping_forms(engine: Engine, pid: int, view: WorkshopView, seen_notes: di
     wid = stored(view.workshop)
     labels = _note_label(view)
     current = {n.id: n.version for t in view.themes for n in t.notes} | {n.id: n.version for n in view.loose}
-    with st.expander("Group notes into themes", expanded=view.workshop.stage == "grouping", icon="🗂️"):
+    with st.expander(t("together.workshop.group"), expanded=view.workshop.stage == "grouping", icon="🗂️"):
         with st.form("ws_new_theme", clear_on_submit=True):
             picked = st.multiselect(
-                "Notes", list(labels), format_func=lambda i: labels[i], placeholder="Choose the notes that belong together"
+                t("together.workshop.notes"),
+                list(labels),
+                format_func=lambda i: labels[i],
+                placeholder=t("together.workshop.choose_notes"),
             )
-            title = st.text_input("Name of the new theme", max_chars=300)
-            if st.form_submit_button("Make the theme"):
+            title = st.text_input(t("together.workshop.theme_name"), max_chars=300)
+            if st.form_submit_button(t("together.workshop.make_theme")):
                 notes = {i: seen_notes.get(i, current.get(i, 1)) for i in picked}
-                if _act(lambda: create_theme(engine, pid, wid, title, notes=notes, author=author), "The theme is on the board."):
+                if _act(lambda: create_theme(engine, pid, wid, title, notes=notes, author=author), t("together.workshop.theme_made")):
                     st.rerun()
         if view.themes:
             themes = {t.id: t.title for t in view.themes}
             with st.form("ws_move", clear_on_submit=True):
-                picked = st.multiselect("Notes to move", list(labels), format_func=lambda i: labels[i])
-                target = st.selectbox("Into", [0, *themes], format_func=lambda i: themes.get(i, "(not grouped)"))
-                if st.form_submit_button("Move them"):
+                picked = st.multiselect(t("together.workshop.to_move"), list(labels), format_func=lambda i: labels[i])
+                into = {0: t("together.workshop.not_grouped"), **themes}
+                target = st.selectbox(t("together.workshop.into"), list(into), format_func=into.__getitem__)
+                if st.form_submit_button(t("together.workshop.move")):
                     moved = 0
                     for note_id in picked:
                         if not _act(_mover(engine, pid, note_id, target or None, seen_notes.get(note_id, current.get(note_id, 1)), author)):
                             break
                         moved += 1
-                    st.session_state[FLASH_KEY] = f"Moved {moved} note{'s' if moved != 1 else ''}." if moved else None
+                    moved_key = "together.workshop.moved_one" if moved == 1 else "together.workshop.moved"
+                    st.session_state[FLASH_KEY] = t(moved_key, count=moved) if moved else None
                     st.rerun()
             with st.form("ws_remove_theme", clear_on_submit=True):
-                gone: int = st.selectbox("Theme to take off the board", list(themes), format_func=lambda i: themes[i]) or 0
-                if st.form_submit_button("Take it off (its notes go back to not grouped)"):
+                gone: int = st.selectbox(t("together.workshop.take_off_which"), list(themes), format_func=lambda i: themes[i]) or 0
+                if st.form_submit_button(t("together.workshop.take_off")):
                     version = seen_themes.get(gone, next(t.version for t in view.themes if t.id == gone))
                     if _act(
                         lambda: remove_theme(engine, pid, gone, expected_version=version, author=author),
-                        "The theme is gone; its notes are back.",
+                        t("together.workshop.taken_off"),
                     ):
                         st.rerun()
             with st.form("ws_rename", clear_on_submit=True):
-                which: int = st.selectbox("Theme to rename", list(themes), format_func=lambda i: themes[i]) or 0
-                title = st.text_input("New name", max_chars=300)
-                if st.form_submit_button("Rename"):
+                which: int = st.selectbox(t("together.workshop.rename_which"), list(themes), format_func=lambda i: themes[i]) or 0
+                title = st.text_input(t("together.workshop.new_name"), max_chars=300)
+                if st.form_submit_button(t("together.workshop.rename")):
                     version = seen_themes.get(which, next(t.version for t in view.themes if t.id == which))
-                    if _act(lambda: rename_theme(engine, pid, which, title, expected_version=version, author=author), "Renamed."):
+                    if _act(
+                        lambda: rename_theme(engine, pid, which, title, expected_version=version, author=author),
+                        t("together.workshop.renamed"),
+                    ):
                         st.rerun()
 
 
@@ -455,37 +515,40 @@ def _mover(engine: Engine, pid: int, note_id: int, theme_id: int | None, version
 def _result_forms(engine: Engine, pid: int, view: WorkshopView, before: dict, author: Author) -> None:
     w = view.workshop
     wid = stored(w)
-    st.markdown("**Agree the wording with the room.** Themes are ranked by votes; untick any the room decided to leave out.")
+    st.markdown(t("together.workshop.agree"))
     if w.kind == "vision":
         with st.form("ws_vision"):
             suggestion = w.agreed_text or "\n\n".join(t.wording for t in view.ranked()[:3])
-            text = st.text_area("The vision, as agreed", value=suggestion, height=160, max_chars=5000)
-            if st.form_submit_button("Save the agreed vision"):
+            text = st.text_area(t("together.workshop.vision"), value=suggestion, height=160, max_chars=5000)
+            if st.form_submit_button(t("together.workshop.save_vision")):
                 version = before.get("workshop", (wid, w.version))[1]
-                if _act(lambda: agree_vision(engine, pid, wid, text, expected_version=version, author=author), "Saved."):
+                if _act(
+                    lambda: agree_vision(engine, pid, wid, text, expected_version=version, author=author), t("together.workshop.saved")
+                ):
                     st.rerun()
     else:
         for theme in view.ranked():
             _theme_form(engine, pid, theme, before, author)
     seen_version = before.get("workshop", (wid, w.version))[1]
     stamp = before.get("stamp", "")
-    if st.button(f"Put the result into {view.target.split(' (')[0]}", type="primary", key="ws_apply"):
+    if st.button(t("together.workshop.apply", target=_target(w.kind).split(" (")[0]), type="primary", key="ws_apply"):
         if _act(
             lambda: apply_result(engine, pid, wid, expected_version=seen_version, expected_target=stamp, author=author),
-            "The workshop's result is in the strategy, noted as agreed at the workshop.",
+            t("together.workshop.applied"),
         ):
             st.rerun()
 
 
 def _theme_form(engine: Engine, pid: int, theme: ThemeView, before: dict, author: Author) -> None:
     with st.form(f"ws_agree_{theme.id}"):
-        votes = f" ({theme.votes} votes)" if theme.votes is not None else ""
+        votes = t("together.workshop.theme_votes", votes=theme.votes) if theme.votes is not None else ""
         text = st.text_input(f"{theme.title}{votes}", value=theme.wording, max_chars=5000)
-        included = st.checkbox("Goes into the strategy", value=theme.included)
-        if st.form_submit_button("Save"):
+        included = st.checkbox(t("together.workshop.included"), value=theme.included)
+        if st.form_submit_button(t("together.workshop.save")):
             version = before.get("themes", {}).get(theme.id, theme.version)
             if _act(
-                lambda: agree_wording(engine, pid, theme.id, text, included=included, expected_version=version, author=author), "Saved."
+                lambda: agree_wording(engine, pid, theme.id, text, included=included, expected_version=version, author=author),
+                t("together.workshop.saved"),
             ):
                 st.rerun()
 
@@ -494,10 +557,10 @@ def _record_downloads(engine: Engine, pid: int, view: WorkshopView, author: Auth
     wid = stored(view.workshop)
     w = view.workshop
     held = uk_date(date.fromisoformat(w.held_on)) if w.held_on else uk_date(w.created_at)
-    st.caption(f"The record of the workshop held on {held}: every note with its theme and votes; each download is listed in the audit log.")
+    st.caption(t("together.workshop.record", held=held))
     cols = st.columns(2)
     cols[0].download_button(
-        "The record as CSV",
+        t("together.workshop.csv"),
         data=lambda: workshop_csv(engine, pid, wid, author=author),
         file_name=workshop_filename(view, "csv"),
         mime="text/csv",
@@ -505,7 +568,7 @@ def _record_downloads(engine: Engine, pid: int, view: WorkshopView, author: Auth
         on_click="ignore",
     )
     cols[1].download_button(
-        "The record as a Word appendix",
+        t("together.workshop.docx"),
         data=lambda: workshop_docx(engine, pid, wid, author=author),
         file_name=workshop_filename(view, "docx"),
         mime=DOCX,
