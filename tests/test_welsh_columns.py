@@ -13,7 +13,7 @@ import pytest
 import yaml
 from docx import Document
 
-from strategy.answers.operations import add_row
+from strategy.answers.operations import add_row, set_grid_cell
 from strategy.core.dates import UK
 from strategy.core.settings import DATA_DIR
 from strategy.documents.draft import export_docx
@@ -58,6 +58,15 @@ def test_every_described_list_item_has_its_welsh_description():
     assert item_description(sectors) == sectors["description"]
     assert item_description(sectors, "cy").startswith("Cynghorau, y GIG")
     assert item_description(sectors, "bilingual") == f"{sectors['description_cy']}\n{sectors['description']}"
+
+
+@pytest.mark.parametrize("ref_id", ["support_questions", "training_questions", "resources_questions"])
+def test_every_grids_question_has_its_welsh_marked_for_review(ref_id):
+    """The questions' lists are a grid's rows, printed as the first column of a draft's tables."""
+    items = content().reference(ref_id).items
+    welsh = [str(i.get("label_cy", "")).strip() for i in items]
+    assert all(welsh) and len(set(welsh)) == len(welsh), ref_id
+    assert "FOR REVIEW BY A WELSH SPEAKER" in (DATA_DIR / "reference" / f"{ref_id}.yaml").read_text(encoding="utf-8")
 
 
 def test_choices_are_named_in_the_language_asked_and_their_ids_stay_the_same():
@@ -107,6 +116,9 @@ def board(sqlite_engine, author):
     )
     add_row(sqlite_engine, p.id, "vision.contributions", {"agency": "Heddlu'r Fro", "contribution": "Disruption"}, author=author)
     add_row(sqlite_engine, p.id, "prevention.activities", {"activity": "Safe clubs", "level": "primary"}, author=author)
+    set_grid_cell(
+        sqlite_engine, p.id, "response.support_questions", "access", "answer", "Hard in the valleys", expected=None, author=author
+    )
     return p
 
 
@@ -130,6 +142,9 @@ def test_a_welsh_draft_has_the_columns_welsh_headers_in_order(sqlite_engine, boa
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Gweithgaredd")
     assert "Sylfaenol" in [cell.text for cell in table.rows[1].cells]  # a fixed choice in Welsh too
     every_cell = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
+    question = content().reference("support_questions").items
+    assert next(i["label_cy"] for i in question if i["id"] == "access") in every_cell  # a grid's row in Welsh
+    assert not {i["label"] for i in question} & set(every_cell)
     assert not {col.label for col in (*contributions, *activities)} & set(every_cell)
     assert not any("[Testun Cymraeg ar goll: Agency or organisation]" in text for text in every_cell)
 
@@ -152,6 +167,8 @@ def test_the_english_draft_keeps_its_english_headers(sqlite_engine, board):
     assert _header(doc, "Activity") == [col.label for col in c.prompts["prevention.activities"].columns]
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Activity")
     assert "Primary" in [cell.text for cell in table.rows[1].cells]
+    every_cell = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
+    assert "How easily can people across the area get the support they need?" in every_cell
 
 
 def test_a_column_without_welsh_is_marked_never_printed_in_english(sqlite_engine, board, monkeypatch):
