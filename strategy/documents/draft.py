@@ -908,7 +908,7 @@ def _disruption(ctx: DraftContext) -> None:
     _detail(
         ctx,
         ctx.both("evidence.detail.disruption"),
-        lambda: simple_table(ctx, [ctx.say("evidence.col.measure"), *(c.label for c in columns)], body),
+        lambda: simple_table(ctx, [ctx.say("evidence.col.measure"), *(ctx.column(c) for c in columns)], body),
     )
     if unrecorded:
         gap(ctx, ctx.say("evidence.not_recorded_yet", items="; ".join(unrecorded)))

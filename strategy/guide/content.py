@@ -43,6 +43,8 @@ class _Strict(BaseModel):
 class Option(_Strict):
     id: str
     label: str
+    #: A fixed choice's Welsh (chapters.yaml's own ``options:``; a list's items carry theirs in data/reference).
+    label_cy: str = ""
 
 
 class Column(_Strict):
@@ -207,7 +209,7 @@ class Content(BaseModel):
         """The choices for a choice prompt or column, in the nation's words where they differ, named in
         ``language`` (see ``item_label``); the ids are always the stored values."""
         if owner.options:
-            return list(owner.options)
+            return [Option(id=o.id, label=item_label(o.model_dump(), None, language)) for o in owner.options]
         if owner.options_from is None:
             raise ContentError(f"chapters.yaml: {owner.id} has no options and no options_from")
         return self.list_options(owner.options_from, nation, language)
@@ -257,6 +259,17 @@ def item_label(item: dict, nation: str | None = None, language: str = "en") -> s
     return welsh if language == "cy" or welsh == english else f"{welsh} / {english}"
 
 
+def item_description(item: dict, language: str = "en") -> str:
+    """A reference-list item's description in ``language``, as ``item_label`` names it: its
+    ``description_cy`` in Welsh (the English where it has none), "Welsh" then "English" in a bilingual
+    document; empty where the item has no description."""
+    english = (item.get("description") or "").strip()
+    welsh = (item.get("description_cy") or "").strip()
+    if language == "en" or not welsh or not english:
+        return english
+    return welsh if language == "cy" else f"{welsh}\n{english}"
+
+
 class _Words(dict):
     def __missing__(self, key):  # an unknown placeholder shows as written, never crashes a page
         return "{" + key + "}"
@@ -286,6 +299,10 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
             raise ContentError(f"reference/{path.name}: item ids repeat")
         if any("label_cy" in i and not (isinstance(i["label_cy"], str) and i["label_cy"].strip()) for i in ref.items):
             raise ContentError(f"reference/{path.name}: a label_cy (an item's Welsh name) is empty or not text")
+        if any("description_cy" in i and not (isinstance(i["description_cy"], str) and i["description_cy"].strip()) for i in ref.items):
+            raise ContentError(f"reference/{path.name}: a description_cy (an item's Welsh description) is empty or not text")
+        if any("description_cy" in i and not i.get("description") for i in ref.items):
+            raise ContentError(f"reference/{path.name}: a description_cy belongs to an item with a description")
         references[ref.id] = ref
     try:
         nations = {n["id"]: Nation.model_validate(n) for n in _read_yaml(data_dir / "nations.yaml")["nations"]}
@@ -315,8 +332,14 @@ def load_content(data_dir: Path = DATA_DIR) -> Content:
             for check in p.checks:
                 if check not in KNOWN_CHECKS:
                     raise ContentError(f"chapters.yaml: {p.id} names an unknown check {check!r}")
-            for text in (p.label, p.help, p.label_cy, p.help_cy, *(col.help for col in p.columns)):
+            for text in (p.label, p.help, p.label_cy, p.help_cy, *(t for col in p.columns for t in (col.help, col.help_cy))):
                 _check_fills(text, nations, p.id)
+            for option in (*p.options, *(o for col in p.columns for o in col.options)):
+                if option.label_cy and not option.label_cy.strip():
+                    raise ContentError(f"chapters.yaml: {p.id}: option {option.id}'s label_cy (its Welsh) is blank")
+            for col in p.columns:
+                if col.label_cy and not col.label_cy.strip() or col.help_cy and not col.help_cy.strip():
+                    raise ContentError(f"chapters.yaml: {p.id}: column {col.id}'s Welsh (label_cy or help_cy) is blank")
         for s in c.sections:
             _check_fills(s.intro, nations, f"section {c.id}.{s.id} intro")
             _check_fills(s.intro_cy, nations, f"section {c.id}.{s.id} intro_cy")

@@ -15,7 +15,7 @@ from strategy.core.errors import InvalidInput
 from strategy.core.models import Answer, Partnership
 from strategy.core.values import uk_day
 from strategy.evidence import analysis as ev
-from strategy.guide.content import Content, Prompt, content
+from strategy.guide.content import Column, Content, Prompt, content
 from strategy.word.language import NO_WELSH, Both, Translations, figure_in_language, in_language, phrase, phrases
 from strategy.word.style import Brand, brand_from
 from strategy.word.toolkit import (
@@ -133,6 +133,14 @@ class DraftContext:
             return Both(english, f"{shorten(welsh.value)} {phrase('welsh.out_of_date_short', 'cy', self.translations.phrases)}")
         return Both(english, shorten(welsh.value))
 
+    def column(self, col: Column) -> str:
+        """A table column's header in the document's language: its ``label_cy`` (chapters.yaml) in a
+        Welsh document, Welsh then English in a bilingual one; a column without Welsh is marked as
+        missing it, never printed in English as if it were the Welsh (tests/test_welsh_columns.py)."""
+        if self.language == "en":
+            return col.label
+        return self.text(Both(col.label, col.label_cy.strip() or self.missing(col.label)))
+
     def fixed(self, key: str, english: str) -> str:
         """A heading the English gives as text (a chapter's section title): the phrase ``key`` in Welsh
         where the file has it, else marked as missing."""
@@ -203,7 +211,7 @@ def prompt_table(ctx: DraftContext, prompt: Prompt, rows: list[Row], columns: li
     table = ctx.doc.add_table(rows=1, cols=len(cols))
     table.style = "Table Grid"
     for cell, col in zip(table.rows[0].cells, cols, strict=True):
-        cell.text = col.label
+        cell.text = ctx.column(col)
     repeat_header(table.rows[0])
     for row in rows:
         cells = table.add_row().cells
@@ -223,7 +231,7 @@ def grid_table(ctx: DraftContext, prompt: Prompt, first: str) -> list[str]:
         else:
             empty.append(label)
     if body:
-        simple_table(ctx, [first, *(c.label for c in prompt.columns)], body)
+        simple_table(ctx, [first, *(ctx.column(c) for c in prompt.columns)], body)
     return empty
 
 
