@@ -26,7 +26,7 @@ from strategy.word.language import chart_months, months_cy
 from tests.test_app import url  # noqa: F401  (fixture)
 from tests.test_welsh_evidence import drawn  # noqa: F401  (fixture)
 
-#: The lists whose items are names a document or a screen prints (the questions' lists, the
+#: The lists whose items are names a document or a screen prints, the grids' questions among them (the
 #: terminology check, legislation and the national picture are cited as they are, in English).
 NAMED_LISTS = (
     "action_stages",
@@ -51,6 +51,7 @@ NAMED_LISTS = (
     "measure_frequencies",
     "milestone_statuses",
     "progress_statuses",
+    "resources_questions",
     "response_pathways",
     "review_sources",
     "sectors",
@@ -58,9 +59,11 @@ NAMED_LISTS = (
     "snapshot_domains",
     "snapshot_evidence_scale",
     "snapshot_progress_scale",
+    "support_questions",
     "support_types",
     "template_sections",
     "training_delivery",
+    "training_questions",
     "training_focus",
     "yes_no_unknown",
     "yes_partly_no",
