@@ -35,11 +35,7 @@ NOT_WORDS_FIRST = {"progress", "page_link"}
 STILL_ENGLISH: set[str] = {
     "strategy/ui/building.py",
     "strategy/ui/comments_panel.py",
-    "strategy/ui/delivery_views.py",
-    "strategy/ui/document_language.py",
-    "strategy/ui/evidence_views.py",
     "strategy/ui/file_import.py",
-    "strategy/ui/finalise_views.py",
     "strategy/ui/import_panel.py",
     "strategy/ui/layout.py",
     "strategy/ui/period_views.py",
@@ -47,17 +43,13 @@ STILL_ENGLISH: set[str] = {
     "strategy/ui/plan_views.py",
     "strategy/ui/read_only.py",
     "strategy/ui/signin.py",
-    "strategy/ui/welsh_views.py",
     "strategy/ui/widgets.py",
     "views/account.py",
     "views/audit_log.py",
     "views/backup.py",
-    "views/draft.py",
     "views/home.py",
     "views/members.py",
     "views/partnerships.py",
-    "views/readiness.py",
-    "views/review.py",
 }
 
 

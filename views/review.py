@@ -15,7 +15,7 @@ from strategy.guide.content import content
 from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.document_language import language_choice
-from strategy.ui.language import t
+from strategy.ui.language import list_names, t
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
 
@@ -24,25 +24,19 @@ pid, author = partnership.id, current_author()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 st.title(t("nav.review"))
-st.caption(f"{md_escape(partnership.name)} · Guide §13.2")
-st.markdown(
-    "Before the strategy goes for sign-off, people inside and outside the steering group read a draft and say "
-    "what should change. Freeze a numbered version for them to read while the writing goes on, see what changed "
-    "since, and collect their comments section by section. Comments are resolved, never deleted."
-)
+st.caption(f"{md_escape(partnership.name)} · {t('chapter.guide', ref='§13.2')}")
+st.markdown(t("publish.review.intro"))
 
 # --- Versions ------------------------------------------------------------------------------------
-st.header("Draft versions", divider="gray")
+st.header(t("publish.review.versions"), divider="gray")
 versions = list_versions(engine, pid)
 if can(engine, author, pid, "edit"):
     with st.form("freeze"):
-        note = st.text_input(
-            "What is this version for? (optional)", max_chars=2000, placeholder="for example, for the steering group on 12/03/2027"
-        )
-        if st.form_submit_button(f"Freeze the current text as {label((versions[0].number if versions else 0) + 1)}", type="primary"):
+        note = st.text_input(t("publish.review.for_what"), max_chars=2000, placeholder=t("publish.review.for_what_example"))
+        if st.form_submit_button(t("publish.review.freeze", version=label((versions[0].number if versions else 0) + 1)), type="primary"):
             try:
                 version = freeze_version(engine, pid, note=note, author=author)
-                st.success(f"Froze {label(version.number)}. Reviewers can read it while editing goes on.")
+                st.success(t("publish.review.frozen", version=label(version.number)))
                 st.rerun()
             except WorkbookError as exc:
                 show_error(exc)
@@ -50,82 +44,81 @@ if versions:
     st.dataframe(
         pd.DataFrame(
             {
-                "Version": [label(v.number) for v in versions],
-                "Frozen": [uk_time(v.created_at) for v in versions],
-                "By": [v.created_by_name for v in versions],
-                "What it is for": [v.note for v in versions],
+                t("publish.review.col.version"): [label(v.number) for v in versions],
+                t("publish.review.col.frozen"): [uk_time(v.created_at) for v in versions],
+                t("publish.col.by"): [v.created_by_name for v in versions],
+                t("publish.review.col.for_what"): [v.note for v in versions],
             }
         ),
         hide_index=True,
     )
 else:
-    st.info("No version frozen yet. The Word draft page always has the current text.")
+    st.info(t("publish.review.none_frozen"))
 
 choices = [CURRENT] + [label(v.number) for v in versions]
-names = {CURRENT: "The current text", **{label(v.number): label(v.number) for v in versions}}
+names = {CURRENT: t("publish.review.current"), **{label(v.number): label(v.number) for v in versions}}
 cols = st.columns([3, 2])
-which = cols[0].selectbox("Word document of", choices, format_func=names.get, key="review_doc_of")
-review_copy = cols[1].toggle("Review copy", value=True, help="Lists the open comments at the end of each section.")
+which = cols[0].selectbox(t("publish.review.document_of"), choices, format_func=names.get, key="review_doc_of")
+review_copy = cols[1].toggle(t("publish.review.review_copy"), value=True, help=t("publish.review.review_copy_help"))
 language = language_choice(partnership, "review")  # Wales: English, Welsh or both; England: English
 # Built in the background: the person can go on reading the comments below, or another page, meanwhile.
 built = document_job(
     engine,
     ("review", pid, which, review_copy) if language == "en" else ("review", pid, which, review_copy, language),
-    "the Word document" + {"cy": " in Welsh", "bilingual": " in Welsh and English"}.get(language, ""),
+    t(f"publish.review.what_{language}"),
     lambda: version_docx(engine, pid, which, review_copy=review_copy, language=language),
-    button="Build the document",
+    button=t("publish.review.build"),
     primary=False,
 )
 if built is not None:
     name = draft_filename(partnership, language=language).replace(
         "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
     )
-    st.download_button("Download the Word document", data=built, file_name=name, mime=DOCX, icon="📄")
+    st.download_button(t("publish.review.download"), data=built, file_name=name, mime=DOCX, icon="📄")
 
 # --- What changed ---------------------------------------------------------------------------------
-st.header("What changed", divider="gray")
+st.header(t("publish.review.what_changed"), divider="gray")
 if not versions:
-    st.caption("Freeze a version first; then you can see what changed since.")
+    st.caption(t("publish.review.freeze_first"))
 else:
     cols = st.columns(2)
-    older = cols[0].selectbox("From", choices[1:], format_func=names.get, key="review_from")
-    newer = cols[1].selectbox("To", choices, format_func=names.get, key="review_to")
+    older = cols[0].selectbox(t("publish.review.from"), choices[1:], format_func=names.get, key="review_from")
+    newer = cols[1].selectbox(t("publish.review.to"), choices, format_func=names.get, key="review_to")
     try:
         groups = compare(engine, pid, older, newer)
     except WorkbookError as exc:
         show_error(exc)
         groups = []
     if not groups:
-        st.success(f"Nothing changed between {names[older]} and {names[newer].lower()}.", icon="✅")
+        st.success(t("publish.review.nothing_changed", older=names[older], newer=names[newer].lower()), icon="✅")
     for group in groups:
         with st.expander(f"{group.title} ({len(group.changes)})", expanded=len(groups) <= 3):
             for change in group.changes:
                 st.text(f"• {change}")
 
 # --- Comments on the draft -------------------------------------------------------------------------
-st.header("Comments on the draft", divider="gray")
+st.header(t("publish.review.comments"), divider="gray")
 sections = content().reference("template_sections").items
-criteria = {c["id"]: c["label"] for c in content().reference("criteria").items}
+section_names = list_names("template_sections")  # the template's sections in the person's language
+criteria = {c["id"]: t(f"publish.readiness.{c['id']}.label") for c in content().reference("criteria").items}
 counts = open_counts(engine, pid)
 commented = {t.comment.target_key for t in threads(engine, pid, "section")}
 if can(engine, author, pid, "comment"):
     with st.form("section_comment", clear_on_submit=True):
         cols = st.columns(2)
         section_id = cols[0].selectbox(
-            "Section", [s["id"] for s in sections], format_func={s["id"]: f"{s['number']}. {s['label']}" for s in sections}.get
+            t("publish.review.section"),
+            [s["id"] for s in sections],
+            format_func={s["id"]: f"{s['number']}. {section_names.get(s['id'], s['label'])}" for s in sections}.get,
         )
         criterion = cols[1].selectbox(
-            "Criterion (optional)",
+            t("publish.review.criterion"),
             [""] + list(criteria),
-            format_func=lambda c: criteria.get(c, "None in particular"),
-            help="The five criteria for success (Guide §13.1).",
+            format_func=lambda c: criteria.get(c, t("publish.review.no_criterion")),
+            help=t("publish.review.criterion_help"),
         )
-        text = st.text_area(
-            "Comment",
-            max_chars=5000,
-            help="Comments are kept: they can be resolved but not deleted. Do not name or describe a child or family.",
-        )
-        if st.form_submit_button("Add the comment"):
+        text = st.text_area(t("publish.col.comment"), max_chars=5000, help=t("publish.review.comment_help"))
+        if st.form_submit_button(t("publish.review.add")):
             try:
                 add_section_comment(engine, pid, section_id=section_id, criterion=criterion or None, text=text, author=author)
                 st.rerun()
@@ -134,10 +127,13 @@ if can(engine, author, pid, "comment"):
 for section in sections:
     keys = [section["id"]] + [f"{section['id']}/{c}" for c in criteria]
     open_here = sum(counts.get(("section", key), 0) for key in keys)
-    st.markdown(f"**{section['number']}. {md_escape(section['label'])}**" + (f" · {open_here} open" if open_here else ""))
+    st.markdown(
+        f"**{section['number']}. {md_escape(section_names.get(section['id'], section['label']))}**"
+        + (t("publish.review.open", count=open_here) if open_here else "")
+    )
     comments_panel(engine, partnership, "", "section", section["id"], counts.get(("section", section["id"]), 0))
     for criterion_id, criterion_label in criteria.items():
         key = f"{section['id']}/{criterion_id}"
         if key in commented:
-            st.caption(f"On {criterion_label.lower()}")
+            st.caption(t("publish.review.on", criterion=criterion_label.lower()))
             comments_panel(engine, partnership, "", "section", key, counts.get(("section", key), 0))

@@ -13,24 +13,24 @@ from strategy.core.text import md_escape
 from strategy.documents.welsh import corrections_from
 from strategy.finalise.language import WELSH_WORDING_PROMPT
 from strategy.guide.content import content
+from strategy.ui.language import t
 from strategy.ui.widgets import role_banner, table_field
 from strategy.word.language import LANGUAGE_NAMES
 
 
-def language_choice(partnership: Partnership, where: str = "draft", label: str = "Language of the documents") -> str:
+def language_choice(partnership: Partnership, where: str = "draft", label: str | None = None) -> str:
     """ "en" for a partnership in England (no choice shown); in Wales the language the person picks for
     the documents built ``where`` (a page's own key), English by default. The corrections to the Welsh
     wording are on the Word draft page (``document_language``) and apply to every document."""
     if partnership.nation != "wales":
         return "en"
     return st.radio(
-        label,
+        label or t("publish.doclang.label"),
         list(LANGUAGE_NAMES),
-        format_func=LANGUAGE_NAMES.get,
+        format_func=lambda code: t(f"publish.doclang.{code}"),
         horizontal=True,
         key=f"{where}_language|{stored_id(partnership)}",
-        help="A Welsh or bilingual document marks every answer, title and note that has no Welsh text yet, and counts "
-        "them in a note at the start; it never fills them with the English.",
+        help=t("publish.doclang.help"),
     )
 
 
@@ -42,18 +42,13 @@ def document_language(engine: Engine, partnership: Partnership) -> str:
     pid = stored_id(partnership)
     language = language_choice(partnership)
     rows = list_rows(engine, pid, WELSH_WORDING_PROMPT)
-    with st.expander(f"Welsh wording of the documents ({len(rows)} correction{'s' if len(rows) != 1 else ''} of your own)"):
-        st.markdown(
-            "The documents' fixed Welsh words were written for review by a Welsh speaker in your partnership. "
-            "Correct any phrase here and your Welsh and bilingual documents use your wording."
-        )
+    with st.expander(t("publish.doclang.wording_one" if len(rows) == 1 else "publish.doclang.wording_many", count=len(rows))):
+        st.markdown(t("publish.doclang.wording_intro"))
         table_field(engine, partnership, content().prompts[WELSH_WORDING_PROMPT], rows, role_banner(engine, partnership))
         unmatched = corrections_from(rows).unmatched
         if unmatched:
             st.warning(
-                "These corrections name no phrase the documents print, so they are not used yet: "
-                + "; ".join(f"'{md_escape(text)}'" for text in unmatched)
-                + ". Copy the phrase exactly as the Welsh (or English) document prints it.",
+                t("publish.doclang.unmatched", phrases="; ".join(f"'{md_escape(text)}'" for text in unmatched)),
                 icon="⚠️",
             )
     return language

@@ -6,10 +6,12 @@ the page through st.dataframe, st.text or md_escape, never as live markdown or H
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -19,10 +21,39 @@ from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.evidence import analysis as ev
 from strategy.guide.content import Prompt
+from strategy.ui.language import t, ui_language
+from strategy.word.language import chart_words, figure_in_language, phrases
 
 T = TypeVar("T")
 
-SAME_FIGURES = "The same figures as a table"
+
+def _same_figures() -> str:
+    return t("publish.evidence.same_figures")
+
+
+@functools.lru_cache(maxsize=1)
+def _column_welsh() -> dict[str, str]:
+    """The evidence tables' column names (as strategy.evidence.analysis writes them) and their Welsh, from
+    the documents' own phrases (data/language/documents.yaml), so the screen and the document agree."""
+    return {entry["en"]: entry["cy"] for key, entry in phrases().items() if key.startswith(("evidence.col.", "evidence.survey."))}
+
+
+def _table(table: pd.DataFrame) -> pd.DataFrame:
+    """An evidence table as the screen shows it: its column names (and index name) in the person's
+    language; the figures and what people wrote as they are."""
+    language = ui_language()
+    if language == "en":
+        return table
+    welsh = _column_welsh()
+
+    def name(column: object) -> object:
+        return welsh.get(column, chart_words(column, language)) if isinstance(column, str) else column
+
+    shown = table.rename(columns=name)
+    if shown.index.name:
+        shown.index = shown.index.rename(name(shown.index.name))
+    return shown
+
 
 #: The analyses and charts of each partnership, kept until something in it changes: the chapter pages
 #: run them on every click, and a large partnership's thousand survey responses take a while.
@@ -34,8 +65,9 @@ def _kept(engine: Engine, partnership: Partnership, what: object, make: Callable
 
 
 def _chart(fig, key: str, alt: str) -> None:
-    # theme=None keeps the workbook's colour-blind-safe colours rather than the app theme's.
-    st.plotly_chart(fig, key=key, theme=None, alt=alt, config={"displaylogo": False})
+    # theme=None keeps the workbook's colour-blind-safe colours rather than the app theme's. The words the
+    # chart draws are in the person's language (the documents' chart phrases).
+    st.plotly_chart(figure_in_language(fig, ui_language()), key=key, theme=None, alt=alt, config={"displaylogo": False})
 
 
 def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
@@ -51,7 +83,7 @@ def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
 
 def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     p = _prevalence(engine, partnership)
-    st.subheader("The tip of the iceberg", anchor=False)
+    st.subheader(t("publish.evidence.iceberg"), anchor=False)
     if p.complete:
         assert p.identified is not None and p.estimate is not None  # complete: both are known
         fig = _kept(
@@ -60,35 +92,32 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
         _chart(
             fig,
             f"iceberg|{partnership.id}",
-            f"{ev.whole(p.identified)} children identified against an estimated {ev.about(p.estimate)} sexually abused in a year.",
+            t("publish.evidence.iceberg_alt", identified=ev.whole(p.identified), estimate=ev.about(p.estimate)),
         )
         st.markdown(f"### {md_escape(p.sentence)}")
         st.markdown("\n".join(f"- {md_escape(line)}" for line in p.workings))
         st.caption(md_escape(p.method))
-        with st.expander(SAME_FIGURES):
-            st.dataframe(ev.iceberg_table(p), hide_index=True)
+        with st.expander(_same_figures()):
+            st.dataframe(_table(ev.iceberg_table(p)), hide_index=True)
     else:
         st.info(md_escape(p.sentence), icon="🧊")
-    st.caption("The rate and the child population the estimate uses can be changed below.")
+    st.caption(t("publish.evidence.change_below"))
 
-    st.subheader("Identification by year", anchor=False)
+    st.subheader(t("publish.evidence.by_year"), anchor=False)
     trend, table = _kept(engine, partnership, ("trend", prompt.id, partnership.nation), lambda: _trend(engine, partnership, prompt))
     if trend is None:
-        st.caption("Add figures with a year to see how identification has changed over time.")
+        st.caption(t("publish.evidence.add_years"))
         return
-    _chart(trend, f"trend|{partnership.id}", "Lines showing each identification measure by year.")
-    st.caption(ev.CODES_FOOTNOTE)
-    with st.expander(SAME_FIGURES):
-        st.dataframe(table, hide_index=True)
+    _chart(trend, f"trend|{partnership.id}", t("publish.evidence.trend_alt"))
+    st.caption(t("publish.evidence.codes"))
+    with st.expander(_same_figures()):
+        st.dataframe(_table(table), hide_index=True)
     population = ev.child_population(list_rows(engine, stored_id(partnership), "context.figures"))
     rates = ev.rates_table(list_rows(engine, stored_id(partnership), prompt.id), population, partnership.nation)
     if not rates.empty:
-        with st.expander("Per 10,000 children, beside England, Wales or the region where recorded"):
-            st.dataframe(rates, hide_index=True)
-            st.caption(
-                f"Worked out from the child population ({md_escape(population.how) if population else ''}). "
-                "A comparator is a row of the same measure and year whose detail names England, Wales or the region."
-            )
+        with st.expander(t("publish.evidence.rates")):
+            st.dataframe(_table(rates), hide_index=True)
+            st.caption(t("publish.evidence.rates_caption", how=md_escape(population.how) if population else ""))
 
 
 def _trend(engine: Engine, partnership: Partnership, prompt: Prompt):
@@ -99,36 +128,36 @@ def _trend(engine: Engine, partnership: Partnership, prompt: Prompt):
 def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """Beside the inputs: what the estimate uses now (the chart itself is shown above)."""
     p = _prevalence(engine, partnership)
-    used = [f"a rate of {ev.whole(p.rate)}% a year" + (" (the workbook's default)" if p.rate_is_default else "")]
+    rate = t("publish.evidence.rate_default" if p.rate_is_default else "publish.evidence.rate", rate=ev.whole(p.rate))
     if p.population is not None:
-        used.append(f"a child population of {ev.whole(p.population)} ({p.population_how})")
+        population = t("publish.evidence.population", population=ev.whole(p.population), how=p.population_how)
     else:
-        used.append("no child population yet")
-    st.caption(md_escape("The estimate uses " + " and ".join(used) + "."))
+        population = t("publish.evidence.no_population")
+    st.caption(md_escape(t("publish.evidence.uses", rate=rate, population=population)))
 
 
 def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     rows = list_rows(engine, stored_id(partnership), prompt.id)
-    st.subheader("The support matrix at a glance", anchor=False)
+    st.subheader(t("publish.evidence.support"), anchor=False)
     if not any(r.values for r in rows):
-        st.caption("Record what exists for each group above to see the whole matrix and its gaps here.")
+        st.caption(t("publish.evidence.support_empty"))
         return
     _chart(
         _kept(engine, partnership, ("support", prompt.id, partnership.nation), lambda: ev.support_heatmap(rows, partnership.nation)),
         f"support|{partnership.id}",
-        "A grid of groups affected against kinds of support, each cell saying what exists.",
+        t("publish.evidence.support_alt"),
     )
     gaps = ev.support_gaps(rows, partnership.nation)
     if gaps.none:
-        st.markdown("**Groups with no support of these kinds**")
+        st.markdown(f"**{t('publish.evidence.no_support')}**")
         st.markdown("\n".join(f"- {md_escape(g)}" for g in gaps.none))
     if gaps.long_waits:
-        st.markdown(f"**Waits longer than {ev.LONG_WAIT_WEEKS} weeks**")
+        st.markdown(f"**{t('publish.evidence.long_waits', weeks=ev.LONG_WAIT_WEEKS)}**")
         st.markdown("\n".join(f"- {md_escape(w)}" for w in gaps.long_waits))
     if gaps.not_recorded:
-        st.caption(f"{gaps.not_recorded} of the {gaps.cells} combinations are not recorded yet.")
-    with st.expander(SAME_FIGURES):
-        st.dataframe(ev.support_matrix_table(rows, partnership.nation))
+        st.caption(t("publish.evidence.not_recorded", count=gaps.not_recorded, cells=gaps.cells))
+    with st.expander(_same_figures()):
+        st.dataframe(_table(ev.support_matrix_table(rows, partnership.nation)))
 
 
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
@@ -136,23 +165,23 @@ def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, ed
         engine, partnership, ("attendance", prompt.id), lambda: ev.attendance_gaps(list_rows(engine, stored_id(partnership), prompt.id))
     )
     if att.empty:
-        st.caption("Add the staff who should attend and who attended, by agency, to see the attendance gaps.")
+        st.caption(t("publish.evidence.attendance_empty"))
         return
-    st.subheader("Attendance gaps by agency", anchor=False)
+    st.subheader(t("publish.evidence.attendance"), anchor=False)
     fig = _kept(engine, partnership, ("attendance-figure", prompt.id), lambda: ev.attendance_figure(att))
     if fig is not None:
-        _chart(fig, f"attendance|{partnership.id}", "Bars showing the share of staff trained, by agency and course.")
+        _chart(fig, f"attendance|{partnership.id}", t("publish.evidence.attendance_alt"))
     if att.flagged:
         st.warning(
-            md_escape(f"Fewer than {ev.ATTENDANCE_FLAG_PERCENT}% of the staff who should attend were trained: {'; '.join(att.flagged)}."),
+            md_escape(t("publish.evidence.flagged", percent=ev.ATTENDANCE_FLAG_PERCENT, agencies="; ".join(att.flagged))),
             icon="📉",
         )
     if att.incomplete:
-        st.caption(f"{att.incomplete} row(s) without an agency or without both numbers are left out.")
-    with st.expander(SAME_FIGURES):
-        st.dataframe(att.by_course, hide_index=True)
-        st.caption("Each agency, every course added together:")
-        st.dataframe(att.by_agency, hide_index=True)
+        st.caption(t("publish.evidence.incomplete", count=att.incomplete))
+    with st.expander(_same_figures()):
+        st.dataframe(_table(att.by_course), hide_index=True)
+        st.caption(t("publish.evidence.each_agency"))
+        st.dataframe(_table(att.by_agency), hide_index=True)
 
 
 def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
@@ -160,21 +189,26 @@ def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editab
         engine, partnership, ("survey", prompt.id), lambda: ev.survey_summary(list_rows(engine, stored_id(partnership), prompt.id))
     )
     if survey.responses == 0:
-        st.caption("Import the staff survey to see average ratings by agency and by role.")
+        st.caption(t("publish.evidence.survey_empty"))
         return
-    st.subheader("What the staff survey says", anchor=False)
-    overall = [f"{label}: {survey.means[key]:.1f}" for key, label in ev.SURVEY_MEASURES.items() if survey.means.get(key) is not None]
-    st.markdown(md_escape(f"{survey.responses} responses. Average ratings out of 5: {'; '.join(overall)}."))
-    tabs = st.tabs(["By agency", "By role"], key=f"survey-by|{partnership.id}", on_change="rerun")
+    st.subheader(t("publish.evidence.survey"), anchor=False)
+    welsh = _column_welsh() if ui_language() == "cy" else {}
+    overall = [
+        f"{welsh.get(label, label)}: {survey.means[key]:.1f}"
+        for key, label in ev.SURVEY_MEASURES.items()
+        if survey.means.get(key) is not None
+    ]
+    st.markdown(md_escape(t("publish.evidence.survey_means", count=survey.responses, means="; ".join(overall))))
+    tabs = st.tabs([t("publish.evidence.by_agency"), t("publish.evidence.by_role")], key=f"survey-by|{partnership.id}", on_change="rerun")
     for tab, table, by in zip(tabs, (survey.by_agency, survey.by_role), ("Agency", "Role"), strict=True):
         if not tab.open:
             continue  # only the tab on screen is drawn
         with tab:
             fig = _kept(engine, partnership, ("survey-figure", prompt.id, by), partial(ev.survey_figure, table, by))
             if fig is not None:
-                _chart(fig, f"survey|{by}|{partnership.id}", f"Grouped bars of average ratings by {by.lower()}.")
-            with st.expander(SAME_FIGURES):
-                st.dataframe(table, hide_index=True)
+                _chart(fig, f"survey|{by}|{partnership.id}", t(f"publish.evidence.survey_alt_{by.lower()}"))
+            with st.expander(_same_figures()):
+                st.dataframe(_table(table), hide_index=True)
     reflection = ev.reflection_text(_prevalence(engine, partnership), survey)
     if reflection:
         st.info(md_escape(reflection), icon="🪞")

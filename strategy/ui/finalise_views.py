@@ -19,6 +19,7 @@ from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.finalise.language import EXEMPT_PROMPT, LanguageReport, language_report
 from strategy.guide.content import Prompt
+from strategy.ui.language import t, ui_language
 from strategy.ui.pages import CHAPTER_PAGES
 from strategy.ui.state import author_or_refuse, bump, show_message
 
@@ -47,25 +48,28 @@ def _link(chapter_id: str, label: str) -> None:
 
 def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     report = _report(engine, partnership)
-    st.subheader("Language check", anchor=False)
+    st.subheader(t("publish.finalise.language_check"), anchor=False)
     if st.session_state.get("language_msg"):
         show_message(st.session_state["language_msg"])
     if not report.terms:
-        st.success(f"Read {report.texts_read} answers and table cells: none uses a term the guide steers away from.", icon="✅")
+        st.success(t("publish.finalise.no_terms", read=report.texts_read), icon="✅")
     else:
         st.warning(
-            f"{len(report.terms)} place{'s' if len(report.terms) != 1 else ''} in {report.texts_read} answers "
-            "and table cells use a term the guide steers away from.",
+            t(
+                "publish.finalise.terms_one" if len(report.terms) == 1 else "publish.finalise.terms_many",
+                count=len(report.terms),
+                read=report.texts_read,
+            ),
             icon="💡",
         )
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Chapter": [f.text.chapter_title for f in report.terms],
-                    "Where": [f.text.where for f in report.terms],
-                    "Written": [f.found for f in report.terms],
-                    "Use instead": [f.prefer for f in report.terms],
-                    "In context": [f.snippet for f in report.terms],
+                    t("publish.finalise.col.chapter"): [f.text.chapter_title for f in report.terms],
+                    t("publish.finalise.col.where"): [f.text.where for f in report.terms],
+                    t("publish.finalise.col.written"): [f.found for f in report.terms],
+                    t("publish.finalise.col.use_instead"): [f.prefer for f in report.terms],
+                    t("publish.finalise.col.in_context"): [f.snippet for f in report.terms],
                 }
             ),
             hide_index=True,
@@ -77,32 +81,32 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
                     f"**{md_escape(finding.found)}** → *{md_escape(finding.prefer)}* · "
                     f"{md_escape(finding.text.chapter_title)}, {md_escape(finding.text.where)}"
                 )
-                st.caption(md_escape(finding.why) + f" (Guide {md_escape(finding.guide)})")
+                st.caption(md_escape(finding.why) + t("publish.finalise.guide", guide=md_escape(finding.guide)))
                 st.text(finding.snippet)
                 cols = st.columns([3, 3])
                 with cols[0]:
-                    _link(finding.text.chapter_id, f"Change it in {finding.text.chapter_title}")
+                    _link(finding.text.chapter_id, t("publish.finalise.change_in", chapter=finding.text.chapter_title))
                 if editable:
-                    with cols[1].popover("It is part of a quoted title"):
+                    with cols[1].popover(t("publish.finalise.quoted_title")):
                         key = f"exempt|{partnership.id}|{n}"
                         st.text_input(
-                            "The title exactly as written",
+                            t("publish.finalise.title_as_written"),
                             value=finding.snippet.strip("…").strip(),
                             key=key,
-                            help="The check leaves this exact phrase alone wherever it appears.",
+                            help=t("publish.finalise.title_help"),
                         )
-                        st.button("Leave this phrase alone", key=key + "|go", on_click=_exempt, args=(engine, partnership, key))
+                        st.button(t("publish.finalise.leave_alone"), key=key + "|go", on_click=_exempt, args=(engine, partnership, key))
         if len(report.terms) > 40:
-            st.caption(f"Showing the first 40 of {len(report.terms)}; the table above lists them all.")
+            st.caption(t("publish.finalise.first_40", count=len(report.terms)))
     if report.sentences:
-        with st.expander(f"Long sentences ({len(report.sentences)}): over 40 words are hard to take in"):
+        with st.expander(t("publish.finalise.long_sentences", count=len(report.sentences))):
             st.dataframe(
                 pd.DataFrame(
                     {
-                        "Chapter": [f.text.chapter_title for f in report.sentences],
-                        "Where": [f.text.where for f in report.sentences],
-                        "Words": [f.words for f in report.sentences],
-                        "Begins": [f.snippet for f in report.sentences],
+                        t("publish.finalise.col.chapter"): [f.text.chapter_title for f in report.sentences],
+                        t("publish.finalise.col.where"): [f.text.where for f in report.sentences],
+                        t("publish.finalise.col.words"): [f.words for f in report.sentences],
+                        t("publish.finalise.col.begins"): [f.snippet for f in report.sentences],
                     }
                 ),
                 hide_index=True,
@@ -112,18 +116,17 @@ def language_check(engine: Engine, partnership: Partnership, prompt: Prompt, edi
 
 def acronym_check(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     acronyms = _report(engine, partnership).acronyms
-    st.subheader("Acronyms in your text", anchor=False)
+    st.subheader(t("publish.finalise.acronyms"), anchor=False)
     if acronyms.unexplained:
         st.warning(
-            "The workbook cannot explain these; add each to your own acronyms above, or spell it out "
-            "where it is first used: " + ", ".join(md_escape(a) for a in sorted(acronyms.unexplained)),
+            t("publish.finalise.unexplained", acronyms=", ".join(md_escape(a) for a in sorted(acronyms.unexplained))),
             icon="💡",
         )
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Acronym": list(acronyms.unexplained),
-                    "Used in": [
+                    t("publish.finalise.col.acronym"): list(acronyms.unexplained),
+                    t("publish.finalise.col.used_in"): [
                         "; ".join(sorted({f"{t.chapter_title}, {t.where}" for t in where}))[:300] for where in acronyms.unexplained.values()
                     ],
                 }
@@ -135,17 +138,17 @@ def acronym_check(engine: Engine, partnership: Partnership, prompt: Prompt, edit
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Acronym": [a for a, _ in acronyms.glossary()],
-                    "Meaning": [m for _, m in acronyms.glossary()],
-                    "Meaning from": [acronyms.source[a] for a, _ in acronyms.glossary()],
+                    t("publish.finalise.col.acronym"): [a for a, _ in acronyms.glossary()],
+                    t("publish.finalise.col.meaning"): [m for _, m in acronyms.glossary()],
+                    t("publish.finalise.col.meaning_from"): [acronyms.source[a] for a, _ in acronyms.glossary()],
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-        st.caption("The Word draft's glossary lists these, with any the draft's own headings and tables add.")
+        st.caption(t("publish.finalise.glossary"))
     if not acronyms.meanings and not acronyms.unexplained:
-        st.info("Your text uses no acronyms yet.")
+        st.info(t("publish.finalise.no_acronyms"))
 
 
 # --- Endorsement by each partner (Guide §13.2) ------------------------------------------------------
@@ -177,34 +180,38 @@ def _endorse(engine: Engine, partnership: Partnership, key: str, version: int) -
     state[ENDORSE_MSG] = None
 
 
+def _decision_words() -> dict[str, str]:
+    """The endorsement decisions (strategy.finalise.endorsement.DECISIONS) in the person's language."""
+    from strategy.finalise.endorsement import DECISIONS
+
+    return {d: t(f"publish.endorse.decision.{d}") for d in DECISIONS} if ui_language() == "cy" else dict(DECISIONS)
+
+
 def endorsements_panel(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     """Each partner's endorsement: who, their role, the date and the decision; statutory partners first."""
     from strategy.finalise.endorsement import DECISIONS, list_endorsements
 
     found = list_endorsements(engine, stored_id(partnership))
-    st.subheader("Endorsement by each partner", anchor=False)
-    st.caption(
-        "The guide expects every statutory partner to endorse the strategy before it is approved (Guide §13.2). "
-        "The readiness check treats an approved strategy without them as not ready, and the Word draft's "
-        "document-control table lists every endorsement."
-    )
+    st.subheader(t("publish.endorse.header"), anchor=False)
+    st.caption(t("publish.endorse.caption"))
     if st.session_state.get(ENDORSE_MSG):
         show_message(st.session_state[ENDORSE_MSG])
     awaited = found.statutory_awaited()
     if awaited:
-        st.warning("Still to endorse: " + "; ".join(md_escape(a) for a in awaited), icon="💡")
+        st.warning(t("publish.endorse.awaited", agencies="; ".join(md_escape(a) for a in awaited)), icon="💡")
     else:
-        st.success("Every statutory partner has endorsed the strategy.", icon="✅")
+        st.success(t("publish.endorse.all"), icon="✅")
+    decisions = _decision_words()
     st.dataframe(
         pd.DataFrame(
             {
-                "Agency": [x.agency for x in found.lines],
-                "Statutory partner": ["Yes" if x.statutory else "" for x in found.lines],
-                "Decision": [x.decision_words for x in found.lines],
-                "Endorsed by": [x.name for x in found.lines],
-                "Role": [x.role for x in found.lines],
-                "Date": [uk_day(x.endorsed_on) for x in found.lines],
-                "Comments": [x.comments for x in found.lines],
+                t("publish.endorse.agency"): [x.agency for x in found.lines],
+                t("publish.endorse.statutory"): [t("publish.endorse.yes") if x.statutory else "" for x in found.lines],
+                t("publish.endorse.decision"): [decisions.get(x.decision, x.decision_words) for x in found.lines],
+                t("publish.endorse.by"): [x.name for x in found.lines],
+                t("publish.endorse.role"): [x.role for x in found.lines],
+                t("publish.endorse.date"): [uk_day(x.endorsed_on) for x in found.lines],
+                t("publish.endorse.comments"): [x.comments for x in found.lines],
             }
         ),
         hide_index=True,
@@ -214,21 +221,24 @@ def endorsements_panel(engine: Engine, partnership: Partnership, prompt: Prompt,
         return
     key = f"endorse|{partnership.id}"
     names = [x.agency for x in found.lines]
-    chosen = st.selectbox("Agency", names, key=key + "|agency", help="One of the partnership's agencies (Shared vision chapter).")
+    chosen = st.selectbox(t("publish.endorse.agency"), names, key=key + "|agency", help=t("publish.endorse.agency_help"))
     line = next(x for x in found.lines if x.agency == chosen)
     with st.form(key + "|form"):
         st.radio(
-            "Decision",
+            t("publish.endorse.decision"),
             list(DECISIONS),
-            format_func=DECISIONS.get,
+            format_func=lambda d: decisions.get(d, DECISIONS.get(d, d)),
             index=list(DECISIONS).index(line.decision),
             key=key + "|decision",
             horizontal=True,
         )
-        st.text_input("Endorsed by", value=line.name, key=key + "|name", max_chars=120)
-        st.text_input("Their role", value=line.role, key=key + "|role", max_chars=200)
+        st.text_input(t("publish.endorse.by"), value=line.name, key=key + "|name", max_chars=120)
+        st.text_input(t("publish.endorse.their_role"), value=line.role, key=key + "|role", max_chars=200)
         st.date_input(
-            "Date", value=date.fromisoformat(line.endorsed_on) if line.endorsed_on else None, key=key + "|date", format="DD/MM/YYYY"
+            t("publish.endorse.date"),
+            value=date.fromisoformat(line.endorsed_on) if line.endorsed_on else None,
+            key=key + "|date",
+            format="DD/MM/YYYY",
         )
-        st.text_area("Comments", value=line.comments, key=key + "|comments")
-        st.form_submit_button("Save this endorsement", on_click=_endorse, args=(engine, partnership, key, line.version))
+        st.text_area(t("publish.endorse.comments"), value=line.comments, key=key + "|comments")
+        st.form_submit_button(t("publish.endorse.save"), on_click=_endorse, args=(engine, partnership, key, line.version))

@@ -5,6 +5,8 @@ nothing of it. The Welsh versions of answers are drawn beside the English by ``s
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -20,11 +22,15 @@ from strategy.answers.welsh import (
     welsh_coverage,
     welsh_title_rows,
 )
+from strategy.core.dates import to_uk
 from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.interface import message_in
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape, plural, shorten
 from strategy.guide.content import Prompt
+from strategy.ui.language import t, ui_language
 from strategy.ui.state import current_author, show_message
+from strategy.word.language import welsh_date
 
 COLUMNS = ["Code", "English", "Cymraeg", "Welsh version"]
 
@@ -33,12 +39,44 @@ def _k(*parts) -> str:
     return "welsh-titles|" + "|".join(str(p) for p in parts)
 
 
+def _out_of_date(english_changed_at: datetime | None) -> str:
+    """ "Possibly out of date: the English changed on 12 March 2027.", in the person's language."""
+    if ui_language() == "en":
+        return out_of_date_words(english_changed_at)
+    if english_changed_at is None:
+        return t("publish.welsh.out_of_date")
+    return t("publish.welsh.out_of_date_on", day=welsh_date(to_uk(english_changed_at).date()))
+
+
+def _summary(coverage) -> str:
+    """ "Welsh versions: 34 of 52 answers, 10 of 14 plan titles; 3 possibly out of date", in the person's
+    language (strategy.answers.welsh.WelshCoverage.summary in English)."""
+    if ui_language() == "en":
+        return coverage.summary()
+    parts = []
+    if coverage.answers_total or not coverage.titles_total:
+        parts.append(t("publish.welsh.answers", count=coverage.answers_welsh, total=coverage.answers_total))
+    if coverage.titles_total:
+        parts.append(t("publish.welsh.titles", count=coverage.titles_welsh, total=coverage.titles_total))
+    text = t("publish.welsh.versions", parts=", ".join(parts))
+    if coverage.out_of_date:
+        text += t("publish.welsh.possibly", count=len(coverage.out_of_date))
+    return text
+
+
+def _kind_words(kinds: tuple[str, ...]) -> str:
+    """ "strategic aims and intended outcomes", in the person's language."""
+    if ui_language() == "en":
+        return " and ".join(plural(KIND_WORDS[k]) for k in kinds)
+    return t("publish.welsh.and").join(t(f"publish.welsh.kinds.{k}") for k in kinds)
+
+
 def _state_words(row: WelshTitle | None) -> str:
     if row is None or not row.title:
-        return "Missing"
+        return t("publish.welsh.missing")
     if row.out_of_date:
-        return out_of_date_words(row.english_changed_at)
-    return "Up to date"
+        return _out_of_date(row.english_changed_at)
+    return t("publish.welsh.up_to_date")
 
 
 def _changed(engine: Engine, pid: int, group: str, editor_key: str, rows: list[dict]) -> None:
@@ -47,7 +85,7 @@ def _changed(engine: Engine, pid: int, group: str, editor_key: str, rows: list[d
     messages: list[str] = []
     conflicts: list[tuple[dict, Conflict]] = []
     if author is None:
-        messages.append("You are signed out, so nothing was saved. Sign in again.")
+        messages.append(t("publish.welsh.signed_out"))
     else:
         for index, changes in st.session_state.get(editor_key, {}).get("edited_rows", {}).items():
             row = rows[int(index)]
@@ -60,7 +98,7 @@ def _changed(engine: Engine, pid: int, group: str, editor_key: str, rows: list[d
             except Conflict as exc:
                 conflicts.append((row, exc))
             except WorkbookError as exc:
-                messages.append(f"{row['Code']}: {exc.message}")
+                messages.append(f"{row['Code']}: {message_in(exc.message, ui_language())}")
     st.session_state[_k("msg", pid, group)] = messages
     st.session_state[_k("conflicts", pid, group)] = conflicts
     st.session_state[_k("gen", pid, group)] = st.session_state.get(_k("gen", pid, group), 0) + 1
@@ -70,10 +108,11 @@ def _use_mine(engine: Engine, pid: int, group: str, row: dict, exc: Conflict) ->
     author = current_author()
     try:
         if author is None:
-            raise WorkbookError("You are signed out, so nothing was saved. Sign in again.")
-        save_welsh_title(engine, pid, row["kind"], row["id"], exc.mine, expected_version=exc.theirs_version, author=author)
+            st.session_state[_k("msg", pid, group)] = [f"{row['Code']}: {t('publish.welsh.signed_out')}"]
+        else:
+            save_welsh_title(engine, pid, row["kind"], row["id"], exc.mine, expected_version=exc.theirs_version, author=author)
     except WorkbookError as err:
-        st.session_state[_k("msg", pid, group)] = [f"{row['Code']}: {err.message}"]
+        st.session_state[_k("msg", pid, group)] = [f"{row['Code']}: {message_in(err.message, ui_language())}"]
     st.session_state[_k("conflicts", pid, group)] = []
     st.session_state[_k("gen", pid, group)] = st.session_state.get(_k("gen", pid, group), 0) + 1
 
@@ -92,11 +131,11 @@ def welsh_summary(engine: Engine, partnership: Partnership, *pages: str) -> None
     with st.container():
         if not coverage.entries:
             return
-        (st.success if coverage.complete else st.info)(md_escape(coverage.summary()) + ".", icon=":material/translate:")
+        (st.success if coverage.complete else st.info)(md_escape(_summary(coverage)) + ".", icon=":material/translate:")
         if coverage.out_of_date:
-            with st.expander(f"Possibly out of date in Welsh ({len(coverage.out_of_date)})"):
+            with st.expander(t("publish.welsh.out_of_date_list", count=len(coverage.out_of_date))):
                 for gap in coverage.out_of_date[:50]:
-                    st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(out_of_date_words(gap.english_changed_at))}")
+                    st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(_out_of_date(gap.english_changed_at))}")
 
 
 def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...], editable: bool, *, summary: bool = True) -> None:
@@ -106,37 +145,35 @@ def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...
         return
     pid = stored_id(partnership)
     group = "-".join(kinds)
-    titles = [t for t in plan_titles(engine, pid) if t.kind in kinds and t.english.strip()]
-    words = " and ".join(plural(KIND_WORDS[k]) for k in kinds)
-    st.subheader(f"Welsh titles (Cymraeg) of the {words}", anchor=False)
+    titles = [x for x in plan_titles(engine, pid) if x.kind in kinds and x.english.strip()]
+    words = _kind_words(kinds)
+    st.subheader(t("publish.welsh.titles_header", kinds=words), anchor=False)
     if summary:
         welsh_summary(engine, partnership, *sorted({TITLE_PAGES[k] for k in kinds}))
     if not titles:
-        st.caption(f"No {words} yet: their Welsh titles go here once they are added.")
+        st.caption(t("publish.welsh.none_yet", kinds=words))
         return
     stored = welsh_title_rows(engine, pid)
     rows = []
-    for t in titles:
-        row = stored.get((t.kind, t.id))
+    for title in titles:
+        row = stored.get((title.kind, title.id))
         rows.append(
             {
-                "kind": t.kind,
-                "id": t.id,
+                "kind": title.kind,
+                "id": title.id,
                 "version": row.version if row else 0,
-                "Code": t.code,
-                "English": t.english,
+                "Code": title.code,
+                "English": title.english,
                 "Cymraeg": row.title if row else "",
                 "Welsh version": _state_words(row),
             }
         )
     frame = pd.DataFrame([{c: r[c] for c in COLUMNS} for r in rows], columns=COLUMNS)
     config = {
-        "Code": st.column_config.TextColumn("Code", disabled=True, width=80),
-        "English": st.column_config.TextColumn("English", disabled=True, width=360),
-        "Cymraeg": st.column_config.TextColumn(
-            "Cymraeg", width=360, help="The Welsh title, for the Welsh and bilingual documents. It saves when you leave the cell."
-        ),
-        "Welsh version": st.column_config.TextColumn("Welsh version", disabled=True, width=260),
+        "Code": st.column_config.TextColumn(t("publish.col.code"), disabled=True, width=80),
+        "English": st.column_config.TextColumn(t("publish.welsh.english"), disabled=True, width=360),
+        "Cymraeg": st.column_config.TextColumn(t("publish.welsh.cymraeg"), width=360, help=t("publish.welsh.cymraeg_help")),
+        "Welsh version": st.column_config.TextColumn(t("publish.welsh.welsh_version"), disabled=True, width=260),
     }
     if not editable:
         st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
@@ -154,19 +191,21 @@ def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...
         width="stretch",
         height="content" if len(rows) <= 25 else 600,
     )
-    st.caption(
-        "Type each Welsh title in the Cymraeg column; it saves when you leave the cell. A title whose English has "
-        "changed since shows as possibly out of date until its Welsh is saved again."
-    )
+    st.caption(t("publish.welsh.type_here"))
     for message in st.session_state.get(_k("msg", pid, group), []):
         show_message(message)
     for n, (row, exc) in enumerate(st.session_state.get(_k("conflicts", pid, group), [])):
         st.warning(
-            f"{md_escape(exc.theirs_by or 'Someone')} saved the Welsh of {md_escape(row['Code'])} as "
-            f"'{md_escape(str(exc.theirs))}' while you were editing. Your '{md_escape(str(exc.mine))}' is kept in the history.",
+            t(
+                "publish.welsh.conflict",
+                who=md_escape(exc.theirs_by or t("publish.welsh.someone")),
+                code=md_escape(row["Code"]),
+                theirs=md_escape(str(exc.theirs)),
+                mine=md_escape(str(exc.mine)),
+            ),
             icon="🔀",
         )
-        st.button("Use mine instead", key=_k("mine", pid, group, n), on_click=_use_mine, args=(engine, pid, group, row, exc))
+        st.button(t("publish.welsh.use_mine"), key=_k("mine", pid, group, n), on_click=_use_mine, args=(engine, pid, group, row, exc))
 
 
 def priority_titles(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
