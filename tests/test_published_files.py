@@ -361,7 +361,10 @@ def test_the_cli_takes_every_choice_and_prints_the_stored_figures_as_json(engine
     assert "Hartlepool looks like yours" in err and "--area" in err
     mapping = tmp_path / "cin-mapping.json"
     assert main([*args, "--area", "Hartlepool", "--save-mapping", str(mapping)]) == 0
-    assert "Imported 6 identification measures" in capsys.readouterr().out  # 2 of Hartlepool's, 4 comparators
+    assert capsys.readouterr().out.endswith(  # 2 of Hartlepool's, 4 comparators: counted apart
+        "Imported 2 identification measures for the partnership's areas, and 4 comparator figures for England and "
+        f"North East region, into '{hartlepool.name}'.\n"
+    )
     assert json.loads(mapping.read_text())["area"] == "Hartlepool"
     assert main(["figures", hartlepool.name, "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)

@@ -33,23 +33,9 @@ NOT_WORDS_FIRST = {"progress", "page_link"}
 #: Files whose words are still written out in English (the interface file's not_yet_in_welsh says so on
 #: the screens). Shrinks to nothing as the pages get their Welsh.
 STILL_ENGLISH: set[str] = {
-    "strategy/ui/building.py",
-    "strategy/ui/comments_panel.py",
-    "strategy/ui/file_import.py",
-    "strategy/ui/import_panel.py",
-    "strategy/ui/layout.py",
     "strategy/ui/period_views.py",
     "strategy/ui/plan_extras.py",
     "strategy/ui/plan_views.py",
-    "strategy/ui/read_only.py",
-    "strategy/ui/signin.py",
-    "strategy/ui/widgets.py",
-    "views/account.py",
-    "views/audit_log.py",
-    "views/backup.py",
-    "views/home.py",
-    "views/members.py",
-    "views/partnerships.py",
 }
 
 

@@ -57,33 +57,31 @@ if account.password_hash:
                     show_error(exc)
 
 if account.is_admin:
-    st.header("Accounts")
+    st.header(t("frame2.accounts.heading"))
     accounts = list_accounts(engine)
     st.dataframe(
         pd.DataFrame(
             {
-                "Username": [a.username for a in accounts],
-                "Name": [a.display_name for a in accounts],
-                "Agency": [a.agency for a in accounts],
-                "Email (single sign-on)": [a.email or "" for a in accounts],
-                "Administrator": ["Yes" if a.is_admin else "" for a in accounts],
-                "Disabled": ["Yes" if a.disabled else "" for a in accounts],
-                "Last signed in": [uk_time(a.last_sign_in_at) if a.last_sign_in_at else "" for a in accounts],
+                t("frame2.accounts.col_username"): [a.username for a in accounts],
+                t("frame2.accounts.col_name"): [a.display_name for a in accounts],
+                t("frame2.accounts.col_agency"): [a.agency for a in accounts],
+                t("frame2.accounts.col_email"): [a.email or "" for a in accounts],
+                t("frame2.accounts.col_admin"): [t("frame2.accounts.yes") if a.is_admin else "" for a in accounts],
+                t("frame2.accounts.col_disabled"): [t("frame2.accounts.yes") if a.disabled else "" for a in accounts],
+                t("frame2.accounts.col_last"): [uk_time(a.last_sign_in_at) if a.last_sign_in_at else "" for a in accounts],
             }
         ),
         hide_index=True,
     )
     with st.form("new_account", clear_on_submit=False):
-        st.markdown("**Create an account**")
-        username = st.text_input("Username", max_chars=120, placeholder="for example, jo.evans")
-        name = st.text_input("Name", max_chars=120)
-        agency = st.text_input("Agency or organisation", max_chars=200)
-        email = st.text_input("Work email, for single sign-on (optional)", max_chars=320)
-        password = st.text_input(
-            f"First password (at least {MIN_PASSWORD} characters; leave empty for single sign-on only)", type="password", max_chars=1000
-        )
-        admin = st.checkbox("Administrator (creates accounts and opens every partnership)")
-        if st.form_submit_button("Create account", type="primary"):
+        st.markdown(t("frame2.accounts.create_heading"))
+        username = st.text_input(t("frame2.signin.username"), max_chars=120, placeholder=t("frame2.accounts.username_example"))
+        name = st.text_input(t("frame2.accounts.name"), max_chars=120)
+        agency = st.text_input(t("frame2.accounts.agency"), max_chars=200)
+        email = st.text_input(t("frame2.accounts.email"), max_chars=320)
+        password = st.text_input(t("frame2.accounts.first_password", n=MIN_PASSWORD), type="password", max_chars=1000)
+        admin = st.checkbox(t("frame2.accounts.admin"))
+        if st.form_submit_button(t("frame2.accounts.create"), type="primary"):
             try:
                 made = create_account(
                     engine,
@@ -95,15 +93,17 @@ if account.is_admin:
                     is_admin=admin,
                     author=author,
                 )
-                st.success(f"Created {md_escape(made.username)}. Add it to a partnership on the Members page.")
+                st.success(t("frame2.accounts.created", username=md_escape(made.username)))
             except WorkbookError as exc:
                 show_error(exc)
     others = [a for a in accounts if a.id != account.id]
     if others:
-        pick = st.selectbox("Disable or enable an account", [a.username for a in others], index=None, placeholder="Choose an account")
+        pick = st.selectbox(
+            t("frame2.accounts.disable_or_enable"), [a.username for a in others], index=None, placeholder=t("frame2.accounts.choose")
+        )
         chosen = next((a for a in others if a.username == pick), None)
         if chosen is not None:
-            label = "Enable this account" if chosen.disabled else "Disable this account"
+            label = t("frame2.accounts.enable") if chosen.disabled else t("frame2.accounts.disable")
             if st.button(label):
                 try:
                     set_disabled(engine, chosen.username, not chosen.disabled, author=author)
@@ -111,30 +111,32 @@ if account.is_admin:
                 except WorkbookError as exc:
                     show_error(exc)
 
-    st.header("Sign-in help")
-    st.caption(
-        "After repeated failed sign-ins a username has to wait before trying again. Let someone in at once "
-        "(once you know it is them), or set a new password for them: that also signs out every browser "
-        "where they are signed in."
+    st.header(t("frame2.accounts.help_heading"))
+    st.caption(t("frame2.accounts.help_caption"))
+    helped = st.selectbox(
+        t("frame2.accounts.account"),
+        [a.username for a in accounts],
+        index=None,
+        placeholder=t("frame2.accounts.choose"),
+        key="help_account",
     )
-    helped = st.selectbox("Account", [a.username for a in accounts], index=None, placeholder="Choose an account", key="help_account")
     if helped is not None:
-        if st.button("Let them sign in again now", key="unlock"):
+        if st.button(t("frame2.accounts.unlock"), key="unlock"):
             try:
                 unlock_sign_in(engine, helped, author=author)
-                st.success(f"{md_escape(helped)} can sign in again at once.")
+                st.success(t("frame2.accounts.unlocked", username=md_escape(helped)))
             except WorkbookError as exc:
                 show_error(exc)
         with st.form("reset_password", clear_on_submit=True):
             reset = st.text_input(
-                f"New password for {md_escape(helped)} (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000
+                t("frame2.accounts.new_password", username=md_escape(helped), n=MIN_PASSWORD), type="password", max_chars=1000
             )
-            if st.form_submit_button("Set this password"):
+            if st.form_submit_button(t("frame2.accounts.set_password")):
                 try:
                     set_password(engine, helped, reset, author=author)
                     if helped == account.username:
                         st.session_state[EPOCH_KEY] = get_account(engine, account.id).session_epoch
                         keep_this_browser(engine, account.id)
-                    st.success(f"The password of {md_escape(helped)} is set; their other sessions are signed out. Tell them privately.")
+                    st.success(t("frame2.accounts.password_set", username=md_escape(helped)))
                 except WorkbookError as exc:
                     show_error(exc)

@@ -19,14 +19,21 @@ author = current_author()
 
 st.title(t("nav.audit_log"))
 if not can(engine, author, partnership.id, "manage"):
-    st.info("Only the partnership's owners can read its audit log.", icon="🔒")
+    st.info(t("frame2.audit.owners_only"), icon="🔒")
     st.stop()
 
 c1, c2, c3, c4 = st.columns(4)
-action = c1.selectbox("What", sorted(ACTIONS), index=None, format_func=ACTIONS.get, placeholder="Everything")
-who = c2.text_input("Who (part of a name)", max_chars=120)
-since = c3.date_input("From", value=None, format="DD/MM/YYYY")
-until = c4.date_input("To", value=None, format="DD/MM/YYYY")
+
+
+def _did(action: str, english: str = "") -> str:
+    """What an event says was done, in this person's language (the audit log's own words otherwise)."""
+    return t(f"frame2.audit.action.{action}") if action in ACTIONS else english or action
+
+
+action = c1.selectbox(t("frame2.audit.what"), sorted(ACTIONS), index=None, format_func=_did, placeholder=t("frame2.audit.everything"))
+who = c2.text_input(t("frame2.audit.who_filter"), max_chars=120)
+since = c3.date_input(t("frame2.audit.from"), value=None, format="DD/MM/YYYY")
+until = c4.date_input(t("frame2.audit.to"), value=None, format="DD/MM/YYYY")
 
 
 def _at(day: date | None, end: bool):
@@ -38,14 +45,14 @@ def _at(day: date | None, end: bool):
 
 
 events = audit_log(engine, partnership.id, author=author, action=action, who=who or None, since=_at(since, False), until=_at(until, True))
-st.caption(f"{len(events)} event{'s' if len(events) != 1 else ''}, newest first.")
-_headers = ["When", "Who", "Did", "Detail"]
+st.caption(t(f"frame2.audit.count_{'one' if len(events) == 1 else 'many'}", count=len(events)))
+_headers = ["When", "Who", "Did", "Detail"]  # the files' columns: a file format, in English
 _rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
 d1, d2 = st.columns(2)
 # The files are made when a download is clicked, not on every run of the page.
-d1.download_button("Download as CSV", data=partial(csv_bytes, _headers, _rows), file_name="audit log.csv", mime="text/csv")
+d1.download_button(t("frame2.audit.download_csv"), data=partial(csv_bytes, _headers, _rows), file_name="audit log.csv", mime="text/csv")
 d2.download_button(
-    "Download as Excel",
+    t("frame2.audit.download_excel"),
     data=partial(xlsx_bytes, _headers, _rows, "Audit log"),
     file_name="audit log.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -53,10 +60,10 @@ d2.download_button(
 st.dataframe(
     pd.DataFrame(
         {
-            "When": [uk_time(e.at) for e in events],
-            "Who": [e.who for e in events],
-            "Did": [e.what for e in events],
-            "Detail": [e.detail for e in events],
+            t("frame2.audit.when"): [uk_time(e.at) for e in events],
+            t("frame2.audit.who"): [e.who for e in events],
+            t("frame2.audit.did"): [_did(e.action, e.what) for e in events],
+            t("frame2.audit.detail"): [e.detail for e in events],
         }
     ),
     hide_index=True,
@@ -64,15 +71,15 @@ st.dataframe(
 )
 
 if role_in(engine, author, None) == "admin":
-    st.header("Sign-ins (all accounts)")
+    st.header(t("frame2.audit.sign_ins"))
     signins = sign_in_events(engine)
     st.dataframe(
         pd.DataFrame(
             {
-                "When": [uk_time(e.created_at) for e in signins],
-                "Who": [e.actor for e in signins],
-                "Did": [ACTIONS.get(e.action, e.action) for e in signins],
-                "Detail": [e.detail for e in signins],
+                t("frame2.audit.when"): [uk_time(e.created_at) for e in signins],
+                t("frame2.audit.who"): [e.actor for e in signins],
+                t("frame2.audit.did"): [_did(e.action) for e in signins],
+                t("frame2.audit.detail"): [e.detail for e in signins],
             }
         ),
         hide_index=True,

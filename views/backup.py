@@ -15,49 +15,43 @@ engine, partnership = page_context(need_partnership=False)
 author = current_author()
 
 st.title(t("nav.backup"))
-st.markdown(
-    "A backup holds a whole partnership (answers, tables, their history and comments) in one JSON "
-    "file, described in docs/backup-format.md. Keep it as securely as the workbook itself."
-)
+st.markdown(t("frame2.backup.intro"))
 
 if partnership is not None:
-    st.header(f"Back up {md_escape(partnership.name)}")
+    st.header(t("frame2.backup.heading", name=md_escape(partnership.name)))
     if can(engine, author, partnership.id, "manage"):
-        if st.button("Make a backup", type="primary"):
-            with st.status("Making the backup…") as status:
+        if st.button(t("frame2.backup.make"), type="primary"):
+            with st.status(t("frame2.backup.making")) as status:
                 try:
                     st.session_state["backup_file"] = (partnership.id, backup_json(engine, partnership.id, author=author))
-                    status.update(label="The backup is ready.", state="complete")
+                    status.update(label=t("frame2.backup.ready"), state="complete")
                 except WorkbookError as exc:
-                    status.update(label="The backup could not be made.", state="error")
+                    status.update(label=t("frame2.backup.failed"), state="error")
                     show_error(exc)
         made = st.session_state.get("backup_file")
         if made and made[0] == partnership.id:
             st.download_button(
-                "Download the backup",
+                t("frame2.backup.download"),
                 data=made[1].encode("utf-8"),
                 mime="application/json",
                 file_name=f"{partnership.name} backup.json",
                 icon="💾",
             )
     else:
-        st.info("Only the partnership's owners can make a backup.", icon="🔒")
+        st.info(t("frame2.backup.owners_only"), icon="🔒")
 
-st.header("Restore a backup as a new partnership")
+st.header(t("frame2.backup.restore_heading"))
 if role_in(engine, author, None) != "admin":
-    st.info("Only a site administrator can restore a backup. Ask them to restore it for you.", icon="🔒")
+    st.info(t("frame2.backup.admin_only"), icon="🔒")
     st.stop()
-st.caption(
-    "A restore always creates a new partnership; it never overwrites one. If the name is taken, give another. "
-    "Every value in the file is checked first; a file that fails any check restores nothing."
-)
-upload = st.file_uploader("Backup file (.json)", type=["json"], max_upload_size=20)
-new_name = st.text_input("Name for the restored partnership (leave empty to keep the name in the file)", max_chars=120)
-if upload is not None and st.button("Restore"):
+st.caption(t("frame2.backup.restore_caption"))
+upload = st.file_uploader(t("frame2.backup.file"), type=["json"], max_upload_size=20)
+new_name = st.text_input(t("frame2.backup.new_name"), max_chars=120)
+if upload is not None and st.button(t("frame2.backup.restore")):
     try:
         data = read_backup(upload.getvalue())
         pid = restore_partnership(engine, data, new_name=new_name.strip() or None, author=author)
         choose_partnership(pid)
-        st.success(f"Restored {md_escape(get_partnership(engine, pid).name)}; it is now the partnership in use.")
+        st.success(t("frame2.backup.restored", name=md_escape(get_partnership(engine, pid).name)))
     except WorkbookError as exc:
         show_error(exc)

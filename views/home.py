@@ -49,7 +49,7 @@ if partnership is None:
     with right.container(border=True):
         st.markdown(f"**{t('home.start_own')}**")
         st.caption(t("home.start_caption"))
-        st.page_link("views/partnerships.py", label=t("home.create"), icon="➕")
+        st.page_link(page="views/partnerships.py", label=t("home.create"), icon="➕")
     if st.session_state.get("home_error"):
         show_error(WorkbookError(st.session_state.pop("home_error")))
     st.stop()
@@ -61,11 +61,7 @@ period_links(engine, partnership)
 
 open_comments = sum(open_counts(engine, partnership.id).values())
 if open_comments:
-    st.info(
-        f"{open_comments} open comment{'s' if open_comments != 1 else ''} in this partnership's chapters: "
-        "look for 'Comments (n open)' under the questions.",
-        icon="💬",
-    )
+    st.info(t(f"frame2.home.open_comments_{'one' if open_comments == 1 else 'many'}", count=open_comments), icon="💬")
 
 progress = chapter_progress(engine, partnership.id)
 step = next_step(progress)
@@ -77,7 +73,7 @@ if step:
         st.page_link(CHAPTER_PAGES[step.chapter.id], label=t("home.go_to", page=chapter_title), icon="➡️")
 else:
     st.success(t("home.all_answered"), icon="🎉")
-    st.page_link("views/draft.py", label=t("home.go_to_draft"), icon="📄")
+    st.page_link(page="views/draft.py", label=t("home.go_to_draft"), icon="📄")
 
 st.header(t("home.progress"))
 for item in progress:
@@ -96,20 +92,28 @@ plan = load_plan(engine, partnership.id)
 st.header(t("home.plan"))
 gaps = [f for f in plan_checks(plan) if f.kind != "rec_unanswered"]
 st.write(
-    f"{len(plan.aims)} strategic aims · {len(plan.all_outcomes())} intended outcomes · "
-    f"{len(plan.all_actions())} actions · {len(plan.all_measures())} measures · "
-    f"{len(gaps)} gap{'s' if len(gaps) != 1 else ''} to close"
+    t(
+        "frame2.home.plan_counts",
+        aims=len(plan.aims),
+        outcomes=len(plan.all_outcomes()),
+        actions=len(plan.all_actions()),
+        measures=len(plan.all_measures()),
+        gaps=t(f"frame2.home.gap_{'one' if len(gaps) == 1 else 'many'}", count=len(gaps)),
+    )
 )
 cols = st.columns(3)
-cols[0].page_link("views/theory_of_change.py", label=t("nav.theory_of_change"), icon="🧩")
-cols[1].page_link("views/evaluation.py", label=t("nav.evaluation"), icon="📏")
-cols[2].page_link("views/action_plan.py", label=t("nav.action_plan"), icon="🗓️")
+cols[0].page_link(page="views/theory_of_change.py", label=t("nav.theory_of_change"), icon="🧩")
+cols[1].page_link(page="views/evaluation.py", label=t("nav.evaluation"), icon="📏")
+cols[2].page_link(page="views/action_plan.py", label=t("nav.action_plan"), icon="🗓️")
 st.header(t("home.ready"))
 readiness = readiness_report(engine, partnership.id)
 met = [c.label for c in readiness.criteria if c.level == MET]
 st.markdown(
-    f"{len(met)} of the guide's {len(readiness.criteria)} criteria for success are met (Guide §13.1): "
-    + "; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria)
-    + "."
+    t(
+        "frame2.home.criteria",
+        met=len(met),
+        total=len(readiness.criteria),
+        list="; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria),
+    )
 )
-st.page_link("views/readiness.py", label=t("home.go_to_readiness"), icon="🎯")
+st.page_link(page="views/readiness.py", label=t("home.go_to_readiness"), icon="🎯")

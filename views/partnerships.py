@@ -14,10 +14,15 @@ from strategy.ui.state import choose_partnership, current_author, show_error
 
 engine, current = page_context(need_partnership=False)
 author = current_author()
-NATIONS = {"england": "England", "wales": "Wales"}
+NATIONS = ("england", "wales")
+
+
+def _nation(nation: str) -> str:
+    return t(f"frame2.partnerships.{nation}")
+
 
 st.title(t("nav.partnerships"))
-st.caption("One workbook per safeguarding children partnership (in Wales, regional safeguarding board).")
+st.caption(t("frame2.partnerships.caption"))
 next_period_started()
 if current:
     period_links(engine, current)
@@ -34,71 +39,73 @@ def _archive(partnership_id: int, archived: bool) -> None:
 
 if st.session_state.get("partnerships_error"):
     show_error(WorkbookError(st.session_state.pop("partnerships_error")))
-show_archived = st.toggle("Show archived partnerships")
+show_archived = st.toggle(t("frame2.partnerships.show_archived"))
 partnerships = readable_partnerships(engine, author, list_partnerships(engine, include_archived=show_archived))
 if partnerships:
     st.dataframe(
         pd.DataFrame(
             {
-                "Name": [p.name for p in partnerships],
-                "Nation": [NATIONS[p.nation] for p in partnerships],
-                "Areas covered": [p.areas for p in partnerships],
-                "Strategy period": [period_label(p) for p in partnerships],
-                "Archived": ["Yes" if p.archived else "" for p in partnerships],
+                t("frame2.partnerships.name"): [p.name for p in partnerships],
+                t("frame2.partnerships.nation"): [_nation(p.nation) for p in partnerships],
+                t("frame2.partnerships.areas"): [p.areas for p in partnerships],
+                t("frame2.partnerships.period"): [period_label(p) for p in partnerships],
+                t("frame2.partnerships.archived"): [t("frame2.partnerships.yes") if p.archived else "" for p in partnerships],
             }
         ),
         hide_index=True,
     )
     for p in partnerships:
         cols = st.columns([6, 2, 2])
-        cols[0].markdown(md_escape(p.name) + (" (archived)" if p.archived else ""))
+        cols[0].markdown(md_escape(p.name) + (t("frame2.partnerships.archived_suffix") if p.archived else ""))
         if current and current.id == p.id:
-            cols[1].markdown("**In use**")
+            cols[1].markdown(t("frame2.partnerships.in_use"))
         else:
-            cols[1].button("Open", key=f"open-{p.id}", on_click=choose_partnership, args=(p.id,))
+            cols[1].button(t("frame2.partnerships.open"), key=f"open-{p.id}", on_click=choose_partnership, args=(p.id,))
         if p.archived and can(engine, author, p.id, "manage"):
-            cols[2].button("Bring back", key=f"unarchive-{p.id}", on_click=_archive, args=(p.id, False))
+            cols[2].button(t("frame2.partnerships.bring_back"), key=f"unarchive-{p.id}", on_click=_archive, args=(p.id, False))
 else:
-    st.info("No partnerships yet. Create yours below, or open the demo from the Home page.")
+    st.info(t("frame2.partnerships.none"))
 
-st.header("Create a partnership")
-st.caption("You become its owner, and can then add the other members on the Members page.")
+st.header(t("frame2.partnerships.create_heading"))
+st.caption(t("frame2.partnerships.create_caption"))
 with st.form("create_partnership", clear_on_submit=False):
-    name = st.text_input("Name", max_chars=120, placeholder="for example, Harbourshire Safeguarding Children Partnership")
+    name = st.text_input(t("frame2.partnerships.name"), max_chars=120, placeholder=t("frame2.partnerships.name_example"))
     nation = st.radio(
-        "Nation",
+        t("frame2.partnerships.nation"),
         list(NATIONS),
-        format_func=NATIONS.get,
+        format_func=_nation,
         horizontal=True,
-        help="The workbook adapts its words and references to England or Wales.",
+        help=t("frame2.partnerships.nation_help"),
     )
-    areas = st.text_input("Areas covered", placeholder="the local authority areas the partnership covers")
+    areas = st.text_input(t("frame2.partnerships.areas"), placeholder=t("frame2.partnerships.areas_placeholder"))
     c1, c2 = st.columns(2)
-    start = c1.text_input("First year of the strategy", placeholder="2026")
-    end = c2.text_input("Last year of the strategy", placeholder="2029")
-    if st.form_submit_button("Create partnership", type="primary"):
+    start = c1.text_input(t("frame2.partnerships.first_year"), placeholder="2026")
+    end = c2.text_input(t("frame2.partnerships.last_year"), placeholder="2029")
+    if st.form_submit_button(t("frame2.partnerships.create"), type="primary"):
         try:
             created = create_partnership(engine, name=name, nation=nation, areas=areas, period_start=start, period_end=end, author=author)
             choose_partnership(created.id)
-            st.success(f"Created {md_escape(created.name)}. It is now the partnership in use.")
+            st.success(t("frame2.partnerships.created", name=md_escape(created.name)))
             st.rerun()
         except WorkbookError as exc:
             show_error(exc)
 
 if current and not can(engine, author, current.id, "manage"):
-    st.header(f"Details of {md_escape(current.name)}")
-    st.text(f"{current.name}\n{NATIONS[current.nation]}\n{current.areas}\n{period_label(current)}".strip())
-    st.caption("Only the partnership's owners can change its details.")
+    st.header(t("frame2.partnerships.details_of", name=md_escape(current.name)))
+    st.text(f"{current.name}\n{_nation(current.nation)}\n{current.areas}\n{period_label(current)}".strip())
+    st.caption(t("frame2.partnerships.owners_only"))
 elif current:
-    st.header(f"Details of {md_escape(current.name)}")
+    st.header(t("frame2.partnerships.details_of", name=md_escape(current.name)))
     with st.form("edit_partnership"):
-        new_name = st.text_input("Name", value=current.name, max_chars=120)
-        new_nation = st.radio("Nation", list(NATIONS), index=list(NATIONS).index(current.nation), format_func=NATIONS.get, horizontal=True)
-        new_areas = st.text_input("Areas covered", value=current.areas)
+        new_name = st.text_input(t("frame2.partnerships.name"), value=current.name, max_chars=120)
+        new_nation = st.radio(
+            t("frame2.partnerships.nation"), list(NATIONS), index=list(NATIONS).index(current.nation), format_func=_nation, horizontal=True
+        )
+        new_areas = st.text_input(t("frame2.partnerships.areas"), value=current.areas)
         c1, c2 = st.columns(2)
-        new_start = c1.text_input("First year of the strategy", value=str(current.period_start or ""))
-        new_end = c2.text_input("Last year of the strategy", value=str(current.period_end or ""))
-        if st.form_submit_button("Save details"):
+        new_start = c1.text_input(t("frame2.partnerships.first_year"), value=str(current.period_start or ""))
+        new_end = c2.text_input(t("frame2.partnerships.last_year"), value=str(current.period_end or ""))
+        if st.form_submit_button(t("frame2.partnerships.save")):
             try:
                 update_partnership(
                     engine,
@@ -115,8 +122,8 @@ elif current:
                 show_error(exc)
     if not current.archived:
         st.button(
-            "Archive this partnership",
-            help="Hides it from the list; nothing is deleted and it can be brought back.",
+            t("frame2.partnerships.archive"),
+            help=t("frame2.partnerships.archive_help"),
             on_click=_archive,
             args=(current.id, True),
         )

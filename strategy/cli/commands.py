@@ -229,17 +229,35 @@ def cmd_import_survey(args) -> None:
 
 def cmd_import_figures(args) -> None:
     from strategy.answers.io import FIGURES, MEASURES, import_figures, partnership_preview
+    from strategy.tabular.geography import comparator_parts, is_comparator
 
     prompt_id = MEASURES if args.measures else FIGURES
+    previews = []  # the file's preview, as imported: its comparator rows are counted apart
+
+    def preview(engine, p, data, name, options):
+        previews.append(partnership_preview(engine, p.id, data, name, prompt_id, options))
+        return previews[-1]
+
     partnership, count = _import_file(
         args,
         lambda engine, pid, data, name, author, options: import_figures(
             engine, pid, data, name, prompt_id=prompt_id, author=author, replace=args.replace, options=options
         ),
-        lambda engine, p, data, name, options: partnership_preview(engine, p.id, data, name, prompt_id, options),
+        preview,
     )
     what = "identification measure" if args.measures else "local figure"
-    print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
+    compared = [row.get("detail") for row in (previews[-1].rows if previews else []) if is_comparator(row.get("detail"))]
+    if not compared:
+        print(f"Imported {count} {what}{'s' if count != 1 else ''} into '{partnership.name}'.")
+        return
+    # The nation's and the region's rows kept beside the area's are not the area's own: said apart.
+    own = count - len(compared)
+    areas = list(dict.fromkeys(comparator_parts(str(detail))[0] for detail in compared))
+    named = areas[0] if len(areas) == 1 else f"{', '.join(areas[:-1])} and {areas[-1]}"
+    print(
+        f"Imported {own} {what}{'s' if own != 1 else ''} for the partnership's areas, and {len(compared)} comparator "
+        f"figure{'s' if len(compared) != 1 else ''} for {named}, into '{partnership.name}'."
+    )
 
 
 def cmd_figures(args) -> None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from strategy.ui.language import t
+
 #: The product's short name, last in every browser title.
 PRODUCT = "CSA Strategy Workbook"
 
-#: The one safeguarding reminder, shown once per page near its first free-text box.
+#: The one safeguarding reminder, shown once per page near its first free-text box (its English:
+#: the screens say it in the person's language, frame2.a11y.reminder).
 SAFEGUARDING_REMINDER = (
     "This is a strategy, not a case record: please do not enter names or other details that could "
     "identify a child, a family or the person who has sexually abused a child."
@@ -57,4 +60,4 @@ def page_frame() -> None:
 
 def safeguarding_reminder() -> None:
     """The reminder never to identify a child, in full-contrast text (not a grey caption)."""
-    st.info(SAFEGUARDING_REMINDER, icon="🛡️")
+    st.info(t("frame2.a11y.reminder"), icon="🛡️")

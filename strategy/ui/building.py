@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.dates import uk_time
 from strategy.core.text import md_escape
-from strategy.ui.state import show_message
+from strategy.ui.language import t
+from strategy.ui.state import message_text, show_message
 from strategy.word.jobs import JOBS, Job
 from strategy.word.pdf import NOT_INSTALLED, pdf_available, to_pdf
 
@@ -59,7 +60,7 @@ def document_job(
     runs once after a successful build (to record it in the audit log)."""
     full = job_key(engine, *key)
     job = JOBS.get(full)
-    label = button if job is None or job.running else f"{button} again"
+    label = button if job is None or job.running else t("frame2.build.again", button=button)
     if st.button(
         label,
         type="primary" if primary else "secondary",
@@ -73,10 +74,10 @@ def document_job(
         _follow(full)
         return None
     if job.state == "failed":
-        st.error(f"{_title(what)} could not be built.", icon="⚠️")
+        st.error(t("frame2.build.failed", what=_title(what)), icon="⚠️")
         show_message(job.error)
         return None
-    st.success(f"{_title(what)} is ready (built at {uk_time(job.finished_at)}; build it again for the latest answers).", icon="✅")
+    st.success(t("frame2.build.ready", what=_title(what), when=uk_time(job.finished_at)), icon="✅")
     return job.result
 
 
@@ -89,7 +90,7 @@ def _follow(key: tuple[Hashable, ...]) -> None:
         if job is None or not job.running:
             st.rerun(scope="app")  # the page, with the result or the reason it failed
             return
-        with st.status(f"Building {job.what}… (you can go on working on another page meanwhile)", expanded=True):
+        with st.status(t("frame2.build.building", what=job.what), expanded=True):
             st.progress(job.fraction, text=md_escape(job.step))
 
     progress()
@@ -101,15 +102,21 @@ def pdf_offer(
     """ "Download as PDF" for a Word document just built: a tagged, accessible PDF made by LibreOffice in
     the background (or what to install where it is not)."""
     if not pdf_available():
-        st.info(NOT_INSTALLED)
+        st.info(message_text(NOT_INSTALLED))
         return
     digest = hashlib.sha256(docx).hexdigest()[:16]
     pdf = document_job(
-        engine, (*key, "pdf", digest), f"the PDF of {what}", lambda: to_pdf(docx), button="Make a PDF", primary=False, done=done
+        engine,
+        (*key, "pdf", digest),
+        t("frame2.build.pdf_of", what=what),
+        lambda: to_pdf(docx),
+        button=t("frame2.build.make_pdf"),
+        primary=False,
+        done=done,
     )
     if pdf is not None:
         st.download_button(
-            "Download as PDF",
+            t("frame2.build.download_pdf"),
             data=pdf,
             file_name=filename.removesuffix(".docx") + ".pdf",
             mime="application/pdf",

@@ -11,6 +11,7 @@ from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
 from strategy.core.models import Comment, Partnership, stored_id
 from strategy.core.text import md_escape
+from strategy.ui.language import t
 from strategy.ui.state import author_or_refuse, current_author, show_message
 
 
@@ -53,17 +54,21 @@ def _resolve(engine: Engine, pid: int, comment_id: int, resolved: bool, kind: st
 def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, kind: str, key: str, open_count: int) -> None:
     """An expander of the comments on one target, with the forms this person's role allows."""
     pid, author = stored_id(partnership), current_author()
-    label = f"Comments ({open_count} open)" if open_count else "Comments"
+    label = t("frame2.comments.title_open", count=open_count) if open_count else t("frame2.comments.title")
     with st.expander(label, expanded=bool(st.session_state.get(_k("commentsopen", pid, kind, key)))):
         comment_ok = can(engine, author, pid, "comment")
         resolve_ok = can(engine, author, pid, "edit")
         all_threads = threads(engine, pid, kind, key)
         if not all_threads:
-            st.caption("No comments yet.")
+            st.caption(t("frame2.comments.none"))
         for thread in all_threads:
             c = thread.comment
             with st.container(border=True):
-                state = "" if thread.open else f" · resolved by {md_escape(c.resolved_by_name or '')}, {uk_time(c.resolved_at)}"
+                state = (
+                    ""
+                    if thread.open
+                    else t("frame2.comments.resolved_by", who=md_escape(c.resolved_by_name or ""), when=uk_time(c.resolved_at))
+                )
                 st.markdown(_byline(c) + state)
                 st.text(c.text)
                 for reply in thread.replies:
@@ -71,11 +76,22 @@ def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, ki
                     st.text(reply.text)
                 if comment_ok and thread.open:
                     box = _k("reply", pid, c.id)
-                    st.text_input("Reply", key=box, max_chars=5000, label_visibility="collapsed", placeholder="Reply…")
-                    st.button("Reply", key=_k("replybtn", pid, c.id), on_click=_add, args=(engine, pid, chapter_id, kind, key, box, c.id))
+                    st.text_input(
+                        t("frame2.comments.reply"),
+                        key=box,
+                        max_chars=5000,
+                        label_visibility="collapsed",
+                        placeholder=t("frame2.comments.reply_placeholder"),
+                    )
+                    st.button(
+                        t("frame2.comments.reply"),
+                        key=_k("replybtn", pid, c.id),
+                        on_click=_add,
+                        args=(engine, pid, chapter_id, kind, key, box, c.id),
+                    )
                 if resolve_ok:
                     st.button(
-                        "Resolve" if thread.open else "Reopen",
+                        t("frame2.comments.resolve") if thread.open else t("frame2.comments.reopen"),
                         key=_k("resolve", pid, c.id),
                         on_click=_resolve,
                         args=(engine, pid, c.id, thread.open, kind, key),
@@ -86,12 +102,15 @@ def comments_panel(engine: Engine, partnership: Partnership, chapter_id: str, ki
         if comment_ok:
             box = _k("newcomment", pid, kind, key)
             st.text_area(
-                "Add a comment",
+                t("frame2.comments.add_label"),
                 key=box,
                 max_chars=5000,
                 height=80,
-                help="Comments are kept: they can be resolved but not deleted. Do not name or describe a child or family.",
+                help=t("frame2.comments.add_help"),
             )
             st.button(
-                "Add comment", key=_k("addcomment", pid, kind, key), on_click=_add, args=(engine, pid, chapter_id, kind, key, box, None)
+                t("frame2.comments.add_button"),
+                key=_k("addcomment", pid, kind, key),
+                on_click=_add,
+                args=(engine, pid, chapter_id, kind, key, box, None),
             )

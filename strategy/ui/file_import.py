@@ -27,14 +27,22 @@ import pandas as pd
 import streamlit as st
 
 from strategy.core.errors import WorkbookError
+from strategy.core.interface import message_in
 from strategy.core.text import md_escape
 from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview, file_name, group_problems
+from strategy.ui.language import t, ui_language
 
 #: Ready rows shown in the preview.
 PREVIEW_ROWS = 20
 #: Problems shown in the preview's table (all are counted).
 PROBLEM_ROWS = 500
-UPLOAD_LABEL = f"Choose a CSV or Excel file (up to {MAX_MEGABYTES} MB and {MAX_ROWS:,} rows)"
+#: The uploader's label, unless a page gives its own (in the person's language: ``upload_label()``).
+UPLOAD_LABEL = ""
+
+
+def upload_label() -> str:
+    return t("frame2.import.upload", mb=MAX_MEGABYTES, rows=f"{MAX_ROWS:,}")
+
 
 Keys = Callable[[str], str]
 Mode = Literal["replace", "add"]
@@ -72,18 +80,22 @@ class Shown:
     button: str
     #: Whether there is anything to import (and nothing to fix).
     importable: bool
-    #: What the ready rows are called in the caption above them.
-    noun: str = "rows"
+    #: What the ready rows are called in the caption above them ("rows" in the person's language if empty).
+    noun: str = ""
     #: A sentence or two on what importing would do, shown first.
     summary: str = ""
-    #: Said when there is nothing to fix and nothing to import.
-    nothing: str = "The file has no rows to import."
+    #: Said when there is nothing to fix and nothing to import (a default in the person's language if empty).
+    nothing: str = ""
     #: The counts shown; by default rows ready, rows with problems and blank rows skipped.
     metrics: list[tuple[str, int]] = field(default_factory=list)
 
     def counts(self) -> list[tuple[str, int]]:
         p = self.preview
-        return self.metrics or [("Rows ready", p.ready), ("Rows with problems", p.rows_with_problems), ("Blank rows skipped", p.blank_rows)]
+        return self.metrics or [
+            (t("frame2.import.rows_ready"), p.ready),
+            (t("frame2.import.rows_with_problems"), p.rows_with_problems),
+            (t("frame2.import.blank_rows"), p.blank_rows),
+        ]
 
 
 def chosen_file(
@@ -93,7 +105,7 @@ def chosen_file(
     bytes and name, or None."""
     if template is not None:
         st.download_button(
-            "Download the template (CSV)",
+            t("frame2.import.template"),
             data=template.data,
             file_name=template.name,
             mime="text/csv",
@@ -106,7 +118,7 @@ def chosen_file(
         st.success(md_escape(done), icon="✅")  # may name the file
     generation = st.session_state.get(key("gen"), 0)
     upload = st.file_uploader(
-        label, type=["csv", "xlsx"], key=f"{key('file')}|{generation}", max_upload_size=MAX_MEGABYTES, disabled=disabled
+        label or upload_label(), type=["csv", "xlsx"], key=f"{key('file')}|{generation}", max_upload_size=MAX_MEGABYTES, disabled=disabled
     )
     return None if upload is None else (upload.getvalue(), upload.name)
 
@@ -117,21 +129,21 @@ def _read(key: str, data: bytes, filename: str, preview: Callable[[bytes, str], 
     cached = st.session_state.get(key)
     if cached and cached[0] == token:
         return cached[1]
-    with st.status("Reading the file…") as status:
+    with st.status(t("frame2.import.reading")) as status:
         result: _P | WorkbookError
         try:
             result = preview(data, filename)
-            status.update(label="Read the file.", state="complete")
+            status.update(label=t("frame2.import.read"), state="complete")
         except WorkbookError as exc:
             result = exc
-            status.update(label="The file could not be read.", state="error")
+            status.update(label=t("frame2.import.unreadable"), state="error")
     st.session_state[key] = (token, result)
     return result
 
 
 def show_error(headline: str, message: str) -> None:
     st.error(headline, icon="⚠️")
-    st.text(message)  # may quote the file: never markdown
+    st.text(message_in(message, ui_language()))  # may quote the file: never markdown
 
 
 def import_panel(
@@ -154,10 +166,10 @@ def import_panel(
     chooses whether the import replaces the rows already stored; without, ``replace`` is passed.
     ``choices`` names the choices the preview was made with (a new preview when they change), and
     ``choose(result)`` shows the widgets that change them (the sheet, the header row, the area...)."""
-    st.markdown(f"**Preview of {md_escape(file_name(filename))}**")
+    st.markdown(t("frame2.import.preview_of", name=md_escape(file_name(filename))))
     result = _read(key("preview"), data, filename, preview, choices)
     if isinstance(result, WorkbookError):
-        show_error("This file could not be read, so nothing was imported.", result.message)
+        show_error(t("frame2.import.unreadable_nothing"), result.message)
         if choose is not None:
             choose(result)  # the choices (a sheet, a row) may be what makes it readable
         return
@@ -166,52 +178,56 @@ def import_panel(
     view = shown(result)
     base = view.preview
     if view.summary:
-        st.text(view.summary)
-    st.text(f"Read as: {base.read_as}")
+        st.text(message_in(view.summary, ui_language()))
+    st.text(t("frame2.import.read_as", how=message_in(base.read_as, ui_language())))
     for note in base.notes:
-        st.text(note)  # may quote the file's title or column names: never markdown
+        st.text(message_in(note, ui_language()))  # may quote the file's title or column names: never markdown
     for column, (label, count) in zip(st.columns(len(view.counts())), view.counts(), strict=True):
         column.metric(label, f"{count:,}")
     if base.columns:
-        st.caption("Columns read")
-        st.dataframe(pd.DataFrame(base.columns, columns=["Column in the file", "Goes into"]), hide_index=True)
+        st.caption(t("frame2.import.columns_read"))
+        st.dataframe(pd.DataFrame(base.columns, columns=[t("frame2.import.column_in_file"), t("frame2.import.goes_into")]), hide_index=True)
     if base.ignored:
-        st.caption("Columns ignored (their values are not imported)")
-        st.dataframe(pd.DataFrame(base.ignored, columns=["Column in the file", "Why"]), hide_index=True)
+        st.caption(t("frame2.import.columns_ignored"))
+        ignored = [(column, message_in(why, ui_language())) for column, why in base.ignored]
+        st.dataframe(pd.DataFrame(ignored, columns=[t("frame2.import.column_in_file"), t("frame2.import.why")]), hide_index=True)
     if base.problem_count:
-        st.error(
-            f"{base.problem_count:,} problem{'s' if base.problem_count != 1 else ''} to fix in the file: "
-            "nothing can be imported until there are none. Fix them (or make the choices above) and choose the file again.",
-            icon="⚠️",
-        )
-        st.text("\n".join(group_problems(base.problems, base.problem_count)))  # a screenful, by kind
+        one = "one" if base.problem_count == 1 else "many"
+        st.error(t(f"frame2.import.problem_{one}", count=f"{base.problem_count:,}"), icon="⚠️")
+        grouped = group_problems(base.problems, base.problem_count)
+        st.text("\n".join(message_in(line, ui_language()) for line in grouped))  # a screenful, by kind
         problems = base.problems[:PROBLEM_ROWS]
-        with st.expander(f"Every problem, by row ({base.problem_count:,})"):
+        with st.expander(t("frame2.import.every_problem", count=f"{base.problem_count:,}")):
+            problem = t("frame2.import.problem")
             st.dataframe(
-                pd.DataFrame([(p.row, p.column, p.message) for p in problems], columns=["Row", "Column", "Problem"]),
+                pd.DataFrame(
+                    [(p.row, p.column, message_in(p.message, ui_language())) for p in problems],
+                    columns=[t("frame2.import.row"), t("frame2.import.column"), problem],
+                ),
                 hide_index=True,
-                column_config={"Problem": st.column_config.TextColumn(width="large")},
+                column_config={problem: st.column_config.TextColumn(width="large")},
             )
             if base.problem_count > len(problems):
-                st.caption(f"Showing the first {len(problems):,} of {base.problem_count:,} problems.")
+                st.caption(t("frame2.import.showing_first", shown=f"{len(problems):,}", count=f"{base.problem_count:,}"))
     if not view.ready.empty:
-        st.caption(f"The first {len(view.ready):,} of {base.ready:,} {view.noun} ready to import")
+        noun = view.noun or t("frame2.import.rows")
+        st.caption(t("frame2.import.first_ready", shown=f"{len(view.ready):,}", count=f"{base.ready:,}", noun=noun))
         st.dataframe(view.ready, hide_index=True)
     if base.problem_count:
         return
     if not view.importable:
-        st.warning(view.nothing)
+        st.warning(view.nothing or t("frame2.import.no_rows"))
         return
     if existing is not None:
         order: list[Mode] = ["replace", "add"] if existing.default == "replace" else ["add", "replace"]
         answers = {"replace": existing.replace, "add": existing.add}
         replace = st.radio(existing.question, order, format_func=answers.__getitem__, key=key("mode")) == "replace"
     if st.button(view.button, type="primary", key=key("go")):
-        with st.spinner("Importing the file…"):
+        with st.spinner(t("frame2.import.importing")):
             try:
                 done = commit(replace)
             except WorkbookError as exc:
-                show_error("Nothing was imported.", exc.message)
+                show_error(t("frame2.import.nothing_imported"), exc.message)
                 return
         st.session_state[key("done")] = done
         # A fresh uploader and preview, and the page showing what is now stored.
@@ -223,13 +239,13 @@ def import_panel(
 def ready_frame(preview: Preview, columns: dict[str, str], values: Callable[[str, object], object] | None = None) -> pd.DataFrame:
     """The first ready rows as a table: the spreadsheet's row number, then ``columns`` (stored key ->
     the heading shown), each value through ``values(key, value)`` if given, as text."""
-    records = []
+    records, row_heading = [], t("frame2.import.row")
     for number, row in zip(preview.row_numbers[:PREVIEW_ROWS], preview.rows[:PREVIEW_ROWS], strict=True):
-        record: dict[str, object] = {"Row": number}
+        record: dict[str, object] = {row_heading: number}
         for key, heading in columns.items():
             value = row.get(key)
             if values is not None:
                 value = values(key, value)
             record[heading] = "" if value is None else str(value)
         records.append(record)
-    return pd.DataFrame(records, columns=["Row", *columns.values()])
+    return pd.DataFrame(records, columns=[row_heading, *columns.values()])

@@ -20,12 +20,17 @@ from strategy.core.errors import InvalidInput, WorkbookError
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.guide.content import Prompt, content
+from strategy.tabular.geography import comparator_parts, is_comparator
 from strategy.tabular.reading import QUARTERS, ImportOptions, Preview
 from strategy.ui import file_import
+from strategy.ui.language import column_label_of, t, ui_language
 from strategy.ui.state import author_or_refuse, bump, current_author
 from strategy.ui.survey_views import survey_link_panel
 
-_WHAT = {SURVEY: ("response", "responses"), FIGURES: ("figure", "figures"), MEASURES: ("figure", "figures")}
+#: What an import's rows are called: frame2.import.<word>_one / _many ("2 responses", "24 figures").
+_WHAT = {SURVEY: "response", FIGURES: "figure", MEASURES: "figure"}
+#: ... and in the sentence saying what an import stored ("Imported 24 identification measures ...").
+_STORED = {SURVEY: "response", FIGURES: "figure", MEASURES: "measure"}
 
 
 def _k(*parts: object) -> str:
@@ -38,20 +43,46 @@ def _keys(pid: int, prompt_id: str) -> file_import.Keys:
 
 
 def _plural(count: int, prompt_id: str) -> str:
-    one, many = _WHAT[prompt_id]
-    return f"{count:,} {one if count == 1 else many}"
+    return _counted(count, _WHAT[prompt_id])
+
+
+def _counted(count: int, word: str) -> str:
+    return t(f"frame2.import.{word}_{'one' if count == 1 else 'many'}", count=f"{count:,}")
+
+
+def _and(names: list[str]) -> str:
+    """ "England and North East region": the names joined as a sentence says them."""
+    if len(names) < 2:
+        return "".join(names)
+    last = names[-1]
+    key = "frame2.import.and_vowel" if last[:1].lower() in "aeiouwy" else "frame2.import.and"
+    return t(key, first=", ".join(names[:-1]), last=last)
+
+
+def imported_words(count: int, prompt_id: str, preview: Preview | None) -> str:
+    """What an import stored, as the page says it: "Imported 2 responses." For figures and identification
+    measures, the partnership's own figures apart from the comparators kept beside them (the nation's and
+    the region's rows, ``is_comparator``): "Imported 24 identification measures for the partnership's areas,
+    and 6 comparator figures for Wales and North Wales region." ``preview`` is the file's, as imported."""
+    details = [row.get("detail") for row in (preview.rows if preview is not None and prompt_id != SURVEY else [])]
+    compared = [detail for detail in details if is_comparator(detail)]
+    if not compared:
+        return t("frame2.import.done", what=_counted(count, _STORED[prompt_id]))
+    areas = list(dict.fromkeys(comparator_parts(str(detail))[0] for detail in compared))
+    return t(
+        "frame2.import.done_with_comparators",
+        what=_counted(count - len(compared), _STORED[prompt_id]),
+        comparators=_counted(len(compared), "comparator"),
+        areas=_and(areas),
+    )
 
 
 def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     if not editable or current_author() is None:
         return
     with st.container(border=True):
-        st.markdown("**Import the survey responses**")
-        st.caption(
-            "Responses come from a file: a Microsoft Forms export (Excel) or a spreadsheet saved as "
-            "CSV or .xlsx, one response per row. Names and email addresses in the file are never "
-            "imported. Download the template to see the columns."
-        )
+        st.markdown(t("frame2.import.survey_heading"))
+        st.caption(t("frame2.import.survey_caption"))
         import_panel(engine, partnership, prompt)
     survey_link_panel(engine, stored_id(partnership), "staff", writer=editable, author=current_author())
 
@@ -59,11 +90,8 @@ def survey_import(engine: Engine, partnership: Partnership, prompt: Prompt, edit
 def figures_import(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     if not editable or current_author() is None:
         return
-    with st.expander("Import figures from a file (CSV or Excel)"):
-        st.caption(
-            "Add many figures at once from a spreadsheet: one figure per row, with the columns in the "
-            "template. Codes such as c (suppressed) are kept as written."
-        )
+    with st.expander(t("frame2.import.figures_expander")):
+        st.caption(t("frame2.import.figures_caption"))
         import_panel(engine, partnership, prompt)
 
 
@@ -91,7 +119,7 @@ def chosen_options(keys: file_import.Keys) -> tuple[ImportOptions, str]:
             filters[column] = (*filters.get(column, ()), value)
         answers = dict(state.get(keys("answers-chosen")) or {}) | dict(_lines(state.get(keys("answers"), ""), "AS WRITTEN=SCORE"))
         if header and not header.isdigit():
-            raise InvalidInput(f"The row holding the column names should be a number, not '{header}'.")
+            raise InvalidInput(t("frame2.import.header_row_number", header=header))
     except InvalidInput as exc:
         return ImportOptions(), exc.message
     leads = {}
@@ -125,11 +153,12 @@ class PlanChoices:
     quarters: bool = False
 
 
-_QUARTER_WORDS = {
-    "": "Choose…",
-    "financial": "Quarters of the financial year: Q3 2025 is October to December 2025 (Q3 2025/26)",
-    "calendar": "Calendar quarters: Q3 2025 is July to September 2025",
-}
+#: The ways a file can write its quarters: "" (not chosen yet), then QUARTERS; each named by frame2.import.quarters_<way>.
+_QUARTER_WAYS = ("", "financial", "calendar")
+
+
+def _quarter_words(way: str) -> str:
+    return t(f"frame2.import.quarters_{way or 'choose'}")
 
 
 def _use_answers(keys: file_import.Keys, suggested: dict[str, str]) -> None:
@@ -159,31 +188,27 @@ def choose(
         or bool(preview.suggested_answers)
         or (plan is not None and (plan.quarters or bool(plan.person_leads)))
     )
-    with st.expander("How to read the file", expanded=asks):
+    with st.expander(t("frame2.import.how_to_read"), expanded=asks):
         if preview is not None and len(preview.sheets) > 1:
             st.selectbox(
-                "Sheet",
+                t("frame2.import.sheet"),
                 preview.sheets,
                 index=preview.sheets.index(preview.sheet) if preview.sheet in preview.sheets else 0,
                 key=keys("sheet"),
             )
-        st.text_input("Row holding the column names (blank: found below any title)", key=keys("header-row"))
+        st.text_input(t("frame2.import.header_row"), key=keys("header-row"))
         if preview is not None and len(preview.areas) > 1:
             names = [a for a, _ in preview.areas]
             offered = [a for a in preview.suggested_areas if a in names] + [a for a in names if a not in preview.suggested_areas]
             st.selectbox(
-                "Which area is the partnership's? Only its rows are imported.",
+                t("frame2.import.which_area"),
                 ["", *offered],
-                format_func=lambda a: a or "Choose the area…",
+                format_func=lambda a: a or t("frame2.import.choose_area"),
                 key=keys("area"),
             )
         if published:
-            st.text_area(
-                "Columns (one FIELD=COLUMN a line, such as value=number_of_children; a value that is not a column is "
-                "used for every row, such as measure=plans_sexual_abuse)",
-                key=keys("map"),
-            )
-            st.text_area("Keep only rows with (one COLUMN=VALUE a line, such as category_of_abuse=Sexual abuse)", key=keys("filter"))
+            st.text_area(t("frame2.import.map"), key=keys("map"))
+            st.text_area(t("frame2.import.filter"), key=keys("filter"))
         if survey:
             _answers(keys, preview)
         if plan is not None:
@@ -195,36 +220,38 @@ def _answers(keys: file_import.Keys, preview: Preview | None) -> None:
     the person's own lines."""
     chosen = st.session_state.get(keys("answers-chosen")) or {}
     if preview is not None and preview.suggested_answers:
-        st.markdown("**Answers on another scale**")
-        st.caption("The file's answers are not on the workbook's scale. Check the suggested score for each, then use it.")
-        st.dataframe(
-            pd.DataFrame(list(preview.suggested_answers.items()), columns=["Answer in the file", "Score in the workbook"]), hide_index=True
-        )
-        st.button("Use this mapping", key=keys("answers-use"), on_click=_use_answers, args=(keys, preview.suggested_answers))
+        st.markdown(t("frame2.import.other_scale"))
+        st.caption(t("frame2.import.other_scale_caption"))
+        st.dataframe(pd.DataFrame(list(preview.suggested_answers.items()), columns=_answer_columns()), hide_index=True)
+        st.button(t("frame2.import.use_mapping"), key=keys("answers-use"), on_click=_use_answers, args=(keys, preview.suggested_answers))
     if chosen:
-        st.caption("Answers on another scale, read as chosen")
-        st.dataframe(pd.DataFrame(list(chosen.items()), columns=["Answer in the file", "Score in the workbook"]), hide_index=True)
-        st.button("Clear this mapping", key=keys("answers-clear"), on_click=_clear_answers, args=(keys,))
-    st.text_area("Other answers to map (one AS WRITTEN=SCORE a line, such as Very satisfied=5)", key=keys("answers"))
+        st.caption(t("frame2.import.as_chosen"))
+        st.dataframe(pd.DataFrame(list(chosen.items()), columns=_answer_columns()), hide_index=True)
+        st.button(t("frame2.import.clear_mapping"), key=keys("answers-clear"), on_click=_clear_answers, args=(keys,))
+    st.text_area(t("frame2.import.other_answers"), key=keys("answers"))
+
+
+def _answer_columns() -> list[str]:
+    return [t("frame2.import.answer_in_file"), t("frame2.import.score")]
 
 
 def _plan_choices(keys: file_import.Keys, plan: PlanChoices) -> None:
     if plan.quarters or st.session_state.get(keys("quarters")):
         st.radio(
-            "How does the file write its quarters? 'Q3 2025' could be either.",
-            list(_QUARTER_WORDS),
-            format_func=_QUARTER_WORDS.__getitem__,
+            t("frame2.import.quarters_question"),
+            list(_QUARTER_WAYS),
+            format_func=_quarter_words,
             key=keys("quarters"),
         )
     if plan.person_leads:
-        st.markdown("**Leads written as job titles or people**")
-        st.caption("Choose (or type) the agency that leads for each; left as it is, the lead is added as written.")
+        st.markdown(t("frame2.import.person_leads"))
+        st.caption(t("frame2.import.person_leads_caption"))
         st.session_state[keys("lead-names")] = list(plan.person_leads)
         for index, lead in enumerate(plan.person_leads):
             st.selectbox(
                 md_escape(lead),  # from the file: never live markdown
                 ["", *plan.agencies],
-                format_func=lambda a: a or "Keep as written",
+                format_func=lambda a: a or t("frame2.import.keep_as_written"),
                 key=keys(f"lead-{index}"),
                 accept_new_options=True,
             )
@@ -236,24 +263,27 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
     keys = _keys(pid, prompt.id)
     options, wrong = chosen_options(keys)
     if wrong:
-        file_import.show_error("A choice about the file needs fixing.", wrong)
+        file_import.show_error(t("frame2.import.choice_wrong"), wrong)
     existing = len(list_rows(engine, pid, prompt.id))
     default: file_import.Mode = "replace" if prompt.id == SURVEY else "add"
     asked = None
     if existing:
         what = _plural(existing, prompt.id)
         asked = file_import.Existing(
-            "The rows already in the workbook",
-            replace=f"Replace the {what} there now (they are kept, marked as removed)",
-            add=f"Add to the {what} there now",
+            t("frame2.import.existing"),
+            replace=t("frame2.import.replace", what=what),
+            add=t("frame2.import.add", what=what),
             default=default,
         )
 
+    seen: list[Preview] = []  # the preview shown, which the import button imports
+
     def shown(preview: Preview) -> file_import.Shown:
+        seen[:] = [preview]
         return file_import.Shown(
             preview,
             ready=_ready_frame(prompt, preview, partnership.nation),
-            button=f"Import {preview.ready:,} row{'s' if preview.ready != 1 else ''}",
+            button=t(f"frame2.import.button_{'one' if preview.ready == 1 else 'many'}", count=f"{preview.ready:,}"),
             importable=preview.ok,
         )
 
@@ -264,7 +294,7 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
         else:
             count = import_figures(engine, pid, data, filename, prompt_id=prompt.id, author=author, replace=replace, options=options)
         bump(pid, prompt.id)  # a fresh table, showing what is now stored
-        return f"Imported {_plural(count, prompt.id)}."
+        return imported_words(count, prompt.id, seen[0] if seen else None)
 
     file_import.import_panel(
         _keys(pid, prompt.id),
@@ -282,9 +312,9 @@ def preview_and_import(engine: Engine, partnership: Partnership, prompt: Prompt,
 
 def _ready_frame(prompt: Prompt, preview: Preview, nation: str) -> pd.DataFrame:
     c = content()
-    labels = {col.id: {o.id: o.label for o in c.options(col, nation)} for col in prompt.columns if col.type == "choice"}
+    labels = {col.id: {o.id: o.label for o in c.options(col, nation, ui_language())} for col in prompt.columns if col.type == "choice"}
 
     def value(column_id: str, stored: object) -> object:
         return labels[column_id].get(str(stored), stored) if column_id in labels else stored
 
-    return file_import.ready_frame(preview, {col.id: col.label for col in prompt.columns}, value)
+    return file_import.ready_frame(preview, {col.id: column_label_of(col) for col in prompt.columns}, value)

@@ -55,22 +55,14 @@ def unexpected_error(exc: BaseException, where: str = "") -> None:
     """Something went wrong that the workbook did not foresee: the details go to the server's log under
     a reference, and the person sees the reference (never a traceback or a server path)."""
     reference = log_error(exc, where)
-    st.error(
-        f"Something went wrong on this page, and it has been recorded (reference {reference}). What you saved "
-        "before is safe. Try again; if it happens again, tell whoever runs the workbook and quote the reference.",
-        icon="⚠️",
-    )
+    st.error(t("frame2.layout.unexpected", reference=reference), icon="⚠️")
     st.stop()
 
 
 def database_unavailable(exc) -> None:
     """The database cannot be reached now: say so plainly and stop; every click tries again."""
     show_error(exc)
-    st.info(
-        "Anything you saved before is safe. Text in a box that did not show 'Saved' is still in that box: "
-        "click anywhere once the database is back, or copy it somewhere safe meanwhile.",
-        icon="💾",
-    )
+    st.info(t("frame2.layout.database_safe"), icon="💾")
     st.stop()
 
 
@@ -84,6 +76,6 @@ def page_context(*, need_partnership: bool = True) -> tuple[Engine, Partnership 
         st.warning(notice, icon="🔒")
     if need_partnership and partnership is None:
         st.info(t("frame.choose_partnership_first"), icon="👈")
-        st.page_link("views/partnerships.py", label=t("frame.go_to_partnerships"), icon="🏠")
+        st.page_link(page="views/partnerships.py", label=t("frame.go_to_partnerships"), icon="🏠")
         st.stop()
     return engine, partnership

@@ -8,16 +8,17 @@ import streamlit as st
 from strategy.core.models import stored_id
 from strategy.core.text import md_escape
 from strategy.plan import operations as P
+from strategy.ui.language import t
 
 
-def read_only_text(label: str, value: object, *, empty: str = "Not written yet.") -> None:
+def read_only_text(label: str, value: object, *, empty: str | None = None) -> None:
     """A field's label in bold and what is stored, as plain text (never rendered as markup)."""
     st.markdown(f"**{md_escape(label)}**")
     text = "" if value is None else str(value)
     if text.strip():
         st.text(text)
     else:
-        st.caption(empty)
+        st.caption(t("frame2.read_only.not_written") if empty is None else empty)
 
 
 def plan_aims(plan: P.Plan) -> None:
@@ -31,10 +32,10 @@ def plan_aims(plan: P.Plan) -> None:
             if aim.description:
                 st.text(aim.description)
             if aim.rationale:
-                read_only_text("Why this aim serves the vision", aim.rationale)
+                read_only_text(t("frame2.read_only.aim_why"), aim.rationale)
             for outcome in plan.outcomes.get(stored_id(aim), []):
                 st.markdown(f"**{plan.code('outcome', stored_id(outcome))}** {md_escape(outcome.title)}")
                 if outcome.rationale:
-                    st.text(f"Why it leads to the aim: {outcome.rationale}")
+                    st.text(t("frame2.read_only.outcome_why", why=outcome.rationale))
                 for action in plan.actions.get(stored_id(outcome), []):
                     st.text(f"{plan.code('action', stored_id(action))} {action.title}")

@@ -30,19 +30,24 @@ from strategy.people.browser_sessions import (
     touch_browser_session,
 )
 from strategy.ui.browser import CLEAR_COOKIE_KEY, FORGET_DRAFTS_KEY, TOKEN_KEY
-from strategy.ui.language import language_picker, t, use_language
-from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, client_address, show_error
+from strategy.ui.language import language_picker, t, ui_language, use_language
+from strategy.ui.state import ACCOUNT_KEY, AUTHOR_KEY, EPOCH_KEY, LAST_SEEN_KEY, client_address, message_text, show_error
 
 NOTICE_KEY = "workbook_signin_notice"
 #: This browser session already tried its cookie (a dead token is not looked up on every run).
 RESUME_TRIED_KEY = "workbook_resume_tried"
 #: When this session last renewed its record's idle clock (written at most once a minute).
 TOUCHED_KEY = "workbook_session_touched"
+#: What a setup code looks like (the first-run form's placeholder: a shape, not words).
+SETUP_CODE_SHAPE = "XXXXX-XXXXX-XXXXX-XXXXX"
 
 
 def privacy_notice() -> str:
-    """The privacy notice (data/privacy.md: the product's own words, not anything a person typed)."""
-    return (DATA_DIR / "privacy.md").read_text(encoding="utf-8")
+    """The privacy notice (data/privacy.md: the product's own words, not anything a person typed), in
+    Welsh (data/privacy.cy.md, beside it) for a person who chose Cymraeg."""
+    welsh = DATA_DIR / "privacy.cy.md"
+    path = welsh if ui_language() == "cy" and welsh.exists() else DATA_DIR / "privacy.md"
+    return path.read_text(encoding="utf-8")
 
 
 def sso_configured() -> bool:
@@ -136,15 +141,11 @@ def require_account(engine: Engine) -> bool:
         account = get_account(engine, account_id)
         now = utcnow()
         if account is None or account.disabled:
-            sign_out("Your account has been disabled. Ask an administrator.", engine)
+            sign_out(t("frame2.signin.disabled"), engine)
         elif st.session_state.get(EPOCH_KEY) != account.session_epoch:
-            sign_out("The password of this account was changed, so you were signed out here. Sign in with the new password.", engine)
+            sign_out(t("frame2.signin.password_changed"), engine)
         elif session_expired(st.session_state.get(LAST_SEEN_KEY), now, settings):
-            sign_out(
-                f"You were signed out after {settings.idle_timeout_minutes} minutes without activity. "
-                "Everything you saved is kept; sign in again to carry on.",
-                engine,
-            )
+            sign_out(t("frame2.signin.idle", minutes=settings.idle_timeout_minutes), engine)
         else:
             st.session_state[LAST_SEEN_KEY] = now
             st.session_state[AUTHOR_KEY] = author_for(account)  # the name recorded comes from the account
@@ -173,7 +174,7 @@ def sign_in_page(engine: Engine) -> None:
     language_picker(engine, key="signin_language")  # this browser session only, until signed in
     notice = st.session_state.get(NOTICE_KEY)
     if notice:
-        st.info(notice, icon="🔒")
+        st.info(message_text(notice), icon="🔒")  # ours, or a refusal of single sign-on
     if count_accounts(engine) == 0:
         _first_run(engine)
         return
@@ -196,30 +197,21 @@ def sign_in_page(engine: Engine) -> None:
 
 
 def _first_run(engine: Engine) -> None:
-    st.header("Welcome: create the administrator")
+    st.header(t("frame2.signin.welcome"))
     made = ensure_setup_code(engine)
-    st.markdown(
-        "This workbook has no accounts yet. Create the first one: the administrator, who creates the "
-        "other accounts and can open every partnership. Keep the password somewhere safe."
-    )
-    st.info(
-        "To prove you run this server, type the **setup code** that the workbook printed in the server's "
-        "console or log"
-        + (f" at {uk_time(made)}" if made else "")
-        + ". Lost it? On the server, run `python -m strategy users setup-code` for a new one, or create the "
-        'administrator there with `python -m strategy users add NAME --name "Your Name" --admin`.',
-        icon="🔐",
-    )
+    st.markdown(t("frame2.signin.no_accounts"))
+    when = t("frame2.signin.setup_code_at", when=uk_time(made)) if made else ""
+    st.info(t("frame2.signin.setup_code_info", when=when), icon="🔐")
     with st.form("first_admin"):
-        code = st.text_input("Setup code (from the server's console or log)", max_chars=60, placeholder="XXXXX-XXXXX-XXXXX-XXXXX")
-        username = st.text_input("Username", max_chars=120, placeholder="for example, sam.patel")
-        name = st.text_input("Your name (shown beside what you write)", max_chars=120)
-        agency = st.text_input("Your agency or organisation", max_chars=200)
-        password = st.text_input(f"Password (at least {MIN_PASSWORD} characters)", type="password", max_chars=1000)
-        again = st.text_input("The same password again", type="password", max_chars=1000)
-        if st.form_submit_button("Create the administrator", type="primary"):
+        code = st.text_input(t("frame2.signin.setup_code"), max_chars=60, placeholder=SETUP_CODE_SHAPE)
+        username = st.text_input(t("frame2.signin.username"), max_chars=120, placeholder=t("frame2.signin.username_example"))
+        name = st.text_input(t("frame2.signin.your_name"), max_chars=120)
+        agency = st.text_input(t("frame2.signin.your_agency"), max_chars=200)
+        password = st.text_input(t("frame2.signin.password", n=MIN_PASSWORD), type="password", max_chars=1000)
+        again = st.text_input(t("frame2.signin.again"), type="password", max_chars=1000)
+        if st.form_submit_button(t("frame2.signin.create_admin"), type="primary"):
             if password != again:
-                st.error("The two passwords differ. Type them again.", icon="⚠️")
+                st.error(t("frame2.signin.differ"), icon="⚠️")
                 return
             try:
                 _start(
@@ -233,7 +225,7 @@ def _first_run(engine: Engine) -> None:
 
 def sign_out_button(engine: Engine, key: str = "sign_out") -> None:
     def _out():
-        author = sign_out("You have signed out.", engine, by_choice=True)
+        author = sign_out(t("frame2.signin.signed_out"), engine, by_choice=True)
         if author is not None:
             record_now(engine, author, "sign_out")
         if _sso_user() is not None:

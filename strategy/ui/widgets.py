@@ -49,6 +49,7 @@ from strategy.answers.welsh import (
 from strategy.core.access import RIGHTS, role_in
 from strategy.core.dates import uk_time
 from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.interface import interface_strings, message_in
 from strategy.core.models import Answer, Partnership, stored_id
 from strategy.core.text import md_escape, plural, shorten, with_article
 from strategy.core.values import uk_day
@@ -58,7 +59,7 @@ from strategy.people.partnerships import get_partnership
 from strategy.ui.a11y import SAFEGUARDING_REMINDER, safeguarding_reminder
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.extras import prompt_extras
-from strategy.ui.language import help_of, intro_of, label_of, summary_of, t, title_of, ui_language
+from strategy.ui.language import column_help_of, column_label_of, help_of, intro_of, label_of, summary_of, t, title_of, ui_language
 from strategy.ui.state import author_or_refuse, bump, current_author, current_partnership, engine_or_stop, show_message
 from strategy.ui.welsh_views import welsh_summary
 
@@ -85,8 +86,7 @@ def role_banner(engine: Engine, partnership: Partnership) -> bool:
     """Say what the signed-in person's role lets them do here. True when they may write."""
     role = role_in(engine, current_author(), partnership.id)
     if role in ("scrutineer", "viewer"):
-        what = "read everything and comment" if role == "scrutineer" else "read everything"
-        st.info(f"You are a {role} of this partnership: you can {what}, but not change the answers.", icon="👁️")
+        st.info(t(f"frame2.role.{role}_banner"), icon="👁️")
     return role in RIGHTS["edit"]
 
 
@@ -158,7 +158,7 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
     err, conflict = _ak("err", pid, prompt_id, lang), _ak("conflict", pid, prompt_id, lang)
     author = current_author()
     if author is None:
-        st.session_state[err] = "You are signed out; sign in again. Your text is still in the box."
+        st.session_state[err] = t("frame2.save.signed_out_text")
         return
     if value is None and action == "edit" and _from_widget(prompt, st.session_state[key]) == st.session_state.get(base, ""):
         # Unchanged from what this person loaded. Streamlit can call every widget's on_change
@@ -188,7 +188,7 @@ def _save(engine: Engine, pid: int, prompt_id: str, value=None, expected: int | 
     st.session_state[ver], st.session_state[base] = saved.version, saved.value
     st.session_state[key] = _to_widget(prompt, saved.value)
     if saved.removed_characters:
-        st.toast(f"Saved. {saved.removed_characters} invisible control character(s) pasted in were removed.")
+        st.toast(t("frame2.save.control_characters", count=saved.removed_characters))
 
 
 @functools.cache
@@ -225,23 +225,21 @@ def recover_draft(engine: Engine, field: str, text: str, base: str) -> str:
     value, version = (stored.value, stored.version) if stored else ("", 0)
     if normalise_value(prompt, text) == value:
         return "same"
-    label = shorten(content().fill(prompt.label, nation), 80) + (" (Cymraeg)" if lang else "")
+    label = shorten(content().label_in(prompt, nation, ui_language()), 80) + (t("frame2.save.welsh_suffix") if lang else "")
     # Unchanged since the person began: saved as if typed now. Changed: a version that cannot match, so
     # the save keeps their text in the history and the conflict view shows both.
     _save(engine, pid, prompt_id, value=text, expected=version if value == normalise_value(prompt, base) else -1, lang=lang)
     key, err = _ak("ans", pid, prompt_id, lang), _ak("err", pid, prompt_id, lang)
     if _ak("conflict", pid, prompt_id, lang) in st.session_state:
         st.session_state[key] = _to_widget(prompt, text)
-        st.toast(
-            f"What you typed for “{label}” before the page closed is kept: someone changed that answer since, so both texts are on its page for you to choose."
-        )
+        st.toast(t("frame2.save.draft_conflict", label=label))
         return "conflict"
     if err in st.session_state:
         # Refused (too long, say): the text waits in the field, with the message beside it.
         st.session_state[key] = _to_widget(prompt, text)
         st.session_state[_ak("ver", pid, prompt_id, lang)], st.session_state[_ak("base", pid, prompt_id, lang)] = version, value
         return "refused"
-    st.toast(f"Saved what you typed for “{label}” before the page closed.")
+    st.toast(t("frame2.save.draft_saved", label=label))
     return "saved"
 
 
@@ -298,7 +296,7 @@ def _display(prompt: Prompt, value: str) -> str:
     if prompt.type == "date":
         return uk_day(value) if value else ""
     if prompt.type == "image":
-        return "(a picture)" if value else ""
+        return t("frame2.answer.picture") if value else ""
     if prompt.type in ("choice", "multichoice"):
         labels = {o.id: o.label for o in content().options(prompt, None, ui_language())}
         ids = json.loads(value) if prompt.type == "multichoice" and value else ([value] if value else [])
@@ -321,38 +319,34 @@ def _restore(engine: Engine, pid: int, prompt_id: str, revision_id: int, lang: s
     prompt = content().prompts[prompt_id]
     st.session_state[_ak("ans", pid, prompt_id, lang)] = _to_widget(prompt, saved.value)
     st.session_state[_ak("ver", pid, prompt_id, lang)], st.session_state[_ak("base", pid, prompt_id, lang)] = saved.version, saved.value
-    st.toast("The earlier text is back. The text it replaced is kept in the history.")
+    st.toast(t("frame2.save.restored"))
 
 
-_ACTIONS = {
-    "create": "wrote",
-    "edit": "changed",
-    "revert": "restored an earlier text",
-    "conflict_copy": "saved at the same time as someone else (kept here, not used)",
-    "confirm": "confirmed the Welsh still matches the English",
-}
+#: What each kind of revision says of its author ("wrote", "changed"...): frame2.history.<action>.
+_ACTIONS = ("create", "edit", "revert", "conflict_copy", "confirm")
 
 
 def _history(engine: Engine, pid: int, prompt: Prompt, editable: bool, lang: str = "") -> None:
-    with st.expander("History of the Welsh version" if lang == WELSH else "History of this answer"):
+    with st.expander(t("frame2.history.welsh") if lang == WELSH else t("frame2.history.answer")):
         revisions = welsh_answer_history(engine, pid, prompt.id) if lang == WELSH else answer_history(engine, pid, prompt.id)
         if not revisions:
-            st.caption("Nothing saved yet.")
+            st.caption(t("frame2.history.nothing"))
         for rev in revisions[:50]:
             who = rev.author_name + (f", {rev.author_agency}" if rev.author_agency else "")
-            st.markdown(f"**{uk_time(rev.created_at)}**, {md_escape(who)} {_ACTIONS.get(rev.action, rev.action)}:")
+            action = t(f"frame2.history.{rev.action}") if rev.action in _ACTIONS else rev.action
+            st.markdown(t("frame2.history.entry", when=uk_time(rev.created_at), who=md_escape(who), action=action))
             if rev.note:
                 st.caption(md_escape(rev.note))
-            st.text(_display(prompt, rev.new_value or "") or "(empty)")
+            st.text(_display(prompt, rev.new_value or "") or t("frame2.history.empty"))
             if editable and rev.new_value is not None:
                 st.button(
-                    "Use this text again",
+                    t("frame2.history.use_again"),
                     key=_k("restore", pid, prompt.id, rev.id),
                     on_click=_restore,
                     args=(engine, pid, prompt.id, rev.id, lang),
                 )
         if len(revisions) > 50:
-            st.caption(f"Showing the latest 50 of {len(revisions)} changes.")
+            st.caption(t("frame2.history.latest", count=len(revisions)))
 
 
 def _guide(prompt: Prompt) -> str:
@@ -377,7 +371,7 @@ def _read_only_answer(engine: Engine, partnership: Partnership, prompt: Prompt, 
     typed = st.session_state.get(_k("ans", pid, prompt.id))
     if typed is not None and _from_widget(prompt, typed) != st.session_state.get(_k("base", pid, prompt.id)):
         # Written before the role changed: not saved, but shown so it can be copied elsewhere.
-        st.caption("What you had written here, not saved:")
+        st.caption(t("frame2.answer.not_saved"))
         st.text(_display(prompt, _from_widget(prompt, typed)))
     _history(engine, pid, prompt, False)
 
@@ -398,9 +392,9 @@ def _image_field(engine: Engine, pid: int, prompt: Prompt, label: str, help_text
             _save(engine, pid, prompt.id, value=file.getvalue())
             st.session_state[_k("imagegen", pid, prompt.id)] = generation + 1  # an empty uploader again
 
-    st.file_uploader("Upload a PNG or JPEG (at most 1 MB)", type=["png", "jpg", "jpeg"], key=box, on_change=upload, max_upload_size=1)
+    st.file_uploader(t("frame2.answer.upload_picture"), type=["png", "jpg", "jpeg"], key=box, on_change=upload, max_upload_size=1)
     if stored and stored.value:
-        st.button("Remove the picture", key=_k("noimage", pid, prompt.id), on_click=_save, args=(engine, pid, prompt.id, ""))
+        st.button(t("frame2.answer.remove_picture"), key=_k("noimage", pid, prompt.id), on_click=_save, args=(engine, pid, prompt.id, ""))
 
 
 def _changed_notice(pid: int, prompt: Prompt, lang: str = "") -> None:
@@ -410,13 +404,12 @@ def _changed_notice(pid: int, prompt: Prompt, lang: str = "") -> None:
         return
     if len(changed) == 3:
         st.warning(
-            f"{md_escape(changed[0] or 'Someone')} saved a new version of this answer at {uk_time(changed[1])} while you "
-            "were writing. When you save, you will see both texts and choose.",
+            t("frame2.answer.changed_while_writing", who=md_escape(changed[0] or t("frame2.answer.someone_cap")), when=uk_time(changed[1])),
             icon="🔄",
         )
     else:
         st.info(
-            f"Changed by {md_escape(changed[0] or 'someone')} at {uk_time(changed[1])} since you opened this page; you are seeing the new text.",
+            t("frame2.answer.changed_since", who=md_escape(changed[0] or t("frame2.answer.someone")), when=uk_time(changed[1])),
             icon="🔄",
         )
 
@@ -494,16 +487,16 @@ def welsh_field(
     """The Welsh version of a written answer, beside the English: saved and version-checked like it, with
     the same conflict view and history, and "possibly out of date" when the English changed since."""
     pid = stored_id(partnership)
-    label = f"{label_of(prompt, partnership.nation)} (Cymraeg)"
+    label = label_of(prompt, partnership.nation) + t("frame2.save.welsh_suffix")
     if stored is not None and stored.out_of_date:
         st.warning(out_of_date_words(stored.english_changed_at), icon="🕒")
     if not editable:
         st.markdown(f"**{md_escape(label)}**")
         if stored and stored.value:
             st.text(stored.value)
-            st.caption(f"Last saved at {uk_time(stored.saved_at)} by {md_escape(stored.saved_by)}")
+            st.caption(t("frame2.welsh.last_saved", when=uk_time(stored.saved_at), who=md_escape(stored.saved_by)))
         else:
-            st.caption("No Welsh version yet.")
+            st.caption(t("frame2.welsh.none_yet"))
         _history(engine, pid, prompt, False, WELSH)
         return
     _sync_answer(pid, prompt, stored, WELSH)
@@ -511,15 +504,15 @@ def welsh_field(
     key = _ak("ans", pid, prompt.id, WELSH)
     common: dict[str, Any] = dict(
         key=key,
-        help="The Welsh version of this answer, for the Welsh and bilingual documents. It saves like the English.",
+        help=t("frame2.welsh.help"),
         on_change=_save,
         args=(engine, pid, prompt.id),
         kwargs={"lang": WELSH},
     )
     if prompt.type == "longtext":
-        st.text_area(label, height=180, placeholder="Teipiwch yma (type the Welsh here). It saves when you click away.", **common)
+        st.text_area(label, height=180, placeholder=t("frame2.welsh.placeholder_long"), **common)
     else:
-        st.text_input(label, placeholder="Teipiwch yma (type the Welsh here)", **common)
+        st.text_input(label, placeholder=t("frame2.welsh.placeholder"), **common)
     error = st.session_state.get(_ak("err", pid, prompt.id, WELSH))
     if error:
         show_message(error)
@@ -530,15 +523,15 @@ def welsh_field(
         st.caption(t("common.saved_at", when=uk_time(stored.saved_at), who=md_escape(who)))
         if stored.out_of_date:
             st.button(
-                "The Welsh still matches the English",
+                t("frame2.welsh.still_matches"),
                 key=_ak("confirm", pid, prompt.id, WELSH),
                 on_click=_save,
                 args=(engine, pid, prompt.id),
                 kwargs={"value": stored.value, "expected": stored.version, "lang": WELSH, "action": "confirm"},
-                help="Marks the Welsh as up to date without changing it, when the change to the English does not affect it.",
+                help=t("frame2.welsh.still_matches_help"),
             )
     elif english is not None and english.value and not (stored and stored.value):
-        st.caption("No Welsh version yet.")
+        st.caption(t("frame2.welsh.none_yet"))
     _history(engine, pid, prompt, True, WELSH)
 
 
@@ -548,7 +541,7 @@ def welsh_field(
 def reference_list(partnership: Partnership, prompt: Prompt) -> None:
     assert prompt.source is not None  # a reference prompt names its list (checked when the content loads)
     ref = content().reference(prompt.source)
-    with st.expander(prompt.label, expanded=False):
+    with st.expander(label_of(prompt, partnership.nation), expanded=False):
         for item in ref.for_nation(partnership.nation):
             text = item.get("text") or item.get("note") or item.get("description") or ""
             cite = item.get("citation")
@@ -557,38 +550,57 @@ def reference_list(partnership: Partnership, prompt: Prompt) -> None:
             if text:
                 st.text(text.strip()) if item.get("quotation") else st.caption(md_escape(text.strip()))
         if ref.guide:
-            st.caption(f"From Guide {ref.guide}.")
+            st.caption(t("frame2.table.from_guide", ref=ref.guide))
 
 
 # --- Tables and grids ---------------------------------------------------------------------------
 
-_TYPE_HINTS = {
-    "statistic": "A number as published, or a code: c (suppressed), z (not applicable), : (not available).",
-    "period": "A year such as 2024, or a financial year such as 2023/24.",
-}
+#: Column types whose help ends with a hint on what to type (frame2.table.hint_<type>).
+_TYPE_HINTS = ("statistic", "period")
 
 
 def _column_config(col: Column, nation: str):
-    help_text = " ".join(x for x in (col.help, _TYPE_HINTS.get(col.type, "")) if x) or None
+    hint = t(f"frame2.table.hint_{col.type}") if col.type in _TYPE_HINTS else ""
+    help_text = " ".join(x for x in (column_help_of(col, nation), hint) if x) or None
+    label = column_label_of(col)
     if col.type == "yesno":
-        return st.column_config.CheckboxColumn(col.label, help=help_text)
+        return st.column_config.CheckboxColumn(label, help=help_text)
     if col.type == "choice":
         options = content().options(col, nation, ui_language())
-        return st.column_config.SelectboxColumn(col.label, options=[o.label for o in options], help=help_text, required=col.required)
+        return st.column_config.SelectboxColumn(label, options=[o.label for o in options], help=help_text, required=col.required)
     if col.type == "multichoice":
         options = content().options(col, nation, ui_language())
-        return st.column_config.MultiselectColumn(col.label, options=[o.label for o in options], help=help_text)
+        return st.column_config.MultiselectColumn(label, options=[o.label for o in options], help=help_text)
     if col.type == "number":
-        return st.column_config.NumberColumn(col.label, help=help_text, min_value=col.min, max_value=col.max)
+        return st.column_config.NumberColumn(label, help=help_text, min_value=col.min, max_value=col.max)
     if col.type == "date":
-        return st.column_config.DateColumn(col.label, help=help_text, format="DD/MM/YYYY")
+        return st.column_config.DateColumn(label, help=help_text, format="DD/MM/YYYY")
     return st.column_config.TextColumn(
-        col.label,
+        label,
         help=help_text,
         max_chars=col.limit if col.type in ("text", "longtext") else 40,
         required=col.required,
         width="large" if col.type == "longtext" else "medium",
     )
+
+
+def _item_word(english: str) -> str:
+    """What a table's rows are called (``english``: an item_label or its plural), in this person's language:
+    frame2.item.<words> in interface_frame.yaml, the English where it has none."""
+    key = "frame2.item." + english.replace(" ", "_")
+    return t(key) if key in interface_strings() else english
+
+
+def _items_heading(prompt: Prompt) -> str:
+    """ "Measures" in "**Measures you add**": capitalised in English, as the Welsh sentence puts it."""
+    words = _item_word(plural(prompt.item_label))
+    return words if ui_language() == "cy" else words.capitalize()
+
+
+def _cell_message(col: Column, message: str) -> str:
+    """A refusal of a cell's value, in this person's language, naming its column unless it does already."""
+    shown, label = message_in(message, ui_language()), column_label_of(col)
+    return shown if col.label in message or label in shown else f"{label}: {shown}"
 
 
 def _labels_for(col: Column, nation: str) -> tuple[dict, dict]:
@@ -646,7 +658,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
     state = st.session_state.get(editor_key, {})
     columns = {c.id: c for c in row_columns(prompt)}
     if author is None:
-        st.session_state[_k("tablemsg", pid, prompt_id)] = ["You are signed out; sign in again."]
+        st.session_state[_k("tablemsg", pid, prompt_id)] = [t("frame2.save.signed_out")]
         return
     for index, changes in state.get("edited_rows", {}).items():
         row = rows[int(index)]
@@ -657,7 +669,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
             except Conflict as exc:
                 conflicts.append((row.id, col_id, exc))
             except WorkbookError as exc:
-                messages.append(f"{col.label}: {exc.message}" if col.label not in exc.message else exc.message)
+                messages.append(_cell_message(col, exc.message))
     for added in state.get("added_rows", []):
         values = {cid: _cell_value(columns[cid], v, nation) for cid, v in added.items() if cid in columns}
         if not any(v not in ("", None, False, []) for v in values.values()):
@@ -665,7 +677,7 @@ def _table_changed(engine: Engine, partnership: Partnership, prompt_id: str, edi
         try:
             add_row(engine, pid, prompt_id, values, author=author)
         except WorkbookError as exc:
-            messages.append(f"The new {prompt.item_label} was not added: {exc.message} Type it again with that put right.")
+            messages.append(t("frame2.table.not_added", item=_item_word(prompt.item_label), message=message_in(exc.message, ui_language())))
     removed = []
     for index in state.get("deleted_rows", []):
         row = rows[int(index)]
@@ -687,7 +699,7 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
     pid, nation = stored_id(partnership), partnership.nation
     author = current_author()
     if author is None:
-        st.session_state[_k("tablemsg", pid, prompt_id)] = ["You are signed out; sign in again."]
+        st.session_state[_k("tablemsg", pid, prompt_id)] = [t("frame2.save.signed_out")]
         return
     columns = {c.id: c for c in prompt.columns}
     messages, conflicts = [], []
@@ -706,7 +718,7 @@ def _grid_changed(engine: Engine, partnership: Partnership, prompt_id: str, edit
                 if stored is not None:
                     conflicts.append((stored.id, col_id, exc))
             except WorkbookError as exc:
-                messages.append(f"{col.label}: {exc.message}" if col.label not in exc.message else exc.message)
+                messages.append(_cell_message(col, exc.message))
             else:
                 before = row.values
     st.session_state[_k("tablemsg", pid, prompt_id)] = messages
@@ -755,13 +767,17 @@ def _messages(engine: Engine, partnership: Partnership, prompt: Prompt) -> None:
     for item_id, col_id, exc in st.session_state.get(_k("tableconflicts", pid, prompt.id), []):
         col = columns[col_id]
         st.warning(
-            f"{md_escape(exc.theirs_by or 'Someone')} changed '{md_escape(col.label)}' to "
-            f"'{md_escape(_cell_text(col, exc.theirs, partnership.nation))}' while you were editing. "
-            f"Your '{md_escape(_cell_text(col, exc.mine, partnership.nation))}' is kept in the history.",
+            t(
+                "frame2.table.cell_conflict",
+                who=md_escape(exc.theirs_by or t("frame2.answer.someone_cap")),
+                column=md_escape(column_label_of(col)),
+                theirs=md_escape(_cell_text(col, exc.theirs, partnership.nation)),
+                mine=md_escape(_cell_text(col, exc.mine, partnership.nation)),
+            ),
             icon="🔀",
         )
         st.button(
-            "Use mine instead",
+            t("frame2.table.use_mine"),
             key=_k("cellmine", pid, item_id, col_id),
             on_click=_use_mine,
             args=(engine, pid, prompt.id, item_id, col_id, exc),
@@ -790,7 +806,7 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
             column_config={col.id: _column_config(col, partnership.nation) for col in columns},
         )
         if not rows:
-            st.caption(f"No {plural(prompt.item_label)} yet.")
+            st.caption(t("frame2.table.none_yet", items=_item_word(plural(prompt.item_label))))
         if prompt.checks and prompt.type == "table":
             _checks(partnership, prompt, [r.values for r in rows])
         return
@@ -809,15 +825,13 @@ def table_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: 
         height="content" if len(rows) <= 25 else 600,
     )
     if editable:
-        st.caption(
-            f"Each change saves as soon as you leave the cell. Add {with_article(prompt.item_label)} in the empty last row; "
-            "paste several rows from Excel at once. Select rows and press Delete to remove them."
-        )
+        an_item = _item_word(prompt.item_label) if ui_language() == "cy" else with_article(prompt.item_label)
+        st.caption(t("frame2.table.how_to_edit", an_item=an_item))
     _messages(engine, partnership, prompt)
     undo = st.session_state.get(_k("undo", pid, prompt.id))
     if undo and editable:
-        st.info(f"Removed {len(undo)} {plural(prompt.item_label, len(undo))}.", icon="🗑️")
-        st.button("Undo", key=_k("undo-btn", pid, prompt.id), on_click=_undo_delete, args=(engine, pid, prompt.id, undo))
+        st.info(t("frame2.table.removed", count=len(undo), items=_item_word(plural(prompt.item_label, len(undo)))), icon="🗑️")
+        st.button(t("frame2.table.undo"), key=_k("undo-btn", pid, prompt.id), on_click=_undo_delete, args=(engine, pid, prompt.id, undo))
     if prompt.ordered and editable and len(rows) > 1:
         _reorder(engine, pid, prompt, rows)
     if editable:
@@ -836,7 +850,7 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
         groups = c.list_options(prompt.rows_from[0], partnership.nation, ui_language())
         group_labels = {g.id: g.label for g in groups}
         chosen = st.selectbox(
-            f"Show {c.reference(prompt.rows_from[0]).title.lower()}",
+            t("frame2.table.show", what=c.reference(prompt.rows_from[0]).title.lower()),
             [g.id for g in groups],
             format_func=lambda g: group_labels[g],
             key=_k("gridpick", pid, prompt.id),
@@ -854,7 +868,7 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
             width="stretch",
         )
         if prompt.extra_rows:
-            st.markdown(f"**{md_escape(plural(prompt.item_label).capitalize())} you add**")
+            st.markdown(t("frame2.table.you_add", items=md_escape(_items_heading(prompt))))
             table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], False, heading=False)
         if prompt.checks:
             _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
@@ -876,10 +890,10 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
         height="content",
     )
     if editable:
-        st.caption("Each change saves as soon as you leave the cell.")
+        st.caption(t("frame2.table.each_change"))
     _messages(engine, partnership, prompt)
     if prompt.extra_rows:
-        st.markdown(f"**{md_escape(plural(prompt.item_label).capitalize())} you add**")
+        st.markdown(t("frame2.table.you_add", items=md_escape(_items_heading(prompt))))
         table_field(engine, partnership, prompt, [r for r in rows if r.row_key is None], editable, heading=False)
     if prompt.checks:
         _checks(partnership, prompt, [{"_row": r.row_key, **r.values} for r in rows if r.row_key])
@@ -887,25 +901,25 @@ def grid_field(engine: Engine, partnership: Partnership, prompt: Prompt, rows: l
 
 def _cell_text(col: Column, value, nation: str) -> str:
     if col.type == "yesno":
-        return {True: "yes", False: "no"}.get(value, "blank")
+        return {True: t("frame2.table.yes"), False: t("frame2.table.no")}.get(value, t("frame2.table.blank"))
     if col.type == "choice":
-        return _labels_for(col, nation)[0].get(value, value or "blank")
+        return _labels_for(col, nation)[0].get(value, value or t("frame2.table.blank"))
     if col.type == "multichoice":
         labels = _labels_for(col, nation)[0]
-        return ", ".join(labels.get(v, v) for v in (value or [])) or "blank"
-    return "blank" if value in (None, "") else str(value)
+        return ", ".join(labels.get(v, v) for v in (value or [])) or t("frame2.table.blank")
+    return t("frame2.table.blank") if value in (None, "") else str(value)
 
 
 def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
     first = prompt.columns[0].id
-    with st.expander(f"Change the order of the {plural(prompt.item_label)}"):
+    with st.expander(t("frame2.table.change_order", items=_item_word(plural(prompt.item_label)))):
         for position, row in enumerate(rows, start=1):
             # Each button names its item ("Move 'Police' up"), so a screen reader says more than "up arrow".
             name = md_escape(shorten(str(row.values.get(first) or f"{prompt.item_label} {position}"), 40))
             text, a, b = st.columns([6, 3, 3], vertical_alignment="center")
             text.text(f"{position}. {row.values.get(first) or ''}")
             a.button(
-                f"Move '{name}' up",
+                t("frame2.table.move_up", name=name),
                 key=_k("up", pid, row.id),
                 disabled=position == 1,
                 icon=":material/arrow_upward:",
@@ -913,7 +927,7 @@ def _reorder(engine: Engine, pid: int, prompt: Prompt, rows: list[Row]) -> None:
                 args=(engine, pid, prompt.id, row.id, -1),
             )
             b.button(
-                f"Move '{name}' down",
+                t("frame2.table.move_down", name=name),
                 key=_k("down", pid, row.id),
                 disabled=position == len(rows),
                 icon=":material/arrow_downward:",
@@ -927,11 +941,16 @@ def _removed_rows(engine: Engine, pid: int, prompt: Prompt) -> None:
     if not removed:
         return
     first = row_columns(prompt)[0].id
-    with st.expander(f"Removed {plural(prompt.item_label)} ({len(removed)})"):
+    with st.expander(t("frame2.table.removed_rows", items=_item_word(plural(prompt.item_label)), count=len(removed))):
         for row in removed[-50:]:
             text, button = st.columns([8, 2])
-            text.text(str(row.values.get(first) or "(no name)"))
-            button.button("Restore", key=_k("restore-row", pid, row.id), on_click=_undo_delete, args=(engine, pid, prompt.id, [row.id]))
+            text.text(str(row.values.get(first) or t("frame2.table.no_name")))
+            button.button(
+                t("frame2.table.restore"),
+                key=_k("restore-row", pid, row.id),
+                on_click=_undo_delete,
+                args=(engine, pid, prompt.id, [row.id]),
+            )
 
 
 # --- A whole chapter ----------------------------------------------------------------------------
