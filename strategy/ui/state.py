@@ -11,7 +11,7 @@ from strategy.core.access import can
 from strategy.core.authors import Author
 from strategy.core.db import prepare_database
 from strategy.core.errors import NotAllowed, NotFound, StorageError, WorkbookError
-from strategy.core.interface import DEFAULT_LANGUAGE, message_in
+from strategy.core.interface import DEFAULT_LANGUAGE, message_in, ui_text
 from strategy.core.models import Partnership
 from strategy.core.settings import get_settings
 from strategy.core.text import md_escape
@@ -74,9 +74,7 @@ def current_partnership(engine: Engine) -> Partnership | None:
     if not can(engine, current_author(), partnership.id, "read"):
         # Removed from the partnership (or never in it): gone at the next click.
         choose_partnership(None)
-        st.session_state["access_notice"] = (
-            "You are not a member of that partnership (any more), so it is closed. Ask one of its owners if you need access."
-        )
+        st.session_state["access_notice"] = ui_text("frame.not_member", st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE))
         return None
     choose_partnership(partnership.id)
     return partnership
