@@ -32,11 +32,7 @@ NOT_WORDS_FIRST = {"progress", "page_link"}
 
 #: Files whose words are still written out in English (the interface file's not_yet_in_welsh says so on
 #: the screens). Shrinks to nothing as the pages get their Welsh.
-STILL_ENGLISH: set[str] = {
-    "strategy/ui/period_views.py",
-    "strategy/ui/plan_extras.py",
-    "strategy/ui/plan_views.py",
-}
+STILL_ENGLISH: set[str] = set()
 
 
 def _has_words(node: ast.AST) -> bool:

@@ -14,6 +14,7 @@ from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.people.partnerships import get_partnership, period_label
 from strategy.people.periods import period_link
+from strategy.ui.language import t
 from strategy.ui.state import choose_partnership, show_error
 
 
@@ -27,13 +28,13 @@ def period_links(engine: Engine, partnership: Partnership) -> None:
     before, after = period_link(engine, stored_id(partnership))
     if before is not None:
         previous = get_partnership(engine, before.previous_id)
-        st.info(f"Continues {_named(previous)}.", icon="↩️")
+        st.info(t("plan.period.continues", name=_named(previous)), icon="↩️")
         if before.carried:
-            with st.expander("What was carried from the last period"):
+            with st.expander(t("plan.period.carried_from_last")):
                 st.markdown("\n".join(f"- {md_escape(line)}" for line in before.carried.splitlines()))
     if after is not None:
         following = get_partnership(engine, after.next_id)
-        st.info(f"Continued by {_named(following)}. This period is archived and stays readable.", icon="↪️")
+        st.info(t("plan.period.continued_by", name=_named(following)), icon="↪️")
 
 
 def next_period_step(engine: Engine, current: Partnership, author: Author | None) -> None:
@@ -44,38 +45,30 @@ def next_period_step(engine: Engine, current: Partnership, author: Author | None
         return
     _, after = period_link(engine, pid)
     if after is not None:
-        st.header("Start the next strategy period")
-        st.caption(
-            f"This period is already continued by {_named(get_partnership(engine, after.next_id))}; a period is carried forward once."
-        )
+        st.header(t("plan.period.start_header"))
+        st.caption(t("plan.period.already_continued", name=_named(get_partnership(engine, after.next_id))))
         return
     if current.archived or author is None:
         return  # an archived period is brought back (above) before it is carried forward
-    st.header("Start the next strategy period")
-    st.caption(
-        "At the end of a strategy period (Guide §15.4), start a new workbook for the next one. This one is "
-        "archived and stays readable, exactly as it is, and the two are linked. The new period gets its own "
-        "years and title, no review date and no sign-off; completed actions are summarised, not copied."
-    )
+    st.header(t("plan.period.start_header"))
+    st.caption(t("plan.period.start_intro"))
     c1, c2 = st.columns(2)
-    next_start = c1.text_input("First year of the next period", value=str(current.period_end or ""), key="np_start")
-    next_end = c2.text_input("Last year of the next period", value=str(current.period_end + 3) if current.period_end else "", key="np_end")
-    st.markdown("**What to carry into the next period**")
+    next_start = c1.text_input(t("plan.period.first_year"), value=str(current.period_end or ""), key="np_start")
+    next_end = c2.text_input(t("plan.period.last_year"), value=str(current.period_end + 3) if current.period_end else "", key="np_end")
+    st.markdown(f"**{t('plan.period.what_to_carry')}**")
     carry = Carry(
-        actions=st.checkbox(
-            "Unfinished actions (their status starts again, with a note of where they came from)", value=True, key="np_actions"
-        ),
-        measures=st.checkbox("Measures, each with its latest reading as the new baseline", value=True, key="np_measures"),
-        steering_group=st.checkbox("The steering group's members", value=True, key="np_steering"),
-        vision=st.checkbox("The shared vision statement", value=True, key="np_vision"),
+        actions=st.checkbox(t("plan.period.carry.actions"), value=True, key="np_actions"),
+        measures=st.checkbox(t("plan.period.carry.measures"), value=True, key="np_measures"),
+        steering_group=st.checkbox(t("plan.period.carry.steering"), value=True, key="np_steering"),
+        vision=st.checkbox(t("plan.period.carry.vision"), value=True, key="np_vision"),
     )
     shown = preview(engine, pid, carry=carry)
     left, right = st.columns(2)
-    with left.expander(f"Carried ({len(shown.carried)})", expanded=True):
-        st.markdown("\n".join(f"- {md_escape(line)}" for line in shown.carried) or "Nothing.")
-    with right.expander(f"Not carried ({len(shown.not_carried)})", expanded=True):
-        st.markdown("\n".join(f"- {md_escape(line)}" for line in shown.not_carried) or "Nothing.")
-    if st.button("Start the next period", type="primary", key="np_go"):
+    with left.expander(t("plan.period.carried", count=len(shown.carried)), expanded=True):
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in shown.carried) or t("plan.period.nothing"))
+    with right.expander(t("plan.period.not_carried", count=len(shown.not_carried)), expanded=True):
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in shown.not_carried) or t("plan.period.nothing"))
+    if st.button(t("plan.period.start_button"), type="primary", key="np_go"):
         try:
             result = carry_forward(engine, pid, start=next_start, end=next_end, author=author, carry=carry)
         except WorkbookError as exc:
@@ -90,4 +83,4 @@ def next_period_started() -> None:
     """The confirmation after the rerun that opens the new period."""
     done = st.session_state.pop("np_done", None)
     if done:
-        st.success("The next period is ready and in use. " + md_escape(done))
+        st.success(t("plan.period.ready", summary=md_escape(done)))

@@ -11,11 +11,13 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import list_rows
 from strategy.core.errors import Conflict, WorkbookError
+from strategy.core.interface import message_in
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape, shorten
 from strategy.guide.content import content
 from strategy.plan import io as plan_io
 from strategy.plan import operations as P
+from strategy.ui.language import t, ui_language
 from strategy.ui.state import current_author
 
 MSG = "plan_msg"
@@ -38,23 +40,28 @@ def _messages() -> None:
         {"error": st.error, "success": st.success, "info": st.info, "warning": st.warning}[kind](md_escape(text))
 
 
+def _said(exc: WorkbookError) -> str:
+    """A refusal's words for a message kept to the next run, in the person's language (escaped when shown)."""
+    return message_in(exc.message, ui_language())
+
+
 def _run(fn, *args, done: str = "", reraise_conflict: bool = False, **kwargs):
     """Call a strategy write with the person's name; problems become a message on the page (a Conflict
     is raised again with ``reraise_conflict``, for the caller to show both versions)."""
     author = current_author()
     if author is None:
-        _say("error", "Give your name at the top of the page first.")
+        _say("error", t("plan.give_name"))
         return None
     try:
         result = fn(*args, author=author, **kwargs)
     except P.UnknownAgency as exc:
         st.session_state[PENDING_AGENCIES] = exc.names
-        _say("warning", exc.message)
+        _say("warning", _said(exc))
         return None
     except WorkbookError as exc:
         if reraise_conflict and isinstance(exc, Conflict):
             raise
-        _say("error", exc.message)
+        _say("error", _said(exc))
         return None
     if done:
         _say("success", done)
@@ -70,7 +77,7 @@ def _add_pending_agencies(engine: Engine, pid: int) -> None:
     for name in names:
         _run(P.add_agency, engine, pid, name)
     if names:
-        _say("success", f"Added to the partnership's agencies: {'; '.join(names)}. Make your change again to save it.")
+        _say("success", t("plan.agencies_added", names="; ".join(names)))
 
 
 # --- Turning a component's planned activity into an action --------------------------------------
@@ -80,11 +87,11 @@ def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str
     item_id = st.session_state.get(_k("act-item", prompt_id))
     outcome_id = st.session_state.get(_k("act-outcome", prompt_id))
     if not item_id or not outcome_id:
-        _say("error", "Choose the activity and the intended outcome it serves.")
+        _say("error", t("plan.activity.choose"))
         return
     row = next((r for r in list_rows(engine, pid, prompt_id) if r.id == item_id), None)
     if row is None:
-        _say("error", "That activity has been removed.")
+        _say("error", t("plan.activity.removed"))
         return
     lead = (row.values.get("lead") or "").strip()
     made = _run(
@@ -98,7 +105,7 @@ def _activity_to_action(engine: Engine, pid: int, prompt_id: str, component: str
         origin=f"component:{component}:item:{item_id}",
     )
     if made:
-        _say("success", "The activity is now an action in the plan.")
+        _say("success", t("plan.activity.done"))
 
 
 def _component_extra(component: str):
@@ -113,37 +120,36 @@ def _component_extra(component: str):
         if not editable and not made:
             return
         with st.container(border=True):
-            st.markdown("**Turn an activity into an action**" if editable else "**Activities in the plan**")
+            st.markdown(f"**{t('plan.activity.header') if editable else t('plan.activity.in_plan')}**")
             _messages()
             if made:
                 st.caption(
-                    "Already in the plan: "
-                    + md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made))
+                    t(
+                        "plan.activity.already",
+                        items=md_escape("; ".join(f"{r.values.get('activity')} ({', '.join(made[r.id])})" for r in rows if r.id in made)),
+                    )
                 )
             if not editable:  # scrutineers and viewers: what is already in the plan, nothing to choose
                 return
             waiting = {r.id: str(r.values.get("activity") or "") for r in rows if r.id not in made}
             outcomes = {stored_id(o): f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 80)}" for o in plan.all_outcomes()}
             if not outcomes:
-                st.caption(
-                    "Add strategic aims and intended outcomes on the Theory of Change page first; then an "
-                    "activity becomes an action under one of them here."
-                )
+                st.caption(t("plan.activity.no_outcomes"))
                 return
             if not waiting:
-                st.caption("Every activity above is already an action in the plan." if rows else "Add activities above first.")
+                st.caption(t("plan.activity.all_done") if rows else t("plan.activity.none"))
                 return
-            st.selectbox("Activity", list(waiting), format_func=lambda v: waiting[v], key=_k("act-item", prompt.id))
+            st.selectbox(t("plan.activity.label"), list(waiting), format_func=lambda v: waiting[v], key=_k("act-item", prompt.id))
             st.selectbox(
-                "Intended outcome it serves",
+                t("plan.activity.outcome"),
                 list(outcomes),
                 format_func=lambda v: outcomes[v],
                 index=None,
                 key=_k("act-outcome", prompt.id),
-                placeholder="Choose an outcome",
+                placeholder=t("plan.choose_outcome"),
             )
             st.button(
-                "Make it an action",
+                t("plan.activity.go"),
                 key=_k("act-go", prompt.id),
                 type="primary",
                 on_click=_activity_to_action,
@@ -152,7 +158,7 @@ def _component_extra(component: str):
             pending = st.session_state.get(PENDING_AGENCIES)
             if pending and editable:
                 st.button(
-                    f"Add {'; '.join(pending)} to the partnership's agencies",
+                    t("plan.add_agencies", names="; ".join(pending)),
                     key=_k("add-agencies", prompt.id),
                     on_click=_add_pending_agencies,
                     args=(engine, pid),
