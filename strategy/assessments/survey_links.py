@@ -58,6 +58,7 @@ from strategy.core.dates import to_uk, uk_date
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
 from strategy.core.identifying import identifying_warning
+from strategy.core.interface import message_in
 from strategy.core.models import Partnership, SurveyLink, SurveySubmission, stored_id, utcnow
 from strategy.core.settings import DATA_DIR, Settings, get_settings
 from strategy.core.text import clean_text
@@ -630,8 +631,10 @@ def _preview(engine: Engine, form: SurveyForm, data: bytes, confirmed: bool) -> 
     else:
         preview = preview_audit_survey(data, SOURCE)
     if preview.problem_count:
-        # The import's own checks speak English (a response of the page's own choices rarely meets them).
-        raise InvalidInput(say("not_sent", form.language, problems=" ".join(p.message for p in preview.problems[:3])))
+        # The import's own checks, in the page's language through the message catalogue (a response of the
+        # page's own choices rarely meets them).
+        problems = " ".join(message_in(p.message, form.language) for p in preview.problems[:3])
+        raise InvalidInput(say("not_sent", form.language, problems=problems))
     return preview
 
 

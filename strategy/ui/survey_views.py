@@ -20,6 +20,7 @@ from streamlit.elements.lib.utils import LabelVisibility
 from strategy.assessments import survey_links as sl
 from strategy.core.dates import uk_date
 from strategy.core.errors import WorkbookError
+from strategy.core.interface import message_in
 from strategy.core.text import md_escape
 from strategy.ui.a11y import set_title
 from strategy.ui.language import t
@@ -178,11 +179,11 @@ def _survey_form(engine: Engine, token: str, form: sl.SurveyForm, generation: in
         except sl.SurveyUnavailable as exc:
             st.session_state[message_key] = exc.message_cy if form.language == "cy" else exc.message
         except sl.NeedsConfirmation as exc:
-            st.session_state[warned_key] = exc.message
+            st.session_state[warned_key] = message_in(exc.message, form.language)
             st.session_state.pop(message_key, None)
             st.rerun()
-        except WorkbookError as exc:
-            st.session_state[message_key] = exc.message
+        except WorkbookError as exc:  # the imports' own checks, in the page's language (the message catalogue)
+            st.session_state[message_key] = message_in(exc.message, form.language)
         else:
             for key in (warned_key, message_key):
                 st.session_state.pop(key, None)
