@@ -397,7 +397,7 @@ def test_on_a_page_language_option(tmp_path):
     gaps = [p.text for p in Document(str(out)).paragraphs if p.style.name == "Workbook Gap"]
     assert (
         gaps[0]
-        == "Heb ei ysgrifennu eto: y weledigaeth a rennir (pennod 'Shared vision and governance' yn y llyfr gwaith a thudalennau'r cynllun)."
+        == "Heb ei ysgrifennu eto: y weledigaeth a rennir (pennod 'Gweledigaeth a rennir a llywodraethu' yn y llyfr gwaith a thudalennau'r cynllun)."
     )
 
 

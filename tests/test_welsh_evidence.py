@@ -89,7 +89,7 @@ def test_the_welsh_demo_draft_has_no_english_fixed_sentence_in_section_4(engine)
     _no_english_left(paragraphs, cells)
     gaps = [t for style, t in paragraphs if style == "Workbook Gap"]
     assert gaps and all(t.startswith(("Heb ei", "Nid yw")) for t in gaps), gaps  # "Not written yet" in Welsh
-    assert "Heb ei ysgrifennu eto: y ffigurau blynyddol ar gyfer y plant a nodwyd (pennod 'Current response'" in "\n".join(gaps)
+    assert "Heb ei ysgrifennu eto: y ffigurau blynyddol ar gyfer y plant a nodwyd (pennod 'Yr ymateb presennol'" in "\n".join(gaps)
     printed = [t for _, t in paragraphs]
     assert "Atodiad C: Sut mae'r cynllun yn ateb y dystiolaeth" in printed
     assert "Blaenoriaeth strategol (Canllaw §3.1)" in printed

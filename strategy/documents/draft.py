@@ -128,7 +128,7 @@ def _title_page(ctx: DraftContext, now: datetime) -> None:
     """The cover: the logo, the marking, the strategy's title as the large heading and the
     partnership's name under it, then the period, version, date and status."""
     doc, p = ctx.doc, ctx.partnership
-    logo(doc, ctx.brand, p.name)
+    logo(doc, ctx.brand, p.name, ctx.say("document.logo_alt", name=p.name))
     if _marking(ctx):
         doc.add_paragraph(_marking(ctx), style=MARKING_STYLE)
     if _is_draft(ctx):
@@ -207,6 +207,7 @@ def _header_footer(ctx: DraftContext) -> None:
     footer_with_pages(
         first,
         ctx.say("draft.footer", name=ctx.partnership.name, draft=ctx.both("draft.footer_draft") if _is_draft(ctx) else ""),
+        ctx.say("document.pages", page="{page}", pages="{pages}"),
     )
     if marking:
         below = first.footer.add_paragraph(marking)
@@ -411,21 +412,17 @@ def _section_introduction(ctx: DraftContext) -> None:
     doc.add_heading(ctx.say("intro.scope"), level=2)
     forms = _labels(ctx, "intro.scope_forms")
     if forms:
-        doc.add_paragraph("The strategy covers these forms of child sexual abuse:")
+        doc.add_paragraph(ctx.say("intro.forms_covered"))
         for label in forms:
             doc.add_paragraph(safe_text(label), style="List Bullet")
         all_forms = c.reference("forms_of_abuse").items
         if len(forms) < len(all_forms):
-            gap(
-                ctx,
-                f"The strategy names {len(forms)} of the {len(all_forms)} forms of child sexual abuse. "
-                "The guide asks for the broadest focus (Guide §4.1).",
-            )
+            gap(ctx, ctx.say("intro.forms_narrow", n=len(forms), m=len(all_forms)))
     else:
-        gap(ctx, "Not written yet: which forms of child sexual abuse the strategy covers (workbook chapter 'Introduction').")
+        gap(ctx, ctx.say("intro.forms_missing", chapter=ctx.chapter_name(ctx.content.chapter("introduction").title)))
     ages = _labels(ctx, "intro.scope_ages")
     if ages:
-        doc.add_paragraph(safe_text(f"Ages covered: {ages[0]}."))
+        doc.add_paragraph(safe_text(ctx.say("intro.ages", ages=ages[0])))
     if ctx.value("intro.scope_notes").strip():
         paragraphs(doc, ctx.value("intro.scope_notes"))
     answer_section(ctx, "intro.national_picture", "The national picture")
@@ -439,11 +436,30 @@ def _section_introduction(ctx: DraftContext) -> None:
             d = definitions[0]
             if d.get("quotation"):
                 doc.add_paragraph(safe_text(d.get("text", "")), style="Quote")
-                doc.add_paragraph(safe_text(f"Source: {d.get('citation', '')}"))
+                doc.add_paragraph(safe_text(ctx.say("intro.definition_source", citation=_definition_words(ctx, d, "citation"))))
             else:  # guidance on which definition to quote, not a definition: a gap to fill
-                gap(ctx, f"Not written yet. {d.get('text', '').strip()} (Source to cite: {d.get('citation', '')}.)")
+                gap(
+                    ctx,
+                    ctx.say(
+                        "intro.definition_to_cite",
+                        text=_definition_words(ctx, d, "text"),
+                        citation=_definition_words(ctx, d, "citation"),
+                    ),
+                )
     if ctx.value("intro.terminology").strip():
         answer_section(ctx, "intro.terminology", "The language this strategy uses")
+
+
+def _definition_words(ctx: DraftContext, definition: dict, field: str) -> Both | str:
+    """The guide's advice on the definition to quote, or its citation ("text", "citation"), in the
+    document's language: its Welsh from documents.yaml while the English there is still the list's."""
+    english = str(definition.get(field, "")).strip()
+    key = f"intro.definition_{field}.{definition.get('id')}"
+    if ctx.language == "en" or not english:
+        return english
+    if key in phrases() and phrases()[key]["en"].strip() == english:
+        return ctx.both(key)
+    return ctx.own(english) if field == "text" else english  # advice without its Welsh is marked; a citation is a name
 
 
 def _section_vision(ctx: DraftContext) -> None:
@@ -479,7 +495,7 @@ def _involvement(ctx: DraftContext) -> None:
         gap(ctx, ctx.say("involvement.missing"))
         return
     counts = [
-        ctx.say("involvement.count", n=s.engagements, who=s.label[0].lower() + s.label[1:])
+        ctx.say("involvement.count", n=s.engagements, who=_voice(ctx, s.voice, s.label, first=True))
         for s in involvement.summary(lines)
         if s.engagements
     ]
@@ -487,9 +503,28 @@ def _involvement(ctx: DraftContext) -> None:
     ctx.doc.add_paragraph(safe_text(ctx.say(intro, count=len(lines), groups=", ".join(counts))))
     headers = [ctx.say("involvement.header.when"), ctx.say("involvement.header.said"), ctx.say("involvement.header.did")]
     simple_table(ctx, headers, involvement.you_said_we_did(lines))
-    missing = [s.label.lower() for s in involvement.summary(lines) if s.voice in involvement.REQUIRED_VOICES and not s.changes]
+    missing = [s for s in involvement.summary(lines) if s.voice in involvement.REQUIRED_VOICES and not s.changes]
     if missing:
-        gap(ctx, ctx.say("involvement.still_to_show", who=" and ".join(missing)))
+        voices = [_voice(ctx, s.voice, s.label) for s in missing]
+
+        def joined(language: str) -> str:
+            word = phrase("involvement.and", language, ctx.translations.phrases)
+            return f" {word} ".join(v if isinstance(v, str) else getattr(v, language) for v in voices)
+
+        who: Both | str = joined("en") if ctx.language == "en" else Both(joined("en"), joined("cy"))
+        gap(ctx, ctx.say("involvement.still_to_show", who=who))
+
+
+def _voice(ctx: DraftContext, voice: str, english: str, first: bool = False) -> Both | str:
+    """A kind of voice (reference/involvement_voices.yaml) inside a sentence, in lower case (``first``:
+    only its first letter), each language its own."""
+
+    def lower(label: str) -> str:
+        return label[0].lower() + label[1:] if first and label else label.lower()
+
+    if ctx.language == "en":
+        return lower(english)
+    return Both(lower(english), lower(ctx.content.list_label("involvement_voices", voice, ctx.partnership.nation, "cy")))
 
 
 def _section_governance(ctx: DraftContext) -> None:
@@ -500,7 +535,7 @@ def _section_governance(ctx: DraftContext) -> None:
     if contributions:
         prompt_table(ctx, c.prompts["vision.contributions"], contributions)
     else:
-        gap(ctx, "Not written yet: what each agency contributes (workbook chapter 'Shared vision and governance').")
+        gap(ctx, ctx.say("governance.contributions_missing", chapter=ctx.chapter_name(c.chapter("shared_vision").title)))
     doc.add_heading(ctx.say("governance.steering_group"), level=2)
     members = ctx.rows.get("vision.steering_group", [])
     if members:
@@ -511,7 +546,7 @@ def _section_governance(ctx: DraftContext) -> None:
             ["name", "agency", "role", "seniority", "authority_to_commit", "lived_experience"],
         )
     else:
-        gap(ctx, "Not written yet: the steering group's members (workbook chapter 'Shared vision and governance').")
+        gap(ctx, ctx.say("governance.steering_group_missing", chapter=ctx.chapter_name(c.chapter("shared_vision").title)))
     if ctx.value("vision.terms_of_reference").strip():
         doc.add_heading(ctx.say("governance.terms_of_reference"), level=3)
         paragraphs(doc, ctx.value("vision.terms_of_reference"))
@@ -535,7 +570,7 @@ def _grid_values(ctx: DraftContext, prompt_id: str) -> dict[str, dict]:
 
 def _not_yet(ctx: DraftContext, what: str, chapter: str, guide: str) -> None:
     """A part of the evidence not written yet: ``what`` is the key of its words (evidence.what.*)."""
-    gap(ctx, ctx.say("evidence.not_yet", what=ctx.both(f"evidence.what.{what}"), chapter=chapter, guide=guide))
+    gap(ctx, ctx.say("evidence.not_yet", what=ctx.both(f"evidence.what.{what}"), chapter=ctx.chapter_name(chapter), guide=guide))
 
 
 def _plural(ctx: DraftContext, key: str, count: int, **values: object) -> str:

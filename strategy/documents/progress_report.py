@@ -212,6 +212,8 @@ def build_progress_report(
         brand=brand,
         landscape=True,
         produced=say("report.produced", date=_date(now.astimezone(UK).date()), version=__version__) if language != "en" else None,
+        language=language,
+        overrides=translations.phrases,
     )
     doc = base.doc
     ctx = DraftContext(

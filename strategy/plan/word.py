@@ -134,7 +134,10 @@ def _component(ctx: DraftContext, chapter_id: str, component: str, section_id: s
             if prompt.type == "grid":
                 _grid_section(ctx, prompt)
                 continue
-            answer_section(ctx, prompt.id, section.title if len(section.prompts) == 1 else None, level=2)
+            if len(section.prompts) == 1:
+                answer_section(ctx, prompt.id, section.title, level=2, heading_cy=section.title_cy)
+            else:
+                answer_section(ctx, prompt.id, None, level=2)
     _component_tail(ctx, rows_prompt.id, component, chapter, level=2)
 
 
@@ -151,7 +154,7 @@ def _grid_section(ctx: DraftContext, prompt) -> None:
     empty = grid_table(ctx, prompt, ctx.text(title))
     if len(empty) == len(ctx.content.grid_rows(prompt, ctx.partnership.nation, ctx.language)):
         chapter = ctx.content.chapter_of(prompt.id)
-        gap(ctx, ctx.say("answer.not_written", label=Both(label, welsh_label), chapter=chapter.title))
+        gap(ctx, ctx.say("answer.not_written", label=Both(label, welsh_label), chapter=ctx.chapter_name(chapter.title)))
     elif empty:
         gap(
             ctx,
@@ -187,21 +190,11 @@ def planned_workforce_development(ctx: DraftContext) -> None:
         and not ctx.rows.get("development.activities")
         and not [x for x in plan.all_actions() if x.component == "workforce"]
     ):
-        gap(
-            ctx,
-            "Not written yet: how the partnership will build practitioners' knowledge, skills and confidence "
-            "through training, practice resources and supervision (workbook chapter 'Workforce development', "
-            "Guide §11).",
-        )
+        gap(ctx, ctx.say("plan.development_missing", chapter=ctx.chapter_name(chapter.title)))
         return
-    labels = {
-        "development.training": "Training",
-        "development.resources": "Resources to support practice",
-        "development.supervision": "Supervision and team meetings",
-        "development.staff_experience": "Staff with their own experience of sexual abuse",
-    }
-    for p in prompts:
-        answer_section(ctx, p.id, labels.get(p.id), level=3)  # each heading's Welsh: answer.<prompt id>
+    for p in prompts:  # each heading in English and Welsh: the phrase answer.<prompt id>
+        heading = phrases().get(f"answer.{p.id}")
+        answer_section(ctx, p.id, heading["en"] if heading else None, level=3)
     _component_tail(ctx, "development.activities", "workforce", chapter, level=3)
 
 
@@ -213,7 +206,7 @@ def _component_tail(ctx: DraftContext, prompt_id: str, component: str, chapter, 
     if rows:
         prompt_table(ctx, ctx.content.prompts[prompt_id], rows)
     else:
-        gap(ctx, f"Not written yet: the planned activities (workbook chapter '{chapter.title}', Guide {chapter.guide}).")
+        gap(ctx, ctx.say("plan.activities_missing", chapter=ctx.chapter_name(chapter.title), guide=chapter.guide))
     actions = [x for x in plan.all_actions() if x.component == component]
     ctx.doc.add_heading(ctx.say("plan.actions_in_plan"), level=level)
     if actions:
@@ -226,7 +219,7 @@ def _component_tail(ctx: DraftContext, prompt_id: str, component: str, chapter, 
             ],
         )
     else:
-        gap(ctx, f"Not written yet: actions in the action plan for this component (Guide {chapter.guide}, §12).")
+        gap(ctx, ctx.say("plan.component_actions_missing", guide=chapter.guide))
 
 
 # --- Section 10: the action plan ----------------------------------------------------------------

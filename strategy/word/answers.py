@@ -141,13 +141,29 @@ class DraftContext:
             return col.label
         return self.text(Both(col.label, col.label_cy.strip() or self.missing(col.label)))
 
-    def fixed(self, key: str, english: str) -> str:
+    def fixed(self, key: str, english: str, welsh_title: str = "") -> str:
         """A heading the English gives as text (a chapter's section title): the phrase ``key`` in Welsh
-        where the file has it, else marked as missing."""
+        where the file has it, else ``welsh_title`` (a section's title_cy in chapters.yaml), else marked
+        as missing."""
         if self.language == "en":
             return english
-        welsh = phrase(key, "cy", self.translations.phrases) if key in phrases() else self.missing(english)
+        if key in phrases():
+            welsh = phrase(key, "cy", self.translations.phrases)
+        else:
+            welsh = welsh_title.strip() or self.missing(english)
         return self.text(Both(english, welsh))
+
+    def chapter_name(self, english: str) -> Both | str:
+        """A workbook chapter's name (its English title) for a sentence: its Welsh title in a Welsh
+        document (chapters.yaml), each language its own in a bilingual one. A page that is not a chapter
+        ("Where you stand") has its Welsh in documents.yaml as ``evidence.<its name>``."""
+        if self.language == "en":
+            return english
+        chapter = next((c for c in self.content.chapters if c.title == english), None)
+        if chapter is not None:
+            return Both(english, chapter.title_cy.strip() or self.missing(english))
+        key = "evidence." + english.lower().replace(" ", "_")
+        return self.both(key) if key in phrases() else Both(english, self.missing(english))
 
     def names(self, ref_id: str, ids: Iterable[str], lower: bool = False) -> Both | str:
         """Names from a reference list for a sentence ("; " between them), each language its own
@@ -173,15 +189,18 @@ class DraftContext:
         return brand_of(self.answers)
 
 
-def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None, level: int = 2) -> None:
-    """An answer under its heading; in a Welsh document its Welsh (marked where missing or possibly out
-    of date), in a bilingual one the Welsh and then the English."""
+def answer_section(ctx: DraftContext, prompt_id: str, heading: str | None = None, level: int = 2, heading_cy: str = "") -> None:
+    """An answer under its heading (``heading_cy``: its Welsh where documents.yaml has no answer.<prompt
+    id>); in a Welsh document its Welsh (marked where missing or possibly out of date), in a bilingual
+    one the Welsh and then the English."""
     prompt = ctx.content.prompts[prompt_id]
     if heading:
-        ctx.doc.add_heading(ctx.fixed(f"answer.{prompt_id}", heading), level=level)
+        ctx.doc.add_heading(ctx.fixed(f"answer.{prompt_id}", heading, heading_cy), level=level)
     text = ctx.value(prompt_id)
     label = ctx.content.fill(prompt.label, ctx.partnership.nation)
-    not_written = {"label": label, "chapter": ctx.content.chapter_of(prompt_id).title}
+    # The question and its chapter as the workbook names them, in the document's language.
+    asked: Both | str = Both(label, ctx.content.label_in(prompt, ctx.partnership.nation, "cy")) if prompt.label_cy else label
+    not_written = {"label": asked, "chapter": ctx.chapter_name(ctx.content.chapter_of(prompt_id).title)}
     if ctx.language == "en":
         if text.strip():
             paragraphs(ctx.doc, text)
@@ -253,7 +272,11 @@ def cell_text(ctx: DraftContext, col, value) -> str:
 
 
 def section_not_started(ctx: DraftContext, section: dict) -> None:
-    chapters = ", ".join(f"'{name}'" for name in section.get("filled_by", []))
+    names = section.get("filled_by", [])
+    chapters: Both | str = ", ".join(f"'{name}'" for name in names)
+    if ctx.language != "en":  # the chapters as the Welsh workbook names them
+        welsh = [ctx.chapter_name(name) for name in names]
+        chapters = Both(str(chapters), ", ".join(f"'{w.cy if isinstance(w, Both) else w}'" for w in welsh))
     holds = section.get("holds", "").strip().rstrip(".").lower()
     welsh_holds = f"section.{section['id']}.holds"
     gap(

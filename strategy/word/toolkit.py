@@ -10,6 +10,7 @@ import io
 import json
 import os
 import queue
+import re
 import select
 import signal
 import struct
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -635,6 +636,7 @@ class _PendingChart:
     picture_png: Future[bytes | None]
     alt: str
     title: str
+    not_available: str  # the note put in its place if it cannot be drawn, in the document's language
 
 
 @dataclass
@@ -662,8 +664,10 @@ def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -
     The picture is drawn while the rest of the document is built, and put in place by ``save``."""
     if not ctx.charts:  # the caller asked for no pictures
         return
+    say = getattr(ctx, "say", None)  # a draft's context: the document's language
+    not_available = say("document.chart_not_available") if say is not None else _phrase("document.chart_not_available")
     if fig is None:
-        note(ctx, CHART_NOT_AVAILABLE)
+        note(ctx, not_available)
         return
     in_language = getattr(ctx, "figure_words", None)  # a Welsh or bilingual document: its words drawn in its language
     if in_language is not None:
@@ -672,13 +676,15 @@ def chart(ctx: HasDocument, fig, alt: str, caption: str, *, height: int = 560) -
     picture = ctx.doc.add_paragraph()
     caption_paragraph = ctx.doc.add_paragraph(safe_text(caption), style=NOTE_STYLE)
     charts.pending.append(
-        _PendingChart(picture, caption_paragraph, charts.drawer.draw(chart_spec(fig, height=height)), safe_text(alt), safe_text(caption))
+        _PendingChart(
+            picture,
+            caption_paragraph,
+            charts.drawer.draw(chart_spec(fig, height=height)),
+            safe_text(alt),
+            safe_text(caption),
+            safe_text(not_available),
+        )
     )
-
-
-CHART_NOT_AVAILABLE = (
-    "Chart not available: the picture could not be drawn on this computer. The same figures are given in words and in the table."
-)
 
 
 def _place_charts(doc: DocxDocument) -> None:
@@ -689,7 +695,7 @@ def _place_charts(doc: DocxDocument) -> None:
         step(f"Drawing chart {number} of {len(charts.pending)}", 0.9 + 0.09 * (number - 1) / len(charts.pending))
         png = pending.picture_png.result(timeout=CHART_TIMEOUT_SECONDS * 2)
         if png is None:
-            pending.picture.text = CHART_NOT_AVAILABLE
+            pending.picture.text = pending.not_available
             pending.picture.style = doc.styles[NOTE_STYLE]
             pending.caption._p.getparent().remove(pending.caption._p)
             continue
@@ -724,8 +730,9 @@ class DocContext:
     contents: Paragraph | None = None
 
 
-def logo(doc: DocxDocument, brand: Brand, partnership_name: str) -> bool:
-    """The partnership's logo, centred, with alt text naming the partnership; a damaged one is left out."""
+def logo(doc: DocxDocument, brand: Brand, partnership_name: str, description: str | None = None) -> bool:
+    """The partnership's logo, centred, with alt text naming the partnership (``description``: the alt
+    text in the document's language, by default the English); a damaged one is left out."""
     if not brand.logo:
         return False
     try:
@@ -733,7 +740,8 @@ def logo(doc: DocxDocument, brand: Brand, partnership_name: str) -> bool:
     except (ValueError, KeyError, ZeroDivisionError, TypeError):  # python-docx could not read the picture
         return False
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(f"Logo of {partnership_name}"))
+    alt = description if description is not None else _phrase("document.logo_alt", name=partnership_name)
+    doc.inline_shapes[-1]._inline.docPr.set("descr", safe_text(alt))
     return True
 
 
@@ -750,14 +758,26 @@ def set_properties(doc: DocxDocument, *, title: str, subject: str, author: str, 
     props.comments = "Produced by the Child Sexual Abuse Strategy Workbook."
 
 
-def footer_with_pages(section, text: str) -> None:
-    """One footer line: the text, then "Page 3 of 40" filled in by Word and LibreOffice."""
+def footer_with_pages(section, text: str, pages: str) -> None:
+    """One footer line: the text, then ``pages``, the page numbers in the document's language ("Page
+    {page} of {pages}", the phrase ``document.pages``), their numbers filled in by Word and LibreOffice."""
     footer = section.footer.paragraphs[0]
-    footer.text = safe_text(f"{text} · Page ")
-    page_field(footer, "PAGE")
-    footer.add_run(" of ")
-    page_field(footer, "NUMPAGES")
+    first, *rest = re.split(r"(\{page\}|\{pages\})", safe_text(pages))
+    footer.text = safe_text(f"{text} · {first}")
+    for part in rest:
+        if part in ("{page}", "{pages}"):
+            page_field(footer, "PAGE" if part == "{page}" else "NUMPAGES")
+        elif part:
+            footer.add_run(part)
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _phrase(key: str, language: str = "en", overrides: Mapping[str, str] | None = None, **values: object) -> str:
+    """A fixed phrase of data/language/documents.yaml (strategy.word.language, which needs this module's
+    ``safe_text`` and so is imported here when it is first used)."""
+    from strategy.word.language import phrase  # noqa: PLC0415 (strategy.word.language imports this module)
+
+    return phrase(key, language, overrides, **values)
 
 
 def new_document(
@@ -772,18 +792,22 @@ def new_document(
     landscape: bool = False,
     contents: bool = False,
     produced: str | None = None,
+    language: str = "en",
+    overrides: Mapping[str, str] | None = None,
 ) -> DocContext:
     """A document in the house style with a cover: the logo, the title first, the partnership under
     it, the subtitle and the given lines; A4 (``landscape`` for wide tables); its properties set; with
     ``contents``, a contents list under the cover, filled with the headings when it is finished.
-    ``produced``: the cover's last line in the document's language (by default the English one)."""
+    ``produced``: the cover's last line in the document's language (by default the English one);
+    ``language`` and ``overrides`` (the partnership's corrections of the Welsh): the logo's alt text and
+    the footer's page numbers in the document's language (strategy.word.language)."""
     doc = Document()
     if landscape:
         page_setup(doc.sections[0], landscape=True)
     ensure_styles(doc, brand)
     ctx = DocContext(doc, partnership, charts, brand)
     warm_charts(ctx)
-    logo(doc, brand, partnership.name)
+    logo(doc, brand, partnership.name, _phrase("document.logo_alt", language, overrides, name=partnership.name))
     doc.add_paragraph(safe_text(title), style="Title")
     doc.add_paragraph(safe_text(partnership.name), style="Subtitle")
     if subtitle:
@@ -793,11 +817,13 @@ def new_document(
     doc.add_paragraph(
         safe_text(produced)
         if produced is not None
-        else f"Produced on {uk_long_date(now.astimezone(UK).date())} by the Child Sexual Abuse Strategy Workbook {__version__}.",
+        else _phrase("report.produced", date=uk_long_date(now.astimezone(UK).date()), version=__version__),
         style="Caption",
     )
     set_properties(doc, title=f"{partnership.name}: {title}", subject=title, author=partnership.name, now=now)
-    footer_with_pages(doc.sections[0], f"{partnership.name} · {title}")
+    footer_with_pages(
+        doc.sections[0], f"{partnership.name} · {title}", _phrase("document.pages", language, overrides, page="{page}", pages="{pages}")
+    )
     mark_pages(doc, brand.marking, partnership.name)
     if contents:
         ctx.contents = table_of_contents(doc)
