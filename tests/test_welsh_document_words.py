@@ -205,6 +205,7 @@ def test_a_welsh_draft_with_gaps_says_them_in_welsh(engine, new_board):
     assert "Ffynhonnell i'w dyfynnu: Llywodraeth Cymru, 2019 (Gweithdrefnau Diogelu Cymru)." in text
     assert "workbook chapter" not in text and "Not written yet" not in text
     assert "Tudalen " in _footer(doc) and " o " in _footer(doc) and "Page " not in _footer(doc)
+    assert "Cyfnod y strategaeth: 2026 i 2029" in text and "2026 to 2029" not in text  # the strategy period
 
 
 def test_a_bilingual_draft_with_gaps_has_both_welsh_first(engine, new_board):
@@ -216,6 +217,7 @@ def test_a_bilingual_draft_with_gaps_has_both_welsh_first(engine, new_board):
         assert text.index(welsh) < text.index(english), key
     footer = _footer(doc)
     assert footer.index("Tudalen ") < footer.index("Page ")
+    assert "2026 i 2029" in text and "2026 to 2029" in text
 
 
 def test_an_english_draft_is_unchanged(engine, new_board):
@@ -231,6 +233,7 @@ def test_an_english_draft_is_unchanged(engine, new_board):
     assert "(Source to cite: Welsh Government, 2019 (Wales Safeguarding Procedures).)" in text
     for key in EMPTY_GAPS:
         assert _fixed_part(key, "cy") not in text, key
+    assert "Strategy period: 2026 to 2029" in text
     assert _footer(doc).endswith(" · DRAFT · Page 1 of 1")  # the page fields as Word left them
 
 

@@ -35,11 +35,11 @@ from strategy.finalise.endorsement import endorsement_rows, list_endorsements
 from strategy.finalise.language import GLOSSARY_PROMPT, acronyms_in
 from strategy.guide.content import content
 from strategy.people.backup import restore_partnership
-from strategy.people.partnerships import get_partnership, period_label
+from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import load_plan
 from strategy.plan.word import LANDSCAPE, PLAN_WRITERS, appendix_recommendations, planned_workforce_development, set_orientation
 from strategy.word.answers import DraftContext, answer_section, cell_text, prompt_table, section_not_started
-from strategy.word.language import NO_WELSH, Both, Translations, check_language, long_date, phrase, phrases
+from strategy.word.language import NO_WELSH, Both, Translations, check_language, long_date, period_words, phrase, phrases
 from strategy.word.style import FRONT_HEADING_STYLE, number_headings
 from strategy.word.toolkit import (
     FINDING_STYLE,
@@ -137,7 +137,7 @@ def _title_page(ctx: DraftContext, now: datetime) -> None:
         doc.add_paragraph(ctx.say("draft.review_copy"), style=MARKING_STYLE)
     doc.add_paragraph(safe_text(_title(ctx)), style="Title")
     doc.add_paragraph(safe_text(p.name), style="Subtitle")
-    period = period_label(p)
+    period = period_words(p.period_start, p.period_end)
     if period:
         doc.add_paragraph(ctx.say("draft.period", period=period))
     if p.areas:

@@ -20,10 +20,10 @@ from strategy.core.values import uk_day
 from strategy.documents.draft import DEFAULT_TITLE
 from strategy.documents.welsh import translations_for
 from strategy.guide.content import content
-from strategy.people.partnerships import get_partnership, period_label
+from strategy.people.partnerships import get_partnership
 from strategy.plan import operations as P
 from strategy.word.answers import DraftContext, brand_of
-from strategy.word.language import Both, Translations, check_language, long_date
+from strategy.word.language import Both, Translations, check_language, long_date, period_words
 from strategy.word.style import CALLOUT_STYLE, TABLE_TEXT_STYLE, page_setup
 from strategy.word.toolkit import GAP_STYLE, ensure_styles, mark_pages, repeat_header, safe_text, save, set_properties
 
@@ -135,7 +135,7 @@ def build_on_a_page(
     mark_pages(doc, brand.marking, partnership.name)
 
     doc.add_paragraph(safe_text(title), style="Title")
-    period = period_label(partnership)
+    period = ctx.text(period_words(partnership.period_start, partnership.period_end))
     doc.add_paragraph(safe_text(partnership.name + (f" · {period}" if period else "")), style="Subtitle").paragraph_format.space_after = Pt(
         4
     )

@@ -85,6 +85,18 @@ def in_language(text: Both | str, language: str) -> str:
     return text.cy if language == "cy" else _joined(text.cy, text.en)
 
 
+def period_words(start: int | None, end: int | None) -> Both | str:
+    """A strategy period as a document prints it: "2026 to 2029" and "2026 i 2029" (the screens and the
+    command line use strategy.people.partnerships.period_label, in English)."""
+    if start and end:
+        key, values = "document.period_range", {"start": start, "end": end}
+    elif start:
+        key, values = "document.period_from", {"start": start}
+    else:
+        return ""
+    return Both(phrase(key, "en", **values), phrase(key, "cy", **values))
+
+
 def check_language(language: str) -> str:
     if language not in LANGUAGES:
         raise InvalidInput(f"The language {language!r} is not one the documents are written in: choose en, cy or bilingual.")
