@@ -6,7 +6,7 @@ import streamlit as st
 
 from strategy.core.text import md_escape
 from strategy.finalise.readiness import MET, NOT_MET, CriterionResult, readiness_report
-from strategy.ui.language import t
+from strategy.ui.language import t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.pages import CHAPTER_PAGES
 
@@ -31,7 +31,7 @@ def _word(level: str, english: str) -> str:
 st.title(t("nav.readiness"))
 st.caption(f"{md_escape(partnership.name)} · {t('chapter.guide', ref='§13.1')}")
 st.markdown(t("publish.readiness.intro"))
-report = readiness_report(engine, partnership.id)
+report = readiness_report(engine, partnership.id, language=ui_language())
 st.dataframe(
     pd.DataFrame(
         {

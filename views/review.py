@@ -15,7 +15,7 @@ from strategy.guide.content import content
 from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.document_language import language_choice
-from strategy.ui.language import list_names, t
+from strategy.ui.language import list_names, t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
 
@@ -85,7 +85,7 @@ else:
     older = cols[0].selectbox(t("publish.review.from"), choices[1:], format_func=names.get, key="review_from")
     newer = cols[1].selectbox(t("publish.review.to"), choices, format_func=names.get, key="review_to")
     try:
-        groups = compare(engine, pid, older, newer)
+        groups = compare(engine, pid, older, newer, language=ui_language())
     except WorkbookError as exc:
         show_error(exc)
         groups = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 
@@ -22,6 +22,7 @@ from strategy.core.models import stored_id
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import load_plan
+from strategy.word.language import phrase, phrases
 
 EXEMPT_PROMPT = "finalise.language_exempt"
 GLOSSARY_PROMPT = "finalise.glossary"
@@ -43,6 +44,8 @@ class Text:
     prompt_id: str
     item_id: int | None = None
     column_id: str | None = None
+    #: ``where`` in Welsh, for a person who chose Cymraeg (empty: the English is shown).
+    where_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,20 @@ class TermFinding:
     why: str
     guide: str
     snippet: str
+    #: The language of ``message`` and ``why`` (and of the text's chapter and place): "en" or "cy".
+    language: str = "en"
 
     @property
     def message(self) -> str:
-        return f"'{self.found}' in {self.text.chapter_title}, {self.text.where}: the guide prefers '{self.prefer}' (Guide {self.guide})."
+        return phrase(
+            "language.term",
+            self.language,
+            found=self.found,
+            chapter=self.text.chapter_title,
+            where=self.text.where,
+            prefer=self.prefer,
+            guide=self.guide,
+        )
 
 
 @dataclass(frozen=True)
@@ -65,10 +78,18 @@ class SentenceFinding:
     text: Text
     words: int
     snippet: str
+    language: str = "en"
 
     @property
     def message(self) -> str:
-        return f'A sentence of {self.words} words in {self.text.chapter_title}, {self.text.where}: "{self.snippet}". Consider splitting it.'
+        return phrase(
+            "language.sentence",
+            self.language,
+            words=self.words,
+            chapter=self.text.chapter_title,
+            where=self.text.where,
+            snippet=self.snippet,
+        )
 
 
 @dataclass
@@ -97,18 +118,28 @@ def _chapter_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
             if prompt.type in ("text", "longtext"):
                 answer = answers.get(prompt.id)
                 if answer and answer.value.strip():
-                    yield Text(chapter.id, chapter.title, _short(prompt.label), answer.value, prompt.id)
+                    yield Text(
+                        chapter.id,
+                        chapter.title,
+                        _short(prompt.label),
+                        answer.value,
+                        prompt.id,
+                        where_cy=_short(prompt.label_cy or prompt.label),
+                    )
             elif prompt.type in ("table", "grid"):
                 columns = {col.id: col for col in prompt.columns if col.type in ("text", "longtext")}
                 if prompt.type == "grid":
                     grid_labels = dict(c.grid_rows(prompt))
+                    grid_labels_cy = dict(c.grid_rows(prompt, language="cy"))
                 for number, row in enumerate(rows.get(prompt.id, []), start=1):
                     if prompt.type == "grid" and row.row_key:
                         row_name = grid_labels.get(row.row_key, row.row_key)
+                        row_name_cy = grid_labels_cy.get(row.row_key, row_name)
                     else:
                         row_name = f"{prompt.item_label} {number}"
+                        row_name_cy = phrase("language.row", "cy", number=number)
                         if prompt.type == "grid" and row.values.get("label"):
-                            row_name = str(row.values["label"])
+                            row_name = row_name_cy = str(row.values["label"])
                     for col_id, col in columns.items():
                         value = row.values.get(col_id)
                         if isinstance(value, str) and value.strip():
@@ -120,7 +151,13 @@ def _chapter_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                                 prompt.id,
                                 row.id,
                                 col_id,
+                                f"{_short(prompt.label_cy or prompt.label)}, {row_name_cy}: {col.label_cy or col.label}",
                             )
+
+
+def _plan_where(kind: str, code: str, label: str) -> str:
+    """Where in the plan a text lives, in Welsh ("nod A1, teitl")."""
+    return phrase(f"language.where.{kind}", "cy", code=code, field=phrase("language.field." + label.replace(" ", "_"), "cy"))
 
 
 def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
@@ -131,12 +168,30 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
         code = plan.code("aim", stored_id(aim))
         for label, value in (("title", aim.title), ("description", aim.description), ("why it matters", aim.rationale)):
             if value and value.strip():
-                yield Text("theory_of_change", "Theory of Change", f"aim {code}, {label}", value, "plan.aim", aim.id, label)
+                yield Text(
+                    "theory_of_change",
+                    "Theory of Change",
+                    f"aim {code}, {label}",
+                    value,
+                    "plan.aim",
+                    aim.id,
+                    label,
+                    _plan_where("aim", code, label),
+                )
         for outcome in plan.outcomes.get(stored_id(aim), []):
             code = plan.code("outcome", stored_id(outcome))
             for label, value in (("title", outcome.title), ("why it leads to the aim", outcome.rationale)):
                 if value and value.strip():
-                    yield Text("theory_of_change", "Theory of Change", f"outcome {code}, {label}", value, "plan.outcome", outcome.id, label)
+                    yield Text(
+                        "theory_of_change",
+                        "Theory of Change",
+                        f"outcome {code}, {label}",
+                        value,
+                        "plan.outcome",
+                        outcome.id,
+                        label,
+                        _plan_where("outcome", code, label),
+                    )
             for action in plan.actions.get(stored_id(outcome), []):
                 code = plan.code("action", stored_id(action))
                 for label, value in (
@@ -145,7 +200,16 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                     ("why it leads to the outcome", action.rationale),
                 ):
                     if value and value.strip():
-                        yield Text("action_plan", "Action plan", f"action {code}, {label}", value, "plan.action", action.id, label)
+                        yield Text(
+                            "action_plan",
+                            "Action plan",
+                            f"action {code}, {label}",
+                            value,
+                            "plan.action",
+                            action.id,
+                            label,
+                            _plan_where("action", code, label),
+                        )
             for measure in plan.measures.get(stored_id(outcome), []):
                 code = plan.code("measure", stored_id(measure))
                 for label, value in (
@@ -155,7 +219,14 @@ def _plan_texts(engine: Engine, partnership_id: int) -> Iterable[Text]:
                 ):
                     if value and value.strip():
                         yield Text(
-                            "evaluation", "Evaluation framework", f"measure {code}, {label}", value, "plan.measure", measure.id, label
+                            "evaluation",
+                            "Evaluation framework",
+                            f"measure {code}, {label}",
+                            value,
+                            "plan.measure",
+                            measure.id,
+                            label,
+                            _plan_where("measure", code, label),
                         )
 
 
@@ -187,10 +258,10 @@ def _pattern(term: str) -> re.Pattern:
 
 def _spans(pattern_texts: Iterable[str], text: str) -> list[tuple[int, int]]:
     spans = []
-    for phrase in pattern_texts:
-        phrase = phrase.strip()
-        if phrase:
-            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text, re.IGNORECASE)]
+    for wanted in pattern_texts:
+        wanted = wanted.strip()
+        if wanted:
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(wanted), text, re.IGNORECASE)]
     return spans
 
 
@@ -387,12 +458,77 @@ class LanguageReport:
 _KEPT = UntilChanged()
 
 
-def language_report(engine: Engine, partnership_id: int, *, nation: str | None = None) -> LanguageReport:
+def language_report(engine: Engine, partnership_id: int, *, nation: str | None = None, language: str = "en") -> LanguageReport:
     """The one way to the language check: the Finalise page, the readiness check and the CLI call this.
-    Made again only when something in the partnership has changed."""
+    Made again only when something in the partnership has changed. ``language`` "cy": the same findings
+    with their chapters, places, reasons and messages in Welsh (what people wrote stays as written)."""
     if nation is None:
         nation = get_partnership(engine, partnership_id).nation
-    return _KEPT.get(engine, partnership_id, nation, lambda: _language_report(engine, partnership_id, nation))
+    english = _KEPT.get(engine, partnership_id, nation, lambda: _language_report(engine, partnership_id, nation))
+    if language == "en":
+        return english
+    return _KEPT.get(engine, partnership_id, (nation, language), lambda: _in_language(english, language))
+
+
+def _chapter_title_in(text: Text, language: str) -> str:
+    if language == "en":
+        return text.chapter_title
+    key = f"language.page.{text.chapter_id}"
+    if key in phrases():
+        return phrase(key, language)
+    try:
+        return content().chapter(text.chapter_id).title_cy or text.chapter_title
+    except KeyError:  # a source's own page (not a chapter): its title as it gave it
+        return text.chapter_title
+
+
+def _text_in(text: Text, language: str) -> Text:
+    if language == "en":
+        return text
+    return replace(text, chapter_title=_chapter_title_in(text, language), where=text.where_cy or text.where)
+
+
+def _why_in(term_id: str, english: str, language: str) -> str:
+    key = f"language.why.{term_id}"
+    return phrase(key, language) if language != "en" and key in phrases() else english
+
+
+def _guide_in(term_id: str, english: str, language: str) -> str:
+    key = f"language.guide.{term_id}"
+    return phrase(key, language) if language != "en" and key in phrases() else english
+
+
+def _source_in(source: str, language: str) -> str:
+    key = "language.source." + re.sub(r"\W+", "_", source)
+    return phrase(key, language) if key in phrases() else source
+
+
+def _in_language(report: LanguageReport, language: str) -> LanguageReport:
+    """The report with its fixed words in ``language``: the same findings, in the same order."""
+    texts: dict[int, Text] = {}
+
+    def text_in(text: Text) -> Text:
+        return texts.setdefault(id(text), _text_in(text, language))
+
+    return LanguageReport(
+        terms=[
+            replace(
+                f,
+                text=text_in(f.text),
+                why=_why_in(f.term_id, f.why, language),
+                guide=_guide_in(f.term_id, f.guide, language),
+                language=language,
+            )
+            for f in report.terms
+        ],
+        sentences=[replace(f, text=text_in(f.text), language=language) for f in report.sentences],
+        acronyms=Acronyms(
+            report.acronyms.meanings,
+            {a: _source_in(where, language) for a, where in report.acronyms.source.items()},
+            {a: [text_in(t) for t in where] for a, where in report.acronyms.unexplained.items()},
+        ),
+        texts_read=report.texts_read,
+    )
 
 
 def _language_report(engine: Engine, partnership_id: int, nation: str) -> LanguageReport:

@@ -8,7 +8,9 @@ checks live beside the plan."""
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +21,7 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.answers.welsh import KIND_WORDS, OUT_OF_DATE, out_of_date_words, welsh_applies, welsh_coverage
 from strategy.assessments import involvement
 from strategy.core.changes import UntilChanged
-from strategy.core.dates import UK
+from strategy.core.dates import UK, to_uk
 from strategy.core.models import Answer, Partnership, stored_id
 from strategy.core.text import shorten
 from strategy.finalise.endorsement import FINAL_STATUSES, list_endorsements
@@ -28,6 +30,7 @@ from strategy.guide import checks as guide_checks
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.plan.operations import load_plan, plan_checks
+from strategy.word.language import long_date, phrase, phrases
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
 #: Advice: worth doing, but it does not count for or against the criterion (the Welsh versions: a
@@ -60,6 +63,16 @@ class Inputs:
     rows: dict[str, list[Row]]
     today: date
     _cache: dict = field(default_factory=dict)
+    #: The language of the findings' sentences: "en" (the default) or "cy".
+    lang: str = "en"
+
+    def say(self, key: str, **values: object) -> str:
+        """One of the findings' sentences (``readiness.<key>`` in data/language/documents.yaml) in the report's language."""
+        return phrase(f"readiness.{key}", self.lang, None, **values)
+
+    def from_english(self, english: str) -> str:
+        """A sentence another part of the workbook wrote in English, in the report's language."""
+        return welsh_of(english) if self.lang == "cy" else english
 
     def value(self, prompt_id: str) -> str:
         answer = self.answers.get(prompt_id)
@@ -72,7 +85,9 @@ class Inputs:
 
     def language(self):
 
-        return self.cached("language", lambda: language_report(self.engine, self.partnership.id, nation=self.partnership.nation))
+        return self.cached(
+            "language", lambda: language_report(self.engine, self.partnership.id, nation=self.partnership.nation, language=self.lang)
+        )
 
 
 @dataclass
@@ -134,27 +149,91 @@ def register(criterion: str):
     return wrap
 
 
-def _answered(i: Inputs, criterion: str, prompt_id: str, met: str, missing: str) -> Finding:
+def _answered(i: Inputs, criterion: str, prompt_id: str, key: str) -> Finding:
+    """Met when ``prompt_id`` is answered: the sentences ``readiness.<key>.met`` and ``.missing``."""
     chapter = content().chapter_of(prompt_id)
     if i.value(prompt_id):
-        return Finding(criterion, MET, met, chapter.id, prompt_id)
-    return Finding(criterion, NOT_MET, missing, chapter.id, prompt_id)
+        return Finding(criterion, MET, i.say(f"{key}.met"), chapter.id, prompt_id)
+    return Finding(criterion, NOT_MET, i.say(f"{key}.missing"), chapter.id, prompt_id)
 
 
-def _from_guide_check(criterion: str, results: list[guide_checks.Finding], prompt_id: str, warning_level: str = NOT_MET) -> list[Finding]:
+def _from_guide_check(
+    i: Inputs, criterion: str, results: list[guide_checks.Finding], prompt_id: str, warning_level: str = NOT_MET
+) -> list[Finding]:
     chapter = content().chapter_of(prompt_id).id
-    return [Finding(criterion, MET if r.level == "ok" else warning_level, r.message, chapter, prompt_id) for r in results]
+    return [Finding(criterion, MET if r.level == "ok" else warning_level, i.from_english(r.message), chapter, prompt_id) for r in results]
 
 
 def _grid_rows(i: Inputs, prompt_id: str) -> list[dict]:
     return [{"_row": r.row_key, **r.values} for r in i.rows.get(prompt_id, []) if r.row_key]
 
 
-def _listed(findings: list[Finding], criterion: str, level: str, what: str) -> list[Finding]:
+def _listed(i: Inputs, findings: list[Finding], criterion: str, level: str, what: str) -> list[Finding]:
+    """The first findings one by one and the rest summed up; ``what``: the key of their words (``readiness.more.<what>``)."""
     if len(findings) <= MAX_LISTED:
         return findings
     rest = len(findings) - MAX_LISTED
-    return findings[:MAX_LISTED] + [Finding(criterion, level, f"…and {rest} more {what}.", None, None)]
+    return findings[:MAX_LISTED] + [Finding(criterion, level, i.say("more", rest=rest, what=i.say(f"more.{what}")), None, None)]
+
+
+# --- Sentences written in English elsewhere (the guide's checks, the plan's), in Welsh ------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _from_patterns() -> list[tuple[re.Pattern, str]]:
+    """The English of each ``readiness.from.*`` sentence as a pattern that finds its values; the most specific first."""
+    found = []
+    for key, entry in phrases().items():
+        if key.startswith("readiness.from."):
+            parts = re.split(r"\{(\w+)\}", entry["en"])
+            pattern = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts))
+            found.append((re.compile(f"^{pattern}$", re.S), key))
+    found.sort(key=lambda pair: -len(pair[0].pattern))
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def _list_names_cy() -> dict[str, str]:
+    """The names in the guide's lists that a check writes into its sentences (English -> Welsh)."""
+    out: dict[str, str] = {}
+    for ref_id in ("forms_of_abuse", "groups_affected", "agency_types", "core_components", "involvement_voices"):
+        for item in content().reference(ref_id).items:
+            welsh = item.get("label_cy")
+            if welsh:
+                for english in [item["label"], *(item.get("label_by_nation") or {}).values()]:
+                    out.setdefault(english, welsh)
+    for key, entry in phrases().items():
+        if key.startswith("recommendation."):
+            out.setdefault(entry["en"], entry["cy"])
+    return out
+
+
+_NO_AGENCY = re.compile(r"^(?P<kind>.+) \(no agency of this kind is recorded\)$")
+
+
+def _value_cy(value: str) -> str:
+    """A value found in a check's English: a list name (or a list of them) in Welsh; anything else
+    (people's names, titles, codes, numbers) as it was written."""
+    names = _list_names_cy()
+    if value in names:
+        return names[value]
+    missing = _NO_AGENCY.match(value)
+    if missing:
+        return phrase("readiness.no_agency", "cy", kind=_value_cy(missing.group("kind")))
+    for sep in ("; ", ", "):
+        parts = value.split(sep)
+        if len(parts) > 1 and any(p in names or _NO_AGENCY.match(p) for p in parts):
+            return sep.join(_value_cy(p) for p in parts)
+    return value
+
+
+def welsh_of(english: str) -> str:
+    """A sentence of the guide's or the plan's checks in Welsh (``readiness.from.*``); one the file does not know, as it is."""
+    for pattern, key in _from_patterns():
+        matched = pattern.match(english)
+        if matched:
+            return phrase(key, "cy", None, **{k: _value_cy(v) for k, v in matched.groupdict().items()})
+    return _value_cy(english)
 
 
 # --- Clarity ------------------------------------------------------------------------------------
@@ -164,29 +243,18 @@ def _listed(findings: list[Finding], criterion: str, level: str, what: str) -> l
 def language_terms(i: Inputs) -> list[Finding]:
     terms = i.language().terms
     if not terms:
-        return [
-            Finding(
-                "clarity", MET, "No answer uses a term the guide steers away from (Guide §1.6).", "finalise", "finalise.language_exempt"
-            )
-        ]
+        return [Finding("clarity", MET, i.say("no_terms"), "finalise", "finalise.language_exempt")]
     found = [Finding("clarity", NOT_MET, t.message, t.text.chapter_id, t.text.prompt_id) for t in terms]
-    return _listed(found, "clarity", NOT_MET, "places using such terms (the Finalise chapter lists them all)")
+    return _listed(i, found, "clarity", NOT_MET, "terms")
 
 
 @register("clarity")
 def acronyms_explained(i: Inputs) -> list[Finding]:
     unexplained = i.language().acronyms.unexplained
     if not unexplained:
-        return [Finding("clarity", MET, "Every acronym in the text can be explained in the glossary.", "finalise", "finalise.glossary")]
+        return [Finding("clarity", MET, i.say("acronyms_explained"), "finalise", "finalise.glossary")]
     return [
-        Finding(
-            "clarity",
-            PARTLY,
-            f"'{a}' is not explained: spell it out where it is first used, or add it to your own acronyms.",
-            "finalise",
-            "finalise.glossary",
-        )
-        for a in sorted(unexplained)
+        Finding("clarity", PARTLY, i.say("acronym_unexplained", acronym=a), "finalise", "finalise.glossary") for a in sorted(unexplained)
     ]
 
 
@@ -194,14 +262,19 @@ def acronyms_explained(i: Inputs) -> list[Finding]:
 def sentence_length(i: Inputs) -> list[Finding]:
     sentences = i.language().sentences
     if not sentences:
-        return [Finding("clarity", MET, "No sentence runs over 40 words.", None, None)]
+        return [Finding("clarity", MET, i.say("no_long_sentences"), None, None)]
     longest = max(sentences, key=lambda s: s.words)
     return [
         Finding(
             "clarity",
             PARTLY,
-            f"{len(sentences)} sentence{'s run' if len(sentences) != 1 else ' runs'} over 40 "
-            f"words; the longest ({longest.words} words) is in {longest.text.chapter_title}, {longest.text.where}.",
+            i.say(
+                "long_sentences" if len(sentences) != 1 else "long_sentence_one",
+                count=len(sentences),
+                words=longest.words,
+                chapter=longest.text.chapter_title,
+                where=longest.text.where,
+            ),
             longest.text.chapter_id,
             longest.text.prompt_id,
         )
@@ -216,12 +289,12 @@ def scope_names_every_form(i: Inputs) -> list[Finding]:
     chosen = json.loads(i.value("intro.scope_forms") or "[]")
     forms = content().reference("forms_of_abuse").items
     if len(chosen) == len(forms):
-        return [Finding("coverage", MET, "The scope names all six forms of child sexual abuse.", "introduction", "intro.scope_forms")]
+        return [Finding("coverage", MET, i.say("scope_all_forms"), "introduction", "intro.scope_forms")]
     return [
         Finding(
             "coverage",
             NOT_MET,
-            f"The scope names {len(chosen)} of the six forms of child sexual abuse; the guide asks for the broadest focus (Guide §4.1).",
+            i.say("scope_some_forms", count=len(chosen)),
             "introduction",
             "intro.scope_forms",
         )
@@ -232,36 +305,24 @@ def scope_names_every_form(i: Inputs) -> list[Finding]:
 def forms_and_groups(i: Inputs) -> list[Finding]:
     nation = i.partnership.nation
     return _from_guide_check(
-        "coverage", guide_checks.check_forms_covered(_grid_rows(i, "context.forms"), nation), "context.forms"
-    ) + _from_guide_check("coverage", guide_checks.check_groups_considered(_grid_rows(i, "context.groups"), nation), "context.groups")
+        i, "coverage", guide_checks.check_forms_covered(_grid_rows(i, "context.forms"), nation), "context.forms"
+    ) + _from_guide_check(i, "coverage", guide_checks.check_groups_considered(_grid_rows(i, "context.groups"), nation), "context.groups")
 
 
 @register("coverage")
 def local_evidence(i: Inputs) -> list[Finding]:
     """The strategy rests on evidence about the area (Guide §4.3, §5)."""
     out = []
-    for prompt_id, met, missing in [
-        (
-            "context.figures",
-            "Local figures about the child population are recorded.",
-            "No local figures yet: the strategy should rest on who lives in the area (Guide §4.3).",
-        ),
-        (
-            "response.identification_figures",
-            "Yearly figures for children identified are recorded.",
-            "No figures yet for how many children are identified each year (Guide §5.1).",
-        ),
-        (
-            "response.support_matrix",
-            "The support matrix records what support exists for each group.",
-            "The support matrix is empty: what support each group affected can get is not recorded (Guide §5.2).",
-        ),
-        ("workforce.courses", "The training audit lists the courses on offer.", "No training audit yet (Guide §6.1)."),
+    for prompt_id, key in [
+        ("context.figures", "figures"),
+        ("response.identification_figures", "identification"),
+        ("response.support_matrix", "support"),
+        ("workforce.courses", "courses"),
     ]:
         rows = i.rows.get(prompt_id, [])
         filled = any(v not in (None, "", [], False) for r in rows for v in r.values.values())
         chapter = content().chapter_of(prompt_id).id
-        out.append(Finding("coverage", MET if filled else NOT_MET, met if filled else missing, chapter, prompt_id))
+        out.append(Finding("coverage", MET if filled else NOT_MET, i.say(f"{key}.met" if filled else f"{key}.missing"), chapter, prompt_id))
     return out
 
 
@@ -270,19 +331,13 @@ def local_evidence(i: Inputs) -> list[Finding]:
 
 @register("consistency")
 def vision_and_priorities(i: Inputs) -> list[Finding]:
-    out = [
-        _answered(
-            i, "consistency", "vision.statement", "The shared vision is written.", "The shared vision is not written yet (Guide §3.1)."
-        )
-    ]
+    out = [_answered(i, "consistency", "vision.statement", "vision")]
     priorities = i.rows.get("vision.priorities", [])
     out.append(
         Finding(
             "consistency",
             MET if priorities else NOT_MET,
-            f"{len(priorities)} strategic priorities are agreed."
-            if priorities
-            else "No strategic priorities yet: aims and actions need priorities to agree with (Guide §3.1).",
+            i.say("priorities.met", count=len(priorities)) if priorities else i.say("priorities.missing"),
             "shared_vision",
             "vision.priorities",
         )
@@ -293,7 +348,9 @@ def vision_and_priorities(i: Inputs) -> list[Finding]:
 @register("consistency")
 def agencies_contribute(i: Inputs) -> list[Finding]:
     rows = [r.values for r in i.rows.get("vision.contributions", [])]
-    return _from_guide_check("consistency", guide_checks.check_statutory_contributions(rows, i.partnership.nation), "vision.contributions")
+    return _from_guide_check(
+        i, "consistency", guide_checks.check_statutory_contributions(rows, i.partnership.nation), "vision.contributions"
+    )
 
 
 # --- Readiness ----------------------------------------------------------------------------------
@@ -302,34 +359,10 @@ def agencies_contribute(i: Inputs) -> list[Finding]:
 @register("readiness")
 def governance_recorded(i: Inputs) -> list[Finding]:
     return [
-        _answered(
-            i,
-            "readiness",
-            "governance.board",
-            "Ownership and accountability are recorded.",
-            "Who owns the strategy and answers for it is not recorded (Guide §3).",
-        ),
-        _answered(
-            i,
-            "readiness",
-            "governance.reporting",
-            "Reporting lines are recorded.",
-            "How progress is reported, and to whom, is not recorded (Guide §3).",
-        ),
-        _answered(
-            i,
-            "readiness",
-            "governance.scrutiny",
-            "Independent scrutiny is arranged.",
-            "Independent scrutiny of the strategy is not recorded (Guide §15.1).",
-        ),
-        _answered(
-            i,
-            "readiness",
-            "vision.terms_of_reference",
-            "The steering group has terms of reference.",
-            "The steering group's terms of reference are not recorded (Guide §3.2).",
-        ),
+        _answered(i, "readiness", "governance.board", "board"),
+        _answered(i, "readiness", "governance.reporting", "reporting"),
+        _answered(i, "readiness", "governance.scrutiny", "scrutiny"),
+        _answered(i, "readiness", "vision.terms_of_reference", "terms_of_reference"),
     ]
 
 
@@ -337,12 +370,10 @@ def governance_recorded(i: Inputs) -> list[Finding]:
 def steering_group(i: Inputs) -> list[Finding]:
     rows = [r.values for r in i.rows.get("vision.steering_group", [])]
     if not rows:
-        return [
-            Finding("readiness", NOT_MET, "No steering group members are recorded (Guide §3.2).", "shared_vision", "vision.steering_group")
-        ]
+        return [Finding("readiness", NOT_MET, i.say("no_steering_group"), "shared_vision", "vision.steering_group")]
     # The §3.2 checks are advice: a gap there leaves the criterion partly met, not failed.
     return _from_guide_check(
-        "readiness", guide_checks.check_steering_group(rows, i.partnership.nation), "vision.steering_group", warning_level=PARTLY
+        i, "readiness", guide_checks.check_steering_group(rows, i.partnership.nation), "vision.steering_group", warning_level=PARTLY
     )
 
 
@@ -354,30 +385,18 @@ def review_date(i: Inputs) -> list[Finding]:
             Finding(
                 "readiness",
                 NOT_MET,
-                "No review date is set; the guide asks for a review at least once a year (Guide §15.4).",
+                i.say("review.none"),
                 "finalise",
                 "finalise.next_review",
             )
         ]
     day = date.fromisoformat(value)
+    shown = f"{day:%d/%m/%Y}"
     if day < i.today:
-        return [
-            Finding(
-                "readiness", NOT_MET, f"The review date {day:%d/%m/%Y} has passed; set the next one.", "finalise", "finalise.next_review"
-            )
-        ]
+        return [Finding("readiness", NOT_MET, i.say("review.passed", date=shown), "finalise", "finalise.next_review")]
     if (day - i.today).days > 400:
-        return [
-            Finding(
-                "readiness",
-                PARTLY,
-                f"The next review is on {day:%d/%m/%Y}, more than a year away; the guide asks "
-                "for a review at least once a year (Guide §15.4).",
-                "finalise",
-                "finalise.next_review",
-            )
-        ]
-    return [Finding("readiness", MET, f"The next review is set for {day:%d/%m/%Y}.", "finalise", "finalise.next_review")]
+        return [Finding("readiness", PARTLY, i.say("review.far", date=shown), "finalise", "finalise.next_review")]
+    return [Finding("readiness", MET, i.say("review.set", date=shown), "finalise", "finalise.next_review")]
 
 
 @register("readiness")
@@ -387,19 +406,14 @@ def statutory_endorsements(i: Inputs) -> list[Finding]:
     awaited = found.statutory_awaited()
     status = i.value("finalise.status")
     if not awaited:
-        return [
-            Finding(
-                "readiness", MET, "Every statutory partner has endorsed the strategy (Guide §13.2).", "finalise", "finalise.endorsement"
-            )
-        ]
-    names = "; ".join(awaited)
+        return [Finding("readiness", MET, i.say("endorsed.all"), "finalise", "finalise.endorsement")]
+    names = "; ".join(awaited) if i.lang == "en" else "; ".join(_value_cy(a) for a in awaited)
     if status in FINAL_STATUSES:
         return [
             Finding(
                 "readiness",
                 NOT_MET,
-                f"The status is {'approved' if status == 'approved' else 'published'}, but not every statutory partner has "
-                f"endorsed the strategy yet: {names} (Guide §13.2). Record their endorsements, or set the status back.",
+                i.say("endorsed.final", status=i.say("status.approved" if status == "approved" else "status.published"), names=names),
                 "finalise",
                 "finalise.endorsement",
             )
@@ -409,7 +423,7 @@ def statutory_endorsements(i: Inputs) -> list[Finding]:
             Finding(
                 "readiness",
                 NOT_MET,
-                f"No statutory partner has endorsed the strategy yet: {names} (Guide §13.2).",
+                i.say("endorsed.none", names=names),
                 "finalise",
                 "finalise.endorsement",
             )
@@ -418,7 +432,7 @@ def statutory_endorsements(i: Inputs) -> list[Finding]:
         Finding(
             "readiness",
             PARTLY,
-            f"Still to endorse the strategy before it is approved: {names} (Guide §13.2).",
+            i.say("endorsed.some", names=names),
             "finalise",
             "finalise.endorsement",
         )
@@ -433,16 +447,12 @@ def update_interval(i: Inputs) -> list[Finding]:
             Finding(
                 "readiness",
                 NOT_MET,
-                "How often action leads give progress updates is not set; the workbook asks every 90 days until it is (Guide §15.1).",
+                i.say("interval.none"),
                 "implementation",
                 "implementation.update_interval",
             )
         ]
-    return [
-        Finding(
-            "readiness", MET, f"Action leads give progress updates every {value} days.", "implementation", "implementation.update_interval"
-        )
-    ]
+    return [Finding("readiness", MET, i.say("interval.set", days=value), "implementation", "implementation.update_interval")]
 
 
 @register("coverage")
@@ -450,17 +460,24 @@ def voices_heard(i: Inputs) -> list[Finding]:
     """Guide §3.1, §10.1, §10.2: children and young people, and adult victims and survivors, were
     involved, and each led to at least one change in the plan ("you said, we did")."""
     found = {s.voice: s for s in involvement.summary(involvement.list_engagements(i.engine, stored_id(i.partnership)))}
-    expectation = content().fill("{involvement_expectation}", i.partnership.nation)
+    nation = i.partnership.nation
+    expectation_key = f"readiness.expectation.{nation}"
+    expectation = (
+        phrase(expectation_key, i.lang)
+        if i.lang != "en" and expectation_key in phrases()
+        else content().fill("{involvement_expectation}", nation)
+    )
     out = []
     for voice, guide in zip(involvement.REQUIRED_VOICES, ("§3.1, §10.1", "§3.1, §10.2"), strict=True):
         s = found[voice]
-        who = s.label[0].lower() + s.label[1:]
+        label = s.label if i.lang == "en" else content().list_label("involvement_voices", voice, nation, i.lang)
+        who = label[0].lower() + label[1:]
         if not s.engagements:
             out.append(
                 Finding(
                     "coverage",
                     NOT_MET,
-                    f"No engagement with {who} is recorded: the strategy should be shaped by what they say ({expectation}; Guide {guide}).",
+                    i.say("voice.none", who=who, expectation=expectation, guide=guide),
                     "involvement",
                     f"involvement.{voice}",
                 )
@@ -470,19 +487,19 @@ def voices_heard(i: Inputs) -> list[Finding]:
                 Finding(
                     "coverage",
                     PARTLY,
-                    f"{s.engagements} {'engagement' if s.engagements == 1 else 'engagements'} with {who} recorded, but none is "
-                    f"linked yet to a change in the plan it led to (Guide {guide}).",
+                    i.say("voice.unlinked_one" if s.engagements == 1 else "voice.unlinked", count=s.engagements, who=who, guide=guide),
                     "involvement",
                     f"involvement.{voice}",
                 )
             )
         else:
+            engagements = i.say("engagement_one" if s.engagements == 1 else "engagements", count=s.engagements)
+            changes = i.say("change_one" if s.changes == 1 else "changes", count=s.changes)
             out.append(
                 Finding(
                     "coverage",
                     MET,
-                    f"{s.label} were involved ({s.engagements} {'engagement' if s.engagements == 1 else 'engagements'}) and what "
-                    f"they said led to {s.changes} {'change' if s.changes == 1 else 'changes'} in the plan.",
+                    i.say("voice.met", who=label if i.lang == "en" else who, engagements=engagements, changes=changes),
                     "involvement",
                     f"involvement.{voice}",
                 )
@@ -499,33 +516,51 @@ def welsh_versions(i: Inputs) -> list[Finding]:
     coverage = welsh_coverage(i.engine, stored_id(i.partnership))
     if not coverage.entries:
         return []
+    summary = coverage.summary() if i.lang == "en" else _welsh_summary(i, coverage)
     if coverage.complete:
-        return [
-            Finding(
-                "readiness", MET, coverage.summary() + ": everything written has a Welsh version, ready for a Welsh or bilingual document."
-            )
-        ]
-    findings = [
-        Finding(
-            "readiness",
-            ADVICE,
-            coverage.summary() + ". For a Welsh or bilingual document, these need their Welsh version; "
-            "you may publish in English first and the Welsh after.",
-        )
-    ]
+        return [Finding("readiness", MET, i.say("welsh.complete", summary=summary))]
+    findings = [Finding("readiness", ADVICE, i.say("welsh.gaps", summary=summary))]
     listed = []
     for gap in coverage.missing + coverage.out_of_date:
-        what = f"'{shorten(gap.label, 80)}'" if gap.kind == "answer" else f"{gap.key} '{shorten(gap.label, 60)}'"
-        where = "the answer" if gap.kind == "answer" else f"the {KIND_WORDS[gap.kind]}"
-        if gap.state == OUT_OF_DATE:
+        label = gap.label
+        if gap.kind == "answer" and i.lang != "en" and gap.key in content().prompts:
+            label = content().prompts[gap.key].label_cy or label  # the question's Welsh, for a person who chose Cymraeg
+        what = f"'{shorten(label, 80)}'" if gap.kind == "answer" else f"{gap.key} '{shorten(label, 60)}'"
+        if i.lang == "en":
+            where = "the answer" if gap.kind == "answer" else f"the {KIND_WORDS[gap.kind]}"
+        else:
+            where = i.say("welsh.the_answer" if gap.kind == "answer" else f"welsh.kind.{gap.kind}")
+        if gap.state == OUT_OF_DATE and i.lang == "en":
             message = (
                 f"The Welsh of {where} {what} is possibly out of date: "
                 + out_of_date_words(gap.english_changed_at)[len("Possibly out of date: ") :]
             )
+        elif gap.state == OUT_OF_DATE:
+            changed = gap.english_changed_at
+            message = (
+                i.say("welsh.out_of_date", where=where, what=what, date=long_date(to_uk(changed).date(), i.lang))
+                if changed is not None
+                else i.say("welsh.out_of_date_undated", where=where, what=what)
+            )
         else:
-            message = f"No Welsh version yet of {where} {what}."
+            message = i.say("welsh.missing", where=where, what=what)
         listed.append(Finding("readiness", ADVICE, message, gap.page, gap.key if gap.kind == "answer" else None))
-    return findings + _listed(listed, "readiness", ADVICE, "without an up-to-date Welsh version")
+    return findings + _listed(i, listed, "readiness", ADVICE, "welsh")
+
+
+def _welsh_summary(i: Inputs, coverage) -> str:
+    """``WelshCoverage.summary`` in the report's language."""
+    parts = []
+    if coverage.answers_total or not coverage.titles_total:
+        key = "welsh.answers" if coverage.answers_total != 1 else "welsh.answer_one"
+        parts.append(i.say(key, done=coverage.answers_welsh, total=coverage.answers_total))
+    if coverage.titles_total:
+        key = "welsh.titles" if coverage.titles_total != 1 else "welsh.title_one"
+        parts.append(i.say(key, done=coverage.titles_welsh, total=coverage.titles_total))
+    text = i.say("welsh.summary", parts=", ".join(parts))
+    if coverage.out_of_date:
+        text += i.say("welsh.out_of_date_count", count=len(coverage.out_of_date))
+    return text
 
 
 # --- The report ---------------------------------------------------------------------------------
@@ -535,18 +570,20 @@ def welsh_versions(i: Inputs) -> list[Finding]:
 _KEPT = UntilChanged()
 
 
-def readiness_report(engine: Engine, partnership_id: int, *, today: date | None = None) -> Report:
+def readiness_report(engine: Engine, partnership_id: int, *, today: date | None = None, language: str = "en") -> Report:
     """The one way to the readiness check: the page, ``python -m strategy check`` and the tests.
-    Made again only when something in the partnership has changed (or the day has)."""
+    Made again only when something in the partnership has changed (or the day has). ``language``
+    "cy": the findings' sentences in Welsh (the same findings, levels and links as in English)."""
     from datetime import datetime
 
     day = today or datetime.now(UK).date()
-    return _KEPT.get(engine, partnership_id, day, lambda: _readiness_report(engine, partnership_id, day))
+    key = day if language == "en" else (day, language)
+    return _KEPT.get(engine, partnership_id, key, lambda: _readiness_report(engine, partnership_id, day, language))
 
 
-def _readiness_report(engine: Engine, partnership_id: int, today: date) -> Report:
+def _readiness_report(engine: Engine, partnership_id: int, today: date, language: str = "en") -> Report:
     partnership = get_partnership(engine, partnership_id)
-    inputs = Inputs(engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), today)
+    inputs = Inputs(engine, partnership, get_answers(engine, partnership_id), all_rows(engine, partnership_id), today, lang=language)
     criteria = []
     for item in content().reference("criteria").items:
         findings: list[Finding] = []
@@ -575,25 +612,20 @@ _PLAN_PAGE = {
 }
 
 
-def _plan_findings(i: Inputs, criterion: str, kinds: dict[str, str]) -> list[Finding]:
-    """The plan's own checks of ``kinds`` (kind -> what "met" says) as readiness findings."""
+def _plan_findings(i: Inputs, criterion: str, kinds: tuple[str, ...]) -> list[Finding]:
+    """The plan's own checks of ``kinds`` as readiness findings (what "met" says: ``readiness.plan.<kind>``)."""
 
     plan = _plan(i)
     if plan.empty:
-        return [
-            Finding(
-                criterion,
-                NOT_MET,
-                "There are no strategic aims yet: the Theory of Change comes first (Guide §7.1).",
-                "theory_of_change",
-                "plan.aims",
-            )
-        ]
+        return [Finding(criterion, NOT_MET, i.say("no_aims"), "theory_of_change", "plan.aims")]
     found = [f for f in plan_checks(plan) if f.kind in kinds]
     out: list[Finding] = []
-    for kind, met in kinds.items():
-        mine = [Finding(criterion, NOT_MET, f.message, _PLAN_PAGE[f.kind], f"plan.{f.kind}") for f in found if f.kind == kind]
-        out += _listed(mine, criterion, NOT_MET, "like it") if mine else [Finding(criterion, MET, met, _PLAN_PAGE[kind], f"plan.{kind}")]
+    for kind in kinds:
+        mine = [
+            Finding(criterion, NOT_MET, i.from_english(f.message), _PLAN_PAGE[f.kind], f"plan.{f.kind}") for f in found if f.kind == kind
+        ]
+        met = Finding(criterion, MET, i.say(f"plan.{kind}"), _PLAN_PAGE[kind], f"plan.{kind}")
+        out += _listed(i, mine, criterion, NOT_MET, "plan") if mine else [met]
     return out
 
 
@@ -603,14 +635,7 @@ def plan_is_deliverable(i: Inputs) -> list[Finding]:
     return _plan_findings(
         i,
         "deliverability",
-        {
-            "no_outcome": "Every strategic aim has at least one intended outcome.",
-            "no_action": "Every intended outcome has at least one action.",
-            "no_measure": "Every intended outcome has a measure (Guide §7.2).",
-            "no_lead": "Every action has a named lead agency.",
-            "no_dates": "Every action has a completion date.",
-            "dates_reversed": "No action completes before it commences.",
-        },
+        ("no_outcome", "no_action", "no_measure", "no_lead", "no_dates", "dates_reversed"),
     )
 
 
@@ -623,14 +648,15 @@ def core_components_have_actions(i: Inputs) -> list[Finding]:
     used = {x.component for x in plan.all_actions()}
     out = []
     for item in content().reference("core_components").items:
+        name = item["label"] if i.lang == "en" else item.get("label_cy") or item["label"]
         if item["id"] in used:
-            out.append(Finding("coverage", MET, f"{item['label']} has actions in the plan.", "action_plan", f"plan.component.{item['id']}"))
+            out.append(Finding("coverage", MET, i.say("component.met", component=name), "action_plan", f"plan.component.{item['id']}"))
         else:
             out.append(
                 Finding(
                     "coverage",
                     NOT_MET,
-                    f"No action in the plan serves {item['label'].lower()} (Guide {item.get('guide', '§8-11')}).",
+                    i.say("component.missing", component=name.lower(), guide=item.get("guide", "§8-11")),
                     item.get("chapter", "action_plan"),
                     f"plan.component.{item['id']}",
                 )
@@ -640,17 +666,7 @@ def core_components_have_actions(i: Inputs) -> list[Finding]:
 
 @register("consistency")
 def recommendations_answered(i: Inputs) -> list[Finding]:
-    return (
-        _plan_findings(
-            i,
-            "consistency",
-            {
-                "rec_unanswered": "Every one of the six national-review recommendations has an action answering it.",
-            },
-        )
-        if not _plan(i).empty
-        else []
-    )
+    return _plan_findings(i, "consistency", ("rec_unanswered",)) if not _plan(i).empty else []
 
 
 @register("consistency")
@@ -663,13 +679,11 @@ def aims_follow_priorities(i: Inputs) -> list[Finding]:
             Finding(
                 "consistency",
                 PARTLY,
-                f"{len(plan.aims)} strategic aims for {len(priorities)} priorities: check that every aim serves an agreed priority.",
+                i.say("aims.too_many", aims=len(plan.aims), priorities=len(priorities)),
                 "theory_of_change",
                 "plan.aims",
             )
         ]
     return [
-        Finding(
-            "consistency", MET, f"{len(plan.aims)} strategic aims for {len(priorities)} agreed priorities.", "theory_of_change", "plan.aims"
-        )
+        Finding("consistency", MET, i.say("aims.met", aims=len(plan.aims), priorities=len(priorities)), "theory_of_change", "plan.aims")
     ]

@@ -26,6 +26,7 @@ from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, plural, shorten
 from strategy.guide.content import content
 from strategy.people.backup import partnership_content
+from strategy.word.language import phrase, phrases
 
 PROMPT = "review.version"
 #: Left out of a frozen version: the history, the conversation about it, and earlier versions.
@@ -178,18 +179,37 @@ def _plain(row: dict) -> dict:
 _KEPT = UntilChanged()
 
 
-def compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int = CURRENT) -> list[ChapterChanges]:
+def compare(
+    engine: Engine, partnership_id: int, older: str | int, newer: str | int = CURRENT, *, language: str = "en"
+) -> list[ChapterChanges]:
     """What changed from ``older`` to ``newer`` (version labels, or CURRENT), chapter by chapter in the
-    guide's order. Only chapters with changes are listed. Made again only when the partnership changes."""
-    return _KEPT.get(engine, partnership_id, ("compare", older, newer), lambda: _compare(engine, partnership_id, older, newer))
+    guide's order. Only chapters with changes are listed. Made again only when the partnership changes.
+    ``language`` "cy": the chapters' names and the lines' fixed words in Welsh (what people wrote as written)."""
+    key = ("compare", older, newer) if language == "en" else ("compare", older, newer, language)
+    return _KEPT.get(engine, partnership_id, key, lambda: _compare(engine, partnership_id, older, newer, language))
 
 
-def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int) -> list[ChapterChanges]:
+def _field_words(name: str, language: str) -> str:
+    """A plan row's field ("start_date") as a person reads it ("start date"; in Welsh, its Welsh)."""
+    key = f"review.field.{name}"
+    return phrase(key, language) if language != "en" and key in phrases() else name.replace("_", " ")
+
+
+def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str | int, language: str = "en") -> list[ChapterChanges]:
     before, after = (_content(engine, partnership_id, w)["tables"] for w in (older, newer))
     c = content()
-    by_chapter: dict[str, ChapterChanges] = {ch.id: ChapterChanges(ch.title) for ch in c.chapters}
-    plan_group = ChapterChanges("Theory of Change, evaluation framework and action plan")
-    other = ChapterChanges("Elsewhere in the workbook")
+
+    def say(key: str, **values: object) -> str:
+        return phrase(f"review.change.{key}", language, None, **values)
+
+    def label_of(prompt) -> str:
+        return prompt.label_cy or prompt.label if language == "cy" else prompt.label
+
+    by_chapter: dict[str, ChapterChanges] = {
+        ch.id: ChapterChanges(ch.title_cy or ch.title if language == "cy" else ch.title) for ch in c.chapters
+    }
+    plan_group = ChapterChanges(say("plan_group"))
+    other = ChapterChanges(say("elsewhere"))
 
     # Single answers, by question.
     old_answers = {r["prompt_id"]: r["value"] for r in before.get("answer", [])}
@@ -201,16 +221,16 @@ def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str |
         if old == new:
             continue
         prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
-        what = shorten(prompt.label, 70)
+        what = shorten(label_of(prompt), 70)
         if prompt.type == "image":
             how = "added" if not old else "removed" if not new else "replaced"
-            by_chapter[chapter.id].changes.append(f"'{what}': the picture was {how}")
+            by_chapter[chapter.id].changes.append(say(f"picture_{how}", what=what))
         elif not old.strip():
-            by_chapter[chapter.id].changes.append(f"'{what}' answered: \"{shorten(new)}\"")
+            by_chapter[chapter.id].changes.append(say("answered", what=what, new=shorten(new)))
         elif not new.strip():
-            by_chapter[chapter.id].changes.append(f"'{what}' emptied (it said \"{shorten(old)}\")")
+            by_chapter[chapter.id].changes.append(say("emptied", what=what, old=shorten(old)))
         else:
-            by_chapter[chapter.id].changes.append(f'\'{what}\' changed: "{shorten(old, 60)}" became "{shorten(new, 60)}"')
+            by_chapter[chapter.id].changes.append(say("changed", what=what, old=shorten(old, 60), new=shorten(new, 60)))
 
     # Table and grid rows, by question: rows compared by what they hold.
     def rows_by_prompt(tables: dict) -> dict[str, Counter]:
@@ -229,11 +249,14 @@ def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str |
         if not added and not removed:
             continue
         prompt, chapter = c.prompts[prompt_id], c.chapter_of(prompt_id)
+        what = shorten(label_of(prompt), 70)
         if prompt.type == "grid":
-            text = f"'{shorten(prompt.label, 70)}': {max(added, removed)} row{'s' if max(added, removed) != 1 else ''} changed"
+            count = max(added, removed)
+            text = say("grid_rows" if count != 1 else "grid_row", what=what, count=count)
         else:
-            parts = [f"{n} {word}" for n, word in ((added, "added or changed"), (removed, "removed or changed")) if n]
-            text = f"'{shorten(prompt.label, 70)}': {', '.join(parts)} ({plural(prompt.item_label)})"
+            parts = [say(key, count=n) for n, key in ((added, "added_or_changed"), (removed, "removed_or_changed")) if n]
+            items = plural(prompt.item_label) if language == "en" else say("rows_items")
+            text = say("rows", what=what, parts=", ".join(parts), items=items)
         by_chapter[chapter.id].changes.append(text)
 
     # The plan, by stable code.
@@ -244,14 +267,22 @@ def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str |
         row = new or old
         assert row is not None  # the key is in one of the two
         title = row.get("title") or row.get("indicator", "")
+        kind_words = kind.capitalize() if language == "en" else say(f"kind.{kind}")
+        shown = code if language == "en" else code.replace(phrase("review.change.measure"), say("measure"))
         if old is None:
-            plan_group.changes.append(f"{kind.capitalize()} {code} added: {shorten(title)}")
+            plan_group.changes.append(say("plan_added", kind=kind_words, code=shown, title=shorten(title)))
         elif new is None:
-            plan_group.changes.append(f"{kind.capitalize()} {code} removed: {shorten(title)}")
+            plan_group.changes.append(say("plan_removed", kind=kind_words, code=shown, title=shorten(title)))
         elif _plain(old) != _plain(new):
             fields = sorted(k for k in set(_plain(old)) | set(_plain(new)) if _plain(old).get(k) != _plain(new).get(k))
             plan_group.changes.append(
-                f"{kind.capitalize()} {code} changed ({', '.join(f.replace('_', ' ') for f in fields)}): {shorten(title, 60)}"
+                say(
+                    "plan_changed",
+                    kind=kind_words,
+                    code=shown,
+                    fields=", ".join(_field_words(f, language) for f in fields),
+                    title=shorten(title, 60),
+                )
             )
 
     # Everything else (snapshot, audits, delivery...): counted per table.
@@ -261,7 +292,7 @@ def _compare(engine: Engine, partnership_id: int, older: str | int, newer: str |
         new = Counter(json.dumps(_plain(r), sort_keys=True) for r in _live(after.get(table, [])))
         added, removed = sum((new - old).values()), sum((old - new).values())
         if added or removed:
-            other.changes.append(f"{table.replace('_', ' ')}: {added} added or changed, {removed} removed or changed")
+            other.changes.append(say("table", table=table.replace("_", " "), added=added, removed=removed))
     ordered = [by_chapter[ch.id] for ch in c.chapters if ch.part != "C"]
     ordered.append(plan_group)
     ordered += [by_chapter[ch.id] for ch in c.chapters if ch.part == "C"]

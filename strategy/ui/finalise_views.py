@@ -25,7 +25,7 @@ from strategy.ui.state import author_or_refuse, bump, show_message
 
 
 def _report(engine: Engine, partnership: Partnership) -> LanguageReport:
-    return language_report(engine, stored_id(partnership), nation=partnership.nation)
+    return language_report(engine, stored_id(partnership), nation=partnership.nation, language=ui_language())
 
 
 def _exempt(engine: Engine, partnership: Partnership, key: str) -> None:
