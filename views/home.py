@@ -7,6 +7,7 @@ from strategy.answers.progress import chapter_progress, next_step
 from strategy.core.access import can
 from strategy.core.authors import SYSTEM
 from strategy.core.errors import WorkbookError
+from strategy.core.interface import interface_strings
 from strategy.core.text import md_escape
 from strategy.demo import ensure_demo
 from strategy.demo.wales import ensure_wales_demo
@@ -107,13 +108,26 @@ cols[1].page_link(page="views/evaluation.py", label=t("nav.evaluation"), icon="�
 cols[2].page_link(page="views/action_plan.py", label=t("nav.action_plan"), icon="🗓️")
 st.header(t("home.ready"))
 readiness = readiness_report(engine, partnership.id)
+
+
+def _criterion_name(c) -> str:
+    """The guide's criterion in the person's language (the Readiness page's own words)."""
+    key = f"publish.readiness.{c.id}.label"
+    return t(key) if key in interface_strings() else c.label
+
+
+def _level_word(c) -> str:
+    key = f"publish.readiness.level.{c.level}"
+    return t(key) if key in interface_strings() else c.word
+
+
 met = [c.label for c in readiness.criteria if c.level == MET]
 st.markdown(
     t(
         "frame2.home.criteria",
         met=len(met),
         total=len(readiness.criteria),
-        list="; ".join(f"{c.label}: {c.word.lower()}" for c in readiness.criteria),
+        list="; ".join(f"{_criterion_name(c)}: {_level_word(c).lower()}" for c in readiness.criteria),
     )
 )
 st.page_link(page="views/readiness.py", label=t("home.go_to_readiness"), icon="🎯")
