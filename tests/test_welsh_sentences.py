@@ -177,3 +177,80 @@ def test_the_chain_page_shows_the_findings_and_suggestions_in_welsh_and_in_engli
     en = _open(_person(engine, sqlite_demo_id, "Ben Evans", welsh=False), "views/chain.py")
     cells = "\n".join(str(v) for d in en.dataframe for col in d.value.columns for v in d.value[col])
     assert "(Guide §" in cells and "are estimated to be sexually abused here" in cells and "(Canllaw §" not in cells
+
+
+# --- 4. The indicators' reasons and the room's spread ------------------------------------------------
+
+
+def test_the_indicators_reasons_in_welsh_and_unchanged_in_english(sqlite_engine, sqlite_demo_id):
+    from strategy.delivery import operations as D
+
+    d = D.load_delivery(sqlite_engine, sqlite_demo_id)
+    en, cy = D.indicator_table(d), D.indicator_table(d, "cy")
+    assert en.equals(D.indicator_table(d, "en"))
+    assert en.drop(columns=["Why"]).equals(cy.drop(columns=["Why"]))  # the verdicts stay the English the filters compare
+    english_reasons = ("No numeric reading", "The baseline", "The latest reading", "of the way to the target")
+    assert all(any(w in why for w in english_reasons) for why in en["Why"])
+    assert not any(any(w in why for w in english_reasons) for why in cy["Why"])
+    assert any("o'r ffordd at y targed" in why or "darlleniad" in why for why in cy["Why"])
+
+
+def test_every_reason_for_a_judgement_in_welsh():
+    from types import SimpleNamespace
+
+    from strategy.delivery import operations as D
+
+    def measure(baseline="10", target="20", baseline_date="2024-04-01", target_date="2027-03-31"):
+        return SimpleNamespace(baseline_value=baseline, target_value=target, baseline_date=baseline_date, target_date=target_date)
+
+    def reading(value, period="2025-26"):
+        return SimpleNamespace(value=value, period=period)
+
+    cases = [
+        (measure(), []),
+        (measure(target="10"), [reading("12")]),
+        (measure(), [reading("25")]),
+        (measure(), [reading("5")]),
+        (measure(baseline_date=None), [reading("12")]),
+        (measure(), [reading("11"), reading("12", "2026-27")]),
+    ]
+    for m, readings in cases:
+        en, cy = D.judge(m, readings), D.judge(m, readings, "cy")  # type: ignore[arg-type]
+        assert (en.direction, en.verdict) == (cy.direction, cy.verdict)
+        assert en.why != cy.why and not _english_left(cy.why), cy.why
+
+
+def test_the_rooms_spread_in_welsh_and_unchanged_in_english():
+    from strategy.assessments.consensus import Spread
+    from strategy.assessments.snapshot import scale
+
+    room = Spread(people=3, evidence={1: 1, 3: 2}, progress={2: 3}, my_evidence=None, my_progress=None)
+    for kind in ("evidence", "progress"):
+        english = room.line(kind)
+        assert english == room.line(kind, "en")
+        assert english == " · ".join(
+            f"{p.value} {p.label}: {room.evidence.get(p.value, 0) if kind == 'evidence' else room.progress.get(p.value, 0)}"
+            for p in scale(kind)
+        )
+        welsh = room.line(kind, "cy")
+        assert welsh != english and not any(p.label in welsh for p in scale(kind))
+        assert [part.rsplit(": ", 1)[1] for part in welsh.split(" · ")] == [part.rsplit(": ", 1)[1] for part in english.split(" · ")]
+
+
+# --- 5. The Welsh versions "possibly out of date" -----------------------------------------------------
+
+
+def test_what_is_possibly_out_of_date_is_named_in_welsh():
+    from strategy.answers.welsh import WelshGap, gap_label
+    from strategy.guide.content import content
+
+    chapter = next(c for c in content().chapters if c.title_cy and any(p.label_cy for p in c.prompts))
+    prompt = next(p for p in chapter.prompts if p.label_cy)
+    answer = WelshGap("answer", prompt.id, prompt.label, chapter.id, "out_of_date")
+    assert gap_label(answer) == prompt.label and gap_label(answer, "en") == prompt.label
+    welsh = gap_label(answer, "cy", "wales")
+    assert welsh.startswith(chapter.title_cy + ": ") and prompt.label not in welsh
+
+    title = WelshGap("outcome", "A1.O2", "Children are safer online", "action_plan", "out_of_date")
+    assert gap_label(title) == "Children are safer online"
+    assert gap_label(title, "cy") == "Canlyniad arfaethedig A1.O2: Children are safer online"
