@@ -32,6 +32,7 @@ from strategy.core.authors import Author
 from strategy.core.dates import to_uk, uk_long_date
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.interface import ui_text
 from strategy.core.models import (
     Answer,
     AnswerWelsh,
@@ -532,6 +533,24 @@ class WelshCoverage:
         if self.out_of_date:
             text += f"; {len(self.out_of_date)} possibly out of date"
         return text
+
+
+def gap_label(gap: WelshGap, language: str = "en", nation: str = "wales") -> str:
+    """What an entry is, as the screens list it: in English ``gap.label``; in Welsh an answer's question
+    in Welsh after its chapter's Welsh title, a title's kind in Welsh with its code and the English title
+    as the partnership wrote it (data/language/interface_sentences.yaml)."""
+    if language == "en":
+        return gap.label
+    c = content()
+    if gap.kind == "answer":
+        prompt = c.prompts.get(gap.key)
+        if prompt is None:
+            return gap.label
+        chapter = next((x for x in c.chapters if x.id == gap.page), None)
+        question = c.label_in(prompt, nation, language)
+        where = (chapter.title_cy or chapter.title) if chapter else ""
+        return f"{where}: {question}" if where else question
+    return ui_text(f"sentences.welsh.kind.{gap.kind}", language, code=gap.key, title=gap.label)
 
 
 def welsh_coverage(engine: Engine, partnership_id: int, *, session: Session | None = None) -> WelshCoverage:

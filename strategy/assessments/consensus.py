@@ -20,6 +20,7 @@ from strategy.core.db import read_session, write_session
 from strategy.core.errors import NotFound
 from strategy.core.models import Snapshot, SnapshotPersonalRating, SnapshotStatement, utcnow
 from strategy.core.revisions import load
+from strategy.guide.content import content
 from strategy.workshops.operations import insert_ignoring_duplicate, participant_key, require_contributor
 
 _UNSET = object()
@@ -96,10 +97,15 @@ class Spread:
     my_evidence: int | None
     my_progress: int | None
 
-    def line(self, kind: str) -> str:
-        """'1 Weak: 2 · 2 Emerging: 5 · ...' for the scale's points (every point, so gaps show)."""
+    def line(self, kind: str, language: str = "en") -> str:
+        """'1 Weak: 2 · 2 Emerging: 5 · ...' for the scale's points (every point, so gaps show); the
+        points' words in ``language`` (the scale's label_cy)."""
         counts = self.evidence if kind == "evidence" else self.progress
-        return " · ".join(f"{p.value} {p.label}: {counts.get(p.value, 0)}" for p in scale(kind))
+        points = scale(kind)
+        if language == "en":
+            return " · ".join(f"{p.value} {p.label}: {counts.get(p.value, 0)}" for p in points)
+        words = {p.value: content().list_label(f"snapshot_{kind}_scale", p.value, None, language) for p in points}
+        return " · ".join(f"{p.value} {words[p.value]}: {counts.get(p.value, 0)}" for p in points)
 
 
 def spread(

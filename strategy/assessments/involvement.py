@@ -27,6 +27,7 @@ from strategy.core.dates import UK
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
 from strategy.core.identifying import identifying_warning
+from strategy.core.interface import ui_text
 from strategy.core.models import Engagement, EngagementChange, PlanAction, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import created, ensure_partnership, load, set_removed, update_checked
 from strategy.core.text import check_length, clean_text, normalise_name
@@ -61,12 +62,18 @@ class IdentifyingDetails(InvalidInput):
     """Text that looks as if it could identify a child; saving it needs confirming."""
 
 
-def voices() -> dict[str, str]:
-    return {i["id"]: i["label"] for i in content().reference("involvement_voices").items}
+def voices(language: str = "en") -> dict[str, str]:
+    """Each kind of voice's name (in ``language``: its label_cy where it has one)."""
+    return {i["id"]: _label(i, language) for i in content().reference("involvement_voices").items}
 
 
-def methods() -> dict[str, str]:
-    return {i["id"]: i["label"] for i in content().reference("involvement_methods").items}
+def methods(language: str = "en") -> dict[str, str]:
+    """Each way of involving people's name (in ``language``: its label_cy where it has one)."""
+    return {i["id"]: _label(i, language) for i in content().reference("involvement_methods").items}
+
+
+def _label(item: dict, language: str) -> str:
+    return (item.get("label_cy") or item["label"]) if language == "cy" else item["label"]
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -112,8 +119,8 @@ class EngagementLine:
         }
 
 
-def method_words(e: Engagement) -> str:
-    label = methods().get(e.method, e.method)
+def method_words(e: Engagement, language: str = "en") -> str:
+    label = methods(language).get(e.method, e.method)
     if e.method == "other" and e.method_detail:
         return e.method_detail
     return f"{label}: {e.method_detail}" if e.method_detail else label
@@ -172,15 +179,19 @@ def plan_choices(engine: Engine, partnership_id: int, *, session: Session | None
     return out
 
 
-def you_said_we_did(lines: list[EngagementLine]) -> list[list[str]]:
+def you_said_we_did(lines: list[EngagementLine], language: str = "en") -> list[list[str]]:
     """The "You said, we did" table: when and with whom, what was heard, what changed (one line per
-    engagement, oldest first; the changes as "A1.O2 title: note" lines; removed links left out)."""
+    engagement, oldest first; the changes as "A1.O2 title: note" lines; removed links left out).
+    ``language``: the voices' and methods' names and "Nothing recorded yet." in that language (what
+    people wrote as written)."""
     rows = []
+    nothing = "Nothing recorded yet." if language == "en" else ui_text("sentences.involvement.nothing_yet", language)
     for line in sorted(lines, key=lambda x: (x.engagement.held_on, stored_id(x.engagement))):
         e = line.engagement
-        who = f"{uk_day(e.held_on)}, {e.group} ({voices().get(e.voices, e.voices).lower()}; {method_words(e).lower()})"
+        how = f"{voices(language).get(e.voices, e.voices).lower()}; {method_words(e, language).lower()}"
+        who = f"{uk_day(e.held_on)}, {e.group} ({how})"
         changed = "\n".join(f"{c.code} {c.title}: {c.change.note}" if c.change.note else f"{c.code} {c.title}" for c in line.live_changes)
-        rows.append([who, e.heard, changed or "Nothing recorded yet."])
+        rows.append([who, e.heard, changed or nothing])
     return rows
 
 

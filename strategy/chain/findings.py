@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -21,7 +22,9 @@ from strategy.core.changes import UntilChanged
 from strategy.core.models import stored_id
 from strategy.core.text import clean_text, name_key
 from strategy.evidence import analysis as ev
+from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
+from strategy.word.language import phrase, phrases
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ def _findings_now(engine: Engine, partnership_id: int) -> list[Finding]:
                 group=gap.group,
                 support=gap.support,
                 weeks=ev.whole(gap.weeks) if gap.weeks is not None else "",
+                who=gap.who,
                 group_id=gap.group_id,
                 support_id=gap.support_id,
             )
@@ -152,3 +156,67 @@ def _findings_now(engine: Engine, partnership_id: int) -> list[Finding]:
                     )
                 )
     return out
+
+
+# --- A finding's words in the screen's language --------------------------------------------------------
+# English: the finding's own text and heading. Welsh: the documents' phrases ``finding.<kind>`` and
+# ``chain.heading.*`` (data/language/documents.yaml), the same Welsh as the appendix "How the plan answers
+# the evidence" of a Welsh draft; the lists' names in Welsh, what the partnership typed as typed.
+
+
+def _label(ref_id: str, item_id: object, nation: str | None, language: str, lower: bool = False) -> str:
+    label = content().list_label(ref_id, item_id, nation, language)
+    return label[:1].lower() + label[1:] if lower else label
+
+
+def finding_text(finding: Finding, language: str = "en", nation: str | None = None) -> str:
+    """What a finding shows, in ``language``."""
+    if language == "en":
+        return finding.text
+    d, kind = finding.data, finding.kind
+    if kind == "iceberg":
+        ratio = d.get("ratio")
+        year = d.get("period") or phrase("evidence.year_not_given", language)
+        measure = _label("identification_measures", d.get("measure_id"), nation, language) if d.get("measure_id") else d.get("measure", "")
+        return phrase(
+            "finding.iceberg",
+            language,
+            estimate=d.get("estimate", ""),
+            identified=d.get("identified", ""),
+            how=f"{measure}, {year}",
+            sentence=ev.unidentified_words(ratio, language) if ratio is not None else "",
+        )
+    if kind in ("support_none", "support_wait"):
+        return phrase(
+            f"finding.{kind}",
+            language,
+            group=_label("groups_affected", d["group_id"], nation, language),
+            support=_label("support_types", d["support_id"], nation, language, lower=True),
+            who=d.get("who", ""),
+            weeks=d.get("weeks", ""),
+        )
+    if kind == "form":
+        return phrase("finding.form", language, form=_label("forms_of_abuse", d["form_id"], nation, language))
+    if kind == "attendance":
+        return phrase("finding.attendance", language, agency=d["agency"], course=d["course"], percent=d["percent"])
+    if kind == "snapshot_red":
+        domain = _label("snapshot_domains", d["domain_id"], None, language)
+        return phrase("finding.snapshot_red", language, domain=domain, snapshot=d["snapshot"], progress=d["progress"])
+    if kind == "audit_learning":
+        return phrase("finding.audit_learning", language, theme=d["theme"], learning=d["learning"])
+    return finding.text
+
+
+def heading_words(heading: str, language: str = "en") -> str:
+    """Where a finding comes from (a ``HEADINGS`` heading, or a priority's), in ``language``: the phrase
+    ``chain.heading.*`` whose English it is, its numbers kept; a heading it does not know as it is."""
+    if language == "en":
+        return heading
+    for key, entry in phrases().items():
+        if key.startswith("chain.heading."):
+            parts = re.split(r"\{(\w+)\}", entry["en"])
+            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            found = re.fullmatch(pattern, heading)
+            if found:
+                return phrase(key, language, None, **found.groupdict())
+    return heading

@@ -22,10 +22,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from strategy.answers.operations import Row, all_rows
-from strategy.chain.findings import Finding, findings
+from strategy.chain.findings import Finding, finding_text, findings, heading_words
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.interface import ui_text
 from strategy.core.models import EvidenceLink, Item, PlanAim, PlanMeasure, PlanOutcome, stored_id, utcnow
 from strategy.core.revisions import created, record_revision
 from strategy.core.text import shorten
@@ -236,7 +237,9 @@ class Baseline:
     newer: Figure | None
     figure_gone: bool
 
-    def words(self) -> str:
+    def words(self, language: str = "en") -> str:
+        if language != "en":
+            return self._words_in(language)
         text = f"Baseline from {self.link.label}, {self.link.period or 'year not given'}: {self.link.value}"
         text += f" (source: {self.link.source})" if self.link.source else ""
         if self.figure_gone:
@@ -246,6 +249,22 @@ class Baseline:
                 text += f". A newer year is recorded, {self.newer.period}, but as {self.newer.value}, which is not counted."
             else:
                 text += f". A newer figure is recorded: {self.newer.period}, {self.newer.value}."
+        return text
+
+    def _words_in(self, language: str) -> str:
+        """``words`` in Welsh (data/language/interface_sentences.yaml); the figure's name as recorded."""
+
+        def say(key: str, **values: object) -> str:
+            return ui_text(f"sentences.chain.{key}", language, **values)
+
+        period = self.link.period or say("year_not_given")
+        text = say("baseline", label=self.link.label, period=period, value=self.link.value)
+        text += say("source", source=self.link.source) if self.link.source else ""
+        if self.figure_gone:
+            text += say("figure_gone")
+        if self.newer is not None:
+            key = "newer_code" if self.newer.is_code else "newer"
+            text += say(key, period=self.newer.period, value=self.newer.value)
         return text
 
 
@@ -308,7 +327,9 @@ class Trace:
         return {"subject": d(self.subject), "back": [d(x) for x in self.back], "forward": [d(x) for x in self.forward]}
 
 
-def _evidence_steps(links: list[EvidenceLink], current: dict[str, Finding], **where) -> list[Step]:
+def _evidence_steps(
+    links: list[EvidenceLink], current: dict[str, Finding], language: str = "en", nation: str | None = None, **where
+) -> list[Step]:
     out = []
     for link in links:
         if all(getattr(link, k) == v for k, v in where.items()):
@@ -316,15 +337,30 @@ def _evidence_steps(links: list[EvidenceLink], current: dict[str, Finding], **wh
                 out.append(Step("priority", "", link.label))
             elif link.role == "evidence":
                 f = current.get(link.evidence_key)
-                text = f.text if f else f"{link.label} (the evidence no longer shows this)"
-                out.append(Step("evidence", f.heading if f else "", text))
+                if f:
+                    text = finding_text(f, language, nation)
+                elif language == "en":
+                    text = f"{link.label} (the evidence no longer shows this)"
+                else:
+                    text = ui_text("sentences.chain.evidence_gone", language, label=link.label)
+                out.append(Step("evidence", heading_words(f.heading, language) if f else "", text))
     return out
 
 
-def trace(engine: Engine, partnership_id: int, kind: str, row_id: int, *, plan: Plan | None = None) -> Trace:
+def trace(
+    engine: Engine,
+    partnership_id: int,
+    kind: str,
+    row_id: int,
+    *,
+    plan: Plan | None = None,
+    language: str = "en",
+    nation: str | None = None,
+) -> Trace:
     """The chain through one action or measure: back to its outcome, aim, priorities and evidence;
     forward to its progress updates, readings and the review decisions that name it. ``plan``: the plan
-    the caller has already loaded for this partnership (the chain page loads it once a run)."""
+    the caller has already loaded for this partnership (the chain page loads it once a run). ``language``:
+    the fixed words and the findings' sentences in that language (``nation``: the lists' names)."""
     if kind not in ("action", "measure"):
         raise InvalidInput("The chain is read from an action or a measure.")
     plan = plan or load_plan(engine, partnership_id)
@@ -340,19 +376,30 @@ def trace(engine: Engine, partnership_id: int, kind: str, row_id: int, *, plan: 
     t = Trace(Step(kind, plan.code(kind, row_id), title))
     t.back.append(Step("outcome", plan.code("outcome", outcome.id), outcome.title))
     t.back.append(Step("aim", plan.code("aim", aim.id), aim.title))
-    t.back += _evidence_steps(links, current, aim_id=aim.id, role="priority")
-    t.back += _evidence_steps(links, current, aim_id=aim.id, role="evidence")
-    t.back += _evidence_steps(links, current, outcome_id=outcome.id, role="evidence")
+    t.back += _evidence_steps(links, current, language, nation, aim_id=aim.id, role="priority")
+    t.back += _evidence_steps(links, current, language, nation, aim_id=aim.id, role="evidence")
+    t.back += _evidence_steps(links, current, language, nation, outcome_id=outcome.id, role="evidence")
     if kind == "measure":
-        t.back += _evidence_steps(links, current, measure_id=row_id, role="evidence")
+        t.back += _evidence_steps(links, current, language, nation, measure_id=row_id, role="evidence")
         b = baselines(engine, partnership_id).get(row_id)
         if b:
-            t.back.append(Step("baseline", "", b.words()))
+            t.back.append(Step("baseline", "", b.words(language)))
         mine = [x for x in list_readings(engine, partnership_id) if x.measure_id == row_id]
         for reading in sorted(mine, key=lambda x: x.period_start):
-            t.forward.append(Step("reading", reading.period, reading.value + (f" (source: {reading.source})" if reading.source else "")))
+            source = ""
+            if reading.source:
+                source = (
+                    f" (source: {reading.source})"
+                    if language == "en"
+                    else ui_text("sentences.chain.source", language, source=reading.source)
+                )
+            t.forward.append(Step("reading", reading.period, reading.value + source))
     else:
-        labels = status_labels()
+        labels = (
+            status_labels()
+            if language == "en"
+            else {i: content().list_label("progress_statuses", i, None, language) for i in status_labels()}
+        )
         for u in list_updates(engine, partnership_id, row_id):
             t.forward.append(Step("update", uk_day(u.reported_on), f"{labels.get(u.status, u.status)}" + (f": {u.note}" if u.note else "")))
     codes = [c for c in (t.subject.code, plan.code("outcome", outcome.id)) if c]
@@ -417,9 +464,10 @@ def _answerer(plan: Plan, link: EvidenceLink) -> str:
     return ""
 
 
-def coverage(engine: Engine, partnership_id: int, *, plan: Plan | None = None) -> Coverage:
+def coverage(engine: Engine, partnership_id: int, *, plan: Plan | None = None, language: str = "en", nation: str | None = None) -> Coverage:
     """For every finding and every priority: what in the plan answers it, and what nothing answers
-    (``plan``, as ``trace`` takes it)."""
+    (``plan``, as ``trace`` takes it; ``language``, ``nation``: the headings and the findings' sentences
+    in that language, the ``finding`` kept as it is)."""
     plan = plan or load_plan(engine, partnership_id)
     links = _links(engine, partnership_id)
     current = findings(engine, partnership_id)
@@ -427,10 +475,12 @@ def coverage(engine: Engine, partnership_id: int, *, plan: Plan | None = None) -
     items = []
     for row in all_rows(engine, partnership_id, prompt_ids=(PRIORITIES,)).get(PRIORITIES, []):
         by = [a for link in links if link.role == "priority" and link.item_id == row.id if (a := _answerer(plan, link))]
-        items.append(Answered("priority", "Strategic priority (Guide §3.1)", str(row.values.get("priority") or ""), by))
+        items.append(
+            Answered("priority", heading_words("Strategic priority (Guide §3.1)", language), str(row.values.get("priority") or ""), by)
+        )
     for f in current:
         by = [a for link in links if link.role == "evidence" and link.evidence_key == f.key if (a := _answerer(plan, link))]
-        items.append(Answered("evidence", f.heading, f.text, by, f))
+        items.append(Answered("evidence", heading_words(f.heading, language), finding_text(f, language, nation), by, f))
     gone = [link.label for link in links if link.role == "evidence" and link.evidence_key not in keys and _answerer(plan, link)]
     return Coverage(items, gone)
 

@@ -19,10 +19,12 @@ from strategy.chain.findings import Finding, findings
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput, NotFound
+from strategy.core.interface import ui_text
 from strategy.core.models import EvidenceLink, SuggestionDecision, stored_id
 from strategy.core.revisions import created
 from strategy.core.text import clean_text, shorten
 from strategy.core.values import uk_day
+from strategy.guide.content import content
 from strategy.plan.operations import Plan, add_aim, add_measure, add_outcome, load_plan
 
 PROMPT = "chain.suggestion"
@@ -108,6 +110,42 @@ def _proposals(f: Finding) -> list[tuple[str, str, dict]]:
     if f.kind == "audit_learning":
         return [("outcome", f"Practice changes in response to the audit learning: {d['learning']}", {})]
     return []
+
+
+def suggestion_text(s: Suggestion, language: str = "en", nation: str | None = None) -> str:
+    """A suggestion's proposed words in ``language`` (the Welsh from data/language/interface_sentences.yaml,
+    the lists' names in Welsh, what the partnership typed as typed). Accepting one keeps its English words
+    (``Suggestion.text``): they become the plan's own."""
+    if language == "en":
+        return s.text
+    d, kind = s.finding.data, s.finding.kind
+
+    def label(ref_id: str, item_id: object, lower: bool = False) -> str:
+        text = content().list_label(ref_id, item_id, nation, language)
+        return _lower(text) if lower else text
+
+    def say(key: str, **values: object) -> str:
+        return ui_text(f"sentences.suggest.{key}", language, **values)
+
+    if kind == "iceberg":
+        if s.kind == "aim":
+            return say("iceberg_aim")
+        measure = label("identification_measures", d["measure_id"]) if d.get("measure_id") else d["measure"]
+        return say("iceberg_measure", measure=measure)
+    if kind == "support_none":
+        return say("support_none", group=label("groups_affected", d["group_id"]), support=label("support_types", d["support_id"], True))
+    if kind == "support_wait":
+        group = label("groups_affected", d["group_id"], True)
+        return say("support_wait", group=group, support=label("support_types", d["support_id"], True))
+    if kind == "form":
+        return say("form", form=label("forms_of_abuse", d["form_id"], True))
+    if kind == "attendance":
+        return say("attendance", agency=d["agency"], course=d["course"])
+    if kind == "snapshot_red":
+        return say("snapshot_red", domain=_lower(content().list_label("snapshot_domains", d["domain_id"], None, language)))
+    if kind == "audit_learning":
+        return say("audit_learning", learning=d["learning"])
+    return s.text
 
 
 def _decisions(engine: Engine, partnership_id: int, session: Session | None = None) -> dict[str, SuggestionDecision]:

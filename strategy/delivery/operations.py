@@ -49,6 +49,7 @@ from strategy.core.text import check_length, clean_text, shorten
 from strategy.core.values import STATISTIC_CODES, parse_date, parse_number, parse_period, parse_statistic, uk_day
 from strategy.guide.content import content
 from strategy.plan import operations as P
+from strategy.word.language import phrase
 
 DEFAULT_INTERVAL = 90
 INTERVAL_PROMPT = "implementation.update_interval"
@@ -446,12 +447,18 @@ class Judgement:
     why: str
 
 
-def judge(measure: PlanMeasure, readings: list[MeasureReading]) -> Judgement:
-    """Direction of travel and the off-track rule (see the module docstring) for one measure."""
+def judge(measure: PlanMeasure, readings: list[MeasureReading], language: str = "en") -> Judgement:
+    """Direction of travel and the off-track rule (see the module docstring) for one measure. ``language``:
+    the reason (``why``) in that language (the documents' phrases ``report.why.*``); the direction and
+    the verdict stay the English the tables and filters compare."""
+
+    def why(key: str, english: str, **values: object) -> str:
+        return english if language == "en" else phrase(f"report.why.{key}", language, None, **values)
+
     numeric = [(r, number) for r in readings if (number := figure(r.value)) is not None and r.value not in CODES]
     base, target = figure(measure.baseline_value), figure(measure.target_value)
     if not numeric:
-        return Judgement("No numeric reading", "Not judged", "No numeric reading yet.")
+        return Judgement("No numeric reading", "Not judged", why("no_reading", "No numeric reading yet."))
     latest_row, latest = numeric[-1]
     up = None if base is None or target is None or base == target else target > base
     if len(numeric) < 2:
@@ -462,24 +469,28 @@ def judge(measure: PlanMeasure, readings: list[MeasureReading]) -> Judgement:
         prev = numeric[-2][1]
         direction = "No change" if latest == prev else ("Improving" if (latest > prev) == up else "Worsening")
     if up is None or base is None or target is None:
-        return Judgement(direction, "Not judged", "The baseline and target are not both numbers that differ.")
+        return Judgement(direction, "Not judged", why("not_numbers", "The baseline and target are not both numbers that differ."))
     if (latest >= target) if up else (latest <= target):
-        return Judgement(direction, "Met", f"The latest reading ({latest_row.value}) has reached the target.")
+        return Judgement(
+            direction, "Met", why("reached", f"The latest reading ({latest_row.value}) has reached the target.", value=latest_row.value)
+        )
     if (latest < base) if up else (latest > base):
-        return Judgement(direction, "Off track", f"The latest reading ({latest_row.value}) is worse than the baseline.")
+        return Judgement(
+            direction,
+            "Off track",
+            why("worse", f"The latest reading ({latest_row.value}) is worse than the baseline.", value=latest_row.value),
+        )
     if not (measure.baseline_date and measure.target_date):
-        return Judgement(direction, "Not judged", "The baseline or target date is missing.")
+        return Judgement(direction, "Not judged", why("no_dates", "The baseline or target date is missing."))
     b, t = date.fromisoformat(measure.baseline_date), date.fromisoformat(measure.target_date)
     _label, _start, end = parse_reading_period(latest_row.period)
     elapsed = min(max((end - b).days / max((t - b).days, 1), 0.0), 1.0)
     covered = (latest - base) / (target - base)
+    way = f"{round(covered * 100)}% of the way to the target with {round(elapsed * 100)}% of the time gone."
+    way = why("way", way, covered=round(covered * 100), elapsed=round(elapsed * 100))
     if covered < elapsed - OFF_TRACK_MARGIN:
-        return Judgement(
-            direction, "Off track", f"{round(covered * 100)}% of the way to the target with {round(elapsed * 100)}% of the time gone."
-        )
-    return Judgement(
-        direction, "On track", f"{round(covered * 100)}% of the way to the target with {round(elapsed * 100)}% of the time gone."
-    )
+        return Judgement(direction, "Off track", way)
+    return Judgement(direction, "On track", way)
 
 
 # --- Tables for the pages, the dashboard and the report ------------------------------------------
@@ -760,13 +771,14 @@ def readings_by_measure(d: Delivery) -> dict[int, list[MeasureReading]]:
     return out
 
 
-def indicator_table(d: Delivery) -> pd.DataFrame:
-    """One row per measure: baseline, target, latest and previous reading, direction and verdict."""
+def indicator_table(d: Delivery, language: str = "en") -> pd.DataFrame:
+    """One row per measure: baseline, target, latest and previous reading, direction and verdict
+    (``language``: the reason, "Why", in that language; the rest as it is)."""
     by = readings_by_measure(d)
     rows = []
     for m in d.plan.all_measures():
         readings = by.get(stored_id(m), [])
-        j = judge(m, readings)
+        j = judge(m, readings, language)
         latest = readings[-1] if readings else None
         rows.append(
             {

@@ -20,11 +20,13 @@ from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core import palette
+from strategy.core.interface import ui_text
 from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.tabular.geography import comparator_parts, is_comparator
+from strategy.word.language import phrase
 
 # --- Rules and constants, in one place ---------------------------------------------------------
 
@@ -369,6 +371,8 @@ class Prevalence:
     missing: list[str] = field(default_factory=list)
     #: The same, as (phrase key, values) for the documents' Welsh (data/language/documents.yaml).
     missing_keys: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: The year of the child population found in Context (None when it was entered, or has no year).
+    population_period: str | None = None
 
     @property
     def complete(self) -> bool:
@@ -430,11 +434,13 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
         source = DEFAULT_RATE_SOURCE if rate_is_default else "the rate the partnership entered (no source given yet)"
 
     population = _number(_value(answers, "response.prevalence_population"))
+    population_period: str | None = None
     if population is not None and population > 0:
         population_how = "the child population entered under Identification"
     else:
         found = child_population(rows.get("context.figures", []))
         population, population_how = (found.value, found.how) if found else (None, "")
+        population_period = found.period if found else None
         if population is None:
             missing.append(
                 "the child population: add the total number of children (under 18) in Context, "
@@ -507,6 +513,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
         method=method_text(rate),
         missing=missing,
         missing_keys=keys,
+        population_period=population_period,
     )
 
 
@@ -520,25 +527,113 @@ def prevalence(engine: Engine, partnership_id: int) -> Prevalence:
     return prevalence_from(get_answers(engine, partnership_id), all_rows(engine, partnership_id), _nation(engine, partnership_id))
 
 
-def iceberg_table(p: Prevalence) -> pd.DataFrame:
-    """The figures behind the iceberg, as a table."""
+# --- The estimate's sentences in the screen's or document's language --------------------------------
+# English: exactly as Prevalence words it. Welsh: the documents' phrases (data/language/documents.yaml,
+# the same Welsh as section 4 of a Welsh draft), the screen's own in data/language/interface_sentences.yaml.
+# What the partnership typed (a rate's source) is shown as typed.
+
+
+def unidentified_words(ratio: float, language: str = "en") -> str:
+    """``unidentified_sentence`` in ``language`` (rounded the same way)."""
+    if language == "en":
+        return unidentified_sentence(ratio)
+    more = ratio - 1
+    if more < 0.5:
+        return phrase("evidence.unidentified_as_many", language)
+    n = round(more) if more < 100 else int(round(more / 10) * 10)
+    return phrase("evidence.unidentified_one" if n == 1 else "evidence.unidentified_many", language, n=f"{n:,}")
+
+
+def _year(period: str | None, language: str) -> str:
+    return period or phrase("evidence.year_not_given", language)
+
+
+def _measure_name(measure_id: str | None, english: str, nation: str | None, language: str) -> str:
+    return content().list_label("identification_measures", measure_id, nation, language) if measure_id else english
+
+
+def prevalence_sentence(p: Prevalence, language: str = "en", nation: str | None = None) -> str:
+    """The quotable sentence (or what is still missing) in ``language``."""
+    if language == "en":
+        return p.sentence
+    if p.complete and p.ratio is not None:
+        return unidentified_words(p.ratio, language)
+    missing = []
+    for key, values in p.missing_keys:
+        if key == "evidence.missing.identified":
+            values = {
+                "first": content().list_label("identification_measures", "assessments_sexual_abuse", nation, language),
+                "second": content().list_label("identification_measures", "plans_sexual_abuse", nation, language),
+            }
+        elif key == "evidence.missing.identified_zero":
+            values = {"measure": _measure_name(p.measure, values["measure"], nation, language), "period": _year(values["period"], language)}
+        missing.append(phrase(key, language, None, **values))
+    return ui_text("sentences.evidence.cannot_yet", language, missing="; ".join(missing))
+
+
+def population_how_words(p: Prevalence, language: str = "en") -> str:
+    """How the child population was found, in ``language`` (the Welsh names the figure's year)."""
+    if language == "en":
+        return p.population_how
+    if p.population_how == "the child population entered under Identification":
+        return phrase("evidence.population_entered", language)
+    return phrase("evidence.population_for", language, period=_year(p.population_period, language))
+
+
+def prevalence_workings(p: Prevalence, language: str = "en", nation: str | None = None) -> list[str]:
+    """``Prevalence.workings`` in ``language``."""
+    if language == "en":
+        return p.workings
+    if p.rate_is_default:
+        source = phrase("evidence.rate_source_default", language)
+    elif p.rate_source == "the rate the partnership entered (no source given yet)":
+        source = phrase("evidence.rate_source_entered", language)
+    else:  # the partnership's own words, as typed
+        source = p.rate_source.rstrip(".")
+    lines = [phrase("evidence.working.rate", language, rate=whole(p.rate), source=source)]
+    if p.population is not None:
+        lines.append(phrase("evidence.working.population", language, population=whole(p.population), how=population_how_words(p, language)))
+    if p.estimate is not None:
+        lines.append(phrase("evidence.working.estimate", language, estimate=about(p.estimate)))
+    if p.identified is not None:
+        how = f"{_measure_name(p.measure, p.measure_label, nation, language)}, {_year(p.identified_period, language)}"
+        lines.append(phrase("evidence.working.identified", language, identified=whole(p.identified), how=how))
+    return lines
+
+
+def prevalence_method(p: Prevalence, language: str = "en") -> str:
+    """``Prevalence.method`` in ``language``."""
+    return p.method if language == "en" else phrase("evidence.method", language, rate=whole(p.rate))
+
+
+def iceberg_table(p: Prevalence, language: str = "en", nation: str | None = None) -> pd.DataFrame:
+    """The figures behind the iceberg, as a table (its words in ``language``)."""
+    what, children = (
+        ("What", "Children a year")
+        if language == "en"
+        else (ui_text("sentences.evidence.iceberg.what", language), ui_text("sentences.evidence.iceberg.children", language))
+    )
     if p.estimate is None and p.identified is None:
-        return pd.DataFrame(columns=["What", "Children a year"])
+        return pd.DataFrame(columns=[what, children])
     rows = []
     if p.identified is not None:
-        rows.append(
-            {"What": f"Identified: {p.measure_label} ({p.identified_period or 'year not given'})", "Children a year": whole(p.identified)}
-        )
+        if language == "en":
+            label = f"Identified: {p.measure_label} ({p.identified_period or 'year not given'})"
+        else:
+            measure = _measure_name(p.measure, p.measure_label, nation, language)
+            label = ui_text("sentences.evidence.iceberg.identified", language, measure=measure, period=_year(p.identified_period, language))
+        rows.append({what: label, children: whole(p.identified)})
     if p.estimate is not None and p.population is not None:  # an estimate is made from the population
         if p.identified is not None:
-            rows.append({"What": "Estimated not identified", "Children a year": about(max(p.estimate - p.identified, 0))})
-        rows.append(
-            {
-                "What": f"Estimated sexually abused in a year ({whole(p.rate)}% of {whole(p.population)} children)",
-                "Children a year": about(p.estimate),
-            }
-        )
-    return pd.DataFrame(rows, columns=["What", "Children a year"])
+            hidden = "Estimated not identified" if language == "en" else ui_text("sentences.evidence.iceberg.hidden", language)
+            rows.append({what: hidden, children: about(max(p.estimate - p.identified, 0))})
+        rate, population = whole(p.rate), whole(p.population)
+        if language == "en":
+            label = f"Estimated sexually abused in a year ({rate}% of {population} children)"
+        else:
+            label = ui_text("sentences.evidence.iceberg.estimated", language, rate=rate, population=population)
+        rows.append({what: label, children: about(p.estimate)})
+    return pd.DataFrame(rows, columns=[what, children])
 
 
 def iceberg_figure(p: Prevalence, area: str = "") -> go.Figure | None:
@@ -732,6 +827,7 @@ class SupportGap:
     support: str  # the kind of support, lower case first
     weeks: float | None
     text: str  # as listed in ``SupportGaps``
+    who: str = ""  # " (providers)" as typed, or ""
 
 
 @dataclass(frozen=True)
@@ -743,9 +839,10 @@ class SupportGaps:
     gaps: list[SupportGap] = field(default_factory=list)
 
 
-def support_gaps(rows: list[Row], nation: str) -> SupportGaps:
-    """Where a group has no support of some kind, and where people wait more than LONG_WAIT_WEEKS."""
-    groups, types, stored = _support_cells(rows, nation)
+def support_gaps(rows: list[Row], nation: str, language: str = "en") -> SupportGaps:
+    """Where a group has no support of some kind, and where people wait more than LONG_WAIT_WEEKS
+    (the lists' names and the sentences in ``language``: the documents' ``finding.support_*`` in Welsh)."""
+    groups, types, stored = _support_cells(rows, nation, language)
     none, waits, blank, gaps = [], [], 0, []
     for g in groups:
         for t in types:
@@ -754,13 +851,21 @@ def support_gaps(rows: list[Row], nation: str) -> SupportGaps:
             if not values.get("exists"):
                 blank += 1
             if values.get("exists") == "none":
-                none.append(f"{g.label}: no {support}")
+                if language == "en":
+                    none.append(f"{g.label}: no {support}")
+                else:
+                    none.append(phrase("finding.support_none", language, group=g.label, support=support).rstrip("."))
                 gaps.append(SupportGap("none", g.id, g.label, t.id, support, None, none[-1]))
             weeks = _number(values.get("typical_wait_weeks"))
             if weeks is not None and weeks > LONG_WAIT_WEEKS:
                 who = f" ({clean_text(values['providers']).strip()})" if values.get("providers") else ""
-                waits.append(f"{g.label}: {support}{who}: a typical wait of {whole(weeks)} weeks")
-                gaps.append(SupportGap("long_wait", g.id, g.label, t.id, support, weeks, waits[-1]))
+                if language == "en":
+                    waits.append(f"{g.label}: {support}{who}: a typical wait of {whole(weeks)} weeks")
+                else:
+                    waits.append(
+                        phrase("finding.support_wait", language, group=g.label, support=support, who=who, weeks=whole(weeks)).rstrip(".")
+                    )
+                gaps.append(SupportGap("long_wait", g.id, g.label, t.id, support, weeks, waits[-1], who))
     return SupportGaps(none, waits, blank, len(groups) * len(types), gaps)
 
 
@@ -980,10 +1085,18 @@ def survey_figure(table: pd.DataFrame, by: str = "Agency") -> go.Figure | None:
     return fig
 
 
-def reflection_text(p: Prevalence, survey: Survey) -> str | None:
+def reflection_text(p: Prevalence, survey: Survey, language: str = "en") -> str | None:
     """Guide §6.1's reflection point, when staff feel confident but few children are identified."""
     if survey.responses == 0 or not survey.confident or not p.complete or p.ratio is None or p.ratio <= 2:
         return None
+    if language != "en":
+        ratings = []
+        if survey.means.get("confidence") is not None:
+            ratings.append(phrase("evidence.reflection_mean", language, mean=f"{survey.means['confidence']:.1f}"))
+        if survey.confident_share is not None:
+            ratings.append(phrase("evidence.reflection_share", language, share=f"{survey.confident_share:.0f}"))
+        unidentified = unidentified_words(p.ratio, language)
+        return phrase("evidence.reflection", language, ratings="; ".join(ratings), unidentified=unidentified[0].lower() + unidentified[1:])
     parts = []
     if survey.means.get("confidence") is not None:
         parts.append(f"an average of {survey.means['confidence']:.1f} out of 5")

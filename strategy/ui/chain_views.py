@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from strategy.answers.operations import list_rows
-from strategy.chain.findings import findings
+from strategy.chain.findings import finding_text, findings, heading_words
 from strategy.chain.links import (
     PRIORITIES,
     baseline_from_figure,
@@ -26,11 +26,11 @@ from strategy.chain.links import (
     recorded_figures,
     trace,
 )
-from strategy.chain.suggestions import KIND_WORDS, OPEN, accept_suggestion, became, dismiss_suggestion, suggestions
+from strategy.chain.suggestions import KIND_WORDS, OPEN, accept_suggestion, became, dismiss_suggestion, suggestion_text, suggestions
 from strategy.core.models import Partnership, stored_id
 from strategy.core.text import md_escape
 from strategy.plan.operations import Plan, load_plan
-from strategy.ui.language import t
+from strategy.ui.language import t, ui_language
 from strategy.ui.plan_extras import _messages, _run, _say
 from strategy.ui.widgets import role_banner
 
@@ -71,6 +71,7 @@ def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, edita
     pid = stored_id(partnership)
     found = suggestions(engine, pid)
     codes = became(engine, pid, plan=plan)
+    language, nation = ui_language(), partnership.nation
     st.header(t("together.chain.suggestions"), anchor=False)
     if not found:
         st.info(t("together.chain.no_suggestions"))
@@ -79,8 +80,8 @@ def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, edita
         pd.DataFrame(
             {
                 t("together.chain.col_suggests"): [_kind(s.kind) for s in found],
-                t("together.chain.col_suggestion"): [s.text for s in found],
-                t("together.chain.col_from"): [s.finding.text for s in found],
+                t("together.chain.col_suggestion"): [suggestion_text(s, language, nation) for s in found],
+                t("together.chain.col_from"): [finding_text(s.finding, language, nation) for s in found],
                 t("together.chain.col_decision"): [t(STATUS_WORDS[s.status]) for s in found],
                 t("together.chain.col_became"): [
                     codes.get(s.key, "") if s.status == "accepted" else (s.decision.reason if s.decision else "") for s in found
@@ -101,8 +102,9 @@ def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, edita
     for s in open_ones[:30]:
         # Keyed by the suggestion, not its place in the list: a decision moves the others up.
         box = f"sug|{pid}|{hashlib.sha1(s.key.encode()).hexdigest()[:12]}"
-        with st.expander(f"{_kind(s.kind).capitalize()}: {md_escape(s.text[:90])}"):
-            st.markdown(t("together.chain.from_evidence", heading=md_escape(s.finding.heading), text=md_escape(s.finding.text)))
+        with st.expander(f"{_kind(s.kind).capitalize()}: {md_escape(suggestion_text(s, language, nation)[:90])}"):
+            heading, shows = heading_words(s.finding.heading, language), finding_text(s.finding, language, nation)
+            st.markdown(t("together.chain.from_evidence", heading=md_escape(heading), text=md_escape(shows)))
             st.session_state[box + "|kind"] = s.kind
             st.text_area(t("together.chain.words"), value=s.text, key=box + "|text")
             if s.needs:
@@ -127,7 +129,7 @@ def _suggestion_list(engine: Engine, partnership: Partnership, plan: Plan, edita
 
 
 def _coverage(engine: Engine, partnership: Partnership, plan: Plan) -> None:
-    cov = coverage(engine, stored_id(partnership), plan=plan)
+    cov = coverage(engine, stored_id(partnership), plan=plan, language=ui_language(), nation=partnership.nation)
     st.header(t("together.chain.coverage"), anchor=False)
     if not cov.items:
         st.info(t("together.chain.no_items"))
@@ -162,7 +164,7 @@ def _trace(engine: Engine, partnership: Partnership, plan: Plan) -> None:
         return
     chosen = st.selectbox(t("together.chain.pick"), range(len(rows)), format_func=lambda i: rows[i][2][:120], key=f"chain|{pid}|pick")
     kind, row_id, _label = rows[chosen]
-    chain = trace(engine, pid, kind, row_id, plan=plan)
+    chain = trace(engine, pid, kind, row_id, plan=plan, language=ui_language(), nation=partnership.nation)
     step, what = t("together.chain.col_step"), t("together.chain.col_what")
     st.markdown(t("together.chain.back"))
     st.dataframe(
@@ -207,12 +209,12 @@ def _links(engine: Engine, partnership: Partnership, plan: Plan, editable: bool)
     for b in baselines(engine, pid).values():
         code = plan.code("measure", b.measure_id)
         if code:
-            st.markdown(f"**{md_escape(code)}** {md_escape(b.words())}")
+            st.markdown(f"**{md_escape(code)}** {md_escape(b.words(ui_language()))}")
     if not editable or plan.empty:
         return
     aims = {stored_id(a): f"{plan.code('aim', a.id)} {a.title}" for a in plan.aims}
     priorities = {r.id: str(r.values.get("priority") or "") for r in list_rows(engine, pid, PRIORITIES)}
-    finds = {f.key: f.text for f in findings(engine, pid)}
+    finds = {f.key: finding_text(f, ui_language(), partnership.nation) for f in findings(engine, pid)}
     cols = st.columns(2)
     with cols[0].popover(t("together.chain.link_aim")):
         _pick(t("together.chain.aim"), aims, f"link|{pid}|aim")

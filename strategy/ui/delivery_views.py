@@ -251,7 +251,7 @@ def indicators_page(engine: Engine, partnership: Partnership) -> None:
         return
     _clear_saved_fields()
     d = D.load_delivery(engine, stored_id(partnership))
-    summary = D.indicator_table(d)
+    summary = D.indicator_table(d, ui_language())
     st.dataframe(shown(summary.drop(columns=["_id"])), hide_index=True, width="stretch")
     st.caption(t("publish.indicators.off_track", margin=round(D.OFF_TRACK_MARGIN * 100)))
     for m, row in zip(measures, summary.itertuples(), strict=True):
@@ -398,7 +398,7 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     _show(D.output_table(d), t("publish.scrutiny.no_outputs"))
 
     st.header(t("nav.indicators"), divider="gray")
-    _show(D.indicator_table(d).drop(columns=["_id"]), t("publish.scrutiny.no_measures"))
+    _show(D.indicator_table(d, ui_language()).drop(columns=["_id"]), t("publish.scrutiny.no_measures"))
 
     st.header(t("publish.report.header"), divider="gray")
     st.markdown(t("publish.report.intro"))

@@ -83,6 +83,7 @@ def _prevalence(engine: Engine, partnership: Partnership) -> ev.Prevalence:
 
 def identification_charts(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
     p = _prevalence(engine, partnership)
+    language = ui_language()
     st.subheader(t("publish.evidence.iceberg"), anchor=False)
     if p.complete:
         assert p.identified is not None and p.estimate is not None  # complete: both are known
@@ -94,13 +95,13 @@ def identification_charts(engine: Engine, partnership: Partnership, prompt: Prom
             f"iceberg|{partnership.id}",
             t("publish.evidence.iceberg_alt", identified=ev.whole(p.identified), estimate=ev.about(p.estimate)),
         )
-        st.markdown(f"### {md_escape(p.sentence)}")
-        st.markdown("\n".join(f"- {md_escape(line)}" for line in p.workings))
-        st.caption(md_escape(p.method))
+        st.markdown(f"### {md_escape(ev.prevalence_sentence(p, language, partnership.nation))}")
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in ev.prevalence_workings(p, language, partnership.nation)))
+        st.caption(md_escape(ev.prevalence_method(p, language)))
         with st.expander(_same_figures()):
-            st.dataframe(_table(ev.iceberg_table(p)), hide_index=True)
+            st.dataframe(_table(ev.iceberg_table(p, language, partnership.nation)), hide_index=True)
     else:
-        st.info(md_escape(p.sentence), icon="🧊")
+        st.info(md_escape(ev.prevalence_sentence(p, language, partnership.nation)), icon="🧊")
     st.caption(t("publish.evidence.change_below"))
 
     st.subheader(t("publish.evidence.by_year"), anchor=False)
@@ -130,7 +131,7 @@ def prevalence_in_use(engine: Engine, partnership: Partnership, prompt: Prompt, 
     p = _prevalence(engine, partnership)
     rate = t("publish.evidence.rate_default" if p.rate_is_default else "publish.evidence.rate", rate=ev.whole(p.rate))
     if p.population is not None:
-        population = t("publish.evidence.population", population=ev.whole(p.population), how=p.population_how)
+        population = t("publish.evidence.population", population=ev.whole(p.population), how=ev.population_how_words(p, ui_language()))
     else:
         population = t("publish.evidence.no_population")
     st.caption(md_escape(t("publish.evidence.uses", rate=rate, population=population)))
@@ -147,7 +148,7 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
         f"support|{partnership.id}",
         t("publish.evidence.support_alt"),
     )
-    gaps = ev.support_gaps(rows, partnership.nation)
+    gaps = ev.support_gaps(rows, partnership.nation, ui_language())
     if gaps.none:
         st.markdown(f"**{t('publish.evidence.no_support')}**")
         st.markdown("\n".join(f"- {md_escape(g)}" for g in gaps.none))
@@ -157,7 +158,11 @@ def support_matrix_view(engine: Engine, partnership: Partnership, prompt: Prompt
     if gaps.not_recorded:
         st.caption(t("publish.evidence.not_recorded", count=gaps.not_recorded, cells=gaps.cells))
     with st.expander(_same_figures()):
-        st.dataframe(_table(ev.support_matrix_table(rows, partnership.nation)))
+        language = ui_language()
+        table = ev.support_matrix_table(rows, partnership.nation, language)
+        if language != "en":  # the cells the lists do not word
+            table = table.replace("Not recorded", phrases()["evidence.not_recorded"]["cy"])
+        st.dataframe(_table(table))
 
 
 def attendance_view(engine: Engine, partnership: Partnership, prompt: Prompt, editable: bool) -> None:
@@ -209,6 +214,6 @@ def survey_view(engine: Engine, partnership: Partnership, prompt: Prompt, editab
                 _chart(fig, f"survey|{by}|{partnership.id}", t(f"publish.evidence.survey_alt_{by.lower()}"))
             with st.expander(_same_figures()):
                 st.dataframe(_table(table), hide_index=True)
-    reflection = ev.reflection_text(_prevalence(engine, partnership), survey)
+    reflection = ev.reflection_text(_prevalence(engine, partnership), survey, ui_language())
     if reflection:
         st.info(md_escape(reflection), icon="🪞")

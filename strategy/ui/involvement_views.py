@@ -357,7 +357,7 @@ def _engagement(engine: Engine, pid: int, line: inv.EngagementLine, editable: bo
 
 
 def _table(engine: Engine, pid: int, lines: list[inv.EngagementLine]) -> None:
-    rows = inv.you_said_we_did(lines)
+    rows = inv.you_said_we_did(lines, ui_language())
     st.subheader(t("together.involvement.yswd"), anchor=False)
     st.caption(t("together.involvement.yswd_caption"))
     columns = [t("together.involvement.col_when"), t("together.involvement.col_said"), t("together.involvement.col_did")]

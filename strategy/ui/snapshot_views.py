@@ -640,7 +640,7 @@ def _private_live(engine: Engine, pid: int, snapshot_id: int, statement_id: int,
                     on_click=_rate_privately,
                     args=(engine, pid, snapshot_id, statement_id, kind, None if mine == point.value else point.value),
                 )
-        st.markdown(t(f"assess.private.room_{kind}", people=room.people, line=md_escape(room.line(kind))))
+        st.markdown(t(f"assess.private.room_{kind}", people=room.people, line=md_escape(room.line(kind, ui_language()))))
     error = st.session_state.pop(PRIVATE_ERROR_KEY, None)
     if error:
         show_error(WorkbookError(error))

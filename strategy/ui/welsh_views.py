@@ -15,6 +15,7 @@ from strategy.answers.welsh import (
     KIND_WORDS,
     TITLE_PAGES,
     WelshTitle,
+    gap_label,
     out_of_date_words,
     plan_titles,
     save_welsh_title,
@@ -135,7 +136,8 @@ def welsh_summary(engine: Engine, partnership: Partnership, *pages: str) -> None
         if coverage.out_of_date:
             with st.expander(t("publish.welsh.out_of_date_list", count=len(coverage.out_of_date))):
                 for gap in coverage.out_of_date[:50]:
-                    st.markdown(f"- {md_escape(shorten(gap.label, 100))}: {md_escape(_out_of_date(gap.english_changed_at))}")
+                    label = gap_label(gap, ui_language(), partnership.nation)
+                    st.markdown(f"- {md_escape(shorten(label, 100))}: {md_escape(_out_of_date(gap.english_changed_at))}")
 
 
 def titles_table(engine: Engine, partnership: Partnership, kinds: tuple[str, ...], editable: bool, *, summary: bool = True) -> None:
