@@ -162,3 +162,12 @@ def test_the_readiness_page_shows_the_findings_in_the_persons_language(engine, s
         assert "members are not named standing representatives" not in shown
     else:
         assert "2 members are not named standing representatives; consistent representation helps (Guide §3.2)." in shown
+
+
+def test_home_names_the_criteria_and_their_results_in_welsh(engine, sqlite_demo_id):  # noqa: F811
+    at = _in_welsh(engine, sqlite_demo_id, "views/home.py")
+    assert not at.exception, [e.value for e in at.exception]
+    shown = "\n".join(str(m.value) for m in at.markdown)
+    assert "Eglurder" in shown or "eglurder" in shown.lower(), shown[-600:]
+    assert "wedi'i gyflawni" in shown.lower()
+    assert "Clarity:" not in shown and "partly met" not in shown
