@@ -50,7 +50,10 @@ def test_every_interface_string_has_english_and_welsh_with_the_same_placeholders
 def test_the_interface_file_is_marked_for_review_by_a_welsh_speaker_and_lists_what_is_still_english():
     head = INTERFACE_FILE.read_text(encoding="utf-8")[:800]
     assert "FOR REVIEW BY A WELSH SPEAKER" in head
-    assert not_yet_in_welsh()  # honest about coverage: what is still English is listed
+    assert not_yet_in_welsh()  # honest about coverage: what is still English is listed, in both languages
+    assert len(not_yet_in_welsh("cy")) == len(not_yet_in_welsh("en"))
+    assert all(cy != en for cy, en in zip(not_yet_in_welsh("cy"), not_yet_in_welsh("en"), strict=True))
+    assert any("Streamlit" in line for line in not_yet_in_welsh())
     assert yaml.safe_load(INTERFACE_FILE.read_text(encoding="utf-8"))["id"] == "interface"
 
 
@@ -251,6 +254,9 @@ def test_the_choice_survives_a_new_session_and_can_be_changed_on_the_account_pag
     assert "Hafan" in _navigation(later)
     assert later.title[0].value == "Eich cyfrif"
     assert any(h.value == "Iaith y llyfr gwaith" for h in later.header)
+    # What stays in English is said, in Welsh, beside the choice.
+    assert any(e.label == "Beth sy'n aros yn Saesneg" for e in later.expander)
+    assert any("Nid yw Streamlit yn cynnig ffordd o'u newid" in m.value for m in later.markdown)
     later.radio(key="account_language").set_value("en").run()
     assert find_account(engine, "ann.jones.editor").interface_language == "en"
     assert later.title[0].value == "Your account"

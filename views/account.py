@@ -5,6 +5,7 @@ import streamlit as st
 
 from strategy.core.dates import uk_time
 from strategy.core.errors import WorkbookError
+from strategy.core.interface import not_yet_in_welsh
 from strategy.core.text import md_escape
 from strategy.people.accounts import (
     MIN_PASSWORD,
@@ -16,7 +17,7 @@ from strategy.people.accounts import (
     set_password,
     unlock_sign_in,
 )
-from strategy.ui.language import language_picker, t
+from strategy.ui.language import language_picker, t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.signin import keep_this_browser, sign_out_button
 from strategy.ui.state import EPOCH_KEY, current_author, show_error
@@ -37,6 +38,8 @@ sign_out_button(engine, key="sign_out_account_page")
 st.header(t("account.language_heading"))
 st.caption(t("account.language_caption"))
 language_picker(engine, key="account_language")  # the same choice as the sidebar's, kept on the account
+with st.expander(t("language.still_english")):
+    st.markdown("\n".join(f"- {line}" for line in not_yet_in_welsh(ui_language())))
 
 if account.password_hash:
     st.header(t("account.password_heading"))

@@ -52,9 +52,9 @@ def interface_strings() -> dict[str, dict[str, str]]:
     return strings
 
 
-def not_yet_in_welsh() -> list[str]:
-    """What a person who chose Cymraeg still sees in English (the file's own list)."""
-    return list(_data()["not_yet_in_welsh"])
+def not_yet_in_welsh(language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """What a person who chose Cymraeg still sees in English (the file's own list), said in ``language``."""
+    return [entry["cy"] if language == "cy" else entry["en"] for entry in _data()["not_yet_in_welsh"]]
 
 
 def check_interface_language(language: str) -> str:
