@@ -21,12 +21,12 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core import palette
 from strategy.core.interface import ui_text
+from strategy.core.phrases import phrase
 from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
 from strategy.tabular.geography import comparator_parts, is_comparator
-from strategy.word.language import phrase
 
 # --- Rules and constants, in one place ---------------------------------------------------------
 

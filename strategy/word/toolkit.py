@@ -40,7 +40,7 @@ from docx.text.paragraph import Paragraph
 from strategy import __version__
 from strategy.core.dates import UK, uk_long_date
 from strategy.core.models import Partnership
-from strategy.core.text import clean_text
+from strategy.core.phrases import phrase, safe_text  # noqa: F401 - safe_text is used through this module
 from strategy.word.style import (
     CALLOUT_STYLE,
     DEFAULT_BRAND,
@@ -162,11 +162,6 @@ def step(what: str, fraction: float) -> None:
     listener = _progress.get()
     if listener is not None:
         listener(what, min(max(fraction, 0.0), 1.0))
-
-
-def safe_text(text) -> str:
-    """Anything a person typed, safe for XML (python-docx refuses control characters)."""
-    return clean_text("" if text is None else str(text))
 
 
 def _remember_style_ids(doc: DocxDocument) -> None:
@@ -773,10 +768,7 @@ def footer_with_pages(section, text: str, pages: str) -> None:
 
 
 def _phrase(key: str, language: str = "en", overrides: Mapping[str, str] | None = None, **values: object) -> str:
-    """A fixed phrase of data/language/documents.yaml (strategy.word.language, which needs this module's
-    ``safe_text`` and so is imported here when it is first used)."""
-    from strategy.word.language import phrase  # noqa: PLC0415 (strategy.word.language imports this module)
-
+    """A fixed phrase of data/language/documents.yaml (strategy.core.phrases)."""
     return phrase(key, language, overrides, **values)
 
 
