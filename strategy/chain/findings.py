@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -207,9 +208,10 @@ def finding_text(finding: Finding, language: str = "en", nation: str | None = No
     return finding.text
 
 
-def heading_words(heading: str, language: str = "en") -> str:
+def heading_words(heading: str, language: str = "en", overrides: Mapping[str, str] | None = None) -> str:
     """Where a finding comes from (a ``HEADINGS`` heading, or a priority's), in ``language``: the phrase
-    ``chain.heading.*`` whose English it is, its numbers kept; a heading it does not know as it is."""
+    ``chain.heading.*`` whose English it is, its numbers kept; a heading it does not know as it is. The
+    screens and the draft's appendix (with the partnership's corrections, ``overrides``) both use it."""
     if language == "en":
         return heading
     for key, entry in phrases().items():
@@ -218,5 +220,5 @@ def heading_words(heading: str, language: str = "en") -> str:
             pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
             found = re.fullmatch(pattern, heading)
             if found:
-                return phrase(key, language, None, **found.groupdict())
+                return phrase(key, language, overrides, **found.groupdict())
     return heading

@@ -6,7 +6,6 @@ Pure functions returning bytes. Built from small functions with named styles ens
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -23,6 +22,7 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments import involvement
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
+from strategy.chain.findings import heading_words
 from strategy.chain.links import coverage
 from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
@@ -308,18 +308,8 @@ def _finding_words(ctx: DraftContext, item) -> str:
 
 
 def _chain_heading(ctx: DraftContext, english: str) -> str:
-    """A heading of the appendix (where a finding comes from) in the document's language: the phrase
-    ``chain.heading.*`` whose English it is, its numbers kept."""
-    if ctx.language == "en":
-        return english
-    for key, entry in phrases().items():
-        if key.startswith("chain.heading."):
-            parts = re.split(r"\{(\w+)\}", entry["en"])
-            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-            found = re.fullmatch(pattern, english)
-            if found:
-                return ctx.say(key, **found.groupdict())
-    return english
+    """A heading of the appendix (where a finding comes from) in the document's language."""
+    return heading_words(english, ctx.language, ctx.translations.phrases)
 
 
 def _move_to_end(doc: DocxDocument, start) -> None:
