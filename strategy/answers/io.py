@@ -611,12 +611,16 @@ def _preview(data: bytes, filename: str, prompt_id: str, table: Table | None = N
         preview.rows_in_file += 1
         problems_before = preview.problem_count
         if extra:
-            preview.add_problem(
-                number,
-                "",
-                f"The row has {len(extra)} more cell{'s' if len(extra) > 1 else ''} than "
-                "there are column names (a value with a comma in it needs quotes).",
-            )
+            if len(extra) == 1:
+                preview.add_problem(
+                    number, "", "The row has 1 more cell than there are column names (a value with a comma in it needs quotes)."
+                )
+            else:
+                preview.add_problem(
+                    number,
+                    "",
+                    f"The row has {len(extra)} more cells than there are column names (a value with a comma in it needs quotes).",
+                )
             continue  # its cells are out of step with the columns: checking them would only mislead
         values: dict = {}
         for header, cid in mapping.items():
@@ -1327,10 +1331,13 @@ def _published_rows(
         preview.row_numbers.append(members[0][0])
         summed += len(members)
     if summed:
-        preview.notes.append(
-            f"{summed:,} rows were added up into {(made := sum(1 for m in groups.values() if len(m) > 1)):,} "
-            f"figure{'s' if made != 1 else ''} (the parts of each year, or the values the filters keep)."
-        )
+        made = sum(1 for m in groups.values() if len(m) > 1)
+        if made == 1:
+            preview.notes.append(f"{summed:,} rows were added up into 1 figure (the parts of each year, or the values the filters keep).")
+        else:
+            preview.notes.append(
+                f"{summed:,} rows were added up into {made:,} figures (the parts of each year, or the values the filters keep)."
+            )
 
 
 def labels_of(prompt: Prompt) -> dict[str, str]:

@@ -1,6 +1,10 @@
 """The package's messages as the code writes them: every ``raise SomeError("...")`` whose message is
 written out (a string, an f-string, or those joined with +), as a template for the Welsh catalogue
-(data/language/messages_*.yaml, read by strategy.core.interface.message_in).
+(data/language/messages_*.yaml, read by strategy.core.interface.message_in). Also the words an
+import's preview shows that are not raised (the screens pass them through message_in too): each
+problem in a file (``add_problem(row, column, message)``, ``Problem(row, column, message)``), each note
+(``preview.notes.append(...)``, ``.insert(i, ...)``), how the file was read (``read_as = ...``) and
+the sentences given to ``catalogued(...)`` (strategy.tabular.reading).
 
 ``python -m strategy.core.message_sources`` adds the messages the catalogue lacks, with an empty ``cy``
 for a translator, and drops those the code no longer raises; tests/test_welsh_messages.py fails while
@@ -55,10 +59,25 @@ def _template(node: ast.expr, counter: list[int]) -> str | None:
                 counter[0] += 1
         return text
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _template(node.left, counter)
-        right = _template(node.right, counter) if left is not None else None
-        return left + right if left is not None and right is not None else None
+        left = _template(node.left, counter) if _written(node.left) else _part(counter)
+        right = _template(node.right, counter) if _written(node.right) else _part(counter)
+        return left + right if left is not None and right is not None and _written(node) else None
     return None
+
+
+def _written(node: ast.expr) -> bool:
+    """Whether some of the words are written out here (a string, an f-string, or those joined with +)."""
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return isinstance(node, ast.JoinedStr) or isinstance(node.value, str)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _written(node.left) or _written(node.right)
+    return False
+
+
+def _part(counter: list[int]) -> str:
+    """A variable part joined to written words (``exc.message + " More."``), as {pN}."""
+    counter[0] += 1
+    return f"{{p{counter[0] - 1}}}"
 
 
 def _error_name(call: ast.Call) -> str | None:
@@ -67,25 +86,88 @@ def _error_name(call: ast.Call) -> str | None:
     return name if name in ERROR_NAMES else None
 
 
+#: Calls (not raised) whose argument at this position, or keyword ``message``, is words a screen shows:
+#: a problem in an imported file, and a sentence marked with strategy.tabular.reading.catalogued.
+SHOWN_CALLS = {"add_problem": 2, "Problem": 2, "problem": 1, "catalogued": 0}
+#: The preview's notes: ``X.notes.append(note)`` and ``X.notes.insert(i, note)``.
+NOTE_METHODS = {"append": 0, "insert": 1}
+
+
+def _call_name(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _shown(node: ast.AST) -> ast.expr | None:
+    """The words a preview shows, written out at this node (a problem, a note, how the file was read)."""
+    if isinstance(node, ast.Call):
+        name = _call_name(node)
+        if name in SHOWN_CALLS:
+            keyword = next((k.value for k in node.keywords if k.arg == "message"), None)
+            position = SHOWN_CALLS[name]
+            return keyword if keyword is not None else node.args[position] if len(node.args) > position else None
+        func = node.func
+        if (
+            name in NOTE_METHODS
+            and isinstance(func, ast.Attribute)
+            and (
+                (isinstance(func.value, ast.Attribute) and func.value.attr == "notes")
+                or (isinstance(func.value, ast.Name) and func.value.id == "notes")
+            )
+            and len(node.args) > NOTE_METHODS[name]
+        ):
+            return node.args[NOTE_METHODS[name]]
+        keyword = next((k.value for k in node.keywords if k.arg == "read_as"), None)
+        return keyword
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "read_as" for t in node.targets):
+        return node.value
+    if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == "read_as":
+        # read_as += "; more": the words so far are a message of their own, {p0}
+        return ast.BinOp(left=ast.Name(id="read_as"), op=ast.Add(), right=node.value)
+    return None
+
+
+def _raised(node: ast.AST) -> ast.expr | None:
+    if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+        return None
+    call = node.exc
+    name = _error_name(call)
+    position = MESSAGE_ARGUMENT.get(name or "", 0)
+    return call.args[position] if name is not None and len(call.args) > position else None
+
+
+def _whole_template(node: ast.expr) -> str | None:
+    """As _template, with a name standing for words said before (read_as += ...) as {p0}."""
+    if isinstance(node, ast.BinOp) and isinstance(node.left, ast.Name) and node.left.id == "read_as":
+        rest = _template(node.right, [1])
+        return None if rest is None else "{p0}" + rest
+    return _template(node, [0])
+
+
+def _branches(node: ast.expr | None) -> list[ast.expr]:
+    """A message, or each message a conditional chooses between (``"a" if x else "b"``)."""
+    if node is None:
+        return []
+    if isinstance(node, ast.IfExp):
+        return _branches(node.body) + _branches(node.orelse)
+    return [node]
+
+
 def messages_in_code(package_dir: Path = PACKAGE_DIR) -> dict[str, list[str]]:
-    """Each message template the package raises -> the files that raise it (relative to the project)."""
+    """Each message template the package raises or shows in an import's preview -> the files that
+    write it (relative to the project)."""
     found: dict[str, list[str]] = defaultdict(list)
     for path in sorted(package_dir.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
-                continue
-            call = node.exc
-            name = _error_name(call)
-            position = MESSAGE_ARGUMENT.get(name or "", 0)
-            if name is None or len(call.args) <= position:
-                continue
-            text = _template(call.args[position], [0])
-            if text is None or not any(ch.isalpha() for ch in text.replace("{p", "")):
-                continue
-            where = str(path.relative_to(package_dir.parent))
-            if where not in found[text]:
-                found[text].append(where)
+            message = _raised(node) or _shown(node)
+            for branch in _branches(message):
+                text = _whole_template(branch)
+                if text is None or not any(ch.isalpha() for ch in text.replace("{p", "")):
+                    continue
+                where = str(path.relative_to(package_dir.parent))
+                if where not in found[text]:
+                    found[text].append(where)
     return dict(found)
 
 

@@ -31,6 +31,7 @@ from strategy.answers.io import save_options, saved_options
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import InvalidInput
+from strategy.core.interface import ui_text
 from strategy.core.models import Partnership, PlanAction, PlanAgency, PlanAim, PlanOutcome, stored_id
 from strategy.core.revisions import record_revision
 from strategy.core.text import clean_text, name_key, normalise_name
@@ -47,8 +48,10 @@ from strategy.plan.operations import (
     add_milestone,
     add_output,
     agencies,
+    counted,
     format_cost,
     leads,
+    listed_words,
     load_plan,
     option_labels,
     parse_cost,
@@ -583,8 +586,10 @@ class PlanPreview:
         """Rows of any kind already in the plan, left as they are."""
         return self.already + self.milestones_already + self.outputs_already
 
-    def within_summary(self) -> str:
+    def within_summary(self, language: str = "en") -> str:
         """The milestones and output indicators the import adds, in words ("" when the file has none)."""
+        if language == "cy":
+            return self._within_summary_cy()
         parts = []
         for count, already, noun in (
             (len(self.milestones), self.milestones_already, "milestone"),
@@ -597,8 +602,26 @@ class PlanPreview:
                 parts.append(text)
         return ("Will add " + " and ".join(parts) + ".") if parts else ""
 
-    def imported_text(self, count: int) -> str:
+    def _within_summary_cy(self) -> str:
+        parts = []
+        for count, already, noun in (
+            (len(self.milestones), self.milestones_already, "milestone"),
+            (len(self.outputs), self.outputs_already, "output"),
+        ):
+            if count or already:
+                text = counted(count, noun, "cy")
+                if already:
+                    text += " " + ui_text("plansentences.import.already_within", "cy", n=f"{already:,}")
+                parts.append(text)
+        return ui_text("plansentences.import.will_add", "cy", what=listed_words(parts, "cy")) if parts else ""
+
+    def imported_text(self, count: int, language: str = "en") -> str:
         """What an import stored, in words: "Imported 3 actions, 2 milestones and 1 output indicator"."""
+        if language == "cy":
+            nouns = [(len(self.milestones), "milestone"), (len(self.outputs), "output")]
+            said = [counted(count, "action", "cy")] if count or not any(n for n, _ in nouns) else []
+            said += [counted(n, noun, "cy") for n, noun in nouns if n]
+            return ui_text("plansentences.import.imported", "cy", what=listed_words(said, "cy"))
         within = [(len(self.milestones), "milestone"), (len(self.outputs), "output indicator")]
         parts = [f"{count} action{'s' if count != 1 else ''}"] if count or not any(n for n, _ in within) else []
         for n, noun in within:
@@ -606,7 +629,10 @@ class PlanPreview:
                 parts.append(f"{n} {noun}{'s' if n != 1 else ''}")
         return "Imported " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
-    def summary(self) -> str:
+    def summary(self, language: str = "en") -> str:
+        """What the import would create, in words (in ``language``: "en" or "cy")."""
+        if language == "cy":
+            return self._summary_cy()
         n = len(self.actions)
         parts = [
             f"{len(self.new_aims)} new strategic aim{'s' if len(self.new_aims) != 1 else ''}",
@@ -620,6 +646,22 @@ class PlanPreview:
             text += " New agencies to add: " + "; ".join(self.new_agencies) + "."
         if self.within_summary():
             text += " " + self.within_summary()
+        return text
+
+    def _summary_cy(self) -> str:
+        parts = [
+            counted(len(self.new_aims), "new_aim", "cy"),
+            counted(len(self.new_outcomes), "new_outcome", "cy"),
+            counted(len(self.actions), "action", "cy"),
+        ]
+        text = ui_text("plansentences.import.will_create", "cy", what=listed_words(parts, "cy"))
+        if self.already:
+            one = "one" if self.already == 1 else "many"
+            text += " " + ui_text(f"plansentences.import.already_{one}", "cy", n=f"{self.already:,}")
+        if self.new_agencies:
+            text += " " + ui_text("plansentences.import.new_agencies", "cy", names="; ".join(self.new_agencies))
+        if self.within_summary("cy"):
+            text += " " + self.within_summary("cy")
         return text
 
 
@@ -936,7 +978,6 @@ WITHIN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "as_at": ("Count as at", "As at", "Date of count", "Counted on"),
     },
 }
-_WITHIN_NOUN = {"milestones": "milestone", "outputs": "output indicator"}
 #: How plans write where a milestone has got to, beyond the list's own words, and the status each becomes
 #: (the preview shows the ones used).
 MILESTONE_STATUS_WORDS = {
@@ -976,7 +1017,7 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
     its exact name): the action in the plan, or one the same file's plan sheet adds. Every problem goes
     into the preview by row and column (and sheet); rows already in the plan (the same action and the
     same title) are counted and left as they are."""
-    base, noun = preview.base, _WITHIN_NOUN[kind]
+    base = preview.base
     aliases = WITHIN_ALIASES[kind]
     where = f"' on sheet '{sheet}" if sheet else ""
     known = {header_key(a): f for f, names in aliases.items() for a in names}
@@ -993,8 +1034,21 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
         base.add_problem(
             1,
             "",
-            f"{('The sheet ' + repr(sheet)) if sheet else 'The file'} has no column for {wanted}: each {noun} needs the code of "
-            f"its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported.",
+            (
+                f"The sheet {sheet!r} has no column for {wanted}: each milestone needs the code of "
+                "its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported."
+                if sheet
+                else f"The file has no column for {wanted}: each milestone needs the code of "
+                "its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported."
+            )
+            if kind == "milestones"
+            else (
+                f"The sheet {sheet!r} has no column for {wanted}: each output indicator needs the code of "
+                "its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported."
+                if sheet
+                else f"The file has no column for {wanted}: each output indicator needs the code of "
+                "its action (as the plan's export writes it, such as A1.O2.3) and its name. Nothing was imported."
+            ),
         )
         return
     plan = load_plan(engine, partnership_id)
@@ -1048,7 +1102,11 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
             elif not code and not found:
                 problem(
                     "code" if "code" in columns else "action",
-                    f"No action is given for this {noun}; give the code of its action (such as A1.O2.3)."
+                    (
+                        "No action is given for this milestone; give the code of its action (such as A1.O2.3)."
+                        if kind == "milestones"
+                        else "No action is given for this output indicator; give the code of its action (such as A1.O2.3)."
+                    )
                     if not action_name
                     else f"No action in the plan or in this file is called '{action_name}'; give the action's code (such as A1.O2.3).",
                 )
@@ -1085,7 +1143,9 @@ def _within_rows(engine: Engine, partnership_id: int, preview: PlanPreview, kind
             base.add_problem(
                 number,
                 columns["title"] + where,
-                f"The same {noun} for the same action is on row {seen[(key, title_key)]}; keep one of them.",
+                f"The same milestone for the same action is on row {seen[(key, title_key)]}; keep one of them."
+                if kind == "milestones"
+                else f"The same output indicator for the same action is on row {seen[(key, title_key)]}; keep one of them.",
             )
             continue
         seen[(key, title_key)] = number
@@ -1189,10 +1249,16 @@ def _row_fields(
     except InvalidInput as exc:
         base.add_problem(number, columns["cost"], exc.message)
         ok = False
-    for key, what in (("funding", "The funding source"), ("staff_time", "The staff time")):
+    for key in ("funding", "staff_time"):
         text = _text(values[key])
         if len(text) > TEXT_LIMIT:
-            base.add_problem(number, columns[key], f"{what} is {len(text):,} characters; the most is {TEXT_LIMIT:,}.")
+            base.add_problem(
+                number,
+                columns[key],
+                f"The funding source is {len(text):,} characters; the most is {TEXT_LIMIT:,}."
+                if key == "funding"
+                else f"The staff time is {len(text):,} characters; the most is {TEXT_LIMIT:,}.",
+            )
             ok = False
         fields["funding_source" if key == "funding" else key] = text
     recs_raw = _text(values["recs"])

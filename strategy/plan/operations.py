@@ -33,6 +33,7 @@ from strategy.answers.operations import all_rows
 from strategy.core.authors import Author
 from strategy.core.db import read_session, write_session
 from strategy.core.errors import Conflict, InvalidInput, NotFound
+from strategy.core.interface import ui_text
 from strategy.core.models import (
     Partnership,
     PlanAction,
@@ -49,6 +50,7 @@ from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, name_key, normalise_name, shorten
 from strategy.core.values import parse_date, parse_number, uk_day
 from strategy.guide.content import content
+from strategy.word.language import phrase
 
 #: Dates in a plan must fall in this range (a 1900 or 2100 date is a typing slip).
 PLAN_YEARS = (2000, 2099)
@@ -156,9 +158,10 @@ class Plan:
     def empty(self) -> bool:
         return not self.aims
 
-    def removal_impact(self, kind: str, row_id: int) -> str:
+    def removal_impact(self, kind: str, row_id: int, language: str = "en") -> str:
         """What goes with a row if it is removed, in words, read from the plan already loaded (as
-        ``deletion_impact`` reads it from the database): a page lists it beside every row."""
+        ``deletion_impact`` reads it from the database): a page lists it beside every row. In
+        ``language`` ("en" or "cy")."""
         outcomes = self.outcomes.get(row_id, []) if kind == "aim" else []
         outcome_ids = [stored_id(o) for o in outcomes] + ([row_id] if kind == "outcome" else [])
         actions = [x for o in outcome_ids for x in self.actions.get(o, [])]
@@ -170,7 +173,8 @@ class Plan:
                 "measure": [m for o in outcome_ids for m in self.measures.get(o, [])],
                 "milestone": [m for a in action_ids for m in self.milestones.get(a, [])],
                 "output": [m for a in action_ids for m in self.outputs.get(a, [])],
-            }
+            },
+            language,
         )
 
 
@@ -566,15 +570,16 @@ def format_cost(pence: int | None) -> str:
     return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
 
 
-def resources_text(action: PlanAction) -> str:
-    """An action's resources in one line: "£12,500; funded by the police and crime commissioner; 0.2 FTE"."""
+def resources_text(action: PlanAction, language: str = "en") -> str:
+    """An action's resources in one line: "£12,500; funded by the police and crime commissioner; 0.2 FTE".
+    In Welsh (``language="cy"``) with the draft's words (documents.yaml plan.funding, plan.staff_time)."""
     parts = []
     if action.cost_pence is not None:
         parts.append(format_cost(action.cost_pence))
     if action.funding_source:
-        parts.append(f"funding: {action.funding_source}")
+        parts.append(phrase("plan.funding", "cy", text=action.funding_source) if language == "cy" else f"funding: {action.funding_source}")
     if action.staff_time:
-        parts.append(f"staff time: {action.staff_time}")
+        parts.append(phrase("plan.staff_time", "cy", text=action.staff_time) if language == "cy" else f"staff time: {action.staff_time}")
     return "; ".join(parts)
 
 
@@ -656,8 +661,11 @@ def percent(part: float, whole: float) -> str:
     return f"{math.floor(100 * part / whole + 0.5)}%"
 
 
-def output_progress(output: PlanOutput) -> str:
-    """What an output indicator has achieved against its target, in words: "12 of 20 (60%) at 31/03/2026"."""
+def output_progress(output: PlanOutput, language: str = "en") -> str:
+    """What an output indicator has achieved against its target, in words: "12 of 20 (60%) at 31/03/2026".
+    In Welsh (``language="cy"``) with the draft's words (documents.yaml plan.output_*)."""
+    if language == "cy":
+        return _output_progress_cy(output)
     if output.achieved is None:
         return "Nothing counted yet" + (f" (target {number_text(output.target)})" if output.target is not None else "")
     text = number_text(output.achieved)
@@ -667,6 +675,20 @@ def output_progress(output: PlanOutput) -> str:
             text += f" ({percent(output.achieved, output.target)})"
     if output.as_at:
         text += f" at {uk_day(output.as_at)}"
+    return text
+
+
+def _output_progress_cy(output: PlanOutput) -> str:
+    if output.achieved is None:
+        target = f" ({phrase('plan.output_target', 'cy', target=number_text(output.target))})" if output.target is not None else ""
+        return phrase("plan.output_nothing", "cy") + target
+    text = number_text(output.achieved)
+    if output.target is not None:
+        text = phrase("plan.output_of", "cy", achieved=text, target=number_text(output.target))
+        if output.target > 0:
+            text += f" ({percent(output.achieved, output.target)})"
+    if output.as_at:
+        text += " " + phrase("plan.output_at", "cy", date=uk_day(output.as_at))
     return text
 
 
@@ -1328,32 +1350,57 @@ def _children(session: Session, kind: str, row_id: int, *, deleted_at: datetime 
 CHILD_KINDS = ("outcome", "action", "measure", "milestone", "output")
 
 
-def _count_words(found: dict[str, list]) -> str:
+def _count_words(found: dict[str, list], language: str = "en") -> str:
     parts = []
     for kind in CHILD_KINDS:
         n = len(found.get(kind, []))
         if n:
+            if language == "cy":
+                parts.append(counted(n, kind, language))
+                continue
             word = {"outcome": "outcome", "action": "action", "measure": "measure", "milestone": "milestone", "output": "output indicator"}[
                 kind
             ]
             parts.append(f"{n} {word}{'s' if n != 1 else ''}")
+    return listed_words(parts, language)
+
+
+def counted(n: int, noun: str, language: str = "en") -> str:
+    """A number of the plan's rows in words, "3 actions" ("3 o gamau gweithredu" in Welsh): ``noun`` is
+    a key of ``plansentences.count.*`` (outcome, action, measure, milestone, output, new_aim, new_outcome)."""
+    return ui_text(f"plansentences.count.{noun}.{'one' if n == 1 else 'many'}", language, n=f"{n:,}")
+
+
+def listed_words(parts: list[str], language: str = "en") -> str:
+    """ "a, b and c" ("a, b a c" in Welsh, "ac" before a number said with a vowel: un, wyth); "" for none."""
     if not parts:
         return ""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if len(parts) == 1:
+        return parts[0]
+    if language != "cy":
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    last = parts[-1]
+    number = re.match(r"[\d,]+", last)
+    vowel = number is not None and (number.group() in ("1", "11") or number.group().startswith("8"))
+    return ", ".join(parts[:-1]) + (" ac " if vowel else " a ") + last
 
 
-def deletion_impact(engine: Engine, partnership_id: int, kind: str, row_id: int, *, session: Session | None = None) -> str:
+def deletion_impact(
+    engine: Engine, partnership_id: int, kind: str, row_id: int, *, session: Session | None = None, language: str = "en"
+) -> str:
     """What goes with a row if it is removed, in words ("3 outcomes, 7 actions and 2 measures"), or ""."""
     with read_session(engine, session=session) as session:
         row = _get(session, KINDS[kind], row_id)
         if row is None or row.partnership_id != partnership_id:
             raise NotFound(f"That {WORDS[kind]} no longer exists.")
-        return _count_words(_children(session, kind, row_id))
+        return _count_words(_children(session, kind, row_id), language)
 
 
-def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None) -> str:
+def delete(
+    engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None, language: str = "en"
+) -> str:
     """Remove an aim, outcome, action, measure, milestone or output indicator with everything hanging off it (all restorable with
-    ``restore``). Returns what went with it, in words."""
+    ``restore``). Returns what went with it, in words (in ``language``: "en" or "cy")."""
     model = KINDS[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
@@ -1364,7 +1411,7 @@ def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, autho
             child.version += 1
             _stamp(child, author, now)
             session.add(child)
-        words = _count_words(found)
+        words = _count_words(found, language)
         record_revision(
             session,
             author,
@@ -1379,9 +1426,11 @@ def delete(engine: Engine, partnership_id: int, kind: str, row_id: int, *, autho
         return words
 
 
-def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None) -> str:
+def restore(
+    engine: Engine, partnership_id: int, kind: str, row_id: int, *, author: Author, session: Session | None = None, language: str = "en"
+) -> str:
     """Bring back a removed row and everything removed with it. Refused (with the reason) while its
-    parent is removed, so nothing is ever orphaned."""
+    parent is removed, so nothing is ever orphaned. Returns what came back with it, in words (in ``language``)."""
     model = KINDS[kind]
     now = utcnow()
     with write_session(engine, session=session) as session:
@@ -1422,7 +1471,7 @@ def restore(engine: Engine, partnership_id: int, kind: str, row_id: int, *, auth
             new_value=getattr(row, "title", None) or getattr(row, "indicator", ""),
             created_at=now,
         )
-        return _count_words(found)
+        return _count_words(found, language)
 
 
 @dataclass(frozen=True)

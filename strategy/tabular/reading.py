@@ -88,7 +88,9 @@ class Problem(NamedTuple):
     def describe(self) -> str:
         if self.row <= 1:
             return self.message
-        return f"Row {self.row}" + (f", column '{self.column}'" if self.column else "") + f": {self.message}"
+        if self.column:
+            return catalogued(f"Row {self.row}, column '{self.column}': {self.message}")
+        return catalogued(f"Row {self.row}: {self.message}")
 
 
 class IgnoredColumn(NamedTuple):
@@ -178,12 +180,16 @@ def group_problems(problems: list[Problem], total: int, most: int = MAX_GROUPS_S
         if len(ps) == 1:
             lines.append(sentence(first.describe()))
             continue
-        where = f"column '{first.column}', " if first.column else ""
         shown = ", ".join(str(r) for r in rows[:ROWS_SHOWN]) + (" …" if len(rows) > ROWS_SHOWN else "")
-        lines.append(f"{len(ps):,} rows ({where}rows {shown}): {sentence(first.message)}")
+        if first.column:
+            lines.append(catalogued(f"{len(ps):,} rows (column '{first.column}', rows {shown}): {sentence(first.message)}"))
+        else:
+            lines.append(catalogued(f"{len(ps):,} rows (rows {shown}): {sentence(first.message)}"))
     kept = sum(len(ps) for ps in ordered[:most])
-    if total > kept:
-        lines.append(f"… and {total - kept:,} more problem{'s' if total - kept != 1 else ''}.")
+    if total - kept == 1:
+        lines.append(catalogued("… and 1 more problem."))
+    elif total > kept:
+        lines.append(catalogued(f"… and {total - kept:,} more problems."))
     return lines
 
 
@@ -289,6 +295,12 @@ class ImportRefused(InvalidInput):
         first = self.problems[0].describe() if self.problems else "the file has problems"
         more = self.problem_count - 1
         return f"Nothing was imported. {first}" + (f" (and {more:,} more problem{'s' if more != 1 else ''})" if more > 0 else "")
+
+
+def catalogued(text: str) -> str:
+    """``text`` unchanged: marks words a screen shows through the message catalogue (message_in) though
+    they are not raised, so strategy.core.message_sources puts their template in the catalogue."""
+    return text
 
 
 def sentence(text: str) -> str:
@@ -540,7 +552,13 @@ def _csv_grid(data: bytes, name: str, deadline: _Deadline) -> tuple[list[list], 
             "so the file cannot be read from there on. Check that row (a value with a comma or a line "
             "break in it must be wholly inside quotes), or save the file again from Excel."
         ) from None
-    return grid, f"CSV, {encoding}, {separated}-separated"
+    if separated == "comma":
+        return grid, catalogued(f"CSV, {encoding}, comma-separated")
+    if separated == "semicolon":
+        return grid, catalogued(f"CSV, {encoding}, semicolon-separated")
+    if separated == "tab":
+        return grid, catalogued(f"CSV, {encoding}, tab-separated")
+    return grid, catalogued(f"CSV, {encoding}, {separated}-separated")  # a separator the file names (sep=|)
 
 
 def _too_many_columns(name: str, count: int) -> InvalidInput:
@@ -784,11 +802,15 @@ def _to_table(grid: list[list], name: str, read_as: str, header_row: int | None 
                 "(or give the row that holds them)."
             )
         if top:
-            lines = "row 1" if top == 1 else f"rows 1-{top}"
-            notes.append(
-                f"The column names are on row {top + 1}; {lines} look{'s' if top == 1 else ''} like a title and "
-                f"{'was' if top == 1 else 'were'} skipped. If the names are on another row, say which."
-            )
+            if top == 1:
+                notes.append(
+                    "The column names are on row 2; row 1 looks like a title and was skipped. If the names are on another row, say which."
+                )
+            else:
+                notes.append(
+                    f"The column names are on row {top + 1}; rows 1-{top} look like a title and were skipped. "
+                    "If the names are on another row, say which."
+                )
     title_lines = [" ".join(cell_text(v) for v in row if not is_blank(v)) for row in grid[:top] if _filled(row)]
     header_cells = list(grid[top])
     start = top + 1

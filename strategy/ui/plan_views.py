@@ -43,21 +43,21 @@ def _in_language(message: str) -> str:
 
 
 def _delete(engine: Engine, pid: int, kind: str, row_id: int, title: str) -> None:
-    words = _run(P.delete, engine, pid, kind, row_id)
+    words = _run(P.delete, engine, pid, kind, row_id, language=ui_language())
     if words is not None:
         st.session_state[UNDO] = (kind, row_id)
         _say("info", t(f"plan.removed.{kind}", title=title) + (t("plan.with_words", words=words) if words else "."))
 
 
 def _restore(engine: Engine, pid: int, kind: str, row_id: int) -> None:
-    words = _run(P.restore, engine, pid, kind, row_id)
+    words = _run(P.restore, engine, pid, kind, row_id, language=ui_language())
     if words is not None:
         st.session_state.pop(UNDO, None)
         _say("success", t(f"plan.restored.{kind}") + (t("plan.with_words", words=words) if words else "."))
 
 
 def _delete_button(engine: Engine, plan: P.Plan, pid: int, kind: str, row_id: int, title: str, code: str, editable: bool) -> None:
-    impact = plan.removal_impact(kind, row_id)
+    impact = plan.removal_impact(kind, row_id, ui_language())
     label = t("plan.remove_with", code=code, impact=impact) if impact else t("plan.remove", code=code)
     st.button(
         label,
@@ -1098,7 +1098,10 @@ def _depth_tables(x, milestones: list, outputs: list) -> None:
         st.dataframe(
             shown_columns(
                 pd.DataFrame(
-                    [{"Output indicator": o.title, "Target": P.number_text(o.target), "Achieved": P.output_progress(o)} for o in outputs]
+                    [
+                        {"Output indicator": o.title, "Target": P.number_text(o.target), "Achieved": P.output_progress(o, ui_language())}
+                        for o in outputs
+                    ]
                 )
             ),
             hide_index=True,
@@ -1118,7 +1121,7 @@ def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
     if x is None:
         return
     aid = stored_id(x)
-    resources = P.resources_text(x)
+    resources = P.resources_text(x, ui_language())
     st.caption(t("plan.depth.resources", resources=md_escape(resources)) if resources else t("plan.depth.no_resources"))
     statuses = list_names("milestone_statuses")
     milestones, outputs = plan.milestones.get(aid, []), plan.outputs.get(aid, [])
@@ -1168,7 +1171,7 @@ def depth_panel(engine: Engine, pid: int, plan: P.Plan, editable: bool) -> None:
                     },
                     o.version,
                 )
-                st.caption(md_escape(P.output_progress(o)))
+                st.caption(md_escape(P.output_progress(o, ui_language())))
                 _output_fields(prefix, editable)
                 _save_or_remove(engine, pid, "output indicator", o, "out-save", _save_output, (engine, pid, o.id), editable)
         if editable:
@@ -1232,7 +1235,7 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
             button=t("plan.import.button"),
             importable=preview.ok,
             noun=t("plan.import.noun_actions") if preview.actions else t("plan.import.noun_within"),
-            summary=preview.summary(),
+            summary=preview.summary(ui_language()),
             nothing=t("plan.import.all_there") if preview.already_all else t("plan.import.nothing"),
             metrics=[
                 (t("plan.import.m_actions"), base.ready),
@@ -1247,7 +1250,7 @@ def preview_and_import(engine: Engine, pid: int, data: bytes, name: str) -> None
         preview = plan_io.preview_import(engine, pid, data, name, options)
         count = plan_io.commit_import(engine, pid, preview, author=author)
         st.session_state[_k("gen")] = st.session_state.get(_k("gen"), 0) + 1  # the plan's tables, from what is now stored
-        return t("plan.import.done", what=preview.imported_text(count), file=file_name(name))
+        return t("plan.import.done", what=preview.imported_text(count, ui_language()), file=file_name(name))
 
     def choose_for(result: plan_io.PlanPreview | WorkbookError) -> None:
         if isinstance(result, WorkbookError):
