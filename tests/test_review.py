@@ -145,3 +145,17 @@ def test_freeze_and_export_a_version_on_the_command_line(sqlite_engine, monkeypa
     assert main(["export-docx", "Vale Board", "--out", str(tmp_path / "x.docx"), "--version", "v0.5"]) == 1
     assert "no draft version 'v0.5'" in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_welsh_review_copy_says_what_each_comment_is_about_in_welsh(engine, partnership, author):
+    pid = partnership.id
+    add_section_comment(engine, pid, section_id="s2", criterion="clarity", text="Is the vision plain enough?", author=author)
+    add_comment(engine, pid, target_kind="prompt", target_key="context.figures", chapter_id="context", text="Which year?", author=author)
+    found = open_comments_by_section(engine, pid, language="cy")
+    assert [about for about, _ in found["s2"]] == ["Yr adran hon, maen prawf: Eglurder"]
+    assert [about for about, _ in found["s4"]] == ["Cyd-destun: Beth yw'r ffigurau allweddol am blant yn eich ardal?"]
+    paragraphs = texts(version_docx(engine, pid, CURRENT, review_copy=True, now=NOW, charts=False, language="cy"))
+    assert any(p.startswith("Yr adran hon, maen prawf: Eglurder: Is the vision plain enough?") for p in paragraphs)
+    assert not any(p.startswith(("This section", "Context:")) for p in paragraphs)
+    both = open_comments_by_section(engine, pid, language="bilingual")
+    assert [about for about, _ in both["s2"]] == ["Yr adran hon, maen prawf: Eglurder / This section, criterion: Clarity"]

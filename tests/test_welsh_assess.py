@@ -12,26 +12,15 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.core.authors import Author
 from strategy.core.interface import interface_strings
-from strategy.people.accounts import set_interface_language
-from strategy.ui.state import PARTNERSHIP_KEY
-from tests.people_support import sign_in_as
 from tests.test_app import APP, engine, url  # noqa: F401  (fixtures)
+from tests.welsh_support import page_in_language, table_columns
 
 CY = Author.make("Cerys Jones", "Harbourshire Council")
 EN = Author.make("Sam Patel", "Harbourshire Council")
 
 
 def _open(engine, partnership_id: int, person: Author, page: str, *, welsh: bool) -> AppTest:  # noqa: F811
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    signed = sign_in_as(at, person, partnership_id=partnership_id)
-    if welsh:
-        assert signed.user_id is not None
-        set_interface_language(engine, signed.user_id, "cy", author=signed)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page_in_language(engine, partnership_id, page, person, language="cy" if welsh else "en")
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -47,8 +36,7 @@ def _texts(at: AppTest) -> list[str]:
     ]
 
 
-def _columns(at: AppTest) -> list[str]:
-    return [str(c) for frame in at.dataframe for c in frame.value.columns]
+_columns = table_columns
 
 
 def _chart_words(at: AppTest) -> str:

@@ -16,44 +16,27 @@ from strategy.core.authors import Author
 from strategy.core.interface import interface_strings
 from strategy.core.text import plural
 from strategy.guide.content import content
-from strategy.people.accounts import set_interface_language
 from strategy.people.partnerships import create_partnership, get_partnership
 from strategy.ui import widgets
 from strategy.ui.import_panel import imported_words
-from strategy.ui.state import AUTHOR_KEY, LANGUAGE_KEY, PARTNERSHIP_KEY
-from tests.people_support import sign_in_as
+from strategy.ui.state import AUTHOR_KEY, LANGUAGE_KEY
 from tests.test_app import APP, engine, url  # noqa: F401  (fixtures)
 from tests.test_import_panel import import_button, panel
+from tests.welsh_support import app_in_language, opened, page_words
 
 ADMIN = Author.make("Alex Admin", "Harbourshire Council")
 
 
 def _app(partnership_id: int | None, engine, *, welsh: bool, role: str | None = None) -> AppTest:  # noqa: F811
     """The app signed in as an administrator (or a member with ``role``) who chose Cymraeg, or did not."""
-    at = AppTest.from_file(APP, default_timeout=90)
-    if partnership_id is not None:
-        at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    person = sign_in_as(at, ADMIN if role is None else Author.make("Ann Jones", "Police"), role=role, partnership_id=partnership_id)
-    assert person.user_id is not None
-    set_interface_language(engine, person.user_id, "cy" if welsh else "en", author=person)
-    return at
+    person = ADMIN if role is None else Author.make("Ann Jones", "Police")
+    return app_in_language(engine, partnership_id, person, language="cy" if welsh else "en", role=role, timeout=90)
 
 
-def _page(at: AppTest, page: str) -> AppTest:
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_page = opened
 
 
-def _everything(at: AppTest) -> str:
-    """Every word the page shows (in the main area), as one string."""
-    kinds = ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success", "text")
-    words = [str(e.value) for kind in kinds for e in getattr(at, kind)]
-    for kind in ("button", "text_input", "text_area", "selectbox", "radio", "checkbox", "toggle", "expander", "date_input"):
-        words += [str(getattr(e, "label", "") or getattr(e.proto, "label", "")) for e in at.get(kind)]
-    words += [" ".join(map(str, d.value.columns)) for d in at.dataframe]  # the tables' column names
-    return "\n".join(words)
+_everything = page_words
 
 
 def test_the_frames_strings_are_under_their_own_prefix_and_marked_for_review():

@@ -39,6 +39,7 @@ NAMED_LISTS = (
     "availability",
     "core_components",
     "coverage_levels",
+    "criteria",
     "disruption_approaches",
     "disruption_measures",
     "forms_of_abuse",

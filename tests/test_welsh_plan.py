@@ -12,26 +12,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from strategy.core.authors import Author
-from strategy.people.accounts import set_interface_language
 from strategy.plan import operations as P
-from strategy.ui.state import AUTHOR_KEY, LANGUAGE_KEY, PARTNERSHIP_KEY
-from tests.people_support import sign_in_as
-from tests.test_app import APP
+from strategy.ui.state import AUTHOR_KEY, LANGUAGE_KEY
 from tests.test_plan_app import SAM, engine, pid, url  # noqa: F401  (fixtures)
+from tests.welsh_support import page_in_language
 
 ANN = Author.make("Ann Jones", "Harbourshire Police")
 
 
 def _page(engine, partnership_id: int, path: str, person: Author, language: str | None = None) -> AppTest:  # noqa: F811
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    signed = sign_in_as(at, person)
-    if language:
-        set_interface_language(engine, signed.user_id, language, author=signed)
-    at.run()
-    at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page_in_language(engine, partnership_id, path, person, language=language or "en")
 
 
 def _said(elements) -> list[str]:

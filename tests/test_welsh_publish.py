@@ -11,10 +11,8 @@ from streamlit.testing.v1 import AppTest
 from strategy.core.authors import Author
 from strategy.core.interface import interface_strings
 from strategy.demo.wales import ensure_wales_demo
-from strategy.people.accounts import set_interface_language
-from strategy.ui.state import PARTNERSHIP_KEY
-from tests.people_support import sign_in_as
 from tests.test_app import APP, app, engine, open_page, url  # noqa: F401  (fixtures)
+from tests.welsh_support import page_in_language, page_words, table_columns
 
 CERYS = Author.make("Cerys Owen", "Bro Health Board")
 
@@ -33,25 +31,14 @@ PAGES = [
 
 def _in_welsh(engine, partnership_id: int, page: str) -> AppTest:  # noqa: F811
     """The page for a person who chose Cymraeg (kept on their account, as the sidebar's choice keeps it)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[PARTNERSHIP_KEY] = str(partnership_id)
-    who = sign_in_as(at, CERYS, role="editor", partnership_id=partnership_id)
-    set_interface_language(engine, who.user_id, "cy", author=who)
-    return open_page(at, page)
+    return page_in_language(engine, partnership_id, page, CERYS, role="editor")
 
 
-def _words(at: AppTest) -> str:
-    """Everything the page wrote, as one text (markdown escapes taken out)."""
-    parts = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "success", "error"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    parts += [e.label for e in at.expander]
-    parts += [w.label for kind in ("button", "text_input", "text_area", "selectbox", "multiselect", "radio") for w in getattr(at, kind)]
-    return "\n".join(parts).replace("\\", "")
+_words = page_words
 
 
 def _columns(at: AppTest) -> set[str]:
-    return {str(c) for frame in at.dataframe for c in frame.value.columns}
+    return set(table_columns(at))
 
 
 def test_the_publish_file_is_marked_for_review_and_its_keys_are_its_own():

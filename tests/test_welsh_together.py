@@ -11,11 +11,10 @@ from strategy.answers.operations import list_rows
 from strategy.assessments import survey_links as sl
 from strategy.core.authors import Author
 from strategy.core.models import stored_id
-from strategy.people.accounts import set_interface_language
 from strategy.people.partnerships import create_partnership
-from strategy.ui.state import PARTNERSHIP_KEY
-from tests.people_support import member, sign_in_as
+from tests.people_support import member
 from tests.test_app import APP, engine, url  # noqa: F401  (fixtures)
+from tests.welsh_support import app_in_language, opened, page_words
 
 AUTHOR = Author.make("Sam Patel", "Cyngor Sir")
 
@@ -74,27 +73,13 @@ def test_typed_answers_survive_a_change_of_language_and_are_sent(engine):  # noq
 
 
 def _person(engine, pid: int, name: str, *, welsh: bool) -> AppTest:  # noqa: F811
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[PARTNERSHIP_KEY] = str(pid)
-    author = sign_in_as(at, Author.make(name, "Heddlu"), role="editor", partnership_id=pid)
-    if welsh:
-        assert author.user_id is not None
-        set_interface_language(engine, author.user_id, "cy", author=author)
-    return at
+    return app_in_language(engine, pid, Author.make(name, "Heddlu"), language="cy" if welsh else "en", role="editor")
 
 
-def _open(at: AppTest, page: str) -> AppTest:
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_open = opened
 
 
-def _shown(at: AppTest) -> str:
-    return "\n".join(
-        [e.value for e in [*at.title, *at.header, *at.subheader, *at.caption, *at.markdown, *at.info, *at.warning, *at.success]]
-        + [w.label for w in [*at.button, *at.text_input, *at.text_area, *at.selectbox, *at.radio, *at.expander]]
-    )
+_shown = page_words
 
 
 def test_the_workshop_page_in_welsh_and_in_english(engine, sqlite_demo_id):  # noqa: F811

@@ -1407,7 +1407,7 @@ def version_docx(
     """The Word draft of a frozen version (or the current text), optionally as a review copy that lists
     the open comments under each section; ``language``: "en", "cy" or "bilingual"."""
     check_language(language)
-    comments = review.open_comments_by_section(engine, partnership_id) if review_copy else None
+    comments = review.open_comments_by_section(engine, partnership_id, language=language) if review_copy else None
     if which == review.CURRENT:
         return export_docx(engine, partnership_id, now=now, charts=charts, review_comments=comments, language=language)
     version = review.find_version(engine, partnership_id, which)

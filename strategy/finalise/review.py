@@ -26,7 +26,7 @@ from strategy.core.revisions import record_revision
 from strategy.core.text import check_length, clean_text, plural, shorten
 from strategy.guide.content import content
 from strategy.people.backup import partnership_content
-from strategy.word.language import phrase, phrases
+from strategy.word.language import Both, phrase, phrases
 
 PROMPT = "review.version"
 #: Left out of a frozen version: the history, the conversation about it, and earlier versions.
@@ -323,12 +323,15 @@ def add_section_comment(engine: Engine, partnership_id: int, *, section_id: str,
     )
 
 
-def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, list[tuple[str, object]]]:
+def open_comments_by_section(engine: Engine, partnership_id: int, *, language: str = "en") -> dict[str, list[tuple[str, object]]]:
     """Open comments by template section id: comments on the section itself, and on the questions of
-    the chapters that fill it. Each as (what it is about, the comment)."""
+    the chapters that fill it. Each as (what it is about, in the review copy's ``language``; the comment)."""
 
     c = content()
-    criteria = {i["id"]: i["label"] for i in c.reference("criteria").items}
+
+    def both(english: str, welsh: str) -> Both:
+        return Both(english, welsh or english)
+
     first_section = {ch.id: f"s{ch.template_sections[0]}" for ch in c.chapters if ch.template_sections}
     out: dict[str, list[tuple[str, object]]] = {}
     for thread in threads(engine, partnership_id):
@@ -337,14 +340,25 @@ def open_comments_by_section(engine: Engine, partnership_id: int) -> dict[str, l
         comment = thread.comment
         if comment.target_kind == "section":
             section, _, criterion = comment.target_key.partition("/")
-            about = "This section" + (f", criterion: {criteria.get(criterion, criterion)}" if criterion else "")
+            if criterion:
+                named = both(c.list_label("criteria", criterion), c.list_label("criteria", criterion, None, "cy"))
+                about = phrase("review.about.section_criterion", language, None, criterion=named)
+            else:
+                about = phrase("review.about.section", language)
         elif comment.target_kind == "prompt" and comment.target_key in c.prompts:
             chapter = c.chapter_of(comment.target_key)
             section = first_section.get(chapter.id, "")
-            about = f"{chapter.title}: {shorten(c.prompts[comment.target_key].label, 80)}"
+            prompt = c.prompts[comment.target_key]
+            about = phrase(
+                "review.about.question",
+                language,
+                None,
+                chapter=both(chapter.title, chapter.title_cy),
+                question=both(shorten(prompt.label, 80), shorten(prompt.label_cy, 80)),
+            )
         else:
             section = first_section.get(comment.chapter_id, "")
-            about = "A table row" if comment.target_kind == "item" else comment.target_kind
+            about = phrase("review.about.row", language) if comment.target_kind == "item" else comment.target_kind
         if section:
             out.setdefault(section, []).append((about, comment))
     return out
