@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.settings import get_settings
 from strategy.people.browser_sessions import COOKIE
+from strategy.ui.language import t, ui_language
 from strategy.ui.state import ACCOUNT_KEY
 from strategy.ui.widgets import recover_draft
 
@@ -99,5 +100,13 @@ def page_script(engine: Engine) -> None:
         "account": str(account) if account else "",
         "recovered": st.session_state.pop(RECOVERED_KEY, {}),
         "forget_drafts": st.session_state.pop(FORGET_DRAFTS_KEY, False),
+        "lang": "cy" if ui_language() == "cy" else "en",
+        "words": {  # beside each long answer, in the person's language
+            "saving": t("browser.saving"),
+            "typing": t("browser.typing"),
+            "refused": t("browser.refused"),
+            "conflict": t("browser.conflict"),
+            "saved_at": t("browser.saved_at", time="{time}"),
+        },
     }
     _page_script(key=_SCRIPT_KEY, data=data, height=0, on_drafts_change=lambda: _drafts_arrived(engine))

@@ -110,6 +110,14 @@ function install() {
     account: '', // who is signed in (drafts are theirs only)
     resent: new Map(), // field key -> draft text sent again from this page load
     trigger: null, // the component's setTriggerValue, for sending drafts again
+    // The words beside a field, in the person's language (the server sends them each run; English until then).
+    words: {
+      saving: 'Saving…',
+      typing: 'Not saved yet: it saves two seconds after you stop typing.',
+      refused: 'Not saved: see the message below.',
+      conflict: 'Not saved: someone else changed this answer. Both texts are below.',
+      saved_at: 'Saved at {time}',
+    },
   };
 
   // A field by its key, so what is known of it outlives the element Streamlit draws it in.
@@ -141,7 +149,7 @@ function install() {
     const box = answerBox(area);
     if (!box || !area.isConnected || state.sent.get(field(area)) === area.value) return;
     state.sent.set(field(area), area.value);
-    say(box, 'Saving…', 'saving');
+    say(box, state.words.saving, 'saving');
     area.dispatchEvent(
       new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', keyCode: 13, which: 13, ctrlKey: true, bubbles: true, cancelable: true }),
     );
@@ -165,7 +173,7 @@ function install() {
       if (!box) return;
       if (!state.sent.has(field(area))) state.sent.set(field(area), area.defaultValue);
       keepDraft(area, box);
-      say(box, 'Not saved yet: it saves two seconds after you stop typing.', 'typing');
+      say(box, state.words.typing, 'typing');
       clearTimeout(state.timers.get(area));
       state.timers.set(area, setTimeout(() => commit(area), DELAY_MS));
     },
@@ -182,7 +190,7 @@ function install() {
       clearTimeout(state.timers.get(area));
       state.timers.delete(area);
       state.sent.set(field(area), area.value);
-      say(box, 'Saving…', 'saving');
+      say(box, state.words.saving, 'saving');
     },
     true,
   );
@@ -197,7 +205,7 @@ function install() {
         clearTimeout(state.timers.get(area));
         state.timers.delete(area);
         state.sent.set(field(area), area.value);
-        say(box, 'Saving…', 'saving');
+        say(box, state.words.saving, 'saving');
       }
     },
     true,
@@ -253,12 +261,12 @@ function install() {
       }
       if (!status || status.dataset.kind !== 'saving' || state.timers.has(area)) return;
       if (state.unsaved[key] === 'refused') {
-        say(box, 'Not saved: see the message below.', 'failed');
+        say(box, state.words.refused, 'failed');
       } else if (state.unsaved[key] === 'conflict') {
-        say(box, 'Not saved: someone else changed this answer. Both texts are below.', 'failed');
+        say(box, state.words.conflict, 'failed');
         dropDraft(key, area.value); // the server keeps this text in the answer's history already
       } else if (state.sent.get(key) === area.value) {
-        say(box, `Saved at ${now}`, 'saved');
+        say(box, state.words.saved_at.replace('{time}', now), 'saved');
         state.base.set(key, area.value);
         dropDraft(key, area.value);
       }
@@ -303,6 +311,9 @@ function install() {
   function ran(component, data) {
     state.account = data.account || '';
     state.unsaved = data.unsaved || {};
+    if (data.words) state.words = data.words;
+    // The page's language for screen readers and spelling (WCAG 3.1.1): Welsh for a person who chose it.
+    if (data.lang) document.documentElement.lang = data.lang;
     state.trigger = component.setTriggerValue;
     // The server's answer to drafts sent again: gone once it has the text (saved, the same already, or
     // kept beside someone else's change); kept while it refuses it (the message is on the field).

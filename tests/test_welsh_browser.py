@@ -1,0 +1,112 @@
+"""The workbook in Welsh in a real browser, for a person who chose Cymraeg: the navigation, the page and
+the question in Welsh, the page marked as Welsh for screen readers (lang="cy"), a long answer saving
+while typing with its status in Welsh, and the text kept after a reload. Someone else on the same
+partnership at the same time has it all in English.
+
+One Streamlit server for the module on a SQLite file of its own, Debian's chromium through Playwright
+(tests/browser_support.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import (
+    UI_TIMEOUT_MS,
+    StreamlitServer,
+    answer_box,
+    create_people,
+    give_name,
+    launch_chromium,
+    open_app,
+    require_browser,
+    sidebar_link,
+    username_for,
+    wait_idle,
+)
+
+from strategy.answers.operations import get_answer
+from strategy.core.authors import Author
+from strategy.core.db import dispose_engine, prepare_database
+from strategy.guide.content import content
+from strategy.people.accounts import find_account, set_interface_language
+from strategy.people.partnerships import create_partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("welsh_browser")]
+
+CERYS, SAM = ("Cerys Owen", "Bro Health Board"), ("Sam Patel", "Bro Council")
+PURPOSE = "intro.purpose"
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    folder = tmp_path_factory.mktemp("welsh_browser")
+    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
+    engine = prepare_database(url)
+    partnership = create_partnership(engine, name="Bwrdd Diogelu Bro", nation="wales")
+    create_people(engine, [CERYS, SAM])
+    cerys = find_account(engine, username_for(CERYS[0]))
+    set_interface_language(engine, cerys.id, "cy", author=Author(name="Workbook"))
+    server = StreamlitServer(url, folder / "streamlit.log")
+    playwright = sync_playwright().start()
+    try:
+        browser = launch_chromium(playwright)
+        try:
+            server.start()
+            yield server, engine, partnership.id, browser
+        finally:
+            browser.close()
+    finally:
+        server.stop()
+        playwright.stop()
+        dispose_engine(url)
+
+
+def _status(page, label: str):
+    return page.locator("[data-testid='stElementContainer']").filter(has=answer_box(page, label)).locator(".wb-save-status")
+
+
+def test_a_person_who_chose_cymraeg_works_in_welsh_and_another_in_english(book):
+    from playwright.sync_api import expect
+
+    server, engine, pid, browser = book
+    welsh_label = content().prompts[PURPOSE].label_cy
+    english_label = content().prompts[PURPOSE].label
+    welsh, english = browser.new_context(), browser.new_context()
+    try:
+        page = welsh.new_page()
+        open_app(page, f"{server.url}/introduction?p={pid}")
+        give_name(page, *CERYS)
+        expect(page.get_by_role("heading", level=1).first).to_have_text("Cyflwyniad")
+        assert page.evaluate("document.documentElement.lang") == "cy"
+        expect(sidebar_link(page, "Cynllun gweithredu")).to_have_count(1)
+        box = answer_box(page, welsh_label)
+        box.click()
+        page.keyboard.type("Mae angen strategaeth ar y Fro.", delay=5)
+        expect(_status(page, welsh_label)).to_have_text(re.compile("^Heb ei gadw eto"))
+        expect(_status(page, welsh_label)).to_have_text(re.compile(r"^Cadwyd am \d\d:\d\d$"), timeout=10_000)
+        assert get_answer(engine, pid, PURPOSE).value == "Mae angen strategaeth ar y Fro."
+
+        # Someone else on the same partnership at the same moment: English, and the Welsh text as typed.
+        other = english.new_page()
+        open_app(other, f"{server.url}/introduction?p={pid}")
+        give_name(other, *SAM)
+        expect(other.get_by_role("heading", level=1).first).to_have_text("Introduction")
+        assert other.evaluate("document.documentElement.lang") == "en"
+        expect(answer_box(other, english_label)).to_have_value("Mae angen strategaeth ar y Fro.")
+
+        # A reload keeps the Welsh and the text; another page opens in Welsh.
+        page.reload(wait_until="domcontentloaded")
+        wait_idle(page)
+        expect(answer_box(page, welsh_label)).to_have_value("Mae angen strategaeth ar y Fro.")
+        sidebar_link(page, "Cynllun gweithredu").click()
+        wait_idle(page)
+        expect(page.get_by_role("heading", level=1).first).to_have_text("Cynllun gweithredu")
+        assert page.evaluate("document.documentElement.lang") == "cy"
+    finally:
+        welsh.close()
+        english.close()
