@@ -82,6 +82,7 @@ def test_a_person_who_chose_cymraeg_works_in_welsh_and_another_in_english(book):
         open_app(page, f"{server.url}/introduction?p={pid}")
         give_name(page, *CERYS)
         expect(page.get_by_role("heading", level=1).first).to_have_text("Cyflwyniad")
+        expect(page).to_have_title("Cyflwyniad · Bwrdd Diogelu Bro · Llyfr Gwaith Strategaeth Cam-drin Plant yn Rhywiol")
         assert page.evaluate("document.documentElement.lang") == "cy"
         expect(sidebar_link(page, "Cynllun gweithredu")).to_have_count(1)
         box = answer_box(page, welsh_label)

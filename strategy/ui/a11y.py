@@ -11,7 +11,8 @@ import streamlit as st
 
 from strategy.ui.language import t
 
-#: The product's short name, last in every browser title.
+#: The product's short name, last in every browser title (in English; ``app.short_title`` in the person's
+#: language).
 PRODUCT = "CSA Strategy Workbook"
 
 #: The one safeguarding reminder, shown once per page near its first free-text box (its English:
@@ -40,15 +41,15 @@ _STYLE = f"""
 """
 
 
-def page_title(page: str, partnership: str | None = None) -> str:
+def page_title(page: str, partnership: str | None = None, product: str = PRODUCT) -> str:
     """The browser title: "Action plan · Demo partnership · CSA Strategy Workbook" (without a
     partnership, "Home · CSA Strategy Workbook"), so a person with many tabs open can tell them apart."""
-    parts = [page.strip(), (partnership or "").strip(), PRODUCT]
+    parts = [page.strip(), (partnership or "").strip(), product]
     return " · ".join(p for p in parts if p)
 
 
 def set_title(page: str, partnership: str | None = None) -> None:
-    st.set_page_config(page_title=page_title(page, partnership))
+    st.set_page_config(page_title=page_title(page, partnership, t("app.short_title")))
 
 
 def page_frame() -> None:
