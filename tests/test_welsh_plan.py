@@ -132,7 +132,7 @@ def test_the_grid_stores_the_same_ids_whichever_language_the_choices_were_shown_
         }
         plan_views._table_changed(engine, pid, "ed", P.action_rows(P.load_plan(engine, pid)), labels)
         # The grid as drawn shows the stored ids' names in the same language again.
-        shown = [plan_views._cell(c, r[c]) for r in P.action_rows(P.load_plan(engine, pid)) for c in ("Core component", "Status")]
+        shown = [plan_views._cell(c, r[c], language) for r in P.action_rows(P.load_plan(engine, pid)) for c in ("Core component", "Status")]
     finally:
         st.session_state.pop(LANGUAGE_KEY, None)
     actions = P.load_plan(engine, pid).all_actions()

@@ -6,6 +6,7 @@ was drawn), so a change someone else made in between is reported, never overwrit
 
 from __future__ import annotations
 
+import functools
 from functools import partial
 
 import pandas as pd
@@ -590,17 +591,30 @@ def shown_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: col(c) for c in frame.columns if isinstance(c, str)})
 
 
-def _choice_shown(ref: str, english: object) -> object:
+@functools.lru_cache(maxsize=64)
+def _names_shown(ref: str, language: str) -> dict[str, str]:
+    """A list's English names (as the package writes them) -> their names in ``language``: worked out once,
+    not for each of a large plan's thousands of cells."""
+    shown = {o.id: o.label for o in content().list_options(ref, None, language)}
+    return {english: shown.get(key, english) for key, english in P.option_labels(ref).items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _ids_named(ref: str, language: str) -> dict[str, str]:
+    """A name in English or in ``language`` -> its stored id."""
+    names = {label: key for key, label in P.option_labels(ref).items()}
+    names.update({o.label: o.id for o in content().list_options(ref, None, language)})
+    return names
+
+
+def _choice_shown(ref: str, english: object, language: str | None = None) -> object:
     """A fixed choice's name (as the package writes it, in English) in the person's language."""
-    ids = {label: key for key, label in P.option_labels(ref).items()}
-    return list_names(ref).get(ids.get(english, ""), english) if isinstance(english, str) else english
+    return _names_shown(ref, language or ui_language()).get(english, english) if isinstance(english, str) else english
 
 
 def _choice_id(ref: str, shown: object) -> object:
     """The stored id of a choice shown in the editor, in either language (a value not a name as it is)."""
-    names = {label: key for key, label in P.option_labels(ref).items()}
-    names.update({label: key for key, label in list_names(ref).items()})
-    return names.get(shown, shown) if isinstance(shown, str) else shown
+    return _ids_named(ref, ui_language()).get(shown, shown) if isinstance(shown, str) else shown
 
 
 EDITABLE = [
@@ -929,9 +943,9 @@ def _add_action_form(engine: Engine, pid: int, plan: P.Plan) -> None:
         )
 
 
-def _cell(column: str, value: object) -> object:
+def _cell(column: str, value: object, language: str) -> object:
     """A cell of the editor as shown: a fixed choice's name in the person's language."""
-    return _choice_shown(CHOICE_COLUMNS[column], value) if column in CHOICE_COLUMNS else value
+    return _choice_shown(CHOICE_COLUMNS[column], value, language) if column in CHOICE_COLUMNS else value
 
 
 def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bool) -> None:
@@ -939,8 +953,12 @@ def _editor(engine: Engine, partnership: Partnership, plan: P.Plan, editable: bo
     rows = P.action_rows(plan)
     outcome_labels = {f"{plan.code('outcome', stored_id(o))} {shorten(o.title, 40)}": stored_id(o) for o in plan.all_outcomes()}
     by_id = {v: k for k, v in outcome_labels.items()}
+    language = ui_language()
     frame = pd.DataFrame(
-        [{"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: _cell(c, r[c]) for c in EDITABLE}} for r in rows],
+        [
+            {"Code": r["Code"], "Intended outcome": by_id.get(r["_outcome"], ""), **{c: _cell(c, r[c], language) for c in EDITABLE}}
+            for r in rows
+        ],
         columns=["Code", "Intended outcome", *EDITABLE],
     )
     gen = st.session_state.get(_k("gen"), 0)
@@ -1385,13 +1403,13 @@ def _timeline(plan: P.Plan, table: pd.DataFrame) -> None:
         st.plotly_chart(_chart_in_language(fig), key=_k("gantt"))
     with st.expander(t("plan.timeline.as_table")):
         bars = plan_chart.gantt_table(plan).drop(columns=["Start", "Finish"])
-        bars["Status"] = bars["Status"].map(lambda v: _choice_shown("action_statuses", v))
+        bars["Status"] = bars["Status"].map(_names_shown("action_statuses", ui_language())).fillna(bars["Status"])
         bars["Dates"] = bars["Dates"].map(_dates_shown)
         st.dataframe(shown_columns(bars), hide_index=True)
         milestones = plan_chart.milestone_table(plan)
         if not milestones.empty:
             st.markdown(t("plan.timeline.milestones"))
-            milestones["Status"] = milestones["Status"].map(lambda v: _choice_shown("milestone_statuses", v))
+            milestones["Status"] = milestones["Status"].map(_names_shown("milestone_statuses", ui_language())).fillna(milestones["Status"])
             milestones["Due"] = milestones["Due"].replace("no due date (not on the chart)", t("plan.timeline.no_due"))
             milestones["On the chart"] = milestones["On the chart"].map(lambda v: t(f"plan.timeline.state.{v.lower()}") if v else v)
             st.dataframe(shown_columns(milestones.drop(columns=["_due"])), hide_index=True)
@@ -1438,7 +1456,7 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
         table = pd.DataFrame(P.action_rows(plan))
         if not table.empty:
             for column, ref in CHOICE_COLUMNS.items():  # the choices' names in the person's language
-                table[column] = table[column].map(lambda v, r=ref: _choice_shown(r, v))
+                table[column] = table[column].map(_names_shown(ref, ui_language())).fillna(table[column])
             # Only the tab on screen is drawn (the timeline chart alone took seconds on a large plan).
             names = ["by_aim", "by_agency", "by_component", "by_recommendation", "timeline"]
             tabs = st.tabs([t(f"plan.tab.{n}") for n in names], key=_k("views"), on_change="rerun")
