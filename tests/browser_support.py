@@ -8,6 +8,7 @@ Every wait is bounded; nothing here sleeps for a fixed time to "let things settl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -158,6 +159,44 @@ class StreamlitServer:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+
+
+def sqlite_workbook(folder: Path):
+    """A workbook database on a SQLite file of its own in ``folder``: (its URL, its engine)."""
+    from strategy.core.db import prepare_database
+
+    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
+    return url, prepare_database(url)
+
+
+@contextlib.contextmanager
+def served_in_chromium(url: str, folder: Path):
+    """The workbook on ``url`` served by Streamlit, and Debian's chromium to open it: (server, browser).
+    Everything is stopped afterwards and the database's engine let go."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from strategy.core.db import dispose_engine
+
+    require_browser()
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    server = StreamlitServer(url, folder / "streamlit.log")
+    playwright = sync_playwright().start()
+    try:
+        browser = launch_chromium(playwright)
+        try:
+            server.start()
+            yield server, browser
+        finally:
+            browser.close()
+    finally:
+        server.stop()
+        playwright.stop()
+        dispose_engine(url)
+
+
+def save_status(page, label: str):
+    """The save status the page script writes beside the long answer labelled ``label``."""
+    return page.locator("[data-testid='stElementContainer']").filter(has=answer_box(page, label)).locator(".wb-save-status")
 
 
 # --- What a person does in the app ----------------------------------------------------------------

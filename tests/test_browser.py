@@ -23,16 +23,16 @@ from browser_support import (
     answer_box,
     create_people,
     give_name,
-    launch_chromium,
     open_app,
     require_browser,
+    served_in_chromium,
     sidebar_link,
+    sqlite_workbook,
     username_for,
     wait_idle,
 )
 
 from strategy.answers.operations import get_answer
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.people.partnerships import create_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one server for the module
@@ -101,12 +101,8 @@ class Workbook:
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
-    engine = prepare_database(url)
+    url, engine = sqlite_workbook(folder)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="england")
     create_people(engine, PEOPLE)
     from strategy.core.authors import Author
@@ -121,21 +117,10 @@ def workbook(tmp_path_factory):
         author=Author(name="Workbook"),
     )
     set_member_role(engine, partnership.id, username_for(SCRUTINEER[0]), "scrutineer", author=Author(name="Workbook"))
-    server = StreamlitServer(url, folder / "streamlit.log")
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        try:
-            server.start()
-            book = Workbook(server, engine, partnership.id, browser)
-            book.warm_up()
-            yield book
-        finally:
-            browser.close()
-    finally:
-        server.stop()
-        playwright.stop()
-        dispose_engine(url)
+    with served_in_chromium(url, folder) as (server, browser):
+        book = Workbook(server, engine, partnership.id, browser)
+        book.warm_up()
+        yield book
 
 
 class People:

@@ -13,18 +13,18 @@ import time
 import pytest
 from browser_support import (
     UI_TIMEOUT_MS,
-    StreamlitServer,
     answer_box,
     create_people,
     give_name,
-    launch_chromium,
     open_app,
     require_browser,
+    save_status,
+    served_in_chromium,
+    sqlite_workbook,
     wait_idle,
 )
 
 from strategy.answers.operations import get_answer
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.people.partnerships import create_partnership
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_autosave")]
@@ -81,12 +81,8 @@ class Book:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     folder = tmp_path_factory.mktemp("autosave")
-    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
-    engine = prepare_database(url)
+    url, engine = sqlite_workbook(folder)
     partnership = create_partnership(engine, name=PARTNERSHIP, nation="wales")
     create_people(engine, PEOPLE)
     from strategy.core.authors import Author
@@ -96,23 +92,11 @@ def book(tmp_path_factory):
     P.add_outcome(
         engine, partnership.id, aim_id=aim.id, title="Parents know how to talk about online risks", author=Author(name="Workbook")
     )
-    server = StreamlitServer(url, folder / "streamlit.log")
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        try:
-            server.start()
-            yield Book(server, engine, partnership.id, browser)
-        finally:
-            browser.close()
-    finally:
-        server.stop()
-        playwright.stop()
-        dispose_engine(url)
+    with served_in_chromium(url, folder) as (server, browser):
+        yield Book(server, engine, partnership.id, browser)
 
 
-def _status(page, label: str):
-    return page.locator("[data-testid='stElementContainer']").filter(has=answer_box(page, label)).locator(".wb-save-status")
+_status = save_status
 
 
 def _type(page, label: str, text: str) -> None:

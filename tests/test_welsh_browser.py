@@ -12,22 +12,21 @@ import re
 
 import pytest
 from browser_support import (
-    UI_TIMEOUT_MS,
-    StreamlitServer,
     answer_box,
     create_people,
     give_name,
-    launch_chromium,
     open_app,
     require_browser,
+    save_status,
+    served_in_chromium,
     sidebar_link,
+    sqlite_workbook,
     username_for,
     wait_idle,
 )
 
 from strategy.answers.operations import get_answer
 from strategy.core.authors import Author
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.guide.content import content
 from strategy.people.accounts import find_account, set_interface_language
 from strategy.people.partnerships import create_partnership
@@ -41,33 +40,14 @@ PURPOSE = "intro.purpose"
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     folder = tmp_path_factory.mktemp("welsh_browser")
-    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
-    engine = prepare_database(url)
+    url, engine = sqlite_workbook(folder)
     partnership = create_partnership(engine, name="Bwrdd Diogelu Bro", nation="wales")
     create_people(engine, [CERYS, SAM])
     cerys = find_account(engine, username_for(CERYS[0]))
     set_interface_language(engine, cerys.id, "cy", author=Author(name="Workbook"))
-    server = StreamlitServer(url, folder / "streamlit.log")
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        try:
-            server.start()
-            yield server, engine, partnership.id, browser
-        finally:
-            browser.close()
-    finally:
-        server.stop()
-        playwright.stop()
-        dispose_engine(url)
-
-
-def _status(page, label: str):
-    return page.locator("[data-testid='stElementContainer']").filter(has=answer_box(page, label)).locator(".wb-save-status")
+    with served_in_chromium(url, folder) as (server, browser):
+        yield server, engine, partnership.id, browser
 
 
 def test_a_person_who_chose_cymraeg_works_in_welsh_and_another_in_english(book):
@@ -88,8 +68,8 @@ def test_a_person_who_chose_cymraeg_works_in_welsh_and_another_in_english(book):
         box = answer_box(page, welsh_label)
         box.click()
         page.keyboard.type("Mae angen strategaeth ar y Fro.", delay=5)
-        expect(_status(page, welsh_label)).to_have_text(re.compile("^Heb ei gadw eto"))
-        expect(_status(page, welsh_label)).to_have_text(re.compile(r"^Cadwyd am \d\d:\d\d$"), timeout=10_000)
+        expect(save_status(page, welsh_label)).to_have_text(re.compile("^Heb ei gadw eto"))
+        expect(save_status(page, welsh_label)).to_have_text(re.compile(r"^Cadwyd am \d\d:\d\d$"), timeout=10_000)
         assert get_answer(engine, pid, PURPOSE).value == "Mae angen strategaeth ar y Fro."
 
         # Someone else on the same partnership at the same moment: English, and the Welsh text as typed.

@@ -7,10 +7,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import UI_TIMEOUT_MS, StreamlitServer, create_people, give_name, launch_chromium, open_app, require_browser, wait_idle
+from browser_support import (
+    UI_TIMEOUT_MS,
+    create_people,
+    give_name,
+    open_app,
+    require_browser,
+    served_in_chromium,
+    sqlite_workbook,
+    wait_idle,
+)
 
 from strategy.core.authors import Author
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.people.partnerships import create_partnership
 from strategy.workshops.operations import add_note, create_workshop, workshop_view
 
@@ -24,28 +32,13 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def room(tmp_path_factory):
     require_browser()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     folder = tmp_path_factory.mktemp("workshop-browser")
-    url = f"sqlite:///{folder / 'workbook.sqlite3'}"
-    engine = prepare_database(url)
+    url, engine = sqlite_workbook(folder)
     partnership = create_partnership(engine, name="Harbourshire", nation="england")
     create_people(engine, PEOPLE)
     workshop = create_workshop(engine, partnership.id, title="Priorities day", kind="priorities", author=Author(name="Workbook"))
-    server = StreamlitServer(url, folder / "streamlit.log")
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_chromium(playwright)
-        try:
-            server.start()
-            yield server, engine, partnership.id, workshop.id, browser
-        finally:
-            browser.close()
-    finally:
-        server.stop()
-        playwright.stop()
-        dispose_engine(url)
+    with served_in_chromium(url, folder) as (server, browser):
+        yield server, engine, partnership.id, workshop.id, browser
 
 
 def _open(browser, server, pid, who, viewport):
