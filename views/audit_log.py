@@ -10,6 +10,7 @@ from strategy.core.access import can, role_in
 from strategy.core.audit_log import ACTIONS, audit_log, sign_in_events
 from strategy.core.dates import uk_time
 from strategy.tabular.formulas import csv_bytes, xlsx_bytes
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author
@@ -50,12 +51,17 @@ _headers = ["When", "Who", "Did", "Detail"]  # the files' columns: a file format
 _rows = [[uk_time(e.at), e.who, e.what, e.detail] for e in events]
 d1, d2 = st.columns(2)
 # The files are made when a download is clicked, not on every run of the page.
-d1.download_button(t("frame2.audit.download_csv"), data=partial(csv_bytes, _headers, _rows), file_name="audit log.csv", mime="text/csv")
-d2.download_button(
+offer_download(
+    d1,
+    t("frame2.audit.download_csv"),
+    data=partial(csv_bytes, _headers, _rows),
+    file_name="audit log.csv",
+)
+offer_download(
+    d2,
     t("frame2.audit.download_excel"),
     data=partial(xlsx_bytes, _headers, _rows, "Audit log"),
     file_name="audit log.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 st.dataframe(
     pd.DataFrame(

@@ -7,6 +7,7 @@ from strategy.core.errors import WorkbookError
 from strategy.core.text import md_escape
 from strategy.people.backup import backup_json, read_backup, restore_partnership
 from strategy.people.partnerships import get_partnership
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t
 from strategy.ui.layout import page_context
 from strategy.ui.state import choose_partnership, current_author, show_error
@@ -30,10 +31,10 @@ if partnership is not None:
                     show_error(exc)
         made = st.session_state.get("backup_file")
         if made and made[0] == partnership.id:
-            st.download_button(
+            offer_download(
+                st,
                 t("frame2.backup.download"),
                 data=made[1].encode("utf-8"),
-                mime="application/json",
                 file_name=f"{partnership.name} backup.json",
                 icon="💾",
             )

@@ -11,6 +11,7 @@ from strategy.documents.draft import draft_filename, export_docx
 from strategy.documents.on_a_page import build_on_a_page, on_a_page_filename
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.document_language import document_language
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t, title_of, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.pages import progress_table
@@ -46,11 +47,11 @@ if data is not None:
 
 built = st.session_state.get("draft_docx")
 if built and built[0] == pid:
-    st.download_button(
+    offer_download(
+        st,
         t("publish.draft.download"),
         data=built[1],
         file_name=built[2],
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
     # The same draft as a tagged, accessible PDF, made by LibreOffice where it is installed.
@@ -76,20 +77,20 @@ summary = document_job(
 )
 if summary is not None:
     name = on_a_page_filename(partnership.name, language=language)
-    st.download_button(
+    offer_download(
+        st,
         t("publish.draft.on_a_page_download"),
         data=summary[0],
         file_name=name,
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
     if summary[1] is not None:
         st.image(summary[1], caption=t("publish.draft.on_a_page"))
-        st.download_button(
+        offer_download(
+            st,
             t("publish.draft.on_a_page_png"),
             data=summary[1],
             file_name=name.removesuffix(".docx") + ".png",
-            mime="image/png",
         )
     else:
         st.info(t("publish.draft.not_installed"))

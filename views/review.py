@@ -15,13 +15,13 @@ from strategy.guide.content import content
 from strategy.ui.building import document_job
 from strategy.ui.comments_panel import comments_panel
 from strategy.ui.document_language import language_choice
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import list_names, t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.state import current_author, show_error
 
 engine, partnership = page_context()
 pid, author = partnership.id, current_author()
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 st.title(t("nav.review"))
 st.caption(f"{md_escape(partnership.name)} · {t('chapter.guide', ref='§13.2')}")
@@ -74,7 +74,7 @@ if built is not None:
     name = draft_filename(partnership, language=language).replace(
         "-draft-", f"-{which if which != CURRENT else 'draft'}{'-review-copy' if review_copy else ''}-"
     )
-    st.download_button(t("publish.review.download"), data=built, file_name=name, mime=DOCX, icon="📄")
+    offer_download(st, t("publish.review.download"), data=built, file_name=name, icon="📄")
 
 # --- What changed ---------------------------------------------------------------------------------
 st.header(t("publish.review.what_changed"), divider="gray")

@@ -13,6 +13,7 @@ from strategy.core.errors import WorkbookError
 from strategy.core.values import uk_day
 from strategy.documents.snapshot_report import build_snapshot_report, snapshot_filename
 from strategy.ui.building import document_job, pdf_offer
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
@@ -162,11 +163,11 @@ report = document_job(
 )
 if report is not None:
     report_name = snapshot_filename(partnership, snap.title)
-    st.download_button(
+    offer_download(
+        st,
         t("assess.results.download"),
         data=report,
         file_name=report_name,
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         icon="📄",
     )
     pdf_offer(engine, ("snapshot-report", pid, snapshot_id), report, report_name, t("assess.results.the_report"))

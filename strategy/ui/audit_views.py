@@ -31,6 +31,7 @@ from strategy.plan.operations import agencies
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.comments_panel import comments_panel
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import list_names, name_in, t, ui_language
 from strategy.ui.layout import page_context
 from strategy.ui.read_only import read_only_text
@@ -105,11 +106,11 @@ def audits_page() -> None:
         audit_id=page.audit_id,
         extra=lambda rec: _accountability(page, rec, responses, listed, counts),
     )
-    st.download_button(
+    offer_download(
+        st,
         t("assess.audit.tracker_download"),
         data=lambda: depth.tracker_csv(engine, page.pid, page.audit_id),
         file_name="audit-recommendations-and-responses.csv",
-        mime="text/csv",
         icon="📥",
         key=k("tracker", page.pid, page.audit_id),
     )
@@ -384,11 +385,11 @@ def _briefing(page: AuditPage) -> None:
     )
     if briefing is not None:
         briefing_name = briefing_filename(page.audit.theme)
-        st.download_button(
+        offer_download(
+            st,
             t("assess.briefing.download"),
             data=briefing,
             file_name=briefing_name,
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon="📄",
         )
         pdf_offer(engine, ("audit-briefing", pid, audit_id), briefing, briefing_name, t("assess.briefing.the_briefing"))

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from strategy.core.dates import uk_time
 from strategy.core.text import md_escape
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t
 from strategy.ui.state import message_text, show_message
 from strategy.word.jobs import JOBS, Job
@@ -115,11 +116,11 @@ def pdf_offer(
         done=done,
     )
     if pdf is not None:
-        st.download_button(
+        offer_download(
+            st,
             t("frame2.build.download_pdf"),
             data=pdf,
             file_name=filename.removesuffix(".docx") + ".pdf",
-            mime="application/pdf",
             icon="📕",
             key=f"pdf|{digest}",
         )

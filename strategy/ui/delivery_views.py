@@ -27,6 +27,7 @@ from strategy.plan import operations as P
 from strategy.ui.a11y import safeguarding_reminder
 from strategy.ui.building import document_job, pdf_offer
 from strategy.ui.document_language import language_choice
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import list_names, name_in, t, ui_language
 from strategy.ui.lazy import lazy_expander
 from strategy.ui.plan_extras import _say
@@ -423,11 +424,11 @@ def scrutiny_page(engine: Engine, partnership: Partnership) -> None:
     )
     if built is not None:  # kept for the download, not made again per click
         name = report_filename(partnership.name, language=language)
-        st.download_button(
+        offer_download(
+            st,
             t("publish.report.download"),
             built,
             file_name=name,
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key=_k("download"),
         )
         pdf_offer(engine, job, built, name, what)

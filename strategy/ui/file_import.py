@@ -30,6 +30,7 @@ from strategy.core.errors import WorkbookError
 from strategy.core.interface import message_in
 from strategy.core.text import md_escape
 from strategy.tabular.reading import MAX_MEGABYTES, MAX_ROWS, Preview, file_name, group_problems
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t, ui_language
 
 #: Ready rows shown in the preview.
@@ -104,11 +105,11 @@ def chosen_file(
     """The template to download, what the last import stored, and the uploader: the chosen file's
     bytes and name, or None."""
     if template is not None:
-        st.download_button(
+        offer_download(
+            st,
             t("frame2.import.template"),
             data=template.data,
             file_name=template.name,
-            mime="text/csv",
             key=key("template"),
             icon=":material/download:",
             on_click="ignore",

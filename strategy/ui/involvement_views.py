@@ -23,6 +23,7 @@ from strategy.core.text import md_escape
 from strategy.core.values import uk_day
 from strategy.guide.content import content
 from strategy.ui.a11y import safeguarding_reminder
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import name_in, t, ui_language
 from strategy.ui.read_only import read_only_text
 from strategy.ui.state import author_or_refuse, show_message
@@ -364,18 +365,18 @@ def _table(engine: Engine, pid: int, lines: list[inv.EngagementLine]) -> None:
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
     a, b = st.columns(2)
     # Made when clicked, not on every run of the page.
-    a.download_button(
+    offer_download(
+        a,
         t("together.involvement.excel"),
         data=partial(inv.export_record, engine, pid, "xlsx"),
         file_name="involvement.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon="📊",
     )
-    b.download_button(
+    offer_download(
+        b,
         t("together.involvement.csv"),
         data=partial(inv.export_record, engine, pid, "csv"),
         file_name="involvement.csv",
-        mime="text/csv",
         icon="📄",
     )
 

@@ -24,6 +24,7 @@ from strategy.plan import operations as P
 from strategy.tabular.reading import file_name
 from strategy.ui import file_import as fi
 from strategy.ui import read_only, welsh_views
+from strategy.ui.downloads import offer_download
 from strategy.ui.import_panel import PlanChoices, choose, chosen_options
 from strategy.ui.language import list_names, t, ui_language
 from strategy.ui.lazy import lazy_expander
@@ -1469,30 +1470,28 @@ def action_plan_page(engine: Engine, partnership: Partnership) -> None:
     a, b = st.columns(2)
     if not plan.empty:
         # Made when clicked, not on every run of the page.
-        a.download_button(
+        offer_download(
+            a,
             t("plan.export.excel"),
             data=partial(plan_io.export_xlsx, engine, pid),
             file_name="action-plan.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon="📊",
         )
-        b.download_button(
-            t("plan.export.csv"), data=partial(plan_io.export_csv, engine, pid), file_name="action-plan.csv", mime="text/csv", icon="📄"
-        )
+        offer_download(b, t("plan.export.csv"), data=partial(plan_io.export_csv, engine, pid), file_name="action-plan.csv", icon="📄")
         if plan.milestones or plan.outputs:
             c, d = st.columns(2)
-            c.download_button(
+            offer_download(
+                c,
                 t("plan.export.milestones"),
                 data=partial(plan_io.export_csv, engine, pid, "milestones"),
                 file_name="milestones.csv",
-                mime="text/csv",
                 icon="📄",
             )
-            d.download_button(
+            offer_download(
+                d,
                 t("plan.export.outputs"),
                 data=partial(plan_io.export_csv, engine, pid, "outputs"),
                 file_name="output-indicators.csv",
-                mime="text/csv",
                 icon="📄",
             )
     _import_panel(engine, partnership, editable)

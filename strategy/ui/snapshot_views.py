@@ -43,6 +43,7 @@ from strategy.guide.content import Prompt, content
 from strategy.plan.operations import load_plan
 from strategy.tabular.reading import ImportOptions, Preview
 from strategy.ui import file_import as fi
+from strategy.ui.downloads import offer_download
 from strategy.ui.import_panel import choose, chosen_options
 from strategy.ui.language import list_names, t, ui_language
 from strategy.ui.state import current_author, error_text, show_error
@@ -406,11 +407,11 @@ def strategic_survey_section(engine: Engine, pid: int, snapshot_id: int, *, writ
             if said:
                 columns = [t("assess.col.comment"), t("assess.col.role"), t("assess.col.agency")]
                 st.dataframe(pd.DataFrame(said, columns=columns), hide_index=True)
-        st.download_button(
+        offer_download(
+            st,
             t("assess.strategic.download"),
             data=lambda: strategic_survey_csv(engine, pid, snapshot_id),
             file_name="strategic-survey-responses.csv",
-            mime="text/csv",
             key=k("strategic-export", pid, snapshot_id),
             icon=":material/download:",
             on_click="ignore",

@@ -21,6 +21,7 @@ from strategy.core.errors import NotAllowed, NotFound, WorkbookError
 from strategy.core.models import Partnership, Workshop
 from strategy.core.text import md_escape, shorten
 from strategy.plan.operations import load_plan
+from strategy.ui.downloads import offer_download
 from strategy.ui.language import t
 from strategy.ui.state import author_or_refuse, current_author, show_error, show_message
 from strategy.workshops.io import workshop_csv, workshop_docx, workshop_filename
@@ -61,7 +62,6 @@ FLASH_KEY = "workshop_flash"
 ERROR_KEY = "workshop_error"
 STAGE_SEEN_KEY = "workshop_stage_seen"
 TAKE_PART, FACILITATE, SCREEN = "Take part", "Facilitate", "Shared screen"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The views' keys in the interface file (the radio's values stay the English names).
 MODE_WORDS = {
     TAKE_PART: "together.workshop.mode.take_part",
@@ -559,19 +559,19 @@ def _record_downloads(engine: Engine, pid: int, view: WorkshopView, author: Auth
     held = uk_date(date.fromisoformat(w.held_on)) if w.held_on else uk_date(w.created_at)
     st.caption(t("together.workshop.record", held=held))
     cols = st.columns(2)
-    cols[0].download_button(
+    offer_download(
+        cols[0],
         t("together.workshop.csv"),
         data=lambda: workshop_csv(engine, pid, wid, author=author),
         file_name=workshop_filename(view, "csv"),
-        mime="text/csv",
         icon="🧾",
         on_click="ignore",
     )
-    cols[1].download_button(
+    offer_download(
+        cols[1],
         t("together.workshop.docx"),
         data=lambda: workshop_docx(engine, pid, wid, author=author),
         file_name=workshop_filename(view, "docx"),
-        mime=DOCX,
         icon="📄",
         on_click="ignore",
     )
