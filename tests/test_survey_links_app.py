@@ -5,8 +5,6 @@ was typed, and the facilitator's panel opening a link and showing its count."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,39 +12,24 @@ from strategy.answers.io import SURVEY
 from strategy.answers.operations import list_rows
 from strategy.assessments import survey_links as sl
 from strategy.core.authors import Author
-from strategy.core.db import dispose_engine, prepare_database
 from strategy.core.models import stored_id
 from strategy.core.text import md_escape
 from strategy.people.partnerships import create_partnership
 from strategy.ui.state import PARTNERSHIP_KEY
 from tests.people_support import member, sign_in_as
+from tests.test_app import APP, engine, url  # noqa: F401  (fixtures: the app's SQLite file)
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 AUTHOR = Author(name="Sam Patel", agency="Harbourshire Council")
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch, db_templates):
-    url = db_templates.sqlite(tmp_path / "app.sqlite3")
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    dispose_engine(url)
-
-
-@pytest.fixture
-def engine(url):
-    return prepare_database(url)
-
-
-@pytest.fixture
-def pid(engine):
+def pid(engine):  # noqa: F811
     member(engine, None, None, "alex.admin", is_admin=True)  # an account exists: without a link, the sign-in form is what a visitor sees
     return stored_id(create_partnership(engine, name="Harbourshire Partnership", nation="england"))
 
 
 @pytest.fixture
-def token(engine, pid):
+def token(engine, pid):  # noqa: F811
     return sl.open_survey_link(engine, pid, "staff", author=AUTHOR)
 
 
@@ -83,7 +66,7 @@ def _send(at: AppTest) -> AppTest:
     return at.button(key=next(b.key for b in at.button if b.label == "Send my answers")).click().run()
 
 
-def test_a_link_opens_the_survey_without_signing_in_and_the_answers_are_stored(engine, pid, token):
+def test_a_link_opens_the_survey_without_signing_in_and_the_answers_are_stored(engine, pid, token):  # noqa: F811
     at = _public(token)
     assert not at.exception
     shown = _texts(at)
@@ -101,7 +84,7 @@ def test_a_link_opens_the_survey_without_signing_in_and_the_answers_are_stored(e
 
 
 @pytest.mark.parametrize("wrong", ["nonsense", "A" * 43])
-def test_a_wrong_link_shows_a_message_and_nothing_else(engine, pid, token, wrong):
+def test_a_wrong_link_shows_a_message_and_nothing_else(engine, pid, token, wrong):  # noqa: F811
     at = _public(wrong)
     assert not at.exception
     assert any("not recognised" in i.value for i in at.info)
@@ -109,14 +92,14 @@ def test_a_wrong_link_shows_a_message_and_nothing_else(engine, pid, token, wrong
     assert not at.text_input and not at.radio and not at.button
 
 
-def test_a_closed_link_says_so_and_shows_no_form(engine, pid, token):
+def test_a_closed_link_says_so_and_shows_no_form(engine, pid, token):  # noqa: F811
     sl.set_survey_link(engine, pid, "staff", author=AUTHOR, closed=True)
     at = _public(token)
     assert any("has closed" in i.value for i in at.info)
     assert "Harbourshire" not in _texts(at) and not at.text_input
 
 
-def test_without_a_link_every_page_still_needs_signing_in(engine, pid, token):
+def test_without_a_link_every_page_still_needs_signing_in(engine, pid, token):  # noqa: F811
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert any(h.value == "Sign in" for h in at.header)
     assert not any("Staff survey" in t.value for t in at.title)
@@ -124,7 +107,7 @@ def test_without_a_link_every_page_still_needs_signing_in(engine, pid, token):
     assert any(h.value == "Sign in" for h in at.header)
 
 
-def test_text_that_may_identify_a_child_is_stored_only_once_confirmed(engine, pid, token):
+def test_text_that_may_identify_a_child_is_stored_only_once_confirmed(engine, pid, token):  # noqa: F811
     at = _public(token)
     _fill(at, "Jamie, 12, told a teacher.")
     at = _send(at)
@@ -137,7 +120,7 @@ def test_text_that_may_identify_a_child_is_stored_only_once_confirmed(engine, pi
     assert list_rows(engine, pid, SURVEY)[0].values["comment"] == "Jamie, 12, told a teacher."
 
 
-def test_a_refused_response_says_when_to_try_again_and_keeps_what_was_typed(engine, pid, token, monkeypatch):
+def test_a_refused_response_says_when_to_try_again_and_keeps_what_was_typed(engine, pid, token, monkeypatch):  # noqa: F811
     monkeypatch.setenv("WORKBOOK_SURVEY_PER_CLIENT", "1")
     at = _public(token)
     _fill(at, "First")
@@ -151,7 +134,7 @@ def test_a_refused_response_says_when_to_try_again_and_keeps_what_was_typed(engi
     assert len(list_rows(engine, pid, SURVEY)) == 1
 
 
-def test_the_facilitator_opens_a_link_beside_the_import_and_sees_the_count(engine, pid):
+def test_the_facilitator_opens_a_link_beside_the_import_and_sees_the_count(engine, pid):  # noqa: F811
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state[PARTNERSHIP_KEY] = str(pid)
     sign_in_as(at, AUTHOR, partnership_id=pid)
@@ -184,7 +167,7 @@ def _signed_in(pid: int, page: str) -> AppTest:
     ("page", "kind"),
     [("views/snapshot_results.py", "frontline"), ("views/snapshot_results.py", "strategic"), ("views/audits.py", "audit")],
 )
-def test_each_survey_has_its_link_beside_its_import(engine, pid, page, kind):
+def test_each_survey_has_its_link_beside_its_import(engine, pid, page, kind):  # noqa: F811
     from strategy.assessments import audit as au
     from strategy.assessments import snapshot as sn
 
@@ -207,7 +190,7 @@ def test_each_survey_has_its_link_beside_its_import(engine, pid, page, kind):
     assert any("1 response through the link" in t.value for t in at.text)
 
 
-def test_a_statement_written_as_markdown_is_shown_as_typed_and_named_without_markup(engine, pid):
+def test_a_statement_written_as_markdown_is_shown_as_typed_and_named_without_markup(engine, pid):  # noqa: F811
     from strategy.assessments import snapshot as sn
 
     snap = sn.create_snapshot(engine, pid, title="Snapshot 2026", author=AUTHOR)
@@ -228,7 +211,7 @@ def test_a_statement_written_as_markdown_is_shown_as_typed_and_named_without_mar
     assert f"{statement.code}. Children know(https://example.org) where to turn" in [r.label for r in at.radio]
 
 
-def test_dont_know_takes_back_a_rating(engine, pid, token):
+def test_dont_know_takes_back_a_rating(engine, pid, token):  # noqa: F811
     at = _public(token)
     _fill(at)
     _radio(at, "Confidence identifying and responding (1-5)").set_value("dont-know")

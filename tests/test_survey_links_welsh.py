@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import string
-from pathlib import Path
 
 import pytest
 import yaml
@@ -19,28 +18,19 @@ from strategy.assessments import survey_links as sl
 from strategy.assessments.audit import create_audit
 from strategy.assessments.io import AUDIT_COLUMNS, SNAPSHOT_COLUMNS
 from strategy.core.authors import Author
-from strategy.core.db import dispose_engine, prepare_database
+from strategy.core.db import prepare_database
 from strategy.core.models import stored_id
 from strategy.core.settings import DATA_DIR
 from strategy.guide.content import content
 from strategy.people.partnerships import create_partnership
 from tests.people_support import member
+from tests.test_app import APP, url  # noqa: F401  (fixture: the app's SQLite file)
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 AUTHOR = Author(name="Sam Patel", agency="Cyngor Sir")
 
 
 @pytest.fixture
-def url(tmp_path, monkeypatch, db_templates):
-    url = db_templates.sqlite(tmp_path / "app.sqlite3")
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    dispose_engine(url)
-
-
-@pytest.fixture
-def engine(url):
+def engine(url):  # noqa: F811
     engine = prepare_database(url)
     member(engine, None, None, "alex.admin", is_admin=True)
     return engine
