@@ -43,7 +43,7 @@ def test_every_message_the_code_raises_is_in_the_catalogue_and_nothing_else_is()
 def test_a_message_comes_out_in_welsh_with_what_it_quotes_kept():
     from strategy.core.interface import _compiled
 
-    pattern, welsh = next((p, w) for p, w in _compiled() if "{p0}" in w)
+    welsh = next(w for _, _, w in _compiled() if "{p0}" in w)
     english = next(e["en"] for e in message_catalogue() if e["cy"] == welsh)
     quoted = "**Bryn & Co** <b>"
     message = PLACEHOLDER.sub(lambda m: quoted if m.group(1) == "p0" else "7", english)

@@ -114,11 +114,13 @@ def _pattern(template: str) -> re.Pattern[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _compiled() -> list[tuple[re.Pattern[str], str]]:
+def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
+    """(the template's text before its first placeholder, its pattern, its Welsh): the text first, so most
+    templates are passed over with a startswith rather than a regular expression."""
     usable = [e for e in message_catalogue() if e.get("cy") and _PLACEHOLDER.sub("", e["en"]).strip()]
     # the most literal text first, so a general template never takes a specific message's place
     usable.sort(key=lambda e: len(_PLACEHOLDER.sub("", e["en"])), reverse=True)
-    return [(_pattern(e["en"]), e["cy"]) for e in usable]
+    return [(_PLACEHOLDER.split(e["en"])[0], _pattern(e["en"]), e["cy"]) for e in usable]
 
 
 def _fill(template: str, parts: dict[str, str], depth: int) -> str:
@@ -135,12 +137,14 @@ def _part_in_welsh(part: str, depth: int) -> str:
     if part[:1].isupper() and part[1:] and part[0].lower() + part[1:] in phrases:  # "This answer" from "this answer"
         welsh = phrases[part[0].lower() + part[1:]]
         return welsh[:1].upper() + welsh[1:]
-    return _message_in_welsh(part, depth + 1) if depth < 2 else part
+    # A single word or number (a row, a column's name) is never a message of its own.
+    return _message_in_welsh(part, depth + 1) if depth < 2 and " " in part.strip() else part
 
 
+@functools.lru_cache(maxsize=4096)
 def _message_in_welsh(message: str, depth: int) -> str:
-    for pattern, welsh in _compiled():
-        found = pattern.match(message)
+    for start, pattern, welsh in _compiled():
+        found = message.startswith(start) and pattern.match(message)
         if found:
             return _fill(welsh, found.groupdict(), depth)
     return message
