@@ -655,31 +655,9 @@ def _prevalence_words(ctx: DraftContext, p: ev.Prevalence) -> tuple[Both | str, 
     assert p.ratio is not None
     if ctx.language == "en":
         return p.sentence, p.workings, p.method
-    if p.rate_is_default:
-        source: Both | str = ctx.both("evidence.rate_source_default")
-    elif p.rate_source == "the rate the partnership entered (no source given yet)":
-        source = ctx.both("evidence.rate_source_entered")
-    else:  # the partnership's own words: their Welsh, or marked as missing it
-        source = ctx.answer_text("response.prevalence_source", p.rate_source.rstrip("."))
-    if p.population_how == "the child population entered under Identification":
-        population_how: Both | str = ctx.both("evidence.population_entered")
-    else:
-        # The Welsh names the year of the figure used; the English keeps its full account of how it was found.
-        population_how = Both(
-            p.population_how, phrase("evidence.population_for", "cy", ctx.translations.phrases, period=_population_year(ctx))
-        )
-    workings = [ctx.say("evidence.working.rate", rate=ev.whole(p.rate), source=source)]
-    if p.population is not None:
-        workings.append(ctx.say("evidence.working.population", population=ev.whole(p.population), how=population_how))
-    if p.estimate is not None:
-        workings.append(ctx.say("evidence.working.estimate", estimate=ev.about(p.estimate)))
-    if p.identified is not None:
-        year = p.identified_period or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
-        measure = (
-            ctx.content.list_label("identification_measures", p.measure, ctx.partnership.nation, "cy") if p.measure else p.measure_label
-        )
-        identified_how = Both(p.identified_how, f"{measure}, {year}")
-        workings.append(ctx.say("evidence.working.identified", identified=ev.whole(p.identified), how=identified_how))
+    # The partnership's own words for the rate's source: their Welsh, or marked as missing it.
+    own = ctx.answer_text("response.prevalence_source", p.rate_source.rstrip(".")) if ev.rate_source_is_own(p) else None
+    workings = ev.prevalence_workings(p, ctx.language, ctx.partnership.nation, own_source=own, overrides=ctx.translations.phrases)
     return _unidentified(ctx, p.ratio), workings, ctx.say("evidence.method", rate=ev.whole(p.rate))
 
 

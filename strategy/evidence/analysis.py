@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.core import palette
 from strategy.core.interface import ui_text
-from strategy.core.phrases import phrase
+from strategy.core.phrases import Both, in_language, phrase
 from strategy.core.text import chart_escape, clean_text, name_key
 from strategy.core.values import STATISTIC_CODES, period_sort_key, statistic_value
 from strategy.guide.content import content
@@ -41,6 +41,8 @@ DEFAULT_RATE_SOURCE = (
     "that is about 4 in every 100 children a year. This is an assumption made by the workbook; "
     "replace it with the rate your partnership chooses to use."
 )
+#: The rate's source when the partnership gave its own rate but not where it came from.
+RATE_ENTERED = "the rate the partnership entered (no source given yet)"
 
 #: Which identification measure the headline "for every child identified" uses, in order of
 #: preference. Assessments that identified sexual abuse are the widest count of children that
@@ -431,7 +433,7 @@ def prevalence_from(answers: Mapping, rows: Mapping[str, list[Row]], nation: str
         keys.append(("evidence.missing.rate_zero", {}))
     source = clean_text(_value(answers, "response.prevalence_source")).strip()
     if not source:
-        source = DEFAULT_RATE_SOURCE if rate_is_default else "the rate the partnership entered (no source given yet)"
+        source = DEFAULT_RATE_SOURCE if rate_is_default else RATE_ENTERED
 
     population = _number(_value(answers, "response.prevalence_population"))
     population_period: str | None = None
@@ -571,33 +573,57 @@ def prevalence_sentence(p: Prevalence, language: str = "en", nation: str | None 
     return ui_text("sentences.evidence.cannot_yet", language, missing="; ".join(missing))
 
 
+def rate_source_is_own(p: Prevalence) -> bool:
+    """The rate's source is the partnership's own words (a Welsh document needs their Welsh of it)."""
+    return not p.rate_is_default and p.rate_source != RATE_ENTERED
+
+
 def population_how_words(p: Prevalence, language: str = "en") -> str:
     """How the child population was found, in ``language`` (the Welsh names the figure's year)."""
-    if language == "en":
-        return p.population_how
+    return in_language(_population_how(p, None), language)
+
+
+def _both(key: str, overrides: Mapping[str, str] | None, **values: object) -> Both:
+    return Both(phrase(key, "en", None, **values), phrase(key, "cy", overrides, **values))
+
+
+def _population_how(p: Prevalence, overrides: Mapping[str, str] | None) -> Both:
     if p.population_how == "the child population entered under Identification":
-        return phrase("evidence.population_entered", language)
-    return phrase("evidence.population_for", language, period=_year(p.population_period, language))
+        return _both("evidence.population_entered", overrides)
+    # The Welsh names the year of the figure used; the English keeps its full account of how it was found.
+    return Both(p.population_how, phrase("evidence.population_for", "cy", overrides, period=_year(p.population_period, "cy")))
 
 
-def prevalence_workings(p: Prevalence, language: str = "en", nation: str | None = None) -> list[str]:
-    """``Prevalence.workings`` in ``language``."""
+def prevalence_workings(
+    p: Prevalence,
+    language: str = "en",
+    nation: str | None = None,
+    *,
+    own_source: Both | str | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> list[str]:
+    """``Prevalence.workings`` in ``language`` ("en", "cy" or "bilingual"), for the screens and the draft:
+    ``own_source`` is the rate's source where it is the partnership's own words (the draft passes their
+    Welsh of it; the screens show it as typed), ``overrides`` the partnership's corrections of the Welsh."""
     if language == "en":
         return p.workings
     if p.rate_is_default:
-        source = phrase("evidence.rate_source_default", language)
-    elif p.rate_source == "the rate the partnership entered (no source given yet)":
-        source = phrase("evidence.rate_source_entered", language)
-    else:  # the partnership's own words, as typed
-        source = p.rate_source.rstrip(".")
-    lines = [phrase("evidence.working.rate", language, rate=whole(p.rate), source=source)]
+        source: Both | str = _both("evidence.rate_source_default", overrides)
+    elif not rate_source_is_own(p):
+        source = _both("evidence.rate_source_entered", overrides)
+    else:
+        source = own_source if own_source is not None else p.rate_source.rstrip(".")
+    lines = [phrase("evidence.working.rate", language, overrides, rate=whole(p.rate), source=source)]
     if p.population is not None:
-        lines.append(phrase("evidence.working.population", language, population=whole(p.population), how=population_how_words(p, language)))
+        how = _population_how(p, overrides)
+        lines.append(phrase("evidence.working.population", language, overrides, population=whole(p.population), how=how))
     if p.estimate is not None:
-        lines.append(phrase("evidence.working.estimate", language, estimate=about(p.estimate)))
+        lines.append(phrase("evidence.working.estimate", language, overrides, estimate=about(p.estimate)))
     if p.identified is not None:
-        how = f"{_measure_name(p.measure, p.measure_label, nation, language)}, {_year(p.identified_period, language)}"
-        lines.append(phrase("evidence.working.identified", language, identified=whole(p.identified), how=how))
+        identified = Both(
+            p.identified_how, f"{_measure_name(p.measure, p.measure_label, nation, 'cy')}, {_year(p.identified_period, 'cy')}"
+        )
+        lines.append(phrase("evidence.working.identified", language, overrides, identified=whole(p.identified), how=identified))
     return lines
 
 
