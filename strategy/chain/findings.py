@@ -25,7 +25,7 @@ from strategy.core.text import clean_text, name_key
 from strategy.evidence import analysis as ev
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
-from strategy.word.language import phrase, phrases
+from strategy.word.language import Both, phrase, phrases
 
 
 @dataclass(frozen=True)
@@ -170,41 +170,53 @@ def _label(ref_id: str, item_id: object, nation: str | None, language: str, lowe
     return label[:1].lower() + label[1:] if lower else label
 
 
-def finding_text(finding: Finding, language: str = "en", nation: str | None = None) -> str:
-    """What a finding shows, in ``language``."""
+def finding_text(finding: Finding, language: str = "en", nation: str | None = None, *, overrides: Mapping[str, str] | None = None) -> str:
+    """What a finding shows, in ``language`` ("en", "cy" or "bilingual"): in English its own sentence; in
+    Welsh the phrase ``finding.<kind>`` with the lists' names in Welsh (the partnership's own words,
+    agencies, courses, titles and learning, as written). The chain page and the draft's appendix (with
+    the partnership's corrections, ``overrides``) both use it."""
     if language == "en":
         return finding.text
     d, kind = finding.data, finding.kind
+
+    def named(ref_id: str, item_id: object, lower: bool = False, where: str | None = nation) -> Both:
+        return Both(_label(ref_id, item_id, where, "en", lower), _label(ref_id, item_id, where, "cy", lower))
+
+    def say(key: str, **values: object) -> str:
+        return phrase(key, language, overrides, **values)
+
     if kind == "iceberg":
         ratio = d.get("ratio")
-        year = d.get("period") or phrase("evidence.year_not_given", language)
-        measure = _label("identification_measures", d.get("measure_id"), nation, language) if d.get("measure_id") else d.get("measure", "")
-        return phrase(
+        year = d.get("period") or phrase("evidence.year_not_given", "cy", overrides)
+        measure = _label("identification_measures", d.get("measure_id"), nation, "cy") if d.get("measure_id") else d.get("measure", "")
+        return say(
             "finding.iceberg",
-            language,
             estimate=d.get("estimate", ""),
             identified=d.get("identified", ""),
-            how=f"{measure}, {year}",
-            sentence=ev.unidentified_words(ratio, language) if ratio is not None else "",
+            how=Both(d.get("how", ""), f"{measure}, {year}"),
+            sentence=ev.unidentified_both(ratio, overrides) if ratio is not None else "",
         )
     if kind in ("support_none", "support_wait"):
-        return phrase(
+        return say(
             f"finding.{kind}",
-            language,
-            group=_label("groups_affected", d["group_id"], nation, language),
-            support=_label("support_types", d["support_id"], nation, language, lower=True),
+            group=named("groups_affected", d["group_id"]),
+            support=named("support_types", d["support_id"], lower=True),
             who=d.get("who", ""),
             weeks=d.get("weeks", ""),
         )
     if kind == "form":
-        return phrase("finding.form", language, form=_label("forms_of_abuse", d["form_id"], nation, language))
+        return say("finding.form", form=named("forms_of_abuse", d["form_id"]))
     if kind == "attendance":
-        return phrase("finding.attendance", language, agency=d["agency"], course=d["course"], percent=d["percent"])
+        return say("finding.attendance", agency=d["agency"], course=d["course"], percent=d["percent"])
     if kind == "snapshot_red":
-        domain = _label("snapshot_domains", d["domain_id"], None, language)
-        return phrase("finding.snapshot_red", language, domain=domain, snapshot=d["snapshot"], progress=d["progress"])
+        return say(
+            "finding.snapshot_red",
+            domain=named("snapshot_domains", d["domain_id"], where=None),
+            snapshot=d["snapshot"],
+            progress=d["progress"],
+        )
     if kind == "audit_learning":
-        return phrase("finding.audit_learning", language, theme=d["theme"], learning=d["learning"])
+        return say("finding.audit_learning", theme=d["theme"], learning=d["learning"])
     return finding.text
 
 

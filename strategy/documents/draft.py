@@ -22,7 +22,7 @@ from strategy.answers.operations import Row, all_rows, get_answers
 from strategy.assessments import involvement
 from strategy.assessments.audit import latest_summary as audit_summary
 from strategy.assessments.snapshot import latest_summary as snapshot_summary
-from strategy.chain.findings import heading_words
+from strategy.chain.findings import finding_text, heading_words
 from strategy.chain.links import coverage
 from strategy.core.dates import UK, to_uk, uk_date, uk_long_date
 from strategy.core.db import dispose_engine, prepare_database
@@ -265,46 +265,11 @@ def _chain_appendix(ctx: DraftContext, letter: str):
 
 
 def _finding_words(ctx: DraftContext, item) -> str:
-    """What a finding in the evidence shows, in the document's language: in English its own sentence;
-    in Welsh the phrase ``finding.<kind>`` with the list names in Welsh (the partnership's own words,
-    agencies, courses, titles and learning, as written). A priority is the partnership's own text."""
-    finding = item.finding
-    if ctx.language == "en" or finding is None:
+    """What a finding in the evidence shows, in the document's language (a priority is the partnership's
+    own text)."""
+    if ctx.language == "en" or item.finding is None:
         return item.text
-    d, kind = finding.data, finding.kind
-    if kind == "iceberg":
-        ratio = d.get("ratio")
-        year = d.get("period") or phrase("evidence.year_not_given", "cy", ctx.translations.phrases)
-        measure = ctx.content.list_label("identification_measures", d.get("measure_id"), ctx.partnership.nation, "cy")
-        return ctx.say(
-            "finding.iceberg",
-            estimate=d.get("estimate", ""),
-            identified=d.get("identified", ""),
-            how=Both(d.get("how", ""), f"{measure}, {year}"),
-            sentence=_unidentified(ctx, ratio) if ratio is not None else "",
-        )
-    if kind in ("support_none", "support_wait"):
-        values = next(
-            (r.values for r in ctx.rows.get("response.support_matrix", []) if r.row_key == f"{d['group_id']}|{d['support_id']}"), {}
-        )
-        who = f" ({safe_text(values['providers']).strip()})" if values.get("providers") else ""
-        return ctx.say(
-            "finding.support_none" if kind == "support_none" else "finding.support_wait",
-            group=ctx.names("groups_affected", [d["group_id"]]),
-            support=ctx.names("support_types", [d["support_id"]], lower=True),
-            who=who,
-            weeks=d.get("weeks", ""),
-        )
-    if kind == "form":
-        return ctx.say("finding.form", form=ctx.names("forms_of_abuse", [d["form_id"]]))
-    if kind == "attendance":
-        return ctx.say("finding.attendance", agency=d["agency"], course=d["course"], percent=d["percent"])
-    if kind == "snapshot_red":
-        domain = Both(d["domain"], ctx.content.list_label("snapshot_domains", d["domain_id"], None, "cy"))
-        return ctx.say("finding.snapshot_red", domain=domain, snapshot=d["snapshot"], progress=d["progress"])
-    if kind == "audit_learning":
-        return ctx.say("finding.audit_learning", theme=d["theme"], learning=d["learning"])
-    return item.text
+    return finding_text(item.finding, ctx.language, ctx.partnership.nation, overrides=ctx.translations.phrases)
 
 
 def _chain_heading(ctx: DraftContext, english: str) -> str:
@@ -640,13 +605,8 @@ def _context_figures(ctx: DraftContext) -> None:
 
 
 def _unidentified(ctx: DraftContext, ratio: float) -> Both:
-    """ "For every child identified, about N more are not." in each language (rounded as
-    strategy.evidence.analysis.unidentified_sentence rounds it)."""
-    more = ratio - 1
-    if more < 0.5:
-        return ctx.both("evidence.unidentified_as_many")
-    n = round(more) if more < 100 else int(round(more / 10) * 10)
-    return ctx.both("evidence.unidentified_one" if n == 1 else "evidence.unidentified_many", n=f"{n:,}")
+    """ "For every child identified, about N more are not." in each language."""
+    return ev.unidentified_both(ratio, ctx.translations.phrases)
 
 
 def _prevalence_words(ctx: DraftContext, p: ev.Prevalence) -> tuple[Both | str, list[str], str]:

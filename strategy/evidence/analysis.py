@@ -535,15 +535,19 @@ def prevalence(engine: Engine, partnership_id: int) -> Prevalence:
 # What the partnership typed (a rate's source) is shown as typed.
 
 
-def unidentified_words(ratio: float, language: str = "en") -> str:
-    """``unidentified_sentence`` in ``language`` (rounded the same way)."""
-    if language == "en":
-        return unidentified_sentence(ratio)
+def unidentified_both(ratio: float, overrides: Mapping[str, str] | None = None) -> Both:
+    """``unidentified_sentence`` in English and in Welsh (rounded the same way), for the screens and the
+    documents; ``overrides``: the partnership's corrections of the Welsh."""
     more = ratio - 1
     if more < 0.5:
-        return phrase("evidence.unidentified_as_many", language)
+        return _both("evidence.unidentified_as_many", overrides)
     n = round(more) if more < 100 else int(round(more / 10) * 10)
-    return phrase("evidence.unidentified_one" if n == 1 else "evidence.unidentified_many", language, n=f"{n:,}")
+    return _both("evidence.unidentified_one" if n == 1 else "evidence.unidentified_many", overrides, n=f"{n:,}")
+
+
+def unidentified_words(ratio: float, language: str = "en") -> str:
+    """``unidentified_sentence`` in ``language``."""
+    return unidentified_sentence(ratio) if language == "en" else in_language(unidentified_both(ratio), language)
 
 
 def _year(period: str | None, language: str) -> str:
