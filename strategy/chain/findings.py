@@ -8,6 +8,7 @@ period and a re-import of the same figures."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -21,7 +22,7 @@ from strategy.assessments.audit import list_audits
 from strategy.assessments.snapshot import domain_scores, list_snapshots
 from strategy.core.changes import UntilChanged
 from strategy.core.models import stored_id
-from strategy.core.text import clean_text, name_key
+from strategy.core.text import clean_text, name_key, template_pattern
 from strategy.evidence import analysis as ev
 from strategy.guide.content import content
 from strategy.people.partnerships import get_partnership
@@ -226,11 +227,13 @@ def heading_words(heading: str, language: str = "en", overrides: Mapping[str, st
     screens and the draft's appendix (with the partnership's corrections, ``overrides``) both use it."""
     if language == "en":
         return heading
-    for key, entry in phrases().items():
-        if key.startswith("chain.heading."):
-            parts = re.split(r"\{(\w+)\}", entry["en"])
-            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-            found = re.fullmatch(pattern, heading)
-            if found:
-                return phrase(key, language, overrides, **found.groupdict())
+    for pattern, key in _heading_patterns():
+        found = pattern.match(heading)
+        if found:
+            return phrase(key, language, overrides, **found.groupdict())
     return heading
+
+
+@functools.lru_cache(maxsize=1)
+def _heading_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(template_pattern(entry["en"]), key) for key, entry in phrases().items() if key.startswith("chain.heading.")]

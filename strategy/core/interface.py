@@ -17,6 +17,7 @@ import yaml
 
 from strategy.core.errors import InvalidInput
 from strategy.core.settings import DATA_DIR
+from strategy.core.text import template_pattern
 
 #: The interface's languages: English (the default) and Welsh, each named in its own language.
 INTERFACE_LANGUAGES = {"en": "English", "cy": "Cymraeg"}
@@ -106,13 +107,6 @@ def message_catalogue() -> list[dict[str, str]]:
     return entries
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = _PLACEHOLDER.split(template)
-    # split gives literal, name, literal, name, ...: literals escaped, each name a lazy group
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
-    return re.compile(regex + r"\Z", re.DOTALL)
-
-
 @functools.lru_cache(maxsize=1)
 def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
     """(the template's text before its first placeholder, its pattern, its Welsh): the text first, so most
@@ -120,7 +114,7 @@ def _compiled() -> list[tuple[str, re.Pattern[str], str]]:
     usable = [e for e in message_catalogue() if e.get("cy") and _PLACEHOLDER.sub("", e["en"]).strip()]
     # the most literal text first, so a general template never takes a specific message's place
     usable.sort(key=lambda e: len(_PLACEHOLDER.sub("", e["en"])), reverse=True)
-    return [(_PLACEHOLDER.split(e["en"])[0], _pattern(e["en"]), e["cy"]) for e in usable]
+    return [(_PLACEHOLDER.split(e["en"])[0], template_pattern(e["en"], empty_values=True), e["cy"]) for e in usable]
 
 
 def _fill(template: str, parts: dict[str, str], depth: int) -> str:

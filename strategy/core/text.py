@@ -94,3 +94,17 @@ def with_article(noun: str) -> str:
     """ "a measure", "an agency", "an outcome": the article by the word's first letter (the workbook's item
     names have no silent h and no "you"-sounding u)."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+#: A {placeholder} in a template of the workbook's words ("{n} members are not named...").
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def template_pattern(template: str, *, empty_values: bool = False) -> re.Pattern[str]:
+    """A template's text as a pattern that reads its values back out of a sentence made from it: each
+    {placeholder} a named group, the rest as written, the whole sentence only. For finding the Welsh of
+    a sentence the code wrote in English (a message, a chart's words, a check's finding)."""
+    group = ".*?" if empty_values else ".+?"
+    parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ...
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>{group})" for i, part in enumerate(parts))
+    return re.compile(regex + r"\Z", re.DOTALL)

@@ -23,7 +23,7 @@ from strategy.assessments import involvement
 from strategy.core.changes import UntilChanged
 from strategy.core.dates import UK, to_uk
 from strategy.core.models import Answer, Partnership, stored_id
-from strategy.core.text import shorten
+from strategy.core.text import shorten, template_pattern
 from strategy.finalise.endorsement import FINAL_STATUSES, list_endorsements
 from strategy.finalise.language import language_report
 from strategy.guide import checks as guide_checks
@@ -185,9 +185,7 @@ def _from_patterns() -> list[tuple[re.Pattern, str]]:
     found = []
     for key, entry in phrases().items():
         if key.startswith("readiness.from."):
-            parts = re.split(r"\{(\w+)\}", entry["en"])
-            pattern = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>.+?)" for n, part in enumerate(parts))
-            found.append((re.compile(f"^{pattern}$", re.S), key))
+            found.append((template_pattern(entry["en"]), key))
     found.sort(key=lambda pair: -len(pair[0].pattern))
     return found
 

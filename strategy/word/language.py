@@ -31,6 +31,7 @@ from strategy.core.phrases import (  # noqa: F401 - the documents' lookup, used 
     safe_text,
     welsh_phrase,
 )
+from strategy.core.text import PLACEHOLDER, template_pattern
 
 #: The languages a document can be written in: English (the default), Welsh, or both (Welsh first).
 LANGUAGES = ("en", "cy", "bilingual")
@@ -118,12 +119,10 @@ def _chart_patterns() -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
     for key, entry in phrases().items():
         if not key.startswith(CHART_PREFIXES):
             continue
-        parts = re.split(r"\{(\w+)\}", entry["en"])
-        if len(parts) == 1:
+        if not PLACEHOLDER.search(entry["en"]):
             exact[entry["en"]] = key
         else:
-            pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-            patterns.append((re.compile(f"^{pattern}$", re.S), key))
+            patterns.append((template_pattern(entry["en"]), key))
     patterns.sort(key=lambda found: -len(found[0].pattern))  # the most specific first
     return exact, patterns
 
