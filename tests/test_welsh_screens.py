@@ -90,3 +90,45 @@ def test_the_check_finds_words_written_out(tmp_path):
         "line 3: .tabs(...)",
         "line 4: .TextColumn(...)",
     ]
+
+
+# --- Every page, in Welsh, in the app -------------------------------------------------------------
+
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "views").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def bro_taf(tmp_path_factory):
+    """The Welsh demo (a partnership in Wales, part of its text in Welsh) in a database of this module's."""
+    import os
+
+    from strategy.core.db import dispose_engine, prepare_database
+    from strategy.demo.wales import ensure_wales_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('welsh_pages') / 'app.sqlite3'}"
+    before = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url  # the app under AppTest opens the same database
+    engine = prepare_database(url)
+    try:
+        yield engine, ensure_wales_demo(engine)
+    finally:
+        dispose_engine(url)
+        if before is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = before
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_welsh_on_the_welsh_demo_with_no_error(bro_taf, page):
+    from strategy.core.authors import Author
+    from tests.welsh_support import app_in_language
+
+    engine, pid = bro_taf
+    at = app_in_language(engine, pid, Author.make("Cerys Owen", "Bwrdd Iechyd"))
+    at.run()
+    if page != "views/home.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title and at.title[0].value.strip()
